@@ -1,0 +1,240 @@
+/**
+ * The plan file (SPEC section 1): the zod schema that checks it, and the normalised `Plan` the
+ * rest of the core works with (money as bigint cents, weights and percents as exact decimals).
+ */
+import { z } from 'zod';
+import { decToRational, parseDec, type Dec, type Rational } from './decimal.js';
+import { parseMoney, type Cents } from './money.js';
+import { computeNetFund } from './fund.js';
+import type { Problem } from './problems.js';
+
+/** A JSON number where a decimal string belongs is refused: 0.1 + 0.2 is how cents go missing. */
+function quoted(what: string, example: string) {
+  return z.string({
+    error: (iss) =>
+      iss.input === undefined
+        ? `required (${what}, e.g. "${example}")`
+        : typeof iss.input === 'number'
+          ? `${what} must be a string: quote it ("${String(iss.input)}"), a JSON number can lose cents`
+          : `expected ${what} as a string, e.g. "${example}"`,
+  });
+}
+
+const moneyText = quoted('an amount', '1200000.00').regex(
+  /^\d+(\.\d{1,2})?$/,
+  'must be an amount with at most 2 decimals and no sign or separators, e.g. "1200000.00"',
+);
+const positiveDecimal = quoted('a decimal', '6')
+  .regex(/^\d+(\.\d+)?$/, 'must be a plain decimal such as "6" or "1.5"')
+  .refine((s) => /[1-9]/.test(s), 'must be greater than 0');
+const percentText = quoted('a percent', '33.3333333333')
+  .regex(/^\d+(\.\d+)?$/, 'must be a plain decimal percent such as "33.3333333333"')
+  .refine((s) => {
+    const d = parseDec(s);
+    return d !== undefined && d.n <= 100n * 10n ** BigInt(d.scale);
+  }, 'must be between 0 and 100');
+
+const deductionSchema = z
+  .strictObject({
+    label: z.string({ error: 'required: a label naming the deduction' }).min(1, 'must not be empty'),
+    amount: moneyText.optional(),
+    percent: percentText.optional(),
+    of: z.enum(['gross', 'remaining'], { error: 'must be "gross" or "remaining"' }).optional(),
+  })
+  .superRefine((d, ctx) => {
+    if ((d.amount === undefined) === (d.percent === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'give exactly one of "amount" or "percent"' });
+    }
+    if (d.percent !== undefined && d.of === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['of'], message: 'a percent needs "of": "gross" or "remaining"' });
+    }
+    if (d.amount !== undefined && d.of !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['of'], message: '"of" goes with "percent", not with "amount"' });
+    }
+  });
+
+const classSchema = z.strictObject({
+  id: z.string({ error: 'required: the class id used in the claims file' }).trim().min(1, 'must not be empty'),
+  weight: positiveDecimal.optional(),
+  poolPercent: percentText.optional(),
+});
+
+const roundingSchema = z.discriminatedUnion(
+  'method',
+  [
+    z.strictObject({ method: z.literal('largest-remainder') }),
+    z.strictObject({
+      method: z.literal('per-point'),
+      decimals: z.number({ error: 'must be a whole number of decimals from 0 to 6' }).int().min(0).max(6).default(2),
+    }),
+  ],
+  { error: 'method must be "largest-remainder" or "per-point"' },
+);
+
+export const planSchema = z
+  .strictObject({
+    name: z.string({ error: 'required: the case name' }).min(1),
+    currency: z.string().regex(/^[A-Z]{3}$/, 'must be a 3-letter currency code such as "USD"').default('USD'),
+    gross: moneyText,
+    interest: moneyText.default('0'),
+    deductions: z.array(deductionSchema).default([]),
+    classes: z.array(classSchema).min(1, 'needs at least one class'),
+    eligibleStatuses: z.array(z.string().trim().min(1)).min(1, 'needs at least one status').default(['approved']),
+    minimumPayment: moneyText.nullable().default(null),
+    maximumPayment: moneyText.nullable().default(null),
+    residualRecipient: z.string().nullable().default(null),
+    rounding: roundingSchema.default({ method: 'largest-remainder' }),
+    seed: z.string({ error: 'required: a seed string that fixes the tie-break (SPEC section 4)' }).min(1, 'must not be empty'),
+  })
+  .superRefine((p, ctx) => {
+    const seen = new Map<string, number>();
+    p.classes.forEach((c, i) => {
+      const key = c.id.toLowerCase();
+      const first = seen.get(key);
+      if (first !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['classes', i, 'id'], message: `"${c.id}" is already the id of classes[${first}]` });
+      } else seen.set(key, i);
+    });
+    const withWeight = p.classes.filter((c) => c.weight !== undefined).length;
+    const withPool = p.classes.filter((c) => c.poolPercent !== undefined).length;
+    p.classes.forEach((c, i) => {
+      if (c.weight !== undefined && c.poolPercent !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['classes', i], message: 'give "weight" or "poolPercent", not both' });
+      } else if (c.weight === undefined && c.poolPercent === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['classes', i], message: 'needs a "weight" (weights mode) or a "poolPercent" (pools mode)' });
+      }
+    });
+    if (withWeight > 0 && withPool > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['classes'],
+        message: 'either every class has a "weight" or every class has a "poolPercent", not a mix',
+      });
+    } else if (withPool === p.classes.length) {
+      const sum = p.classes.reduce((acc, c) => {
+        const d = parseDec(c.poolPercent ?? '0');
+        return d ? acc + d.n * 10n ** BigInt(12 - Math.min(d.scale, 12)) : acc;
+      }, 0n);
+      const exact = p.classes.every((c) => (parseDec(c.poolPercent ?? '0')?.scale ?? 0) <= 12);
+      if (!exact || sum !== 100n * 10n ** 12n) {
+        ctx.addIssue({ code: 'custom', path: ['classes'], message: 'the poolPercent values must sum to exactly 100' });
+      }
+    }
+    if (p.minimumPayment !== null && p.maximumPayment !== null) {
+      const min = parseMoney(p.minimumPayment);
+      const max = parseMoney(p.maximumPayment);
+      if (min !== undefined && max !== undefined && min > max) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['minimumPayment'],
+          message: `minimumPayment ${p.minimumPayment} is above maximumPayment ${p.maximumPayment}`,
+        });
+      }
+    }
+  });
+
+export type PlanInput = z.input<typeof planSchema>;
+
+export type Deduction =
+  | { label: string; kind: 'amount'; amount: Cents }
+  | { label: string; kind: 'percent'; percent: Dec; percentText: string; of: 'gross' | 'remaining' };
+
+export interface PlanClass {
+  id: string;
+  /** Weights mode: points per unit. */
+  weight?: Rational;
+  weightText?: string;
+  /** Pools mode: share of the net fund, in percent. */
+  poolPercent?: Rational;
+  poolPercentText?: string;
+}
+
+export type Rounding = { method: 'largest-remainder' } | { method: 'per-point'; decimals: number };
+
+/** A checked plan, ready for the core. */
+export interface Plan {
+  name: string;
+  currency: string;
+  gross: Cents;
+  interest: Cents;
+  deductions: Deduction[];
+  classes: PlanClass[];
+  mode: 'weights' | 'pools';
+  /** Lower-cased; a claim's status is compared lower-cased and trimmed. */
+  eligibleStatuses: string[];
+  minimumPayment: Cents | null;
+  maximumPayment: Cents | null;
+  residualRecipient: string | null;
+  rounding: Rounding;
+  seed: string;
+}
+
+function jsonPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const k of path) {
+    if (typeof k === 'number') out += `[${k}]`;
+    else out += out ? `.${String(k)}` : String(k);
+  }
+  return out || '(plan)';
+}
+
+/**
+ * Checks a parsed plan.json value. Returns the plan, or every problem found (each with its JSON
+ * path), never just the first.
+ */
+export function parsePlan(value: unknown, file: string): { plan: Plan } | { problems: Problem[] } {
+  const result = planSchema.safeParse(value);
+  if (!result.success) {
+    const problems = result.error.issues.map((iss): Problem => {
+      let message = iss.message;
+      if (iss.code === 'unrecognized_keys') {
+        message = `unknown key${iss.keys.length > 1 ? 's' : ''} ${iss.keys.map((k) => `"${k}"`).join(', ')} (a typo must not silently change a payout)`;
+      }
+      return { code: 'plan_invalid', severity: 'error', file, field: jsonPath(iss.path), message };
+    });
+    return { problems };
+  }
+  const p = result.data;
+  const money = (s: string): Cents => parseMoney(s) as Cents;
+  const plan: Plan = {
+    name: p.name,
+    currency: p.currency,
+    gross: money(p.gross),
+    interest: money(p.interest),
+    deductions: p.deductions.map((d): Deduction =>
+      d.amount !== undefined
+        ? { label: d.label, kind: 'amount', amount: money(d.amount) }
+        : {
+            label: d.label,
+            kind: 'percent',
+            percent: parseDec(d.percent as string) as Dec,
+            percentText: d.percent as string,
+            of: d.of as 'gross' | 'remaining',
+          },
+    ),
+    classes: p.classes.map((c): PlanClass => {
+      const out: PlanClass = { id: c.id };
+      if (c.weight !== undefined) {
+        out.weight = decToRational(parseDec(c.weight) as Dec);
+        out.weightText = c.weight;
+      }
+      if (c.poolPercent !== undefined) {
+        out.poolPercent = decToRational(parseDec(c.poolPercent) as Dec);
+        out.poolPercentText = c.poolPercent;
+      }
+      return out;
+    }),
+    mode: p.classes.every((c) => c.poolPercent !== undefined) ? 'pools' : 'weights',
+    eligibleStatuses: p.eligibleStatuses.map((s) => s.trim().toLowerCase()),
+    minimumPayment: p.minimumPayment === null ? null : money(p.minimumPayment),
+    maximumPayment: p.maximumPayment === null ? null : money(p.maximumPayment),
+    residualRecipient: p.residualRecipient,
+    rounding: p.rounding.method === 'per-point' ? { method: 'per-point', decimals: p.rounding.decimals } : { method: 'largest-remainder' },
+    seed: p.seed,
+  };
+  const fund = computeNetFund(plan);
+  if ('problem' in fund) {
+    return { problems: [{ code: 'plan_invalid', severity: 'error', file, field: fund.problem.field, message: fund.problem.message }] };
+  }
+  return { plan };
+}
