@@ -42,11 +42,17 @@ export function decToRational(d: Dec): Rational {
   return { n: d.n, d: pow10(d.scale) };
 }
 
-function gcd(a: bigint, b: bigint): bigint {
+/** Greatest common divisor of |a| and |b| (0 when both are 0). */
+export function gcd(a: bigint, b: bigint): bigint {
   if (a < 0n) a = -a;
   if (b < 0n) b = -b;
   while (b !== 0n) [a, b] = [b, a % b];
   return a;
+}
+
+/** Least common multiple of two positive integers. */
+export function lcm(a: bigint, b: bigint): bigint {
+  return (a / gcd(a, b)) * b;
 }
 
 /** Lowest terms, so that equal rationals have equal (n, d). */
@@ -131,4 +137,26 @@ export function exactDecimal(r: Rational): string | undefined {
   if (d !== 1n) return undefined;
   const scale = Math.max(twos, fives);
   return formatDec({ n: (x.n * pow10(scale)) / x.d, scale });
+}
+
+export const RAT_ZERO: Rational = { n: 0n, d: 1n };
+
+/**
+ * Adds many rationals without a gcd per term: terms are kept per distinct denominator (a table of
+ * claims has few: powers of ten times the weights' denominators) and combined once at the end.
+ */
+export class RationalSum {
+  readonly #byDen = new Map<bigint, bigint>();
+
+  /** Adds `r × times`. */
+  add(r: Rational, times: bigint = 1n): void {
+    this.#byDen.set(r.d, (this.#byDen.get(r.d) ?? 0n) + r.n * times);
+  }
+
+  /** The sum in lowest terms. */
+  value(): Rational {
+    let acc = RAT_ZERO;
+    for (const [d, n] of this.#byDen) acc = ratAdd(acc, { n, d });
+    return acc;
+  }
 }

@@ -1,0 +1,404 @@
+/**
+ * The allocation (SPEC sections 3 and 4): plan + claims in, every claim's outcome and cents out.
+ *
+ * Built for millions of rows: the rows are grouped into cells (equal class, units, eligibility;
+ * see points.ts), each pool is solved on its distinct points values (waterfill.ts), floors and
+ * remainders are computed once per cell, and a row is touched only to find its cell and, for the
+ * one remainder value at which the leftover cents run out, to hash its claim id for the tie-break.
+ * Per-row results are typed arrays; everything else is per cell, per pool or per class.
+ */
+import { RAT_ZERO, RationalSum, ratFloor, reduce, type Rational } from './decimal.js';
+import { computeNetFund, type NetFund } from './fund.js';
+import type { ClaimTable } from './claims.js';
+import type { Cents } from './money.js';
+import type { Plan, Rounding } from './plan.js';
+import { buildCells, claimPoints } from './points.js';
+import { pickSmallestKeys } from './cents.js';
+import { splitPools, type PoolSplit } from './pools.js';
+import { solvePool, type GroupOutcome, type PoolRules } from './waterfill.js';
+
+/** A claim's outcome in the ledger (SPEC sections 3 and 5). */
+export type Outcome = GroupOutcome | 'ineligible';
+
+/** How a cell's rows fare under the remainder rule: no cent, all a cent, or decided by key. */
+export type RemainderCent = 'none' | 'all' | 'tie';
+
+/** The claims of one (class, units, eligibility): same points, same share, same floor. */
+export interface AllocationCell {
+  classIndex: number;
+  /** Index into `claims.units`. */
+  unitsIndex: number;
+  eligible: boolean;
+  /** The pool the class belongs to (index into `Allocation.pools`). */
+  pool: number;
+  /** Points per claim (not in lowest terms). */
+  points: Rational;
+  /** Number of rows. */
+  count: number;
+  outcome: Outcome;
+  /** Exact share per claim (SPEC section 3); 0 when not paid. Not in lowest terms. */
+  share: Rational;
+  /**
+   * Cents every claim of the cell is paid before the remainder rule: floor(share) for largest
+   * remainder; for per-point the whole amount (cap, or p × v floored). A row's amount is
+   * `floor + extraCent[row]`.
+   */
+  floor: Cents;
+  /** share − floor under largest remainder (0 for capped and unpaid claims and under per-point). */
+  remainder: Rational;
+  remainderCent: RemainderCent;
+  /** Rows of the cell that received a remainder cent. */
+  extraCount: number;
+}
+
+/** The boundary of the remainder rule in a pool, when it falls inside a set of equal remainders. */
+export interface TieSet {
+  /** The remainder shared by the tie set. */
+  remainder: Rational;
+  /** Claims with that remainder. */
+  size: number;
+  /** Leftover cents that went to the tie set (0 < cents < size), to the smallest keys. */
+  cents: number;
+  /** The largest key that received a cent: a tie-set claim got one iff its key ≤ this. */
+  cutoffKey: string;
+}
+
+export interface PoolSummary {
+  /** Pools mode: the class whose pool this is; weights mode: null (one pool for all classes). */
+  classIndex: number | null;
+  /** net × poolPercent / 100 before the pools' cents were split (weights mode: net). */
+  exactNet: Rational;
+  /** The pool's cents. */
+  net: Cents;
+  /** Pools mode: whether this pool received a leftover cent when net was split. */
+  splitCent: boolean;
+  eligibleClaims: number;
+  eligiblePoints: Rational;
+  /** Claims paid (outcome `paid` or `capped`) and their points. */
+  paidClaims: number;
+  paidPoints: Rational;
+  cappedClaims: number;
+  belowMinimumClaims: number;
+  /** λ, cents per point (see PoolSolution.level). */
+  level: Rational | null;
+  /** Per-point rounding: v, cents per point. */
+  pointValue: Rational | null;
+  paid: Cents;
+  residual: Cents;
+  /** Leftover cents placed by the remainder rule (K of SPEC 4a; 0 under per-point). */
+  centsPlaced: bigint;
+  tie: TieSet | null;
+}
+
+export interface ClassSummary {
+  classIndex: number;
+  id: string;
+  claims: number;
+  eligible: number;
+  /** Claims with outcome `paid` or `capped`. */
+  paid: number;
+  capped: number;
+  belowMinimum: number;
+  ineligible: number;
+  /** Σ points of the eligible claims, and of the paid ones. */
+  eligiblePoints: Rational;
+  paidPoints: Rational;
+  amountPaid: Cents;
+  /** Smallest and largest amount among the paid claims (null when none). */
+  smallest: Cents | null;
+  largest: Cents | null;
+}
+
+export interface Allocation {
+  seed: string;
+  rounding: Rounding;
+  fund: NetFund;
+  /** Row → index into `cells`. */
+  cellOf: Uint32Array;
+  /** Row → 1 when the row received a remainder cent. */
+  extraCent: Uint8Array;
+  cells: AllocationCell[];
+  pools: PoolSummary[];
+  classes: ClassSummary[];
+  totalPaid: Cents;
+  /** net − totalPaid: pools without claims, money above the caps, claims all below the minimum, per-point rests. */
+  residual: Cents;
+  /** Σ of the pools' centsPlaced. */
+  centsPlaced: bigint;
+}
+
+/** A row's amount in cents. */
+export function amountOf(alloc: Allocation, row: number): Cents {
+  const cell = alloc.cells[alloc.cellOf[row]!];
+  if (cell === undefined) throw new RangeError(`row ${row} is not in the allocation`);
+  return cell.floor + (alloc.extraCent[row] === 1 ? 1n : 0n);
+}
+
+/** The net fund of a plan that has passed parsePlan (which refuses deductions above the fund). */
+export function netFundOf(plan: Plan): NetFund {
+  const fund = computeNetFund(plan);
+  if ('problem' in fund) throw new RangeError(fund.problem.message);
+  return fund;
+}
+
+export function poolRules(plan: Plan): PoolRules {
+  return {
+    cap: plan.maximumPayment,
+    minimum: plan.minimumPayment,
+    perPointDecimals: plan.rounding.method === 'per-point' ? plan.rounding.decimals : null,
+  };
+}
+
+const REMAINDER_NONE = 0;
+const REMAINDER_ALL = 1;
+const REMAINDER_TIE = 2;
+
+/**
+ * Allocates the net fund of `plan` over `claims`. `tieKey(id)` is the tie-break key of SPEC 4a,
+ * lowercase hex SHA-256 of `seed + ":" + id` (the CLI passes `tieKeyer(plan.seed)`); it is applied
+ * to class ids for the pools' split and to claim ids for the tie set.
+ */
+export function allocate(plan: Plan, claims: ClaimTable, tieKey: (id: string) => string): Allocation {
+  const fund = netFundOf(plan);
+  const table = buildCells(plan, claims);
+  const nCells = table.count.length;
+  const splits: PoolSplit[] = splitPools(plan, fund.net, tieKey);
+  const poolOfClass = (c: number): number => (plan.mode === 'pools' ? c : 0);
+  const rules = poolRules(plan);
+  const perPoint = rules.perPointDecimals !== null;
+
+  const cells: AllocationCell[] = [];
+  const poolCells: number[][] = splits.map(() => []);
+  for (let c = 0; c < nCells; c++) {
+    const classIndex = table.classIndex[c]!;
+    const unitsValue = claims.units[table.unitsIndex[c]!]!.value;
+    const pool = poolOfClass(classIndex);
+    const eligible = table.eligible[c]!;
+    if (eligible) poolCells[pool]!.push(c);
+    cells.push({
+      classIndex,
+      unitsIndex: table.unitsIndex[c]!,
+      eligible,
+      pool,
+      points: claimPoints(plan, classIndex, unitsValue),
+      count: table.count[c]!,
+      outcome: 'ineligible',
+      share: RAT_ZERO,
+      floor: 0n,
+      remainder: RAT_ZERO,
+      remainderCent: 'none',
+      extraCount: 0,
+    });
+  }
+
+  const mode = new Uint8Array(nCells);
+  const pools: PoolSummary[] = splits.map((split, p) => {
+    const members = poolCells[p]!;
+    const solution = solvePool(
+      split.net,
+      members.map((c) => ({ points: cells[c]!.points, count: BigInt(cells[c]!.count) })),
+      rules,
+    );
+    let floors = 0n;
+    let eligibleClaims = 0;
+    members.forEach((c, i) => {
+      const cell = cells[c]!;
+      const s = solution.shares[i]!;
+      cell.outcome = s.outcome;
+      cell.share = s.share;
+      if (s.perPointAmount !== null) {
+        cell.floor = s.perPointAmount;
+      } else {
+        cell.floor = ratFloor(s.share);
+        cell.remainder = s.outcome === 'paid' ? { n: s.share.n - cell.floor * s.share.d, d: s.share.d } : RAT_ZERO;
+      }
+      floors += cell.floor * BigInt(cell.count);
+      eligibleClaims += cell.count;
+    });
+    const centsPlaced = perPoint ? 0n : solution.exactTotal - floors;
+    const tie = perPoint ? null : placeRemainderCents(members, cells, centsPlaced, mode);
+    const paid = floors + centsPlaced;
+    const cappedClaims = Number(solution.cappedClaims);
+    const belowMinimumClaims = Number(solution.belowMinimumClaims);
+    return {
+      classIndex: split.classIndex,
+      exactNet: split.exact,
+      net: split.net,
+      splitCent: split.extraCent,
+      eligibleClaims,
+      eligiblePoints: solution.eligiblePoints,
+      paidClaims: eligibleClaims - belowMinimumClaims,
+      paidPoints: solution.paidPoints,
+      cappedClaims,
+      belowMinimumClaims,
+      level: solution.level,
+      pointValue: solution.pointValue,
+      paid,
+      residual: split.net - paid,
+      centsPlaced,
+      // the cut-off key is filled in by the row pass that settles the tie set
+      tie: tie && { ...tie, cutoffKey: '' },
+    };
+  });
+
+  const extraCent = new Uint8Array(claims.count);
+  awardRemainderCents(claims, table.cellOf, cells, mode, pools, extraCent, tieKey);
+
+  const totalPaid = pools.reduce((a, p) => a + p.paid, 0n);
+  return {
+    seed: plan.seed,
+    rounding: plan.rounding,
+    fund,
+    cellOf: table.cellOf,
+    extraCent,
+    cells,
+    pools,
+    classes: summariseClasses(plan, cells),
+    totalPaid,
+    residual: fund.net - totalPaid,
+    centsPlaced: pools.reduce((a, p) => a + p.centsPlaced, 0n),
+  };
+}
+
+/**
+ * SPEC 4a within one pool: the K leftover cents go to the largest remainders. Levels of equal
+ * remainder (possibly several cells, even of different points) are taken whole while the cents
+ * last; the level where they run out is the tie set, settled per row by key. Marks `mode` per cell.
+ */
+function placeRemainderCents(
+  members: readonly number[],
+  cells: AllocationCell[],
+  cents: bigint,
+  mode: Uint8Array,
+): { remainder: Rational; size: number; cents: number } | null {
+  // Uncapped paid shares of a pool share one denominator, so remainders compare by numerator.
+  const ranked = members
+    .filter((c) => cells[c]!.outcome === 'paid' && cells[c]!.remainder.n > 0n)
+    .sort((a, b) => {
+      const x = cells[a]!.remainder.n;
+      const y = cells[b]!.remainder.n;
+      return x > y ? -1 : x < y ? 1 : a - b;
+    });
+  let left = cents;
+  let i = 0;
+  while (left > 0n && i < ranked.length) {
+    const rem = cells[ranked[i]!]!.remainder;
+    let j = i;
+    let size = 0n;
+    while (j < ranked.length && cells[ranked[j]!]!.remainder.n === rem.n) size += BigInt(cells[ranked[j++]!]!.count);
+    const level = ranked.slice(i, j);
+    if (size <= left) {
+      for (const c of level) {
+        mode[c] = REMAINDER_ALL;
+        cells[c]!.remainderCent = 'all';
+        cells[c]!.extraCount = cells[c]!.count;
+      }
+      left -= size;
+    } else {
+      for (const c of level) {
+        mode[c] = REMAINDER_TIE;
+        cells[c]!.remainderCent = 'tie';
+      }
+      return { remainder: reduce(rem), size: Number(size), cents: Number(left) };
+    }
+    i = j;
+  }
+  if (left !== 0n) throw new RangeError(`internal: ${left} leftover cents found no remainder`);
+  return null;
+}
+
+/** The per-row pass: a cent to every row of an `all` cell, and the tie sets settled by key. */
+function awardRemainderCents(
+  claims: ClaimTable,
+  cellOf: Uint32Array,
+  cells: AllocationCell[],
+  mode: Uint8Array,
+  pools: PoolSummary[],
+  extraCent: Uint8Array,
+  tieKey: (id: string) => string,
+): void {
+  if (!mode.some((m) => m !== REMAINDER_NONE)) return;
+  const poolOfCell = Uint32Array.from(cells, (c) => c.pool);
+  const tieRows = pools.map((p) => new Uint32Array(p.tie?.size ?? 0));
+  const filled = new Uint32Array(pools.length);
+  const rows = claims.count;
+  for (let row = 0; row < rows; row++) {
+    const cell = cellOf[row]!;
+    const m = mode[cell]!;
+    if (m === REMAINDER_ALL) extraCent[row] = 1;
+    else if (m === REMAINDER_TIE) {
+      const p = poolOfCell[cell]!;
+      tieRows[p]![filled[p]!++] = row;
+    }
+  }
+  pools.forEach((pool, p) => {
+    if (!pool.tie) return;
+    if (filled[p] !== pool.tie.size) throw new RangeError('internal: tie set size mismatch');
+    pool.tie.cutoffKey = pickSmallestKeys(
+      tieRows[p]!,
+      pool.tie.cents,
+      (row) => tieKey(claims.ids[row]!),
+      (row) => {
+        extraCent[row] = 1;
+        cells[cellOf[row]!]!.extraCount++;
+      },
+    );
+  });
+}
+
+function summariseClasses(plan: Plan, cells: readonly AllocationCell[]): ClassSummary[] {
+  const sums = plan.classes.map(() => ({ eligible: new RationalSum(), paid: new RationalSum() }));
+  const out: ClassSummary[] = plan.classes.map((c, i) => ({
+    classIndex: i,
+    id: c.id,
+    claims: 0,
+    eligible: 0,
+    paid: 0,
+    capped: 0,
+    belowMinimum: 0,
+    ineligible: 0,
+    eligiblePoints: RAT_ZERO,
+    paidPoints: RAT_ZERO,
+    amountPaid: 0n,
+    smallest: null,
+    largest: null,
+  }));
+  const consider = (s: ClassSummary, amount: Cents): void => {
+    if (s.smallest === null || amount < s.smallest) s.smallest = amount;
+    if (s.largest === null || amount > s.largest) s.largest = amount;
+  };
+  for (const cell of cells) {
+    const s = out[cell.classIndex]!;
+    const sum = sums[cell.classIndex]!;
+    const count = BigInt(cell.count);
+    s.claims += cell.count;
+    if (cell.eligible) {
+      s.eligible += cell.count;
+      sum.eligible.add(cell.points, count);
+    }
+    switch (cell.outcome) {
+      case 'ineligible':
+        s.ineligible += cell.count;
+        break;
+      case 'below_minimum':
+        s.belowMinimum += cell.count;
+        break;
+      case 'paid':
+      case 'capped': {
+        if (cell.outcome === 'capped') s.capped += cell.count;
+        s.paid += cell.count;
+        sum.paid.add(cell.points, count);
+        s.amountPaid += cell.floor * count + BigInt(cell.extraCount);
+        // With remainder cents a cell pays floor to some rows and floor + 1 to others.
+        if (cell.extraCount < cell.count) consider(s, cell.floor);
+        if (cell.extraCount > 0) consider(s, cell.floor + 1n);
+        break;
+      }
+    }
+  }
+  out.forEach((s, i) => {
+    s.eligiblePoints = sums[i]!.eligible.value();
+    s.paidPoints = sums[i]!.paid.value();
+  });
+  return out;
+}

@@ -1,0 +1,141 @@
+/**
+ * Whole cents from exact shares (SPEC section 4a): floors, then the leftover cents one each to the
+ * largest fractional remainders, ties to the smallest key. Two forms: a plain one for a few items
+ * (splitting the net fund into pools), and the selection of the K smallest keys in a large tie set.
+ */
+import { ratCmp, ratFloor, ratSub, type Rational } from './decimal.js';
+
+export interface RemainderItem {
+  /** The exact amount in cents (non-negative). */
+  readonly exact: Rational;
+  /** Tie-break key: among equal remainders, the smaller key gets the cent first. */
+  readonly key: string;
+}
+
+/**
+ * Largest remainder over a short list: floor each amount, then give the `total − Σ floor` leftover
+ * cents one each to the largest remainders (equal remainders: smaller key first). Returns the cents
+ * per item and whether each item received a leftover cent.
+ */
+export function largestRemainder(items: readonly RemainderItem[], total: bigint): { cents: bigint[]; extra: boolean[] } {
+  const floors = items.map((it) => ratFloor(it.exact));
+  const rems = items.map((it, i) => ratSub(it.exact, { n: floors[i]!, d: 1n }));
+  let left = total - floors.reduce((a, b) => a + b, 0n);
+  if (left < 0n || left > BigInt(items.length)) throw new RangeError(`cannot place ${left} leftover cents over ${items.length} items`);
+  const order = items
+    .map((_, i) => i)
+    .sort((a, b) => ratCmp(rems[b]!, rems[a]!) || compareKeys(items[a]!.key, items[b]!.key));
+  const extra = items.map(() => false);
+  for (const i of order) {
+    if (left === 0n) break;
+    extra[i] = true;
+    left -= 1n;
+  }
+  return { cents: floors.map((f, i) => f + (extra[i] ? 1n : 0n)), extra };
+}
+
+/** Plain code-unit order, the order of lowercase hex strings. */
+export function compareKeys(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Hex digits read exactly into a double: 12 hex digits = 48 bits < 2^53. */
+const PREFIX_HEX = 12;
+
+/** The first 12 lowercase hex digits of `key` as a number, or -1 when they are not that. */
+function hexPrefix(key: string): number {
+  if (key.length < PREFIX_HEX) return -1;
+  let v = 0;
+  for (let j = 0; j < PREFIX_HEX; j++) {
+    const c = key.charCodeAt(j);
+    const digit = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
+    if (digit < 0) return -1;
+    v = v * 16 + digit;
+  }
+  return v;
+}
+
+/**
+ * The k-th smallest value (0-based) of `a`, which is reordered. Hoare's selection with a
+ * median-of-three pivot: linear on average, and SHA-256 prefixes are as random as inputs get.
+ */
+export function selectKth(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (hi > lo) {
+    const mid = lo + ((hi - lo) >> 1);
+    const x = a[lo]!;
+    const y = a[mid]!;
+    const z = a[hi]!;
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k]!;
+  }
+  return a[k]!;
+}
+
+/**
+ * Picks, among `rows`, the `take` rows whose keys sort first (0 < take < rows.length), calls
+ * `award` for each and returns the largest key picked (every row with a key ≤ it got a cent).
+ *
+ * Keys are lowercase hex of one length (SHA-256). Rather than sorting a million 64-character
+ * strings, each key's first 48 bits are read into a Float64Array; sorting that finds the cut-off
+ * prefix, rows below it are picked outright, and only rows whose prefix equals the cut-off (almost
+ * always one) are compared by full key. Keys of another shape fall back to a plain full sort.
+ */
+export function pickSmallestKeys(
+  rows: Uint32Array,
+  take: number,
+  keyOf: (row: number) => string,
+  award: (row: number) => void,
+): string {
+  const m = rows.length;
+  if (!(take > 0 && take < m)) throw new RangeError(`pickSmallestKeys: take ${take} of ${m}`);
+  const prefixes = new Float64Array(m);
+  let keyLength = -1;
+  for (let i = 0; i < m; i++) {
+    const key = keyOf(rows[i]!);
+    if (keyLength < 0) keyLength = key.length;
+    const p = hexPrefix(key);
+    if (p < 0 || key.length !== keyLength) return pickByFullSort(rows, take, keyOf, award);
+    prefixes[i] = p;
+  }
+  const cut = selectKth(prefixes.slice(), take - 1);
+  // Rows with a prefix below the cut get a cent outright; the rest of the `take` (≥ 1, since
+  // the take-th smallest prefix is the cut) come from the rows whose prefix equals it, by full key.
+  let below = 0;
+  const atCut: { row: number; key: string }[] = [];
+  for (let i = 0; i < m; i++) {
+    const p = prefixes[i]!;
+    if (p < cut) {
+      award(rows[i]!);
+      below++;
+    } else if (p === cut) atCut.push({ row: rows[i]!, key: keyOf(rows[i]!) });
+  }
+  atCut.sort((a, b) => compareKeys(a.key, b.key) || a.row - b.row);
+  const need = take - below;
+  if (need < 1 || need > atCut.length) throw new RangeError('internal: key selection went wrong');
+  for (let j = 0; j < need; j++) award(atCut[j]!.row);
+  return atCut[need - 1]!.key;
+}
+
+function pickByFullSort(rows: Uint32Array, take: number, keyOf: (row: number) => string, award: (row: number) => void): string {
+  const keyed = Array.from(rows, (row) => ({ row, key: keyOf(row) }));
+  keyed.sort((a, b) => compareKeys(a.key, b.key) || a.row - b.row);
+  for (let j = 0; j < take; j++) award(keyed[j]!.row);
+  return keyed[take - 1]!.key;
+}
