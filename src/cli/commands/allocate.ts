@@ -1,0 +1,75 @@
+/** `payout allocate --plan PLAN CLAIMS.csv --out DIR`: the net fund, the split, exact cents, the files. */
+import type { Command } from 'commander';
+import { allocate } from '../../core/allocate.js';
+import { buildSummary, summaryText } from '../../core/summary.js';
+import { loadPlan } from '../../io/plan-file.js';
+import { tieKeyer } from '../../io/hash.js';
+import { OutputSet } from '../../io/atomic-output.js';
+import { ALLOCATION_FILES, writeAllocation } from '../../io/write-allocation.js';
+import { UsageError } from '../errors.js';
+import { colorFor } from '../style.js';
+import { renderSummary } from '../render-summary.js';
+import { grouped } from '../table.js';
+import { addClaimsOptions, parseClaimsOptions, readValidClaims, type ClaimsCliOptions } from './validate.js';
+
+interface AllocateCliOptions extends ClaimsCliOptions {
+  plan: string;
+  out: string;
+  force?: boolean;
+  keep?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+/** `--keep payment_method,email` → the column names, as written. */
+function parseKeep(keep: string | undefined): string[] {
+  if (keep === undefined) return [];
+  const cols = keep.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (cols.length === 0) throw new UsageError(`--keep "${keep}": name the columns to carry, e.g. --keep payment_method`);
+  return cols;
+}
+
+export async function runAllocate(claimsFile: string, o: AllocateCliOptions): Promise<void> {
+  const settings = parseClaimsOptions(o);
+  const keep = parseKeep(o.keep);
+  const { plan, sha256: planSha256 } = await loadPlan(o.plan);
+  // Refuse to overwrite before any work, not after a long run.
+  const out = await OutputSet.open(o.out, [...ALLOCATION_FILES], Boolean(o.force));
+  const { table, stats } = await readValidClaims(claimsFile, plan, { ...settings, read: { ...settings.read, keep, sha256: true } });
+  const alloc = allocate(plan, table, tieKeyer(plan.seed));
+  const summary = buildSummary(plan, alloc);
+  await writeAllocation(out, plan, table, alloc, summary, keep, {
+    planFile: o.plan,
+    planSha256,
+    claimsFile,
+    claimsSha256: stats.sha256 ?? '',
+  });
+  if (o.json) {
+    process.stdout.write(summaryText(summary));
+    return;
+  }
+  if (o.quiet) return;
+  const c = colorFor(process.stdout);
+  const lines = renderSummary(summary, c);
+  lines.push(c.dim(`Wrote ${o.out}/ledger.csv (${grouped(table.count)} rows), summary.json, manifest.json`));
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+export function registerAllocate(program: Command): void {
+  const cmd = program
+    .command('allocate')
+    .summary('compute every claimant\'s payment and write the ledger, summary and manifest')
+    .description(
+      'Computes the net fund from the plan\'s deductions, splits it pro rata (weights or pools, units, cap, minimum),\n' +
+        'turns shares into exact cents (SPEC section 4) and writes DIR/ledger.csv, summary.json and manifest.json.\n' +
+        'Invalid claims are reported as validate does, and nothing is written (exit 1).',
+    )
+    .argument('<claims.csv>', 'the claims file')
+    .requiredOption('--plan <plan.json>', 'the plan of allocation')
+    .requiredOption('--out <dir>', 'the folder to write the ledger, summary and manifest into')
+    .option('--force', 'replace the files of an earlier run in DIR')
+    .option('--keep <columns>', 'carry these claims columns into the ledger, comma-separated (e.g. payment_method)')
+    .option('--json', 'print summary.json instead of the readable summary')
+    .option('-q, --quiet', 'print nothing but errors');
+  addClaimsOptions(cmd).action(async (claimsFile: string, o: AllocateCliOptions) => runAllocate(claimsFile, o));
+}

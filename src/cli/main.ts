@@ -1,0 +1,42 @@
+/**
+ * The entry point and the one error boundary: commands throw typed errors, and only here does a
+ * failure become a message on stderr and an exit code (SPEC section 8).
+ */
+import { Command, CommanderError } from 'commander';
+import { DataError, EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
+import { formatProblem } from '../core/problems.js';
+import { colorFor } from './style.js';
+import { VERSION } from './version.js';
+import { registerCommands } from './commands/index.js';
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('payout')
+    .description('Divide a class-action settlement fund among claimants, exact to the cent.')
+    .version(VERSION, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+  registerCommands(program);
+  const c = colorFor(process.stderr);
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here too, with exit code 0.
+      return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    if (err instanceof UsageError || err instanceof DataError) {
+      for (const p of err.problems) process.stderr.write(`${c.red('error')}: ${formatProblem(p)}\n`);
+      if (err.message) process.stderr.write(`${c.red('payout')}: ${err.message}\n`);
+      return err.exitCode;
+    }
+    const e = err as NodeJS.ErrnoException;
+    if (e && typeof e.code === 'string' && ['ENOENT', 'EACCES', 'EISDIR', 'ENOTDIR', 'EMFILE'].includes(e.code)) {
+      process.stderr.write(`${c.red('payout')}: ${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    process.stderr.write(`${c.red('payout: internal error')} (please report it with the command you ran):\n${e?.stack ?? String(err)}\n`);
+    return EXIT_USAGE;
+  }
+}

@@ -1,0 +1,76 @@
+/** The allocation summary as people read it at the terminal: the fund, the split per class, the check. */
+import type { ChalkInstance } from 'chalk';
+import type { SummaryJson } from '../core/summary.js';
+import { parseMoney } from '../core/money.js';
+import { formatMoneyHuman } from '../core/money.js';
+import { grouped, renderTable } from './table.js';
+
+const human = (m: string | null): string => (m === null ? '-' : formatMoneyHuman(parseMoney(m) ?? 0n));
+
+export function renderSummary(s: SummaryJson, c: ChalkInstance): string[] {
+  const out: string[] = [c.bold(s.case), ''];
+  const fundRows: string[][] = [['Gross fund', human(s.fund.gross)]];
+  if (s.fund.interest !== '0.00') fundRows.push(['+ interest', human(s.fund.interest)], ['Fund', human(s.fund.fund)]);
+  for (const d of s.deductions) fundRows.push([`− ${d.label} (${d.rule})`, human(d.amount)]);
+  fundRows.push([c.bold('Net settlement fund'), c.bold(human(s.net))]);
+  out.push(...renderTable(['', ''], fundRows, ['left', 'right']).slice(1), '');
+
+  const weights = s.mode === 'weights';
+  const rows = s.classes.map((k) => [
+    k.id,
+    weights ? (k.weight ?? '') : `${k.poolPercent ?? ''}%`,
+    grouped(k.claims),
+    grouped(k.eligible),
+    grouped(k.paid),
+    k.points,
+    human(k.amount),
+    human(k.smallest),
+    human(k.largest),
+  ]);
+  rows.push([
+    c.bold('total'),
+    '',
+    grouped(s.totals.claims),
+    grouped(s.totals.eligible),
+    grouped(s.totals.paid),
+    '',
+    c.bold(human(s.totals.amount)),
+    '',
+    '',
+  ]);
+  out.push(
+    ...renderTable(
+      ['class', weights ? 'weight' : 'pool', 'claims', 'eligible', 'paid', 'points', 'amount', 'smallest', 'largest'],
+      rows,
+      ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+    ),
+    '',
+  );
+  const notes: string[] = [];
+  for (const k of s.classes) {
+    if (k.belowMinimum > 0) notes.push(`${k.id}: ${grouped(k.belowMinimum)} claims below the minimum payment ${human(s.minimumPayment)} get nothing`);
+    if (k.capped > 0) notes.push(`${k.id}: ${grouped(k.capped)} claims capped at ${human(s.maximumPayment)}`);
+  }
+  if (notes.length > 0) out.push(...notes, '');
+  const method =
+    s.rounding.method === 'largest-remainder'
+      ? `largest remainder, ${grouped(s.totals.centsPlaced)} leftover cents placed, ties by SHA-256(seed:claim_id), seed "${s.seed}"`
+      : `per-point value floored to ${s.rounding.decimals} decimals; the rest is residual`;
+  out.push(
+    ...renderTable(
+      ['', ''],
+      [
+        ['Paid to claimants', human(s.totals.amount)],
+        [`Residual${s.residualRecipient ? ` (to ${s.residualRecipient})` : ''}`, human(s.totals.residual)],
+      ],
+      ['left', 'right'],
+    ).slice(1),
+    `Cents: ${method}`,
+  );
+  out.push(
+    s.check.balanced
+      ? c.green(`Check: paid ${human(s.totals.amount)} + residual ${human(s.totals.residual)} = net ${human(s.net)} ✓`)
+      : c.red(`Check FAILED: paid + residual = ${human(s.check.paidPlusResidual)} but net is ${human(s.net)}`),
+  );
+  return out;
+}

@@ -1,0 +1,137 @@
+/**
+ * summary.json (SPEC section 5, docs/outputs.md): the allocation's totals as plain JSON data with a
+ * fixed key order, so the same inputs give the same bytes on every run and machine.
+ */
+import { exactDecimal, formatRationalHalfEven, type Rational } from './decimal.js';
+import { formatMoney, type Cents } from './money.js';
+import type { Plan } from './plan.js';
+import type { Allocation } from './allocate.js';
+
+export const SUMMARY_FORMAT = 'payout-summary/1';
+
+const money = (c: Cents): string => formatMoney(c);
+const moneyOrNull = (c: Cents | null): string | null => (c === null ? null : formatMoney(c));
+
+/** Points are exact decimals (weight × units); written in their shortest form. */
+export function pointsText(r: Rational): string {
+  return exactDecimal(r) ?? formatRationalHalfEven(r, 6);
+}
+
+/** Cents per point → currency units per point, 6 decimals, half-even (information only). */
+export function perPointText(centsPerPoint: Rational | null): string | null {
+  return centsPerPoint === null ? null : formatRationalHalfEven({ n: centsPerPoint.n, d: centsPerPoint.d * 100n }, 6);
+}
+
+export interface SummaryJson {
+  format: string;
+  case: string;
+  currency: string;
+  mode: Plan['mode'];
+  rounding: Plan['rounding'];
+  seed: string;
+  fund: { gross: string; interest: string; fund: string };
+  deductions: { label: string; rule: string; amount: string; remaining: string }[];
+  totalDeductions: string;
+  net: string;
+  minimumPayment: string | null;
+  maximumPayment: string | null;
+  pools: {
+    id: string;
+    net: string;
+    eligiblePoints: string;
+    paidPoints: string;
+    pointValue: string | null;
+    paid: string;
+    residual: string;
+    centsPlaced: number;
+  }[];
+  classes: {
+    id: string;
+    weight: string | null;
+    poolPercent: string | null;
+    claims: number;
+    eligible: number;
+    paid: number;
+    capped: number;
+    belowMinimum: number;
+    ineligible: number;
+    eligiblePoints: string;
+    points: string;
+    amount: string;
+    smallest: string | null;
+    largest: string | null;
+    pointValue: string | null;
+  }[];
+  totals: { claims: number; eligible: number; paid: number; amount: string; residual: string; centsPlaced: number };
+  residualRecipient: string | null;
+  check: { paidPlusResidual: string; net: string; balanced: boolean };
+}
+
+export function buildSummary(plan: Plan, alloc: Allocation): SummaryJson {
+  const f = alloc.fund;
+  const poolOfClass = (ci: number) => alloc.pools.find((p) => p.classIndex === ci) ?? alloc.pools[0];
+  const pointValueOf = (p: Allocation['pools'][number] | undefined) =>
+    p === undefined ? null : perPointText(p.pointValue ?? p.level);
+  const classes = alloc.classes.map((c) => {
+    const pc = plan.classes[c.classIndex];
+    return {
+      id: c.id,
+      weight: pc?.weightText ?? null,
+      poolPercent: pc?.poolPercentText ?? null,
+      claims: c.claims,
+      eligible: c.eligible,
+      paid: c.paid,
+      capped: c.capped,
+      belowMinimum: c.belowMinimum,
+      ineligible: c.ineligible,
+      eligiblePoints: pointsText(c.eligiblePoints),
+      points: pointsText(c.paidPoints),
+      amount: money(c.amountPaid),
+      smallest: moneyOrNull(c.smallest),
+      largest: moneyOrNull(c.largest),
+      pointValue: pointValueOf(poolOfClass(c.classIndex)),
+    };
+  });
+  const sum = (k: 'claims' | 'eligible' | 'paid') => alloc.classes.reduce((a, c) => a + c[k], 0);
+  const paidPlusResidual = alloc.totalPaid + alloc.residual;
+  return {
+    format: SUMMARY_FORMAT,
+    case: plan.name,
+    currency: plan.currency,
+    mode: plan.mode,
+    rounding: plan.rounding,
+    seed: plan.seed,
+    fund: { gross: money(f.gross), interest: money(f.interest), fund: money(f.fund) },
+    deductions: f.deductions.map((d) => ({ label: d.label, rule: d.rule, amount: money(d.amount), remaining: money(d.remaining) })),
+    totalDeductions: money(f.totalDeductions),
+    net: money(f.net),
+    minimumPayment: moneyOrNull(plan.minimumPayment),
+    maximumPayment: moneyOrNull(plan.maximumPayment),
+    pools: alloc.pools.map((p) => ({
+      id: p.classIndex === null ? 'all' : (plan.classes[p.classIndex]?.id ?? String(p.classIndex)),
+      net: money(p.net),
+      eligiblePoints: pointsText(p.eligiblePoints),
+      paidPoints: pointsText(p.paidPoints),
+      pointValue: pointValueOf(p),
+      paid: money(p.paid),
+      residual: money(p.residual),
+      centsPlaced: Number(p.centsPlaced),
+    })),
+    classes,
+    totals: {
+      claims: sum('claims'),
+      eligible: sum('eligible'),
+      paid: sum('paid'),
+      amount: money(alloc.totalPaid),
+      residual: money(alloc.residual),
+      centsPlaced: Number(alloc.centsPlaced),
+    },
+    residualRecipient: plan.residualRecipient,
+    check: { paidPlusResidual: money(paidPlusResidual), net: money(f.net), balanced: paidPlusResidual === f.net },
+  };
+}
+
+/** The bytes of summary.json: two-space JSON, LF, a final newline. */
+export function summaryText(s: SummaryJson): string {
+  return `${JSON.stringify(s, null, 2)}\n`;
+}

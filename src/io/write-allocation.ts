@@ -1,0 +1,71 @@
+/**
+ * Writes an allocation's files (SPEC section 5) all together or not at all: ledger.csv is streamed
+ * in large chunks and hashed on the way out, then summary.json, then manifest.json with the hashes,
+ * and only then are the three renamed into place.
+ */
+import { basename } from 'node:path';
+import type { ClaimTable } from '../core/claims.js';
+import type { Allocation } from '../core/allocate.js';
+import type { Plan } from '../core/plan.js';
+import { ledgerChunks, ledgerHeader } from '../core/ledger.js';
+import { manifestText, MANIFEST_FORMAT, type Manifest } from '../core/manifest.js';
+import { summaryText, type SummaryJson } from '../core/summary.js';
+import { OutputSet, type WrittenFile } from './atomic-output.js';
+import { TOOL, VERSION } from '../cli/version.js';
+
+export const ALLOCATION_FILES = ['ledger.csv', 'summary.json', 'manifest.json'] as const;
+
+export interface AllocationInputs {
+  planFile: string;
+  planSha256: string;
+  claimsFile: string;
+  claimsSha256: string;
+}
+
+export interface WrittenAllocation {
+  files: WrittenFile[];
+  manifest: Manifest;
+}
+
+/** Writes into `out` (opened by the caller before any work, so --force is checked first). */
+export async function writeAllocation(
+  out: OutputSet,
+  plan: Plan,
+  claims: ClaimTable,
+  alloc: Allocation,
+  summary: SummaryJson,
+  keep: readonly string[],
+  inputs: AllocationInputs,
+): Promise<WrittenAllocation> {
+  try {
+    const ledger = out.create('ledger.csv');
+    await ledger.write(ledgerHeader(keep));
+    for (const chunk of ledgerChunks(plan, claims, alloc, keep)) await ledger.write(chunk);
+    const ledgerFile = await ledger.close();
+
+    const summaryOut = out.create('summary.json');
+    await summaryOut.write(summaryText(summary));
+    const summaryFile = await summaryOut.close();
+
+    const manifest: Manifest = {
+      format: MANIFEST_FORMAT,
+      tool: { name: TOOL, version: VERSION },
+      command: 'allocate',
+      plan: { file: basename(inputs.planFile), sha256: inputs.planSha256 },
+      claims: { file: basename(inputs.claimsFile), sha256: inputs.claimsSha256, rows: claims.count },
+      seed: plan.seed,
+      outputs: [
+        { file: ledgerFile.name, sha256: ledgerFile.sha256, bytes: ledgerFile.bytes, rows: claims.count },
+        { file: summaryFile.name, sha256: summaryFile.sha256, bytes: summaryFile.bytes },
+      ],
+    };
+    const manifestOut = out.create('manifest.json');
+    await manifestOut.write(manifestText(manifest));
+    const manifestFile = await manifestOut.close();
+    await out.commit();
+    return { files: [ledgerFile, summaryFile, manifestFile], manifest };
+  } catch (err) {
+    await out.abort();
+    throw err;
+  }
+}
