@@ -1,0 +1,425 @@
+/**
+ * The distribution report's view model: from an allocation's summary, manifest and a tally of its
+ * ledger to everything the HTML shows, already worded and formatted. Pure: no I/O, no clock. Money
+ * stays bigint cents (with its formatted text beside it); the only `number`s are claim counts and
+ * display ratios for chart geometry.
+ */
+import { roundWidth, type AmountHistogram } from './amount-histogram.js';
+import { divHalfUp, formatScaled } from './decimal.js';
+import { formatMoneyHuman, type Cents } from './money.js';
+import type { Manifest, Summary, SummaryClass } from './report-input.js';
+
+/** An amount and how people read it (`$57,090,833.33`). */
+export interface Money {
+  cents: Cents;
+  text: string;
+  /** For tight places on a chart: `$57.09M`, `$42.5K`, `$512.34`. Rounded half-up; display only. */
+  short: string;
+}
+
+export type WaterfallKind = 'gross' | 'interest' | 'deduction' | 'net' | 'paid' | 'residual';
+
+/**
+ * One bar of the waterfall. A bar spans `base` to `base + cents`: the fund and the net stand on
+ * zero; a deduction hangs from what was left before it down to what is left after it; the
+ * residual sits on top of what was paid.
+ */
+export interface WaterfallStep {
+  kind: WaterfallKind;
+  label: string;
+  amount: Money;
+  base: Cents;
+  /** How the amount was reached (a deduction's rule), when there is something to say. */
+  note?: string;
+}
+
+export interface Waterfall {
+  steps: WaterfallStep[];
+  /** The tallest bar's top: the chart's full height. */
+  top: Cents;
+  /** Gridlines: round amounts from 0 up to `top`. */
+  ticks: Money[];
+}
+
+export interface ClassRow {
+  id: string;
+  /** `weight 6` or `30% of net`. */
+  share: string;
+  claims: string;
+  eligible: string;
+  paid: string;
+  capped: string;
+  belowMinimum: string;
+  points: string;
+  amount: Money;
+  smallest: Money | null;
+  largest: Money | null;
+  /** The value of one point, as summary.json gives it, with separators and the currency symbol. */
+  pointValue: string;
+}
+
+export interface HistogramBar {
+  lo: Money;
+  hi: Money;
+  /** `$27.84`, `$27.84–$27.85` or `$25.00–$29.99`. */
+  label: string;
+  count: number;
+  countText: string;
+}
+
+export interface HistogramView {
+  kind: AmountHistogram['kind'];
+  width: Money | null;
+  bars: HistogramBar[];
+  total: number;
+  totalText: string;
+  /** The tallest bar's count, for scaling. */
+  maxCount: number;
+  /** Equal width: the bars' edges, from the first bar's lower edge to the last bar's upper edge. */
+  edges: Money[];
+}
+
+export interface FileRow {
+  /** `claims` for every input other than the plan (a second distribution has several). */
+  role: 'plan' | 'claims' | 'output';
+  file: string;
+  sha256: string;
+  detail: string;
+}
+
+/** A cross-check between the files, shown so that a reader can see the numbers agree. */
+export interface Check {
+  label: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface ReportModel {
+  caseName: string;
+  currency: string;
+  mode: Summary['mode'];
+  tool: { name: string; version: string };
+  planFile: string;
+  planSha256: string;
+  seed: string;
+  figures: { fund: Money; deductions: Money; net: Money; paid: Money; residual: Money };
+  paidClaims: string;
+  totalClaims: string;
+  waterfall: Waterfall;
+  deductions: { label: string; rule: string; amount: Money; remaining: Money }[];
+  classes: ClassRow[];
+  totals: { claims: string; eligible: string; paid: string; amount: Money };
+  histogram: HistogramView;
+  /** The method in words, one paragraph per rule. */
+  method: string[];
+  files: FileRow[];
+  checks: Check[];
+}
+
+/** What streaming ledger.csv found: the report cross-checks it against summary.json. */
+export interface LedgerTally {
+  /** Data rows (claims) in the ledger. */
+  rows: number;
+  /** Claims with outcome `paid` or `capped`. */
+  paidClaims: number;
+  /** Σ amount over all rows. */
+  paidCents: Cents;
+  histogram: AmountHistogram;
+}
+
+/**
+ * `part / whole` as a display coordinate in [0, 1] (6 significant places): bar heights and
+ * positions. Computed in bigint so that no amount passes through a float; not money.
+ */
+export function displayRatio(part: Cents, whole: Cents): number {
+  if (whole <= 0n || part <= 0n) return 0;
+  const clamped = part > whole ? whole : part;
+  return Number((clamped * 1_000_000n) / whole) / 1_000_000;
+}
+
+/**
+ * A compact amount for chart labels: millions or thousands with two decimals, trailing zeros
+ * dropped (`$92M`, `$30.67M`, `$42.5K`); below $1,000 the exact amount; zero is `$0`. Rounded half-up in bigint.
+ */
+export function compactMoney(c: Cents, symbol = '$'): string {
+  const neg = c < 0n;
+  const a = neg ? -c : c;
+  const scaled = (unit: bigint, suffix: string): string => {
+    const hundredths = divHalfUp(a * 100n, unit);
+    const text = formatScaled(hundredths, 2).replace(/\.?0+$/, '');
+    return `${neg ? '-' : ''}${symbol}${groupDecimal(text)}${suffix}`;
+  };
+  if (a === 0n) return `${symbol}0`;
+  if (a >= 100_000_000_000n) return scaled(100_000_000_000n, 'B');
+  if (a >= 100_000_000n) return scaled(100_000_000n, 'M');
+  if (a >= 100_000n) return scaled(100_000n, 'K');
+  return formatMoneyHuman(c, symbol);
+}
+
+/** Amounts written plainly in a sentence (`of the fund 92000000.00`) with separators and symbol. */
+export function humanizeAmounts(text: string, symbol = '$'): string {
+  return text.replace(/\b(\d+)\.(\d{2})\b(?!%)/g, (_m, whole: string, frac: string) =>
+    formatMoneyHuman(BigInt(whole + frac), symbol),
+  );
+}
+
+const SYMBOLS: Record<string, string> = { USD: '$', CAD: 'CA$', AUD: 'A$', EUR: '€', GBP: '£' };
+
+/** The prefix used for amounts of a currency: `$` for USD, else the code and a space. */
+export function currencySymbol(currency: string): string {
+  return SYMBOLS[currency] ?? `${currency} `;
+}
+
+/** `"1234567"` → `"1,234,567"`, `"13380.5"` → `"13,380.5"`: a plain decimal with separators. */
+export function groupDecimal(text: string): string {
+  const [whole = '', frac] = text.split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return frac === undefined ? grouped : `${grouped}.${frac}`;
+}
+
+const countText = (n: number): string => groupDecimal(String(n));
+const claimCount = (n: number): string => (n === 0 ? 'no claims' : `${countText(n)} ${n === 1 ? 'claim' : 'claims'}`);
+
+/**
+ * Builds the report's view model.
+ * @param summary summary.json, checked and in cents
+ * @param manifest manifest.json, checked
+ * @param ledger what streaming ledger.csv found
+ */
+export function buildReportModel(summary: Summary, manifest: Manifest, ledger: LedgerTally): ReportModel {
+  const symbol = currencySymbol(summary.currency);
+  const money = (cents: Cents): Money => ({ cents, text: formatMoneyHuman(cents, symbol), short: compactMoney(cents, symbol) });
+  const { totals } = summary;
+
+  return {
+    caseName: summary.case,
+    currency: summary.currency,
+    mode: summary.mode,
+    tool: manifest.tool,
+    planFile: manifest.plan.file,
+    planSha256: manifest.plan.sha256,
+    seed: summary.seed,
+    figures: {
+      fund: money(summary.fund.fund),
+      deductions: money(summary.totalDeductions),
+      net: money(summary.net),
+      paid: money(totals.amount),
+      residual: money(totals.residual),
+    },
+    paidClaims: countText(totals.paid),
+    totalClaims: countText(totals.claims),
+    waterfall: buildWaterfall(summary, money),
+    deductions: summary.deductions.map((d) => ({
+      label: d.label,
+      rule: humanizeAmounts(d.rule, symbol),
+      amount: money(d.amount),
+      remaining: money(d.remaining),
+    })),
+    classes: summary.classes.map((c) => classRow(c, money, symbol)),
+    totals: {
+      claims: countText(totals.claims),
+      eligible: countText(totals.eligible),
+      paid: countText(totals.paid),
+      amount: money(totals.amount),
+    },
+    histogram: histogramView(ledger.histogram, money),
+    method: methodInWords(summary, money),
+    files: fileRows(manifest),
+    checks: crossChecks(summary, manifest, ledger, money),
+  };
+}
+
+/** Gross fund → interest → each deduction → net; then net split into paid and residual. */
+export function buildWaterfall(summary: Summary, money: (c: Cents) => Money): Waterfall {
+  const { gross, interest, fund } = summary.fund;
+  const steps: WaterfallStep[] = [{ kind: 'gross', label: 'Gross fund', amount: money(gross), base: 0n }];
+  if (interest > 0n) steps.push({ kind: 'interest', label: 'Interest', amount: money(interest), base: gross });
+  let left = fund;
+  for (const d of summary.deductions) {
+    left -= d.amount;
+    steps.push({
+      kind: 'deduction',
+      label: d.label,
+      amount: money(d.amount),
+      base: left,
+      note: humanizeAmounts(d.rule, currencySymbol(summary.currency)),
+    });
+  }
+  steps.push({ kind: 'net', label: 'Net settlement fund', amount: money(summary.net), base: 0n });
+  steps.push({ kind: 'paid', label: 'Paid to claimants', amount: money(summary.totals.amount), base: 0n });
+  steps.push({
+    kind: 'residual',
+    label: 'Residual',
+    amount: money(summary.totals.residual),
+    base: summary.totals.amount,
+  });
+  const top = steps.reduce((m, s) => (s.base + s.amount.cents > m ? s.base + s.amount.cents : m), 0n);
+  return { steps, top, ticks: axisTicks(top).map(money) };
+}
+
+/** Round gridline amounts: 0 and multiples of a 1-2-5 step in whole dollars, about five of them. */
+export function axisTicks(top: Cents): Cents[] {
+  if (top <= 0n) return [0n];
+  const step = roundWidth((top + 4n) / 5n < 100n ? 100n : (top + 4n) / 5n);
+  const ticks: Cents[] = [];
+  for (let t = 0n; t <= top; t += step) ticks.push(t);
+  return ticks;
+}
+
+function classRow(c: SummaryClass, money: (c: Cents) => Money, symbol: string): ClassRow {
+  const share =
+    c.poolPercent !== null && c.poolPercent !== undefined
+      ? `${c.poolPercent}% of net`
+      : c.weight !== null && c.weight !== undefined
+        ? `weight ${c.weight}`
+        : '';
+  return {
+    id: c.id,
+    share,
+    claims: countText(c.claims),
+    eligible: countText(c.eligible),
+    paid: countText(c.paid),
+    capped: countText(c.capped),
+    belowMinimum: countText(c.belowMinimum),
+    points: groupDecimal(c.points),
+    amount: money(c.amount),
+    smallest: c.smallest === null ? null : money(c.smallest),
+    largest: c.largest === null ? null : money(c.largest),
+    pointValue: c.pointValue === null ? '—' : `${symbol}${groupDecimal(c.pointValue)}`,
+  };
+}
+
+function histogramView(h: AmountHistogram, money: (c: Cents) => Money): HistogramView {
+  const bars = h.buckets.map((b) => {
+    const lo = money(b.lo);
+    const hi = money(b.hi);
+    return { lo, hi, label: b.lo === b.hi ? lo.text : `${lo.text}–${hi.text}`, count: b.count, countText: countText(b.count) };
+  });
+  return {
+    kind: h.kind,
+    width: h.width === undefined ? null : money(h.width),
+    bars,
+    total: h.total,
+    totalText: countText(h.total),
+    maxCount: bars.reduce((m, b) => Math.max(m, b.count), 0),
+    edges:
+      h.kind === 'equal-width' && h.buckets.length > 0
+        ? [...h.buckets.map((b) => money(b.lo)), money((h.buckets.at(-1)?.hi ?? 0n) + 1n)]
+        : [],
+  };
+}
+
+/** The allocation method as an auditor would write it down, from what the summary records. */
+export function methodInWords(summary: Summary, money: (c: Cents) => Money): string[] {
+  const out: string[] = [];
+  const seed = `seed "${summary.seed}"`;
+  if (summary.mode === 'weights') {
+    const weights = summary.classes.map((c) => `${c.id} ${c.weight ?? '?'}`).join(', ');
+    out.push(
+      `Shares are pro rata to points: a claim's points are its class weight times its units (${weights}). ` +
+        `One pool holds the whole net fund of ${money(summary.net).text}.`,
+    );
+  } else {
+    const pools = summary.classes.map((c) => `${c.id} ${c.poolPercent ?? '?'}%`).join(', ');
+    out.push(
+      `Each class is its own pool with a fixed percent of the net fund (${pools}). The pools' cents are ` +
+        `split by largest remainder, ties broken by SHA-256(seed:class_id), ${seed}. Within a pool, shares are pro rata to units.`,
+    );
+  }
+  if (summary.rounding.method === 'largest-remainder') {
+    const k = summary.totals.centsPlaced;
+    const leftover =
+      k === 0
+        ? 'no cent was left over here; any leftover cents would go'
+        : `the ${groupDecimal(String(k))} leftover ${k === 1 ? 'cent goes' : 'cents go'}`;
+    out.push(
+      `Cents by largest remainder: each claim gets the floor of its exact share in cents; ${leftover} ` +
+        `one each to the claims with the largest remainders, ` +
+        `ties broken by SHA-256(seed:claim_id), the smaller hex key first, ${seed}. So what is paid plus the ` +
+        `residual equals the net fund to the cent, claims with equal points differ by at most one cent, and no ` +
+        `amount depends on the order of the claims file.`,
+    );
+  } else {
+    const places = summary.rounding.decimals ?? 2;
+    const values = summary.pools
+      .map((p) => `${p.id}: ${p.pointValue === null ? 'no one paid' : `${currencySymbol(summary.currency)}${groupDecimal(p.pointValue)}`}`)
+      .join(', ');
+    out.push(
+      `Cents per point: in each pool the value of one point is floored to ${places} decimal ${places === 1 ? 'place' : 'places'} ` +
+        `(${values}); each claim gets its points times that value, floored to the cent, so claims with equal ` +
+        `points get exactly the same amount. What this leaves unpaid is residual.`,
+    );
+  }
+  const below = summary.classes.reduce((n, c) => n + c.belowMinimum, 0);
+  const capped = summary.classes.reduce((n, c) => n + c.capped, 0);
+  if (summary.minimumPayment !== null) {
+    out.push(
+      `Minimum payment ${money(summary.minimumPayment).text}: claims whose payment would be smaller are not paid ` +
+        `(${claimCount(below)} here); their share goes to the others.`,
+    );
+  }
+  if (summary.maximumPayment !== null) {
+    out.push(
+      `Maximum payment ${money(summary.maximumPayment).text}: no claim is paid more ` +
+        `(${claimCount(capped)} capped here); the excess goes to the others.`,
+    );
+  }
+  const recipient = summary.residualRecipient ? ` goes to the ${summary.residualRecipient.replace(/^the /i, '')}` : ' is residual';
+  out.push(`The residual of ${money(summary.totals.residual).text}${recipient}.`);
+  return out;
+}
+
+function fileRows(manifest: Manifest): FileRow[] {
+  const rows = (n: number | undefined): string => (n === undefined ? '' : `, ${countText(n)} rows`);
+  const inputs: FileRow[] = [];
+  if (manifest.claims) {
+    inputs.push({ role: 'claims', file: manifest.claims.file, sha256: manifest.claims.sha256, detail: `claims${rows(manifest.claims.rows)}` });
+  }
+  for (const [what, ref] of Object.entries(manifest.inputs ?? {})) {
+    inputs.push({ role: 'claims', file: ref.file, sha256: ref.sha256, detail: `${what}${rows(ref.rows)}` });
+  }
+  return [
+    { role: 'plan', file: manifest.plan.file, sha256: manifest.plan.sha256, detail: 'plan' },
+    ...inputs,
+    ...manifest.outputs.map((o) => ({
+      role: 'output' as const,
+      file: o.file,
+      sha256: o.sha256,
+      detail: `output, ${countText(o.bytes)} bytes${o.rows === undefined ? '' : `, ${countText(o.rows)} rows`}`,
+    })),
+  ];
+}
+
+function crossChecks(summary: Summary, manifest: Manifest, ledger: LedgerTally, money: (c: Cents) => Money): Check[] {
+  const fundLessDeductions = summary.fund.fund - summary.deductions.reduce((s, d) => s + d.amount, 0n);
+  const paidPlusResidual = summary.totals.amount + summary.totals.residual;
+  const ledgerRows = manifest.outputs.find((o) => o.file === 'ledger.csv')?.rows;
+  const checks: Check[] = [
+    {
+      label: 'Fund less deductions is the net fund',
+      ok: fundLessDeductions === summary.net && summary.fund.gross + summary.fund.interest === summary.fund.fund,
+      detail: `${money(summary.fund.fund).text} − ${money(summary.fund.fund - fundLessDeductions).text} = ${money(fundLessDeductions).text}`,
+    },
+    {
+      label: 'Paid plus residual is the net fund',
+      ok: paidPlusResidual === summary.net,
+      detail: `${money(summary.totals.amount).text} + ${money(summary.totals.residual).text} = ${money(paidPlusResidual).text}`,
+    },
+    {
+      label: 'ledger.csv amounts add up to the amount paid',
+      ok: ledger.paidCents === summary.totals.amount,
+      detail: `Σ amount = ${money(ledger.paidCents).text}`,
+    },
+    {
+      label: 'ledger.csv has the paid claims of the summary',
+      ok: ledger.paidClaims === summary.totals.paid && ledger.histogram.total === summary.totals.paid,
+      detail: `${countText(ledger.paidClaims)} paid or capped of ${countText(ledger.rows)} rows`,
+    },
+    {
+      label: 'ledger.csv has one row per claim',
+      ok: ledger.rows === summary.totals.claims && (ledgerRows === undefined || ledgerRows === ledger.rows),
+      detail: `${countText(ledger.rows)} rows; summary ${countText(summary.totals.claims)} claims${ledgerRows === undefined ? '' : `; manifest ${countText(ledgerRows)} rows`}`,
+    },
+  ];
+  return checks;
+}

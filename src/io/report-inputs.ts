@@ -1,0 +1,48 @@
+/**
+ * Reads summary.json and manifest.json from an allocation's output folder and checks them against
+ * docs/outputs.md. Anything missing or malformed is a UsageError (exit 2) naming the file and the
+ * field, since the folder is an input the user pointed at.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { z } from 'zod';
+import { UsageError } from '../cli/errors.js';
+import type { Problem } from '../core/problems.js';
+import { manifestSchema, summarySchema, type Manifest, type Summary } from '../core/report-input.js';
+
+async function readJson(dir: string, name: string, hint: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, name), 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new UsageError(`${dir} has no ${name}; ${hint}`);
+    throw err;
+  }
+  try {
+    return JSON.parse(text.replace(/^\uFEFF/, '')) as unknown;
+  } catch (err) {
+    throw new UsageError(`${join(dir, name)}: not valid JSON (${(err as Error).message})`);
+  }
+}
+
+function check<S extends z.ZodType>(schema: S, value: unknown, file: string): z.output<S> {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const problems: Problem[] = r.error.issues.map((i) => ({
+    code: 'input',
+    severity: 'error',
+    file,
+    ...(i.path.length > 0 ? { field: i.path.map(String).join('.') } : {}),
+    message: i.message,
+  }));
+  throw new UsageError(`${file}: not the format payout allocate writes (docs/outputs.md)`, problems);
+}
+
+/** summary.json and manifest.json of DIR, checked; money in cents. */
+export async function readAllocation(dir: string): Promise<{ summary: Summary; manifest: Manifest }> {
+  const hint = 'payout report reads the folder that `payout allocate --out DIR` wrote';
+  const summary = check(summarySchema, await readJson(dir, 'summary.json', hint), join(dir, 'summary.json'));
+  const manifest = check(manifestSchema, await readJson(dir, 'manifest.json', hint), join(dir, 'manifest.json'));
+  return { summary, manifest };
+}

@@ -1,0 +1,192 @@
+/**
+ * End to end in a real browser: `writeReport` on a sample allocation folder, then report.html
+ * opened in headless Chromium (the Debian package, driven by playwright-core; no browser is ever
+ * downloaded). Reads the numbers back from the drawn page and checks them against summary.json.
+ */
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatMoneyHuman, parseMoney } from '../../src/core/money.js';
+import { writeReport } from '../../src/io/report-html.js';
+import { monthsSample, tiktokSample } from './sample-run.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const HAVE_CHROMIUM = existsSync(CHROMIUM);
+if (!HAVE_CHROMIUM) {
+  console.warn(`report.browser.test: skipped, ${CHROMIUM} is missing (apt-get install -y chromium; .ci/run does this)`);
+}
+
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const cents = (text: string): bigint => parseMoney(text) as bigint;
+const money = (text: string): string => formatMoneyHuman(cents(text));
+
+interface Opened {
+  page: Page;
+  /** Every request the page made other than report.html itself. */
+  requests: string[];
+  dir: string;
+  summary: Json;
+}
+
+describe.skipIf(!HAVE_CHROMIUM)(`report.html in headless Chromium (${CHROMIUM})`, () => {
+  let browser: Browser;
+
+  beforeAll(async () => {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  /** Nothing overflows an A4 sheet on screen (794 CSS px) or in print (703 px inside 12 mm margins). */
+  async function expectFitsA4(page: Page): Promise<void> {
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    await page.setViewportSize({ width: 794, height: 1123 });
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await page.emulateMedia({ media: 'print' });
+    await page.setViewportSize({ width: 703, height: 1000 });
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    // No dark backgrounds on paper.
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(255, 255, 255)');
+  }
+
+  async function open(make: (dir: string) => unknown, viewport = { width: 1100, height: 900 }): Promise<Opened> {
+    const dir = mkdtempSync(join(tmpdir(), 'payout-report-browser-'));
+    make(dir);
+    const path = await writeReport(dir);
+    const url = pathToFileURL(path).href;
+    const context = await browser.newContext({ viewport, offline: true });
+    const page = await context.newPage();
+    const requests: string[] = [];
+    page.on('request', (r) => {
+      if (r.url() !== url) requests.push(r.url());
+    });
+    // Anything other than the file itself is refused (and recorded above).
+    await context.route('**/*', (route) => (route.request().url() === url ? route.continue() : route.abort()));
+    await page.goto(url, { waitUntil: 'load' });
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Json;
+    return { page, requests, dir, summary };
+  }
+
+  it('TikTok: waterfall, classes and histogram carry the numbers of summary.json', async () => {
+    const { page, requests, dir, summary } = await open(tiktokSample);
+
+    expect(await page.title()).toBe(`Distribution report: ${summary.case}`);
+    await expect(page.locator('h1').textContent()).resolves.toBe(summary.case);
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Json;
+    await expect(page.locator('[data-plan-sha256]').textContent()).resolves.toBe(manifest.plan.sha256);
+
+    // Waterfall: read back from the drawn SVG.
+    const bars = await page.$$eval('svg.waterfall rect[data-kind]', (rects) =>
+      rects.map((r) => ({
+        kind: r.getAttribute('data-kind') ?? '',
+        label: r.getAttribute('data-label') ?? '',
+        cents: r.getAttribute('data-cents') ?? '',
+        base: r.getAttribute('data-base-cents') ?? '',
+        height: (r as SVGRectElement).getBBox().height,
+        y: (r as SVGRectElement).getBBox().y,
+      })),
+    );
+    const sum = (kind: string) => bars.filter((b) => b.kind === kind).reduce((s, b) => s + BigInt(b.cents), 0n);
+    const fund = cents(summary.fund.fund);
+    expect(sum('gross') + sum('interest')).toBe(fund);
+    expect(sum('deduction') + sum('net')).toBe(fund);
+    expect(sum('net')).toBe(cents(summary.net));
+    expect(sum('paid')).toBe(cents(summary.totals.amount));
+    expect(sum('paid') + sum('residual')).toBe(sum('net'));
+    expect(bars.filter((b) => b.kind === 'deduction').map((b) => [b.label, b.cents])).toEqual(
+      summary.deductions.map((d: Json) => [d.label, cents(d.amount).toString()]),
+    );
+    // Heights proportional to amounts (within a pixel of drawing precision).
+    const plotH = Number(await page.getAttribute('svg.waterfall', 'data-plot-height'));
+    for (const b of bars) {
+      const expected = (Number(BigInt(b.cents) * 1_000_000n / fund) / 1_000_000) * plotH;
+      expect(Math.abs(b.height - expected)).toBeLessThan(1);
+    }
+    // The value labels show money with thousands separators.
+    const values = await page.$$eval('svg.waterfall text.value', (ts) => ts.map((t) => t.textContent));
+    expect(values).toContain('$92,000,000.00');
+    expect(values).toContain(`−${money(summary.deductions[0].amount)}`);
+    expect(values).toContain('$57,090,833.33');
+
+    // One row per class, matching summary.json.
+    for (const c of summary.classes as Json[]) {
+      const row = page.locator(`tr[data-class="${c.id}"]`);
+      const cell = (field: string) => row.locator(`[data-field="${field}"]`).textContent();
+      await expect(cell('claims')).resolves.toBe(c.claims.toLocaleString('en-US'));
+      await expect(cell('eligible')).resolves.toBe(c.eligible.toLocaleString('en-US'));
+      await expect(cell('paid')).resolves.toBe(c.paid.toLocaleString('en-US'));
+      await expect(cell('points')).resolves.toBe(Number(c.points).toLocaleString('en-US'));
+      await expect(cell('amount')).resolves.toBe(money(c.amount));
+      await expect(cell('smallest')).resolves.toBe(money(c.smallest));
+      await expect(cell('largest')).resolves.toBe(money(c.largest));
+      await expect(row.locator('[data-field="amount"]').getAttribute('data-cents')).resolves.toBe(cents(c.amount).toString());
+    }
+    expect(await page.locator('tbody tr[data-class]').count()).toBe(summary.classes.length);
+
+    // Histogram: two payment levels (Nationwide and Illinois), counts summing to the paid claims.
+    const buckets = await page.$$eval('svg.histogram rect[data-count]', (rects) =>
+      rects.map((r) => ({ count: Number(r.getAttribute('data-count')), lo: r.getAttribute('data-lo-cents') ?? '' })),
+    );
+    expect(buckets).toHaveLength(2);
+    expect(buckets.reduce((s, b) => s + b.count, 0)).toBe(summary.totals.paid);
+    expect(await page.getAttribute('svg.histogram', 'data-kind')).toBe('levels');
+
+    // Method in words, hashes of every file, all checks agree.
+    const method = await page.locator('#method').textContent();
+    expect(method).toContain('ties broken by SHA-256(seed:claim_id)');
+    const hashes = await page.$$eval('#files tr[data-file]', (rows) =>
+      rows.map((r) => [r.getAttribute('data-file'), r.querySelector('[data-sha256]')?.textContent]),
+    );
+    expect(hashes).toEqual([
+      ['plan.json', manifest.plan.sha256],
+      ['claims.csv', manifest.claims.sha256],
+      ...manifest.outputs.map((o: Json) => [o.file, o.sha256]),
+    ]);
+    expect(await page.locator('tr[data-check="failed"]').count()).toBe(0);
+    expect(await page.locator('.warning').count()).toBe(0);
+
+    // Self-contained: no scripts, no network.
+    expect(await page.locator('script').count()).toBe(0);
+    expect(requests).toEqual([]);
+
+    const shot = join(dir, 'report.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    expect(statSync(shot).size).toBeGreaterThan(10_000);
+    console.log(`report.browser.test: screenshot ${shot}`);
+    await expectFitsA4(page);
+    await page.context().close();
+  });
+
+  it('equal-width histogram for spread-out amounts; fits an A4 page and prints', async () => {
+    const { page, requests, dir, summary } = await open(monthsSample);
+    const buckets = await page.$$eval('svg.histogram rect[data-count]', (rects) =>
+      rects.map((r) => Number(r.getAttribute('data-count'))),
+    );
+    expect(await page.getAttribute('svg.histogram', 'data-kind')).toBe('equal-width');
+    expect(buckets.length).toBeGreaterThan(12);
+    expect(buckets.reduce((s, n) => s + n, 0)).toBe(summary.totals.paid);
+    await expectFitsA4(page);
+    const pdf = join(dir, 'report.pdf');
+    await page.pdf({ path: pdf, format: 'A4', printBackground: true });
+    expect(statSync(pdf).size).toBeGreaterThan(10_000);
+    await page.screenshot({ path: join(dir, 'report-a4.png'), fullPage: true });
+    console.log(`report.browser.test: A4 screenshot and PDF in ${dir}`);
+    expect(requests).toEqual([]);
+    await page.context().close();
+  });
+});
