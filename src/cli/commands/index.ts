@@ -1,0 +1,19 @@
+import type { Command } from 'commander';
+import { registerValidate } from './validate.js';
+import { registerAllocate } from './allocate.js';
+import { registerReport } from './report.js';
+import { registerVerify } from './verify.js';
+import { registerExplain } from './explain.js';
+import { registerEstimate } from './estimate.js';
+import { registerRedistribute } from './redistribute.js';
+
+/** Every command, in the order `payout --help` lists them. */
+export function registerCommands(program: Command): void {
+  registerValidate(program);
+  registerAllocate(program);
+  registerReport(program);
+  registerVerify(program);
+  registerExplain(program);
+  registerEstimate(program);
+  registerRedistribute(program);
+}

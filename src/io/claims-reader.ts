@@ -1,0 +1,865 @@
+/**
+ * Reads a claims CSV (SPEC section 2) into the compact ClaimTable, collecting every problem with
+ * the physical line on which its record starts.
+ *
+ * Two parts: `ClaimsCollector`, which takes one record at a time as `(fields, line)` and does all
+ * the checking and interning (any tokenizer can feed it), and `readClaims`, which streams the file
+ * through a UTF-8 check and csv-parse into it. Nothing keeps whole rows: per row the table keeps
+ * an id, a line and three small indices; the duplicate checks keep one map entry per claim.
+ */
+import { createReadStream } from 'node:fs';
+import { createHash, type Hash } from 'node:crypto';
+import { Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Parser, CsvError, type Options as CsvOptions } from 'csv-parse';
+import type { ClaimTable, UnitsValue } from '../core/claims.js';
+import type { Plan } from '../core/plan.js';
+import type { Problem, ProblemCode } from '../core/problems.js';
+import { exactDecimal, formatDec, parseDec, pow10, type Dec } from '../core/decimal.js';
+import { UsageError } from '../cli/errors.js';
+import { Utf8LineChecker, hasUtf16Bom } from './csv-utf8.js';
+import { ExactLineIndex, Hash64, HashedLineIndex, hash32 } from './csv-dedupe.js';
+
+/** The columns payout reads; everything else is carried (and copied to the ledger with --keep). */
+export const CLAIM_FIELDS = ['claim_id', 'class', 'units', 'status', 'email', 'name', 'address'] as const;
+export type ClaimField = (typeof CLAIM_FIELDS)[number];
+const REQUIRED: ReadonlySet<ClaimField> = new Set(['claim_id', 'class']);
+
+/** At most this many problems of each severity are kept as objects; all of them are counted. */
+export const DEFAULT_MAX_STORED_PROBLEMS = 10_000;
+/** A record longer than this (in characters) is a runaway quote or a wrong delimiter, not a claim. */
+export const MAX_RECORD_CHARS = 1 << 20;
+/** Units have at most this many decimal places (SPEC section 2). */
+export const UNITS_MAX_DECIMALS = 6;
+
+export interface ReadClaimsOptions {
+  /** Field → header, from `--map claim_id=ClaimNumber`; matched case-insensitively after trimming. */
+  map?: Partial<Record<ClaimField, string>>;
+  /** One character; default `,`. */
+  delimiter?: string;
+  /** Columns to carry into the ledger (`--keep`); each must be in the header. */
+  keep?: string[];
+  /** Cap on stored problem objects per severity (default 10,000); counting never stops. */
+  maxStoredProblems?: number;
+  /** Called for every problem as it is found (also beyond the cap), with the row's claim id if known. */
+  onProblem?: (problem: Problem, claimId: string | undefined) => void;
+  /** Also compute the SHA-256 of the file's bytes (for a manifest) in the same pass. */
+  sha256?: boolean;
+  /**
+   * Called before each chunk of the file is parsed; a returned promise pauses the reading until
+   * it settles. Lets an `onProblem` writer apply backpressure (a million bad rows must not pile
+   * up in its buffer).
+   */
+  throttle?: () => Promise<unknown> | undefined;
+}
+
+export interface ClassSummary {
+  id: string;
+  /** Claim rows of this class that have no errors. */
+  claims: number;
+  /** Of those, the claims whose status is eligible. */
+  eligible: number;
+  /** Σ units of the eligible claims (exact decimal text). */
+  units: string;
+  /** Σ points of the eligible claims: weight × units in weights mode, units in pools mode. */
+  points: string;
+}
+
+export interface StatusSummary {
+  status: string;
+  claims: number;
+  eligible: boolean;
+}
+
+export interface ClaimsStats {
+  /** The file as the user named it. */
+  file: string;
+  bytes: number;
+  /** Lowercase hex SHA-256 of the bytes, when asked for. */
+  sha256?: string;
+  /** The header as written (trimmed), or empty when there is none. */
+  headers: string[];
+  /** Physical line of the header. */
+  headerLine: number;
+  /** The header used for each field, or null when the column is absent. */
+  columns: Record<ClaimField, string | null>;
+  /** Claim rows read (blank rows and the header not counted), with or without errors. */
+  rows: number;
+  /** Rows left out of the table because of an error. */
+  invalidRows: number;
+  blankRows: number;
+  errors: number;
+  warnings: number;
+  /** Errors and warnings counted per code (all of them, not only the stored ones). */
+  errorsByCode: Partial<Record<ProblemCode, number>>;
+  warningsByCode: Partial<Record<ProblemCode, number>>;
+  /** Set when a syntax error stopped the reading: the line of the record where it stopped. */
+  stoppedAtLine?: number;
+  classes: ClassSummary[];
+  statuses: StatusSummary[];
+}
+
+export interface ReadClaimsResult {
+  table: ClaimTable;
+  /** The stored problems (see maxStoredProblems), ordered by line. */
+  problems: Problem[];
+  stats: ClaimsStats;
+}
+
+/** A header cell as payout compares it. */
+const headerKey = (h: string): string => h.trim().toLowerCase();
+
+/** Lower case, punctuation and symbols stripped, whitespace collapsed: "Smith,  Jr." and "smith jr" match. */
+export function normaliseForMatch(s: string): string {
+  return s
+    .toLowerCase()
+    .replace(/[\p{P}\p{S}]/gu, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/**
+ * Feeds `normaliseForMatch(s)` into the hash without building the string (the common, ASCII case);
+ * returns how many code units it fed, so an empty value can be told apart.
+ */
+export function hashNormalised(h: Hash64, s: string): number {
+  let fed = 0;
+  let space = false;
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c >= 0x80) {
+      // Unicode letters, punctuation and case: let the regular expressions decide.
+      const slow = normaliseForMatch(s);
+      h.addString(slow);
+      return slow.length;
+    }
+    if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) {
+      space = true;
+      continue;
+    }
+    // ASCII punctuation and symbols (\p{P} and \p{S}): dropped.
+    if ((c >= 0x21 && c <= 0x2f) || (c >= 0x3a && c <= 0x40) || (c >= 0x5b && c <= 0x60) || (c >= 0x7b && c <= 0x7e)) continue;
+    if (c >= 0x41 && c <= 0x5a) c += 0x20;
+    if (space && fed > 0) {
+      h.add(0x20);
+      fed++;
+    }
+    space = false;
+    h.add(c);
+    fed++;
+  }
+  return fed;
+}
+
+/** Feeds `s.trim().toLowerCase()` into the hash; returns how many code units it fed. */
+function hashLowerTrimmed(h: Hash64, s: string): number {
+  const t = s.trim();
+  for (let i = 0; i < t.length; i++) {
+    let c = t.charCodeAt(i);
+    if (c >= 0x80) {
+      h.start();
+      const lower = t.toLowerCase();
+      h.addString(lower);
+      return lower.length;
+    }
+    if (c >= 0x41 && c <= 0x5a) c += 0x20;
+    h.add(c);
+  }
+  return t.length;
+}
+
+const isBlankRecord = (fields: string[]): boolean => fields.every((f) => f.trim() === '');
+
+function quoteList(items: readonly string[], max = 12): string {
+  const shown = items.slice(0, max).map((h) => (h === '' ? '(empty)' : h));
+  return shown.join(', ') + (items.length > max ? `, … (${items.length - max} more)` : '');
+}
+
+/** Grows a typed array by doubling. */
+function grow<T extends Uint32Array | Uint16Array>(a: T, make: (n: number) => T): T {
+  const b = make(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+/** The outcome of checking one units cell: an index into the distinct values, or a message. */
+type UnitsCheck = number | string;
+
+/**
+ * Checks records one at a time and builds the ClaimTable. Feed it with `record(fields, line)` in
+ * file order (the header first; blank lines may be fed or left out), report tokenizer problems
+ * with `syntaxError` and `invalidUtf8`, then call `finish`.
+ */
+export class ClaimsCollector {
+  private readonly file: string;
+  private readonly plan: Plan;
+  private readonly opts: ReadClaimsOptions;
+  private readonly maxStored: number;
+
+  // Header state
+  private headers: string[] | undefined;
+  private headerLine = 0;
+  private expectedFields = 0;
+  private columnsUsable = false;
+  private readonly col: Record<ClaimField, number> = {
+    claim_id: -1, class: -1, units: -1, status: -1, email: -1, name: -1, address: -1,
+  };
+  private keepCols: Array<[name: string, index: number]> = [];
+  private stopped = false;
+  private stoppedAtLine: number | undefined;
+
+  // Problems
+  private readonly stored: Problem[] = [];
+  private storedErrors = 0;
+  private storedWarnings = 0;
+  private errors = 0;
+  private warnings = 0;
+  private readonly errorsByCode: Partial<Record<ProblemCode, number>> = {};
+  private readonly warningsByCode: Partial<Record<ProblemCode, number>> = {};
+  /** Invalid-UTF-8 problems found ahead of the parser, held until the rows before them are done. */
+  private readonly pendingUtf8: Problem[] = [];
+  private pendingHead = 0;
+
+  // Interning: each distinct cell text is checked once.
+  private readonly classIds: Map<string, number>;
+  private readonly classList: string;
+  private readonly classCache = new Map<string, number>();
+  private readonly statusCache = new Map<string, number>();
+  private readonly statusIndex = new Map<string, number>();
+  private readonly statuses: string[] = [];
+  private readonly unitsCache = new Map<string, UnitsCheck>();
+  private readonly unitsByText = new Map<string, number>();
+  private readonly units: UnitsValue[] = [];
+  private defaultUnitsIndex = -1;
+
+  // Duplicate checks. Claim ids: exact, by reference to the table row (ref > 0) or, for a row
+  // left out for an error, to `otherIds` (ref < 0). Emails, names and addresses: by 64-bit hash.
+  private readonly idIndex = new ExactLineIndex((ref) => (ref > 0 ? this.ids[ref - 1] : this.otherIds[-ref - 1]) as string);
+  private readonly otherIds: string[] = [];
+  private readonly otherLines: number[] = [];
+  private readonly emailIndex = new HashedLineIndex();
+  private readonly nameAddressIndex = new HashedLineIndex();
+  private readonly hash = new Hash64();
+
+  // The table, grown by doubling.
+  private count = 0;
+  private rows = 0;
+  private invalidRows = 0;
+  private blankRows = 0;
+  private readonly ids: string[] = [];
+  private lines = new Uint32Array(1024);
+  private classIndex = new Uint16Array(1024);
+  private unitsIndex = new Uint32Array(1024);
+  private statusIdx = new Uint16Array(1024);
+  private kept: string[][] = [];
+
+  constructor(file: string, plan: Plan, opts: ReadClaimsOptions = {}) {
+    this.file = file;
+    this.plan = plan;
+    this.opts = opts;
+    this.maxStored = opts.maxStoredProblems ?? DEFAULT_MAX_STORED_PROBLEMS;
+    this.classIds = new Map(plan.classes.map((c, i) => [c.id.trim().toLowerCase(), i]));
+    this.classList = plan.classes.map((c) => c.id).join(', ');
+  }
+
+  /** True once a syntax error has ended the reading: later records are ignored. */
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  private add(p: Problem, claimId?: string): void {
+    const byCode = p.severity === 'error' ? this.errorsByCode : this.warningsByCode;
+    byCode[p.code] = (byCode[p.code] ?? 0) + 1;
+    if (p.severity === 'error') {
+      this.errors++;
+      if (this.storedErrors < this.maxStored) {
+        this.storedErrors++;
+        this.stored.push(p);
+      }
+    } else {
+      this.warnings++;
+      if (this.storedWarnings < this.maxStored) {
+        this.storedWarnings++;
+        this.stored.push(p);
+      }
+    }
+    this.opts.onProblem?.(p, claimId);
+  }
+
+  private error(code: ProblemCode, line: number | undefined, field: string | undefined, message: string, claimId?: string): void {
+    const p: Problem = { code, severity: 'error', file: this.file, message };
+    if (line !== undefined) p.line = line;
+    if (field !== undefined) p.field = field;
+    this.add(p, claimId);
+  }
+
+  private warning(code: ProblemCode, line: number, field: string | undefined, message: string, claimId?: string): void {
+    const p: Problem = { code, severity: 'warning', file: this.file, line, message };
+    if (field !== undefined) p.field = field;
+    this.add(p, claimId);
+  }
+
+  /** Adds the pending invalid-UTF-8 problems up to a line; true when one is on that very line. */
+  private drainUtf8(upToLine: number): boolean {
+    const pending = this.pendingUtf8;
+    let onLine = false;
+    while (this.pendingHead < pending.length && ((pending[this.pendingHead] as Problem).line ?? 0) <= upToLine) {
+      const p = pending[this.pendingHead++] as Problem;
+      if (p.line === upToLine) onLine = true;
+      this.add(p);
+    }
+    if (this.pendingHead === pending.length && this.pendingHead > 0) {
+      pending.length = 0;
+      this.pendingHead = 0;
+    }
+    return onLine;
+  }
+
+  /** A line holding bytes that are not UTF-8. */
+  invalidUtf8(line: number, byte: number): void {
+    const hex = byte.toString(16).toUpperCase().padStart(2, '0');
+    this.pendingUtf8.push({
+      code: 'invalid_utf8',
+      severity: 'error',
+      file: this.file,
+      line,
+      message: `invalid UTF-8 (byte 0x${hex}): re-export the file as CSV UTF-8`,
+    });
+  }
+
+  /** A problem that stops the reading (a CSV syntax error the tokenizer cannot recover from). */
+  syntaxError(code: ProblemCode, line: number, message: string, columnIndex?: number): void {
+    this.drainUtf8(line);
+    const field = columnIndex !== undefined ? this.headers?.[columnIndex]?.trim() : undefined;
+    this.error(code, line, field || undefined, `${message}; reading stopped here`);
+    this.stopped = true;
+    this.stoppedAtLine = line;
+  }
+
+  /**
+   * The one place a record is handled: the first non-blank record is the header, every later one
+   * a claim. Returns false once reading should stop.
+   */
+  record(fields: string[], line: number): boolean {
+    if (this.stopped) return false;
+    const badBytes = this.drainUtf8(line);
+    if (fields.length === 1 && fields[0] === '') return true; // an empty line
+    if (this.headers === undefined) {
+      if (isBlankRecord(fields)) return true;
+      this.header(fields, line);
+      return !this.stopped;
+    }
+    if (isBlankRecord(fields)) {
+      this.blankRows++;
+      this.warning('blank_row', line, undefined, 'blank row (skipped)');
+      return true;
+    }
+    this.row(fields, line, badBytes);
+    return true;
+  }
+
+  private header(fields: string[], line: number): void {
+    this.headerLine = line;
+    this.headers = fields.map((h) => h.trim());
+    this.expectedFields = fields.length;
+    if (fields.some((h) => h.includes('\r'))) {
+      // Only LF and CRLF end a record; a file with bare CR line ends reads as one long header.
+      this.syntaxError(
+        'csv_syntax',
+        line,
+        'the lines end with a carriage return alone (old Mac format): re-export the file as CSV UTF-8 with CRLF or LF line ends',
+      );
+      return;
+    }
+    const keys = this.headers.map(headerKey);
+    const found = quoteList(this.headers);
+    const map = this.opts.map ?? {};
+    const usedBy = new Map<number, ClaimField>();
+    let usable = true;
+    for (const field of CLAIM_FIELDS) {
+      const mapped = map[field];
+      const wanted = headerKey(mapped ?? field);
+      const at: number[] = [];
+      keys.forEach((k, i) => {
+        if (k === wanted) at.push(i);
+      });
+      if (at.length === 0) {
+        if (mapped !== undefined) {
+          this.error('missing_column', line, field, `--map ${field}=${mapped}: no column "${mapped}" in the header (found: ${found})`);
+          if (REQUIRED.has(field)) usable = false;
+        } else if (REQUIRED.has(field)) {
+          this.error(
+            'missing_column',
+            line,
+            field,
+            `missing column "${field}" (found: ${found}); rename the column or add --map ${field}=<header>`,
+          );
+          usable = false;
+        }
+        continue;
+      }
+      if (at.length > 1) {
+        const which = at.map((i) => `${i + 1} ("${this.headers?.[i] ?? ''}")`).join(' and ');
+        this.error('duplicate_column', line, field, `columns ${which} both name ${field}: rename or remove one`);
+        usable = false;
+        continue;
+      }
+      const index = at[0] as number;
+      const other = usedBy.get(index);
+      if (other !== undefined) {
+        this.error('duplicate_column', line, field, `column "${this.headers[index] ?? ''}" is already used for ${other}`);
+        usable = false;
+        continue;
+      }
+      usedBy.set(index, field);
+      this.col[field] = index;
+    }
+    for (const name of this.opts.keep ?? []) {
+      const at: number[] = [];
+      keys.forEach((k, i) => {
+        if (k === headerKey(name)) at.push(i);
+      });
+      if (at.length === 0) {
+        this.error('missing_column', line, name, `--keep ${name}: no column "${name}" in the header (found: ${found})`);
+      } else if (at.length > 1) {
+        this.error('duplicate_column', line, name, `--keep ${name}: columns ${at.map((i) => i + 1).join(' and ')} have this name`);
+      } else {
+        this.keepCols.push([name, at[0] as number]);
+        this.kept.push([]);
+      }
+    }
+    this.columnsUsable = usable;
+  }
+
+  /** `badBytes`: the row's first line holds invalid UTF-8 (reported already); the row is left out. */
+  private row(fields: string[], line: number, badBytes: boolean): void {
+    this.rows++;
+    if (fields.length !== this.expectedFields) {
+      this.invalidRows++;
+      this.error(
+        'column_count',
+        line,
+        undefined,
+        `expected ${this.expectedFields} field${this.expectedFields === 1 ? '' : 's'}, found ${fields.length}` +
+          (fields.length > this.expectedFields ? ' (an unquoted delimiter in a value?)' : ''),
+      );
+      return;
+    }
+    if (!this.columnsUsable) {
+      this.invalidRows++;
+      return;
+    }
+    const col = this.col;
+    const id = (fields[col.claim_id] as string).trim();
+    let ok = !badBytes;
+    /** The id's hash while it still has to be recorded (not empty, not a duplicate). */
+    let idHash = -1;
+    if (id === '') {
+      ok = false;
+      this.error('empty_claim_id', line, 'claim_id', 'claim_id is empty');
+    } else {
+      const h = hash32(id);
+      const ref = this.idIndex.find(id, h);
+      if (ref !== 0) {
+        ok = false;
+        const first = ref > 0 ? (this.lines[ref - 1] as number) : (this.otherLines[-ref - 1] as number);
+        this.error('duplicate_claim_id', line, 'claim_id', `claim_id "${id}" already on line ${first}`, id);
+      } else idHash = h;
+    }
+    const claimId = id === '' ? undefined : id;
+
+    const classCell = fields[col.class] as string;
+    let ci = this.classCache.get(classCell);
+    if (ci === undefined) {
+      ci = this.classIds.get(classCell.trim().toLowerCase()) ?? -1;
+      if (this.classCache.size < 4096) this.classCache.set(classCell, ci);
+    }
+    if (ci < 0) {
+      ok = false;
+      const shown = classCell.trim();
+      this.error(
+        'unknown_class',
+        line,
+        'class',
+        shown === '' ? `class is empty (expected: ${this.classList})` : `unknown class "${shown}" (expected: ${this.classList})`,
+        claimId,
+      );
+    }
+
+    let ui: number;
+    if (col.units < 0) ui = this.defaultUnits();
+    else {
+      const check = this.checkUnits(fields[col.units] as string);
+      if (typeof check === 'string') {
+        ok = false;
+        ui = -1;
+        this.error('bad_units', line, 'units', check, claimId);
+      } else ui = check;
+    }
+
+    const si = col.status < 0 ? this.internStatus('') : this.internStatus(fields[col.status] as string);
+    if (si < 0) {
+      ok = false;
+      this.error('input', line, 'status', `more than 65,535 different status values: is this the status column?`, claimId);
+    }
+
+    if (col.email >= 0) {
+      const email = fields[col.email] as string;
+      const h = this.hash.start();
+      if (hashLowerTrimmed(h, email) > 0) {
+        h.finish();
+        const first = this.emailIndex.firstLine(h.hi, h.lo, line);
+        if (first !== 0) {
+          const shown = email.trim().toLowerCase();
+          this.warning('duplicate_email', line, 'email', `same email as line ${first}: "${shown}" (possible duplicate claim)`, claimId);
+        }
+      }
+    }
+    if (col.name >= 0 && col.address >= 0) {
+      const h = this.hash.start();
+      if (hashNormalised(h, fields[col.name] as string) > 0) {
+        h.add(0x0a);
+        if (hashNormalised(h, fields[col.address] as string) > 0) {
+          h.finish();
+          const first = this.nameAddressIndex.firstLine(h.hi, h.lo, line);
+          if (first !== 0) {
+            this.warning('duplicate_name_address', line, 'name', `same name and address as line ${first} (possible duplicate claim)`, claimId);
+          }
+        }
+      }
+    }
+
+    if (!ok) {
+      this.invalidRows++;
+      if (idHash >= 0) {
+        this.otherIds.push(id);
+        this.otherLines.push(line);
+        this.idIndex.insert(idHash, -this.otherIds.length);
+      }
+      return;
+    }
+    const n = this.count;
+    if (n === this.lines.length) {
+      this.lines = grow(this.lines, (k) => new Uint32Array(k));
+      this.classIndex = grow(this.classIndex, (k) => new Uint16Array(k));
+      this.unitsIndex = grow(this.unitsIndex, (k) => new Uint32Array(k));
+      this.statusIdx = grow(this.statusIdx, (k) => new Uint16Array(k));
+    }
+    this.ids.push(id);
+    this.lines[n] = line;
+    this.classIndex[n] = ci;
+    this.unitsIndex[n] = ui;
+    this.statusIdx[n] = si;
+    for (let k = 0; k < this.keepCols.length; k++) {
+      (this.kept[k] as string[]).push(fields[(this.keepCols[k] as [string, number])[1]] as string);
+    }
+    this.count = n + 1;
+    this.idIndex.insert(idHash, n + 1);
+  }
+
+  private defaultUnits(): number {
+    if (this.defaultUnitsIndex < 0) this.defaultUnitsIndex = this.internUnits({ n: 1n, scale: 0 });
+    return this.defaultUnitsIndex;
+  }
+
+  private internUnits(value: Dec): number {
+    const text = formatDec(value);
+    let i = this.unitsByText.get(text);
+    if (i === undefined) {
+      i = this.units.length;
+      const canonical = parseDec(text) as Dec;
+      this.units.push({ text, value: canonical });
+      this.unitsByText.set(text, i);
+    }
+    return i;
+  }
+
+  /**
+   * SPEC section 2: a positive decimal with at most 6 decimal places. An empty cell is an error,
+   * not a silent 1: units decide money, and a blank is more often a lost value than a default.
+   * (Leave the column out to give every claim 1 unit.) Trailing zeros do not count as places.
+   */
+  private checkUnits(cell: string): UnitsCheck {
+    const cached = this.unitsCache.get(cell);
+    if (cached !== undefined) return cached;
+    const result = this.checkUnitsText(cell.trim());
+    if (this.unitsCache.size < 100_000) this.unitsCache.set(cell, result);
+    return result;
+  }
+
+  private checkUnitsText(text: string): UnitsCheck {
+    if (text === '') return 'units is empty (write 1 for one unit, or leave out the units column to give every claim 1)';
+    const d = parseDec(text);
+    if (d === undefined) {
+      if (/^\d+,\d+$/.test(text)) return `units "${text}" uses a comma: write the decimal point as "." (e.g. ${text.replace(',', '.')})`;
+      return `units "${text}" is not a positive decimal such as 1 or 2.5`;
+    }
+    if (d.n <= 0n) return `units must be greater than 0, found "${text}"`;
+    const canonical = parseDec(formatDec(d)) as Dec;
+    if (canonical.scale > UNITS_MAX_DECIMALS) return `units "${text}" has more than ${UNITS_MAX_DECIMALS} decimal places`;
+    return this.internUnits(canonical);
+  }
+
+  /** SPEC section 2: trimmed and lower-cased; empty or absent means approved. */
+  private internStatus(cell: string): number {
+    let i = this.statusCache.get(cell);
+    if (i !== undefined) return i;
+    const status = cell.trim().toLowerCase() || 'approved';
+    i = this.statusIndex.get(status);
+    if (i === undefined) {
+      if (this.statuses.length >= 0xffff) return -1;
+      i = this.statuses.length;
+      this.statuses.push(status);
+      this.statusIndex.set(status, i);
+    }
+    if (this.statusCache.size < 4096) this.statusCache.set(cell, i);
+    return i;
+  }
+
+  /** Ends the reading: the last checks (empty file, no claims) and the table. */
+  finish(meta: { bytes: number; sha256?: string }): ReadClaimsResult {
+    this.drainUtf8(Number.POSITIVE_INFINITY);
+    if (this.headers === undefined && !this.stopped) {
+      this.error('empty_file', undefined, undefined, 'the file is empty: expected a header row and one row per claim');
+    } else if (this.headers !== undefined && this.rows === 0 && !this.stopped) {
+      this.error('header_only', this.headerLine, undefined, 'no claims: the file has a header but no rows');
+    }
+    // Stable sort: problems without a line (the whole file) first, then by line.
+    const problems = this.stored
+      .map((p, i) => ({ p, i }))
+      .sort((a, b) => (a.p.line ?? 0) - (b.p.line ?? 0) || a.i - b.i)
+      .map((x) => x.p);
+
+    const n = this.count;
+    const kept = new Map<string, string[]>();
+    this.keepCols.forEach(([name], k) => kept.set(name, this.kept[k] as string[]));
+    const table: ClaimTable = {
+      count: n,
+      ids: this.ids,
+      lines: this.lines.slice(0, n),
+      classIndex: this.classIndex.slice(0, n),
+      unitsIndex: this.unitsIndex.slice(0, n),
+      units: this.units,
+      statusIndex: this.statusIdx.slice(0, n),
+      statuses: this.statuses,
+      kept,
+    };
+    const columns = {} as Record<ClaimField, string | null>;
+    for (const f of CLAIM_FIELDS) {
+      const i = this.col[f];
+      columns[f] = i >= 0 ? (this.headers?.[i] ?? null) : null;
+    }
+    const { classes, statuses } = summarizeClaims(table, this.plan);
+    const stats: ClaimsStats = {
+      file: this.file,
+      bytes: meta.bytes,
+      headers: this.headers ?? [],
+      headerLine: this.headerLine,
+      columns,
+      rows: this.rows,
+      invalidRows: this.invalidRows,
+      blankRows: this.blankRows,
+      errors: this.errors,
+      warnings: this.warnings,
+      errorsByCode: this.errorsByCode,
+      warningsByCode: this.warningsByCode,
+      classes,
+      statuses,
+    };
+    if (meta.sha256 !== undefined) stats.sha256 = meta.sha256;
+    if (this.stoppedAtLine !== undefined) stats.stoppedAtLine = this.stoppedAtLine;
+    return { table, problems, stats };
+  }
+}
+
+/**
+ * Per class: claims, eligible claims, their units and points (weight × units in weights mode,
+ * units in pools mode), exact; per status: claims. Claims with errors are not in the table and
+ * not counted.
+ */
+export function summarizeClaims(table: ClaimTable, plan: Plan): { classes: ClassSummary[]; statuses: StatusSummary[] } {
+  const k = plan.classes.length;
+  const claims = new Array<number>(k).fill(0);
+  const eligible = new Array<number>(k).fill(0);
+  // Units as integers of 10^-6, so sums are exact bigints.
+  const micro = table.units.map((u) => u.value.n * pow10(UNITS_MAX_DECIMALS - u.value.scale));
+  const unitsSum = new Array<bigint>(k).fill(0n);
+  const eligibleSet = new Set(plan.eligibleStatuses);
+  const statusEligible = table.statuses.map((s) => eligibleSet.has(s));
+  const statusCount = new Array<number>(table.statuses.length).fill(0);
+  for (let i = 0; i < table.count; i++) {
+    const c = table.classIndex[i] as number;
+    const s = table.statusIndex[i] as number;
+    claims[c] = (claims[c] as number) + 1;
+    statusCount[s] = (statusCount[s] as number) + 1;
+    if (statusEligible[s]) {
+      eligible[c] = (eligible[c] as number) + 1;
+      unitsSum[c] = (unitsSum[c] as bigint) + (micro[table.unitsIndex[i] as number] as bigint);
+    }
+  }
+  const scale = pow10(UNITS_MAX_DECIMALS);
+  const classes = plan.classes.map((cls, c): ClassSummary => {
+    const u = unitsSum[c] as bigint;
+    const w = plan.mode === 'weights' && cls.weight ? cls.weight : { n: 1n, d: 1n };
+    return {
+      id: cls.id,
+      claims: claims[c] as number,
+      eligible: eligible[c] as number,
+      units: exactDecimal({ n: u, d: scale }) as string,
+      points: exactDecimal({ n: u * w.n, d: scale * w.d }) as string,
+    };
+  });
+  // Eligible statuses first, in the plan's order, then the others alphabetically: the same report
+  // whatever the order of the rows.
+  const rank = (s: StatusSummary): number => (s.eligible ? plan.eligibleStatuses.indexOf(s.status) : plan.eligibleStatuses.length);
+  const statuses = table.statuses
+    .map((status, s): StatusSummary => ({ status, claims: statusCount[s] as number, eligible: statusEligible[s] as boolean }))
+    .filter((s) => s.claims > 0)
+    .sort((a, b) => rank(a) - rank(b) || (a.status < b.status ? -1 : a.status > b.status ? 1 : 0));
+  return { classes, statuses };
+}
+
+/** Thrown by the byte check to end the pipeline when the file is not UTF-8 at all. */
+class StopReading extends Error {}
+
+/**
+ * csv-parse hands every record to `push`; taking them here, synchronously, means each record is
+ * handled before the parser reads on, so when the parser fails, every record before the failure
+ * has been counted (the stream buffer could otherwise still hold some).
+ */
+class RecordParser extends Parser {
+  constructor(
+    options: CsvOptions,
+    private readonly onRecord: (fields: string[]) => void,
+  ) {
+    super(options);
+  }
+
+  override push(chunk: unknown, encoding?: BufferEncoding): boolean {
+    if (chunk === null) return super.push(null, encoding);
+    this.onRecord(chunk as string[]);
+    return true;
+  }
+}
+
+function countLineBreaks(fields: string[]): number {
+  let n = 0;
+  for (let f = 0; f < fields.length; f++) {
+    const s = fields[f] as string;
+    let i = s.indexOf('\n');
+    while (i !== -1) {
+      n++;
+      i = s.indexOf('\n', i + 1);
+    }
+  }
+  return n;
+}
+
+const SYNTAX_MESSAGES: Record<string, { code: ProblemCode; message: string }> = {
+  CSV_QUOTE_NOT_CLOSED: {
+    code: 'unclosed_quote',
+    message: 'unclosed quote: a quoted field that starts in this record is never closed before the end of the file',
+  },
+  CSV_INVALID_CLOSING_QUOTE: {
+    code: 'csv_syntax',
+    message:
+      'a quote ends a quoted field but is not followed by the delimiter or the end of the line: double a quote inside a quoted field (""), or close a quote left open in this record',
+  },
+  INVALID_OPENING_QUOTE: {
+    code: 'csv_syntax',
+    message: 'a quote inside an unquoted field: put the whole field in quotes and double the quote inside ("Robert ""Bobby"" Smith")',
+  },
+};
+
+/**
+ * Reads and checks a claims file against the plan. Every problem is collected (the first
+ * maxStoredProblems of each severity are kept); a syntax error the CSV parser cannot get past
+ * ends the reading, keeping everything found before it. A file that cannot be opened is a
+ * UsageError (exit 2).
+ */
+export async function readClaims(file: string, plan: Plan, options: ReadClaimsOptions = {}): Promise<ReadClaimsResult> {
+  const collector = new ClaimsCollector(file, plan, options);
+  let nextLine = 1;
+  let bytes = 0;
+  const hash: Hash | undefined = options.sha256 ? createHash('sha256') : undefined;
+  const utf8 = new Utf8LineChecker(({ line, byte }) => collector.invalidUtf8(line, byte));
+
+  const guard = new Transform({
+    transform(chunk: Buffer, _enc, callback: TransformCallback) {
+      if (bytes === 0 && hasUtf16Bom(chunk)) {
+        collector.syntaxError('invalid_utf8', 1, 'the file is UTF-16, not UTF-8: re-export the file as CSV UTF-8');
+        callback(new StopReading());
+        return;
+      }
+      bytes += chunk.length;
+      hash?.update(chunk);
+      utf8.push(chunk);
+      const wait = options.throttle?.();
+      if (wait) wait.then(() => callback(null, chunk), (err: unknown) => callback(err as Error));
+      else callback(null, chunk);
+    },
+    flush(callback: TransformCallback) {
+      utf8.end();
+      callback();
+    },
+  });
+
+  const parser = new RecordParser(
+    {
+      bom: true,
+      delimiter: options.delimiter ?? ',',
+      // Report a wrong field count per row ourselves and keep going.
+      relax_column_count: true,
+      // Empty lines come through as [""] and are skipped by the collector: every physical line
+      // then passes through here, so line numbers are counted from the records themselves
+      // rather than from csv-parse's `info.lines`, which counts a CRLF inside quotes twice.
+      skip_empty_lines: false,
+      // LF and CRLF both end a record, also when a file mixes them.
+      record_delimiter: ['\r\n', '\n'],
+      max_record_size: MAX_RECORD_CHARS,
+    },
+    (fields) => {
+      const line = nextLine;
+      nextLine += 1 + countLineBreaks(fields);
+      collector.record(fields, line);
+    },
+  );
+  parser.resume();
+
+  const input = createReadStream(file, { highWaterMark: 1 << 16 });
+  try {
+    await pipeline(input, guard, parser);
+  } catch (err) {
+    if (err instanceof StopReading) {
+      // Reported already.
+    } else if (err instanceof CsvError) {
+      const known = SYNTAX_MESSAGES[err.code];
+      const column = typeof err.column === 'number' ? err.column : undefined;
+      if (err.code === 'CSV_MAX_RECORD_SIZE') {
+        const quoting = (parser as unknown as { state?: { quoting?: boolean } }).state?.quoting === true;
+        collector.syntaxError(
+          quoting ? 'unclosed_quote' : 'csv_syntax',
+          nextLine,
+          quoting
+            ? `unclosed quote: a quoted field that starts in this record is still open after ${MAX_RECORD_CHARS.toLocaleString('en-US')} characters`
+            : `a record longer than ${MAX_RECORD_CHARS.toLocaleString('en-US')} characters (is --delimiter right?)`,
+          column,
+        );
+      } else if (known) {
+        collector.syntaxError(known.code, nextLine, known.message, column);
+      } else {
+        collector.syntaxError('csv_syntax', nextLine, `CSV syntax error: ${err.message}`, column);
+      }
+    } else {
+      const e = err as NodeJS.ErrnoException;
+      if (e.code === 'ENOENT') throw new UsageError(`${file}: claims file not found`);
+      if (typeof e.code === 'string' && /^E[A-Z]+$/.test(e.code)) {
+        throw new UsageError(`${file}: cannot read the claims file (${e.code})`);
+      }
+      throw err;
+    }
+  }
+  const meta: { bytes: number; sha256?: string } = { bytes };
+  if (hash && !collector.isStopped) meta.sha256 = hash.digest('hex');
+  return collector.finish(meta);
+}

@@ -1,0 +1,124 @@
+/**
+ * Invalid UTF-8 in a claims file, found by byte and reported by physical line.
+ *
+ * csv-parse decodes fields with `Buffer#toString`, which silently turns a bad byte into U+FFFD: a
+ * Latin-1 "é" from an old export would become "�" in a name and nobody would know. So the bytes
+ * are checked before the parser sees them: `isUtf8` (native, fast) on each chunk, and only when a
+ * chunk fails, a byte-by-byte scan that finds the lines. A multi-byte character cut by a chunk
+ * boundary is carried over to the next chunk, so the check does not depend on chunk sizes.
+ */
+import { isUtf8 } from 'node:buffer';
+
+const LF = 0x0a;
+
+/** One line holding invalid UTF-8: the physical line (1-based) and the first bad byte on it. */
+export interface InvalidUtf8 {
+  line: number;
+  byte: number;
+}
+
+/**
+ * Where a trailing multi-byte sequence that the chunk cuts short begins (its bytes may be
+ * completed by the next chunk), or `buf.length` when the chunk ends on a character boundary.
+ */
+function incompleteTailStart(buf: Uint8Array): number {
+  const len = buf.length;
+  for (let k = 1; k <= 3 && k <= len; k++) {
+    const b = buf[len - k] as number;
+    if ((b & 0xc0) === 0x80) continue; // continuation byte: look further back for the lead byte
+    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return need > k ? len - k : len;
+  }
+  return len;
+}
+
+/**
+ * Length of the valid UTF-8 sequence starting at `i` (1 to 4), or 0 when the bytes there are not
+ * valid UTF-8 (overlong forms, surrogates and code points above U+10FFFF are invalid, as in the
+ * Unicode standard, table 3-7).
+ */
+function sequenceLength(buf: Uint8Array, i: number, end: number): number {
+  const b0 = buf[i] as number;
+  if (b0 < 0x80) return 1;
+  const cont = (j: number, lo = 0x80, hi = 0xbf): boolean => {
+    if (i + j >= end) return false;
+    const b = buf[i + j] as number;
+    return b >= lo && b <= hi;
+  };
+  if (b0 >= 0xc2 && b0 <= 0xdf) return cont(1) ? 2 : 0;
+  if (b0 === 0xe0) return cont(1, 0xa0) && cont(2) ? 3 : 0;
+  if ((b0 >= 0xe1 && b0 <= 0xec) || b0 === 0xee || b0 === 0xef) return cont(1) && cont(2) ? 3 : 0;
+  if (b0 === 0xed) return cont(1, 0x80, 0x9f) && cont(2) ? 3 : 0;
+  if (b0 === 0xf0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
+  if (b0 >= 0xf1 && b0 <= 0xf3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
+  if (b0 === 0xf4) return cont(1, 0x80, 0x8f) && cont(2) && cont(3) ? 4 : 0;
+  return 0;
+}
+
+/**
+ * Feeds on the file's chunks in order; calls `onInvalid` once per physical line that holds
+ * invalid UTF-8 (lines count LF, so CRLF files count the same), in line order.
+ */
+export class Utf8LineChecker {
+  /** Line breaks (LF) seen before the current chunk. */
+  private newlines = 0;
+  /** Bytes of a character cut by the previous chunk's end. */
+  private carry: Uint8Array = new Uint8Array(0);
+  private lastReportedLine = 0;
+
+  constructor(private readonly onInvalid: (bad: InvalidUtf8) => void) {}
+
+  push(chunk: Uint8Array): void {
+    const buf = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
+    const cut = incompleteTailStart(buf);
+    const body = cut === buf.length ? buf : buf.subarray(0, cut);
+    if (isUtf8(body)) this.newlines += countLineFeeds(body);
+    else this.scan(body);
+    this.carry = cut === buf.length ? new Uint8Array(0) : Uint8Array.from(buf.subarray(cut));
+  }
+
+  /** Call once after the last chunk: a character cut short by the end of the file is invalid. */
+  end(): void {
+    if (this.carry.length > 0) this.scan(this.carry);
+    this.carry = new Uint8Array(0);
+  }
+
+  /** The slow path, only for chunks that fail `isUtf8`. */
+  private scan(buf: Uint8Array): void {
+    const end = buf.length;
+    let i = 0;
+    while (i < end) {
+      const b = buf[i] as number;
+      if (b === LF) {
+        this.newlines++;
+        i++;
+        continue;
+      }
+      const n = sequenceLength(buf, i, end);
+      if (n > 0) {
+        i += n;
+        continue;
+      }
+      const line = this.newlines + 1;
+      if (line !== this.lastReportedLine) {
+        this.lastReportedLine = line;
+        this.onInvalid({ line, byte: b });
+      }
+      i++;
+    }
+  }
+}
+
+export function countLineFeeds(buf: Uint8Array): number {
+  let n = 0;
+  let i = -1;
+  // Buffer#indexOf is native; a plain loop over a Uint8Array is several times slower.
+  const b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  while ((i = b.indexOf(LF, i + 1)) !== -1) n++;
+  return n;
+}
+
+/** A UTF-16 byte-order mark at the start of the file: Excel's "Unicode Text" export, not CSV UTF-8. */
+export function hasUtf16Bom(buf: Uint8Array): boolean {
+  return buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff));
+}
