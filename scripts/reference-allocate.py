@@ -1,0 +1,179 @@
+#!/usr/bin/env python3
+"""An auditor's re-implementation of SPEC.md sections 1 to 5, from SPEC.md and docs/outputs.md alone.
+
+    python3 scripts/reference-allocate.py PLAN.json CLAIMS.csv [--keep=col,...] [--explain] [--summary] > ledger.csv
+
+Prints ledger.csv (SPEC section 5) on stdout, byte for byte what `payout allocate` writes; with
+--summary, the totals instead (a JSON subset of summary.json: deductions, net, pools, totals). With
+--explain, prints the working on stderr: net, each pool's points, lambda, who is capped or removed,
+the leftover cents and which claims got them (with their SHA-256 keys). Standard library only:
+fractions.Fraction for exact shares, hashlib for the tie-break. Slow on purpose: one plain loop
+per rule, no cleverness, so that it is easy to check against the SPEC line by line.
+"""
+import csv, hashlib, json, re, sys
+from fractions import Fraction as F
+from math import floor
+
+def cents(s):  # money string "1234.50" -> integer cents (SPEC 1: at most 2 decimals)
+    assert isinstance(s, str) and re.fullmatch(r"\d+(\.\d{1,2})?", s), f"bad money {s!r}"
+    return int(F(s) * 100)
+
+def half_up(x): return floor(x + F(1, 2))                   # x >= 0
+def key(seed, ident): return hashlib.sha256(f"{seed}:{ident}".encode("utf-8")).hexdigest()
+
+def largest_remainder(exact, keys, total):
+    """SPEC 4a: floors, then the total - sum(floors) leftover cents one each to the largest
+    remainders; equal remainders: the smaller key first. Returns (amounts, ids that got a cent)."""
+    amount = {i: floor(x) for i, x in exact.items()}
+    k = total - sum(amount.values())
+    order = sorted(exact, key=lambda i: (-(exact[i] - amount[i]), keys[i]))
+    for i in order[:k]: amount[i] += 1
+    return amount, order[:k]
+
+def solve_pool(N, points, cap, minimum, decimals, say):
+    """SPEC 3 (and 4b's amounts) for one pool. points: {row: p}.
+    Returns {row: (outcome, exact share, per-point amount or, under 4a, the exact share again)}."""
+    active = dict(points)
+    removed = set()
+    while True:
+        # water-filling: cap every claim with lambda*p >= cap, recompute lambda, until nothing changes
+        capped, lam = set(), None
+        while True:
+            free = [i for i in active if i not in capped]
+            if not free: lam = None; break
+            lam = F(N - (cap or 0) * len(capped)) / sum(active[i] for i in free)
+            more = {i for i in free if cap is not None and lam * active[i] >= cap}
+            if not more: break
+            capped |= more
+        share = {i: (F(cap) if i in capped else lam * p) for i, p in active.items()}
+        # what the minimum is compared with: the exact share (4a), or the amount paid (4b)
+        paid = dict(share)
+        v = None
+        if decimals is not None:
+            if lam is not None:  # 4b: lambda in currency units, floored to `decimals` places (v in cents)
+                v = F(floor(lam / 100 * 10**decimals), 10**decimals) * 100
+            paid = {i: (cap if i in capped else floor(active[i] * v)) for i in active}
+        smallest = min(active.values(), default=None)
+        low = [i for i in active if active[i] == smallest]
+        if minimum and low and any(paid[i] < minimum for i in low):
+            say(f"    minimum: the {len(low)} claims with the smallest points {smallest} would get "
+                f"{float(min(paid[i] for i in low)) / 100:.6f} < {minimum / 100:.2f}: removed")
+            for i in low: del active[i]; removed.add(i)
+            continue
+        break
+    say(f"    points {sum(active.values())} paid, lambda = {lam} cents/point" + ("" if lam is None else f" = {float(lam):.6f}")
+        + ("" if v is None else f", v = {v} cents/point") + f", capped {len(capped)}, removed {len(removed)}")
+    out = {i: ("below_minimum", F(0), 0) for i in removed}
+    for i in active: out[i] = ("capped" if cap is not None and share[i] == cap else "paid", share[i], paid[i])
+    return out
+
+def shortest(x):  # an exact decimal Fraction in its shortest form: 1.50 -> "1.5"
+    for scale in range(0, 40):
+        if (x * 10**scale).denominator == 1: break
+    s = f"{x.numerator * 10**scale // x.denominator:0{scale + 1}d}"
+    return s if scale == 0 else f"{s[:-scale]}.{s[-scale:]}"
+
+def fixed(x, places):  # round half-even (Python's round of a Fraction) to `places` decimals
+    n = round(x * 10**places); s = f"{n:0{places + 1}d}"
+    return f"{s[:-places]}.{s[-places:]}"
+
+def money(c): return f"{c // 100}.{c % 100:02d}"      # cents -> "12.34" (c >= 0)
+
+def quoted(s):  # RFC 4180: quotes only when needed
+    return '"' + s.replace('"', '""') + '"' if re.search(r'[",\r\n]', s) else s
+
+def text_cell(s):  # SPEC 5: a leading ' before = + - @ tab CR (and ', so reading back is exact)
+    return quoted("'" + s if s and s[0] in "=+-@\t\r'" else s)
+
+def main(argv):
+    args = [a for a in argv if not a.startswith("--")]
+    keep = next((a.split("=", 1)[1].split(",") for a in argv if a.startswith("--keep=")), [])
+    explain = "--explain" in argv
+    say = (lambda m: print(m, file=sys.stderr)) if explain else (lambda m: None)
+    plan = json.load(open(args[0], encoding="utf-8-sig"))
+    seed = plan["seed"]
+    # SPEC 1: fund = gross + interest; deductions in order; percents half-up to the cent
+    fund = cents(plan["gross"]) + cents(plan.get("interest", "0"))
+    remaining, deductions = fund, []
+    for d in plan.get("deductions", []):
+        amt = cents(d["amount"]) if "amount" in d else half_up(
+            (fund if d["of"] == "gross" else remaining) * F(d["percent"]) / 100)
+        remaining -= amt
+        deductions.append({"label": d["label"], "amount": money(amt), "remaining": money(remaining)})
+        say(f"deduction {d['label']}: {amt / 100:.2f}, remaining {remaining / 100:.2f}")
+    net = remaining
+    say(f"net {net / 100:.2f}")
+    classes = {c["id"].lower(): c for c in plan["classes"]}
+    pools_mode = all("poolPercent" in c for c in plan["classes"])
+    eligible_statuses = {s.strip().lower() for s in plan.get("eligibleStatuses", ["approved"])}
+    cap = None if plan.get("maximumPayment") is None else cents(plan["maximumPayment"])
+    minimum = None if plan.get("minimumPayment") is None else cents(plan["minimumPayment"])
+    rounding = plan.get("rounding", {"method": "largest-remainder"})
+    decimals = rounding.get("decimals", 2) if rounding["method"] == "per-point" else None
+
+    # SPEC 2: header matched case-insensitively after trimming; units default 1, status approved
+    with open(args[1], encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    header = [h.strip().lower() for h in rows[0]]
+    col = {h: i for i, h in enumerate(header)}
+    claims = []
+    for r in rows[1:]:
+        if not any(c.strip() for c in r): continue
+        units_text = r[col["units"]].strip() if "units" in col else "1"
+        status = (r[col["status"]].strip().lower() if "status" in col else "") or "approved"
+        cls = classes[r[col["class"]].strip().lower()]
+        units = F(units_text)
+        claims.append(dict(id=r[col["claim_id"]].strip(), cls=cls["id"], units=units, status=status,
+                           points=units if pools_mode else F(cls["weight"]) * units,
+                           eligible=status in eligible_statuses, kept=[r[col[k.strip().lower()]] for k in keep]))
+
+    # SPEC 3: the pools. Weights mode: one pool of all of net. Pools mode: net x poolPercent / 100,
+    # the pools' cents split by largest remainder with key SHA-256(seed:class id).
+    if pools_mode:
+        exact = {c["id"]: F(net) * F(c["poolPercent"]) / 100 for c in plan["classes"]}
+        pool_net, got = largest_remainder(exact, {i: key(seed, i) for i in exact}, net)
+        say(f"pools {', '.join(f'{i} {pool_net[i] / 100:.2f}' for i in pool_net)}; split cent to {got}")
+    else:
+        pool_net = {"all": net}
+    result, total_paid, pool_rows = {}, 0, []
+    for pool, N in pool_net.items():
+        members = {i: c["points"] for i, c in enumerate(claims) if c["eligible"] and (not pools_mode or c["cls"] == pool)}
+        say(f"pool {pool}: {N / 100:.2f} over {len(members)} eligible claims, {sum(members.values())} points")
+        solved = solve_pool(N, members, cap, minimum, decimals, say)
+        if decimals is None:   # SPEC 4a: largest remainder over the claims paid
+            paid = {i: s for i, (o, s, _) in solved.items() if o != "below_minimum"}
+            total = sum(paid.values())
+            amounts, got = largest_remainder(paid, {i: key(seed, claims[i]["id"]) for i in paid}, int(total)) if paid else ({}, [])
+            say(f"    {int(total) - sum(floor(s) for s in paid.values())} leftover cents")
+            levels = sorted({paid[i] - floor(paid[i]) for i in paid}, reverse=True)
+            for rem in levels:
+                tied = sorted((key(seed, claims[i]["id"]), claims[i]["id"], i in got) for i in paid if paid[i] - floor(paid[i]) == rem)
+                n_got = sum(g for *_, g in tied)
+                if n_got == 0: break
+                say(f"      remainder {rem} cents: {len(tied)} claims, {n_got} get a cent"
+                    + ("" if n_got == len(tied) else ", by key: " + ("; ".join(f"{i} {k}" for k, i, g in tied) if len(tied) <= 12
+                       else f"the {n_got} smallest keys, up to {tied[n_got - 1][0]}")))
+        else:                  # SPEC 4b: the per-point amounts; the rest is residual
+            amounts = {i: a for i, (o, s, a) in solved.items() if o != "below_minimum"}
+        for i, (o, s, _) in solved.items(): result[i] = (o, s, amounts.get(i, 0))
+        total_paid += sum(amounts.values())
+        pool_rows.append({"id": pool, "net": money(N), "paid": money(sum(amounts.values())),
+                          "residual": money(N - sum(amounts.values())),
+                          "centsPlaced": 0 if decimals is not None else sum(amounts.values()) - sum(floor(s) for _, s, _ in solved.values())})
+        say(f"    paid {sum(amounts.values()) / 100:.2f}, residual {(N - sum(amounts.values())) / 100:.2f}")
+    say(f"total paid {total_paid / 100:.2f}, residual {(net - total_paid) / 100:.2f}")
+
+    if "--summary" in argv:
+        print(json.dumps({"deductions": deductions, "net": money(net), "pools": pool_rows, "totals": {
+            "amount": money(total_paid), "residual": money(net - total_paid), "centsPlaced": sum(p["centsPlaced"] for p in pool_rows)}}, indent=2))
+        return
+    out = sys.stdout.buffer
+    out.write((",".join(quoted(h) for h in ["claim_id", "class", "units", "points", "status", "outcome", "share", "amount"] + keep) + "\n").encode())
+    for i, c in enumerate(claims):
+        o, s, a = result.get(i, ("ineligible", F(0), 0))
+        cells = [text_cell(c["id"]), text_cell(c["cls"]), shortest(c["units"]), shortest(c["points"]), text_cell(c["status"]),
+                 o, fixed(s / 100, 6), money(a)] + [text_cell(k) for k in c["kept"]]
+        out.write((",".join(cells) + "\n").encode("utf-8"))
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
