@@ -2,9 +2,11 @@
 import type { Command } from 'commander';
 import { allocate } from '../../core/allocate.js';
 import { buildSummary, summaryText } from '../../core/summary.js';
+import { LEDGER_COLUMNS } from '../../core/ledger.js';
 import { loadPlan } from '../../io/plan-file.js';
 import { tieKeyer } from '../../io/hash.js';
 import { OutputSet } from '../../io/atomic-output.js';
+import { writeReport } from '../../io/report-html.js';
 import { ALLOCATION_FILES, writeAllocation } from '../../io/write-allocation.js';
 import { UsageError } from '../errors.js';
 import { colorFor } from '../style.js';
@@ -19,6 +21,7 @@ interface AllocateCliOptions extends ClaimsCliOptions {
   keep?: string;
   json?: boolean;
   quiet?: boolean;
+  report?: boolean;
 }
 
 /** `--keep payment_method,email` → the column names, as written. */
@@ -26,6 +29,16 @@ function parseKeep(keep: string | undefined): string[] {
   if (keep === undefined) return [];
   const cols = keep.split(',').map((s) => s.trim()).filter((s) => s !== '');
   if (cols.length === 0) throw new UsageError(`--keep "${keep}": name the columns to carry, e.g. --keep payment_method`);
+  const seen = new Set<string>();
+  for (const col of cols) {
+    const key = col.toLowerCase();
+    // A kept column named like a ledger column would give the ledger two "amount" columns.
+    if ((LEDGER_COLUMNS as readonly string[]).includes(key)) {
+      throw new UsageError(`--keep ${col}: the ledger already has the column "${key}"; keep only other columns, e.g. --keep payment_method`);
+    }
+    if (seen.has(key)) throw new UsageError(`--keep ${keep}: "${col}" is named twice`);
+    seen.add(key);
+  }
   return cols;
 }
 
@@ -35,15 +48,22 @@ export async function runAllocate(claimsFile: string, o: AllocateCliOptions): Pr
   const { plan, sha256: planSha256 } = await loadPlan(o.plan);
   // Refuse to overwrite before any work, not after a long run.
   const out = await OutputSet.open(o.out, [...ALLOCATION_FILES], Boolean(o.force));
-  const { table, stats } = await readValidClaims(claimsFile, plan, { ...settings, read: { ...settings.read, keep, sha256: true } });
-  const alloc = allocate(plan, table, tieKeyer(plan.seed));
-  const summary = buildSummary(plan, alloc);
+  let table, stats, alloc, summary;
+  try {
+    ({ table, stats } = await readValidClaims(claimsFile, plan, { ...settings, read: { ...settings.read, keep, sha256: true } }));
+    alloc = allocate(plan, table, tieKeyer(plan.seed));
+    summary = buildSummary(plan, alloc);
+  } catch (err) {
+    await out.abort(); // nothing written; a folder this run made is removed again
+    throw err;
+  }
   await writeAllocation(out, plan, table, alloc, summary, keep, {
     planFile: o.plan,
     planSha256,
     claimsFile,
     claimsSha256: stats.sha256 ?? '',
   });
+  const reportPath = o.report ? await writeReport(o.out) : undefined;
   if (o.json) {
     process.stdout.write(summaryText(summary));
     return;
@@ -52,6 +72,7 @@ export async function runAllocate(claimsFile: string, o: AllocateCliOptions): Pr
   const c = colorFor(process.stdout);
   const lines = renderSummary(summary, c);
   lines.push(c.dim(`Wrote ${o.out}/ledger.csv (${grouped(table.count)} rows), summary.json, manifest.json`));
+  if (reportPath) lines.push(c.dim(`Wrote ${reportPath}`));
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
@@ -70,6 +91,7 @@ export function registerAllocate(program: Command): void {
     .option('--force', 'replace the files of an earlier run in DIR')
     .option('--keep <columns>', 'carry these claims columns into the ledger, comma-separated (e.g. payment_method)')
     .option('--json', 'print summary.json instead of the readable summary')
+    .option('--report', 'also write DIR/report.html (as payout report DIR does)')
     .option('-q, --quiet', 'print nothing but errors');
   addClaimsOptions(cmd).action(async (claimsFile: string, o: AllocateCliOptions) => runAllocate(claimsFile, o));
 }
