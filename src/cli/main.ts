@@ -32,7 +32,7 @@ export async function main(argv: string[]): Promise<number> {
       return err.exitCode;
     }
     const e = err as NodeJS.ErrnoException;
-    if (e && typeof e.code === 'string' && ['ENOENT', 'EACCES', 'EISDIR', 'ENOTDIR', 'EMFILE'].includes(e.code)) {
+    if (e && typeof e.code === 'string' && ['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'EMFILE', 'ENOSPC', 'EFBIG', 'EDQUOT', 'EROFS', 'EIO'].includes(e.code)) {
       process.stderr.write(`${c.red('payout')}: ${e.message}\n`);
       return EXIT_USAGE;
     }

@@ -26,6 +26,8 @@ export interface Manifest {
   claims?: ManifestInput;
   /** Inputs of a second distribution: the first round's folder and the uncashed list. */
   inputs?: Record<string, ManifestInput>;
+  /** Settings that are not files but change the outputs (a second distribution's `costs`). */
+  parameters?: Record<string, string>;
   seed: string;
   outputs: ManifestOutput[];
 }

@@ -8,7 +8,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { access, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { access, lstat, mkdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../cli/errors.js';
 
@@ -74,19 +74,25 @@ export class OutputSet {
   private readonly files: OutputFile[] = [];
   private readonly tag = `.payout-${process.pid}-${Date.now().toString(36)}`;
 
-  private constructor(readonly dir: string) {}
+  private constructor(
+    readonly dir: string,
+    /** Whether this run made DIR; a failed run then removes it again (if still empty). */
+    private readonly madeDir: boolean,
+  ) {}
 
   /**
    * Makes DIR if needed and refuses to go on when any of `names` is already there and `force` is
    * not set, before any work is done.
    */
   static async open(dir: string, names: string[], force: boolean): Promise<OutputSet> {
+    let madeDir = false;
     try {
       const s = await stat(dir);
       if (!s.isDirectory()) throw new UsageError(`${dir}: exists and is not a folder`);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       await mkdir(dir, { recursive: true });
+      madeDir = true;
     }
     if (!force) {
       const present: string[] = [];
@@ -102,7 +108,7 @@ export class OutputSet {
         throw new UsageError(`${dir} already holds ${present.join(', ')}: use --force to replace, or choose another --out folder`);
       }
     }
-    return new OutputSet(dir);
+    return new OutputSet(dir, madeDir);
   }
 
   create(name: string): OutputFile {
@@ -111,9 +117,35 @@ export class OutputSet {
     return f;
   }
 
-  /** Renames every finished file into place. */
+  /**
+   * Renames every finished file into place, all or none: the files of an earlier run (--force) are
+   * moved aside first and put back if a rename fails, so the folder never mixes two runs.
+   */
   async commit(): Promise<void> {
-    for (const f of this.files) await rename(f.tempPath, join(this.dir, f.name));
+    const moved: { target: string; aside: string }[] = [];
+    const placed: string[] = [];
+    try {
+      for (const f of this.files) {
+        const target = join(this.dir, f.name);
+        const s = await lstat(target).catch((err: NodeJS.ErrnoException) => {
+          if (err.code === 'ENOENT') return undefined;
+          throw err;
+        });
+        if (s === undefined) continue;
+        if (!s.isFile()) throw new UsageError(`${target}: exists and is not a file; nothing was written`);
+        moved.push({ target, aside: `${target}${this.tag}.old` });
+      }
+      for (const m of moved) await rename(m.target, m.aside);
+      for (const f of this.files) {
+        await rename(f.tempPath, join(this.dir, f.name));
+        placed.push(join(this.dir, f.name));
+      }
+    } catch (err) {
+      for (const p of placed) await rm(p, { force: true });
+      for (const m of moved) await rename(m.aside, m.target).catch(() => undefined);
+      throw err;
+    }
+    for (const m of moved) await rm(m.aside, { force: true });
     this.files.length = 0;
   }
 
@@ -124,5 +156,6 @@ export class OutputSet {
       await rm(f.tempPath, { force: true });
     }
     this.files.length = 0;
+    if (this.madeDir) await rmdir(this.dir).catch(() => undefined);
   }
 }

@@ -1,0 +1,62 @@
+/** `payout verify`'s report: one ✓ / ! / ✗ line per check with its details, or one JSON document. */
+import type { ChalkInstance } from 'chalk';
+import type { VerifyCheck } from '../core/verify.js';
+import { formatMoney } from '../core/money.js';
+import type { VerifyResult } from './commands/verify.js';
+
+export const VERIFY_FORMAT = 'payout-verify/1';
+
+const MARK: Record<VerifyCheck['status'], string> = { ok: '✓', note: '!', fail: '✗' };
+
+export function renderVerifyText(r: VerifyResult, c: ChalkInstance): string {
+  const m = r.manifest;
+  const lines = [c.bold(`payout verify ${r.dir}`) + c.dim(` (made by ${m.tool.name} ${m.tool.version} ${m.command}, seed ${JSON.stringify(m.seed)})`)];
+  for (const k of r.checks) {
+    const color = k.status === 'ok' ? c.green : k.status === 'note' ? c.yellow : c.red;
+    lines.push(`${color(MARK[k.status])} ${c.bold(`${k.name}:`)} ${k.message}`);
+    for (const d of k.details) lines.push(`    ${c.dim(d)}`);
+  }
+  const failed = r.checks.filter((k) => k.status === 'fail').length;
+  const notes = r.checks.filter((k) => k.status === 'note').length;
+  lines.push('');
+  if (failed > 0) {
+    lines.push(c.red(c.bold(`NOT VERIFIED: ${failed} of ${r.checks.length} checks failed`)));
+  } else {
+    const n = notes > 0 ? ` (${notes} note${notes === 1 ? '' : 's'}: bytes differ, content matches)` : '';
+    lines.push(c.green(c.bold(`Verified: ${r.dir} holds what these inputs give, to the cent${n}`)));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The report as data: every check, and the first differences in full. Money as strings. */
+export function verifyJson(r: VerifyResult) {
+  const l = r.ledger;
+  return {
+    format: VERIFY_FORMAT,
+    dir: r.dir,
+    command: r.manifest.command,
+    tool: r.manifest.tool,
+    verified: r.checks.every((k) => k.status !== 'fail'),
+    checks: r.checks,
+    ledger: {
+      expectedRows: l.expectedRows,
+      foundRows: l.foundRows,
+      rowsMatch: l.rowsMatch,
+      inOrder: l.inOrder,
+      differenceCount: l.differenceCount,
+      rowsDiffering: l.rowsDiffering,
+      amountsDiffering: l.amountsDiffering,
+      differences: l.differences,
+      missing: l.missing,
+      extra: l.extra,
+      duplicates: l.duplicates,
+      total: formatMoney(l.foundTotal),
+      badAmounts: l.badAmounts,
+    },
+    summary: {
+      differenceCount: r.summaryDifferences.length,
+      differences: r.summaryDifferences.slice(0, r.maxDiffs),
+    },
+    maxDiffs: r.maxDiffs,
+  };
+}

@@ -1,0 +1,359 @@
+/**
+ * `payout verify`, the comparison (SPEC sections 5 and 8): what the inputs give, recomputed, against
+ * what is found in an output folder. Pure: the command reads the files and recomputes; this module
+ * only compares and words the findings, so every message can be tested without a file.
+ *
+ * Three levels of finding: `ok`; `note`, the bytes of an output differ from the manifest's hash but
+ * every row (or field) read back matches — a ledger re-saved by a spreadsheet with CRLF line ends,
+ * or re-sorted — which does not change what anyone is paid (exit 0); and `fail`, something an
+ * auditor must not sign: an amount, a row, a total or an input that is not what it was (exit 1).
+ */
+import { parseMoney, formatMoney, type Cents } from './money.js';
+
+/**
+ * A ledger as the inputs give it, for comparison row by row. Cells are compared as text after the
+ * ledger reader has removed the formula guards, so `cell` returns the unguarded text. Rows are in
+ * input order; a row is found again in the file by its claim id.
+ */
+export interface ExpectedLedger {
+  /** The columns compared, in the ledger's order (any `--keep` columns included). */
+  readonly columns: readonly string[];
+  /** The column holding the row's key (`claim_id`). */
+  readonly idColumn: string;
+  /** The money column that is totalled (`amount`). */
+  readonly amountColumn: string;
+  readonly count: number;
+  id(row: number): string;
+  /** The text of column `col` (an index into `columns`) in row `row`. */
+  cell(row: number, col: number): string;
+}
+
+/** One cell that is not what the inputs give. */
+export interface RowDifference {
+  claimId: string;
+  /** The ledger line holding the row. */
+  line: number;
+  field: string;
+  expected: string;
+  found: string;
+}
+
+export interface LedgerComparison {
+  expectedRows: number;
+  foundRows: number;
+  /** Cells that differ, over all rows, and the rows holding them. */
+  differenceCount: number;
+  rowsDiffering: number;
+  /** Rows whose amount differs. */
+  amountsDiffering: number;
+  /** The first `maxDiffs` differing cells, in file order. */
+  differences: RowDifference[];
+  /** Rows the inputs give that the file lacks: how many, and the first `maxDiffs` claim ids (input order). */
+  missing: { count: number; claimIds: string[] };
+  /** Rows of the file whose claim id the inputs do not have. */
+  extra: { count: number; rows: { claimId: string; line: number }[] };
+  /** Rows of the file whose claim id came earlier in the file too. */
+  duplicates: { count: number; rows: { claimId: string; line: number; firstLine: number }[] };
+  /** Whether the rows found come in input order (rows missing or added aside). */
+  inOrder: boolean;
+  /** Σ of the amount cells of every row of the file, in cents. */
+  foundTotal: Cents;
+  /** Amount cells that are not money (≥ 0, at most 2 decimals); left out of foundTotal. */
+  badAmounts: number;
+  /** Every expected row found exactly once with every compared cell equal, and nothing else. */
+  rowsMatch: boolean;
+}
+
+/**
+ * Compares the rows of a ledger file, fed one by one with `add`, against the expected ledger.
+ *
+ * Memory stays per row small for a million rows: one Uint32Array (the line each expected row was
+ * found on). A file in input order is matched by walking the expected rows alongside; only when a
+ * row is out of step (re-sorted, deleted or added) is a Map from claim id to row built, once.
+ */
+export class LedgerComparer {
+  readonly #expected: ExpectedLedger;
+  readonly #maxDiffs: number;
+  readonly #foundLine: Uint32Array;
+  #byId: Map<string, number> | undefined;
+  #cursor = 0;
+  #lastRow = -1;
+  readonly #amountCol: number;
+  readonly #result: LedgerComparison;
+
+  constructor(expected: ExpectedLedger, maxDiffs: number) {
+    this.#expected = expected;
+    this.#maxDiffs = maxDiffs;
+    this.#foundLine = new Uint32Array(expected.count);
+    this.#amountCol = expected.columns.indexOf(expected.amountColumn);
+    this.#result = {
+      expectedRows: expected.count,
+      foundRows: 0,
+      differenceCount: 0,
+      rowsDiffering: 0,
+      amountsDiffering: 0,
+      differences: [],
+      missing: { count: 0, claimIds: [] },
+      extra: { count: 0, rows: [] },
+      duplicates: { count: 0, rows: [] },
+      inOrder: true,
+      foundTotal: 0n,
+      badAmounts: 0,
+      rowsMatch: false,
+    };
+  }
+
+  #rowOf(id: string): number | undefined {
+    const e = this.#expected;
+    if (this.#cursor < e.count && e.id(this.#cursor) === id) return this.#cursor;
+    if (this.#byId === undefined) {
+      this.#byId = new Map();
+      for (let row = 0; row < e.count; row++) this.#byId.set(e.id(row), row);
+    }
+    return this.#byId.get(id);
+  }
+
+  /** One row of the file: its line and its cells by column name (formula guards removed). */
+  add(line: number, cells: Readonly<Record<string, string | undefined>>): void {
+    const e = this.#expected;
+    const r = this.#result;
+    const max = this.#maxDiffs;
+    r.foundRows++;
+    const amountText = cells[e.amountColumn] ?? '';
+    const cents = parseMoney(amountText);
+    if (cents === undefined) r.badAmounts++;
+    else r.foundTotal += cents;
+
+    const id = cells[e.idColumn] ?? '';
+    const row = this.#rowOf(id);
+    if (row === undefined) {
+      r.extra.count++;
+      if (r.extra.rows.length < max) r.extra.rows.push({ claimId: id, line });
+      return;
+    }
+    const firstLine = this.#foundLine[row]!;
+    if (firstLine !== 0) {
+      r.duplicates.count++;
+      if (r.duplicates.rows.length < max) r.duplicates.rows.push({ claimId: id, line, firstLine });
+      return;
+    }
+    this.#foundLine[row] = line;
+    this.#cursor = row + 1;
+    if (row < this.#lastRow) r.inOrder = false;
+    this.#lastRow = row;
+
+    let differs = false;
+    const columns = e.columns;
+    for (let col = 0; col < columns.length; col++) {
+      const expected = e.cell(row, col);
+      const found = cells[columns[col]!] ?? '';
+      if (found === expected) continue;
+      differs = true;
+      r.differenceCount++;
+      if (col === this.#amountCol) r.amountsDiffering++;
+      if (r.differences.length < max) r.differences.push({ claimId: id, line, field: columns[col]!, expected, found });
+    }
+    if (differs) r.rowsDiffering++;
+  }
+
+  /** The comparison, once every row of the file has been added. */
+  finish(): LedgerComparison {
+    const r = this.#result;
+    const e = this.#expected;
+    for (let row = 0; row < e.count; row++) {
+      if (this.#foundLine[row] !== 0) continue;
+      r.missing.count++;
+      if (r.missing.claimIds.length < this.#maxDiffs) r.missing.claimIds.push(e.id(row));
+    }
+    r.rowsMatch = r.differenceCount === 0 && r.missing.count === 0 && r.extra.count === 0 && r.duplicates.count === 0 && r.badAmounts === 0;
+    return r;
+  }
+}
+
+/** A JSON value found at `path` that is not the expected one; a side that lacks the key has no property. */
+export interface JsonDifference {
+  /** `totals.residual`, `classes[0].amount`; `(root)` for the whole document. */
+  path: string;
+  expected?: unknown;
+  found?: unknown;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Every path at which `found` differs from `expected`, in the expected document's key order. */
+export function compareJson(expected: unknown, found: unknown, path = ''): JsonDifference[] {
+  const here = path === '' ? '(root)' : path;
+  if (Array.isArray(expected) && Array.isArray(found)) {
+    const out: JsonDifference[] = [];
+    for (let i = 0; i < Math.max(expected.length, found.length); i++) {
+      const p = `${path}[${i}]`;
+      if (i >= found.length) out.push({ path: p, expected: expected[i] });
+      else if (i >= expected.length) out.push({ path: p, found: found[i] });
+      else out.push(...compareJson(expected[i], found[i], p));
+    }
+    return out;
+  }
+  if (isObject(expected) && isObject(found)) {
+    const out: JsonDifference[] = [];
+    const key = (k: string) => (path === '' ? k : `${path}.${k}`);
+    for (const k of Object.keys(expected)) {
+      if (!Object.hasOwn(found, k)) out.push({ path: key(k), expected: expected[k] });
+      else out.push(...compareJson(expected[k], found[k], key(k)));
+    }
+    for (const k of Object.keys(found)) if (!Object.hasOwn(expected, k)) out.push({ path: key(k), found: found[k] });
+    return out;
+  }
+  return Object.is(expected, found) ? [] : [{ path: here, expected, found }];
+}
+
+/** ok · note (bytes differ, content matches: exit 0) · fail (exit 1). */
+export type CheckStatus = 'ok' | 'note' | 'fail';
+
+export interface VerifyCheck {
+  /** What was checked: `plan`, `claims`, `ledger.csv`, `ledger rows`, `totals`, `summary.json`, `manifest`. */
+  name: string;
+  status: CheckStatus;
+  message: string;
+  /** Lines that explain a note or a failure (the first differences, the claim ids). */
+  details: string[];
+}
+
+const check = (name: string, status: CheckStatus, message: string, details: string[] = []): VerifyCheck => ({ name, status, message, details });
+
+/** An input file (the plan, the claims) against the hash the manifest recorded for it. */
+export interface InputFact {
+  /** `plan`, `claims`; for a second round, whatever its inputs are called. */
+  name: string;
+  /** How the file is called in messages: `the plan`, `the claims file`. */
+  label: string;
+  file: string;
+  recorded: { sha256: string; rows?: number } | undefined;
+  actual: { sha256: string; rows?: number };
+}
+
+/** The plan or a claims file is the one the manifest names, or it was changed after the run. */
+export function checkInput(f: InputFact): VerifyCheck {
+  if (f.recorded === undefined) return check(f.name, 'fail', `the manifest records no ${f.name} file, so ${f.file} cannot be checked against it`);
+  if (f.recorded.sha256 !== f.actual.sha256) {
+    return check(f.name, 'fail', `${f.label} was changed after the run: sha256 ${f.recorded.sha256} in the manifest, ${f.actual.sha256} now (${f.file})`);
+  }
+  if (f.recorded.rows !== undefined && f.actual.rows !== undefined && f.recorded.rows !== f.actual.rows) {
+    return check(f.name, 'fail', `${f.file}: the manifest records ${f.recorded.rows} rows, the file has ${f.actual.rows}, with the same sha256 (was the manifest edited?)`);
+  }
+  const rows = f.actual.rows === undefined ? '' : `, ${grouped(f.actual.rows)} rows`;
+  return check(f.name, 'ok', `${f.file} is the file of the run (sha256 ${f.recorded.sha256}${rows})`);
+}
+
+/** An output file of DIR: what the manifest recorded, what is on disk, what the inputs give. */
+export interface OutputFact {
+  file: string;
+  recorded: { sha256: string; bytes: number; rows?: number } | undefined;
+  actual: { sha256: string; bytes: number; hasCR: boolean };
+  /** SHA-256 of the bytes the inputs give, recomputed. */
+  expectedSha256: string;
+}
+
+/**
+ * The bytes of a ledger file: the manifest's hash holds, or they differ. When they differ but every
+ * row read back matches what the inputs give (`contentMatches`), it is a note, not a failure: a
+ * spreadsheet that re-saves with CRLF or a sort changes the bytes and no amount.
+ */
+export function checkOutputBytes(f: OutputFact, contentMatches: boolean, what: { unit: 'row' | 'field'; inOrder: boolean }): VerifyCheck {
+  if (f.recorded === undefined) return check(f.file, 'fail', `the manifest does not list ${f.file}`);
+  const every = what.unit === 'row' ? 'every row matches' : 'every field matches';
+  if (f.actual.sha256 === f.recorded.sha256) {
+    if (f.expectedSha256 === f.recorded.sha256) return check(f.file, 'ok', `matches the manifest's hash and what the inputs give (sha256 ${f.recorded.sha256})`);
+    // The file is the one of the run, yet these inputs write other bytes.
+    if (contentMatches) {
+      return check(f.file, 'note', `matches the manifest's hash, and ${every}, but these inputs give other bytes (sha256 ${f.expectedSha256}): written by another version of payout?`);
+    }
+    return check(f.file, 'fail', `matches the manifest's hash, but not what the inputs give (sha256 ${f.expectedSha256} recomputed)`);
+  }
+  const hashes = [`sha256 ${f.recorded.sha256} in the manifest (${grouped(f.recorded.bytes)} bytes)`, `sha256 ${f.actual.sha256} now (${grouped(f.actual.bytes)} bytes)`];
+  if (f.actual.sha256 === f.expectedSha256) {
+    return check(f.file, 'fail', `the manifest's hash is not this file's, yet the file is exactly what the inputs give: was the manifest edited?`, hashes);
+  }
+  if (contentMatches) {
+    const why: string[] = [];
+    if (f.actual.hasCR) why.push('its lines end in CRLF (payout writes LF)');
+    if (!what.inOrder) why.push('its rows are not in the order of the claims file');
+    const hint = what.unit === 'row' ? 're-saved or re-sorted?' : 're-saved?';
+    return check(f.file, 'note', `bytes differ from the manifest's hash, but ${every}: ${hint}`, [...why, ...hashes]);
+  }
+  return check(f.file, 'fail', `bytes differ from the manifest's hash`, hashes);
+}
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${grouped(n)} ${n === 1 ? one : many}`;
+
+/** 1234567 → "1,234,567". */
+function grouped(n: number | bigint): string {
+  return n.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** The rows of the ledger file against the rows the inputs give. */
+export function checkLedgerRows(file: string, c: LedgerComparison, maxDiffs: number): VerifyCheck {
+  if (c.rowsMatch) {
+    const order = c.inOrder ? '' : ' (in another order)';
+    return check('ledger rows', 'ok', `all ${plural(c.expectedRows, 'row')} of ${file} match the recomputed ledger${order}`);
+  }
+  const parts: string[] = [];
+  if (c.differenceCount > 0) {
+    const amounts = c.amountsDiffering > 0 ? `, ${plural(c.amountsDiffering, 'amount')}` : ', no amount';
+    parts.push(`${plural(c.differenceCount, 'cell')} ${c.differenceCount === 1 ? 'differs' : 'differ'} in ${plural(c.rowsDiffering, 'row')}${amounts}`);
+  }
+  if (c.missing.count > 0) parts.push(`${plural(c.missing.count, 'row')} missing`);
+  if (c.extra.count > 0) parts.push(`${plural(c.extra.count, 'row')} not in the inputs`);
+  if (c.duplicates.count > 0) parts.push(`${plural(c.duplicates.count, 'row')} repeated`);
+  if (c.badAmounts > 0) parts.push(`${plural(c.badAmounts, 'amount')} not money`);
+
+  const details: string[] = [];
+  for (const d of c.differences) {
+    details.push(`${file}:${d.line}: claim ${JSON.stringify(d.claimId)}: ${d.field}: expected ${JSON.stringify(d.expected)}, found ${JSON.stringify(d.found)}`);
+  }
+  if (c.differenceCount > c.differences.length) details.push(`… and ${plural(c.differenceCount - c.differences.length, 'more cell')} (--max-diffs ${maxDiffs})`);
+  if (c.missing.count > 0) {
+    const more = c.missing.count > c.missing.claimIds.length ? ` … and ${grouped(c.missing.count - c.missing.claimIds.length)} more` : '';
+    details.push(`missing from ${file}: ${c.missing.claimIds.map((id) => JSON.stringify(id)).join(', ')}${more}`);
+  }
+  for (const x of c.extra.rows) details.push(`${file}:${x.line}: claim ${JSON.stringify(x.claimId)} is not in the claims file`);
+  if (c.extra.count > c.extra.rows.length) details.push(`… and ${plural(c.extra.count - c.extra.rows.length, 'more row')} not in the claims file`);
+  for (const x of c.duplicates.rows) details.push(`${file}:${x.line}: claim ${JSON.stringify(x.claimId)} again (first on line ${x.firstLine})`);
+  if (c.duplicates.count > c.duplicates.rows.length) details.push(`… and ${plural(c.duplicates.count - c.duplicates.rows.length, 'more repeated row')}`);
+  return check('ledger rows', 'fail', `${parts.join('; ')} (${plural(c.foundRows, 'row')} found, ${grouped(c.expectedRows)} expected)`, details);
+}
+
+/** The money identity of SPEC section 4a: Σ ledger amounts + residual = net, from the files found. */
+export function checkTotals(
+  ledgerTotal: Cents,
+  badAmounts: number,
+  residual: { text: unknown; source: string },
+  net: { text: unknown; source: string },
+): VerifyCheck {
+  const res = typeof residual.text === 'string' ? parseMoney(residual.text) : undefined;
+  const nt = typeof net.text === 'string' ? parseMoney(net.text) : undefined;
+  if (res === undefined || nt === undefined) {
+    const bad = res === undefined ? residual : net;
+    return check('totals', 'fail', `cannot total: ${bad.source} is ${JSON.stringify(bad.text) ?? 'absent'}, not money`);
+  }
+  const skipped = badAmounts > 0 ? ` (${plural(badAmounts, 'amount')} that are not money left out)` : '';
+  const sum = ledgerTotal + res;
+  const text = `Σ ledger amounts ${formatMoney(ledgerTotal)} + residual ${formatMoney(res)} = ${formatMoney(sum)}`;
+  if (sum === nt && badAmounts === 0) return check('totals', 'ok', `${text} = net ${formatMoney(nt)}`);
+  const off = sum - nt;
+  const by = off === 0n ? '' : off < 0n ? `: ${formatMoney(-off)} short` : `: ${formatMoney(off)} over`;
+  return check('totals', 'fail', `${text}, but the net is ${formatMoney(nt)}${by}${skipped}`, [`residual from ${residual.source}, net from ${net.source}`]);
+}
+
+/** summary.json against the summary the inputs give, path by path. */
+export function checkSummaryFields(file: string, differences: JsonDifference[], maxDiffs: number): VerifyCheck {
+  if (differences.length === 0) return check(`${file} fields`, 'ok', `every field of ${file} matches the recomputed summary`);
+  const show = (v: unknown): string => (v === undefined ? '(absent)' : JSON.stringify(v));
+  const details = differences.slice(0, maxDiffs).map((d) => `${d.path}: expected ${show(d.expected)}, found ${show(d.found)}`);
+  if (differences.length > maxDiffs) details.push(`… and ${plural(differences.length - maxDiffs, 'more field')} (--max-diffs ${maxDiffs})`);
+  return check(`${file} fields`, 'fail', `${plural(differences.length, 'field')} of ${file} ${differences.length === 1 ? 'differs' : 'differ'} from the recomputed summary`, details);
+}
+
+/** Whether the checks let the outputs stand: no failure (notes allowed). */
+export function verified(checks: readonly VerifyCheck[]): boolean {
+  return checks.every((c) => c.status !== 'fail');
+}

@@ -1,0 +1,92 @@
+/**
+ * Reading an output folder back for `payout verify`: manifest.json (checked against the format of
+ * docs/outputs.md), summary.json as plain JSON, and the header of ledger.csv. A file that is
+ * missing or cannot be parsed at all is a UsageError (exit 2): the folder cannot be verified.
+ */
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { parse } from 'csv-parse';
+import { z } from 'zod';
+import { MANIFEST_FORMAT, type Manifest } from '../core/manifest.js';
+import type { Problem } from '../core/problems.js';
+import { UsageError } from '../cli/errors.js';
+
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex SHA-256');
+const count = z.number().int().nonnegative();
+const fileRef = z.object({ file: z.string(), sha256, rows: count.optional() });
+
+const manifestSchema = z.object({
+  format: z.literal(MANIFEST_FORMAT, { error: `expected "${MANIFEST_FORMAT}" (this payout reads format 1)` }),
+  tool: z.object({ name: z.string(), version: z.string() }),
+  command: z.string(),
+  plan: fileRef,
+  claims: fileRef.optional(),
+  inputs: z.record(z.string(), fileRef).optional(),
+  parameters: z.record(z.string(), z.string()).optional(),
+  seed: z.string(),
+  outputs: z.array(fileRef.extend({ bytes: count })),
+});
+
+/** `DIR has no manifest.json: is it the --out folder of a payout run?` */
+const notFound = (file: string): UsageError =>
+  new UsageError(`${dirname(file)} has no ${basename(file)}: is it the --out folder of a payout run?`);
+
+async function readText(file: string): Promise<string> {
+  try {
+    return (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw notFound(file);
+    throw new UsageError(`${file}: cannot read (${code ?? (err as Error).message})`);
+  }
+}
+
+async function readJson(file: string): Promise<unknown> {
+  const text = await readText(file);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new UsageError(`${file}: not valid JSON (${(err as Error).message})`);
+  }
+}
+
+/** DIR/manifest.json, checked. */
+export async function readManifest(dir: string): Promise<Manifest> {
+  const file = join(dir, 'manifest.json');
+  const r = manifestSchema.safeParse(await readJson(file));
+  // zod types an absent key as `?: T | undefined`; parsed JSON never holds an undefined value.
+  if (r.success) return r.data as Manifest;
+  const problems: Problem[] = r.error.issues.map((i) => ({
+    code: 'input',
+    severity: 'error',
+    file,
+    ...(i.path.length > 0 ? { field: i.path.map(String).join('.') } : {}),
+    message: i.message,
+  }));
+  throw new UsageError(`${file}: not a payout manifest (docs/outputs.md)`, problems);
+}
+
+/** A JSON output of DIR (summary.json), as plain data. */
+export async function readOutputJson(dir: string, name: string): Promise<unknown> {
+  return readJson(join(dir, name));
+}
+
+/** The header of a ledger (cells trimmed), read without reading the rows. */
+export async function readLedgerHeader(file: string): Promise<string[]> {
+  // The header is on the first line: read at most its first MiB, and stop after one record.
+  const input = createReadStream(file, { end: (1 << 20) - 1 });
+  const parser = input.pipe(parse({ bom: true, to_line: 1, relax_column_count: true }));
+  input.on('error', (err) => parser.destroy(err));
+  try {
+    for await (const rec of parser as AsyncIterable<string[]>) return rec.map((h) => h.trim());
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'ENOENT' || e.code === 'ENOTDIR') throw notFound(file);
+    throw new UsageError(`${file}:1: cannot read the ledger's header: ${e.message}`);
+  } finally {
+    parser.destroy();
+    input.destroy();
+  }
+  throw new UsageError(`${file}: empty, not a payout ledger`);
+}

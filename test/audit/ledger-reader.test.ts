@@ -1,0 +1,49 @@
+/** readLedger, as verify uses it: physical line numbers, CRLF, formula guards removed, clear errors. */
+import { describe, expect, it } from 'vitest';
+import { readLedger, type LedgerRow } from '../../src/io/ledger-reader.js';
+import { UsageError } from '../../src/cli/errors.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const tmp = tempDir();
+
+async function rows(text: string, required: string[] = ['claim_id']): Promise<LedgerRow[]> {
+  const out: LedgerRow[] = [];
+  await readLedger(tmp.write(`l-${Math.random().toString(36).slice(2)}.csv`, text), required, (r) => out.push(r));
+  return out;
+}
+
+describe('readLedger', () => {
+  it('gives each row the physical line it starts on, across quoted line breaks and blank lines', async () => {
+    for (const eol of ['\n', '\r\n']) {
+      const text = ['claim_id,name', 'a,"two', 'lines"', '', 'b,x', ''].join(eol);
+      const r = await rows(text);
+      expect(r.map((x) => [x.line, x.cells.claim_id])).toEqual([
+        [2, 'a'],
+        [5, 'b'],
+      ]);
+      expect(r[0]!.cells.name).toBe(`two${eol === '\r\n' ? '\r\n' : '\n'}lines`);
+    }
+  });
+
+  it('removes the formula guards payout adds, and nothing else', async () => {
+    const r = await rows("claim_id,name\n'-1,'=A1\nb,'plain\nc,''x\n\ufeff");
+    expect(r.map((x) => x.cells)).toEqual([
+      { claim_id: '-1', name: '=A1' },
+      { claim_id: 'b', name: "'plain" },
+      { claim_id: 'c', name: "'x" },
+      { claim_id: '\ufeff', name: '' },
+    ]);
+  });
+
+  it('reads a byte-order mark and a header with spaces', async () => {
+    const r = await rows('\ufeff claim_id , amount\nA,1.00\n', ['claim_id', 'amount']);
+    expect(r[0]!.cells).toEqual({ claim_id: 'A', amount: '1.00' });
+  });
+
+  it('refuses a file that is not a ledger, naming the file and what is missing', async () => {
+    await expect(rows('id,amount\nA,1\n', ['claim_id', 'amount'])).rejects.toThrow(/:1: not a payout ledger: missing column claim_id \(found: id, amount\)/);
+    await expect(rows('')).rejects.toThrow(/empty, not a payout ledger/);
+    await expect(readLedger(tmp.path('absent.csv'), [], () => undefined)).rejects.toBeInstanceOf(UsageError);
+    await expect(rows('claim_id\n"open\n')).rejects.toThrow(/cannot read the ledger/);
+  });
+});

@@ -1,0 +1,269 @@
+/**
+ * `payout verify` end to end on the TikTok fixture, with the real binary: an untouched folder
+ * passes (exit 0); each kind of tampering fails (exit 1) with a message that says exactly what
+ * changed; a ledger re-saved with CRLF or re-sorted passes with a note (exit 0); a folder that
+ * cannot be read is a usage error (exit 2).
+ */
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, runCli, type CliResult } from '../helpers/run-cli.js';
+import { tempDir } from '../helpers/tmp.js';
+import { scenarioArgs, scenarios } from '../allocate/scenario-files.js';
+
+const tmp = tempDir();
+const PLAN = tmp.path('plan.json');
+const CLAIMS = tmp.path('claims.csv');
+const BASE = tmp.path('base');
+
+const read = (file: string): string => readFileSync(file, 'utf8');
+const sha256 = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
+let copies = 0;
+
+/** A copy of the base run's folder, to tamper with. */
+function copyRun(): string {
+  const dir = tmp.path(`run-${++copies}`);
+  cpSync(BASE, dir, { recursive: true });
+  return dir;
+}
+
+function verify(dir: string, ...extra: string[]): Promise<CliResult> {
+  return runCli(['verify', '--plan', PLAN, CLAIMS, dir, ...extra]);
+}
+
+/** Rewrites the ledger's lines (header first, LF, final newline kept). */
+function editLedger(dir: string, edit: (lines: string[]) => string[]): void {
+  const file = join(dir, 'ledger.csv');
+  const lines = read(file).split('\n');
+  lines.pop(); // after the final newline
+  writeFileSync(file, `${edit(lines).join('\n')}\n`);
+}
+
+/** "13420.51" + 1 cent → "13420.52". */
+function plusCent(amount: string): string {
+  const cents = BigInt(amount.replace('.', '')) + 1n;
+  const s = cents.toString().padStart(3, '0');
+  return `${s.slice(0, -2)}.${s.slice(-2)}`;
+}
+
+const checkLine = (r: CliResult, name: string): string | undefined => r.stdout.split('\n').find((l) => l.slice(2).startsWith(`${name}:`));
+
+beforeAll(async () => {
+  writeFileSync(PLAN, readFileSync(join(ROOT, 'fixtures/tiktok/plan.json')));
+  writeFileSync(CLAIMS, readFileSync(join(ROOT, 'fixtures/tiktok/claims.csv')));
+  const r = await runCli(['allocate', '--plan', PLAN, CLAIMS, '--out', BASE, '--quiet']);
+  expect(r.code, r.stderr).toBe(0);
+});
+
+describe('payout verify: an untouched folder', () => {
+  it('passes every check (exit 0)', async () => {
+    const r = await verify(BASE);
+    expect(r.code, r.stderr).toBe(0);
+    for (const name of ['plan', 'claims', 'ledger.csv', 'ledger rows', 'totals', 'summary.json', 'summary.json fields']) {
+      expect(checkLine(r, name), name).toMatch(/^✓ /);
+    }
+    expect(r.stdout).not.toMatch(/[✗!] /);
+    expect(checkLine(r, 'ledger rows')).toBe('✓ ledger rows: all 3,000 rows of ledger.csv match the recomputed ledger');
+    expect(checkLine(r, 'totals')).toBe('✓ totals: Σ ledger amounts 57090833.33 + residual 0.00 = 57090833.33 = net 57090833.33');
+    expect(r.stdout).toMatch(/Verified: .* holds what these inputs give, to the cent\n$/);
+  });
+
+  it('prints the report as JSON with --json', async () => {
+    const r = await verify(BASE, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as { format: string; verified: boolean; checks: { status: string }[]; ledger: { foundRows: number; total: string } };
+    expect(doc.format).toBe('payout-verify/1');
+    expect(doc.verified).toBe(true);
+    expect(doc.checks.every((c) => c.status === 'ok')).toBe(true);
+    expect(doc.ledger).toMatchObject({ foundRows: 3000, total: '57090833.33' });
+  });
+});
+
+describe('payout verify: tampering fails (exit 1) with a precise message', () => {
+  it('one cent changed in the ledger', async () => {
+    const dir = copyRun();
+    let was = '';
+    let now = '';
+    editLedger(dir, (lines) => {
+      const cells = lines[2]!.split(',');
+      was = cells[7]!;
+      now = plusCent(was);
+      cells[7] = now;
+      lines[2] = cells.join(',');
+      return lines;
+    });
+    const r = await verify(dir);
+    expect(r.code).toBe(1);
+    expect(checkLine(r, 'ledger.csv')).toBe("✗ ledger.csv: bytes differ from the manifest's hash");
+    expect(checkLine(r, 'ledger rows')).toBe('✗ ledger rows: 1 cell differs in 1 row, 1 amount (3,000 rows found, 3,000 expected)');
+    expect(r.stdout).toContain(`ledger.csv:3: claim "TT-0000002": amount: expected "${was}", found "${now}"`);
+    expect(checkLine(r, 'totals')).toMatch(/^✗ totals: .*, but the net is 57090833\.33: 0\.01 over$/);
+    expect(r.stdout).toContain('NOT VERIFIED: 3 of 7 checks failed');
+    expect(r.stderr).toMatch(/payout: .*: 3 checks failed/);
+  });
+
+  it('a row deleted', async () => {
+    const dir = copyRun();
+    let amount = '';
+    editLedger(dir, (lines) => {
+      amount = lines[9]!.split(',')[7]!;
+      return lines.filter((_, i) => i !== 9);
+    });
+    const r = await verify(dir);
+    expect(r.code).toBe(1);
+    expect(checkLine(r, 'ledger rows')).toBe('✗ ledger rows: 1 row missing (2,999 rows found, 3,000 expected)');
+    expect(r.stdout).toContain('missing from ledger.csv: "TT-0000009"');
+    expect(checkLine(r, 'totals')).toContain(`but the net is 57090833.33: ${amount} short`);
+  });
+
+  it('a row added', async () => {
+    const dir = copyRun();
+    editLedger(dir, (lines) => [...lines, 'TT-9999999,nationwide,1,1,approved,paid,0.010000,0.01']);
+    const r = await verify(dir);
+    expect(r.code).toBe(1);
+    expect(checkLine(r, 'ledger rows')).toBe('✗ ledger rows: 1 row not in the inputs (3,001 rows found, 3,000 expected)');
+    expect(r.stdout).toContain('ledger.csv:3002: claim "TT-9999999" is not in the claims file');
+    expect(checkLine(r, 'totals')).toContain('0.01 over');
+  });
+
+  it('a row given twice', async () => {
+    const dir = copyRun();
+    editLedger(dir, (lines) => [...lines, lines[1]!]);
+    const r = await verify(dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('ledger.csv:3002: claim "TT-0000001" again (first on line 2)');
+  });
+
+  it('summary.json edited', async () => {
+    const dir = copyRun();
+    const file = join(dir, 'summary.json');
+    writeFileSync(file, read(file).replace('"residual": "0.00",\n    "centsPlaced"', '"residual": "0.01",\n    "centsPlaced"'));
+    const r = await verify(dir);
+    expect(r.code).toBe(1);
+    expect(checkLine(r, 'summary.json')).toBe("✗ summary.json: bytes differ from the manifest's hash");
+    expect(checkLine(r, 'summary.json fields')).toBe('✗ summary.json fields: 1 field of summary.json differs from the recomputed summary');
+    expect(r.stdout).toContain('totals.residual: expected "0.00", found "0.01"');
+    expect(checkLine(r, 'totals')).toContain('0.01 over');
+    expect(checkLine(r, 'ledger rows')).toMatch(/^✓ /);
+  });
+
+  it('the plan edited after the run', async () => {
+    const plan = tmp.path('plan-edited.json');
+    const claims = CLAIMS;
+    const out = tmp.path('plan-edited-run');
+    writeFileSync(plan, read(PLAN));
+    expect((await runCli(['allocate', '--plan', plan, claims, '--out', out, '--quiet'])).code).toBe(0);
+    const before = sha256(plan);
+    writeFileSync(plan, read(plan).replace('"42500.00"', '"42400.00"'));
+    const r = await runCli(['verify', '--plan', plan, claims, out, '--max-diffs', '3']);
+    expect(r.code).toBe(1);
+    expect(checkLine(r, 'plan')).toBe(`✗ plan: the plan was changed after the run: sha256 ${before} in the manifest, ${sha256(plan)} now (${plan})`);
+    expect(checkLine(r, 'claims')).toMatch(/^✓ /);
+    // $100 more for claimants: every paid claim's share and amount move
+    expect(checkLine(r, 'ledger rows')).toMatch(/^✗ ledger rows: [\d,]+ cells differ in [\d,]+ rows, [\d,]+ amounts/);
+    const details = r.stdout.split('\n').filter((l) => /^ {4}ledger\.csv:\d+: claim/.test(l));
+    expect(details).toHaveLength(3);
+    expect(r.stdout).toMatch(/… and [\d,]+ more cells \(--max-diffs 3\)/);
+    expect(r.stdout).toContain('deductions[3].amount: expected "42400.00", found "42500.00"');
+    expect(checkLine(r, 'summary.json fields')).toBe('✗ summary.json fields: 20 fields of summary.json differ from the recomputed summary');
+  });
+
+  it('the claims file edited after the run', async () => {
+    const claims = tmp.path('claims-edited.csv');
+    const out = tmp.path('claims-edited-run');
+    writeFileSync(claims, read(CLAIMS));
+    expect((await runCli(['allocate', '--plan', PLAN, claims, '--out', out, '--quiet'])).code).toBe(0);
+    const before = sha256(claims);
+    writeFileSync(claims, read(claims).replace('TT-0000001,nationwide,1,approved,', 'TT-0000001,nationwide,1,rejected,'));
+    const r = await runCli(['verify', '--plan', PLAN, claims, out]);
+    expect(r.code).toBe(1);
+    expect(checkLine(r, 'claims')).toBe(`✗ claims: the claims file was changed after the run: sha256 ${before} in the manifest, ${sha256(claims)} now (${claims})`);
+    expect(r.stdout).toContain('ledger.csv:2: claim "TT-0000001": status: expected "rejected", found "approved"');
+    expect(r.stdout).toContain('ledger.csv:2: claim "TT-0000001": outcome: expected "ineligible", found "paid"');
+  });
+
+  it('the manifest edited to match nothing', async () => {
+    const dir = copyRun();
+    const file = join(dir, 'manifest.json');
+    const m = JSON.parse(read(file)) as { outputs: { sha256: string }[] };
+    m.outputs[0]!.sha256 = '0'.repeat(64);
+    writeFileSync(file, `${JSON.stringify(m, null, 2)}\n`);
+    const r = await verify(dir);
+    expect(r.code).toBe(1);
+    expect(checkLine(r, 'ledger.csv')).toBe("✗ ledger.csv: the manifest's hash is not this file's, yet the file is exactly what the inputs give: was the manifest edited?");
+  });
+});
+
+describe('payout verify: bytes differ, every amount matches (exit 0, with a note)', () => {
+  it('rows sorted differently', async () => {
+    const dir = copyRun();
+    editLedger(dir, ([header, ...rows]) => [header!, ...rows.reverse()]);
+    const r = await verify(dir);
+    expect(r.code, r.stdout).toBe(0);
+    expect(checkLine(r, 'ledger.csv')).toBe("! ledger.csv: bytes differ from the manifest's hash, but every row matches: re-saved or re-sorted?");
+    expect(r.stdout).toContain('    its rows are not in the order of the claims file');
+    expect(checkLine(r, 'ledger rows')).toBe('✓ ledger rows: all 3,000 rows of ledger.csv match the recomputed ledger (in another order)');
+    expect(r.stdout).toContain('(1 note: bytes differ, content matches)');
+  });
+
+  it('line ends changed to CRLF', async () => {
+    const dir = copyRun();
+    const file = join(dir, 'ledger.csv');
+    writeFileSync(file, read(file).replace(/\n/g, '\r\n'));
+    const r = await verify(dir);
+    expect(r.code, r.stdout).toBe(0);
+    expect(checkLine(r, 'ledger.csv')).toMatch(/^! ledger\.csv: bytes differ from the manifest's hash, but every row matches/);
+    expect(r.stdout).toContain('    its lines end in CRLF (payout writes LF)');
+    expect(r.stdout).not.toContain('not in the order');
+  });
+
+  it('summary.json re-indented', async () => {
+    const dir = copyRun();
+    const file = join(dir, 'summary.json');
+    writeFileSync(file, JSON.stringify(JSON.parse(read(file))));
+    const r = await verify(dir);
+    expect(r.code, r.stdout).toBe(0);
+    expect(checkLine(r, 'summary.json')).toBe("! summary.json: bytes differ from the manifest's hash, but every field matches: re-saved?");
+  });
+});
+
+describe('payout verify: what cannot be checked (exit 2)', () => {
+  it('a folder without a manifest', async () => {
+    const r = await verify(tmp.path('nowhere'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('has no manifest.json: is it the --out folder of a payout run?');
+  });
+
+  it('a manifest of a command verify does not know', async () => {
+    const dir = copyRun();
+    const file = join(dir, 'manifest.json');
+    writeFileSync(file, read(file).replace('"command": "allocate"', '"command": "divine"'));
+    const r = await verify(dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('made by "payout divine", which payout verify cannot recompute');
+  });
+
+  it('a missing ledger, a missing claims file, and no folder given', async () => {
+    const dir = copyRun();
+    writeFileSync(join(dir, 'ledger.csv'), '');
+    expect((await verify(dir)).code).toBe(2);
+    const r = await runCli(['verify', '--plan', PLAN, tmp.path('no-claims.csv'), BASE]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('no-claims.csv: claims file not found');
+    const u = await runCli(['verify', '--plan', PLAN, BASE]);
+    expect(u.code).toBe(2);
+    expect((await runCli(['verify', '--plan', PLAN, CLAIMS, BASE, '--max-diffs', 'many'])).code).toBe(2);
+  });
+});
+
+describe('payout verify passes on every allocation scenario (pools, caps, minimum, per-point, --keep)', () => {
+  it.each(scenarios().map((s) => [s.name, s] as const))('%s', async (name, s) => {
+    const out = tmp.path(`scenario-${name}`);
+    const a = await runCli(['allocate', '--plan', s.plan, s.claims, '--out', out, '--quiet', ...scenarioArgs(s)]);
+    expect(a.code, a.stderr).toBe(0);
+    const r = await runCli(['verify', '--plan', s.plan, s.claims, out]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).not.toMatch(/^[!✗] /m);
+  });
+});
