@@ -1,0 +1,142 @@
+/**
+ * `payout estimate --plan PLAN --members CLASS=N … --rate R …` (SPEC section 7): the per-claimant
+ * amounts a notice or the press can quote before the claims deadline, for assumed claim rates.
+ * `--claimants CLASS=N …` gives the counts directly instead.
+ */
+import type { ChalkInstance } from 'chalk';
+import type { Command } from 'commander';
+import {
+  buildEstimateJson,
+  estimate,
+  parseClassCounts,
+  parseRate,
+  scenariosFromRates,
+  type ClaimRate,
+  type Estimate,
+  type EstimateScenario,
+} from '../../core/estimate.js';
+import { netFundOf } from '../../core/allocate.js';
+import { formatMoneyHuman } from '../../core/money.js';
+import type { Plan } from '../../core/plan.js';
+import type { Problem } from '../../core/problems.js';
+import { tieKeyer } from '../../io/hash.js';
+import { loadPlan } from '../../io/plan-file.js';
+import { UsageError } from '../errors.js';
+import { colorFor } from '../style.js';
+import { grouped, renderTable } from '../table.js';
+
+interface EstimateCliOptions {
+  plan: string;
+  members: string[];
+  rate: string[];
+  claimants: string[];
+  json?: boolean;
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+const usage = (message: string): Problem => ({ code: 'input', severity: 'error', message });
+
+/** The options as scenarios, or a UsageError (exit 2) listing every problem found. */
+export function parseEstimateOptions(plan: Plan, o: Pick<EstimateCliOptions, 'members' | 'rate' | 'claimants'>): EstimateScenario[] {
+  const problems: Problem[] = [];
+  const direct = o.claimants.length > 0;
+  if (direct && (o.members.length > 0 || o.rate.length > 0)) {
+    problems.push(usage('--claimants gives the counts directly: use it without --members and --rate'));
+  } else if (!direct && o.members.length === 0) {
+    problems.push(usage(`give --members CLASS=N for every class (${plan.classes.map((c) => c.id).join(', ')}) and one or more --rate, or --claimants CLASS=N`));
+  } else if (!direct && o.rate.length === 0) {
+    problems.push(usage('give one or more --rate, e.g. --rate 100% --rate 1.5% --rate 20%'));
+  }
+  const rates: ClaimRate[] = [];
+  for (const r of o.rate) {
+    const parsed = parseRate(r);
+    if ('code' in parsed) problems.push(parsed);
+    else rates.push(parsed);
+  }
+  const counts = parseClassCounts(plan, direct ? '--claimants' : '--members', direct ? o.claimants : o.members);
+  if ('problems' in counts) problems.push(...(o.members.length > 0 || direct ? counts.problems : []));
+  if (problems.length > 0 || 'problems' in counts) throw new UsageError('the estimate options were refused', problems);
+  if (direct) return [{ rate: null, members: null, claimants: counts.counts }];
+  return scenariosFromRates(counts.counts, rates);
+}
+
+const human = (c: bigint): string => formatMoneyHuman(c);
+
+/** The estimate as people read it: the net fund, then one row per rate. */
+export function renderEstimate(plan: Plan, est: Estimate, c: ChalkInstance): string[] {
+  const f = est.fund;
+  const out: string[] = [c.bold(plan.name), ''];
+  const fundRows: string[][] = [['Fund', human(f.fund)]];
+  for (const d of f.deductions) fundRows.push([`− ${d.label} (${d.rule})`, human(d.amount)]);
+  fundRows.push([c.bold('Net settlement fund'), c.bold(human(f.net))]);
+  out.push(...renderTable(['', ''], fundRows, ['left', 'right']).slice(1), '');
+
+  const direct = est.rows.every((r) => r.rate === null);
+  const header = [direct ? '' : 'rate'];
+  const align: ('left' | 'right')[] = ['right'];
+  for (const k of plan.classes) {
+    header.push(`${k.id} claimants`, `${k.id} each`);
+    align.push('right', 'right');
+  }
+  header.push('total paid', 'residual');
+  align.push('right', 'right');
+  const notes: string[] = [];
+  const rows = est.rows.map((r) => {
+    const label = r.rate?.percent ?? 'given';
+    const cells = [label];
+    for (const k of r.classes) {
+      let each = k.amount === null ? '-' : human(k.amount);
+      if (k.outcome === 'below_minimum') {
+        each = 'nothing';
+        notes.push(`${label}: ${k.id} claimants would get less than the minimum payment ${human(plan.minimumPayment ?? 0n)}: nothing (SPEC section 3)`);
+      } else if (k.outcome === 'capped') {
+        each += ' (cap)';
+      }
+      cells.push(grouped(k.claimants), each);
+    }
+    cells.push(human(r.paid), human(r.residual));
+    return cells;
+  });
+  out.push(...renderTable(header, rows, align), '');
+  if (notes.length > 0) out.push(...notes, '');
+  out.push(
+    c.dim(
+      'Each claimant claims 1 unit. Amounts are exact shares (SPEC section 3) rounded half-up to the cent; the allocation\n' +
+        'itself pays whole cents by its rounding rule, so a payment can differ from this figure by a cent.',
+    ),
+  );
+  return out;
+}
+
+export async function runEstimate(o: EstimateCliOptions): Promise<void> {
+  const { plan } = await loadPlan(o.plan);
+  const scenarios = parseEstimateOptions(plan, o);
+  const est = estimate(plan, netFundOf(plan), scenarios, tieKeyer(plan.seed));
+  if (o.json) {
+    process.stdout.write(`${JSON.stringify(buildEstimateJson(plan, est), null, 2)}\n`);
+    return;
+  }
+  process.stdout.write(`${renderEstimate(plan, est, colorFor(process.stdout)).join('\n')}\n`);
+}
+
+export function registerEstimate(program: Command): void {
+  program
+    .command('estimate')
+    .summary('estimate the per-claimant amounts before the claims deadline, for assumed claim rates')
+    .description(
+      'For each --rate, claimants per class = members × rate rounded half-up, each claiming 1 unit; prints the\n' +
+        'exact share of each (after the plan\'s deductions, cap and minimum) rounded half-up to the cent (SPEC section 7).',
+    )
+    .requiredOption('--plan <plan.json>', 'the plan of allocation')
+    .option('--members <class=N>', 'class members, for every class (repeatable; write CLASS=0 for a class with none)', collect, [])
+    .option('--rate <rate>', 'an assumed claim rate: a percent such as 1.5% or a fraction such as 0.015 (repeatable)', collect, [])
+    .option('--claimants <class=N>', 'claimants per class, directly, for every class (repeatable; instead of --members and --rate)', collect, [])
+    .option('--json', 'print the estimate as JSON')
+    .addHelpText(
+      'after',
+      '\nExample:\n  payout estimate --plan plan.json --members nationwide=87600000 --members illinois=1400000 \\\n' +
+        '    --rate 100% --rate 1.5% --rate 20%',
+    )
+    .action(async (o: EstimateCliOptions) => runEstimate(o));
+}

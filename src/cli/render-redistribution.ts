@@ -1,0 +1,74 @@
+/** A second distribution's summary as people read it at the terminal: where the money comes from, who gets it, the check. */
+import type { ChalkInstance } from 'chalk';
+import { formatMoneyHuman, parseMoney } from '../core/money.js';
+import type { RedistributionSummaryJson } from '../core/redistribute-output.js';
+import { grouped, renderTable } from './table.js';
+
+const human = (m: string | null): string => (m === null ? '-' : formatMoneyHuman(parseMoney(m) ?? 0n));
+
+export function renderRedistribution(s: RedistributionSummaryJson, c: ChalkInstance): string[] {
+  const a = s.available;
+  const out: string[] = [c.bold(`${s.case}: second distribution`), ''];
+  out.push(
+    `First round: ${grouped(s.firstRound.claims)} claims, ${grouped(s.firstRound.paid)} paid ${human(s.firstRound.amount)} (seed "${s.firstRound.seed}")`,
+    '',
+  );
+  out.push(
+    ...renderTable(
+      ['', ''],
+      [
+        ['  First-round residual', human(a.firstRoundResidual)],
+        [`+ ${grouped(a.uncashedClaims)} uncashed payments`, human(a.uncashedAmount)],
+        ['− costs', human(a.costs)],
+        [c.bold('= Available'), c.bold(human(a.available))],
+      ],
+      ['left', 'right'],
+    ).slice(1),
+    '',
+  );
+  const rows = s.classes.map((k) => [
+    k.id,
+    grouped(k.claims),
+    grouped(k.eligible),
+    grouped(k.uncashed),
+    grouped(k.ineligible),
+    grouped(k.paid),
+    human(k.amount),
+    human(k.smallest),
+    human(k.largest),
+  ]);
+  const t = s.totals;
+  rows.push([c.bold('total'), grouped(t.claims), grouped(t.eligible), grouped(t.uncashed), grouped(t.ineligible), grouped(t.paid), c.bold(human(t.amount)), '', '']);
+  out.push(
+    ...renderTable(
+      ['class', 'claims', 'cashed', 'uncashed', 'ineligible', 'paid', 'amount', 'smallest', 'largest'],
+      rows,
+      ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+    ),
+    '',
+  );
+  const notes: string[] = [];
+  if (s.perFirstRoundUnit !== null) notes.push(`Pro rata: ${s.perFirstRoundUnit} per 1.00 paid in the first round`);
+  if (t.belowMinimum > 0) notes.push(`${grouped(t.belowMinimum)} claims would get less than the minimum payment ${human(s.minimumPayment)}: nothing`);
+  if (t.capped > 0) notes.push(`${grouped(t.capped)} claims capped at maximumPayment ${human(s.maximumPayment)} over both rounds`);
+  if (notes.length > 0) out.push(...notes, '');
+  const method =
+    s.rounding.method === 'largest-remainder'
+      ? `largest remainder, ${grouped(t.centsPlaced)} leftover cents placed, ties by SHA-256(seed:claim_id), seed "${s.seed}"`
+      : 'each share floored to the cent; the rest is residual';
+  out.push(
+    ...renderTable(
+      ['', ''],
+      [
+        ['Paid to claimants', human(t.amount)],
+        [`Residual${s.residualRecipient ? ` (to ${s.residualRecipient})` : ''}`, human(t.residual)],
+      ],
+      ['left', 'right'],
+    ).slice(1),
+    `Cents: ${method}`,
+    s.check.balanced
+      ? c.green(`Check: paid ${human(t.amount)} + residual ${human(t.residual)} = available ${human(a.available)} ✓`)
+      : c.red(`Check FAILED: paid + residual = ${human(s.check.paidPlusResidual)} but available is ${human(a.available)}`),
+  );
+  return out;
+}

@@ -1,0 +1,154 @@
+/**
+ * The water-fill of a second distribution (SPEC sections 3 and 6): one pool, points = the
+ * first-round amount in cents, and a cap that differs per claim, the room left under
+ * maximumPayment after the first round. solvePool (waterfill.ts) takes one cap for the whole pool;
+ * here each group of equal points carries its own room.
+ *
+ * share_g = min(room_g, λ·p_g) with λ the one value that makes Σ share = N. A group is capped
+ * exactly when its threshold room_g / p_g ≤ λ, so, with the groups sorted by threshold, the capped
+ * ones are a prefix, found by one walk (f(λ) is increasing, so "f(threshold) ≤ N" is monotone).
+ * The minimum rule removes the smallest points values while the smallest remaining one gets less
+ * than the minimum; removing claims only raises λ, so that test is monotone in the number removed
+ * (a capped group always meets the minimum: rooms below it are left out before the fill) and a
+ * binary search finds where the while-loop of section 3 would stop.
+ *
+ * Everything is per group of equal points, never per claim: a million cashed checks of $397.00
+ * are one group.
+ */
+import { reduce, RAT_ZERO, type Rational } from './decimal.js';
+import type { Cents } from './money.js';
+
+export interface RoomGroup {
+  /** Points per claim: a positive integer (the first-round amount in cents). */
+  readonly points: bigint;
+  /** Claims in the group (> 0). */
+  readonly count: bigint;
+  /** Room per claim under the cap in cents (> 0), or null when the plan has no cap. */
+  readonly room: Cents | null;
+}
+
+export type FillOutcome = 'paid' | 'capped' | 'below_minimum';
+
+export interface FillShare {
+  outcome: FillOutcome;
+  /**
+   * Exact share of one claim, in cents. Uncapped shares all have the same denominator (Σ points of
+   * the uncapped groups), so their fractional remainders compare by numerator. Not in lowest terms.
+   */
+  share: Rational;
+}
+
+export interface FillSolution {
+  /** λ, cents per point (a point is one cent of first payment); null when no uncapped claim remains. */
+  level: Rational | null;
+  /** Σ of the exact shares: N when some claim is uncapped, else Σ rooms paid (≤ N), 0 when none remain. */
+  exactTotal: Cents;
+  belowMinimumClaims: bigint;
+  cappedClaims: bigint;
+  /** One entry per input group, in input order. */
+  shares: FillShare[];
+}
+
+interface Level {
+  /** Σ room × count over the capped groups. */
+  cappedTotal: bigint;
+  /** Σ points × count over the uncapped groups. */
+  uncappedPoints: bigint;
+  /** Whether each group (by input index) is capped at this level. */
+  capped: Uint8Array;
+}
+
+/**
+ * Solves the pool of `net` cents over `groups` (points values distinct, as the caller groups
+ * claims of equal first amount), with `minimum` in cents (null or 0: none).
+ */
+export function fillWithRooms(net: Cents, groups: readonly RoomGroup[], minimum: Cents | null): FillSolution {
+  if (net < 0n) throw new RangeError('a pool cannot hold a negative amount');
+  const G = groups.length;
+  for (const g of groups) {
+    if (g.points <= 0n || g.count <= 0n) throw new RangeError('a group needs positive points and count');
+    if (g.room !== null && g.room <= 0n) throw new RangeError('a group with no room takes no part in the fill');
+  }
+  // Points order, for the minimum rule; threshold order (room / points, no cap last), for the cap.
+  const byPoints = Array.from({ length: G }, (_, i) => i).sort((a, b) => cmp(groups[a]!.points, groups[b]!.points));
+  const byThreshold = Array.from({ length: G }, (_, i) => i).sort((a, b) => {
+    const x = groups[a]!;
+    const y = groups[b]!;
+    if (x.room === null || y.room === null) return (x.room === null ? 1 : 0) - (y.room === null ? 1 : 0) || a - b;
+    return cmp(x.room * y.points, y.room * x.points) || a - b;
+  });
+  const rankOf = new Int32Array(G);
+  byPoints.forEach((g, k) => (rankOf[g] = k));
+
+  /** The level once the `r` smallest points values are removed. */
+  const levelAt = (r: number): Level => {
+    const capped = new Uint8Array(G);
+    let uncappedPoints = 0n;
+    for (let k = r; k < G; k++) {
+      const g = groups[byPoints[k]!]!;
+      uncappedPoints += g.points * g.count;
+    }
+    let cappedTotal = 0n;
+    for (const i of byThreshold) {
+      if (rankOf[i]! < r) continue;
+      const g = groups[i]!;
+      if (g.room === null) break;
+      // Capped iff f(room / p) ≤ N; times p: (capped so far + this one) · p + room · (rest) ≤ N · p.
+      const withThis = cappedTotal + g.room * g.count;
+      const rest = uncappedPoints - g.points * g.count;
+      if (withThis * g.points + g.room * rest > net * g.points) break;
+      capped[i] = 1;
+      cappedTotal = withThis;
+      uncappedPoints = rest;
+    }
+    return { cappedTotal, uncappedPoints, capped };
+  };
+
+  // Does the smallest remaining points value (rank r) get at least the minimum?
+  const meetsMinimum = (r: number, min: Cents): boolean => {
+    if (r >= G) return true;
+    const lv = levelAt(r);
+    const i = byPoints[r]!;
+    if (lv.capped[i] === 1) return true; // its room, which is ≥ the minimum
+    return (net - lv.cappedTotal) * groups[i]!.points >= min * lv.uncappedPoints;
+  };
+
+  let removed = 0;
+  if (minimum !== null && minimum > 0n) {
+    let lo = 0;
+    let hi = G;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (meetsMinimum(mid, minimum)) hi = mid;
+      else lo = mid + 1;
+    }
+    removed = lo;
+  }
+  const lv = levelAt(removed);
+  const rest = net - lv.cappedTotal;
+  let belowMinimumClaims = 0n;
+  let cappedClaims = 0n;
+  const shares = groups.map((g, i): FillShare => {
+    if (rankOf[i]! < removed) {
+      belowMinimumClaims += g.count;
+      return { outcome: 'below_minimum', share: RAT_ZERO };
+    }
+    if (lv.capped[i] === 1) {
+      cappedClaims += g.count;
+      return { outcome: 'capped', share: { n: g.room as bigint, d: 1n } };
+    }
+    return { outcome: 'paid', share: { n: rest * g.points, d: lv.uncappedPoints } };
+  });
+  const hasLevel = lv.uncappedPoints > 0n;
+  return {
+    level: hasLevel ? reduce({ n: rest, d: lv.uncappedPoints }) : null,
+    exactTotal: hasLevel ? net : lv.cappedTotal,
+    belowMinimumClaims,
+    cappedClaims,
+    shares,
+  };
+}
+
+function cmp(a: bigint, b: bigint): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

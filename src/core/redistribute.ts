@@ -1,0 +1,450 @@
+/**
+ * The second distribution (SPEC section 6): uncashed checks come back, and the money goes to the
+ * claimants who cashed theirs, pro rata to what each was paid in the first round.
+ *
+ * - available = first-round residual + Σ first-round amounts of the uncashed claims − costs;
+ * - eligible: paid or capped in the first round with an amount above 0, and not uncashed;
+ * - points: the first-round amount in cents; cap: maximumPayment − first-round amount (a claim with
+ *   no room, or room below minimumPayment, is `capped` and gets 0); the minimum applies to the
+ *   second-round amount;
+ * - cents: the plan's method, with seed `plan.seed + ":round-2"`: largest remainder with the
+ *   tie-break key SHA-256(seed + ":round-2" + ":" + claim_id), or, under per-point rounding, every
+ *   exact share floored to the cent (equal first amounts, equal second amounts; the rest residual).
+ *
+ * As in allocate.ts, rows are grouped into cells (class, first amount, status) and everything is
+ * computed per cell; a row is touched to find its cell and, in the one tie set, to hash its id.
+ */
+import { RAT_ZERO, ratFloor, reduce, type Rational } from './decimal.js';
+import { pickSmallestKeys } from './cents.js';
+import { restoreFormula } from './csv-cell.js';
+import { formatMoney, type Cents } from './money.js';
+import type { Plan, Rounding } from './plan.js';
+import type { Problem } from './problems.js';
+import { fillWithRooms, type FillOutcome, type RoomGroup } from './redistribute-fill.js';
+
+/** A claim's outcome in the second-round ledger (SPEC section 6). */
+export type RedistributionOutcome = FillOutcome | 'uncashed' | 'ineligible';
+
+/** The outcomes a first-round ledger may hold (SPEC section 5). */
+export const FIRST_ROUND_OUTCOMES = ['paid', 'capped', 'below_minimum', 'ineligible'] as const;
+export type FirstRoundOutcome = (typeof FIRST_ROUND_OUTCOMES)[number];
+
+/** The suffix of the second round's seed: keys are SHA-256(seed + ":round-2" + ":" + claim_id). */
+export const ROUND_2_SEED_SUFFIX = ':round-2';
+
+export function roundTwoSeed(plan: Pick<Plan, 'seed'>): string {
+  return plan.seed + ROUND_2_SEED_SUFFIX;
+}
+
+/**
+ * The first round's ledger as the core sees it (built by src/io/first-round-reader.ts): column-wise,
+ * ids as strings, everything else an index into a small table of distinct values.
+ */
+export interface FirstRoundTable {
+  count: number;
+  /** claim_id per row, in ledger order. */
+  ids: string[];
+  /** Physical line of each row in the first-round ledger. */
+  lines: Uint32Array;
+  /** Distinct class ids, and each row's index into them. */
+  classes: string[];
+  classIndex: Uint32Array;
+  /** Distinct first-round amounts in cents, and each row's index into them. */
+  amounts: Cents[];
+  amountIndex: Uint32Array;
+  /** Each row's first-round outcome, an index into FIRST_ROUND_OUTCOMES. */
+  outcomeIndex: Uint8Array;
+}
+
+/** One line of the uncashed list. */
+export interface UncashedEntry {
+  line: number;
+  claimId: string;
+}
+
+/**
+ * Matches the uncashed list against the first-round ledger. Every problem is returned, each with
+ * its line: a claim id the ledger does not hold, a claim that was not paid or capped (its
+ * first-round outcome and ledger line named), a claim listed twice (both lines named).
+ */
+export function matchUncashed(
+  first: FirstRoundTable,
+  entries: readonly UncashedEntry[],
+  files: { uncashed: string; ledger: string },
+): { uncashed: Uint8Array; count: number } | { problems: Problem[] } {
+  const rowOf = new Map<string, number>();
+  for (let row = 0; row < first.count; row++) rowOf.set(first.ids[row]!, row);
+  const uncashed = new Uint8Array(first.count);
+  const firstLine = new Map<number, number>();
+  const problems: Problem[] = [];
+  const at = (line: number, message: string): Problem => ({ code: 'input', severity: 'error', file: files.uncashed, line, field: 'claim_id', message });
+  for (const e of entries) {
+    // A list made from the ledger in a spreadsheet may keep payout's formula guard ('=…).
+    const row = rowOf.get(e.claimId) ?? rowOf.get(restoreFormula(e.claimId));
+    if (row === undefined) {
+      problems.push(at(e.line, `${JSON.stringify(e.claimId)} is not in the first-round ledger ${files.ledger}`));
+      continue;
+    }
+    const seen = firstLine.get(row);
+    if (seen !== undefined) {
+      problems.push(at(e.line, `${JSON.stringify(e.claimId)} is listed twice (first on line ${seen})`));
+      continue;
+    }
+    firstLine.set(row, e.line);
+    const outcome = FIRST_ROUND_OUTCOMES[first.outcomeIndex[row]!]!;
+    if (outcome !== 'paid' && outcome !== 'capped') {
+      problems.push(
+        at(
+          e.line,
+          `${JSON.stringify(e.claimId)} was not paid in the first round (outcome ${outcome}, ${files.ledger}:${first.lines[row]!}): only a paid or capped claim has a payment to return`,
+        ),
+      );
+      continue;
+    }
+    uncashed[row] = 1;
+  }
+  return problems.length > 0 ? { problems } : { uncashed, count: firstLine.size };
+}
+
+/** How the money of the second round is reached. */
+export interface Available {
+  firstRoundResidual: Cents;
+  uncashedClaims: number;
+  /** Σ first-round amounts of the uncashed claims. */
+  uncashedAmount: Cents;
+  costs: Cents;
+  /** firstRoundResidual + uncashedAmount − costs. */
+  available: Cents;
+}
+
+/** Status of a row for the second round. */
+const INELIGIBLE = 0;
+const ELIGIBLE = 1;
+const UNCASHED = 2;
+
+export interface RedistributionCell {
+  classIndex: number;
+  amountIndex: number;
+  /** The first-round amount of every row of the cell (points, in cents). */
+  firstAmount: Cents;
+  status: 'eligible' | 'uncashed' | 'ineligible';
+  count: number;
+  outcome: RedistributionOutcome;
+  /** Room under the cap (cap − first amount), or null without a cap. */
+  room: Cents | null;
+  /** Exact second-round share per claim in cents (0 when not paid). Not in lowest terms. */
+  share: Rational;
+  /** Cents every row gets before the remainder rule (per-point: the whole amount). */
+  floor: Cents;
+  /** share − floor under largest remainder (0 for capped and unpaid claims, and under per-point). */
+  remainder: Rational;
+  remainderCent: 'none' | 'all' | 'tie';
+  /** Rows of the cell that received a remainder cent. */
+  extraCount: number;
+}
+
+export interface RedistributionTie {
+  remainder: Rational;
+  size: number;
+  cents: number;
+  /** The largest key that received a cent. */
+  cutoffKey: string;
+}
+
+export interface RedistributionClass {
+  id: string;
+  claims: number;
+  /** Cashed, paid or capped in the first round with an amount above 0. */
+  eligible: number;
+  uncashed: number;
+  ineligible: number;
+  /** Claims paid an amount above 0 in the second round (outcome paid or capped). */
+  paid: number;
+  /** Outcome capped: at their room, or with no room left (0). */
+  capped: number;
+  belowMinimum: number;
+  /** Σ first-round amounts of the eligible claims (their points, in cents). */
+  eligibleFirstAmount: Cents;
+  amount: Cents;
+  smallest: Cents | null;
+  largest: Cents | null;
+}
+
+export interface Redistribution {
+  /** plan.seed + ":round-2". */
+  seed: string;
+  rounding: Rounding;
+  available: Available;
+  /** Row → index into `cells`. */
+  cellOf: Uint32Array;
+  /** Row → 1 when the row received a remainder cent. */
+  extraCent: Uint8Array;
+  cells: RedistributionCell[];
+  /** λ: second-round cents per first-round cent (null when no uncapped claim was paid). */
+  level: Rational | null;
+  classes: RedistributionClass[];
+  totalPaid: Cents;
+  /** available − totalPaid. */
+  residual: Cents;
+  centsPlaced: bigint;
+  tie: RedistributionTie | null;
+}
+
+/** A row's second-round amount in cents. */
+export function secondAmountOf(r: Redistribution, row: number): Cents {
+  const cell = r.cells[r.cellOf[row]!];
+  if (cell === undefined) throw new RangeError(`row ${row} is not in the redistribution`);
+  return cell.floor + (r.extraCent[row] === 1 ? 1n : 0n);
+}
+
+/**
+ * What the second round can pay (SPEC section 6), or a message when the costs are more than there
+ * is: costs above what the residual and the uncashed checks bring are refused.
+ */
+export function availableFor(
+  first: FirstRoundTable,
+  uncashed: Uint8Array,
+  firstRoundResidual: Cents,
+  costs: Cents,
+): Available | { message: string } {
+  let uncashedAmount = 0n;
+  let uncashedClaims = 0;
+  for (let row = 0; row < first.count; row++) {
+    if (uncashed[row] !== 1) continue;
+    uncashedAmount += first.amounts[first.amountIndex[row]!]!;
+    uncashedClaims++;
+  }
+  const before = firstRoundResidual + uncashedAmount;
+  if (costs > before) {
+    return {
+      message: `the costs ${formatMoney(costs)} are more than the second round has: first-round residual ${formatMoney(firstRoundResidual)} + uncashed ${formatMoney(uncashedAmount)} = ${formatMoney(before)}`,
+    };
+  }
+  return { firstRoundResidual, uncashedClaims, uncashedAmount, costs, available: before - costs };
+}
+
+/**
+ * The second distribution of `available` over the first round's claims. `uncashed` flags rows
+ * (matchUncashed); `tieKey` is tieKeyer(roundTwoSeed(plan)).
+ */
+export function redistribute(
+  plan: Pick<Plan, 'maximumPayment' | 'minimumPayment' | 'rounding' | 'seed'>,
+  first: FirstRoundTable,
+  uncashed: Uint8Array,
+  available: Available,
+  tieKey: (id: string) => string,
+): Redistribution {
+  const rows = first.count;
+  const cap = plan.maximumPayment;
+  const minimum = plan.minimumPayment !== null && plan.minimumPayment > 0n ? plan.minimumPayment : null;
+  const perPoint = plan.rounding.method === 'per-point';
+
+  // Cells: (class, first amount, status). Keys are numbers below 3 · classes · amounts.
+  const nClasses = first.classes.length;
+  const cellOf = new Uint32Array(rows);
+  const cells: RedistributionCell[] = [];
+  const cellByKey = new Map<number, number>();
+  const statusOf = first.amounts.map((a) => a > 0n);
+  for (let row = 0; row < rows; row++) {
+    const ai = first.amountIndex[row]!;
+    const ci = first.classIndex[row]!;
+    const o = first.outcomeIndex[row]!;
+    const status = uncashed[row] === 1 ? UNCASHED : (o === 0 || o === 1) && statusOf[ai] ? ELIGIBLE : INELIGIBLE;
+    const key = (ai * nClasses + ci) * 3 + status;
+    let cell = cellByKey.get(key);
+    if (cell === undefined) {
+      cell = cells.length;
+      cellByKey.set(key, cell);
+      const firstAmount = first.amounts[ai]!;
+      cells.push({
+        classIndex: ci,
+        amountIndex: ai,
+        firstAmount,
+        status: status === ELIGIBLE ? 'eligible' : status === UNCASHED ? 'uncashed' : 'ineligible',
+        count: 0,
+        outcome: status === UNCASHED ? 'uncashed' : 'ineligible',
+        room: cap === null ? null : cap > firstAmount ? cap - firstAmount : 0n,
+        share: RAT_ZERO,
+        floor: 0n,
+        remainder: RAT_ZERO,
+        remainderCent: 'none',
+        extraCount: 0,
+      });
+    }
+    cellOf[row] = cell;
+    cells[cell]!.count++;
+  }
+
+  // One group per first amount among the eligible cells with room (equal amounts, equal room).
+  // A claim whose room is 0 or below the minimum is capped at what it has: it gets 0.
+  const noRoomBelow = minimum ?? 1n;
+  const groupOfAmount = new Map<number, number>();
+  const groups: { points: bigint; count: bigint; room: Cents | null }[] = [];
+  const cellGroup = new Int32Array(cells.length).fill(-1);
+  cells.forEach((cell, c) => {
+    if (cell.status !== 'eligible') return;
+    if (cell.room !== null && cell.room < noRoomBelow) {
+      cell.outcome = 'capped';
+      return;
+    }
+    let g = groupOfAmount.get(cell.amountIndex);
+    if (g === undefined) {
+      g = groups.length;
+      groupOfAmount.set(cell.amountIndex, g);
+      groups.push({ points: cell.firstAmount, count: 0n, room: cell.room });
+    }
+    groups[g]!.count += BigInt(cell.count);
+    cellGroup[c] = g;
+  });
+  const solution = fillWithRooms(available.available, groups as RoomGroup[], minimum);
+
+  let floors = 0n;
+  cells.forEach((cell, c) => {
+    const g = cellGroup[c]!;
+    if (g < 0) return;
+    const s = solution.shares[g]!;
+    cell.outcome = s.outcome;
+    cell.share = s.share;
+    cell.floor = ratFloor(s.share);
+    if (!perPoint && s.outcome === 'paid') cell.remainder = { n: s.share.n - cell.floor * s.share.d, d: s.share.d };
+    floors += cell.floor * BigInt(cell.count);
+  });
+  const centsPlaced = perPoint ? 0n : solution.exactTotal - floors;
+  const mode = new Uint8Array(cells.length);
+  const tieLevel = perPoint ? null : placeRemainderCents(cells, centsPlaced, mode);
+
+  const extraCent = new Uint8Array(rows);
+  let tie: RedistributionTie | null = null;
+  if (mode.some((m) => m !== 0)) {
+    const tieRows = new Uint32Array(tieLevel?.size ?? 0);
+    let filled = 0;
+    for (let row = 0; row < rows; row++) {
+      const m = mode[cellOf[row]!]!;
+      if (m === MODE_ALL) extraCent[row] = 1;
+      else if (m === MODE_TIE) tieRows[filled++] = row;
+    }
+    if (tieLevel !== null) {
+      if (filled !== tieLevel.size) throw new RangeError('internal: tie set size mismatch');
+      // SPEC 4a: among equal remainders, the smaller key SHA-256(seed:round-2:claim_id) first.
+      const cutoffKey = pickSmallestKeys(
+        tieRows,
+        tieLevel.cents,
+        (row) => tieKey(first.ids[row]!),
+        (row) => {
+          extraCent[row] = 1;
+          cells[cellOf[row]!]!.extraCount++;
+        },
+      );
+      tie = { ...tieLevel, cutoffKey };
+    }
+  }
+  const totalPaid = floors + centsPlaced;
+  return {
+    seed: roundTwoSeed(plan),
+    rounding: plan.rounding,
+    available,
+    cellOf,
+    extraCent,
+    cells,
+    level: solution.level,
+    classes: summariseClasses(first, cells),
+    totalPaid,
+    residual: available.available - totalPaid,
+    centsPlaced,
+    tie,
+  };
+}
+
+const MODE_ALL = 1;
+const MODE_TIE = 2;
+
+/**
+ * SPEC 4a: the leftover cents go one each to the largest remainders. Levels of equal remainder
+ * are taken whole while the cents last; the level where they run out is the tie set, settled per
+ * row by key. Uncapped shares share one denominator, so remainders compare by numerator.
+ */
+function placeRemainderCents(
+  cells: RedistributionCell[],
+  cents: bigint,
+  mode: Uint8Array,
+): { remainder: Rational; size: number; cents: number } | null {
+  const ranked = cells
+    .map((_, c) => c)
+    .filter((c) => cells[c]!.outcome === 'paid' && cells[c]!.remainder.n > 0n)
+    .sort((a, b) => {
+      const x = cells[a]!.remainder.n;
+      const y = cells[b]!.remainder.n;
+      return x > y ? -1 : x < y ? 1 : a - b;
+    });
+  let left = cents;
+  let i = 0;
+  while (left > 0n && i < ranked.length) {
+    const rem = cells[ranked[i]!]!.remainder;
+    let j = i;
+    let size = 0n;
+    while (j < ranked.length && cells[ranked[j]!]!.remainder.n === rem.n) size += BigInt(cells[ranked[j++]!]!.count);
+    const level = ranked.slice(i, j);
+    if (size <= left) {
+      for (const c of level) {
+        mode[c] = MODE_ALL;
+        cells[c]!.remainderCent = 'all';
+        cells[c]!.extraCount = cells[c]!.count;
+      }
+      left -= size;
+    } else {
+      for (const c of level) {
+        mode[c] = MODE_TIE;
+        cells[c]!.remainderCent = 'tie';
+      }
+      return { remainder: reduce(rem), size: Number(size), cents: Number(left) };
+    }
+    i = j;
+  }
+  if (left !== 0n) throw new RangeError(`internal: ${left} leftover cents found no remainder`);
+  return null;
+}
+
+function summariseClasses(first: FirstRoundTable, cells: readonly RedistributionCell[]): RedistributionClass[] {
+  const out = first.classes.map(
+    (id): RedistributionClass => ({
+      id,
+      claims: 0,
+      eligible: 0,
+      uncashed: 0,
+      ineligible: 0,
+      paid: 0,
+      capped: 0,
+      belowMinimum: 0,
+      eligibleFirstAmount: 0n,
+      amount: 0n,
+      smallest: null,
+      largest: null,
+    }),
+  );
+  const consider = (s: RedistributionClass, amount: Cents): void => {
+    if (amount <= 0n) return;
+    if (s.smallest === null || amount < s.smallest) s.smallest = amount;
+    if (s.largest === null || amount > s.largest) s.largest = amount;
+  };
+  for (const cell of cells) {
+    const s = out[cell.classIndex]!;
+    s.claims += cell.count;
+    if (cell.status === 'uncashed') s.uncashed += cell.count;
+    else if (cell.status === 'ineligible') s.ineligible += cell.count;
+    else {
+      s.eligible += cell.count;
+      s.eligibleFirstAmount += cell.firstAmount * BigInt(cell.count);
+    }
+    if (cell.outcome === 'below_minimum') s.belowMinimum += cell.count;
+    if (cell.outcome === 'capped') s.capped += cell.count;
+    if (cell.outcome === 'paid' || cell.outcome === 'capped') {
+      s.amount += cell.floor * BigInt(cell.count) + BigInt(cell.extraCount);
+      const none = cell.count - cell.extraCount;
+      if (none > 0) consider(s, cell.floor);
+      if (cell.extraCount > 0) consider(s, cell.floor + 1n);
+      if (none > 0 && cell.floor > 0n) s.paid += none;
+      if (cell.extraCount > 0) s.paid += cell.extraCount;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,145 @@
+/**
+ * A fast RFC 4180 record splitter for the CSV files payout writes itself (a first round's
+ * ledger.csv, already checked against its manifest's hash): text is fed in chunks, records come
+ * out with the physical line they start on. A line without a quote, which is nearly every line of
+ * a ledger, is split with one `split(',')`; only a record holding a quote goes through the
+ * character loop, and it may span lines. CRLF line ends are accepted; blank lines are skipped.
+ *
+ * csv-parse with `info: true` spends most of its time on bookkeeping this does not need; on a
+ * million-row ledger this is several times faster.
+ */
+
+export class CsvSyntaxError extends Error {
+  constructor(
+    message: string,
+    readonly line: number,
+  ) {
+    super(message);
+    this.name = 'CsvSyntaxError';
+  }
+}
+
+export class CsvRecords {
+  private pending = '';
+  /** Physical line of the first character of `pending`. */
+  private line = 1;
+
+  constructor(private readonly onRecord: (fields: string[], line: number) => void) {}
+
+  /** Feeds the next piece of text (chunks may end anywhere, even inside a quoted field). */
+  push(text: string): void {
+    const s = this.pending === '' ? text : this.pending + text;
+    this.pending = s.slice(this.scan(s, false));
+  }
+
+  /** Call after the last chunk: the text after the last line break is the last record. */
+  end(): void {
+    const s = this.pending;
+    this.pending = '';
+    if (s !== '') this.scan(s, true);
+  }
+
+  /** Emits every complete record of `s`; returns where the incomplete rest begins. */
+  private scan(s: string, final: boolean): number {
+    const n = s.length;
+    let p = 0;
+    while (p < n) {
+      let e = s.indexOf('\n', p);
+      if (e === -1) {
+        if (!final) return p;
+        e = n;
+      }
+      let end = e;
+      if (end > p && s.charCodeAt(end - 1) === 13) end--;
+      // The quote test is per line: tracking the next quote across the chunk with
+      // indexOf('"', p) made V8 ten times slower on chunks read from a stream.
+      const line = s.slice(p, end);
+      if (line.indexOf('"') === -1) {
+        if (line !== '') this.onRecord(line.split(','), this.line);
+        this.line++;
+        p = e + 1;
+        continue;
+      }
+      const r = this.quoted(s, p, final);
+      if (r === -1) return p; // the record continues in the next chunk
+      p = r;
+    }
+    return n;
+  }
+
+  /**
+   * Parses the record that starts at `p` and holds a quote. Returns the index after its line
+   * break, or -1 when the text ends before the record does (and more may come).
+   */
+  private quoted(s: string, p: number, final: boolean): number {
+    const n = s.length;
+    const fields: string[] = [];
+    let field = '';
+    let i = p;
+    let breaks = 0;
+    for (;;) {
+      // At the start of a field.
+      if (i < n && s.charCodeAt(i) === 34) {
+        i++;
+        for (;;) {
+          const q = s.indexOf('"', i);
+          if (q === -1) {
+            if (!final) return -1;
+            throw new CsvSyntaxError('unclosed quote: a quoted field that starts in this record is never closed', this.line);
+          }
+          const part = s.slice(i, q);
+          for (let k = part.indexOf('\n'); k !== -1; k = part.indexOf('\n', k + 1)) breaks++;
+          field += part;
+          if (q + 1 < n && s.charCodeAt(q + 1) === 34) {
+            field += '"';
+            i = q + 2;
+            continue;
+          }
+          if (q + 1 >= n && !final) return -1; // a doubled quote may follow in the next chunk
+          i = q + 1;
+          break;
+        }
+      } else {
+        let j = i;
+        while (j < n) {
+          const c = s.charCodeAt(j);
+          if (c === 44 || c === 10 || c === 13 || c === 34) break;
+          j++;
+        }
+        if (j < n && s.charCodeAt(j) === 34) throw new CsvSyntaxError('a quote inside an unquoted field', this.line);
+        field += s.slice(i, j);
+        i = j;
+      }
+      // After a field: a comma, a line break (CRLF or LF) or the end of the text.
+      if (i < n && s.charCodeAt(i) === 13) {
+        if (i + 1 >= n && !final) return -1;
+        if (i + 1 < n && s.charCodeAt(i + 1) !== 10) {
+          throw new CsvSyntaxError('a carriage return inside an unquoted field (payout quotes such cells)', this.line);
+        }
+        i++;
+      }
+      if (i >= n) {
+        if (!final) return -1;
+        fields.push(field);
+        this.onRecord(fields, this.line);
+        this.line += 1 + breaks;
+        return n;
+      }
+      const c = s.charCodeAt(i);
+      if (c === 44) {
+        fields.push(field);
+        field = '';
+        i++;
+        continue;
+      }
+      if (c === 10) {
+        fields.push(field);
+        this.onRecord(fields, this.line);
+        this.line += 1 + breaks;
+        return i + 1;
+      }
+      throw new CsvSyntaxError('a closing quote must be followed by a comma or the end of the line', this.line);
+    }
+  }
+}
+

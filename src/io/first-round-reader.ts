@@ -1,0 +1,269 @@
+/**
+ * Reads the folder of a first round (`payout allocate … --out DIR`) for a second distribution:
+ * DIR/manifest.json, then DIR/ledger.csv and DIR/summary.json checked against the manifest's
+ * hashes (a ledger edited after the run must not be paid from), then the ledger's rows into a
+ * FirstRoundTable and the summary's residual.
+ */
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { StringDecoder } from 'node:string_decoder';
+import { join } from 'node:path';
+import { parseMoney, formatMoney, type Cents } from '../core/money.js';
+import type { Manifest } from '../core/manifest.js';
+import type { Plan } from '../core/plan.js';
+import type { Problem } from '../core/problems.js';
+import { FIRST_ROUND_OUTCOMES, type FirstRoundTable } from '../core/redistribute.js';
+import type { FirstRoundFacts } from '../core/redistribute-output.js';
+import { DataError, UsageError } from '../cli/errors.js';
+import { hashFile } from './file-hash.js';
+import { restoreFormula } from '../core/csv-cell.js';
+import { CsvRecords, CsvSyntaxError } from './csv-records.js';
+import { sha256Hex } from './hash.js';
+
+export interface FirstRoundFile {
+  /** Path as given (DIR joined with the name). */
+  path: string;
+  sha256: string;
+  rows?: number;
+}
+
+export interface FirstRound {
+  dir: string;
+  manifest: Manifest;
+  table: FirstRoundTable;
+  facts: FirstRoundFacts;
+  files: { ledger: FirstRoundFile; summary: FirstRoundFile; manifest: FirstRoundFile };
+}
+
+const FIRST_LEDGER_COLUMNS = ['claim_id', 'class', 'outcome', 'amount'] as const;
+
+async function readJson(path: string, what: string): Promise<{ value: unknown; sha256: string }> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new UsageError(e.code === 'ENOENT' ? `${path}: not found (${what})` : `${path}: cannot read (${e.code ?? e.message})`);
+  }
+  try {
+    return { value: JSON.parse(bytes.toString('utf8')), sha256: sha256Hex(bytes) };
+  } catch (err) {
+    throw new UsageError(`${path}: not valid JSON (${(err as Error).message})`);
+  }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Reads and checks DIR. A missing or unreadable file, or a folder that is not a first round, is a
+ * UsageError (exit 2); files that do not match the manifest, or a ledger that does not add up to
+ * its summary, are a DataError (exit 1).
+ */
+export async function readFirstRound(dir: string, plan: Pick<Plan, 'classes'>): Promise<FirstRound> {
+  const manifestPath = join(dir, 'manifest.json');
+  const { value: manifestValue, sha256: manifestSha } = await readJson(manifestPath, 'is it the --out folder of payout allocate?');
+  if (!isObject(manifestValue) || !Array.isArray(manifestValue.outputs)) throw new UsageError(`${manifestPath}: not a payout manifest`);
+  const manifest = manifestValue as unknown as Manifest;
+  if (manifest.command !== 'allocate') {
+    throw new UsageError(
+      `${dir} holds the output of payout ${String(manifest.command)}, not of payout allocate: a second distribution starts from the first round's folder`,
+    );
+  }
+
+  // The files must be the ones the manifest hashed: a ledger changed after the run is not paid from.
+  const problems: Problem[] = [];
+  const checked: Record<'ledger.csv' | 'summary.json', FirstRoundFile> = {} as Record<'ledger.csv' | 'summary.json', FirstRoundFile>;
+  for (const name of ['ledger.csv', 'summary.json'] as const) {
+    const path = join(dir, name);
+    const recorded = manifest.outputs.find((o) => o.file === name);
+    const actual = await hashFile(path);
+    if (recorded === undefined) {
+      problems.push({ code: 'input', severity: 'error', file: manifestPath, message: `the manifest does not list ${name}` });
+    } else if (recorded.sha256 !== actual.sha256) {
+      problems.push({
+        code: 'input',
+        severity: 'error',
+        message: `${path} does not match its manifest: sha256 ${actual.sha256} now, ${recorded.sha256} in ${manifestPath} (was it edited or re-saved after the run? payout verify shows what changed)`,
+      });
+    }
+    checked[name] = { path, sha256: actual.sha256, ...(recorded?.rows !== undefined ? { rows: recorded.rows } : {}) };
+  }
+  if (problems.length > 0) throw new DataError(`${dir}: the first round's files are not the ones its manifest records`, problems);
+
+  const summaryPath = checked['summary.json'].path;
+  const { value: summary } = await readJson(summaryPath, 'the first round summary');
+  const totals = isObject(summary) && isObject(summary.totals) ? summary.totals : undefined;
+  const residual = typeof totals?.residual === 'string' ? parseMoney(totals.residual) : undefined;
+  const summaryAmount = typeof totals?.amount === 'string' ? parseMoney(totals.amount) : undefined;
+  const seed = isObject(summary) && typeof summary.seed === 'string' ? summary.seed : undefined;
+  if (residual === undefined || summaryAmount === undefined || seed === undefined) {
+    throw new UsageError(`${summaryPath}: not a payout summary (totals.residual, totals.amount and seed are needed)`);
+  }
+
+  const ledgerPath = checked['ledger.csv'].path;
+  const table = await readFirstLedger(ledgerPath, plan);
+  if (table.problems.length > 0) {
+    throw new DataError(`${ledgerPath}: ${table.problems.length} row${table.problems.length === 1 ? '' : 's'} cannot be read`, table.problems.slice(0, 50));
+  }
+  if (table.total !== summaryAmount) {
+    throw new DataError(
+      `${ledgerPath}: the amounts add up to ${formatMoney(table.total)}, but ${summaryPath} says totals.amount ${formatMoney(summaryAmount)}`,
+    );
+  }
+  return {
+    dir,
+    manifest,
+    table: table.table,
+    facts: { seed, claims: table.table.count, paid: table.paid, amount: table.total, residual },
+    files: {
+      ledger: { ...checked['ledger.csv'], rows: table.table.count },
+      summary: checked['summary.json'],
+      manifest: { path: manifestPath, sha256: manifestSha },
+    },
+  };
+}
+
+/**
+ * The ledger's rows, interned: classes (the plan's, in its order, then any other in code-unit
+ * order), amounts and outcomes.
+ */
+async function readFirstLedger(
+  file: string,
+  plan: Pick<Plan, 'classes'>,
+): Promise<{ table: FirstRoundTable; total: Cents; paid: number; problems: Problem[] }> {
+  let cap = 1 << 16;
+  let lines = new Uint32Array(cap);
+  let classIndex = new Uint32Array(cap);
+  let amountIndex = new Uint32Array(cap);
+  let outcomeIndex = new Uint8Array(cap);
+  const ids: string[] = [];
+  // Every class of the plan, in its order, also one without rows (as allocate's summary lists them).
+  const classes: string[] = plan.classes.map((c) => c.id);
+  const classOf = new Map<string, number>(classes.map((id, i) => [id, i]));
+  const amountOf = new Map<string, number>();
+  const amounts: Cents[] = [];
+  const outcomeOf = new Map<string, number>(FIRST_ROUND_OUTCOMES.map((o, i) => [o, i]));
+  const problems: Problem[] = [];
+  let total = 0n;
+  let paid = 0;
+  let n = 0;
+  const grow = <T extends Uint32Array | Uint8Array>(a: T, make: (k: number) => T): T => {
+    const b = make(cap);
+    b.set(a);
+    return b;
+  };
+  let col: Record<(typeof FIRST_LEDGER_COLUMNS)[number], number> | undefined;
+  const onRow = (fields: string[], line: number): void => {
+    if (col === undefined) {
+      const names = fields.map((h) => h.trim());
+      const missing = FIRST_LEDGER_COLUMNS.filter((c) => !names.includes(c));
+      if (missing.length > 0) {
+        throw new UsageError(`${file}:1: not a payout ledger: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (found: ${names.join(', ')})`);
+      }
+      col = { claim_id: names.indexOf('claim_id'), class: names.indexOf('class'), outcome: names.indexOf('outcome'), amount: names.indexOf('amount') };
+      return;
+    }
+    // SPEC section 5: text cells carry a formula guard; the ledger reader's rule removes it.
+    const id = restoreFormula(fields[col.claim_id] ?? '');
+    const cls = restoreFormula(fields[col.class] ?? '');
+    const amountText = fields[col.amount] ?? '';
+    const outcomeText = fields[col.outcome] ?? '';
+    const outcome = outcomeOf.get(outcomeText);
+    let ai = amountOf.get(amountText);
+    if (ai === undefined) {
+      const cents = parseMoney(amountText);
+      if (cents === undefined) {
+        problems.push({ code: 'input', severity: 'error', file, line, field: 'amount', message: `${JSON.stringify(amountText)} is not an amount` });
+        return;
+      }
+      ai = amounts.length;
+      amounts.push(cents);
+      amountOf.set(amountText, ai);
+    }
+    if (outcome === undefined) {
+      problems.push({
+        code: 'input',
+        severity: 'error',
+        file,
+        line,
+        field: 'outcome',
+        message: `${JSON.stringify(outcomeText)} is not a first-round outcome (${FIRST_ROUND_OUTCOMES.join(', ')})`,
+      });
+      return;
+    }
+    let ci = classOf.get(cls);
+    if (ci === undefined) {
+      ci = classes.length;
+      classes.push(cls);
+      classOf.set(cls, ci);
+    }
+    if (n === cap) {
+      cap *= 2;
+      lines = grow(lines, (k) => new Uint32Array(k));
+      classIndex = grow(classIndex, (k) => new Uint32Array(k));
+      amountIndex = grow(amountIndex, (k) => new Uint32Array(k));
+      outcomeIndex = grow(outcomeIndex, (k) => new Uint8Array(k));
+    }
+    ids.push(id);
+    lines[n] = line;
+    classIndex[n] = ci;
+    amountIndex[n] = ai;
+    outcomeIndex[n] = outcome;
+    total += amounts[ai]!;
+    if (outcome === 0 || outcome === 1) paid++;
+    n++;
+  };
+  await readCsvFile(file, onRow);
+  if (col === undefined) throw new UsageError(`${file}: empty, not a payout ledger`);
+
+  // Classes not in the plan (a ledger made with another plan) after the plan's, in code-unit order,
+  // so that the order of the rows does not change the summary.
+  const known = plan.classes.length;
+  const order = classes.map((_, i) => i);
+  const extra = order.slice(known).sort((a, b) => (classes[a]! < classes[b]! ? -1 : classes[a]! > classes[b]! ? 1 : 0));
+  order.splice(known, extra.length, ...extra);
+  const newIndex = new Uint32Array(classes.length);
+  order.forEach((old, k) => (newIndex[old] = k));
+  const ci = classIndex.subarray(0, n);
+  for (let row = 0; row < n; row++) ci[row] = newIndex[ci[row]!]!;
+
+  return {
+    table: {
+      count: n,
+      ids,
+      lines: lines.slice(0, n),
+      classes: order.map((i) => classes[i]!),
+      classIndex: ci.slice(),
+      amounts,
+      amountIndex: amountIndex.slice(0, n),
+      outcomeIndex: outcomeIndex.slice(0, n),
+    },
+    total,
+    paid,
+    problems,
+  };
+}
+
+/** Streams a CSV file payout wrote through CsvRecords; a read or syntax error is a UsageError naming the line. */
+async function readCsvFile(file: string, onRecord: (fields: string[], line: number) => void): Promise<void> {
+  const records = new CsvRecords(onRecord);
+  const decoder = new StringDecoder('utf8');
+  let first = true;
+  try {
+    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+      let text = decoder.write(chunk);
+      if (first) {
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+        first = false;
+      }
+      records.push(text);
+    }
+    records.push(decoder.end());
+    records.end();
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    if (err instanceof CsvSyntaxError) throw new UsageError(`${file}:${err.line}: cannot read the ledger: ${err.message}`);
+    const e = err as NodeJS.ErrnoException;
+    throw new UsageError(e.code === 'ENOENT' ? `${file}: not found` : `${file}: cannot read the ledger (${e.code ?? e.message})`);
+  }
+}

@@ -1,0 +1,274 @@
+/**
+ * Properties of the second distribution (SPEC section 6) over random first rounds, and a
+ * cross-check against a reference written plainly per row: per-row rationals, the textbook
+ * iterative water-fill with each claim's own room, the literal while-loop of the minimum rule, a
+ * full sort for the remainder cents.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { rat, ratAdd, ratCmp, ratFloor, ratMul, ratSub, type Rational } from '../../src/core/decimal.js';
+import type { Cents } from '../../src/core/money.js';
+import type { Plan } from '../../src/core/plan.js';
+import {
+  availableFor,
+  matchUncashed,
+  redistribute,
+  roundTwoSeed,
+  secondAmountOf,
+  type Available,
+  type Redistribution,
+  type RedistributionOutcome,
+} from '../../src/core/redistribute.js';
+import { tieKeyer } from '../../src/io/hash.js';
+import { makeFirstRound, uncashedFlags, type FirstRow } from './first-round.js';
+
+type RoundPlan = Pick<Plan, 'maximumPayment' | 'minimumPayment' | 'rounding' | 'seed'>;
+
+// ---------------------------------------------------------------- reference implementation
+
+interface Ref {
+  outcome: RedistributionOutcome[];
+  amount: Cents[];
+  residual: Cents;
+}
+
+function reference(plan: RoundPlan, rows: readonly FirstRow[], uncashed: ReadonlySet<string>, available: Cents): Ref {
+  const key = tieKeyer(roundTwoSeed(plan));
+  const n = rows.length;
+  const outcome: RedistributionOutcome[] = rows.map((r) =>
+    uncashed.has(r.id) ? 'uncashed' : (r.outcome === 'paid' || r.outcome === 'capped') && r.amount > 0n ? 'paid' : 'ineligible',
+  );
+  const share: Rational[] = rows.map(() => rat(0n));
+  const cap = plan.maximumPayment;
+  const min = plan.minimumPayment !== null && plan.minimumPayment > 0n ? plan.minimumPayment : null;
+  const room = rows.map((r) => (cap === null ? null : cap > r.amount ? cap - r.amount : 0n));
+  let active: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (outcome[i] !== 'paid') continue;
+    const rm = room[i]!;
+    if (rm !== null && rm < (min ?? 1n)) outcome[i] = 'capped';
+    else active.push(i);
+  }
+  // The minimum rule, literally: while the smallest points get less than the minimum, drop them all.
+  for (;;) {
+    // Iterative water-fill: cap whoever reaches their room, recompute, until nobody new is capped.
+    const capped = new Set<number>();
+    for (;;) {
+      const free = active.filter((i) => !capped.has(i));
+      const left = active.filter((i) => capped.has(i)).reduce((a, i) => a - room[i]!, available);
+      const points = free.reduce((a, i) => a + rows[i]!.amount, 0n);
+      const lambda = points === 0n ? rat(0n) : rat(left, points);
+      const newly = free.filter((i) => room[i] !== null && ratCmp(ratMul(lambda, rat(rows[i]!.amount)), rat(room[i]!)) >= 0);
+      if (newly.length === 0) {
+        for (const i of active) share[i] = capped.has(i) ? rat(room[i]!) : ratMul(lambda, rat(rows[i]!.amount));
+        for (const i of active) outcome[i] = capped.has(i) ? 'capped' : 'paid';
+        break;
+      }
+      for (const i of newly) capped.add(i);
+    }
+    if (min === null || active.length === 0) break;
+    const smallest = active.reduce((a, i) => (rows[i]!.amount < a ? rows[i]!.amount : a), rows[active[0]!]!.amount);
+    const low = active.filter((i) => rows[i]!.amount === smallest);
+    if (low.every((i) => ratCmp(share[i]!, rat(min)) >= 0)) break;
+    for (const i of low) {
+      outcome[i] = 'below_minimum';
+      share[i] = rat(0n);
+    }
+    active = active.filter((i) => rows[i]!.amount !== smallest);
+  }
+  const amount = share.map((s) => ratFloor(s));
+  if (plan.rounding.method === 'largest-remainder') {
+    const total = share.reduce((a, s) => ratAdd(a, s), rat(0n));
+    let k = ratFloor(total) - amount.reduce((a, b) => a + b, 0n);
+    expect(ratSub(total, rat(ratFloor(total))).n).toBe(0n); // Σ exact shares is whole cents
+    const order = rows
+      .map((_, i) => i)
+      .filter((i) => outcome[i] === 'paid')
+      .sort((a, b) => ratCmp(ratSub(share[b]!, rat(amount[b]!)), ratSub(share[a]!, rat(amount[a]!))) || (key(rows[a]!.id) < key(rows[b]!.id) ? -1 : 1));
+    for (const i of order) {
+      if (k === 0n) break;
+      if (ratSub(share[i]!, rat(amount[i]!)).n === 0n) break;
+      amount[i]! += 1n;
+      k--;
+    }
+    expect(k).toBe(0n);
+  }
+  const paid = amount.reduce((a, b) => a + b, 0n);
+  return { outcome, amount, residual: available - paid };
+}
+
+// ---------------------------------------------------------------- generators
+
+const centsArb = fc.oneof(
+  fc.constantFrom(0n, 100n, 500n, 39_700n, 39_701n, 16_704n, 2_784n),
+  fc.bigInt({ min: 1n, max: 60_000n }),
+);
+
+const rowsArb = fc
+  .array(
+    fc.record({
+      class: fc.constantFrom('a', 'b', 'c'),
+      outcome: fc.constantFrom<FirstRow['outcome']>('paid', 'paid', 'paid', 'capped', 'below_minimum', 'ineligible'),
+      amount: centsArb,
+    }),
+    { minLength: 1, maxLength: 40 },
+  )
+  .map((rs) =>
+    rs.map((r, i): FirstRow => ({
+      id: `C${i}`,
+      class: r.class,
+      outcome: r.outcome,
+      amount: r.outcome === 'paid' || r.outcome === 'capped' ? r.amount : 0n,
+    })),
+  );
+
+const planArb = fc
+  .record({
+    cap: fc.option(fc.bigInt({ min: 1n, max: 80_000n }), { nil: null }),
+    min: fc.option(fc.constantFrom(1n, 100n, 500n, 1_000n), { nil: null }),
+    perPoint: fc.boolean(),
+    seed: fc.string({ minLength: 1, maxLength: 8 }),
+  })
+  .map(
+    ({ cap, min, perPoint, seed }): RoundPlan => ({
+      maximumPayment: cap,
+      minimumPayment: min !== null && cap !== null && min > cap ? cap : min,
+      rounding: perPoint ? { method: 'per-point', decimals: 2 } : { method: 'largest-remainder' },
+      seed,
+    }),
+  );
+
+const caseArb = rowsArb.chain((rows) => {
+  const paidIds = rows.filter((r) => r.outcome === 'paid' || r.outcome === 'capped').map((r) => r.id);
+  return fc.record({
+    rows: fc.constant(rows),
+    uncashed: fc.subarray(paidIds),
+    residual: fc.bigInt({ min: 0n, max: 200_000n }),
+    costShare: fc.integer({ min: 0, max: 100 }),
+    plan: planArb,
+    order: fc.array(fc.nat(), { minLength: rows.length, maxLength: rows.length }),
+  });
+});
+
+function run(plan: RoundPlan, rows: readonly FirstRow[], uncashed: readonly string[], residual: Cents, costShare: number) {
+  const first = makeFirstRound(rows);
+  const matched = matchUncashed(
+    first,
+    uncashed.map((claimId, i) => ({ line: i + 2, claimId })),
+    { uncashed: 'uncashed.csv', ledger: 'ledger.csv' },
+  );
+  if ('problems' in matched) throw new Error(matched.problems.map((p) => p.message).join('\n'));
+  const before = availableFor(first, matched.uncashed, residual, 0n) as Available;
+  const costs = (before.available * BigInt(costShare)) / 100n;
+  const available = availableFor(first, matched.uncashed, residual, costs) as Available;
+  const r = redistribute(plan, first, matched.uncashed, available, tieKeyer(roundTwoSeed(plan)));
+  return { first, r, available };
+}
+
+const amounts = (r: Redistribution, count: number): Cents[] => Array.from({ length: count }, (_, row) => secondAmountOf(r, row));
+
+// ---------------------------------------------------------------- properties
+
+describe('redistribute: properties over random first rounds', () => {
+  it('Σ second-round amounts + residual = available, exactly', () => {
+    fc.assert(
+      fc.property(caseArb, ({ rows, uncashed, residual, costShare, plan }) => {
+        const { r, available } = run(plan, rows, uncashed, residual, costShare);
+        const paid = amounts(r, rows.length).reduce((a, b) => a + b, 0n);
+        expect(paid).toBe(r.totalPaid);
+        expect(paid + r.residual).toBe(available.available);
+        expect(r.residual >= 0n).toBe(true);
+        if (plan.rounding.method === 'largest-remainder' && plan.maximumPayment === null && r.cells.some((c) => c.outcome === 'paid')) {
+          expect(r.residual).toBe(0n); // with someone to pay and no cap, largest remainder pays it all
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('no claim goes above the cap over both rounds; a paid claim meets the minimum', () => {
+    fc.assert(
+      fc.property(caseArb, ({ rows, uncashed, residual, costShare, plan }) => {
+        const { r } = run(plan, rows, uncashed, residual, costShare);
+        amounts(r, rows.length).forEach((second, row) => {
+          if (second === 0n) return;
+          if (plan.maximumPayment !== null) expect(rows[row]!.amount + second <= plan.maximumPayment).toBe(true);
+          if (plan.minimumPayment !== null) expect(second >= plan.minimumPayment).toBe(true);
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('uncashed and ineligible claims get 0, with their outcome', () => {
+    fc.assert(
+      fc.property(caseArb, ({ rows, uncashed, residual, costShare, plan }) => {
+        const { r } = run(plan, rows, uncashed, residual, costShare);
+        const out = new Set(uncashed);
+        amounts(r, rows.length).forEach((second, row) => {
+          const x = rows[row]!;
+          const outcome = r.cells[r.cellOf[row]!]!.outcome;
+          if (out.has(x.id)) {
+            expect([outcome, second]).toEqual(['uncashed', 0n]);
+          } else if (!(x.outcome === 'paid' || x.outcome === 'capped') || x.amount === 0n) {
+            expect([outcome, second]).toEqual(['ineligible', 0n]);
+          } else if (outcome === 'below_minimum') {
+            expect(second).toBe(0n);
+          }
+        });
+        expect(r.available.uncashedAmount).toBe(rows.filter((x) => out.has(x.id)).reduce((a, x) => a + x.amount, 0n));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('shuffled ledger rows and uncashed rows give the same amounts', () => {
+    fc.assert(
+      fc.property(caseArb, ({ rows, uncashed, residual, costShare, plan, order }) => {
+        const base = run(plan, rows, uncashed, residual, costShare);
+        const byId = new Map(amounts(base.r, rows.length).map((a, row) => [rows[row]!.id, a]));
+        const perm = rows.map((_, i) => i).sort((a, b) => order[a]! - order[b]! || b - a);
+        const shuffled = perm.map((i) => rows[i]!);
+        const shuffledUncashed = [...uncashed].reverse();
+        const again = run(plan, shuffled, shuffledUncashed, residual, costShare);
+        amounts(again.r, shuffled.length).forEach((a, row) => expect(a).toBe(byId.get(shuffled[row]!.id)));
+        expect(again.r.residual).toBe(base.r.residual);
+        expect(again.r.centsPlaced).toBe(base.r.centsPlaced);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('equal first amounts get second amounts at most one cent apart', () => {
+    fc.assert(
+      fc.property(caseArb, ({ rows, uncashed, residual, costShare, plan }) => {
+        const { r } = run(plan, rows, uncashed, residual, costShare);
+        const seen = new Map<Cents, Cents[]>();
+        amounts(r, rows.length).forEach((a, row) => {
+          if (r.cells[r.cellOf[row]!]!.outcome !== 'paid') return;
+          const list = seen.get(rows[row]!.amount) ?? [];
+          list.push(a);
+          seen.set(rows[row]!.amount, list);
+        });
+        for (const list of seen.values()) {
+          const spread = list.reduce((m, a) => (a > m ? a : m), 0n) - list.reduce((m, a) => (a < m ? a : m), list[0]!);
+          expect(spread <= (plan.rounding.method === 'per-point' ? 0n : 1n)).toBe(true);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('matches the per-row reference: outcomes, amounts, residual', () => {
+    fc.assert(
+      fc.property(caseArb, ({ rows, uncashed, residual, costShare, plan }) => {
+        const { r, available } = run(plan, rows, uncashed, residual, costShare);
+        const ref = reference(plan, rows, new Set(uncashed), available.available);
+        expect(rows.map((_, row) => r.cells[r.cellOf[row]!]!.outcome)).toEqual(ref.outcome);
+        expect(amounts(r, rows.length)).toEqual(ref.amount);
+        expect(r.residual).toBe(ref.residual);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
