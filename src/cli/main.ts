@@ -10,6 +10,13 @@ import { VERSION } from './version.js';
 import { registerCommands } from './commands/index.js';
 
 export async function main(argv: string[]): Promise<number> {
+  // `payout … | head` closes the pipe early: stop quietly instead of crashing on EPIPE.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw err;
+    });
+  }
   const program = new Command('payout')
     .description('Divide a class-action settlement fund among claimants, exact to the cent.')
     .version(VERSION, '-V, --version')

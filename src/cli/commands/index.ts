@@ -11,9 +11,9 @@ import { registerRedistribute } from './redistribute.js';
 export function registerCommands(program: Command): void {
   registerValidate(program);
   registerAllocate(program);
-  registerReport(program);
   registerVerify(program);
   registerExplain(program);
+  registerReport(program);
   registerEstimate(program);
   registerRedistribute(program);
 }
