@@ -48,7 +48,7 @@ export function renderRedistribution(s: RedistributionSummaryJson, c: ChalkInsta
     '',
   );
   const notes: string[] = [];
-  if (s.perFirstRoundUnit !== null) notes.push(`Pro rata: ${s.perFirstRoundUnit} per 1.00 paid in the first round`);
+  if (s.perFirstRoundShare !== null) notes.push(`Pro rata to the first-round exact share: ${s.perFirstRoundShare} per 1.00 of share`);
   if (t.belowMinimum > 0) notes.push(`${grouped(t.belowMinimum)} claims would get less than the minimum payment ${human(s.minimumPayment)}: nothing`);
   if (t.capped > 0) notes.push(`${grouped(t.capped)} claims capped at maximumPayment ${human(s.maximumPayment)} over both rounds`);
   if (notes.length > 0) out.push(...notes, '');

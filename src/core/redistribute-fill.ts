@@ -1,25 +1,28 @@
 /**
  * The water-fill of a second distribution (SPEC sections 3 and 6): one pool, points = the
- * first-round amount in cents, and a cap that differs per claim, the room left under
- * maximumPayment after the first round. solvePool (waterfill.ts) takes one cap for the whole pool;
- * here each group of equal points carries its own room.
+ * first-round exact share (the first ledger's share column, in millionths of the currency unit),
+ * and a cap that differs per claim, the room left under maximumPayment after the first round.
+ * solvePool (waterfill.ts) takes one cap for the whole pool; here each group carries its own room.
  *
  * share_g = min(room_g, λ·p_g) with λ the one value that makes Σ share = N. A group is capped
  * exactly when its threshold room_g / p_g ≤ λ, so, with the groups sorted by threshold, the capped
  * ones are a prefix, found by one walk (f(λ) is increasing, so "f(threshold) ≤ N" is monotone).
  * The minimum rule removes the smallest points values while the smallest remaining one gets less
- * than the minimum; removing claims only raises λ, so that test is monotone in the number removed
- * (a capped group always meets the minimum: rooms below it are left out before the fill) and a
- * binary search finds where the while-loop of section 3 would stop.
+ * than the minimum; removing claims only raises λ, so that test is monotone in the number of
+ * points values removed (a capped group always meets the minimum: rooms below it are left out
+ * before the fill) and a binary search finds where the while-loop of section 3 would stop.
  *
- * Everything is per group of equal points, never per claim: a million cashed checks of $397.00
- * are one group.
+ * Several groups may have the same points (claims of equal first-round share paid amounts a cent
+ * apart have rooms a cent apart): the minimum rule counts points VALUES, never groups, so all
+ * claims with one points value are kept or removed together.
+ *
+ * Everything is per group, never per claim: a million cashed checks of $397.00 are one group.
  */
 import { reduce, RAT_ZERO, type Rational } from './decimal.js';
 import type { Cents } from './money.js';
 
 export interface RoomGroup {
-  /** Points per claim: a positive integer (the first-round amount in cents). */
+  /** Points per claim: a positive integer (the first-round exact share in millionths of the currency unit). */
   readonly points: bigint;
   /** Claims in the group (> 0). */
   readonly count: bigint;
@@ -39,12 +42,18 @@ export interface FillShare {
 }
 
 export interface FillSolution {
-  /** λ, cents per point (a point is one cent of first payment); null when no uncapped claim remains. */
+  /** λ, cents per point; null when no uncapped claim remains. */
   level: Rational | null;
   /** Σ of the exact shares: N when some claim is uncapped, else Σ rooms paid (≤ N), 0 when none remain. */
   exactTotal: Cents;
   belowMinimumClaims: bigint;
+  /** Distinct points values removed by the minimum rule (the rounds of its while-loop). */
+  removedValues: number;
   cappedClaims: bigint;
+  /** Σ room × count over the capped groups: what comes off N before the pro rata split. */
+  cappedTotal: Cents;
+  /** Σ points × count over the groups paid pro rata (the divisor of their shares). */
+  uncappedPoints: bigint;
   /** One entry per input group, in input order. */
   shares: FillShare[];
 }
@@ -59,8 +68,8 @@ interface Level {
 }
 
 /**
- * Solves the pool of `net` cents over `groups` (points values distinct, as the caller groups
- * claims of equal first amount), with `minimum` in cents (null or 0: none).
+ * Solves the pool of `net` cents over `groups`, with `minimum` in cents (null or 0: none). Groups
+ * may share a points value; the minimum rule removes a points value with all its groups.
  */
 export function fillWithRooms(net: Cents, groups: readonly RoomGroup[], minimum: Cents | null): FillSolution {
   if (net < 0n) throw new RangeError('a pool cannot hold a negative amount');
@@ -77,15 +86,22 @@ export function fillWithRooms(net: Cents, groups: readonly RoomGroup[], minimum:
     if (x.room === null || y.room === null) return (x.room === null ? 1 : 0) - (y.room === null ? 1 : 0) || a - b;
     return cmp(x.room * y.points, y.room * x.points) || a - b;
   });
+  // rankOf: the rank of a group's points VALUE (groups of equal points share it); D distinct values.
   const rankOf = new Int32Array(G);
-  byPoints.forEach((g, k) => (rankOf[g] = k));
+  let D = 0;
+  byPoints.forEach((g, k) => {
+    if (k > 0 && groups[g]!.points !== groups[byPoints[k - 1]!]!.points) D++;
+    rankOf[g] = D;
+  });
+  if (G > 0) D++;
 
   /** The level once the `r` smallest points values are removed. */
   const levelAt = (r: number): Level => {
     const capped = new Uint8Array(G);
     let uncappedPoints = 0n;
-    for (let k = r; k < G; k++) {
-      const g = groups[byPoints[k]!]!;
+    for (let i = 0; i < G; i++) {
+      if (rankOf[i]! < r) continue;
+      const g = groups[i]!;
       uncappedPoints += g.points * g.count;
     }
     let cappedTotal = 0n;
@@ -104,19 +120,22 @@ export function fillWithRooms(net: Cents, groups: readonly RoomGroup[], minimum:
     return { cappedTotal, uncappedPoints, capped };
   };
 
-  // Does the smallest remaining points value (rank r) get at least the minimum?
+  // Does the smallest remaining points value (rank r) get at least the minimum? Its uncapped
+  // groups all get λ·p; a capped one gets its room, which is ≥ the minimum.
   const meetsMinimum = (r: number, min: Cents): boolean => {
-    if (r >= G) return true;
+    if (r >= D) return true;
     const lv = levelAt(r);
-    const i = byPoints[r]!;
-    if (lv.capped[i] === 1) return true; // its room, which is ≥ the minimum
-    return (net - lv.cappedTotal) * groups[i]!.points >= min * lv.uncappedPoints;
+    for (let i = 0; i < G; i++) {
+      if (rankOf[i] !== r || lv.capped[i] === 1) continue;
+      return (net - lv.cappedTotal) * groups[i]!.points >= min * lv.uncappedPoints;
+    }
+    return true;
   };
 
   let removed = 0;
   if (minimum !== null && minimum > 0n) {
     let lo = 0;
-    let hi = G;
+    let hi = D;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (meetsMinimum(mid, minimum)) hi = mid;
@@ -144,7 +163,10 @@ export function fillWithRooms(net: Cents, groups: readonly RoomGroup[], minimum:
     level: hasLevel ? reduce({ n: rest, d: lv.uncappedPoints }) : null,
     exactTotal: hasLevel ? net : lv.cappedTotal,
     belowMinimumClaims,
+    removedValues: removed,
     cappedClaims,
+    cappedTotal: lv.cappedTotal,
+    uncappedPoints: lv.uncappedPoints,
     shares,
   };
 }

@@ -7,7 +7,7 @@ import { csvField, textCell } from './csv-cell.js';
 import { formatRationalHalfEven } from './decimal.js';
 import { formatMoney, type Cents } from './money.js';
 import type { Plan } from './plan.js';
-import type { FirstRoundTable, Redistribution, RedistributionOutcome } from './redistribute.js';
+import { formatShare, perShareUnit, ROUND_2_POINTS, type FirstRoundTable, type Redistribution, type RedistributionOutcome } from './redistribute.js';
 import type { ExpectedLedger } from './verify.js';
 
 export const REDISTRIBUTION_LEDGER_COLUMNS = ['claim_id', 'class', 'first_amount', 'outcome', 'amount'] as const;
@@ -89,10 +89,12 @@ export interface RedistributionSummaryJson {
     costs: string;
     available: string;
   };
+  /** The points basis, in words: "first-round exact share" (the first ledger's share column). */
+  points: string;
   minimumPayment: string | null;
   maximumPayment: string | null;
-  /** λ: second-round amount per 1.00 of first-round amount, 6 decimals, half-even. */
-  perFirstRoundUnit: string | null;
+  /** λ: second-round amount per 1.00 of first-round exact share, 6 decimals, half-even. */
+  perFirstRoundShare: string | null;
   classes: {
     id: string;
     claims: number;
@@ -103,6 +105,7 @@ export interface RedistributionSummaryJson {
     capped: number;
     belowMinimum: number;
     eligibleFirstAmount: string;
+    eligibleFirstShare: string;
     amount: string;
     smallest: string | null;
     largest: string | null;
@@ -116,6 +119,7 @@ export interface RedistributionSummaryJson {
     capped: number;
     belowMinimum: number;
     eligibleFirstAmount: string;
+    eligibleFirstShare: string;
     amount: string;
     residual: string;
     centsPlaced: number;
@@ -144,6 +148,7 @@ export function buildRedistributionSummary(
     capped: c.capped,
     belowMinimum: c.belowMinimum,
     eligibleFirstAmount: formatMoney(c.eligibleFirstAmount),
+    eligibleFirstShare: formatShare(c.eligibleFirstShare),
     amount: formatMoney(c.amount),
     smallest: moneyOrNull(c.smallest),
     largest: moneyOrNull(c.largest),
@@ -173,10 +178,11 @@ export function buildRedistributionSummary(
       costs: formatMoney(a.costs),
       available: formatMoney(a.available),
     },
+    points: ROUND_2_POINTS,
     minimumPayment: moneyOrNull(plan.minimumPayment),
     maximumPayment: moneyOrNull(plan.maximumPayment),
-    // λ is cents per cent of first payment, so it is also currency units per currency unit.
-    perFirstRoundUnit: r.level === null ? null : formatRationalHalfEven(r.level, 6),
+    // λ is cents per point (a millionth of a unit of first share): per 1.00 of share, × 10^4.
+    perFirstRoundShare: r.level === null ? null : formatRationalHalfEven(perShareUnit(r.level), 6),
     classes,
     totals: {
       claims: sum('claims'),
@@ -187,6 +193,7 @@ export function buildRedistributionSummary(
       capped: sum('capped'),
       belowMinimum: sum('belowMinimum'),
       eligibleFirstAmount: formatMoney(r.classes.reduce((acc, c) => acc + c.eligibleFirstAmount, 0n)),
+      eligibleFirstShare: formatShare(r.classes.reduce((acc, c) => acc + c.eligibleFirstShare, 0n)),
       amount: formatMoney(r.totalPaid),
       residual: formatMoney(r.residual),
       centsPlaced: Number(r.centsPlaced),

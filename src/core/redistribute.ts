@@ -1,20 +1,24 @@
 /**
  * The second distribution (SPEC section 6): uncashed checks come back, and the money goes to the
- * claimants who cashed theirs, pro rata to what each was paid in the first round.
+ * claimants who cashed theirs, pro rata to their first-round exact share.
  *
  * - available = first-round residual + Σ first-round amounts of the uncashed claims − costs;
  * - eligible: paid or capped in the first round with an amount above 0, and not uncashed;
- * - points: the first-round amount in cents; cap: maximumPayment − first-round amount (a claim with
- *   no room, or room below minimumPayment, is `capped` and gets 0); the minimum applies to the
- *   second-round amount;
+ * - points: the first-round exact share, the first ledger's `share` column (6 decimals), so claims
+ *   of equal entitlement, paid amounts a cent apart by the first round's remainder rule, have equal
+ *   points and the minimum rule keeps or removes them together (docs/redistribute.md);
+ * - cap: maximumPayment − first-round AMOUNT, the money received (a claim with no room, or room
+ *   below minimumPayment, is `capped` and gets 0); the minimum applies to the second-round amount;
  * - cents: the plan's method, with seed `plan.seed + ":round-2"`: largest remainder with the
  *   tie-break key SHA-256(seed + ":round-2" + ":" + claim_id), or, under per-point rounding, every
- *   exact share floored to the cent (equal first amounts, equal second amounts; the rest residual).
+ *   exact share floored to the cent (equal first shares and rooms, equal second amounts; the rest
+ *   residual).
  *
- * As in allocate.ts, rows are grouped into cells (class, first amount, status) and everything is
- * computed per cell; a row is touched to find its cell and, in the one tie set, to hash its id.
+ * As in allocate.ts, rows are grouped into cells (class, first amount and share, status) and
+ * everything is computed per cell; a row is touched to find its cell and, in the one tie set, to
+ * hash its id.
  */
-import { RAT_ZERO, ratFloor, reduce, type Rational } from './decimal.js';
+import { formatScaled, RAT_ZERO, ratFloor, reduce, type Rational } from './decimal.js';
 import { pickSmallestKeys } from './cents.js';
 import { restoreFormula } from './csv-cell.js';
 import { formatMoney, type Cents } from './money.js';
@@ -36,6 +40,30 @@ export function roundTwoSeed(plan: Pick<Plan, 'seed'>): string {
   return plan.seed + ROUND_2_SEED_SUFFIX;
 }
 
+/** The points basis of the second round, in words (summary.json `points`). */
+export const ROUND_2_POINTS = 'first-round exact share';
+
+/** Points are the share column in millionths of the currency unit: 40.532500 → 40532500. */
+export const SHARE_PLACES = 6;
+const SHARE_TEXT = /^(\d+)(?:\.(\d{1,6}))?$/;
+
+/** A first ledger's share cell (`"40.532500"`) in millionths of the currency unit, or undefined. */
+export function parseShare(text: string): bigint | undefined {
+  const m = SHARE_TEXT.exec(text);
+  if (!m) return undefined;
+  return BigInt((m[1] ?? '') + (m[2] ?? '').padEnd(SHARE_PLACES, '0'));
+}
+
+/** Millionths of the currency unit → the ledger's 6-decimal text. */
+export function formatShare(micros: bigint): string {
+  return formatScaled(micros, SHARE_PLACES);
+}
+
+/** λ (cents per point) as currency per 1.00 of first-round exact share: × 10^6 points / 100 cents. */
+export function perShareUnit(level: Rational): Rational {
+  return { n: level.n * 10_000n, d: level.d };
+}
+
 /**
  * The first round's ledger as the core sees it (built by src/io/first-round-reader.ts): column-wise,
  * ids as strings, everything else an index into a small table of distinct values.
@@ -49,9 +77,13 @@ export interface FirstRoundTable {
   /** Distinct class ids, and each row's index into them. */
   classes: string[];
   classIndex: Uint32Array;
-  /** Distinct first-round amounts in cents, and each row's index into them. */
+  /**
+   * Distinct (first-round amount, first-round share) pairs: amounts[v] in cents and shares[v] (the
+   * ledger's share column in millionths of the currency unit), and each row's index v into them.
+   */
   amounts: Cents[];
-  amountIndex: Uint32Array;
+  shares: bigint[];
+  valueIndex: Uint32Array;
   /** Each row's first-round outcome, an index into FIRST_ROUND_OUTCOMES. */
   outcomeIndex: Uint8Array;
 }
@@ -124,9 +156,11 @@ const UNCASHED = 2;
 
 export interface RedistributionCell {
   classIndex: number;
-  amountIndex: number;
-  /** The first-round amount of every row of the cell (points, in cents). */
+  valueIndex: number;
+  /** The first-round amount of every row of the cell, in cents (the room is the cap less this). */
   firstAmount: Cents;
+  /** The first-round exact share of every row of the cell: its points, in millionths of a unit. */
+  firstShare: bigint;
   status: 'eligible' | 'uncashed' | 'ineligible';
   count: number;
   outcome: RedistributionOutcome;
@@ -163,8 +197,10 @@ export interface RedistributionClass {
   /** Outcome capped: at their room, or with no room left (0). */
   capped: number;
   belowMinimum: number;
-  /** Σ first-round amounts of the eligible claims (their points, in cents). */
+  /** Σ first-round amounts of the eligible claims, in cents. */
   eligibleFirstAmount: Cents;
+  /** Σ first-round exact shares of the eligible claims (their points), in millionths of a unit. */
+  eligibleFirstShare: bigint;
   amount: Cents;
   smallest: Cents | null;
   largest: Cents | null;
@@ -180,14 +216,34 @@ export interface Redistribution {
   /** Row → 1 when the row received a remainder cent. */
   extraCent: Uint8Array;
   cells: RedistributionCell[];
-  /** λ: second-round cents per first-round cent (null when no uncapped claim was paid). */
+  /** λ: second-round cents per point (null when no uncapped claim was paid). */
   level: Rational | null;
+  /** The pool of the water-fill: what explain shows. */
+  fill: RedistributionFill;
   classes: RedistributionClass[];
   totalPaid: Cents;
   /** available − totalPaid. */
   residual: Cents;
   centsPlaced: bigint;
   tie: RedistributionTie | null;
+}
+
+/** The one pool of the second round, after the cap and the minimum rule. */
+export interface RedistributionFill {
+  /** Eligible claims (cashed) and Σ of their points. */
+  eligibleClaims: number;
+  eligiblePoints: bigint;
+  /** Eligible claims with no room, or room below the minimum: capped at 0 before the fill. */
+  noRoomClaims: number;
+  /** Claims removed by the minimum rule, and the distinct points values removed (its rounds). */
+  belowMinimumClaims: number;
+  removedValues: number;
+  /** Claims capped at their room by the water-fill, and Σ of those rooms. */
+  cappedClaims: number;
+  cappedTotal: Cents;
+  /** Claims paid pro rata (λ × points) and Σ of their points: the divisor of their shares. */
+  paidClaims: number;
+  paidPoints: bigint;
 }
 
 /** A row's second-round amount in cents. */
@@ -211,7 +267,7 @@ export function availableFor(
   let uncashedClaims = 0;
   for (let row = 0; row < first.count; row++) {
     if (uncashed[row] !== 1) continue;
-    uncashedAmount += first.amounts[first.amountIndex[row]!]!;
+    uncashedAmount += first.amounts[first.valueIndex[row]!]!;
     uncashedClaims++;
   }
   const before = firstRoundResidual + uncashedAmount;
@@ -239,14 +295,14 @@ export function redistribute(
   const minimum = plan.minimumPayment !== null && plan.minimumPayment > 0n ? plan.minimumPayment : null;
   const perPoint = plan.rounding.method === 'per-point';
 
-  // Cells: (class, first amount, status). Keys are numbers below 3 · classes · amounts.
+  // Cells: (class, first amount and share, status). Keys are numbers below 3 · classes · values.
   const nClasses = first.classes.length;
   const cellOf = new Uint32Array(rows);
   const cells: RedistributionCell[] = [];
   const cellByKey = new Map<number, number>();
   const statusOf = first.amounts.map((a) => a > 0n);
   for (let row = 0; row < rows; row++) {
-    const ai = first.amountIndex[row]!;
+    const ai = first.valueIndex[row]!;
     const ci = first.classIndex[row]!;
     const o = first.outcomeIndex[row]!;
     const status = uncashed[row] === 1 ? UNCASHED : (o === 0 || o === 1) && statusOf[ai] ? ELIGIBLE : INELIGIBLE;
@@ -258,8 +314,9 @@ export function redistribute(
       const firstAmount = first.amounts[ai]!;
       cells.push({
         classIndex: ci,
-        amountIndex: ai,
+        valueIndex: ai,
         firstAmount,
+        firstShare: first.shares[ai]!,
         status: status === ELIGIBLE ? 'eligible' : status === UNCASHED ? 'uncashed' : 'ineligible',
         count: 0,
         outcome: status === UNCASHED ? 'uncashed' : 'ineligible',
@@ -275,28 +332,56 @@ export function redistribute(
     cells[cell]!.count++;
   }
 
-  // One group per first amount among the eligible cells with room (equal amounts, equal room).
-  // A claim whose room is 0 or below the minimum is capped at what it has: it gets 0.
+  // One group per (first amount, first share) among the eligible cells with room: equal points,
+  // equal room. Groups of equal share and amounts a cent apart have equal points; the fill's
+  // minimum rule keeps or removes them together. A claim whose room is 0 or below the minimum is
+  // capped at what it has: it gets 0.
   const noRoomBelow = minimum ?? 1n;
-  const groupOfAmount = new Map<number, number>();
+  const groupOfValue = new Map<number, number>();
   const groups: { points: bigint; count: bigint; room: Cents | null }[] = [];
   const cellGroup = new Int32Array(cells.length).fill(-1);
+  let eligibleClaims = 0;
+  let eligiblePoints = 0n;
+  let noRoomClaims = 0;
+  let zeroPointsClaims = 0;
   cells.forEach((cell, c) => {
     if (cell.status !== 'eligible') return;
+    eligibleClaims += cell.count;
+    eligiblePoints += cell.firstShare * BigInt(cell.count);
     if (cell.room !== null && cell.room < noRoomBelow) {
       cell.outcome = 'capped';
+      noRoomClaims += cell.count;
       return;
     }
-    let g = groupOfAmount.get(cell.amountIndex);
+    if (cell.firstShare === 0n) {
+      // A share that rounds to 0.000000 (a cent won by the remainder rule): λ × 0 is 0, and the
+      // minimum rule removes the smallest points value, 0, first.
+      cell.outcome = minimum === null ? 'paid' : 'below_minimum';
+      zeroPointsClaims += cell.count;
+      return;
+    }
+    let g = groupOfValue.get(cell.valueIndex);
     if (g === undefined) {
       g = groups.length;
-      groupOfAmount.set(cell.amountIndex, g);
-      groups.push({ points: cell.firstAmount, count: 0n, room: cell.room });
+      groupOfValue.set(cell.valueIndex, g);
+      groups.push({ points: cell.firstShare, count: 0n, room: cell.room });
     }
     groups[g]!.count += BigInt(cell.count);
     cellGroup[c] = g;
   });
   const solution = fillWithRooms(available.available, groups as RoomGroup[], minimum);
+  const zeroRemoved = minimum !== null && zeroPointsClaims > 0;
+  const fill: RedistributionFill = {
+    eligibleClaims,
+    eligiblePoints,
+    noRoomClaims,
+    belowMinimumClaims: Number(solution.belowMinimumClaims) + (zeroRemoved ? zeroPointsClaims : 0),
+    removedValues: solution.removedValues + (zeroRemoved ? 1 : 0),
+    cappedClaims: Number(solution.cappedClaims),
+    cappedTotal: solution.cappedTotal,
+    paidClaims: eligibleClaims - noRoomClaims - Number(solution.belowMinimumClaims) - Number(solution.cappedClaims) - (zeroRemoved ? zeroPointsClaims : 0),
+    paidPoints: solution.uncappedPoints,
+  };
 
   let floors = 0n;
   cells.forEach((cell, c) => {
@@ -347,6 +432,7 @@ export function redistribute(
     extraCent,
     cells,
     level: solution.level,
+    fill,
     classes: summariseClasses(first, cells),
     totalPaid,
     residual: available.available - totalPaid,
@@ -416,6 +502,7 @@ function summariseClasses(first: FirstRoundTable, cells: readonly Redistribution
       capped: 0,
       belowMinimum: 0,
       eligibleFirstAmount: 0n,
+      eligibleFirstShare: 0n,
       amount: 0n,
       smallest: null,
       largest: null,
@@ -434,6 +521,7 @@ function summariseClasses(first: FirstRoundTable, cells: readonly Redistribution
     else {
       s.eligible += cell.count;
       s.eligibleFirstAmount += cell.firstAmount * BigInt(cell.count);
+      s.eligibleFirstShare += cell.firstShare * BigInt(cell.count);
     }
     if (cell.outcome === 'below_minimum') s.belowMinimum += cell.count;
     if (cell.outcome === 'capped') s.capped += cell.count;

@@ -2,7 +2,8 @@
  * Reads the folder of a first round (`payout allocate … --out DIR`) for a second distribution:
  * DIR/manifest.json, then DIR/ledger.csv and DIR/summary.json checked against the manifest's
  * hashes (a ledger edited after the run must not be paid from), then the ledger's rows into a
- * FirstRoundTable and the summary's residual.
+ * FirstRoundTable and the summary's residual. The second round is pro rata to the first-round
+ * exact share, so the ledger's `share` column is read too (SPEC sections 5 and 6).
  */
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -12,7 +13,7 @@ import { parseMoney, formatMoney, type Cents } from '../core/money.js';
 import type { Manifest } from '../core/manifest.js';
 import type { Plan } from '../core/plan.js';
 import type { Problem } from '../core/problems.js';
-import { FIRST_ROUND_OUTCOMES, type FirstRoundTable } from '../core/redistribute.js';
+import { FIRST_ROUND_OUTCOMES, parseShare, type FirstRoundTable } from '../core/redistribute.js';
 import type { FirstRoundFacts } from '../core/redistribute-output.js';
 import { DataError, UsageError } from '../cli/errors.js';
 import { hashFile } from './file-hash.js';
@@ -35,7 +36,7 @@ export interface FirstRound {
   files: { ledger: FirstRoundFile; summary: FirstRoundFile; manifest: FirstRoundFile };
 }
 
-const FIRST_LEDGER_COLUMNS = ['claim_id', 'class', 'outcome', 'amount'] as const;
+const FIRST_LEDGER_COLUMNS = ['claim_id', 'class', 'outcome', 'share', 'amount'] as const;
 
 async function readJson(path: string, what: string): Promise<{ value: unknown; sha256: string }> {
   let bytes: Buffer;
@@ -64,6 +65,11 @@ export async function readFirstRound(dir: string, plan: Pick<Plan, 'classes'>): 
   const { value: manifestValue, sha256: manifestSha } = await readJson(manifestPath, 'is it the --out folder of payout allocate?');
   if (!isObject(manifestValue) || !Array.isArray(manifestValue.outputs)) throw new UsageError(`${manifestPath}: not a payout manifest`);
   const manifest = manifestValue as unknown as Manifest;
+  if (manifest.command === 'redistribute') {
+    throw new UsageError(
+      `${dir} is a second round's folder (payout redistribute): a second-round folder cannot be the --from of another round yet (a third round's cap and points would need both earlier rounds); give the first round's folder, the --out of payout allocate`,
+    );
+  }
   if (manifest.command !== 'allocate') {
     throw new UsageError(
       `${dir} holds the output of payout ${String(manifest.command)}, not of payout allocate: a second distribution starts from the first round's folder`,
@@ -125,7 +131,7 @@ export async function readFirstRound(dir: string, plan: Pick<Plan, 'classes'>): 
 
 /**
  * The ledger's rows, interned: classes (the plan's, in its order, then any other in code-unit
- * order), amounts and outcomes.
+ * order), (amount, share) pairs and outcomes.
  */
 async function readFirstLedger(
   file: string,
@@ -134,14 +140,17 @@ async function readFirstLedger(
   let cap = 1 << 16;
   let lines = new Uint32Array(cap);
   let classIndex = new Uint32Array(cap);
-  let amountIndex = new Uint32Array(cap);
+  let valueIndex = new Uint32Array(cap);
   let outcomeIndex = new Uint8Array(cap);
   const ids: string[] = [];
   // Every class of the plan, in its order, also one without rows (as allocate's summary lists them).
   const classes: string[] = plan.classes.map((c) => c.id);
   const classOf = new Map<string, number>(classes.map((id, i) => [id, i]));
-  const amountOf = new Map<string, number>();
+  // Distinct (amount, share) pairs, by their text and by their value.
+  const valueOfText = new Map<string, number>();
+  const valueOf = new Map<string, number>();
   const amounts: Cents[] = [];
+  const shares: bigint[] = [];
   const outcomeOf = new Map<string, number>(FIRST_ROUND_OUTCOMES.map((o, i) => [o, i]));
   const problems: Problem[] = [];
   let total = 0n;
@@ -157,28 +166,59 @@ async function readFirstLedger(
     if (col === undefined) {
       const names = fields.map((h) => h.trim());
       const missing = FIRST_LEDGER_COLUMNS.filter((c) => !names.includes(c));
+      if (missing.length === 1 && missing[0] === 'share') {
+        throw new UsageError(
+          `${file}:1: no share column (found: ${names.join(', ')}): the second round is pro rata to the first-round exact share (SPEC section 6), the share column payout allocate writes in its ledger`,
+        );
+      }
       if (missing.length > 0) {
         throw new UsageError(`${file}:1: not a payout ledger: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (found: ${names.join(', ')})`);
       }
-      col = { claim_id: names.indexOf('claim_id'), class: names.indexOf('class'), outcome: names.indexOf('outcome'), amount: names.indexOf('amount') };
+      col = {
+        claim_id: names.indexOf('claim_id'),
+        class: names.indexOf('class'),
+        outcome: names.indexOf('outcome'),
+        share: names.indexOf('share'),
+        amount: names.indexOf('amount'),
+      };
       return;
     }
     // SPEC section 5: text cells carry a formula guard; the ledger reader's rule removes it.
     const id = restoreFormula(fields[col.claim_id] ?? '');
     const cls = restoreFormula(fields[col.class] ?? '');
     const amountText = fields[col.amount] ?? '';
+    const shareText = fields[col.share] ?? '';
     const outcomeText = fields[col.outcome] ?? '';
     const outcome = outcomeOf.get(outcomeText);
-    let ai = amountOf.get(amountText);
+    const pairText = `${amountText},${shareText}`;
+    let ai = valueOfText.get(pairText);
     if (ai === undefined) {
       const cents = parseMoney(amountText);
       if (cents === undefined) {
         problems.push({ code: 'input', severity: 'error', file, line, field: 'amount', message: `${JSON.stringify(amountText)} is not an amount` });
         return;
       }
-      ai = amounts.length;
-      amounts.push(cents);
-      amountOf.set(amountText, ai);
+      const share = parseShare(shareText);
+      if (share === undefined) {
+        problems.push({
+          code: 'input',
+          severity: 'error',
+          file,
+          line,
+          field: 'share',
+          message: `${JSON.stringify(shareText)} is not a share (a number with at most 6 decimals, as payout allocate writes it)`,
+        });
+        return;
+      }
+      const key = `${cents},${share}`;
+      ai = valueOf.get(key);
+      if (ai === undefined) {
+        ai = amounts.length;
+        amounts.push(cents);
+        shares.push(share);
+        valueOf.set(key, ai);
+      }
+      valueOfText.set(pairText, ai);
     }
     if (outcome === undefined) {
       problems.push({
@@ -201,13 +241,13 @@ async function readFirstLedger(
       cap *= 2;
       lines = grow(lines, (k) => new Uint32Array(k));
       classIndex = grow(classIndex, (k) => new Uint32Array(k));
-      amountIndex = grow(amountIndex, (k) => new Uint32Array(k));
+      valueIndex = grow(valueIndex, (k) => new Uint32Array(k));
       outcomeIndex = grow(outcomeIndex, (k) => new Uint8Array(k));
     }
     ids.push(id);
     lines[n] = line;
     classIndex[n] = ci;
-    amountIndex[n] = ai;
+    valueIndex[n] = ai;
     outcomeIndex[n] = outcome;
     total += amounts[ai]!;
     if (outcome === 0 || outcome === 1) paid++;
@@ -235,7 +275,8 @@ async function readFirstLedger(
       classes: order.map((i) => classes[i]!),
       classIndex: ci.slice(),
       amounts,
-      amountIndex: amountIndex.slice(0, n),
+      shares,
+      valueIndex: valueIndex.slice(0, n),
       outcomeIndex: outcomeIndex.slice(0, n),
     },
     total,

@@ -5,6 +5,7 @@
  * summary.json must equal the committed expected files byte for byte. Then the errors, each with
  * its exit code, and `payout verify` on the second round's folder.
  */
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -108,6 +109,25 @@ describe('fixtures/facebook-round2', () => {
       expect(existsSync(join(dir.path('never'), 'ledger.csv'))).toBe(false);
     });
 
+    it('refuses a first-round ledger without the share column, the points of the second round (exit 2)', async () => {
+      // A ledger without share, with a manifest that records it (as an older or foreign tool might write).
+      const noShare = dir.path('no-share-round1');
+      cpSync(round1, noShare, { recursive: true });
+      const ledger = join(noShare, 'ledger.csv');
+      const text = readFileSync(ledger, 'utf8')
+        .split('\n')
+        .map((line) => line.split(',').filter((_, i) => i !== 6).join(','))
+        .join('\n');
+      writeFileSync(ledger, text);
+      const manifestFile = join(noShare, 'manifest.json');
+      const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { outputs: { file: string; sha256: string }[] };
+      manifest.outputs.find((o) => o.file === 'ledger.csv')!.sha256 = createHash('sha256').update(text).digest('hex');
+      writeFileSync(manifestFile, JSON.stringify(manifest));
+      const r = await redistribute([], dir.path('never'), noShare);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`${ledger}:1: no share column (found: claim_id, class, units, points, status, outcome, amount): the second round is pro rata to the first-round exact share`);
+    });
+
     it('reports every problem of the uncashed list with its line, in one run (exit 1)', async () => {
       const list = dir.write('bad-uncashed.csv', 'Check_No,CLAIM_ID\r\n1,FB-00003\r\n2,FB-99999\r\n3,FB-00051\r\n\r\n4,FB-00003\r\n5,""\r\n');
       const r = await runCli(['redistribute', '--plan', PLAN, '--from', round1, '--uncashed', list, '--out', dir.path('never')]);
@@ -140,7 +160,7 @@ describe('fixtures/facebook-round2', () => {
     it('refuses to start from a second round, or to write into the first round (exit 2)', async () => {
       const fromSecond = await redistribute([], dir.path('never'), round2);
       expect(fromSecond.code).toBe(2);
-      expect(fromSecond.stderr).toContain('holds the output of payout redistribute, not of payout allocate');
+      expect(fromSecond.stderr).toContain("is a second round's folder (payout redistribute): a second-round folder cannot be the --from of another round yet");
       const intoFirst = await redistribute([], round1);
       expect(intoFirst.code).toBe(2);
       expect(intoFirst.stderr).toContain("is the first round's folder");

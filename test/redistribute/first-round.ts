@@ -1,6 +1,6 @@
 /** Test helpers: a FirstRoundTable from simple rows, as src/io/first-round-reader.ts builds it from a ledger. */
 import { parseMoney, type Cents } from '../../src/core/money.js';
-import { FIRST_ROUND_OUTCOMES, type FirstRoundOutcome, type FirstRoundTable } from '../../src/core/redistribute.js';
+import { FIRST_ROUND_OUTCOMES, parseShare, type FirstRoundOutcome, type FirstRoundTable } from '../../src/core/redistribute.js';
 
 export interface FirstRow {
   id: string;
@@ -8,6 +8,11 @@ export interface FirstRow {
   outcome: FirstRoundOutcome;
   /** Cents. */
   amount: Cents;
+  /**
+   * The ledger's share column in millionths of the currency unit (the second round's points).
+   * Default: the amount itself (amount × 10^4), as if the first round's shares were whole cents.
+   */
+  share?: bigint;
 }
 
 export function money(text: string): Cents {
@@ -16,17 +21,29 @@ export function money(text: string): Cents {
   return c;
 }
 
-/** Classes in code-unit order and amounts in first-appearance order (the reader's order does not matter to amounts). */
+/** `"40.532500"` → 40532500n, as the first-round reader reads the share column. */
+export function share(text: string): bigint {
+  const s = parseShare(text);
+  if (s === undefined) throw new Error(`bad share ${text}`);
+  return s;
+}
+
+export const shareOf = (r: FirstRow): bigint => r.share ?? r.amount * 10_000n;
+
+/** Classes in code-unit order and (amount, share) values in first-appearance order (the reader's order does not matter to amounts). */
 export function makeFirstRound(rows: readonly FirstRow[]): FirstRoundTable {
   const classes = [...new Set(rows.map((r) => r.class))].sort();
   const amounts: Cents[] = [];
-  const amountIdx = new Map<Cents, number>();
-  const amountIndex = Uint32Array.from(rows, (r) => {
-    let i = amountIdx.get(r.amount);
+  const shares: bigint[] = [];
+  const valueIdx = new Map<string, number>();
+  const valueIndex = Uint32Array.from(rows, (r) => {
+    const key = `${r.amount},${shareOf(r)}`;
+    let i = valueIdx.get(key);
     if (i === undefined) {
       i = amounts.length;
       amounts.push(r.amount);
-      amountIdx.set(r.amount, i);
+      shares.push(shareOf(r));
+      valueIdx.set(key, i);
     }
     return i;
   });
@@ -37,7 +54,8 @@ export function makeFirstRound(rows: readonly FirstRow[]): FirstRoundTable {
     classes,
     classIndex: Uint32Array.from(rows, (r) => classes.indexOf(r.class)),
     amounts,
-    amountIndex,
+    shares,
+    valueIndex,
     outcomeIndex: Uint8Array.from(rows, (r) => FIRST_ROUND_OUTCOMES.indexOf(r.outcome)),
   };
 }

@@ -1,8 +1,9 @@
 /**
  * Properties of the second distribution (SPEC section 6) over random first rounds, and a
- * cross-check against a reference written plainly per row: per-row rationals, the textbook
- * iterative water-fill with each claim's own room, the literal while-loop of the minimum rule, a
- * full sort for the remainder cents.
+ * cross-check against a reference written plainly per row: per-row rationals, points = the
+ * first-round exact share (the ledger's share column), the textbook iterative water-fill with each
+ * claim's own room (cap − first AMOUNT), the literal while-loop of the minimum rule, a full sort
+ * for the remainder cents.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -20,7 +21,7 @@ import {
   type RedistributionOutcome,
 } from '../../src/core/redistribute.js';
 import { tieKeyer } from '../../src/io/hash.js';
-import { makeFirstRound, uncashedFlags, type FirstRow } from './first-round.js';
+import { makeFirstRound, shareOf, type FirstRow } from './first-round.js';
 
 type RoundPlan = Pick<Plan, 'maximumPayment' | 'minimumPayment' | 'rounding' | 'seed'>;
 
@@ -42,6 +43,7 @@ function reference(plan: RoundPlan, rows: readonly FirstRow[], uncashed: Readonl
   const cap = plan.maximumPayment;
   const min = plan.minimumPayment !== null && plan.minimumPayment > 0n ? plan.minimumPayment : null;
   const room = rows.map((r) => (cap === null ? null : cap > r.amount ? cap - r.amount : 0n));
+  const points = rows.map(shareOf);
   let active: number[] = [];
   for (let i = 0; i < n; i++) {
     if (outcome[i] !== 'paid') continue;
@@ -56,25 +58,25 @@ function reference(plan: RoundPlan, rows: readonly FirstRow[], uncashed: Readonl
     for (;;) {
       const free = active.filter((i) => !capped.has(i));
       const left = active.filter((i) => capped.has(i)).reduce((a, i) => a - room[i]!, available);
-      const points = free.reduce((a, i) => a + rows[i]!.amount, 0n);
-      const lambda = points === 0n ? rat(0n) : rat(left, points);
-      const newly = free.filter((i) => room[i] !== null && ratCmp(ratMul(lambda, rat(rows[i]!.amount)), rat(room[i]!)) >= 0);
+      const total = free.reduce((a, i) => a + points[i]!, 0n);
+      const lambda = total === 0n ? rat(0n) : rat(left, total);
+      const newly = free.filter((i) => room[i] !== null && ratCmp(ratMul(lambda, rat(points[i]!)), rat(room[i]!)) >= 0);
       if (newly.length === 0) {
-        for (const i of active) share[i] = capped.has(i) ? rat(room[i]!) : ratMul(lambda, rat(rows[i]!.amount));
+        for (const i of active) share[i] = capped.has(i) ? rat(room[i]!) : ratMul(lambda, rat(points[i]!));
         for (const i of active) outcome[i] = capped.has(i) ? 'capped' : 'paid';
         break;
       }
       for (const i of newly) capped.add(i);
     }
     if (min === null || active.length === 0) break;
-    const smallest = active.reduce((a, i) => (rows[i]!.amount < a ? rows[i]!.amount : a), rows[active[0]!]!.amount);
-    const low = active.filter((i) => rows[i]!.amount === smallest);
+    const smallest = active.reduce((a, i) => (points[i]! < a ? points[i]! : a), points[active[0]!]!);
+    const low = active.filter((i) => points[i] === smallest);
     if (low.every((i) => ratCmp(share[i]!, rat(min)) >= 0)) break;
     for (const i of low) {
       outcome[i] = 'below_minimum';
       share[i] = rat(0n);
     }
-    active = active.filter((i) => rows[i]!.amount !== smallest);
+    active = active.filter((i) => points[i] !== smallest);
   }
   const amount = share.map((s) => ratFloor(s));
   if (plan.rounding.method === 'largest-remainder') {
@@ -104,22 +106,40 @@ const centsArb = fc.oneof(
   fc.bigInt({ min: 1n, max: 60_000n }),
 );
 
+/** Exact first-round shares in millionths of a unit: TikTok-like entitlements, and any. */
+const entitlementArb = fc.oneof(
+  fc.constantFrom(40_532_500n, 243_195_000n, 397_000_000n, 1_000_000n, 5_004_999n, 5_000n),
+  fc.bigInt({ min: 1n, max: 600_000_000n }),
+);
+
+/** A first-round (amount, share) as a largest-remainder first round pays it. */
+const valueArb = fc.oneof(
+  // from the entitlement: the amount is its floor, or the floor and the remainder cent, so claims
+  // of equal share are paid amounts a cent apart
+  fc.record({ share: entitlementArb, up: fc.boolean() }).map(({ share, up }) => ({
+    share,
+    amount: share / 10_000n + (up && share % 10_000n !== 0n ? 1n : 0n),
+  })),
+  // whole-cent shares (the Facebook shape)
+  centsArb.map((amount) => ({ amount, share: amount * 10_000n })),
+  // a share that rounds to 0.000000 with a cent won by the remainder rule
+  fc.constant({ amount: 1n, share: 0n }),
+);
+
 const rowsArb = fc
   .array(
     fc.record({
       class: fc.constantFrom('a', 'b', 'c'),
       outcome: fc.constantFrom<FirstRow['outcome']>('paid', 'paid', 'paid', 'capped', 'below_minimum', 'ineligible'),
-      amount: centsArb,
+      value: valueArb,
     }),
     { minLength: 1, maxLength: 40 },
   )
   .map((rs) =>
-    rs.map((r, i): FirstRow => ({
-      id: `C${i}`,
-      class: r.class,
-      outcome: r.outcome,
-      amount: r.outcome === 'paid' || r.outcome === 'capped' ? r.amount : 0n,
-    })),
+    rs.map((r, i): FirstRow => {
+      const paid = r.outcome === 'paid' || r.outcome === 'capped';
+      return { id: `C${i}`, class: r.class, outcome: r.outcome, amount: paid ? r.value.amount : 0n, share: paid ? r.value.share : 0n };
+    }),
   );
 
 const planArb = fc
@@ -178,7 +198,7 @@ describe('redistribute: properties over random first rounds', () => {
         expect(paid).toBe(r.totalPaid);
         expect(paid + r.residual).toBe(available.available);
         expect(r.residual >= 0n).toBe(true);
-        if (plan.rounding.method === 'largest-remainder' && plan.maximumPayment === null && r.cells.some((c) => c.outcome === 'paid')) {
+        if (plan.rounding.method === 'largest-remainder' && plan.maximumPayment === null && r.level !== null) {
           expect(r.residual).toBe(0n); // with someone to pay and no cap, largest remainder pays it all
         }
       }),
@@ -239,16 +259,16 @@ describe('redistribute: properties over random first rounds', () => {
     );
   });
 
-  it('equal first amounts get second amounts at most one cent apart', () => {
+  it('equal first-round shares get second amounts at most one cent apart, whatever their first amounts', () => {
     fc.assert(
       fc.property(caseArb, ({ rows, uncashed, residual, costShare, plan }) => {
         const { r } = run(plan, rows, uncashed, residual, costShare);
-        const seen = new Map<Cents, Cents[]>();
+        const seen = new Map<bigint, Cents[]>();
         amounts(r, rows.length).forEach((a, row) => {
           if (r.cells[r.cellOf[row]!]!.outcome !== 'paid') return;
-          const list = seen.get(rows[row]!.amount) ?? [];
+          const list = seen.get(shareOf(rows[row]!)) ?? [];
           list.push(a);
-          seen.set(rows[row]!.amount, list);
+          seen.set(shareOf(rows[row]!), list);
         });
         for (const list of seen.values()) {
           const spread = list.reduce((m, a) => (a > m ? a : m), 0n) - list.reduce((m, a) => (a < m ? a : m), list[0]!);
@@ -256,6 +276,26 @@ describe('redistribute: properties over random first rounds', () => {
         }
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('the minimum rule keeps or removes claims of equal first-round share together', () => {
+    fc.assert(
+      fc.property(caseArb, ({ rows, uncashed, residual, costShare, plan }) => {
+        const { r } = run(plan, rows, uncashed, residual, costShare);
+        // Among the cashed claims of one share (those with room: `capped` at 0 is about the cap),
+        // either all are below_minimum or none is.
+        const outcomes = new Map<bigint, Set<boolean>>();
+        rows.forEach((x, row) => {
+          const cell = r.cells[r.cellOf[row]!]!;
+          if (cell.status !== 'eligible' || (cell.outcome === 'capped' && cell.floor === 0n)) return;
+          const set = outcomes.get(shareOf(x)) ?? new Set<boolean>();
+          set.add(cell.outcome === 'below_minimum');
+          outcomes.set(shareOf(x), set);
+        });
+        for (const set of outcomes.values()) expect(set.size).toBe(1);
+      }),
+      { numRuns: 300 },
     );
   });
 

@@ -5,6 +5,7 @@ import type { Plan } from '../../src/core/plan.js';
 import {
   availableFor,
   matchUncashed,
+  perShareUnit,
   redistribute,
   roundTwoSeed,
   secondAmountOf,
@@ -19,7 +20,7 @@ import {
   redistributionLedgerHeader,
 } from '../../src/core/redistribute-output.js';
 import { tieKeyer, sha256Hex } from '../../src/io/hash.js';
-import { makeFirstRound, money, uncashedFlags, type FirstRow } from './first-round.js';
+import { makeFirstRound, money, share, uncashedFlags, type FirstRow } from './first-round.js';
 
 type RoundPlan = Pick<Plan, 'maximumPayment' | 'minimumPayment' | 'rounding' | 'seed'>;
 const plan = (p: Partial<RoundPlan> = {}): RoundPlan => ({
@@ -53,7 +54,8 @@ describe('redistribute: the Facebook shape (equal first payments)', () => {
       ['ineligible', '0.00'],
     ]);
     expect(r.residual).toBe(0n);
-    expect(ratEq(r.level!, { n: 69_400n, d: 8n * 39_700n })).toBe(true);
+    // λ per 1.00 of first-round share: 694.00 / (8 × 397.00)
+    expect(ratEq(perShareUnit(r.level!), { n: 69_400n, d: 8n * 39_700n })).toBe(true);
   });
 
   it('places the leftover cents by largest remainder with the round-2 key', () => {
@@ -110,6 +112,74 @@ describe('redistribute: the cap over both rounds', () => {
     expect(fill.shares.map((s) => s.outcome)).toEqual(['capped', 'paid']);
     expect(fill.shares.map((s) => s.share.n / s.share.d)).toEqual([20_000n, 10_000n]);
     expect(fill.exactTotal).toBe(30_000n);
+  });
+});
+
+describe('redistribute: points are the first-round exact share (the ledger\'s share column)', () => {
+  // A TikTok-shaped first round: 8 nationwide claims of equal entitlement, exact share 40.532500
+  // each, paid 40.53 (6 of them) or 40.54 (2, the remainder cents); 2 Illinois claims of share
+  // 243.195000, paid 243.19 and 243.20. Minimum 5.00.
+  const nationwide = (i: number, amount: string): FirstRow => ({ ...paid(`N${i}`, amount, 'nationwide'), share: share('40.532500') });
+  const illinois = (i: number, amount: string): FirstRow => ({ ...paid(`I${i}`, amount, 'illinois'), share: share('243.195000') });
+  const rows = [
+    ...[1, 2, 3, 4, 5, 6].map((i) => nationwide(i, '40.53')),
+    nationwide(7, '40.54'),
+    nationwide(8, '40.54'),
+    illinois(1, '243.19'),
+    illinois(2, '243.20'),
+  ];
+  const min5 = plan({ minimumPayment: money('5.00') });
+
+  it('would split claims of equal entitlement by the remainder cent if points were the amount paid', () => {
+    // The hazard, shown with points = the amount in cents (share left to default to the amount):
+    // 9,000 cents × 4053 / 81065 = 449.97 < 500, so every 40.53 claim is removed; then
+    // 9,000 × 4054 / 56747 = 642.97 ≥ 500: the 40.54 claims are paid. One cent decides $0 or $6.43.
+    const centPoints = rows.map(({ share: _, ...r }) => r);
+    const { rows: out } = second(min5, centPoints, [], { residual: '90.00' });
+    expect(out.slice(0, 8).map(([o]) => o)).toEqual([...Array(6).fill('below_minimum'), 'paid', 'paid']);
+    expect(out[6]![1]).toMatch(/^6\.4[23]$/);
+  });
+
+  it('keeps or removes claims of equal share together: all removed when their share is below the minimum', () => {
+    // Σ points = 8 × 40.5325 + 2 × 243.195 = 810.65; a nationwide claim: 90.00 × 40.5325 / 810.65
+    // = 4.50 < 5.00, so all 8 are removed together, whatever they were paid; Illinois shares 90.00.
+    const { rows: out, r } = second(min5, rows, [], { residual: '90.00' });
+    expect(out).toEqual([...Array(8).fill(['below_minimum', '0.00']), ['paid', '45.00'], ['paid', '45.00']]);
+    expect(r.fill).toMatchObject({ eligibleClaims: 10, belowMinimumClaims: 8, removedValues: 1, paidClaims: 2 });
+    expect(r.residual).toBe(0n);
+  });
+
+  it('pays claims of equal share amounts at most a cent apart when they meet the minimum', () => {
+    // 200.05 over 810.65 of share: a nationwide claim 20,005 × 0.05 = 1,000.25 cents, an Illinois
+    // claim 20,005 × 0.3 = 6,001.5. Floors 20,002, 3 cents left: both Illinois remainders (0.5),
+    // then one of the 8 nationwide (0.25), by the round-2 key. The 40.53s and 40.54s alike.
+    const { rows: out, r } = second(min5, rows, [], { residual: '200.05' });
+    expect(out.slice(0, 8).every(([o, a]) => o === 'paid' && (a === '10.00' || a === '10.01'))).toBe(true);
+    expect(out.slice(0, 8).filter(([, a]) => a === '10.01')).toHaveLength(1);
+    expect(out.slice(8)).toEqual([['paid', '60.02'], ['paid', '60.02']]);
+    expect(r.residual).toBe(0n);
+    // per 1.00 of first-round share: 200.05 / 810.65
+    expect(ratEq(perShareUnit(r.level!), { n: 20_005n, d: 81_065n })).toBe(true);
+  });
+
+  it('uses the amount paid, not the share, for the cap over both rounds', () => {
+    // cap 50.00: room 9.47 for a 40.53 claim, 9.46 for a 40.54 claim; 200.05 would give ~10.00
+    const { rows: out } = second(plan({ maximumPayment: money('50.00') }), rows.slice(0, 8), [], { residual: '200.05' });
+    expect(out).toEqual([...Array(6).fill(['capped', '9.47']), ['capped', '9.46'], ['capped', '9.46']]);
+  });
+
+  it('removes a points value with all its groups, even when one of them would be capped once another is gone', () => {
+    // A and B: equal points, rooms 5.21 and 5.20 (amounts a cent apart); C: 10× the points, no cap.
+    // With all three, λ = 5900/1200 and A, B get 491.67 cents < 500: both go. Removing only A would
+    // raise λ to 5900/1100 and cap B at its room 520 ≥ 500: the split the rule must not make.
+    const fill = fillWithRooms(5_900n, [
+      { points: 100n, count: 1n, room: 521n },
+      { points: 100n, count: 1n, room: 520n },
+      { points: 1_000n, count: 1n, room: null },
+    ], 500n);
+    expect(fill.shares.map((s) => s.outcome)).toEqual(['below_minimum', 'below_minimum', 'paid']);
+    expect(fill.removedValues).toBe(1);
+    expect(fill.exactTotal).toBe(5_900n);
   });
 });
 
@@ -220,6 +290,6 @@ describe('the second-round files', () => {
     ]);
     expect(s.totals).toMatchObject({ amount: '303.00', residual: '84.05', paid: 2 });
     expect(s.check).toEqual({ paidPlusResidual: '387.05', available: '387.05', balanced: true });
-    expect(s.perFirstRoundUnit).toBeNull(); // everyone capped: no single rate describes the round
+    expect(s.perFirstRoundShare).toBeNull(); // everyone capped: no single rate describes the round
   });
 });

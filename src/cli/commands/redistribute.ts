@@ -1,7 +1,8 @@
 /**
  * `payout redistribute --plan PLAN --from DIR --uncashed FILE [--costs AMOUNT] --out DIR2`
  * (SPEC section 6): the money of uncashed checks, less the costs of a second mailing, goes to the
- * claimants who cashed theirs, pro rata to their first payment. Also registers the recompute step
+ * claimants who cashed theirs, pro rata to their first-round exact share (the first ledger's share
+ * column; the cap over both rounds counts the amount paid). Also registers the recompute step
  * that lets `payout verify --plan PLAN DIR UNCASHED.csv DIR2` check a second round's folder.
  */
 import { resolve } from 'node:path';
@@ -116,10 +117,11 @@ export function registerRedistribute(program: Command): void {
     .command('redistribute')
     .summary('a second distribution: the uncashed payments, less costs, to those who cashed')
     .description(
-      'Reads the first round (DIR/ledger.csv, summary.json, checked against DIR/manifest.json) and the list of\n' +
-        'uncashed claims; available = first-round residual + uncashed amounts − costs, divided pro rata to the\n' +
-        'first-round amounts among the claims that cashed (cap over both rounds, minimum on the second amount),\n' +
-        'cents by the plan\'s rounding with seed "<seed>:round-2" (SPEC section 6). Writes DIR2/ledger.csv,\n' +
+      'Reads the first round (DIR/ledger.csv, summary.json, checked against DIR/manifest.json) and the list of ' +
+        'uncashed claims; available = first-round residual + uncashed amounts − costs, divided pro rata to the ' +
+        'first-round exact shares (the ledger\'s share column) among the claims that cashed (cap over both rounds ' +
+        'on the amounts paid, minimum on the second amount, claims of equal share kept or removed together), ' +
+        'cents by the plan\'s rounding with seed "<seed>:round-2" (SPEC section 6). Writes DIR2/ledger.csv, ' +
         'summary.json and manifest.json.',
     )
     .requiredOption('--plan <plan.json>', 'the plan of allocation (the first round\'s)')

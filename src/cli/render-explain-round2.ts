@@ -1,0 +1,153 @@
+/** `payout explain` on a second round, as text: one claim's way from the first round to its second amount. */
+import type { ChalkInstance } from 'chalk';
+import type { RoundTwoAvailableReport, RoundTwoClaimReport } from '../core/explain-redistribution.js';
+import { formatMoneyHuman, parseMoney } from '../core/money.js';
+import { grouped, renderTable } from './table.js';
+
+const human = (m: string): string => formatMoneyHuman(parseMoney(m) ?? 0n);
+const cents = (n: string | number): string => `${grouped(BigInt(n))} ${String(n) === '1' ? 'cent' : 'cents'}`;
+
+/** What DIR2/ledger.csv holds for the claim, and whether it is what the inputs give. */
+export interface LedgerCheck {
+  file: string;
+  /** null when the ledger has no row for the claim. */
+  line: number | null;
+  outcome: string | null;
+  amount: string | null;
+  agrees: boolean;
+}
+
+export type RoundTwoExplained = RoundTwoClaimReport & { ledger: LedgerCheck };
+
+export interface RoundTwoFiles {
+  firstLedger: string;
+  firstSummary: string;
+  uncashed: string;
+  dir: string;
+}
+
+function outcomeLine(r: RoundTwoClaimReport): string {
+  switch (r.outcome) {
+    case 'uncashed':
+      return 'uncashed: paid nothing in the second round';
+    case 'ineligible':
+      return 'ineligible: paid nothing in the second round';
+    case 'below_minimum':
+      return 'below_minimum: removed by the minimum rule, paid nothing';
+    case 'capped':
+      return r.cap.noRoom ? 'capped: no room left under the maximum payment, paid nothing' : 'capped: paid its room under the maximum payment';
+    default:
+      return 'paid';
+  }
+}
+
+export function renderRoundTwoClaimText(r: RoundTwoExplained, a: RoundTwoAvailableReport, files: RoundTwoFiles, c: ChalkInstance): string[] {
+  const out: string[] = [c.bold(`Claim ${r.claimId}, second round`) + c.dim(` (${files.firstLedger} line ${r.firstLedgerLine})`)];
+  out.push(
+    ...renderTable(
+      ['', ''],
+      [
+        ['class', r.class],
+        ['first round', `${r.first.outcome} ${human(r.first.amount)}, exact share ${r.first.share}`],
+        ['points', `${r.first.share} = the first-round exact share (the share column of ${files.firstLedger})`],
+        ['status', r.statusReason],
+        ['outcome', outcomeLine(r)],
+      ],
+      ['left', 'left'],
+      '  ',
+    ).slice(1),
+    '',
+  );
+
+  out.push(
+    c.bold('Available'),
+    ...renderTable(
+      ['', '', ''],
+      [
+        [`  First-round residual (${files.firstSummary})`, human(a.firstRoundResidual), ''],
+        [`+ ${grouped(a.uncashedClaims)} uncashed payments (${files.uncashed})`, human(a.uncashedAmount), ''],
+        [`− costs (${files.dir}/manifest.json)`, human(a.costs), ''],
+        [c.bold('= Available'), c.bold(human(a.available)), c.dim(cents(a.availableCents))],
+      ],
+      ['left', 'right', 'left'],
+      '  ',
+    ).slice(1),
+    '',
+  );
+
+  const p = r.pool;
+  if (p === null) {
+    out.push(`${c.bold('Amount')}: ${human(r.amount)} (${r.status}: takes no part in the second round)`, ledgerLine(r, c));
+    return out;
+  }
+
+  out.push(c.bold('Pool (one pool, every class; points = first-round exact share)'));
+  out.push(`  ${grouped(p.eligibleClaims)} cashed claims, ${p.eligiblePoints} points`);
+  if (p.noRoomClaims > 0) out.push(`  ${grouped(p.noRoomClaims)} with no room under the cap (or room below the minimum): capped at 0`);
+  if (p.belowMinimumClaims > 0) {
+    out.push(`  ${grouped(p.belowMinimumClaims)} removed by the minimum rule (${p.removedValues} smallest points value${p.removedValues === 1 ? '' : 's'})`);
+  }
+  if (p.cappedClaims > 0) out.push(`  ${grouped(p.cappedClaims)} capped at their room, taking ${human(p.cappedTotal)}`);
+  if (p.paidClaims > 0) out.push(`  ${grouped(p.paidClaims)} paid pro rata, ${p.paidPoints} points`);
+  if (p.centsPerShareUnit !== null) {
+    out.push(`  1.00 of first-round share is worth ${p.centsPerShareUnit.fraction} cents (${p.centsPerShareUnit.decimal}; ${p.perFirstRoundShare} per 1.00 in summary.json)`);
+  }
+  out.push('');
+
+  if (r.share !== null) out.push(`${c.bold('Share')}, in cents: ${r.share.formula}`, `  = ${r.share.cents.fraction} cents ≈ ${r.share.cents.decimal} cents`);
+  let cap: string;
+  if (r.cap.maximum === null) cap = 'none in the plan';
+  else {
+    const room = `room = maximum ${human(r.cap.maximum)} − first amount ${human(r.first.amount)} = ${human(r.cap.room ?? '0.00')}`;
+    if (r.cap.noRoom) cap = `${room}: ${r.cap.room === '0.00' ? 'no room' : `below the minimum ${human(r.minimum.minimum ?? '0.00')}`}, capped at 0`;
+    else cap = `${room}; ${r.cap.applied ? 'applied: the share is the room' : 'not reached'}`;
+  }
+  out.push(`${c.bold('Cap')} over both rounds: ${cap}`);
+  const m = r.minimum;
+  let minLine: string;
+  if (m.minimum === null) minLine = 'none in the plan';
+  else if (m.removed !== null) {
+    const x = m.removed;
+    minLine =
+      `${human(m.minimum)} on the second-round amount: removed in round ${x.step} of ${x.steps}` +
+      (x.step > 1 ? `, after the ${x.step - 1} smaller points value${x.step - 1 === 1 ? ' was' : 's were'} removed` : ', as the smallest points value') +
+      `: it would have had a share of ${x.shareAtStepCents.fraction} cents (${x.shareAtStepCents.decimal}), below the minimum; all ${grouped(x.removedWithIt)} claims with ${r.first.share} points were removed together, whatever their first amount`;
+  } else minLine = r.share !== null ? `${human(m.minimum)} on the second-round amount, met` : human(m.minimum);
+  out.push(`${c.bold('Minimum')}: ${minLine}`, '');
+
+  const k = r.cents;
+  if (r.share !== null) {
+    if (k.method === 'per-point') {
+      out.push(c.bold('Cents (per-point)'), `  the exact share floored to the cent: ${cents(k.floorCents)} (what is left is residual)`);
+    } else {
+      out.push(c.bold('Cents (largest remainder)'), `  floor: ${cents(k.floorCents)}`);
+      if (r.outcome === 'capped') out.push('  capped: no remainder, so no leftover cent');
+      else {
+        if (k.remainderCents !== null) out.push(`  remainder: ${k.remainderCents.fraction} cent (${k.remainderCents.decimal})`);
+        out.push(`  the round's ${cents(k.leftoverCents)} left after the floors go one each to the largest remainders`);
+        if (k.largerRemainders > 0) out.push(`  ${grouped(k.largerRemainders)} claims have a larger remainder`);
+        if (k.level === 'all') out.push(`  all ${grouped(k.equalRemainders)} claims with this remainder get a cent`);
+        else if (k.level === 'none') out.push('  the cents run out before this remainder: no cent');
+        if (k.tie !== null) {
+          const t = k.tie;
+          out.push(
+            `  tie: ${grouped(t.size)} claims share this remainder and ${cents(t.cents)} ${t.cents === 1 ? 'remains' : 'remain'} for them, to the smallest keys`,
+            `  key: SHA-256("${t.keyInput}") = ${t.key}`,
+            `  rank ${grouped(t.rank)} of ${grouped(t.size)} → ${t.rank <= t.cents ? 'a cent' : 'no cent'} (the last key to get one: ${t.cutoffKey})`,
+          );
+        }
+      }
+    }
+    out.push('');
+  }
+  out.push(`${c.bold('Amount')}: ${c.bold(human(r.amount))} (${cents(r.amountCents)}${k.remainderCent ? ', with a remainder cent' : ''})`);
+  out.push(ledgerLine(r, c));
+  return out;
+}
+
+function ledgerLine(r: RoundTwoExplained, c: ChalkInstance): string {
+  const l = r.ledger;
+  if (l.line === null) return c.red(`${l.file}: no row for ${r.claimId} ✗ (payout verify shows every difference)`);
+  const found = `${l.file} line ${l.line}: ${l.outcome ?? ''} ${l.amount ?? ''}`;
+  return l.agrees ? c.green(`${found} ✓ agrees`) : c.red(`${found} ✗ differs from what these inputs give (payout verify shows every difference)`);
+}
