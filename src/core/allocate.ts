@@ -153,12 +153,26 @@ const REMAINDER_NONE = 0;
 const REMAINDER_ALL = 1;
 const REMAINDER_TIE = 2;
 
+export interface AllocateOptions {
+  /**
+   * Per row of `claims`, the first 48 bits of `tieKey(claims.ids[row])` (its first 12 hex digits
+   * as a number), when computed ahead, e.g. on another thread while the file was read. The tie
+   * set is then ranked by these; full keys are still computed for the rows at the cut-off, and a
+   * prefix that disagrees with its key is an error.
+   */
+  tieKeyPrefixes?: Float64Array | undefined;
+}
+
 /**
  * Allocates the net fund of `plan` over `claims`. `tieKey(id)` is the tie-break key of SPEC 4a,
  * lowercase hex SHA-256 of `seed + ":" + id` (the CLI passes `tieKeyer(plan.seed)`); it is applied
  * to class ids for the pools' split and to claim ids for the tie set.
  */
-export function allocate(plan: Plan, claims: ClaimTable, tieKey: (id: string) => string): Allocation {
+export function allocate(plan: Plan, claims: ClaimTable, tieKey: (id: string) => string, options: AllocateOptions = {}): Allocation {
+  const prefixes = options.tieKeyPrefixes;
+  if (prefixes !== undefined && prefixes.length !== claims.count) {
+    throw new RangeError(`tieKeyPrefixes: ${prefixes.length} prefixes for ${claims.count} rows`);
+  }
   const fund = netFundOf(plan);
   const table = buildCells(plan, claims);
   const nCells = table.count.length;
@@ -242,7 +256,7 @@ export function allocate(plan: Plan, claims: ClaimTable, tieKey: (id: string) =>
   });
 
   const extraCent = new Uint8Array(claims.count);
-  awardRemainderCents(claims, table.cellOf, cells, mode, pools, extraCent, tieKey);
+  awardRemainderCents(claims, table.cellOf, cells, mode, pools, extraCent, tieKey, prefixes);
 
   const totalPaid = pools.reduce((a, p) => a + p.paid, 0n);
   return {
@@ -316,6 +330,7 @@ function awardRemainderCents(
   pools: PoolSummary[],
   extraCent: Uint8Array,
   tieKey: (id: string) => string,
+  prefixes: Float64Array | undefined,
 ): void {
   if (!mode.some((m) => m !== REMAINDER_NONE)) return;
   const poolOfCell = Uint32Array.from(cells, (c) => c.pool);
@@ -342,6 +357,7 @@ function awardRemainderCents(
         extraCent[row] = 1;
         cells[cellOf[row]!]!.extraCount++;
       },
+      prefixes && ((row) => prefixes[row]!),
     );
   });
 }

@@ -88,31 +88,51 @@ export function selectKth(a: Float64Array, k: number): number {
   return a[k]!;
 }
 
+/** How many rows, spread over the tie set, have their given prefix checked against the full key. */
+const PREFIX_SPOT_CHECKS = 32;
+
 /**
  * Picks, among `rows`, the `take` rows whose keys sort first (0 < take < rows.length), calls
  * `award` for each and returns the largest key picked (every row with a key ≤ it got a cent).
  *
  * Keys are lowercase hex of one length (SHA-256). Rather than sorting a million 64-character
- * strings, each key's first 48 bits are read into a Float64Array; sorting that finds the cut-off
- * prefix, rows below it are picked outright, and only rows whose prefix equals the cut-off (almost
- * always one) are compared by full key. Keys of another shape fall back to a plain full sort.
+ * strings, each key's first 48 bits are read into a Float64Array; selecting in that finds the
+ * cut-off prefix, rows below it are picked outright, and only rows whose prefix equals the cut-off
+ * (almost always one) are compared by full key. Keys of another shape fall back to a plain full
+ * sort. `prefixOf(row)`, when given, is that 48-bit prefix computed ahead (tie-keys.ts hashes the
+ * ids on another thread while the file is read): then full keys are computed only for the rows at
+ * the cut-off and a few spread over the set, and a prefix that disagrees with its key throws.
  */
 export function pickSmallestKeys(
   rows: Uint32Array,
   take: number,
   keyOf: (row: number) => string,
   award: (row: number) => void,
+  prefixOf?: (row: number) => number,
 ): string {
   const m = rows.length;
   if (!(take > 0 && take < m)) throw new RangeError(`pickSmallestKeys: take ${take} of ${m}`);
   const prefixes = new Float64Array(m);
-  let keyLength = -1;
-  for (let i = 0; i < m; i++) {
-    const key = keyOf(rows[i]!);
-    if (keyLength < 0) keyLength = key.length;
-    const p = hexPrefix(key);
-    if (p < 0 || key.length !== keyLength) return pickByFullSort(rows, take, keyOf, award);
-    prefixes[i] = p;
+  const checkPrefix = (row: number, key: string, given: number): void => {
+    if (hexPrefix(key) !== given) throw new RangeError(`internal: the tie-key prefix given for row ${row} is not its key's`);
+  };
+  if (prefixOf !== undefined) {
+    for (let i = 0; i < m; i++) prefixes[i] = prefixOf(rows[i]!);
+    const step = Math.max(1, Math.floor(m / PREFIX_SPOT_CHECKS));
+    for (let i = 0; i < m; i += step) {
+      const key = keyOf(rows[i]!);
+      if (key.length !== 64 || hexPrefix(key) < 0) return pickByFullSort(rows, take, keyOf, award);
+      checkPrefix(rows[i]!, key, prefixes[i]!);
+    }
+  } else {
+    let keyLength = -1;
+    for (let i = 0; i < m; i++) {
+      const key = keyOf(rows[i]!);
+      if (keyLength < 0) keyLength = key.length;
+      const p = hexPrefix(key);
+      if (p < 0 || key.length !== keyLength) return pickByFullSort(rows, take, keyOf, award);
+      prefixes[i] = p;
+    }
   }
   const cut = selectKth(prefixes.slice(), take - 1);
   // Rows with a prefix below the cut get a cent outright; the rest of the `take` (≥ 1, since
@@ -124,7 +144,11 @@ export function pickSmallestKeys(
     if (p < cut) {
       award(rows[i]!);
       below++;
-    } else if (p === cut) atCut.push({ row: rows[i]!, key: keyOf(rows[i]!) });
+    } else if (p === cut) {
+      const key = keyOf(rows[i]!);
+      if (prefixOf !== undefined) checkPrefix(rows[i]!, key, p);
+      atCut.push({ row: rows[i]!, key });
+    }
   }
   atCut.sort((a, b) => compareKeys(a.key, b.key) || a.row - b.row);
   const need = take - below;

@@ -4,7 +4,9 @@
  *
  * Everything that is the same for a whole cell (class, units, points, outcome, share, the two
  * possible amounts) is formatted once per cell; per row only the claim id, the status and the
- * kept cells are looked up and joined. This is the hot loop of `allocate` over millions of rows.
+ * kept cells are looked up and joined. This is the hot loop of `allocate` over millions of rows:
+ * `ledgerByteChunks` writes the rows as UTF-8 straight into large buffers (what `allocate` writes),
+ * `ledgerChunks` gives the same rows as text (what `verify` hashes); a test holds them equal.
  */
 import { formatRationalHalfEven } from './decimal.js';
 import { formatMoney } from './money.js';
@@ -74,4 +76,97 @@ export function* ledgerChunks(
     }
   }
   if (out) yield out;
+}
+
+const FORMULA_START_CODES = new Set([0x3d, 0x2b, 0x2d, 0x40, 0x09, 0x0d, 0x27]); // = + - @ tab CR '
+
+/** A bound on the UTF-8 bytes of `textCell(s)` (each UTF-16 unit ≤ 3 bytes, doubled if a quote, plus `'` and two quotes). */
+const maxCellBytes = (s: string): number => s.length * 6 + 3;
+
+/**
+ * The ledger's rows as UTF-8 bytes in chunks of about `chunkBytes` (the header not included):
+ * byte for byte `ledgerChunks` encoded as UTF-8. Per row, a claim id that is plain ASCII (no
+ * quote, comma or line break, no formula start) is copied code by code, and the rest of the row —
+ * the same for every row of a cell with the same status and remainder cent — is one precomputed
+ * byte string copied with `Uint8Array#set`. Anything else goes through `textCell` and TextEncoder.
+ * Each chunk is a new buffer, so the caller may hold it (a pending write) while the next is made.
+ */
+export function* ledgerByteChunks(
+  plan: Plan,
+  claims: ClaimTable,
+  alloc: Allocation,
+  keep: readonly string[],
+  chunkBytes = 1 << 20,
+): Generator<Uint8Array> {
+  const encoder = new TextEncoder();
+  const statuses = claims.statuses.map(textCell);
+  const nStatuses = Math.max(1, statuses.length);
+  const hasKept = keep.length > 0;
+  // Per (cell, status, remainder cent): ",class,units,points,status,outcome,share,amount" and, with
+  // no kept columns, the line end. Built when first needed.
+  const suffixes = new Map<number, Uint8Array>();
+  const middle: string[] = [];
+  const tail: string[] = [];
+  for (const cell of alloc.cells) {
+    const cls = plan.classes[cell.classIndex]?.id ?? '';
+    const units = claims.units[cell.unitsIndex]?.text ?? '';
+    middle.push(`,${textCell(cls)},${units},${pointsText(cell.points)},`);
+    tail.push(`,${cell.outcome},${shareText(cell.share)},`);
+  }
+  const suffixOf = (c: number, s: number, extra: number): Uint8Array => {
+    const key = (c * nStatuses + s) * 2 + extra;
+    let bytes = suffixes.get(key);
+    if (bytes === undefined) {
+      const cell = alloc.cells[c];
+      if (cell === undefined) throw new RangeError(`internal: no cell ${c}`);
+      const amount = formatMoney(cell.floor + (extra === 1 ? 1n : 0n));
+      bytes = encoder.encode(`${middle[c] ?? ''}${statuses[s] ?? ''}${tail[c] ?? ''}${amount}${hasKept ? '' : '\n'}`);
+      suffixes.set(key, bytes);
+    }
+    return bytes;
+  };
+  const keptColumns = keep.map((k) => claims.kept.get(k) ?? []);
+  const { ids, statusIndex } = claims;
+  const { cellOf, extraCent } = alloc;
+  let out = new Uint8Array(chunkBytes);
+  let pos = 0;
+  const rows = claims.count;
+  for (let row = 0; row < rows; row++) {
+    const id = ids[row] as string;
+    const suffix = suffixOf(cellOf[row] as number, statusIndex[row] as number, extraCent[row] as number);
+    let need = maxCellBytes(id) + suffix.length + 1;
+    if (hasKept) for (const col of keptColumns) need += 1 + maxCellBytes(col[row] ?? '');
+    if (pos + need > out.length) {
+      if (pos > 0) yield out.subarray(0, pos);
+      out = new Uint8Array(Math.max(chunkBytes, need));
+      pos = 0;
+    }
+    pos = writeTextCell(out, pos, id, encoder);
+    out.set(suffix, pos);
+    pos += suffix.length;
+    if (hasKept) {
+      for (const col of keptColumns) {
+        out[pos++] = 0x2c;
+        pos = writeTextCell(out, pos, col[row] ?? '', encoder);
+      }
+      out[pos++] = 0x0a;
+    }
+  }
+  if (pos > 0) yield out.subarray(0, pos);
+}
+
+/** Writes `textCell(text)` as UTF-8 at `pos` (room checked by the caller); returns the new end. */
+function writeTextCell(out: Uint8Array, pos: number, text: string, encoder: TextEncoder): number {
+  const n = text.length;
+  if (n > 0 && n <= 64 && !FORMULA_START_CODES.has(text.charCodeAt(0))) {
+    let i = 0;
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i);
+      // Not plain ASCII, or a character that makes the cell quoted: the general path.
+      if (c >= 0x80 || c === 0x22 || c === 0x2c || c === 0x0a || c === 0x0d) break;
+      out[pos + i] = c;
+    }
+    if (i === n) return pos + n;
+  }
+  return pos + encoder.encodeInto(textCell(text), out.subarray(pos)).written;
 }

@@ -31,7 +31,8 @@ export class OutputFile {
     readonly name: string,
     readonly tempPath: string,
   ) {
-    this.stream = createWriteStream(tempPath, { flags: 'wx' });
+    // Several large chunks in flight: the next chunk is made while the last one is written.
+    this.stream = createWriteStream(tempPath, { flags: 'wx', highWaterMark: 1 << 22 });
     this.stream.on('error', (err) => {
       this.failure ??= err;
     });
@@ -42,6 +43,16 @@ export class OutputFile {
     this.pending.push(text);
     this.pendingLength += text.length;
     if (this.pendingLength >= 1 << 20) await this.flush();
+  }
+
+  /** Writes bytes as they are, after any queued text (a large chunk: hashed, then one write). */
+  async writeBytes(bytes: Uint8Array): Promise<void> {
+    await this.flush();
+    if (this.failure) throw this.failure;
+    this.hash.update(bytes);
+    this.size += bytes.length;
+    if (!this.stream.write(bytes)) await once(this.stream, 'drain');
+    if (this.failure) throw this.failure;
   }
 
   private async flush(): Promise<void> {

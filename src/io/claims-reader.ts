@@ -4,12 +4,14 @@
  *
  * Two parts: `ClaimsCollector`, which takes one record at a time as `(fields, line)` and does all
  * the checking and interning (any tokenizer can feed it), and `readClaims`, which streams the file
- * through a UTF-8 check and csv-parse into it. Nothing keeps whole rows: per row the table keeps
+ * through a UTF-8 check and a tokenizer into it: the fast path of csv-fast.ts for plain records,
+ * csv-parse from the first record that is anything else (or for the whole file with
+ * PAYOUT_CSV=csv-parse); docs/performance.md has the design. Nothing keeps whole rows: per row the table keeps
  * an id, a line and three small indices; the duplicate checks keep one map entry per claim.
  */
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { createHash, type Hash } from 'node:crypto';
-import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Parser, CsvError, type Options as CsvOptions } from 'csv-parse';
 import type { ClaimTable, UnitsValue } from '../core/claims.js';
@@ -18,7 +20,10 @@ import type { Problem, ProblemCode } from '../core/problems.js';
 import { exactDecimal, formatDec, parseDec, pow10, type Dec } from '../core/decimal.js';
 import { UsageError } from '../cli/errors.js';
 import { Utf8LineChecker, hasUtf16Bom } from './csv-utf8.js';
-import { ExactLineIndex, Hash64, HashedLineIndex, hash32 } from './csv-dedupe.js';
+import { ClaimantIndex, ExactLineIndex, claimantShown, hash32 } from './csv-dedupe.js';
+import { FastCsv, fastPathSupports, type ColumnPlan } from './csv-fast.js';
+import { TieKeyPrefixes } from './tie-keys.js';
+import { DuplicateChecks, type DuplicateHit } from './dedupe-batch.js';
 
 /** The columns payout reads; everything else is carried (and copied to the ledger with --keep). */
 export const CLAIM_FIELDS = ['claim_id', 'class', 'units', 'status', 'email', 'name', 'address'] as const;
@@ -51,7 +56,28 @@ export interface ReadClaimsOptions {
    * up in its buffer).
    */
   throttle?: () => Promise<unknown> | undefined;
+  /**
+   * Which tokenizer reads the file: `fast` (the default: csv-fast.ts, with csv-parse taking over at
+   * the first record that is not plain) or `csv-parse` for all of it. The environment variable
+   * `PAYOUT_CSV=csv-parse` changes the default; both give the same records, lines and problems.
+   */
+  csv?: CsvTokenizer;
+  /**
+   * The plan's seed, when the claims will be allocated by largest remainder: the tie-break key
+   * prefixes of the table's rows (SPEC 4a) are then computed on a worker thread while the file is
+   * read, and returned as `tieKeyPrefixes` (see tie-keys.ts).
+   */
+  tieKeySeed?: string;
+  /**
+   * Where the duplicate-claimant checks (email; name and address) are done: `inline`, row by row,
+   * or `batched`, off the reading thread (dedupe-batch.ts; on a worker thread when there is one).
+   * Default: batched for files of 8 MiB and more. Both give the same problems and stats; with
+   * `batched`, `onProblem` sees those warnings at the end.
+   */
+  duplicateChecks?: 'inline' | 'batched';
 }
+
+export type CsvTokenizer = 'fast' | 'csv-parse';
 
 export interface ClassSummary {
   id: string;
@@ -104,71 +130,20 @@ export interface ReadClaimsResult {
   /** The stored problems (see maxStoredProblems), ordered by line. */
   problems: Problem[];
   stats: ClaimsStats;
+  /**
+   * With `tieKeySeed` and no errors: per table row, the first 48 bits of its tie-break key
+   * SHA-256(seed + ":" + claim_id), for `allocate`'s `tieKeyPrefixes`.
+   */
+  tieKeyPrefixes?: Float64Array;
 }
 
 /** A header cell as payout compares it. */
 const headerKey = (h: string): string => h.trim().toLowerCase();
 
-/** Lower case, punctuation and symbols stripped, whitespace collapsed: "Smith,  Jr." and "smith jr" match. */
-export function normaliseForMatch(s: string): string {
-  return s
-    .toLowerCase()
-    .replace(/[\p{P}\p{S}]/gu, '')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
-/**
- * Feeds `normaliseForMatch(s)` into the hash without building the string (the common, ASCII case);
- * returns how many code units it fed, so an empty value can be told apart.
- */
-export function hashNormalised(h: Hash64, s: string): number {
-  let fed = 0;
-  let space = false;
-  for (let i = 0; i < s.length; i++) {
-    let c = s.charCodeAt(i);
-    if (c >= 0x80) {
-      // Unicode letters, punctuation and case: let the regular expressions decide.
-      const slow = normaliseForMatch(s);
-      h.addString(slow);
-      return slow.length;
-    }
-    if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) {
-      space = true;
-      continue;
-    }
-    // ASCII punctuation and symbols (\p{P} and \p{S}): dropped.
-    if ((c >= 0x21 && c <= 0x2f) || (c >= 0x3a && c <= 0x40) || (c >= 0x5b && c <= 0x60) || (c >= 0x7b && c <= 0x7e)) continue;
-    if (c >= 0x41 && c <= 0x5a) c += 0x20;
-    if (space && fed > 0) {
-      h.add(0x20);
-      fed++;
-    }
-    space = false;
-    h.add(c);
-    fed++;
-  }
-  return fed;
-}
-
-/** Feeds `s.trim().toLowerCase()` into the hash; returns how many code units it fed. */
-function hashLowerTrimmed(h: Hash64, s: string): number {
-  const t = s.trim();
-  for (let i = 0; i < t.length; i++) {
-    let c = t.charCodeAt(i);
-    if (c >= 0x80) {
-      h.start();
-      const lower = t.toLowerCase();
-      h.addString(lower);
-      return lower.length;
-    }
-    if (c >= 0x41 && c <= 0x5a) c += 0x20;
-    h.add(c);
-  }
-  return t.length;
-}
+export { normaliseForMatch, hashNormalised } from './csv-dedupe.js';
 
 const isBlankRecord = (fields: string[]): boolean => fields.every((f) => f.trim() === '');
+
 
 function quoteList(items: readonly string[], max = 12): string {
   const shown = items.slice(0, max).map((h) => (h === '' ? '(empty)' : h));
@@ -180,6 +155,14 @@ function grow<T extends Uint32Array | Uint16Array>(a: T, make: (n: number) => T)
   const b = make(a.length * 2);
   b.set(a);
   return b;
+}
+
+/**
+ * The first `n` values: a view when the array is about full (no copy of a million values), a
+ * copy when most of it is unused room.
+ */
+function fitted<T extends Uint32Array | Uint16Array>(a: T, n: number): T {
+  return (n >= a.length - (a.length >> 3) ? a.subarray(0, n) : a.slice(0, n)) as T;
 }
 
 /** The outcome of checking one units cell: an index into the distinct values, or a message. */
@@ -207,6 +190,7 @@ export class ClaimsCollector {
   private keepCols: Array<[name: string, index: number]> = [];
   private stopped = false;
   private stoppedAtLine: number | undefined;
+  private plannedColumns: ColumnPlan | undefined;
 
   // Problems
   private readonly stored: Problem[] = [];
@@ -237,9 +221,11 @@ export class ClaimsCollector {
   private readonly idIndex = new ExactLineIndex((ref) => (ref > 0 ? this.ids[ref - 1] : this.otherIds[-ref - 1]) as string);
   private readonly otherIds: string[] = [];
   private readonly otherLines: number[] = [];
-  private readonly emailIndex = new HashedLineIndex();
-  private readonly nameAddressIndex = new HashedLineIndex();
-  private readonly hash = new Hash64();
+  private readonly claimants = new ClaimantIndex();
+  private checksEmail = false;
+  private checksNameAddress = false;
+  /** Set for large files: the email and name/address checks go out (dedupe-batch.ts), row by row. */
+  private deferredChecks: ((line: number, claimId: string, fields: string[]) => void) | undefined;
 
   // The table, grown by doubling.
   private count = 0;
@@ -260,6 +246,104 @@ export class ClaimsCollector {
     this.maxStored = opts.maxStoredProblems ?? DEFAULT_MAX_STORED_PROBLEMS;
     this.classIds = new Map(plan.classes.map((c, i) => [c.id.trim().toLowerCase(), i]));
     this.classList = plan.classes.map((c) => c.id).join(', ');
+  }
+
+  /**
+   * A guess of how many claim rows will come (from the file's length), so the table and the
+   * duplicate indices are sized once instead of grown step by step. Only a hint: they still grow
+   * past it, and nothing is checked differently.
+   */
+  expectRows(rows: number): void {
+    const n = Math.min(Math.max(0, Math.ceil(rows)), 1 << 27);
+    if (n <= this.lines.length) return;
+    const resize = <T extends Uint32Array | Uint16Array>(a: T, make: (k: number) => T): T => {
+      const b = make(n);
+      b.set(a.subarray(0, this.count));
+      return b;
+    };
+    this.lines = resize(this.lines, (k) => new Uint32Array(k));
+    this.classIndex = resize(this.classIndex, (k) => new Uint16Array(k));
+    this.unitsIndex = resize(this.unitsIndex, (k) => new Uint32Array(k));
+    this.statusIdx = resize(this.statusIdx, (k) => new Uint16Array(k));
+    this.idIndex.reserve(n);
+    if (this.deferredChecks === undefined) this.claimants.reserve(n, this.checksEmail, this.checksNameAddress);
+  }
+
+  private duplicateEmail(line: number, first: number, shown: string, claimId: string | undefined): void {
+    this.warning('duplicate_email', line, 'email', `same email as line ${first}: "${shown}" (possible duplicate claim)`, claimId);
+  }
+
+  private duplicateNameAddress(line: number, first: number, claimId: string | undefined): void {
+    this.warning('duplicate_name_address', line, 'name', `same name and address as line ${first} (possible duplicate claim)`, claimId);
+  }
+
+  /**
+   * Before the first record: from now on the email and name/address checks of each row are handed
+   * to `sink` (the row's line, claim id and fields; those cells may be "" when the tokenizer knows
+   * where they are in the file, see `columnPlan`) instead of done here. Their duplicates come back,
+   * in row order, through `addDuplicateHits` before `finish`.
+   */
+  deferDuplicateChecks(sink: (line: number, claimId: string, fields: string[]) => void): void {
+    this.deferredChecks = sink;
+  }
+
+  /** The columns of the duplicate checks (after the header), and which checks there are. */
+  get duplicateColumns(): { email: number; name: number; address: number; checksEmail: boolean; checksNameAddress: boolean } {
+    const c = this.col;
+    return { email: c.email, name: c.name, address: c.address, checksEmail: this.checksEmail, checksNameAddress: this.checksNameAddress };
+  }
+
+  /**
+   * The duplicates the deferred checks found, in row order (email before name and address within a
+   * row), as the same warnings, stored and counted the same as if each had been found with its row:
+   * warnings are kept in line order (the first maxStoredProblems of them by line; no line has both
+   * a blank-row and a duplicate warning), and a row's errors come before its warnings. Only
+   * `onProblem` sees these warnings later than it would have (at the end, in line order).
+   */
+  addDuplicateHits(hits: readonly DuplicateHit[]): void {
+    if (hits.length === 0) return;
+    const cap = this.maxStored;
+    const found: Problem[] = [];
+    for (const hit of hits) {
+      const p: Problem =
+        hit.kind === 'email'
+          ? { code: 'duplicate_email', severity: 'warning', file: this.file, line: hit.line, message: `same email as line ${hit.first}: "${hit.shown}" (possible duplicate claim)`, field: 'email' }
+          : { code: 'duplicate_name_address', severity: 'warning', file: this.file, line: hit.line, message: `same name and address as line ${hit.first} (possible duplicate claim)`, field: 'name' };
+      this.warningsByCode[p.code] = (this.warningsByCode[p.code] ?? 0) + 1;
+      this.warnings++;
+      if (found.length < cap) found.push(p);
+      this.opts.onProblem?.(p, hit.claimId === '' ? undefined : hit.claimId);
+    }
+    const errors: Problem[] = [];
+    const warnings: Problem[] = [];
+    for (const p of this.stored) (p.severity === 'error' ? errors : warnings).push(p);
+    const merged: Problem[] = [];
+    let i = 0;
+    let j = 0;
+    while (merged.length < cap && (i < warnings.length || j < found.length)) {
+      const a = warnings[i];
+      const b = found[j];
+      if (b === undefined || (a !== undefined && (a.line ?? 0) <= (b.line ?? 0))) {
+        merged.push(a as Problem);
+        i++;
+      } else {
+        merged.push(b);
+        j++;
+      }
+    }
+    this.stored.length = 0;
+    this.stored.push(...errors, ...merged);
+    this.storedWarnings = merged.length;
+  }
+
+  /** Errors so far (all of them once the reading is over: the deferred checks add warnings only). */
+  get errorCount(): number {
+    return this.errors;
+  }
+
+  /** The claim ids of the table so far, one per row in order (rows are only ever appended). */
+  get tableIds(): readonly string[] {
+    return this.ids;
   }
 
   /** True once a syntax error has ended the reading: later records are ignored. */
@@ -338,7 +422,8 @@ export class ClaimsCollector {
 
   /**
    * The one place a record is handled: the first non-blank record is the header, every later one
-   * a claim. Returns false once reading should stop.
+   * a claim. Returns false once reading should stop. The array is read during the call only (the
+   * fast tokenizer reuses it).
    */
   record(fields: string[], line: number): boolean {
     if (this.stopped) return false;
@@ -429,6 +514,47 @@ export class ClaimsCollector {
       }
     }
     this.columnsUsable = usable;
+    this.checksEmail = this.col.email >= 0;
+    this.checksNameAddress = this.col.name >= 0 && this.col.address >= 0;
+    this.plannedColumns = this.makeColumnPlan();
+  }
+
+  /**
+   * After the header: the columns whose cells a row check reads, and of those the ones whose text
+   * is kept (ids, --keep, interned classes, units and statuses). A tokenizer may hand on "" for the
+   * other cells (csv-fast.ts does), as long as it gives the whole record when every cell read is
+   * blank. Undefined until the header is read.
+   */
+  columnPlan(): ColumnPlan | undefined {
+    return this.plannedColumns;
+  }
+
+  private makeColumnPlan(): ColumnPlan {
+    const width = this.expectedFields;
+    const read = new Uint8Array(width);
+    const own = new Uint8Array(width);
+    const repeat = new Uint8Array(width);
+    const mark = (i: number, kept: boolean, repeats = false): void => {
+      if (i < 0 || i >= width) return;
+      read[i] = 1;
+      if (kept) own[i] = 1;
+      if (repeats) repeat[i] = 1;
+    };
+    const c = this.col;
+    // Interned through caches keyed by the cell: one string per distinct value is best.
+    mark(c.class, true, true);
+    mark(c.units, true, true);
+    mark(c.status, true, true);
+    // Only hashed (a duplicate warning copies what it shows); not read here when checked elsewhere.
+    if (this.deferredChecks === undefined) {
+      mark(c.email, false);
+      mark(c.name, false);
+      mark(c.address, false);
+    }
+    for (const [, i] of this.keepCols) mark(i, true);
+    mark(c.claim_id, true, false);
+    if (c.claim_id >= 0 && c.claim_id < width) repeat[c.claim_id] = 0;
+    return { read, own, repeat };
   }
 
   /** `badBytes`: the row's first line holds invalid UTF-8 (reported already); the row is left out. */
@@ -503,29 +629,17 @@ export class ClaimsCollector {
       this.error('input', line, 'status', `more than 65,535 different status values: is this the status column?`, claimId);
     }
 
-    if (col.email >= 0) {
-      const email = fields[col.email] as string;
-      const h = this.hash.start();
-      if (hashLowerTrimmed(h, email) > 0) {
-        h.finish();
-        const first = this.emailIndex.firstLine(h.hi, h.lo, line);
-        if (first !== 0) {
-          const shown = email.trim().toLowerCase();
-          this.warning('duplicate_email', line, 'email', `same email as line ${first}: "${shown}" (possible duplicate claim)`, claimId);
-        }
+    if (this.deferredChecks !== undefined) {
+      if (this.checksEmail || this.checksNameAddress) this.deferredChecks(line, id, fields);
+    } else {
+      if (this.checksEmail) {
+        const email = fields[col.email] as string;
+        const first = this.claimants.email(email, line);
+        if (first !== 0) this.duplicateEmail(line, first, claimantShown(email), claimId);
       }
-    }
-    if (col.name >= 0 && col.address >= 0) {
-      const h = this.hash.start();
-      if (hashNormalised(h, fields[col.name] as string) > 0) {
-        h.add(0x0a);
-        if (hashNormalised(h, fields[col.address] as string) > 0) {
-          h.finish();
-          const first = this.nameAddressIndex.firstLine(h.hi, h.lo, line);
-          if (first !== 0) {
-            this.warning('duplicate_name_address', line, 'name', `same name and address as line ${first} (possible duplicate claim)`, claimId);
-          }
-        }
+      if (this.checksNameAddress) {
+        const first = this.claimants.nameAddress(fields[col.name] as string, fields[col.address] as string, line);
+        if (first !== 0) this.duplicateNameAddress(line, first, claimId);
       }
     }
 
@@ -630,17 +744,21 @@ export class ClaimsCollector {
       .sort((a, b) => (a.p.line ?? 0) - (b.p.line ?? 0) || a.i - b.i)
       .map((x) => x.p);
 
+    // The duplicate indices are done with: their memory (3 tables of ~20 bytes a claim) is free
+    // for the allocation and the ledger.
+    this.idIndex.clear();
+    this.claimants.clear();
     const n = this.count;
     const kept = new Map<string, string[]>();
     this.keepCols.forEach(([name], k) => kept.set(name, this.kept[k] as string[]));
     const table: ClaimTable = {
       count: n,
       ids: this.ids,
-      lines: this.lines.slice(0, n),
-      classIndex: this.classIndex.slice(0, n),
-      unitsIndex: this.unitsIndex.slice(0, n),
+      lines: fitted(this.lines, n),
+      classIndex: fitted(this.classIndex, n),
+      unitsIndex: fitted(this.unitsIndex, n),
       units: this.units,
-      statusIndex: this.statusIdx.slice(0, n),
+      statusIndex: fitted(this.statusIdx, n),
       statuses: this.statuses,
       kept,
     };
@@ -772,6 +890,128 @@ const SYNTAX_MESSAGES: Record<string, { code: ProblemCode; message: string }> = 
 };
 
 /**
+ * Bytes read from the file at a time: 896 KiB, so that a chunk with the start of a record carried
+ * over (≤ 64 KiB, MAX_FAST_RECORD) stays below the ~1 MB from which Node makes Latin-1 text an
+ * external string, whose characters (and its slices') V8 reads more slowly (an email hashed from
+ * a slice of one: ~1.5 times the time).
+ */
+const CHUNK_BYTES = 896 << 10;
+/** Files from this size on (~70,000 claims) get a worker thread for the tie-break keys. */
+const WORKER_MIN_BYTES = 8 << 20;
+const UTF8_BOM = [0xef, 0xbb, 0xbf] as const;
+
+/** Which tokenizer reads the file: the option, else `PAYOUT_CSV=csv-parse` in the environment, else the fast path. */
+function tokenizerOf(options: ReadClaimsOptions): CsvTokenizer {
+  if (options.csv !== undefined) return options.csv;
+  return process.env.PAYOUT_CSV === 'csv-parse' ? 'csv-parse' : 'fast';
+}
+
+/** The file's length, when it is a regular file (not a pipe); errors are left to the reading. */
+async function fileSize(file: string): Promise<number | undefined> {
+  try {
+    const s = await stat(file);
+    return s.isFile() ? s.size : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where csv-parse takes over: the bytes from the first record it reads, and that record's line. */
+interface HandOff {
+  bytes: Buffer;
+  line: number;
+  /** Nothing has been read yet: csv-parse starts at the file's first byte (and skips a BOM). */
+  atFileStart: boolean;
+}
+
+interface SliceableBuffer extends Buffer {
+  latin1Slice(start: number, end: number): string;
+}
+
+/**
+ * The fast path (csv-fast.ts) over the file's chunks, until the end of the file (returns undefined)
+ * or a record it leaves to csv-parse (returns where to take over). Records go to the collector.
+ */
+async function readFast(
+  chunks: AsyncIterator<Buffer>,
+  collector: ClaimsCollector,
+  delimiter: string,
+  utf8Failed: () => boolean,
+  fileBytes: number | undefined,
+  hooks: {
+    sized?: (rows: number) => void;
+    /** The tokenizer, for the records' byte ranges while they are handed on. */
+    started?: (fast: FastCsv) => void;
+    /** After each pass over `work[from, to)`: the records in it have been handed on. */
+    fed?: (work: Buffer, from: number, to: number) => void;
+  } = {},
+): Promise<HandOff | undefined> {
+  let records = 0;
+  const fast = new FastCsv(
+    delimiter,
+    (fields, line) => {
+      records++;
+      collector.record(fields, line);
+    },
+    () => collector.columnPlan(),
+  );
+  hooks.started?.(fast);
+  let consumed = 0;
+  let sized = false;
+  // Bytes not yet handed on are work[start, end): the start of a record cut by the chunk's end.
+  let work = Buffer.allocUnsafe(CHUNK_BYTES * 2) as SliceableBuffer;
+  let start = 0;
+  let end = 0;
+  let bomChecked = false;
+  let bomSkipped = false;
+  const handOff = (): HandOff => {
+    const atFileStart = fast.line === 1;
+    const from = atFileStart && bomSkipped ? 0 : start;
+    return { bytes: Buffer.from(work.subarray(from, end)), line: fast.line, atFileStart };
+  };
+  for (;;) {
+    const { value: chunk, done } = await chunks.next();
+    if (!done) {
+      if (start > 0) {
+        work.copyWithin(0, start, end);
+        end -= start;
+        start = 0;
+      }
+      if (end + chunk.length > work.length) {
+        const bigger = Buffer.allocUnsafe(Math.max(work.length * 2, end + chunk.length)) as SliceableBuffer;
+        work.copy(bigger, 0, 0, end);
+        work = bigger;
+      }
+      chunk.copy(work, end);
+      end += chunk.length;
+    }
+    // Invalid UTF-8 (found by the byte check as each chunk came in) is left to csv-parse.
+    if (utf8Failed()) return handOff();
+    if (!bomChecked) {
+      if (end < UTF8_BOM.length && !done) continue;
+      bomChecked = true;
+      if (end >= 3 && work[0] === UTF8_BOM[0] && work[1] === UTF8_BOM[1] && work[2] === UTF8_BOM[2]) {
+        start = 3;
+        bomSkipped = true;
+      }
+    }
+    const from = start;
+    start = fast.feed(work, work.latin1Slice(0, end), start, end, done === true);
+    hooks.fed?.(work, from, start);
+    if (fast.handOff) return handOff();
+    if (done) return undefined;
+    consumed += start - from;
+    if (!sized && fileBytes !== undefined && records > 1 && consumed > 0) {
+      // The rows the whole file holds if the rest is like the first chunk (the header aside).
+      sized = true;
+      const rows = (fileBytes / consumed) * (records - 1) * 1.02;
+      collector.expectRows(rows);
+      hooks.sized?.(rows);
+    }
+  }
+}
+
+/**
  * Reads and checks a claims file against the plan. Every problem is collected (the first
  * maxStoredProblems of each severity are kept); a syntax error the CSV parser cannot get past
  * ends the reading, keeping everything found before it. A file that cannot be opened is a
@@ -779,64 +1019,153 @@ const SYNTAX_MESSAGES: Record<string, { code: ProblemCode; message: string }> = 
  */
 export async function readClaims(file: string, plan: Plan, options: ReadClaimsOptions = {}): Promise<ReadClaimsResult> {
   const collector = new ClaimsCollector(file, plan, options);
-  let nextLine = 1;
   let bytes = 0;
   const hash: Hash | undefined = options.sha256 ? createHash('sha256') : undefined;
-  const utf8 = new Utf8LineChecker(({ line, byte }) => collector.invalidUtf8(line, byte));
+  let utf8Failed = false;
+  const utf8 = new Utf8LineChecker(({ line, byte }) => {
+    utf8Failed = true;
+    collector.invalidUtf8(line, byte);
+  });
 
-  const guard = new Transform({
-    transform(chunk: Buffer, _enc, callback: TransformCallback) {
+  // A worker thread for the tie-break keys pays off on large files only (start-up ~40 ms).
+  const size = await fileSize(file);
+  const worker = size !== undefined && size >= WORKER_MIN_BYTES && process.env.PAYOUT_WORKERS !== '0';
+  const tieKeys = options.tieKeySeed !== undefined ? new TieKeyPrefixes(options.tieKeySeed, { worker }) : undefined;
+  let rowsHandedOver = 0;
+  // Large files: the duplicate-claimant checks are batched and done on a worker (dedupe-batch.ts).
+  const batched = options.duplicateChecks ?? (size !== undefined && size >= WORKER_MIN_BYTES ? 'batched' : 'inline');
+  const dedupe = batched === 'batched' ? await DuplicateChecks.start(worker) : undefined;
+  /** The fast tokenizer while it hands records on (their cells' byte ranges), else undefined. */
+  let tokenizer: FastCsv | undefined;
+  if (dedupe) {
+    const cells = new Array<number>(9).fill(0);
+    let c: ClaimsCollector['duplicateColumns'] | undefined;
+    collector.deferDuplicateChecks((line, claimId, fields) => {
+      // Rows come after the header, so the columns are known.
+      c ??= collector.duplicateColumns;
+      const t = tokenizer;
+      if (t !== undefined) {
+        if (c.checksEmail) {
+          cells[0] = t.fieldStart(c.email);
+          cells[1] = t.fieldEnd(c.email);
+          cells[2] = t.fieldDoubled(c.email);
+        }
+        if (c.checksNameAddress) {
+          cells[3] = t.fieldStart(c.name);
+          cells[4] = t.fieldEnd(c.name);
+          cells[5] = t.fieldDoubled(c.name);
+          cells[6] = t.fieldStart(c.address);
+          cells[7] = t.fieldEnd(c.address);
+          cells[8] = t.fieldDoubled(c.address);
+        }
+        dedupe.addRange(line, claimId, cells);
+      } else {
+        const cell = (col: number, on: boolean): string => (on ? (fields[col] as string) : '');
+        dedupe.addStrings(line, claimId, cell(c.email, c.checksEmail), cell(c.name, c.checksNameAddress), cell(c.address, c.checksNameAddress));
+      }
+    });
+  }
+  /** Rows added since the last call go to the workers: ids for the tie keys, csv-parse's rows to the duplicate checks. */
+  const handOverRows = (): void => {
+    const ids = collector.tableIds;
+    if (tieKeys && ids.length > rowsHandedOver) {
+      tieKeys.add(ids, rowsHandedOver, ids.length);
+      rowsHandedOver = ids.length;
+    }
+    if (dedupe) {
+      const c = collector.duplicateColumns;
+      dedupe.sendStrings(c.checksEmail, c.checksNameAddress);
+    }
+  };
+
+  /** The file's chunks, each checked (UTF-16, UTF-8), counted and hashed before a tokenizer sees it. */
+  async function* checkedChunks(): AsyncGenerator<Buffer, void, undefined> {
+    const input = createReadStream(file, { highWaterMark: CHUNK_BYTES });
+    for await (const chunk of input as AsyncIterable<Buffer>) {
+      handOverRows();
       if (bytes === 0 && hasUtf16Bom(chunk)) {
         collector.syntaxError('invalid_utf8', 1, 'the file is UTF-16, not UTF-8: re-export the file as CSV UTF-8');
-        callback(new StopReading());
-        return;
+        throw new StopReading();
       }
       bytes += chunk.length;
       hash?.update(chunk);
       utf8.push(chunk);
       const wait = options.throttle?.();
-      if (wait) wait.then(() => callback(null, chunk), (err: unknown) => callback(err as Error));
-      else callback(null, chunk);
-    },
-    flush(callback: TransformCallback) {
-      utf8.end();
-      callback();
-    },
-  });
+      if (wait) await wait;
+      yield chunk;
+    }
+    utf8.end();
+  }
 
-  const parser = new RecordParser(
-    {
-      bom: true,
-      delimiter: options.delimiter ?? ',',
-      // Report a wrong field count per row ourselves and keep going.
-      relax_column_count: true,
-      // Empty lines come through as [""] and are skipped by the collector: every physical line
-      // then passes through here, so line numbers are counted from the records themselves
-      // rather than from csv-parse's `info.lines`, which counts a CRLF inside quotes twice.
-      skip_empty_lines: false,
-      // LF and CRLF both end a record, also when a file mixes them.
-      record_delimiter: ['\r\n', '\n'],
-      max_record_size: MAX_RECORD_CHARS,
-    },
-    (fields) => {
-      const line = nextLine;
-      nextLine += 1 + countLineBreaks(fields);
-      collector.record(fields, line);
-    },
-  );
-  parser.resume();
-
-  const input = createReadStream(file, { highWaterMark: 1 << 16 });
+  const delimiter = options.delimiter ?? ',';
+  const chunks = checkedChunks();
+  let parser: RecordParser | undefined;
+  let nextLine = 1;
   try {
-    await pipeline(input, guard, parser);
+    const fast = tokenizerOf(options) === 'fast' && fastPathSupports(delimiter);
+    const rest = fast
+      ? await readFast(chunks, collector, delimiter, () => utf8Failed, size, {
+          sized: (rows) => {
+            tieKeys?.reserve(rows);
+            const c = collector.duplicateColumns;
+            dedupe?.reserve(rows, c.checksEmail, c.checksNameAddress);
+          },
+          started: (fast) => {
+            tokenizer = fast;
+          },
+          fed: (work, from, to) => {
+            if (dedupe && to > from) {
+              const c = collector.duplicateColumns;
+              dedupe.sendBytes(work.subarray(from, to), c.checksEmail, c.checksNameAddress, from);
+            }
+          },
+        })
+      : { bytes: Buffer.alloc(0), line: 1, atFileStart: true };
+    tokenizer = undefined;
+    if (rest !== undefined) {
+      // csv-parse reads the rest, from the first byte of the record the fast path left to it.
+      nextLine = rest.line;
+      parser = new RecordParser(
+        {
+          bom: rest.atFileStart,
+          delimiter,
+          // Report a wrong field count per row ourselves and keep going.
+          relax_column_count: true,
+          // Empty lines come through as [""] and are skipped by the collector: every physical line
+          // then passes through here, so line numbers are counted from the records themselves
+          // rather than from csv-parse's `info.lines`, which counts a CRLF inside quotes twice.
+          skip_empty_lines: false,
+          // LF and CRLF both end a record, also when a file mixes them.
+          record_delimiter: ['\r\n', '\n'],
+          max_record_size: MAX_RECORD_CHARS,
+        },
+        (fields) => {
+          const line = nextLine;
+          nextLine += 1 + countLineBreaks(fields);
+          collector.record(fields, line);
+        },
+      );
+      parser.resume();
+      const first = rest.bytes;
+      await pipeline(async function* () {
+        if (first.length > 0) yield first;
+        for (;;) {
+          const next = await chunks.next();
+          if (next.done) return;
+          yield next.value;
+        }
+      }, parser);
+    }
   } catch (err) {
+    tieKeys?.close();
+    dedupe?.close();
     if (err instanceof StopReading) {
       // Reported already.
     } else if (err instanceof CsvError) {
       const known = SYNTAX_MESSAGES[err.code];
       const column = typeof err.column === 'number' ? err.column : undefined;
       if (err.code === 'CSV_MAX_RECORD_SIZE') {
-        const quoting = (parser as unknown as { state?: { quoting?: boolean } }).state?.quoting === true;
+        const quoting = (parser as unknown as { state?: { quoting?: boolean } } | undefined)?.state?.quoting === true;
         collector.syntaxError(
           quoting ? 'unclosed_quote' : 'csv_syntax',
           nextLine,
@@ -861,5 +1190,13 @@ export async function readClaims(file: string, plan: Plan, options: ReadClaimsOp
   }
   const meta: { bytes: number; sha256?: string } = { bytes };
   if (hash && !collector.isStopped) meta.sha256 = hash.digest('hex');
-  return collector.finish(meta);
+  handOverRows();
+  // The tie keys (wanted only when there are no errors: then the claims are allocated) and the
+  // duplicate checks finish together; this thread helps with the tie keys (TieKeyPrefixes.result).
+  const prefixes = tieKeys && collector.errorCount === 0 ? tieKeys.result(collector.tableIds.length) : undefined;
+  if (tieKeys && prefixes === undefined) tieKeys.close();
+  if (dedupe) collector.addDuplicateHits(await dedupe.finish());
+  const result = collector.finish(meta);
+  if (prefixes) result.tieKeyPrefixes = await prefixes;
+  return result;
 }

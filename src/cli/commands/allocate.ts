@@ -50,8 +50,14 @@ export async function runAllocate(claimsFile: string, o: AllocateCliOptions): Pr
   const out = await OutputSet.open(o.out, [...ALLOCATION_FILES], Boolean(o.force));
   let table, stats, alloc, summary;
   try {
-    ({ table, stats } = await readValidClaims(claimsFile, plan, { ...settings, read: { ...settings.read, keep, sha256: true } }));
-    alloc = allocate(plan, table, tieKeyer(plan.seed));
+    // Largest remainder: the tie-break keys are hashed on a worker thread while the file is read.
+    const tieKeySeed = plan.rounding.method === 'largest-remainder' ? { tieKeySeed: plan.seed } : {};
+    let tieKeyPrefixes;
+    ({ table, stats, tieKeyPrefixes } = await readValidClaims(claimsFile, plan, {
+      ...settings,
+      read: { ...settings.read, keep, sha256: true, ...tieKeySeed },
+    }));
+    alloc = allocate(plan, table, tieKeyer(plan.seed), { tieKeyPrefixes });
     summary = buildSummary(plan, alloc);
   } catch (err) {
     await out.abort(); // nothing written; a folder this run made is removed again

@@ -1,0 +1,195 @@
+/**
+ * The tie-break keys of SPEC section 4a, ahead of time and on the other core.
+ *
+ * Largest remainder settles a tie set by the key SHA-256(seed + ":" + claim_id); in TikTok-shaped
+ * data the tie set is every nationwide claim, a million hashes (~0.5 µs each, most of it the call
+ * into OpenSSL). Only the first 48 bits of each key are needed to rank them (core/cents.ts:
+ * `pickSmallestKeys`), so a worker thread hashes the claim ids as the reader hands them over,
+ * while the main thread goes on parsing; when the reading ends, the prefixes of every row are
+ * (nearly) ready. The allocation checks the prefixes it relies on against full keys it computes
+ * itself, so a wrong prefix is an error, never a different payout.
+ */
+import { Worker } from 'node:worker_threads';
+import { createHash, hash } from 'node:crypto';
+
+/** First 48 bits of the SHA-256 digest from its base64 text (8 characters × 6 bits). */
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/**
+ * The worker: a batch of claim ids in, their key prefixes out (in the same order). A batch comes as
+ * the ids joined by NUL in one UTF-8 buffer (moved, not copied: cloning a million strings one by
+ * one costs the main thread more than the hashing saves); when an id holds a NUL itself the count
+ * does not match and the batch is asked for again as an array.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const crypto = require('node:crypto');
+const prefix = workerData.seed + ':';
+const digest = typeof crypto.hash === 'function'
+  ? (s) => crypto.hash('sha256', s, 'base64')
+  : (s) => crypto.createHash('sha256').update(s).digest('base64');
+const value = new Int8Array(128);
+${JSON.stringify(BASE64)}.split('').forEach((c, i) => { value[c.charCodeAt(0)] = i; });
+parentPort.on('message', ({ seq, joined, count, ids }) => {
+  if (ids === undefined) {
+    ids = Buffer.from(joined.buffer, joined.byteOffset, joined.byteLength).toString('utf8').split('\\u0000');
+    if (ids.length !== count) {
+      parentPort.postMessage({ seq, retry: true });
+      return;
+    }
+  }
+  const out = new Float64Array(ids.length);
+  for (let i = 0; i < ids.length; i++) {
+    const d = digest(prefix + ids[i]);
+    let v = 0;
+    for (let j = 0; j < 8; j++) v = v * 64 + value[d.charCodeAt(j)];
+    out[i] = v;
+  }
+  parentPort.postMessage({ seq, prefixes: out }, [out.buffer]);
+});
+`;
+
+const BASE64_VALUE = new Int8Array(128);
+for (let i = 0; i < BASE64.length; i++) BASE64_VALUE[BASE64.charCodeAt(i)] = i;
+
+/** The key's first 48 bits as a number (what `parseInt(key.slice(0, 12), 16)` gives), on this thread. */
+export function tieKeyPrefixer(seed: string): (claimId: string) => number {
+  const prefix = `${seed}:`;
+  const digest =
+    typeof hash === 'function'
+      ? (s: string) => hash('sha256', s, 'base64')
+      : (s: string) => createHash('sha256').update(s).digest('base64');
+  return (claimId) => {
+    const d = digest(prefix + claimId);
+    let v = 0;
+    for (let j = 0; j < 8; j++) v = v * 64 + (BASE64_VALUE[d.charCodeAt(j)] as number);
+    return v;
+  };
+}
+
+/**
+ * Collects the key prefixes of claim ids handed over in table order (`add`), computed on a worker
+ * thread; `result` gives one per row. Without worker threads it computes them when asked.
+ */
+export class TieKeyPrefixes {
+  private worker: Worker | undefined;
+  /** Each batch's rows (for a batch asked for again). */
+  private readonly batches: Array<{ from: number; to: number; done?: boolean }> = [];
+  /** The prefixes back so far, by row; grown by doubling, or sized once by `reserve`. */
+  private prefixes = new Float64Array(1024);
+  private sent = 0;
+  private pending = 0;
+  private failure: Error | undefined;
+  private waiting: (() => void) | undefined;
+  /** The table's ids (the array the reader appends to). */
+  private ids: readonly string[] = [];
+
+  /** `worker: false` computes the prefixes on this thread when asked (small files: no thread to start). */
+  constructor(
+    private readonly seed: string,
+    options: { worker?: boolean } = {},
+  ) {
+    if (options.worker === false) return;
+    try {
+      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { seed } });
+      worker.unref();
+      worker.on('message', (m: { seq: number; retry?: boolean; prefixes?: Float64Array }) => {
+        const batch = this.batches[m.seq];
+        if (batch === undefined) return;
+        if (m.retry) {
+          worker.postMessage({ seq: m.seq, ids: this.ids.slice(batch.from, batch.to) });
+          return;
+        }
+        if (batch.done) return; // computed here meanwhile (see `result`)
+        if (m.prefixes) {
+          if (batch.to > this.prefixes.length) this.grow(Math.max(batch.to, this.prefixes.length * 2));
+          this.prefixes.set(m.prefixes, batch.from);
+        }
+        batch.done = true;
+        this.pending--;
+        this.waiting?.();
+      });
+      worker.on('error', (err) => {
+        this.failure = err;
+        this.waiting?.();
+      });
+      this.worker = worker;
+    } catch {
+      this.worker = undefined;
+    }
+  }
+
+  /** Room for the prefixes of `rows` rows in all (a guess from the file's length: only saves copies). */
+  reserve(rows: number): void {
+    if (rows > this.prefixes.length) this.grow(Math.min(Math.ceil(rows), 1 << 28));
+  }
+
+  private grow(n: number): void {
+    const bigger = new Float64Array(n);
+    bigger.set(this.prefixes);
+    this.prefixes = bigger;
+  }
+
+  /** Hands over the ids of table rows [from, to) (the rows after those handed over before). */
+  add(ids: readonly string[], from: number, to: number): void {
+    if (from !== this.sent) throw new RangeError(`tie keys: rows ${from}-${to} after ${this.sent}`);
+    this.ids = ids;
+    if (to <= from) return;
+    this.sent = to;
+    if (!this.worker) return;
+    const seq = this.batches.length;
+    this.batches.push({ from, to });
+    this.pending++;
+    const joined = Buffer.from(ids.slice(from, to).join('\u0000'), 'utf8');
+    // A small Buffer may share a pooled ArrayBuffer, which cannot be moved: copy it then.
+    const own = joined.byteOffset === 0 && joined.byteLength === joined.buffer.byteLength ? joined : Uint8Array.prototype.slice.call(joined);
+    this.worker.postMessage({ seq, joined: own, count: to - from }, [own.buffer as ArrayBuffer]);
+  }
+
+  /** The prefixes of rows [0, rows), once every batch is back; rows must be all that were added. */
+  async result(rows: number): Promise<Float64Array> {
+    if (rows !== this.sent) throw new RangeError(`tie keys: ${this.sent} rows handed over, ${rows} asked for`);
+    if (this.worker) {
+      // The reading is over and this thread is free: it hashes the batches still waiting, from the
+      // last one back, while the worker goes on from the first (a batch at a time, letting the
+      // worker's results in between); they meet in the middle. The same prefixes either way.
+      const prefixOf = tieKeyPrefixer(this.seed);
+      let last = this.batches.length - 1;
+      while (this.pending > 0 && this.failure === undefined) {
+        while (last >= 0 && this.batches[last]?.done) last--;
+        const batch = this.batches[last];
+        if (batch === undefined) {
+          await new Promise<void>((resolve) => {
+            this.waiting = resolve;
+          });
+          this.waiting = undefined;
+          continue;
+        }
+        if (batch.to > this.prefixes.length) this.grow(Math.max(batch.to, this.prefixes.length * 2));
+        for (let i = batch.from; i < batch.to; i++) this.prefixes[i] = prefixOf(this.ids[i] as string);
+        batch.done = true;
+        this.pending--;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      this.close();
+      if (this.failure === undefined) {
+        const all = this.prefixes;
+        this.prefixes = new Float64Array(0);
+        if (all.length < rows) throw new RangeError(`internal: tie keys for ${all.length} of ${rows} rows`);
+        // A view when the guess was about right, a copy when most of the room is unused.
+        return all.length - rows <= all.length >> 3 ? all.subarray(0, rows) : all.slice(0, rows);
+      }
+      // The worker failed: compute them here instead.
+    }
+    const out = new Float64Array(rows);
+    const prefixOf = tieKeyPrefixer(this.seed);
+    for (let i = 0; i < rows; i++) out[i] = prefixOf(this.ids[i] as string);
+    return out;
+  }
+
+  /** Stops the worker (also when the prefixes are not wanted after all). */
+  close(): void {
+    void this.worker?.terminate();
+    this.worker = undefined;
+  }
+}

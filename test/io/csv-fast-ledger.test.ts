@@ -1,0 +1,170 @@
+/**
+ * Same inputs, same bytes, whichever way the claims were read and the ledger written:
+ * - the fast CSV path and csv-parse (PAYOUT_CSV=csv-parse) give byte-identical ledgers and
+ *   summaries on every fixture and on generated files (plain, and Excel-like with a BOM and CRLF);
+ * - the ledger written as bytes (ledgerByteChunks, what allocate writes) is the text of
+ *   ledgerChunks (what verify hashes), byte for byte;
+ * - tie-break key prefixes hashed ahead on a worker thread change no amount.
+ * Set PAYOUT_BENCH_FILES=1 to compare the bench files in bench-data/ too (slow: csv-parse reads them).
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { allocate } from '../../src/core/allocate.js';
+import { ledgerByteChunks, ledgerChunks, ledgerHeader } from '../../src/core/ledger.js';
+import { buildSummary, summaryText } from '../../src/core/summary.js';
+import type { Plan } from '../../src/core/plan.js';
+import { readClaims, type CsvTokenizer } from '../../src/io/claims-reader.js';
+import { tieKeyer, sha256Hex } from '../../src/io/hash.js';
+import { TieKeyPrefixes, tieKeyPrefixer } from '../../src/io/tie-keys.js';
+import { loadPlan } from '../../src/io/plan-file.js';
+import { ROOT, runCli } from '../helpers/run-cli.js';
+import { tempDir } from '../helpers/tmp.js';
+import { makeTable } from '../helpers/make-table.js';
+
+const tmp = tempDir();
+
+const concat = (chunks: Iterable<Uint8Array>): Buffer => Buffer.concat([...chunks].map((c) => Buffer.from(c)));
+
+/** What allocate writes for these inputs, read with one tokenizer: ledger bytes and summary text. */
+async function outputs(claimsFile: string, plan: Plan, csv: CsvTokenizer, keep: string[] = []) {
+  const seed = plan.rounding.method === 'largest-remainder' ? { tieKeySeed: plan.seed } : {};
+  const { table, stats, tieKeyPrefixes } = await readClaims(claimsFile, plan, { csv, keep, sha256: true, ...seed });
+  // A fixture of another command may hold errors on purpose: not an allocation then.
+  if (stats.errors > 0) return undefined;
+  const alloc = allocate(plan, table, tieKeyer(plan.seed), { tieKeyPrefixes });
+  const ledger = Buffer.concat([Buffer.from(ledgerHeader(keep)), concat(ledgerByteChunks(plan, table, alloc, keep, 4096))]);
+  const asText = Buffer.from(ledgerHeader(keep) + [...ledgerChunks(plan, table, alloc, keep)].join(''), 'utf8');
+  expect(ledger.equals(asText), `${claimsFile}: ledger bytes = ledger text`).toBe(true);
+  return { ledger, summary: summaryText(buildSummary(plan, alloc)), sha256: stats.sha256 };
+}
+
+function fixtureCases(): Array<{ name: string; claims: string; plan: string }> {
+  const dir = join(ROOT, 'fixtures');
+  return readdirSync(dir)
+    .filter((d) => existsSync(join(dir, d, 'claims.csv')) && existsSync(join(dir, d, 'plan.json')))
+    .map((d) => ({ name: d, claims: join(dir, d, 'claims.csv'), plan: join(dir, d, 'plan.json') }));
+}
+
+describe('fast path and csv-parse: byte-identical outputs', () => {
+  it.each(fixtureCases())('fixtures/$name', async ({ claims, plan: planFile }) => {
+    const { plan } = await loadPlan(planFile);
+    const fast = await outputs(claims, plan, 'fast');
+    const slow = await outputs(claims, plan, 'csv-parse');
+    if (fast === undefined || slow === undefined) {
+      expect(fast).toEqual(slow);
+      return;
+    }
+    expect(fast.ledger.equals(slow.ledger)).toBe(true);
+    expect(fast.summary).toBe(slow.summary);
+    expect(fast.sha256).toBe(slow.sha256);
+  });
+
+  it.each([
+    { name: 'plain', messy: false },
+    { name: 'Excel-like (BOM, CRLF, CRLF in quotes)', messy: true },
+  ])('generated claims, $name', async ({ messy }) => {
+    const { generateClaims } = (await import(join(ROOT, 'scripts/generate-claims.js'))) as {
+      generateClaims: (o: { rows: number; seed: string; out: string; messy: boolean }) => Promise<unknown>;
+    };
+    const file = tmp.path(`gen-${messy ? 'messy' : 'plain'}.csv`);
+    await generateClaims({ rows: 30_000, seed: 'csv-fast-ledger', out: file, messy });
+    const { plan } = await loadPlan(join(ROOT, 'fixtures/tiktok/plan.json'));
+    const fast = await outputs(file, plan, 'fast', ['payment_method', 'state']);
+    const slow = await outputs(file, plan, 'csv-parse', ['payment_method', 'state']);
+    if (fast === undefined || slow === undefined) throw new Error('the generated claims have errors');
+    expect(fast.ledger.equals(slow.ledger)).toBe(true);
+    expect(fast.summary).toBe(slow.summary);
+  });
+
+  it('the built binary, worker threads on and off, fast path and csv-parse: same report and same files', { timeout: 300_000 }, async () => {
+    const { generateClaims } = (await import(join(ROOT, 'scripts/generate-claims.js'))) as {
+      generateClaims: (o: { rows: number; seed: string; out: string; messy: boolean }) => Promise<unknown>;
+    };
+    // Large enough (≥ 8 MiB) for the tie-key and duplicate-check workers.
+    const file = tmp.path('workers.csv');
+    await generateClaims({ rows: 90_000, seed: 'workers', out: file, messy: true });
+    const plan = join(ROOT, 'fixtures/tiktok/plan.json');
+    const run = async (env: Record<string, string>, out: string) => {
+      const validate = await runCli(['validate', '--plan', plan, '--json', file], { env });
+      const allocate = await runCli(['allocate', '--plan', plan, file, '--out', tmp.path(out), '--json'], { env });
+      expect(validate.code, validate.stderr).toBe(0);
+      expect(allocate.code, allocate.stderr).toBe(0);
+      const { readFileSync } = await import('node:fs');
+      return { validate: validate.stdout, summary: allocate.stdout, ledger: readFileSync(tmp.path(`${out}/ledger.csv`)) };
+    };
+    const workers = await run({}, 'with-workers');
+    const none = await run({ PAYOUT_WORKERS: '0' }, 'without-workers');
+    const slow = await run({ PAYOUT_CSV: 'csv-parse', PAYOUT_WORKERS: '0' }, 'csv-parse');
+    expect((JSON.parse(workers.validate) as { warnings: { count: number } }).warnings.count).toBeGreaterThan(0);
+    for (const other of [none, slow]) {
+      expect(workers.validate).toBe(other.validate);
+      expect(workers.summary).toBe(other.summary);
+      expect(workers.ledger.equals(other.ledger)).toBe(true);
+    }
+  });
+
+  it.runIf(process.env.PAYOUT_BENCH_FILES === '1')('the bench files in bench-data/', { timeout: 600_000 }, async () => {
+    const { plan } = await loadPlan(join(ROOT, 'fixtures/tiktok/plan.json'));
+    const dir = join(ROOT, 'bench-data');
+    const files = existsSync(dir) ? readdirSync(dir).filter((f) => /^claims-\d+\.csv$/.test(f)) : [];
+    for (const f of files) {
+      const fast = await outputs(join(dir, f), plan, 'fast');
+      const slow = await outputs(join(dir, f), plan, 'csv-parse');
+      if (fast === undefined || slow === undefined) throw new Error(`${f} has errors`);
+      expect(fast.ledger.equals(slow.ledger), f).toBe(true);
+      expect(fast.summary, f).toBe(slow.summary);
+    }
+  });
+});
+
+describe('ledgerByteChunks = ledgerChunks as UTF-8', () => {
+  it('for ids and kept cells that need quoting, defusing or several bytes a character (property)', async () => {
+    const { plan } = await loadPlan(join(ROOT, 'fixtures/tiktok/plan.json'));
+    const text = fc.array(fc.constantFrom('A', 'z', '7', '-', '=', '+', '@', "'", '\t', '\r', '\n', ',', '"', ' ', 'é', '€', '𝄞', 'TT-'), {
+      minLength: 1,
+      maxLength: 8,
+    });
+    fc.assert(
+      fc.property(fc.uniqueArray(text.map((t) => t.join('')), { minLength: 1, maxLength: 40 }), fc.array(text.map((t) => t.join('')), { minLength: 40, maxLength: 40 }), fc.integer({ min: 1, max: 300 }), (ids, notes, chunk) => {
+        const table = makeTable(
+          plan,
+          ids.map((id, i) => ({ id, class: i % 3 === 0 ? 'illinois' : 'nationwide', status: i % 5 === 0 ? 'rejected' : 'approved' })),
+        );
+        table.kept.set('note', ids.map((_, i) => notes[i] as string));
+        const alloc = allocate(plan, table, tieKeyer(plan.seed));
+        const bytes = concat(ledgerByteChunks(plan, table, alloc, ['note'], chunk));
+        const text = Buffer.from([...ledgerChunks(plan, table, alloc, ['note'])].join(''), 'utf8');
+        expect(bytes.equals(text)).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('tie-break key prefixes hashed ahead', () => {
+  it('are the first 48 bits of SHA-256(seed:id), from the worker and on this thread', async () => {
+    const ids = ['TT-0000001', 'a\u0000b', 'Zoë', '𝄞', 'x'.repeat(200), ''];
+    const keys = new TieKeyPrefixes('tiktok-mdl-2948');
+    keys.add(ids, 0, 2);
+    keys.add(ids, 2, ids.length);
+    const got = await keys.result(ids.length);
+    const want = ids.map((id) => parseInt(sha256Hex(`tiktok-mdl-2948:${id}`).slice(0, 12), 16));
+    expect([...got]).toEqual(want);
+    expect(ids.map(tieKeyPrefixer('tiktok-mdl-2948'))).toEqual(want);
+  });
+
+  it('change no amount, and a wrong prefix is an error, not a different payout', async () => {
+    const { plan } = await loadPlan(join(ROOT, 'fixtures/tiktok/plan.json'));
+    const claims = join(ROOT, 'fixtures/tiktok/claims.csv');
+    const { table, tieKeyPrefixes } = await readClaims(claims, plan, { tieKeySeed: plan.seed });
+    expect(tieKeyPrefixes?.length).toBe(table.count);
+    const ahead = allocate(plan, table, tieKeyer(plan.seed), { tieKeyPrefixes });
+    const here = allocate(plan, table, tieKeyer(plan.seed));
+    expect([...ahead.extraCent]).toEqual([...here.extraCent]);
+    expect(ahead.pools).toEqual(here.pools);
+    const wrong = Float64Array.from(tieKeyPrefixes ?? [], (p, i) => (i % 2 === 0 ? p : 2 ** 48 - 1 - p));
+    expect(() => allocate(plan, table, tieKeyer(plan.seed), { tieKeyPrefixes: wrong })).toThrow(/tie-key prefix/);
+  });
+});
