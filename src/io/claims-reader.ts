@@ -56,6 +56,8 @@ export interface ReadClaimsOptions {
    * up in its buffer).
    */
   throttle?: () => Promise<unknown> | undefined;
+  /** Called as each chunk is read: bytes read so far and rows handled so far (for a progress bar). */
+  onProgress?: (bytes: number, rows: number) => void;
   /**
    * Which tokenizer reads the file: `fast` (the default: csv-fast.ts, with csv-parse taking over at
    * the first record that is not plain) or `csv-parse` for all of it. The environment variable
@@ -230,6 +232,11 @@ export class ClaimsCollector {
   // The table, grown by doubling.
   private count = 0;
   private rows = 0;
+
+  /** Rows handled so far (for progress). */
+  get rowCount(): number {
+    return this.rows;
+  }
   private invalidRows = 0;
   private blankRows = 0;
   private readonly ids: string[] = [];
@@ -1092,6 +1099,7 @@ export async function readClaims(file: string, plan: Plan, options: ReadClaimsOp
       utf8.push(chunk);
       const wait = options.throttle?.();
       if (wait) await wait;
+      options.onProgress?.(bytes, collector.rowCount);
       yield chunk;
     }
     utf8.end();

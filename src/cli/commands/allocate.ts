@@ -55,6 +55,7 @@ export async function runAllocate(claimsFile: string, o: AllocateCliOptions): Pr
     let tieKeyPrefixes;
     ({ table, stats, tieKeyPrefixes } = await readValidClaims(claimsFile, plan, {
       ...settings,
+      quiet: Boolean(o.quiet || o.json),
       read: { ...settings.read, keep, sha256: true, ...tieKeySeed },
     }));
     alloc = allocate(plan, table, tieKeyer(plan.seed), { tieKeyPrefixes });

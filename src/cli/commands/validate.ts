@@ -6,7 +6,7 @@
  * the commands that read claims too (`allocate`, `verify`).
  */
 import { createWriteStream } from 'node:fs';
-import { rename, unlink } from 'node:fs/promises';
+import { rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { once } from 'node:events';
@@ -21,6 +21,7 @@ import { DataError, UsageError } from '../errors.js';
 import { colorFor } from '../style.js';
 import { buildValidateReport, renderProblemLines, renderTotals, renderValidateText } from '../render-validate.js';
 import { grouped } from '../table.js';
+import { startProgress } from '../progress.js';
 
 /** What commander hands over for the claims options. */
 export interface ClaimsCliOptions {
@@ -34,6 +35,8 @@ export interface ClaimsSettings {
   read: ReadClaimsOptions;
   /** Show at most this many errors and this many warnings. */
   maxErrors: number;
+  /** --quiet: no progress bar. */
+  quiet?: boolean;
 }
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
@@ -84,11 +87,30 @@ export function parseClaimsOptions(o: ClaimsCliOptions): ClaimsSettings {
 }
 
 /**
+ * readClaims with a progress bar on stderr when stderr is a terminal (never in a pipe or a file)
+ * and the file is large enough for the wait to be felt.
+ */
+export async function readClaimsShowingProgress(
+  file: string,
+  plan: Plan,
+  read: ReadClaimsOptions,
+  quiet: boolean | undefined,
+): Promise<ReadClaimsResult> {
+  const size = await stat(file).then((s) => s.size, () => 0);
+  const progress = startProgress(basename(file), size, { quiet });
+  try {
+    return await readClaims(file, plan, { ...read, onProgress: (bytes, rows) => progress.update(bytes, rows) });
+  } finally {
+    progress.done();
+  }
+}
+
+/**
  * Reads the claims for a command that goes on to use them: warnings and errors (the first
  * --max-errors of each) go to stderr; any error throws a DataError (exit 1).
  */
 export async function readValidClaims(file: string, plan: Plan, settings: ClaimsSettings): Promise<ReadClaimsResult> {
-  const result = await readClaims(file, plan, settings.read);
+  const result = await readClaimsShowingProgress(file, plan, settings.read, settings.quiet);
   const { stats, problems } = result;
   if (stats.errors > 0 || stats.warnings > 0) {
     const c = colorFor(process.stderr);
@@ -154,7 +176,7 @@ export async function runValidate(claimsFile: string, o: ValidateCliOptions): Pr
     const read: ReadClaimsOptions = errorsOut
       ? { ...settings.read, onProblem: (p, id) => errorsOut.write(p, id), throttle: () => errorsOut.throttle() }
       : settings.read;
-    result = await readClaims(claimsFile, plan, read);
+    result = await readClaimsShowingProgress(claimsFile, plan, read, false);
     await errorsOut?.commit();
   } catch (err) {
     await errorsOut?.abandon();
