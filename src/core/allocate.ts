@@ -7,13 +7,13 @@
  * one remainder value at which the leftover cents run out, to hash its claim id for the tie-break.
  * Per-row results are typed arrays; everything else is per cell, per pool or per class.
  */
-import { RAT_ZERO, RationalSum, ratFloor, reduce, type Rational } from './decimal.js';
+import { RAT_ZERO, RationalSum, ratFloor, type Rational } from './decimal.js';
 import { computeNetFund, type NetFund } from './fund.js';
 import type { ClaimTable } from './claims.js';
 import type { Cents } from './money.js';
 import type { Plan, Rounding } from './plan.js';
 import { buildCells, claimPoints } from './points.js';
-import { pickSmallestKeys } from './cents.js';
+import { pickSmallestKeys, placeRemainderCents, REMAINDER_ALL, REMAINDER_TIE } from './cents.js';
 import { splitPools, type PoolSplit } from './pools.js';
 import { solvePool, type GroupOutcome, type PoolRules } from './waterfill.js';
 
@@ -150,8 +150,6 @@ export function poolRules(plan: Plan): PoolRules {
 }
 
 const REMAINDER_NONE = 0;
-const REMAINDER_ALL = 1;
-const REMAINDER_TIE = 2;
 
 export interface AllocateOptions {
   /**
@@ -272,53 +270,6 @@ export function allocate(plan: Plan, claims: ClaimTable, tieKey: (id: string) =>
     residual: fund.net - totalPaid,
     centsPlaced: pools.reduce((a, p) => a + p.centsPlaced, 0n),
   };
-}
-
-/**
- * SPEC 4a within one pool: the K leftover cents go to the largest remainders. Levels of equal
- * remainder (possibly several cells, even of different points) are taken whole while the cents
- * last; the level where they run out is the tie set, settled per row by key. Marks `mode` per cell.
- */
-function placeRemainderCents(
-  members: readonly number[],
-  cells: AllocationCell[],
-  cents: bigint,
-  mode: Uint8Array,
-): { remainder: Rational; size: number; cents: number } | null {
-  // Uncapped paid shares of a pool share one denominator, so remainders compare by numerator.
-  const ranked = members
-    .filter((c) => cells[c]!.outcome === 'paid' && cells[c]!.remainder.n > 0n)
-    .sort((a, b) => {
-      const x = cells[a]!.remainder.n;
-      const y = cells[b]!.remainder.n;
-      return x > y ? -1 : x < y ? 1 : a - b;
-    });
-  let left = cents;
-  let i = 0;
-  while (left > 0n && i < ranked.length) {
-    const rem = cells[ranked[i]!]!.remainder;
-    let j = i;
-    let size = 0n;
-    while (j < ranked.length && cells[ranked[j]!]!.remainder.n === rem.n) size += BigInt(cells[ranked[j++]!]!.count);
-    const level = ranked.slice(i, j);
-    if (size <= left) {
-      for (const c of level) {
-        mode[c] = REMAINDER_ALL;
-        cells[c]!.remainderCent = 'all';
-        cells[c]!.extraCount = cells[c]!.count;
-      }
-      left -= size;
-    } else {
-      for (const c of level) {
-        mode[c] = REMAINDER_TIE;
-        cells[c]!.remainderCent = 'tie';
-      }
-      return { remainder: reduce(rem), size: Number(size), cents: Number(left) };
-    }
-    i = j;
-  }
-  if (left !== 0n) throw new RangeError(`internal: ${left} leftover cents found no remainder`);
-  return null;
 }
 
 /** The per-row pass: a cent to every row of an `all` cell, and the tie sets settled by key. */

@@ -3,7 +3,7 @@
  * largest fractional remainders, ties to the smallest key. Two forms: a plain one for a few items
  * (splitting the net fund into pools), and the selection of the K smallest keys in a large tie set.
  */
-import { ratCmp, ratFloor, ratSub, type Rational } from './decimal.js';
+import { ratCmp, ratFloor, ratSub, reduce, type Rational } from './decimal.js';
 
 export interface RemainderItem {
   /** The exact amount in cents (non-negative). */
@@ -163,3 +163,66 @@ function pickByFullSort(rows: Uint32Array, take: number, keyOf: (row: number) =>
   for (let j = 0; j < take; j++) award(keyed[j]!.row);
   return keyed[take - 1]!.key;
 }
+
+/** A cell's mode after placeRemainderCents: every row gets a cent, or the rows are in the tie set. */
+export const REMAINDER_ALL = 1;
+export const REMAINDER_TIE = 2;
+
+/** What placeRemainderCents needs of a cell (first-round and second-round cells both have it). */
+export interface RemainderCell {
+  outcome: string;
+  count: number;
+  /** share − floor; uncapped paid shares of a pool share one denominator, so numerators compare. */
+  remainder: Rational;
+  remainderCent: 'none' | 'all' | 'tie';
+  extraCount: number;
+}
+
+/**
+ * SPEC 4a within one pool: the K leftover cents go to the largest remainders. Levels of equal
+ * remainder (possibly several cells, even of different points) are taken whole while the cents
+ * last; the level where they run out is the tie set, settled per row by key. Marks `mode` per cell
+ * (REMAINDER_ALL or REMAINDER_TIE). Shared by the first and the second round.
+ */
+export function placeRemainderCents(
+  members: readonly number[],
+  cells: RemainderCell[],
+  cents: bigint,
+  mode: Uint8Array,
+): { remainder: Rational; size: number; cents: number } | null {
+  // Uncapped paid shares of a pool share one denominator, so remainders compare by numerator.
+  const ranked = members
+    .filter((c) => cells[c]!.outcome === 'paid' && cells[c]!.remainder.n > 0n)
+    .sort((a, b) => {
+      const x = cells[a]!.remainder.n;
+      const y = cells[b]!.remainder.n;
+      return x > y ? -1 : x < y ? 1 : a - b;
+    });
+  let left = cents;
+  let i = 0;
+  while (left > 0n && i < ranked.length) {
+    const rem = cells[ranked[i]!]!.remainder;
+    let j = i;
+    let size = 0n;
+    while (j < ranked.length && cells[ranked[j]!]!.remainder.n === rem.n) size += BigInt(cells[ranked[j++]!]!.count);
+    const level = ranked.slice(i, j);
+    if (size <= left) {
+      for (const c of level) {
+        mode[c] = REMAINDER_ALL;
+        cells[c]!.remainderCent = 'all';
+        cells[c]!.extraCount = cells[c]!.count;
+      }
+      left -= size;
+    } else {
+      for (const c of level) {
+        mode[c] = REMAINDER_TIE;
+        cells[c]!.remainderCent = 'tie';
+      }
+      return { remainder: reduce(rem), size: Number(size), cents: Number(left) };
+    }
+    i = j;
+  }
+  if (left !== 0n) throw new RangeError(`internal: ${left} leftover cents found no remainder`);
+  return null;
+}
+

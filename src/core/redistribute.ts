@@ -18,8 +18,8 @@
  * everything is computed per cell; a row is touched to find its cell and, in the one tie set, to
  * hash its id.
  */
-import { formatScaled, RAT_ZERO, ratFloor, reduce, type Rational } from './decimal.js';
-import { pickSmallestKeys } from './cents.js';
+import { formatScaled, RAT_ZERO, ratFloor, type Rational } from './decimal.js';
+import { pickSmallestKeys, placeRemainderCents, REMAINDER_ALL, REMAINDER_TIE } from './cents.js';
 import { restoreFormula } from './csv-cell.js';
 import { formatMoney, type Cents } from './money.js';
 import type { Plan, Rounding } from './plan.js';
@@ -396,7 +396,7 @@ export function redistribute(
   });
   const centsPlaced = perPoint ? 0n : solution.exactTotal - floors;
   const mode = new Uint8Array(cells.length);
-  const tieLevel = perPoint ? null : placeRemainderCents(cells, centsPlaced, mode);
+  const tieLevel = perPoint ? null : placeRemainderCents(cells.map((_, c) => c), cells, centsPlaced, mode);
 
   const extraCent = new Uint8Array(rows);
   let tie: RedistributionTie | null = null;
@@ -405,8 +405,8 @@ export function redistribute(
     let filled = 0;
     for (let row = 0; row < rows; row++) {
       const m = mode[cellOf[row]!]!;
-      if (m === MODE_ALL) extraCent[row] = 1;
-      else if (m === MODE_TIE) tieRows[filled++] = row;
+      if (m === REMAINDER_ALL) extraCent[row] = 1;
+      else if (m === REMAINDER_TIE) tieRows[filled++] = row;
     }
     if (tieLevel !== null) {
       if (filled !== tieLevel.size) throw new RangeError('internal: tie set size mismatch');
@@ -439,55 +439,6 @@ export function redistribute(
     centsPlaced,
     tie,
   };
-}
-
-const MODE_ALL = 1;
-const MODE_TIE = 2;
-
-/**
- * SPEC 4a: the leftover cents go one each to the largest remainders. Levels of equal remainder
- * are taken whole while the cents last; the level where they run out is the tie set, settled per
- * row by key. Uncapped shares share one denominator, so remainders compare by numerator.
- */
-function placeRemainderCents(
-  cells: RedistributionCell[],
-  cents: bigint,
-  mode: Uint8Array,
-): { remainder: Rational; size: number; cents: number } | null {
-  const ranked = cells
-    .map((_, c) => c)
-    .filter((c) => cells[c]!.outcome === 'paid' && cells[c]!.remainder.n > 0n)
-    .sort((a, b) => {
-      const x = cells[a]!.remainder.n;
-      const y = cells[b]!.remainder.n;
-      return x > y ? -1 : x < y ? 1 : a - b;
-    });
-  let left = cents;
-  let i = 0;
-  while (left > 0n && i < ranked.length) {
-    const rem = cells[ranked[i]!]!.remainder;
-    let j = i;
-    let size = 0n;
-    while (j < ranked.length && cells[ranked[j]!]!.remainder.n === rem.n) size += BigInt(cells[ranked[j++]!]!.count);
-    const level = ranked.slice(i, j);
-    if (size <= left) {
-      for (const c of level) {
-        mode[c] = MODE_ALL;
-        cells[c]!.remainderCent = 'all';
-        cells[c]!.extraCount = cells[c]!.count;
-      }
-      left -= size;
-    } else {
-      for (const c of level) {
-        mode[c] = MODE_TIE;
-        cells[c]!.remainderCent = 'tie';
-      }
-      return { remainder: reduce(rem), size: Number(size), cents: Number(left) };
-    }
-    i = j;
-  }
-  if (left !== 0n) throw new RangeError(`internal: ${left} leftover cents found no remainder`);
-  return null;
 }
 
 function summariseClasses(first: FirstRoundTable, cells: readonly RedistributionCell[]): RedistributionClass[] {
