@@ -1,0 +1,233 @@
+/**
+ * The duplicate-claimant checks (same email; same name and address) of a large file, batched and
+ * done off the reader's thread. Hashing ~70 characters a row and looking them up in tables of
+ * millions is a third of the reader's work; here the reader only notes, per row, where its email,
+ * name and address are in the chunk's bytes (or, after csv-parse took over, the strings), and a
+ * worker thread (dedupe-worker.ts) decodes and checks them, in row order, with the same
+ * ClaimantIndex. The duplicates come back at the end and ClaimsCollector.addDuplicateHits merges
+ * them in line order, exactly as if found with their rows.
+ *
+ * Without the compiled worker (the TypeScript sources under test) or with `PAYOUT_WORKERS=0`, the
+ * same batches are checked on this thread (`checkBatch`), so the batching is tested either way.
+ */
+import { existsSync } from 'node:fs';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { ClaimantIndex, claimantShown } from './csv-dedupe.js';
+
+/** One possible duplicate claimant: the row's line, the earlier line, what a duplicate email shows. */
+export interface DuplicateHit {
+  line: number;
+  kind: 'email' | 'name';
+  first: number;
+  /** The email as compared (kind `email`), else "". */
+  shown: string;
+  /** The row's claim id ("" when empty). */
+  claimId: string;
+}
+
+/** Fields per row in a byte batch: line, then start, end and doubled-quotes flag of email, name, address. */
+export const RANGE_FIELDS = 10;
+
+/** A batch as the worker gets it: byte ranges into `bytes`, or the strings themselves. */
+export type DedupeBatch =
+  | { seq: number; bytes: Uint8Array; ranges: Int32Array; rows: number; email: boolean; nameAddress: boolean }
+  | { seq: number; json: Uint8Array; email: boolean; nameAddress: boolean };
+
+/** What comes back: per duplicate, the row's index in its batch, the kind (0 email, 1 name), the first line, the email shown. */
+export interface DedupeReply {
+  seq: number;
+  hits: Array<[row: number, kind: number, line: number, first: number, shown: string]>;
+}
+
+/** A field of a byte batch as the fast tokenizer decodes it: UTF-8, doubled quotes undone. */
+function field(buf: Buffer, start: number, end: number, doubled: number): string {
+  const text = buf.toString('utf8', start, end);
+  return doubled === 1 ? text.replaceAll('""', '"') : text;
+}
+
+/** Checks one batch against the index (which holds every earlier row); the worker and the fallback both use it. */
+export function checkBatch(index: ClaimantIndex, batch: DedupeBatch): DedupeReply {
+  const hits: DedupeReply['hits'] = [];
+  const check = (row: number, line: number, email: string, name: string, address: string): void => {
+    if (batch.email) {
+      const first = index.email(email, line);
+      if (first !== 0) hits.push([row, 0, line, first, claimantShown(email)]);
+    }
+    if (batch.nameAddress) {
+      const first = index.nameAddress(name, address, line);
+      if (first !== 0) hits.push([row, 1, line, first, '']);
+    }
+  };
+  if ('bytes' in batch) {
+    const buf = Buffer.from(batch.bytes.buffer, batch.bytes.byteOffset, batch.bytes.byteLength);
+    const r = batch.ranges;
+    for (let row = 0; row < batch.rows; row++) {
+      const at = row * RANGE_FIELDS;
+      const line = r[at] as number;
+      const email = batch.email ? field(buf, r[at + 1] as number, r[at + 2] as number, r[at + 3] as number) : '';
+      const name = batch.nameAddress ? field(buf, r[at + 4] as number, r[at + 5] as number, r[at + 6] as number) : '';
+      const address = batch.nameAddress ? field(buf, r[at + 7] as number, r[at + 8] as number, r[at + 9] as number) : '';
+      check(row, line, email, name, address);
+    }
+  } else {
+    const json = batch.json;
+    const strings = JSON.parse(Buffer.from(json.buffer, json.byteOffset, json.byteLength).toString('utf8')) as string[];
+    for (let k = 0, row = 0; k + 3 < strings.length; k += 4, row++) {
+      check(row, Number(strings[k]), strings[k + 1] as string, strings[k + 2] as string, strings[k + 3] as string);
+    }
+  }
+  return { seq: batch.seq, hits };
+}
+
+/** A buffer that can be moved to another thread (a small Buffer may share a pooled ArrayBuffer). */
+function movable<T extends Uint8Array | Int32Array>(a: T): T {
+  return (a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : (a instanceof Int32Array ? Int32Array.prototype.slice.call(a) : Uint8Array.prototype.slice.call(a))) as T;
+}
+
+/**
+ * Collects the rows to check, a batch per chunk, and has them checked — on a worker thread when
+ * there is one — in row order. `finish` gives every duplicate found, in row order.
+ */
+export class DuplicateChecks {
+  private worker: Worker | undefined;
+  private readonly index: ClaimantIndex | undefined;
+  /** Per batch: the rows' claim ids (for the warnings' onProblem), then its reply. */
+  private readonly batches: Array<{ ids: string[]; reply?: DedupeReply }> = [];
+  private pending = 0;
+  private failure: Error | undefined;
+  private waiting: (() => void) | undefined;
+
+  // The batch being filled.
+  private ids: string[] = [];
+  private ranges = new Int32Array(RANGE_FIELDS * 4096);
+  private rows = 0;
+  private strings: string[] = [];
+
+  private constructor(worker: Worker | undefined) {
+    this.worker = worker;
+    this.index = worker ? undefined : new ClaimantIndex();
+    if (worker) {
+      worker.unref();
+      worker.on('message', (m: DedupeReply) => this.received(m));
+      worker.on('error', (err) => {
+        this.failure = err;
+        this.waiting?.();
+      });
+    }
+  }
+
+  /** On a worker thread when the compiled worker is there and `PAYOUT_WORKERS` is not 0; else here. */
+  static async start(useWorker: boolean): Promise<DuplicateChecks> {
+    if (useWorker && process.env.PAYOUT_WORKERS !== '0') {
+      const url = new URL('./dedupe-worker.js', import.meta.url);
+      if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) {
+        try {
+          const worker = new Worker(url);
+          await Promise.race([once(worker, 'online'), once(worker, 'error').then(([err]) => Promise.reject(err as Error))]);
+          return new DuplicateChecks(worker);
+        } catch {
+          // No thread: check here.
+        }
+      }
+    }
+    return new DuplicateChecks(undefined);
+  }
+
+  /** Room for `rows` rows in the tables (a guess from the file's length). */
+  reserve(rows: number, email: boolean, nameAddress: boolean): void {
+    if (this.worker) this.worker.postMessage({ reserve: Math.ceil(rows), email, nameAddress });
+    else this.index?.reserve(rows, email, nameAddress);
+  }
+
+  /** A row of the fast path: where its cells are in the chunk's bytes (see `sendBytes`). */
+  addRange(line: number, claimId: string, cells: readonly number[]): void {
+    if ((this.rows + 1) * RANGE_FIELDS > this.ranges.length) {
+      const bigger = new Int32Array(this.ranges.length * 2);
+      bigger.set(this.ranges);
+      this.ranges = bigger;
+    }
+    const at = this.rows * RANGE_FIELDS;
+    this.ranges[at] = line;
+    for (let k = 0; k < 9; k++) this.ranges[at + 1 + k] = cells[k] as number;
+    this.rows++;
+    this.ids.push(claimId);
+  }
+
+  /** A row read by csv-parse: its cells as strings. */
+  addStrings(line: number, claimId: string, email: string, name: string, address: string): void {
+    this.strings.push(String(line), email, name, address);
+    this.ids.push(claimId);
+  }
+
+  /**
+   * Sends the ranged rows added since the last call, with the bytes they are in: `bytes` starts at
+   * offset `base` of the buffer the ranges point into (it is copied).
+   */
+  sendBytes(bytes: Uint8Array, email: boolean, nameAddress: boolean, base = 0): void {
+    if (this.rows === 0) return;
+    if (base !== 0) {
+      const r = this.ranges;
+      for (let at = 0; at < this.rows * RANGE_FIELDS; at += RANGE_FIELDS) {
+        for (let k = 1; k < RANGE_FIELDS; k += 3) {
+          r[at + k] = (r[at + k] as number) - base;
+          r[at + k + 1] = (r[at + k + 1] as number) - base;
+        }
+      }
+    }
+    // A copy (Uint8Array#slice: Buffer#slice would be a view of the reader's buffer, and moving it away would detach that).
+    const batch = { seq: this.batches.length, bytes: Uint8Array.prototype.slice.call(bytes), ranges: movable(this.ranges.subarray(0, this.rows * RANGE_FIELDS)), rows: this.rows, email, nameAddress };
+    this.rows = 0;
+    this.ranges = new Int32Array(this.ranges.length);
+    this.send(batch, [batch.bytes.buffer as ArrayBuffer, batch.ranges.buffer as ArrayBuffer]);
+  }
+
+  /** Sends the string rows added since the last call. */
+  sendStrings(email: boolean, nameAddress: boolean): void {
+    if (this.strings.length === 0) return;
+    const json = movable(Buffer.from(JSON.stringify(this.strings), 'utf8') as Uint8Array);
+    this.strings = [];
+    this.send({ seq: this.batches.length, json, email, nameAddress }, [json.buffer as ArrayBuffer]);
+  }
+
+  private send(batch: DedupeBatch, transfer: ArrayBuffer[]): void {
+    this.batches.push({ ids: this.ids });
+    this.ids = [];
+    this.pending++;
+    if (this.worker) this.worker.postMessage(batch, transfer);
+    else this.received(checkBatch(this.index as ClaimantIndex, batch));
+  }
+
+  private received(m: DedupeReply): void {
+    const batch = this.batches[m.seq];
+    if (batch === undefined) return;
+    batch.reply = m;
+    this.pending--;
+    this.waiting?.();
+  }
+
+  /** Every duplicate found, in row order (email before name and address within a row). */
+  async finish(): Promise<DuplicateHit[]> {
+    while (this.pending > 0 && this.failure === undefined) {
+      await new Promise<void>((resolve) => {
+        this.waiting = resolve;
+      });
+      this.waiting = undefined;
+    }
+    this.close();
+    if (this.failure !== undefined) throw new Error(`the duplicate-claimant checks failed: ${this.failure.message}`);
+    const hits: DuplicateHit[] = [];
+    for (const b of this.batches) {
+      for (const [row, kind, line, first, shown] of b.reply?.hits ?? []) {
+        hits.push({ line, kind: kind === 0 ? 'email' : 'name', first, shown, claimId: b.ids[row] ?? '' });
+      }
+    }
+    return hits;
+  }
+
+  close(): void {
+    void this.worker?.terminate();
+    this.worker = undefined;
+  }
+}
