@@ -72,9 +72,9 @@ export interface ReadClaimsOptions {
   tieKeySeed?: string;
   /**
    * Where the duplicate-claimant checks (email; name and address) are done: `inline`, row by row,
-   * or `batched`, off the reading thread (dedupe-batch.ts; on a worker thread when there is one).
-   * Default: batched for files of 8 MiB and more. Both give the same problems and stats; with
-   * `batched`, `onProblem` sees those warnings at the end.
+   * or `batched` (dedupe-batch.ts: on a worker thread when there is one, else on this thread).
+   * Default: batched on a worker thread for files of 8 MiB and more, else inline. Both give the
+   * same problems and stats; with `batched`, `onProblem` sees those warnings at the end.
    */
   duplicateChecks?: 'inline' | 'batched';
 }
@@ -1040,8 +1040,14 @@ export async function readClaims(file: string, plan: Plan, options: ReadClaimsOp
   const tieKeys = options.tieKeySeed !== undefined ? new TieKeyPrefixes(options.tieKeySeed, { worker }) : undefined;
   let rowsHandedOver = 0;
   // Large files: the duplicate-claimant checks are batched and done on a worker (dedupe-batch.ts).
-  const batched = options.duplicateChecks ?? (size !== undefined && size >= WORKER_MIN_BYTES ? 'batched' : 'inline');
-  const dedupe = batched === 'batched' ? await DuplicateChecks.start(worker) : undefined;
+  // Batched only pays off on a worker thread: without one (PAYOUT_WORKERS=0, no compiled worker)
+  // the checks stay row by row, unless the option asks for batches (tests).
+  let dedupe =
+    options.duplicateChecks === 'batched' || (options.duplicateChecks === undefined && worker) ? await DuplicateChecks.start(worker) : undefined;
+  if (dedupe && !dedupe.onWorker && options.duplicateChecks !== 'batched') {
+    dedupe.close();
+    dedupe = undefined;
+  }
   /** The fast tokenizer while it hands records on (their cells' byte ranges), else undefined. */
   let tokenizer: FastCsv | undefined;
   if (dedupe) {

@@ -7,8 +7,10 @@
  * ClaimantIndex. The duplicates come back at the end and ClaimsCollector.addDuplicateHits merges
  * them in line order, exactly as if found with their rows.
  *
- * Without the compiled worker (the TypeScript sources under test) or with `PAYOUT_WORKERS=0`, the
- * same batches are checked on this thread (`checkBatch`), so the batching is tested either way.
+ * Without a worker thread (the TypeScript sources under test have no compiled worker;
+ * `PAYOUT_WORKERS=0`) the same batches can be checked on this thread (`checkBatch`): the reader
+ * does that only when asked (`duplicateChecks: 'batched'`, how the tests exercise the batching),
+ * else it checks row by row.
  */
 import { existsSync } from 'node:fs';
 import { once } from 'node:events';
@@ -133,6 +135,11 @@ export class DuplicateChecks {
       }
     }
     return new DuplicateChecks(undefined);
+  }
+
+  /** Whether the checks run on a worker thread (else on this one). */
+  get onWorker(): boolean {
+    return this.worker !== undefined;
   }
 
   /** Room for `rows` rows in the tables (a guess from the file's length). */
