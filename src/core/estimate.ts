@@ -15,7 +15,7 @@ import type { Plan } from './plan.js';
 import { claimPoints } from './points.js';
 import { poolShares } from './pool-shares.js';
 import type { Problem } from './problems.js';
-import { pointsText } from './summary.js';
+import { netFundJson, pointsText } from './summary.js';
 import type { GroupOutcome } from './waterfill.js';
 
 export const ESTIMATE_FORMAT = 'payout-estimate/1';
@@ -264,10 +264,7 @@ export function buildEstimateJson(plan: Pick<Plan, 'name' | 'currency' | 'mode' 
     case: plan.name,
     currency: plan.currency,
     mode: plan.mode,
-    fund: { gross: formatMoney(f.gross), interest: formatMoney(f.interest), fund: formatMoney(f.fund) },
-    deductions: f.deductions.map((d) => ({ label: d.label, rule: d.rule, amount: formatMoney(d.amount), remaining: formatMoney(d.remaining) })),
-    totalDeductions: formatMoney(f.totalDeductions),
-    net: formatMoney(f.net),
+    ...netFundJson(f),
     minimumPayment: m(plan.minimumPayment),
     maximumPayment: m(plan.maximumPayment),
     method: ESTIMATE_METHOD,

@@ -6,6 +6,7 @@ import { exactDecimal, formatRationalHalfEven, type Rational } from './decimal.j
 import { formatMoney, type Cents } from './money.js';
 import type { Plan } from './plan.js';
 import type { Allocation } from './allocate.js';
+import type { NetFund } from './fund.js';
 
 export const SUMMARY_FORMAT = 'payout-summary/1';
 
@@ -20,6 +21,16 @@ export function pointsText(r: Rational): string {
 /** Cents per point → currency units per point, 6 decimals, half-even (information only). */
 export function perPointText(centsPerPoint: Rational | null): string | null {
   return centsPerPoint === null ? null : formatRationalHalfEven({ n: centsPerPoint.n, d: centsPerPoint.d * 100n }, 6);
+}
+
+/** The fund, each deduction and the net, as the summary and the estimate print them. */
+export function netFundJson(f: NetFund): Pick<SummaryJson, 'fund' | 'deductions' | 'totalDeductions' | 'net'> {
+  return {
+    fund: { gross: money(f.gross), interest: money(f.interest), fund: money(f.fund) },
+    deductions: f.deductions.map((d) => ({ label: d.label, rule: d.rule, amount: money(d.amount), remaining: money(d.remaining) })),
+    totalDeductions: money(f.totalDeductions),
+    net: money(f.net),
+  };
 }
 
 export interface SummaryJson {
@@ -101,10 +112,7 @@ export function buildSummary(plan: Plan, alloc: Allocation): SummaryJson {
     mode: plan.mode,
     rounding: plan.rounding,
     seed: plan.seed,
-    fund: { gross: money(f.gross), interest: money(f.interest), fund: money(f.fund) },
-    deductions: f.deductions.map((d) => ({ label: d.label, rule: d.rule, amount: money(d.amount), remaining: money(d.remaining) })),
-    totalDeductions: money(f.totalDeductions),
-    net: money(f.net),
+    ...netFundJson(f),
     minimumPayment: moneyOrNull(plan.minimumPayment),
     maximumPayment: moneyOrNull(plan.maximumPayment),
     pools: alloc.pools.map((p) => ({
