@@ -42,6 +42,7 @@ export function verifyJson(r: VerifyResult) {
       expectedRows: l.expectedRows,
       foundRows: l.foundRows,
       rowsMatch: l.rowsMatch,
+      comparedBy: l.comparedBy,
       inOrder: l.inOrder,
       differenceCount: l.differenceCount,
       rowsDiffering: l.rowsDiffering,

@@ -62,6 +62,12 @@ export interface LedgerComparison {
   badAmounts: number;
   /** Every expected row found exactly once with every compared cell equal, and nothing else. */
   rowsMatch: boolean;
+  /**
+   * How the rows were compared: `rows`, read back cell by cell; `bytes`, the file's bytes are
+   * exactly the recomputed ledger's (same SHA-256), so every row is the recomputed one and the
+   * file was not parsed.
+   */
+  comparedBy: 'rows' | 'bytes';
 }
 
 /**
@@ -79,6 +85,10 @@ export class LedgerComparer {
   #cursor = 0;
   #lastRow = -1;
   readonly #amountCol: number;
+  /** Where each expected column is in the file's rows (-1: the file lacks it). */
+  #at: Int32Array;
+  #idAt: number;
+  #amountAt: number;
   readonly #result: LedgerComparison;
 
   constructor(expected: ExpectedLedger, maxDiffs: number) {
@@ -86,6 +96,9 @@ export class LedgerComparer {
     this.#maxDiffs = maxDiffs;
     this.#foundLine = new Uint32Array(expected.count);
     this.#amountCol = expected.columns.indexOf(expected.amountColumn);
+    this.#at = Int32Array.from(expected.columns, (_, i) => i);
+    this.#idAt = expected.columns.indexOf(expected.idColumn);
+    this.#amountAt = this.#amountCol;
     this.#result = {
       expectedRows: expected.count,
       foundRows: 0,
@@ -100,6 +113,7 @@ export class LedgerComparer {
       foundTotal: 0n,
       badAmounts: 0,
       rowsMatch: false,
+      comparedBy: 'rows',
     };
   }
 
@@ -113,18 +127,26 @@ export class LedgerComparer {
     return this.#byId.get(id);
   }
 
-  /** One row of the file: its line and its cells by column name (formula guards removed). */
-  add(line: number, cells: Readonly<Record<string, string | undefined>>): void {
+  /** The file's header (trimmed): rows given to {@link add} have their cells in this order. By default, the expected columns. */
+  columns(found: readonly string[]): void {
+    const e = this.#expected;
+    this.#at = Int32Array.from(e.columns, (c) => found.indexOf(c));
+    this.#idAt = found.indexOf(e.idColumn);
+    this.#amountAt = found.indexOf(e.amountColumn);
+  }
+
+  /** One row of the file: its line and its cells in the order given to {@link columns} (formula guards removed). */
+  add(line: number, fields: readonly string[]): void {
     const e = this.#expected;
     const r = this.#result;
     const max = this.#maxDiffs;
     r.foundRows++;
-    const amountText = cells[e.amountColumn] ?? '';
+    const amountText = fields[this.#amountAt] ?? '';
     const cents = parseMoney(amountText);
     if (cents === undefined) r.badAmounts++;
     else r.foundTotal += cents;
 
-    const id = cells[e.idColumn] ?? '';
+    const id = fields[this.#idAt] ?? '';
     const row = this.#rowOf(id);
     if (row === undefined) {
       r.extra.count++;
@@ -144,9 +166,10 @@ export class LedgerComparer {
 
     let differs = false;
     const columns = e.columns;
+    const at = this.#at;
     for (let col = 0; col < columns.length; col++) {
       const expected = e.cell(row, col);
-      const found = cells[columns[col]!] ?? '';
+      const found = fields[at[col]!] ?? '';
       if (found === expected) continue;
       differs = true;
       r.differenceCount++;
@@ -154,6 +177,40 @@ export class LedgerComparer {
       if (r.differences.length < max) r.differences.push({ claimId: id, line, field: columns[col]!, expected, found });
     }
     if (differs) r.rowsDiffering++;
+  }
+
+  /**
+   * The comparison of a file whose bytes are exactly the recomputed ledger's: every expected row
+   * is found once, in order, cell for cell; the total is the sum of the expected amounts.
+   */
+  static identical(expected: ExpectedLedger): LedgerComparison {
+    const amountCol = expected.columns.indexOf(expected.amountColumn);
+    const centsOf = new Map<string, Cents | undefined>();
+    let total = 0n;
+    let badAmounts = 0;
+    for (let row = 0; row < expected.count; row++) {
+      const text = expected.cell(row, amountCol);
+      let cents = centsOf.get(text);
+      if (cents === undefined && !centsOf.has(text)) centsOf.set(text, (cents = parseMoney(text)));
+      if (cents === undefined) badAmounts++;
+      else total += cents;
+    }
+    return {
+      expectedRows: expected.count,
+      foundRows: expected.count,
+      differenceCount: 0,
+      rowsDiffering: 0,
+      amountsDiffering: 0,
+      differences: [],
+      missing: { count: 0, claimIds: [] },
+      extra: { count: 0, rows: [] },
+      duplicates: { count: 0, rows: [] },
+      inOrder: true,
+      foundTotal: total,
+      badAmounts,
+      rowsMatch: badAmounts === 0,
+      comparedBy: 'bytes',
+    };
   }
 
   /** The comparison, once every row of the file has been added. */
@@ -294,7 +351,8 @@ function grouped(n: number | bigint): string {
 export function checkLedgerRows(file: string, c: LedgerComparison, maxDiffs: number): VerifyCheck {
   if (c.rowsMatch) {
     const order = c.inOrder ? '' : ' (in another order)';
-    return check('ledger rows', 'ok', `all ${plural(c.expectedRows, 'row')} of ${file} match the recomputed ledger${order}`);
+    const how = c.comparedBy === 'bytes' ? ', byte for byte' : order;
+    return check('ledger rows', 'ok', `all ${plural(c.expectedRows, 'row')} of ${file} match the recomputed ledger${how}`);
   }
   const parts: string[] = [];
   if (c.differenceCount > 0) {

@@ -32,6 +32,11 @@ function verify(dir: string, ...extra: string[]): Promise<CliResult> {
   return runCli(['verify', '--plan', PLAN, CLAIMS, dir, ...extra]);
 }
 
+/** As verify, reading the ledger back row by row even when its bytes are the recomputed ones. */
+function verifyRows(dir: string, ...extra: string[]): Promise<CliResult> {
+  return runCli(['verify', '--plan', PLAN, CLAIMS, dir, ...extra], { env: { PAYOUT_VERIFY: 'rows' } });
+}
+
 /** Rewrites the ledger's lines (header first, LF, final newline kept). */
 function editLedger(dir: string, edit: (lines: string[]) => string[]): void {
   const file = join(dir, 'ledger.csv');
@@ -64,9 +69,20 @@ describe('payout verify: an untouched folder', () => {
       expect(checkLine(r, name), name).toMatch(/^✓ /);
     }
     expect(r.stdout).not.toMatch(/[✗!] /);
-    expect(checkLine(r, 'ledger rows')).toBe('✓ ledger rows: all 3,000 rows of ledger.csv match the recomputed ledger');
+    expect(checkLine(r, 'ledger rows')).toBe('✓ ledger rows: all 3,000 rows of ledger.csv match the recomputed ledger, byte for byte');
     expect(checkLine(r, 'totals')).toBe('✓ totals: Σ ledger amounts 57090833.33 + residual 0.00 = 57090833.33 = net 57090833.33');
     expect(r.stdout).toMatch(/Verified: .* holds what these inputs give, to the cent\n$/);
+  });
+
+  it('gives the same verdict and totals when every row is read back (PAYOUT_VERIFY=rows)', async () => {
+    const [bytes, rows] = await Promise.all([verify(BASE, '--json'), verifyRows(BASE, '--json')]);
+    expect(rows.code, rows.stderr).toBe(0);
+    const a = JSON.parse(bytes.stdout) as { checks: unknown[]; ledger: Record<string, unknown> };
+    const b = JSON.parse(rows.stdout) as { checks: unknown[]; ledger: Record<string, unknown> };
+    expect(a.ledger.comparedBy).toBe('bytes');
+    expect(b.ledger.comparedBy).toBe('rows');
+    expect({ ...b.ledger, comparedBy: 'bytes' }).toEqual(a.ledger);
+    expect(JSON.stringify(b.checks)).toBe(JSON.stringify(a.checks).replace(', byte for byte', ''));
   });
 
   it('prints the report as JSON with --json', async () => {

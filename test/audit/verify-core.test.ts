@@ -30,7 +30,7 @@ function expected(rows: Row[]): ExpectedLedger {
 
 function compare(exp: Row[], found: Row[], maxDiffs = 20) {
   const c = new LedgerComparer(expected(exp), maxDiffs);
-  found.forEach((r, i) => c.add(i + 2, { claim_id: r[0], class: r[1], amount: r[2] }));
+  found.forEach((r, i) => c.add(i + 2, r));
   return c.finish();
 }
 
@@ -85,6 +85,29 @@ describe('LedgerComparer', () => {
   it('counts an amount that is not money and leaves it out of the total', () => {
     const r = compare(base, [base[0]!, ['b', 'k', '=2'], base[2]!]);
     expect(r).toMatchObject({ badAmounts: 1, foundTotal: 450n, rowsMatch: false });
+  });
+
+  it('finds cells by the file\'s header when its columns come in another order', () => {
+    const c = new LedgerComparer(expected(base), 20);
+    c.columns(['amount', 'claim_id', 'class']);
+    for (const [i, [id, cls, amount]] of base.entries()) c.add(i + 2, [i === 1 ? '2.02' : amount, id, cls]);
+    const r = c.finish();
+    expect(r.differences).toEqual([{ claimId: 'b', line: 3, field: 'amount', expected: '2.00', found: '2.02' }]);
+    expect(r.foundTotal).toBe(652n);
+  });
+
+  it('reports a column the file lacks as a difference in every row', () => {
+    const c = new LedgerComparer(expected(base), 20);
+    c.columns(['claim_id', 'amount']);
+    for (const [i, [id, , amount]] of base.entries()) c.add(i + 2, [id, amount]);
+    expect(c.finish()).toMatchObject({ differenceCount: 3, amountsDiffering: 0, rowsMatch: false });
+  });
+
+  it('gives a file identical to the recomputed ledger the same result as reading it back', () => {
+    const byRows = compare(base, base);
+    const byBytes = LedgerComparer.identical(expected(base));
+    expect(byBytes).toEqual({ ...byRows, comparedBy: 'bytes' });
+    expect(checkLedgerRows('ledger.csv', byBytes, 20).message).toBe('all 3 rows of ledger.csv match the recomputed ledger, byte for byte');
   });
 });
 

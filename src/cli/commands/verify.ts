@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { allocate } from '../../core/allocate.js';
 import { allocationLedger } from '../../core/expected-ledger.js';
-import { LEDGER_COLUMNS, ledgerChunks, ledgerHeader } from '../../core/ledger.js';
+import { LEDGER_COLUMNS, ledgerByteChunks, ledgerHeader } from '../../core/ledger.js';
 import type { Manifest } from '../../core/manifest.js';
 import { buildSummary, summaryText } from '../../core/summary.js';
 import {
@@ -23,13 +23,14 @@ import {
   compareJson,
   LedgerComparer,
   verified,
+  type LedgerComparison,
   type ExpectedLedger,
   type InputFact,
   type VerifyCheck,
 } from '../../core/verify.js';
-import { hashChunks, hashFile } from '../../io/file-hash.js';
+import { hashByteChunks, hashFile } from '../../io/file-hash.js';
 import { tieKeyer, sha256Hex } from '../../io/hash.js';
-import { readLedger } from '../../io/ledger-reader.js';
+import { readLedgerFields } from '../../io/ledger-reader.js';
 import { readLedgerHeader, readManifest, readOutputJson } from '../../io/output-dir.js';
 import { loadPlan } from '../../io/plan-file.js';
 import { DataError, UsageError } from '../errors.js';
@@ -81,7 +82,7 @@ export type Recompute = (ctx: RecomputeContext) => Promise<Recomputed>;
 export const LEDGER_FILE = 'ledger.csv';
 export const SUMMARY_FILE = 'summary.json';
 
-/** `payout allocate`: the same path as the command (loadPlan, readValidClaims, allocate, buildSummary, ledgerChunks). */
+/** `payout allocate`: the same path as the command (loadPlan, readValidClaims, allocate, buildSummary, ledgerByteChunks). */
 export const recomputeAllocate: Recompute = async (ctx) => {
   if (ctx.inputs.length !== 1) {
     throw new UsageError(`${ctx.dir} was made by payout allocate: give the plan and its claims file, payout verify --plan PLAN CLAIMS.csv DIR`);
@@ -97,9 +98,11 @@ export const recomputeAllocate: Recompute = async (ctx) => {
   };
   // The ledger's columns after the standard ones were carried from the claims file with --keep.
   const keep = ctx.ledgerColumns.filter((c) => !(LEDGER_COLUMNS as readonly string[]).includes(c));
+  // As allocate does: the tie-break's key prefixes are hashed on a worker thread while the file is read.
+  const tieKeySeed = plan.rounding.method === 'largest-remainder' ? { tieKeySeed: plan.seed } : {};
   let claims;
   try {
-    claims = await readValidClaims(claimsFile, plan, { ...ctx.claims, read: { ...ctx.claims.read, keep, sha256: true } });
+    claims = await readValidClaims(claimsFile, plan, { ...ctx.claims, read: { ...ctx.claims.read, keep, sha256: true, ...tieKeySeed } });
   } catch (err) {
     // Claims that no longer pass against this plan: say first if the plan or the claims were changed.
     if (err instanceof DataError) {
@@ -109,14 +112,14 @@ export const recomputeAllocate: Recompute = async (ctx) => {
     }
     throw err;
   }
-  const { table, stats } = claims;
-  const alloc = allocate(plan, table, tieKeyer(plan.seed));
+  const { table, stats, tieKeyPrefixes } = claims;
+  const alloc = allocate(plan, table, tieKeyer(plan.seed), { tieKeyPrefixes });
   const summary = buildSummary(plan, alloc);
   const text = summaryText(summary);
-  const ledger = hashChunks(
+  const ledger = hashByteChunks(
     (function* () {
-      yield ledgerHeader(keep);
-      yield* ledgerChunks(plan, table, alloc, keep);
+      yield new TextEncoder().encode(ledgerHeader(keep));
+      yield* ledgerByteChunks(plan, table, alloc, keep);
     })(),
   );
   return {
@@ -158,7 +161,7 @@ export interface VerifyResult {
   dir: string;
   manifest: Manifest;
   checks: VerifyCheck[];
-  ledger: ReturnType<LedgerComparer['finish']>;
+  ledger: LedgerComparison;
   summaryDifferences: ReturnType<typeof compareJson>;
   maxDiffs: number;
 }
@@ -175,15 +178,29 @@ export async function verifyDir(dir: string, planFile: string, inputs: string[],
   }
   const ledgerFile = join(dir, LEDGER_FILE);
   const ledgerColumns = await readLedgerHeader(ledgerFile);
-  const ledgerDigest = await hashFile(ledgerFile);
+  // The ledger's bytes are hashed while the inputs are read and recomputed.
+  const ledgerDigestRead = hashFile(ledgerFile);
+  ledgerDigestRead.catch(() => undefined); // awaited below; a failure is reported there
   const summaryDigest = await hashFile(join(dir, SUMMARY_FILE));
   const found = await readOutputJson(dir, SUMMARY_FILE);
 
   const rec = await recompute({ dir, manifest, planFile, inputs, claims, ledgerColumns });
 
-  const comparer = new LedgerComparer(rec.ledger.expected, maxDiffs);
-  await readLedger(ledgerFile, rec.ledger.required, (row) => comparer.add(row.line, row.cells));
-  const ledger = comparer.finish();
+  // A ledger whose bytes are exactly the recomputed ones holds every recomputed row: it is not
+  // parsed. Otherwise (re-saved, re-sorted, edited, another version) it is read back row by row.
+  // PAYOUT_VERIFY=rows reads it row by row always.
+  let ledgerDigest = await ledgerDigestRead;
+  let ledger: LedgerComparison;
+  if (ledgerDigest.sha256 === rec.ledger.sha256 && process.env.PAYOUT_VERIFY !== 'rows') {
+    ledger = LedgerComparer.identical(rec.ledger.expected);
+  } else {
+    const comparer = new LedgerComparer(rec.ledger.expected, maxDiffs);
+    ({ digest: ledgerDigest } = await readLedgerFields(ledgerFile, rec.ledger.required, (columns) => {
+      comparer.columns(columns);
+      return (fields, line) => comparer.add(line, fields);
+    }));
+    ledger = comparer.finish();
+  }
   const summaryDifferences = compareJson(rec.summary.json, found);
 
   const recorded = (name: string) => manifest.outputs.find((o) => o.file === name);
