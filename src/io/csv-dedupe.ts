@@ -348,6 +348,63 @@ export function hashLowerTrimmed(h: Hash64, s: string): number {
   return t.length;
 }
 
+/** Not ASCII: the caller hashes the decoded text instead (what the byte functions below return then). */
+export const NOT_ASCII = -1;
+
+/**
+ * `hashNormalised` over the UTF-8 bytes [start, end) of a cell with no doubled quotes, without
+ * decoding them: ASCII bytes are the text's code units. Returns NOT_ASCII (and leaves the hash as
+ * it was) at the first byte ≥ 0x80, so the caller decodes and hashes the text.
+ */
+export function hashNormalisedBytes(h: Hash64, bytes: Uint8Array, start: number, end: number): number {
+  let h1 = h.h1;
+  let h2 = h.h2;
+  let fed = 0;
+  let space = false;
+  for (let i = start; i < end; i++) {
+    const c = bytes[i] as number;
+    if (c >= 0x80) return NOT_ASCII;
+    const t = NORMALISED_ASCII[c] as number;
+    if (t < 0) {
+      if (t === SPACE) space = true;
+      continue;
+    }
+    if (space && fed > 0) {
+      h1 = Math.imul(h1 ^ 0x20, HASH64_MUL_1);
+      h2 = Math.imul(h2 ^ 0x20, HASH64_MUL_2);
+      fed++;
+    }
+    space = false;
+    h1 = Math.imul(h1 ^ t, HASH64_MUL_1);
+    h2 = Math.imul(h2 ^ t, HASH64_MUL_2);
+    fed++;
+  }
+  h.h1 = h1;
+  h.h2 = h2;
+  return fed;
+}
+
+/** ASCII whitespace as String#trim sees it: tab, LF, VT, FF, CR, space. */
+const isSpace = (c: number): boolean => c === 0x20 || (c >= 0x09 && c <= 0x0d);
+
+/** `hashLowerTrimmed` over the UTF-8 bytes [start, end) of a cell with no doubled quotes; NOT_ASCII as above. */
+export function hashLowerTrimmedBytes(h: Hash64, bytes: Uint8Array, start: number, end: number): number {
+  while (start < end && isSpace(bytes[start] as number)) start++;
+  while (end > start && isSpace(bytes[end - 1] as number)) end--;
+  let h1 = h.h1;
+  let h2 = h.h2;
+  for (let i = start; i < end; i++) {
+    let c = bytes[i] as number;
+    if (c >= 0x80) return NOT_ASCII;
+    if (c >= 0x41 && c <= 0x5a) c += 0x20;
+    h1 = Math.imul(h1 ^ c, HASH64_MUL_1);
+    h2 = Math.imul(h2 ^ c, HASH64_MUL_2);
+  }
+  h.h1 = h1;
+  h.h2 = h2;
+  return end - start;
+}
+
 /** What a duplicate email warning shows: the email as compared (a copy, never a slice of the file's text). */
 export function claimantShown(email: string): string {
   return JSON.parse(JSON.stringify(email.trim().toLowerCase())) as string;
@@ -388,6 +445,31 @@ export class ClaimantIndex {
     if (hashNormalised(h, name) === 0) return 0;
     h.add(0x0a);
     if (hashNormalised(h, address) === 0) return 0;
+    h.finish();
+    return this.namesAddresses.firstLine(h.hi, h.lo, line);
+  }
+
+  /**
+   * `email` of the cell at bytes [start, end) (UTF-8, no doubled quotes), hashed from the bytes
+   * when they are ASCII; else NOT_ASCII, and nothing is recorded: the caller decodes the cell
+   * and calls `email`.
+   */
+  emailBytes(bytes: Uint8Array, start: number, end: number, line: number): number {
+    const h = this.hash.start();
+    const fed = hashLowerTrimmedBytes(h, bytes, start, end);
+    if (fed <= 0) return fed;
+    h.finish();
+    return this.emails.firstLine(h.hi, h.lo, line);
+  }
+
+  /** `nameAddress` of two cells given as byte ranges, as `emailBytes` (NOT_ASCII: call `nameAddress`). */
+  nameAddressBytes(bytes: Uint8Array, nameStart: number, nameEnd: number, addressStart: number, addressEnd: number, line: number): number {
+    const h = this.hash.start();
+    const name = hashNormalisedBytes(h, bytes, nameStart, nameEnd);
+    if (name <= 0) return name;
+    h.add(0x0a);
+    const address = hashNormalisedBytes(h, bytes, addressStart, addressEnd);
+    if (address <= 0) return address;
     h.finish();
     return this.namesAddresses.firstLine(h.hi, h.lo, line);
   }

@@ -16,7 +16,7 @@ import { existsSync } from 'node:fs';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { ClaimantIndex, claimantShown } from './csv-dedupe.js';
+import { ClaimantIndex, claimantShown, NOT_ASCII } from './csv-dedupe.js';
 
 /** One possible duplicate claimant: the row's line, the earlier line, what a duplicate email shows. */
 export interface DuplicateHit {
@@ -63,15 +63,30 @@ export function checkBatch(index: ClaimantIndex, batch: DedupeBatch): DedupeRepl
     }
   };
   if ('bytes' in batch) {
-    const buf = Buffer.from(batch.bytes.buffer, batch.bytes.byteOffset, batch.bytes.byteLength);
+    // Cells without doubled quotes are hashed straight from their bytes while they are ASCII
+    // (nearly every cell); any other cell is decoded as the fast tokenizer would, and checked as text.
+    const bytes = batch.bytes;
+    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const r = batch.ranges;
     for (let row = 0; row < batch.rows; row++) {
       const at = row * RANGE_FIELDS;
       const line = r[at] as number;
-      const email = batch.email ? field(buf, r[at + 1] as number, r[at + 2] as number, r[at + 3] as number) : '';
-      const name = batch.nameAddress ? field(buf, r[at + 4] as number, r[at + 5] as number, r[at + 6] as number) : '';
-      const address = batch.nameAddress ? field(buf, r[at + 7] as number, r[at + 8] as number, r[at + 9] as number) : '';
-      check(row, line, email, name, address);
+      if (batch.email) {
+        const start = r[at + 1] as number;
+        const end = r[at + 2] as number;
+        let first = r[at + 3] === 0 ? index.emailBytes(bytes, start, end, line) : NOT_ASCII;
+        if (first === NOT_ASCII) first = index.email(field(buf, start, end, r[at + 3] as number), line);
+        if (first !== 0) hits.push([row, 0, line, first, claimantShown(field(buf, start, end, r[at + 3] as number))]);
+      }
+      if (batch.nameAddress) {
+        let first = r[at + 6] === 0 && r[at + 9] === 0 ? index.nameAddressBytes(bytes, r[at + 4] as number, r[at + 5] as number, r[at + 7] as number, r[at + 8] as number, line) : NOT_ASCII;
+        if (first === NOT_ASCII) {
+          const name = field(buf, r[at + 4] as number, r[at + 5] as number, r[at + 6] as number);
+          const address = field(buf, r[at + 7] as number, r[at + 8] as number, r[at + 9] as number);
+          first = index.nameAddress(name, address, line);
+        }
+        if (first !== 0) hits.push([row, 1, line, first, '']);
+      }
     }
   } else {
     const json = batch.json;

@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { ExactLineIndex, Hash64, HashedLineIndex, hash32 } from '../../src/io/csv-dedupe.js';
+import fc from 'fast-check';
+import {
+  ClaimantIndex,
+  ExactLineIndex,
+  Hash64,
+  HashedLineIndex,
+  hash32,
+  hashLowerTrimmed,
+  hashLowerTrimmedBytes,
+  hashNormalised,
+  hashNormalisedBytes,
+  NOT_ASCII,
+} from '../../src/io/csv-dedupe.js';
 
 const h64 = (s: string) => {
   const h = new Hash64().start();
@@ -46,5 +58,74 @@ describe('ExactLineIndex', () => {
     expect(index.find('B', 7)).toBe(2);
     expect(index.find('C', 7)).toBe(0);
     expect(index.find('TT-123', hash32('TT-123'))).toBe(3 + 123);
+  });
+});
+
+describe('hashing cells from their bytes (the duplicate-check worker)', () => {
+  const enc = new TextEncoder();
+  const state = (h: Hash64) => [h.h1, h.h2];
+  // ASCII with every class the normalisation treats apart (letters, digits, punctuation, symbols,
+  // whitespace) and some non-ASCII, in a cell padded by other bytes.
+  const text = fc.string({
+    unit: fc.oneof(
+      { weight: 8, arbitrary: fc.constantFrom(...'aZ09 \t\r\n\v\f\x1c\x00.,-_\'"@#&()/\\+=~`|$%^*![]{}<>?;:'.split('')) },
+      { weight: 1, arbitrary: fc.constantFrom('é', 'Ø', 'ß', '\u00a0', '—', '李', '😀') },
+    ),
+    maxLength: 24,
+  });
+
+  it('gives the hash of the decoded text for ASCII, and NOT_ASCII (hash untouched) otherwise', () => {
+    fc.assert(
+      fc.property(text, text, (before, cell) => {
+        const bytes = enc.encode(`${before},${cell},x`);
+        const start = enc.encode(`${before},`).length;
+        const end = start + enc.encode(cell).length;
+        const ascii = /^[\x00-\x7f]*$/.test(cell);
+        for (const [fromBytes, fromText] of [
+          [hashNormalisedBytes, hashNormalised],
+          [hashLowerTrimmedBytes, hashLowerTrimmed],
+        ] as const) {
+          const a = new Hash64().start();
+          a.add(7);
+          const b = new Hash64().start();
+          b.add(7);
+          const untouched = state(a);
+          const fed = fromBytes(a, bytes, start, end);
+          if (!ascii) {
+            expect(fed).toBe(NOT_ASCII);
+            expect(state(a)).toEqual(untouched);
+          } else {
+            expect(fed).toBe(fromText(b, cell));
+            expect(state(a)).toEqual(state(b));
+          }
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('ClaimantIndex finds the same duplicates from bytes as from text', () => {
+    const rows = ['A@x.com', ' a@X.COM ', 'b@x.com', '', '  ', 'B@x.com'];
+    const fromText = new ClaimantIndex();
+    const fromBytes = new ClaimantIndex();
+    rows.forEach((email, i) => {
+      const b = enc.encode(email);
+      expect(fromBytes.emailBytes(b, 0, b.length, i + 2)).toBe(fromText.email(email, i + 2));
+    });
+    const people = [
+      ['Ann Lee', '1 Main St.'],
+      ['ann  lee', '1 main st'],
+      ['Ann Lee', ''],
+      ['Bo Chen', '2 Elm'],
+      ['BO CHEN!', '2 elm'],
+    ];
+    const a = new ClaimantIndex();
+    const b = new ClaimantIndex();
+    people.forEach(([name, address], i) => {
+      const bytes = enc.encode(`${name}\n${address}`);
+      const n = enc.encode(name!).length;
+      expect(b.nameAddressBytes(bytes, 0, n, n + 1, bytes.length, i + 2)).toBe(a.nameAddress(name!, address!, i + 2));
+    });
+    expect(b.nameAddressBytes(enc.encode('Zoë'), 0, 4, 0, 0, 9)).toBe(NOT_ASCII);
   });
 });
