@@ -6,6 +6,10 @@
  */
 import type { Dec } from './decimal.js';
 
+/** The columns payout reads; everything else is carried (and copied to the ledger with --keep). */
+export const CLAIM_FIELDS = ['claim_id', 'class', 'units', 'status', 'email', 'name', 'address'] as const;
+export type ClaimField = (typeof CLAIM_FIELDS)[number];
+
 /** One distinct units value as written in the claims file, normalised. */
 export interface UnitsValue {
   /** Shortest decimal text, e.g. `"1"`, `"1.5"` (what the ledger prints). */

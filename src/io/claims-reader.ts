@@ -14,7 +14,7 @@ import { stat } from 'node:fs/promises';
 import { createHash, type Hash } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { Parser, CsvError, type Options as CsvOptions } from 'csv-parse';
-import type { ClaimTable, UnitsValue } from '../core/claims.js';
+import { CLAIM_FIELDS, type ClaimField, type ClaimTable, type UnitsValue } from '../core/claims.js';
 import type { Plan } from '../core/plan.js';
 import type { Problem, ProblemCode } from '../core/problems.js';
 import { exactDecimal, formatDec, parseDec, pow10, type Dec } from '../core/decimal.js';
@@ -25,9 +25,7 @@ import { FastCsv, fastPathSupports, type ColumnPlan } from './csv-fast.js';
 import { TieKeyPrefixes } from './tie-keys.js';
 import { DuplicateChecks, type DuplicateHit } from './dedupe-batch.js';
 
-/** The columns payout reads; everything else is carried (and copied to the ledger with --keep). */
-export const CLAIM_FIELDS = ['claim_id', 'class', 'units', 'status', 'email', 'name', 'address'] as const;
-export type ClaimField = (typeof CLAIM_FIELDS)[number];
+export { CLAIM_FIELDS, type ClaimField };
 const REQUIRED: ReadonlySet<ClaimField> = new Set(['claim_id', 'class']);
 
 /** At most this many problems of each severity are kept as objects; all of them are counted. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/cli/errors.js';
-import { registerReport } from '../../src/cli/commands/report.js';
+import { registerReport } from '../../src/cli/commands/index.js';
 import { DISTINCT_LIMIT } from '../../src/core/amount-histogram.js';
 import { tallyLedger } from '../../src/io/ledger-histogram.js';
 import { formatMoney, formatMoneyHuman, parseMoney } from '../../src/core/money.js';
@@ -13,6 +13,7 @@ import { renderReportHtml, writeReport } from '../../src/io/report-html.js';
 import { buildReportModel } from '../../src/core/report-model.js';
 import { manifestSchema, summarySchema } from '../../src/core/report-input.js';
 import { tiktokSample } from './sample-run.js';
+import { ensureBuilt } from '../helpers/run-cli.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'payout-report-io-'));
 const HEADER = 'claim_id,class,units,points,status,outcome,share,amount';
@@ -200,16 +201,14 @@ describe('writeReport and `payout report DIR`', () => {
   });
 });
 
-const DIST = join(import.meta.dirname, '../../dist/cli/commands');
-const BUILT = existsSync(join(DIST, 'report.js'));
-const WITH_ALLOCATE = BUILT && existsSync(join(DIST, 'allocate.js'));
-
-describe.skipIf(!BUILT)('the real binary (after npm run build)', () => {
-  const payout = (...args: string[]) =>
-    spawnSync(process.execPath, [join(import.meta.dirname, '../../bin/payout.js'), ...args], {
+describe('the real binary (after npm run build)', () => {
+  const payout = (...args: string[]) => {
+    ensureBuilt();
+    return spawnSync(process.execPath, [join(import.meta.dirname, '../../bin/payout.js'), ...args], {
       encoding: 'utf8',
       env: { ...process.env, NO_COLOR: '1' },
     });
+  };
 
   it('payout report DIR: exit 0, the path on stdout', () => {
     const dir = tmp();
@@ -228,7 +227,7 @@ describe.skipIf(!BUILT)('the real binary (after npm run build)', () => {
     expect(r.stderr).toBe(`payout: ${dir} has no summary.json; payout report reads the folder that \`payout allocate --out DIR\` wrote\n`);
   });
 
-  it.skipIf(!WITH_ALLOCATE)('reports on what the real `payout allocate` wrote (TikTok fixture)', () => {
+  it('reports on what the real `payout allocate` wrote (TikTok fixture)', () => {
     const dir = join(tmp(), 'out');
     const root = join(import.meta.dirname, '../..');
     const a = payout('allocate', '--plan', join(root, 'fixtures/tiktok/plan.json'), join(root, 'fixtures/tiktok/claims.csv'), '--out', dir);

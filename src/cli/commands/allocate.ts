@@ -1,20 +1,19 @@
 /** `payout allocate --plan PLAN CLAIMS.csv --out DIR`: the net fund, the split, exact cents, the files. */
-import type { Command } from 'commander';
 import { allocate } from '../../core/allocate.js';
 import { buildSummary, summaryText } from '../../core/summary.js';
 import { LEDGER_COLUMNS } from '../../core/ledger.js';
 import { loadPlan } from '../../io/plan-file.js';
 import { tieKeyer } from '../../io/hash.js';
 import { OutputSet } from '../../io/atomic-output.js';
-import { writeReport } from '../../io/report-html.js';
 import { ALLOCATION_FILES, writeAllocation } from '../../io/write-allocation.js';
 import { UsageError } from '../errors.js';
 import { colorFor } from '../style.js';
 import { renderSummary } from '../render-summary.js';
 import { grouped } from '../table.js';
-import { addClaimsOptions, parseClaimsOptions, readValidClaims, type ClaimsCliOptions } from './validate.js';
+import { parseClaimsOptions, type ClaimsCliOptions } from './claims-options.js';
+import { readValidClaims } from './validate.js';
 
-interface AllocateCliOptions extends ClaimsCliOptions {
+export interface AllocateCliOptions extends ClaimsCliOptions {
   plan: string;
   out: string;
   force?: boolean;
@@ -70,7 +69,8 @@ export async function runAllocate(claimsFile: string, o: AllocateCliOptions): Pr
     claimsFile,
     claimsSha256: stats.sha256 ?? '',
   });
-  const reportPath = o.report ? await writeReport(o.out) : undefined;
+  // The report's renderer (preact) is loaded only when a report is asked for.
+  const reportPath = o.report ? await (await import('../../io/report-html.js')).writeReport(o.out) : undefined;
   if (o.json) {
     process.stdout.write(summaryText(summary));
     return;
@@ -83,22 +83,3 @@ export async function runAllocate(claimsFile: string, o: AllocateCliOptions): Pr
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-export function registerAllocate(program: Command): void {
-  const cmd = program
-    .command('allocate')
-    .summary('compute every claimant\'s payment and write the ledger, summary and manifest')
-    .description(
-      'Computes the net fund from the plan\'s deductions, splits it pro rata (weights or pools, units, cap, minimum),\n' +
-        'turns shares into exact cents (SPEC section 4) and writes DIR/ledger.csv, summary.json and manifest.json.\n' +
-        'Invalid claims are reported as validate does, and nothing is written (exit 1).',
-    )
-    .argument('<claims.csv>', 'the claims file')
-    .requiredOption('--plan <plan.json>', 'the plan of allocation')
-    .requiredOption('--out <dir>', 'the folder to write the ledger, summary and manifest into')
-    .option('--force', 'replace the files of an earlier run in DIR')
-    .option('--keep <columns>', 'carry these claims columns into the ledger, comma-separated (e.g. payment_method)')
-    .option('--json', 'print summary.json instead of the readable summary')
-    .option('--report', 'also write DIR/report.html (as payout report DIR does)')
-    .option('-q, --quiet', 'print nothing but errors');
-  addClaimsOptions(cmd).action(async (claimsFile: string, o: AllocateCliOptions) => runAllocate(claimsFile, o));
-}

@@ -4,7 +4,6 @@
  * `--claimants CLASS=N …` gives the counts directly instead.
  */
 import type { ChalkInstance } from 'chalk';
-import type { Command } from 'commander';
 import {
   buildEstimateJson,
   estimate,
@@ -25,7 +24,7 @@ import { UsageError } from '../errors.js';
 import { colorFor } from '../style.js';
 import { grouped, renderTable } from '../table.js';
 
-interface EstimateCliOptions {
+export interface EstimateCliOptions {
   plan: string;
   members: string[];
   rate: string[];
@@ -33,7 +32,6 @@ interface EstimateCliOptions {
   json?: boolean;
 }
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 const usage = (message: string): Problem => ({ code: 'input', severity: 'error', message });
 
@@ -120,23 +118,3 @@ export async function runEstimate(o: EstimateCliOptions): Promise<void> {
   process.stdout.write(`${renderEstimate(plan, est, colorFor(process.stdout)).join('\n')}\n`);
 }
 
-export function registerEstimate(program: Command): void {
-  program
-    .command('estimate')
-    .summary('estimate the per-claimant amounts before the claims deadline, for assumed claim rates')
-    .description(
-      'For each --rate, claimants per class = members × rate rounded half-up, each claiming 1 unit; prints the\n' +
-        'exact share of each (after the plan\'s deductions, cap and minimum) rounded half-up to the cent (SPEC section 7).',
-    )
-    .requiredOption('--plan <plan.json>', 'the plan of allocation')
-    .option('--members <class=N>', 'class members, for every class (repeatable; write CLASS=0 for a class with none)', collect, [])
-    .option('--rate <rate>', 'an assumed claim rate: a percent such as 1.5% or a fraction such as 0.015 (repeatable)', collect, [])
-    .option('--claimants <class=N>', 'claimants per class, directly, for every class (repeatable; instead of --members and --rate)', collect, [])
-    .option('--json', 'print the estimate as JSON')
-    .addHelpText(
-      'after',
-      '\nExample:\n  payout estimate --plan plan.json --members nationwide=87600000 --members illinois=1400000 \\\n' +
-        '    --rate 100% --rate 1.5% --rate 20%',
-    )
-    .action(async (o: EstimateCliOptions) => runEstimate(o));
-}

@@ -12,7 +12,6 @@
  */
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Command } from 'commander';
 import { allocate, type Allocation } from '../../core/allocate.js';
 import type { ClaimTable } from '../../core/claims.js';
 import { explainClaim } from '../../core/explain-claim.js';
@@ -24,7 +23,8 @@ import { UsageError } from '../errors.js';
 import { renderClaimText } from '../render-explain.js';
 import { colorFor } from '../style.js';
 import { grouped } from '../table.js';
-import { addClaimsOptions, parseClaimsOptions, readValidClaims, type ClaimsCliOptions } from './validate.js';
+import { parseClaimsOptions, type ClaimsCliOptions } from './claims-options.js';
+import { readValidClaims } from './validate.js';
 import { restoreFormula } from '../../core/csv-cell.js';
 import { availableReport, EXPLAIN_ROUND_2_FORMAT, explainRoundTwoClaim, tieRanks } from '../../core/explain-redistribution.js';
 import { readLedger } from '../../io/ledger-reader.js';
@@ -33,7 +33,7 @@ import { computeRedistribution, parseCosts, type RedistributionRun } from '../..
 import { DataError } from '../errors.js';
 import { renderRoundTwoClaimText, type LedgerCheck, type RoundTwoExplained, type RoundTwoFiles } from '../render-explain-round2.js';
 
-interface ExplainCliOptions extends ClaimsCliOptions {
+export interface ExplainCliOptions extends ClaimsCliOptions {
   plan: string;
   json?: boolean;
 }
@@ -222,25 +222,3 @@ export function explainRoundTwoRows(run: RedistributionRun, rows: readonly numbe
   );
 }
 
-export function registerExplain(program: Command): void {
-  const cmd = program
-    .command('explain')
-    .summary('show, step by step, why a claim gets its amount')
-    .description(
-      'Allocates as payout allocate does (nothing is written) and explains each claim named: its points, the net fund and ' +
-        'each deduction, its pool, the exact share as a fraction of cents, the cap and the minimum rule, the floor, the ' +
-        'remainder and the tie-break key with its rank, and the amount.\n\n' +
-        'A second round (payout redistribute): give the inputs payout verify takes, the first round\'s folder, the ' +
-        'uncashed list and the second round\'s folder, then the claim ids: payout explain --plan PLAN DIR UNCASHED.csv DIR2 ' +
-        'CLAIM_ID…. It shows the first-round amount and share (the points), the available amount, the share, the cap ' +
-        'over both rounds, the minimum, the cents and the tie-break key SHA-256(seed:round-2:claim_id), and checks the ' +
-        'claim\'s row of DIR2/ledger.csv (a difference is exit 1).\n\n' +
-        'A claim id that is not in the claims file (or the first-round ledger) is an error (exit 2). Put -- before ids ' +
-        'that start with "-".',
-    )
-    .usage('--plan PLAN CLAIMS.csv CLAIM_ID… [options]\n       payout explain --plan PLAN DIR UNCASHED.csv DIR2 CLAIM_ID… [options]')
-    .argument('<inputs_and_ids...>', 'the claims file, then one or more claim ids; or DIR UNCASHED.csv DIR2, then the claim ids')
-    .requiredOption('--plan <plan.json>', 'the plan of allocation')
-    .option('--json', 'print the explanations as one JSON document');
-  addClaimsOptions(cmd).action(async (args: string[], o: ExplainCliOptions) => runExplain(args, o));
-}

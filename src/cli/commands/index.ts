@@ -1,13 +1,18 @@
+/**
+ * The command line: every command with its arguments and options, in the order `payout --help`
+ * lists them. A command's code is loaded only when that command runs (its action imports it), so
+ * `payout --help` or `payout validate` do not load the HTML report's renderer, the verifier or the
+ * second round.
+ */
 import type { Command } from 'commander';
-import { registerValidate } from './validate.js';
-import { registerAllocate } from './allocate.js';
-import { registerReport } from './report.js';
-import { registerVerify } from './verify.js';
-import { registerExplain } from './explain.js';
-import { registerEstimate } from './estimate.js';
-import { registerRedistribute } from './redistribute.js';
+import { addClaimsOptions, collect } from './claims-options.js';
+import type { ValidateCliOptions } from './validate.js';
+import type { AllocateCliOptions } from './allocate.js';
+import type { VerifyCliOptions } from './verify.js';
+import type { ExplainCliOptions } from './explain.js';
+import type { EstimateCliOptions } from './estimate.js';
+import type { RedistributeCliOptions } from './redistribute.js';
 
-/** Every command, in the order `payout --help` lists them. */
 export function registerCommands(program: Command): void {
   registerValidate(program);
   registerAllocate(program);
@@ -16,4 +21,171 @@ export function registerCommands(program: Command): void {
   registerReport(program);
   registerEstimate(program);
   registerRedistribute(program);
+}
+
+export function registerValidate(program: Command): void {
+  const cmd = program
+    .command('validate')
+    .summary('check a claims file against the plan and report every problem, without allocating')
+    .description(
+      [
+        'Reads the claims as allocate would and checks every row: columns, claim ids,',
+        'classes, units, UTF-8 and CSV syntax. Every problem is reported with its line,',
+        'all in one run. Prints rows, claims and eligible points per class, claims per',
+        'status, then the errors and warnings.',
+        'Exit 0: no errors (warnings allowed); 1: errors in the claims;',
+        '2: a bad option, a missing file or a refused plan.',
+      ].join('\n'),
+    )
+    .argument('<claims.csv>', 'the claims file (CSV, UTF-8)')
+    .requiredOption('--plan <plan.json>', 'the plan file');
+  addClaimsOptions(cmd)
+    .option('--json', 'print the report as one JSON document')
+    .option('--errors-out <file>', 'also write the rows with errors as CSV: line,claim_id,field,code,message')
+    .action(async (claims: string, opts: ValidateCliOptions) => {
+      const { runValidate } = await import('./validate.js');
+      await runValidate(claims, opts);
+    });
+}
+
+
+export function registerAllocate(program: Command): void {
+  const cmd = program
+    .command('allocate')
+    .summary('compute every claimant\'s payment and write the ledger, summary and manifest')
+    .description(
+      'Computes the net fund from the plan\'s deductions, splits it pro rata (weights or pools, units, cap, minimum),\n' +
+        'turns shares into exact cents (SPEC section 4) and writes DIR/ledger.csv, summary.json and manifest.json.\n' +
+        'Invalid claims are reported as validate does, and nothing is written (exit 1).',
+    )
+    .argument('<claims.csv>', 'the claims file')
+    .requiredOption('--plan <plan.json>', 'the plan of allocation')
+    .requiredOption('--out <dir>', 'the folder to write the ledger, summary and manifest into')
+    .option('--force', 'replace the files of an earlier run in DIR')
+    .option('--keep <columns>', 'carry these claims columns into the ledger, comma-separated (e.g. payment_method)')
+    .option('--json', 'print summary.json instead of the readable summary')
+    .option('--report', 'also write DIR/report.html (as payout report DIR does)')
+    .option('-q, --quiet', 'print nothing but errors');
+  addClaimsOptions(cmd).action(async (claimsFile: string, o: AllocateCliOptions) => {
+    const { runAllocate } = await import('./allocate.js');
+    await runAllocate(claimsFile, o);
+  });
+}
+
+export function registerVerify(program: Command): void {
+  const cmd = program
+    .command('verify')
+    .summary('recompute an output folder from its inputs and check every hash, row and total')
+    .description(
+      'Recomputes the ledger and summary from the plan and the claims, as allocate does, without writing anything, ' +
+        'and checks DIR against them: the inputs against the manifest\'s hashes, every ledger row by claim_id, ' +
+        'Σ amounts + residual = net, and summary.json field by field.\n\n' +
+        'Exit 0: everything holds (a ledger whose bytes differ but whose every row matches, e.g. re-saved with CRLF or re-sorted, is a note). ' +
+        'Exit 1: something differs. Exit 2: DIR or an input cannot be read.',
+    )
+    .usage('--plan PLAN CLAIMS.csv DIR [options]')
+    .argument('<paths...>', 'the claims file, then DIR: the --out folder of payout allocate')
+    .requiredOption('--plan <plan.json>', 'the plan of allocation')
+    .option('--max-diffs <n>', 'show at most N differing cells, missing and extra rows, and summary fields', '20')
+    .option('--json', 'print the report as one JSON document');
+  addClaimsOptions(cmd).action(async (paths: string[], o: VerifyCliOptions) => {
+    // Each command that writes an output folder registers how to recompute it (allocate: verify.ts itself).
+    await import('./redistribute.js');
+    const { runVerify } = await import('./verify.js');
+    await runVerify(paths, o);
+  });
+}
+
+export function registerExplain(program: Command): void {
+  const cmd = program
+    .command('explain')
+    .summary('show, step by step, why a claim gets its amount')
+    .description(
+      'Allocates as payout allocate does (nothing is written) and explains each claim named: its points, the net fund and ' +
+        'each deduction, its pool, the exact share as a fraction of cents, the cap and the minimum rule, the floor, the ' +
+        'remainder and the tie-break key with its rank, and the amount.\n\n' +
+        'A second round (payout redistribute): give the inputs payout verify takes, the first round\'s folder, the ' +
+        'uncashed list and the second round\'s folder, then the claim ids: payout explain --plan PLAN DIR UNCASHED.csv DIR2 ' +
+        'CLAIM_ID…. It shows the first-round amount and share (the points), the available amount, the share, the cap ' +
+        'over both rounds, the minimum, the cents and the tie-break key SHA-256(seed:round-2:claim_id), and checks the ' +
+        'claim\'s row of DIR2/ledger.csv (a difference is exit 1).\n\n' +
+        'A claim id that is not in the claims file (or the first-round ledger) is an error (exit 2). Put -- before ids ' +
+        'that start with "-".',
+    )
+    .usage('--plan PLAN CLAIMS.csv CLAIM_ID… [options]\n       payout explain --plan PLAN DIR UNCASHED.csv DIR2 CLAIM_ID… [options]')
+    .argument('<inputs_and_ids...>', 'the claims file, then one or more claim ids; or DIR UNCASHED.csv DIR2, then the claim ids')
+    .requiredOption('--plan <plan.json>', 'the plan of allocation')
+    .option('--json', 'print the explanations as one JSON document');
+  addClaimsOptions(cmd).action(async (args: string[], o: ExplainCliOptions) => {
+    const { runExplain } = await import('./explain.js');
+    await runExplain(args, o);
+  });
+}
+
+export function registerReport(program: Command): void {
+  program
+    .command('report')
+    .description('write DIR/report.html, the distribution report of an allocation (charts, classes, method, hashes)')
+    .argument('<dir>', 'the --out folder of `payout allocate` (summary.json, manifest.json, ledger.csv)')
+    .addHelpText(
+      'after',
+      '\nReplaces an existing DIR/report.html (it is derived from the other files; no --force needed).\n' +
+        'The file is self-contained: open it in a browser or print it.',
+    )
+    .action(async (dir: string) => {
+      const { writeReport } = await import('../../io/report-html.js');
+      const path = await writeReport(dir);
+      process.stdout.write(`wrote ${path}\n`);
+    });
+}
+
+export function registerEstimate(program: Command): void {
+  program
+    .command('estimate')
+    .summary('estimate the per-claimant amounts before the claims deadline, for assumed claim rates')
+    .description(
+      'For each --rate, claimants per class = members × rate rounded half-up, each claiming 1 unit; prints the\n' +
+        'exact share of each (after the plan\'s deductions, cap and minimum) rounded half-up to the cent (SPEC section 7).',
+    )
+    .requiredOption('--plan <plan.json>', 'the plan of allocation')
+    .option('--members <class=N>', 'class members, for every class (repeatable; write CLASS=0 for a class with none)', collect, [])
+    .option('--rate <rate>', 'an assumed claim rate: a percent such as 1.5% or a fraction such as 0.015 (repeatable)', collect, [])
+    .option('--claimants <class=N>', 'claimants per class, directly, for every class (repeatable; instead of --members and --rate)', collect, [])
+    .option('--json', 'print the estimate as JSON')
+    .addHelpText(
+      'after',
+      '\nExample:\n  payout estimate --plan plan.json --members nationwide=87600000 --members illinois=1400000 \\\n' +
+        '    --rate 100% --rate 1.5% --rate 20%',
+    )
+    .action(async (o: EstimateCliOptions) => {
+      const { runEstimate } = await import('./estimate.js');
+      await runEstimate(o);
+    });
+}
+
+export function registerRedistribute(program: Command): void {
+  program
+    .command('redistribute')
+    .summary('a second distribution: the uncashed payments, less costs, to those who cashed')
+    .description(
+      'Reads the first round (DIR/ledger.csv, summary.json, checked against DIR/manifest.json) and the list of ' +
+        'uncashed claims; available = first-round residual + uncashed amounts − costs, divided pro rata to the ' +
+        'first-round exact shares (the ledger\'s share column) among the claims that cashed (cap over both rounds ' +
+        'on the amounts paid, minimum on the second amount, claims of equal share kept or removed together), ' +
+        'cents by the plan\'s rounding with seed "<seed>:round-2" (SPEC section 6). Writes DIR2/ledger.csv, ' +
+        'summary.json and manifest.json.',
+    )
+    .requiredOption('--plan <plan.json>', 'the plan of allocation (the first round\'s)')
+    .requiredOption('--from <dir>', 'the first round\'s folder (the --out of payout allocate)')
+    .requiredOption('--uncashed <file.csv>', 'the uncashed checks and failed payments: a CSV with a claim_id column')
+    .option('--costs <amount>', 'costs of the second distribution held back from it, e.g. 12329.50 (default 0)')
+    .requiredOption('--out <dir2>', 'the folder to write the second round\'s ledger, summary and manifest into')
+    .option('--force', 'replace the files of an earlier run in DIR2')
+    .option('--json', 'print summary.json instead of the readable summary')
+    .option('-q, --quiet', 'print nothing but errors and warnings')
+    .option('--max-errors <n>', 'show at most N problems of the uncashed list', '50')
+    .action(async (o: RedistributeCliOptions) => {
+      const { runRedistribute } = await import('./redistribute.js');
+      await runRedistribute(o);
+    });
 }

@@ -6,7 +6,6 @@
  * that lets `payout verify --plan PLAN DIR UNCASHED.csv DIR2` check a second round's folder.
  */
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
 import {
   redistributionLedger,
   redistributionLedgerChunks,
@@ -25,7 +24,7 @@ import { colorFor } from '../style.js';
 import { grouped } from '../table.js';
 import { registerRecompute, type Recompute } from './verify.js';
 
-interface RedistributeCliOptions {
+export interface RedistributeCliOptions {
   plan: string;
   from: string;
   uncashed: string;
@@ -112,26 +111,3 @@ export const recomputeRedistribute: Recompute = async (ctx) => {
 
 registerRecompute('redistribute', recomputeRedistribute);
 
-export function registerRedistribute(program: Command): void {
-  program
-    .command('redistribute')
-    .summary('a second distribution: the uncashed payments, less costs, to those who cashed')
-    .description(
-      'Reads the first round (DIR/ledger.csv, summary.json, checked against DIR/manifest.json) and the list of ' +
-        'uncashed claims; available = first-round residual + uncashed amounts − costs, divided pro rata to the ' +
-        'first-round exact shares (the ledger\'s share column) among the claims that cashed (cap over both rounds ' +
-        'on the amounts paid, minimum on the second amount, claims of equal share kept or removed together), ' +
-        'cents by the plan\'s rounding with seed "<seed>:round-2" (SPEC section 6). Writes DIR2/ledger.csv, ' +
-        'summary.json and manifest.json.',
-    )
-    .requiredOption('--plan <plan.json>', 'the plan of allocation (the first round\'s)')
-    .requiredOption('--from <dir>', 'the first round\'s folder (the --out of payout allocate)')
-    .requiredOption('--uncashed <file.csv>', 'the uncashed checks and failed payments: a CSV with a claim_id column')
-    .option('--costs <amount>', 'costs of the second distribution held back from it, e.g. 12329.50 (default 0)')
-    .requiredOption('--out <dir2>', 'the folder to write the second round\'s ledger, summary and manifest into')
-    .option('--force', 'replace the files of an earlier run in DIR2')
-    .option('--json', 'print summary.json instead of the readable summary')
-    .option('-q, --quiet', 'print nothing but errors and warnings')
-    .option('--max-errors <n>', 'show at most N problems of the uncashed list', '50')
-    .action(async (o: RedistributeCliOptions) => runRedistribute(o));
-}

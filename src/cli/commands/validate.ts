@@ -2,89 +2,25 @@
  * `payout validate --plan PLAN CLAIMS.csv`: reads the claims as `allocate` would and reports what
  * it found (rows, classes, statuses, eligible points) and every problem, without allocating.
  *
- * The claims options (--map, --delimiter, --max-errors) and `readValidClaims` are exported for
- * the commands that read claims too (`allocate`, `verify`).
+ * `readValidClaims` is exported for the commands that read claims too (`allocate`, `verify`,
+ * `explain`); their options are in claims-options.ts.
  */
 import { createWriteStream } from 'node:fs';
 import { rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { once } from 'node:events';
-import type { Command } from 'commander';
-import { stringify } from 'csv-stringify';
 import type { Plan } from '../../core/plan.js';
 import type { Problem } from '../../core/problems.js';
 import { loadPlan } from '../../io/plan-file.js';
-import { CLAIM_FIELDS, readClaims, type ClaimField, type ReadClaimsOptions, type ReadClaimsResult } from '../../io/claims-reader.js';
+import { readClaims, type ReadClaimsOptions, type ReadClaimsResult } from '../../io/claims-reader.js';
+import { parseClaimsOptions, type ClaimsCliOptions, type ClaimsSettings } from './claims-options.js';
 import { defuseFormula } from '../../core/csv-cell.js';
 import { DataError, UsageError } from '../errors.js';
 import { colorFor } from '../style.js';
 import { buildValidateReport, renderProblemLines, renderTotals, renderValidateText } from '../render-validate.js';
 import { grouped } from '../table.js';
 import { startProgress } from '../progress.js';
-
-/** What commander hands over for the claims options. */
-export interface ClaimsCliOptions {
-  map?: string[];
-  delimiter?: string;
-  maxErrors: string;
-}
-
-/** The claims options, parsed. */
-export interface ClaimsSettings {
-  read: ReadClaimsOptions;
-  /** Show at most this many errors and this many warnings. */
-  maxErrors: number;
-  /** --quiet: no progress bar. */
-  quiet?: boolean;
-}
-
-const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
-
-/** --map, --delimiter and --max-errors, for every command that reads a claims file. */
-export function addClaimsOptions(cmd: Command): Command {
-  return cmd
-    .option(
-      '--map <field=header>',
-      `read a field from a column with another name, e.g. --map claim_id=ClaimNumber (repeatable; fields: ${CLAIM_FIELDS.join(', ')})`,
-      collect,
-    )
-    .option('--delimiter <char>', 'the field delimiter, one character ("tab" for a tab)', ',')
-    .option('--max-errors <n>', 'show at most N errors and N warnings', '50');
-}
-
-/** Checks the claims options; a bad one is a UsageError (exit 2). */
-export function parseClaimsOptions(o: ClaimsCliOptions): ClaimsSettings {
-  const map: Partial<Record<ClaimField, string>> = {};
-  const usedHeaders = new Map<string, ClaimField>();
-  for (const entry of o.map ?? []) {
-    const eq = entry.indexOf('=');
-    const field = (eq < 0 ? entry : entry.slice(0, eq)).trim().toLowerCase() as ClaimField;
-    const header = eq < 0 ? '' : entry.slice(eq + 1).trim();
-    if (eq < 0 || header === '') throw new UsageError(`--map ${entry}: expected field=header, e.g. --map claim_id=ClaimNumber`);
-    if (!(CLAIM_FIELDS as readonly string[]).includes(field)) {
-      throw new UsageError(`--map ${entry}: unknown field "${field}" (fields: ${CLAIM_FIELDS.join(', ')})`);
-    }
-    if (map[field] !== undefined) throw new UsageError(`--map ${entry}: ${field} is already mapped to "${map[field]}"`);
-    const other = usedHeaders.get(header.toLowerCase());
-    if (other !== undefined) throw new UsageError(`--map ${entry}: column "${header}" is already mapped to ${other}`);
-    usedHeaders.set(header.toLowerCase(), field);
-    map[field] = header;
-  }
-
-  let delimiter = o.delimiter ?? ',';
-  if (delimiter === 'tab' || delimiter === '\\t') delimiter = '\t';
-  if ([...delimiter].length !== 1 || delimiter === '"' || delimiter === '\r' || delimiter === '\n') {
-    throw new UsageError(`--delimiter ${JSON.stringify(delimiter)}: give one character other than a quote or a line break, e.g. --delimiter ";"`);
-  }
-
-  if (!/^\d+$/.test(o.maxErrors)) throw new UsageError(`--max-errors ${o.maxErrors}: give a whole number, e.g. --max-errors 100`);
-  const maxErrors = Number(o.maxErrors);
-
-  const read: ReadClaimsOptions = { delimiter };
-  if (Object.keys(map).length > 0) read.map = map;
-  return { read, maxErrors };
-}
 
 /**
  * readClaims with a progress bar on stderr when stderr is a terminal (never in a pipe or a file)
@@ -127,14 +63,15 @@ export async function readValidClaims(file: string, plan: Plan, settings: Claims
   return result;
 }
 
-interface ValidateCliOptions extends ClaimsCliOptions {
+export interface ValidateCliOptions extends ClaimsCliOptions {
   plan: string;
   json?: boolean;
   errorsOut?: string;
 }
 
 /** Writes the error rows as `line,claim_id,field,code,message` to a temporary name, renamed when complete. */
-function openErrorsOut(path: string) {
+async function openErrorsOut(path: string) {
+  const { stringify } = await import('csv-stringify'); // loaded only for --errors-out
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   const out = createWriteStream(temp);
   const csv = stringify({ header: true, columns: ['line', 'claim_id', 'field', 'code', 'message'], record_delimiter: '\n' });
@@ -170,7 +107,7 @@ export async function runValidate(claimsFile: string, o: ValidateCliOptions): Pr
     }
   }
   const { plan, file: planFile } = await loadPlan(o.plan);
-  const errorsOut = o.errorsOut !== undefined ? openErrorsOut(o.errorsOut) : undefined;
+  const errorsOut = o.errorsOut !== undefined ? await openErrorsOut(o.errorsOut) : undefined;
   let result: ReadClaimsResult;
   try {
     const read: ReadClaimsOptions = errorsOut
@@ -191,26 +128,3 @@ export async function runValidate(claimsFile: string, o: ValidateCliOptions): Pr
   if (errors > 0) throw new DataError(`${claimsFile} failed validation: ${grouped(errors)} error${errors === 1 ? '' : 's'}`);
 }
 
-export function registerValidate(program: Command): void {
-  const cmd = program
-    .command('validate')
-    .summary('check a claims file against the plan and report every problem, without allocating')
-    .description(
-      [
-        'Reads the claims as allocate would and checks every row: columns, claim ids,',
-        'classes, units, UTF-8 and CSV syntax. Every problem is reported with its line,',
-        'all in one run. Prints rows, claims and eligible points per class, claims per',
-        'status, then the errors and warnings.',
-        'Exit 0: no errors (warnings allowed); 1: errors in the claims;',
-        '2: a bad option, a missing file or a refused plan.',
-      ].join('\n'),
-    )
-    .argument('<claims.csv>', 'the claims file (CSV, UTF-8)')
-    .requiredOption('--plan <plan.json>', 'the plan file');
-  addClaimsOptions(cmd)
-    .option('--json', 'print the report as one JSON document')
-    .option('--errors-out <file>', 'also write the rows with errors as CSV: line,claim_id,field,code,message')
-    .action(async (claims: string, opts: ValidateCliOptions) => {
-      await runValidate(claims, opts);
-    });
-}

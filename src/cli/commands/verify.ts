@@ -8,7 +8,6 @@
  * a manifest registers a {@link Recompute} in {@link RECOMPUTE}; the comparison is shared.
  */
 import { join } from 'node:path';
-import type { Command } from 'commander';
 import { allocate } from '../../core/allocate.js';
 import { allocationLedger } from '../../core/expected-ledger.js';
 import { LEDGER_COLUMNS, ledgerByteChunks, ledgerHeader } from '../../core/ledger.js';
@@ -36,7 +35,8 @@ import { loadPlan } from '../../io/plan-file.js';
 import { DataError, UsageError } from '../errors.js';
 import { renderVerifyText, verifyJson } from '../render-verify.js';
 import { colorFor } from '../style.js';
-import { addClaimsOptions, parseClaimsOptions, readValidClaims, type ClaimsCliOptions, type ClaimsSettings } from './validate.js';
+import { parseClaimsOptions, type ClaimsCliOptions, type ClaimsSettings } from './claims-options.js';
+import { readValidClaims } from './validate.js';
 
 /** What a recompute function is handed. */
 export interface RecomputeContext {
@@ -151,7 +151,7 @@ export function registerRecompute(command: string, recompute: Recompute): void {
   RECOMPUTE.set(command, recompute);
 }
 
-interface VerifyCliOptions extends ClaimsCliOptions {
+export interface VerifyCliOptions extends ClaimsCliOptions {
   plan: string;
   maxDiffs: string;
   json?: boolean;
@@ -250,21 +250,3 @@ export async function runVerify(paths: string[], o: VerifyCliOptions): Promise<v
   if (!verified(result.checks)) throw new DataError(`${dir}: ${failed} check${failed === 1 ? '' : 's'} failed`);
 }
 
-export function registerVerify(program: Command): void {
-  const cmd = program
-    .command('verify')
-    .summary('recompute an output folder from its inputs and check every hash, row and total')
-    .description(
-      'Recomputes the ledger and summary from the plan and the claims, as allocate does, without writing anything, ' +
-        'and checks DIR against them: the inputs against the manifest\'s hashes, every ledger row by claim_id, ' +
-        'Σ amounts + residual = net, and summary.json field by field.\n\n' +
-        'Exit 0: everything holds (a ledger whose bytes differ but whose every row matches, e.g. re-saved with CRLF or re-sorted, is a note). ' +
-        'Exit 1: something differs. Exit 2: DIR or an input cannot be read.',
-    )
-    .usage('--plan PLAN CLAIMS.csv DIR [options]')
-    .argument('<paths...>', 'the claims file, then DIR: the --out folder of payout allocate')
-    .requiredOption('--plan <plan.json>', 'the plan of allocation')
-    .option('--max-diffs <n>', 'show at most N differing cells, missing and extra rows, and summary fields', '20')
-    .option('--json', 'print the report as one JSON document');
-  addClaimsOptions(cmd).action(async (paths: string[], o: VerifyCliOptions) => runVerify(paths, o));
-}

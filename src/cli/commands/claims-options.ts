@@ -1,0 +1,74 @@
+/**
+ * The claims options every command that reads a claims file takes (--map, --delimiter,
+ * --max-errors): how commander declares them and how they are checked. Kept apart from the
+ * commands so that declaring the command line loads nothing else.
+ */
+import type { Command } from 'commander';
+import { CLAIM_FIELDS, type ClaimField } from '../../core/claims.js';
+import type { ReadClaimsOptions } from '../../io/claims-reader.js';
+import { UsageError } from '../errors.js';
+
+/** What commander hands over for the claims options. */
+export interface ClaimsCliOptions {
+  map?: string[];
+  delimiter?: string;
+  maxErrors: string;
+}
+
+/** The claims options, parsed. */
+export interface ClaimsSettings {
+  read: ReadClaimsOptions;
+  /** Show at most this many errors and this many warnings. */
+  maxErrors: number;
+  /** --quiet: no progress bar. */
+  quiet?: boolean;
+}
+
+/** Commander's reducer for a repeatable option. */
+export const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
+/** --map, --delimiter and --max-errors, for every command that reads a claims file. */
+export function addClaimsOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '--map <field=header>',
+      `read a field from a column with another name, e.g. --map claim_id=ClaimNumber (repeatable; fields: ${CLAIM_FIELDS.join(', ')})`,
+      collect,
+    )
+    .option('--delimiter <char>', 'the field delimiter, one character ("tab" for a tab)', ',')
+    .option('--max-errors <n>', 'show at most N errors and N warnings', '50');
+}
+
+/** Checks the claims options; a bad one is a UsageError (exit 2). */
+export function parseClaimsOptions(o: ClaimsCliOptions): ClaimsSettings {
+  const map: Partial<Record<ClaimField, string>> = {};
+  const usedHeaders = new Map<string, ClaimField>();
+  for (const entry of o.map ?? []) {
+    const eq = entry.indexOf('=');
+    const field = (eq < 0 ? entry : entry.slice(0, eq)).trim().toLowerCase() as ClaimField;
+    const header = eq < 0 ? '' : entry.slice(eq + 1).trim();
+    if (eq < 0 || header === '') throw new UsageError(`--map ${entry}: expected field=header, e.g. --map claim_id=ClaimNumber`);
+    if (!(CLAIM_FIELDS as readonly string[]).includes(field)) {
+      throw new UsageError(`--map ${entry}: unknown field "${field}" (fields: ${CLAIM_FIELDS.join(', ')})`);
+    }
+    if (map[field] !== undefined) throw new UsageError(`--map ${entry}: ${field} is already mapped to "${map[field]}"`);
+    const other = usedHeaders.get(header.toLowerCase());
+    if (other !== undefined) throw new UsageError(`--map ${entry}: column "${header}" is already mapped to ${other}`);
+    usedHeaders.set(header.toLowerCase(), field);
+    map[field] = header;
+  }
+
+  let delimiter = o.delimiter ?? ',';
+  if (delimiter === 'tab' || delimiter === '\\t') delimiter = '\t';
+  if ([...delimiter].length !== 1 || delimiter === '"' || delimiter === '\r' || delimiter === '\n') {
+    throw new UsageError(`--delimiter ${JSON.stringify(delimiter)}: give one character other than a quote or a line break, e.g. --delimiter ";"`);
+  }
+
+  if (!/^\d+$/.test(o.maxErrors)) throw new UsageError(`--max-errors ${o.maxErrors}: give a whole number, e.g. --max-errors 100`);
+  const maxErrors = Number(o.maxErrors);
+
+  const read: ReadClaimsOptions = { delimiter };
+  if (Object.keys(map).length > 0) read.map = map;
+  return { read, maxErrors };
+}
+
