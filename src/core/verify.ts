@@ -70,6 +70,26 @@ export interface LedgerComparison {
   comparedBy: 'rows' | 'bytes';
 }
 
+/** A comparison before any row is found: nothing differs, nothing found. */
+function noDifferences(expectedRows: number, comparedBy: LedgerComparison['comparedBy']): LedgerComparison {
+  return {
+    expectedRows,
+    foundRows: 0,
+    differenceCount: 0,
+    rowsDiffering: 0,
+    amountsDiffering: 0,
+    differences: [],
+    missing: { count: 0, claimIds: [] },
+    extra: { count: 0, rows: [] },
+    duplicates: { count: 0, rows: [] },
+    inOrder: true,
+    foundTotal: 0n,
+    badAmounts: 0,
+    rowsMatch: false,
+    comparedBy,
+  };
+}
+
 /**
  * Compares the rows of a ledger file, fed one by one with `add`, against the expected ledger.
  *
@@ -99,22 +119,7 @@ export class LedgerComparer {
     this.#at = Int32Array.from(expected.columns, (_, i) => i);
     this.#idAt = expected.columns.indexOf(expected.idColumn);
     this.#amountAt = this.#amountCol;
-    this.#result = {
-      expectedRows: expected.count,
-      foundRows: 0,
-      differenceCount: 0,
-      rowsDiffering: 0,
-      amountsDiffering: 0,
-      differences: [],
-      missing: { count: 0, claimIds: [] },
-      extra: { count: 0, rows: [] },
-      duplicates: { count: 0, rows: [] },
-      inOrder: true,
-      foundTotal: 0n,
-      badAmounts: 0,
-      rowsMatch: false,
-      comparedBy: 'rows',
-    };
+    this.#result = noDifferences(expected.count, 'rows');
   }
 
   #rowOf(id: string): number | undefined {
@@ -195,22 +200,7 @@ export class LedgerComparer {
       if (cents === undefined) badAmounts++;
       else total += cents;
     }
-    return {
-      expectedRows: expected.count,
-      foundRows: expected.count,
-      differenceCount: 0,
-      rowsDiffering: 0,
-      amountsDiffering: 0,
-      differences: [],
-      missing: { count: 0, claimIds: [] },
-      extra: { count: 0, rows: [] },
-      duplicates: { count: 0, rows: [] },
-      inOrder: true,
-      foundTotal: total,
-      badAmounts,
-      rowsMatch: badAmounts === 0,
-      comparedBy: 'bytes',
-    };
+    return { ...noDifferences(expected.count, 'bytes'), foundRows: expected.count, foundTotal: total, badAmounts, rowsMatch: badAmounts === 0 };
   }
 
   /** The comparison, once every row of the file has been added. */

@@ -281,71 +281,36 @@ const NORMALISED_ASCII = Int16Array.from({ length: 0x80 }, (_, c) => {
   return c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
 });
 
+/** Room for the ASCII text hashed through the byte functions below (longer text is hashed as text). */
+const scratch = Buffer.allocUnsafe(1 << 12);
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+
+/** `s` written into `scratch` as bytes when it is ASCII and fits, else -1. */
+function asciiBytes(s: string): number {
+  return s.length <= scratch.length && ASCII_ONLY.test(s) ? scratch.write(s, 0, 'latin1') : -1;
+}
+
 /**
- * Feeds `normaliseForMatch(s)` into the hash without building the string (the common, ASCII case);
- * returns how many code units it fed, so an empty value can be told apart. The hash lanes live in
- * local variables in the loop: this runs over every name and address of the file.
+ * Feeds `normaliseForMatch(s)` into the hash; returns how many code units it fed, so an empty
+ * value can be told apart. ASCII text (nearly every name and address) goes through
+ * `hashNormalisedBytes` without building the normalised string; other text through the regular
+ * expressions.
  */
 export function hashNormalised(h: Hash64, s: string): number {
-  const entry1 = h.h1;
-  const entry2 = h.h2;
-  let h1 = entry1;
-  let h2 = entry2;
-  let fed = 0;
-  let space = false;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0x80) {
-      // Unicode letters, punctuation and case: let the regular expressions decide, from the start.
-      h.h1 = entry1;
-      h.h2 = entry2;
-      const slow = normaliseForMatch(s);
-      h.addString(slow);
-      return slow.length;
-    }
-    const t = NORMALISED_ASCII[c] as number;
-    if (t < 0) {
-      if (t === SPACE) space = true;
-      continue;
-    }
-    if (space && fed > 0) {
-      h1 = Math.imul(h1 ^ 0x20, HASH64_MUL_1);
-      h2 = Math.imul(h2 ^ 0x20, HASH64_MUL_2);
-      fed++;
-    }
-    space = false;
-    h1 = Math.imul(h1 ^ t, HASH64_MUL_1);
-    h2 = Math.imul(h2 ^ t, HASH64_MUL_2);
-    fed++;
-  }
-  h.h1 = h1;
-  h.h2 = h2;
-  return fed;
+  const n = asciiBytes(s);
+  if (n >= 0) return hashNormalisedBytes(h, scratch, 0, n);
+  const slow = normaliseForMatch(s);
+  h.addString(slow);
+  return slow.length;
 }
 
 /** Feeds `s.trim().toLowerCase()` into the hash; returns how many code units it fed. */
 export function hashLowerTrimmed(h: Hash64, s: string): number {
-  const t = s.trim();
-  const entry1 = h.h1;
-  const entry2 = h.h2;
-  let h1 = entry1;
-  let h2 = entry2;
-  for (let i = 0; i < t.length; i++) {
-    let c = t.charCodeAt(i);
-    if (c >= 0x80) {
-      h.h1 = entry1;
-      h.h2 = entry2;
-      const lower = t.toLowerCase();
-      h.addString(lower);
-      return lower.length;
-    }
-    if (c >= 0x41 && c <= 0x5a) c += 0x20;
-    h1 = Math.imul(h1 ^ c, HASH64_MUL_1);
-    h2 = Math.imul(h2 ^ c, HASH64_MUL_2);
-  }
-  h.h1 = h1;
-  h.h2 = h2;
-  return t.length;
+  const n = asciiBytes(s);
+  if (n >= 0) return hashLowerTrimmedBytes(h, scratch, 0, n);
+  const lower = s.trim().toLowerCase();
+  h.addString(lower);
+  return lower.length;
 }
 
 /** Not ASCII: the caller hashes the decoded text instead (what the byte functions below return then). */
@@ -354,7 +319,8 @@ export const NOT_ASCII = -1;
 /**
  * `hashNormalised` over the UTF-8 bytes [start, end) of a cell with no doubled quotes, without
  * decoding them: ASCII bytes are the text's code units. Returns NOT_ASCII (and leaves the hash as
- * it was) at the first byte ≥ 0x80, so the caller decodes and hashes the text.
+ * it was) at the first byte ≥ 0x80, so the caller decodes and hashes the text. The hash lanes
+ * live in local variables in the loop: this runs over every name and address of the file.
  */
 export function hashNormalisedBytes(h: Hash64, bytes: Uint8Array, start: number, end: number): number {
   let h1 = h.h1;

@@ -9,6 +9,12 @@
  * million-row ledger this is several times faster.
  */
 
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
+import { UsageError } from '../cli/errors.js';
+import type { FileDigest } from './file-hash.js';
+
 export class CsvSyntaxError extends Error {
   constructor(
     message: string,
@@ -143,3 +149,38 @@ export class CsvRecords {
   }
 }
 
+
+/**
+ * Streams a CSV file payout wrote through CsvRecords (a UTF-8 byte-order mark skipped), hashing
+ * its bytes on the way: the SHA-256, length and whether a CR is in it. A read or syntax error is
+ * a UsageError naming the file and line; an error thrown by `onRecord` passes through.
+ */
+export async function readCsvFile(file: string, onRecord: (fields: string[], line: number) => void): Promise<FileDigest> {
+  const records = new CsvRecords(onRecord);
+  const hash = createHash('sha256');
+  let bytes = 0;
+  let hasCR = false;
+  const decoder = new StringDecoder('utf8');
+  let first = true;
+  try {
+    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      if (!hasCR && chunk.includes(0x0d)) hasCR = true;
+      let text = decoder.write(chunk);
+      if (first && text !== '') {
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+        first = false;
+      }
+      records.push(text);
+    }
+    records.push(decoder.end());
+    records.end();
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    if (err instanceof CsvSyntaxError) throw new UsageError(`${file}:${err.line}: cannot read the ledger: ${err.message}`);
+    const e = err as NodeJS.ErrnoException;
+    throw new UsageError(e.code === 'ENOENT' ? `${file}: not found` : `${file}: cannot read the ledger (${e.code ?? e.message})`);
+  }
+  return { sha256: hash.digest('hex'), bytes, hasCR };
+}

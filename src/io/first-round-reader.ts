@@ -5,9 +5,7 @@
  * FirstRoundTable and the summary's residual. The second round is pro rata to the first-round
  * exact share, so the ledger's `share` column is read too (SPEC sections 5 and 6).
  */
-import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { StringDecoder } from 'node:string_decoder';
 import { join } from 'node:path';
 import { parseMoney, formatMoney, type Cents } from '../core/money.js';
 import type { Manifest } from '../core/manifest.js';
@@ -18,7 +16,7 @@ import type { FirstRoundFacts } from '../core/redistribute-output.js';
 import { DataError, UsageError } from '../cli/errors.js';
 import { hashFile } from './file-hash.js';
 import { restoreFormula } from '../core/csv-cell.js';
-import { CsvRecords, CsvSyntaxError } from './csv-records.js';
+import { readCsvFile } from './csv-records.js';
 import { sha256Hex } from './hash.js';
 
 export interface FirstRoundFile {
@@ -283,28 +281,4 @@ async function readFirstLedger(
     paid,
     problems,
   };
-}
-
-/** Streams a CSV file payout wrote through CsvRecords; a read or syntax error is a UsageError naming the line. */
-async function readCsvFile(file: string, onRecord: (fields: string[], line: number) => void): Promise<void> {
-  const records = new CsvRecords(onRecord);
-  const decoder = new StringDecoder('utf8');
-  let first = true;
-  try {
-    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-      let text = decoder.write(chunk);
-      if (first) {
-        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-        first = false;
-      }
-      records.push(text);
-    }
-    records.push(decoder.end());
-    records.end();
-  } catch (err) {
-    if (err instanceof UsageError) throw err;
-    if (err instanceof CsvSyntaxError) throw new UsageError(`${file}:${err.line}: cannot read the ledger: ${err.message}`);
-    const e = err as NodeJS.ErrnoException;
-    throw new UsageError(e.code === 'ENOENT' ? `${file}: not found` : `${file}: cannot read the ledger (${e.code ?? e.message})`);
-  }
 }

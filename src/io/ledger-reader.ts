@@ -4,12 +4,9 @@
  * removed (SPEC section 5: a leading `'` added on writing is dropped), every row handed on with
  * its physical line. The bytes are hashed as they are read, so verify reads a ledger once.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
 import { restoreFormula } from '../core/csv-cell.js';
 import { UsageError } from '../cli/errors.js';
-import { CsvRecords, CsvSyntaxError } from './csv-records.js';
+import { readCsvFile } from './csv-records.js';
 import type { FileDigest } from './file-hash.js';
 
 export interface LedgerRow {
@@ -43,7 +40,7 @@ export async function readLedgerFields(
   let columns: string[] | undefined;
   let onRow: LedgerRowHandler | undefined;
   let rows = 0;
-  const records = new CsvRecords((fields, line) => {
+  const onRecord = (fields: string[], line: number): void => {
     if (onRow !== undefined) {
       for (let i = 0; i < fields.length; i++) {
         const f = fields[i]!;
@@ -59,34 +56,10 @@ export async function readLedgerFields(
       throw new UsageError(`${file}:${line}: not a payout ledger: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (found: ${columns.join(', ')})`);
     }
     onRow = start(columns);
-  });
-  const hash = createHash('sha256');
-  let bytes = 0;
-  let hasCR = false;
-  const decoder = new StringDecoder('utf8');
-  let first = true;
-  try {
-    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-      hash.update(chunk);
-      bytes += chunk.length;
-      if (!hasCR && chunk.includes(0x0d)) hasCR = true;
-      let text = decoder.write(chunk);
-      if (first && text !== '') {
-        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-        first = false;
-      }
-      records.push(text);
-    }
-    records.push(decoder.end());
-    records.end();
-  } catch (err) {
-    if (err instanceof UsageError) throw err;
-    if (err instanceof CsvSyntaxError) throw new UsageError(`${file}:${err.line}: cannot read the ledger: ${err.message}`);
-    const e = err as NodeJS.ErrnoException;
-    throw new UsageError(e.code === 'ENOENT' ? `${file}: not found` : `${file}: cannot read the ledger (${e.code ?? e.message})`);
-  }
+  };
+  const digest = await readCsvFile(file, onRecord);
   if (columns === undefined) throw new UsageError(`${file}: empty, not a payout ledger`);
-  return { columns, rows, digest: { sha256: hash.digest('hex'), bytes, hasCR } };
+  return { columns, rows, digest };
 }
 
 /** As {@link readLedgerFields}, each row as an object of cells by column name (for a few rows' use). */
