@@ -303,7 +303,7 @@ function awardRemainderCents(
     pool.tie.cutoffKey = pickSmallestKeys(
       tieRows[p]!,
       pool.tie.cents,
-      (row) => tieKey(claims.ids[row]!),
+      (row) => tieKey(claims.ids.get(row)),
       (row) => {
         extraCent[row] = 1;
         cells[cellOf[row]!]!.extraCount++;

@@ -22,7 +22,7 @@ export interface ClaimTable {
   /** Number of claim rows (the header and skipped blank rows not counted). */
   count: number;
   /** claim_id per row, in input order, trimmed. */
-  ids: string[];
+  ids: ClaimIds;
   /** Physical line on which each row's record starts (header = line 1). */
   lines: Uint32Array;
   /** Index into `plan.classes` per row. */
@@ -37,4 +37,116 @@ export interface ClaimTable {
   statuses: string[];
   /** Columns the user asked to carry into the ledger (`--keep`), by the name given, one string per row. */
   kept: Map<string, string[]>;
+}
+
+const utf8 = new TextDecoder();
+const utf8Encoder = new TextEncoder();
+
+/**
+ * The claim ids of a table, in row order: their UTF-8 bytes one after another and where each ends.
+ * A million ids as strings are a million heap objects (~40 bytes each, copied by every young-
+ * generation collection while the file is read); here they are ~10 bytes each in two typed
+ * arrays. `get` decodes one id when it is wanted (an explanation, a tie-break key at the cut-off,
+ * a row compared by verify); the ledger copies the bytes (`bytes`, `start`, `end`).
+ */
+export class ClaimIds {
+  #bytes: Uint8Array;
+  /** ends[i]: the end of id i in `bytes` (its start is ends[i - 1], or 0). */
+  #ends: Uint32Array;
+  #count = 0;
+  #length = 0;
+
+  constructor(rows = 1024, bytesPerId = 12) {
+    this.#ends = new Uint32Array(Math.max(16, rows));
+    this.#bytes = new Uint8Array(Math.max(256, rows * bytesPerId));
+  }
+
+  /** A table's ids from strings (tests, small tables). */
+  static from(ids: Iterable<string>): ClaimIds {
+    const out = new ClaimIds();
+    for (const id of ids) out.push(id);
+    return out;
+  }
+
+  get length(): number {
+    return this.#count;
+  }
+
+  /** Room for `rows` ids in all, of about `bytesPerId` bytes (a guess: only saves copies). */
+  reserve(rows: number, bytesPerId = 12): void {
+    if (rows > this.#ends.length) this.#ends = grown(this.#ends, Math.ceil(rows), this.#count, (n) => new Uint32Array(n));
+    const bytes = Math.ceil(rows * bytesPerId);
+    if (bytes > this.#bytes.length) this.#bytes = grown(this.#bytes, bytes, this.#length, (n) => new Uint8Array(n));
+  }
+
+  push(id: string): void {
+    const n = id.length;
+    if (this.#count === this.#ends.length) this.#ends = grown(this.#ends, this.#ends.length * 2, this.#count, (k) => new Uint32Array(k));
+    // ASCII is copied code by code; anything else is encoded (at most 3 bytes per UTF-16 unit).
+    if (this.#length + n * 3 > this.#bytes.length) {
+      this.#bytes = grown(this.#bytes, Math.max(this.#bytes.length * 2, this.#length + n * 3), this.#length, (k) => new Uint8Array(k));
+    }
+    const bytes = this.#bytes;
+    let at = this.#length;
+    let i = 0;
+    for (; i < n; i++) {
+      const c = id.charCodeAt(i);
+      if (c >= 0x80) break;
+      bytes[at + i] = c;
+    }
+    at += i < n ? utf8Encoder.encodeInto(id, bytes.subarray(at)).written : n;
+    this.#length = at;
+    this.#ends[this.#count++] = at;
+  }
+
+  start(row: number): number {
+    return row === 0 ? 0 : (this.#ends[row - 1] as number);
+  }
+
+  end(row: number): number {
+    return this.#ends[row] as number;
+  }
+
+  /** The bytes the ids are in (valid until the next push). */
+  get bytes(): Uint8Array {
+    return this.#bytes;
+  }
+
+  /** Id `row` as text. */
+  get(row: number): string {
+    if (row < 0 || row >= this.#count) throw new RangeError(`claim id ${row} of ${this.#count}`);
+    const s = this.start(row);
+    const e = this.#ends[row] as number;
+    const bytes = this.#bytes;
+    if (e - s <= 32) {
+      // Short ASCII ids (nearly all): no decoder call.
+      let text = '';
+      for (let i = s; i < e; i++) {
+        const c = bytes[i] as number;
+        if (c >= 0x80) return utf8.decode(bytes.subarray(s, e));
+        text += String.fromCharCode(c);
+      }
+      return text;
+    }
+    return utf8.decode(bytes.subarray(s, e));
+  }
+
+  /** Every id as text, in row order (small tables, tests). */
+  toArray(): string[] {
+    return Array.from({ length: this.#count }, (_, row) => this.get(row));
+  }
+
+  /** Ids [from, to) as copies: their bytes and where each ends, counted from the first. */
+  slice(from: number, to: number): { bytes: Uint8Array; ends: Uint32Array } {
+    const base = this.start(from);
+    const ends = this.#ends.slice(from, to);
+    for (let i = 0; i < ends.length; i++) ends[i] = (ends[i] as number) - base;
+    return { bytes: this.#bytes.slice(base, this.end(to - 1)), ends };
+  }
+}
+
+function grown<T extends Uint8Array | Uint32Array>(a: T, size: number, used: number, make: (n: number) => T): T {
+  const b = make(size);
+  b.set(a.subarray(0, used));
+  return b;
 }

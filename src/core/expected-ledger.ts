@@ -34,11 +34,11 @@ export function allocationLedger(plan: Plan, claims: ClaimTable, alloc: Allocati
     idColumn: 'claim_id',
     amountColumn: 'amount',
     count: claims.count,
-    id: (row) => ids[row]!,
+    id: (row) => ids.get(row),
     cell(row, col) {
       switch (col) {
         case 0:
-          return ids[row]!;
+          return ids.get(row);
         case 4:
           return statuses[statusIndex[row]!]!;
         case 7:

@@ -104,12 +104,12 @@ export function explainClaim(
   const pool = alloc.pools[cell.pool]!;
   let tie: ClaimExplanation['tie'] = null;
   if (cell.remainderCent === 'tie' && pool.tie) {
-    const key = tieKey(claims.ids[row]!);
+    const key = tieKey(claims.ids.get(row));
     let smaller = 0;
     for (let r = 0; r < claims.count; r++) {
       const other = alloc.cells[alloc.cellOf[r]!]!;
       if (r !== row && other.remainderCent === 'tie' && other.pool === cell.pool) {
-        const k = tieKey(claims.ids[r]!);
+        const k = tieKey(claims.ids.get(r));
         if (k < key || (k === key && r < row)) smaller++;
       }
     }
@@ -117,7 +117,7 @@ export function explainClaim(
   }
   return {
     row,
-    claimId: claims.ids[row]!,
+    claimId: claims.ids.get(row),
     line: claims.lines[row]!,
     classId: plan.classes[cell.classIndex]!.id,
     unitsText: claims.units[cell.unitsIndex]!.text,

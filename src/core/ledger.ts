@@ -5,8 +5,9 @@
  * Everything that is the same for a whole cell (class, units, points, outcome, share, the two
  * possible amounts) is formatted once per cell; per row only the claim id, the status and the
  * kept cells are looked up and joined. This is the hot loop of `allocate` over millions of rows:
- * `ledgerByteChunks` writes the rows as UTF-8 straight into large buffers (what `allocate` writes),
- * `ledgerChunks` gives the same rows as text (what `verify` hashes); a test holds them equal.
+ * `ledgerByteChunks` writes the rows as UTF-8 straight into large buffers (what `allocate` writes
+ * and `verify` hashes); `ledgerChunks` gives the same rows as plain text, row by row, the simple
+ * version the byte writer is held equal to by the tests.
  */
 import { formatRationalHalfEven } from './decimal.js';
 import { formatMoney } from './money.js';
@@ -59,7 +60,7 @@ export function* ledgerChunks(
   let inChunk = 0;
   for (let row = 0; row < claims.count; row++) {
     const c = cellOf[row] as number;
-    let line = textCell(ids[row] as string) + middle[c] + statuses[statusIndex[row] as number] + tail[c];
+    let line = textCell(ids.get(row)) + middle[c] + statuses[statusIndex[row] as number] + tail[c];
     if (keptColumns.length === 0) {
       line += extraCent[row] === 1 ? amount1[c] : amount0[c];
     } else {
@@ -85,8 +86,8 @@ const maxCellBytes = (s: string): number => s.length * 6 + 3;
 
 /**
  * The ledger's rows as UTF-8 bytes in chunks of about `chunkBytes` (the header not included):
- * byte for byte `ledgerChunks` encoded as UTF-8. Per row, a claim id that is plain ASCII (no
- * quote, comma or line break, no formula start) is copied code by code, and the rest of the row —
+ * byte for byte `ledgerChunks` encoded as UTF-8. Per row, the claim id's bytes are copied when
+ * its cell needs no guard or quotes (no quote, comma or line break, no formula start), and the rest of the row —
  * the same for every row of a cell with the same status and remainder cent — is one precomputed
  * byte string copied with `Uint8Array#set`. Anything else goes through `textCell` and TextEncoder.
  * Each chunk is a new buffer, so the caller may hold it (a pending write) while the next is made.
@@ -131,17 +132,20 @@ export function* ledgerByteChunks(
   let out = new Uint8Array(chunkBytes);
   let pos = 0;
   const rows = claims.count;
+  const idBytes = ids.bytes;
   for (let row = 0; row < rows; row++) {
-    const id = ids[row] as string;
+    const idStart = ids.start(row);
+    const idEnd = ids.end(row);
     const suffix = suffixOf(cellOf[row] as number, statusIndex[row] as number, extraCent[row] as number);
-    let need = maxCellBytes(id) + suffix.length + 1;
+    // An id's cell is at most its bytes doubled (quotes) plus a guard and two quotes.
+    let need = (idEnd - idStart) * 2 + 3 + suffix.length + 1;
     if (hasKept) for (const col of keptColumns) need += 1 + maxCellBytes(col[row] ?? '');
     if (pos + need > out.length) {
       if (pos > 0) yield out.subarray(0, pos);
       out = new Uint8Array(Math.max(chunkBytes, need));
       pos = 0;
     }
-    pos = writeTextCell(out, pos, id, encoder);
+    pos = writeIdCell(out, pos, idBytes, idStart, idEnd) ?? writeTextCell(out, pos, ids.get(row), encoder);
     out.set(suffix, pos);
     pos += suffix.length;
     if (hasKept) {
@@ -153,6 +157,21 @@ export function* ledgerByteChunks(
     }
   }
   if (pos > 0) yield out.subarray(0, pos);
+}
+
+/**
+ * Copies a claim id's UTF-8 bytes [start, end) to `pos` when its cell is the id as it is (no
+ * formula start, no quote, comma or line break: `textCell` would leave it alone) and returns the
+ * new end; undefined when the cell needs a guard or quotes (then `writeTextCell` writes it).
+ */
+function writeIdCell(out: Uint8Array, pos: number, bytes: Uint8Array, start: number, end: number): number | undefined {
+  if (end === start || FORMULA_START_CODES.has(bytes[start] as number)) return undefined;
+  for (let i = start; i < end; i++) {
+    const c = bytes[i] as number;
+    if (c === 0x22 || c === 0x2c || c === 0x0a || c === 0x0d) return undefined;
+    out[pos++] = c;
+  }
+  return pos;
 }
 
 /** Writes `textCell(text)` as UTF-8 at `pos` (room checked by the caller); returns the new end. */

@@ -14,7 +14,7 @@ import { stat } from 'node:fs/promises';
 import { createHash, type Hash } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { Parser, CsvError, type Options as CsvOptions } from 'csv-parse';
-import { CLAIM_FIELDS, type ClaimField, type ClaimTable, type UnitsValue } from '../core/claims.js';
+import { CLAIM_FIELDS, ClaimIds, type ClaimField, type ClaimTable, type UnitsValue } from '../core/claims.js';
 import type { Plan } from '../core/plan.js';
 import type { Problem, ProblemCode } from '../core/problems.js';
 import { exactDecimal, formatDec, parseDec, pow10, type Dec } from '../core/decimal.js';
@@ -218,7 +218,7 @@ export class ClaimsCollector {
 
   // Duplicate checks. Claim ids: exact, by reference to the table row (ref > 0) or, for a row
   // left out for an error, to `otherIds` (ref < 0). Emails, names and addresses: by 64-bit hash.
-  private readonly idIndex = new ExactLineIndex((ref) => (ref > 0 ? this.ids[ref - 1] : this.otherIds[-ref - 1]) as string);
+  private readonly idIndex = new ExactLineIndex((ref) => (ref > 0 ? this.ids.get(ref - 1) : (this.otherIds[-ref - 1] as string)));
   private readonly otherIds: string[] = [];
   private readonly otherLines: number[] = [];
   private readonly claimants = new ClaimantIndex();
@@ -237,7 +237,7 @@ export class ClaimsCollector {
   }
   private invalidRows = 0;
   private blankRows = 0;
-  private readonly ids: string[] = [];
+  private readonly ids = new ClaimIds();
   private lines = new Uint32Array(1024);
   private classIndex = new Uint16Array(1024);
   private unitsIndex = new Uint32Array(1024);
@@ -271,6 +271,7 @@ export class ClaimsCollector {
     this.unitsIndex = resize(this.unitsIndex, (k) => new Uint32Array(k));
     this.statusIdx = resize(this.statusIdx, (k) => new Uint16Array(k));
     this.idIndex.reserve(n);
+    this.ids.reserve(n);
     if (this.deferredChecks === undefined) this.claimants.reserve(n, this.checksEmail, this.checksNameAddress);
   }
 
@@ -347,7 +348,7 @@ export class ClaimsCollector {
   }
 
   /** The claim ids of the table so far, one per row in order (rows are only ever appended). */
-  get tableIds(): readonly string[] {
+  get tableIds(): ClaimIds {
     return this.ids;
   }
 

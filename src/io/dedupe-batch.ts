@@ -110,8 +110,11 @@ function movable<T extends Uint8Array | Int32Array>(a: T): T {
 export class DuplicateChecks {
   private worker: Worker | undefined;
   private readonly index: ClaimantIndex | undefined;
-  /** Per batch: the rows' claim ids (for the warnings' onProblem), then its reply. */
-  private readonly batches: Array<{ ids: string[]; reply?: DedupeReply }> = [];
+  /**
+   * Per batch: the rows' claim ids until its reply comes, then its reply and the claim ids of its
+   * duplicates only (a million claim ids are not held here until the end of the file).
+   */
+  private readonly batches: Array<{ ids: string[]; reply?: DedupeReply; hitIds?: string[] }> = [];
   private pending = 0;
   private failure: Error | undefined;
   private waiting: (() => void) | undefined;
@@ -225,6 +228,8 @@ export class DuplicateChecks {
     const batch = this.batches[m.seq];
     if (batch === undefined) return;
     batch.reply = m;
+    batch.hitIds = m.hits.map(([row]) => batch.ids[row] ?? '');
+    batch.ids = [];
     this.pending--;
     this.waiting?.();
   }
@@ -241,9 +246,9 @@ export class DuplicateChecks {
     if (this.failure !== undefined) throw new Error(`the duplicate-claimant checks failed: ${this.failure.message}`);
     const hits: DuplicateHit[] = [];
     for (const b of this.batches) {
-      for (const [row, kind, line, first, shown] of b.reply?.hits ?? []) {
-        hits.push({ line, kind: kind === 0 ? 'email' : 'name', first, shown, claimId: b.ids[row] ?? '' });
-      }
+      (b.reply?.hits ?? []).forEach(([, kind, line, first, shown], k) => {
+        hits.push({ line, kind: kind === 0 ? 'email' : 'name', first, shown, claimId: b.hitIds?.[k] ?? '' });
+      });
     }
     return hits;
   }

@@ -11,15 +11,15 @@
  */
 import { Worker } from 'node:worker_threads';
 import { createHash, hash } from 'node:crypto';
+import { ClaimIds } from '../core/claims.js';
 
 /** First 48 bits of the SHA-256 digest from its base64 text (8 characters × 6 bits). */
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
 /**
  * The worker: a batch of claim ids in, their key prefixes out (in the same order). A batch comes as
- * the ids joined by NUL in one UTF-8 buffer (moved, not copied: cloning a million strings one by
- * one costs the main thread more than the hashing saves); when an id holds a NUL itself the count
- * does not match and the batch is asked for again as an array.
+ * the ids' UTF-8 bytes one after another and where each ends (ClaimIds.slice), both moved, not
+ * copied: nothing per id is built on the reading thread.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -30,17 +30,14 @@ const digest = typeof crypto.hash === 'function'
   : (s) => crypto.createHash('sha256').update(s).digest('base64');
 const value = new Int8Array(128);
 ${JSON.stringify(BASE64)}.split('').forEach((c, i) => { value[c.charCodeAt(0)] = i; });
-parentPort.on('message', ({ seq, joined, count, ids }) => {
-  if (ids === undefined) {
-    ids = Buffer.from(joined.buffer, joined.byteOffset, joined.byteLength).toString('utf8').split('\\u0000');
-    if (ids.length !== count) {
-      parentPort.postMessage({ seq, retry: true });
-      return;
-    }
-  }
-  const out = new Float64Array(ids.length);
-  for (let i = 0; i < ids.length; i++) {
-    const d = digest(prefix + ids[i]);
+parentPort.on('message', ({ seq, bytes, ends }) => {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Float64Array(ends.length);
+  let start = 0;
+  for (let i = 0; i < ends.length; i++) {
+    const end = ends[i];
+    const d = digest(prefix + buf.utf8Slice(start, end));
+    start = end;
     let v = 0;
     for (let j = 0; j < 8; j++) v = v * 64 + value[d.charCodeAt(j)];
     out[i] = v;
@@ -73,7 +70,7 @@ export function tieKeyPrefixer(seed: string): (claimId: string) => number {
  */
 export class TieKeyPrefixes {
   private worker: Worker | undefined;
-  /** Each batch's rows (for a batch asked for again). */
+  /** Each batch's rows. */
   private readonly batches: Array<{ from: number; to: number; done?: boolean }> = [];
   /** The prefixes back so far, by row; grown by doubling, or sized once by `reserve`. */
   private prefixes = new Float64Array(1024);
@@ -81,8 +78,8 @@ export class TieKeyPrefixes {
   private pending = 0;
   private failure: Error | undefined;
   private waiting: (() => void) | undefined;
-  /** The table's ids (the array the reader appends to). */
-  private ids: readonly string[] = [];
+  /** The table's ids (what the reader appends to). */
+  private ids: ClaimIds = new ClaimIds(16);
 
   /** `worker: false` computes the prefixes on this thread when asked (small files: no thread to start). */
   constructor(
@@ -93,13 +90,9 @@ export class TieKeyPrefixes {
     try {
       const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { seed } });
       worker.unref();
-      worker.on('message', (m: { seq: number; retry?: boolean; prefixes?: Float64Array }) => {
+      worker.on('message', (m: { seq: number; prefixes?: Float64Array }) => {
         const batch = this.batches[m.seq];
         if (batch === undefined) return;
-        if (m.retry) {
-          worker.postMessage({ seq: m.seq, ids: this.ids.slice(batch.from, batch.to) });
-          return;
-        }
         if (batch.done) return; // computed here meanwhile (see `result`)
         if (m.prefixes) {
           if (batch.to > this.prefixes.length) this.grow(Math.max(batch.to, this.prefixes.length * 2));
@@ -131,7 +124,7 @@ export class TieKeyPrefixes {
   }
 
   /** Hands over the ids of table rows [from, to) (the rows after those handed over before). */
-  add(ids: readonly string[], from: number, to: number): void {
+  add(ids: ClaimIds, from: number, to: number): void {
     if (from !== this.sent) throw new RangeError(`tie keys: rows ${from}-${to} after ${this.sent}`);
     this.ids = ids;
     if (to <= from) return;
@@ -140,10 +133,8 @@ export class TieKeyPrefixes {
     const seq = this.batches.length;
     this.batches.push({ from, to });
     this.pending++;
-    const joined = Buffer.from(ids.slice(from, to).join('\u0000'), 'utf8');
-    // A small Buffer may share a pooled ArrayBuffer, which cannot be moved: copy it then.
-    const own = joined.byteOffset === 0 && joined.byteLength === joined.buffer.byteLength ? joined : Uint8Array.prototype.slice.call(joined);
-    this.worker.postMessage({ seq, joined: own, count: to - from }, [own.buffer as ArrayBuffer]);
+    const { bytes, ends } = ids.slice(from, to);
+    this.worker.postMessage({ seq, bytes, ends }, [bytes.buffer as ArrayBuffer, ends.buffer as ArrayBuffer]);
   }
 
   /** The prefixes of rows [0, rows), once every batch is back; rows must be all that were added. */
@@ -166,7 +157,7 @@ export class TieKeyPrefixes {
           continue;
         }
         if (batch.to > this.prefixes.length) this.grow(Math.max(batch.to, this.prefixes.length * 2));
-        for (let i = batch.from; i < batch.to; i++) this.prefixes[i] = prefixOf(this.ids[i] as string);
+        for (let i = batch.from; i < batch.to; i++) this.prefixes[i] = prefixOf(this.ids.get(i));
         batch.done = true;
         this.pending--;
         await new Promise<void>((resolve) => setImmediate(resolve));
@@ -183,7 +174,7 @@ export class TieKeyPrefixes {
     }
     const out = new Float64Array(rows);
     const prefixOf = tieKeyPrefixer(this.seed);
-    for (let i = 0; i < rows; i++) out[i] = prefixOf(this.ids[i] as string);
+    for (let i = 0; i < rows; i++) out[i] = prefixOf(this.ids.get(i));
     return out;
   }
 

@@ -192,7 +192,7 @@ function allocateScenario(s: Scenario, order?: readonly number[]): { table: Clai
 }
 
 const amountsById = (table: ClaimTable, alloc: Allocation): Map<string, bigint> =>
-  new Map(table.ids.map((id, row) => [id, amountOf(alloc, row)]));
+  new Map(table.ids.toArray().map((id, row) => [id, amountOf(alloc, row)]));
 
 const RUNS = { numRuns: 300 };
 

@@ -3,7 +3,7 @@
  * a large ClaimTable from a few blocks of identical claims, and a checked Plan from plan JSON.
  */
 import { formatDec, parseDec } from '../../src/core/decimal.js';
-import type { ClaimTable, UnitsValue } from '../../src/core/claims.js';
+import { ClaimIds, type ClaimTable, type UnitsValue } from '../../src/core/claims.js';
 import { parsePlan, type Plan, type PlanInput } from '../../src/core/plan.js';
 
 export interface SimpleRow {
@@ -64,7 +64,7 @@ export function makeTable(plan: Plan, rows: readonly SimpleRow[]): ClaimTable {
   const n = rows.length;
   const table: ClaimTable = {
     count: n,
-    ids: rows.map((r) => r.id),
+    ids: ClaimIds.from(rows.map((r) => r.id)),
     lines: Uint32Array.from(rows, (_, i) => i + 2),
     classIndex: Uint16Array.from(rows, (r) => classIndexOf(plan, r.class)),
     unitsIndex: Uint32Array.from(rows, (r) => units.of(normaliseUnits(r.units ?? '1'))),
@@ -91,7 +91,7 @@ export function makeBulkTable(plan: Plan, blocks: readonly Block[], idPrefix = '
   const units = unitsInterner();
   const statuses = new Interner<string>((s) => s);
   const n = blocks.reduce((a, b) => a + b.count, 0);
-  const ids = new Array<string>(n);
+  const ids = new ClaimIds(n);
   const classIndex = new Uint16Array(n);
   const unitsIndex = new Uint32Array(n);
   const statusIndex = new Uint16Array(n);
@@ -105,7 +105,7 @@ export function makeBulkTable(plan: Plan, blocks: readonly Block[], idPrefix = '
     unitsIndex.fill(u, row, row + b.count);
     statusIndex.fill(s, row, row + b.count);
     for (let k = 0; k < b.count; k++, row++) {
-      ids[row] = idPrefix + row;
+      ids.push(idPrefix + row);
       lines[row] = row + 2;
     }
   }
@@ -116,7 +116,7 @@ export function makeBulkTable(plan: Plan, blocks: readonly Block[], idPrefix = '
 export function permuteTable(t: ClaimTable, order: readonly number[]): ClaimTable {
   return {
     ...t,
-    ids: order.map((i) => t.ids[i]!),
+    ids: ClaimIds.from(order.map((i) => t.ids.get(i))),
     lines: Uint32Array.from(order, (i) => t.lines[i]!),
     classIndex: Uint16Array.from(order, (i) => t.classIndex[i]!),
     unitsIndex: Uint32Array.from(order, (i) => t.unitsIndex[i]!),

@@ -44,7 +44,7 @@ describe('readClaims: the table', () => {
     );
     expect(problems).toEqual([]);
     expect(table.count).toBe(3);
-    expect(table.ids).toEqual(['A', 'B', 'C']);
+    expect(table.ids.toArray()).toEqual(['A', 'B', 'C']);
     expect([...table.lines]).toEqual([2, 3, 4]);
     expect([...table.classIndex]).toEqual([0, 1, 0]);
     expect(table.units.map((u) => u.text)).toEqual(['1', '2.5']);
@@ -65,7 +65,7 @@ describe('readClaims: the table', () => {
   it('matches headers case-insensitively after trimming, with a BOM and CRLF', async () => {
     const { table, problems, stats } = await read('\uFEFF Claim_ID ,CLASS,Units\r\nA,illinois,3\r\n');
     expect(problems).toEqual([]);
-    expect(table.ids).toEqual(['A']);
+    expect(table.ids.toArray()).toEqual(['A']);
     expect(stats.columns).toEqual({ claim_id: 'Claim_ID', class: 'CLASS', units: 'Units', status: null, email: null, name: null, address: null });
   });
 
@@ -74,7 +74,7 @@ describe('readClaims: the table', () => {
       map: { claim_id: 'claimnumber', class: ' GROUP ' },
     });
     expect(problems).toEqual([]);
-    expect(table.ids).toEqual(['X-1', 'X-2']);
+    expect(table.ids.toArray()).toEqual(['X-1', 'X-2']);
     expect(stats.columns.claim_id).toBe('ClaimNumber');
   });
 
@@ -91,12 +91,12 @@ describe('readClaims: the table', () => {
     const semi = await read('claim_id;class;units\nA;nationwide;1,5\n', { delimiter: ';' });
     expect(codesAndLines(semi.problems)).toEqual([['bad_units', 2]]);
     const tab = await read('claim_id\tclass\nA\tnationwide\n', { delimiter: '\t' });
-    expect(tab.table.ids).toEqual(['A']);
+    expect(tab.table.ids.toArray()).toEqual(['A']);
   });
 
   it('leaves rows with errors out of the table and still finds duplicates of them', async () => {
     const { table, problems, stats } = await read('claim_id,class\nA,ilinois\nB,nationwide\nA,nationwide\n');
-    expect(table.ids).toEqual(['B']);
+    expect(table.ids.toArray()).toEqual(['B']);
     expect(problems.map((p) => p.message)).toEqual([
       'unknown class "ilinois" (expected: nationwide, illinois)',
       'claim_id "A" already on line 2',
@@ -263,7 +263,7 @@ describe('ClaimsCollector: another tokenizer can feed it', () => {
     c.record(['A', 'nationwide'], 2);
     c.record(['B', 'midwest'], 5);
     const { table, problems } = c.finish({ bytes: 0 });
-    expect(table.ids).toEqual(['A']);
+    expect(table.ids.toArray()).toEqual(['A']);
     expect(codesAndLines(problems)).toEqual([['unknown_class', 5]]);
   });
 });

@@ -11,6 +11,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { ClaimIds } from '../../src/core/claims.js';
 import { allocate } from '../../src/core/allocate.js';
 import { ledgerByteChunks, ledgerChunks, ledgerHeader } from '../../src/core/ledger.js';
 import { buildSummary, summaryText } from '../../src/core/summary.js';
@@ -145,10 +146,11 @@ describe('ledgerByteChunks = ledgerChunks as UTF-8', () => {
 
 describe('tie-break key prefixes hashed ahead', () => {
   it('are the first 48 bits of SHA-256(seed:id), from the worker and on this thread', async () => {
-    const ids = ['TT-0000001', 'a\u0000b', 'Zoë', '𝄞', 'x'.repeat(200), ''];
+    const ids = ['TT-0000001', 'a\u0000b', 'Zoë', '𝄞', 'x'.repeat(200), `${'é'.repeat(40)}-1`, ''];
     const keys = new TieKeyPrefixes('tiktok-mdl-2948');
-    keys.add(ids, 0, 2);
-    keys.add(ids, 2, ids.length);
+    const table = ClaimIds.from(ids);
+    keys.add(table, 0, 2);
+    keys.add(table, 2, ids.length);
     const got = await keys.result(ids.length);
     const want = ids.map((id) => parseInt(sha256Hex(`tiktok-mdl-2948:${id}`).slice(0, 12), 16));
     expect([...got]).toEqual(want);

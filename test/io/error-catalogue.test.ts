@@ -61,7 +61,7 @@ describe('error catalogue: claims files', async () => {
     ]);
     expect(problems[2]?.message).toBe('claim_id "TT-1" already on line 2');
     expect([...table.lines]).toEqual([2, 7]);
-    expect(table.ids).toEqual(['TT-1', 'TT-3']);
+    expect(table.ids.toArray()).toEqual(['TT-1', 'TT-3']);
   });
 });
 

@@ -46,6 +46,24 @@ describe('CsvRecords', () => {
     );
   });
 
+  it('reads fields quoted when they need not be, as a spreadsheet may re-save them', () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(fc.tuple(fieldArb, fc.boolean()), { minLength: 2, maxLength: 5 }), { minLength: 1, maxLength: 8 }), fc.boolean(), (records, crlf) => {
+        const eol = crlf ? '\r\n' : '\n';
+        const text = records.map((r) => r.map(([f, quote]) => (quote ? `"${f.replace(/"/g, '""')}"` : csvField(f))).join(',')).join(eol) + eol;
+        let line = 1;
+        const expected = records.map((r) => {
+          const fields = r.map(([f]) => f);
+          const here = line;
+          line += fields.join('').split('\n').length;
+          return { fields, line: here };
+        });
+        expect(split(text, [])).toEqual(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('skips blank lines and counts them', () => {
     expect(split('a,b\n\n\r\nc,"d\ne"\nf\n', [])).toEqual([
       { fields: ['a', 'b'], line: 1 },

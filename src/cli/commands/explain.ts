@@ -42,7 +42,7 @@ export interface ExplainCliOptions extends ClaimsCliOptions {
 export function findClaimRows(table: ClaimTable, ids: readonly string[]): { rows: number[] } | { unknown: string[] } {
   const wanted = new Map<string, number>(ids.map((id) => [id, -1]));
   for (let row = 0; row < table.count; row++) {
-    const id = table.ids[row]!;
+    const id = table.ids.get(row);
     if (wanted.get(id) === -1) wanted.set(id, row);
   }
   const unknown = [...wanted].filter(([, row]) => row < 0).map(([id]) => id);
