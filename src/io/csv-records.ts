@@ -109,18 +109,22 @@ export class CsvRecords {
         let j = i;
         while (j < n) {
           const c = s.charCodeAt(j);
-          if (c === 44 || c === 10 || c === 13 || c === 34) break;
+          if (c === 44 || c === 10 || c === 34) break;
+          // A CR ends the field only as part of a CRLF line end (or when the text may go on);
+          // anywhere else it is a character of the cell, as on a line without quotes.
+          if (c === 13 && (j + 1 < n ? s.charCodeAt(j + 1) === 10 : !final)) break;
           j++;
         }
         if (j < n && s.charCodeAt(j) === 34) throw new CsvSyntaxError('a quote inside an unquoted field', this.line);
         field += s.slice(i, j);
         i = j;
       }
-      // After a field: a comma, a line break (CRLF or LF) or the end of the text.
+      // After a field: a comma, a line break (CRLF or LF) or the end of the text. A CR here comes
+      // after a closing quote (an unquoted field keeps a CR that is not part of a CRLF).
       if (i < n && s.charCodeAt(i) === 13) {
         if (i + 1 >= n && !final) return -1;
-        if (i + 1 < n && s.charCodeAt(i + 1) !== 10) {
-          throw new CsvSyntaxError('a carriage return inside an unquoted field (payout quotes such cells)', this.line);
+        if (i + 1 >= n || s.charCodeAt(i + 1) !== 10) {
+          throw new CsvSyntaxError('a closing quote must be followed by a comma or the end of the line', this.line);
         }
         i++;
       }

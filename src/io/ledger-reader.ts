@@ -2,7 +2,7 @@
  * Reads a ledger.csv that payout wrote (for verify, explain and report): streamed through
  * CsvRecords (RFC 4180, LF or CRLF line ends, as a spreadsheet re-saves them), formula guards
  * removed (SPEC section 5: a leading `'` added on writing is dropped), every row handed on with
- * its physical line. The bytes are hashed as they are read, so verify reads a ledger once.
+ * its physical line. The bytes are hashed as they are read (the digest of what was parsed).
  */
 import { restoreFormula } from '../core/csv-cell.js';
 import { UsageError } from '../cli/errors.js';
@@ -41,6 +41,8 @@ export async function readLedgerFields(
   let onRow: LedgerRowHandler | undefined;
   let rows = 0;
   const onRecord = (fields: string[], line: number): void => {
+    // A line holding only "" is an empty record, as a blank line is (csv-parse reads it so too).
+    if (fields.length === 1 && fields[0] === '') return;
     if (onRow !== undefined) {
       for (let i = 0; i < fields.length; i++) {
         const f = fields[i]!;
@@ -51,6 +53,7 @@ export async function readLedgerFields(
       return;
     }
     columns = fields.map((h) => h.trim());
+    checkLedgerHeader(file, columns, line);
     const missing = required.filter((r) => !columns!.includes(r));
     if (missing.length > 0) {
       throw new UsageError(`${file}:${line}: not a payout ledger: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (found: ${columns.join(', ')})`);
@@ -60,6 +63,20 @@ export async function readLedgerFields(
   const digest = await readCsvFile(file, onRecord);
   if (columns === undefined) throw new UsageError(`${file}: empty, not a payout ledger`);
   return { columns, rows, digest };
+}
+
+/**
+ * A header payout did not write: a column without a name (a spreadsheet's trailing commas), or
+ * two columns of one name (which one holds the amounts?). A UsageError naming the file and line.
+ */
+export function checkLedgerHeader(file: string, columns: readonly string[], line = 1): void {
+  const empty = columns.indexOf('');
+  if (empty >= 0) throw new UsageError(`${file}:${line}: not a payout ledger: column ${empty + 1} of the header has no name`);
+  const twice = columns.findIndex((c, i) => columns.indexOf(c) !== i);
+  if (twice >= 0) {
+    const name = columns[twice]!;
+    throw new UsageError(`${file}:${line}: not a payout ledger: columns ${columns.indexOf(name) + 1} and ${twice + 1} are both named "${name}"`);
+  }
 }
 
 /** As {@link readLedgerFields}, each row as an object of cells by column name (for a few rows' use). */

@@ -6,7 +6,8 @@
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { parse } from 'csv-parse';
+import { StringDecoder } from 'node:string_decoder';
+import { CsvRecords, CsvSyntaxError } from './csv-records.js';
 import { z } from 'zod';
 import { MANIFEST_FORMAT, type Manifest } from '../core/manifest.js';
 import type { Problem } from '../core/problems.js';
@@ -74,19 +75,32 @@ export async function readOutputJson(dir: string, name: string): Promise<unknown
 
 /** The header of a ledger (cells trimmed), read without reading the rows. */
 export async function readLedgerHeader(file: string): Promise<string[]> {
-  // The header is on the first line: read at most its first MiB, and stop after one record.
-  const input = createReadStream(file, { end: (1 << 20) - 1 });
-  const parser = input.pipe(parse({ bom: true, to_line: 1, relax_column_count: true }));
-  input.on('error', (err) => parser.destroy(err));
+  // The header is the first record (blank lines before it skipped, as the ledger reader does):
+  // read at most the first MiB, and stop at that record.
+  let header: string[] | undefined;
+  const records = new CsvRecords((fields) => {
+    header ??= fields.map((h) => h.trim());
+  });
+  const decoder = new StringDecoder('utf8');
+  let first = true;
   try {
-    for await (const rec of parser as AsyncIterable<string[]>) return rec.map((h) => h.trim());
+    for await (const chunk of createReadStream(file, { end: (1 << 20) - 1 }) as AsyncIterable<Buffer>) {
+      let text = decoder.write(chunk);
+      if (first && text !== '') {
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+        first = false;
+      }
+      records.push(text);
+      if (header !== undefined) return header;
+    }
+    records.push(decoder.end());
+    records.end();
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'ENOENT' || e.code === 'ENOTDIR') throw notFound(file);
-    throw new UsageError(`${file}:1: cannot read the ledger's header: ${e.message}`);
-  } finally {
-    parser.destroy();
-    input.destroy();
+    const at = err instanceof CsvSyntaxError ? `${err.line}` : '1';
+    throw new UsageError(`${file}:${at}: cannot read the ledger's header: ${e.message}`);
   }
+  if (header !== undefined) return header;
   throw new UsageError(`${file}: empty, not a payout ledger`);
 }

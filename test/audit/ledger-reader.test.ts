@@ -46,4 +46,26 @@ describe('readLedger', () => {
     await expect(readLedger(tmp.path('absent.csv'), [], () => undefined)).rejects.toBeInstanceOf(UsageError);
     await expect(rows('claim_id\n"open\n')).rejects.toThrow(/cannot read the ledger/);
   });
+
+  it('refuses a header that names a column twice: which one would be the amount?', async () => {
+    await expect(rows('claim_id,amount,note,amount\nA,1.00,x,0.00\n', ['claim_id', 'amount'])).rejects.toThrow(
+      /:1: not a payout ledger: columns 2 and 4 are both named "amount"/,
+    );
+  });
+
+  it('reads a line holding only "" as an empty line, as csv-parse does', async () => {
+    const r = await rows('claim_id,amount\nA,1.00\n""\nB,2.00\n', ['claim_id', 'amount']);
+    expect(r.map((x) => [x.line, x.cells.claim_id])).toEqual([
+      [2, 'A'],
+      [4, 'B'],
+    ]);
+  });
+
+  it('keeps a carriage return inside an unquoted cell, on a line with quotes or without', async () => {
+    const r = await rows('claim_id,note\nA,x\ry\n"B",x\ry\r\n', ['claim_id']);
+    expect(r.map((x) => x.cells)).toEqual([
+      { claim_id: 'A', note: 'x\ry' },
+      { claim_id: 'B', note: 'x\ry' },
+    ]);
+  });
 });

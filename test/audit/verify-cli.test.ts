@@ -199,6 +199,38 @@ describe('payout verify: tampering fails (exit 1) with a precise message', () =>
     expect(r.stdout).toContain('ledger.csv:2: claim "TT-0000001": outcome: expected "ineligible", found "paid"');
   });
 
+  it('the seed edited in the manifest', async () => {
+    const dir = copyRun();
+    const file = join(dir, 'manifest.json');
+    const m = JSON.parse(read(file)) as { seed: string };
+    m.seed = 'other';
+    writeFileSync(file, `${JSON.stringify(m, null, 2)}\n`);
+    const r = await verify(dir);
+    expect(r.code).toBe(1);
+    expect(checkLine(r, 'manifest')).toBe(`✗ manifest: records seed "other"; the plan's seed is "tiktok-mdl-2948" (was the manifest edited?)`);
+  });
+
+  it('a second amount column added, or a column without a name: not a ledger payout wrote (exit 2)', async () => {
+    const twice = copyRun();
+    editLedger(twice, (lines) => lines.map((l, i) => `${l},${i === 0 ? 'amount' : '0.00'}`));
+    const r = await verify(twice);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${join(twice, 'ledger.csv')}:1: not a payout ledger: columns 8 and 9 are both named "amount"`);
+    const unnamed = copyRun();
+    editLedger(unnamed, (lines) => lines.map((l) => `${l},`));
+    const u = await verify(unnamed);
+    expect(u.code).toBe(2);
+    expect(u.stderr).toContain(`${join(unnamed, 'ledger.csv')}:1: not a payout ledger: column 9 of the header has no name`);
+  });
+
+  it('blank lines before the header are skipped, as everywhere in the ledger', async () => {
+    const dir = copyRun();
+    editLedger(dir, (lines) => ['', ...lines]);
+    const r = await verify(dir);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(checkLine(r, 'ledger rows')).toBe('✓ ledger rows: all 3,000 rows of ledger.csv match the recomputed ledger');
+  });
+
   it('the manifest edited to match nothing', async () => {
     const dir = copyRun();
     const file = join(dir, 'manifest.json');

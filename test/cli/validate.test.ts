@@ -167,6 +167,13 @@ describe('payout validate: the report', () => {
     expect(readdirSync(tmp.path('')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('--errors-out into a folder that is not there: exit 2 at once, one clear line', async () => {
+    const out = tmp.path('no-such-folder/errors.csv');
+    const r = await runCli(['validate', '--plan', PLAN, '--errors-out', out, `${ERR}/many-problems.csv`]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`payout: --errors-out ${out}: cannot write the file (the folder ${tmp.path('no-such-folder')} does not exist)\n`);
+  });
+
   it('writes a header-only --errors-out when there are no errors', async () => {
     const out = tmp.path('none.csv');
     const r = await runCli(['validate', '--plan', PLAN, '--errors-out', out, `${ERR}/duplicate-email.csv`]);

@@ -5,8 +5,7 @@
  * `readValidClaims` is exported for the commands that read claims too (`allocate`, `verify`,
  * `explain`); their options are in claims-options.ts.
  */
-import { createWriteStream } from 'node:fs';
-import { rename, stat, unlink } from 'node:fs/promises';
+import { open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { once } from 'node:events';
@@ -73,7 +72,20 @@ export interface ValidateCliOptions extends ClaimsCliOptions {
 async function openErrorsOut(path: string) {
   const { stringify } = await import('csv-stringify'); // loaded only for --errors-out
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  const out = createWriteStream(temp);
+  // Opened before the reading starts, so that a folder that is not there is said at once.
+  let handle;
+  try {
+    handle = await open(temp, 'wx');
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const why = e.code === 'ENOENT' ? `the folder ${dirname(path)} does not exist` : e.code === 'EACCES' ? `no permission to write in ${dirname(path)}` : (e.code ?? e.message);
+    throw new UsageError(`--errors-out ${path}: cannot write the file (${why})`);
+  }
+  const out = handle.createWriteStream();
+  let failure: Error | undefined;
+  out.on('error', (err) => {
+    failure ??= err;
+  });
   const csv = stringify({ header: true, columns: ['line', 'claim_id', 'field', 'code', 'message'], record_delimiter: '\n' });
   csv.pipe(out);
   return {
@@ -87,7 +99,11 @@ async function openErrorsOut(path: string) {
     },
     async commit(): Promise<void> {
       csv.end();
-      await finished(out);
+      await finished(out).catch(() => undefined);
+      if (failure) {
+        await unlink(temp).catch(() => undefined);
+        throw new UsageError(`--errors-out ${path}: cannot write the file (${(failure as NodeJS.ErrnoException).code ?? failure.message})`);
+      }
       await rename(temp, path);
     },
     async abandon(): Promise<void> {

@@ -29,7 +29,7 @@ import {
 } from '../../core/verify.js';
 import { hashByteChunks, hashFile } from '../../io/file-hash.js';
 import { tieKeyer, sha256Hex } from '../../io/hash.js';
-import { readLedgerFields } from '../../io/ledger-reader.js';
+import { checkLedgerHeader, readLedgerFields } from '../../io/ledger-reader.js';
 import { readLedgerHeader, readManifest, readOutputJson } from '../../io/output-dir.js';
 import { loadPlan } from '../../io/plan-file.js';
 import { DataError, UsageError } from '../errors.js';
@@ -74,6 +74,8 @@ export interface Recomputed {
   };
   /** Where residual and net are in a summary.json of this command, for Σ amounts + residual = net. */
   totals: { residual: string[]; net: string[] };
+  /** Failed checks of the manifest's own facts against the inputs (e.g. its seed), if any. */
+  manifestChecks?: VerifyCheck[];
 }
 
 export type Recompute = (ctx: RecomputeContext) => Promise<Recomputed>;
@@ -136,6 +138,12 @@ export const recomputeAllocate: Recompute = async (ctx) => {
     ledger: { expected: allocationLedger(plan, table, alloc, keep), sha256: ledger.sha256, required: LEDGER_COLUMNS },
     summary: { json: JSON.parse(text) as unknown, sha256: sha256Hex(text) },
     totals: { residual: ['totals', 'residual'], net: ['net'] },
+    // The seed is in the summary too (checked field by field); the manifest's copy is what a reader
+    // of the folder sees first (payout report shows it), so it must be the plan's.
+    manifestChecks:
+      ctx.manifest.seed === plan.seed
+        ? []
+        : [{ name: 'manifest', status: 'fail', message: `records seed ${JSON.stringify(ctx.manifest.seed)}; the plan's seed is ${JSON.stringify(plan.seed)} (was the manifest edited?)`, details: [] }],
   };
 };
 
@@ -178,6 +186,7 @@ export async function verifyDir(dir: string, planFile: string, inputs: string[],
   }
   const ledgerFile = join(dir, LEDGER_FILE);
   const ledgerColumns = await readLedgerHeader(ledgerFile);
+  checkLedgerHeader(ledgerFile, ledgerColumns);
   // The ledger's bytes are hashed while the inputs are read and recomputed.
   const ledgerDigestRead = hashFile(ledgerFile);
   ledgerDigestRead.catch(() => undefined); // awaited below; a failure is reported there
@@ -225,6 +234,7 @@ export async function verifyDir(dir: string, planFile: string, inputs: string[],
     ),
     checkSummaryFields(SUMMARY_FILE, summaryDifferences, maxDiffs),
   ];
+  checks.push(...(rec.manifestChecks ?? []));
   const ledgerRows = recorded(LEDGER_FILE)?.rows;
   if (ledgerRows !== undefined && ledgerRows !== ledger.foundRows && ledger.rowsMatch) {
     checks.push({
