@@ -89,8 +89,6 @@ export function registerVerify(program: Command): void {
     .option('--max-diffs <n>', 'show at most N differing cells, missing and extra rows, and summary fields', '20')
     .option('--json', 'print the report as one JSON document');
   addClaimsOptions(cmd).action(async (paths: string[], o: VerifyCliOptions) => {
-    // Each command that writes an output folder registers how to recompute it (allocate: verify.ts itself).
-    await import('./redistribute.js');
     const { runVerify } = await import('./verify.js');
     await runVerify(paths, o);
   });

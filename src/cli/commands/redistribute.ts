@@ -22,7 +22,7 @@ import { UsageError } from '../errors.js';
 import { renderRedistribution } from '../render-redistribution.js';
 import { colorFor } from '../style.js';
 import { grouped } from '../table.js';
-import { registerRecompute, type Recompute } from './verify.js';
+import type { Recompute } from './verify.js';
 
 export interface RedistributeCliOptions {
   plan: string;
@@ -109,5 +109,4 @@ export const recomputeRedistribute: Recompute = async (ctx) => {
   };
 };
 
-registerRecompute('redistribute', recomputeRedistribute);
 

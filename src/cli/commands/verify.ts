@@ -5,7 +5,7 @@
  * Exit 0 when everything holds (notes allowed), 1 on any mismatch, 2 when it cannot be checked.
  *
  * The recompute step depends on what made the folder (`manifest.command`). Each command that writes
- * a manifest registers a {@link Recompute} in {@link RECOMPUTE}; the comparison is shared.
+ * a manifest has its {@link Recompute} listed in {@link RECOMPUTE}; the comparison is shared.
  */
 import { join } from 'node:path';
 import { allocate } from '../../core/allocate.js';
@@ -148,16 +148,15 @@ export const recomputeAllocate: Recompute = async (ctx) => {
 };
 
 /**
- * Recompute functions by `manifest.command`. A command that writes an output folder registers
- * here (`payout redistribute`: its ledger is `claim_id,class,first_amount,outcome,amount`; its
- * inputs, e.g. the first round's folder and the uncashed list, come in `ctx.inputs`).
+ * Recompute functions by `manifest.command`, each loaded when a folder of that command is
+ * verified. A command that writes an output folder is listed here (`payout redistribute`: its
+ * ledger is `claim_id,class,first_amount,outcome,amount`; its inputs, e.g. the first round's
+ * folder and the uncashed list, come in `ctx.inputs`).
  */
-export const RECOMPUTE = new Map<string, Recompute>([['allocate', recomputeAllocate]]);
-
-/** Adds the recompute step for folders made by `command`. */
-export function registerRecompute(command: string, recompute: Recompute): void {
-  RECOMPUTE.set(command, recompute);
-}
+export const RECOMPUTE = new Map<string, () => Promise<Recompute>>([
+  ['allocate', async () => recomputeAllocate],
+  ['redistribute', async () => (await import('./redistribute.js')).recomputeRedistribute],
+]);
 
 export interface VerifyCliOptions extends ClaimsCliOptions {
   plan: string;
@@ -180,8 +179,8 @@ const at = (json: unknown, path: readonly string[]): unknown =>
 /** Recomputes DIR from its inputs and compares; throws a UsageError when DIR cannot be read. */
 export async function verifyDir(dir: string, planFile: string, inputs: string[], claims: ClaimsSettings, maxDiffs: number): Promise<VerifyResult> {
   const manifest = await readManifest(dir);
-  const recompute = RECOMPUTE.get(manifest.command);
-  if (recompute === undefined) {
+  const loadRecompute = RECOMPUTE.get(manifest.command);
+  if (loadRecompute === undefined) {
     throw new UsageError(`${join(dir, 'manifest.json')}: made by "payout ${manifest.command}", which payout verify cannot recompute (it knows: ${[...RECOMPUTE.keys()].join(', ')})`);
   }
   const ledgerFile = join(dir, LEDGER_FILE);
@@ -193,6 +192,7 @@ export async function verifyDir(dir: string, planFile: string, inputs: string[],
   const summaryDigest = await hashFile(join(dir, SUMMARY_FILE));
   const found = await readOutputJson(dir, SUMMARY_FILE);
 
+  const recompute = await loadRecompute();
   const rec = await recompute({ dir, manifest, planFile, inputs, claims, ledgerColumns });
 
   // A ledger whose bytes are exactly the recomputed ones holds every recomputed row: it is not
