@@ -1,11 +1,9 @@
 /** `payout explain` on a second round, as text: one claim's way from the first round to its second amount. */
 import type { ChalkInstance } from 'chalk';
 import type { RoundTwoAvailableReport, RoundTwoClaimReport } from '../core/explain-redistribution.js';
-import { formatMoneyHuman, parseMoney } from '../core/money.js';
 import { grouped, renderTable } from './table.js';
+import { cents, human, remainderPlaceLines } from './render-explain.js';
 
-const human = (m: string): string => formatMoneyHuman(parseMoney(m) ?? 0n);
-const cents = (n: string | number): string => `${grouped(BigInt(n))} ${String(n) === '1' ? 'cent' : 'cents'}`;
 
 /** What DIR2/ledger.csv holds for the claim, and whether it is what the inputs give. */
 export interface LedgerCheck {
@@ -125,17 +123,7 @@ export function renderRoundTwoClaimText(r: RoundTwoExplained, a: RoundTwoAvailab
       else {
         if (k.remainderCents !== null) out.push(`  remainder: ${k.remainderCents.fraction} cent (${k.remainderCents.decimal})`);
         out.push(`  the round's ${cents(k.leftoverCents)} left after the floors go one each to the largest remainders`);
-        if (k.largerRemainders > 0) out.push(`  ${grouped(k.largerRemainders)} claims have a larger remainder`);
-        if (k.level === 'all') out.push(`  all ${grouped(k.equalRemainders)} claims with this remainder get a cent`);
-        else if (k.level === 'none') out.push('  the cents run out before this remainder: no cent');
-        if (k.tie !== null) {
-          const t = k.tie;
-          out.push(
-            `  tie: ${grouped(t.size)} claims share this remainder and ${cents(t.cents)} ${t.cents === 1 ? 'remains' : 'remain'} for them, to the smallest keys`,
-            `  key: SHA-256("${t.keyInput}") = ${t.key}`,
-            `  rank ${grouped(t.rank)} of ${grouped(t.size)} → ${t.rank <= t.cents ? 'a cent' : 'no cent'} (the last key to get one: ${t.cutoffKey})`,
-          );
-        }
+        out.push(...remainderPlaceLines(k));
       }
     }
     out.push('');

@@ -20,6 +20,7 @@
  */
 import { reduce, RAT_ZERO, type Rational } from './decimal.js';
 import type { Cents } from './money.js';
+import { firstIndexWhere } from './waterfill.js';
 
 export interface RoomGroup {
   /** Points per claim: a positive integer (the first-round exact share in millionths of the currency unit). */
@@ -132,17 +133,7 @@ export function fillWithRooms(net: Cents, groups: readonly RoomGroup[], minimum:
     return true;
   };
 
-  let removed = 0;
-  if (minimum !== null && minimum > 0n) {
-    let lo = 0;
-    let hi = D;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (meetsMinimum(mid, minimum)) hi = mid;
-      else lo = mid + 1;
-    }
-    removed = lo;
-  }
+  const removed = minimum !== null && minimum > 0n ? firstIndexWhere(D, (r) => meetsMinimum(r, minimum)) : 0;
   const lv = levelAt(removed);
   const rest = net - lv.cappedTotal;
   let belowMinimumClaims = 0n;

@@ -73,6 +73,20 @@ export interface FirstRoundFacts {
   residual: Cents;
 }
 
+/** The counts and sums summary.json gives per class and in total (money as strings). */
+export interface RedistributionCountsJson {
+  claims: number;
+  eligible: number;
+  uncashed: number;
+  ineligible: number;
+  paid: number;
+  capped: number;
+  belowMinimum: number;
+  eligibleFirstAmount: string;
+  eligibleFirstShare: string;
+  amount: string;
+}
+
 export interface RedistributionSummaryJson {
   format: string;
   case: string;
@@ -95,35 +109,8 @@ export interface RedistributionSummaryJson {
   maximumPayment: string | null;
   /** λ: second-round amount per 1.00 of first-round exact share, 6 decimals, half-even. */
   perFirstRoundShare: string | null;
-  classes: {
-    id: string;
-    claims: number;
-    eligible: number;
-    uncashed: number;
-    ineligible: number;
-    paid: number;
-    capped: number;
-    belowMinimum: number;
-    eligibleFirstAmount: string;
-    eligibleFirstShare: string;
-    amount: string;
-    smallest: string | null;
-    largest: string | null;
-  }[];
-  totals: {
-    claims: number;
-    eligible: number;
-    uncashed: number;
-    ineligible: number;
-    paid: number;
-    capped: number;
-    belowMinimum: number;
-    eligibleFirstAmount: string;
-    eligibleFirstShare: string;
-    amount: string;
-    residual: string;
-    centsPlaced: number;
-  };
+  classes: (RedistributionCountsJson & { id: string; smallest: string | null; largest: string | null })[];
+  totals: RedistributionCountsJson & { residual: string; centsPlaced: number };
   residualRecipient: string | null;
   check: { paidPlusResidual: string; available: string; balanced: boolean };
 }

@@ -176,17 +176,7 @@ export function solvePool(net: Cents, groups: readonly PointsGroup[], rules: Poo
     return lv.num * qAt(r) >= min * lv.den;
   };
 
-  let removed = 0;
-  if (minimum !== null) {
-    let lo = 0;
-    let hi = G;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (meetsMinimum(mid, minimum)) hi = mid;
-      else lo = mid + 1;
-    }
-    removed = lo;
-  }
+  const removed = minimum === null ? 0 : firstIndexWhere(G, (r) => meetsMinimum(r, minimum));
   const lv = levelAt(removed);
   const v = pointValueOf(lv);
   const hasLevel = lv.s > lv.r;
@@ -218,4 +208,19 @@ export function solvePool(net: Cents, groups: readonly PointsGroup[], rules: Poo
     cappedClaims,
     shares,
   };
+}
+
+/**
+ * The smallest i in [0, n] for which `ok(i)` holds, for a predicate that once true stays true
+ * (n when it holds nowhere below n): how many of the smallest groups the minimum rule removes.
+ */
+export function firstIndexWhere(n: number, ok: (i: number) => boolean): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ok(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
