@@ -39,7 +39,8 @@ export interface ClaimTable {
   kept: Map<string, string[]>;
 }
 
-const utf8 = new TextDecoder();
+// ignoreBOM: a U+FEFF at the start of an id is part of it (the worker and the ledger keep it too).
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 const utf8Encoder = new TextEncoder();
 
 /**
@@ -138,6 +139,7 @@ export class ClaimIds {
 
   /** Ids [from, to) as copies: their bytes and where each ends, counted from the first. */
   slice(from: number, to: number): { bytes: Uint8Array; ends: Uint32Array } {
+    if (to <= from) return { bytes: new Uint8Array(0), ends: new Uint32Array(0) };
     const base = this.start(from);
     const ends = this.#ends.slice(from, to);
     for (let i = 0; i < ends.length; i++) ends[i] = (ends[i] as number) - base;

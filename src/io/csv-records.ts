@@ -110,9 +110,10 @@ export class CsvRecords {
         while (j < n) {
           const c = s.charCodeAt(j);
           if (c === 44 || c === 10 || c === 34) break;
-          // A CR ends the field only as part of a CRLF line end (or when the text may go on);
-          // anywhere else it is a character of the cell, as on a line without quotes.
-          if (c === 13 && (j + 1 < n ? s.charCodeAt(j + 1) === 10 : !final)) break;
+          // A CR ends the field only as part of a CRLF line end, or as the last character of the
+          // text (the end of the file, or wait for more); anywhere else it is a character of the
+          // cell, as on a line without quotes.
+          if (c === 13 && (j + 1 >= n || s.charCodeAt(j + 1) === 10)) break;
           j++;
         }
         if (j < n && s.charCodeAt(j) === 34) throw new CsvSyntaxError('a quote inside an unquoted field', this.line);
@@ -122,11 +123,11 @@ export class CsvRecords {
       // After a field: a comma, a line break (CRLF or LF) or the end of the text. A CR here comes
       // after a closing quote (an unquoted field keeps a CR that is not part of a CRLF).
       if (i < n && s.charCodeAt(i) === 13) {
-        if (i + 1 >= n && !final) return -1;
-        if (i + 1 >= n || s.charCodeAt(i + 1) !== 10) {
-          throw new CsvSyntaxError('a closing quote must be followed by a comma or the end of the line', this.line);
-        }
-        i++;
+        if (i + 1 >= n) {
+          if (!final) return -1;
+          i++; // a CR at the end of the file ends the line, as on a line without quotes
+        } else if (s.charCodeAt(i + 1) === 10) i++;
+        else throw new CsvSyntaxError('a closing quote must be followed by a comma or the end of the line', this.line);
       }
       if (i >= n) {
         if (!final) return -1;
@@ -152,7 +153,6 @@ export class CsvRecords {
     }
   }
 }
-
 
 /**
  * Streams a CSV file payout wrote through CsvRecords (a UTF-8 byte-order mark skipped), hashing

@@ -74,12 +74,14 @@ export async function readOutputJson(dir: string, name: string): Promise<unknown
 }
 
 /** The header of a ledger (cells trimmed), read without reading the rows. */
-export async function readLedgerHeader(file: string): Promise<string[]> {
-  // The header is the first record (blank lines before it skipped, as the ledger reader does):
-  // read at most the first MiB, and stop at that record.
-  let header: string[] | undefined;
-  const records = new CsvRecords((fields) => {
-    header ??= fields.map((h) => h.trim());
+export async function readLedgerHeader(file: string): Promise<{ columns: string[]; line: number }> {
+  // The header is the first record, found as the ledger reader finds it (blank lines and lines
+  // holding only "" skipped): read at most the first MiB, and stop at that record.
+  let header: { columns: string[]; line: number } | undefined;
+  const records = new CsvRecords((fields, line) => {
+    if (fields.length === 1 && fields[0] === '') return;
+    header = { columns: fields.map((h) => h.trim()), line };
+    throw FOUND;
   });
   const decoder = new StringDecoder('utf8');
   let first = true;
@@ -91,11 +93,11 @@ export async function readLedgerHeader(file: string): Promise<string[]> {
         first = false;
       }
       records.push(text);
-      if (header !== undefined) return header;
     }
     records.push(decoder.end());
     records.end();
   } catch (err) {
+    if (err === FOUND && header !== undefined) return header;
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'ENOENT' || e.code === 'ENOTDIR') throw notFound(file);
     const at = err instanceof CsvSyntaxError ? `${err.line}` : '1';
@@ -104,3 +106,6 @@ export async function readLedgerHeader(file: string): Promise<string[]> {
   if (header !== undefined) return header;
   throw new UsageError(`${file}: empty, not a payout ledger`);
 }
+
+/** Thrown by readLedgerHeader's record callback to stop at the header. */
+const FOUND = new Error('header found');

@@ -1,10 +1,11 @@
 /**
  * `payout validate` end to end: the real binary, its exit codes (SPEC section 8), stdout and stderr.
  */
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, ROOT } from '../helpers/run-cli.js';
+import { ensureBuilt, runCli, ROOT } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const ERR = 'fixtures/errors';
@@ -172,6 +173,22 @@ describe('payout validate: the report', () => {
     const r = await runCli(['validate', '--plan', PLAN, '--errors-out', out, `${ERR}/many-problems.csv`]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`payout: --errors-out ${out}: cannot write the file (the folder ${tmp.path('no-such-folder')} does not exist)\n`);
+  });
+
+  it('--errors-out that fails midway (a file size limit): the report, then exit 2, and no file left', () => {
+    const claims = tmp.write('many-errors.csv', ['claim_id,class', ...Array.from({ length: 20_000 }, (_, i) => `ID${i},midwest`)].join('\n'));
+    const out = tmp.path('limited/errors.csv');
+    mkdirSync(tmp.path('limited'));
+    ensureBuilt();
+    // bash's ulimit -f counts 1,024-byte blocks: 100 KB, where the errors need ~2 MB.
+    const r = spawnSync('bash', ['-c', `ulimit -f 100; exec "$0" "$@"`, process.execPath, join(ROOT, 'bin/payout.js'), 'validate', '--plan', PLAN, '--errors-out', out, claims], {
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toContain('20,000 rows');
+    expect(r.stderr).toMatch(new RegExp(`payout: --errors-out ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: cannot write the file \\(EFBIG\\)\\n$`));
+    expect(readdirSync(tmp.path('limited'))).toEqual([]);
   });
 
   it('writes a header-only --errors-out when there are no errors', async () => {

@@ -41,6 +41,20 @@ describe('ClaimIds', () => {
     );
   });
 
+  it('compare by their ids in toEqual (test/helpers/setup.ts), so a table with other ids is not equal', () => {
+    expect(ClaimIds.from(['a', 'b'])).toEqual(ClaimIds.from(['a', 'b']));
+    expect(ClaimIds.from(['a', 'b'])).not.toEqual(ClaimIds.from(['a', 'c']));
+    expect({ ids: ClaimIds.from(['a']) }).not.toEqual({ ids: ClaimIds.from(['a', 'a']) });
+  });
+
+  it('slices nothing to nothing, and decodes a leading U+FEFF as the character it is', () => {
+    const ids = ClaimIds.from(['\ufeffA', 'B']);
+    expect(ids.get(0)).toBe('\ufeffA');
+    const none = ids.slice(1, 1);
+    expect(none.bytes.length).toBe(0);
+    expect(none.ends.length).toBe(0);
+  });
+
   it('refuses a row it does not hold', () => {
     const ids = ClaimIds.from(['A']);
     expect(() => ids.get(1)).toThrow(RangeError);

@@ -156,6 +156,10 @@ describe('tie-break key prefixes hashed ahead', () => {
     const table = ClaimIds.from(ids);
     keys.add(table, 0, 2);
     keys.add(table, 2, ids.length);
+    // Let the worker answer both batches before result(), which would otherwise hash them here.
+    const pending = (): number => (keys as unknown as { pending: number }).pending;
+    for (let waited = 0; pending() > 0 && waited < 10_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+    expect(pending(), 'the worker answered').toBe(0);
     const got = await keys.result(ids.length);
     const want = ids.map((id) => parseInt(sha256Hex(`tiktok-mdl-2948:${id}`).slice(0, 12), 16));
     expect([...got]).toEqual(want);

@@ -64,6 +64,11 @@ describe('CsvRecords', () => {
     );
   });
 
+  it('ends the last line at a CR at the end of the text, with quotes on the line or not', () => {
+    for (const text of ['a,b,c\r', 'a,"b",c\r', 'a,b,"c"\r']) expect(split(text, []).map((r) => r.fields), text).toEqual([['a', 'b', 'c']]);
+    expect(split('a,"b\rc",d\re\n', [])).toEqual([{ fields: ['a', 'b\rc', 'd\re'], line: 1 }]);
+  });
+
   it('skips blank lines and counts them', () => {
     expect(split('a,b\n\n\r\nc,"d\ne"\nf\n', [])).toEqual([
       { fields: ['a', 'b'], line: 1 },

@@ -22,7 +22,7 @@ import { UsageError } from '../errors.js';
 import { renderRedistribution } from '../render-redistribution.js';
 import { colorFor } from '../style.js';
 import { grouped } from '../table.js';
-import type { Recompute } from './verify.js';
+import { manifestSeedCheck, type Recompute } from './verify.js';
 
 export interface RedistributeCliOptions {
   plan: string;
@@ -106,6 +106,7 @@ export const recomputeRedistribute: Recompute = async (ctx) => {
     },
     summary: { json: JSON.parse(run.summaryText) as unknown, sha256: sha256Hex(run.summaryText) },
     totals: { residual: ['totals', 'residual'], net: ['available', 'available'] },
+    manifestChecks: manifestSeedCheck(ctx.manifest, run.result.seed, "the second round's seed (the plan's + \":round-2\")"),
   };
 };
 

@@ -72,38 +72,52 @@ export interface ValidateCliOptions extends ClaimsCliOptions {
 async function openErrorsOut(path: string) {
   const { stringify } = await import('csv-stringify'); // loaded only for --errors-out
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  // Opened before the reading starts, so that a folder that is not there is said at once.
+  // Opened before the reading starts, so that a folder that is not there is said at once. ("w":
+  // a temporary file left by an earlier run that had this process id is replaced.)
   let handle;
   try {
-    handle = await open(temp, 'wx');
+    handle = await open(temp, 'w');
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const why = e.code === 'ENOENT' ? `the folder ${dirname(path)} does not exist` : e.code === 'EACCES' ? `no permission to write in ${dirname(path)}` : (e.code ?? e.message);
     throw new UsageError(`--errors-out ${path}: cannot write the file (${why})`);
   }
   const out = handle.createWriteStream();
-  let failure: Error | undefined;
+  const csv = stringify({ header: true, columns: ['line', 'claim_id', 'field', 'code', 'message'], record_delimiter: '\n' });
+  // A write that fails midway (disk full, a file size limit) stops the writing, not the reading:
+  // the run goes on to its report and then fails with exit 2, leaving no file.
+  let failure: NodeJS.ErrnoException | undefined;
+  let failed = (): void => undefined;
+  const broken = new Promise<void>((resolve) => {
+    failed = resolve;
+  });
   out.on('error', (err) => {
     failure ??= err;
+    csv.unpipe(out);
+    failed();
   });
-  const csv = stringify({ header: true, columns: ['line', 'claim_id', 'field', 'code', 'message'], record_delimiter: '\n' });
   csv.pipe(out);
+  const fail = async (): Promise<never> => {
+    csv.destroy();
+    out.destroy();
+    await unlink(temp).catch(() => undefined);
+    throw new UsageError(`--errors-out ${path}: cannot write the file (${failure?.code ?? failure?.message})`);
+  };
   return {
     write(p: Problem, claimId: string | undefined): void {
-      if (p.severity !== 'error') return;
+      if (p.severity !== 'error' || failure) return;
       csv.write([p.line ?? '', defuseFormula(claimId ?? ''), p.field ?? '', p.code, defuseFormula(p.message)]);
     },
-    /** Holds the reading while the CSV writer is behind. */
+    /** Holds the reading while the CSV writer is behind (not once the file has failed). */
     throttle(): Promise<unknown> | undefined {
-      return csv.writableNeedDrain ? once(csv, 'drain') : undefined;
+      if (failure || !csv.writableNeedDrain) return undefined;
+      return Promise.race([once(csv, 'drain'), broken]);
     },
     async commit(): Promise<void> {
+      if (failure) return fail();
       csv.end();
-      await finished(out).catch(() => undefined);
-      if (failure) {
-        await unlink(temp).catch(() => undefined);
-        throw new UsageError(`--errors-out ${path}: cannot write the file (${(failure as NodeJS.ErrnoException).code ?? failure.message})`);
-      }
+      await Promise.race([finished(out), broken]).catch(() => undefined);
+      if (failure) return fail();
       await rename(temp, path);
     },
     async abandon(): Promise<void> {
@@ -130,16 +144,22 @@ export async function runValidate(claimsFile: string, o: ValidateCliOptions): Pr
       ? { ...settings.read, onProblem: (p, id) => errorsOut.write(p, id), throttle: () => errorsOut.throttle() }
       : settings.read;
     result = await readClaimsShowingProgress(claimsFile, plan, read, false);
-    await errorsOut?.commit();
   } catch (err) {
     await errorsOut?.abandon();
     throw err;
   }
+  // The report is printed even when --errors-out could not be written; that failure (exit 2) comes last.
+  const written = errorsOut?.commit().then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  const writeFailure = await written;
 
   const report = buildValidateReport(result, plan, planFile, settings.maxErrors);
   if (o.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else process.stdout.write(renderValidateText(report, result.problems, settings.maxErrors, colorFor(process.stdout)));
 
+  if (writeFailure !== undefined) throw writeFailure;
   const errors = result.stats.errors;
   if (errors > 0) throw new DataError(`${claimsFile} failed validation: ${grouped(errors)} error${errors === 1 ? '' : 's'}`);
 }

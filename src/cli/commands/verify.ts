@@ -138,14 +138,19 @@ export const recomputeAllocate: Recompute = async (ctx) => {
     ledger: { expected: allocationLedger(plan, table, alloc, keep), sha256: ledger.sha256, required: LEDGER_COLUMNS },
     summary: { json: JSON.parse(text) as unknown, sha256: sha256Hex(text) },
     totals: { residual: ['totals', 'residual'], net: ['net'] },
-    // The seed is in the summary too (checked field by field); the manifest's copy is what a reader
-    // of the folder sees first (payout report shows it), so it must be the plan's.
-    manifestChecks:
-      ctx.manifest.seed === plan.seed
-        ? []
-        : [{ name: 'manifest', status: 'fail', message: `records seed ${JSON.stringify(ctx.manifest.seed)}; the plan's seed is ${JSON.stringify(plan.seed)} (was the manifest edited?)`, details: [] }],
+    manifestChecks: manifestSeedCheck(ctx.manifest, plan.seed, "the plan's seed"),
   };
 };
+
+/**
+ * The seed a manifest records must be the one the run used (`expected`): it is in summary.json
+ * too (checked field by field), but the manifest's copy is what a reader of the folder sees
+ * first (payout report shows it). A failed check when it is not, else none.
+ */
+export function manifestSeedCheck(manifest: Manifest, expected: string, what: string): VerifyCheck[] {
+  if (manifest.seed === expected) return [];
+  return [{ name: 'manifest', status: 'fail', message: `records seed ${JSON.stringify(manifest.seed)}; ${what} is ${JSON.stringify(expected)}`, details: [] }];
+}
 
 /**
  * Recompute functions by `manifest.command`, each loaded when a folder of that command is
@@ -184,8 +189,8 @@ export async function verifyDir(dir: string, planFile: string, inputs: string[],
     throw new UsageError(`${join(dir, 'manifest.json')}: made by "payout ${manifest.command}", which payout verify cannot recompute (it knows: ${[...RECOMPUTE.keys()].join(', ')})`);
   }
   const ledgerFile = join(dir, LEDGER_FILE);
-  const ledgerColumns = await readLedgerHeader(ledgerFile);
-  checkLedgerHeader(ledgerFile, ledgerColumns);
+  const { columns: ledgerColumns, line: headerLine } = await readLedgerHeader(ledgerFile);
+  checkLedgerHeader(ledgerFile, ledgerColumns, headerLine);
   // The ledger's bytes are hashed while the inputs are read and recomputed.
   const ledgerDigestRead = hashFile(ledgerFile);
   ledgerDigestRead.catch(() => undefined); // awaited below; a failure is reported there
