@@ -164,21 +164,13 @@ export async function readCsvFile(file: string, onRecord: (fields: string[], lin
   const hash = createHash('sha256');
   let bytes = 0;
   let hasCR = false;
-  const decoder = new StringDecoder('utf8');
-  let first = true;
+  const onBytes = (chunk: Buffer): void => {
+    hash.update(chunk);
+    bytes += chunk.length;
+    if (!hasCR && chunk.includes(0x0d)) hasCR = true;
+  };
   try {
-    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-      hash.update(chunk);
-      bytes += chunk.length;
-      if (!hasCR && chunk.includes(0x0d)) hasCR = true;
-      let text = decoder.write(chunk);
-      if (first && text !== '') {
-        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-        first = false;
-      }
-      records.push(text);
-    }
-    records.push(decoder.end());
+    for await (const text of utf8Text(file, { onBytes })) records.push(text);
     records.end();
   } catch (err) {
     if (err instanceof UsageError) throw err;
@@ -187,4 +179,25 @@ export async function readCsvFile(file: string, onRecord: (fields: string[], lin
     throw new UsageError(e.code === 'ENOENT' ? `${file}: not found` : `${file}: cannot read the ledger (${e.code ?? e.message})`);
   }
   return { sha256: hash.digest('hex'), bytes, hasCR };
+}
+
+/**
+ * A file's text chunk by chunk, decoded as UTF-8 (a character cut by a chunk's end is kept for
+ * the next), a leading byte-order mark dropped. `onBytes` sees each chunk's bytes first; `end`
+ * stops after that byte offset (inclusive), as createReadStream does.
+ */
+export async function* utf8Text(file: string, options: { end?: number; onBytes?: (chunk: Buffer) => void } = {}): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  let first = true;
+  const stream = createReadStream(file, { highWaterMark: 1 << 20, ...(options.end !== undefined ? { end: options.end } : {}) });
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    options.onBytes?.(chunk);
+    let text = decoder.write(chunk);
+    if (first && text !== '') {
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      first = false;
+    }
+    yield text;
+  }
+  yield decoder.end();
 }

@@ -3,11 +3,9 @@
  * docs/outputs.md), summary.json as plain JSON, and the header of ledger.csv. A file that is
  * missing or cannot be parsed at all is a UsageError (exit 2): the folder cannot be verified.
  */
-import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { StringDecoder } from 'node:string_decoder';
-import { CsvRecords, CsvSyntaxError } from './csv-records.js';
+import { CsvRecords, CsvSyntaxError, utf8Text } from './csv-records.js';
 import { z } from 'zod';
 import { MANIFEST_FORMAT, type Manifest } from '../core/manifest.js';
 import type { Problem } from '../core/problems.js';
@@ -83,18 +81,8 @@ export async function readLedgerHeader(file: string): Promise<{ columns: string[
     header = { columns: fields.map((h) => h.trim()), line };
     throw FOUND;
   });
-  const decoder = new StringDecoder('utf8');
-  let first = true;
   try {
-    for await (const chunk of createReadStream(file, { end: (1 << 20) - 1 }) as AsyncIterable<Buffer>) {
-      let text = decoder.write(chunk);
-      if (first && text !== '') {
-        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-        first = false;
-      }
-      records.push(text);
-    }
-    records.push(decoder.end());
+    for await (const text of utf8Text(file, { end: (1 << 20) - 1 })) records.push(text);
     records.end();
   } catch (err) {
     if (err === FOUND && header !== undefined) return header;
