@@ -1,0 +1,57 @@
+import { existsSync } from 'node:fs';
+import { getPriority } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { describe, expect, it } from 'vitest';
+import { lowerThreadPriority } from '../../src/io/thread-priority.js';
+
+const linux = existsSync('/proc/thread-self');
+
+describe('helper threads yield to the reading thread', () => {
+  it.runIf(linux)('lowers the calling thread to nice 10, and only that thread', async () => {
+    const before = getPriority();
+    // Run as the tie-break worker runs it: from its source text.
+    const worker = new Worker(
+      `const { parentPort } = require('node:worker_threads');
+       const fs = require('node:fs'); const os = require('node:os');
+       (${lowerThreadPriority.toString()})(fs, os);
+       const tid = Number(fs.readlinkSync('/proc/thread-self').split('/').pop());
+       parentPort.postMessage({ tid, nice: os.getPriority(tid) });`,
+      { eval: true },
+    );
+    const reply = await new Promise<{ tid: number; nice: number }>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    await worker.terminate();
+    expect(reply.tid).not.toBe(process.pid);
+    expect(reply.nice).toBe(Math.max(before, 10));
+    expect(getPriority(), 'the process (main thread) keeps its priority').toBe(before);
+  });
+
+  it('does nothing where there is no /proc/thread-self or no permission', () => {
+    const calls: number[] = [];
+    lowerThreadPriority(
+      {
+        readlinkSync: () => {
+          throw Object.assign(new Error('no such file'), { code: 'ENOENT' });
+        },
+      },
+      { setPriority: (_pid, n) => void calls.push(n) },
+    );
+    expect(calls).toEqual([]);
+    expect(() =>
+      lowerThreadPriority({ readlinkSync: () => '123/task/456' }, {
+        setPriority: () => {
+          throw Object.assign(new Error('not permitted'), { code: 'EACCES' });
+        },
+      }),
+    ).not.toThrow();
+  });
+
+  it('sets the thread id the link names, never the process', () => {
+    const calls: Array<[number, number]> = [];
+    lowerThreadPriority({ readlinkSync: () => '123/task/456' }, { setPriority: (pid, n) => void calls.push([pid, n]) });
+    lowerThreadPriority({ readlinkSync: () => 'garbage' }, { setPriority: (pid, n) => void calls.push([pid, n]) });
+    expect(calls).toEqual([[456, 10]]);
+  });
+});
