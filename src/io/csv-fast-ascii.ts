@@ -12,7 +12,8 @@ import { isAscii } from 'node:buffer';
 
 /** Bytes checked per `isAscii` call: small enough that an accented name costs little rescanning. */
 const BLOCK = 1024;
-const NONE = Number.MAX_SAFE_INTEGER;
+/** Past any offset (FastCsv.feed's texts are far shorter), and a small integer, as csv-fast.ts's NONE. */
+const NONE = 0x3fffffff;
 
 export class AsciiRuns {
   private buf: Uint8Array = new Uint8Array(0);

@@ -50,7 +50,13 @@ const COPIED_SUBSTRING = 13;
 const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
-const NONE = Number.MAX_SAFE_INTEGER;
+/**
+ * "Not found" for the searches below: past any offset `feed` sees (its text is a chunk and a cut
+ * record, a few MiB). The largest small integer V8 keeps unboxed (2^30 − 1): a larger one, as
+ * Number.MAX_SAFE_INTEGER was, made the positions doubles and the optimised `feed` bail out
+ * ("not a Smi") and be compiled again.
+ */
+const NONE = 0x3fffffff;
 
 interface SliceableBuffer extends Uint8Array {
   latin1Slice(start: number, end: number): string;
@@ -119,6 +125,7 @@ export class FastCsv {
    * path leaves to csv-parse. `final`: no bytes follow `end`.
    */
   feed(buf: Uint8Array, text: string, from: number, end: number, final: boolean): number {
+    if (end >= NONE) throw new RangeError(`fast CSV: ${end} bytes at once`);
     this.buf = buf as SliceableBuffer;
     this.text = text;
     this.ascii.reset(buf, end);
@@ -129,6 +136,9 @@ export class FastCsv {
     let qt = -1;
     let cr = -1;
     let p = from;
+    // A record cut by `end` (see `more`): one exit for every place that finds it, so that the
+    // optimised `feed` meets one call it has not run yet, not four (each such call recompiles it).
+    let cut = -1;
     records: while (p < end) {
       const recordStart = p;
       let lineBreaks = 0;
@@ -140,14 +150,20 @@ export class FastCsv {
           let q = text.indexOf('"', p + 1);
           let doubled = 0;
           for (;;) {
-            if (q < 0) return this.more(recordStart, end, final);
+            if (q < 0) {
+              cut = recordStart;
+              break records;
+            }
             if (q + 1 < end) {
               if (text.charCodeAt(q + 1) !== QUOTE) break;
               doubled = 1;
               q = text.indexOf('"', q + 2);
               continue;
             }
-            if (!final) return this.more(recordStart, end, final);
+            if (!final) {
+              cut = recordStart;
+              break records;
+            }
             break;
           }
           if (nl <= p) nl = next(text, '\n', p + 1);
@@ -171,7 +187,10 @@ export class FastCsv {
             break;
           }
           if (c === CR) {
-            if (p + 1 === end && !final) return this.more(recordStart, end, final);
+            if (p + 1 === end && !final) {
+              cut = recordStart;
+              break records;
+            }
             if (p + 1 < end && text.charCodeAt(p + 1) === LF) {
               p += 2;
               break;
@@ -190,7 +209,10 @@ export class FastCsv {
           last = true;
         }
         if (e === NONE) {
-          if (!final) return this.more(recordStart, end, final);
+          if (!final) {
+              cut = recordStart;
+              break records;
+            }
           e = end;
           last = true;
           atEnd = true;
@@ -219,7 +241,7 @@ export class FastCsv {
       this.recordAscii = this.ascii.isAscii(recordStart, p);
       this.emit(count, lineBreaks);
     }
-    return p;
+    return cut >= 0 ? this.more(cut, end, final) : p;
   }
 
   /**
