@@ -142,7 +142,16 @@ const headerKey = (h: string): string => h.trim().toLowerCase();
 
 export { normaliseForMatch, hashNormalised } from './csv-dedupe.js';
 
-const isBlankRecord = (fields: string[]): boolean => fields.every((f) => f.trim() === '');
+/** Every cell is blank after trim(). Most records start with a visible ASCII character: no trim then. */
+function isBlankRecord(fields: string[]): boolean {
+  for (let f = 0; f < fields.length; f++) {
+    const cell = fields[f] as string;
+    if (cell.length === 0) continue;
+    const c = cell.charCodeAt(0);
+    if ((c > 0x20 && c < 0x7f) || cell.trim() !== '') return false;
+  }
+  return true;
+}
 
 
 function quoteList(items: readonly string[], max = 12): string {
@@ -214,6 +223,14 @@ export class ClaimsCollector {
   private readonly unitsCache = new Map<string, UnitsCheck>();
   private readonly unitsByText = new Map<string, number>();
   private readonly units: UnitsValue[] = [];
+  // The last cell of each and what it gave: consecutive rows mostly repeat their class, units and
+  // status (the fast tokenizer then hands on the very same string), so most rows need no lookup.
+  private lastClass: string | undefined;
+  private lastClassIndex = -1;
+  private lastUnits: string | undefined;
+  private lastUnitsCheck: UnitsCheck = -1;
+  private lastStatus: string | undefined;
+  private lastStatusIndex = -1;
   private defaultUnitsIndex = -1;
 
   // Duplicate checks. Claim ids: exact, by reference to the table row (ref > 0) or, for a row
@@ -601,10 +618,17 @@ export class ClaimsCollector {
     const claimId = id === '' ? undefined : id;
 
     const classCell = fields[col.class] as string;
-    let ci = this.classCache.get(classCell);
-    if (ci === undefined) {
-      ci = this.classIds.get(classCell.trim().toLowerCase()) ?? -1;
-      if (this.classCache.size < 4096) this.classCache.set(classCell, ci);
+    let ci: number;
+    if (classCell === this.lastClass) ci = this.lastClassIndex;
+    else {
+      let cached = this.classCache.get(classCell);
+      if (cached === undefined) {
+        cached = this.classIds.get(classCell.trim().toLowerCase()) ?? -1;
+        if (this.classCache.size < 4096) this.classCache.set(classCell, cached);
+      }
+      ci = cached;
+      this.lastClass = classCell;
+      this.lastClassIndex = ci;
     }
     if (ci < 0) {
       ok = false;
@@ -700,10 +724,14 @@ export class ClaimsCollector {
    * (Leave the column out to give every claim 1 unit.) Trailing zeros do not count as places.
    */
   private checkUnits(cell: string): UnitsCheck {
-    const cached = this.unitsCache.get(cell);
-    if (cached !== undefined) return cached;
-    const result = this.checkUnitsText(cell.trim());
-    if (this.unitsCache.size < 100_000) this.unitsCache.set(cell, result);
+    if (cell === this.lastUnits) return this.lastUnitsCheck;
+    let result = this.unitsCache.get(cell);
+    if (result === undefined) {
+      result = this.checkUnitsText(cell.trim());
+      if (this.unitsCache.size < 100_000) this.unitsCache.set(cell, result);
+    }
+    this.lastUnits = cell;
+    this.lastUnitsCheck = result;
     return result;
   }
 
@@ -722,8 +750,13 @@ export class ClaimsCollector {
 
   /** SPEC section 2: trimmed and lower-cased; empty or absent means approved. */
   private internStatus(cell: string): number {
+    if (cell === this.lastStatus) return this.lastStatusIndex;
     let i = this.statusCache.get(cell);
-    if (i !== undefined) return i;
+    if (i !== undefined) {
+      this.lastStatus = cell;
+      this.lastStatusIndex = i;
+      return i;
+    }
     const status = cell.trim().toLowerCase() || 'approved';
     i = this.statusIndex.get(status);
     if (i === undefined) {

@@ -287,9 +287,10 @@ export class FastCsv {
     const plan = (this.plan ??= this.columns());
     // One array for every record: the reader reads it during the call and keeps none of it.
     const fields = this.fields;
-    fields.length = 0;
+    // Overwritten in place: records mostly have the same count, and setting the length costs a call.
+    if (fields.length > count) fields.length = count;
     if (plan === undefined) {
-      for (let f = 0; f < count; f++) fields.push(this.cell(f, true));
+      for (let f = 0; f < count; f++) fields[f] = this.cell(f, true);
     } else {
       const { read, own, repeat } = plan;
       const previous = this.previous;
@@ -307,9 +308,9 @@ export class FastCsv {
               previous[f] = cell;
             }
           } else cell = this.cell(f, own[f] === 1);
-          fields.push(cell);
+          fields[f] = cell;
           if (blank && !isBlank(cell)) blank = false;
-        } else fields.push('');
+        } else fields[f] = '';
       }
       // Every cell the reader reads is blank: it checks the whole row, so decode the whole row.
       if (blank) for (let f = 0; f < count; f++) fields[f] = this.cell(f, true);
