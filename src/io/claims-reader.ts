@@ -983,6 +983,8 @@ async function readFast(
     started?: (fast: FastCsv) => void;
     /** After each pass over `work[from, to)`: the records in it have been handed on. */
     fed?: (work: Buffer, from: number, to: number) => void;
+    /** A chunk of the file, once copied into the work buffer: this function is done with it. */
+    copied?: (chunk: Buffer) => void;
   } = {},
 ): Promise<HandOff | undefined> {
   let records = 0;
@@ -1023,6 +1025,7 @@ async function readFast(
       }
       chunk.copy(work, end);
       end += chunk.length;
+      hooks.copied?.(chunk);
     }
     // Invalid UTF-8 (found by the byte check as each chunk came in) is left to csv-parse.
     if (utf8Failed()) return handOff();
@@ -1080,6 +1083,9 @@ export async function readClaims(file: string, plan: Plan, options: ReadClaimsOp
     dedupe.close();
     dedupe = undefined;
   }
+  // The file's SHA-256 goes with the duplicate checks' worker when there is one: the fast path
+  // moves each chunk there once copied; after csv-parse took over, copies go.
+  const hashOnWorker = hash !== undefined && dedupe?.onWorker === true;
   /** The fast tokenizer while it hands records on (their cells' byte ranges), else undefined. */
   let tokenizer: FastCsv | undefined;
   if (dedupe) {
@@ -1133,7 +1139,7 @@ export async function readClaims(file: string, plan: Plan, options: ReadClaimsOp
         throw new StopReading();
       }
       bytes += chunk.length;
-      hash?.update(chunk);
+      if (!hashOnWorker) hash?.update(chunk);
       utf8.push(chunk);
       const wait = options.throttle?.();
       if (wait) await wait;
@@ -1158,6 +1164,9 @@ export async function readClaims(file: string, plan: Plan, options: ReadClaimsOp
           },
           started: (fast) => {
             tokenizer = fast;
+          },
+          copied: (chunk) => {
+            if (hashOnWorker) dedupe?.hashFile(chunk, true);
           },
           fed: (work, from, to) => {
             if (dedupe && to > from) {
@@ -1198,6 +1207,7 @@ export async function readClaims(file: string, plan: Plan, options: ReadClaimsOp
         for (;;) {
           const next = await chunks.next();
           if (next.done) return;
+          if (hashOnWorker) dedupe?.hashFile(next.value, false);
           yield next.value;
         }
       }, parser);
@@ -1235,13 +1245,16 @@ export async function readClaims(file: string, plan: Plan, options: ReadClaimsOp
     }
   }
   const meta: { bytes: number; sha256?: string } = { bytes };
-  if (hash && !collector.isStopped) meta.sha256 = hash.digest('hex');
+  const sha256 = hash !== undefined && !collector.isStopped;
+  if (sha256 && !hashOnWorker) meta.sha256 = hash.digest('hex');
+  if (sha256 && hashOnWorker) dedupe?.requestFileSha256();
   handOverRows();
   // The tie keys (wanted only when there are no errors: then the claims are allocated) and the
   // duplicate checks finish together; this thread helps with the tie keys (TieKeyPrefixes.result).
   const prefixes = tieKeys && collector.errorCount === 0 ? tieKeys.result(collector.tableIds.length) : undefined;
   if (tieKeys && prefixes === undefined) tieKeys.close();
   if (dedupe) collector.addDuplicateHits(await dedupe.finish());
+  if (sha256 && hashOnWorker && dedupe) meta.sha256 = dedupe.fileSha256;
   const result = collector.finish(meta);
   if (prefixes) result.tieKeyPrefixes = await prefixes;
   return result;

@@ -88,26 +88,41 @@ describe('fast path and csv-parse: byte-identical outputs', () => {
     const { generateClaims } = (await import(join(ROOT, 'scripts/generate-claims.js'))) as {
       generateClaims: (o: { rows: number; seed: string; out: string; messy: boolean }) => Promise<unknown>;
     };
-    // Large enough (≥ 8 MiB) for the tie-key and duplicate-check workers.
+    // Large enough (≥ 8 MiB) for the tie-key and duplicate-check workers; the worker also hashes
+    // the claims file then (moved chunks on the fast path, copies after csv-parse took over).
     const file = tmp.path('workers.csv');
     await generateClaims({ rows: 90_000, seed: 'workers', out: file, messy: true });
+    // The same claims with a carriage return inside a cell halfway: the fast path hands the rest
+    // of the file to csv-parse there, which reads it as data.
+    const { readFileSync, writeFileSync } = await import('node:fs');
+    const bytes = readFileSync(file);
+    const cut = bytes.indexOf(',check', bytes.length >> 1) + 3;
+    const handOff = tmp.path('hand-off.csv');
+    writeFileSync(handOff, Buffer.concat([bytes.subarray(0, cut), Buffer.from('\r'), bytes.subarray(cut)]));
     const plan = join(ROOT, 'fixtures/tiktok/plan.json');
-    const run = async (env: Record<string, string>, out: string) => {
-      const validate = await runCli(['validate', '--plan', plan, '--json', file], { env });
-      const allocate = await runCli(['allocate', '--plan', plan, file, '--out', tmp.path(out), '--json'], { env });
+    const run = async (claims: string, env: Record<string, string>, out: string) => {
+      const validate = await runCli(['validate', '--plan', plan, '--json', claims], { env });
+      const allocate = await runCli(['allocate', '--plan', plan, claims, '--out', tmp.path(out), '--json'], { env });
       expect(validate.code, validate.stderr).toBe(0);
       expect(allocate.code, allocate.stderr).toBe(0);
-      const { readFileSync } = await import('node:fs');
+      const manifest = JSON.parse(readFileSync(tmp.path(`${out}/manifest.json`), 'utf8')) as { claims: { sha256: string } };
+      expect(manifest.claims.sha256, `${out}: the claims file's SHA-256`).toBe(createHash('sha256').update(readFileSync(claims)).digest('hex'));
       return { validate: validate.stdout, summary: allocate.stdout, ledger: readFileSync(tmp.path(`${out}/ledger.csv`)) };
     };
-    const workers = await run({}, 'with-workers');
-    const none = await run({ PAYOUT_WORKERS: '0' }, 'without-workers');
-    const slow = await run({ PAYOUT_CSV: 'csv-parse', PAYOUT_WORKERS: '0' }, 'csv-parse');
-    expect((JSON.parse(workers.validate) as { warnings: { count: number } }).warnings.count).toBeGreaterThan(0);
-    for (const other of [none, slow]) {
-      expect(workers.validate).toBe(other.validate);
-      expect(workers.summary).toBe(other.summary);
-      expect(workers.ledger.equals(other.ledger)).toBe(true);
+    for (const [claims, name] of [
+      [file, 'plain'],
+      [handOff, 'hand-off'],
+    ] as const) {
+      const workers = await run(claims, {}, `${name}-with-workers`);
+      const none = await run(claims, { PAYOUT_WORKERS: '0' }, `${name}-without-workers`);
+      const slowWorkers = await run(claims, { PAYOUT_CSV: 'csv-parse' }, `${name}-csv-parse-with-workers`);
+      const slow = await run(claims, { PAYOUT_CSV: 'csv-parse', PAYOUT_WORKERS: '0' }, `${name}-csv-parse`);
+      expect((JSON.parse(workers.validate) as { warnings: { count: number } }).warnings.count).toBeGreaterThan(0);
+      for (const other of [none, slowWorkers, slow]) {
+        expect(workers.validate).toBe(other.validate);
+        expect(workers.summary).toBe(other.summary);
+        expect(workers.ledger.equals(other.ledger)).toBe(true);
+      }
     }
   });
 
