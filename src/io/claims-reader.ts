@@ -1134,6 +1134,7 @@ export async function readClaims(file: string, plan: Plan, options: ReadClaimsOp
     const input = createReadStream(file, { highWaterMark: CHUNK_BYTES });
     for await (const chunk of input as AsyncIterable<Buffer>) {
       handOverRows();
+      if (dedupe?.onWorker) await dedupe.caughtUp();
       if (bytes === 0 && hasUtf16Bom(chunk)) {
         collector.syntaxError('invalid_utf8', 1, 'the file is UTF-16, not UTF-8: re-export the file as CSV UTF-8');
         throw new StopReading();

@@ -101,6 +101,9 @@ export function checkBatch(index: ClaimantIndex, batch: DedupeBatch): DedupeRepl
   return { seq: batch.seq, hits };
 }
 
+/** Batches (a chunk of ~1 MiB each) the worker may be behind before the reader waits for it. */
+const MAX_IN_FLIGHT = 32;
+
 /** A buffer that can be moved to another thread (a small Buffer may share a pooled ArrayBuffer). */
 function movable<T extends Uint8Array | Int32Array>(a: T): T {
   return (a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : (a instanceof Int32Array ? Int32Array.prototype.slice.call(a) : Uint8Array.prototype.slice.call(a))) as T;
@@ -270,14 +273,28 @@ export class DuplicateChecks {
     this.waiting?.();
   }
 
-  /** Every duplicate found, in row order (email before name and address within a row). */
-  async finish(): Promise<DuplicateHit[]> {
-    while (this.pending > 0 && this.failure === undefined) {
+  /**
+   * Waits while more than `inFlight` batches are unanswered. The worker runs at a lower priority
+   * than the reader (thread-priority.ts) and can fall behind; each batch holds a chunk's bytes
+   * (and the file's chunk to hash), so the reader waits here before reading on, which keeps the
+   * memory held for the worker to a few MiB whatever the file's size.
+   */
+  async caughtUp(inFlight = MAX_IN_FLIGHT): Promise<void> {
+    await this.until(inFlight);
+  }
+
+  private async until(inFlight: number): Promise<void> {
+    while (this.pending > inFlight && this.failure === undefined) {
       await new Promise<void>((resolve) => {
         this.waiting = resolve;
       });
       this.waiting = undefined;
     }
+  }
+
+  /** Every duplicate found, in row order (email before name and address within a row). */
+  async finish(): Promise<DuplicateHit[]> {
+    await this.until(0);
     this.close();
     if (this.failure !== undefined) throw new Error(`the duplicate-claimant checks failed: ${this.failure.message}`);
     const hits: DuplicateHit[] = [];
