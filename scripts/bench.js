@@ -4,7 +4,7 @@
 //
 //   npm run bench                                  # 1,000,000 claims
 //   node scripts/bench.js --sizes 1e6,5e6,1e7      # several sizes
-//   node scripts/bench.js --rows 5000000 --runs 3  # best of 3 runs per job
+//   node scripts/bench.js --rows 5000000 --runs 3  # 3 rounds of the jobs in turn, best of 3 per job
 //   node scripts/bench.js --sizes 1e7 --engines duckdb   # polars needs ~9 GB at 10M
 //   node scripts/bench.js --plan other/plan.json         # another plan (whole-number weights, no cap)
 //   npm install --no-save @duckdb/node-api nodejs-polars nodejs-polars-linux-x64-gnu   # the comparisons
@@ -268,15 +268,6 @@ async function canImport(name) {
   }
 }
 
-async function best(runs, fn) {
-  let bestRun;
-  for (let i = 0; i < runs; i++) {
-    const r = await fn();
-    if (bestRun === undefined || r.wall < bestRun.wall) bestRun = r;
-  }
-  return bestRun;
-}
-
 async function main() {
   if (!existsSync(join(ROOT, 'dist/cli/main.js'))) throw new Error('bench: dist/ is missing: run npm run build first');
   const sizes = (args.sizes ?? args.rows ?? '1e6').split(',').map(parseSize);
@@ -308,11 +299,18 @@ async function main() {
     for (const e of engines) {
       jobs.push([e, () => measure(process.execPath, [fileURLToPath(import.meta.url), '--job', e, '--plan', PLAN, '--file', file, '--out', join(DATA, `${e}-${rows}.csv`)])]);
     }
+    // Rounds of every job in turn, best wall time per job: this host's speed drifts by tens of
+    // percent over a minute, and alternating keeps a slow spell from landing on one job's runs.
     const results = {};
-    for (const [name, run] of jobs) {
-      const r = await best(runs, run);
+    for (let round = 0; round < runs; round++) {
+      for (const [name, run] of jobs) {
+        const r = await run();
+        if (results[name] === undefined || r.wall < results[name].wall) results[name] = r;
+      }
+    }
+    for (const [name] of jobs) {
+      const r = results[name];
       if (r.code !== 0) process.stderr.write(`bench: ${name} exited ${r.code}\n${r.stderr.slice(-1500)}\n`);
-      results[name] = r;
       rowsOut.push({ job: name, rows, ...r, mb });
     }
     for (const e of engines) {

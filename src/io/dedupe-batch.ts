@@ -102,7 +102,7 @@ export function checkBatch(index: ClaimantIndex, batch: DedupeBatch): DedupeRepl
 }
 
 /** Batches (a chunk of ~1 MiB each) the worker may be behind before the reader waits for it. */
-const MAX_IN_FLIGHT = 32;
+const MAX_IN_FLIGHT = 16;
 
 /** A buffer that can be moved to another thread (a small Buffer may share a pooled ArrayBuffer). */
 function movable<T extends Uint8Array | Int32Array>(a: T): T {
