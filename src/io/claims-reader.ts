@@ -22,6 +22,7 @@ import { UsageError } from '../cli/errors.js';
 import { Utf8LineChecker, hasUtf16Bom } from './csv-utf8.js';
 import { ClaimantIndex, ExactLineIndex, claimantShown, hash32 } from './csv-dedupe.js';
 import { FastCsv, fastPathSupports, type ColumnPlan } from './csv-fast.js';
+import { WORKER_MIN_BYTES } from './early-workers.js';
 import { TieKeyPrefixes } from './tie-keys.js';
 import { DuplicateChecks, type DuplicateHit } from './dedupe-batch.js';
 
@@ -935,8 +936,6 @@ const SYNTAX_MESSAGES: Record<string, { code: ProblemCode; message: string }> = 
  * a slice of one: ~1.5 times the time).
  */
 const CHUNK_BYTES = 896 << 10;
-/** Files from this size on (~70,000 claims) get a worker thread for the tie-break keys. */
-const WORKER_MIN_BYTES = 8 << 20;
 const UTF8_BOM = [0xef, 0xbb, 0xbf] as const;
 
 /** Which tokenizer reads the file: the option, else `PAYOUT_CSV=csv-parse` in the environment, else the fast path. */

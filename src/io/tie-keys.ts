@@ -25,14 +25,19 @@ import { lowerThreadPriority } from './thread-priority.js';
  * copied: nothing per id is built on the reading thread.
  */
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
+const { parentPort } = require('node:worker_threads');
 const crypto = require('node:crypto');
 (${lowerThreadPriority.toString()})(require('node:fs'), require('node:os'));
-const prefix = workerData.seed + ':';
+let prefix = '';
 const digest = typeof crypto.hash === 'function'
   ? (s) => crypto.hash('sha256', s, 'binary')
   : (s) => crypto.createHash('sha256').update(s).digest('binary');
-parentPort.on('message', ({ seq, bytes, ends }) => {
+parentPort.on('message', (m) => {
+  if (m.seed !== undefined) {
+    prefix = m.seed + ':';
+    return;
+  }
+  const { seq, bytes, ends } = m;
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out = new Float64Array(ends.length);
   let start = 0;
@@ -63,6 +68,28 @@ export function tieKeyPrefixer(seed: string): (claimId: string) => number {
   };
 }
 
+/** The worker started ahead by `startTieKeyWorker`, until a TieKeyPrefixes takes it (with any error it met). */
+let early: { worker: Worker; failure: Error | undefined } | undefined;
+
+/**
+ * Starts the worker ahead of the reading (see early-workers.ts), without its seed (the plan is not
+ * read yet): it boots on the other core meanwhile; TieKeyPrefixes sends the seed first.
+ */
+export function startTieKeyWorker(): void {
+  if (early) return;
+  try {
+    const worker = new Worker(WORKER_SOURCE, { eval: true });
+    worker.unref();
+    const started: { worker: Worker; failure: Error | undefined } = { worker, failure: undefined };
+    worker.on('error', (err) => {
+      started.failure ??= err;
+    });
+    early = started;
+  } catch {
+    // No thread now: TieKeyPrefixes tries again, or hashes on the reading thread.
+  }
+}
+
 /**
  * Collects the key prefixes of claim ids handed over in table order (`add`), computed on a worker
  * thread; `result` gives one per row. Without worker threads it computes them when asked.
@@ -87,8 +114,11 @@ export class TieKeyPrefixes {
   ) {
     if (options.worker === false) return;
     try {
-      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { seed } });
+      const started = early;
+      early = undefined;
+      const worker = started?.worker ?? new Worker(WORKER_SOURCE, { eval: true });
       worker.unref();
+      this.failure = started?.failure;
       worker.on('message', (m: { seq: number; prefixes?: Float64Array }) => {
         const batch = this.batches[m.seq];
         if (batch === undefined) return;
@@ -105,6 +135,7 @@ export class TieKeyPrefixes {
         this.failure = err;
         this.waiting?.();
       });
+      worker.postMessage({ seed }); // before any batch: the worker hashes `${seed}:${id}`
       this.worker = worker;
     } catch {
       this.worker = undefined;

@@ -2,9 +2,11 @@
  * The command line: every command with its arguments and options, in the order `payout --help`
  * lists them. A command's code is loaded only when that command runs (its action imports it), so
  * `payout --help` or `payout validate` do not load the HTML report's renderer, the verifier or the
- * second round.
+ * second round. Commands that read a large claims file start the reader's worker threads first
+ * (io/early-workers.ts), so they boot while the command's modules load.
  */
 import type { Command } from 'commander';
+import { startReaderWorkers } from '../../io/early-workers.js';
 import { addClaimsOptions, collect } from './claims-options.js';
 import type { ValidateCliOptions } from './validate.js';
 import type { AllocateCliOptions } from './allocate.js';
@@ -43,6 +45,7 @@ export function registerValidate(program: Command): void {
     .option('--json', 'print the report as one JSON document')
     .option('--errors-out <file>', 'also write the rows with errors as CSV: line,claim_id,field,code,message')
     .action(async (claims: string, opts: ValidateCliOptions) => {
+      startReaderWorkers(claims, false);
       const { runValidate } = await import('./validate.js');
       await runValidate(claims, opts);
     });
@@ -67,6 +70,7 @@ export function registerAllocate(program: Command): void {
     .option('--report', 'also write DIR/report.html (as payout report DIR does)')
     .option('-q, --quiet', 'print nothing but errors');
   addClaimsOptions(cmd).action(async (claimsFile: string, o: AllocateCliOptions) => {
+    startReaderWorkers(claimsFile, true);
     const { runAllocate } = await import('./allocate.js');
     await runAllocate(claimsFile, o);
   });
@@ -89,6 +93,7 @@ export function registerVerify(program: Command): void {
     .option('--max-diffs <n>', 'show at most N differing cells, missing and extra rows, and summary fields', '20')
     .option('--json', 'print the report as one JSON document');
   addClaimsOptions(cmd).action(async (paths: string[], o: VerifyCliOptions) => {
+    if (paths.length === 2) startReaderWorkers(paths[0] as string, true); // claims.csv DIR
     const { runVerify } = await import('./verify.js');
     await runVerify(paths, o);
   });
