@@ -7,7 +7,7 @@ import { lowerThreadPriority } from '../../src/io/thread-priority.js';
 const linux = existsSync('/proc/thread-self');
 
 describe('helper threads yield to the reading thread', () => {
-  it.runIf(linux)('lowers the calling thread to nice 10, and only that thread', async () => {
+  it.runIf(linux)('lowers the calling thread by 10 nice steps (at most 19), and only that thread', async () => {
     const before = getPriority();
     // Run as the tie-break worker runs it: from its source text.
     const worker = new Worker(
@@ -24,7 +24,7 @@ describe('helper threads yield to the reading thread', () => {
     });
     await worker.terminate();
     expect(reply.tid).not.toBe(process.pid);
-    expect(reply.nice).toBe(Math.max(before, 10));
+    expect(reply.nice).toBe(Math.min(19, before + 10));
     expect(getPriority(), 'the process (main thread) keeps its priority').toBe(before);
   });
 
@@ -36,11 +36,12 @@ describe('helper threads yield to the reading thread', () => {
           throw Object.assign(new Error('no such file'), { code: 'ENOENT' });
         },
       },
-      { setPriority: (_pid, n) => void calls.push(n) },
+      { getPriority: () => 0, setPriority: (_pid, n) => void calls.push(n) },
     );
     expect(calls).toEqual([]);
     expect(() =>
       lowerThreadPriority({ readlinkSync: () => '123/task/456' }, {
+        getPriority: () => 0,
         setPriority: () => {
           throw Object.assign(new Error('not permitted'), { code: 'EACCES' });
         },
@@ -48,10 +49,15 @@ describe('helper threads yield to the reading thread', () => {
     ).not.toThrow();
   });
 
-  it('sets the thread id the link names, never the process', () => {
+  it('sets the thread id the link names, never the process, 10 steps below its own priority', () => {
     const calls: Array<[number, number]> = [];
-    lowerThreadPriority({ readlinkSync: () => '123/task/456' }, { setPriority: (pid, n) => void calls.push([pid, n]) });
-    lowerThreadPriority({ readlinkSync: () => 'garbage' }, { setPriority: (pid, n) => void calls.push([pid, n]) });
-    expect(calls).toEqual([[456, 10]]);
+    const os = (own: number) => ({ getPriority: () => own, setPriority: (pid: number, n: number) => void calls.push([pid, n]) });
+    lowerThreadPriority({ readlinkSync: () => '123/task/456' }, os(0));
+    lowerThreadPriority({ readlinkSync: () => '123/task/457' }, os(15));
+    lowerThreadPriority({ readlinkSync: () => 'garbage' }, os(0));
+    expect(calls).toEqual([
+      [456, 10],
+      [457, 19],
+    ]);
   });
 });
