@@ -1214,7 +1214,8 @@ export async function readClaims(file: string, plan: Plan, options: ReadClaimsOp
     }
   } catch (err) {
     tieKeys?.close();
-    dedupe?.close();
+    // The duplicate checks go on: the rows read before a syntax error are checked and reported,
+    // as without a worker (the batches sent so far are answered; `finish` below waits for them).
     if (err instanceof StopReading) {
       // Reported already.
     } else if (err instanceof CsvError) {
@@ -1236,6 +1237,7 @@ export async function readClaims(file: string, plan: Plan, options: ReadClaimsOp
         collector.syntaxError('csv_syntax', nextLine, `CSV syntax error: ${err.message}`, column);
       }
     } else {
+      dedupe?.close();
       const e = err as NodeJS.ErrnoException;
       if (e.code === 'ENOENT') throw new UsageError(`${file}: claims file not found`);
       if (typeof e.code === 'string' && /^E[A-Z]+$/.test(e.code)) {

@@ -289,6 +289,12 @@ export class DuplicateChecks {
   }
 
   private send(batch: DedupeBatch, transfer: ArrayBuffer[]): void {
+    if (!this.worker && !this.index) {
+      // The worker was stopped (close): nothing checks these rows; `finish` reports the failure.
+      this.failure ??= new Error('stopped before every row was checked');
+      this.ids = [];
+      return;
+    }
     this.batches.push({ ids: this.ids });
     this.ids = [];
     this.pending++;
@@ -339,8 +345,11 @@ export class DuplicateChecks {
     return hits;
   }
 
+  /** Stops the worker. Batches still unanswered then never are: `finish` fails rather than wait. */
   close(): void {
+    if (this.worker && this.pending > 0) this.failure ??= new Error('stopped before every row was checked');
     void this.worker?.terminate();
     this.worker = undefined;
+    this.waiting?.();
   }
 }
