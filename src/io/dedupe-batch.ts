@@ -103,7 +103,7 @@ export function checkBatch(index: ClaimantIndex, batch: DedupeBatch): DedupeRepl
 
 /**
  * Batches (a chunk of ~1 MiB each) the worker may be behind before the reader waits for it. Each
- * costs ~6 MiB of peak memory (10M allocate: 949 MiB at 4, 1,039 MiB at 16); 4, 8, 16 and 32 took
+ * costs ~7 MiB of peak memory (10M allocate: 949 MiB at 4, 1,039 MiB at 16); 4, 8, 16 and 32 took
  * the same time at 1M.
  */
 const MAX_IN_FLIGHT = 4;
