@@ -105,6 +105,43 @@ describe('readClaims: the table', () => {
     expect(stats.invalidRows).toBe(2);
   });
 
+  it('finds duplicate claim ids as a plain first-seen map does, ids in order, out of order or both', async () => {
+    // Ids in increasing order need no index until the first one out of order (then every id so far
+    // goes in): the same errors, lines and table whatever the order, held to a reference model.
+    const idNumber = fc.integer({ min: 0, max: 25 });
+    const row = fc.record({ n: idNumber, pad: fc.constantFrom('', ' '), empty: fc.boolean(), badClass: fc.boolean() });
+    await fc.assert(
+      fc.asyncProperty(fc.array(row, { maxLength: 30 }), fc.nat(30), async (rows, sortedPrefix) => {
+        // Often a sorted run first (with repeats, which are duplicates), then anything.
+        const head = rows.slice(0, sortedPrefix).sort((a, b) => a.n - b.n);
+        const all = [...head, ...rows.slice(sortedPrefix)];
+        const ids = all.map((r) => (r.empty && r.n % 5 === 0 ? '' : `${r.pad}ID-${String(r.n).padStart(2, '0')}${r.pad}`));
+        const lines = all.map((r, i) => `${ids[i]},${r.badClass ? 'nowhere' : 'nationwide'}`);
+        const { table, problems } = await read(`claim_id,class\n${lines.join('\n')}\n`);
+        // The reference: a first-seen map of trimmed ids, rows with other errors included.
+        const seen = new Map<string, number>();
+        const want: Array<[number, string]> = [];
+        const valid: string[] = [];
+        all.forEach((r, i) => {
+          const line = i + 2;
+          const id = (ids[i] as string).trim();
+          if (id === '') return;
+          const first = seen.get(id);
+          if (first !== undefined) {
+            want.push([line, `claim_id "${id}" already on line ${first}`]);
+            return;
+          }
+          seen.set(id, line);
+          if (!r.badClass) valid.push(id);
+        });
+        const got = problems.filter((p) => p.code === 'duplicate_claim_id').map((p) => [p.line, p.message]);
+        expect(got).toEqual(want);
+        expect(table.ids.toArray()).toEqual(valid);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('summarises claims, eligible claims and points per class, exactly', async () => {
     const { stats } = await read(
       'claim_id,class,units,status\nA,nationwide,1,approved\nB,illinois,1.5,approved\nC,illinois,2,rejected\nD,nationwide,0.000001,approved\n',
