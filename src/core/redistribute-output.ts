@@ -7,7 +7,7 @@ import { csvField, textCell } from './csv-cell.js';
 import { formatRationalHalfEven } from './decimal.js';
 import { formatMoney, type Cents } from './money.js';
 import type { Plan } from './plan.js';
-import { formatShare, perShareUnit, ROUND_2_POINTS, type FirstRoundTable, type Redistribution, type RedistributionOutcome } from './redistribute.js';
+import { formatShare, perShareUnit, ROUND_2_POINTS, type FirstRoundTable, type Redistribution, type RedistributionClass, type RedistributionOutcome } from './redistribute.js';
 import type { ExpectedLedger } from './verify.js';
 
 export const REDISTRIBUTION_LEDGER_COLUMNS = ['claim_id', 'class', 'first_amount', 'outcome', 'amount'] as const;
@@ -73,19 +73,13 @@ export interface FirstRoundFacts {
   residual: Cents;
 }
 
-/** The counts and sums summary.json gives per class and in total (money as strings). */
-export interface RedistributionCountsJson {
-  claims: number;
-  eligible: number;
-  uncashed: number;
-  ineligible: number;
-  paid: number;
-  capped: number;
-  belowMinimum: number;
-  eligibleFirstAmount: string;
-  eligibleFirstShare: string;
-  amount: string;
-}
+/**
+ * The counts and sums summary.json gives per class and in total: RedistributionClass's, with money
+ * (bigint cents, millionths) as strings.
+ */
+export type RedistributionCountsJson = {
+  [K in Exclude<keyof RedistributionClass, 'id' | 'smallest' | 'largest'>]: RedistributionClass[K] extends bigint ? string : RedistributionClass[K];
+};
 
 export interface RedistributionSummaryJson {
   format: string;
