@@ -161,9 +161,9 @@ export class FastCsv {
               continue;
             }
             if (!final) {
-              cut = recordStart;
-              break records;
-            }
+            cut = recordStart;
+            break records;
+          }
             break;
           }
           if (nl <= p) nl = next(text, '\n', p + 1);
@@ -210,9 +210,9 @@ export class FastCsv {
         }
         if (e === NONE) {
           if (!final) {
-              cut = recordStart;
-              break records;
-            }
+            cut = recordStart;
+            break records;
+          }
           e = end;
           last = true;
           atEnd = true;

@@ -318,8 +318,8 @@ export class DuplicateChecks {
    * (and the file's chunk to hash), so the reader waits here before reading on, which keeps the
    * memory held for the worker to a few MiB whatever the file's size.
    */
-  async caughtUp(inFlight = MAX_IN_FLIGHT): Promise<void> {
-    await this.until(inFlight);
+  async caughtUp(): Promise<void> {
+    await this.until(MAX_IN_FLIGHT);
   }
 
   private async until(inFlight: number): Promise<void> {

@@ -15,8 +15,9 @@ import { ClaimIds } from '../core/claims.js';
 import { lowerThreadPriority } from './thread-priority.js';
 
 /**
- * The digest comes back as 'binary' (Latin-1) text, one character per byte (no Buffer to allocate, ~7% less
- * than decoding base64 here): its first six characters are the key's first 48 bits.
+ * The digest comes back as 'binary' (Latin-1) text, one character per byte (no Buffer to
+ * allocate, ~7% less than decoding base64 here): its first six characters are the key's first
+ * 48 bits.
  */
 
 /**
