@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The `payout` command. The program lives in dist/ (built by `npm install` via the prepare script).
-import { main } from '../dist/cli/main.js';
+// The `payout` command. The program lives in dist/bundle/ (built by `npm install` via the prepare
+// script: tsc, then scripts/bundle.js).
+import { main } from '../dist/bundle/main.js';
 
 let settled = false;
 main(process.argv).then((code) => {

@@ -27,20 +27,21 @@ function newestMtime(dir: string): number {
 let built = false;
 
 /**
- * `npm test` builds first; when vitest is run alone, rebuild dist/ if a source file is newer.
- * tsc writes its output even when another part of the tree does not type-check yet, so only a
- * missing entry point is fatal here.
+ * `npm test` builds first; when vitest is run alone, rebuild dist/ (tsc, then the bundle that
+ * bin/payout.js runs) if a source file is newer. tsc writes its output even when another part of
+ * the tree does not type-check yet, so only a missing entry point is fatal here.
  */
 export function ensureBuilt(): void {
   if (built) return;
-  const entry = join(ROOT, 'dist/cli/main.js');
+  const entry = join(ROOT, 'dist/bundle/main.js');
   if (!existsSync(entry) || newestMtime(join(ROOT, 'src')) > statSync(entry).mtimeMs) {
     try {
       execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.json')], { stdio: 'pipe' });
     } catch {
       // Type errors elsewhere in the tree; the output is written all the same.
     }
-    if (!existsSync(entry)) throw new Error('dist/cli/main.js is missing: run npm run build');
+    execFileSync(process.execPath, [join(ROOT, 'scripts/bundle.js')], { stdio: 'pipe' });
+    if (!existsSync(entry)) throw new Error('dist/bundle/main.js is missing: run npm run build');
   }
   built = true;
 }
