@@ -8,10 +8,10 @@
  * payout's own dist/ is ~40 more. Bundled, with unused code left out, a run on the 3,000-claim
  * fixture went from 0.45-0.50 s to 0.36-0.39 s, and allocate on 1M claims gained about as much.
  *
- * Commands stay separate chunks, loaded only when they run (cli/commands/index.ts). The worker is
- * an entry of its own, dist/bundle/dedupe-worker.js, next to the chunks, where dedupe-batch.ts
- * looks for it (`new URL('./dedupe-worker.js', import.meta.url)`). dist/ keeps tsc's module tree
- * too: the tests and scripts import from it.
+ * Commands stay separate chunks, loaded only when they run (cli/commands/index.ts). The workers
+ * are entries of their own (dist/bundle/dedupe-worker.js, ledger-worker.js), next to the chunks,
+ * where the code that starts them looks (`new URL('./dedupe-worker.js', import.meta.url)`).
+ * dist/ keeps tsc's module tree too: the tests and scripts import from it.
  */
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -27,6 +27,7 @@ await build({
   input: {
     main: join(ROOT, 'dist/cli/main.js'),
     'dedupe-worker': join(ROOT, 'dist/io/dedupe-worker.js'),
+    'ledger-worker': join(ROOT, 'dist/io/ledger-worker.js'),
   },
   platform: 'node',
   logLevel: 'warn',

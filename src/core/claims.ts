@@ -69,6 +69,16 @@ export class ClaimIds {
     return out;
   }
 
+  /** The ids of a `slice` (posted from another thread), without copying them again. */
+  static fromSlice(slice: { bytes: Uint8Array; ends: Uint32Array }): ClaimIds {
+    const out = new ClaimIds(0, 0);
+    out.#bytes = slice.bytes;
+    out.#ends = slice.ends;
+    out.#count = slice.ends.length;
+    out.#length = slice.ends.length > 0 ? (slice.ends[slice.ends.length - 1] as number) : 0;
+    return out;
+  }
+
   get length(): number {
     return this.#count;
   }

@@ -11,7 +11,7 @@
  */
 import { formatRationalHalfEven } from './decimal.js';
 import { formatMoney } from './money.js';
-import type { ClaimTable } from './claims.js';
+import type { ClaimIds, ClaimTable } from './claims.js';
 import type { Allocation } from './allocate.js';
 import type { Plan } from './plan.js';
 import { csvField, textCell } from './csv-cell.js';
@@ -84,79 +84,142 @@ const FORMULA_START_CODES = new Set([0x3d, 0x2b, 0x2d, 0x40, 0x09, 0x0d, 0x27]);
 /** A bound on the UTF-8 bytes of `textCell(s)` (each UTF-16 unit ≤ 3 bytes, doubled if a quote, plus `'` and two quotes). */
 const maxCellBytes = (s: string): number => s.length * 6 + 3;
 
+/** Rows per block of `ledgerByteChunks` and of the writers that share blocks between threads (~0.9 MiB of TikTok rows). */
+export const LEDGER_BLOCK_ROWS = 16384;
+
 /**
- * The ledger's rows as UTF-8 bytes in chunks of about `chunkBytes` (the header not included):
- * byte for byte `ledgerChunks` encoded as UTF-8. Per row, the claim id's bytes are copied when
- * its cell needs no guard or quotes (no quote, comma or line break, no formula start), and the rest of the row —
- * the same for every row of a cell with the same status and remainder cent — is one precomputed
- * byte string copied with `Uint8Array#set`. Anything else goes through `textCell` and TextEncoder.
- * Each chunk is a new buffer, so the caller may hold it (a pending write) while the next is made.
+ * What the ledger's rows are made of, in plain data (strings, bigints, typed arrays) so that it
+ * can be posted to another thread (io/ledger-bytes.ts): per cell, the row's text between the
+ * claim id and the status (`,class,units,points,`), after it (`,outcome,share,`) and the cell's
+ * amount in cents before the remainder cent; per row, the claim id, status, cell and cent.
+ * `ids`, `statusIndex`, `cellOf`, `extraCent` and `kept` may start at a row `offset` of the
+ * table (a worker gets only the rows it may make).
+ */
+export interface LedgerRowsSource {
+  middle: string[];
+  tail: string[];
+  floors: bigint[];
+  /** The statuses as ledger cells (textCell). */
+  statuses: string[];
+  ids: ClaimIds;
+  statusIndex: Uint16Array;
+  cellOf: Uint32Array;
+  extraCent: Uint8Array;
+  /** The `--keep` columns, one string per row. */
+  kept: string[][];
+  /** The table row of `ids[0]` etc. */
+  offset: number;
+}
+
+export function ledgerRowsSource(plan: Plan, claims: ClaimTable, alloc: Allocation, keep: readonly string[]): LedgerRowsSource {
+  const middle: string[] = [];
+  const tail: string[] = [];
+  const floors: bigint[] = [];
+  for (const cell of alloc.cells) {
+    const cls = plan.classes[cell.classIndex]?.id ?? '';
+    const units = claims.units[cell.unitsIndex]?.text ?? '';
+    middle.push(`,${textCell(cls)},${units},${pointsText(cell.points)},`);
+    tail.push(`,${cell.outcome},${shareText(cell.share)},`);
+    floors.push(cell.floor);
+  }
+  return {
+    middle,
+    tail,
+    floors,
+    statuses: claims.statuses.map(textCell),
+    ids: claims.ids,
+    statusIndex: claims.statusIndex,
+    cellOf: alloc.cellOf,
+    extraCent: alloc.extraCent,
+    kept: keep.map((k) => claims.kept.get(k) ?? []),
+    offset: 0,
+  };
+}
+
+/**
+ * The ledger's rows as UTF-8 bytes, any range of rows at a time (`rows`): byte for byte
+ * `ledgerChunks` encoded as UTF-8. Per row, the claim id's bytes are copied when its cell needs
+ * no guard or quotes (no quote, comma or line break, no formula start), and the rest of the row —
+ * the same for every row of a cell with the same status and remainder cent — is one byte string,
+ * encoded when first met and copied with `Uint8Array#set`. Anything else goes through `textCell`
+ * and TextEncoder.
+ */
+export class LedgerRows {
+  private readonly encoder = new TextEncoder();
+  /** Per (cell, status, remainder cent): everything after the claim id, with the line end when nothing is kept. */
+  private readonly suffixes = new Map<number, Uint8Array>();
+  private readonly nStatuses: number;
+  /** Bytes per row so far: the first guess at a block's size. */
+  private bytesPerRow = 64;
+
+  constructor(private readonly src: LedgerRowsSource) {
+    this.nStatuses = Math.max(1, src.statuses.length);
+  }
+
+  private suffixOf(c: number, s: number, extra: number): Uint8Array {
+    const key = (c * this.nStatuses + s) * 2 + extra;
+    let bytes = this.suffixes.get(key);
+    if (bytes === undefined) {
+      const { middle, tail, floors, statuses, kept } = this.src;
+      const floor = floors[c];
+      if (floor === undefined) throw new RangeError(`internal: no cell ${c}`);
+      const amount = formatMoney(floor + (extra === 1 ? 1n : 0n));
+      bytes = this.encoder.encode(`${middle[c] ?? ''}${statuses[s] ?? ''}${tail[c] ?? ''}${amount}${kept.length > 0 ? '' : '\n'}`);
+      this.suffixes.set(key, bytes);
+    }
+    return bytes;
+  }
+
+  /** Table rows [from, to) (within the source's rows), in a buffer of their own. */
+  rows(from: number, to: number): Uint8Array {
+    const { ids, statusIndex, cellOf, extraCent, kept, offset } = this.src;
+    const encoder = this.encoder;
+    const hasKept = kept.length > 0;
+    const idBytes = ids.bytes;
+    let out = new Uint8Array(Math.max(256, Math.ceil((to - from) * this.bytesPerRow * 1.125)));
+    let pos = 0;
+    for (let row = from - offset; row < to - offset; row++) {
+      const idStart = ids.start(row);
+      const idEnd = ids.end(row);
+      const suffix = this.suffixOf(cellOf[row] as number, statusIndex[row] as number, extraCent[row] as number);
+      // An id's cell is at most its bytes doubled (quotes) plus a guard and two quotes.
+      let need = (idEnd - idStart) * 2 + 3 + suffix.length + 1;
+      if (hasKept) for (const col of kept) need += 1 + maxCellBytes(col[row] ?? '');
+      if (pos + need > out.length) {
+        const bigger = new Uint8Array(Math.max(out.length * 2, pos + need));
+        bigger.set(out.subarray(0, pos));
+        out = bigger;
+      }
+      pos = writeIdCell(out, pos, idBytes, idStart, idEnd) ?? writeTextCell(out, pos, ids.get(row), encoder);
+      out.set(suffix, pos);
+      pos += suffix.length;
+      if (hasKept) {
+        for (const col of kept) {
+          out[pos++] = 0x2c;
+          pos = writeTextCell(out, pos, col[row] ?? '', encoder);
+        }
+        out[pos++] = 0x0a;
+      }
+    }
+    if (to > from) this.bytesPerRow = pos / (to - from);
+    return out.subarray(0, pos);
+  }
+}
+
+/**
+ * The ledger's rows as UTF-8 bytes, `rowsPerChunk` rows a chunk (the header not included): what
+ * `allocate` writes and `verify` hashes. Each chunk is a buffer of its own, so the caller may hold
+ * it (a pending write) while the next is made.
  */
 export function* ledgerByteChunks(
   plan: Plan,
   claims: ClaimTable,
   alloc: Allocation,
   keep: readonly string[],
-  chunkBytes = 1 << 20,
+  rowsPerChunk = LEDGER_BLOCK_ROWS,
 ): Generator<Uint8Array> {
-  const encoder = new TextEncoder();
-  const statuses = claims.statuses.map(textCell);
-  const nStatuses = Math.max(1, statuses.length);
-  const hasKept = keep.length > 0;
-  // Per (cell, status, remainder cent): ",class,units,points,status,outcome,share,amount" and, with
-  // no kept columns, the line end. Built when first needed.
-  const suffixes = new Map<number, Uint8Array>();
-  const middle: string[] = [];
-  const tail: string[] = [];
-  for (const cell of alloc.cells) {
-    const cls = plan.classes[cell.classIndex]?.id ?? '';
-    const units = claims.units[cell.unitsIndex]?.text ?? '';
-    middle.push(`,${textCell(cls)},${units},${pointsText(cell.points)},`);
-    tail.push(`,${cell.outcome},${shareText(cell.share)},`);
-  }
-  const suffixOf = (c: number, s: number, extra: number): Uint8Array => {
-    const key = (c * nStatuses + s) * 2 + extra;
-    let bytes = suffixes.get(key);
-    if (bytes === undefined) {
-      const cell = alloc.cells[c];
-      if (cell === undefined) throw new RangeError(`internal: no cell ${c}`);
-      const amount = formatMoney(cell.floor + (extra === 1 ? 1n : 0n));
-      bytes = encoder.encode(`${middle[c] ?? ''}${statuses[s] ?? ''}${tail[c] ?? ''}${amount}${hasKept ? '' : '\n'}`);
-      suffixes.set(key, bytes);
-    }
-    return bytes;
-  };
-  const keptColumns = keep.map((k) => claims.kept.get(k) ?? []);
-  const { ids, statusIndex } = claims;
-  const { cellOf, extraCent } = alloc;
-  let out = new Uint8Array(chunkBytes);
-  let pos = 0;
-  const rows = claims.count;
-  const idBytes = ids.bytes;
-  for (let row = 0; row < rows; row++) {
-    const idStart = ids.start(row);
-    const idEnd = ids.end(row);
-    const suffix = suffixOf(cellOf[row] as number, statusIndex[row] as number, extraCent[row] as number);
-    // An id's cell is at most its bytes doubled (quotes) plus a guard and two quotes.
-    let need = (idEnd - idStart) * 2 + 3 + suffix.length + 1;
-    if (hasKept) for (const col of keptColumns) need += 1 + maxCellBytes(col[row] ?? '');
-    if (pos + need > out.length) {
-      if (pos > 0) yield out.subarray(0, pos);
-      out = new Uint8Array(Math.max(chunkBytes, need));
-      pos = 0;
-    }
-    pos = writeIdCell(out, pos, idBytes, idStart, idEnd) ?? writeTextCell(out, pos, ids.get(row), encoder);
-    out.set(suffix, pos);
-    pos += suffix.length;
-    if (hasKept) {
-      for (const col of keptColumns) {
-        out[pos++] = 0x2c;
-        pos = writeTextCell(out, pos, col[row] ?? '', encoder);
-      }
-      out[pos++] = 0x0a;
-    }
-  }
-  if (pos > 0) yield out.subarray(0, pos);
+  const rows = new LedgerRows(ledgerRowsSource(plan, claims, alloc, keep));
+  for (let from = 0; from < claims.count; from += rowsPerChunk) yield rows.rows(from, Math.min(claims.count, from + rowsPerChunk));
 }
 
 /**

@@ -44,11 +44,11 @@ export function hashChunks(chunks: Iterable<string>): { sha256: string; bytes: n
   return { sha256: hash.digest('hex'), bytes };
 }
 
-/** SHA-256 and byte length of bytes given in chunks (the ledger as ledgerByteChunks writes it). */
-export function hashByteChunks(chunks: Iterable<Uint8Array>): { sha256: string; bytes: number } {
+/** SHA-256 and byte length of bytes given in chunks (the ledger as ledgerBlocks makes it). */
+export async function hashByteStream(chunks: AsyncIterable<Uint8Array>): Promise<{ sha256: string; bytes: number }> {
   const hash = createHash('sha256');
   let bytes = 0;
-  for (const chunk of chunks) {
+  for await (const chunk of chunks) {
     hash.update(chunk);
     bytes += chunk.length;
   }

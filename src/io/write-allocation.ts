@@ -1,13 +1,15 @@
 /**
  * Writes an allocation's files (SPEC section 5) all together or not at all: ledger.csv is streamed
- * in large byte chunks (ledgerByteChunks) and hashed on the way out, then summary.json, then manifest.json with the hashes,
- * and only then are the three renamed into place.
+ * in blocks of rows (ledgerBlocks: made on this thread and a worker) and hashed on the way out,
+ * then summary.json, then manifest.json with the hashes, and only then are the three renamed into
+ * place.
  */
 import { basename } from 'node:path';
 import type { ClaimTable } from '../core/claims.js';
 import type { Allocation } from '../core/allocate.js';
 import type { Plan } from '../core/plan.js';
-import { ledgerByteChunks, ledgerHeader } from '../core/ledger.js';
+import { ledgerHeader } from '../core/ledger.js';
+import { ledgerBlocks } from './ledger-bytes.js';
 import { manifestText, MANIFEST_FORMAT, type Manifest } from '../core/manifest.js';
 import { summaryText, type SummaryJson } from '../core/summary.js';
 import { OutputSet, type WrittenFile } from './atomic-output.js';
@@ -40,7 +42,7 @@ export async function writeAllocation(
   try {
     const ledger = out.create('ledger.csv');
     await ledger.write(ledgerHeader(keep));
-    for (const chunk of ledgerByteChunks(plan, claims, alloc, keep)) await ledger.writeBytes(chunk);
+    for await (const chunk of ledgerBlocks(plan, claims, alloc, keep)) await ledger.writeBytes(chunk);
     const ledgerFile = await ledger.close();
 
     const summaryOut = out.create('summary.json');

@@ -1,7 +1,7 @@
 /**
  * The bundle that bin/payout.js runs (scripts/bundle.js): every file a chunk loads at run time is
- * there. The duplicate-check worker is the one file found by path rather than imported, and a run
- * without it still works (on one thread, slower), so no other test would notice it missing.
+ * there. The workers are found by path rather than imported, and a run without them still works
+ * (on one thread, slower), so no other test would notice one missing.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
@@ -18,11 +18,11 @@ describe('dist/bundle', () => {
     expect(readFileSync(join(ROOT, 'bin/payout.js'), 'utf8')).toMatch(/from '\.\.\/dist\/bundle\/main\.js'/);
   });
 
-  it('has the duplicate-check worker next to the chunk that starts it', () => {
+  it('has each worker next to the chunk that starts it', () => {
     const files = readdirSync(BUNDLE);
-    const starters = files.filter((f) => f.endsWith('.js') && /new URL\(["']\.\/dedupe-worker\.js["'], import\.meta\.url\)/.test(readFileSync(join(BUNDLE, f), 'utf8')));
-    expect(starters.length).toBe(1);
-    expect(files).toContain('dedupe-worker.js');
+    const started = files.flatMap((f) => [...readFileSync(join(BUNDLE, f), 'utf8').matchAll(/new URL\(["']\.\/([^"']+)["'], import\.meta\.url\)/g)].map((m) => m[1]));
+    expect(started.sort()).toEqual(['dedupe-worker.js', 'ledger-worker.js']);
+    for (const worker of started) expect(files).toContain(worker);
   });
 
   it('imports only its own chunks and Node modules', () => {

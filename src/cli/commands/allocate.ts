@@ -6,6 +6,7 @@ import { loadPlan } from '../../io/plan-file.js';
 import { tieKeyer } from '../../io/hash.js';
 import { OutputSet } from '../../io/atomic-output.js';
 import { ALLOCATION_FILES, writeAllocation } from '../../io/write-allocation.js';
+import { startLedgerWorker } from '../../io/ledger-bytes.js';
 import { UsageError } from '../errors.js';
 import { colorFor } from '../style.js';
 import { renderSummary } from '../render-summary.js';
@@ -57,6 +58,7 @@ export async function runAllocate(claimsFile: string, o: AllocateCliOptions): Pr
       quiet: Boolean(o.quiet || o.json),
       read: { ...settings.read, keep, sha256: true, ...tieKeySeed },
     }));
+    startLedgerWorker(table.count, keep); // boots while the allocation is computed
     alloc = allocate(plan, table, tieKeyer(plan.seed), { tieKeyPrefixes });
     summary = buildSummary(plan, alloc);
   } catch (err) {

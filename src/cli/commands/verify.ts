@@ -10,7 +10,8 @@
 import { join } from 'node:path';
 import { allocate } from '../../core/allocate.js';
 import { allocationLedger } from '../../core/expected-ledger.js';
-import { LEDGER_COLUMNS, ledgerByteChunks, ledgerHeader } from '../../core/ledger.js';
+import { LEDGER_COLUMNS, ledgerHeader } from '../../core/ledger.js';
+import { ledgerBlocks, startLedgerWorker } from '../../io/ledger-bytes.js';
 import type { Manifest } from '../../core/manifest.js';
 import { buildSummary, summaryText } from '../../core/summary.js';
 import {
@@ -27,7 +28,7 @@ import {
   type InputFact,
   type VerifyCheck,
 } from '../../core/verify.js';
-import { hashByteChunks, hashFile } from '../../io/file-hash.js';
+import { hashByteStream, hashFile } from '../../io/file-hash.js';
 import { tieKeyer, sha256Hex } from '../../io/hash.js';
 import { checkLedgerHeader, readLedgerFields } from '../../io/ledger-reader.js';
 import { readLedgerHeader, readManifest, readOutputJson } from '../../io/output-dir.js';
@@ -84,7 +85,7 @@ export type Recompute = (ctx: RecomputeContext) => Promise<Recomputed>;
 export const LEDGER_FILE = 'ledger.csv';
 export const SUMMARY_FILE = 'summary.json';
 
-/** `payout allocate`: the same path as the command (loadPlan, readValidClaims, allocate, buildSummary, ledgerByteChunks). */
+/** `payout allocate`: the same path as the command (loadPlan, readValidClaims, allocate, buildSummary, ledgerBlocks). */
 export const recomputeAllocate: Recompute = async (ctx) => {
   if (ctx.inputs.length !== 1) {
     throw new UsageError(`${ctx.dir} was made by payout allocate: give the plan and its claims file, payout verify --plan PLAN CLAIMS.csv DIR`);
@@ -115,13 +116,14 @@ export const recomputeAllocate: Recompute = async (ctx) => {
     throw err;
   }
   const { table, stats, tieKeyPrefixes } = claims;
+  startLedgerWorker(table.count, keep); // boots while the allocation is computed
   const alloc = allocate(plan, table, tieKeyer(plan.seed), { tieKeyPrefixes });
   const summary = buildSummary(plan, alloc);
   const text = summaryText(summary);
-  const ledger = hashByteChunks(
-    (function* () {
+  const ledger = await hashByteStream(
+    (async function* () {
       yield new TextEncoder().encode(ledgerHeader(keep));
-      yield* ledgerByteChunks(plan, table, alloc, keep);
+      yield* ledgerBlocks(plan, table, alloc, keep);
     })(),
   );
   return {

@@ -1,0 +1,153 @@
+/**
+ * The ledger's bytes on two threads. Making the rows (core/ledger.ts LedgerRows) is most of the
+ * tail of a large `allocate` (~0.2 s at 1M claims) and ran while the other core was idle: here
+ * the rows are cut into blocks (LEDGER_BLOCK_ROWS), the main thread and a worker
+ * (ledger-worker.ts) each take the next block not yet taken from a shared counter, and the main
+ * thread hands them on in order: its own as it makes them, the worker's as they arrive (moved,
+ * not copied). Whoever is free takes the next block, so a worker that boots late or a core that
+ * is busy elsewhere only changes who makes which block, never the bytes; without the worker
+ * (small tables, `--keep` columns, `PAYOUT_WORKERS=0`, no compiled worker file, a worker that
+ * fails) the main thread makes every block, the same ones.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Allocation } from '../core/allocate.js';
+import type { ClaimTable } from '../core/claims.js';
+import { LEDGER_BLOCK_ROWS, LedgerRows, ledgerRowsSource } from '../core/ledger.js';
+import type { Plan } from '../core/plan.js';
+import { NEXT_BLOCK, WRITTEN_BLOCKS, type LedgerJob } from './ledger-job.js';
+
+/** Below this many rows (4 blocks, ~12 ms of work) the ledger is made on the main thread alone. */
+export const LEDGER_WORKER_MIN_ROWS = 4 * LEDGER_BLOCK_ROWS;
+
+/** A worker started ahead by `startLedgerWorker`, until `ledgerBlocks` takes it. */
+let early: Worker | undefined;
+
+function bootWorker(): Worker | undefined {
+  if (process.env.PAYOUT_WORKERS === '0') return undefined;
+  const url = new URL('./ledger-worker.js', import.meta.url);
+  if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url))) return undefined;
+  try {
+    const worker = new Worker(url);
+    worker.unref();
+    worker.on('error', () => {}); // seen again by `ledgerBlocks`, which then makes the blocks itself
+    return worker;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a ledger of `rows` rows with these `--keep` columns is made on two threads. */
+function onTwoThreads(rows: number, keep: readonly string[]): boolean {
+  // Kept columns are strings per row: posting them would cost about what making their rows does.
+  return rows >= LEDGER_WORKER_MIN_ROWS && keep.length === 0;
+}
+
+/**
+ * Boots the worker now, for a ledger to come (it loads its modules on the idle core while the
+ * allocation is computed); nothing when the ledger will be made on this thread alone.
+ */
+export function startLedgerWorker(rows: number, keep: readonly string[]): void {
+  if (onTwoThreads(rows, keep)) early ??= bootWorker();
+}
+
+/** Blocks made by each thread (for tests and measurements). */
+export interface LedgerBlockCounts {
+  here: number;
+  worker: number;
+}
+
+/**
+ * The ledger's rows as UTF-8 bytes (the header not included), in order, in blocks: the bytes of
+ * ledgerByteChunks, on two threads. `counts`, when given, is told who made each block.
+ */
+export async function* ledgerBlocks(
+  plan: Plan,
+  claims: ClaimTable,
+  alloc: Allocation,
+  keep: readonly string[],
+  counts: LedgerBlockCounts = { here: 0, worker: 0 },
+): AsyncGenerator<Uint8Array> {
+  const n = claims.count;
+  const blockRows = LEDGER_BLOCK_ROWS;
+  const blocks = Math.ceil(n / blockRows);
+  const source = ledgerRowsSource(plan, claims, alloc, keep);
+  const rows = new LedgerRows(source);
+  const block = (b: number): Uint8Array => {
+    counts.here++;
+    return rows.rows(b * blockRows, Math.min(n, (b + 1) * blockRows));
+  };
+  const worker = onTwoThreads(n, keep) ? (early ?? bootWorker()) : undefined;
+  early = undefined;
+  if (worker === undefined) {
+    for (let b = 0; b < blocks; b++) yield block(b);
+    return;
+  }
+
+  const state = new Int32Array(new SharedArrayBuffer(8));
+  const arrived = new Map<number, Uint8Array>();
+  let stopped = false;
+  let wake: (() => void) | undefined;
+  worker.on('message', (m: { block?: number; bytes?: Uint8Array }) => {
+    if (m.block !== undefined && m.bytes !== undefined) arrived.set(m.block, m.bytes);
+    wake?.();
+  });
+  const stop = (): void => {
+    stopped = true;
+    wake?.();
+  };
+  worker.on('error', stop);
+  worker.on('exit', stop);
+  worker.ref(); // its messages are awaited below
+  const job: LedgerJob = {
+    source: { ...source, ids: claims.ids.slice(0, n), statusIndex: source.statusIndex.slice(0, n), cellOf: source.cellOf.slice(0, n), extraCent: source.extraCent.slice(0, n) },
+    state: state.buffer as SharedArrayBuffer,
+    blocks,
+    blockRows,
+    rows: n,
+  };
+  const { ids, statusIndex, cellOf, extraCent } = job.source;
+  worker.postMessage(job, [ids.bytes.buffer, ids.ends.buffer, statusIndex.buffer, cellOf.buffer, extraCent.buffer] as ArrayBuffer[]);
+
+  /** Block `b`, taken by the worker: as it arrives, or made here if the worker stopped first. */
+  const fromWorker = async (b: number): Promise<Uint8Array> => {
+    for (;;) {
+      const bytes = arrived.get(b);
+      if (bytes !== undefined) {
+        arrived.delete(b);
+        counts.worker++;
+        return bytes;
+      }
+      if (stopped) return block(b);
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+      wake = undefined;
+    }
+  };
+  const written = (count: number): void => {
+    Atomics.store(state, WRITTEN_BLOCKS, count);
+    Atomics.notify(state, WRITTEN_BLOCKS);
+  };
+  try {
+    let next = 0; // the next block to hand on
+    while (next < blocks) {
+      const b = Atomics.add(state, NEXT_BLOCK, 1);
+      const mine = b < blocks ? block(b) : undefined;
+      // The blocks before `b` not yet handed on were taken by the worker.
+      for (const end = Math.min(b, blocks); next < end; next++) {
+        yield await fromWorker(next);
+        written(next + 1);
+      }
+      if (mine !== undefined) {
+        yield mine;
+        next = b + 1;
+        written(next);
+      }
+    }
+  } finally {
+    worker.removeAllListeners('message');
+    void worker.terminate();
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * The ledger's bytes on two threads (src/io/ledger-bytes.ts): the same bytes as ledgerByteChunks
+ * on one, whoever makes which block. The worker is a compiled file, so this runs the compiled
+ * module from dist/ (the TypeScript sources have no worker to start, and make every block here).
+ */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { allocate } from '../../src/core/allocate.js';
+import type { Allocation } from '../../src/core/allocate.js';
+import type { ClaimTable } from '../../src/core/claims.js';
+import { ledgerByteChunks } from '../../src/core/ledger.js';
+import type { Plan } from '../../src/core/plan.js';
+import { tieKeyer } from '../../src/io/hash.js';
+import { loadPlan } from '../../src/io/plan-file.js';
+import type * as LedgerBytes from '../../src/io/ledger-bytes.js';
+import { makeBulkTable } from '../helpers/make-table.js';
+import { ROOT, ensureBuilt } from '../helpers/run-cli.js';
+
+let compiled: typeof LedgerBytes;
+let plan: Plan;
+
+beforeAll(async () => {
+  ensureBuilt();
+  compiled = (await import(pathToFileURL(join(ROOT, 'dist/io/ledger-bytes.js')).href)) as typeof LedgerBytes;
+  ({ plan } = await loadPlan(join(ROOT, 'fixtures/tiktok/plan.json')));
+});
+
+function concat(chunks: Uint8Array[]): Buffer {
+  return Buffer.concat(chunks.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength)));
+}
+
+async function twoThreads(table: ClaimTable, alloc: Allocation, keep: string[] = []): Promise<{ bytes: Buffer; counts: LedgerBytes.LedgerBlockCounts }> {
+  const counts = { here: 0, worker: 0 };
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of compiled.ledgerBlocks(plan, table, alloc, keep, counts)) chunks.push(chunk);
+  return { bytes: concat(chunks), counts };
+}
+
+describe('ledgerBlocks', () => {
+  it('gives the bytes of ledgerByteChunks, with blocks made by the worker', { timeout: 60_000 }, async () => {
+    // Ids that need a formula guard and quotes (="…") take the slow path on both threads.
+    for (const prefix of ['TT-', '=C,']) {
+      const table = makeBulkTable(
+        plan,
+        [
+          { class: 'nationwide', count: 300_000 },
+          { class: 'illinois', count: 40_000 },
+          { class: 'nationwide', count: 20_000, status: 'rejected' },
+          { class: 'illinois', count: 9_999, units: '2' },
+        ],
+        prefix,
+      );
+      const alloc = allocate(plan, table, tieKeyer(plan.seed));
+      const one = concat([...ledgerByteChunks(plan, table, alloc, [])]);
+      // Booted ahead, as allocate does, and given time to come online: then it takes blocks.
+      compiled.startLedgerWorker(table.count, []);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const two = await twoThreads(table, alloc);
+      expect(two.bytes.equals(one), prefix).toBe(true);
+      expect(two.counts.worker, 'blocks made by the worker').toBeGreaterThan(0);
+      expect(two.counts.here + two.counts.worker).toBe(Math.ceil(table.count / 16384));
+    }
+  });
+
+  it('makes every block on this thread for a small ledger, or with --keep columns', async () => {
+    const small = makeBulkTable(plan, [{ class: 'nationwide', count: 5_000 }]);
+    const alloc = allocate(plan, small, tieKeyer(plan.seed));
+    const two = await twoThreads(small, alloc);
+    expect(two.counts).toEqual({ here: 1, worker: 0 });
+    expect(two.bytes.equals(concat([...ledgerByteChunks(plan, small, alloc, [])]))).toBe(true);
+
+    const large = makeBulkTable(plan, [{ class: 'nationwide', count: 100_000 }]);
+    large.kept.set('note', Array.from({ length: large.count }, (_, i) => `n${i}`));
+    const allocLarge = allocate(plan, large, tieKeyer(plan.seed));
+    const kept = await twoThreads(large, allocLarge, ['note']);
+    expect(kept.counts.worker).toBe(0);
+    expect(kept.bytes.equals(concat([...ledgerByteChunks(plan, large, allocLarge, ['note'])]))).toBe(true);
+  });
+});
