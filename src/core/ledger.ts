@@ -5,9 +5,10 @@
  * Everything that is the same for a whole cell (class, units, points, outcome, share, the two
  * possible amounts) is formatted once per cell; per row only the claim id, the status and the
  * kept cells are looked up and joined. This is the hot loop of `allocate` over millions of rows:
- * `ledgerByteChunks` writes the rows as UTF-8 straight into large buffers (what `allocate` writes
- * and `verify` hashes); `ledgerChunks` gives the same rows as plain text, row by row, the simple
- * version the byte writer is held equal to by the tests.
+ * `LedgerRows` writes any range of rows as UTF-8 straight into a buffer (io/ledger-bytes.ts runs
+ * it on two threads for what `allocate` writes and `verify` hashes; `ledgerByteChunks` on one);
+ * `ledgerChunks` gives the same rows as plain text, row by row, the simple version the byte
+ * writer is held equal to by the tests.
  */
 import { formatRationalHalfEven } from './decimal.js';
 import { formatMoney } from './money.js';
@@ -92,8 +93,6 @@ export const LEDGER_BLOCK_ROWS = 16384;
  * can be posted to another thread (io/ledger-bytes.ts): per cell, the row's text between the
  * claim id and the status (`,class,units,points,`), after it (`,outcome,share,`) and the cell's
  * amount in cents before the remainder cent; per row, the claim id, status, cell and cent.
- * `ids`, `statusIndex`, `cellOf`, `extraCent` and `kept` may start at a row `offset` of the
- * table (a worker gets only the rows it may make).
  */
 export interface LedgerRowsSource {
   middle: string[];
@@ -107,8 +106,6 @@ export interface LedgerRowsSource {
   extraCent: Uint8Array;
   /** The `--keep` columns, one string per row. */
   kept: string[][];
-  /** The table row of `ids[0]` etc. */
-  offset: number;
 }
 
 export function ledgerRowsSource(plan: Plan, claims: ClaimTable, alloc: Allocation, keep: readonly string[]): LedgerRowsSource {
@@ -132,7 +129,6 @@ export function ledgerRowsSource(plan: Plan, claims: ClaimTable, alloc: Allocati
     cellOf: alloc.cellOf,
     extraCent: alloc.extraCent,
     kept: keep.map((k) => claims.kept.get(k) ?? []),
-    offset: 0,
   };
 }
 
@@ -170,15 +166,15 @@ export class LedgerRows {
     return bytes;
   }
 
-  /** Table rows [from, to) (within the source's rows), in a buffer of their own. */
+  /** Table rows [from, to), in a buffer of their own. */
   rows(from: number, to: number): Uint8Array {
-    const { ids, statusIndex, cellOf, extraCent, kept, offset } = this.src;
+    const { ids, statusIndex, cellOf, extraCent, kept } = this.src;
     const encoder = this.encoder;
     const hasKept = kept.length > 0;
     const idBytes = ids.bytes;
     let out = new Uint8Array(Math.max(256, Math.ceil((to - from) * this.bytesPerRow * 1.125)));
     let pos = 0;
-    for (let row = from - offset; row < to - offset; row++) {
+    for (let row = from; row < to; row++) {
       const idStart = ids.start(row);
       const idEnd = ids.end(row);
       const suffix = this.suffixOf(cellOf[row] as number, statusIndex[row] as number, extraCent[row] as number);
@@ -207,9 +203,9 @@ export class LedgerRows {
 }
 
 /**
- * The ledger's rows as UTF-8 bytes, `rowsPerChunk` rows a chunk (the header not included): what
- * `allocate` writes and `verify` hashes. Each chunk is a buffer of its own, so the caller may hold
- * it (a pending write) while the next is made.
+ * The ledger's rows as UTF-8 bytes, `rowsPerChunk` rows a chunk (the header not included), all on
+ * this thread: the reference `ledgerBlocks` (io/ledger-bytes.ts, what `allocate` writes and
+ * `verify` hashes, on two threads) is held equal to. Each chunk is a buffer of its own.
  */
 export function* ledgerByteChunks(
   plan: Plan,

@@ -52,6 +52,16 @@ export function startLedgerWorker(rows: number, keep: readonly string[]): void {
   if (onTwoThreads(rows, keep)) early ??= bootWorker();
 }
 
+/** Resolves when the worker booted ahead is online (true), or at once when there is none (false): for tests. */
+export async function ledgerWorkerOnline(): Promise<boolean> {
+  if (early === undefined) return false;
+  const worker = early;
+  return new Promise((resolve) => {
+    worker.once('online', () => resolve(true));
+    worker.once('error', () => resolve(false));
+  });
+}
+
 /** Blocks made by each thread (for tests and measurements). */
 export interface LedgerBlockCounts {
   here: number;
@@ -59,8 +69,9 @@ export interface LedgerBlockCounts {
 }
 
 /**
- * The ledger's rows as UTF-8 bytes (the header not included), in order, in blocks: the bytes of
- * ledgerByteChunks, on two threads. `counts`, when given, is told who made each block.
+ * The ledger's rows as UTF-8 bytes (the header not included), in order, in blocks: what
+ * `allocate` writes and `verify` hashes, the bytes of ledgerByteChunks, on two threads. `counts`,
+ * when given, is told who made each block.
  */
 export async function* ledgerBlocks(
   plan: Plan,
@@ -79,6 +90,7 @@ export async function* ledgerBlocks(
     return rows.rows(b * blockRows, Math.min(n, (b + 1) * blockRows));
   };
   const worker = onTwoThreads(n, keep) ? (early ?? bootWorker()) : undefined;
+  if (worker === undefined) void early?.terminate(); // booted ahead for a ledger that did not need it
   early = undefined;
   if (worker === undefined) {
     for (let b = 0; b < blocks; b++) yield block(b);
@@ -99,16 +111,7 @@ export async function* ledgerBlocks(
   };
   worker.on('error', stop);
   worker.on('exit', stop);
-  worker.ref(); // its messages are awaited below
-  const job: LedgerJob = {
-    source: { ...source, ids: claims.ids.slice(0, n), statusIndex: source.statusIndex.slice(0, n), cellOf: source.cellOf.slice(0, n), extraCent: source.extraCent.slice(0, n) },
-    state: state.buffer as SharedArrayBuffer,
-    blocks,
-    blockRows,
-    rows: n,
-  };
-  const { ids, statusIndex, cellOf, extraCent } = job.source;
-  worker.postMessage(job, [ids.bytes.buffer, ids.ends.buffer, statusIndex.buffer, cellOf.buffer, extraCent.buffer] as ArrayBuffer[]);
+  worker.on('messageerror', stop);
 
   /** Block `b`, taken by the worker: as it arrives, or made here if the worker stopped first. */
   const fromWorker = async (b: number): Promise<Uint8Array> => {
@@ -131,6 +134,18 @@ export async function* ledgerBlocks(
     Atomics.notify(state, WRITTEN_BLOCKS);
   };
   try {
+    worker.ref(); // its messages are awaited below
+    // Copies of every row's parts (~17 bytes a row), moved to the worker: it may take any block.
+    const job: LedgerJob = {
+      source: { ...source, ids: claims.ids.slice(0, n), statusIndex: source.statusIndex.slice(0, n), cellOf: source.cellOf.slice(0, n), extraCent: source.extraCent.slice(0, n) },
+      state: state.buffer as SharedArrayBuffer,
+      blocks,
+      blockRows,
+      rows: n,
+    };
+    const { ids, statusIndex, cellOf, extraCent } = job.source;
+    worker.postMessage(job, [ids.bytes.buffer, ids.ends.buffer, statusIndex.buffer, cellOf.buffer, extraCent.buffer] as ArrayBuffer[]);
+
     let next = 0; // the next block to hand on
     while (next < blocks) {
       const b = Atomics.add(state, NEXT_BLOCK, 1);

@@ -12,7 +12,7 @@ export const WRITTEN_BLOCKS = 1;
 export const LEDGER_AHEAD = 8;
 
 export interface LedgerJob {
-  /** The rows' parts from row `source.offset` on, with the ids as posted (ClaimIds.slice). */
+  /** Every row's parts, with the ids as posted (ClaimIds.slice). */
   source: Omit<LedgerRowsSource, 'ids'> & { ids: { bytes: Uint8Array; ends: Uint32Array } };
   /** Int32Array [NEXT_BLOCK, WRITTEN_BLOCKS] over a SharedArrayBuffer. */
   state: SharedArrayBuffer;

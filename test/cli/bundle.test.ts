@@ -6,7 +6,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { allocate } from '../../src/core/allocate.js';
+import { LedgerRows, ledgerRowsSource } from '../../src/core/ledger.js';
+import { tieKeyer } from '../../src/io/hash.js';
+import type { LedgerJob } from '../../src/io/ledger-job.js';
+import { loadPlan } from '../../src/io/plan-file.js';
+import { makeBulkTable } from '../helpers/make-table.js';
 import { ROOT, ensureBuilt, runCli } from '../helpers/run-cli.js';
 
 const BUNDLE = join(ROOT, 'dist/bundle');
@@ -40,6 +47,33 @@ describe('dist/bundle', () => {
       }
     }
     expect(imports).toBeGreaterThan(20); // the patterns above do find the imports
+  });
+
+  it('has a ledger worker that makes the blocks it takes', async () => {
+    // A job as io/ledger-bytes.ts posts it, for 5 rows in blocks of 2, none taken by this thread.
+    const { plan } = await loadPlan(join(ROOT, 'fixtures/tiktok/plan.json'));
+    const table = makeBulkTable(plan, [{ class: 'nationwide', count: 3 }, { class: 'illinois', count: 2, status: 'rejected' }], '=T,');
+    const alloc = allocate(plan, table, tieKeyer(plan.seed));
+    const source = ledgerRowsSource(plan, table, alloc, []);
+    const state = new Int32Array(new SharedArrayBuffer(8));
+    const job: LedgerJob = { source: { ...source, ids: table.ids.slice(0, 5) }, state: state.buffer as SharedArrayBuffer, blocks: 3, blockRows: 2, rows: 5 };
+    const worker = new Worker(join(BUNDLE, 'ledger-worker.js'));
+    try {
+      const blocks: Buffer[] = [];
+      await new Promise<void>((resolve, reject) => {
+        worker.on('error', reject);
+        worker.on('message', (m: { block?: number; bytes?: Uint8Array; done?: boolean }) => {
+          if (m.bytes !== undefined) blocks[m.block as number] = Buffer.from(m.bytes);
+          if (m.done) resolve();
+          Atomics.store(state, 1, blocks.filter(Boolean).length); // as if written
+        });
+        worker.postMessage(job);
+      });
+      expect(blocks.length).toBe(3);
+      expect(Buffer.concat(blocks).toString('utf8')).toBe(Buffer.from(new LedgerRows(source).rows(0, 5)).toString('utf8'));
+    } finally {
+      await worker.terminate();
+    }
   });
 
   it('runs a command end to end', async () => {

@@ -5,11 +5,13 @@
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { Worker } from 'node:worker_threads';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { allocate } from '../../src/core/allocate.js';
 import type { Allocation } from '../../src/core/allocate.js';
 import type { ClaimTable } from '../../src/core/claims.js';
-import { ledgerByteChunks } from '../../src/core/ledger.js';
+import { ledgerByteChunks, ledgerRowsSource } from '../../src/core/ledger.js';
+import { LEDGER_AHEAD, WRITTEN_BLOCKS, type LedgerJob } from '../../src/io/ledger-job.js';
 import type { Plan } from '../../src/core/plan.js';
 import { tieKeyer } from '../../src/io/hash.js';
 import { loadPlan } from '../../src/io/plan-file.js';
@@ -53,13 +55,46 @@ describe('ledgerBlocks', () => {
       );
       const alloc = allocate(plan, table, tieKeyer(plan.seed));
       const one = concat([...ledgerByteChunks(plan, table, alloc, [])]);
-      // Booted ahead, as allocate does, and given time to come online: then it takes blocks.
+      // Booted ahead, as allocate does, and online before the first block: then it takes blocks.
       compiled.startLedgerWorker(table.count, []);
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(await compiled.ledgerWorkerOnline()).toBe(true);
       const two = await twoThreads(table, alloc);
       expect(two.bytes.equals(one), prefix).toBe(true);
       expect(two.counts.worker, 'blocks made by the worker').toBeGreaterThan(0);
       expect(two.counts.here + two.counts.worker).toBe(Math.ceil(table.count / 16384));
+    }
+  });
+
+  it('the worker stays at most LEDGER_AHEAD blocks ahead of the writing', { timeout: 20_000 }, async () => {
+    const table = makeBulkTable(plan, [{ class: 'nationwide', count: 20 }]);
+    const alloc = allocate(plan, table, tieKeyer(plan.seed));
+    const source = ledgerRowsSource(plan, table, alloc, []);
+    const state = new Int32Array(new SharedArrayBuffer(8));
+    const job: LedgerJob = { source: { ...source, ids: table.ids.slice(0, 20) }, state: state.buffer as SharedArrayBuffer, blocks: 20, blockRows: 1, rows: 20 };
+    const worker = new Worker(join(ROOT, 'dist/io/ledger-worker.js'));
+    try {
+      const got: number[] = [];
+      let done = false;
+      worker.on('message', (m: { block?: number; done?: boolean }) => {
+        if (m.block !== undefined) got.push(m.block);
+        if (m.done) done = true;
+      });
+      worker.postMessage(job);
+      // Nothing written: it makes LEDGER_AHEAD blocks and waits.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(got).toEqual(Array.from({ length: LEDGER_AHEAD }, (_, i) => i));
+      expect(done).toBe(false);
+      // All of those written: it makes the rest.
+      Atomics.store(state, WRITTEN_BLOCKS, LEDGER_AHEAD);
+      Atomics.notify(state, WRITTEN_BLOCKS);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(got.length).toBe(16);
+      Atomics.store(state, WRITTEN_BLOCKS, 20);
+      Atomics.notify(state, WRITTEN_BLOCKS);
+      await vi.waitFor(() => expect(done).toBe(true), { timeout: 5000 });
+      expect(got).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    } finally {
+      await worker.terminate();
     }
   });
 
