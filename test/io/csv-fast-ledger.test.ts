@@ -19,7 +19,7 @@ import { buildSummary, summaryText } from '../../src/core/summary.js';
 import type { Plan } from '../../src/core/plan.js';
 import { readClaims, type CsvTokenizer } from '../../src/io/claims-reader.js';
 import { tieKeyer, sha256Hex } from '../../src/io/hash.js';
-import { TieKeyPrefixes, tieKeyPrefixer } from '../../src/io/tie-keys.js';
+import { TieKeyPrefixes, bytesKeyPrefixer, tieKeyPrefixer } from '../../src/io/tie-keys.js';
 import { loadPlan } from '../../src/io/plan-file.js';
 import { ROOT, runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -222,6 +222,22 @@ describe('tie-break key prefixes hashed ahead', () => {
     const want = ids.map((id) => parseInt(sha256Hex(`tiktok-mdl-2948:${id}`).slice(0, 12), 16));
     expect([...got]).toEqual(want);
     expect(ids.map(tieKeyPrefixer('tiktok-mdl-2948'))).toEqual(want);
+  });
+
+  it('from UTF-8 bytes (bytesKeyPrefixer) are those of the text, for any seed and id (property)', async () => {
+    const nodeCrypto = await import('node:crypto');
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.array(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 12 }), fc.string({ unit: 'grapheme', minLength: 60, maxLength: 300 })), { maxLength: 20 }), (seed, ids) => {
+        const table = ClaimIds.from(ids);
+        const ofBytes = bytesKeyPrefixer(seed, nodeCrypto);
+        const ofText = tieKeyPrefixer(seed);
+        for (let i = 0; i < ids.length; i++) {
+          expect(ofBytes(table.bytes, table.start(i), table.end(i))).toBe(ofText(table.get(i)));
+          expect(ofText(table.get(i))).toBe(parseInt(sha256Hex(`${seed}:${table.get(i)}`).slice(0, 12), 16));
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('change no amount, and a wrong prefix is an error, not a different payout', async () => {
