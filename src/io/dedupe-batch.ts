@@ -128,12 +128,16 @@ async function bootWorker(): Promise<BootedWorker | undefined> {
   if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url))) return undefined;
   try {
     const worker = new Worker(url);
-    worker.unref();
     let failure: Error | undefined;
     worker.on('error', (err) => {
       failure ??= err;
     });
-    await Promise.race([once(worker, 'online'), once(worker, 'error').then(([err]) => Promise.reject(err as Error))]);
+    try {
+      // Ref'd until online: a boot awaited with nothing else pending must not end the process.
+      await Promise.race([once(worker, 'online'), once(worker, 'error').then(([err]) => Promise.reject(err as Error))]);
+    } finally {
+      worker.unref();
+    }
     return { worker, failed: () => failure };
   } catch {
     return undefined; // no thread: the checks run on the reading thread
@@ -323,11 +327,21 @@ export class DuplicateChecks {
   }
 
   private async until(inFlight: number): Promise<void> {
-    while (this.pending > inFlight && this.failure === undefined) {
-      await new Promise<void>((resolve) => {
-        this.waiting = resolve;
-      });
-      this.waiting = undefined;
+    if (this.pending <= inFlight || this.failure !== undefined) return;
+    // The worker is unref'd (a run that fails elsewhere must not wait for it), so while its
+    // answers are awaited it is ref'd: else, with nothing else pending, the process would end
+    // before they came (seen: \`validate\` exiting 2, "stopped before it finished", 1 run in 20).
+    const worker = this.worker;
+    worker?.ref();
+    try {
+      while (this.pending > inFlight && this.failure === undefined) {
+        await new Promise<void>((resolve) => {
+          this.waiting = resolve;
+        });
+        this.waiting = undefined;
+      }
+    } finally {
+      worker?.unref();
     }
   }
 

@@ -214,10 +214,14 @@ export class TieKeyPrefixes {
         while (last >= 0 && this.batches[last]?.done) last--;
         const batch = this.batches[last];
         if (batch === undefined) {
+          // Every batch left is the worker's: ref'd while awaited (see DuplicateChecks.until).
+          const worker = this.worker;
+          worker?.ref();
           await new Promise<void>((resolve) => {
             this.waiting = resolve;
           });
           this.waiting = undefined;
+          worker?.unref();
           continue;
         }
         if (batch.to > this.prefixes.length) this.grow(Math.max(batch.to, this.prefixes.length * 2));
