@@ -133,7 +133,8 @@ async function bootWorker(): Promise<BootedWorker | undefined> {
       failure ??= err;
     });
     try {
-      // Ref'd until online: a boot awaited with nothing else pending must not end the process.
+      // Ref'd until online: a boot awaited with nothing else pending must not end the process
+      // (\`validate\` on 1M claims exited 2, "stopped before it finished", about 1 run in 20).
       await Promise.race([once(worker, 'online'), once(worker, 'error').then(([err]) => Promise.reject(err as Error))]);
     } finally {
       worker.unref();
@@ -181,7 +182,6 @@ export class DuplicateChecks {
     this.failure = failure;
     this.index = worker ? undefined : new ClaimantIndex();
     if (worker) {
-      worker.unref();
       worker.on('message', (m: DedupeReply | { fileSha256: string }) => {
         if ('fileSha256' in m) {
           this.fileDigest = m.fileSha256;
@@ -189,10 +189,19 @@ export class DuplicateChecks {
           this.waiting?.();
         } else this.received(m);
       });
-      worker.on('error', (err) => {
-        this.failure = err;
+      const stopped = (err: Error): void => {
+        this.failure ??= err;
         this.waiting?.();
+      };
+      worker.on('error', stopped);
+      // A batch it cannot read, or a worker gone with batches unanswered: they never will be.
+      worker.on('messageerror', stopped);
+      worker.on('exit', () => {
+        if (this.pending > 0) stopped(new Error('the worker stopped before every row was checked'));
       });
+      // After the listeners (a 'message' listener refs the worker again): a run that fails
+      // elsewhere does not wait for the worker; `until` refs it while its answers are awaited.
+      worker.unref();
     }
   }
 
@@ -330,7 +339,7 @@ export class DuplicateChecks {
     if (this.pending <= inFlight || this.failure !== undefined) return;
     // The worker is unref'd (a run that fails elsewhere must not wait for it), so while its
     // answers are awaited it is ref'd: else, with nothing else pending, the process would end
-    // before they came (seen: \`validate\` exiting 2, "stopped before it finished", 1 run in 20).
+    // before they came (test/io/worker-handles.test.ts).
     const worker = this.worker;
     worker?.ref();
     try {

@@ -137,7 +137,6 @@ export class TieKeyPrefixes {
   private sent = 0;
   private pending = 0;
   private failure: Error | undefined;
-  private waiting: (() => void) | undefined;
   /** The table's ids (what the reader appends to). */
   private ids: ClaimIds = new ClaimIds(16);
 
@@ -151,7 +150,6 @@ export class TieKeyPrefixes {
       const started = early;
       early = undefined;
       const worker = started?.worker ?? new Worker(WORKER_SOURCE, { eval: true });
-      worker.unref();
       this.failure = started?.failure;
       worker.on('message', (m: { seq: number; prefixes?: Float64Array }) => {
         const batch = this.batches[m.seq];
@@ -163,12 +161,18 @@ export class TieKeyPrefixes {
         }
         batch.done = true;
         this.pending--;
-        this.waiting?.();
       });
-      worker.on('error', (err) => {
-        this.failure = err;
-        this.waiting?.();
+      const stopped = (err: Error): void => {
+        this.failure ??= err;
+      };
+      worker.on('error', stopped);
+      worker.on('messageerror', stopped);
+      worker.on('exit', () => {
+        if (this.pending > 0) stopped(new Error('the tie-key worker stopped'));
       });
+      // After the listeners (a 'message' listener refs the worker again). Nothing awaits it:
+      // \`result\` computes on this thread whatever has not come back.
+      worker.unref();
       worker.postMessage({ seed }); // before any batch: the worker hashes `${seed}:${id}`
       this.worker = worker;
     } catch {
@@ -213,17 +217,8 @@ export class TieKeyPrefixes {
       while (this.pending > 0 && this.failure === undefined) {
         while (last >= 0 && this.batches[last]?.done) last--;
         const batch = this.batches[last];
-        if (batch === undefined) {
-          // Every batch left is the worker's: ref'd while awaited (see DuplicateChecks.until).
-          const worker = this.worker;
-          worker?.ref();
-          await new Promise<void>((resolve) => {
-            this.waiting = resolve;
-          });
-          this.waiting = undefined;
-          worker?.unref();
-          continue;
-        }
+        // `pending` counts the batches not done, so one is left here; never waits for the worker.
+        if (batch === undefined) throw new Error('internal: tie keys pending with every batch done');
         if (batch.to > this.prefixes.length) this.grow(Math.max(batch.to, this.prefixes.length * 2));
         const ids = this.ids;
         for (let i = batch.from; i < batch.to; i++) this.prefixes[i] = prefixOf(ids.bytes, ids.start(i), ids.end(i));

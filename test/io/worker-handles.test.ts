@@ -2,8 +2,8 @@
  * The reader's workers are unref'd, so that a run failing elsewhere does not wait for them; while
  * their answers are awaited they must keep the process alive. Otherwise a run whose only pending
  * work is a worker's answer ends there: `validate` exited 2 ("stopped before it finished") about
- * one run in twenty on 1M claims. Each case runs in a process of its own with nothing else pending
- * (the duplicate checks' case ended at once, unanswered, before the fix).
+ * one run in twenty on 1M claims (the boot was awaited unref'd). Each case runs in a process of its
+ * own with nothing else pending.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -18,38 +18,47 @@ beforeAll(() => ensureBuilt());
 /** Runs an ES module script in a process of its own (a file: the workers inherit no --eval flags). */
 function runAlone(name: string, script: string): { code: number | null; stdout: string; stderr: string } {
   const file = tmp.write(`${name}.mjs`, script);
-  const r = spawnSync(process.execPath, [file], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [file], { encoding: 'utf8', timeout: 20_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 const dist = (path: string): string => pathToFileURL(join(ROOT, 'dist', path)).href;
 
 describe('a worker awaited with nothing else pending', () => {
-  it('duplicate checks: booting, then every answer', () => {
+  it('duplicate checks: booting, waiting to catch up, then every answer', () => {
     const r = runAlone('dedupe', `
       const { DuplicateChecks } = await import(${JSON.stringify(dist('io/dedupe-batch.js'))});
       const checks = await DuplicateChecks.start(true);
       console.log('on worker', checks.onWorker);
-      for (let i = 0; i < 20000; i++) checks.addStrings(i + 2, 'id' + i, 'a' + (i % 1000) + '@b.c', 'n', 'addr');
-      checks.sendStrings(true, true);
+      for (let batch = 0; batch < 8; batch++) {
+        for (let i = 0; i < 5000; i++) checks.addStrings(batch * 5000 + i + 2, 'id', 'a' + (i % 1000) + '@b.c', 'n', 'addr');
+        checks.sendStrings(true, true);
+      }
+      await checks.caughtUp();
+      console.log('caught up');
       console.log('hits', (await checks.finish()).length);
     `);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toBe('on worker true\nhits 38999\n');
+    expect(r.stdout).toBe('on worker true\ncaught up\nhits 78999\n');
     expect(r.code).toBe(0);
   });
+});
 
-  it('tie-break keys: the prefixes of every batch, the worker hashing them too', () => {
-    const r = runAlone('tie-keys', `
+describe('a worker nobody awaits', () => {
+  // A run that fails elsewhere (a bad plan, an I/O error) must end without closing them first.
+  it('does not keep the process alive: duplicate checks and tie-break keys left open', () => {
+    const r = runAlone('left-open', `
+      const { DuplicateChecks } = await import(${JSON.stringify(dist('io/dedupe-batch.js'))});
       const { TieKeyPrefixes } = await import(${JSON.stringify(dist('io/tie-keys.js'))});
       const { ClaimIds } = await import(${JSON.stringify(dist('core/claims.js'))});
-      const ids = ClaimIds.from(Array.from({ length: 50000 }, (_, i) => 'TT-' + i));
+      const checks = await DuplicateChecks.start(true);
+      checks.addStrings(2, 'id', 'a@b.c', 'n', 'addr');
+      checks.sendStrings(true, true);
       const keys = new TieKeyPrefixes('seed');
-      keys.add(ids, 0, ids.length);
-      console.log('prefixes', (await keys.result(ids.length)).length);
+      keys.add(ClaimIds.from(['TT-1', 'TT-2']), 0, 2);
+      console.log('left open', checks.onWorker);
     `);
-    expect(r.stderr).toBe('');
-    expect(r.stdout).toBe('prefixes 50000\n');
+    expect(r.stdout).toBe('left open true\n');
     expect(r.code).toBe(0);
   });
 });
