@@ -218,6 +218,12 @@ async function ensureFile(rows) {
 
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 
+function median(values) {
+  const v = [...values].sort((a, b) => a - b);
+  const m = v.length >> 1;
+  return v.length % 2 === 1 ? v[m] : (v[m - 1] + v[m]) / 2;
+}
+
 /** Whether a run did its job: exit 0 (the generated claims have no errors, so validate exits 0 too). */
 function succeeded(r) {
   return r.code === 0;
@@ -310,9 +316,14 @@ async function main() {
     // figures come from its runs that did not fail.
     const results = {};
     const failed = {};
+    /** Per round, each job's run (side by side: the ratios within a round share the host's state). */
+    const rounds = [];
     for (let round = 0; round < runs; round++) {
+      const inRound = {};
+      rounds.push(inRound);
       for (const [name, run] of jobs) {
         const r = await run();
+        inRound[name] = r;
         if (!succeeded(r)) {
           (failed[name] ??= []).push(r);
           process.stderr.write(`bench: ${name} exited ${r.code} (round ${round + 1}; left out)\n${r.stderr.slice(-1500)}\n`);
@@ -325,7 +336,10 @@ async function main() {
     }
     for (const e of engines) {
       for (const job of ['allocate', 'validate', 'verify']) {
-        if (results[job] && results[e]) ratios.push({ rows, what: `payout ${job} / ${e}`, wall: results[job].wall / results[e].wall, cpu: results[job].cpu / results[e].cpu });
+        if (!results[job] || !results[e]) continue;
+        // Each round's ratio too: the best runs of two jobs may come from different moments.
+        const perRound = rounds.filter((r) => succeeded(r[job]) && succeeded(r[e])).map((r) => r[job].wall / r[e].wall);
+        ratios.push({ rows, what: `payout ${job} / ${e}`, wall: results[job].wall / results[e].wall, cpu: results[job].cpu / results[e].cpu, perRound });
       }
     }
     if (engines.includes('duckdb') && results.allocate?.code === 0) checks.push([join(outDir, 'ledger.csv'), join(DATA, `duckdb-${rows}.csv`)]);
@@ -343,7 +357,11 @@ async function main() {
   }
   if (ratios.length > 0) {
     console.log('\nratios (below 1: payout faster)');
-    for (const q of ratios) console.log(`${q.what.padEnd(28)} ${pad(q.rows.toLocaleString('en-US'), 11)}  wall ${q.wall.toFixed(2)}  cpu ${q.cpu.toFixed(2)}`);
+    for (const q of ratios) {
+      const byRound = q.perRound.length > 1 ? `  rounds: median ${median(q.perRound).toFixed(2)}, ${Math.min(...q.perRound).toFixed(2)}–${Math.max(...q.perRound).toFixed(2)}` : '';
+      console.log(`${q.what.padEnd(28)} ${pad(q.rows.toLocaleString('en-US'), 11)}  wall ${q.wall.toFixed(2)}  cpu ${q.cpu.toFixed(2)}${byRound}`);
+    }
+    console.log('(wall and cpu: best run of each job; rounds: wall ratio of the two jobs within each round)');
   } else if (!args['no-engines']) {
     console.log(`\nno DuckDB or polars to compare with: ${INSTALL}`);
   }
