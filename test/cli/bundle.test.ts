@@ -8,11 +8,9 @@ import { isBuiltin } from 'node:module';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { allocate } from '../../src/core/allocate.js';
-import { LedgerRows, ledgerRowsSource } from '../../src/core/ledger.js';
-import { tieKeyer } from '../../src/io/hash.js';
-import type { LedgerJob } from '../../src/io/ledger-job.js';
+import { LedgerRows } from '../../src/core/ledger.js';
 import { loadPlan } from '../../src/io/plan-file.js';
+import { ledgerJob } from '../helpers/ledger-job.js';
 import { makeBulkTable } from '../helpers/make-table.js';
 import { ROOT, ensureBuilt, runCli } from '../helpers/run-cli.js';
 
@@ -53,10 +51,7 @@ describe('dist/bundle', () => {
     // A job as io/ledger-bytes.ts posts it, for 5 rows in blocks of 2, none taken by this thread.
     const { plan } = await loadPlan(join(ROOT, 'fixtures/tiktok/plan.json'));
     const table = makeBulkTable(plan, [{ class: 'nationwide', count: 3 }, { class: 'illinois', count: 2, status: 'rejected' }], '=T,');
-    const alloc = allocate(plan, table, tieKeyer(plan.seed));
-    const source = ledgerRowsSource(plan, table, alloc, []);
-    const state = new Int32Array(new SharedArrayBuffer(8));
-    const job: LedgerJob = { source: { ...source, ids: table.ids.slice(0, 5) }, state: state.buffer as SharedArrayBuffer, blocks: 3, blockRows: 2, rows: 5 };
+    const { job, state, source } = ledgerJob(plan, table, 2);
     const worker = new Worker(join(BUNDLE, 'ledger-worker.js'));
     try {
       const blocks: Buffer[] = [];

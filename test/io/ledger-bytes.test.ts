@@ -10,13 +10,14 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { allocate } from '../../src/core/allocate.js';
 import type { Allocation } from '../../src/core/allocate.js';
 import type { ClaimTable } from '../../src/core/claims.js';
-import { ledgerByteChunks, ledgerRowsSource } from '../../src/core/ledger.js';
-import { LEDGER_AHEAD, WRITTEN_BLOCKS, type LedgerJob } from '../../src/io/ledger-job.js';
+import { ledgerByteChunks } from '../../src/core/ledger.js';
+import { LEDGER_AHEAD, WRITTEN_BLOCKS } from '../../src/io/ledger-job.js';
 import type { Plan } from '../../src/core/plan.js';
 import { tieKeyer } from '../../src/io/hash.js';
 import { loadPlan } from '../../src/io/plan-file.js';
 import type * as LedgerBytes from '../../src/io/ledger-bytes.js';
 import { makeBulkTable } from '../helpers/make-table.js';
+import { ledgerJob } from '../helpers/ledger-job.js';
 import { ROOT, ensureBuilt } from '../helpers/run-cli.js';
 
 let compiled: typeof LedgerBytes;
@@ -66,11 +67,7 @@ describe('ledgerBlocks', () => {
   });
 
   it('the worker stays at most LEDGER_AHEAD blocks ahead of the writing', { timeout: 20_000 }, async () => {
-    const table = makeBulkTable(plan, [{ class: 'nationwide', count: 20 }]);
-    const alloc = allocate(plan, table, tieKeyer(plan.seed));
-    const source = ledgerRowsSource(plan, table, alloc, []);
-    const state = new Int32Array(new SharedArrayBuffer(8));
-    const job: LedgerJob = { source: { ...source, ids: table.ids.slice(0, 20) }, state: state.buffer as SharedArrayBuffer, blocks: 20, blockRows: 1, rows: 20 };
+    const { job, state } = ledgerJob(plan, makeBulkTable(plan, [{ class: 'nationwide', count: 20 }]), 1);
     const worker = new Worker(join(ROOT, 'dist/io/ledger-worker.js'));
     try {
       const got: number[] = [];
