@@ -3,10 +3,10 @@
  * failure become a message on stderr and an exit code (SPEC section 8).
  */
 import { Command, CommanderError } from 'commander';
-import { DataError, EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
+import { DataError, EXIT_OK, EXIT_USAGE, UsageError } from '../core/errors.js';
 import { formatProblem } from '../core/problems.js';
 import { colorFor } from './style.js';
-import { VERSION } from './version.js';
+import { VERSION } from '../core/version.js';
 import { registerCommands } from './commands/index.js';
 
 export async function main(argv: string[]): Promise<number> {

@@ -18,7 +18,7 @@ import { CLAIM_FIELDS, ClaimIds, type ClaimField, type ClaimTable, type UnitsVal
 import type { Plan } from '../core/plan.js';
 import type { Problem, ProblemCode } from '../core/problems.js';
 import { exactDecimal, formatDec, parseDec, pow10, type Dec } from '../core/decimal.js';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../core/errors.js';
 import { Utf8LineChecker, hasUtf16Bom } from './csv-utf8.js';
 import { ClaimantIndex, ExactLineIndex, claimantShown, hash32 } from './csv-dedupe.js';
 import { FastCsv, fastPathSupports, type ColumnPlan } from './csv-fast.js';

@@ -13,7 +13,7 @@ import type { Plan } from '../core/plan.js';
 import type { Problem } from '../core/problems.js';
 import { FIRST_ROUND_OUTCOMES, parseShare, type FirstRoundTable } from '../core/redistribute.js';
 import type { FirstRoundFacts } from '../core/redistribute-output.js';
-import { DataError, UsageError } from '../cli/errors.js';
+import { DataError, UsageError } from '../core/errors.js';
 import { hashFile } from './file-hash.js';
 import { restoreFormula } from '../core/csv-cell.js';
 import { readCsvFile } from './csv-records.js';

@@ -16,7 +16,7 @@ import {
 import { parseMoney, type Cents } from '../core/money.js';
 import type { Problem } from '../core/problems.js';
 import type { LedgerTally } from '../core/report-model.js';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../core/errors.js';
 
 /** Outcomes that are paid money (SPEC section 3). */
 const PAID_OUTCOMES = new Set(['paid', 'capped']);

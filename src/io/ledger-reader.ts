@@ -5,7 +5,7 @@
  * its physical line. The bytes are hashed as they are read (the digest of what was parsed).
  */
 import { restoreFormula } from '../core/csv-cell.js';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../core/errors.js';
 import { readCsvFile } from './csv-records.js';
 import type { FileDigest } from './file-hash.js';
 

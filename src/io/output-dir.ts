@@ -9,7 +9,7 @@ import { CsvRecords, CsvSyntaxError, utf8Text } from './csv-records.js';
 import { z } from 'zod';
 import { MANIFEST_FORMAT, type Manifest } from '../core/manifest.js';
 import type { Problem } from '../core/problems.js';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../core/errors.js';
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex SHA-256');
 const count = z.number().int().nonnegative();

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { parsePlan, type Plan } from '../core/plan.js';
 import type { Problem } from '../core/problems.js';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../core/errors.js';
 import { sha256Hex } from './hash.js';
 
 export interface LoadedPlan {

@@ -13,7 +13,7 @@ import {
   type RedistributionSummaryJson,
 } from '../core/redistribute-output.js';
 import type { ManifestInput } from '../core/manifest.js';
-import { DataError, UsageError } from '../cli/errors.js';
+import { DataError, UsageError } from '../core/errors.js';
 import { readFirstRound, type FirstRound } from './first-round-reader.js';
 import { tieKeyer } from './hash.js';
 import { loadPlan, type LoadedPlan } from './plan-file.js';

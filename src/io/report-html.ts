@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { html } from 'htm/preact';
 import type { VNode } from 'preact';
 import { render } from 'preact-render-to-string';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../core/errors.js';
 import { buildReportModel, type ClassRow, type Money, type ReportModel } from '../core/report-model.js';
 import { tallyLedger } from './ledger-histogram.js';
 import { readAllocation } from './report-inputs.js';

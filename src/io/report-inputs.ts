@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { z } from 'zod';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../core/errors.js';
 import type { Problem } from '../core/problems.js';
 import { manifestSchema, summarySchema, type Manifest, type Summary } from '../core/report-input.js';
 

@@ -13,7 +13,7 @@ import { ledgerBlocks } from './ledger-bytes.js';
 import { manifestText, MANIFEST_FORMAT, type Manifest } from '../core/manifest.js';
 import { summaryText, type SummaryJson } from '../core/summary.js';
 import { OutputSet, type WrittenFile } from './atomic-output.js';
-import { TOOL, VERSION } from '../cli/version.js';
+import { TOOL, VERSION } from '../core/version.js';
 
 export const ALLOCATION_FILES = ['ledger.csv', 'summary.json', 'manifest.json'] as const;
 

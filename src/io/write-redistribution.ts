@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import { formatMoney } from '../core/money.js';
 import { manifestText, MANIFEST_FORMAT, type Manifest } from '../core/manifest.js';
 import { redistributionLedgerChunks, redistributionLedgerHeader } from '../core/redistribute-output.js';
-import { TOOL, VERSION } from '../cli/version.js';
+import { TOOL, VERSION } from '../core/version.js';
 import type { OutputSet, WrittenFile } from './atomic-output.js';
 import { redistributionInputs, type RedistributionRun } from './redistribution-run.js';
 

@@ -1,7 +1,7 @@
 /** readLedger, as verify uses it: physical line numbers, CRLF, formula guards removed, clear errors. */
 import { describe, expect, it } from 'vitest';
 import { readLedger, type LedgerRow } from '../../src/io/ledger-reader.js';
-import { UsageError } from '../../src/cli/errors.js';
+import { UsageError } from '../../src/core/errors.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const tmp = tempDir();

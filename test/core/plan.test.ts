@@ -8,7 +8,7 @@ import { parsePlan, type Plan, type PlanInput } from '../../src/core/plan.js';
 import { computeNetFund, type NetFund } from '../../src/core/fund.js';
 import { formatProblem } from '../../src/core/problems.js';
 import { loadPlan } from '../../src/io/plan-file.js';
-import { UsageError } from '../../src/cli/errors.js';
+import { UsageError } from '../../src/core/errors.js';
 import { ROOT } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/tmp.js';
 

@@ -15,7 +15,7 @@ import {
 } from '../../src/core/estimate.js';
 import type { Problem } from '../../src/core/problems.js';
 import { parseEstimateOptions } from '../../src/cli/commands/estimate.js';
-import { UsageError } from '../../src/cli/errors.js';
+import { UsageError } from '../../src/core/errors.js';
 import { tieKeyer } from '../../src/io/hash.js';
 import { makePlan } from '../helpers/make-table.js';
 import { runCli } from '../helpers/run-cli.js';

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { parsePlan, type Plan, type PlanInput } from '../../src/core/plan.js';
 import type { Problem } from '../../src/core/problems.js';
 import { ClaimsCollector, normaliseForMatch, readClaims, type ReadClaimsOptions } from '../../src/io/claims-reader.js';
-import { UsageError } from '../../src/cli/errors.js';
+import { UsageError } from '../../src/core/errors.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const tmp = tempDir();

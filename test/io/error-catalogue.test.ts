@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { readClaims } from '../../src/io/claims-reader.js';
 import { loadPlan } from '../../src/io/plan-file.js';
 import type { ProblemCode } from '../../src/core/problems.js';
-import { UsageError } from '../../src/cli/errors.js';
+import { UsageError } from '../../src/core/errors.js';
 import { ROOT } from '../helpers/run-cli.js';
 import { catalogueLine } from '../helpers/problems.js';
 

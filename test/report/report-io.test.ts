@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/cli/errors.js';
+import { UsageError } from '../../src/core/errors.js';
 import { registerReport } from '../../src/cli/commands/index.js';
 import { DISTINCT_LIMIT } from '../../src/core/amount-histogram.js';
 import { tallyLedger } from '../../src/io/ledger-histogram.js';

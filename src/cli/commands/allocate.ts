@@ -7,7 +7,7 @@ import { tieKeyer } from '../../io/hash.js';
 import { OutputSet } from '../../io/atomic-output.js';
 import { ALLOCATION_FILES, writeAllocation } from '../../io/write-allocation.js';
 import { startLedgerWorker } from '../../io/ledger-bytes.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../core/errors.js';
 import { colorFor } from '../style.js';
 import { renderSummary } from '../render-summary.js';
 import { grouped } from '../table.js';

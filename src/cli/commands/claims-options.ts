@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { CLAIM_FIELDS, type ClaimField } from '../../core/claims.js';
 import type { ReadClaimsOptions } from '../../io/claims-reader.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../core/errors.js';
 
 /** What commander hands over for the claims options. */
 export interface ClaimsCliOptions {

@@ -20,7 +20,7 @@ import type { Plan } from '../../core/plan.js';
 import type { Problem } from '../../core/problems.js';
 import { tieKeyer } from '../../io/hash.js';
 import { loadPlan } from '../../io/plan-file.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../core/errors.js';
 import { colorFor } from '../style.js';
 import { grouped, renderTable } from '../table.js';
 

@@ -19,7 +19,7 @@ import { claimReport, EXPLAIN_FORMAT, type ClaimReport } from '../../core/explai
 import type { Plan } from '../../core/plan.js';
 import { tieKeyer } from '../../io/hash.js';
 import { loadPlan } from '../../io/plan-file.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../core/errors.js';
 import { renderClaimText } from '../render-explain.js';
 import { colorFor } from '../style.js';
 import { grouped } from '../table.js';
@@ -30,7 +30,7 @@ import { availableReport, EXPLAIN_ROUND_2_FORMAT, explainRoundTwoClaim, tieRanks
 import { readLedger } from '../../io/ledger-reader.js';
 import { readManifest } from '../../io/output-dir.js';
 import { computeRedistribution, parseCosts, type RedistributionRun } from '../../io/redistribution-run.js';
-import { DataError } from '../errors.js';
+import { DataError } from '../../core/errors.js';
 import { renderRoundTwoClaimText, type LedgerCheck, type RoundTwoExplained, type RoundTwoFiles } from '../render-explain-round2.js';
 
 export interface ExplainCliOptions extends ClaimsCliOptions {

@@ -18,7 +18,7 @@ import { hashChunks } from '../../io/file-hash.js';
 import { sha256Hex } from '../../io/hash.js';
 import { computeRedistribution, parseCosts } from '../../io/redistribution-run.js';
 import { REDISTRIBUTION_FILES, writeRedistribution } from '../../io/write-redistribution.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../core/errors.js';
 import { renderRedistribution } from '../render-redistribution.js';
 import { colorFor } from '../style.js';
 import { grouped } from '../table.js';

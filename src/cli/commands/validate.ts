@@ -15,7 +15,7 @@ import { loadPlan } from '../../io/plan-file.js';
 import { readClaims, type ReadClaimsOptions, type ReadClaimsResult } from '../../io/claims-reader.js';
 import { parseClaimsOptions, type ClaimsCliOptions, type ClaimsSettings } from './claims-options.js';
 import { defuseFormula } from '../../core/csv-cell.js';
-import { DataError, UsageError } from '../errors.js';
+import { DataError, UsageError } from '../../core/errors.js';
 import { colorFor } from '../style.js';
 import { buildValidateReport, renderProblemLines, renderTotals, renderValidateText } from '../render-validate.js';
 import { grouped } from '../table.js';

@@ -33,7 +33,7 @@ import { tieKeyer, sha256Hex } from '../../io/hash.js';
 import { checkLedgerHeader, readLedgerFields } from '../../io/ledger-reader.js';
 import { readLedgerHeader, readManifest, readOutputJson } from '../../io/output-dir.js';
 import { loadPlan } from '../../io/plan-file.js';
-import { DataError, UsageError } from '../errors.js';
+import { DataError, UsageError } from '../../core/errors.js';
 import { renderVerifyText, verifyJson } from '../render-verify.js';
 import { colorFor } from '../style.js';
 import { parseClaimsOptions, type ClaimsCliOptions, type ClaimsSettings } from './claims-options.js';

@@ -3,7 +3,7 @@
  * them into an exit code.
  *   0 success · 1 the data failed (validation errors, a verify mismatch) · 2 usage or unreadable input
  */
-import type { Problem } from '../core/problems.js';
+import type { Problem } from './problems.js';
 
 export const EXIT_OK = 0;
 export const EXIT_DATA = 1;
