@@ -7,6 +7,7 @@ import { decToRational, parseDec, type Dec, type Rational } from './decimal.js';
 import { parseMoney, type Cents } from './money.js';
 import { computeNetFund } from './fund.js';
 import type { Problem } from './problems.js';
+import { paymentsSchema, type PaymentsConfig } from './payments/plan-section.js';
 
 /** A JSON number where a decimal string belongs is refused: 0.1 + 0.2 is how cents go missing. */
 function quoted(what: string, example: string) {
@@ -85,6 +86,8 @@ export const planSchema = z
     residualRecipient: z.string().nullable().default(null),
     rounding: roundingSchema.default({ method: 'largest-remainder' }),
     seed: z.string({ error: 'required: a seed string that fixes the tie-break (SPEC section 4)' }).min(1, 'must not be empty'),
+    /** What `payout pay` needs (docs/payments.md); the allocation does not read it. */
+    payments: paymentsSchema.optional(),
   })
   .superRefine((p, ctx) => {
     const seen = new Map<string, number>();
@@ -167,6 +170,8 @@ export interface Plan {
   residualRecipient: string | null;
   rounding: Rounding;
   seed: string;
+  /** The optional `payments` section, for `payout pay` (docs/payments.md). */
+  payments?: PaymentsConfig;
 }
 
 function jsonPath(path: ReadonlyArray<PropertyKey>): string {
@@ -231,6 +236,7 @@ export function parsePlan(value: unknown, file: string): { plan: Plan } | { prob
     residualRecipient: p.residualRecipient,
     rounding: p.rounding.method === 'per-point' ? { method: 'per-point', decimals: p.rounding.decimals } : { method: 'largest-remainder' },
     seed: p.seed,
+    ...(p.payments !== undefined ? { payments: p.payments as PaymentsConfig } : {}),
   };
   const fund = computeNetFund(plan);
   if ('problem' in fund) {
