@@ -14,6 +14,7 @@ import type { VerifyCliOptions } from './verify.js';
 import type { ExplainCliOptions } from './explain.js';
 import type { EstimateCliOptions } from './estimate.js';
 import type { RedistributeCliOptions } from './redistribute.js';
+import type { PayCliOptions } from './pay.js';
 
 export function registerCommands(program: Command): void {
   registerValidate(program);
@@ -23,6 +24,7 @@ export function registerCommands(program: Command): void {
   registerReport(program);
   registerEstimate(program);
   registerRedistribute(program);
+  registerPay(program);
 }
 
 export function registerValidate(program: Command): void {
@@ -190,5 +192,33 @@ export function registerRedistribute(program: Command): void {
     .action(async (o: RedistributeCliOptions) => {
       const { runRedistribute } = await import('./redistribute.js');
       await runRedistribute(o);
+    });
+}
+
+export function registerPay(program: Command): void {
+  program
+    .command('pay')
+    .summary('write the payment files of a ledger: PayPal/Venmo, NACHA (ACH), check register, payments.csv')
+    .description(
+      'Reads the ledger of DIR (payout allocate, or payout redistribute for a second round), checked against its ' +
+        'manifest, and each paid claim\'s payment election (the claims file\'s columns, or --elections joined on ' +
+        'claim_id): paypal, venmo, ach or check. A claim whose election is missing or invalid is paid by check when it ' +
+        'has a mailing address (a warning), and is an error otherwise. Writes paypal-NNN.csv (PayPal Payouts, at most ' +
+        '5,000 rows each), ach-NNN.ach (NACHA PPD credits), checks-001.csv, payments.csv, addresses.csv and ' +
+        'manifest.json with the control totals, only when they equal the ledger\'s paid count and total (docs/payments.md).\n' +
+        'Exit 0: written (warnings allowed); 1: errors in the elections or the ledger; 2: a bad option, a missing file or a plan without a payments section.',
+    )
+    .argument('<claims.csv>', 'the claims file the ledger was made from')
+    .requiredOption('--plan <plan.json>', 'the plan, with its payments section')
+    .requiredOption('--from <dir>', 'the folder of payout allocate or payout redistribute')
+    .requiredOption('--out <paydir>', 'the folder to write the payment files into')
+    .option('--elections <file.csv>', 'payment elections joined on claim_id (its columns take precedence over the claims file\'s)')
+    .option('--force', 'replace the files of an earlier payment run in PAYDIR')
+    .option('--json', 'print the control totals as JSON')
+    .option('-q, --quiet', 'print nothing but errors and warnings')
+    .option('--max-errors <n>', 'show at most N problems', '50')
+    .action(async (claimsFile: string, o: PayCliOptions) => {
+      const { runPay } = await import('./pay.js');
+      await runPay(claimsFile, o);
     });
 }
