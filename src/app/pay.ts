@@ -8,7 +8,7 @@ import { basename } from 'node:path';
 import { DataError, UsageError } from '../core/errors.js';
 import { MANIFEST_FORMAT, type Manifest } from '../core/manifest.js';
 import type { Cents } from '../core/money.js';
-import { buildPaymentBatch, checkControls, controlsJson, type Controls } from '../core/payments/batch.js';
+import { buildPaymentBatch, checkControls, checkNumber, controlsJson, type Controls } from '../core/payments/batch.js';
 import { DEFAULT_CHECK_COLUMNS } from '../core/payments/plan-section.js';
 import type { Problem } from '../core/problems.js';
 import { TOOL, VERSION } from '../core/version.js';
@@ -86,6 +86,8 @@ async function payInto(o: PayOptions, loaded: LoadedPlan, folder: PayFolder): Pr
   if (check !== undefined) {
     parameters.checkColumns = (check.columns ?? DEFAULT_CHECK_COLUMNS).join(',');
     parameters.checkHeader = String(check.header);
+    // Where a reissue (payout reconcile) goes on numbering, so no check number is used twice.
+    parameters.checkNext = checkNumber(check.startNumber, batch.controls.methods.check.count);
     if (check.account !== undefined) parameters.checkAccount = check.account;
   }
   const files = [

@@ -15,6 +15,7 @@ import type { ExplainCliOptions } from './explain.js';
 import type { EstimateCliOptions } from './estimate.js';
 import type { RedistributeCliOptions } from './redistribute.js';
 import type { PayCliOptions } from './pay.js';
+import type { ReconcileCliOptions } from './reconcile.js';
 
 export function registerCommands(program: Command): void {
   registerValidate(program);
@@ -25,6 +26,7 @@ export function registerCommands(program: Command): void {
   registerEstimate(program);
   registerRedistribute(program);
   registerPay(program);
+  registerReconcile(program);
 }
 
 export function registerValidate(program: Command): void {
@@ -220,5 +222,33 @@ export function registerPay(program: Command): void {
     .action(async (claimsFile: string, o: PayCliOptions) => {
       const { runPay } = await import('./pay.js');
       await runPay(claimsFile, o);
+    });
+}
+
+export function registerReconcile(program: Command): void {
+  program
+    .command('reconcile')
+    .summary('match ACH returns, PayPal unclaimed items and check statuses to a payment run')
+    .description(
+      'Reads PAYDIR (the --out of payout pay, checked against its manifest) and each returns file: ACH returns ' +
+        '(return_code), PayPal unclaimed or returned items (status, customer_reference) and check statuses ' +
+        '(check_number, status: cashed, void, stale), each with the amount. Writes DIR/state.csv (every payment\'s ' +
+        'state), reissue-checks.csv (failed ACH and PayPal payments as checks, where the claim has a mailing address), ' +
+        'reissue-payments.csv, uncashed.csv (for payout redistribute --uncashed), summary.json and manifest.json ' +
+        '(docs/payments.md).\nExit 0: written; 1: a return names an unknown payment, one already reported, or another ' +
+        'amount; 2: a bad option or an unreadable file.',
+    )
+    .requiredOption('--pay <paydir>', 'the folder of payout pay')
+    .requiredOption('--returns <file...>', 'returns files: ACH returns, PayPal items, check statuses (CSV)')
+    .requiredOption('--out <dir>', 'the folder to write the reconciliation into')
+    .option('--issue-date <date>', 'the reissued checks\' issue date, YYYY-MM-DD (needed when there are reissues)')
+    .option('--check-start <number>', 'the first reissued check\'s number (default: the next after the pay run\'s checks)')
+    .option('--force', 'replace the files of an earlier reconciliation in DIR')
+    .option('--json', 'print the states as JSON')
+    .option('-q, --quiet', 'print nothing but errors')
+    .option('--max-errors <n>', 'show at most N problems', '50')
+    .action(async (o: ReconcileCliOptions) => {
+      const { runReconcile } = await import('./reconcile.js');
+      await runReconcile(o);
     });
 }

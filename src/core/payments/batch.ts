@@ -134,6 +134,7 @@ export function buildPaymentBatch(input: {
     const index: number[] = [];
     claims.forEach((c, i) => c.election.method === 'ach' && index.push(i));
     const nFiles = Math.ceil(index.length / per);
+    if (index.length > 9_999_999) throw new UsageError(`${index.length} ACH payments: more than the 9,999,999 trace numbers of one ODFI`);
     if (nFiles > ACH_FILE_IDS.length) {
       throw new UsageError(`${index.length} ACH payments make ${nFiles} NACHA files of ${per}, more than the ${ACH_FILE_IDS.length} file id modifiers of one day: raise payments.ach.entriesPerFile`);
     }
@@ -145,7 +146,7 @@ export function buildPaymentBatch(input: {
         const e = c.election as Extract<Election, { method: 'ach' }>;
         return { routing: e.routing, account: e.account, accountType: e.accountType, amount: c.amount, individualId: c.claimId, name: e.name };
       });
-      const nacha = writeNacha(ach, config.issueDate, ACH_FILE_IDS[f]!, 1, entries);
+      const nacha = writeNacha(ach, config.issueDate, ACH_FILE_IDS[f]!, 1, entries, f * per + 1);
       part.forEach((i, k) => {
         const c = claims[i]!;
         const e = c.election as Extract<Election, { method: 'ach' }>;

@@ -54,9 +54,18 @@ export const traceNumber = (odfi: string, sequence: number): string => odfi + ri
 
 /**
  * Writes one file holding one batch. `fileIdModifier` tells apart files made the same day (A-Z, 0-9).
- * Throws a RangeError when an amount or a total does not fit its field.
+ * Trace sequences start at `firstSequence`, so that the files of one run never share a trace
+ * number (a return names its entry by it). Throws a RangeError when an amount or a total does not
+ * fit its field.
  */
-export function writeNacha(config: AchConfig, issueDate: string, fileIdModifier: string, batchNumber: number, entries: readonly AchEntry[]): NachaFile {
+export function writeNacha(
+  config: AchConfig,
+  issueDate: string,
+  fileIdModifier: string,
+  batchNumber: number,
+  entries: readonly AchEntry[],
+  firstSequence = 1,
+): NachaFile {
   const date = yymmdd(issueDate);
   const lines: string[] = [];
   const destination = ` ${config.immediateDestination}`;
@@ -75,7 +84,7 @@ export function writeNacha(config: AchConfig, issueDate: string, fileIdModifier:
   let total = 0n;
   const traces: string[] = [];
   entries.forEach((e, i) => {
-    const trace = traceNumber(config.odfi, i + 1);
+    const trace = traceNumber(config.odfi, firstSequence + i);
     traces.push(trace);
     entryHash += BigInt(e.routing.slice(0, 8));
     total += e.amount;
