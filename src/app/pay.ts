@@ -26,6 +26,10 @@ export interface PayOptions {
   outDir: string;
   electionsFile?: string;
   force?: boolean;
+  /** Overrides the plan's payments.issueDate (a second round is paid on another day). */
+  issueDate?: string;
+  /** Overrides the plan's payments.check.startNumber (a second round's checks follow the first's). */
+  checkStart?: string;
   /** Problems shown at most (the count of all is in the message). */
   maxErrors?: number;
   /** Told of each warning (a claim paid by check instead of its election), before the run ends. */
@@ -38,6 +42,8 @@ export interface PayResult {
   ledger: { count: number; amount: Cents };
   files: string[];
   warnings: number;
+  /** Claims paid by check because their election was missing or invalid. */
+  fallbacks: number;
   manifest: Manifest;
 }
 
@@ -65,6 +71,19 @@ export async function pay(o: PayOptions): Promise<PayResult> {
 async function payInto(o: PayOptions, loaded: LoadedPlan, folder: PayFolder): Promise<PayResult> {
   const { plan } = loaded;
   if (plan.payments === undefined) throw new Error('unreachable: checked by pay()');
+  const config = { ...plan.payments };
+  if (o.issueDate !== undefined) {
+    const d = new Date(`${o.issueDate}T00:00:00Z`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(o.issueDate) || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== o.issueDate) {
+      throw new UsageError(`--issue-date ${o.issueDate}: give a calendar date as YYYY-MM-DD`);
+    }
+    config.issueDate = o.issueDate;
+  }
+  if (o.checkStart !== undefined) {
+    if (!/^\d{1,12}$/.test(o.checkStart)) throw new UsageError(`--check-start ${o.checkStart}: give the first check number, digits only`);
+    if (config.check === undefined) throw new UsageError(`--check-start: the plan has no payments.check section to number`);
+    config.check = { ...config.check, startNumber: o.checkStart };
+  }
   const ledger = await readPaidLedger(o.fromDir);
   const elections = await readElections({ claimsFile: o.claimsFile, ledger, ...(o.electionsFile !== undefined ? { electionsFile: o.electionsFile } : {}) });
   const errors = elections.problems.filter((p) => p.severity === 'error');
@@ -77,12 +96,12 @@ async function payInto(o: PayOptions, loaded: LoadedPlan, folder: PayFolder): Pr
   };
   if (errors.length > 0) refuse(`error${errors.length === 1 ? '' : 's'} in the payment elections`, errors);
 
-  const batch = buildPaymentBatch({ claims: elections.claims, config: plan.payments, currency: plan.currency, round: ledger.round, paymentId: paymentIdMaker(plan.seed, ledger.round) });
+  const batch = buildPaymentBatch({ claims: elections.claims, config, currency: plan.currency, round: ledger.round, paymentId: paymentIdMaker(plan.seed, ledger.round) });
   const control = checkControls(batch, ledger.paid, ledger.ledgerPath);
   if (control.length > 0) refuse('control total problem' + (control.length === 1 ? '' : 's'), control);
 
-  const check = plan.payments.check;
-  const parameters: Record<string, string> = { round: String(ledger.round), issueDate: plan.payments.issueDate };
+  const check = config.check;
+  const parameters: Record<string, string> = { round: String(ledger.round), issueDate: config.issueDate };
   if (check !== undefined) {
     parameters.checkColumns = (check.columns ?? DEFAULT_CHECK_COLUMNS).join(',');
     parameters.checkHeader = String(check.header);
@@ -113,6 +132,7 @@ async function payInto(o: PayOptions, loaded: LoadedPlan, folder: PayFolder): Pr
     ledger: ledger.paid,
     files: [...files.map((f) => f.name), 'manifest.json'],
     warnings: elections.problems.length - errors.length,
+    fallbacks: elections.fallbacks,
     manifest,
   };
 }

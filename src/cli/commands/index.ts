@@ -215,6 +215,8 @@ export function registerPay(program: Command): void {
     .requiredOption('--from <dir>', 'the folder of payout allocate or payout redistribute')
     .requiredOption('--out <paydir>', 'the folder to write the payment files into')
     .option('--elections <file.csv>', 'payment elections joined on claim_id (its columns take precedence over the claims file\'s)')
+    .option('--issue-date <date>', 'the payments\' issue date, YYYY-MM-DD, instead of the plan\'s payments.issueDate (a second round)')
+    .option('--check-start <number>', 'the first check number, instead of the plan\'s payments.check.startNumber (a second round)')
     .option('--force', 'replace the files of an earlier payment run in PAYDIR')
     .option('--json', 'print the control totals as JSON')
     .option('-q, --quiet', 'print nothing but errors and warnings')

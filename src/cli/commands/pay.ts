@@ -16,6 +16,8 @@ export interface PayCliOptions {
   from: string;
   out: string;
   elections?: string;
+  issueDate?: string;
+  checkStart?: string;
   force?: boolean;
   json?: boolean;
   quiet?: boolean;
@@ -33,6 +35,8 @@ export async function runPay(claimsFile: string, o: PayCliOptions): Promise<void
     fromDir: o.from,
     outDir: o.out,
     ...(o.elections !== undefined ? { electionsFile: o.elections } : {}),
+    ...(o.issueDate !== undefined ? { issueDate: o.issueDate } : {}),
+    ...(o.checkStart !== undefined ? { checkStart: o.checkStart } : {}),
     force: Boolean(o.force),
     maxErrors: Number(o.maxErrors),
     onWarning: (p) => {
@@ -42,7 +46,7 @@ export async function runPay(claimsFile: string, o: PayCliOptions): Promise<void
   if (warnings > maxWarnings) process.stderr.write(`${stderr.yellow('warning')}: … ${grouped(warnings - maxWarnings)} more warnings (--max-errors to see more)\n`);
   const c = result.controls;
   if (o.json) {
-    process.stdout.write(`${JSON.stringify({ round: result.round, controls: controlsJson(result.controls), warnings: result.warnings }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ round: result.round, controls: controlsJson(result.controls), warnings: result.warnings, fallbacks: result.fallbacks }, null, 2)}\n`);
     return;
   }
   if (o.quiet) return;
@@ -56,7 +60,7 @@ export async function runPay(claimsFile: string, o: PayCliOptions): Promise<void
     '',
     `Ledger: ${grouped(result.ledger.count)} paid claims, ${formatMoneyHuman(result.ledger.amount)}: the control totals match.`,
   ];
-  if (result.warnings > 0) lines.push(out.yellow(`${grouped(result.warnings)} claims paid by check instead of their election (warnings above).`));
+  if (result.fallbacks > 0) lines.push(out.yellow(`${grouped(result.fallbacks)} claims paid by check instead of their election (warnings above).`));
   lines.push(out.dim(`Wrote ${o.out}/: ${result.files.join(', ')}`));
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -20,6 +20,8 @@ export interface ElectionsRead {
   claims: PaidClaim[];
   /** Errors and warnings, sorted by file and line. */
   problems: Problem[];
+  /** Claims paid by check because their election was missing or invalid. */
+  fallbacks: number;
   inputs: { claims: ManifestInput; elections?: ManifestInput };
 }
 
@@ -78,6 +80,7 @@ export async function readElections(o: { claimsFile: string; electionsFile?: str
   let r = 0;
   const file = o.claimsFile;
   let mismatch = 0;
+  let fallbacks = 0;
   const digest = await read(file, 'claims file', (cells, line) => {
     if (cCols === undefined) {
       cCols = columnsOf(cells);
@@ -103,6 +106,7 @@ export async function readElections(o: { claimsFile: string; electionsFile?: str
     const place = e !== undefined && o.electionsFile !== undefined ? { file: o.electionsFile, line: e.line, claimId: id } : { file, line, claimId: id };
     const result = readElection(input, place);
     problems.push(...result.problems);
+    if (result.election !== undefined && result.problems.length > 0) fallbacks++;
     if (result.election !== undefined) claims.push({ claimId: id, amount, election: result.election, ...(result.mailing ? { mailing: result.mailing } : {}) });
   });
   if (cCols === undefined) throw new UsageError(`${file}: empty, not a claims file`);
@@ -123,6 +127,7 @@ export async function readElections(o: { claimsFile: string; electionsFile?: str
   return {
     claims,
     problems,
+    fallbacks,
     inputs: { claims: { file: basename(file), sha256: digest.sha256, rows: r }, ...(electionsInput ? { elections: electionsInput } : {}) },
   };
 }
