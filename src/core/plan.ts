@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { decToRational, parseDec, type Dec, type Rational } from './decimal.js';
 import { parseMoney, type Cents } from './money.js';
-import { computeNetFund } from './fund.js';
+import { computeNetFund, type Deduction } from './fund.js';
 import type { Problem } from './problems.js';
 
 /** A JSON number where a decimal string belongs is refused: 0.1 + 0.2 is how cents go missing. */
@@ -135,9 +135,7 @@ export const planSchema = z
 
 export type PlanInput = z.input<typeof planSchema>;
 
-export type Deduction =
-  | { label: string; kind: 'amount'; amount: Cents }
-  | { label: string; kind: 'percent'; percent: Dec; percentText: string; of: 'gross' | 'remaining' };
+export type { Deduction };
 
 export interface PlanClass {
   id: string;
