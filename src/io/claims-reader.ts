@@ -51,6 +51,7 @@ async function fileSize(file: string): Promise<number | undefined> {
     return undefined;
   }
 }
+
 /**
  * Reads and checks a claims file against the plan. Every problem is collected (the first
  * maxStoredProblems of each severity are kept); a syntax error the CSV parser cannot get past
