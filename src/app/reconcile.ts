@@ -85,6 +85,7 @@ async function reconcileInto(o: ReconcileOptions, out: OutputSet): Promise<Recon
   const reissueRows: string[] = params.checkHeader === 'false' ? [] : [checkHeader(columns)];
   const reissuePayments: string[] = [`${PAYMENTS_COLUMNS.join(',')}\n`];
   const reissueId = new Map<string, string>();
+  let checkNext = o.checkStart ?? params.checkNext;
   if (result.reissues.length > 0) {
     if (o.issueDate === undefined) throw new UsageError(`${result.reissues.length} failed payments are reissued as checks: give their --issue-date`);
     const start = o.checkStart ?? params.checkNext;
@@ -98,6 +99,7 @@ async function reconcileInto(o: ReconcileOptions, out: OutputSet): Promise<Recon
       const record: PaymentRecord = { ...p, paymentId: id, method: 'check', file: 'reissue-checks.csv', row: k + 1, reference: number, destination: '' };
       reissuePayments.push(paymentsRow(record));
     });
+    checkNext = checkNumber(start, result.reissues.length);
   }
 
   const states = Object.fromEntries(STATES.map((s) => [s, { count: 0, amount: 0n }])) as Record<PaymentState, Line>;
@@ -146,7 +148,8 @@ async function reconcileInto(o: ReconcileOptions, out: OutputSet): Promise<Recon
     command: 'reconcile',
     plan: pay.manifest.plan,
     inputs,
-    parameters: { round, ...(o.issueDate !== undefined ? { issueDate: o.issueDate } : {}) },
+    // checkNext: where the next run's checks (a second round's pay --check-start) go on numbering.
+    parameters: { round, ...(o.issueDate !== undefined ? { issueDate: o.issueDate } : {}), ...(checkNext !== undefined ? { checkNext } : {}) },
     seed: pay.manifest.seed,
     outputs,
   };
