@@ -50,7 +50,7 @@ export async function readElections(o: { claimsFile: string; electionsFile?: str
     void problems.push({ code: 'input', severity: 'error', file, line, ...(field !== undefined ? { field } : {}), message });
 
   // The elections file, by claim id.
-  const elected = new Map<string, { line: number; cells: string[] }>();
+  const elected = new Map<string, { line: number; cells: string[]; used: boolean }>();
   let eCols: ReturnType<typeof columnsOf> | undefined;
   let electionsInput: ManifestInput | undefined;
   if (o.electionsFile !== undefined) {
@@ -68,7 +68,7 @@ export async function readElections(o: { claimsFile: string; electionsFile?: str
       if (cells.some((c) => c.includes('\uFFFD'))) err(file, line, 'invalid UTF-8: re-export the file as CSV UTF-8');
       const first = elected.get(id);
       if (first !== undefined) return err(file, line, `claim ${id} is already elected on line ${first.line}`, 'claim_id');
-      elected.set(id, { line, cells });
+      elected.set(id, { line, cells, used: false });
     });
     if (eCols === undefined) throw new UsageError(`${file}: empty, expected a header with a claim_id column`);
     electionsInput = { file: basename(file), sha256: digest.sha256, rows };
@@ -80,11 +80,15 @@ export async function readElections(o: { claimsFile: string; electionsFile?: str
   let r = 0;
   const file = o.claimsFile;
   let mismatch = 0;
+  // Per field: its column in the claims file and in the elections file (-1: absent).
+  const fromElections = FIELDS.map((f) => (eCols !== undefined ? eCols.fields[f] : -1));
+  let fromClaims: number[] = [];
   let fallbacks = 0;
   const digest = await read(file, 'claims file', (cells, line) => {
     if (cCols === undefined) {
       cCols = columnsOf(cells);
       if (cCols.id === -1) throw new UsageError(`${file}:1: no claim_id column: is it the claims file?`);
+      fromClaims = FIELDS.map((f) => cCols!.fields[f]);
       return;
     }
     const row = r++;
@@ -95,13 +99,15 @@ export async function readElections(o: { claimsFile: string; electionsFile?: str
       }
       return;
     }
+    const e = elected.size > 0 ? elected.get(id) : undefined;
+    if (e !== undefined) e.used = true;
     const amount = ledger.amounts[row]!;
     if (amount <= 0n) return; // zero amounts get no payment, and need no election
-    const e = elected.get(id);
     const input = {} as ElectionInput;
-    for (const f of FIELDS) {
-      const ei = eCols !== undefined && e !== undefined ? eCols.fields[f] : -1;
-      input[f] = ei !== -1 ? (e!.cells[ei] ?? '') : cCols.fields[f] !== -1 ? (cells[cCols.fields[f]] ?? '') : '';
+    for (let k = 0; k < FIELDS.length; k++) {
+      const ei = e !== undefined ? fromElections[k]! : -1;
+      const ci = fromClaims[k]!;
+      input[FIELDS[k]!] = ei !== -1 ? (e!.cells[ei] ?? '') : ci !== -1 ? (cells[ci] ?? '') : '';
     }
     const place = e !== undefined && o.electionsFile !== undefined ? { file: o.electionsFile, line: e.line, claimId: id } : { file, line, claimId: id };
     const result = readElection(input, place);
@@ -118,9 +124,8 @@ export async function readElections(o: { claimsFile: string; electionsFile?: str
     throw new UsageError(`${file}: sha256 ${digest.sha256}, but ${ledger.dir}/manifest.json records ${recorded}: not the claims file the ledger was made from`);
   }
   if (o.electionsFile !== undefined) {
-    const known = new Set(ledger.ids);
-    for (const [id, { line }] of elected) {
-      if (!known.has(id)) problems.push({ code: 'input', severity: 'warning', file: o.electionsFile, line, field: 'claim_id', message: `claim ${id} is not in the ledger; its election is not used` });
+    for (const [id, { line, used }] of elected) {
+      if (!used) problems.push({ code: 'input', severity: 'warning', file: o.electionsFile, line, field: 'claim_id', message: `claim ${id} is not in the ledger; its election is not used` });
     }
   }
   problems.sort((a, b) => (a.file === b.file ? (a.line ?? 0) - (b.line ?? 0) : (a.file ?? '') < (b.file ?? '') ? -1 : 1));
