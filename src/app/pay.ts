@@ -8,7 +8,7 @@ import { basename } from 'node:path';
 import { DataError, UsageError } from '../core/errors.js';
 import { MANIFEST_FORMAT, type Manifest } from '../core/manifest.js';
 import type { Cents } from '../core/money.js';
-import { buildPaymentBatch, checkControls, checkNumber, controlsJson, type Controls } from '../core/payments/batch.js';
+import { PaymentBatchBuilder, checkControls, checkNumber, controlsJson, type Controls } from '../core/payments/batch.js';
 import { DEFAULT_CHECK_COLUMNS } from '../core/payments/plan-section.js';
 import type { Problem } from '../core/problems.js';
 import { TOOL, VERSION } from '../core/version.js';
@@ -85,7 +85,14 @@ async function payInto(o: PayOptions, loaded: LoadedPlan, folder: PayFolder): Pr
     config.check = { ...config.check, startNumber: o.checkStart };
   }
   const ledger = await readPaidLedger(o.fromDir);
-  const elections = await readElections({ claimsFile: o.claimsFile, ledger, ...(o.electionsFile !== undefined ? { electionsFile: o.electionsFile } : {}) });
+  // The files are made as the elections are read: claim by claim, never a million claims at once.
+  const builder = new PaymentBatchBuilder({ config, currency: plan.currency, round: ledger.round, paymentId: paymentIdMaker(plan.seed, ledger.round) });
+  const elections = await readElections({
+    claimsFile: o.claimsFile,
+    ledger,
+    ...(o.electionsFile !== undefined ? { electionsFile: o.electionsFile } : {}),
+    onPaid: (c) => builder.add(c),
+  });
   const errors = elections.problems.filter((p) => p.severity === 'error');
   for (const p of elections.problems) if (p.severity === 'warning') o.onWarning?.(p);
   const max = o.maxErrors ?? 50;
@@ -96,7 +103,7 @@ async function payInto(o: PayOptions, loaded: LoadedPlan, folder: PayFolder): Pr
   };
   if (errors.length > 0) refuse(`error${errors.length === 1 ? '' : 's'} in the payment elections`, errors);
 
-  const batch = buildPaymentBatch({ claims: elections.claims, config, currency: plan.currency, round: ledger.round, paymentId: paymentIdMaker(plan.seed, ledger.round) });
+  const batch = builder.finish();
   const control = checkControls(batch, ledger.paid, ledger.ledgerPath);
   if (control.length > 0) refuse('control total problem' + (control.length === 1 ? '' : 's'), control);
 
@@ -111,7 +118,7 @@ async function payInto(o: PayOptions, loaded: LoadedPlan, folder: PayFolder): Pr
   }
   const files = [
     ...batch.files.map((f) => ({ name: f.name, text: f.text, rows: f.count })),
-    { name: 'payments.csv', text: batch.payments, rows: batch.records.length },
+    { name: 'payments.csv', text: batch.payments, rows: batch.controls.total.count },
     { name: 'addresses.csv', text: batch.addresses },
   ];
   const manifest = await writePayFolder(folder, files, (outputs) => ({

@@ -9,9 +9,9 @@ import { formatMoney, type Cents } from '../money.js';
 import type { Problem } from '../problems.js';
 import type { Election, MailingAddress } from './elections.js';
 import { maskLast4 } from './mask.js';
-import { writeNacha, type AchEntry } from './nacha.js';
+import { traceNumber, writeNacha, type AchEntry } from './nacha.js';
 import type { PaymentsConfig } from './plan-section.js';
-import { DEFAULT_CHECK_COLUMNS } from './plan-section.js';
+import { DEFAULT_CHECK_COLUMNS, type CheckColumn } from './plan-section.js';
 import {
   addressRow,
   ADDRESSES_COLUMNS,
@@ -59,7 +59,8 @@ export interface PaymentBatch {
   /** addresses.csv, whole. */
   addresses: string;
   controls: Controls;
-  records: PaymentRecord[];
+  /** Payment ids made for more than one claim (none, unless the hash collides). */
+  duplicateIds: string[];
 }
 
 const ACH_FILE_IDS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
@@ -70,124 +71,150 @@ export function checkNumber(start: string, index: number): string {
   return (BigInt(start) + BigInt(index)).toString().padStart(start.length, '0');
 }
 
-/**
- * Builds every file. Claims come in ledger order, each with an amount above 0. `paymentId` makes
- * the stable id of a claim's payment (seed, claim id and round; docs/payments.md). Throws a
- * UsageError when an election needs a part of the plan's `payments` section that is not there.
- */
-export function buildPaymentBatch(input: {
-  claims: readonly PaidClaim[];
+export interface PaymentBatchOptions {
   config: PaymentsConfig;
   currency: string;
   round: number;
+  /** The stable id of a claim's payment (seed, claim id and round; docs/payments.md). */
   paymentId: (claimId: string) => string;
-}): PaymentBatch {
-  const { claims, config, round } = input;
-  const currency = config.paypal.currency ?? input.currency;
-  const zero = (): ControlLine => ({ count: 0, amount: 0n });
-  const methods: Controls['methods'] = { paypal: zero(), venmo: zero(), ach: zero(), check: zero() };
-  for (const c of claims) {
+}
+
+/**
+ * Builds the files claim by claim, in ledger order, so that a million claims are never held as
+ * objects: each claim's rows are made when it is added. Claims with an amount of 0 are refused
+ * (they get no payment). `finish` throws a UsageError when an election needs a part of the plan's
+ * `payments` section that is not there.
+ */
+export class PaymentBatchBuilder {
+  private readonly currency: string;
+  private readonly paypalCurrency: string;
+  private readonly files: PaymentFile[] = [];
+  private readonly methods: Controls['methods'] = { paypal: zero(), venmo: zero(), ach: zero(), check: zero() };
+  private readonly payments: string[] = [`${PAYMENTS_COLUMNS.join(',')}\n`];
+  private readonly addresses: string[] = [`${ADDRESSES_COLUMNS.join(',')}\n`];
+  private readonly ids = new Set<string>();
+  private readonly duplicateIds: string[] = [];
+  private readonly money = new Map<Cents, string>();
+  // PayPal and Venmo: one Payouts batch format, the wallet per row; files of at most 5,000 rows.
+  private paypalRows: string[] = [];
+  private paypalAmount = 0n;
+  private paypalFile = 1;
+  // ACH: one batch per NACHA file, files of at most entriesPerFile entries; traces unique in the run.
+  private achEntries: AchEntry[] = [];
+  private achCount = 0;
+  private achFile = 1;
+  // Checks: one register, numbered from the plan's start in ledger order.
+  private readonly checkColumns: readonly CheckColumn[];
+  private checkRows: string[] = [];
+  private checkAmount = 0n;
+
+  constructor(private readonly o: PaymentBatchOptions) {
+    this.currency = o.currency;
+    this.paypalCurrency = o.config.paypal.currency ?? o.currency;
+    this.checkColumns = o.config.check?.columns ?? DEFAULT_CHECK_COLUMNS;
+    if (o.config.check?.header ?? true) this.checkRows.push(checkHeader(this.checkColumns));
+  }
+
+  /** formatMoney, once per distinct amount (a distribution has few). */
+  private format(c: Cents): string {
+    let t = this.money.get(c);
+    if (t === undefined) this.money.set(c, (t = formatMoney(c)));
+    return t;
+  }
+
+  add(c: PaidClaim): void {
     if (c.amount <= 0n) throw new RangeError(`claim ${c.claimId}: a payment of ${formatMoney(c.amount)} (only amounts above 0 are paid)`);
-    const m = methods[c.election.method];
+    const { config, round } = this.o;
+    const e = c.election;
+    const m = this.methods[e.method];
     m.count++;
     m.amount += c.amount;
-  }
-  if (methods.ach.count > 0 && config.ach === undefined) {
-    throw new UsageError(`${methods.ach.count} claims elected ACH: the plan's payments.ach section (origin, company, ODFI) is needed to write the NACHA file`);
-  }
-  if (methods.check.count > 0 && config.check === undefined) {
-    throw new UsageError(`${methods.check.count} claims are paid by check: the plan's payments.check section (startNumber) is needed to number the checks`);
+    const id = this.o.paymentId(c.claimId);
+    if (this.ids.has(id)) this.duplicateIds.push(id);
+    else this.ids.add(id);
+    const amount = this.format(c.amount);
+    let record: PaymentRecord | undefined;
+    if (e.method === 'paypal' || e.method === 'venmo') {
+      if (this.paypalRows.length === PAYPAL_ROWS_PER_FILE) this.flushPaypal();
+      this.paypalRows.push(paypalRow({ recipient: e.recipient, amount: c.amount, currency: this.paypalCurrency, claimId: c.claimId, note: config.paypal.note, wallet: e.method === 'paypal' ? 'PAYPAL' : 'VENMO' }));
+      this.paypalAmount += c.amount;
+      record = { paymentId: id, claimId: c.claimId, round, method: e.method, file: `paypal-${seq(this.paypalFile)}.csv`, row: this.paypalRows.length, reference: c.claimId, amount: c.amount, currency: this.paypalCurrency, destination: maskLast4(e.recipient) };
+    } else if (e.method === 'ach') {
+      if (config.ach !== undefined) {
+        if (this.achEntries.length === config.ach.entriesPerFile) this.flushAch();
+        this.achEntries.push({ routing: e.routing, account: e.account, accountType: e.accountType, amount: c.amount, individualId: c.claimId, name: e.name });
+        this.achCount++;
+        const trace = this.achCount <= 9_999_999 ? traceNumber(config.ach.odfi, this.achCount) : '';
+        record = { paymentId: id, claimId: c.claimId, round, method: 'ach', file: `ach-${seq(this.achFile)}.ach`, row: this.achEntries.length, reference: trace, amount: c.amount, currency: this.currency, destination: maskLast4(e.account) };
+      }
+    } else if (config.check !== undefined) {
+      const n = this.methods.check.count - 1;
+      const number = checkNumber(config.check.startNumber, n);
+      this.checkRows.push(checkRow(this.checkColumns, { ...e, checkNumber: number, issueDate: config.issueDate, amount: c.amount, claimId: c.claimId, paymentId: id, account: config.check.account ?? '' }));
+      this.checkAmount += c.amount;
+      record = { paymentId: id, claimId: c.claimId, round, method: 'check', file: 'checks-001.csv', row: n + 1, reference: number, amount: c.amount, currency: this.currency, destination: '' };
+    }
+    if (record !== undefined) this.payments.push(paymentsRow(record, amount));
+    if (c.mailing !== undefined) this.addresses.push(addressRow(c.claimId, c.mailing));
   }
 
-  const records: PaymentRecord[] = new Array(claims.length);
-  const files: PaymentFile[] = [];
-  const ids = claims.map((c) => input.paymentId(c.claimId));
+  private flushPaypal(): void {
+    if (this.paypalRows.length === 0) return;
+    this.files.push({ name: `paypal-${seq(this.paypalFile)}.csv`, method: 'paypal', text: this.paypalRows.join(''), count: this.paypalRows.length, amount: this.paypalAmount });
+    this.paypalRows = [];
+    this.paypalAmount = 0n;
+    this.paypalFile++;
+  }
 
-  // PayPal and Venmo: one Payouts batch format, the wallet per row; files of at most 5,000 rows.
-  {
-    let rows: string[] = [];
-    let amount = 0n;
-    let fileNo = 1;
-    let file = `paypal-${seq(fileNo)}.csv`;
-    const flush = (): void => {
-      if (rows.length === 0) return;
-      files.push({ name: file, method: 'paypal', text: rows.join(''), count: rows.length, amount });
-      rows = [];
-      amount = 0n;
-      file = `paypal-${seq(++fileNo)}.csv`;
+  private flushAch(): void {
+    const ach = this.o.config.ach;
+    if (ach === undefined || this.achEntries.length === 0) return;
+    const f = this.achFile;
+    if (f > ACH_FILE_IDS.length) {
+      throw new UsageError(`more ACH payments than ${ACH_FILE_IDS.length} NACHA files of ${ach.entriesPerFile}, the file id modifiers of one day: raise payments.ach.entriesPerFile`);
+    }
+    const first = this.achCount - this.achEntries.length + 1;
+    const nacha = writeNacha(ach, this.o.config.issueDate, ACH_FILE_IDS[f - 1]!, 1, this.achEntries, first);
+    this.files.push({ name: `ach-${seq(f)}.ach`, method: 'ach', text: nacha.text, count: this.achEntries.length, amount: nacha.total });
+    this.achEntries = [];
+    this.achFile++;
+  }
+
+  finish(): PaymentBatch {
+    const { config } = this.o;
+    const { methods } = this;
+    if (methods.ach.count > 0 && config.ach === undefined) {
+      throw new UsageError(`${methods.ach.count} claims elected ACH: the plan's payments.ach section (origin, company, ODFI) is needed to write the NACHA file`);
+    }
+    if (methods.check.count > 0 && config.check === undefined) {
+      throw new UsageError(`${methods.check.count} claims are paid by check: the plan's payments.check section (startNumber) is needed to number the checks`);
+    }
+    if (this.achCount > 9_999_999) throw new UsageError(`${this.achCount} ACH payments: more than the 9,999,999 trace numbers of one ODFI`);
+    this.flushPaypal();
+    this.flushAch();
+    // Files in a fixed order: PayPal, ACH, then the check register.
+    const files = [...this.files.filter((f) => f.method === 'paypal'), ...this.files.filter((f) => f.method === 'ach')];
+    if (methods.check.count > 0) files.push({ name: 'checks-001.csv', method: 'check', text: this.checkRows.join(''), count: methods.check.count, amount: this.checkAmount });
+    const total = files.reduce((t, f) => ({ count: t.count + f.count, amount: t.amount + f.amount }), zero());
+    return {
+      files,
+      payments: this.payments.join(''),
+      addresses: this.addresses.join(''),
+      controls: { files: files.map((f) => ({ file: f.name, method: f.method, count: f.count, amount: f.amount })), methods, total },
+      duplicateIds: this.duplicateIds,
     };
-    claims.forEach((c, i) => {
-      const e = c.election;
-      if (e.method !== 'paypal' && e.method !== 'venmo') return;
-      if (rows.length === PAYPAL_ROWS_PER_FILE) flush();
-      rows.push(paypalRow({ recipient: e.recipient, amount: c.amount, currency, claimId: c.claimId, note: config.paypal.note, wallet: e.method === 'paypal' ? 'PAYPAL' : 'VENMO' }));
-      amount += c.amount;
-      records[i] = { paymentId: ids[i]!, claimId: c.claimId, round, method: e.method, file, row: rows.length, reference: c.claimId, amount: c.amount, currency, destination: maskLast4(e.recipient) };
-    });
-    flush();
   }
+}
 
-  // ACH: one batch per NACHA file, files of at most entriesPerFile entries.
-  if (config.ach !== undefined) {
-    const ach = config.ach;
-    const per = ach.entriesPerFile;
-    const index: number[] = [];
-    claims.forEach((c, i) => c.election.method === 'ach' && index.push(i));
-    const nFiles = Math.ceil(index.length / per);
-    if (index.length > 9_999_999) throw new UsageError(`${index.length} ACH payments: more than the 9,999,999 trace numbers of one ODFI`);
-    if (nFiles > ACH_FILE_IDS.length) {
-      throw new UsageError(`${index.length} ACH payments make ${nFiles} NACHA files of ${per}, more than the ${ACH_FILE_IDS.length} file id modifiers of one day: raise payments.ach.entriesPerFile`);
-    }
-    for (let f = 0; f < nFiles; f++) {
-      const part = index.slice(f * per, (f + 1) * per);
-      const name = `ach-${seq(f + 1)}.ach`;
-      const entries: AchEntry[] = part.map((i) => {
-        const c = claims[i]!;
-        const e = c.election as Extract<Election, { method: 'ach' }>;
-        return { routing: e.routing, account: e.account, accountType: e.accountType, amount: c.amount, individualId: c.claimId, name: e.name };
-      });
-      const nacha = writeNacha(ach, config.issueDate, ACH_FILE_IDS[f]!, 1, entries, f * per + 1);
-      part.forEach((i, k) => {
-        const c = claims[i]!;
-        const e = c.election as Extract<Election, { method: 'ach' }>;
-        records[i] = { paymentId: ids[i]!, claimId: c.claimId, round, method: 'ach', file: name, row: k + 1, reference: nacha.traces[k]!, amount: c.amount, currency: input.currency, destination: maskLast4(e.account) };
-      });
-      files.push({ name, method: 'ach', text: nacha.text, count: entries.length, amount: nacha.total });
-    }
-  }
+function zero(): ControlLine {
+  return { count: 0, amount: 0n };
+}
 
-  // Checks: one register, numbered from the plan's start in ledger order.
-  if (config.check !== undefined && methods.check.count > 0) {
-    const chk = config.check;
-    const columns = chk.columns ?? DEFAULT_CHECK_COLUMNS;
-    const out: string[] = chk.header ? [checkHeader(columns)] : [];
-    let n = 0;
-    let amount = 0n;
-    claims.forEach((c, i) => {
-      const e = c.election;
-      if (e.method !== 'check') return;
-      const number = checkNumber(chk.startNumber, n++);
-      out.push(checkRow(columns, { ...e, checkNumber: number, issueDate: config.issueDate, amount: c.amount, claimId: c.claimId, paymentId: ids[i]!, account: chk.account ?? '' }));
-      amount += c.amount;
-      records[i] = { paymentId: ids[i]!, claimId: c.claimId, round, method: 'check', file: 'checks-001.csv', row: n, reference: number, amount: c.amount, currency: input.currency, destination: '' };
-    });
-    files.push({ name: 'checks-001.csv', method: 'check', text: out.join(''), count: n, amount });
-  }
-
-  const payments = [`${PAYMENTS_COLUMNS.join(',')}\n`];
-  const addresses = [`${ADDRESSES_COLUMNS.join(',')}\n`];
-  claims.forEach((c, i) => {
-    payments.push(paymentsRow(records[i]!));
-    if (c.mailing !== undefined) addresses.push(addressRow(c.claimId, c.mailing));
-  });
-  const total = files.reduce((t, f) => ({ count: t.count + f.count, amount: t.amount + f.amount }), zero());
-  return {
-    files,
-    payments: payments.join(''),
-    addresses: addresses.join(''),
-    controls: { files: files.map((f) => ({ file: f.name, method: f.method, count: f.count, amount: f.amount })), methods, total },
-    records,
-  };
+/** All claims at once (ledger order, amounts above 0): the builder's result. */
+export function buildPaymentBatch(input: PaymentBatchOptions & { claims: readonly PaidClaim[] }): PaymentBatch {
+  const b = new PaymentBatchBuilder(input);
+  for (const c of input.claims) b.add(c);
+  return b.finish();
 }
 
 /**
@@ -206,12 +233,8 @@ export function checkControls(batch: PaymentBatch, ledger: ControlLine, ledgerFi
       message: `the payment files hold ${total.count} payments of ${formatMoney(total.amount)}, the ledger ${ledger.count} paid claims of ${formatMoney(ledger.amount)}: nothing was written`,
     });
   }
-  const seen = new Set<string>();
-  for (const r of batch.records) {
-    if (seen.has(r.paymentId)) {
-      problems.push({ code: 'input', severity: 'error', file: ledgerFile, message: `payment id ${r.paymentId} is made twice (claim ${r.claimId}): nothing was written` });
-    }
-    seen.add(r.paymentId);
+  for (const id of batch.duplicateIds) {
+    problems.push({ code: 'input', severity: 'error', file: ledgerFile, message: `payment id ${id} is made for two claims: nothing was written` });
   }
   return problems;
 }

@@ -83,10 +83,11 @@ export interface PaymentRecord {
   destination: string;
 }
 
-export function paymentsRow(p: PaymentRecord): string {
+/** One payments.csv row; `amountText` is formatMoney(p.amount), when the caller has it already. */
+export function paymentsRow(p: PaymentRecord, amountText = formatMoney(p.amount)): string {
   return (
     `${p.paymentId},${textCell(p.claimId)},${p.round},${p.method},${p.file},${p.row},${textCell(p.reference)},` +
-    `${formatMoney(p.amount)},${p.currency},${p.destination}\n`
+    `${amountText},${p.currency},${p.destination}\n`
   );
 }
 

@@ -17,6 +17,7 @@ import type { PaidLedger } from './paid-ledger.js';
 const FIELDS = Object.keys(ELECTION_COLUMNS) as ElectionField[];
 
 export interface ElectionsRead {
+  /** The paid claims with their elections, in ledger order (empty when `onPaid` takes them). */
   claims: PaidClaim[];
   /** Errors and warnings, sorted by file and line. */
   problems: Problem[];
@@ -44,7 +45,11 @@ async function read(file: string, what: string, onRecord: (fields: string[], lin
   }
 }
 
-export async function readElections(o: { claimsFile: string; electionsFile?: string; ledger: PaidLedger }): Promise<ElectionsRead> {
+/**
+ * Reads the elections of the ledger's paid claims. `onPaid`, when given, takes each paid claim as
+ * it is read (so a million are never held at once); otherwise they are returned.
+ */
+export async function readElections(o: { claimsFile: string; electionsFile?: string; ledger: PaidLedger; onPaid?: (c: PaidClaim) => void }): Promise<ElectionsRead> {
   const problems: Problem[] = [];
   const err = (file: string, line: number, message: string, field?: string): void =>
     void problems.push({ code: 'input', severity: 'error', file, line, ...(field !== undefined ? { field } : {}), message });
@@ -113,7 +118,11 @@ export async function readElections(o: { claimsFile: string; electionsFile?: str
     const result = readElection(input, place);
     problems.push(...result.problems);
     if (result.election !== undefined && result.problems.length > 0) fallbacks++;
-    if (result.election !== undefined) claims.push({ claimId: id, amount, election: result.election, ...(result.mailing ? { mailing: result.mailing } : {}) });
+    if (result.election !== undefined) {
+      const paid: PaidClaim = result.mailing ? { claimId: id, amount, election: result.election, mailing: result.mailing } : { claimId: id, amount, election: result.election };
+      if (o.onPaid) o.onPaid(paid);
+      else claims.push(paid);
+    }
   });
   if (cCols === undefined) throw new UsageError(`${file}: empty, not a claims file`);
   if (r !== ledger.ids.length) {
