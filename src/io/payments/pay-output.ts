@@ -31,12 +31,12 @@ export async function openPayFolder(dir: string, force: boolean): Promise<PayFol
 }
 
 /**
- * Writes `files` (name → text), then the manifest made from their hashes, and renames them into
+ * Writes `files` (name → text in chunks), then the manifest made from their hashes, and renames them into
  * place; removes older payment files not written this time.
  */
 export async function writePayFolder(
   folder: PayFolder,
-  files: { name: string; text: string; rows?: number }[],
+  files: { name: string; text: readonly string[]; rows?: number }[],
   manifestOf: (outputs: Manifest['outputs']) => Manifest,
 ): Promise<Manifest> {
   const { out, dir } = folder;
@@ -44,7 +44,7 @@ export async function writePayFolder(
     const outputs: Manifest['outputs'] = [];
     for (const f of files) {
       const file = out.create(f.name);
-      await file.write(f.text);
+      for (const chunk of f.text) await file.write(chunk);
       const w: WrittenFile = await file.close();
       outputs.push({ file: w.name, sha256: w.sha256, bytes: w.bytes, ...(f.rows !== undefined ? { rows: f.rows } : {}) });
     }
