@@ -20,8 +20,9 @@ function quoted(what: string, example: string) {
   });
 }
 
-const moneyText = quoted('an amount', '1200000.00').regex(
-  /^\d+(\.\d{1,2})?$/,
+// Accepted exactly when parseMoney reads it, so every amount of a valid plan has its cents.
+const moneyText = quoted('an amount', '1200000.00').refine(
+  (s) => parseMoney(s) !== undefined,
   'must be an amount with at most 2 decimals and no sign or separators, e.g. "1200000.00"',
 );
 const positiveDecimal = quoted('a decimal', '6')
