@@ -4,6 +4,7 @@
  */
 import { basename } from 'node:path';
 import { allocate } from '../core/allocate.js';
+import { roundingMethod } from '../core/rounding/index.js';
 import { ledgerHeader } from '../core/ledger.js';
 import { LEDGER_FILE, SUMMARY_FILE } from '../core/manifest.js';
 import { buildSummary, summaryText, type SummaryJson } from '../core/summary.js';
@@ -50,7 +51,7 @@ export async function allocateToFolder(o: AllocateOptions): Promise<AllocateResu
   let table, stats, alloc, summary;
   try {
     // Largest remainder: the tie-break keys are hashed on a worker thread while the file is read.
-    const tieKeySeed = plan.rounding.method === 'largest-remainder' ? { tieKeySeed: plan.seed } : {};
+    const tieKeySeed = roundingMethod(plan.rounding).needsTieKeys ? { tieKeySeed: plan.seed } : {};
     let tieKeyPrefixes;
     ({ table, stats, tieKeyPrefixes } = await readValidClaims(o.claimsFile, plan, {
       ...o.claims,

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { parseMoney } from '../../src/core/money.js';
 import { parsePlan } from '../../src/core/plan.js';
 import { schemaProblems } from '../../src/core/problems.js';
-import { parseCosts } from '../../src/io/redistribution-run.js';
+import { parseCosts } from '../../src/app/redistribute.js';
 import { UsageError } from '../../src/core/errors.js';
 
 const PLAN = { name: 't', seed: 's', classes: [{ id: 'a', weight: '1' }] };
