@@ -7,6 +7,7 @@ import { decToRational, parseDec, type Dec, type Rational } from './decimal.js';
 import { parseMoney, type Cents } from './money.js';
 import { computeNetFund, type Deduction } from './fund.js';
 import type { Problem } from './problems.js';
+import { DEFAULT_ROUNDING, roundingFromPlan, roundingSchema, type Rounding } from './rounding/index.js';
 
 /** A JSON number where a decimal string belongs is refused: 0.1 + 0.2 is how cents go missing. */
 function quoted(what: string, example: string) {
@@ -60,18 +61,6 @@ const classSchema = z.strictObject({
   poolPercent: percentText.optional(),
 });
 
-const roundingSchema = z.discriminatedUnion(
-  'method',
-  [
-    z.strictObject({ method: z.literal('largest-remainder') }),
-    z.strictObject({
-      method: z.literal('per-point'),
-      decimals: z.number({ error: 'must be a whole number of decimals from 0 to 6' }).int().min(0).max(6).default(2),
-    }),
-  ],
-  { error: 'method must be "largest-remainder" or "per-point"' },
-);
-
 export const planSchema = z
   .strictObject({
     name: z.string({ error: 'required: the case name' }).min(1),
@@ -84,7 +73,7 @@ export const planSchema = z
     minimumPayment: moneyText.nullable().default(null),
     maximumPayment: moneyText.nullable().default(null),
     residualRecipient: z.string().nullable().default(null),
-    rounding: roundingSchema.default({ method: 'largest-remainder' }),
+    rounding: roundingSchema.default({ ...DEFAULT_ROUNDING }),
     seed: z.string({ error: 'required: a seed string that fixes the tie-break (SPEC section 4)' }).min(1, 'must not be empty'),
   })
   .superRefine((p, ctx) => {
@@ -148,7 +137,7 @@ export interface PlanClass {
   poolPercentText?: string;
 }
 
-export type Rounding = { method: 'largest-remainder' } | { method: 'per-point'; decimals: number };
+export type { Rounding };
 
 /** A checked plan, ready for the core. */
 export interface Plan {
@@ -228,7 +217,7 @@ export function parsePlan(value: unknown, file: string): { plan: Plan } | { prob
     minimumPayment: p.minimumPayment === null ? null : money(p.minimumPayment),
     maximumPayment: p.maximumPayment === null ? null : money(p.maximumPayment),
     residualRecipient: p.residualRecipient,
-    rounding: p.rounding.method === 'per-point' ? { method: 'per-point', decimals: p.rounding.decimals } : { method: 'largest-remainder' },
+    rounding: roundingFromPlan(p.rounding as { method: string } & Record<string, unknown>),
     seed: p.seed,
   };
   const fund = computeNetFund(plan);

@@ -3,7 +3,8 @@
  * temporary name in the output folder and hashed as it is written; only when all of them are
  * complete are they renamed into place. A run that fails (bad input, a write error, an exception)
  * removes its temporary files and leaves the folder as it was. An existing output is replaced only
- * with --force.
+ * with --force. Every file payout writes goes this way: an output folder (write-outputs.ts), the
+ * report (report-html.ts) and validate's --errors-out (errors-csv.ts).
  */
 import { createHash, type Hash } from 'node:crypto';
 import { once } from 'node:events';
@@ -67,6 +68,12 @@ export class OutputFile {
     if (this.failure) throw this.failure;
   }
 
+  /** Resolves once the temporary file is open; rejects with the error of opening it (EACCES…). */
+  async opened(): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (this.stream.pending) await once(this.stream, 'open');
+  }
+
   async close(): Promise<WrittenFile> {
     await this.flush();
     this.stream.end();
@@ -93,15 +100,16 @@ export class OutputSet {
 
   /**
    * Makes DIR if needed and refuses to go on when any of `names` is already there and `force` is
-   * not set, before any work is done.
+   * not set, before any work is done. `makeDir: false`: a DIR that is not there is an error
+   * (ENOENT, for the caller to word).
    */
-  static async open(dir: string, names: string[], force: boolean): Promise<OutputSet> {
+  static async open(dir: string, names: string[], force: boolean, opts: { makeDir?: boolean } = {}): Promise<OutputSet> {
     let madeDir = false;
     try {
       const s = await stat(dir);
       if (!s.isDirectory()) throw new UsageError(`${dir}: exists and is not a folder`);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || opts.makeDir === false) throw err;
       await mkdir(dir, { recursive: true });
       madeDir = true;
     }
