@@ -7,7 +7,7 @@
  * `payout verify` uses, and by `payout explain` on a second round.
  */
 import { basename, resolve } from 'node:path';
-import { formatMoney, type Cents } from '../core/money.js';
+import { formatMoney, parseMoney, type Cents } from '../core/money.js';
 import type { Problem } from '../core/problems.js';
 import { availableFor, matchUncashed, redistribute, roundTwoSeed, type Redistribution } from '../core/redistribute.js';
 import {
@@ -58,10 +58,9 @@ export interface RedistributionRun {
 /** `--costs 12329.50` → cents; anything but an amount with at most 2 decimals is a UsageError. */
 export function parseCosts(text: string | undefined): Cents {
   if (text === undefined) return 0n;
-  const m = /^\d+(\.\d{1,2})?$/.exec(text.trim());
-  if (!m) throw new UsageError(`--costs ${JSON.stringify(text)}: give an amount with at most 2 decimals and no sign, $ or separators, e.g. --costs 12329.50`);
-  const [whole = '0', frac = ''] = text.trim().split('.');
-  return BigInt(whole + frac.padEnd(2, '0'));
+  const cents = parseMoney(text.trim());
+  if (cents === undefined) throw new UsageError(`--costs ${JSON.stringify(text)}: give an amount with at most 2 decimals and no sign, $ or separators, e.g. --costs 12329.50`);
+  return cents;
 }
 
 /**
