@@ -14,6 +14,7 @@ import type { Problem } from '../core/problems.js';
 import { FIRST_ROUND_OUTCOMES, parseShare, type FirstRoundTable } from '../core/redistribute.js';
 import type { FirstRoundFacts } from '../core/redistribute-output.js';
 import { DataError, UsageError } from '../core/errors.js';
+import { assertFinishedRun } from './run-state.js';
 import { hashFile } from './file-hash.js';
 import { restoreFormula } from '../core/csv-cell.js';
 import { readCsvFile } from './csv-records.js';
@@ -60,9 +61,11 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  */
 export async function readFirstRound(dir: string, plan: Pick<Plan, 'classes'>): Promise<FirstRound> {
   const manifestPath = join(dir, 'manifest.json');
+  await assertFinishedRun(dir);
   const { value: manifestValue, sha256: manifestSha } = await readJson(manifestPath, 'is it the --out folder of payout allocate?');
   if (!isObject(manifestValue) || !Array.isArray(manifestValue.outputs)) throw new UsageError(`${manifestPath}: not a payout manifest`);
   const manifest = manifestValue as unknown as Manifest;
+  await assertFinishedRun(dir, (manifestValue.outputs as unknown[]).map((o) => String(isObject(o) ? o.file : '')));
   if (manifest.command === 'redistribute') {
     throw new UsageError(
       `${dir} is a second round's folder (payout redistribute): a second-round folder cannot be the --from of another round yet (a third round's cap and points would need both earlier rounds); give the first round's folder, the --out of payout allocate`,

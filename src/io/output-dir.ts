@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { MANIFEST_FORMAT, type Manifest } from '../core/manifest.js';
 import type { Problem } from '../core/problems.js';
 import { UsageError } from '../core/errors.js';
+import { assertFinishedRun } from './run-state.js';
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex SHA-256');
 const count = z.number().int().nonnegative();
@@ -53,9 +54,13 @@ async function readJson(file: string): Promise<unknown> {
 /** DIR/manifest.json, checked. */
 export async function readManifest(dir: string): Promise<Manifest> {
   const file = join(dir, 'manifest.json');
+  await assertFinishedRun(dir);
   const r = manifestSchema.safeParse(await readJson(file));
-  // zod types an absent key as `?: T | undefined`; parsed JSON never holds an undefined value.
-  if (r.success) return r.data as Manifest;
+  if (r.success) {
+    await assertFinishedRun(dir, r.data.outputs.map((o) => o.file));
+    // zod types an absent key as `?: T | undefined`; parsed JSON never holds an undefined value.
+    return r.data as Manifest;
+  }
   const problems: Problem[] = r.error.issues.map((i) => ({
     code: 'input',
     severity: 'error',

@@ -4,7 +4,9 @@
  * so every piece of text from the inputs (a case name, a deduction label, a class id) is escaped by
  * the renderer. The same inputs give the same bytes: no clock, no paths.
  */
+import { rmSync } from 'node:fs';
 import { rename, rm, stat, writeFile } from 'node:fs/promises';
+import { onUnfinishedRun } from './run-cleanup.js';
 import { join } from 'node:path';
 import { html } from 'htm/preact';
 import type { VNode } from 'preact';
@@ -281,12 +283,15 @@ export async function writeReport(dir: string): Promise<string> {
   const text = renderReportHtml(buildReportModel(summary, manifest, tally));
   const path = join(dir, REPORT_FILE);
   const temp = join(dir, `.${REPORT_FILE}.${process.pid}.${Date.now().toString(36)}.tmp`);
+  const dropCleanup = onUnfinishedRun(() => rmSync(temp, { force: true }));
   try {
     await writeFile(temp, text, { encoding: 'utf8', flag: 'wx' });
     await rename(temp, path);
   } catch (err) {
     await rm(temp, { force: true });
     throw err;
+  } finally {
+    dropCleanup();
   }
   return path;
 }

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { UsageError } from '../core/errors.js';
+import { assertFinishedRun } from './run-state.js';
 import type { Problem } from '../core/problems.js';
 import { manifestSchema, summarySchema, type Manifest, type Summary } from '../core/report-input.js';
 
@@ -42,7 +43,9 @@ function check<S extends z.ZodType>(schema: S, value: unknown, file: string): z.
 /** summary.json and manifest.json of DIR, checked; money in cents. */
 export async function readAllocation(dir: string): Promise<{ summary: Summary; manifest: Manifest }> {
   const hint = 'payout report reads the folder that `payout allocate --out DIR` wrote';
+  await assertFinishedRun(dir);
   const summary = check(summarySchema, await readJson(dir, 'summary.json', hint), join(dir, 'summary.json'));
   const manifest = check(manifestSchema, await readJson(dir, 'manifest.json', hint), join(dir, 'manifest.json'));
+  await assertFinishedRun(dir, manifest.outputs.map((o) => o.file));
   return { summary, manifest };
 }

@@ -44,13 +44,19 @@ export async function runRedistribute(o: RedistributeCliOptions): Promise<void> 
   }
   // Refuse to overwrite before any work.
   const out = await OutputSet.open(o.out, [...REDISTRIBUTION_FILES], Boolean(o.force));
-  const run = await computeRedistribution({
-    planFile: o.plan,
-    fromDir: o.from,
-    uncashedFile: o.uncashed,
-    costs,
-    maxErrors: Number(o.maxErrors),
-  });
+  let run;
+  try {
+    run = await computeRedistribution({
+      planFile: o.plan,
+      fromDir: o.from,
+      uncashedFile: o.uncashed,
+      costs,
+      maxErrors: Number(o.maxErrors),
+    });
+  } catch (err) {
+    await out.abort(); // nothing written; a folder this run made is removed again
+    throw err;
+  }
   const stderr = colorFor(process.stderr);
   for (const w of run.warnings) process.stderr.write(`${stderr.yellow('warning')}: ${w}\n`);
   await writeRedistribution(out, run, { planFile: o.plan, uncashedFile: o.uncashed });

@@ -5,6 +5,7 @@
  * `readValidClaims` is exported for the commands that read claims too (`allocate`, `verify`,
  * `explain`); their options are in claims-options.ts.
  */
+import { rmSync } from 'node:fs';
 import { open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
@@ -12,6 +13,7 @@ import { once } from 'node:events';
 import type { Plan } from '../../core/plan.js';
 import type { Problem } from '../../core/problems.js';
 import { loadPlan } from '../../io/plan-file.js';
+import { onUnfinishedRun } from '../../io/run-cleanup.js';
 import { readClaims, type ReadClaimsOptions, type ReadClaimsResult } from '../../io/claims-reader.js';
 import { parseClaimsOptions, type ClaimsCliOptions, type ClaimsSettings } from './claims-options.js';
 import { defuseFormula } from '../../core/csv-cell.js';
@@ -82,6 +84,7 @@ async function openErrorsOut(path: string) {
     const why = e.code === 'ENOENT' ? `the folder ${dirname(path)} does not exist` : e.code === 'EACCES' ? `no permission to write in ${dirname(path)}` : (e.code ?? e.message);
     throw new UsageError(`--errors-out ${path}: cannot write the file (${why})`);
   }
+  onUnfinishedRun(() => rmSync(temp, { force: true })); // interrupted: no temporary file is left
   const out = handle.createWriteStream();
   const csv = stringify({ header: true, columns: ['line', 'claim_id', 'field', 'code', 'message'], record_delimiter: '\n' });
   // A write that fails midway (disk full, a file size limit) stops the writing, not the reading:
