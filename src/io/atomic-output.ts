@@ -108,12 +108,15 @@ export class OutputSet {
    */
   static async open(dir: string, names: string[], force: boolean): Promise<OutputSet> {
     const madeDirs = await makeOutputDir(dir);
+    const dropDirs = onUnfinishedRun(() => removeDirsSync(madeDirs)); // until the set takes them over
     let lock: OutputLock;
     try {
       lock = await OutputLock.acquire(dir);
     } catch (err) {
       removeDirsSync(madeDirs);
       throw err;
+    } finally {
+      dropDirs();
     }
     const set = new OutputSet(dir, madeDirs, lock, force);
     if (!force) {

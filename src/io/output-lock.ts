@@ -5,8 +5,8 @@
  * lock whose process is gone (a run killed with SIGKILL, a machine that went down) is stale: it is
  * replaced, and the run goes on.
  */
-import { readFileSync, unlinkSync } from 'node:fs';
-import { open, readFile, unlink } from 'node:fs/promises';
+import { readFileSync, rmSync, unlinkSync } from 'node:fs';
+import { link, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { onUnfinishedRun } from './run-cleanup.js';
@@ -37,52 +37,63 @@ export async function lockHolder(path: string): Promise<number | undefined> {
 }
 
 export class OutputLock {
-  private dropCleanup: () => void = () => undefined;
+  private constructor(
+    readonly path: string,
+    private readonly releaseNow: () => void,
+  ) {}
 
-  private constructor(readonly path: string) {
-    this.dropCleanup = onUnfinishedRun(() => this.releaseSync());
-  }
-
-  /** Claims DIR for this process, or throws a UsageError naming the run that holds it. */
+  /**
+   * Claims DIR for this process, or throws a UsageError naming the run that holds it. The lock is
+   * written under a name of its own, then linked to .payout.lock (link fails if that exists): the
+   * lock is never seen empty, and a signal at any point finds a cleanup that knows what to remove.
+   */
   static async acquire(dir: string): Promise<OutputLock> {
     const path = join(dir, LOCK_FILE);
-    for (let attempt = 0; attempt < 2; attempt++) {
+    const mine = `${process.pid}\n`;
+    const temp = `${path}.${process.pid}.tmp`;
+    const release = (): void => {
+      rmSync(temp, { force: true });
       try {
-        const handle = await open(path, 'wx', 0o644);
+        if (readFileSync(path, 'utf8') === mine) unlinkSync(path);
+      } catch {
+        /* already gone */
+      }
+    };
+    const dropCleanup = onUnfinishedRun(release);
+    try {
+      await writeFile(temp, mine, { flag: 'w', mode: 0o644 });
+      for (let attempt = 0; attempt < 2; attempt++) {
         try {
-          await handle.writeFile(`${process.pid}\n`);
-        } finally {
-          await handle.close();
+          await link(temp, path);
+          return new OutputLock(path, () => {
+            dropCleanup();
+            release();
+          });
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
         }
-        return new OutputLock(path);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        const pid = await lockPid(path);
+        if (pid === undefined || alive(pid)) {
+          const who = pid === undefined ? '' : ` (process ${pid})`;
+          throw new UsageError(
+            `${dir} is in use by another payout run${who}: wait for it to end, or choose another --out folder` +
+              ` (if no payout run is going on, remove ${path})`,
+          );
+        }
+        // Stale: its process is gone. Remove it and try once more (another run may win the race).
+        await unlink(path).catch(() => undefined);
       }
-      const pid = await lockPid(path);
-      if (pid === undefined || alive(pid)) {
-        const who = pid === undefined ? '' : ` (process ${pid})`;
-        throw new UsageError(
-          `${dir} is in use by another payout run${who}: wait for it to end, or choose another --out folder` +
-            ` (if no payout run is going on, remove ${path})`,
-        );
-      }
-      // Stale: its process is gone. Remove it and try once more (another run may win the race).
-      await unlink(path).catch(() => undefined);
+      throw new UsageError(`${dir} is in use by another payout run: wait for it to end, or choose another --out folder`);
+    } catch (err) {
+      dropCleanup();
+      throw err;
+    } finally {
+      await rm(temp, { force: true });
     }
-    throw new UsageError(`${dir} is in use by another payout run: wait for it to end, or choose another --out folder`);
   }
 
   /** Removes the lock if it is still this process's. */
   releaseSync(): void {
-    this.dropCleanup();
-    try {
-      if (readFileSync(this.path, 'utf8') === `${process.pid}\n`) unlinkSync(this.path);
-    } catch {
-      /* already gone */
-    }
-  }
-
-  async release(): Promise<void> {
-    this.releaseSync();
+    this.releaseNow();
   }
 }
