@@ -9,6 +9,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { LOCK_FILE, lockHolder } from './output-lock.js';
+import { regularFile } from './regular-file.js';
 
 const OUTPUTS = ['ledger.csv', 'summary.json'];
 /** Names of a run's temporary files (`ledger.csv.payout-PID-TIME.tmp`) and of files moved aside by --force (`….old`). */
@@ -38,6 +39,9 @@ export async function assertFinishedRun(dir: string, listed?: readonly string[])
   }
   const missing = (listed ?? []).filter((n) => !names.includes(n));
   if (hasManifest && missing.length > 0) {
-    throw new UsageError(`${dir}: incomplete run: manifest.json lists ${missing.join(', ')}, which ${missing.length === 1 ? 'is' : 'are'} not in the folder; ${again}`);
+    const files = missing.map((n) => join(dir, n)).join(', ');
+    throw new UsageError(`${dir}: incomplete run: ${files}: not found, though manifest.json lists ${missing.length === 1 ? 'it' : 'them'}; ${again}`);
   }
+  // Every output the manifest lists is read: none may be /dev/zero, a FIFO or a folder in disguise.
+  for (const name of [...(listed ?? []), 'manifest.json']) if (names.includes(name)) await regularFile(join(dir, name));
 }

@@ -89,7 +89,7 @@ describe('an incomplete run is said to be one (exit 2), never verified nor read 
       },
       'holds ledger.csv.payout-4242-mabc12.old but no manifest.json',
     ],
-    ['no-ledger', (d) => rmSync(join(d, 'ledger.csv')), 'manifest.json lists ledger.csv, which is not in the folder'],
+    ['no-ledger', (d) => rmSync(join(d, 'ledger.csv')), 'ledger.csv: not found, though manifest.json lists it'],
     ['live-lock', (d) => writeFileSync(join(d, '.payout.lock'), `${process.pid}\n`), `a payout run (process ${process.pid}) is still writing`],
   ];
   for (const [name, damage, message] of cases) {
