@@ -30,6 +30,8 @@ export interface Manifest {
   parameters?: Record<string, string>;
   seed: string;
   outputs: ManifestOutput[];
+  /** The Merkle root over the ledger's rows (docs/receipts.md), as in summary.json. */
+  receipts?: { encoding: string; root: string; leaves: number };
 }
 
 export function manifestText(m: Manifest): string {

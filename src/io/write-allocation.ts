@@ -14,6 +14,7 @@ import { manifestText, MANIFEST_FORMAT, type Manifest } from '../core/manifest.j
 import { summaryText, type SummaryJson } from '../core/summary.js';
 import { OutputSet, type WrittenFile } from './atomic-output.js';
 import { TOOL, VERSION } from '../core/version.js';
+import { allocationReceiptsRoot } from './receipts-root.js';
 
 export const ALLOCATION_FILES = ['ledger.csv', 'summary.json', 'manifest.json'] as const;
 
@@ -27,6 +28,8 @@ export interface AllocationInputs {
 export interface WrittenAllocation {
   files: WrittenFile[];
   manifest: Manifest;
+  /** summary.json as written: the summary given, with the receipts root of the ledger. */
+  summary: SummaryJson;
 }
 
 /** Writes into `out` (opened by the caller before any work, so --force is checked first). */
@@ -45,8 +48,10 @@ export async function writeAllocation(
     for await (const chunk of ledgerBlocks(plan, claims, alloc, keep)) await ledger.writeBytes(chunk);
     const ledgerFile = await ledger.close();
 
+    const receipts = allocationReceiptsRoot(plan, claims, alloc, keep);
+    const written: SummaryJson = { ...summary, receipts };
     const summaryOut = out.create('summary.json');
-    await summaryOut.write(summaryText(summary));
+    await summaryOut.write(summaryText(written));
     const summaryFile = await summaryOut.close();
 
     const manifest: Manifest = {
@@ -60,12 +65,13 @@ export async function writeAllocation(
         { file: ledgerFile.name, sha256: ledgerFile.sha256, bytes: ledgerFile.bytes, rows: claims.count },
         { file: summaryFile.name, sha256: summaryFile.sha256, bytes: summaryFile.bytes },
       ],
+      receipts,
     };
     const manifestOut = out.create('manifest.json');
     await manifestOut.write(manifestText(manifest));
     const manifestFile = await manifestOut.close();
     await out.commit();
-    return { files: [ledgerFile, summaryFile, manifestFile], manifest };
+    return { files: [ledgerFile, summaryFile, manifestFile], manifest, summary: written };
   } catch (err) {
     await out.abort();
     throw err;

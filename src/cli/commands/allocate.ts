@@ -65,12 +65,12 @@ export async function runAllocate(claimsFile: string, o: AllocateCliOptions): Pr
     await out.abort(); // nothing written; a folder this run made is removed again
     throw err;
   }
-  await writeAllocation(out, plan, table, alloc, summary, keep, {
+  ({ summary } = await writeAllocation(out, plan, table, alloc, summary, keep, {
     planFile: o.plan,
     planSha256,
     claimsFile,
     claimsSha256: stats.sha256 ?? '',
-  });
+  }));
   // The report's renderer (preact) is loaded only when a report is asked for.
   const reportPath = o.report ? await (await import('../../io/report-html.js')).writeReport(o.out) : undefined;
   if (o.json) {

@@ -13,7 +13,8 @@ import { allocationLedger } from '../../core/expected-ledger.js';
 import { LEDGER_COLUMNS, ledgerHeader } from '../../core/ledger.js';
 import { ledgerBlocks, startLedgerWorker } from '../../io/ledger-bytes.js';
 import type { Manifest } from '../../core/manifest.js';
-import { buildSummary, summaryText } from '../../core/summary.js';
+import { summaryText } from '../../core/summary.js';
+import { allocationSummary } from '../../io/receipts-root.js';
 import {
   checkInput,
   checkLedgerRows,
@@ -118,7 +119,7 @@ export const recomputeAllocate: Recompute = async (ctx) => {
   const { table, stats, tieKeyPrefixes } = claims;
   startLedgerWorker(table.count, keep); // boots while the allocation is computed
   const alloc = allocate(plan, table, tieKeyer(plan.seed), { tieKeyPrefixes });
-  const summary = buildSummary(plan, alloc);
+  const summary = allocationSummary(plan, table, alloc, keep);
   const text = summaryText(summary);
   const ledger = await hashByteStream(
     (async function* () {
