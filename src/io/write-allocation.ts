@@ -14,7 +14,7 @@ import { manifestText, MANIFEST_FORMAT, type Manifest } from '../core/manifest.j
 import { summaryText, type SummaryJson } from '../core/summary.js';
 import { OutputSet, type WrittenFile } from './atomic-output.js';
 import { TOOL, VERSION } from '../core/version.js';
-import { allocationReceiptsRoot } from './receipts-root.js';
+import { startAllocationReceipts } from './receipts-root.js';
 
 export const ALLOCATION_FILES = ['ledger.csv', 'summary.json', 'manifest.json'] as const;
 
@@ -42,13 +42,15 @@ export async function writeAllocation(
   keep: readonly string[],
   inputs: AllocationInputs,
 ): Promise<WrittenAllocation> {
+  // The receipts root's leaves are hashed on a worker while the ledger is written.
+  const receiptsRoot = startAllocationReceipts(plan, claims, alloc, keep);
   try {
     const ledger = out.create('ledger.csv');
     await ledger.write(ledgerHeader(keep));
     for await (const chunk of ledgerBlocks(plan, claims, alloc, keep)) await ledger.writeBytes(chunk);
     const ledgerFile = await ledger.close();
 
-    const receipts = allocationReceiptsRoot(plan, claims, alloc, keep);
+    const receipts = await receiptsRoot.finish();
     const written: SummaryJson = { ...summary, receipts };
     const summaryOut = out.create('summary.json');
     await summaryOut.write(summaryText(written));
@@ -73,6 +75,7 @@ export async function writeAllocation(
     await out.commit();
     return { files: [ledgerFile, summaryFile, manifestFile], manifest, summary: written };
   } catch (err) {
+    receiptsRoot.abort();
     await out.abort();
     throw err;
   }
