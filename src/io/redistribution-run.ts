@@ -9,6 +9,7 @@ import type { Problem } from '../core/problems.js';
 import { availableFor, matchUncashed, redistribute, roundTwoSeed, type Redistribution } from '../core/redistribute.js';
 import {
   buildRedistributionSummary,
+  redistributionLedger,
   redistributionSummaryText,
   type RedistributionSummaryJson,
 } from '../core/redistribute-output.js';
@@ -17,6 +18,7 @@ import { DataError, UsageError } from '../core/errors.js';
 import { readFirstRound, type FirstRound } from './first-round-reader.js';
 import { tieKeyer } from './hash.js';
 import { loadPlan, type LoadedPlan } from './plan-file.js';
+import { ledgerReceiptsRoot } from './receipts-root.js';
 import { readUncashed, type UncashedRead } from './uncashed-reader.js';
 
 export interface RedistributionRequest {
@@ -87,7 +89,8 @@ export async function computeRedistribution(req: RedistributionRequest): Promise
   const available = availableFor(first.table, flags, first.facts.residual, req.costs);
   if ('message' in available) throw new UsageError(`--costs ${formatMoney(req.costs)} refused: ${available.message}`);
   const result = redistribute(plan, first.table, flags, available, tieKeyer(roundTwoSeed(plan)));
-  const summary = buildRedistributionSummary(plan, first.facts, result);
+  // The receipts root over the second round's ledger (docs/receipts.md), as for the first.
+  const summary = { ...buildRedistributionSummary(plan, first.facts, result), receipts: ledgerReceiptsRoot(redistributionLedger(first.table, result)) };
   return { loaded, first, uncashed, result, summary, summaryText: redistributionSummaryText(summary), warnings };
 }
 

@@ -31,6 +31,7 @@ export function redistributionManifest(
       { file: outputs.ledger.name, sha256: outputs.ledger.sha256, bytes: outputs.ledger.bytes, rows: run.first.table.count },
       { file: outputs.summary.name, sha256: outputs.summary.sha256, bytes: outputs.summary.bytes },
     ],
+    ...(run.summary.receipts === undefined ? {} : { receipts: run.summary.receipts }),
   };
 }
 

@@ -243,6 +243,13 @@ export async function verifyDir(dir: string, planFile: string, inputs: string[],
     checkSummaryFields(SUMMARY_FILE, summaryDifferences, maxDiffs),
   ];
   checks.push(...(rec.manifestChecks ?? []));
+  // The receipts root (docs/receipts.md) is in summary.json (compared field by field) and in the
+  // manifest, which is where a claimant's receipt is checked against: it must be the recomputed one.
+  const root = (rec.summary.json as { receipts?: { root?: string } }).receipts?.root;
+  if (root !== undefined && manifest.receipts?.root !== root) {
+    const found = manifest.receipts === undefined ? 'records no receipts root' : `records receipts root ${manifest.receipts.root}`;
+    checks.push({ name: 'manifest', status: 'fail', message: `${found}; the ledger's rows give ${root}`, details: [] });
+  }
   const ledgerRows = recorded(LEDGER_FILE)?.rows;
   if (ledgerRows !== undefined && ledgerRows !== ledger.foundRows && ledger.rowsMatch) {
     checks.push({
