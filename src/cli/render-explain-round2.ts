@@ -1,28 +1,10 @@
 /** `payout explain` on a second round, as text: one claim's way from the first round to its second amount. */
 import type { ChalkInstance } from 'chalk';
 import type { RoundTwoAvailableReport, RoundTwoClaimReport } from '../core/explain-redistribution.js';
+import type { LedgerCheck, RoundTwoExplained, RoundTwoFiles } from '../app/explain.js';
 import { grouped, renderTable } from './table.js';
 import { cents, human, remainderPlaceLines } from './render-explain.js';
 
-
-/** What DIR2/ledger.csv holds for the claim, and whether it is what the inputs give. */
-export interface LedgerCheck {
-  file: string;
-  /** null when the ledger has no row for the claim. */
-  line: number | null;
-  outcome: string | null;
-  amount: string | null;
-  agrees: boolean;
-}
-
-export type RoundTwoExplained = RoundTwoClaimReport & { ledger: LedgerCheck };
-
-export interface RoundTwoFiles {
-  firstLedger: string;
-  firstSummary: string;
-  uncashed: string;
-  dir: string;
-}
 
 function outcomeLine(r: RoundTwoClaimReport): string {
   switch (r.outcome) {

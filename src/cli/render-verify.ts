@@ -2,7 +2,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { VerifyCheck } from '../core/verify.js';
 import { formatMoney } from '../core/money.js';
-import type { VerifyResult } from './commands/verify.js';
+import type { VerifyResult } from '../app/verify.js';
 
 export const VERIFY_FORMAT = 'payout-verify/1';
 

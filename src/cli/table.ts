@@ -20,6 +20,4 @@ export function renderTable(header: string[], rows: string[][], align: Align[], 
 }
 
 /** 1234567 → "1,234,567". */
-export function grouped(n: number | bigint): string {
-  return n.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
+export { grouped } from '../core/money.js';

@@ -2,9 +2,20 @@
  * The net fund (SPEC section 1): fund = gross + interest; deductions in the plan's order, a
  * percent of the fund ("gross") or of what remains, each rounded half-up to the cent.
  */
-import { divHalfUp, pow10 } from './decimal.js';
+import { divHalfUp, pow10, type Dec } from './decimal.js';
 import { formatMoney, type Cents } from './money.js';
-import type { Plan } from './plan.js';
+
+/** A deduction of the plan (plan.ts re-exports it): a fixed amount or a percent. */
+export type Deduction =
+  | { label: string; kind: 'amount'; amount: Cents }
+  | { label: string; kind: 'percent'; percent: Dec; percentText: string; of: 'gross' | 'remaining' };
+
+/** What of a plan the net fund depends on. */
+export interface FundTerms {
+  gross: Cents;
+  interest: Cents;
+  deductions: Deduction[];
+}
 
 export interface DeductionLine {
   label: string;
@@ -25,7 +36,7 @@ export interface NetFund {
 }
 
 export function computeNetFund(
-  plan: Pick<Plan, 'gross' | 'interest' | 'deductions'>,
+  plan: FundTerms,
 ): NetFund | { problem: { field: string; message: string } } {
   const fund = plan.gross + plan.interest;
   let remaining = fund;

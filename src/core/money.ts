@@ -21,6 +21,11 @@ export function formatMoney(c: Cents): string {
   return formatScaled(c, 2);
 }
 
+/** 1234567 → "1,234,567" (a count for people). */
+export function grouped(n: number | bigint): string {
+  return n.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 /** `120000000n` → `"$1,200,000.00"` for people (never for files that are read back). */
 export function formatMoneyHuman(c: Cents, symbol = '$'): string {
   const neg = c < 0n;

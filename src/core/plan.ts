@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { decToRational, parseDec, type Dec, type Rational } from './decimal.js';
 import { parseMoney, type Cents } from './money.js';
-import { computeNetFund } from './fund.js';
+import { computeNetFund, type Deduction } from './fund.js';
 import type { Problem } from './problems.js';
 
 /** A JSON number where a decimal string belongs is refused: 0.1 + 0.2 is how cents go missing. */
@@ -20,8 +20,9 @@ function quoted(what: string, example: string) {
   });
 }
 
-const moneyText = quoted('an amount', '1200000.00').regex(
-  /^\d+(\.\d{1,2})?$/,
+// Accepted exactly when parseMoney reads it, so every amount of a valid plan has its cents.
+const moneyText = quoted('an amount', '1200000.00').refine(
+  (s) => parseMoney(s) !== undefined,
   'must be an amount with at most 2 decimals and no sign or separators, e.g. "1200000.00"',
 );
 const positiveDecimal = quoted('a decimal', '6')
@@ -135,9 +136,7 @@ export const planSchema = z
 
 export type PlanInput = z.input<typeof planSchema>;
 
-export type Deduction =
-  | { label: string; kind: 'amount'; amount: Cents }
-  | { label: string; kind: 'percent'; percent: Dec; percentText: string; of: 'gross' | 'remaining' };
+export type { Deduction };
 
 export interface PlanClass {
   id: string;

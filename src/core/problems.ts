@@ -42,6 +42,20 @@ export interface Problem {
   field?: string;
 }
 
+/**
+ * The issues of a schema check (zod's `error.issues`) of a JSON file payout reads back, one input
+ * error each, at the key's dotted path. (plan.json has its own wording: see parsePlan.)
+ */
+export function schemaProblems(issues: ReadonlyArray<{ path: readonly PropertyKey[]; message: string }>, file: string): Problem[] {
+  return issues.map((i) => ({
+    code: 'input',
+    severity: 'error',
+    file,
+    ...(i.path.length > 0 ? { field: i.path.map(String).join('.') } : {}),
+    message: i.message,
+  }));
+}
+
 /** `file:line: field: message`, the shape every tool that reads text files uses. */
 export function formatProblem(p: Problem): string {
   let place = p.file ?? '';

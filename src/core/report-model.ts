@@ -6,7 +6,7 @@
  */
 import { roundWidth, type AmountHistogram } from './amount-histogram.js';
 import { divHalfUp, formatScaled } from './decimal.js';
-import { formatMoneyHuman, type Cents } from './money.js';
+import { formatMoneyHuman, parseMoney, type Cents } from './money.js';
 import type { Manifest, Summary, SummaryClass } from './report-input.js';
 
 /** An amount and how people read it (`$57,090,833.33`). */
@@ -159,7 +159,7 @@ export function compactMoney(c: Cents, symbol = '$'): string {
 /** Amounts written plainly in a sentence (`of the fund 92000000.00`) with separators and symbol. */
 export function humanizeAmounts(text: string, symbol = '$'): string {
   return text.replace(/\b(\d+)\.(\d{2})\b(?!%)/g, (_m, whole: string, frac: string) =>
-    formatMoneyHuman(BigInt(whole + frac), symbol),
+    formatMoneyHuman(parseMoney(`${whole}.${frac}`) as Cents, symbol),
   );
 }
 

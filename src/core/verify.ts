@@ -8,7 +8,7 @@
  * or re-sorted — which does not change what anyone is paid (exit 0); and `fail`, something an
  * auditor must not sign: an amount, a row, a total or an input that is not what it was (exit 1).
  */
-import { parseMoney, formatMoney, type Cents } from './money.js';
+import { parseMoney, formatMoney, grouped, type Cents } from './money.js';
 
 /**
  * A ledger as the inputs give it, for comparison row by row. Cells are compared as text after the
@@ -332,10 +332,6 @@ export function checkOutputBytes(f: OutputFact, contentMatches: boolean, what: {
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${grouped(n)} ${n === 1 ? one : many}`;
 
-/** 1234567 → "1,234,567". */
-function grouped(n: number | bigint): string {
-  return n.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
 
 /** The rows of the ledger file against the rows the inputs give. */
 export function checkLedgerRows(file: string, c: LedgerComparison, maxDiffs: number): VerifyCheck {

@@ -8,7 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import { CsvRecords, CsvSyntaxError, utf8Text } from './csv-records.js';
 import { z } from 'zod';
 import { MANIFEST_FORMAT, type Manifest } from '../core/manifest.js';
-import type { Problem } from '../core/problems.js';
+import { schemaProblems } from '../core/problems.js';
 import { UsageError } from '../core/errors.js';
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex SHA-256');
@@ -57,14 +57,7 @@ export async function readManifest(dir: string): Promise<Manifest> {
   const r = manifestSchema.safeParse(await readJson(file));
   // zod types an absent key as `?: T | undefined`; parsed JSON never holds an undefined value.
   if (r.success) return r.data as Manifest;
-  const problems: Problem[] = r.error.issues.map((i) => ({
-    code: 'input',
-    severity: 'error',
-    file,
-    ...(i.path.length > 0 ? { field: i.path.map(String).join('.') } : {}),
-    message: i.message,
-  }));
-  throw new UsageError(`${file}: not a payout manifest (docs/outputs.md)`, problems);
+  throw new UsageError(`${file}: not a payout manifest (docs/outputs.md)`, schemaProblems(r.error.issues, file));
 }
 
 /** A JSON output of DIR (summary.json), as plain data. */

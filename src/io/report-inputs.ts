@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { UsageError } from '../core/errors.js';
-import type { Problem } from '../core/problems.js';
+import { schemaProblems } from '../core/problems.js';
 import { manifestSchema, summarySchema, type Manifest, type Summary } from '../core/report-input.js';
 
 async function readJson(dir: string, name: string, hint: string): Promise<unknown> {
@@ -29,14 +29,7 @@ async function readJson(dir: string, name: string, hint: string): Promise<unknow
 function check<S extends z.ZodType>(schema: S, value: unknown, file: string): z.output<S> {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  const problems: Problem[] = r.error.issues.map((i) => ({
-    code: 'input',
-    severity: 'error',
-    file,
-    ...(i.path.length > 0 ? { field: i.path.map(String).join('.') } : {}),
-    message: i.message,
-  }));
-  throw new UsageError(`${file}: not the format payout allocate writes (docs/outputs.md)`, problems);
+  throw new UsageError(`${file}: not the format payout allocate writes (docs/outputs.md)`, schemaProblems(r.error.issues, file));
 }
 
 /** summary.json and manifest.json of DIR, checked; money in cents. */

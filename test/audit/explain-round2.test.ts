@@ -8,13 +8,13 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { explainRoundTwoRows } from '../../src/cli/commands/explain.js';
-import type { RoundTwoExplained } from '../../src/cli/render-explain-round2.js';
+import { explainRoundTwoRows } from '../../src/app/explain.js';
+import type { RoundTwoExplained } from '../../src/app/explain.js';
 import { explainRoundTwoClaim, type RoundTwoClaimReport } from '../../src/core/explain-redistribution.js';
 import type { Plan } from '../../src/core/plan.js';
 import { availableFor, redistribute, roundTwoSeed, type Available } from '../../src/core/redistribute.js';
 import { tieKeyer } from '../../src/io/hash.js';
-import { computeRedistribution } from '../../src/io/redistribution-run.js';
+import { computeRedistribution } from '../../src/app/redistribute.js';
 import { ROOT, runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/tmp.js';
 import { makeFirstRound, money, share, uncashedFlags, type FirstRow } from '../redistribute/first-round.js';

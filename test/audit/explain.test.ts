@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { allocate } from '../../src/core/allocate.js';
 import type { ClaimReport } from '../../src/core/explain-report.js';
-import { explainRows, findClaimRows } from '../../src/cli/commands/explain.js';
+import { explainRows, findClaimRows } from '../../src/app/explain.js';
 import { readClaims } from '../../src/io/claims-reader.js';
 import { tieKeyer } from '../../src/io/hash.js';
 import { readLedger } from '../../src/io/ledger-reader.js';

@@ -14,7 +14,7 @@ import {
   type ClaimRate,
 } from '../../src/core/estimate.js';
 import type { Problem } from '../../src/core/problems.js';
-import { parseEstimateOptions } from '../../src/cli/commands/estimate.js';
+import { parseEstimateOptions } from '../../src/app/estimate.js';
 import { UsageError } from '../../src/core/errors.js';
 import { tieKeyer } from '../../src/io/hash.js';
 import { makePlan } from '../helpers/make-table.js';

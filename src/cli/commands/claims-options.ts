@@ -7,6 +7,9 @@ import type { Command } from 'commander';
 import { CLAIM_FIELDS, type ClaimField } from '../../core/claims.js';
 import type { ReadClaimsOptions } from '../../io/claims-reader.js';
 import { UsageError } from '../../core/errors.js';
+import type { ClaimsSettings } from '../../app/validate.js';
+
+export type { ClaimsSettings };
 
 /** What commander hands over for the claims options. */
 export interface ClaimsCliOptions {
@@ -15,14 +18,6 @@ export interface ClaimsCliOptions {
   maxErrors: string;
 }
 
-/** The claims options, parsed. */
-export interface ClaimsSettings {
-  read: ReadClaimsOptions;
-  /** Show at most this many errors and this many warnings. */
-  maxErrors: number;
-  /** --quiet: no progress bar. */
-  quiet?: boolean;
-}
 
 /** Commander's reducer for a repeatable option. */
 export const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];

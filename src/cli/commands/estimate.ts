@@ -1,26 +1,13 @@
 /**
  * `payout estimate --plan PLAN --members CLASS=N … --rate R …` (SPEC section 7): the per-claimant
  * amounts a notice or the press can quote before the claims deadline, for assumed claim rates.
- * `--claimants CLASS=N …` gives the counts directly instead.
+ * `--claimants CLASS=N …` gives the counts directly instead. The use case is src/app/estimate.ts.
  */
 import type { ChalkInstance } from 'chalk';
-import {
-  buildEstimateJson,
-  estimate,
-  parseClassCounts,
-  parseRate,
-  scenariosFromRates,
-  type ClaimRate,
-  type Estimate,
-  type EstimateScenario,
-} from '../../core/estimate.js';
-import { netFundOf } from '../../core/allocate.js';
+import { estimateAmounts } from '../../app/estimate.js';
+import { buildEstimateJson, type Estimate } from '../../core/estimate.js';
 import { formatMoneyHuman } from '../../core/money.js';
 import type { Plan } from '../../core/plan.js';
-import type { Problem } from '../../core/problems.js';
-import { tieKeyer } from '../../io/hash.js';
-import { loadPlan } from '../../io/plan-file.js';
-import { UsageError } from '../../core/errors.js';
 import { colorFor } from '../style.js';
 import { grouped, renderTable } from '../table.js';
 
@@ -32,32 +19,6 @@ export interface EstimateCliOptions {
   json?: boolean;
 }
 
-
-const usage = (message: string): Problem => ({ code: 'input', severity: 'error', message });
-
-/** The options as scenarios, or a UsageError (exit 2) listing every problem found. */
-export function parseEstimateOptions(plan: Plan, o: Pick<EstimateCliOptions, 'members' | 'rate' | 'claimants'>): EstimateScenario[] {
-  const problems: Problem[] = [];
-  const direct = o.claimants.length > 0;
-  if (direct && (o.members.length > 0 || o.rate.length > 0)) {
-    problems.push(usage('--claimants gives the counts directly: use it without --members and --rate'));
-  } else if (!direct && o.members.length === 0) {
-    problems.push(usage(`give --members CLASS=N for every class (${plan.classes.map((c) => c.id).join(', ')}) and one or more --rate, or --claimants CLASS=N`));
-  } else if (!direct && o.rate.length === 0) {
-    problems.push(usage('give one or more --rate, e.g. --rate 100% --rate 1.5% --rate 20%'));
-  }
-  const rates: ClaimRate[] = [];
-  for (const r of o.rate) {
-    const parsed = parseRate(r);
-    if ('code' in parsed) problems.push(parsed);
-    else rates.push(parsed);
-  }
-  const counts = parseClassCounts(plan, direct ? '--claimants' : '--members', direct ? o.claimants : o.members);
-  if ('problems' in counts) problems.push(...(o.members.length > 0 || direct ? counts.problems : []));
-  if (problems.length > 0 || 'problems' in counts) throw new UsageError('the estimate options were refused', problems);
-  if (direct) return [{ rate: null, members: null, claimants: counts.counts }];
-  return scenariosFromRates(counts.counts, rates);
-}
 
 const human = (c: bigint): string => formatMoneyHuman(c);
 
@@ -108,13 +69,10 @@ export function renderEstimate(plan: Plan, est: Estimate, c: ChalkInstance): str
 }
 
 export async function runEstimate(o: EstimateCliOptions): Promise<void> {
-  const { plan } = await loadPlan(o.plan);
-  const scenarios = parseEstimateOptions(plan, o);
-  const est = estimate(plan, netFundOf(plan), scenarios, tieKeyer(plan.seed));
+  const { plan, estimate: est } = await estimateAmounts({ planFile: o.plan, members: o.members, rate: o.rate, claimants: o.claimants });
   if (o.json) {
     process.stdout.write(`${JSON.stringify(buildEstimateJson(plan, est), null, 2)}\n`);
     return;
   }
   process.stdout.write(`${renderEstimate(plan, est, colorFor(process.stdout)).join('\n')}\n`);
 }
-

@@ -136,7 +136,7 @@ export function registerReport(program: Command): void {
         'The file is self-contained: open it in a browser or print it.',
     )
     .action(async (dir: string) => {
-      const { writeReport } = await import('../../io/report-html.js');
+      const { writeReport } = await import('../../app/report.js');
       const path = await writeReport(dir);
       process.stdout.write(`wrote ${path}\n`);
     });

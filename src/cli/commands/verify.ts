@@ -1,170 +1,15 @@
 /**
  * `payout verify --plan PLAN CLAIMS.csv DIR`: recomputes an output folder from its inputs and
- * checks it (SPEC sections 5 and 8): the inputs against the manifest's hashes, every ledger row
- * against the recomputed one, Σ amounts + residual = net, and summary.json field by field.
- * Exit 0 when everything holds (notes allowed), 1 on any mismatch, 2 when it cannot be checked.
- *
- * The recompute step depends on what made the folder (`manifest.command`). Each command that writes
- * a manifest has its {@link Recompute} listed in {@link RECOMPUTE}; the comparison is shared.
+ * checks it (src/app/verify.ts). Exit 0 when everything holds (notes allowed), 1 on any mismatch,
+ * 2 when it cannot be checked.
  */
-import { join } from 'node:path';
-import { allocate } from '../../core/allocate.js';
-import { allocationLedger } from '../../core/expected-ledger.js';
-import { LEDGER_COLUMNS, ledgerHeader } from '../../core/ledger.js';
-import { ledgerBlocks, startLedgerWorker } from '../../io/ledger-bytes.js';
-import type { Manifest } from '../../core/manifest.js';
-import { summaryText } from '../../core/summary.js';
-import { allocationSummary } from '../../io/receipts-root.js';
-import {
-  checkInput,
-  checkLedgerRows,
-  checkOutputBytes,
-  checkSummaryFields,
-  checkTotals,
-  compareJson,
-  LedgerComparer,
-  verified,
-  type LedgerComparison,
-  type ExpectedLedger,
-  type InputFact,
-  type VerifyCheck,
-} from '../../core/verify.js';
-import { hashByteStream, hashFile } from '../../io/file-hash.js';
-import { tieKeyer, sha256Hex } from '../../io/hash.js';
-import { checkLedgerHeader, readLedgerFields } from '../../io/ledger-reader.js';
-import { readLedgerHeader, readManifest, readOutputJson } from '../../io/output-dir.js';
-import { loadPlan } from '../../io/plan-file.js';
+import { verifyDir } from '../../app/verify.js';
+import { verified } from '../../core/verify.js';
 import { DataError, UsageError } from '../../core/errors.js';
+import { onTerminal } from '../claims-reading.js';
 import { renderVerifyText, verifyJson } from '../render-verify.js';
 import { colorFor } from '../style.js';
-import { parseClaimsOptions, type ClaimsCliOptions, type ClaimsSettings } from './claims-options.js';
-import { readValidClaims } from './validate.js';
-
-/** What a recompute function is handed. */
-export interface RecomputeContext {
-  /** The output folder being verified. */
-  dir: string;
-  manifest: Manifest;
-  /** --plan, as given. */
-  planFile: string;
-  /**
-   * The paths given before DIR, in order: for `allocate`, the claims file. A second round names
-   * its own inputs here (e.g. the first round's folder and the uncashed list).
-   */
-  inputs: string[];
-  /** --map, --delimiter, --max-errors, parsed (for a command that reads a claims file). */
-  claims: ClaimsSettings;
-  /** The header of DIR/ledger.csv, trimmed (allocate: the columns after the standard ones are --keep). */
-  ledgerColumns: string[];
-}
-
-/** What the inputs give, recomputed in memory (nothing is written). */
-export interface Recomputed {
-  /** Each input file with the hash the manifest recorded for it and its hash now. */
-  inputs: InputFact[];
-  ledger: {
-    expected: ExpectedLedger;
-    /** SHA-256 and length of the ledger bytes the inputs give. */
-    sha256: string;
-    /** Columns DIR/ledger.csv must have. */
-    required: readonly string[];
-  };
-  summary: {
-    /** summary.json as the inputs give it, as plain JSON data. */
-    json: unknown;
-    sha256: string;
-  };
-  /** Where residual and net are in a summary.json of this command, for Σ amounts + residual = net. */
-  totals: { residual: string[]; net: string[] };
-  /** Failed checks of the manifest's own facts against the inputs (e.g. its seed), if any. */
-  manifestChecks?: VerifyCheck[];
-}
-
-export type Recompute = (ctx: RecomputeContext) => Promise<Recomputed>;
-
-/** The ledger and summary an output folder must hold, by name. */
-export const LEDGER_FILE = 'ledger.csv';
-export const SUMMARY_FILE = 'summary.json';
-
-/** `payout allocate`: the same path as the command (loadPlan, readValidClaims, allocate, buildSummary, ledgerBlocks). */
-export const recomputeAllocate: Recompute = async (ctx) => {
-  if (ctx.inputs.length !== 1) {
-    throw new UsageError(`${ctx.dir} was made by payout allocate: give the plan and its claims file, payout verify --plan PLAN CLAIMS.csv DIR`);
-  }
-  const claimsFile = ctx.inputs[0]!;
-  const { plan, sha256: planSha256 } = await loadPlan(ctx.planFile);
-  const planFact: InputFact = {
-    name: 'plan',
-    label: 'the plan',
-    file: ctx.planFile,
-    recorded: ctx.manifest.plan,
-    actual: { sha256: planSha256 },
-  };
-  // The ledger's columns after the standard ones were carried from the claims file with --keep.
-  const keep = ctx.ledgerColumns.filter((c) => !(LEDGER_COLUMNS as readonly string[]).includes(c));
-  // As allocate does: the tie-break's key prefixes are hashed on a worker thread while the file is read.
-  const tieKeySeed = plan.rounding.method === 'largest-remainder' ? { tieKeySeed: plan.seed } : {};
-  let claims;
-  try {
-    claims = await readValidClaims(claimsFile, plan, { ...ctx.claims, read: { ...ctx.claims.read, keep, sha256: true, ...tieKeySeed } });
-  } catch (err) {
-    // Claims that no longer pass against this plan: say first if the plan or the claims were changed.
-    if (err instanceof DataError) {
-      const changed = checkInput(planFact);
-      const keepNote = keep.length > 0 ? ` (the ledger carries the columns ${keep.join(', ')} from the claims file)` : '';
-      throw new DataError(`${err.message}${keepNote}${changed.status === 'fail' ? `; ${changed.message}` : ''}`);
-    }
-    throw err;
-  }
-  const { table, stats, tieKeyPrefixes } = claims;
-  startLedgerWorker(table.count, keep); // boots while the allocation is computed
-  const alloc = allocate(plan, table, tieKeyer(plan.seed), { tieKeyPrefixes });
-  const summary = await allocationSummary(plan, table, alloc, keep);
-  const text = summaryText(summary);
-  const ledger = await hashByteStream(
-    (async function* () {
-      yield new TextEncoder().encode(ledgerHeader(keep));
-      yield* ledgerBlocks(plan, table, alloc, keep);
-    })(),
-  );
-  return {
-    inputs: [
-      planFact,
-      {
-        name: 'claims',
-        label: 'the claims file',
-        file: claimsFile,
-        recorded: ctx.manifest.claims,
-        actual: { sha256: stats.sha256 ?? '', rows: table.count },
-      },
-    ],
-    ledger: { expected: allocationLedger(plan, table, alloc, keep), sha256: ledger.sha256, required: LEDGER_COLUMNS },
-    summary: { json: JSON.parse(text) as unknown, sha256: sha256Hex(text) },
-    totals: { residual: ['totals', 'residual'], net: ['net'] },
-    manifestChecks: manifestSeedCheck(ctx.manifest, plan.seed, "the plan's seed"),
-  };
-};
-
-/**
- * The seed a manifest records must be the one the run used (`expected`): it is in summary.json
- * too (checked field by field), but the manifest's copy is what a reader of the folder sees
- * first (payout report shows it). A failed check when it is not, else none.
- */
-export function manifestSeedCheck(manifest: Manifest, expected: string, what: string): VerifyCheck[] {
-  if (manifest.seed === expected) return [];
-  return [{ name: 'manifest', status: 'fail', message: `records seed ${JSON.stringify(manifest.seed)}; ${what} is ${JSON.stringify(expected)}`, details: [] }];
-}
-
-/**
- * Recompute functions by `manifest.command`, each loaded when a folder of that command is
- * verified. A command that writes an output folder is listed here (`payout redistribute`: its
- * ledger is `claim_id,class,first_amount,outcome,amount`; its inputs, e.g. the first round's
- * folder and the uncashed list, come in `ctx.inputs`).
- */
-export const RECOMPUTE = new Map<string, () => Promise<Recompute>>([
-  ['allocate', async () => recomputeAllocate],
-  ['redistribute', async () => (await import('./redistribute.js')).recomputeRedistribute],
-]);
+import { parseClaimsOptions, type ClaimsCliOptions } from './claims-options.js';
 
 export interface VerifyCliOptions extends ClaimsCliOptions {
   plan: string;
@@ -172,101 +17,11 @@ export interface VerifyCliOptions extends ClaimsCliOptions {
   json?: boolean;
 }
 
-export interface VerifyResult {
-  dir: string;
-  manifest: Manifest;
-  checks: VerifyCheck[];
-  ledger: LedgerComparison;
-  summaryDifferences: ReturnType<typeof compareJson>;
-  maxDiffs: number;
-}
-
-const at = (json: unknown, path: readonly string[]): unknown =>
-  path.reduce<unknown>((v, k) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[k] : undefined), json);
-
-/** Recomputes DIR from its inputs and compares; throws a UsageError when DIR cannot be read. */
-export async function verifyDir(dir: string, planFile: string, inputs: string[], claims: ClaimsSettings, maxDiffs: number): Promise<VerifyResult> {
-  const manifest = await readManifest(dir);
-  const loadRecompute = RECOMPUTE.get(manifest.command);
-  if (loadRecompute === undefined) {
-    throw new UsageError(`${join(dir, 'manifest.json')}: made by "payout ${manifest.command}", which payout verify cannot recompute (it knows: ${[...RECOMPUTE.keys()].join(', ')})`);
-  }
-  const ledgerFile = join(dir, LEDGER_FILE);
-  const { columns: ledgerColumns, line: headerLine } = await readLedgerHeader(ledgerFile);
-  checkLedgerHeader(ledgerFile, ledgerColumns, headerLine);
-  // The ledger's bytes are hashed while the inputs are read and recomputed.
-  const ledgerDigestRead = hashFile(ledgerFile);
-  ledgerDigestRead.catch(() => undefined); // awaited below; a failure is reported there
-  const summaryDigest = await hashFile(join(dir, SUMMARY_FILE));
-  const found = await readOutputJson(dir, SUMMARY_FILE);
-
-  const recompute = await loadRecompute();
-  const rec = await recompute({ dir, manifest, planFile, inputs, claims, ledgerColumns });
-
-  // A ledger whose bytes are exactly the recomputed ones holds every recomputed row: it is not
-  // parsed. Otherwise (re-saved, re-sorted, edited, another version) it is read back row by row.
-  // PAYOUT_VERIFY=rows reads it row by row always.
-  let ledgerDigest = await ledgerDigestRead;
-  let ledger: LedgerComparison;
-  if (ledgerDigest.sha256 === rec.ledger.sha256 && process.env.PAYOUT_VERIFY !== 'rows') {
-    ledger = LedgerComparer.identical(rec.ledger.expected);
-  } else {
-    const comparer = new LedgerComparer(rec.ledger.expected, maxDiffs);
-    ({ digest: ledgerDigest } = await readLedgerFields(ledgerFile, rec.ledger.required, (columns) => {
-      comparer.columns(columns);
-      return (fields, line) => comparer.add(line, fields);
-    }));
-    ledger = comparer.finish();
-  }
-  const summaryDifferences = compareJson(rec.summary.json, found);
-
-  const recorded = (name: string) => manifest.outputs.find((o) => o.file === name);
-  const checks: VerifyCheck[] = [
-    ...rec.inputs.map(checkInput),
-    checkOutputBytes(
-      { file: LEDGER_FILE, recorded: recorded(LEDGER_FILE), actual: ledgerDigest, expectedSha256: rec.ledger.sha256 },
-      ledger.rowsMatch,
-      { unit: 'row', inOrder: ledger.inOrder },
-    ),
-    checkLedgerRows(LEDGER_FILE, ledger, maxDiffs),
-    checkTotals(
-      ledger.foundTotal,
-      ledger.badAmounts,
-      { text: at(found, rec.totals.residual), source: `${SUMMARY_FILE} ${rec.totals.residual.join('.')}` },
-      { text: at(found, rec.totals.net), source: `${SUMMARY_FILE} ${rec.totals.net.join('.')}` },
-    ),
-    checkOutputBytes(
-      { file: SUMMARY_FILE, recorded: recorded(SUMMARY_FILE), actual: summaryDigest, expectedSha256: rec.summary.sha256 },
-      summaryDifferences.length === 0,
-      { unit: 'field', inOrder: true },
-    ),
-    checkSummaryFields(SUMMARY_FILE, summaryDifferences, maxDiffs),
-  ];
-  checks.push(...(rec.manifestChecks ?? []));
-  // The receipts root (docs/receipts.md) is in summary.json (compared field by field) and in the
-  // manifest, which is where a claimant's receipt is checked against: it must be the recomputed one.
-  const root = (rec.summary.json as { receipts?: { root?: string } }).receipts?.root;
-  if (root !== undefined && manifest.receipts?.root !== root) {
-    const found = manifest.receipts === undefined ? 'records no receipts root' : `records receipts root ${manifest.receipts.root}`;
-    checks.push({ name: 'manifest', status: 'fail', message: `${found}; the ledger's rows give ${root}`, details: [] });
-  }
-  const ledgerRows = recorded(LEDGER_FILE)?.rows;
-  if (ledgerRows !== undefined && ledgerRows !== ledger.foundRows && ledger.rowsMatch) {
-    checks.push({
-      name: 'manifest',
-      status: 'fail',
-      message: `records ${ledgerRows} ledger rows; ${LEDGER_FILE} has ${ledger.foundRows} (was the manifest edited?)`,
-      details: [],
-    });
-  }
-  return { dir, manifest, checks, ledger, summaryDifferences, maxDiffs };
-}
-
 export async function runVerify(paths: string[], o: VerifyCliOptions): Promise<void> {
   if (paths.length < 2) throw new UsageError('give the inputs and the folder to check: payout verify --plan PLAN CLAIMS.csv DIR');
   const inputs = paths.slice(0, -1);
   const dir = paths[paths.length - 1]!;
-  const claims = parseClaimsOptions(o);
+  const claims = onTerminal(parseClaimsOptions(o));
   if (!/^\d+$/.test(o.maxDiffs)) throw new UsageError(`--max-diffs ${o.maxDiffs}: give a whole number, e.g. --max-diffs 100`);
   const result = await verifyDir(dir, o.plan, inputs, claims, Number(o.maxDiffs));
   if (o.json) process.stdout.write(`${JSON.stringify(verifyJson(result), null, 2)}\n`);

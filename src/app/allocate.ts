@@ -1,0 +1,74 @@
+/**
+ * `payout allocate`: the net fund, the split, exact cents, and the output folder (ledger.csv,
+ * summary.json, manifest.json; report.html when asked).
+ */
+import { allocate } from '../core/allocate.js';
+import { buildSummary, type SummaryJson } from '../core/summary.js';
+import type { Plan } from '../core/plan.js';
+import { loadPlan } from '../io/plan-file.js';
+import { tieKeyer } from '../io/hash.js';
+import { OutputSet } from '../io/atomic-output.js';
+import { ALLOCATION_FILES, writeAllocation } from '../io/write-allocation.js';
+import { startLedgerWorker } from '../io/ledger-bytes.js';
+import { readValidClaims, type ClaimsSettings } from './validate.js';
+
+export interface AllocateOptions {
+  claimsFile: string;
+  planFile: string;
+  outDir: string;
+  /** Replace the files of an earlier run in outDir. */
+  force?: boolean;
+  /** Claims columns carried into the ledger after the standard ones. */
+  keep?: readonly string[];
+  claims: ClaimsSettings;
+  /** Also write outDir/report.html. */
+  report?: boolean;
+}
+
+export interface AllocateResult {
+  plan: Plan;
+  summary: SummaryJson;
+  /** Rows of the ledger written. */
+  rows: number;
+  /** outDir/report.html, when asked for. */
+  reportPath?: string;
+}
+
+/**
+ * Reads the claims (every problem reported through the claims hooks; an error is a DataError and
+ * nothing is written), allocates and writes the folder, all or nothing. An outDir with files of an
+ * earlier run is refused (UsageError) before any work unless `force`.
+ */
+export async function allocateToFolder(o: AllocateOptions): Promise<AllocateResult> {
+  const keep = o.keep ?? [];
+  const { plan, sha256: planSha256 } = await loadPlan(o.planFile);
+  // Refuse to overwrite before any work, not after a long run.
+  const out = await OutputSet.open(o.outDir, [...ALLOCATION_FILES], Boolean(o.force));
+  let table, stats, alloc, summary;
+  try {
+    // Largest remainder: the tie-break keys are hashed on a worker thread while the file is read.
+    const tieKeySeed = plan.rounding.method === 'largest-remainder' ? { tieKeySeed: plan.seed } : {};
+    let tieKeyPrefixes;
+    ({ table, stats, tieKeyPrefixes } = await readValidClaims(o.claimsFile, plan, {
+      ...o.claims,
+      read: { ...o.claims.read, keep: [...keep], sha256: true, ...tieKeySeed },
+    }));
+    startLedgerWorker(table.count, keep); // boots while the allocation is computed
+    alloc = allocate(plan, table, tieKeyer(plan.seed), { tieKeyPrefixes });
+    summary = buildSummary(plan, alloc);
+  } catch (err) {
+    await out.abort(); // nothing written; a folder this run made is removed again
+    throw err;
+  }
+  // summary.json as written: with the receipts root of the ledger (docs/receipts.md).
+  ({ summary } = await writeAllocation(out, plan, table, alloc, summary, keep, {
+    planFile: o.planFile,
+    planSha256,
+    claimsFile: o.claimsFile,
+    claimsSha256: stats.sha256 ?? '',
+  }));
+  // The report's renderer (preact) is loaded only when a report is asked for.
+  if (!o.report) return { plan, summary, rows: table.count };
+  const { writeReport } = await import('./report.js');
+  return { plan, summary, rows: table.count, reportPath: await writeReport(o.outDir) };
+}

@@ -1,0 +1,223 @@
+/**
+ * `payout redistribute` (SPEC section 6): the money of uncashed checks, less the costs of a second
+ * mailing, goes to the claimants who cashed theirs, pro rata to their first-round exact share.
+ * {@link computeRedistribution} computes a second round from its inputs in memory (the plan, the
+ * first round's folder checked against its manifest, the uncashed list, the costs); it is shared
+ * by {@link redistributeToFolder}, which writes the result, by {@link recomputeRedistribute}, which
+ * `payout verify` uses, and by `payout explain` on a second round.
+ */
+import { basename, resolve } from 'node:path';
+import { formatMoney, type Cents } from '../core/money.js';
+import type { Problem } from '../core/problems.js';
+import { availableFor, matchUncashed, redistribute, roundTwoSeed, type Redistribution } from '../core/redistribute.js';
+import {
+  buildRedistributionSummary,
+  redistributionSummaryText,
+  type RedistributionSummaryJson,
+} from '../core/redistribute-output.js';
+import { MANIFEST_FORMAT, type Manifest, type ManifestInput } from '../core/manifest.js';
+import {
+  redistributionLedger,
+  redistributionLedgerChunks,
+  redistributionLedgerHeader,
+  REDISTRIBUTION_LEDGER_COLUMNS,
+} from '../core/redistribute-output.js';
+import type { InputFact } from '../core/verify.js';
+import { TOOL, VERSION } from '../core/version.js';
+import { DataError, UsageError } from '../core/errors.js';
+import { OutputSet, type WrittenFile } from '../io/atomic-output.js';
+import { hashChunks } from '../io/file-hash.js';
+import { readFirstRound, type FirstRound } from '../io/first-round-reader.js';
+import { sha256Hex, tieKeyer } from '../io/hash.js';
+import { loadPlan, type LoadedPlan } from '../io/plan-file.js';
+import { readUncashed, type UncashedRead } from '../io/uncashed-reader.js';
+import { ledgerReceiptsRoot } from '../io/receipts-root.js';
+import { REDISTRIBUTION_FILES, writeRedistribution } from '../io/write-redistribution.js';
+import { manifestSeedCheck, type Recompute } from './recompute.js';
+
+export interface RedistributionRequest {
+  planFile: string;
+  /** The first round's folder (`payout allocate --out DIR`). */
+  fromDir: string;
+  uncashedFile: string;
+  costs: Cents;
+  /** Problems shown at most (the count of all is in the message). */
+  maxErrors?: number;
+}
+
+export interface RedistributionRun {
+  loaded: LoadedPlan;
+  first: FirstRound;
+  uncashed: UncashedRead;
+  result: Redistribution;
+  summary: RedistributionSummaryJson;
+  summaryText: string;
+  /** Things to tell the user that do not stop the run (a plan other than the first round's). */
+  warnings: string[];
+}
+
+/** `--costs 12329.50` → cents; anything but an amount with at most 2 decimals is a UsageError. */
+export function parseCosts(text: string | undefined): Cents {
+  if (text === undefined) return 0n;
+  const m = /^\d+(\.\d{1,2})?$/.exec(text.trim());
+  if (!m) throw new UsageError(`--costs ${JSON.stringify(text)}: give an amount with at most 2 decimals and no sign, $ or separators, e.g. --costs 12329.50`);
+  const [whole = '0', frac = ''] = text.trim().split('.');
+  return BigInt(whole + frac.padEnd(2, '0'));
+}
+
+/**
+ * Reads every input and computes the second round. Throws UsageError (exit 2) for what cannot be
+ * read and for costs above what is available; DataError (exit 1) for a first round whose files do
+ * not match its manifest and for every problem in the uncashed list, all reported at once.
+ */
+export async function computeRedistribution(req: RedistributionRequest): Promise<RedistributionRun> {
+  const loaded = await loadPlan(req.planFile);
+  const { plan } = loaded;
+  const first = await readFirstRound(req.fromDir, plan);
+  const uncashed = await readUncashed(req.uncashedFile);
+  const warnings: string[] = [];
+  if (first.manifest.plan?.sha256 !== undefined && first.manifest.plan.sha256 !== loaded.sha256) {
+    warnings.push(
+      `${req.planFile} is not the plan the first round was made with (sha256 ${first.manifest.plan.sha256} in ${first.files.manifest.path}): the cap, the minimum and the seed are taken from ${req.planFile}`,
+    );
+  }
+  if (first.facts.seed !== plan.seed) {
+    warnings.push(`the first round's seed is "${first.facts.seed}", the plan's "${plan.seed}": the second round's tie-break uses "${roundTwoSeed(plan)}"`);
+  }
+
+  const problems: Problem[] = [...uncashed.problems];
+  let flags: Uint8Array | undefined;
+  if (uncashed.problems.every((p) => p.code !== 'missing_column' && p.code !== 'empty_file' && p.code !== 'duplicate_column')) {
+    const matched = matchUncashed(first.table, uncashed.entries, { uncashed: req.uncashedFile, ledger: first.files.ledger.path });
+    if ('problems' in matched) problems.push(...matched.problems);
+    else flags = matched.uncashed;
+  }
+  if (problems.length > 0 || flags === undefined) {
+    problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+    const max = req.maxErrors ?? 50;
+    const shown = problems.slice(0, max);
+    const more = problems.length > shown.length ? ` (the first ${shown.length} shown; --max-errors to see more)` : '';
+    throw new DataError(`${req.uncashedFile}: ${problems.length} error${problems.length === 1 ? '' : 's'}${more}`, shown);
+  }
+
+  const available = availableFor(first.table, flags, first.facts.residual, req.costs);
+  if ('message' in available) throw new UsageError(`--costs ${formatMoney(req.costs)} refused: ${available.message}`);
+  const result = redistribute(plan, first.table, flags, available, tieKeyer(roundTwoSeed(plan)));
+  // The receipts root over the second round's ledger (docs/receipts.md), as for the first.
+  const summary = { ...buildRedistributionSummary(plan, first.facts, result), receipts: ledgerReceiptsRoot(redistributionLedger(first.table, result)) };
+  return { loaded, first, uncashed, result, summary, summaryText: redistributionSummaryText(summary), warnings };
+}
+
+/**
+ * The manifest's record of the inputs of a second round: the first round's three files, named
+ * `<its folder>/<file>` (base names otherwise, so a manifest checks on another machine), and the
+ * uncashed list.
+ */
+export function redistributionInputs(run: RedistributionRun, uncashedFile: string): Record<string, ManifestInput> {
+  const folder = basename(run.first.dir.replace(/[\\/]+$/, '')) || '.';
+  const f = run.first.files;
+  const ledger: ManifestInput = { file: `${folder}/ledger.csv`, sha256: f.ledger.sha256 };
+  if (f.ledger.rows !== undefined) ledger.rows = f.ledger.rows;
+  return {
+    firstLedger: ledger,
+    firstSummary: { file: `${folder}/summary.json`, sha256: f.summary.sha256 },
+    firstManifest: { file: `${folder}/manifest.json`, sha256: f.manifest.sha256 },
+    uncashed: { file: basename(uncashedFile), sha256: run.uncashed.sha256, rows: run.uncashed.rows },
+  };
+}
+
+/** The manifest of a second round (`command: "redistribute"`). */
+export function redistributionManifest(
+  run: RedistributionRun,
+  files: { planFile: string; uncashedFile: string },
+  outputs: { ledger: WrittenFile; summary: WrittenFile },
+): Manifest {
+  return {
+    format: MANIFEST_FORMAT,
+    tool: { name: TOOL, version: VERSION },
+    command: 'redistribute',
+    plan: { file: basename(files.planFile), sha256: run.loaded.sha256 },
+    inputs: redistributionInputs(run, files.uncashedFile),
+    parameters: { costs: formatMoney(run.result.available.costs) },
+    seed: run.result.seed,
+    outputs: [
+      { file: outputs.ledger.name, sha256: outputs.ledger.sha256, bytes: outputs.ledger.bytes, rows: run.first.table.count },
+      { file: outputs.summary.name, sha256: outputs.summary.sha256, bytes: outputs.summary.bytes },
+    ],
+    ...(run.summary.receipts === undefined ? {} : { receipts: run.summary.receipts }),
+  };
+}
+
+
+export interface RedistributeOptions extends RedistributionRequest {
+  outDir: string;
+  /** Replace the files of an earlier run in outDir. */
+  force?: boolean;
+  /** Things to tell the user that do not stop the run, as soon as they are known. */
+  onWarning?: (message: string) => void;
+}
+
+/**
+ * `payout redistribute`: computes the second round and writes outDir/ledger.csv, summary.json and
+ * manifest.json, all or nothing. An outDir with files of an earlier run is refused (UsageError)
+ * before any work unless `force`.
+ */
+export async function redistributeToFolder(o: RedistributeOptions): Promise<RedistributionRun> {
+  if (resolve(o.outDir) === resolve(o.fromDir)) {
+    throw new UsageError(`--out ${o.outDir} is the first round's folder: write the second round into another folder`);
+  }
+  // Refuse to overwrite before any work.
+  const out = await OutputSet.open(o.outDir, [...REDISTRIBUTION_FILES], Boolean(o.force));
+  const run = await computeRedistribution(o);
+  for (const w of run.warnings) o.onWarning?.(w);
+  const files = { planFile: o.planFile, uncashedFile: o.uncashedFile };
+  await writeRedistribution(out, run, (outputs) => redistributionManifest(run, files, outputs));
+  return run;
+}
+
+/** `payout verify --plan PLAN DIR UNCASHED.csv DIR2`: a second round recomputed from its inputs. */
+export const recomputeRedistribute: Recompute = async (ctx) => {
+  if (ctx.inputs.length !== 2) {
+    throw new UsageError(
+      `${ctx.dir} was made by payout redistribute: give the plan, the first round's folder and the uncashed list, payout verify --plan PLAN DIR UNCASHED.csv ${ctx.dir}`,
+    );
+  }
+  const [fromDir, uncashedFile] = ctx.inputs as [string, string];
+  const costsText = ctx.manifest.parameters?.costs;
+  if (costsText === undefined) throw new UsageError(`${ctx.dir}/manifest.json: no parameters.costs recorded: not a manifest of payout redistribute`);
+  const run = await computeRedistribution({ planFile: ctx.planFile, fromDir, uncashedFile, costs: parseCosts(costsText) });
+  const recorded = ctx.manifest.inputs ?? {};
+  const f = run.first.files;
+  const fact = (name: string, label: string, file: string, actual: InputFact['actual']): InputFact => ({
+    name,
+    label,
+    file,
+    recorded: recorded[name],
+    actual,
+  });
+  const ledger = hashChunks(
+    (function* () {
+      yield redistributionLedgerHeader();
+      yield* redistributionLedgerChunks(run.first.table, run.result);
+    })(),
+  );
+  return {
+    inputs: [
+      { name: 'plan', label: 'the plan', file: ctx.planFile, recorded: ctx.manifest.plan, actual: { sha256: run.loaded.sha256 } },
+      fact('firstLedger', "the first round's ledger", f.ledger.path, { sha256: f.ledger.sha256, rows: run.first.table.count }),
+      fact('firstSummary', "the first round's summary", f.summary.path, { sha256: f.summary.sha256 }),
+      fact('firstManifest', "the first round's manifest", f.manifest.path, { sha256: f.manifest.sha256 }),
+      fact('uncashed', 'the uncashed list', uncashedFile, { sha256: run.uncashed.sha256, rows: run.uncashed.rows }),
+    ],
+    ledger: {
+      expected: redistributionLedger(run.first.table, run.result),
+      sha256: ledger.sha256,
+      required: REDISTRIBUTION_LEDGER_COLUMNS,
+    },
+    summary: { json: JSON.parse(run.summaryText) as unknown, sha256: sha256Hex(run.summaryText) },
+    totals: { residual: ['totals', 'residual'], net: ['available', 'available'] },
+    manifestChecks: manifestSeedCheck(ctx.manifest, run.result.seed, "the second round's seed (the plan's + \":round-2\")"),
+  };
+};
+
+

@@ -1,0 +1,26 @@
+/**
+ * How a claims reading shows itself on a terminal: a progress bar on stderr when stderr is a
+ * terminal (never in a pipe or a file) and the file is large enough for the wait to be felt, and
+ * the warnings and errors (the first --max-errors of each) on stderr.
+ */
+import { basename } from 'node:path';
+import type { ClaimsReadingHooks, ClaimsSettings } from '../app/validate.js';
+import { startProgress } from './progress.js';
+import { renderProblemLines, renderTotals } from './render-validate.js';
+import { colorFor } from './style.js';
+
+export const terminalReading: ClaimsReadingHooks = {
+  progress: (file, size, quiet) => startProgress(basename(file), size, { quiet }),
+  problems: ({ stats, problems }, maxErrors) => {
+    const c = colorFor(process.stderr);
+    const lines = [
+      ...renderProblemLines(problems, 'error', stats.errors, maxErrors, c),
+      ...renderProblemLines(problems, 'warning', stats.warnings, maxErrors, c),
+      renderTotals(stats.errors, stats.warnings, c),
+    ];
+    process.stderr.write(`${lines.join('\n')}\n`);
+  },
+};
+
+/** The settings with the terminal's hooks. */
+export const onTerminal = (settings: ClaimsSettings): ClaimsSettings => ({ ...settings, hooks: terminalReading });
