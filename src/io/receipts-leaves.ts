@@ -81,8 +81,15 @@ export class LeafBlocks {
   private buf: Uint8Array = new Uint8Array(1024);
   private views: Uint8Array[] = [];
   private readonly leaves = new Uint8Array(RECEIPT_BLOCK_ROWS * DIGEST_BYTES);
+  /** Per cell, status, cent and id length: the leaf message with room for the id (see `leaf`). */
+  private readonly messages = new Map<number, Uint8Array>();
+  private readonly nStatuses: number;
+  /** The length of the message `generalLeaf` assembled last. */
+  private last = 0;
 
-  constructor(private readonly src: LeafRows) {}
+  constructor(private readonly src: LeafRows) {
+    this.nStatuses = Math.max(1, src.parts.statuses.length);
+  }
 
   get blocks(): number {
     return Math.ceil(this.src.rows / RECEIPT_BLOCK_ROWS);
@@ -109,6 +116,32 @@ export class LeafBlocks {
     const c = cellOf[row]!;
     const start = row === 0 ? 0 : ids.ends[row - 1]!;
     const end = ids.ends[row]!;
+    const len = end - start;
+    if (kept === undefined && len < 256) {
+      // The whole message but the id's bytes is the same for every row of this cell, status,
+      // cent and id length: made once, and only the id is copied in.
+      const key = (((c * this.nStatuses + statusIndex[row]!) * 2 + extraCent[row]!) << 8) | len;
+      let m = this.messages.get(key);
+      if (m === undefined) {
+        this.generalLeaf(row, c, start, end);
+        m = this.buf.slice(0, this.last);
+        this.messages.set(key, m);
+      }
+      const idAt = parts.head.length + (len < 10 ? 1 : len < 100 ? 2 : 3) + 1;
+      const idBytes = ids.bytes;
+      for (let k = 0; k < len; k++) m[idAt + k] = idBytes[start + k]!;
+      sha256Into(m, out, at);
+      return;
+    }
+    this.generalLeaf(row, c, start, end);
+    let view = this.views[this.last];
+    if (view === undefined) view = this.views[this.last] = this.buf.subarray(0, this.last);
+    sha256Into(view, out, at);
+  }
+
+  /** Assembles row `row`'s leaf message in `buf` (its length in `last`). */
+  private generalLeaf(row: number, c: number, start: number, end: number): void {
+    const { parts, ids, statusIndex, extraCent, kept } = this.src;
     const len = end - start;
     const head = parts.head;
     const cellHead = parts.cellHead[c]!;
@@ -146,9 +179,7 @@ export class LeafBlocks {
     p = copy(b, p, amount);
     // (Loops, not closures: a variable a closure assigns lives on the heap, and `p` is hot.)
     if (kept !== undefined) for (let k = 0; k < kept.length; k++) p = copy(b, copy(b, p, kept[k]!.name), keptCells![k]!);
-    let view = this.views[p];
-    if (view === undefined) view = this.views[p] = b.subarray(0, p);
-    sha256Into(view, out, at);
+    this.last = p;
   }
 }
 
