@@ -14,6 +14,7 @@ import type { VerifyCliOptions } from './verify.js';
 import type { ExplainCliOptions } from './explain.js';
 import type { EstimateCliOptions } from './estimate.js';
 import type { RedistributeCliOptions } from './redistribute.js';
+import type { CompareCliOptions } from './compare.js';
 
 export function registerCommands(program: Command): void {
   registerValidate(program);
@@ -23,6 +24,7 @@ export function registerCommands(program: Command): void {
   registerReport(program);
   registerEstimate(program);
   registerRedistribute(program);
+  registerCompare(program);
 }
 
 export function registerValidate(program: Command): void {
@@ -191,4 +193,29 @@ export function registerRedistribute(program: Command): void {
       const { runRedistribute } = await import('./redistribute.js');
       await runRedistribute(o);
     });
+}
+
+export function registerCompare(program: Command): void {
+  const cmd = program
+    .command('compare')
+    .summary('per-claim differences between two plans on the same claims: who gains, who loses')
+    .description(
+      'Reads the claims once and allocates them under each plan, as two runs of payout allocate would (nothing of ' +
+        'the allocation is written). Prints how many claims gain, lose or are unchanged under plan B, the totals by ' +
+        'class under each plan, a histogram of the changes and the largest moves. Both plans must name the same classes.\n\n' +
+        'Exit 0: compared; 1: errors in the claims; 2: a bad option, a missing file or a refused plan.',
+    )
+    .usage('--plan A.json --plan B.json CLAIMS.csv [options]')
+    .argument('<claims.csv>', 'the claims file')
+    .requiredOption('--plan <plan.json>', 'plan A, then plan B (give --plan twice)', collect, [])
+    .option('--out <file.csv>', 'write the per-claim diff: claim_id,class,amount_a,amount_b,change')
+    .option('--html <file.html>', 'write the comparison as a self-contained HTML page')
+    .option('--force', 'replace an existing --out or --html file')
+    .option('--top <n>', 'show the N largest moves', '10')
+    .option('--json', 'print the comparison as one JSON document');
+  addClaimsOptions(cmd).action(async (claimsFile: string, o: CompareCliOptions) => {
+    startReaderWorkers(claimsFile, false);
+    const { runCompare } = await import('./compare.js');
+    await runCompare(claimsFile, o);
+  });
 }
