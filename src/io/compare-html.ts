@@ -31,6 +31,7 @@ export interface ComparePage {
 const EXTRA_CSS = `
 .gain { color: var(--ok); } .lose { color: var(--bad); }
 .figures.four { grid-template-columns: repeat(4, 1fr); }
+table.funds { margin-top: 16px; }
 `;
 
 export function renderCompareHtml(page: ComparePage): string {
