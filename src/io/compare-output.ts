@@ -1,14 +1,12 @@
 /**
  * The files of `payout compare`: the per-claim diff CSV (claim_id,class,amount_a,amount_b,change,
- * one row per claim in input order) and the HTML page. Each is written to a temporary name and
- * renamed only when every asked-for file is complete, so a failed run leaves no half file.
+ * one row per claim in input order) and the HTML page, all or none (io/output-files.ts).
  */
-import { basename, dirname } from 'node:path';
 import { amountOf, type Allocation } from '../core/allocate.js';
 import type { ClaimTable } from '../core/claims.js';
 import { textCell } from '../core/csv-cell.js';
 import { formatMoney } from '../core/money.js';
-import { OutputSet } from './atomic-output.js';
+import { writeOutputFiles, type OutputTarget } from './output-files.js';
 
 export const DIFF_COLUMNS = ['claim_id', 'class', 'amount_a', 'amount_b', 'change'] as const;
 
@@ -28,30 +26,10 @@ export interface CompareRows {
 
 /** Writes the asked-for files, all or none; returns their paths. `page` renders the HTML when asked. */
 export async function writeCompareFiles(targets: CompareTargets, rows: CompareRows, page: () => Promise<string>): Promise<string[]> {
-  const asked = [targets.outFile, targets.htmlFile].filter((f): f is string => f !== undefined);
-  if (asked.length === 0) return [];
-  // Refuse to overwrite before any writing; one set per folder, committed together.
-  const names = new Map<string, string[]>();
-  for (const file of asked) names.set(dirname(file), [...(names.get(dirname(file)) ?? []), basename(file)]);
-  const sets = new Map<string, OutputSet>();
-  for (const [dir, files] of names) sets.set(dir, await OutputSet.open(dir, files, targets.force));
-  try {
-    if (targets.outFile !== undefined) {
-      const f = sets.get(dirname(targets.outFile))!.create(basename(targets.outFile));
-      await writeDiffRows(rows, (text) => f.write(text));
-      await f.close();
-    }
-    if (targets.htmlFile !== undefined) {
-      const f = sets.get(dirname(targets.htmlFile))!.create(basename(targets.htmlFile));
-      await f.write(await page());
-      await f.close();
-    }
-  } catch (err) {
-    for (const set of sets.values()) await set.abort();
-    throw err;
-  }
-  for (const set of sets.values()) await set.commit();
-  return asked;
+  const files: OutputTarget[] = [];
+  if (targets.outFile !== undefined) files.push({ path: targets.outFile, write: (f) => writeDiffRows(rows, (text) => f.write(text)) });
+  if (targets.htmlFile !== undefined) files.push({ path: targets.htmlFile, write: async (f) => f.write(await page()) });
+  return files.length === 0 ? [] : writeOutputFiles(files, targets.force);
 }
 
 /** The diff CSV's text: the header, then one LF-terminated row per claim. */

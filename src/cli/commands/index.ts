@@ -15,6 +15,7 @@ import type { ExplainCliOptions } from './explain.js';
 import type { EstimateCliOptions } from './estimate.js';
 import type { RedistributeCliOptions } from './redistribute.js';
 import type { CompareCliOptions } from './compare.js';
+import type { AccountingCliOptions } from './accounting.js';
 
 export function registerCommands(program: Command): void {
   registerValidate(program);
@@ -25,6 +26,7 @@ export function registerCommands(program: Command): void {
   registerEstimate(program);
   registerRedistribute(program);
   registerCompare(program);
+  registerAccounting(program);
 }
 
 export function registerValidate(program: Command): void {
@@ -218,4 +220,30 @@ export function registerCompare(program: Command): void {
     const { runCompare } = await import('./compare.js');
     await runCompare(claimsFile, o);
   });
+}
+
+export function registerAccounting(program: Command): void {
+  program
+    .command('accounting')
+    .summary('the post-distribution accounting for the court: fund, deductions, claims, payments, uncashed, residual')
+    .description(
+      'Reads the first round\'s folder (payout allocate --out) and any second round\'s (payout redistribute --out), ' +
+        'each checked against its manifest, and writes the post-distribution accounting as CSV (and HTML): the fund and ' +
+        'each deduction with its percent of the fund; class size, notices, opt-outs and objections (from --facts, else ' +
+        '"not given"); claims by outcome; average, median, smallest and largest payment per class and round; uncashed ' +
+        'payments; the residual.\n\n' +
+        'Exit 0: written; 1: the files do not match their manifests or each other; 2: a bad option or an unreadable input.',
+    )
+    .usage('DIR [DIR2 …] --out FILE [options]')
+    .argument('<dirs...>', 'the first round\'s folder, then any later round\'s')
+    .requiredOption('--out <file.csv>', 'write the accounting as CSV: round,section,item,class,count,amount,percent,percent_of,source')
+    .option('--facts <facts.json>', 'case facts no payout file holds: classMembers, noticesSent, noticesReturned, noticeMethods, optOuts, objections, source')
+    .option('--payments <paydir>', 'a pay folder (payout pay --out) for the payments by method (repeatable)', collect)
+    .option('--html <file.html>', 'also write the accounting as a self-contained HTML page')
+    .option('--force', 'replace an existing --out or --html file')
+    .option('--json', 'print the accounting as one JSON document')
+    .action(async (dirs: string[], o: AccountingCliOptions) => {
+      const { runAccounting } = await import('./accounting.js');
+      await runAccounting(dirs, o);
+    });
 }
