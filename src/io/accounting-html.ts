@@ -9,7 +9,7 @@ import type { VNode } from 'preact';
 import { render } from 'preact-render-to-string';
 import type { Accounting, AccountingRound, PaymentStats } from '../core/accounting.js';
 import { formatMoneyHuman, grouped, type Cents } from '../core/money.js';
-import { currencySymbol } from '../core/report-model.js';
+import { currencySymbol, humanizeAmounts } from '../core/report-model.js';
 import { VERSION } from '../core/version.js';
 import { CSS } from './report-html.js';
 
@@ -111,7 +111,7 @@ export function renderAccountingHtml(a: Accounting): string {
               <tr data-item="gross"><th scope="row">Gross settlement fund</th><td class="rule"></td>${amountCell(a.gross)}<td></td></tr>
               <tr data-item="interest"><th scope="row">Interest</th><td class="rule"></td>${amountCell(a.interest)}<td></td></tr>
               <tr data-item="fund"><th scope="row">Settlement fund</th><td class="rule">gross plus interest</td>${amountCell(a.fund)}<td class="num">100.00%</td></tr>
-              ${a.deductions.map((d) => html`<tr data-item="deduction" data-label=${d.label}><th scope="row">${d.label}</th><td class="rule">${d.rule}</td>${amountCell(d.amount)}${pctCell(d.percentOfFund)}</tr>`)}
+              ${a.deductions.map((d) => html`<tr data-item="deduction" data-label=${d.label}><th scope="row">${d.label}</th><td class="rule">${humanizeAmounts(d.rule, symbol)}</td>${amountCell(d.amount)}${pctCell(d.percentOfFund)}</tr>`)}
               <tr data-item="total-deductions"><th scope="row">Total deductions</th><td></td>${amountCell(a.totalDeductions)}${pctCell(a.totalDeductionsPercent)}</tr>
             </tbody>
             <tfoot><tr data-item="net"><td colspan="2">Net settlement fund</td>${amountCell(a.net)}<td></td></tr></tfoot>
