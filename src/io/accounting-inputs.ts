@@ -8,7 +8,6 @@
  * A folder or file that is missing or not payout's is a UsageError (exit 2); files that do not
  * match their manifest or each other are a DataError (exit 1).
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { redistributionSummarySchema, type RedistributionSummary } from '../core/accounting-input.js';
@@ -18,6 +17,8 @@ import { formatMoney, parseMoney, type Cents } from '../core/money.js';
 import { schemaProblems, type Problem } from '../core/problems.js';
 import { manifestSchema, summarySchema, type Manifest, type Summary } from '../core/report-input.js';
 import { sha256Hex } from './hash.js';
+import { readJsonFile } from './json-file.js';
+import { assertFinishedRun } from './run-state.js';
 import { readLedgerFields } from './ledger-reader.js';
 
 export type RoundFolder =
@@ -27,24 +28,10 @@ export type RoundFolder =
 const AMOUNT = /^\d+\.\d{2}$/;
 const MAX_PROBLEMS = 20;
 
-async function readBytes(path: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') {
-      throw new UsageError(`${path}: not found; payout accounting reads the folders that payout allocate and payout redistribute wrote`);
-    }
-    throw err;
-  }
-}
+const HINT = 'payout accounting reads the folders that payout allocate and payout redistribute wrote';
 
-function parseJson(path: string, bytes: Buffer): unknown {
-  try {
-    return JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, '')) as unknown;
-  } catch (err) {
-    throw new UsageError(`${path}: not valid JSON (${(err as Error).message})`);
-  }
+async function readJson(path: string, kind: 'manifest' | 'summary'): Promise<{ value: unknown; bytes: Buffer }> {
+  return readJsonFile(path, { kind, refused: `${path}: not valid JSON`, missing: () => new UsageError(`${path}: not found; ${HINT}`) });
 }
 
 function check<S extends z.ZodType>(schema: S, value: unknown, file: string): z.output<S> {
@@ -62,13 +49,14 @@ function outputHash(manifest: Manifest, name: string, manifestPath: string): str
 
 /** Reads one folder: manifest, summary (allocation or second round), ledger tallied per class. */
 export async function readRoundFolder(dir: string): Promise<RoundFolder> {
+  await assertFinishedRun(dir);
   const manifestPath = join(dir, 'manifest.json');
-  const manifest = check(manifestSchema, parseJson(manifestPath, await readBytes(manifestPath)), manifestPath);
+  const manifest = check(manifestSchema, (await readJson(manifestPath, 'manifest')).value, manifestPath);
+  await assertFinishedRun(dir, manifest.outputs.map((o) => o.file));
   const summaryPath = join(dir, 'summary.json');
-  const summaryBytes = await readBytes(summaryPath);
+  const { value: raw, bytes: summaryBytes } = await readJson(summaryPath, 'summary');
   const mismatched: string[] = [];
   if (sha256Hex(summaryBytes) !== outputHash(manifest, 'summary.json', manifestPath)) mismatched.push('summary.json');
-  const raw = parseJson(summaryPath, summaryBytes);
   const format = typeof raw === 'object' && raw !== null ? (raw as { format?: unknown }).format : undefined;
   const second = format === 'payout-redistribution/1';
   const ledgerPath = join(dir, 'ledger.csv');

@@ -17,7 +17,8 @@ export async function writeOutputFiles(targets: readonly OutputTarget[], force: 
   for (const t of targets) names.set(dirname(t.path), [...(names.get(dirname(t.path)) ?? []), basename(t.path)]);
   const sets = new Map<string, OutputSet>();
   try {
-    for (const [dir, files] of names) sets.set(dir, await OutputSet.open(dir, files, force));
+    // A file into any folder (not an output folder of allocate): not claimed with a lock.
+    for (const [dir, files] of names) sets.set(dir, await OutputSet.open(dir, files, force, { lock: false }));
     for (const t of targets) {
       const f = sets.get(dirname(t.path))!.create(basename(t.path));
       await t.write(f);
