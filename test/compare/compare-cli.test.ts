@@ -85,6 +85,17 @@ describe('payout compare on fixtures/tiktok, weights 6 vs 5', () => {
   });
 });
 
+describe('payout compare with the classes listed in another order', () => {
+  it('matches classes by id: the same weights change nothing', async () => {
+    const reversed = tmp.write('reversed.json', JSON.stringify({ ...plan6, classes: [...plan6.classes].reverse() }));
+    const r = await runCli(['compare', '--plan', PLAN6, '--plan', reversed, CLAIMS, '--json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { unchanged: number; claims: number; classes: { id: string; change: string }[] };
+    expect(report.unchanged).toBe(report.claims);
+    expect(report.classes.map((c) => [c.id, c.change])).toEqual([['nationwide', '0.00'], ['illinois', '0.00']]);
+  });
+});
+
 describe('payout compare refuses', () => {
   it('one plan (exit 2)', async () => {
     const r = await runCli(['compare', '--plan', PLAN6, CLAIMS]);

@@ -1,4 +1,5 @@
 /** core/compare.ts: counts, class totals, the largest moves and the change histogram, on small tables. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { allocate } from '../../src/core/allocate.js';
 import { changeLayout, compareAllocations } from '../../src/core/compare.js';
@@ -53,5 +54,32 @@ describe('changeLayout', () => {
     expect(l.start).toBe(-10n);
     expect(l.start <= -7n && l.start + BigInt(l.bars) * l.width > 93n).toBe(true);
     expect(l.bars).toBe(11);
+  });
+});
+
+describe('compareAllocations, by property', () => {
+  it('counts add up to the claims, the class changes to gained + lost, the moves are sorted and real', () => {
+    const planA = makePlan({ gross: '1000.00', classes: [{ id: 'a', weight: '1' }, { id: 'b', weight: '2' }], minimumPayment: '5.00' });
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ cls: fc.constantFrom('a', 'b'), units: fc.integer({ min: 1, max: 9 }), ok: fc.boolean() }), { minLength: 1, maxLength: 40 }),
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 0, max: 5 }),
+        (rows, weight, top) => {
+          const planB = makePlan({ gross: '1000.00', classes: [{ id: 'a', weight: '1' }, { id: 'b', weight: String(weight) }], maximumPayment: '300.00', seed: 'other' });
+          const table = makeTable(planA, rows.map((r, i) => ({ id: `c${i}`, class: r.cls, units: String(r.units), status: r.ok ? 'approved' : 'rejected' })));
+          const allocA = allocate(planA, table, tieKeyer(planA.seed));
+          const allocB = allocate(planB, table, tieKeyer(planB.seed));
+          const c = compareAllocations(table, ['a', 'b'], allocA, allocB, top);
+          expect(c.gain + c.lose + c.unchanged).toBe(rows.length);
+          expect(c.classes.reduce((s, k) => s + k.change, 0n)).toBe(c.gained + c.lost);
+          expect(c.histogram.total).toBe(rows.length);
+          expect(c.largestMoves.length).toBe(Math.min(top, c.gain + c.lose));
+          const abs = (x: bigint) => (x < 0n ? -x : x);
+          for (let i = 1; i < c.largestMoves.length; i++) expect(abs(c.largestMoves[i - 1]!.change) >= abs(c.largestMoves[i]!.change)).toBe(true);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });
