@@ -15,6 +15,8 @@ import type { ExplainCliOptions } from './explain.js';
 import type { EstimateCliOptions } from './estimate.js';
 import type { RedistributeCliOptions } from './redistribute.js';
 import type { CheckReceiptCliOptions, ReceiptCliOptions } from './receipt.js';
+import type { CompareCliOptions } from './compare.js';
+import type { AccountingCliOptions } from './accounting.js';
 
 export function registerCommands(program: Command): void {
   registerValidate(program);
@@ -26,6 +28,8 @@ export function registerCommands(program: Command): void {
   registerRedistribute(program);
   registerReceipt(program);
   registerCheckReceipt(program);
+  registerCompare(program);
+  registerAccounting(program);
 }
 
 export function registerValidate(program: Command): void {
@@ -234,5 +238,56 @@ export function registerCheckReceipt(program: Command): void {
     .action(async (file: string, o: CheckReceiptCliOptions) => {
       const { runCheckReceipt } = await import('./receipt.js');
       await runCheckReceipt(file, o);
+    });
+}
+
+export function registerCompare(program: Command): void {
+  const cmd = program
+    .command('compare')
+    .summary('per-claim differences between two plans on the same claims: who gains, who loses')
+    .description(
+      'Reads the claims once and allocates them under each plan, as two runs of payout allocate would (nothing of ' +
+        'the allocation is written). Prints how many claims gain, lose or are unchanged under plan B, the totals by ' +
+        'class under each plan, a histogram of the changes and the largest moves. Both plans must name the same classes.\n\n' +
+        'Exit 0: compared; 1: errors in the claims; 2: a bad option, a missing file or a refused plan.',
+    )
+    .usage('--plan A.json --plan B.json CLAIMS.csv [options]')
+    .argument('<claims.csv>', 'the claims file')
+    .requiredOption('--plan <plan.json>', 'plan A, then plan B (give --plan twice)', collect, [])
+    .option('--out <file.csv>', 'write the per-claim diff: claim_id,class,amount_a,amount_b,change')
+    .option('--html <file.html>', 'write the comparison as a self-contained HTML page')
+    .option('--force', 'replace an existing --out or --html file')
+    .option('--top <n>', 'show the N largest moves', '10')
+    .option('--json', 'print the comparison as one JSON document');
+  addClaimsOptions(cmd).action(async (claimsFile: string, o: CompareCliOptions) => {
+    startReaderWorkers(claimsFile, false);
+    const { runCompare } = await import('./compare.js');
+    await runCompare(claimsFile, o);
+  });
+}
+
+export function registerAccounting(program: Command): void {
+  program
+    .command('accounting')
+    .summary('the post-distribution accounting for the court: fund, deductions, claims, payments, uncashed, residual')
+    .description(
+      'Reads the first round\'s folder (payout allocate --out) and any second round\'s (payout redistribute --out), ' +
+        'each checked against its manifest, and writes the post-distribution accounting as CSV (and HTML): the fund and ' +
+        'each deduction with its percent of the fund; class size, notices, opt-outs and objections (from --facts, else ' +
+        '"not given"); claims by outcome; average, median, smallest and largest payment per class and round; uncashed ' +
+        'payments; the residual.\n\n' +
+        'Exit 0: written; 1: the files do not match their manifests or each other; 2: a bad option or an unreadable input.',
+    )
+    .usage('DIR [DIR2 …] --out FILE [options]')
+    .argument('<dirs...>', 'the first round\'s folder, then any later round\'s')
+    .requiredOption('--out <file.csv>', 'write the accounting as CSV: round,section,item,class,count,amount,percent,percent_of,source')
+    .option('--facts <facts.json>', 'case facts no payout file holds: classMembers, noticesSent, noticesReturned, noticeMethods, optOuts, objections, source')
+    .option('--payments <paydir>', 'a pay folder (payout pay --out) for the payments by method (repeatable)', collect)
+    .option('--html <file.html>', 'also write the accounting as a self-contained HTML page')
+    .option('--force', 'replace an existing --out or --html file')
+    .option('--json', 'print the accounting as one JSON document')
+    .action(async (dirs: string[], o: AccountingCliOptions) => {
+      const { runAccounting } = await import('./accounting.js');
+      await runAccounting(dirs, o);
     });
 }
