@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isAbaRouting } from '../../src/core/payments/aba.js';
 import { readElection, normalisePhone } from '../../src/core/payments/elections.js';
-import { maskLast4 } from '../../src/core/payments/mask.js';
+import { maskLast4 } from '../../src/core/mask.js';
 import { election } from './helpers.js';
 
 const place = { file: 'claims.csv', line: 7, claimId: 'C-7' };

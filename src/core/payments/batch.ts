@@ -8,7 +8,7 @@ import { UsageError } from '../errors.js';
 import { formatMoney, type Cents } from '../money.js';
 import type { Problem } from '../problems.js';
 import type { Election, MailingAddress } from './elections.js';
-import { maskLast4 } from './mask.js';
+import { maskLast4 } from '../mask.js';
 import { traceNumber, writeNacha, type AchEntry } from './nacha.js';
 import type { PaymentsConfig } from './plan-section.js';
 import { DEFAULT_CHECK_COLUMNS, type CheckColumn } from './plan-section.js';

@@ -6,7 +6,7 @@
  */
 import type { Problem } from '../problems.js';
 import { isAbaRouting } from './aba.js';
-import { maskLast4 } from './mask.js';
+import { maskLast4 } from '../mask.js';
 
 export const PAYMENT_METHODS = ['paypal', 'venmo', 'ach', 'check'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
