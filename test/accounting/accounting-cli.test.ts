@@ -149,7 +149,7 @@ describe('payout accounting refuses', () => {
     expect(r.stderr).toContain('manifest.json: not found');
   });
 
-  it('a pay folder while payment methods cannot be read yet (exit 2)', async () => {
+  it('a --payments folder that is not a pay folder (exit 2)', async () => {
     const r = await run(tt, '--payments', tmp.path('pay'), '--out', tmp.path('p.csv'));
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--payments');
