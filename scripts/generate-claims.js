@@ -235,16 +235,46 @@ const BATCH_ROWS = 64; // rows joined in a short-lived string, then encoded into
 const RING_SIZE = 4096; // recent (name, email) pairs that duplicate rows may reuse
 
 /**
+ * Exact counts of rows per class and status, as a claims administrator reports them after review:
+ * `{ nationwide: { approved: 1230000, rejected: 14000, … }, illinois: { … } }`. Only the classes
+ * `nationwide` and `illinois` (state IL) are known to the generator.
+ * @typedef {Record<'nationwide' | 'illinois', Record<string, number>>} ClaimCounts
+ */
+
+/** The (class, status) cells of `counts` and their total, in a fixed order. */
+function countCells(counts) {
+  const cells = [];
+  for (const cls of Object.keys(counts)) {
+    if (cls !== 'nationwide' && cls !== 'illinois') throw new Error(`counts: unknown class "${cls}" (nationwide or illinois)`);
+    for (const [status, n] of Object.entries(counts[cls])) {
+      if (!Number.isSafeInteger(n) || n < 0) throw new Error(`counts.${cls}.${status} must be a non-negative integer, got ${n}`);
+      if (!/^[a-z_]+$/.test(status)) throw new Error(`counts.${cls}: status "${status}" must be lowercase letters`);
+      cells.push({ cls, status, left: n });
+    }
+  }
+  return { cells, total: cells.reduce((sum, c) => sum + c.left, 0) };
+}
+
+/**
  * Writes a claims CSV.
  * @param {object} o
- * @param {number} o.rows number of data rows (0 gives a header-only file)
+ * @param {number} [o.rows] number of data rows (0 gives a header-only file); not with `counts`
  * @param {string} o.seed any string; the same seed and options give the same bytes
  * @param {string | import('node:stream').Writable} o.out file path, '-' for stdout, or a stream
  * @param {number} [o.illinoisShare=0.1] share of rows in class `illinois` (state IL)
+ * @param {ClaimCounts} [o.counts] exact rows per class and status instead of `rows` and random
+ *   draws: each row takes its (class, status) from what is left, so the file holds exactly these
+ *   counts in a shuffled order. A `duplicate` row is an earlier claimant filing again (same name,
+ *   the email in another letter case), the claims a reviewer screens out.
  * @param {boolean} [o.messy=false] UTF-8 BOM and CRLF line ends
  * @returns {Promise<{rows: number, bytes: number, seconds: number}>}
  */
-export async function generateClaims({ rows, seed, out, illinoisShare = 0.1, messy = false }) {
+export async function generateClaims({ rows, seed, out, illinoisShare = 0.1, counts, messy = false }) {
+  const exact = counts === undefined ? undefined : countCells(counts);
+  if (exact !== undefined) {
+    if (rows !== undefined && rows !== exact.total) throw new Error(`rows (${rows}) and counts (${exact.total} rows) disagree`);
+    rows = exact.total;
+  }
   if (!Number.isSafeInteger(rows) || rows < 0) throw new Error(`rows must be a non-negative integer, got ${rows}`);
   if (seed === undefined || seed === null || String(seed) === '') throw new Error('seed is required');
   if (typeof illinoisShare !== 'number' || !(illinoisShare >= 0 && illinoisShare <= 1)) {
@@ -320,26 +350,40 @@ export async function generateClaims({ rows, seed, out, illinoisShare = 0.1, mes
     for (let i = 1; i <= rows; i++) {
       const id = 'TT-' + String(i).padStart(idWidth, '0');
 
-      // class and state
-      let cls, state, city;
-      if (rnd() < illinoisShare) {
-        cls = 'illinois';
+      // class and state (with exact counts, the status too: drawn from the cells still open)
+      let cls, state, city, status;
+      if (exact !== undefined) {
+        let r = Math.floor(rnd() * (rows - i + 1)); // rows left, this one included
+        let cell = exact.cells[0];
+        for (const c of exact.cells) {
+          cell = c;
+          if (r < c.left) break;
+          r -= c.left;
+        }
+        cell.left--;
+        cls = cell.cls;
+        status = cell.status;
+      } else {
+        cls = rnd() < illinoisShare ? 'illinois' : 'nationwide';
+      }
+      if (cls === 'illinois') {
         state = 'IL';
         city = IL_CITIES[(rnd() * nIlCity) | 0];
       } else {
-        cls = 'nationwide';
         const s = STATES[STATE_PICK[(rnd() * nStatePick) | 0]];
         state = s[0];
         city = s[2 + ((rnd() * (s.length - 2)) | 0)];
       }
 
       // status
-      const rs = rnd();
-      const status = rs < 0.94 ? 'approved' : rs < 0.975 ? 'rejected' : 'deficient';
+      if (status === undefined) {
+        const rs = rnd();
+        status = rs < 0.94 ? 'approved' : rs < 0.975 ? 'rejected' : 'deficient';
+      }
 
       // name and email
       let name, email;
-      if (ringCount > 0 && rnd() < 0.003) {
+      if (ringCount > 0 && (status === 'duplicate' || rnd() < 0.003)) {
         // the same claimant again: earlier name, earlier email in a different letter case
         const k = (rnd() * ringCount) | 0;
         name = ringNames[k];

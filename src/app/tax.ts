@@ -38,7 +38,7 @@ export async function taxList(o: TaxOptions): Promise<TaxResult> {
   }
   if (resolve(o.out) === resolve(o.tinsFile)) throw new UsageError(`--out ${o.out}: that is the TINs file; name a new file`);
   // Refuse to overwrite before any work.
-  const out = await OutputSet.open(dirname(o.out), [basename(o.out)], Boolean(o.force));
+  const out = await OutputSet.open(dirname(o.out), [basename(o.out)], Boolean(o.force), { lock: false });
   try {
     const rounds: RoundRead[] = [];
     for (const d of o.dirs) rounds.push(await readRound(d));

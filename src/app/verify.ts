@@ -8,6 +8,7 @@
  */
 import { join } from 'node:path';
 import { allocate } from '../core/allocate.js';
+import { roundingMethod } from '../core/rounding/index.js';
 import { allocationLedger } from '../core/expected-ledger.js';
 import { LEDGER_COLUMNS, ledgerHeader } from '../core/ledger.js';
 import type { Manifest } from '../core/manifest.js';
@@ -54,7 +55,7 @@ export const recomputeAllocate: Recompute = async (ctx) => {
   // The ledger's columns after the standard ones were carried from the claims file with --keep.
   const keep = ctx.ledgerColumns.filter((c) => !(LEDGER_COLUMNS as readonly string[]).includes(c));
   // As allocate does: the tie-break's key prefixes are hashed on a worker thread while the file is read.
-  const tieKeySeed = plan.rounding.method === 'largest-remainder' ? { tieKeySeed: plan.seed } : {};
+  const tieKeySeed = roundingMethod(plan.rounding).needsTieKeys ? { tieKeySeed: plan.seed } : {};
   let claims;
   try {
     claims = await readValidClaims(claimsFile, plan, { ...ctx.claims, read: { ...ctx.claims.read, keep, sha256: true, ...tieKeySeed } });

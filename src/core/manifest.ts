@@ -3,6 +3,8 @@
  * hashes an auditor can check with `sha256sum`. No timestamps and no absolute paths, so the
  * manifest too is the same on every run and machine.
  */
+import { TOOL, VERSION } from './version.js';
+
 export const MANIFEST_FORMAT = 'payout-manifest/1';
 
 export interface ManifestInput {
@@ -36,4 +38,41 @@ export interface Manifest {
 
 export function manifestText(m: Manifest): string {
   return `${JSON.stringify(m, null, 2)}\n`;
+}
+
+/** The files of an output folder, by name. */
+export const LEDGER_FILE = 'ledger.csv';
+export const SUMMARY_FILE = 'summary.json';
+export const MANIFEST_FILE = 'manifest.json';
+
+/** What a run records in its manifest besides its outputs. */
+export interface ManifestRun {
+  command: string;
+  plan: ManifestInput;
+  claims?: ManifestInput;
+  inputs?: Record<string, ManifestInput>;
+  parameters?: Record<string, string>;
+  seed: string;
+  /** The receipts root of the run's ledger (docs/receipts.md), recorded after the outputs. */
+  receipts?: { encoding: string; root: string; leaves: number };
+}
+
+/**
+ * The manifest of a run whose files are `outputs` (every one but manifest.json, in the order
+ * written). One builder for every command, so the manifests of all commands have the same keys in
+ * the same order: format, tool, command, plan, claims, inputs, parameters, seed, outputs, receipts.
+ */
+export function buildManifest(run: ManifestRun, outputs: ManifestOutput[]): Manifest {
+  return {
+    format: MANIFEST_FORMAT,
+    tool: { name: TOOL, version: VERSION },
+    command: run.command,
+    plan: run.plan,
+    ...(run.claims !== undefined ? { claims: run.claims } : {}),
+    ...(run.inputs !== undefined ? { inputs: run.inputs } : {}),
+    ...(run.parameters !== undefined ? { parameters: run.parameters } : {}),
+    seed: run.seed,
+    outputs,
+    ...(run.receipts !== undefined ? { receipts: run.receipts } : {}),
+  };
 }

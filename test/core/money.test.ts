@@ -4,8 +4,6 @@ import { z } from 'zod';
 import { parseMoney } from '../../src/core/money.js';
 import { parsePlan } from '../../src/core/plan.js';
 import { schemaProblems } from '../../src/core/problems.js';
-import { parseCosts } from '../../src/io/redistribution-run.js';
-import { UsageError } from '../../src/core/errors.js';
 
 const PLAN = { name: 't', seed: 's', classes: [{ id: 'a', weight: '1' }] };
 /** Strings near an amount: digits, points, signs, separators, spaces. */
@@ -29,16 +27,6 @@ describe('money text: one reading (parseMoney) everywhere', () => {
       }),
       { numRuns: 300 },
     );
-  });
-
-  it('--costs: an amount (spaces around it allowed), default 0; anything else is a usage error naming the option', () => {
-    expect(parseCosts(undefined)).toBe(0n);
-    expect(parseCosts('12329.50')).toBe(1232950n);
-    expect(parseCosts(' 5.5 ')).toBe(550n);
-    for (const bad of ['-1', '1.234', '$5', '1,000', '']) {
-      expect(() => parseCosts(bad)).toThrow(UsageError);
-      expect(() => parseCosts(bad)).toThrow(`--costs ${JSON.stringify(bad)}: give an amount with at most 2 decimals`);
-    }
   });
 });
 

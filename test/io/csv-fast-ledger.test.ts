@@ -5,7 +5,8 @@
  * - the ledger written as bytes (ledgerByteChunks, what allocate writes) is the text of
  *   ledgerChunks (what verify hashes), byte for byte;
  * - tie-break key prefixes hashed ahead on a worker thread change no amount.
- * Set PAYOUT_BENCH_FILES=1 to compare the bench files in bench-data/ too (slow: csv-parse reads them).
+ * A large generated file is compared every run; PAYOUT_BENCH_FILES=1 adds the bench files in
+ * bench-data/ (slow: csv-parse reads them; the case fails if there are none).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
@@ -169,16 +170,43 @@ describe('fast path and csv-parse: byte-identical outputs', () => {
     }
   });
 
-  it.runIf(process.env.PAYOUT_BENCH_FILES === '1')('the bench files in bench-data/', { timeout: 600_000 }, async () => {
+  it('a large generated file (100,000 claims, the statuses and duplicates of the full TikTok case; PAYOUT_BENCH_FILES=1 adds bench-data/)', { timeout: 300_000 }, async () => {
+    const { generateClaims } = (await import(join(ROOT, 'scripts/generate-claims.js'))) as {
+      generateClaims: (o: { seed: string; out: string; messy: boolean; counts: Record<string, Record<string, number>> }) => Promise<unknown>;
+    };
+    // Large enough for many read chunks and the worker threads; Excel-like (BOM, CRLF in quotes).
+    const file = tmp.path('large.csv');
+    await generateClaims({
+      seed: 'csv-fast-ledger-large',
+      out: file,
+      messy: true,
+      counts: {
+        nationwide: { approved: 87_850, rejected: 1_000, deficient: 650, duplicate: 500 },
+        illinois: { approved: 9_765, rejected: 108, deficient: 77, duplicate: 50 },
+      },
+    });
+    const files = [file];
+    if (process.env.PAYOUT_BENCH_FILES === '1') {
+      // Slow: csv-parse reads each of them. Asked for, they must be there.
+      const dir = join(ROOT, 'bench-data');
+      const bench = existsSync(dir) ? readdirSync(dir).filter((f) => /^claims-\d+\.csv$/.test(f)) : [];
+      expect(bench, `PAYOUT_BENCH_FILES=1 but no claims-N.csv in ${dir} (npm run bench makes them)`).not.toEqual([]);
+      files.push(...bench.map((f) => join(dir, f)));
+    }
+    // Largest remainder: the tie-break keys are hashed while reading too.
     const { plan } = await loadPlan(join(ROOT, 'fixtures/tiktok/plan.json'));
-    const dir = join(ROOT, 'bench-data');
-    const files = existsSync(dir) ? readdirSync(dir).filter((f) => /^claims-\d+\.csv$/.test(f)) : [];
     for (const f of files) {
-      const fast = await outputs(join(dir, f), plan, 'fast');
-      const slow = await outputs(join(dir, f), plan, 'csv-parse');
+      const fast = await outputs(f, plan, 'fast', ['payment_method']);
+      const slow = await outputs(f, plan, 'csv-parse', ['payment_method']);
       if (fast === undefined || slow === undefined) throw new Error(`${f} has errors`);
       expect(fast.ledger, f).toBe(slow.ledger);
       expect(fast.summary, f).toBe(slow.summary);
+      expect(fast.sha256, f).toBe(slow.sha256);
+      if (f === file) {
+        // what was compared is the whole file: every claim, every status
+        const summary = JSON.parse(fast.summary) as { totals: { claims: number; eligible: number } };
+        expect(summary.totals).toMatchObject({ claims: 100_000, eligible: 97_615 });
+      }
     }
   });
 });
