@@ -13,8 +13,8 @@ import { loadPlan } from '../io/plan-file.js';
 import { tieKeyer } from '../io/hash.js';
 import { OutputSet } from '../io/atomic-output.js';
 import { ledgerBlocks, startLedgerWorker } from '../io/ledger-bytes.js';
-import { outputNames, writeOutputs } from '../io/write-outputs.js';
 import { startAllocationReceipts } from '../io/receipts-root.js';
+import { outputNames, writeOutputs } from '../io/write-outputs.js';
 import { readValidClaims, type ClaimsSettings } from './validate.js';
 
 export interface AllocateOptions {
@@ -65,8 +65,8 @@ export async function allocateToFolder(o: AllocateOptions): Promise<AllocateResu
     await out.abort(); // nothing written; a folder this run made is removed again
     throw err;
   }
-  // The receipts root's leaves are hashed on a worker while the ledger is written; summary.json,
-  // written next, and the manifest, last, record the root (docs/receipts.md).
+  // The receipts root's leaves are hashed on a worker while the ledger is written; summary.json
+  // (written after the ledger) and the manifest carry the root (docs/receipts.md).
   const receiptsRoot = startAllocationReceipts(plan, table, alloc, keep);
   const run: ManifestRun = {
     command: 'allocate',
@@ -74,7 +74,8 @@ export async function allocateToFolder(o: AllocateOptions): Promise<AllocateResu
     claims: { file: basename(o.claimsFile), sha256: stats.sha256 ?? '', rows: table.count },
     seed: plan.seed,
   };
-  let written: SummaryJson = summary;
+  const counted = summary;
+  let written: SummaryJson = counted;
   try {
     await writeOutputs(
       out,
@@ -90,16 +91,18 @@ export async function allocateToFolder(o: AllocateOptions): Promise<AllocateResu
         {
           name: SUMMARY_FILE,
           chunks: (async function* () {
-            run.receipts = await receiptsRoot.finish();
-            written = { ...summary, receipts: run.receipts };
+            const receipts = await receiptsRoot.finish();
+            written = { ...counted, receipts };
+            run.receipts = receipts;
             yield summaryText(written);
           })(),
         },
       ],
       run,
     );
-  } finally {
-    receiptsRoot.abort(); // the worker, if writing failed before the root was made
+  } catch (err) {
+    receiptsRoot.abort();
+    throw err;
   }
   summary = written;
   // The report's renderer (preact) is loaded only when a report is asked for.

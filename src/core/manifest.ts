@@ -53,8 +53,12 @@ export interface ManifestRun {
   inputs?: Record<string, ManifestInput>;
   parameters?: Record<string, string>;
   seed: string;
-  /** The receipts root of the run's ledger (docs/receipts.md), recorded after the outputs. */
-  receipts?: { encoding: string; root: string; leaves: number };
+  /**
+   * The receipts root, when the folder has a ledger (docs/receipts.md). It may be known only once
+   * the ledger is written (allocate hashes the rows while writing): the writer reads it when it
+   * builds the manifest, after every other file.
+   */
+  receipts?: Manifest['receipts'];
 }
 
 /**
