@@ -7,6 +7,7 @@
  * Pure: the rounds' payments and the TINs come in as data (src/io/tax-inputs.ts reads them).
  */
 import { csvField, textCell } from './csv-cell.js';
+import { maskLast4 } from './mask.js';
 import { formatMoney, type Cents } from './money.js';
 
 export const TAX_FORMAT = 'payout-tax/1';
@@ -39,13 +40,12 @@ export function normaliseTin(text: string | undefined): { status: TinStatus; dig
   return digits === '000000000' ? { status: 'malformed' } : { status: 'ok', digits };
 }
 
-/** A TIN for people to read: only its last 4 characters (`***-**-6789`, `*****-6789` when malformed). */
+/** A TIN for people to read: only its last 4 (`***-**-6789`; a malformed one as maskLast4 shows any value). */
 export function maskTin(text: string | undefined): string {
   const t = (text ?? '').trim();
   if (t === '') return '(none)';
   const n = normaliseTin(t);
-  if (n.status === 'ok') return `***-**-${n.digits!.slice(-4)}`;
-  return t.length <= 4 ? '*'.repeat(t.length) : `${'*'.repeat(Math.min(5, t.length - 4))}-${t.slice(-4)}`;
+  return n.status === 'ok' ? `***-**-${n.digits!.slice(-4)}` : maskLast4(t);
 }
 
 /** One round's payments: per claim, what it was paid (and, for a second round, what came back). */

@@ -216,7 +216,7 @@ describe('payout receipt at a terminal', () => {
       leaves: 1,
     });
     expect(text).toContain('  amount: 27.84');
-    expect(text).toContain('  email: ******.com');
+    expect(text).toContain('  email: ****.com');
     expect(text).not.toContain('jerry');
   });
 });

@@ -25,9 +25,9 @@ describe('core/tax.ts', () => {
   it('masks a TIN to its last 4', () => {
     expect(maskTin('123-45-6789')).toBe('***-**-6789');
     expect(maskTin('12-3456789')).toBe('***-**-6789');
-    expect(maskTin('98-76543')).toBe('****-6543');
+    expect(maskTin('98-76543')).toBe('****6543');
     expect(maskTin('')).toBe('(none)');
-    expect(maskTin('12')).toBe('**');
+    expect(maskTin('12')).toBe('****');
   });
 
   it('knows 2025 and 2026 and no other year', () => {
@@ -127,7 +127,7 @@ describe('payout tax on fixtures/tax', () => {
   it('lists the review taxpayers on the terminal with TINs masked, and prints JSON masked', async () => {
     const r = await tax(['--year', '2026', r1, r2, '--tins', TINS, '--out', tmp.path('shown.csv')]);
     expect(r.stdout).toContain('Backup-withholding review (24%): 2 of them without a valid TIN');
-    expect(r.stdout).toContain('claim "T-04", TIN malformed (****-6543): $3,030.00, 24% = $727.20');
+    expect(r.stdout).toContain('claim "T-04", TIN malformed (****6543): $3,030.00, 24% = $727.20');
     expect(r.stdout).toContain('TIN ***-**-6789: $2,020.00 (2 claims)');
     const j = await tax(['--year', '2026', r1, r2, '--tins', TINS, '--out', tmp.path('json.csv'), '--json']);
     const json = JSON.parse(j.stdout);

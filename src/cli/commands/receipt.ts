@@ -6,6 +6,7 @@
 import { checkReceipt, type ReceiptCheckResult } from '../../app/check-receipt.js';
 import { makeReceipt, receiptText, type Receipt } from '../../app/receipt.js';
 import { DataError } from '../../core/errors.js';
+import { maskLast4 } from '../../core/mask.js';
 import { colorFor } from '../style.js';
 
 export interface ReceiptCliOptions {
@@ -21,13 +22,10 @@ export interface CheckReceiptCliOptions {
 /** The ledger columns payout fills itself; any other (a --keep column) may hold personal data. */
 const OWN_COLUMNS = new Set(['claim_id', 'class', 'units', 'points', 'status', 'outcome', 'share', 'amount', 'first_amount']);
 
-/** Last 4 characters only. */
-const lastFour = (s: string): string => (s.length <= 4 ? '*'.repeat(s.length) : `${'*'.repeat(Math.min(6, s.length - 4))}${s.slice(-4)}`);
-
 /** The receipt for a person at a terminal: kept columns (possibly personal data) masked to their last 4. */
 export function renderReceipt(r: Receipt, c = colorFor(process.stdout)): string {
   const lines = [c.bold(`Receipt of claim ${JSON.stringify(r.claimId)} (${r.case}, payout ${r.command})`)];
-  for (const { column, cell } of r.row) lines.push(`  ${column}: ${OWN_COLUMNS.has(column) ? cell : lastFour(cell)}`);
+  for (const { column, cell } of r.row) lines.push(`  ${column}: ${OWN_COLUMNS.has(column) ? cell : maskLast4(cell)}`);
   lines.push(`  proof: ${r.proof.length} step${r.proof.length === 1 ? '' : 's'} to root ${r.root} (${r.encoding}, ${r.leaves} leaves)`);
   lines.push(c.dim('The receipt itself (JSON, with every cell) goes to --out FILE or to a pipe.'));
   return `${lines.join('\n')}\n`;
