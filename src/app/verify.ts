@@ -69,7 +69,7 @@ export const recomputeAllocate: Recompute = async (ctx) => {
   const { table, stats, tieKeyPrefixes } = claims;
   startLedgerWorker(table.count, keep); // boots while the allocation is computed
   const alloc = allocate(plan, table, tieKeyer(plan.seed), { tieKeyPrefixes });
-  const summary = buildSummary(plan, alloc);
+  const summary = buildSummary(plan, alloc, { lookAlikeClaimIds: stats.warningsByCode.lookalike_claim_id ?? 0 });
   const text = summaryText(summary);
   const ledger = await hashByteStream(
     (async function* () {

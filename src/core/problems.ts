@@ -28,6 +28,7 @@ export type ProblemCode =
   | 'duplicate_email'
   | 'duplicate_name_address'
   | 'blank_row'
+  | 'lookalike_claim_id'
   // anything else a command reports about its inputs
   | 'input';
 
