@@ -36,7 +36,7 @@ export class OutputFile {
     // Several large chunks in flight: the next chunk is made while the last one is written.
     this.stream = createWriteStream(tempPath, { flags: 'wx', highWaterMark: 1 << 22 });
     this.stream.on('error', (err) => {
-      this.failure ??= err;
+      this.failure ??= writeError(join(dirname(tempPath), name), err);
     });
   }
 
@@ -53,7 +53,7 @@ export class OutputFile {
     if (this.failure) throw this.failure;
     this.hash.update(bytes);
     this.size += bytes.length;
-    if (!this.stream.write(bytes)) await once(this.stream, 'drain');
+    if (!this.stream.write(bytes)) await once(this.stream, 'drain').catch(() => undefined); // an error: this.failure
     if (this.failure) throw this.failure;
   }
 
@@ -65,14 +65,14 @@ export class OutputFile {
     this.pendingLength = 0;
     this.hash.update(chunk);
     this.size += chunk.length;
-    if (!this.stream.write(chunk)) await once(this.stream, 'drain');
+    if (!this.stream.write(chunk)) await once(this.stream, 'drain').catch(() => undefined); // an error: this.failure
     if (this.failure) throw this.failure;
   }
 
   async close(): Promise<WrittenFile> {
     await this.flush();
     this.stream.end();
-    await once(this.stream, 'close');
+    await once(this.stream, 'close').catch(() => undefined);
     if (this.failure) throw this.failure;
     return { name: this.name, sha256: this.hash.digest('hex'), bytes: this.size };
   }
@@ -80,6 +80,25 @@ export class OutputFile {
   destroy(): void {
     this.stream.destroy();
   }
+}
+
+/** Why a write failed, in words, for the errors a disk gives. */
+const WRITE_ERRORS: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EFBIG: 'larger than the file size limit',
+  EIO: 'input/output error',
+  EROFS: 'read-only file system',
+};
+
+/**
+ * A failed write, naming the output file (a bare "ENOSPC: no space left on device, write" did
+ * not say which file, nor that nothing was written). Exit 2, as for a file that cannot be read.
+ */
+function writeError(path: string, err: NodeJS.ErrnoException): UsageError {
+  const code = err.code ?? 'error';
+  const why = WRITE_ERRORS[code] ?? err.message;
+  return new UsageError(`${path}: cannot write (${code}: ${why}); nothing was written and the folder is as it was`);
 }
 
 /** The set of files one run writes into DIR, committed together or not at all. */
