@@ -7,6 +7,8 @@ import { decToRational, digitLimitProblem, parseDec, type Dec, type Rational } f
 import { parseMoney, type Cents } from './money.js';
 import { computeNetFund, type Deduction } from './fund.js';
 import type { Problem } from './problems.js';
+import { DEFAULT_ROUNDING, roundingFromPlan, roundingSchema, type Rounding } from './rounding/index.js';
+import { paymentsSchema, type PaymentsConfig } from './payments/plan-section.js';
 
 /** A JSON number where a decimal string belongs is refused: 0.1 + 0.2 is how cents go missing. */
 function quoted(what: string, example: string) {
@@ -72,18 +74,6 @@ const classSchema = z.strictObject({
   poolPercent: percentText.optional(),
 });
 
-const roundingSchema = z.discriminatedUnion(
-  'method',
-  [
-    z.strictObject({ method: z.literal('largest-remainder') }),
-    z.strictObject({
-      method: z.literal('per-point'),
-      decimals: z.number({ error: 'must be a whole number of decimals from 0 to 6' }).int().min(0).max(6).default(2),
-    }),
-  ],
-  { error: 'method must be "largest-remainder" or "per-point"' },
-);
-
 export const planSchema = z
   .strictObject({
     name: z.string({ error: 'required: the case name' }).min(1),
@@ -96,11 +86,13 @@ export const planSchema = z
     minimumPayment: moneyText.nullable().default(null),
     maximumPayment: moneyText.nullable().default(null),
     residualRecipient: z.string().nullable().default(null),
-    rounding: roundingSchema.default({ method: 'largest-remainder' }),
+    rounding: roundingSchema.default({ ...DEFAULT_ROUNDING }),
     seed: z
       .string({ error: 'required: a seed string that fixes the tie-break (SPEC section 4)' })
       .min(1, 'must not be empty')
       .refine(wellFormed, LONE_SURROGATE),
+    /** What `payout pay` needs (docs/payments.md); the allocation does not read it. */
+    payments: paymentsSchema.optional(),
   })
   .superRefine((p, ctx) => {
     const seen = new Map<string, number>();
@@ -162,7 +154,7 @@ export interface PlanClass {
   poolPercentText?: string;
 }
 
-export type Rounding = { method: 'largest-remainder' } | { method: 'per-point'; decimals: number };
+export type { Rounding };
 
 /** A checked plan, ready for the core. */
 export interface Plan {
@@ -180,6 +172,8 @@ export interface Plan {
   residualRecipient: string | null;
   rounding: Rounding;
   seed: string;
+  /** The optional `payments` section, for `payout pay` (docs/payments.md). */
+  payments?: PaymentsConfig;
 }
 
 function jsonPath(path: ReadonlyArray<PropertyKey>): string {
@@ -242,8 +236,9 @@ export function parsePlan(value: unknown, file: string): { plan: Plan } | { prob
     minimumPayment: p.minimumPayment === null ? null : money(p.minimumPayment),
     maximumPayment: p.maximumPayment === null ? null : money(p.maximumPayment),
     residualRecipient: p.residualRecipient,
-    rounding: p.rounding.method === 'per-point' ? { method: 'per-point', decimals: p.rounding.decimals } : { method: 'largest-remainder' },
+    rounding: roundingFromPlan(p.rounding as { method: string } & Record<string, unknown>),
     seed: p.seed,
+    ...(p.payments !== undefined ? { payments: p.payments as PaymentsConfig } : {}),
   };
   const fund = computeNetFund(plan);
   if ('problem' in fund) {

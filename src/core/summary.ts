@@ -82,6 +82,15 @@ export interface SummaryJson {
    * summary of a run without them is as it always was.
    */
   warnings?: { lookAlikeClaimIds: number };
+  /** The Merkle root over the ledger's rows (docs/receipts.md): added once the ledger is made. */
+  receipts?: ReceiptsJson;
+}
+
+/** summary.json's and manifest.json's `receipts`: the encoding, the root (hex) and the number of leaves. */
+export interface ReceiptsJson {
+  encoding: string;
+  root: string;
+  leaves: number;
 }
 
 /** What the reading of the claims found that summary.json records (see SummaryJson.warnings). */

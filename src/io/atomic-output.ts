@@ -3,7 +3,8 @@
  * temporary name in the output folder and hashed as it is written; only when all of them are
  * complete are they renamed into place. A run that fails (bad input, a write error, an exception)
  * removes its temporary files and leaves the folder as it was. An existing output is replaced only
- * with --force.
+ * with --force. Every file payout writes goes this way: an output folder (write-outputs.ts), the
+ * report (report-html.ts) and validate's --errors-out (errors-csv.ts).
  */
 import { createHash, type Hash } from 'node:crypto';
 import { once } from 'node:events';
@@ -69,6 +70,12 @@ export class OutputFile {
     if (this.failure) throw this.failure;
   }
 
+  /** Resolves once the temporary file is open; rejects with the error of opening it (EACCES…). */
+  async opened(): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (this.stream.pending) await once(this.stream, 'open');
+  }
+
   async close(): Promise<WrittenFile> {
     await this.flush();
     this.stream.end();
@@ -95,10 +102,11 @@ const WRITE_ERRORS: Record<string, string> = {
  * A failed write, naming the output file (a bare "ENOSPC: no space left on device, write" did
  * not say which file, nor that nothing was written). Exit 2, as for a file that cannot be read.
  */
-function writeError(path: string, err: NodeJS.ErrnoException): UsageError {
+function writeError(path: string, err: NodeJS.ErrnoException): UsageError & { code: string } {
   const code = err.code ?? 'error';
   const why = WRITE_ERRORS[code] ?? err.message;
-  return new UsageError(`${path}: cannot write (${code}: ${why}); nothing was written and the folder is as it was`);
+  // The code stays on the error: a writer that words its own message (--errors-out) reads it.
+  return Object.assign(new UsageError(`${path}: cannot write (${code}: ${why}); nothing was written and the folder is as it was`), { code });
 }
 
 /** The set of files one run writes into DIR, committed together or not at all. */
@@ -113,7 +121,7 @@ export class OutputSet {
     readonly dir: string,
     /** The folders this run made (DIR and any missing parents, deepest first): a failed run removes them again. */
     private readonly madeDirs: string[],
-    private readonly lock: OutputLock,
+    private readonly lock: OutputLock | undefined,
     private readonly force: boolean,
   ) {
     // SIGINT, SIGTERM or an exit before the end: the folder is left as it was before the run.
@@ -123,14 +131,20 @@ export class OutputSet {
   /**
    * Makes DIR if needed, claims it for this run (DIR/.payout.lock: a second run into DIR stops
    * here) and refuses to go on when any of `names` is already there and `force` is not set,
-   * before any work is done.
+   * before any work is done. `makeDir: false`: a DIR that is not there is an error (ENOENT, for
+   * the caller to word). `lock: false`: a single file into a folder that is not an output folder
+   * (validate's --errors-out), which is not claimed.
    */
-  static async open(dir: string, names: string[], force: boolean): Promise<OutputSet> {
-    const madeDirs = await makeOutputDir(dir);
+  static async open(dir: string, names: string[], force: boolean, opts: { makeDir?: boolean; lock?: boolean } = {}): Promise<OutputSet> {
+    if (opts.makeDir === false) {
+      const s = await stat(dir);
+      if (!s.isDirectory()) throw new UsageError(`${dir}: exists and is not a folder`);
+    }
+    const madeDirs = opts.makeDir === false ? [] : await makeOutputDir(dir);
     const dropDirs = onUnfinishedRun(() => removeDirsSync(madeDirs)); // until the set takes them over
-    let lock: OutputLock;
+    let lock: OutputLock | undefined;
     try {
-      lock = await OutputLock.acquire(dir);
+      if (opts.lock !== false) lock = await OutputLock.acquire(dir);
     } catch (err) {
       removeDirsSync(madeDirs);
       throw err;
@@ -248,7 +262,7 @@ export class OutputSet {
 
   private finish(): void {
     this.dropCleanup();
-    this.lock.releaseSync();
+    this.lock?.releaseSync();
   }
 }
 
