@@ -26,6 +26,7 @@ const manifestSchema = z.object({
   parameters: z.record(z.string(), z.string()).optional(),
   seed: z.string(),
   outputs: z.array(fileRef.extend({ bytes: count })),
+  receipts: z.object({ encoding: z.string(), root: sha256, leaves: count }).optional(),
 });
 
 /** `DIR has no manifest.json: is it the --out folder of a payout run?` */

@@ -16,6 +16,7 @@ import type { EstimateCliOptions } from './estimate.js';
 import type { RedistributeCliOptions } from './redistribute.js';
 import type { CompareCliOptions } from './compare.js';
 import type { AccountingCliOptions } from './accounting.js';
+import type { CheckReceiptCliOptions, ReceiptCliOptions } from './receipt.js';
 
 export function registerCommands(program: Command): void {
   registerValidate(program);
@@ -27,6 +28,8 @@ export function registerCommands(program: Command): void {
   registerRedistribute(program);
   registerCompare(program);
   registerAccounting(program);
+  registerReceipt(program);
+  registerCheckReceipt(program);
 }
 
 export function registerValidate(program: Command): void {
@@ -245,5 +248,46 @@ export function registerAccounting(program: Command): void {
     .action(async (dirs: string[], o: AccountingCliOptions) => {
       const { runAccounting } = await import('./accounting.js');
       await runAccounting(dirs, o);
+    });
+}
+
+export function registerReceipt(program: Command): void {
+  program
+    .command('receipt')
+    .summary('write a claimant\'s receipt: the claim\'s ledger row, its Merkle proof and the root')
+    .description(
+      'Reads DIR/ledger.csv back, hashes every row as a leaf of the receipts tree (docs/receipts.md) and checks that ' +
+        'the root they give is the one summary.json and manifest.json record; then writes the receipt of CLAIM_ID: its row ' +
+        'with the column names, the proof (each sibling hash and its side), the root, the encoding and the case. ' +
+        'With the published root, payout check-receipt (or scripts/check-receipt.py) checks it with no other file.\n\n' +
+        'Exit 1: the ledger does not give the recorded root (changed after the run). Exit 2: no such claim, DIR cannot be read, ' +
+        'or --out exists (use --force). Put -- before a claim id that starts with "-".',
+    )
+    .argument('<dir>', 'the --out folder of payout allocate or payout redistribute')
+    .argument('<claim_id>', 'the claim whose receipt to write')
+    .option('--out <file>', 'write the receipt to this file (JSON) instead of printing it')
+    .option('--force', 'replace --out if it exists')
+    .action(async (dir: string, claimId: string, o: ReceiptCliOptions) => {
+      const { runReceipt } = await import('./receipt.js');
+      await runReceipt(dir, claimId, o);
+    });
+}
+
+export function registerCheckReceipt(program: Command): void {
+  program
+    .command('check-receipt')
+    .summary('check a claimant\'s receipt against the published root, with no other file')
+    .description(
+      'Hashes the receipt\'s row as a leaf (docs/receipts.md), follows the proof to a root and compares it with the ' +
+        'receipt\'s root and with --root, the root published with the accounting (summary.json or manifest.json, ' +
+        'receipts.root).\n\nExit 0: the row is in the ledger with that root. Exit 1: a check failed (a cell, a proof ' +
+        'step or the root is not what it was). Exit 2: the file is not a receipt, or --root is not a SHA-256.',
+    )
+    .argument('<receipt>', 'the receipt file (JSON, from payout receipt)')
+    .requiredOption('--root <hex>', 'the published receipts root (64 hex digits)')
+    .option('--json', 'print the checks as one JSON document')
+    .action(async (file: string, o: CheckReceiptCliOptions) => {
+      const { runCheckReceipt } = await import('./receipt.js');
+      await runCheckReceipt(file, o);
     });
 }
