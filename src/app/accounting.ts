@@ -57,12 +57,13 @@ function roundInput(f: RoundFolder): RoundInput {
   const classes = [...f.classes].sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
   if (f.kind === 'allocation') {
     const s = f.summary;
-    return { round: 1, dir: f.dir, available: s.net, costs: null, paid: s.totals.amount, residual: s.totals.residual, residualRecipient: s.residualRecipient ?? null, classes };
+    return { round: 1, dir: f.dir, receiptsRoot: f.receiptsRoot, available: s.net, costs: null, paid: s.totals.amount, residual: s.totals.residual, residualRecipient: s.residualRecipient ?? null, classes };
   }
   const s = f.summary;
   return {
     round: s.round,
     dir: f.dir,
+    receiptsRoot: f.receiptsRoot,
     available: s.available.available,
     costs: s.available.costs,
     paid: s.totals.amount,

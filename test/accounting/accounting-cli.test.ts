@@ -33,6 +33,10 @@ beforeAll(async () => {
 /** The round's figures of the JSON against the ledger, recomputed. */
 function expectRound(round: Json, dir: string): void {
   const rows = ledger(dir);
+  // The receipts root is published as the run recorded it (docs/receipts.md).
+  const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Json;
+  expect(round.receiptsRoot).toBe(summary.receipts?.root ?? null);
+  expect(round.receiptsRoot).toMatch(/^[0-9a-f]{64}$/);
   expect(round.claims).toBe(rows.length);
   expect(Object.fromEntries((round.outcomes as Json[]).map((o) => [o.outcome, { count: o.count, percent: o.percent }]))).toEqual(outcomes(rows));
   const want = statsByClass(rows);
