@@ -8,6 +8,7 @@ import { parseMoney, type Cents } from './money.js';
 import { computeNetFund, type Deduction } from './fund.js';
 import type { Problem } from './problems.js';
 import { DEFAULT_ROUNDING, roundingFromPlan, roundingSchema, type Rounding } from './rounding/index.js';
+import { paymentsSchema, type PaymentsConfig } from './payments/plan-section.js';
 
 /** A JSON number where a decimal string belongs is refused: 0.1 + 0.2 is how cents go missing. */
 function quoted(what: string, example: string) {
@@ -79,6 +80,8 @@ export const planSchema = z
     residualRecipient: z.string().nullable().default(null),
     rounding: roundingSchema.default({ ...DEFAULT_ROUNDING }),
     seed: z.string({ error: 'required: a seed string that fixes the tie-break (SPEC section 4)' }).min(1, 'must not be empty'),
+    /** What `payout pay` needs (docs/payments.md); the allocation does not read it. */
+    payments: paymentsSchema.optional(),
   })
   .superRefine((p, ctx) => {
     const seen = new Map<string, number>();
@@ -158,6 +161,8 @@ export interface Plan {
   residualRecipient: string | null;
   rounding: Rounding;
   seed: string;
+  /** The optional `payments` section, for `payout pay` (docs/payments.md). */
+  payments?: PaymentsConfig;
 }
 
 function jsonPath(path: ReadonlyArray<PropertyKey>): string {
@@ -222,6 +227,7 @@ export function parsePlan(value: unknown, file: string): { plan: Plan } | { prob
     residualRecipient: p.residualRecipient,
     rounding: roundingFromPlan(p.rounding as { method: string } & Record<string, unknown>),
     seed: p.seed,
+    ...(p.payments !== undefined ? { payments: p.payments as PaymentsConfig } : {}),
   };
   const fund = computeNetFund(plan);
   if ('problem' in fund) {
