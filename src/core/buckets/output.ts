@@ -35,10 +35,13 @@ const money6 = (r: Rational): string => formatRationalHalfEven({ n: r.n, d: r.d 
 
 export interface BucketSummaryJson {
   format: string;
-  name: string;
+  case: string;
   currency: string;
+  mode: 'buckets';
+  rounding: { method: 'largest-remainder'; ties: string };
+  seed: string;
   fund: { gross: string; interest: string; fund: string };
-  deductions: { label: string; rule: string; amount: string }[];
+  deductions: { label: string; rule: string; amount: string; remaining: string }[];
   net: string;
   buckets: {
     id: string;
@@ -63,8 +66,6 @@ export interface BucketSummaryJson {
   totalPaid: string;
   residual: string;
   residualRecipient: string | null;
-  rounding: string;
-  seed: string;
 }
 
 export function buildBucketSummary(plan: BucketPlan, claims: readonly BucketClaim[], alloc: BucketAllocation): BucketSummaryJson {
@@ -72,10 +73,13 @@ export function buildBucketSummary(plan: BucketPlan, claims: readonly BucketClai
   const count = (o: string): number => alloc.outcomes.filter((x) => x === o).length;
   return {
     format: BUCKET_SUMMARY_FORMAT,
-    name: plan.name,
+    case: plan.name,
     currency: plan.currency,
+    mode: 'buckets',
+    rounding: { method: 'largest-remainder', ties: 'SHA-256(seed:bucket_id:claim_id)' },
+    seed: plan.seed,
     fund: { gross: formatMoney(fund.gross), interest: formatMoney(fund.interest), fund: formatMoney(fund.fund) },
-    deductions: fund.deductions.map((d) => ({ label: d.label, rule: d.rule, amount: formatMoney(d.amount) })),
+    deductions: fund.deductions.map((d) => ({ label: d.label, rule: d.rule, amount: formatMoney(d.amount), remaining: formatMoney(d.remaining) })),
     net: formatMoney(fund.net),
     buckets: alloc.buckets.map((f) => ({
       id: f.bucket.id,
@@ -108,8 +112,6 @@ export function buildBucketSummary(plan: BucketPlan, claims: readonly BucketClai
     totalPaid: formatMoney(alloc.paid),
     residual: formatMoney(alloc.residual),
     residualRecipient: plan.residualRecipient,
-    rounding: 'largest-remainder, ties by SHA-256(seed:bucket_id:claim_id)',
-    seed: plan.seed,
   };
 }
 
