@@ -107,7 +107,8 @@ function exactRun(plan: BucketPlan, claims: readonly BucketClaim[], active: read
     const unbounded = w.some((x, i) => x.n > 0n && caps[i] === null);
     const demand = unbounded ? null : caps.reduce((acc: Rational, c, i) => (w[i]!.n > 0n ? add(acc, c ?? ZERO) : acc), ZERO);
     const claimed = b.kind === 'points' ? null : sumW;
-    const nominal = b.kind === 'points' ? min(demand ?? cents(b.totalCap)!, cents(b.totalCap)) : min(sumW, cents(b.totalCap));
+    // (a residual points bucket with no caps has no nominal sum; it is never protected)
+    const nominal = b.kind === 'points' ? min(demand ?? cents(b.totalCap) ?? ZERO, cents(b.totalCap)) : min(sumW, cents(b.totalCap));
     const floor = b.protected ? nominal : b.maxReduction !== null ? mul(nominal, sub({ n: 1n, d: 1n }, b.maxReduction)) : ZERO;
     const target = demand === null ? cents(b.totalCap) : min(demand, cents(b.totalCap));
     return { b, w, caps, sumW, claimed, floor, target, count: w.filter((x) => x.n > 0n).length };
