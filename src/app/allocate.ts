@@ -6,13 +6,14 @@ import { basename } from 'node:path';
 import { allocate } from '../core/allocate.js';
 import { roundingMethod } from '../core/rounding/index.js';
 import { ledgerHeader } from '../core/ledger.js';
-import { LEDGER_FILE, SUMMARY_FILE } from '../core/manifest.js';
+import { LEDGER_FILE, SUMMARY_FILE, type ManifestRun } from '../core/manifest.js';
 import { buildSummary, summaryText, type SummaryJson } from '../core/summary.js';
 import type { Plan } from '../core/plan.js';
 import { loadPlan } from '../io/plan-file.js';
 import { tieKeyer } from '../io/hash.js';
 import { OutputSet } from '../io/atomic-output.js';
 import { ledgerBlocks, startLedgerWorker } from '../io/ledger-bytes.js';
+import { startAllocationReceipts } from '../io/receipts-root.js';
 import { outputNames, writeOutputs } from '../io/write-outputs.js';
 import { readValidClaims, type ClaimsSettings } from './validate.js';
 
@@ -64,26 +65,46 @@ export async function allocateToFolder(o: AllocateOptions): Promise<AllocateResu
     await out.abort(); // nothing written; a folder this run made is removed again
     throw err;
   }
-  await writeOutputs(
-    out,
-    [
-      {
-        name: LEDGER_FILE,
-        chunks: (async function* () {
-          yield ledgerHeader(keep);
-          yield* ledgerBlocks(plan, table, alloc, keep);
-        })(),
-        rows: table.count,
-      },
-      { name: SUMMARY_FILE, chunks: [summaryText(summary)] },
-    ],
-    {
-      command: 'allocate',
-      plan: { file: basename(o.planFile), sha256: planSha256 },
-      claims: { file: basename(o.claimsFile), sha256: stats.sha256 ?? '', rows: table.count },
-      seed: plan.seed,
-    },
-  );
+  // The receipts root's leaves are hashed on a worker while the ledger is written; summary.json
+  // (written after the ledger) and the manifest carry the root (docs/receipts.md).
+  const receiptsRoot = startAllocationReceipts(plan, table, alloc, keep);
+  const run: ManifestRun = {
+    command: 'allocate',
+    plan: { file: basename(o.planFile), sha256: planSha256 },
+    claims: { file: basename(o.claimsFile), sha256: stats.sha256 ?? '', rows: table.count },
+    seed: plan.seed,
+  };
+  const counted = summary;
+  let written: SummaryJson = counted;
+  try {
+    await writeOutputs(
+      out,
+      [
+        {
+          name: LEDGER_FILE,
+          chunks: (async function* () {
+            yield ledgerHeader(keep);
+            yield* ledgerBlocks(plan, table, alloc, keep);
+          })(),
+          rows: table.count,
+        },
+        {
+          name: SUMMARY_FILE,
+          chunks: (async function* () {
+            const receipts = await receiptsRoot.finish();
+            written = { ...counted, receipts };
+            run.receipts = receipts;
+            yield summaryText(written);
+          })(),
+        },
+      ],
+      run,
+    );
+  } catch (err) {
+    receiptsRoot.abort();
+    throw err;
+  }
+  summary = written;
   // The report's renderer (preact) is loaded only when a report is asked for.
   if (!o.report) return { plan, summary, rows: table.count };
   const { writeReport } = await import('./report.js');

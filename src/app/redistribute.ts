@@ -30,6 +30,7 @@ import { readFirstRound, type FirstRound } from '../io/first-round-reader.js';
 import { sha256Hex, tieKeyer } from '../io/hash.js';
 import { loadPlan, type LoadedPlan } from '../io/plan-file.js';
 import { readUncashed, type UncashedRead } from '../io/uncashed-reader.js';
+import { ledgerReceiptsRoot } from '../io/receipts-root.js';
 import { outputNames, writeOutputs, type OutputSpec } from '../io/write-outputs.js';
 import { manifestSeedCheck, type Recompute } from './recompute.js';
 
@@ -100,7 +101,8 @@ export async function computeRedistribution(req: RedistributionRequest): Promise
   const available = availableFor(first.table, flags, first.facts.residual, req.costs);
   if ('message' in available) throw new UsageError(`--costs ${formatMoney(req.costs)} refused: ${available.message}`);
   const result = redistribute(plan, first.table, flags, available, tieKeyer(roundTwoSeed(plan)));
-  const summary = buildRedistributionSummary(plan, first.facts, result);
+  // The receipts root over the second round's ledger (docs/receipts.md), as for the first.
+  const summary = { ...buildRedistributionSummary(plan, first.facts, result), receipts: ledgerReceiptsRoot(redistributionLedger(first.table, result)) };
   return { loaded, first, uncashed, result, summary, summaryText: redistributionSummaryText(summary), warnings };
 }
 
@@ -130,6 +132,7 @@ export function redistributionManifestRun(run: RedistributionRun, files: { planF
     inputs: redistributionInputs(run, files.uncashedFile),
     parameters: { costs: formatMoney(run.result.available.costs) },
     seed: run.result.seed,
+    ...(run.summary.receipts === undefined ? {} : { receipts: run.summary.receipts }),
   };
 }
 

@@ -12,7 +12,8 @@ import { roundingMethod } from '../core/rounding/index.js';
 import { allocationLedger } from '../core/expected-ledger.js';
 import { LEDGER_COLUMNS, ledgerHeader } from '../core/ledger.js';
 import type { Manifest } from '../core/manifest.js';
-import { buildSummary, summaryText } from '../core/summary.js';
+import { summaryText } from '../core/summary.js';
+import { allocationSummary } from '../io/receipts-root.js';
 import {
   checkInput,
   checkLedgerRows,
@@ -70,7 +71,7 @@ export const recomputeAllocate: Recompute = async (ctx) => {
   const { table, stats, tieKeyPrefixes } = claims;
   startLedgerWorker(table.count, keep); // boots while the allocation is computed
   const alloc = allocate(plan, table, tieKeyer(plan.seed), { tieKeyPrefixes });
-  const summary = buildSummary(plan, alloc);
+  const summary = await allocationSummary(plan, table, alloc, keep);
   const text = summaryText(summary);
   const ledger = await hashByteStream(
     (async function* () {
@@ -178,6 +179,13 @@ export async function verifyDir(dir: string, planFile: string, inputs: string[],
     checkSummaryFields(SUMMARY_FILE, summaryDifferences, maxDiffs),
   ];
   checks.push(...(rec.manifestChecks ?? []));
+  // The receipts root (docs/receipts.md) is in summary.json (compared field by field) and in the
+  // manifest, which is where a claimant's receipt is checked against: it must be the recomputed one.
+  const root = (rec.summary.json as { receipts?: { root?: string } }).receipts?.root;
+  if (root !== undefined && manifest.receipts?.root !== root) {
+    const found = manifest.receipts === undefined ? 'records no receipts root' : `records receipts root ${manifest.receipts.root}`;
+    checks.push({ name: 'manifest', status: 'fail', message: `${found}; the ledger's rows give ${root}`, details: [] });
+  }
   const ledgerRows = recorded(LEDGER_FILE)?.rows;
   if (ledgerRows !== undefined && ledgerRows !== ledger.foundRows && ledger.rowsMatch) {
     checks.push({

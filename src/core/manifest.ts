@@ -32,6 +32,8 @@ export interface Manifest {
   parameters?: Record<string, string>;
   seed: string;
   outputs: ManifestOutput[];
+  /** The Merkle root over the ledger's rows (docs/receipts.md), as in summary.json. */
+  receipts?: { encoding: string; root: string; leaves: number };
 }
 
 export function manifestText(m: Manifest): string {
@@ -51,12 +53,18 @@ export interface ManifestRun {
   inputs?: Record<string, ManifestInput>;
   parameters?: Record<string, string>;
   seed: string;
+  /**
+   * The receipts root, when the folder has a ledger (docs/receipts.md). It may be known only once
+   * the ledger is written (allocate hashes the rows while writing): the writer reads it when it
+   * builds the manifest, after every other file.
+   */
+  receipts?: Manifest['receipts'];
 }
 
 /**
  * The manifest of a run whose files are `outputs` (every one but manifest.json, in the order
  * written). One builder for every command, so the manifests of all commands have the same keys in
- * the same order: format, tool, command, plan, claims, inputs, parameters, seed, outputs.
+ * the same order: format, tool, command, plan, claims, inputs, parameters, seed, outputs, receipts.
  */
 export function buildManifest(run: ManifestRun, outputs: ManifestOutput[]): Manifest {
   return {
@@ -69,5 +77,6 @@ export function buildManifest(run: ManifestRun, outputs: ManifestOutput[]): Mani
     ...(run.parameters !== undefined ? { parameters: run.parameters } : {}),
     seed: run.seed,
     outputs,
+    ...(run.receipts !== undefined ? { receipts: run.receipts } : {}),
   };
 }

@@ -3,11 +3,12 @@
  * rest of the core works with (money as bigint cents, weights and percents as exact decimals).
  */
 import { z } from 'zod';
-import { decToRational, parseDec, type Dec, type Rational } from './decimal.js';
+import { decToRational, digitLimitProblem, parseDec, type Dec, type Rational } from './decimal.js';
 import { parseMoney, type Cents } from './money.js';
 import { computeNetFund, type Deduction } from './fund.js';
 import type { Problem } from './problems.js';
 import { DEFAULT_ROUNDING, roundingFromPlan, roundingSchema, type Rounding } from './rounding/index.js';
+import { paymentsSchema, type PaymentsConfig } from './payments/plan-section.js';
 
 /** A JSON number where a decimal string belongs is refused: 0.1 + 0.2 is how cents go missing. */
 function quoted(what: string, example: string) {
@@ -26,11 +27,15 @@ const moneyText = quoted('an amount', '1200000.00').refine(
   (s) => parseMoney(s) !== undefined,
   'must be an amount with at most 2 decimals and no sign or separators, e.g. "1200000.00"',
 );
+const withinDigitLimits = (s: string): boolean => digitLimitProblem(s) === undefined;
+const digitLimitMessage = (s: string): string => `"${s.length > 24 ? `${s.slice(0, 24)}…` : s}" ${digitLimitProblem(s) ?? ''}`;
 const positiveDecimal = quoted('a decimal', '6')
   .regex(/^\d+(\.\d+)?$/, 'must be a plain decimal such as "6" or "1.5"')
+  .refine(withinDigitLimits, { error: (iss) => digitLimitMessage(String(iss.input)) })
   .refine((s) => /[1-9]/.test(s), 'must be greater than 0');
 const percentText = quoted('a percent', '33.3333333333')
   .regex(/^\d+(\.\d+)?$/, 'must be a plain decimal percent such as "33.3333333333"')
+  .refine(withinDigitLimits, { error: (iss) => digitLimitMessage(String(iss.input)), abort: true })
   .refine((s) => {
     const d = parseDec(s);
     return d !== undefined && d.n <= 100n * 10n ** BigInt(d.scale);
@@ -75,6 +80,8 @@ export const planSchema = z
     residualRecipient: z.string().nullable().default(null),
     rounding: roundingSchema.default({ ...DEFAULT_ROUNDING }),
     seed: z.string({ error: 'required: a seed string that fixes the tie-break (SPEC section 4)' }).min(1, 'must not be empty'),
+    /** What `payout pay` needs (docs/payments.md); the allocation does not read it. */
+    payments: paymentsSchema.optional(),
   })
   .superRefine((p, ctx) => {
     const seen = new Map<string, number>();
@@ -101,12 +108,11 @@ export const planSchema = z
         message: 'either every class has a "weight" or every class has a "poolPercent", not a mix',
       });
     } else if (withPool === p.classes.length) {
-      const sum = p.classes.reduce((acc, c) => {
-        const d = parseDec(c.poolPercent ?? '0');
-        return d ? acc + d.n * 10n ** BigInt(12 - Math.min(d.scale, 12)) : acc;
-      }, 0n);
-      const exact = p.classes.every((c) => (parseDec(c.poolPercent ?? '0')?.scale ?? 0) <= 12);
-      if (!exact || sum !== 100n * 10n ** 12n) {
+      // Exactly, at the largest scale written (at most DECIMAL_LIMITS.decimalPlaces, checked above).
+      const percents = p.classes.map((c) => parseDec(c.poolPercent ?? '0') ?? { n: 0n, scale: 0 });
+      const scale = Math.max(0, ...percents.map((d) => d.scale));
+      const sum = percents.reduce((acc, d) => acc + d.n * 10n ** BigInt(scale - d.scale), 0n);
+      if (sum !== 100n * 10n ** BigInt(scale)) {
         ctx.addIssue({ code: 'custom', path: ['classes'], message: 'the poolPercent values must sum to exactly 100' });
       }
     }
@@ -155,6 +161,8 @@ export interface Plan {
   residualRecipient: string | null;
   rounding: Rounding;
   seed: string;
+  /** The optional `payments` section, for `payout pay` (docs/payments.md). */
+  payments?: PaymentsConfig;
 }
 
 function jsonPath(path: ReadonlyArray<PropertyKey>): string {
@@ -219,6 +227,7 @@ export function parsePlan(value: unknown, file: string): { plan: Plan } | { prob
     residualRecipient: p.residualRecipient,
     rounding: roundingFromPlan(p.rounding as { method: string } & Record<string, unknown>),
     seed: p.seed,
+    ...(p.payments !== undefined ? { payments: p.payments as PaymentsConfig } : {}),
   };
   const fund = computeNetFund(plan);
   if ('problem' in fund) {

@@ -27,7 +27,7 @@ export async function openErrorsCsv(path: string): Promise<ErrorsCsv> {
   let out: OutputSet;
   let file: OutputFile;
   try {
-    out = await OutputSet.open(dirname(path), [], true, { makeDir: false });
+    out = await OutputSet.open(dirname(path), [], true, { makeDir: false, lock: false });
     file = out.create(basename(path));
     await file.opened();
   } catch (err) {

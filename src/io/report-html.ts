@@ -19,7 +19,8 @@ import { histogramSvg, waterfallSvg } from './report-charts.js';
 /** The report's file name inside the allocation's folder. */
 export const REPORT_FILE = 'report.html';
 
-const CSS = `
+/** The report's style sheet; other pages of payout (compare, accounting) share it. */
+export const CSS = `
 :root { --ink: #1d2733; --muted: #5b6877; --rule: #d5dbe3; --accent: #34568b; --ok: #1f6f50; --bad: #b3261e; }
 * { box-sizing: border-box; }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }

@@ -1,0 +1,63 @@
+/**
+ * Writes a payment run's folder all together or not at all (io/atomic-output.ts): the payment
+ * files, payments.csv, addresses.csv and manifest.json with the SHA-256 of each and the control
+ * totals. Payment files of an earlier run that this run does not write again are removed with
+ * --force, so the folder never mixes two runs.
+ */
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UsageError } from '../../core/errors.js';
+import { manifestText, type Manifest } from '../../core/manifest.js';
+import { OutputSet, type WrittenFile } from '../atomic-output.js';
+
+/** Every name a payment run may write. */
+export const PAY_FILE = /^(paypal-\d{3,}\.csv|ach-\d{3,}\.ach|checks-\d{3,}\.csv|payments\.csv|addresses\.csv|manifest\.json)$/;
+
+export interface PayFolder {
+  out: OutputSet;
+  dir: string;
+}
+
+/** Opens DIR, refusing (before any work) to replace an earlier run's files without --force. */
+export async function openPayFolder(dir: string, force: boolean): Promise<PayFolder> {
+  const present = await readdir(dir).then(
+    (names) => names.filter((n) => PAY_FILE.test(n)).sort(),
+    () => [] as string[],
+  );
+  if (present.length > 0 && !force) {
+    throw new UsageError(`${dir} already holds ${present.join(', ')}: use --force to replace, or choose another --out folder`);
+  }
+  return { out: await OutputSet.open(dir, [], force), dir };
+}
+
+/**
+ * Writes `files` (name → text), then the manifest made from their hashes, and renames them into
+ * place; removes older payment files not written this time.
+ */
+export async function writePayFolder(
+  folder: PayFolder,
+  files: { name: string; text: string; rows?: number }[],
+  manifestOf: (outputs: Manifest['outputs']) => Manifest,
+): Promise<Manifest> {
+  const { out, dir } = folder;
+  try {
+    const outputs: Manifest['outputs'] = [];
+    for (const f of files) {
+      const file = out.create(f.name);
+      await file.write(f.text);
+      const w: WrittenFile = await file.close();
+      outputs.push({ file: w.name, sha256: w.sha256, bytes: w.bytes, ...(f.rows !== undefined ? { rows: f.rows } : {}) });
+    }
+    const manifest = manifestOf(outputs);
+    const m = out.create('manifest.json');
+    await m.write(manifestText(manifest));
+    await m.close();
+    await out.commit();
+    const written = new Set([...files.map((f) => f.name), 'manifest.json']);
+    for (const name of await readdir(dir)) if (PAY_FILE.test(name) && !written.has(name)) await rm(join(dir, name), { force: true });
+    return manifest;
+  } catch (err) {
+    await out.abort();
+    throw err;
+  }
+}
