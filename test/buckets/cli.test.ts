@@ -84,4 +84,11 @@ describe('payout allocate with a bucket plan (fixtures/equifax-buckets)', () => 
     expect(r.stderr).toContain('bad-claims.csv:4: hours: 1.1 hours are not a whole number of 0.25-hour steps');
     expect(existsSync(join(out, 'ledger.csv'))).toBe(false);
   });
+
+  it('refuses flags a bucket plan does not take yet (exit 2)', async () => {
+    const r = await runCli(['allocate', '--plan', join(FIX, 'plan.json'), join(FIX, 'claims.csv'), '--out', tmp.path('keep-out'), '--keep', 'choice']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--keep choice: not available with a bucket plan yet');
+    expect(existsSync(tmp.path('keep-out'))).toBe(false);
+  });
 });

@@ -15,10 +15,15 @@ export interface AllocateBucketsCliOptions {
   json?: boolean;
   quiet?: boolean;
   report?: boolean;
+  map?: string[];
+  delimiter?: string;
 }
 
 export async function runAllocateBuckets(claimsFile: string, o: AllocateBucketsCliOptions): Promise<void> {
   if (o.keep !== undefined) throw new UsageError(`--keep ${o.keep}: not available with a bucket plan yet; the ledger has claim_id, status, outcome, a column per bucket and amount`);
+  // A bucket plan names its own columns; a comma-separated file is read.
+  if (o.map !== undefined && o.map.length > 0) throw new UsageError('--map: not available with a bucket plan; the plan names the claims columns it reads');
+  if (o.delimiter !== undefined && o.delimiter !== ',') throw new UsageError(`--delimiter ${o.delimiter}: a bucket plan's claims file is read comma-separated`);
   if (o.report) throw new UsageError('--report: not available with a bucket plan yet');
   const { summary, rows } = await allocateBucketsToFolder({ claimsFile, planFile: o.plan, outDir: o.out, force: Boolean(o.force) });
   if (o.json) {
