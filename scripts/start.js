@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: the TikTok distribution (MDL 2948) at its real size, as a first run.
 //
-//   node scripts/start.js [--scale S] [--out DIR]
+//   node scripts/start.js [--scale S] [--out DIR] [--recipe FILE]
 //
 // 1. Makes the claims file of the published shape (fixtures/tiktok-full/claims.json: about
 //    1.26 million Nationwide and 140,000 Illinois claims, with rejected, deficient and duplicate
@@ -15,6 +15,7 @@
 //
 // --scale S (e.g. 0.01) makes every count S times as large and the plan's money too (the plan is
 // then written to DIR/plan.json): the same per-claim amounts on a small file, for tests.
+// --recipe FILE reads the counts, seed, size and SHA-256 from FILE instead of the fixture's.
 
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -29,7 +30,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const FIXTURE = join(ROOT, 'fixtures/tiktok-full');
 /** The amounts paid per claim in October 2022, as published (README, "Quick start"). */
 const PUBLISHED = { nationwide: '27.84', illinois: '167.04' };
-const USAGE = 'usage: node scripts/start.js [--scale S] [--out DIR]';
+const USAGE = 'usage: node scripts/start.js [--scale S] [--out DIR] [--recipe FILE]';
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers: money stays a decimal string (never a JS number).
@@ -112,7 +113,7 @@ async function claimsFile(dir, recipe, expected) {
     rmSync(partial, { force: true });
     throw new Error(
       `the generated claims file is not the recorded one (${made.bytes} bytes, SHA-256 ${sha256}; ` +
-        `fixtures/tiktok-full/claims.json says ${expected.bytes} bytes, ${expected.sha256}): ` +
+        `the recipe says ${expected.bytes} bytes, ${expected.sha256}): ` +
         'scripts/generate-claims.js has changed its output',
     );
   }
@@ -159,6 +160,7 @@ async function main(argv) {
       options: {
         scale: { type: 'string', default: '1' },
         out: { type: 'string', default: 'out/tiktok-full' },
+        recipe: { type: 'string', default: join(FIXTURE, 'claims.json') },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -179,8 +181,13 @@ async function main(argv) {
   }
   const started = performance.now();
   const dir = resolve(values.out);
-  const recipeFile = join(FIXTURE, 'claims.json');
-  const fixture = readJson(recipeFile);
+  let fixture;
+  try {
+    fixture = readJson(resolve(values.recipe));
+  } catch (err) {
+    process.stderr.write(`start: ${values.recipe}: cannot read the recipe (${err.message})\n`);
+    return 2;
+  }
   const recipe = scaledRecipe(fixture, scale);
   const expected = scale === 1 ? { bytes: fixture.bytes, sha256: fixture.sha256 } : undefined;
 

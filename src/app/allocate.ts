@@ -2,14 +2,19 @@
  * `payout allocate`: the net fund, the split, exact cents, and the output folder (ledger.csv,
  * summary.json, manifest.json; report.html when asked).
  */
+import { basename } from 'node:path';
 import { allocate } from '../core/allocate.js';
-import { buildSummary, type SummaryJson } from '../core/summary.js';
+import { roundingMethod } from '../core/rounding/index.js';
+import { ledgerHeader } from '../core/ledger.js';
+import { LEDGER_FILE, SUMMARY_FILE, type ManifestRun } from '../core/manifest.js';
+import { buildSummary, summaryText, type SummaryJson } from '../core/summary.js';
 import type { Plan } from '../core/plan.js';
 import { loadPlan } from '../io/plan-file.js';
 import { tieKeyer } from '../io/hash.js';
 import { OutputSet } from '../io/atomic-output.js';
-import { ALLOCATION_FILES, writeAllocation } from '../io/write-allocation.js';
-import { startLedgerWorker } from '../io/ledger-bytes.js';
+import { ledgerBlocks, startLedgerWorker } from '../io/ledger-bytes.js';
+import { startAllocationReceipts } from '../io/receipts-root.js';
+import { outputNames, writeOutputs } from '../io/write-outputs.js';
 import { readValidClaims, type ClaimsSettings } from './validate.js';
 
 export interface AllocateOptions {
@@ -43,11 +48,11 @@ export async function allocateToFolder(o: AllocateOptions): Promise<AllocateResu
   const keep = o.keep ?? [];
   const { plan, sha256: planSha256 } = await loadPlan(o.planFile);
   // Refuse to overwrite before any work, not after a long run.
-  const out = await OutputSet.open(o.outDir, [...ALLOCATION_FILES], Boolean(o.force));
+  const out = await OutputSet.open(o.outDir, outputNames([LEDGER_FILE, SUMMARY_FILE]), Boolean(o.force));
   let table, stats, alloc, summary;
   try {
     // Largest remainder: the tie-break keys are hashed on a worker thread while the file is read.
-    const tieKeySeed = plan.rounding.method === 'largest-remainder' ? { tieKeySeed: plan.seed } : {};
+    const tieKeySeed = roundingMethod(plan.rounding).needsTieKeys ? { tieKeySeed: plan.seed } : {};
     let tieKeyPrefixes;
     ({ table, stats, tieKeyPrefixes } = await readValidClaims(o.claimsFile, plan, {
       ...o.claims,
@@ -60,12 +65,46 @@ export async function allocateToFolder(o: AllocateOptions): Promise<AllocateResu
     await out.abort(); // nothing written; a folder this run made is removed again
     throw err;
   }
-  await writeAllocation(out, plan, table, alloc, summary, keep, {
-    planFile: o.planFile,
-    planSha256,
-    claimsFile: o.claimsFile,
-    claimsSha256: stats.sha256 ?? '',
-  });
+  // The receipts root's leaves are hashed on a worker while the ledger is written; summary.json
+  // (written after the ledger) and the manifest carry the root (docs/receipts.md).
+  const receiptsRoot = startAllocationReceipts(plan, table, alloc, keep);
+  const run: ManifestRun = {
+    command: 'allocate',
+    plan: { file: basename(o.planFile), sha256: planSha256 },
+    claims: { file: basename(o.claimsFile), sha256: stats.sha256 ?? '', rows: table.count },
+    seed: plan.seed,
+  };
+  const counted = summary;
+  let written: SummaryJson = counted;
+  try {
+    await writeOutputs(
+      out,
+      [
+        {
+          name: LEDGER_FILE,
+          chunks: (async function* () {
+            yield ledgerHeader(keep);
+            yield* ledgerBlocks(plan, table, alloc, keep);
+          })(),
+          rows: table.count,
+        },
+        {
+          name: SUMMARY_FILE,
+          chunks: (async function* () {
+            const receipts = await receiptsRoot.finish();
+            written = { ...counted, receipts };
+            run.receipts = receipts;
+            yield summaryText(written);
+          })(),
+        },
+      ],
+      run,
+    );
+  } catch (err) {
+    receiptsRoot.abort();
+    throw err;
+  }
+  summary = written;
   // The report's renderer (preact) is loaded only when a report is asked for.
   if (!o.report) return { plan, summary, rows: table.count };
   const { writeReport } = await import('./report.js');

@@ -51,8 +51,7 @@ export interface Recomputed {
 export type Recompute = (ctx: RecomputeContext) => Promise<Recomputed>;
 
 /** The ledger and summary an output folder must hold, by name. */
-export const LEDGER_FILE = 'ledger.csv';
-export const SUMMARY_FILE = 'summary.json';
+export { LEDGER_FILE, SUMMARY_FILE } from '../core/manifest.js';
 
 /**
  * The seed a manifest records must be the one the run used (`expected`): it is in summary.json

@@ -15,7 +15,7 @@ import {
   redistributionSummaryText,
   type RedistributionSummaryJson,
 } from '../core/redistribute-output.js';
-import { MANIFEST_FORMAT, type Manifest, type ManifestInput } from '../core/manifest.js';
+import { LEDGER_FILE, SUMMARY_FILE, type ManifestInput, type ManifestRun } from '../core/manifest.js';
 import {
   redistributionLedger,
   redistributionLedgerChunks,
@@ -23,15 +23,15 @@ import {
   REDISTRIBUTION_LEDGER_COLUMNS,
 } from '../core/redistribute-output.js';
 import type { InputFact } from '../core/verify.js';
-import { TOOL, VERSION } from '../core/version.js';
 import { DataError, UsageError } from '../core/errors.js';
-import { OutputSet, type WrittenFile } from '../io/atomic-output.js';
+import { OutputSet } from '../io/atomic-output.js';
 import { hashChunks } from '../io/file-hash.js';
 import { readFirstRound, type FirstRound } from '../io/first-round-reader.js';
 import { sha256Hex, tieKeyer } from '../io/hash.js';
 import { loadPlan, type LoadedPlan } from '../io/plan-file.js';
 import { readUncashed, type UncashedRead } from '../io/uncashed-reader.js';
-import { REDISTRIBUTION_FILES, writeRedistribution } from '../io/write-redistribution.js';
+import { ledgerReceiptsRoot } from '../io/receipts-root.js';
+import { outputNames, writeOutputs, type OutputSpec } from '../io/write-outputs.js';
 import { manifestSeedCheck, type Recompute } from './recompute.js';
 
 export interface RedistributionRequest {
@@ -101,7 +101,8 @@ export async function computeRedistribution(req: RedistributionRequest): Promise
   const available = availableFor(first.table, flags, first.facts.residual, req.costs);
   if ('message' in available) throw new UsageError(`--costs ${formatMoney(req.costs)} refused: ${available.message}`);
   const result = redistribute(plan, first.table, flags, available, tieKeyer(roundTwoSeed(plan)));
-  const summary = buildRedistributionSummary(plan, first.facts, result);
+  // The receipts root over the second round's ledger (docs/receipts.md), as for the first.
+  const summary = { ...buildRedistributionSummary(plan, first.facts, result), receipts: ledgerReceiptsRoot(redistributionLedger(first.table, result)) };
   return { loaded, first, uncashed, result, summary, summaryText: redistributionSummaryText(summary), warnings };
 }
 
@@ -123,27 +124,32 @@ export function redistributionInputs(run: RedistributionRun, uncashedFile: strin
   };
 }
 
-/** The manifest of a second round (`command: "redistribute"`). */
-export function redistributionManifest(
-  run: RedistributionRun,
-  files: { planFile: string; uncashedFile: string },
-  outputs: { ledger: WrittenFile; summary: WrittenFile },
-): Manifest {
+/** What a second round's manifest records besides its outputs (`command: "redistribute"`). */
+export function redistributionManifestRun(run: RedistributionRun, files: { planFile: string; uncashedFile: string }): ManifestRun {
   return {
-    format: MANIFEST_FORMAT,
-    tool: { name: TOOL, version: VERSION },
     command: 'redistribute',
     plan: { file: basename(files.planFile), sha256: run.loaded.sha256 },
     inputs: redistributionInputs(run, files.uncashedFile),
     parameters: { costs: formatMoney(run.result.available.costs) },
     seed: run.result.seed,
-    outputs: [
-      { file: outputs.ledger.name, sha256: outputs.ledger.sha256, bytes: outputs.ledger.bytes, rows: run.first.table.count },
-      { file: outputs.summary.name, sha256: outputs.summary.sha256, bytes: outputs.summary.bytes },
-    ],
+    ...(run.summary.receipts === undefined ? {} : { receipts: run.summary.receipts }),
   };
 }
 
+/** The files of a second round's folder, in the order written (manifest.json follows). */
+export function redistributionOutputs(run: RedistributionRun): OutputSpec[] {
+  return [
+    {
+      name: LEDGER_FILE,
+      chunks: (function* () {
+        yield redistributionLedgerHeader();
+        yield* redistributionLedgerChunks(run.first.table, run.result);
+      })(),
+      rows: run.first.table.count,
+    },
+    { name: SUMMARY_FILE, chunks: [run.summaryText] },
+  ];
+}
 
 export interface RedistributeOptions extends RedistributionRequest {
   outDir: string;
@@ -163,11 +169,16 @@ export async function redistributeToFolder(o: RedistributeOptions): Promise<Redi
     throw new UsageError(`--out ${o.outDir} is the first round's folder: write the second round into another folder`);
   }
   // Refuse to overwrite before any work.
-  const out = await OutputSet.open(o.outDir, [...REDISTRIBUTION_FILES], Boolean(o.force));
-  const run = await computeRedistribution(o);
+  const out = await OutputSet.open(o.outDir, outputNames([LEDGER_FILE, SUMMARY_FILE]), Boolean(o.force));
+  let run;
+  try {
+    run = await computeRedistribution(o);
+  } catch (err) {
+    await out.abort(); // nothing written; a folder this run made is removed again
+    throw err;
+  }
   for (const w of run.warnings) o.onWarning?.(w);
-  const files = { planFile: o.planFile, uncashedFile: o.uncashedFile };
-  await writeRedistribution(out, run, (outputs) => redistributionManifest(run, files, outputs));
+  await writeOutputs(out, redistributionOutputs(run), redistributionManifestRun(run, { planFile: o.planFile, uncashedFile: o.uncashedFile }));
   return run;
 }
 

@@ -8,10 +8,12 @@
  */
 import { join } from 'node:path';
 import { allocate } from '../core/allocate.js';
+import { roundingMethod } from '../core/rounding/index.js';
 import { allocationLedger } from '../core/expected-ledger.js';
 import { LEDGER_COLUMNS, ledgerHeader } from '../core/ledger.js';
 import type { Manifest } from '../core/manifest.js';
-import { buildSummary, summaryText } from '../core/summary.js';
+import { summaryText } from '../core/summary.js';
+import { allocationSummary } from '../io/receipts-root.js';
 import {
   checkInput,
   checkLedgerRows,
@@ -53,7 +55,7 @@ export const recomputeAllocate: Recompute = async (ctx) => {
   // The ledger's columns after the standard ones were carried from the claims file with --keep.
   const keep = ctx.ledgerColumns.filter((c) => !(LEDGER_COLUMNS as readonly string[]).includes(c));
   // As allocate does: the tie-break's key prefixes are hashed on a worker thread while the file is read.
-  const tieKeySeed = plan.rounding.method === 'largest-remainder' ? { tieKeySeed: plan.seed } : {};
+  const tieKeySeed = roundingMethod(plan.rounding).needsTieKeys ? { tieKeySeed: plan.seed } : {};
   let claims;
   try {
     claims = await readValidClaims(claimsFile, plan, { ...ctx.claims, read: { ...ctx.claims.read, keep, sha256: true, ...tieKeySeed } });
@@ -69,7 +71,7 @@ export const recomputeAllocate: Recompute = async (ctx) => {
   const { table, stats, tieKeyPrefixes } = claims;
   startLedgerWorker(table.count, keep); // boots while the allocation is computed
   const alloc = allocate(plan, table, tieKeyer(plan.seed), { tieKeyPrefixes });
-  const summary = buildSummary(plan, alloc);
+  const summary = await allocationSummary(plan, table, alloc, keep);
   const text = summaryText(summary);
   const ledger = await hashByteStream(
     (async function* () {
@@ -177,6 +179,13 @@ export async function verifyDir(dir: string, planFile: string, inputs: string[],
     checkSummaryFields(SUMMARY_FILE, summaryDifferences, maxDiffs),
   ];
   checks.push(...(rec.manifestChecks ?? []));
+  // The receipts root (docs/receipts.md) is in summary.json (compared field by field) and in the
+  // manifest, which is where a claimant's receipt is checked against: it must be the recomputed one.
+  const root = (rec.summary.json as { receipts?: { root?: string } }).receipts?.root;
+  if (root !== undefined && manifest.receipts?.root !== root) {
+    const found = manifest.receipts === undefined ? 'records no receipts root' : `records receipts root ${manifest.receipts.root}`;
+    checks.push({ name: 'manifest', status: 'fail', message: `${found}; the ledger's rows give ${root}`, details: [] });
+  }
   const ledgerRows = recorded(LEDGER_FILE)?.rows;
   if (ledgerRows !== undefined && ledgerRows !== ledger.foundRows && ledger.rowsMatch) {
     checks.push({

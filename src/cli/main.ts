@@ -8,6 +8,26 @@ import { formatProblem } from '../core/problems.js';
 import { colorFor } from './style.js';
 import { VERSION } from '../core/version.js';
 import { registerCommands } from './commands/index.js';
+import { runCleanups } from '../io/run-cleanup.js';
+
+/**
+ * Ctrl-C (SIGINT) or SIGTERM: the run's temporary files, the folders it made and its lock on the
+ * output folder are removed (io/run-cleanup.ts), earlier outputs stay as they were, one line says
+ * so, and payout ends by the same signal, so that its shell reports status 130 (SIGINT) or 143
+ * (SIGTERM) and a calling script stops too. (Re-raising the signal rather than process.exit(130):
+ * an exit waits for the thread pool, which may be blocked opening or reading a FIFO that no one
+ * writes to, e.g. claims from a pipe.)
+ */
+function interruptible(): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      runCleanups();
+      process.stderr.write(`payout: interrupted (${signal}): nothing was written; earlier outputs are as they were\n`);
+      process.removeAllListeners(signal);
+      process.kill(process.pid, signal);
+    });
+  }
+}
 
 export async function main(argv: string[]): Promise<number> {
   // `payout … | head` closes the pipe early: stop quietly instead of crashing on EPIPE.
@@ -17,6 +37,7 @@ export async function main(argv: string[]): Promise<number> {
       throw err;
     });
   }
+  interruptible();
   const program = new Command('payout')
     .description('Divide a class-action settlement fund among claimants, exact to the cent.')
     .version(VERSION, '-V, --version')

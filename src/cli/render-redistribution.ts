@@ -3,6 +3,7 @@ import type { ChalkInstance } from 'chalk';
 import { formatMoneyHuman, parseMoney } from '../core/money.js';
 import type { RedistributionSummaryJson } from '../core/redistribute-output.js';
 import { grouped, renderTable } from './table.js';
+import { roundingMethod } from '../core/rounding/index.js';
 
 const human = (m: string | null): string => (m === null ? '-' : formatMoneyHuman(parseMoney(m) ?? 0n));
 
@@ -52,10 +53,7 @@ export function renderRedistribution(s: RedistributionSummaryJson, c: ChalkInsta
   if (t.belowMinimum > 0) notes.push(`${grouped(t.belowMinimum)} claims would get less than the minimum payment ${human(s.minimumPayment)}: nothing`);
   if (t.capped > 0) notes.push(`${grouped(t.capped)} claims capped at maximumPayment ${human(s.maximumPayment)} over both rounds`);
   if (notes.length > 0) out.push(...notes, '');
-  const method =
-    s.rounding.method === 'largest-remainder'
-      ? `largest remainder, ${grouped(t.centsPlaced)} leftover cents placed, ties by SHA-256(seed:claim_id), seed "${s.seed}"`
-      : 'each share floored to the cent; the rest is residual';
+  const method = roundingMethod(s.rounding).roundTwoLine(s.rounding, { centsPlaced: grouped(t.centsPlaced), seed: s.seed });
   out.push(
     ...renderTable(
       ['', ''],

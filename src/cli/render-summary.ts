@@ -4,6 +4,7 @@ import type { SummaryJson } from '../core/summary.js';
 import { parseMoney } from '../core/money.js';
 import { formatMoneyHuman } from '../core/money.js';
 import { grouped, renderTable } from './table.js';
+import { roundingMethod } from '../core/rounding/index.js';
 
 const human = (m: string | null): string => (m === null ? '-' : formatMoneyHuman(parseMoney(m) ?? 0n));
 
@@ -52,10 +53,7 @@ export function renderSummary(s: SummaryJson, c: ChalkInstance): string[] {
     if (k.capped > 0) notes.push(`${k.id}: ${grouped(k.capped)} claims capped at ${human(s.maximumPayment)}`);
   }
   if (notes.length > 0) out.push(...notes, '');
-  const method =
-    s.rounding.method === 'largest-remainder'
-      ? `largest remainder, ${grouped(s.totals.centsPlaced)} leftover cents placed, ties by SHA-256(seed:claim_id), seed "${s.seed}"`
-      : `per-point value floored to ${s.rounding.decimals} decimals; the rest is residual`;
+  const method = roundingMethod(s.rounding).summaryLine(s.rounding, { centsPlaced: grouped(s.totals.centsPlaced), seed: s.seed });
   out.push(
     ...renderTable(
       ['', ''],

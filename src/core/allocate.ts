@@ -13,7 +13,8 @@ import type { ClaimTable } from './claims.js';
 import type { Cents } from './money.js';
 import type { Plan, Rounding } from './plan.js';
 import { buildCells, claimPoints } from './points.js';
-import { pickSmallestKeys, placeRemainderCents, REMAINDER_ALL, REMAINDER_TIE } from './cents.js';
+import { pickSmallestKeys, REMAINDER_ALL, REMAINDER_TIE } from './cents.js';
+import { roundingMethod } from './rounding/index.js';
 import { splitPools, type PoolSplit } from './pools.js';
 import { solvePool, type GroupOutcome, type PoolRules } from './waterfill.js';
 
@@ -145,7 +146,7 @@ export function poolRules(plan: Plan): PoolRules {
   return {
     cap: plan.maximumPayment,
     minimum: plan.minimumPayment,
-    perPointDecimals: plan.rounding.method === 'per-point' ? plan.rounding.decimals : null,
+    perPointDecimals: roundingMethod(plan.rounding).pointValueDecimals(plan.rounding),
   };
 }
 
@@ -177,7 +178,7 @@ export function allocate(plan: Plan, claims: ClaimTable, tieKey: (id: string) =>
   const splits: PoolSplit[] = splitPools(plan, fund.net, tieKey);
   const poolOfClass = (c: number): number => (plan.mode === 'pools' ? c : 0);
   const rules = poolRules(plan);
-  const perPoint = rules.perPointDecimals !== null;
+  const rounding = roundingMethod(plan.rounding);
 
   const cells: AllocationCell[] = [];
   const poolCells: number[][] = splits.map(() => []);
@@ -218,17 +219,12 @@ export function allocate(plan: Plan, claims: ClaimTable, tieKey: (id: string) =>
       const s = solution.shares[i]!;
       cell.outcome = s.outcome;
       cell.share = s.share;
-      if (s.perPointAmount !== null) {
-        cell.floor = s.perPointAmount;
-      } else {
-        cell.floor = ratFloor(s.share);
-        cell.remainder = s.outcome === 'paid' ? { n: s.share.n - cell.floor * s.share.d, d: s.share.d } : RAT_ZERO;
-      }
+      cell.floor = s.perPointAmount ?? ratFloor(s.share);
+      cell.remainder = rounding.remainder(s.share, cell.floor, s.outcome === 'paid');
       floors += cell.floor * BigInt(cell.count);
       eligibleClaims += cell.count;
     });
-    const centsPlaced = perPoint ? 0n : solution.exactTotal - floors;
-    const tie = perPoint ? null : placeRemainderCents(members, cells, centsPlaced, mode);
+    const { centsPlaced, tie } = rounding.placeCents(members, cells, solution.exactTotal, floors, mode);
     const paid = floors + centsPlaced;
     const cappedClaims = Number(solution.cappedClaims);
     const belowMinimumClaims = Number(solution.belowMinimumClaims);

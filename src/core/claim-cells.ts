@@ -3,7 +3,7 @@
  * status or class cell means and what is wrong with it. The reader (src/io/claim-fields.ts)
  * applies them once per distinct cell text.
  */
-import { formatDec, parseDec, type Dec } from './decimal.js';
+import { DECIMAL_LIMITS, digitLimitProblem, formatDec, parseDec, type Dec } from './decimal.js';
 
 /** Units have at most this many decimal places (SPEC section 2). */
 export const UNITS_MAX_DECIMALS = 6;
@@ -16,6 +16,11 @@ export const UNITS_MAX_DECIMALS = 6;
  */
 export function parseUnitsCell(text: string): Dec | string {
   if (text === '') return 'units is empty (write 1 for one unit, or leave out the units column to give every claim 1)';
+  // Too long to be read at all, or too many whole digits (docs/safety.md); too many decimals: below.
+  const whole = text.split('.')[0]?.replace(/^0+/, '') ?? '';
+  if (/^[\d.]+$/.test(text) && (text.length > DECIMAL_LIMITS.characters || whole.length > DECIMAL_LIMITS.integerDigits)) {
+    return `units "${text.length > 24 ? `${text.slice(0, 24)}…` : text}" ${digitLimitProblem(text, UNITS_MAX_DECIMALS) ?? ''}`;
+  }
   const d = parseDec(text);
   if (d === undefined) {
     if (/^\d+,\d+$/.test(text)) return `units "${text}" uses a comma: write the decimal point as "." (e.g. ${text.replace(',', '.')})`;

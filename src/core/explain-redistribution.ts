@@ -7,6 +7,7 @@
  * first-round exact share, the first ledger's `share` column, written with its 6 decimals.
  */
 import { formatRationalHalfEven, RAT_ZERO, reduce, type Rational } from './decimal.js';
+import { roundingMethod } from './rounding/index.js';
 import { compareKeys } from './cents.js';
 import { fractionText } from './explain-report.js';
 import { formatMoney, type Cents } from './money.js';
@@ -195,7 +196,7 @@ export function explainRoundTwoClaim(
   if (!(row >= 0 && row < first.count)) throw new RangeError(`row ${row} is not a first-round row`);
   const c = r.cellOf[row]!;
   const cell = r.cells[c]!;
-  const lr = r.rounding.method === 'largest-remainder';
+  const lr = roundingMethod(r.rounding).needsTieKeys;
   const paid = cell.outcome === 'paid' || cell.outcome === 'capped';
   const noRoom = cell.status === 'eligible' && !inFill(plan, cell);
   const participates = cell.status === 'eligible';

@@ -13,6 +13,7 @@ import { shareText } from './ledger.js';
 import { formatMoney, type Cents } from './money.js';
 import type { Plan } from './plan.js';
 import { pointsText } from './summary.js';
+import { roundingMethod } from './rounding/index.js';
 
 export const EXPLAIN_FORMAT = 'payout-explain/1';
 
@@ -147,7 +148,7 @@ export function claimReport(plan: Plan, alloc: Allocation, e: ClaimExplanation):
   const poolIndex = alloc.pools.indexOf(pool);
   const cell = alloc.cells[alloc.cellOf[e.row]!]!;
   const paid = e.outcome === 'paid' || e.outcome === 'capped';
-  const lr = plan.rounding.method === 'largest-remainder';
+  const lr = roundingMethod(plan.rounding).needsTieKeys;
 
   // Where the claim's remainder stands among the pool's paid claims (SPEC 4a).
   let larger = 0;

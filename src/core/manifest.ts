@@ -3,6 +3,8 @@
  * hashes an auditor can check with `sha256sum`. No timestamps and no absolute paths, so the
  * manifest too is the same on every run and machine.
  */
+import { TOOL, VERSION } from './version.js';
+
 export const MANIFEST_FORMAT = 'payout-manifest/1';
 
 export interface ManifestInput {
@@ -30,8 +32,51 @@ export interface Manifest {
   parameters?: Record<string, string>;
   seed: string;
   outputs: ManifestOutput[];
+  /** The Merkle root over the ledger's rows (docs/receipts.md), as in summary.json. */
+  receipts?: { encoding: string; root: string; leaves: number };
 }
 
 export function manifestText(m: Manifest): string {
   return `${JSON.stringify(m, null, 2)}\n`;
+}
+
+/** The files of an output folder, by name. */
+export const LEDGER_FILE = 'ledger.csv';
+export const SUMMARY_FILE = 'summary.json';
+export const MANIFEST_FILE = 'manifest.json';
+
+/** What a run records in its manifest besides its outputs. */
+export interface ManifestRun {
+  command: string;
+  plan: ManifestInput;
+  claims?: ManifestInput;
+  inputs?: Record<string, ManifestInput>;
+  parameters?: Record<string, string>;
+  seed: string;
+  /**
+   * The receipts root, when the folder has a ledger (docs/receipts.md). It may be known only once
+   * the ledger is written (allocate hashes the rows while writing): the writer reads it when it
+   * builds the manifest, after every other file.
+   */
+  receipts?: Manifest['receipts'];
+}
+
+/**
+ * The manifest of a run whose files are `outputs` (every one but manifest.json, in the order
+ * written). One builder for every command, so the manifests of all commands have the same keys in
+ * the same order: format, tool, command, plan, claims, inputs, parameters, seed, outputs, receipts.
+ */
+export function buildManifest(run: ManifestRun, outputs: ManifestOutput[]): Manifest {
+  return {
+    format: MANIFEST_FORMAT,
+    tool: { name: TOOL, version: VERSION },
+    command: run.command,
+    plan: run.plan,
+    ...(run.claims !== undefined ? { claims: run.claims } : {}),
+    ...(run.inputs !== undefined ? { inputs: run.inputs } : {}),
+    ...(run.parameters !== undefined ? { parameters: run.parameters } : {}),
+    seed: run.seed,
+    outputs,
+    ...(run.receipts !== undefined ? { receipts: run.receipts } : {}),
+  };
 }

@@ -3,10 +3,11 @@
  * rest of the core works with (money as bigint cents, weights and percents as exact decimals).
  */
 import { z } from 'zod';
-import { decToRational, parseDec, type Dec, type Rational } from './decimal.js';
+import { decToRational, digitLimitProblem, parseDec, type Dec, type Rational } from './decimal.js';
 import { parseMoney, type Cents } from './money.js';
 import { computeNetFund, type Deduction } from './fund.js';
 import type { Problem } from './problems.js';
+import { DEFAULT_ROUNDING, roundingFromPlan, roundingSchema, type Rounding } from './rounding/index.js';
 
 /** A JSON number where a decimal string belongs is refused: 0.1 + 0.2 is how cents go missing. */
 function quoted(what: string, example: string) {
@@ -25,11 +26,15 @@ const moneyText = quoted('an amount', '1200000.00').refine(
   (s) => parseMoney(s) !== undefined,
   'must be an amount with at most 2 decimals and no sign or separators, e.g. "1200000.00"',
 );
+const withinDigitLimits = (s: string): boolean => digitLimitProblem(s) === undefined;
+const digitLimitMessage = (s: string): string => `"${s.length > 24 ? `${s.slice(0, 24)}…` : s}" ${digitLimitProblem(s) ?? ''}`;
 const positiveDecimal = quoted('a decimal', '6')
   .regex(/^\d+(\.\d+)?$/, 'must be a plain decimal such as "6" or "1.5"')
+  .refine(withinDigitLimits, { error: (iss) => digitLimitMessage(String(iss.input)) })
   .refine((s) => /[1-9]/.test(s), 'must be greater than 0');
 const percentText = quoted('a percent', '33.3333333333')
   .regex(/^\d+(\.\d+)?$/, 'must be a plain decimal percent such as "33.3333333333"')
+  .refine(withinDigitLimits, { error: (iss) => digitLimitMessage(String(iss.input)), abort: true })
   .refine((s) => {
     const d = parseDec(s);
     return d !== undefined && d.n <= 100n * 10n ** BigInt(d.scale);
@@ -60,18 +65,6 @@ const classSchema = z.strictObject({
   poolPercent: percentText.optional(),
 });
 
-const roundingSchema = z.discriminatedUnion(
-  'method',
-  [
-    z.strictObject({ method: z.literal('largest-remainder') }),
-    z.strictObject({
-      method: z.literal('per-point'),
-      decimals: z.number({ error: 'must be a whole number of decimals from 0 to 6' }).int().min(0).max(6).default(2),
-    }),
-  ],
-  { error: 'method must be "largest-remainder" or "per-point"' },
-);
-
 export const planSchema = z
   .strictObject({
     name: z.string({ error: 'required: the case name' }).min(1),
@@ -84,7 +77,7 @@ export const planSchema = z
     minimumPayment: moneyText.nullable().default(null),
     maximumPayment: moneyText.nullable().default(null),
     residualRecipient: z.string().nullable().default(null),
-    rounding: roundingSchema.default({ method: 'largest-remainder' }),
+    rounding: roundingSchema.default({ ...DEFAULT_ROUNDING }),
     seed: z.string({ error: 'required: a seed string that fixes the tie-break (SPEC section 4)' }).min(1, 'must not be empty'),
   })
   .superRefine((p, ctx) => {
@@ -112,12 +105,11 @@ export const planSchema = z
         message: 'either every class has a "weight" or every class has a "poolPercent", not a mix',
       });
     } else if (withPool === p.classes.length) {
-      const sum = p.classes.reduce((acc, c) => {
-        const d = parseDec(c.poolPercent ?? '0');
-        return d ? acc + d.n * 10n ** BigInt(12 - Math.min(d.scale, 12)) : acc;
-      }, 0n);
-      const exact = p.classes.every((c) => (parseDec(c.poolPercent ?? '0')?.scale ?? 0) <= 12);
-      if (!exact || sum !== 100n * 10n ** 12n) {
+      // Exactly, at the largest scale written (at most DECIMAL_LIMITS.decimalPlaces, checked above).
+      const percents = p.classes.map((c) => parseDec(c.poolPercent ?? '0') ?? { n: 0n, scale: 0 });
+      const scale = Math.max(0, ...percents.map((d) => d.scale));
+      const sum = percents.reduce((acc, d) => acc + d.n * 10n ** BigInt(scale - d.scale), 0n);
+      if (sum !== 100n * 10n ** BigInt(scale)) {
         ctx.addIssue({ code: 'custom', path: ['classes'], message: 'the poolPercent values must sum to exactly 100' });
       }
     }
@@ -148,7 +140,7 @@ export interface PlanClass {
   poolPercentText?: string;
 }
 
-export type Rounding = { method: 'largest-remainder' } | { method: 'per-point'; decimals: number };
+export type { Rounding };
 
 /** A checked plan, ready for the core. */
 export interface Plan {
@@ -228,7 +220,7 @@ export function parsePlan(value: unknown, file: string): { plan: Plan } | { prob
     minimumPayment: p.minimumPayment === null ? null : money(p.minimumPayment),
     maximumPayment: p.maximumPayment === null ? null : money(p.maximumPayment),
     residualRecipient: p.residualRecipient,
-    rounding: p.rounding.method === 'per-point' ? { method: 'per-point', decimals: p.rounding.decimals } : { method: 'largest-remainder' },
+    rounding: roundingFromPlan(p.rounding as { method: string } & Record<string, unknown>),
     seed: p.seed,
   };
   const fund = computeNetFund(plan);

@@ -7,6 +7,7 @@ import { csvField, textCell } from './csv-cell.js';
 import { formatRationalHalfEven } from './decimal.js';
 import { formatMoney, type Cents } from './money.js';
 import type { Plan } from './plan.js';
+import type { ReceiptsJson } from './summary.js';
 import { formatShare, perShareUnit, ROUND_2_POINTS, type FirstRoundTable, type Redistribution, type RedistributionClass, type RedistributionOutcome } from './redistribute.js';
 import type { ExpectedLedger } from './verify.js';
 
@@ -107,6 +108,8 @@ export interface RedistributionSummaryJson {
   totals: RedistributionCountsJson & { residual: string; centsPlaced: number };
   residualRecipient: string | null;
   check: { paidPlusResidual: string; available: string; balanced: boolean };
+  /** The Merkle root over the ledger's rows (docs/receipts.md): added once the ledger is made. */
+  receipts?: ReceiptsJson;
 }
 
 export const AVAILABLE_RULE = 'first-round residual + first-round amounts of the uncashed claims − costs';

@@ -19,7 +19,8 @@
  * hash its id.
  */
 import { formatScaled, RAT_ZERO, ratFloor, type Rational } from './decimal.js';
-import { pickSmallestKeys, placeRemainderCents, REMAINDER_ALL, REMAINDER_TIE } from './cents.js';
+import { pickSmallestKeys, REMAINDER_ALL, REMAINDER_TIE } from './cents.js';
+import { roundingMethod } from './rounding/index.js';
 import { restoreFormula } from './csv-cell.js';
 import { formatMoney, type Cents } from './money.js';
 import type { Plan, Rounding } from './plan.js';
@@ -293,7 +294,7 @@ export function redistribute(
   const rows = first.count;
   const cap = plan.maximumPayment;
   const minimum = plan.minimumPayment !== null && plan.minimumPayment > 0n ? plan.minimumPayment : null;
-  const perPoint = plan.rounding.method === 'per-point';
+  const rounding = roundingMethod(plan.rounding);
 
   // Cells: (class, first amount and share, status). Keys are numbers below 3 · classes · values.
   const nClasses = first.classes.length;
@@ -391,12 +392,11 @@ export function redistribute(
     cell.outcome = s.outcome;
     cell.share = s.share;
     cell.floor = ratFloor(s.share);
-    if (!perPoint && s.outcome === 'paid') cell.remainder = { n: s.share.n - cell.floor * s.share.d, d: s.share.d };
+    cell.remainder = rounding.remainder(s.share, cell.floor, s.outcome === 'paid');
     floors += cell.floor * BigInt(cell.count);
   });
-  const centsPlaced = perPoint ? 0n : solution.exactTotal - floors;
   const mode = new Uint8Array(cells.length);
-  const tieLevel = perPoint ? null : placeRemainderCents(cells.map((_, c) => c), cells, centsPlaced, mode);
+  const { centsPlaced, tie: tieLevel } = rounding.placeCents(cells.map((_, c) => c), cells, solution.exactTotal, floors, mode);
 
   const extraCent = new Uint8Array(rows);
   let tie: RedistributionTie | null = null;

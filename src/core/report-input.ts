@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { parseMoney, type Cents } from './money.js';
+import { ROUNDING_METHOD_NAMES } from './rounding/index.js';
 
 /** `required` for a missing key, else what was expected. */
 const expected = (what: string) => (iss: { input?: unknown }) => (iss.input === undefined ? 'required' : `must be ${what}`);
@@ -60,7 +61,7 @@ export const summarySchema = z.object({
   currency: z.string(),
   mode: z.enum(['weights', 'pools']),
   rounding: z.object({
-    method: z.enum(['largest-remainder', 'per-point']),
+    method: z.enum(ROUNDING_METHOD_NAMES),
     decimals: z.number().int().nonnegative().optional(),
   }),
   seed: z.string(),

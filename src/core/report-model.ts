@@ -289,7 +289,8 @@ function classRow(c: SummaryClass, money: (c: Cents) => Money, symbol: string): 
   };
 }
 
-function histogramView(h: AmountHistogram, money: (c: Cents) => Money): HistogramView {
+/** A histogram with its amounts as text for the page (`money` formats one amount). */
+export function histogramView(h: AmountHistogram, money: (c: Cents) => Money): HistogramView {
   const bars = h.buckets.map((b) => {
     const lo = money(b.lo);
     const hi = money(b.hi);

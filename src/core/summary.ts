@@ -76,6 +76,15 @@ export interface SummaryJson {
   totals: { claims: number; eligible: number; paid: number; amount: string; residual: string; centsPlaced: number };
   residualRecipient: string | null;
   check: { paidPlusResidual: string; net: string; balanced: boolean };
+  /** The Merkle root over the ledger's rows (docs/receipts.md): added once the ledger is made. */
+  receipts?: ReceiptsJson;
+}
+
+/** summary.json's and manifest.json's `receipts`: the encoding, the root (hex) and the number of leaves. */
+export interface ReceiptsJson {
+  encoding: string;
+  root: string;
+  leaves: number;
 }
 
 export function buildSummary(plan: Plan, alloc: Allocation): SummaryJson {

@@ -3,14 +3,17 @@
  * temporary name in the output folder and hashed as it is written; only when all of them are
  * complete are they renamed into place. A run that fails (bad input, a write error, an exception)
  * removes its temporary files and leaves the folder as it was. An existing output is replaced only
- * with --force.
+ * with --force. Every file payout writes goes this way: an output folder (write-outputs.ts), the
+ * report (report-html.ts) and validate's --errors-out (errors-csv.ts).
  */
 import { createHash, type Hash } from 'node:crypto';
 import { once } from 'node:events';
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { access, lstat, mkdir, rename, rm, rmdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createWriteStream, renameSync, rmdirSync, rmSync, type WriteStream } from 'node:fs';
+import { access, lstat, mkdir, readlink, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
+import { OutputLock } from './output-lock.js';
+import { onUnfinishedRun } from './run-cleanup.js';
 
 export interface WrittenFile {
   name: string;
@@ -67,6 +70,12 @@ export class OutputFile {
     if (this.failure) throw this.failure;
   }
 
+  /** Resolves once the temporary file is open; rejects with the error of opening it (EACCES…). */
+  async opened(): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (this.stream.pending) await once(this.stream, 'open');
+  }
+
   async close(): Promise<WrittenFile> {
     await this.flush();
     this.stream.end();
@@ -84,42 +93,70 @@ export class OutputFile {
 export class OutputSet {
   private readonly files: OutputFile[] = [];
   private readonly tag = `.payout-${process.pid}-${Date.now().toString(36)}`;
+  /** During a commit: the earlier run's files moved aside, and the new files already placed. */
+  private committing: { moved: { target: string; aside: string }[]; placed: string[] } | undefined;
+  private readonly dropCleanup: () => void;
 
   private constructor(
     readonly dir: string,
-    /** Whether this run made DIR; a failed run then removes it again (if still empty). */
-    private readonly madeDir: boolean,
-  ) {}
+    /** The folders this run made (DIR and any missing parents, deepest first): a failed run removes them again. */
+    private readonly madeDirs: string[],
+    private readonly lock: OutputLock | undefined,
+    private readonly force: boolean,
+  ) {
+    // SIGINT, SIGTERM or an exit before the end: the folder is left as it was before the run.
+    this.dropCleanup = onUnfinishedRun(() => this.abortSync());
+  }
 
   /**
-   * Makes DIR if needed and refuses to go on when any of `names` is already there and `force` is
-   * not set, before any work is done.
+   * Makes DIR if needed, claims it for this run (DIR/.payout.lock: a second run into DIR stops
+   * here) and refuses to go on when any of `names` is already there and `force` is not set,
+   * before any work is done. `makeDir: false`: a DIR that is not there is an error (ENOENT, for
+   * the caller to word). `lock: false`: a single file into a folder that is not an output folder
+   * (validate's --errors-out), which is not claimed.
    */
-  static async open(dir: string, names: string[], force: boolean): Promise<OutputSet> {
-    let madeDir = false;
-    try {
+  static async open(dir: string, names: string[], force: boolean, opts: { makeDir?: boolean; lock?: boolean } = {}): Promise<OutputSet> {
+    if (opts.makeDir === false) {
       const s = await stat(dir);
       if (!s.isDirectory()) throw new UsageError(`${dir}: exists and is not a folder`);
+    }
+    const madeDirs = opts.makeDir === false ? [] : await makeOutputDir(dir);
+    const dropDirs = onUnfinishedRun(() => removeDirsSync(madeDirs)); // until the set takes them over
+    let lock: OutputLock | undefined;
+    try {
+      if (opts.lock !== false) lock = await OutputLock.acquire(dir);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      await mkdir(dir, { recursive: true });
-      madeDir = true;
+      removeDirsSync(madeDirs);
+      throw err;
+    } finally {
+      dropDirs();
     }
+    const set = new OutputSet(dir, madeDirs, lock, force);
     if (!force) {
-      const present: string[] = [];
-      for (const n of names) {
-        try {
-          await access(join(dir, n));
-          present.push(n);
-        } catch {
-          /* absent: good */
-        }
-      }
-      if (present.length > 0) {
-        throw new UsageError(`${dir} already holds ${present.join(', ')}: use --force to replace, or choose another --out folder`);
+      try {
+        await set.refuseExisting(names);
+      } catch (err) {
+        await set.abort();
+        throw err;
       }
     }
-    return new OutputSet(dir, madeDir);
+    return set;
+  }
+
+  /** Throws when any of `names` is in DIR (an output of an earlier run, kept without --force). */
+  private async refuseExisting(names: string[]): Promise<void> {
+    const present: string[] = [];
+    for (const n of names) {
+      try {
+        await access(join(this.dir, n));
+        present.push(n);
+      } catch {
+        /* absent: good */
+      }
+    }
+    if (present.length > 0) {
+      throw new UsageError(`${this.dir} already holds ${present.join(', ')}: use --force to replace, or choose another --out folder`);
+    }
   }
 
   create(name: string): OutputFile {
@@ -130,43 +167,127 @@ export class OutputSet {
 
   /**
    * Renames every finished file into place, all or none: the files of an earlier run (--force) are
-   * moved aside first and put back if a rename fails, so the folder never mixes two runs.
+   * moved aside first (manifest.json first of all) and put back if a rename fails, so the folder
+   * never mixes two runs. The files are placed in the order they were created, the manifest last:
+   * a commit cut short by a kill that no handler sees (SIGKILL, a power cut) leaves outputs
+   * without a manifest.json, which verify, report and redistribute call an incomplete run.
    */
   async commit(): Promise<void> {
-    const moved: { target: string; aside: string }[] = [];
-    const placed: string[] = [];
+    if (!this.force) await this.refuseExisting(this.files.map((f) => f.name));
+    const state: { moved: { target: string; aside: string }[]; placed: string[] } = { moved: [], placed: [] };
+    this.committing = state;
     try {
-      for (const f of this.files) {
-        const target = join(this.dir, f.name);
+      const targets = this.files.map((f) => join(this.dir, f.name));
+      const manifestFirst = [...targets].sort((a, b) => Number(b.endsWith('manifest.json')) - Number(a.endsWith('manifest.json')));
+      const aside: { target: string; aside: string }[] = [];
+      for (const target of manifestFirst) {
         const s = await lstat(target).catch((err: NodeJS.ErrnoException) => {
           if (err.code === 'ENOENT') return undefined;
           throw err;
         });
         if (s === undefined) continue;
         if (!s.isFile()) throw new UsageError(`${target}: exists and is not a file; nothing was written`);
-        moved.push({ target, aside: `${target}${this.tag}.old` });
+        aside.push({ target, aside: `${target}${this.tag}.old` });
       }
-      for (const m of moved) await rename(m.target, m.aside);
+      for (const m of aside) {
+        await rename(m.target, m.aside);
+        state.moved.push(m);
+      }
       for (const f of this.files) {
         await rename(f.tempPath, join(this.dir, f.name));
-        placed.push(join(this.dir, f.name));
+        state.placed.push(join(this.dir, f.name));
       }
     } catch (err) {
-      for (const p of placed) await rm(p, { force: true });
-      for (const m of moved) await rename(m.aside, m.target).catch(() => undefined);
+      this.committing = undefined;
+      for (const p of state.placed) await rm(p, { force: true });
+      for (const m of state.moved) await rename(m.aside, m.target).catch(() => undefined);
       throw err;
     }
-    for (const m of moved) await rm(m.aside, { force: true });
+    this.committing = undefined;
+    for (const m of state.moved) await rm(m.aside, { force: true });
     this.files.length = 0;
+    this.finish();
   }
 
   /** Removes every temporary file; the folder keeps whatever it held before the run. */
   async abort(): Promise<void> {
+    this.abortSync();
+  }
+
+  /**
+   * The abort, synchronously (it also runs from a signal or exit handler): temporary files
+   * removed, a commit under way rolled back, the folders this run made removed if empty.
+   */
+  private abortSync(): void {
+    const commit = this.committing;
+    this.committing = undefined;
+    if (commit !== undefined) {
+      for (const p of commit.placed) rmSync(p, { force: true });
+      for (const m of commit.moved) {
+        try {
+          renameSync(m.aside, m.target);
+        } catch {
+          /* nothing to put back */
+        }
+      }
+    }
     for (const f of this.files) {
       f.destroy();
-      await rm(f.tempPath, { force: true });
+      rmSync(f.tempPath, { force: true });
     }
     this.files.length = 0;
-    if (this.madeDir) await rmdir(this.dir).catch(() => undefined);
+    this.finish();
+    removeDirsSync(this.madeDirs);
+  }
+
+  private finish(): void {
+    this.dropCleanup();
+    this.lock?.releaseSync();
+  }
+}
+
+/**
+ * Makes DIR (and missing parents); returns the folders made, deepest first. A dangling symbolic
+ * link or a file in the way is said plainly, not as a raw ENOENT or EEXIST.
+ */
+async function makeOutputDir(dir: string): Promise<string[]> {
+  const s = await stat(dir).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return undefined;
+    if (err.code === 'ENOTDIR') throw new UsageError(`${dir}: a part of this path is a file, not a folder`);
+    throw err;
+  });
+  if (s !== undefined) {
+    if (!s.isDirectory()) throw new UsageError(`${dir}: exists and is not a folder`);
+    return [];
+  }
+  const link = await lstat(dir).catch(() => undefined);
+  if (link?.isSymbolicLink()) {
+    const target = await readlink(dir).catch(() => '?');
+    throw new UsageError(`${dir}: a symbolic link to ${target}, which does not exist: make that folder, or choose another --out folder`);
+  }
+  let first: string | undefined;
+  try {
+    first = await mkdir(dir, { recursive: true });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new UsageError(`${dir}: cannot make the folder (${e.code ?? e.message})`);
+  }
+  if (first === undefined) return [];
+  const made: string[] = [];
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    made.push(d);
+    if (d === resolve(first) || dirname(d) === d) break;
+  }
+  return made;
+}
+
+/** Removes the given folders, deepest first, each only if empty. */
+function removeDirsSync(dirs: readonly string[]): void {
+  for (const d of dirs) {
+    try {
+      rmdirSync(d);
+    } catch {
+      return; // not empty (or gone): the folders above it are not empty either
+    }
   }
 }

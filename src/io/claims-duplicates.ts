@@ -5,13 +5,15 @@
  * batched in dedupe-batch.ts; both report through the messages below.
  */
 import type { ClaimIds } from '../core/claims.js';
+import { maskLast4 } from '../core/mask.js';
 import type { Problem } from '../core/problems.js';
 import { ClaimantIndex, ExactLineIndex, claimantShown, hash32 } from './csv-dedupe.js';
 import type { DuplicateHit } from './dedupe-batch.js';
 import type { ClaimsProblems } from './claims-problems.js';
 
+/** The email is masked to its last 4 characters: warnings reach terminals and logs (both lines name it in full). */
 export const duplicateEmailMessage = (first: number, shown: string): string =>
-  `same email as line ${first}: "${shown}" (possible duplicate claim)`;
+  `same email as line ${first}: "${maskLast4(shown)}" (possible duplicate claim)`;
 export const duplicateNameAddressMessage = (first: number): string => `same name and address as line ${first} (possible duplicate claim)`;
 
 /** The warning of a duplicate found by the batched checks, as the row-by-row check words it. */

@@ -5,7 +5,6 @@
  * FirstRoundTable and the summary's residual. The second round is pro rata to the first-round
  * exact share, so the ledger's `share` column is read too (SPEC sections 5 and 6).
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseMoney, formatMoney, type Cents } from '../core/money.js';
 import type { Manifest } from '../core/manifest.js';
@@ -14,6 +13,8 @@ import type { Problem } from '../core/problems.js';
 import { FIRST_ROUND_OUTCOMES, parseShare, type FirstRoundTable } from '../core/redistribute.js';
 import type { FirstRoundFacts } from '../core/redistribute-output.js';
 import { DataError, UsageError } from '../core/errors.js';
+import { assertFinishedRun } from './run-state.js';
+import { readJsonFile } from './json-file.js';
 import { hashFile } from './file-hash.js';
 import { restoreFormula } from '../core/csv-cell.js';
 import { readCsvFile } from './csv-records.js';
@@ -36,19 +37,9 @@ export interface FirstRound {
 
 const FIRST_LEDGER_COLUMNS = ['claim_id', 'class', 'outcome', 'share', 'amount'] as const;
 
-async function readJson(path: string, what: string): Promise<{ value: unknown; sha256: string }> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new UsageError(e.code === 'ENOENT' ? `${path}: not found (${what})` : `${path}: cannot read (${e.code ?? e.message})`);
-  }
-  try {
-    return { value: JSON.parse(bytes.toString('utf8')), sha256: sha256Hex(bytes) };
-  } catch (err) {
-    throw new UsageError(`${path}: not valid JSON (${(err as Error).message})`);
-  }
+async function readJson(path: string, what: string, kind: 'manifest' | 'summary'): Promise<{ value: unknown; sha256: string }> {
+  const { value, bytes } = await readJsonFile(path, { kind, refused: `${path}: not valid JSON`, missing: (f) => new UsageError(`${f}: not found (${what})`) });
+  return { value, sha256: sha256Hex(bytes) };
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -60,9 +51,11 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  */
 export async function readFirstRound(dir: string, plan: Pick<Plan, 'classes'>): Promise<FirstRound> {
   const manifestPath = join(dir, 'manifest.json');
-  const { value: manifestValue, sha256: manifestSha } = await readJson(manifestPath, 'is it the --out folder of payout allocate?');
+  await assertFinishedRun(dir);
+  const { value: manifestValue, sha256: manifestSha } = await readJson(manifestPath, 'is it the --out folder of payout allocate?', 'manifest');
   if (!isObject(manifestValue) || !Array.isArray(manifestValue.outputs)) throw new UsageError(`${manifestPath}: not a payout manifest`);
   const manifest = manifestValue as unknown as Manifest;
+  await assertFinishedRun(dir, (manifestValue.outputs as unknown[]).map((o) => String(isObject(o) ? o.file : '')));
   if (manifest.command === 'redistribute') {
     throw new UsageError(
       `${dir} is a second round's folder (payout redistribute): a second-round folder cannot be the --from of another round yet (a third round's cap and points would need both earlier rounds); give the first round's folder, the --out of payout allocate`,
@@ -95,7 +88,7 @@ export async function readFirstRound(dir: string, plan: Pick<Plan, 'classes'>): 
   if (problems.length > 0) throw new DataError(`${dir}: the first round's files are not the ones its manifest records`, problems);
 
   const summaryPath = checked['summary.json'].path;
-  const { value: summary } = await readJson(summaryPath, 'the first round summary');
+  const { value: summary } = await readJson(summaryPath, 'the first round summary', 'summary');
   const totals = isObject(summary) && isObject(summary.totals) ? summary.totals : undefined;
   const residual = typeof totals?.residual === 'string' ? parseMoney(totals.residual) : undefined;
   const summaryAmount = typeof totals?.amount === 'string' ? parseMoney(totals.amount) : undefined;

@@ -3,13 +3,14 @@
  * docs/outputs.md), summary.json as plain JSON, and the header of ledger.csv. A file that is
  * missing or cannot be parsed at all is a UsageError (exit 2): the folder cannot be verified.
  */
-import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { CsvRecords, CsvSyntaxError, utf8Text } from './csv-records.js';
 import { z } from 'zod';
 import { MANIFEST_FORMAT, type Manifest } from '../core/manifest.js';
 import { schemaProblems } from '../core/problems.js';
 import { UsageError } from '../core/errors.js';
+import { assertFinishedRun } from './run-state.js';
+import { readJsonFile } from './json-file.js';
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex SHA-256');
 const count = z.number().int().nonnegative();
@@ -25,43 +26,33 @@ const manifestSchema = z.object({
   parameters: z.record(z.string(), z.string()).optional(),
   seed: z.string(),
   outputs: z.array(fileRef.extend({ bytes: count })),
+  receipts: z.object({ encoding: z.string(), root: sha256, leaves: count }).optional(),
 });
 
 /** `DIR has no manifest.json: is it the --out folder of a payout run?` */
 const notFound = (file: string): UsageError =>
   new UsageError(`${dirname(file)} has no ${basename(file)}: is it the --out folder of a payout run?`);
 
-async function readText(file: string): Promise<string> {
-  try {
-    return (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') throw notFound(file);
-    throw new UsageError(`${file}: cannot read (${code ?? (err as Error).message})`);
-  }
-}
-
-async function readJson(file: string): Promise<unknown> {
-  const text = await readText(file);
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (err) {
-    throw new UsageError(`${file}: not valid JSON (${(err as Error).message})`);
-  }
+async function readJson(file: string, kind: 'manifest' | 'summary'): Promise<unknown> {
+  return (await readJsonFile(file, { kind, refused: `${file}: not valid JSON`, missing: notFound })).value;
 }
 
 /** DIR/manifest.json, checked. */
 export async function readManifest(dir: string): Promise<Manifest> {
   const file = join(dir, 'manifest.json');
-  const r = manifestSchema.safeParse(await readJson(file));
-  // zod types an absent key as `?: T | undefined`; parsed JSON never holds an undefined value.
-  if (r.success) return r.data as Manifest;
+  await assertFinishedRun(dir);
+  const r = manifestSchema.safeParse(await readJson(file, 'manifest'));
+  if (r.success) {
+    await assertFinishedRun(dir, r.data.outputs.map((o) => o.file));
+    // zod types an absent key as `?: T | undefined`; parsed JSON never holds an undefined value.
+    return r.data as Manifest;
+  }
   throw new UsageError(`${file}: not a payout manifest (docs/outputs.md)`, schemaProblems(r.error.issues, file));
 }
 
 /** A JSON output of DIR (summary.json), as plain data. */
 export async function readOutputJson(dir: string, name: string): Promise<unknown> {
-  return readJson(join(dir, name));
+  return readJson(join(dir, name), 'summary');
 }
 
 /** The header of a ledger (cells trimmed), read without reading the rows. */

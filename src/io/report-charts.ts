@@ -135,8 +135,22 @@ function countTicks(max: number): number[] {
 
 const group = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
+/** What a histogram's title and axes say; the report's defaults are payment amounts of paid claims. */
+export interface HistogramWords {
+  /** After the count: `Histogram of payment amounts, 2,987 paid claims`. */
+  title: (totalText: string) => string;
+  axis: string;
+  claims: string;
+}
+
+const PAYMENT_WORDS: HistogramWords = {
+  title: (total) => `Histogram of payment amounts, ${total} paid claims`,
+  axis: 'Amount paid per claim',
+  claims: 'Claims',
+};
+
 /** Payment amounts of the paid claims: one bar per payment level, or equal-width bars. */
-export function histogramSvg(h: HistogramView): VNode {
+export function histogramSvg(h: HistogramView, words: HistogramWords = PAYMENT_WORDS): VNode {
   const H = 300;
   const n = h.bars.length;
   const levels = h.kind === 'levels';
@@ -220,12 +234,12 @@ export function histogramSvg(h: HistogramView): VNode {
   }
 
   return html`<svg class="chart histogram" viewBox=${`0 0 ${W} ${H}`} role="img" aria-labelledby="histogram-title" data-kind=${h.kind} data-total=${h.total}>
-    <title id="histogram-title">Histogram of payment amounts, ${h.totalText} paid claims</title>
+    <title id="histogram-title">${words.title(h.totalText)}</title>
     ${grid}
     <line x1=${m.left} x2=${W - m.right} y1=${m.top + plotH} y2=${m.top + plotH} stroke="#1d2733" stroke-width="1" />
     ${bars}
     ${axisLabels}
-    <text x=${px(m.left + plotW / 2)} y=${H - 6} text-anchor="middle" font-size="11" fill="#5b6877">${levels ? 'Amount paid per claim' : `Amount paid per claim (bars of ${h.width?.text ?? ''})`}</text>
-    <text x="14" y=${px(m.top + plotH / 2)} text-anchor="middle" font-size="11" fill="#5b6877" transform=${`rotate(-90 14 ${px(m.top + plotH / 2)})`}>Claims</text>
+    <text x=${px(m.left + plotW / 2)} y=${H - 6} text-anchor="middle" font-size="11" fill="#5b6877">${levels ? words.axis : `${words.axis} (bars of ${h.width?.text ?? ''})`}</text>
+    <text x="14" y=${px(m.top + plotH / 2)} text-anchor="middle" font-size="11" fill="#5b6877" transform=${`rotate(-90 14 ${px(m.top + plotH / 2)})`}>${words.claims}</text>
   </svg>`;
 }

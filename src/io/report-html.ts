@@ -4,7 +4,7 @@
  * so every piece of text from the inputs (a case name, a deduction label, a class id) is escaped by
  * the renderer. The same inputs give the same bytes: no clock, no paths.
  */
-import { rename, rm, stat, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { html } from 'htm/preact';
 import type { VNode } from 'preact';
@@ -13,12 +13,14 @@ import { UsageError } from '../core/errors.js';
 import { buildReportModel, type ClassRow, type Money, type ReportModel } from '../core/report-model.js';
 import { tallyLedger } from './ledger-histogram.js';
 import { readAllocation } from './report-inputs.js';
+import { OutputSet } from './atomic-output.js';
 import { histogramSvg, waterfallSvg } from './report-charts.js';
 
 /** The report's file name inside the allocation's folder. */
 export const REPORT_FILE = 'report.html';
 
-const CSS = `
+/** The report's style sheet; other pages of payout (compare, accounting) share it. */
+export const CSS = `
 :root { --ink: #1d2733; --muted: #5b6877; --rule: #d5dbe3; --accent: #34568b; --ok: #1f6f50; --bad: #b3261e; }
 * { box-sizing: border-box; }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
@@ -258,7 +260,7 @@ export function renderReportHtml(model: ReportModel): string {
 
 /**
  * Reads DIR/summary.json, DIR/manifest.json and DIR/ledger.csv and writes DIR/report.html
- * (through a temporary file and a rename, so a reader never sees half a report). Replaces an
+ * (through a temporary file and a rename, atomic-output.ts, so a reader never sees half a report). Replaces an
  * existing report.html: it is derived from the other files. Returns the report's path.
  */
 export async function writeReport(dir: string): Promise<string> {
@@ -279,14 +281,15 @@ export async function writeReport(dir: string): Promise<string> {
     throw err;
   }
   const text = renderReportHtml(buildReportModel(summary, manifest, tally));
-  const path = join(dir, REPORT_FILE);
-  const temp = join(dir, `.${REPORT_FILE}.${process.pid}.${Date.now().toString(36)}.tmp`);
+  const out = await OutputSet.open(dir, [REPORT_FILE], true);
   try {
-    await writeFile(temp, text, { encoding: 'utf8', flag: 'wx' });
-    await rename(temp, path);
+    const file = out.create(REPORT_FILE);
+    await file.write(text);
+    await file.close();
+    await out.commit();
   } catch (err) {
-    await rm(temp, { force: true });
+    await out.abort();
     throw err;
   }
-  return path;
+  return join(dir, REPORT_FILE);
 }

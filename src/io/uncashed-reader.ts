@@ -6,6 +6,7 @@
  * collected with its physical line, never just the first.
  */
 import { readFile } from 'node:fs/promises';
+import { regularFile } from './regular-file.js';
 import { CsvError, parse } from 'csv-parse/sync';
 import type { Problem } from '../core/problems.js';
 import type { UncashedEntry } from '../core/redistribute.js';
@@ -33,6 +34,7 @@ function lineBreaks(fields: readonly string[]): number {
 /** Reads FILE; a missing or unreadable file is a UsageError (exit 2), anything in it a Problem. */
 export async function readUncashed(file: string): Promise<UncashedRead> {
   let bytes: Buffer;
+  await regularFile(file, (f) => new UsageError(`${f}: uncashed list not found`));
   try {
     bytes = await readFile(file);
   } catch (err) {

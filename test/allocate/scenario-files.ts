@@ -9,7 +9,8 @@ import { allocate, type Allocation } from '../../src/core/allocate.js';
 import type { ClaimTable } from '../../src/core/claims.js';
 import { ledgerChunks, ledgerHeader } from '../../src/core/ledger.js';
 import type { Plan } from '../../src/core/plan.js';
-import { buildSummary, summaryText } from '../../src/core/summary.js';
+import { summaryText } from '../../src/core/summary.js';
+import { allocationSummary } from '../../src/io/receipts-root.js';
 import { readClaims } from '../../src/io/claims-reader.js';
 import { tieKeyer } from '../../src/io/hash.js';
 import { loadPlan } from '../../src/io/plan-file.js';
@@ -100,6 +101,6 @@ export async function allocateScenario(s: Scenario): Promise<InProcessRun> {
   if (stats.errors > 0) throw new Error(`${s.name}: claims errors\n${problems.map((p) => p.message).join('\n')}`);
   const alloc = allocate(plan, table, tieKeyer(plan.seed));
   const ledger = ledgerHeader(s.keep) + [...ledgerChunks(plan, table, alloc, s.keep)].join('');
-  const summary = summaryText(buildSummary(plan, alloc));
+  const summary = summaryText(await allocationSummary(plan, table, alloc, s.keep));
   return { plan, table, alloc, ledger, summary };
 }

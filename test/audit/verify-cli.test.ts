@@ -182,7 +182,7 @@ describe('payout verify: tampering fails (exit 1) with a precise message', () =>
     expect(details).toHaveLength(3);
     expect(r.stdout).toMatch(/… and [\d,]+ more cells \(--max-diffs 3\)/);
     expect(r.stdout).toContain('deductions[3].amount: expected "42400.00", found "42500.00"');
-    expect(checkLine(r, 'summary.json fields')).toBe('✗ summary.json fields: 20 fields of summary.json differ from the recomputed summary');
+    expect(checkLine(r, 'summary.json fields')).toBe('✗ summary.json fields: 21 fields of summary.json differ from the recomputed summary');
   });
 
   it('the claims file edited after the run', async () => {

@@ -78,7 +78,7 @@ describe('payout validate: the report', () => {
         'error: fixtures/errors/many-problems.csv:12: units: units "1.0000001" has more than 6 decimal places',
         'error: fixtures/errors/many-problems.csv:14: invalid UTF-8 (byte 0xE4): re-export the file as CSV UTF-8',
         'error: fixtures/errors/many-problems.csv:15: address: unclosed quote: a quoted field that starts in this record is never closed before the end of the file; reading stopped here',
-        'warning: fixtures/errors/many-problems.csv:8: email: same email as line 2: "ann@example.com" (possible duplicate claim)',
+        'warning: fixtures/errors/many-problems.csv:8: email: same email as line 2: "****.com" (possible duplicate claim)',
         'warning: fixtures/errors/many-problems.csv:9: name: same name and address as line 2 (possible duplicate claim)',
         'warning: fixtures/errors/many-problems.csv:11: blank row (skipped)',
         '',
@@ -95,7 +95,7 @@ describe('payout validate: the report', () => {
       'error: fixtures/errors/many-problems.csv:3: class: unknown class "ilinois" (expected: nationwide, illinois)',
       'error: fixtures/errors/many-problems.csv:4: units: units must be greater than 0, found "0"',
       '… and 7 more errors not shown',
-      'warning: fixtures/errors/many-problems.csv:8: email: same email as line 2: "ann@example.com" (possible duplicate claim)',
+      'warning: fixtures/errors/many-problems.csv:8: email: same email as line 2: "****.com" (possible duplicate claim)',
       'warning: fixtures/errors/many-problems.csv:9: name: same name and address as line 2 (possible duplicate claim)',
       '… and 1 more warning not shown',
       '',
@@ -134,7 +134,7 @@ describe('payout validate: the report', () => {
         count: 1,
         shown: 1,
         byCode: { duplicate_email: 1 },
-        list: [{ line: 4, field: 'email', code: 'duplicate_email', message: 'same email as line 2: "ann@example.com" (possible duplicate claim)' }],
+        list: [{ line: 4, field: 'email', code: 'duplicate_email', message: 'same email as line 2: "****.com" (possible duplicate claim)' }],
       },
     });
   });

@@ -95,6 +95,29 @@ describe('tallyLedger', () => {
   it('a row with the wrong number of columns is a CSV error, not skipped', async () => {
     const err = await usageError(tallyLedger(ledger(['A,x,1,1,approved,paid,1,1.00', 'B,x,1'])));
     expect(err.problems[0]?.code).toBe('csv_syntax');
+    expect(err.problems[0]?.line).toBe(3);
+  });
+
+  it('reads quoted cells with commas, quotes and line breaks (--keep columns); a line is where a record starts', async () => {
+    const dir = tmp();
+    const path = join(dir, 'ledger.csv');
+    writeFileSync(
+      path,
+      `${HEADER},address\n` +
+        'A,x,1,1,approved,paid,1,1.00,"1 Main St,\nApt 2, ""Rear"""\n' +
+        "'-B,x,1,1,approved,paid,1,2.00,\"3 Elm St, Chicago\"\n" +
+        'C,x,1,1,approved,paid,1,2.5,"4 Oak St,\nSpringfield"\n',
+    );
+    const err = await usageError(tallyLedger(path));
+    expect(err.problems.map((p) => [p.line, p.field])).toEqual([[5, 'amount']]);
+    writeFileSync(path, readFileSync(path, 'utf8').replace(',2.5,', ',2.50,'));
+    const t = await tallyLedger(path);
+    expect([t.rows, t.paidClaims, t.paidCents]).toEqual([3, 3, 550n]);
+  });
+
+  it('an unclosed quote is a CSV error with its line', async () => {
+    const err = await usageError(tallyLedger(ledger(['A,x,1,1,approved,paid,1,1.00', 'B,x,1,1,approved,paid,1,"1.00'])));
+    expect(err.problems.map((p) => [p.code, p.line])).toEqual([['csv_syntax', 3]]);
   });
 });
 

@@ -126,6 +126,29 @@ describe('npm start at 1/100 of the size (node scripts/start.js --scale 0.01)', 
     expect(sha256(ledger)).toBe(firstLedger);
   });
 
+  it('stops (exit 1) when the generator no longer gives the recorded file, and keeps no claims file', async () => {
+    const dir = tmp.path('changed-generator');
+    const wrong = tmp.write('wrong-recipe.json', JSON.stringify({
+      seed: 'x',
+      counts: { nationwide: { approved: 9 }, illinois: { approved: 1 } },
+      rows: 10,
+      bytes: 1234,
+      sha256: '0'.repeat(64),
+    }));
+    const r = await start('--recipe', wrong, '--out', dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^start: the generated claims file is not the recorded one \(\d+ bytes, SHA-256 [0-9a-f]{64}; the recipe says 1234 bytes, 0{64}\): scripts\/generate-claims\.js has changed its output$/m);
+    expect(existsSync(join(dir, 'claims.csv'))).toBe(false);
+    expect(existsSync(join(dir, 'claims.csv.partial'))).toBe(false);
+    expect(existsSync(join(dir, 'allocation'))).toBe(false);
+  });
+
+  it('refuses a recipe it cannot read (exit 2)', async () => {
+    const r = await start('--recipe', tmp.path('no-such-recipe.json'), '--out', tmp.path('no-recipe'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('no-such-recipe.json: cannot read the recipe (ENOENT');
+  });
+
   it('refuses a scale that is not a number from 0 to 1 (exit 2)', async () => {
     const r = await start('--scale', '2', '--out', out);
     expect(r.code).toBe(2);

@@ -14,6 +14,9 @@ import type { VerifyCliOptions } from './verify.js';
 import type { ExplainCliOptions } from './explain.js';
 import type { EstimateCliOptions } from './estimate.js';
 import type { RedistributeCliOptions } from './redistribute.js';
+import type { CheckReceiptCliOptions, ReceiptCliOptions } from './receipt.js';
+import type { CompareCliOptions } from './compare.js';
+import type { AccountingCliOptions } from './accounting.js';
 
 export function registerCommands(program: Command): void {
   registerValidate(program);
@@ -23,6 +26,10 @@ export function registerCommands(program: Command): void {
   registerReport(program);
   registerEstimate(program);
   registerRedistribute(program);
+  registerReceipt(program);
+  registerCheckReceipt(program);
+  registerCompare(program);
+  registerAccounting(program);
 }
 
 export function registerValidate(program: Command): void {
@@ -190,5 +197,97 @@ export function registerRedistribute(program: Command): void {
     .action(async (o: RedistributeCliOptions) => {
       const { runRedistribute } = await import('./redistribute.js');
       await runRedistribute(o);
+    });
+}
+
+export function registerReceipt(program: Command): void {
+  program
+    .command('receipt')
+    .summary('write a claimant\'s receipt: the claim\'s ledger row, its Merkle proof and the root')
+    .description(
+      'Reads DIR/ledger.csv back, hashes every row as a leaf of the receipts tree (docs/receipts.md) and checks that ' +
+        'the root they give is the one summary.json and manifest.json record; then writes the receipt of CLAIM_ID: its row ' +
+        'with the column names, the proof (each sibling hash and its side), the root, the encoding and the case. ' +
+        'With the published root, payout check-receipt (or scripts/check-receipt.py) checks it with no other file.\n\n' +
+        'Exit 1: the ledger does not give the recorded root (changed after the run). Exit 2: no such claim, DIR cannot be read, ' +
+        'or --out exists (use --force). Put -- before a claim id that starts with "-".',
+    )
+    .argument('<dir>', 'the --out folder of payout allocate or payout redistribute')
+    .argument('<claim_id>', 'the claim whose receipt to write')
+    .option('--out <file>', 'write the receipt to this file (JSON) instead of printing it')
+    .option('--force', 'replace --out if it exists')
+    .action(async (dir: string, claimId: string, o: ReceiptCliOptions) => {
+      const { runReceipt } = await import('./receipt.js');
+      await runReceipt(dir, claimId, o);
+    });
+}
+
+export function registerCheckReceipt(program: Command): void {
+  program
+    .command('check-receipt')
+    .summary('check a claimant\'s receipt against the published root, with no other file')
+    .description(
+      'Hashes the receipt\'s row as a leaf (docs/receipts.md), follows the proof to a root and compares it with the ' +
+        'receipt\'s root and with --root, the root published with the accounting (summary.json or manifest.json, ' +
+        'receipts.root).\n\nExit 0: the row is in the ledger with that root. Exit 1: a check failed (a cell, a proof ' +
+        'step or the root is not what it was). Exit 2: the file is not a receipt, or --root is not a SHA-256.',
+    )
+    .argument('<receipt>', 'the receipt file (JSON, from payout receipt)')
+    .requiredOption('--root <hex>', 'the published receipts root (64 hex digits)')
+    .option('--json', 'print the checks as one JSON document')
+    .action(async (file: string, o: CheckReceiptCliOptions) => {
+      const { runCheckReceipt } = await import('./receipt.js');
+      await runCheckReceipt(file, o);
+    });
+}
+
+export function registerCompare(program: Command): void {
+  const cmd = program
+    .command('compare')
+    .summary('per-claim differences between two plans on the same claims: who gains, who loses')
+    .description(
+      'Reads the claims once and allocates them under each plan, as two runs of payout allocate would (nothing of ' +
+        'the allocation is written). Prints how many claims gain, lose or are unchanged under plan B, the totals by ' +
+        'class under each plan, a histogram of the changes and the largest moves. Both plans must name the same classes.\n\n' +
+        'Exit 0: compared; 1: errors in the claims; 2: a bad option, a missing file or a refused plan.',
+    )
+    .usage('--plan A.json --plan B.json CLAIMS.csv [options]')
+    .argument('<claims.csv>', 'the claims file')
+    .requiredOption('--plan <plan.json>', 'plan A, then plan B (give --plan twice)', collect, [])
+    .option('--out <file.csv>', 'write the per-claim diff: claim_id,class,amount_a,amount_b,change')
+    .option('--html <file.html>', 'write the comparison as a self-contained HTML page')
+    .option('--force', 'replace an existing --out or --html file')
+    .option('--top <n>', 'show the N largest moves', '10')
+    .option('--json', 'print the comparison as one JSON document');
+  addClaimsOptions(cmd).action(async (claimsFile: string, o: CompareCliOptions) => {
+    startReaderWorkers(claimsFile, false);
+    const { runCompare } = await import('./compare.js');
+    await runCompare(claimsFile, o);
+  });
+}
+
+export function registerAccounting(program: Command): void {
+  program
+    .command('accounting')
+    .summary('the post-distribution accounting for the court: fund, deductions, claims, payments, uncashed, residual')
+    .description(
+      'Reads the first round\'s folder (payout allocate --out) and any second round\'s (payout redistribute --out), ' +
+        'each checked against its manifest, and writes the post-distribution accounting as CSV (and HTML): the fund and ' +
+        'each deduction with its percent of the fund; class size, notices, opt-outs and objections (from --facts, else ' +
+        '"not given"); claims by outcome; average, median, smallest and largest payment per class and round; uncashed ' +
+        'payments; the residual.\n\n' +
+        'Exit 0: written; 1: the files do not match their manifests or each other; 2: a bad option or an unreadable input.',
+    )
+    .usage('DIR [DIR2 …] --out FILE [options]')
+    .argument('<dirs...>', 'the first round\'s folder, then any later round\'s')
+    .requiredOption('--out <file.csv>', 'write the accounting as CSV: round,section,item,class,count,amount,percent,percent_of,source')
+    .option('--facts <facts.json>', 'case facts no payout file holds: classMembers, noticesSent, noticesReturned, noticeMethods, optOuts, objections, source')
+    .option('--payments <paydir>', 'a pay folder (payout pay --out) for the payments by method (repeatable)', collect)
+    .option('--html <file.html>', 'also write the accounting as a self-contained HTML page')
+    .option('--force', 'replace an existing --out or --html file')
+    .option('--json', 'print the accounting as one JSON document')
+    .action(async (dirs: string[], o: AccountingCliOptions) => {
+      const { runAccounting } = await import('./accounting.js');
+      await runAccounting(dirs, o);
     });
 }

@@ -1,0 +1,47 @@
+/**
+ * `payout receipt DIR CLAIM_ID [--out FILE]` and `payout check-receipt RECEIPT --root HEX`
+ * (docs/receipts.md): a claimant's receipt, and its check with no other file. The use cases are
+ * src/app/receipt.ts and src/app/check-receipt.ts.
+ */
+import { checkReceipt, type ReceiptCheckResult } from '../../app/check-receipt.js';
+import { makeReceipt, receiptText } from '../../app/receipt.js';
+import { DataError } from '../../core/errors.js';
+import { colorFor } from '../style.js';
+
+export interface ReceiptCliOptions {
+  out?: string;
+  force?: boolean;
+}
+
+export interface CheckReceiptCliOptions {
+  root: string;
+  json?: boolean;
+}
+
+/** Prints the receipt (stdout), or writes it to --out and says so. */
+export async function runReceipt(dir: string, claimId: string, o: ReceiptCliOptions): Promise<void> {
+  const receipt = await makeReceipt({ dir, claimId, ...(o.out === undefined ? {} : { out: o.out, force: Boolean(o.force) }) });
+  if (o.out === undefined) {
+    process.stdout.write(receiptText(receipt));
+    return;
+  }
+  const steps = receipt.proof.length;
+  process.stdout.write(`wrote ${o.out}: the receipt of claim ${JSON.stringify(claimId)}, ${steps} proof step${steps === 1 ? '' : 's'} to root ${receipt.root}\n`);
+}
+
+export function renderReceiptCheck(r: ReceiptCheckResult, c = colorFor(process.stdout)): string {
+  const lines = [`payout check-receipt ${r.file} (claim ${JSON.stringify(r.claimId)}${r.case ? `, ${r.case}` : ''})`];
+  for (const check of r.checks) lines.push(`${check.ok ? c.green('✓') : c.red('✗')} ${check.name}: ${check.message}`);
+  lines.push('');
+  const failed = r.checks.filter((x) => !x.ok).length;
+  lines.push(r.ok ? c.bold('Receipt checked: this row is in the ledger with the published root') : c.red(c.bold(`NOT CHECKED: ${failed} of ${r.checks.length} checks failed`)));
+  return `${lines.join('\n')}\n`;
+}
+
+export async function runCheckReceipt(file: string, o: CheckReceiptCliOptions): Promise<void> {
+  const result = await checkReceipt({ file, root: o.root });
+  if (o.json) process.stdout.write(`${JSON.stringify({ format: 'payout-check-receipt/1', ...result }, null, 2)}\n`);
+  else process.stdout.write(renderReceiptCheck(result));
+  const failed = result.checks.filter((x) => !x.ok).length;
+  if (!result.ok) throw new DataError(`${file}: ${failed} check${failed === 1 ? '' : 's'} failed`);
+}

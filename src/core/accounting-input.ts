@@ -1,0 +1,35 @@
+/**
+ * What `payout accounting` reads besides an allocation's summary (core/report-input.ts): a second
+ * distribution's summary.json (docs/redistribute.md), checked with zod and normalised to bigint
+ * cents. Keys the accounting does not use are ignored; another format version is refused.
+ */
+import { z } from 'zod';
+import { parseMoney, type Cents } from './money.js';
+
+const MONEY = 'an amount as a string with 2 decimals, e.g. "1200000.00"';
+const money = z
+  .string({ error: (iss) => (iss.input === undefined ? 'required' : `must be ${MONEY}`) })
+  .regex(/^\d+\.\d{2}$/, `must be ${MONEY}`)
+  .transform((s): Cents => parseMoney(s) as Cents);
+const count = z.number().int('must be a whole number').nonnegative('must not be negative');
+
+export const redistributionSummarySchema = z.object({
+  format: z.string().regex(/^payout-redistribution\/1$/, 'expected "payout-redistribution/1" (this payout reads format 1)'),
+  case: z.string(),
+  currency: z.string(),
+  round: count,
+  seed: z.string(),
+  firstRound: z.object({ seed: z.string(), claims: count, paid: count, amount: money, residual: money }),
+  available: z.object({
+    firstRoundResidual: money,
+    uncashedClaims: count,
+    uncashedAmount: money,
+    costs: money,
+    available: money,
+  }),
+  classes: z.array(z.object({ id: z.string(), claims: count, paid: count, amount: money })),
+  totals: z.object({ claims: count, paid: count, uncashed: count, amount: money, residual: money }),
+  residualRecipient: z.string().nullable().optional(),
+});
+
+export type RedistributionSummary = z.output<typeof redistributionSummarySchema>;

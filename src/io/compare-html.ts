@@ -1,0 +1,142 @@
+/**
+ * The page of `payout compare --html FILE`: two plans on the same claims, self-contained (inline
+ * CSS and SVG, nothing fetched), built with htm + preact like the distribution report and sharing
+ * its style sheet and histogram chart. Every number carries its exact cents as a data attribute.
+ */
+import { html } from 'htm/preact';
+import type { VNode } from 'preact';
+import { render } from 'preact-render-to-string';
+import { changeText, type Comparison } from '../core/compare.js';
+import { formatMoneyHuman, grouped, type Cents } from '../core/money.js';
+import { compactMoney, currencySymbol, histogramView, type Money } from '../core/report-model.js';
+import { VERSION } from '../core/version.js';
+import { histogramSvg } from './report-charts.js';
+import { CSS } from './report-html.js';
+
+/** One plan as the page names it. */
+export interface ComparedPlan {
+  file: string;
+  name: string;
+  sha256: string;
+  currency: string;
+}
+
+export interface ComparePage {
+  planA: ComparedPlan;
+  planB: ComparedPlan;
+  claimsFile: string;
+  comparison: Comparison;
+}
+
+const EXTRA_CSS = `
+.gain { color: var(--ok); } .lose { color: var(--bad); }
+.figures.four { grid-template-columns: repeat(4, 1fr); }
+table.funds { margin-top: 16px; }
+`;
+
+export function renderCompareHtml(page: ComparePage): string {
+  const symbol = currencySymbol(page.planA.currency);
+  const amount = (c: Cents): Money => ({ cents: c, text: formatMoneyHuman(c, symbol), short: compactMoney(c, symbol) });
+  const change = (c: Cents): Money => ({ cents: c, text: changeText(c, symbol), short: compactMoney(c, symbol) });
+  const cmp = page.comparison;
+  const h = histogramView(cmp.histogram, change);
+  const cell = (c: Cents, field: string, signed = false): VNode =>
+    html`<td class=${`num${signed && c > 0n ? ' gain' : signed && c < 0n ? ' lose' : ''}`} data-field=${field} data-cents=${c.toString()}>${signed ? changeText(c, symbol) : formatMoneyHuman(c, symbol)}</td>`;
+  const pct = (n: number): string => (cmp.claims === 0 ? '—' : `${((100 * n) / cmp.claims).toFixed(1)}%`);
+  const count = (key: string, label: string, n: number, sum: Cents | null): VNode => html`<div class="figure" data-figure=${key} data-count=${n}>
+    <div class="k">${label}</div><div class="v">${grouped(n)}</div><div class="s">${pct(n)} of claims${sum === null ? '' : `, ${changeText(sum, symbol)} in all`}</div>
+  </div>`;
+  const totalA = cmp.classes.reduce((s, c) => s + c.amountA, 0n);
+  const totalB = cmp.classes.reduce((s, c) => s + c.amountB, 0n);
+  const doc = html`<html lang="en">
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      <meta name="generator" content=${`payout ${VERSION}`} />
+      <title>${`Plan comparison: ${page.planA.name}`}</title>
+      <style dangerouslySetInnerHTML=${{ __html: CSS + EXTRA_CSS }}></style>
+    </head>
+    <body>
+      <main>
+        <header>
+          <p class="kicker">Plan comparison</p>
+          <h1>${page.planA.name}</h1>
+          <dl class="meta">
+            <dt>Plan A</dt><dd><span data-plan="a">${page.planA.file}</span>, SHA-256 <span class="mono">${page.planA.sha256}</span></dd>
+            <dt>Plan B</dt><dd><span data-plan="b">${page.planB.file}</span>, SHA-256 <span class="mono">${page.planB.sha256}</span></dd>
+            <dt>Claims</dt><dd>${page.claimsFile}, ${grouped(cmp.claims)} claims</dd>
+          </dl>
+          <div class="figures four">
+            ${count('gain', 'Gain under B', cmp.gain, cmp.gained)}
+            ${count('lose', 'Lose under B', cmp.lose, cmp.lost)}
+            ${count('unchanged', 'Unchanged', cmp.unchanged, null)}
+            <div class="figure" data-figure="claims" data-count=${cmp.claims}><div class="k">Claims</div><div class="v">${grouped(cmp.claims)}</div><div class="s">in the claims file</div></div>
+          </div>
+        </header>
+
+        <section id="classes">
+          <h2>By class</h2>
+          <table class="classes">
+            <thead><tr>
+              <th scope="col">Class</th><th scope="col" class="num">Claims</th>
+              <th scope="col" class="num">Paid under A</th><th scope="col" class="num">Paid under B</th>
+              <th scope="col" class="num">Amount under A</th><th scope="col" class="num">Amount under B</th><th scope="col" class="num">Change</th>
+            </tr></thead>
+            <tbody>
+              ${cmp.classes.map(
+                (c) => html`<tr data-class=${c.id}>
+                  <th scope="row">${c.id}</th><td class="num" data-field="claims">${grouped(c.claims)}</td>
+                  <td class="num" data-field="paidA">${grouped(c.paidA)}</td><td class="num" data-field="paidB">${grouped(c.paidB)}</td>
+                  ${cell(c.amountA, 'amountA')}${cell(c.amountB, 'amountB')}${cell(c.change, 'change', true)}
+                </tr>`,
+              )}
+            </tbody>
+            <tfoot><tr data-class="">
+              <td>All classes</td><td class="num">${grouped(cmp.claims)}</td><td></td><td></td>
+              ${cell(totalA, 'amountA')}${cell(totalB, 'amountB')}${cell(totalB - totalA, 'change', true)}
+            </tr></tfoot>
+          </table>
+          <table class="funds">
+            <thead><tr><th scope="col"></th><th scope="col" class="num">Plan A</th><th scope="col" class="num">Plan B</th><th scope="col" class="num">Change</th></tr></thead>
+            <tbody>
+              <tr data-row="net"><th scope="row">Net settlement fund</th>${cell(cmp.a.net, 'a')}${cell(cmp.b.net, 'b')}${cell(cmp.b.net - cmp.a.net, 'change', true)}</tr>
+              <tr data-row="paid"><th scope="row">Paid to claimants</th>${cell(cmp.a.paid, 'a')}${cell(cmp.b.paid, 'b')}${cell(cmp.b.paid - cmp.a.paid, 'change', true)}</tr>
+              <tr data-row="residual"><th scope="row">Residual</th>${cell(cmp.a.residual, 'a')}${cell(cmp.b.residual, 'b')}${cell(cmp.b.residual - cmp.a.residual, 'change', true)}</tr>
+            </tbody>
+          </table>
+        </section>
+
+        <section id="histogram">
+          <h2>Changes per claim</h2>
+          ${h.total === 0
+            ? html`<p>No claims.</p>`
+            : html`<figure>
+                ${histogramSvg(h, { title: (t) => `Histogram of the change per claim from plan A to plan B, ${t} claims`, axis: 'Change per claim (B − A)', claims: 'Claims' })}
+                <figcaption>${h.kind === 'levels'
+                  ? `The ${h.totalText} claims by their change, one bar per amount (changes one cent apart share a bar: the remainder cent).`
+                  : `The ${h.totalText} claims by their change, in ${h.bars.length} bars of ${h.width?.text ?? ''} each; a bar counts the changes from its left edge up to, not including, its right edge.`}</figcaption>
+              </figure>`}
+        </section>
+
+        <section id="moves">
+          <h2>Largest moves</h2>
+          ${cmp.largestMoves.length === 0
+            ? html`<p>No claim's amount changes.</p>`
+            : html`<table class="moves">
+                <thead><tr><th scope="col">Claim</th><th scope="col">Class</th><th scope="col" class="num">Under A</th><th scope="col" class="num">Under B</th><th scope="col" class="num">Change</th></tr></thead>
+                <tbody>
+                  ${cmp.largestMoves.map(
+                    (m) => html`<tr data-claim=${m.claimId}><th scope="row">${m.claimId}</th><td>${m.classId}</td>${cell(m.amountA, 'amountA')}${cell(m.amountB, 'amountB')}${cell(m.change, 'change', true)}</tr>`,
+                  )}
+                </tbody>
+              </table>`}
+        </section>
+
+        <footer>
+          Generated by payout ${VERSION}: <span class="mono">payout compare --plan A --plan B CLAIMS.csv --html FILE</span> writes it again from the same files, byte for byte.
+        </footer>
+      </main>
+    </body>
+  </html>`;
+  return `<!doctype html>\n${render(doc)}\n`;
+}

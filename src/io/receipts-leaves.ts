@@ -1,0 +1,190 @@
+/**
+ * The leaves of an allocation's receipts tree (core/merkle.ts, docs/receipts.md), a block at a
+ * time, on the main thread or the receipts worker (receipts-root.ts, receipts-worker.ts).
+ *
+ * A million rows are two million SHA-256 calls of ~0.35 µs each, most of it the call into
+ * OpenSSL, so nothing else per row may cost as much. A leaf's message is assembled in one buffer
+ * from byte strings made once: per allocation cell the netstrings of class, units and points and
+ * of outcome and share, per status its netstring, per cell and remainder cent the amount's; only
+ * the claim id is copied per row, from the table's bytes. It is hashed through a view kept per
+ * message length (crypto.hash takes a whole view), and the digest comes back as 'binary'
+ * (Latin-1) text: no Buffer per hash. Everything here is plain data, so it can be posted.
+ */
+import * as nodeCrypto from 'node:crypto';
+import { DIGEST_BYTES, nextLevel, type Sha256 } from '../core/merkle.js';
+
+const binaryDigest =
+  typeof nodeCrypto.hash === 'function'
+    ? (b: Uint8Array) => nodeCrypto.hash('sha256', b, 'binary')
+    : (b: Uint8Array) => nodeCrypto.createHash('sha256').update(b).digest('binary');
+
+/** node:crypto's SHA-256 in the form core/merkle.ts takes. */
+export const sha256Into: Sha256 = (bytes, out, at) => {
+  const d = binaryDigest(bytes);
+  for (let k = 0; k < DIGEST_BYTES; k++) out[at + k] = d.charCodeAt(k);
+};
+
+/** Rows per block: a power of two, so that a block's leaves are a whole subtree (core/merkle.ts). */
+export const RECEIPT_BLOCK_ROWS = 1 << 14;
+
+/** The byte strings a leaf is made of (see the file comment). */
+export interface AllocationLeafParts {
+  /** 0x00 ‖ netstring("claim_id"). */
+  head: Uint8Array;
+  /** Per cell: netstrings of "class", its class, "units", its units, "points", its points, "status". */
+  cellHead: Uint8Array[];
+  /** Per status: its netstring. */
+  statuses: Uint8Array[];
+  /** Per cell: netstrings of "outcome", its outcome, "share", its share, "amount". */
+  cellTail: Uint8Array[];
+  /** Per cell × 2 + remainder cent: the amount's netstring. */
+  amounts: Uint8Array[];
+}
+
+/** What a block of leaves is made from: the parts and, per row, its claim id, status, cell and cent. */
+export interface LeafRows {
+  parts: AllocationLeafParts;
+  /** The claim ids' UTF-8 bytes one after another, and where each ends (ClaimIds.slice). */
+  ids: { bytes: Uint8Array; ends: Uint32Array };
+  statusIndex: Uint16Array;
+  cellOf: Uint32Array;
+  extraCent: Uint8Array;
+  /** Rows in claim_id order; absent when the rows are in that order already. */
+  order?: Uint32Array | undefined;
+  rows: number;
+  /** `--keep` columns: each name's netstring and the cells (main thread only: not posted). */
+  kept?: { name: Uint8Array; values: string[] }[];
+}
+
+/** What the receipts worker is posted (receipts-worker.ts). */
+export interface ReceiptsJob {
+  rows: LeafRows;
+  /** Int32Array [the next block not yet taken] over a SharedArrayBuffer. */
+  state: SharedArrayBuffer;
+}
+
+const utf8 = new TextEncoder();
+
+/** netstring(s) = the decimal byte length of s's UTF-8, `:`, the bytes, `,` (core/merkle.ts). */
+function netstringOf(text: string): Uint8Array {
+  const bytes = utf8.encode(text);
+  const head = utf8.encode(`${bytes.length}:`);
+  const out = new Uint8Array(head.length + bytes.length + 1);
+  out.set(head);
+  out.set(bytes, head.length);
+  out[out.length - 1] = 0x2c;
+  return out;
+}
+
+/** Makes the subtree root of each block of leaves (leaf positions in claim_id order). */
+export class LeafBlocks {
+  private buf: Uint8Array = new Uint8Array(1024);
+  private views: Uint8Array[] = [];
+  private readonly leaves = new Uint8Array(RECEIPT_BLOCK_ROWS * DIGEST_BYTES);
+  /** Per cell, status, cent and id length: the leaf message with room for the id (see `leaf`). */
+  private readonly messages = new Map<number, Uint8Array>();
+  private readonly nStatuses: number;
+  /** The length of the message `generalLeaf` assembled last. */
+  private last = 0;
+
+  constructor(private readonly src: LeafRows) {
+    this.nStatuses = Math.max(1, src.parts.statuses.length);
+  }
+
+  get blocks(): number {
+    return Math.ceil(this.src.rows / RECEIPT_BLOCK_ROWS);
+  }
+
+  /** The root of the subtree of block `b`'s leaves. */
+  blockRoot(b: number): Uint8Array {
+    const from = b * RECEIPT_BLOCK_ROWS;
+    const to = Math.min(this.src.rows, from + RECEIPT_BLOCK_ROWS);
+    for (let i = from; i < to; i++) this.leaf(i, this.leaves, (i - from) * DIGEST_BYTES);
+    let level: Uint8Array = this.leaves;
+    let n = to - from;
+    while (n > 1) {
+      level = nextLevel(level, n, sha256Into);
+      n = Math.ceil(n / 2);
+    }
+    return level.slice(0, DIGEST_BYTES);
+  }
+
+  /** The leaf at position `i` of the claim_id order, into `out` at `at`. */
+  leaf(i: number, out: Uint8Array, at: number): void {
+    const { parts, ids, statusIndex, cellOf, extraCent, order, kept } = this.src;
+    const row = order === undefined ? i : order[i]!;
+    const c = cellOf[row]!;
+    const start = row === 0 ? 0 : ids.ends[row - 1]!;
+    const end = ids.ends[row]!;
+    const len = end - start;
+    if (kept === undefined && len < 256) {
+      // The whole message but the id's bytes is the same for every row of this cell, status,
+      // cent and id length: made once, and only the id is copied in.
+      const key = (((c * this.nStatuses + statusIndex[row]!) * 2 + extraCent[row]!) << 8) | len;
+      let m = this.messages.get(key);
+      if (m === undefined) {
+        this.generalLeaf(row, c, start, end);
+        m = this.buf.slice(0, this.last);
+        this.messages.set(key, m);
+      }
+      const idAt = parts.head.length + (len < 10 ? 1 : len < 100 ? 2 : 3) + 1;
+      const idBytes = ids.bytes;
+      for (let k = 0; k < len; k++) m[idAt + k] = idBytes[start + k]!;
+      sha256Into(m, out, at);
+      return;
+    }
+    this.generalLeaf(row, c, start, end);
+    let view = this.views[this.last];
+    if (view === undefined) view = this.views[this.last] = this.buf.subarray(0, this.last);
+    sha256Into(view, out, at);
+  }
+
+  /** Assembles row `row`'s leaf message in `buf` (its length in `last`). */
+  private generalLeaf(row: number, c: number, start: number, end: number): void {
+    const { parts, ids, statusIndex, extraCent, kept } = this.src;
+    const len = end - start;
+    const head = parts.head;
+    const cellHead = parts.cellHead[c]!;
+    const status = parts.statuses[statusIndex[row]!]!;
+    const tail = parts.cellTail[c]!;
+    const amount = parts.amounts[c * 2 + extraCent[row]!]!;
+    let need = head.length + 12 + len + cellHead.length + status.length + tail.length + amount.length;
+    let keptCells: Uint8Array[] | undefined;
+    if (kept !== undefined) {
+      keptCells = kept.map((col) => netstringOf(col.values[row] ?? ''));
+      for (let k = 0; k < kept.length; k++) need += kept[k]!.name.length + keptCells[k]!.length;
+    }
+    if (need > this.buf.length) {
+      this.buf = new Uint8Array(need * 2);
+      this.views = [];
+    }
+    const b = this.buf;
+    let p = copy(b, 0, head);
+    // netstring(id): its length in decimal digits, ':', the bytes, ','.
+    if (len < 10) b[p++] = 0x30 + len;
+    else if (len < 100) {
+      b[p++] = 0x30 + ((len / 10) | 0);
+      b[p++] = 0x30 + (len % 10);
+    } else {
+      const digits = String(len);
+      for (let k = 0; k < digits.length; k++) b[p++] = digits.charCodeAt(k);
+    }
+    b[p++] = 0x3a; // :
+    const idBytes = ids.bytes;
+    for (let k = start; k < end; k++) b[p++] = idBytes[k]!;
+    b[p++] = 0x2c; // ,
+    p = copy(b, p, cellHead);
+    p = copy(b, p, status);
+    p = copy(b, p, tail);
+    p = copy(b, p, amount);
+    // (Loops, not closures: a variable a closure assigns lives on the heap, and `p` is hot.)
+    if (kept !== undefined) for (let k = 0; k < kept.length; k++) p = copy(b, copy(b, p, kept[k]!.name), keptCells![k]!);
+    this.last = p;
+  }
+}
+
+/** Copies short byte strings with a loop: cheaper than a native `set` call at these lengths. */
+function copy(out: Uint8Array, p: number, bytes: Uint8Array): number {
+  for (let k = 0; k < bytes.length; k++) out[p++] = bytes[k]!;
+  return p;
+}

@@ -1,0 +1,216 @@
+/**
+ * The receipts root of a ledger (core/merkle.ts, docs/receipts.md) with node:crypto's SHA-256:
+ * for an allocation straight from the claims table (what `allocate` writes and `verify`
+ * recomputes), and for any ledger given cell by cell (a second round; a ledger read back by
+ * `payout receipt`).
+ *
+ * An allocation's leaves are made in blocks of RECEIPT_BLOCK_ROWS leaves (in claim_id order), each
+ * reduced to the root of its subtree, by the main thread and a worker (receipts-worker.ts) taking
+ * the next block from a shared counter: the worker starts while the ledger is written
+ * (`startAllocationReceipts`), the main thread joins it when the ledger is done (`finish`). The
+ * root is then the tree over the blocks' roots, the same root (core/merkle.ts) whoever made which
+ * block. Without the worker (small tables, `PAYOUT_WORKERS=0`, no compiled worker file, a worker
+ * that fails) the main thread makes every block, the same ones.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Allocation } from '../core/allocate.js';
+import type { ClaimTable } from '../core/claims.js';
+import { LEDGER_COLUMNS, shareText } from '../core/ledger.js';
+import { formatMoney } from '../core/money.js';
+import { compareBytes, concat, DIGEST_BYTES, merkleRoot, MERKLE_ENCODING, netstring, toHex } from '../core/merkle.js';
+import type { Plan } from '../core/plan.js';
+import { buildSummary, pointsText, type ReceiptsJson, type SummaryJson } from '../core/summary.js';
+import type { ExpectedLedger } from '../core/verify.js';
+import { LeafBlocks, RECEIPT_BLOCK_ROWS, sha256Into, type AllocationLeafParts, type LeafRows, type ReceiptsJob } from './receipts-leaves.js';
+
+export { sha256Into } from './receipts-leaves.js';
+
+const utf8 = new TextEncoder();
+const ns = (text: string): Uint8Array => netstring(utf8.encode(text));
+
+/** Below this many rows (4 blocks) the leaves are made on the main thread alone. */
+export const RECEIPTS_WORKER_MIN_ROWS = 4 * RECEIPT_BLOCK_ROWS;
+
+/** Rows in claim_id order (code points = UTF-8 bytes); undefined when they already are. */
+export function claimIdOrder(count: number, bytes: Uint8Array, ends: Uint32Array): Uint32Array | undefined {
+  const start = (row: number): number => (row === 0 ? 0 : ends[row - 1]!);
+  let inOrder = true;
+  for (let row = 1; row < count && inOrder; row++) {
+    // Compare id row-1 with id row, byte by byte.
+    const a0 = start(row - 1);
+    const a1 = ends[row - 1]!;
+    const b0 = a1;
+    const b1 = ends[row]!;
+    const n = Math.min(a1 - a0, b1 - b0);
+    let d = 0;
+    for (let k = 0; k < n && d === 0; k++) d = bytes[a0 + k]! - bytes[b0 + k]!;
+    if (d === 0) d = a1 - a0 - (b1 - b0);
+    if (d > 0) inOrder = false;
+  }
+  if (inOrder) return undefined;
+  const ids = Array.from({ length: count }, (_, row) => bytes.subarray(start(row), ends[row]!));
+  const order = Uint32Array.from({ length: count }, (_, row) => row);
+  order.sort((a, b) => compareBytes(ids[a]!, ids[b]!));
+  return order;
+}
+
+/**
+ * The byte strings of an allocation's leaves (receipts-leaves.ts): the cells of allocationLedger
+ * (what `verify` compares a ledger with), formatted as it formats them. A test holds the root made
+ * from these to the root of `ledgerLeaves(allocationLedger(…))`, cell by cell.
+ */
+function allocationLeafParts(plan: Plan, claims: ClaimTable, alloc: Allocation): AllocationLeafParts {
+  const [, classCol, unitsCol, pointsCol, statusCol, outcomeCol, shareCol, amountCol] = LEDGER_COLUMNS.map(ns);
+  const cellHead: Uint8Array[] = [];
+  const cellTail: Uint8Array[] = [];
+  const amounts: Uint8Array[] = [];
+  for (const cell of alloc.cells) {
+    const cls = plan.classes[cell.classIndex]?.id ?? '';
+    const units = claims.units[cell.unitsIndex]?.text ?? '';
+    cellHead.push(concat([classCol!, ns(cls), unitsCol!, ns(units), pointsCol!, ns(pointsText(cell.points)), statusCol!]));
+    cellTail.push(concat([outcomeCol!, ns(cell.outcome), shareCol!, ns(shareText(cell.share)), amountCol!]));
+    amounts.push(ns(formatMoney(cell.floor)), ns(formatMoney(cell.floor + 1n)));
+  }
+  return {
+    head: concat([Uint8Array.of(0x00), ns('claim_id')]),
+    cellHead,
+    statuses: claims.statuses.map(ns),
+    cellTail,
+    amounts,
+  };
+}
+
+function bootWorker(): Worker | undefined {
+  if (process.env.PAYOUT_WORKERS === '0') return undefined;
+  const url = new URL('./receipts-worker.js', import.meta.url);
+  if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url))) return undefined;
+  try {
+    const worker = new Worker(url);
+    worker.on('error', () => {}); // seen by `finish`, which then makes the blocks itself
+    return worker;
+  } catch {
+    return undefined;
+  }
+}
+
+/** An allocation's receipts root in the making: started by `startAllocationReceipts`, awaited with `finish`. */
+export interface ReceiptsInMaking {
+  finish(): Promise<ReceiptsJson>;
+  /** Stops the worker (when writing failed before `finish`). */
+  abort(): void;
+}
+
+/**
+ * Starts the receipts root of an allocation's ledger (the columns of SPEC section 5, then `keep`):
+ * the worker begins at once on blocks of leaves; `finish` has this thread take the blocks left,
+ * then builds the root. The cells are those of `allocationLedger` (what `verify` compares the
+ * ledger with), so the root is that of ledger.csv read back.
+ */
+export function startAllocationReceipts(plan: Plan, claims: ClaimTable, alloc: Allocation, keep: readonly string[]): ReceiptsInMaking {
+  const n = claims.count;
+  const slice = claims.ids.slice(0, n);
+  const rows: LeafRows = {
+    parts: allocationLeafParts(plan, claims, alloc),
+    ids: slice,
+    statusIndex: claims.statusIndex,
+    cellOf: alloc.cellOf,
+    extraCent: alloc.extraCent,
+    order: claimIdOrder(n, slice.bytes, slice.ends),
+    rows: n,
+  };
+  if (keep.length > 0) rows.kept = keep.map((k) => ({ name: ns(k), values: claims.kept.get(k) ?? [] }));
+  const blocks = new LeafBlocks(rows);
+  const count = blocks.blocks;
+  const roots = new Uint8Array(count * DIGEST_BYTES);
+  const arrived = new Set<number>();
+  const state = new Int32Array(new SharedArrayBuffer(4));
+  // Kept columns are strings per row: posting them would cost about what hashing them does.
+  const worker = n >= RECEIPTS_WORKER_MIN_ROWS && keep.length === 0 ? bootWorker() : undefined;
+  let stopped: Promise<void> = Promise.resolve();
+  if (worker !== undefined) {
+    stopped = new Promise<void>((resolve) => {
+      worker.on('message', (m: { block?: number; root?: Uint8Array; done?: boolean }) => {
+        if (m.block !== undefined && m.root !== undefined) {
+          roots.set(m.root, m.block * DIGEST_BYTES);
+          arrived.add(m.block);
+        }
+        if (m.done) resolve();
+      });
+      worker.on('error', () => resolve());
+      worker.on('exit', () => resolve());
+      worker.on('messageerror', () => resolve());
+    });
+    // Copies of every row's parts (~20 bytes a row), posted once.
+    const job: ReceiptsJob = {
+      rows: { ...rows, ids: claims.ids.slice(0, n), statusIndex: rows.statusIndex.slice(0, n), cellOf: rows.cellOf.slice(0, n), extraCent: rows.extraCent.slice(0, n) },
+      state: state.buffer as SharedArrayBuffer,
+    };
+    worker.postMessage(job);
+  }
+  return {
+    abort() {
+      if (worker !== undefined) void worker.terminate();
+    },
+    async finish() {
+      const mine = new Set<number>();
+      for (let b = Atomics.add(state, 0, 1); b < count; b = Atomics.add(state, 0, 1)) {
+        roots.set(blocks.blockRoot(b), b * DIGEST_BYTES);
+        mine.add(b);
+      }
+      await stopped;
+      if (worker !== undefined) void worker.terminate();
+      // Blocks the worker took but did not give back (it failed): made here.
+      for (let b = 0; b < count; b++) if (!mine.has(b) && !arrived.has(b)) roots.set(blocks.blockRoot(b), b * DIGEST_BYTES);
+      const root = n === 0 ? merkleRoot(roots, 0, sha256Into) : merkleRoot(roots, count, sha256Into);
+      return { encoding: MERKLE_ENCODING, root: toHex(root), leaves: n };
+    },
+  };
+}
+
+/** The receipts root of an allocation's ledger, at once. */
+export async function allocationReceiptsRoot(plan: Plan, claims: ClaimTable, alloc: Allocation, keep: readonly string[]): Promise<ReceiptsJson> {
+  return startAllocationReceipts(plan, claims, alloc, keep).finish();
+}
+
+/** summary.json of an allocation as `allocate` writes it: buildSummary with the receipts root of its ledger. */
+export async function allocationSummary(plan: Plan, claims: ClaimTable, alloc: Allocation, keep: readonly string[]): Promise<SummaryJson> {
+  return { ...buildSummary(plan, alloc), receipts: await allocationReceiptsRoot(plan, claims, alloc, keep) };
+}
+
+/** A ledger's leaves in claim_id order, and the claim ids in that order. */
+export interface SortedLeaves {
+  leaves: Uint8Array;
+  count: number;
+  /** The claim id of each leaf, in leaf order. */
+  ids: string[];
+}
+
+/** The leaves of any ledger given cell by cell (`idColumn` holds the claim ids). */
+export function ledgerLeaves(ledger: ExpectedLedger): SortedLeaves {
+  const n = ledger.count;
+  const idCol = ledger.columns.indexOf(ledger.idColumn);
+  const encoded = Array.from({ length: n }, (_, row) => utf8.encode(ledger.cell(row, idCol)));
+  const ends = new Uint32Array(n);
+  let total = 0;
+  encoded.forEach((b, i) => (ends[i] = total += b.length));
+  const order = claimIdOrder(n, concat(encoded), ends);
+  const leaves = new Uint8Array(n * DIGEST_BYTES);
+  const names = ledger.columns.map(ns);
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const row = order === undefined ? i : order[i]!;
+    const parts: Uint8Array[] = [Uint8Array.of(0x00)];
+    for (let col = 0; col < names.length; col++) parts.push(names[col]!, ns(ledger.cell(row, col)));
+    sha256Into(concat(parts), leaves, i * DIGEST_BYTES);
+    ids.push(ledger.cell(row, idCol));
+  }
+  return { leaves, count: n, ids };
+}
+
+/** The receipts root of any ledger given cell by cell. */
+export function ledgerReceiptsRoot(ledger: ExpectedLedger): ReceiptsJson {
+  const { leaves, count } = ledgerLeaves(ledger);
+  return { encoding: MERKLE_ENCODING, root: toHex(merkleRoot(leaves, count, sha256Into)), leaves: count };
+}

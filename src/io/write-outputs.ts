@@ -1,0 +1,56 @@
+/**
+ * Writes a run's output folder (SPEC section 5) all together or not at all, for every command that
+ * writes one (allocate, redistribute, and any later command with files of its own): each file is
+ * streamed and hashed on the way out, then manifest.json with the hashes (core/manifest.ts builds
+ * it), and only then are all of them renamed into place (atomic-output.ts).
+ */
+import { buildManifest, MANIFEST_FILE, manifestText, type Manifest, type ManifestOutput, type ManifestRun } from '../core/manifest.js';
+import type { OutputSet, WrittenFile } from './atomic-output.js';
+
+/** One file of the folder: its name, its content in chunks (text, or bytes made elsewhere) and its rows. */
+export interface OutputSpec {
+  name: string;
+  chunks: Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>;
+  /** Data rows (a CSV file), recorded in the manifest. */
+  rows?: number;
+}
+
+export interface WrittenOutputs {
+  files: WrittenFile[];
+  manifest: Manifest;
+}
+
+/** The names a run with these files writes, manifest.json last: for OutputSet.open's --force check. */
+export const outputNames = (names: readonly string[]): string[] => [...names, MANIFEST_FILE];
+
+/**
+ * Writes `files` in order, then manifest.json, into `out` (opened by the caller before any work,
+ * so --force is checked first), and commits. Any failure leaves the folder as it was.
+ */
+export async function writeOutputs(out: OutputSet, files: readonly OutputSpec[], run: ManifestRun): Promise<WrittenOutputs> {
+  try {
+    const written: WrittenFile[] = [];
+    const recorded: ManifestOutput[] = [];
+    for (const spec of files) {
+      const file = out.create(spec.name);
+      for await (const chunk of spec.chunks) {
+        if (typeof chunk === 'string') await file.write(chunk);
+        else await file.writeBytes(chunk);
+      }
+      const w = await file.close();
+      written.push(w);
+      const entry: ManifestOutput = { file: w.name, sha256: w.sha256, bytes: w.bytes };
+      if (spec.rows !== undefined) entry.rows = spec.rows;
+      recorded.push(entry);
+    }
+    const manifest = buildManifest(run, recorded);
+    const manifestOut = out.create(MANIFEST_FILE);
+    await manifestOut.write(manifestText(manifest));
+    written.push(await manifestOut.close());
+    await out.commit();
+    return { files: written, manifest };
+  } catch (err) {
+    await out.abort();
+    throw err;
+  }
+}
