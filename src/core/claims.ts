@@ -154,6 +154,11 @@ export class ClaimIds {
     return Array.from({ length: this.#count }, (_, row) => this.get(row));
   }
 
+  /** Every id, as `slice(0, length)` gives them but without a copy: views, valid until the next push. */
+  view(): { bytes: Uint8Array; ends: Uint32Array } {
+    return { bytes: this.#bytes.subarray(0, this.#length), ends: this.#ends.subarray(0, this.#count) };
+  }
+
   /** Ids [from, to) as copies: their bytes and where each ends, counted from the first. */
   slice(from: number, to: number): { bytes: Uint8Array; ends: Uint32Array } {
     if (to <= from) return { bytes: new Uint8Array(0), ends: new Uint32Array(0) };
