@@ -8,6 +8,7 @@ import { parseMoney, type Cents } from './money.js';
 import { computeNetFund, type Deduction } from './fund.js';
 import type { Problem } from './problems.js';
 import { DEFAULT_ROUNDING, roundingFromPlan, roundingSchema, type Rounding } from './rounding/index.js';
+import { paymentsSchema, type PaymentsConfig } from './payments/plan-section.js';
 
 /** A JSON number where a decimal string belongs is refused: 0.1 + 0.2 is how cents go missing. */
 function quoted(what: string, example: string) {
@@ -20,6 +21,14 @@ function quoted(what: string, example: string) {
           : `expected ${what} as a string, e.g. "${example}"`,
   });
 }
+
+/**
+ * A string that is valid Unicode: no lone surrogate (`"\ud800"` in JSON). Such a seed or class id
+ * has no UTF-8 bytes, so SHA-256(seed + ":" + id) of SPEC section 4 cannot be computed by an
+ * auditor's script (the reference script crashed on it), and Node would hash U+FFFD instead.
+ */
+const wellFormed = (s: string): boolean => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
+const LONE_SURROGATE = 'holds a lone surrogate (an escape such as "\\ud800" without its pair): it is not text and has no UTF-8 bytes to hash';
 
 // Accepted exactly when parseMoney reads it, so every amount of a valid plan has its cents.
 const moneyText = quoted('an amount', '1200000.00').refine(
@@ -60,7 +69,7 @@ const deductionSchema = z
   });
 
 const classSchema = z.strictObject({
-  id: z.string({ error: 'required: the class id used in the claims file' }).trim().min(1, 'must not be empty'),
+  id: z.string({ error: 'required: the class id used in the claims file' }).trim().min(1, 'must not be empty').refine(wellFormed, LONE_SURROGATE),
   weight: positiveDecimal.optional(),
   poolPercent: percentText.optional(),
 });
@@ -78,7 +87,12 @@ export const planSchema = z
     maximumPayment: moneyText.nullable().default(null),
     residualRecipient: z.string().nullable().default(null),
     rounding: roundingSchema.default({ ...DEFAULT_ROUNDING }),
-    seed: z.string({ error: 'required: a seed string that fixes the tie-break (SPEC section 4)' }).min(1, 'must not be empty'),
+    seed: z
+      .string({ error: 'required: a seed string that fixes the tie-break (SPEC section 4)' })
+      .min(1, 'must not be empty')
+      .refine(wellFormed, LONE_SURROGATE),
+    /** What `payout pay` needs (docs/payments.md); the allocation does not read it. */
+    payments: paymentsSchema.optional(),
   })
   .superRefine((p, ctx) => {
     const seen = new Map<string, number>();
@@ -158,6 +172,8 @@ export interface Plan {
   residualRecipient: string | null;
   rounding: Rounding;
   seed: string;
+  /** The optional `payments` section, for `payout pay` (docs/payments.md). */
+  payments?: PaymentsConfig;
 }
 
 function jsonPath(path: ReadonlyArray<PropertyKey>): string {
@@ -222,6 +238,7 @@ export function parsePlan(value: unknown, file: string): { plan: Plan } | { prob
     residualRecipient: p.residualRecipient,
     rounding: roundingFromPlan(p.rounding as { method: string } & Record<string, unknown>),
     seed: p.seed,
+    ...(p.payments !== undefined ? { payments: p.payments as PaymentsConfig } : {}),
   };
   const fund = computeNetFund(plan);
   if ('problem' in fund) {

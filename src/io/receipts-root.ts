@@ -21,7 +21,7 @@ import { LEDGER_COLUMNS, shareText } from '../core/ledger.js';
 import { formatMoney } from '../core/money.js';
 import { compareBytes, concat, DIGEST_BYTES, merkleRoot, MERKLE_ENCODING, netstring, toHex } from '../core/merkle.js';
 import type { Plan } from '../core/plan.js';
-import { buildSummary, pointsText, type ReceiptsJson, type SummaryJson } from '../core/summary.js';
+import { buildSummary, pointsText, type ClaimsFindings, type ReceiptsJson, type SummaryJson } from '../core/summary.js';
 import type { ExpectedLedger } from '../core/verify.js';
 import { LeafBlocks, RECEIPT_BLOCK_ROWS, sha256Into, type AllocationLeafParts, type LeafRows, type ReceiptsJob } from './receipts-leaves.js';
 import { sharedRows } from './shared-rows.js';
@@ -171,8 +171,14 @@ export async function allocationReceiptsRoot(plan: Plan, claims: ClaimTable, all
 }
 
 /** summary.json of an allocation as `allocate` writes it: buildSummary with the receipts root of its ledger. */
-export async function allocationSummary(plan: Plan, claims: ClaimTable, alloc: Allocation, keep: readonly string[]): Promise<SummaryJson> {
-  return { ...buildSummary(plan, alloc), receipts: await allocationReceiptsRoot(plan, claims, alloc, keep) };
+export async function allocationSummary(
+  plan: Plan,
+  claims: ClaimTable,
+  alloc: Allocation,
+  keep: readonly string[],
+  findings?: ClaimsFindings,
+): Promise<SummaryJson> {
+  return { ...buildSummary(plan, alloc, findings), receipts: await allocationReceiptsRoot(plan, claims, alloc, keep) };
 }
 
 /** A ledger's leaves in claim_id order, and the claim ids in that order. */

@@ -15,8 +15,11 @@ import type { ExplainCliOptions } from './explain.js';
 import type { EstimateCliOptions } from './estimate.js';
 import type { RedistributeCliOptions } from './redistribute.js';
 import type { CheckReceiptCliOptions, ReceiptCliOptions } from './receipt.js';
+import type { TaxCliOptions } from './tax.js';
 import type { CompareCliOptions } from './compare.js';
 import type { AccountingCliOptions } from './accounting.js';
+import type { PayCliOptions } from './pay.js';
+import type { ReconcileCliOptions } from './reconcile.js';
 
 export function registerCommands(program: Command): void {
   registerValidate(program);
@@ -28,8 +31,11 @@ export function registerCommands(program: Command): void {
   registerRedistribute(program);
   registerReceipt(program);
   registerCheckReceipt(program);
+  registerTax(program);
   registerCompare(program);
   registerAccounting(program);
+  registerPay(program);
+  registerReconcile(program);
 }
 
 export function registerValidate(program: Command): void {
@@ -241,6 +247,33 @@ export function registerCheckReceipt(program: Command): void {
     });
 }
 
+export function registerTax(program: Command): void {
+  program
+    .command('tax')
+    .summary('the 1099 list: each taxpayer\'s payments in a year, summed over rounds and claims, against the threshold')
+    .description(
+      'Sums the payments of the rounds given (the --out folders of allocate and redistribute paid in --year; each ledger ' +
+        'checked against its manifest; a second round\'s uncashed rows take back their first-round payment) per taxpayer: ' +
+        'claims with the same TIN (from --tins, a CSV with claim_id and tin columns, e.g. the claims file) are one ' +
+        'taxpayer; a claim without a valid TIN is its own. Taxpayers at or above the year\'s Form 1099-MISC threshold ' +
+        '(2025: $600, 2026: $2,000; another year is refused) are written to --out, with those without a valid TIN ' +
+        'flagged for backup-withholding review (24%).\n\nThe --out file holds full TINs: it is as sensitive as a payment ' +
+        'file. Everything printed masks TINs to their last 4.\n\nExit 1: a ledger does not match its manifest, or the ' +
+        'TINs file gives a claim two TINs. Exit 2: a bad flag or year, a missing file, --out exists (use --force).',
+    )
+    .argument('<dirs...>', 'the folders of the rounds paid in the year (allocate, redistribute)')
+    .requiredOption('--year <year>', 'the calendar year the payments were made in (2025, 2026)')
+    .requiredOption('--tins <file.csv>', 'a CSV with claim_id and tin columns (the claims file will do)')
+    .requiredOption('--out <file.csv>', 'the 1099 list to write (sensitive: full TINs)')
+    .option('--force', 'replace --out if it exists')
+    .option('--json', 'print the list as JSON (TINs masked)')
+    .option('--max-shown <n>', 'show at most N taxpayers in each list on the terminal', '20')
+    .action(async (dirs: string[], o: TaxCliOptions) => {
+      const { runTax } = await import('./tax.js');
+      await runTax(dirs, o);
+    });
+}
+
 export function registerCompare(program: Command): void {
   const cmd = program
     .command('compare')
@@ -289,5 +322,63 @@ export function registerAccounting(program: Command): void {
     .action(async (dirs: string[], o: AccountingCliOptions) => {
       const { runAccounting } = await import('./accounting.js');
       await runAccounting(dirs, o);
+    });
+}
+
+export function registerPay(program: Command): void {
+  program
+    .command('pay')
+    .summary('write the payment files of a ledger: PayPal/Venmo, NACHA (ACH), check register, payments.csv')
+    .description(
+      'Reads the ledger of DIR (payout allocate, or payout redistribute for a second round), checked against its ' +
+        'manifest, and each paid claim\'s payment election (the claims file\'s columns, or --elections joined on ' +
+        'claim_id): paypal, venmo, ach or check. A claim whose election is missing or invalid is paid by check when it ' +
+        'has a mailing address (a warning), and is an error otherwise. Writes paypal-NNN.csv (PayPal Payouts, at most ' +
+        '5,000 rows each), ach-NNN.ach (NACHA PPD credits), checks-001.csv, payments.csv, addresses.csv and ' +
+        'manifest.json with the control totals, only when they equal the ledger\'s paid count and total (docs/payments.md).\n' +
+        'Exit 0: written (warnings allowed); 1: errors in the elections or the ledger; 2: a bad option, a missing file or a plan without a payments section.',
+    )
+    .argument('<claims.csv>', 'the claims file the ledger was made from')
+    .requiredOption('--plan <plan.json>', 'the plan, with its payments section')
+    .requiredOption('--from <dir>', 'the folder of payout allocate or payout redistribute')
+    .requiredOption('--out <paydir>', 'the folder to write the payment files into')
+    .option('--elections <file.csv>', 'payment elections joined on claim_id (its columns take precedence over the claims file\'s)')
+    .option('--issue-date <date>', 'the payments\' issue date, YYYY-MM-DD, instead of the plan\'s payments.issueDate (a second round)')
+    .option('--check-start <number>', 'the first check number, instead of the plan\'s payments.check.startNumber (a second round)')
+    .option('--force', 'replace the files of an earlier payment run in PAYDIR')
+    .option('--json', 'print the control totals as JSON')
+    .option('-q, --quiet', 'print nothing but errors and warnings')
+    .option('--max-errors <n>', 'show at most N problems', '50')
+    .action(async (claimsFile: string, o: PayCliOptions) => {
+      const { runPay } = await import('./pay.js');
+      await runPay(claimsFile, o);
+    });
+}
+
+export function registerReconcile(program: Command): void {
+  program
+    .command('reconcile')
+    .summary('match ACH returns, PayPal unclaimed items and check statuses to a payment run')
+    .description(
+      'Reads PAYDIR (the --out of payout pay, checked against its manifest) and each returns file: ACH returns ' +
+        '(return_code), PayPal unclaimed or returned items (status, customer_reference) and check statuses ' +
+        '(check_number, status: cashed, void, stale), each with the amount. Writes DIR/state.csv (every payment\'s ' +
+        'state), reissue-checks.csv (failed ACH and PayPal payments as checks, where the claim has a mailing address), ' +
+        'reissue-payments.csv, uncashed.csv (for payout redistribute --uncashed), summary.json and manifest.json ' +
+        '(docs/payments.md).\nExit 0: written; 1: a return names an unknown payment, one already reported, or another ' +
+        'amount; 2: a bad option or an unreadable file.',
+    )
+    .requiredOption('--pay <paydir>', 'the folder of payout pay')
+    .requiredOption('--returns <file...>', 'returns files: ACH returns, PayPal items, check statuses (CSV)')
+    .requiredOption('--out <dir>', 'the folder to write the reconciliation into')
+    .option('--issue-date <date>', 'the reissued checks\' issue date, YYYY-MM-DD (needed when there are reissues)')
+    .option('--check-start <number>', 'the first reissued check\'s number (default: the next after the pay run\'s checks)')
+    .option('--force', 'replace the files of an earlier reconciliation in DIR')
+    .option('--json', 'print the states as JSON')
+    .option('-q, --quiet', 'print nothing but errors')
+    .option('--max-errors <n>', 'show at most N problems', '50')
+    .action(async (o: ReconcileCliOptions) => {
+      const { runReconcile } = await import('./reconcile.js');
+      await runReconcile(o);
     });
 }

@@ -1,0 +1,141 @@
+/**
+ * `payout pay`: from a verified ledger and the claimants' elections to the files the bank and
+ * PayPal take (docs/payments.md). Nothing is written unless every paid claim has a payment, the
+ * files' control totals equal the ledger's paid count and total to the cent, and every payment id
+ * is unique.
+ */
+import { basename } from 'node:path';
+import { DataError, UsageError } from '../core/errors.js';
+import type { Manifest } from '../core/manifest.js';
+import type { Cents } from '../core/money.js';
+import { PaymentBatchBuilder, checkControls, checkNumber, controlsJson, type Controls } from '../core/payments/batch.js';
+import { DEFAULT_CHECK_COLUMNS } from '../core/payments/plan-section.js';
+import type { Problem } from '../core/problems.js';
+import { sha256Hex } from '../io/hash.js';
+import { readElections } from '../io/payments/elections-reader.js';
+import { readPaidLedger } from '../io/payments/paid-ledger.js';
+import { openPayFolder, writePayFolder, type PayFolder } from '../io/payments/pay-output.js';
+import { loadPlan, type LoadedPlan } from '../io/plan-file.js';
+
+export interface PayOptions {
+  planFile: string;
+  claimsFile: string;
+  /** The folder of payout allocate (round 1) or payout redistribute (round 2). */
+  fromDir: string;
+  outDir: string;
+  electionsFile?: string;
+  force?: boolean;
+  /** Overrides the plan's payments.issueDate (a second round is paid on another day). */
+  issueDate?: string;
+  /** Overrides the plan's payments.check.startNumber (a second round's checks follow the first's). */
+  checkStart?: string;
+  /** Problems shown at most (the count of all is in the message). */
+  maxErrors?: number;
+  /** Told of each warning (a claim paid by check instead of its election), before the run ends. */
+  onWarning?: (p: Problem) => void;
+}
+
+export interface PayResult {
+  round: 1 | 2;
+  controls: Controls;
+  ledger: { count: number; amount: Cents };
+  files: string[];
+  warnings: number;
+  /** Claims paid by check because their election was missing or invalid. */
+  fallbacks: number;
+  manifest: Manifest;
+}
+
+/** The stable payment id: round and the first 16 hex digits of SHA-256(seed:payment:round:claim_id). */
+export function paymentIdMaker(seed: string, round: number): (claimId: string) => string {
+  const prefix = `${seed}:payment:${round}:`;
+  return (claimId) => `P${round}-${sha256Hex(prefix + claimId).slice(0, 16)}`;
+}
+
+export async function pay(o: PayOptions): Promise<PayResult> {
+  const loaded = await loadPlan(o.planFile);
+  const { plan } = loaded;
+  if (plan.payments === undefined) {
+    throw new UsageError(`${o.planFile}: no "payments" section: payout pay needs at least its issueDate, and the ach and check parts for those methods (docs/payments.md)`);
+  }
+  const folder = await openPayFolder(o.outDir, Boolean(o.force));
+  try {
+    return await payInto(o, loaded, folder);
+  } catch (err) {
+    await folder.out.abort(); // a folder this run made is removed again; an earlier run's files stay
+    throw err;
+  }
+}
+
+async function payInto(o: PayOptions, loaded: LoadedPlan, folder: PayFolder): Promise<PayResult> {
+  const { plan } = loaded;
+  if (plan.payments === undefined) throw new Error('unreachable: checked by pay()');
+  const config = { ...plan.payments };
+  if (o.issueDate !== undefined) {
+    const d = new Date(`${o.issueDate}T00:00:00Z`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(o.issueDate) || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== o.issueDate) {
+      throw new UsageError(`--issue-date ${o.issueDate}: give a calendar date as YYYY-MM-DD`);
+    }
+    config.issueDate = o.issueDate;
+  }
+  if (o.checkStart !== undefined) {
+    if (!/^\d{1,12}$/.test(o.checkStart)) throw new UsageError(`--check-start ${o.checkStart}: give the first check number, digits only`);
+    if (config.check === undefined) throw new UsageError(`--check-start: the plan has no payments.check section to number`);
+    config.check = { ...config.check, startNumber: o.checkStart };
+  }
+  const ledger = await readPaidLedger(o.fromDir);
+  // The files are made as the elections are read: claim by claim, never a million claims at once.
+  const builder = new PaymentBatchBuilder({ config, currency: plan.currency, round: ledger.round, paymentId: paymentIdMaker(plan.seed, ledger.round) });
+  const elections = await readElections({
+    claimsFile: o.claimsFile,
+    ledger,
+    ...(o.electionsFile !== undefined ? { electionsFile: o.electionsFile } : {}),
+    onPaid: (c) => builder.add(c),
+  });
+  const errors = elections.problems.filter((p) => p.severity === 'error');
+  for (const p of elections.problems) if (p.severity === 'warning') o.onWarning?.(p);
+  const max = o.maxErrors ?? 50;
+  const refuse = (what: string, problems: Problem[]): never => {
+    const shown = problems.slice(0, max);
+    const more = problems.length > shown.length ? ` (the first ${shown.length} shown; --max-errors to see more)` : '';
+    throw new DataError(`${problems.length} ${what}${more}; nothing was written`, shown);
+  };
+  if (errors.length > 0) refuse(`error${errors.length === 1 ? '' : 's'} in the payment elections`, errors);
+
+  const batch = builder.finish();
+  const control = checkControls(batch, ledger.paid, ledger.ledgerPath);
+  if (control.length > 0) refuse('control total problem' + (control.length === 1 ? '' : 's'), control);
+
+  const check = config.check;
+  const parameters: Record<string, string> = { round: String(ledger.round), issueDate: config.issueDate };
+  if (check !== undefined) {
+    parameters.checkColumns = (check.columns ?? DEFAULT_CHECK_COLUMNS).join(',');
+    parameters.checkHeader = String(check.header);
+    // Where a reissue (payout reconcile) goes on numbering, so no check number is used twice.
+    parameters.checkNext = checkNumber(check.startNumber, batch.controls.methods.check.count);
+    if (check.account !== undefined) parameters.checkAccount = check.account;
+  }
+  const files = [
+    ...batch.files.map((f) => ({ name: f.name, text: f.text, rows: f.count })),
+    { name: 'payments.csv', text: batch.payments, rows: batch.controls.total.count },
+    { name: 'addresses.csv', text: batch.addresses },
+  ];
+  const manifest = await writePayFolder(folder, files, {
+    command: 'pay',
+    plan: { file: basename(o.planFile), sha256: loaded.sha256 },
+    ...(elections.inputs.claims !== undefined ? { claims: elections.inputs.claims } : {}),
+    inputs: { ...ledger.inputs, ...(elections.inputs.elections ? { elections: elections.inputs.elections } : {}) },
+    parameters,
+    seed: plan.seed,
+    controls: controlsJson(batch.controls),
+  });
+  return {
+    round: ledger.round,
+    controls: batch.controls,
+    ledger: ledger.paid,
+    files: [...files.map((f) => f.name), 'manifest.json'],
+    warnings: elections.problems.length - errors.length,
+    fallbacks: elections.fallbacks,
+    manifest,
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * `payout pay --plan PLAN CLAIMS.csv --from DIR --out PAYDIR [--elections FILE]`: parses the
+ * options, runs the use case (app/pay.ts) and prints the control totals. No personal data is
+ * printed: problems carry masked values only.
+ */
+import { pay } from '../../app/pay.js';
+import { controlsJson } from '../../core/payments/batch.js';
+import { UsageError } from '../../core/errors.js';
+import { formatMoneyHuman } from '../../core/money.js';
+import { formatProblem } from '../../core/problems.js';
+import { colorFor } from '../style.js';
+import { grouped, renderTable } from '../table.js';
+
+export interface PayCliOptions {
+  plan: string;
+  from: string;
+  out: string;
+  elections?: string;
+  issueDate?: string;
+  checkStart?: string;
+  force?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+  maxErrors: string;
+}
+
+export async function runPay(claimsFile: string, o: PayCliOptions): Promise<void> {
+  if (!/^\d+$/.test(o.maxErrors)) throw new UsageError(`--max-errors ${o.maxErrors}: give a whole number, e.g. --max-errors 100`);
+  const stderr = colorFor(process.stderr);
+  let warnings = 0;
+  const maxWarnings = Number(o.maxErrors);
+  const result = await pay({
+    planFile: o.plan,
+    claimsFile,
+    fromDir: o.from,
+    outDir: o.out,
+    ...(o.elections !== undefined ? { electionsFile: o.elections } : {}),
+    ...(o.issueDate !== undefined ? { issueDate: o.issueDate } : {}),
+    ...(o.checkStart !== undefined ? { checkStart: o.checkStart } : {}),
+    force: Boolean(o.force),
+    maxErrors: Number(o.maxErrors),
+    onWarning: (p) => {
+      if (warnings++ < maxWarnings) process.stderr.write(`${stderr.yellow('warning')}: ${formatProblem(p)}\n`);
+    },
+  });
+  if (warnings > maxWarnings) process.stderr.write(`${stderr.yellow('warning')}: … ${grouped(warnings - maxWarnings)} more warnings (--max-errors to see more)\n`);
+  const c = result.controls;
+  if (o.json) {
+    process.stdout.write(`${JSON.stringify({ round: result.round, controls: controlsJson(result.controls), warnings: result.warnings, fallbacks: result.fallbacks }, null, 2)}\n`);
+    return;
+  }
+  if (o.quiet) return;
+  const out = colorFor(process.stdout);
+  const rows = (['paypal', 'venmo', 'ach', 'check'] as const).map((m) => [m, grouped(c.methods[m].count), formatMoneyHuman(c.methods[m].amount)]);
+  rows.push([out.bold('total'), out.bold(grouped(c.total.count)), out.bold(formatMoneyHuman(c.total.amount))]);
+  const lines = [
+    out.bold(`Payments, round ${result.round}`),
+    '',
+    ...renderTable(['method', 'payments', 'amount'], rows, ['left', 'right', 'right'], '  '),
+    '',
+    `Ledger: ${grouped(result.ledger.count)} paid claims, ${formatMoneyHuman(result.ledger.amount)}: the control totals match.`,
+  ];
+  if (result.fallbacks > 0) lines.push(out.yellow(`${grouped(result.fallbacks)} claims paid by check instead of their election (warnings above).`));
+  lines.push(out.dim(`Wrote ${o.out}/: ${result.files.join(', ')}`));
+  process.stdout.write(`${lines.join('\n')}\n`);
+}

@@ -1,0 +1,299 @@
+/**
+ * From the paid claims of a ledger and their elections to the payment files (docs/payments.md):
+ * PayPal/Venmo rows in files of at most 5,000, NACHA files of ACH credits, one check register,
+ * payments.csv with one row per payment, and the control totals (count and sum per file, per
+ * method and overall) that must equal the ledger before anything is written.
+ */
+import { UsageError } from '../errors.js';
+import { formatMoney, type Cents } from '../money.js';
+import type { Problem } from '../problems.js';
+import type { Election, MailingAddress } from './elections.js';
+import { maskLast4 } from '../mask.js';
+import { traceNumber, writeNacha, type AchEntry } from './nacha.js';
+import type { PaymentsConfig } from './plan-section.js';
+import { DEFAULT_CHECK_COLUMNS, type CheckColumn } from './plan-section.js';
+import {
+  addressRow,
+  ADDRESSES_COLUMNS,
+  checkHeader,
+  checkRow,
+  PAYMENTS_COLUMNS,
+  paymentsRow,
+  paypalRow,
+  PAYPAL_ROWS_PER_FILE,
+  type PaymentRecord,
+} from './rows.js';
+
+export interface PaidClaim {
+  claimId: string;
+  amount: Cents;
+  election: Election;
+  mailing?: MailingAddress;
+}
+
+export type FileMethod = 'paypal' | 'ach' | 'check';
+
+export interface PaymentFile {
+  name: string;
+  method: FileMethod;
+  /** The file's text, in chunks. */
+  text: string[];
+  count: number;
+  amount: Cents;
+}
+
+export interface ControlLine {
+  count: number;
+  amount: Cents;
+}
+
+export interface Controls {
+  files: ({ file: string; method: FileMethod } & ControlLine)[];
+  methods: Record<Election['method'], ControlLine>;
+  total: ControlLine;
+}
+
+export interface PaymentBatch {
+  files: PaymentFile[];
+  /** payments.csv, in chunks. */
+  payments: string[];
+  /** addresses.csv, in chunks. */
+  addresses: string[];
+  controls: Controls;
+  /** Payment ids made for more than one claim (none, unless the hash collides). */
+  duplicateIds: string[];
+}
+
+const ACH_FILE_IDS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+
+/**
+ * A file's text row by row, joined every few thousand rows: a row made by concatenation is a rope
+ * of its pieces, some 20 objects, and a million of them held until the end took gigabytes.
+ */
+class TextChunks {
+  private rows: string[] = [];
+  private readonly chunks: string[] = [];
+  push(row: string): void {
+    this.rows.push(row);
+    if (this.rows.length === 4096) {
+      this.chunks.push(this.rows.join(''));
+      this.rows = [];
+    }
+  }
+  /** The text in chunks of a few thousand rows (written one by one, never joined whole). */
+  parts(): string[] {
+    if (this.rows.length > 0) this.chunks.push(this.rows.join(''));
+    this.rows = [];
+    return this.chunks;
+  }
+}
+const seq = (n: number): string => String(n).padStart(3, '0');
+
+/** Check numbers from the plan's start, keeping its width ("000101" → "000102"). */
+export function checkNumber(start: string, index: number): string {
+  return (BigInt(start) + BigInt(index)).toString().padStart(start.length, '0');
+}
+
+export interface PaymentBatchOptions {
+  config: PaymentsConfig;
+  currency: string;
+  round: number;
+  /** The stable id of a claim's payment (seed, claim id and round; docs/payments.md). */
+  paymentId: (claimId: string) => string;
+}
+
+/**
+ * Builds the files claim by claim, in ledger order, so that a million claims are never held as
+ * objects: each claim's rows are made when it is added. Claims with an amount of 0 are refused
+ * (they get no payment). `finish` throws a UsageError when an election needs a part of the plan's
+ * `payments` section that is not there.
+ */
+export class PaymentBatchBuilder {
+  private readonly currency: string;
+  private readonly paypalCurrency: string;
+  private readonly files: PaymentFile[] = [];
+  private readonly methods: Controls['methods'] = { paypal: zero(), venmo: zero(), ach: zero(), check: zero() };
+  private readonly payments = new TextChunks();
+  private readonly addresses = new TextChunks();
+  /** The 64 bits of each payment id, sorted at the end to find a duplicate (a Set of a million strings cost more). */
+  private idBits = new BigUint64Array(1 << 16);
+  private idCount = 0;
+  private readonly money = new Map<Cents, string>();
+  // PayPal and Venmo: one Payouts batch format, the wallet per row; files of at most 5,000 rows.
+  private paypalRows: string[] = [];
+  private paypalAmount = 0n;
+  private paypalFile = 1;
+  // ACH: one batch per NACHA file, files of at most entriesPerFile entries; traces unique in the run.
+  private achEntries: AchEntry[] = [];
+  private achCount = 0;
+  private achFile = 1;
+  // Checks: one register, numbered from the plan's start in ledger order.
+  private readonly checkColumns: readonly CheckColumn[];
+  private readonly checkRows = new TextChunks();
+  private checkAmount = 0n;
+
+  constructor(private readonly o: PaymentBatchOptions) {
+    this.currency = o.currency;
+    this.paypalCurrency = o.config.paypal.currency ?? o.currency;
+    this.checkColumns = o.config.check?.columns ?? DEFAULT_CHECK_COLUMNS;
+    if (o.config.check?.header ?? true) this.checkRows.push(checkHeader(this.checkColumns));
+    this.payments.push(`${PAYMENTS_COLUMNS.join(',')}\n`);
+    this.addresses.push(`${ADDRESSES_COLUMNS.join(',')}\n`);
+  }
+
+  /** formatMoney, once per distinct amount (a distribution has few). */
+  private format(c: Cents): string {
+    let t = this.money.get(c);
+    if (t === undefined) this.money.set(c, (t = formatMoney(c)));
+    return t;
+  }
+
+  add(c: PaidClaim): void {
+    if (c.amount <= 0n) throw new RangeError(`claim ${c.claimId}: a payment of ${formatMoney(c.amount)} (only amounts above 0 are paid)`);
+    const { config, round } = this.o;
+    const e = c.election;
+    const m = this.methods[e.method];
+    m.count++;
+    m.amount += c.amount;
+    const id = this.o.paymentId(c.claimId);
+    if (this.idCount === this.idBits.length) {
+      const grown = new BigUint64Array(this.idBits.length * 2);
+      grown.set(this.idBits);
+      this.idBits = grown;
+    }
+    this.idBits[this.idCount++] = idBits(id);
+    const amount = this.format(c.amount);
+    let record: PaymentRecord | undefined;
+    if (e.method === 'paypal' || e.method === 'venmo') {
+      if (this.paypalRows.length === PAYPAL_ROWS_PER_FILE) this.flushPaypal();
+      this.paypalRows.push(paypalRow({ recipient: e.recipient, amount: c.amount, currency: this.paypalCurrency, claimId: c.claimId, note: config.paypal.note, wallet: e.method === 'paypal' ? 'PAYPAL' : 'VENMO' }));
+      this.paypalAmount += c.amount;
+      record = { paymentId: id, claimId: c.claimId, round, method: e.method, file: `paypal-${seq(this.paypalFile)}.csv`, row: this.paypalRows.length, reference: c.claimId, amount: c.amount, currency: this.paypalCurrency, destination: maskLast4(e.recipient) };
+    } else if (e.method === 'ach') {
+      if (config.ach !== undefined) {
+        if (this.achEntries.length === config.ach.entriesPerFile) this.flushAch();
+        this.achEntries.push({ routing: e.routing, account: e.account, accountType: e.accountType, amount: c.amount, individualId: c.claimId, name: e.name });
+        this.achCount++;
+        const trace = this.achCount <= 9_999_999 ? traceNumber(config.ach.odfi, this.achCount) : '';
+        record = { paymentId: id, claimId: c.claimId, round, method: 'ach', file: `ach-${seq(this.achFile)}.ach`, row: this.achEntries.length, reference: trace, amount: c.amount, currency: this.currency, destination: maskLast4(e.account) };
+      }
+    } else if (config.check !== undefined) {
+      const n = this.methods.check.count - 1;
+      const number = checkNumber(config.check.startNumber, n);
+      this.checkRows.push(checkRow(this.checkColumns, { ...e, checkNumber: number, issueDate: config.issueDate, amount: c.amount, claimId: c.claimId, paymentId: id, account: config.check.account ?? '' }));
+      this.checkAmount += c.amount;
+      record = { paymentId: id, claimId: c.claimId, round, method: 'check', file: 'checks-001.csv', row: n + 1, reference: number, amount: c.amount, currency: this.currency, destination: '' };
+    }
+    if (record !== undefined) this.payments.push(paymentsRow(record, amount));
+    if (c.mailing !== undefined) this.addresses.push(addressRow(c.claimId, c.mailing));
+  }
+
+  private flushPaypal(): void {
+    if (this.paypalRows.length === 0) return;
+    this.files.push({ name: `paypal-${seq(this.paypalFile)}.csv`, method: 'paypal', text: [this.paypalRows.join('')], count: this.paypalRows.length, amount: this.paypalAmount });
+    this.paypalRows = [];
+    this.paypalAmount = 0n;
+    this.paypalFile++;
+  }
+
+  private flushAch(): void {
+    const ach = this.o.config.ach;
+    if (ach === undefined || this.achEntries.length === 0) return;
+    const f = this.achFile;
+    if (f > ACH_FILE_IDS.length) {
+      throw new UsageError(`more ACH payments than ${ACH_FILE_IDS.length} NACHA files of ${ach.entriesPerFile}, the file id modifiers of one day: raise payments.ach.entriesPerFile`);
+    }
+    const first = this.achCount - this.achEntries.length + 1;
+    const nacha = writeNacha(ach, this.o.config.issueDate, ACH_FILE_IDS[f - 1]!, 1, this.achEntries, first);
+    this.files.push({ name: `ach-${seq(f)}.ach`, method: 'ach', text: [nacha.text], count: this.achEntries.length, amount: nacha.total });
+    this.achEntries = [];
+    this.achFile++;
+  }
+
+  finish(): PaymentBatch {
+    const { config } = this.o;
+    const { methods } = this;
+    if (methods.ach.count > 0 && config.ach === undefined) {
+      throw new UsageError(`${methods.ach.count} claims elected ACH: the plan's payments.ach section (origin, company, ODFI) is needed to write the NACHA file`);
+    }
+    if (methods.check.count > 0 && config.check === undefined) {
+      throw new UsageError(`${methods.check.count} claims are paid by check: the plan's payments.check section (startNumber) is needed to number the checks`);
+    }
+    if (this.achCount > 9_999_999) throw new UsageError(`${this.achCount} ACH payments: more than the 9,999,999 trace numbers of one ODFI`);
+    this.flushPaypal();
+    this.flushAch();
+    // Files in a fixed order: PayPal, ACH, then the check register.
+    const files = [...this.files.filter((f) => f.method === 'paypal'), ...this.files.filter((f) => f.method === 'ach')];
+    if (methods.check.count > 0) files.push({ name: 'checks-001.csv', method: 'check', text: this.checkRows.parts(), count: methods.check.count, amount: this.checkAmount });
+    const total = files.reduce((t, f) => ({ count: t.count + f.count, amount: t.amount + f.amount }), zero());
+    return {
+      files,
+      payments: this.payments.parts(),
+      addresses: this.addresses.parts(),
+      controls: { files: files.map((f) => ({ file: f.name, method: f.method, count: f.count, amount: f.amount })), methods, total },
+      duplicateIds: this.duplicates(),
+    };
+  }
+
+  private duplicates(): string[] {
+    const bits = this.idBits.subarray(0, this.idCount).sort();
+    const out: string[] = [];
+    for (let i = 1; i < bits.length; i++) if (bits[i] === bits[i - 1]) out.push(bits[i]!.toString(16).padStart(16, '0'));
+    return out;
+  }
+}
+
+/**
+ * The 64 bits that tell payment ids apart: the id's last 16 hex digits when it ends in them (as
+ * pay's ids do), else a 64-bit FNV-1a of the whole id (ids made otherwise, in tests).
+ */
+function idBits(id: string): bigint {
+  const tail = id.slice(-16);
+  if (/^[0-9a-f]{16}$/.test(tail)) return BigInt(`0x${tail}`);
+  let h = 0xcbf29ce484222325n;
+  for (let i = 0; i < id.length; i++) h = BigInt.asUintN(64, (h ^ BigInt(id.charCodeAt(i))) * 0x100000001b3n);
+  return h;
+}
+
+function zero(): ControlLine {
+  return { count: 0, amount: 0n };
+}
+
+/** All claims at once (ledger order, amounts above 0): the builder's result. */
+export function buildPaymentBatch(input: PaymentBatchOptions & { claims: readonly PaidClaim[] }): PaymentBatch {
+  const b = new PaymentBatchBuilder(input);
+  for (const c of input.claims) b.add(c);
+  return b.finish();
+}
+
+/**
+ * The control totals against the ledger: the files' count and sum must equal the ledger's paid
+ * claims and their amounts to the cent, and every payment id must be unique. Any problem means
+ * nothing is written.
+ */
+export function checkControls(batch: PaymentBatch, ledger: ControlLine, ledgerFile: string): Problem[] {
+  const problems: Problem[] = [];
+  const { total } = batch.controls;
+  if (total.count !== ledger.count || total.amount !== ledger.amount) {
+    problems.push({
+      code: 'input',
+      severity: 'error',
+      file: ledgerFile,
+      message: `the payment files hold ${total.count} payments of ${formatMoney(total.amount)}, the ledger ${ledger.count} paid claims of ${formatMoney(ledger.amount)}: nothing was written`,
+    });
+  }
+  for (const id of batch.duplicateIds) {
+    problems.push({ code: 'input', severity: 'error', file: ledgerFile, message: `two claims have the same payment id (${id}): nothing was written` });
+  }
+  return problems;
+}
+
+/** Controls as JSON: money as strings. */
+export function controlsJson(c: Controls): unknown {
+  const line = (l: ControlLine) => ({ count: l.count, amount: formatMoney(l.amount) });
+  return {
+    files: c.files.map((f) => ({ file: f.file, method: f.method, ...line(f) })),
+    methods: Object.fromEntries(Object.entries(c.methods).map(([k, v]) => [k, line(v)])),
+    total: line(c.total),
+  };
+}

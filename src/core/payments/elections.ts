@@ -1,0 +1,155 @@
+/**
+ * Payment elections (docs/payments.md): how each claimant chose to be paid, from the claims file's
+ * columns or an elections file joined on claim_id. Each method needs its own fields; a claim whose
+ * election is missing or invalid is paid by check when it has a mailing address (a warning naming
+ * its line), and is an error otherwise. Values in messages are masked to their last 4 characters.
+ */
+import type { Problem } from '../problems.js';
+import { isAbaRouting } from './aba.js';
+import { maskLast4 } from '../mask.js';
+
+export const PAYMENT_METHODS = ['paypal', 'venmo', 'ach', 'check'] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+
+/** The columns an election is read from (header names, matched case-insensitively). */
+export const ELECTION_COLUMNS = {
+  method: 'payment_method',
+  email: 'email',
+  phone: 'phone',
+  venmoHandle: 'venmo_handle',
+  routing: 'routing_number',
+  account: 'account_number',
+  accountType: 'account_type',
+  name: 'name',
+  address: 'address',
+  address2: 'address2',
+  city: 'city',
+  state: 'state',
+  zip: 'zip',
+} as const;
+export type ElectionField = keyof typeof ELECTION_COLUMNS;
+export type ElectionInput = Record<ElectionField, string>;
+
+export interface MailingAddress {
+  name: string;
+  address: string;
+  address2: string;
+  city: string;
+  state: string;
+  zip: string;
+}
+
+export type Election =
+  | { method: 'paypal'; recipient: string; recipientKind: 'email' | 'phone' }
+  | { method: 'venmo'; recipient: string; recipientKind: 'phone' | 'handle' }
+  | { method: 'ach'; routing: string; account: string; accountType: 'checking' | 'savings'; name: string }
+  | ({ method: 'check' } & MailingAddress);
+
+export interface ElectionResult {
+  election?: Election;
+  /** The mailing address, when the row has one (a failed electronic payment is reissued to it). */
+  mailing?: MailingAddress;
+  problems: Problem[];
+}
+
+const EMAIL = /^[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/;
+const HANDLE = /^[A-Za-z0-9][A-Za-z0-9_-]{4,29}$/;
+
+/** US phone: 10 digits after removing punctuation and a leading country code 1. */
+export function normalisePhone(text: string): string | undefined {
+  const digits = text.replace(/[\s().+-]/g, '');
+  if (!/^\d+$/.test(digits)) return undefined;
+  if (digits.length === 10) return digits;
+  if (digits.length === 11 && digits.startsWith('1')) return digits.slice(1);
+  return undefined;
+}
+
+function mailingOf(input: ElectionInput): MailingAddress | undefined {
+  const name = input.name.trim();
+  const address = input.address.trim();
+  if (name === '' || address === '') return undefined;
+  return { name, address, address2: input.address2.trim(), city: input.city.trim(), state: input.state.trim(), zip: input.zip.trim() };
+}
+
+/**
+ * Reads one claim's election. `place` names the file and line for messages. Problems are errors
+ * when the claim cannot be paid at all, warnings when it falls back to a check.
+ */
+export function readElection(input: ElectionInput, place: { file: string; line: number; claimId: string }): ElectionResult {
+  const faults: { field: ElectionField; message: string }[] = [];
+  const fault = (field: ElectionField, message: string): void => void faults.push({ field, message });
+  const mailing = mailingOf(input);
+  const method = input.method.trim().toLowerCase();
+  let election: Election | undefined;
+
+  if (method === '') {
+    fault('method', `no payment method (accepted: ${PAYMENT_METHODS.join(', ')})`);
+  } else if (method === 'paypal') {
+    const email = input.email.trim();
+    const phoneText = input.phone.trim();
+    if (email !== '') {
+      if (EMAIL.test(email)) election = { method, recipient: email, recipientKind: 'email' };
+      else fault('email', `PayPal needs a valid email address (${maskLast4(email)} is not one)`);
+    } else if (phoneText !== '') {
+      const phone = normalisePhone(phoneText);
+      if (phone !== undefined) election = { method, recipient: phone, recipientKind: 'phone' };
+      else fault('phone', `PayPal needs a 10-digit US phone number (${maskLast4(phoneText)} is not one)`);
+    } else fault('email', 'PayPal needs an email or a phone number');
+  } else if (method === 'venmo') {
+    const phoneText = input.phone.trim();
+    const handle = input.venmoHandle.trim().replace(/^@/, '');
+    if (phoneText !== '') {
+      const phone = normalisePhone(phoneText);
+      if (phone !== undefined) election = { method, recipient: phone, recipientKind: 'phone' };
+      else fault('phone', `Venmo needs a 10-digit US phone number (${maskLast4(phoneText)} is not one)`);
+    } else if (handle !== '') {
+      if (HANDLE.test(handle)) election = { method, recipient: handle, recipientKind: 'handle' };
+      else fault('venmoHandle', `not a Venmo handle (${maskLast4(handle)}): 5 to 30 letters, digits, - or _`);
+    } else if (input.email.trim() !== '') {
+      fault('phone', 'Venmo needs a phone number or a venmo_handle; an email is not accepted for Venmo');
+    } else fault('phone', 'Venmo needs a phone number or a venmo_handle');
+  } else if (method === 'ach') {
+    const routing = input.routing.trim();
+    const account = input.account.trim().replace(/[\s-]/g, '');
+    const type = input.accountType.trim().toLowerCase();
+    const name = input.name.trim();
+    let ok = true;
+    if (routing === '') (ok = false), fault('routing', 'ACH needs a routing number');
+    else if (!/^\d{9}$/.test(routing)) (ok = false), fault('routing', `a routing number has 9 digits (${maskLast4(routing)} does not)`);
+    else if (!isAbaRouting(routing)) (ok = false), fault('routing', `routing number ${maskLast4(routing)} fails the ABA check digit (a mistyped digit?)`);
+    if (account === '') (ok = false), fault('account', 'ACH needs an account number');
+    else if (!/^\d{4,17}$/.test(account)) (ok = false), fault('account', `an account number has 4 to 17 digits (${maskLast4(account)} does not)`);
+    if (type !== 'checking' && type !== 'savings') {
+      ok = false;
+      fault('accountType', type === '' ? 'ACH needs an account_type: checking or savings' : `account_type must be checking or savings, not ${JSON.stringify(input.accountType.trim())}`);
+    }
+    if (name === '') (ok = false), fault('name', 'ACH needs the account holder\'s name');
+    if (ok) election = { method, routing, account, accountType: type as 'checking' | 'savings', name };
+  } else if (method === 'check') {
+    if (mailing !== undefined) election = { method, ...mailing };
+    else fault(input.name.trim() === '' ? 'name' : 'address', 'a check needs a name and a mailing address');
+  } else {
+    fault('method', `unknown payment method ${JSON.stringify(input.method.trim())} (accepted: ${PAYMENT_METHODS.join(', ')})`);
+  }
+
+  if (election !== undefined) return { election, ...(mailing ? { mailing } : {}), problems: [] };
+  const at = (severity: Problem['severity'], f: { field: ElectionField; message: string }): Problem => ({
+    code: 'input',
+    severity,
+    file: place.file,
+    line: place.line,
+    field: ELECTION_COLUMNS[f.field],
+    message: f.message,
+  });
+  if (mailing !== undefined && method !== 'check') {
+    // Paid all the same, by check to the address on file: the administrator is told, the claimant is not left out.
+    return {
+      election: { method: 'check', ...mailing },
+      mailing,
+      problems: faults.map((f) => ({ ...at('warning', f), message: `${f.message}; claim ${place.claimId} is paid by check to its mailing address` })),
+    };
+  }
+  return {
+    problems: faults.map((f) => ({ ...at('error', f), message: `${f.message}; claim ${place.claimId} has no mailing address to fall back on` })),
+  };
+}

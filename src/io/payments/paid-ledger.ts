@@ -1,0 +1,201 @@
+/**
+ * The ledger a payment run pays from: the folder of `payout allocate` (round 1) or of `payout
+ * redistribute` (round 2). Its ledger.csv and summary.json must be the files its manifest hashed
+ * (a ledger edited after the run is not paid from, as for redistribute), and the ledger's amounts
+ * must add up to the summary's totals.amount. Only claim_id, outcome and amount are read.
+ */
+import { createHash } from 'node:crypto';
+import { basename, join } from 'node:path';
+import { restoreFormula } from '../../core/csv-cell.js';
+import { DataError, UsageError } from '../../core/errors.js';
+import type { Manifest, ManifestInput } from '../../core/manifest.js';
+import { formatMoney, parseMoney, type Cents } from '../../core/money.js';
+import type { Problem } from '../../core/problems.js';
+import { readCsvFile, utf8Text } from '../csv-records.js';
+import { hashFile } from '../file-hash.js';
+import { sha256Hex } from '../hash.js';
+import { readJsonFile } from '../json-file.js';
+import { assertFinishedRun } from '../run-state.js';
+
+export interface PaidLedger {
+  dir: string;
+  round: 1 | 2;
+  manifest: Manifest;
+  ledgerPath: string;
+  /** Every ledger row's claim id, in order (the claims file's order). */
+  ids: string[];
+  /** Every row's amount in cents. */
+  amounts: Cents[];
+  paid: { count: number; amount: Cents };
+  /** The manifest's record of the three files read, for the pay manifest. */
+  inputs: Record<string, ManifestInput>;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Through the one JSON reader (io/json-file.ts): bounded, regular files only, no key twice. */
+async function readJson(path: string, what: string, kind: 'manifest' | 'summary'): Promise<{ value: unknown; sha256: string }> {
+  const { value, bytes } = await readJsonFile(path, { kind, refused: `${path}: not valid JSON`, missing: (f) => new UsageError(`${f}: not found (${what})`) });
+  return { value, sha256: sha256Hex(bytes) };
+}
+
+/** Reads and checks DIR; a folder that cannot be read is a UsageError, files that do not match their manifest a DataError. */
+export async function readPaidLedger(dir: string): Promise<PaidLedger> {
+  const manifestPath = join(dir, 'manifest.json');
+  await assertFinishedRun(dir);
+  const { value, sha256: manifestSha } = await readJson(manifestPath, 'is it the --out folder of payout allocate or redistribute?', 'manifest');
+  if (!isObject(value) || !Array.isArray(value.outputs)) throw new UsageError(`${manifestPath}: not a payout manifest`);
+  const manifest = value as unknown as Manifest;
+  await assertFinishedRun(dir, (value.outputs as unknown[]).map((o) => String(isObject(o) ? o.file : '')));
+  const round = manifest.command === 'allocate' ? 1 : manifest.command === 'redistribute' ? 2 : undefined;
+  if (round === undefined) {
+    throw new UsageError(`${dir} holds the output of payout ${String(manifest.command)}: pay from the folder of payout allocate or payout redistribute`);
+  }
+  const problems: Problem[] = [];
+  const digests: Record<string, string> = {};
+  const checkHash = (name: string, sha256: string): void => {
+    const recorded = manifest.outputs.find((o) => o.file === name);
+    digests[name] = sha256;
+    if (recorded === undefined) problems.push({ code: 'input', severity: 'error', file: manifestPath, message: `the manifest does not list ${name}` });
+    else if (recorded.sha256 !== sha256) {
+      problems.push({
+        code: 'input',
+        severity: 'error',
+        message: `${join(dir, name)} does not match its manifest: sha256 ${sha256} now, ${recorded.sha256} in ${manifestPath} (was it edited after the run? payout verify shows what changed)`,
+      });
+    }
+  };
+  const refuse = (): void => {
+    if (problems.length > 0) throw new DataError(`${dir}: the ledger's files are not the ones its manifest records; nothing is paid from them`, problems);
+  };
+  checkHash('summary.json', (await hashFile(join(dir, 'summary.json'))).sha256);
+  refuse();
+
+  const summaryPath = join(dir, 'summary.json');
+  const { value: summary } = await readJson(summaryPath, 'the summary', 'summary');
+  const totals = isObject(summary) && isObject(summary.totals) ? summary.totals : undefined;
+  const summaryAmount = typeof totals?.amount === 'string' ? parseMoney(totals.amount) : undefined;
+  if (summaryAmount === undefined) throw new UsageError(`${summaryPath}: not a payout summary (totals.amount is needed)`);
+
+  const ledgerPath = join(dir, 'ledger.csv');
+  const ids: string[] = [];
+  const amounts: Cents[] = [];
+  const cents = new Map<string, Cents>();
+  const bad: Problem[] = [];
+  let paidCount = 0;
+  let paidAmount = 0n;
+  const onRow = (idText: string, text: string, line: number): void => {
+    let c = cents.get(text);
+    if (c === undefined) {
+      c = parseMoney(text);
+      if (c === undefined) {
+        bad.push({ code: 'input', severity: 'error', file: ledgerPath, line, field: 'amount', message: `${JSON.stringify(text)} is not an amount` });
+        return;
+      }
+      cents.set(text, c);
+    }
+    ids.push(restoreFormula(idText));
+    amounts.push(c);
+    if (c > 0n) {
+      paidCount++;
+      paidAmount += c;
+    }
+  };
+  const onHeader = (fields: string[]): { id: number; amount: number } => {
+    const names = fields.map((h) => h.trim());
+    const id = names.indexOf('claim_id');
+    const amount = names.indexOf('amount');
+    if (id === -1 || amount === -1) throw new UsageError(`${ledgerPath}:1: not a payout ledger: claim_id and amount columns are needed (found: ${names.join(', ')})`);
+    return { id, amount };
+  };
+  let sha256 = await readLedgerFast(ledgerPath, onHeader, onRow);
+  if (sha256 === undefined) {
+    // A quoted cell somewhere: the whole file through the RFC 4180 reader instead.
+    ids.length = 0;
+    amounts.length = 0;
+    bad.length = 0;
+    paidCount = 0;
+    paidAmount = 0n;
+    let col: { id: number; amount: number } | undefined;
+    sha256 = (
+      await readCsvFile(ledgerPath, (fields, line) => {
+        if (col === undefined) col = onHeader(fields);
+        else onRow(fields[col.id] ?? '', fields[col.amount] ?? '', line);
+      })
+    ).sha256;
+    if (col === undefined) throw new UsageError(`${ledgerPath}: empty, not a payout ledger`);
+  }
+  checkHash('ledger.csv', sha256);
+  refuse();
+  if (bad.length > 0) throw new DataError(`${ledgerPath}: ${bad.length} row${bad.length === 1 ? '' : 's'} cannot be read`, bad.slice(0, 50));
+  if (paidAmount !== summaryAmount) {
+    throw new DataError(`${ledgerPath}: the amounts add up to ${formatMoney(paidAmount)}, but ${summaryPath} says totals.amount ${formatMoney(summaryAmount)}`);
+  }
+  const folder = basename(dir.replace(/[\\/]+$/, '')) || '.';
+  return {
+    dir,
+    round,
+    manifest,
+    ledgerPath,
+    ids,
+    amounts,
+    paid: { count: paidCount, amount: paidAmount },
+    inputs: {
+      ledger: { file: `${folder}/ledger.csv`, sha256: digests['ledger.csv']!, rows: ids.length },
+      summary: { file: `${folder}/summary.json`, sha256: digests['summary.json']! },
+      manifest: { file: `${folder}/manifest.json`, sha256: manifestSha },
+    },
+  };
+}
+
+/**
+ * The ledger's claim_id and amount cells line by line, without splitting the other cells: payout
+ * writes its ledger without quotes unless a text cell needs them. Returns the file's SHA-256, or
+ * undefined at the first quote (the caller then reads the file with the full CSV reader).
+ */
+async function readLedgerFast(
+  file: string,
+  onHeader: (fields: string[]) => { id: number; amount: number },
+  onRow: (id: string, amount: string, line: number) => void,
+): Promise<string | undefined> {
+  const hash = createHash('sha256');
+  let col: { id: number; amount: number } | undefined;
+  let rest = '';
+  let line = 0;
+  const cell = (s: string, k: number): string => {
+    let start = 0;
+    for (let i = 0; i < k; i++) {
+      start = s.indexOf(',', start) + 1;
+      if (start === 0) return '';
+    }
+    const end = s.indexOf(',', start);
+    return end === -1 ? s.slice(start) : s.slice(start, end);
+  };
+  const take = (l: string): boolean => {
+    line++;
+    if (l.charCodeAt(l.length - 1) === 13) l = l.slice(0, -1);
+    if (l === '') return true;
+    if (l.indexOf('"') !== -1) return false;
+    if (col === undefined) col = onHeader(l.split(','));
+    else onRow(cell(l, col.id), cell(l, col.amount), line);
+    return true;
+  };
+  try {
+    for await (const text of utf8Text(file, { onBytes: (b) => hash.update(b) })) {
+      const s = rest + text;
+      let p = 0;
+      for (let e = s.indexOf('\n'); e !== -1; e = s.indexOf('\n', p)) {
+        if (!take(s.slice(p, e))) return undefined;
+        p = e + 1;
+      }
+      rest = s.slice(p);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    const e = err as NodeJS.ErrnoException;
+    throw new UsageError(e.code === 'ENOENT' ? `${file}: not found` : `${file}: cannot read (${e.code ?? e.message})`);
+  }
+  if (rest !== '' && !take(rest)) return undefined;
+  if (col === undefined) throw new UsageError(`${file}: empty, not a payout ledger`);
+  return hash.digest('hex');
+}

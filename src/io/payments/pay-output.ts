@@ -1,0 +1,49 @@
+/**
+ * Writes a payment run's folder all together or not at all (io/atomic-output.ts): the payment
+ * files, payments.csv, addresses.csv and manifest.json with the SHA-256 of each and the control
+ * totals. Payment files of an earlier run that this run does not write again are removed with
+ * --force, so the folder never mixes two runs.
+ */
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UsageError } from '../../core/errors.js';
+import { MANIFEST_FILE, type Manifest, type ManifestRun } from '../../core/manifest.js';
+import { OutputSet } from '../atomic-output.js';
+import { writeOutputs } from '../write-outputs.js';
+
+/** Every name a payment run may write. */
+export const PAY_FILE = /^(paypal-\d{3,}\.csv|ach-\d{3,}\.ach|checks-\d{3,}\.csv|payments\.csv|addresses\.csv|manifest\.json)$/;
+
+export interface PayFolder {
+  out: OutputSet;
+  dir: string;
+}
+
+/** Opens DIR, refusing (before any work) to replace an earlier run's files without --force. */
+export async function openPayFolder(dir: string, force: boolean): Promise<PayFolder> {
+  const present = await readdir(dir).then(
+    (names) => names.filter((n) => PAY_FILE.test(n)).sort(),
+    () => [] as string[],
+  );
+  if (present.length > 0 && !force) {
+    throw new UsageError(`${dir} already holds ${present.join(', ')}: use --force to replace, or choose another --out folder`);
+  }
+  return { out: await OutputSet.open(dir, [], force), dir };
+}
+
+/**
+ * Writes `files` (name → text, in chunks), then the manifest of `run` with their hashes (io/write-outputs.ts),
+ * and renames them into place; removes older payment files not written this time.
+ */
+export async function writePayFolder(
+  folder: PayFolder,
+  files: { name: string; text: readonly string[]; rows?: number }[],
+  run: ManifestRun,
+): Promise<Manifest> {
+  const { out, dir } = folder;
+  const specs = files.map((f) => ({ name: f.name, chunks: f.text, ...(f.rows !== undefined ? { rows: f.rows } : {}) }));
+  const { manifest } = await writeOutputs(out, specs, run);
+  const written = new Set([...files.map((f) => f.name), MANIFEST_FILE]);
+  for (const name of await readdir(dir)) if (PAY_FILE.test(name) && !written.has(name)) await rm(join(dir, name), { force: true });
+  return manifest;
+}
