@@ -10,8 +10,11 @@ import { DataError, UsageError } from '../../core/errors.js';
 import { onTerminal } from '../claims-reading.js';
 import { renderClaimText } from '../render-explain.js';
 import { renderRoundTwoClaimText } from '../render-explain-round2.js';
+import { visibleText } from '../../core/visible-text.js';
 import { colorFor } from '../style.js';
 import { parseClaimsOptions, type ClaimsCliOptions } from './claims-options.js';
+import { planForm } from '../../io/bucket-plan-file.js';
+import { runExplainBuckets } from './explain-buckets.js';
 
 export interface ExplainCliOptions extends ClaimsCliOptions {
   plan: string;
@@ -26,6 +29,7 @@ export async function runExplain(args: string[], o: ExplainCliOptions): Promise<
   if (claimsFile === undefined || ids.length === 0) {
     throw new UsageError('name the claims file and at least one claim id: payout explain --plan PLAN CLAIMS.csv CLAIM_ID…');
   }
+  if ((await planForm(o.plan)) === 'buckets') return runExplainBuckets(claimsFile, ids, o);
   const settings = onTerminal(parseClaimsOptions(o));
   const { plan, reports } = await explainClaims({ planFile: o.plan, claimsFile, ids, claims: settings });
   if (o.json) {
@@ -50,7 +54,7 @@ async function runExplainRoundTwo(args: string[], o: ExplainCliOptions): Promise
     dir2,
     ids,
     claimsOptionsGiven: (o.map?.length ?? 0) > 0 || (o.delimiter !== undefined && o.delimiter !== ','),
-    onWarning: (w) => process.stderr.write(`${stderr.yellow('warning')}: ${w}\n`),
+    onWarning: (w) => process.stderr.write(`${stderr.yellow('warning')}: ${visibleText(w)}\n`),
   });
   if (o.json) {
     const doc = {
