@@ -4,7 +4,7 @@
  * receipt's root, and that root is the published one (`--root`, from the summary or the manifest
  * the court saw). Every check is made and reported, not only the first that fails.
  */
-import { readFile } from 'node:fs/promises';
+import { readJsonFile } from '../io/json-file.js';
 import { z } from 'zod';
 import { UsageError } from '../core/errors.js';
 import { digest, digestFromHex, leafMessage, MERKLE_ENCODING, rootFromProof, toHex } from '../core/merkle.js';
@@ -52,19 +52,11 @@ export interface ReceiptCheckResult {
 export async function checkReceipt(o: CheckReceiptOptions): Promise<ReceiptCheckResult> {
   const published = digestFromHex(o.root);
   if (published === undefined) throw new UsageError(`--root ${o.root}: give the published root, 64 hex digits (a SHA-256)`);
-  let text: string;
-  try {
-    text = await readFile(o.file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`${o.file}: cannot read (${code === 'ENOENT' ? 'no such file' : (code ?? (err as Error).message)})`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch (err) {
-    throw new UsageError(`${o.file}: not valid JSON (${(err as Error).message})`);
-  }
+  const { value: json } = await readJsonFile(o.file, {
+    kind: 'receipt',
+    refused: `${o.file}: not valid JSON`,
+    missing: (f) => new UsageError(`${f}: cannot read (no such file)`),
+  });
   const parsed = receiptSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

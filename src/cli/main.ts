@@ -9,6 +9,8 @@ import { colorFor } from './style.js';
 import { VERSION } from '../core/version.js';
 import { registerCommands } from './commands/index.js';
 import { runCleanups } from '../io/run-cleanup.js';
+import { visibleText } from '../core/visible-text.js';
+import { guardTerminal } from './terminal-guard.js';
 
 /**
  * Ctrl-C (SIGINT) or SIGTERM: the run's temporary files, the folders it made and its lock on the
@@ -38,6 +40,8 @@ export async function main(argv: string[]): Promise<number> {
     });
   }
   interruptible();
+  guardTerminal(process.stdout);
+  guardTerminal(process.stderr);
   const program = new Command('payout')
     .description('Divide a class-action settlement fund among claimants, exact to the cent.')
     .version(VERSION, '-V, --version')
@@ -56,12 +60,12 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (err instanceof UsageError || err instanceof DataError) {
       for (const p of err.problems) process.stderr.write(`${c.red('error')}: ${formatProblem(p)}\n`);
-      if (err.message) process.stderr.write(`${c.red('payout')}: ${err.message}\n`);
+      if (err.message) process.stderr.write(`${c.red('payout')}: ${visibleText(err.message)}\n`);
       return err.exitCode;
     }
     const e = err as NodeJS.ErrnoException;
     if (e && typeof e.code === 'string' && ['ENOENT', 'EACCES', 'EPERM', 'EISDIR', 'ENOTDIR', 'EMFILE', 'ENOSPC', 'EFBIG', 'EDQUOT', 'EROFS', 'EIO'].includes(e.code)) {
-      process.stderr.write(`${c.red('payout')}: ${e.message}\n`);
+      process.stderr.write(`${c.red('payout')}: ${visibleText(e.message)}\n`);
       return EXIT_USAGE;
     }
     process.stderr.write(`${c.red('payout: internal error')} (please report it with the command you ran):\n${e?.stack ?? String(err)}\n`);

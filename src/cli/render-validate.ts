@@ -3,6 +3,7 @@
  * Counts are JSON numbers; units and points are exact decimal strings.
  */
 import type { ChalkInstance } from 'chalk';
+import { visibleText } from '../core/visible-text.js';
 import { formatProblem, type Problem, type ProblemCode } from '../core/problems.js';
 import type { Plan } from '../core/plan.js';
 import { grouped, renderTable } from './table.js';
@@ -130,7 +131,7 @@ export function renderValidateText(report: ValidateReport, problems: Problem[], 
 
   const pools = report.plan.mode === 'pools';
   const rows = report.classes.map((k) => [
-    k.id,
+    visibleText(k.id),
     (pools ? k.poolPercent : k.weight) ?? '',
     grouped(k.claims),
     grouped(k.eligible),
@@ -148,7 +149,7 @@ export function renderValidateText(report: ValidateReport, problems: Problem[], 
   );
   out.push(c.bold(classHead), ...classLines, '');
 
-  const statusRows = report.statuses.map((s) => [s.status, grouped(s.claims), s.eligible ? 'eligible' : 'not eligible']);
+  const statusRows = report.statuses.map((s) => [visibleText(s.status), grouped(s.claims), s.eligible ? 'eligible' : 'not eligible']);
   const [statusHead = '', ...statusLines] = renderTable(['status', 'claims', ''], statusRows, ['left', 'right', 'left']);
   out.push(c.bold(statusHead), ...statusLines);
 

@@ -22,6 +22,14 @@ function quoted(what: string, example: string) {
   });
 }
 
+/**
+ * A string that is valid Unicode: no lone surrogate (`"\ud800"` in JSON). Such a seed or class id
+ * has no UTF-8 bytes, so SHA-256(seed + ":" + id) of SPEC section 4 cannot be computed by an
+ * auditor's script (the reference script crashed on it), and Node would hash U+FFFD instead.
+ */
+const wellFormed = (s: string): boolean => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
+const LONE_SURROGATE = 'holds a lone surrogate (an escape such as "\\ud800" without its pair): it is not text and has no UTF-8 bytes to hash';
+
 // Accepted exactly when parseMoney reads it, so every amount of a valid plan has its cents.
 const moneyText = quoted('an amount', '1200000.00').refine(
   (s) => parseMoney(s) !== undefined,
@@ -61,7 +69,7 @@ const deductionSchema = z
   });
 
 const classSchema = z.strictObject({
-  id: z.string({ error: 'required: the class id used in the claims file' }).trim().min(1, 'must not be empty'),
+  id: z.string({ error: 'required: the class id used in the claims file' }).trim().min(1, 'must not be empty').refine(wellFormed, LONE_SURROGATE),
   weight: positiveDecimal.optional(),
   poolPercent: percentText.optional(),
 });
@@ -79,7 +87,10 @@ export const planSchema = z
     maximumPayment: moneyText.nullable().default(null),
     residualRecipient: z.string().nullable().default(null),
     rounding: roundingSchema.default({ ...DEFAULT_ROUNDING }),
-    seed: z.string({ error: 'required: a seed string that fixes the tie-break (SPEC section 4)' }).min(1, 'must not be empty'),
+    seed: z
+      .string({ error: 'required: a seed string that fixes the tie-break (SPEC section 4)' })
+      .min(1, 'must not be empty')
+      .refine(wellFormed, LONE_SURROGATE),
     /** What `payout pay` needs (docs/payments.md); the allocation does not read it. */
     payments: paymentsSchema.optional(),
   })

@@ -3,6 +3,7 @@
  * them back; only the CLI renders them (`claims.csv:42: class: unknown class "ilinois" …`) and only
  * the entry point turns them into an exit code (SPEC section 8).
  */
+import { visibleText } from './visible-text.js';
 
 export type Severity = 'error' | 'warning';
 
@@ -27,6 +28,7 @@ export type ProblemCode =
   | 'duplicate_email'
   | 'duplicate_name_address'
   | 'blank_row'
+  | 'lookalike_claim_id'
   // anything else a command reports about its inputs
   | 'input';
 
@@ -56,11 +58,14 @@ export function schemaProblems(issues: ReadonlyArray<{ path: readonly PropertyKe
   }));
 }
 
-/** `file:line: field: message`, the shape every tool that reads text files uses. */
+/**
+ * `file:line: field: message`, the shape every tool that reads text files uses. Control
+ * characters from the files (a claim id holding ESC or NUL) are shown escaped (visible-text.ts).
+ */
 export function formatProblem(p: Problem): string {
   let place = p.file ?? '';
   if (p.line !== undefined) place += `${place ? ':' : 'line '}${p.line}`;
   const head = place ? `${place}: ` : '';
   const field = p.field ? `${p.field}: ` : '';
-  return `${head}${field}${p.message}`;
+  return visibleText(`${head}${field}${p.message}`);
 }

@@ -76,6 +76,12 @@ export interface SummaryJson {
   totals: { claims: number; eligible: number; paid: number; amount: string; residual: string; centsPlaced: number };
   residualRecipient: string | null;
   check: { paidPlusResidual: string; net: string; balanced: boolean };
+  /**
+   * Warnings about the claims an administrator must see in the record of the run: claim ids
+   * that differ but look alike (`lookalike_claim_id`). Present only when there are some, so the
+   * summary of a run without them is as it always was.
+   */
+  warnings?: { lookAlikeClaimIds: number };
   /** The Merkle root over the ledger's rows (docs/receipts.md): added once the ledger is made. */
   receipts?: ReceiptsJson;
 }
@@ -87,7 +93,12 @@ export interface ReceiptsJson {
   leaves: number;
 }
 
-export function buildSummary(plan: Plan, alloc: Allocation): SummaryJson {
+/** What the reading of the claims found that summary.json records (see SummaryJson.warnings). */
+export interface ClaimsFindings {
+  lookAlikeClaimIds: number;
+}
+
+export function buildSummary(plan: Plan, alloc: Allocation, findings?: ClaimsFindings): SummaryJson {
   const f = alloc.fund;
   const poolOfClass = (ci: number) => alloc.pools.find((p) => p.classIndex === ci) ?? alloc.pools[0];
   const pointValueOf = (p: Allocation['pools'][number] | undefined) =>
@@ -145,6 +156,7 @@ export function buildSummary(plan: Plan, alloc: Allocation): SummaryJson {
     },
     residualRecipient: plan.residualRecipient,
     check: { paidPlusResidual: money(paidPlusResidual), net: money(f.net), balanced: paidPlusResidual === f.net },
+    ...(findings !== undefined && findings.lookAlikeClaimIds > 0 ? { warnings: { lookAlikeClaimIds: findings.lookAlikeClaimIds } } : {}),
   };
 }
 

@@ -37,7 +37,7 @@ export class OutputFile {
     // Several large chunks in flight: the next chunk is made while the last one is written.
     this.stream = createWriteStream(tempPath, { flags: 'wx', highWaterMark: 1 << 22 });
     this.stream.on('error', (err) => {
-      this.failure ??= err;
+      this.failure ??= writeError(join(dirname(tempPath), name), err);
     });
   }
 
@@ -54,7 +54,7 @@ export class OutputFile {
     if (this.failure) throw this.failure;
     this.hash.update(bytes);
     this.size += bytes.length;
-    if (!this.stream.write(bytes)) await once(this.stream, 'drain');
+    if (!this.stream.write(bytes)) await once(this.stream, 'drain').catch(() => undefined); // an error: this.failure
     if (this.failure) throw this.failure;
   }
 
@@ -66,7 +66,7 @@ export class OutputFile {
     this.pendingLength = 0;
     this.hash.update(chunk);
     this.size += chunk.length;
-    if (!this.stream.write(chunk)) await once(this.stream, 'drain');
+    if (!this.stream.write(chunk)) await once(this.stream, 'drain').catch(() => undefined); // an error: this.failure
     if (this.failure) throw this.failure;
   }
 
@@ -79,7 +79,7 @@ export class OutputFile {
   async close(): Promise<WrittenFile> {
     await this.flush();
     this.stream.end();
-    await once(this.stream, 'close');
+    await once(this.stream, 'close').catch(() => undefined);
     if (this.failure) throw this.failure;
     return { name: this.name, sha256: this.hash.digest('hex'), bytes: this.size };
   }
@@ -87,6 +87,26 @@ export class OutputFile {
   destroy(): void {
     this.stream.destroy();
   }
+}
+
+/** Why a write failed, in words, for the errors a disk gives. */
+const WRITE_ERRORS: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EFBIG: 'larger than the file size limit',
+  EIO: 'input/output error',
+  EROFS: 'read-only file system',
+};
+
+/**
+ * A failed write, naming the output file (a bare "ENOSPC: no space left on device, write" did
+ * not say which file, nor that nothing was written). Exit 2, as for a file that cannot be read.
+ */
+function writeError(path: string, err: NodeJS.ErrnoException): UsageError & { code: string } {
+  const code = err.code ?? 'error';
+  const why = WRITE_ERRORS[code] ?? err.message;
+  // The code stays on the error: a writer that words its own message (--errors-out) reads it.
+  return Object.assign(new UsageError(`${path}: cannot write (${code}: ${why}); nothing was written and the folder is as it was`), { code });
 }
 
 /** The set of files one run writes into DIR, committed together or not at all. */

@@ -10,11 +10,12 @@ import type { Plan } from '../core/plan.js';
 import type { ProblemCode } from '../core/problems.js';
 import type { ColumnPlan } from './csv-fast.js';
 import type { DuplicateHit } from './dedupe-batch.js';
+import { findLookAlikeIds } from './claim-id-lookalikes.js';
 import type { ClaimsStats, ReadClaimsOptions, ReadClaimsResult } from './claims-types.js';
 import { ClaimsProblems } from './claims-problems.js';
 import { columnPlan, mapColumns, type ClaimColumns } from './claims-header.js';
 import { ClaimFieldValues } from './claim-fields.js';
-import { ClaimIdIndex, InlineClaimantChecks, duplicateHitProblem } from './claims-duplicates.js';
+import { ClaimIdIndex, InlineClaimantChecks, duplicateHitProblem, lookAlikeMessage } from './claims-duplicates.js';
 import { ClaimTableBuilder } from './claims-table-builder.js';
 import { summarizeClaims } from './claims-stats.js';
 
@@ -281,6 +282,10 @@ export class ClaimsCollector {
       problems.error('empty_file', undefined, undefined, 'the file is empty: expected a header row and one row per claim');
     } else if (this.headers !== undefined && this.rows === 0 && !this.stopped) {
       problems.error('header_only', this.headerLine, undefined, 'no claims: the file has a header but no rows');
+    }
+    for (const w of findLookAlikeIds(this.table.ids)) {
+      const id = this.table.ids.get(w.row);
+      problems.warning('lookalike_claim_id', this.table.lineOf(w.row), 'claim_id', lookAlikeMessage(id, this.table.ids.get(w.firstRow), this.table.lineOf(w.firstRow)), id);
     }
     const stored = problems.inLineOrder();
 

@@ -16,6 +16,17 @@ export const duplicateEmailMessage = (first: number, shown: string): string =>
   `same email as line ${first}: "${maskLast4(shown)}" (possible duplicate claim)`;
 export const duplicateNameAddressMessage = (first: number): string => `same name and address as line ${first} (possible duplicate claim)`;
 
+/** An id as a look-alike warning shows it: quoted, and with its code points when it is not plain ASCII. */
+function shownId(id: string): string {
+  const quoted = JSON.stringify(id);
+  if (/^[\x20-\x7e]*$/.test(id)) return quoted;
+  const points = [...id].map((ch) => (/^[\x21-\x7e]$/.test(ch) ? ch : `U+${(ch.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`));
+  return `${quoted} (${points.join(' ')})`;
+}
+
+export const lookAlikeMessage = (id: string, firstId: string, firstLine: number): string =>
+  `claim id ${shownId(id)} looks like ${shownId(firstId)} on line ${firstLine} (the same ignoring Unicode normalization, case and invisible characters): both are paid as different claims; check they are not one claimant`;
+
 /** The warning of a duplicate found by the batched checks, as the row-by-row check words it. */
 export function duplicateHitProblem(file: string, hit: DuplicateHit): Problem {
   return hit.kind === 'email'

@@ -16,7 +16,7 @@ import { regularFile } from './regular-file.js';
 const MiB = 1 << 20;
 
 /** Size limits by kind of file (docs/safety.md). A summary grows with the classes, not the claims. */
-export const JSON_LIMITS = { plan: 1 * MiB, manifest: 1 * MiB, summary: 16 * MiB } as const;
+export const JSON_LIMITS = { plan: 1 * MiB, manifest: 1 * MiB, summary: 16 * MiB, receipt: 1 * MiB } as const;
 
 export interface JsonReadOptions {
   /** The kind of file: its size limit. */

@@ -110,6 +110,25 @@ describe('with the binary', () => {
     });
   }
 
+  it('check-receipt refuses /dev/zero and a receipt with a key twice; pay refuses an incomplete --from folder', async () => {
+    const zero = await runCli(['check-receipt', '/dev/zero', '--root', '0'.repeat(64)]);
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toContain('/dev/zero: a character device, not a regular file');
+    const dup = tmp.write('receipt.json', '{\n  "root": "a",\n  "root": "b"\n}\n');
+    const twice = await runCli(['check-receipt', dup, '--root', '0'.repeat(64)]);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain(`${dup}:3: the key "root" appears twice in one object (lines 2 and 3)`);
+
+    const payPlan = join(ROOT, 'fixtures/payments/plan.json');
+    const payClaims = join(ROOT, 'fixtures/payments/claims.csv');
+    const dir = tmp.path('pay-from-incomplete');
+    expect((await runCli(['allocate', '--plan', payPlan, payClaims, '--out', dir, '--quiet'])).code).toBe(0);
+    rmSync(join(dir, 'manifest.json'));
+    const pay = await runCli(['pay', '--plan', payPlan, payClaims, '--from', dir, '--out', tmp.path('paydir'), '--quiet']);
+    expect(pay.code).toBe(2);
+    expect(pay.stderr).toContain(`${dir}: incomplete run: `);
+  });
+
   it('an uncashed list that is /dev/zero is refused', async () => {
     expect((await made).code).toBe(0);
     const r = await runCli(['redistribute', '--plan', PLAN, '--from', run, '--uncashed', '/dev/zero', '--out', tmp.path('r2-u'), '--quiet']);

@@ -10,6 +10,7 @@ import { DataError, UsageError } from '../../core/errors.js';
 import { onTerminal } from '../claims-reading.js';
 import { renderClaimText } from '../render-explain.js';
 import { renderRoundTwoClaimText } from '../render-explain-round2.js';
+import { visibleText } from '../../core/visible-text.js';
 import { colorFor } from '../style.js';
 import { parseClaimsOptions, type ClaimsCliOptions } from './claims-options.js';
 import { planForm } from '../../io/bucket-plan-file.js';
@@ -53,7 +54,7 @@ async function runExplainRoundTwo(args: string[], o: ExplainCliOptions): Promise
     dir2,
     ids,
     claimsOptionsGiven: (o.map?.length ?? 0) > 0 || (o.delimiter !== undefined && o.delimiter !== ','),
-    onWarning: (w) => process.stderr.write(`${stderr.yellow('warning')}: ${w}\n`),
+    onWarning: (w) => process.stderr.write(`${stderr.yellow('warning')}: ${visibleText(w)}\n`),
   });
   if (o.json) {
     const doc = {

@@ -5,6 +5,7 @@
 import { parseCosts, redistributeToFolder } from '../../app/redistribute.js';
 import { UsageError } from '../../core/errors.js';
 import { renderRedistribution } from '../render-redistribution.js';
+import { visibleText } from '../../core/visible-text.js';
 import { colorFor } from '../style.js';
 import { grouped } from '../table.js';
 
@@ -32,7 +33,7 @@ export async function runRedistribute(o: RedistributeCliOptions): Promise<void> 
     maxErrors: Number(o.maxErrors),
     outDir: o.out,
     force: Boolean(o.force),
-    onWarning: (w) => process.stderr.write(`${stderr.yellow('warning')}: ${w}\n`),
+    onWarning: (w) => process.stderr.write(`${stderr.yellow('warning')}: ${visibleText(w)}\n`),
   });
   if (o.json) {
     process.stdout.write(run.summaryText);

@@ -5,7 +5,6 @@
  * must add up to the summary's totals.amount. Only claim_id, outcome and amount are read.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { restoreFormula } from '../../core/csv-cell.js';
 import { DataError, UsageError } from '../../core/errors.js';
@@ -15,6 +14,8 @@ import type { Problem } from '../../core/problems.js';
 import { readCsvFile, utf8Text } from '../csv-records.js';
 import { hashFile } from '../file-hash.js';
 import { sha256Hex } from '../hash.js';
+import { readJsonFile } from '../json-file.js';
+import { assertFinishedRun } from '../run-state.js';
 
 export interface PaidLedger {
   dir: string;
@@ -32,27 +33,20 @@ export interface PaidLedger {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-async function readJsonFile(path: string, what: string): Promise<{ value: unknown; sha256: string }> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new UsageError(e.code === 'ENOENT' ? `${path}: not found (${what})` : `${path}: cannot read (${e.code ?? e.message})`);
-  }
-  try {
-    return { value: JSON.parse(bytes.toString('utf8')) as unknown, sha256: sha256Hex(bytes) };
-  } catch (err) {
-    throw new UsageError(`${path}: not valid JSON (${(err as Error).message})`);
-  }
+/** Through the one JSON reader (io/json-file.ts): bounded, regular files only, no key twice. */
+async function readJson(path: string, what: string, kind: 'manifest' | 'summary'): Promise<{ value: unknown; sha256: string }> {
+  const { value, bytes } = await readJsonFile(path, { kind, refused: `${path}: not valid JSON`, missing: (f) => new UsageError(`${f}: not found (${what})`) });
+  return { value, sha256: sha256Hex(bytes) };
 }
 
 /** Reads and checks DIR; a folder that cannot be read is a UsageError, files that do not match their manifest a DataError. */
 export async function readPaidLedger(dir: string): Promise<PaidLedger> {
   const manifestPath = join(dir, 'manifest.json');
-  const { value, sha256: manifestSha } = await readJsonFile(manifestPath, 'is it the --out folder of payout allocate or redistribute?');
+  await assertFinishedRun(dir);
+  const { value, sha256: manifestSha } = await readJson(manifestPath, 'is it the --out folder of payout allocate or redistribute?', 'manifest');
   if (!isObject(value) || !Array.isArray(value.outputs)) throw new UsageError(`${manifestPath}: not a payout manifest`);
   const manifest = value as unknown as Manifest;
+  await assertFinishedRun(dir, (value.outputs as unknown[]).map((o) => String(isObject(o) ? o.file : '')));
   const round = manifest.command === 'allocate' ? 1 : manifest.command === 'redistribute' ? 2 : undefined;
   if (round === undefined) {
     throw new UsageError(`${dir} holds the output of payout ${String(manifest.command)}: pay from the folder of payout allocate or payout redistribute`);
@@ -78,7 +72,7 @@ export async function readPaidLedger(dir: string): Promise<PaidLedger> {
   refuse();
 
   const summaryPath = join(dir, 'summary.json');
-  const { value: summary } = await readJsonFile(summaryPath, 'the summary');
+  const { value: summary } = await readJson(summaryPath, 'the summary', 'summary');
   const totals = isObject(summary) && isObject(summary.totals) ? summary.totals : undefined;
   const summaryAmount = typeof totals?.amount === 'string' ? parseMoney(totals.amount) : undefined;
   if (summaryAmount === undefined) throw new UsageError(`${summaryPath}: not a payout summary (totals.amount is needed)`);

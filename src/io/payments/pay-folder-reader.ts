@@ -2,7 +2,6 @@
  * Reads a pay run's folder back for `payout reconcile`: manifest.json (command "pay"), then
  * payments.csv and addresses.csv, each checked against the SHA-256 the manifest records.
  */
-import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { restoreFormula } from '../../core/csv-cell.js';
 import { DataError, UsageError } from '../../core/errors.js';
@@ -13,6 +12,8 @@ import { PAYMENTS_COLUMNS, type PaymentRecord } from '../../core/payments/rows.j
 import type { Problem } from '../../core/problems.js';
 import { readCsvFile } from '../csv-records.js';
 import { sha256Hex } from '../hash.js';
+import { readJsonFile } from '../json-file.js';
+import { assertFinishedRun } from '../run-state.js';
 
 export interface PayFolderRead {
   dir: string;
@@ -24,18 +25,15 @@ export interface PayFolderRead {
 
 export async function readPayFolder(dir: string): Promise<PayFolderRead> {
   const manifestPath = join(dir, 'manifest.json');
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(manifestPath);
-  } catch {
-    throw new UsageError(`${dir} has no manifest.json: is it the --out folder of payout pay?`);
-  }
-  let manifest: Manifest;
-  try {
-    manifest = JSON.parse(bytes.toString('utf8')) as Manifest;
-  } catch (err) {
-    throw new UsageError(`${manifestPath}: not valid JSON (${(err as Error).message})`);
-  }
+  await assertFinishedRun(dir);
+  const manifestFile = await readJsonFile(manifestPath, {
+    kind: 'manifest',
+    refused: `${manifestPath}: not valid JSON`,
+    missing: () => new UsageError(`${dir} has no manifest.json: is it the --out folder of payout pay?`),
+  });
+  const bytes = manifestFile.bytes;
+  const manifest = manifestFile.value as Manifest;
+  if (Array.isArray(manifest.outputs)) await assertFinishedRun(dir, manifest.outputs.map((o) => String(o.file)));
   if (manifest.command !== 'pay' || !Array.isArray(manifest.outputs)) throw new UsageError(`${dir} is not the folder of payout pay (its manifest's command is ${JSON.stringify(manifest.command)})`);
   const folder = basename(dir.replace(/[\\/]+$/, '')) || '.';
   const inputs: Record<string, ManifestInput> = { payManifest: { file: `${folder}/manifest.json`, sha256: sha256Hex(bytes) } };
