@@ -315,7 +315,7 @@ export function registerAccounting(program: Command): void {
     .argument('<dirs...>', 'the first round\'s folder, then any later round\'s')
     .requiredOption('--out <file.csv>', 'write the accounting as CSV: round,section,item,class,count,amount,percent,percent_of,source')
     .option('--facts <facts.json>', 'case facts no payout file holds: classMembers, noticesSent, noticesReturned, noticeMethods, optOuts, objections, source')
-    .option('--payments <paydir>', 'a pay folder (payout pay --out) for the payments by method (repeatable)', collect)
+    .option('--payments <paydir>', 'a pay folder (payout pay --out) of one of the rounds, for its payments by method (repeatable)', collect)
     .option('--html <file.html>', 'also write the accounting as a self-contained HTML page')
     .option('--force', 'replace an existing --out or --html file')
     .option('--json', 'print the accounting as one JSON document')
