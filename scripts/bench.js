@@ -138,20 +138,26 @@ async function duckdbJob(file, out, { net, weights, seed, eligible, minimum }) {
 async function polarsJob(file, out, { net, weights, seed, eligible, minimum }) {
   const mod = await import('nodejs-polars');
   const pl = mod.default ?? mod;
-  const df = pl.readCSV(file, { inferSchemaLength: 0 }); // every column as text
+  // Only the four columns the job reads, every one as text, with polars' multi-threaded reader
+  // (the lazy scan pushes the projection into it: name, email and address are never materialised).
+  const df = await pl.scanCSV(file, { inferSchemaLength: 0 }).select('claim_id', 'class', 'units', 'status').collect();
   const lowerClass = pl.col('class').str.strip().str.toLowerCase();
   let weight = pl.lit(0);
   for (const w of weights) weight = pl.when(lowerClass.eq(pl.lit(w.id.toLowerCase()))).then(pl.lit(Number(w.weight))).otherwise(weight);
   const status = pl.col('status').str.strip().str.toLowerCase();
   const ok = eligible.map((s) => status.eq(pl.lit(s.toLowerCase()))).reduce((a, b) => a.or(b));
   // Units as integers of 10^-scale, scale = the most decimals written (0 here): exact, and net × points
-  // stays below 2^53, so the one division (of an exact multiple) is exact too.
+  // stays below 2^53, so the one division (of an exact multiple) is exact too. Without a decimal
+  // point anywhere (scale 0) the text is cast as it is, with no list column per row.
   const units = pl.col('units').str.strip();
-  const split = df.withColumns(pl.when(ok).then(weight).otherwise(pl.lit(0)).cast(pl.Int64).alias('w'), units.str.split('.').alias('u'));
-  const scale = Number(split.select(pl.col('u').lst.get(1).str.lengths().max().alias('m')).getColumn('m').toArray()[0] ?? 0);
-  let pts = pl.col('u').lst.get(0).cast(pl.Int64).mul(10 ** scale);
-  if (scale > 0) pts = pts.add(pl.col('u').lst.get(1).fillNull(pl.lit('0')).str.padEnd(scale, '0').cast(pl.Int64));
-  const allPts = split.withColumns(pts.mul(pl.col('w')).alias('pts'));
+  const decimals = df.select(units.str.extract(String.raw`\.(\d*)$`, 1).str.lengths().alias('m')).getColumn('m');
+  const scale = Number(decimals.max() ?? 0);
+  let pts = units.cast(pl.Int64);
+  if (decimals.nullCount() < decimals.len()) {
+    const u = units.str.split('.');
+    pts = u.lst.get(0).cast(pl.Int64).mul(10 ** scale).add(u.lst.get(1).fillNull(pl.lit('0')).str.padEnd(scale, '0').cast(pl.Int64));
+  }
+  const allPts = df.select('claim_id', 'class', 'status', pts.mul(pl.when(ok).then(weight).otherwise(pl.lit(0)).cast(pl.Int64)).alias('pts'));
   const grouped = allPts.filter(pl.col('pts').gt(0)).groupBy('pts').agg(pl.col('pts').sum().alias('sum')).sort('pts');
   const lv = grouped.getColumn('pts').toArray();
   const sums = grouped.getColumn('sum').toArray();
@@ -169,27 +175,50 @@ async function polarsJob(file, out, { net, weights, seed, eligible, minimum }) {
   );
   const k = rule.total > 0n ? Number(BigInt(net) - BigInt(s.getColumn('fl').sum())) : 0;
   // The K-th largest remainder R: rows above it get a cent; of the rows at R, those with the
-  // smallest SHA-256 keys (hashed here: polars has no sha256) get the rest.
-  const paid = s.filter(pl.col('pts').gt(0));
-  let winners = [];
+  // smallest SHA-256 keys get the rest. polars has no sha256: the tied ids are hashed here, and
+  // ranked as payout ranks them: by the digest's first 48 bits (a typed-array sort), full digests
+  // only for the rows that share the cut-off's 48 bits. A cent column by row index, no id lookup.
+  const win = new Uint8Array(s.height);
   let boundary = Number.POSITIVE_INFINITY;
   if (k > 0) {
-    boundary = Number(paid.getColumn('rem').sort(true).get(k - 1));
-    const above = paid.filter(pl.col('rem').gt(boundary)).height;
-    const tiedIds = paid.filter(pl.col('rem').eq(boundary)).getColumn('claim_id').toArray();
-    const digest = typeof oneShotHash === 'function' ? (x) => oneShotHash('sha256', x, 'hex') : (x) => createHash('sha256').update(x).digest('hex');
-    const tied = tiedIds.map((id) => ({ id, key: digest(`${seed}:${id}`) }));
-    tied.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    winners = tied.slice(0, k - above).map((t) => t.id);
+    const rems = s.filter(pl.col('pts').gt(0)).getColumn('rem');
+    boundary = Number(rems.sort(true).get(k - 1));
+    const tiedMask = pl.col('pts').gt(0).and(pl.col('rem').eq(boundary));
+    const above = s.filter(pl.col('pts').gt(0).and(pl.col('rem').gt(boundary))).height;
+    const need = k - above;
+    const tiedRows = s.select(tiedMask.alias('t')).getColumn('t').argTrue().toArray();
+    // The tied ids come over as one string (NUL between ids), split here: ~850,000 strings fetched
+    // one by one from polars cost more than hashing them.
+    const joined = s.filter(tiedMask).select(pl.col('claim_id').str.concat('\0')).getColumn('claim_id').get(0) ?? '';
+    const tiedIds = tiedRows.length > 0 ? joined.split('\0') : [];
+    const hex = (id) => (typeof oneShotHash === 'function' ? oneShotHash('sha256', `${seed}:${id}`, 'hex') : createHash('sha256').update(`${seed}:${id}`).digest('hex'));
+    const prefix = (id) => {
+      const d = oneShotHash('sha256', `${seed}:${id}`, 'binary');
+      return ((d.charCodeAt(0) * 256 + d.charCodeAt(1)) * 256 + d.charCodeAt(2)) * 16777216 + (d.charCodeAt(3) << 16 | d.charCodeAt(4) << 8 | d.charCodeAt(5));
+    };
+    const prefixes = new Float64Array(tiedIds.length);
+    for (let i = 0; i < tiedIds.length; i++) prefixes[i] = prefix(tiedIds[i]);
+    const cut = need > 0 ? prefixes.slice().sort()[need - 1] : -1;
+    const atCut = [];
+    let taken = 0;
+    for (let i = 0; i < prefixes.length; i++) {
+      if (prefixes[i] < cut) {
+        win[tiedRows[i]] = 1;
+        taken++;
+      } else if (prefixes[i] === cut) atCut.push(i);
+    }
+    atCut.sort((a, b) => (hex(tiedIds[a]) < hex(tiedIds[b]) ? -1 : 1));
+    for (const i of atCut.slice(0, need - taken)) win[tiedRows[i]] = 1;
   }
-  const extra = pl.col('pts').gt(0).and(pl.col('rem').gt(boundary).or(pl.col('claim_id').isIn(winners)));
-  const result = s.select(
+  const extra = pl.col('pts').gt(0).and(pl.col('rem').gt(boundary).or(pl.col('win').eq(1)));
+  const cents = pl.col('fl').add(extra.cast(pl.Int64));
+  const hundred = pl.lit(100).cast(pl.Int64);
+  const rem = cents.modulo(hundred);
+  const result = s.withColumn(pl.Series('win', win)).select(
     'claim_id', 'class', 'status',
-    pl.col('fl').add(extra.cast(pl.Int64)).alias('cents'),
+    pl.concatString([cents.sub(rem).div(hundred).cast(pl.Int64).cast(pl.Utf8), rem.cast(pl.Utf8).str.padStart(2, '0')], '.').alias('amount'),
   );
-  const cents = result.getColumn('cents').toArray();
-  const amount = cents.map((c) => `${Math.trunc(Number(c) / 100)}.${String(Number(c) % 100).padStart(2, '0')}`);
-  result.drop('cents').withColumn(pl.Series('amount', amount)).writeCSV(out);
+  result.writeCSV(out);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -85,6 +85,119 @@ def quoted(s):  # RFC 4180: quotes only when needed
 def text_cell(s):  # SPEC 5: a leading ' before = + - @ tab CR (and ', so reading back is exact)
     return quoted("'" + s if s and s[0] in "=+-@\t\r'" else s)
 
+# ---- Bucket plans (docs/allocation.md, "Benefit buckets"): a plan with "buckets" instead of "classes".
+
+def water_fill(w, caps, M):
+    """share_i = min(cap_i, lam * w_i) with sum = M (M <= sum of caps); caps None = no cap."""
+    capped = set()
+    while True:
+        free = [i for i in w if i not in capped and w[i] > 0]
+        if not free: lam = None; break
+        lam = (M - sum(caps[i] for i in capped)) / sum(w[i] for i in free)
+        more = {i for i in free if caps[i] is not None and lam * w[i] >= caps[i]}
+        if not more: break
+        capped |= more
+    return {i: (F(caps[i]) if i in capped else (lam * w[i] if lam is not None and w[i] > 0 else F(0))) for i in w}
+
+def bucket_main(plan, argv, args, net, deductions, say):
+    seed = plan["seed"]
+    buckets = [dict(b, index=i) for i, b in enumerate(plan["buckets"])]
+    buckets.sort(key=lambda b: (bool(b.get("residual")), b.get("order", b["index"]), b["index"]))
+    opt_cents = lambda b, k: None if b.get(k) is None else cents(b[k])
+    eligible_statuses = {s.strip().lower() for s in plan.get("eligibleStatuses", ["approved"])}
+    minimum = None if plan.get("minimumPayment") is None else cents(plan["minimumPayment"])
+    choice = plan.get("choice")
+    with open(args[1], encoding="utf-8-sig", newline="") as f:
+        rows = [r for r in csv.reader(f) if any(c.strip() for c in r)]
+    col = {}
+    for i, h in enumerate(rows[0]): col.setdefault(h.strip().lower(), i)
+    cell = lambda r, name: r[col[name.lower()]].strip()
+    claims = []
+    for r in rows[1:]:
+        status = (cell(r, "status").lower() if "status" in col else "") or "approved"
+        chosen = None
+        if choice and cell(r, choice["column"]):
+            chosen = next(v for v in choice["values"] if v.lower() == cell(r, choice["column"]).lower())
+        inputs = []
+        for b in buckets:
+            cap = opt_cents(b, "perClaimCap")
+            lim = lambda x: x if cap is None else min(x, F(cap))
+            if b.get("choice") is not None and chosen != b["choice"]: x = F(0)
+            elif b["kind"] == "flat": x = lim(F(cents(b["amount"])))
+            elif b["kind"] == "documented":
+                t = cell(r, b["amountColumn"]); x = lim(F(cents(t))) if t else F(0)
+            elif b["kind"] == "points":
+                t = cell(r, b["unitsColumn"]); x = F(b.get("weight", "1")) * F(t) if t else F(0)
+            else:  # hours: rate x hours, at most the hour limit
+                t = cell(r, b["hoursColumn"]); h = F(t) if t else F(0)
+                if b.get("limit") is not None: h = min(h, F(b["limit"]))
+                x = lim(cents(b["rate"]) * h)
+            inputs.append(x)
+        claims.append(dict(id=cell(r, "claim_id"), status=status, eligible=status in eligible_statuses, inputs=inputs))
+    n = len(claims)
+    claiming = [c["eligible"] and any(x > 0 for x in c["inputs"]) for c in claims]
+    active = set(i for i in range(n) if claiming[i])
+    removed = set()
+    while True:
+        # every bucket's floor first: protected = all it claims, maxReductionPercent = the part it keeps
+        info = []
+        for k, b in enumerate(buckets):
+            w = {i: (claims[i]["inputs"][k] if i in active else F(0)) for i in range(n)}
+            pcap, tcap = opt_cents(b, "perClaimCap"), opt_cents(b, "totalCap")
+            def claim_cap(x):
+                if b["kind"] == "points": return pcap
+                if not b.get("residual"): return x
+                up = None if b.get("maxIncreasePercent") is None else x * (1 + F(b["maxIncreasePercent"]) / 100)
+                return pcap if up is None else (up if pcap is None else min(up, F(pcap)))
+            caps = {i: claim_cap(w[i]) for i in w}
+            live = [i for i in w if w[i] > 0]
+            demand = None if any(caps[i] is None for i in live) else sum((caps[i] for i in live), F(0))
+            sum_w = sum(w.values(), F(0))
+            mn = lambda a, c: a if c is None else min(a, F(c))
+            if b["kind"] == "points": nominal = demand if tcap is None else mn(demand if demand is not None else F(tcap), tcap)
+            else: nominal = mn(sum_w, tcap)
+            if nominal is None: nominal = F(0)  # a residual points bucket with no caps: nothing to set aside
+            fl = nominal if b.get("protected") else (nominal * (1 - F(b["maxReductionPercent"]) / 100) if b.get("maxReductionPercent") is not None else F(0))
+            target = (None if tcap is None else F(tcap)) if demand is None else mn(demand, tcap)
+            info.append(dict(w=w, caps=caps, sum_w=sum_w, floor=fl, target=target))
+        floors = sum((x["floor"] for x in info), F(0))
+        if floors > net:
+            print(f"refused: floors {floors} over net {net}", file=sys.stderr); sys.exit(2)
+        left, kept = F(net), floors
+        shares = [[F(0)] * len(buckets) for _ in range(n)]
+        for k, x in enumerate(info):
+            kept -= x["floor"]
+            avail = left - kept
+            funded = F(0) if x["sum_w"] == 0 else (avail if x["target"] is None else min(avail, x["target"]))
+            left -= funded
+            x["funded"] = funded
+            for i, v in water_fill(x["w"], x["caps"], funded).items(): shares[i][k] = v
+            say(f"bucket {buckets[k]['id']}: claimed {x['sum_w']}, floor {x['floor']}, funded {funded}")
+        if minimum is None: break
+        low = [i for i in active if sum(floor(v) for v in shares[i]) < minimum]
+        if not low: break
+        smallest = min(sum(shares[i]) for i in low)
+        for i in low:
+            if sum(shares[i]) == smallest: active.discard(i); removed.add(i)
+    amounts = [[0] * len(buckets) for _ in range(n)]
+    for k, b in enumerate(buckets):
+        paid = {i: shares[i][k] for i in active if shares[i][k] > 0}
+        if paid:
+            got, _ = largest_remainder(paid, {i: key(seed, f"{b['id']}:{claims[i]['id']}") for i in paid}, floor(info[k]["funded"]))
+            for i, a in got.items(): amounts[i][k] = a
+    totals = [sum(a) for a in amounts]
+    if "--summary" in argv:
+        print(json.dumps({"deductions": deductions, "net": money(net),
+                          "buckets": [{"id": b["id"], "paid": money(floor(info[k]["funded"]))} for k, b in enumerate(buckets)],
+                          "totalPaid": money(sum(totals)), "residual": money(net - sum(totals))}, indent=2))
+        return
+    out = sys.stdout.buffer
+    out.write((",".join(["claim_id", "status", "outcome"] + [b["id"] for b in buckets] + ["amount"]) + "\n").encode())
+    for i, c in enumerate(claims):
+        o = "ineligible" if not c["eligible"] else "below_minimum" if i in removed else "paid" if claiming[i] and totals[i] > 0 else "nothing_claimed"
+        cells = [text_cell(c["id"]), text_cell(c["status"]), o] + [money(a) for a in amounts[i]] + [money(totals[i])]
+        out.write((",".join(cells) + "\n").encode("utf-8"))
+
 def main(argv):
     args = [a for a in argv if not a.startswith("--")]
     keep = next((a.split("=", 1)[1].split(",") for a in argv if a.startswith("--keep=")), [])
@@ -103,6 +216,8 @@ def main(argv):
         say(f"deduction {d['label']}: {amt / 100:.2f}, remaining {remaining / 100:.2f}")
     net = remaining
     say(f"net {net / 100:.2f}")
+    if "buckets" in plan:
+        return bucket_main(plan, argv, args, net, deductions, say)
     classes = {c["id"].lower(): c for c in plan["classes"]}
     pools_mode = all("poolPercent" in c for c in plan["classes"])
     eligible_statuses = {s.strip().lower() for s in plan.get("eligibleStatuses", ["approved"])}

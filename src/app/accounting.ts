@@ -57,12 +57,13 @@ function roundInput(f: RoundFolder): RoundInput {
   const classes = [...f.classes].sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
   if (f.kind === 'allocation') {
     const s = f.summary;
-    return { round: 1, dir: f.dir, available: s.net, costs: null, paid: s.totals.amount, residual: s.totals.residual, residualRecipient: s.residualRecipient ?? null, classes };
+    return { round: 1, dir: f.dir, receiptsRoot: f.receiptsRoot, available: s.net, costs: null, paid: s.totals.amount, residual: s.totals.residual, residualRecipient: s.residualRecipient ?? null, classes };
   }
   const s = f.summary;
   return {
     round: s.round,
     dir: f.dir,
+    receiptsRoot: f.receiptsRoot,
     available: s.available.available,
     costs: s.available.costs,
     paid: s.totals.amount,
@@ -75,15 +76,22 @@ function roundInput(f: RoundFolder): RoundInput {
 export async function accountFor(o: AccountingOptions): Promise<AccountingResult> {
   if (o.htmlFile !== undefined && o.htmlFile === o.outFile) throw new UsageError(`--out and --html name the same file ${o.outFile}`);
   const facts: Facts | null = o.factsFile === undefined ? null : await loadFacts(o.factsFile);
+  const folders: RoundFolder[] = [];
+  for (const dir of o.dirs) folders.push(await readRoundFolder(dir));
+  const rounds = orderRounds(folders);
   let paymentMethods: PaymentMethodLine[] | null = null;
   if (o.paymentsDirs !== undefined && o.paymentsDirs.length > 0) {
     const read = o.paymentsReader ?? readPaymentMethods;
     paymentMethods = [];
-    for (const dir of o.paymentsDirs) paymentMethods.push(...(await read(dir)));
+    for (const dir of o.paymentsDirs) {
+      const paid = await read(dir);
+      // A pay folder counts only for the round whose very ledger it paid.
+      if (!rounds.some((r) => r.ledgerSha256 === paid.ledgerSha256)) {
+        throw new DataError(`${dir} paid a ledger that is not one of ${o.dirs.join(', ')} (its manifest names another ledger's SHA-256)`);
+      }
+      paymentMethods.push(...paid.lines);
+    }
   }
-  const folders: RoundFolder[] = [];
-  for (const dir of o.dirs) folders.push(await readRoundFolder(dir));
-  const rounds = orderRounds(folders);
   const first = rounds[0]!;
   if (first.kind !== 'allocation') throw new Error('unreachable: orderRounds puts the allocation first');
   const s = first.summary;

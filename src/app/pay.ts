@@ -6,12 +6,11 @@
  */
 import { basename } from 'node:path';
 import { DataError, UsageError } from '../core/errors.js';
-import { MANIFEST_FORMAT, type Manifest } from '../core/manifest.js';
+import type { Manifest } from '../core/manifest.js';
 import type { Cents } from '../core/money.js';
 import { PaymentBatchBuilder, checkControls, checkNumber, controlsJson, type Controls } from '../core/payments/batch.js';
 import { DEFAULT_CHECK_COLUMNS } from '../core/payments/plan-section.js';
 import type { Problem } from '../core/problems.js';
-import { TOOL, VERSION } from '../core/version.js';
 import { sha256Hex } from '../io/hash.js';
 import { readElections } from '../io/payments/elections-reader.js';
 import { readPaidLedger } from '../io/payments/paid-ledger.js';
@@ -121,18 +120,15 @@ async function payInto(o: PayOptions, loaded: LoadedPlan, folder: PayFolder): Pr
     { name: 'payments.csv', text: batch.payments, rows: batch.controls.total.count },
     { name: 'addresses.csv', text: batch.addresses },
   ];
-  const manifest = await writePayFolder(folder, files, (outputs) => ({
-    format: MANIFEST_FORMAT,
-    tool: { name: TOOL, version: VERSION },
+  const manifest = await writePayFolder(folder, files, {
     command: 'pay',
     plan: { file: basename(o.planFile), sha256: loaded.sha256 },
-    claims: elections.inputs.claims,
+    ...(elections.inputs.claims !== undefined ? { claims: elections.inputs.claims } : {}),
     inputs: { ...ledger.inputs, ...(elections.inputs.elections ? { elections: elections.inputs.elections } : {}) },
     parameters,
     seed: plan.seed,
-    outputs,
     controls: controlsJson(batch.controls),
-  }) as Manifest);
+  });
   return {
     round: ledger.round,
     controls: batch.controls,

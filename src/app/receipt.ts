@@ -93,7 +93,8 @@ export async function makeReceipt(o: ReceiptOptions): Promise<Receipt> {
 
 /** Writes the receipt to a temporary name and renames it into place (an existing file only with `force`). */
 async function writeReceipt(file: string, receipt: Receipt, force: boolean): Promise<void> {
-  const out = await OutputSet.open(dirname(file), [basename(file)], force);
+  // A single file, not an output folder: not claimed with a lock.
+  const out = await OutputSet.open(dirname(file), [basename(file)], force, { lock: false });
   try {
     const f = out.create(basename(file));
     await f.write(receiptText(receipt));

@@ -8,15 +8,15 @@
 import { basename } from 'node:path';
 import { textCell } from '../core/csv-cell.js';
 import { DataError, UsageError } from '../core/errors.js';
-import { MANIFEST_FORMAT, manifestText, type Manifest, type ManifestInput } from '../core/manifest.js';
+import type { ManifestInput } from '../core/manifest.js';
 import { formatMoney, type Cents } from '../core/money.js';
 import { checkNumber } from '../core/payments/batch.js';
 import { CHECK_COLUMNS, DEFAULT_CHECK_COLUMNS, type CheckColumn } from '../core/payments/plan-section.js';
 import { reconcile as match, type PaymentState, type ReturnRow } from '../core/payments/reconcile.js';
 import { checkHeader, checkRow, PAYMENTS_COLUMNS, paymentsRow, type PaymentRecord } from '../core/payments/rows.js';
 import type { Problem } from '../core/problems.js';
-import { TOOL, VERSION } from '../core/version.js';
 import { OutputSet } from '../io/atomic-output.js';
+import { writeOutputs } from '../io/write-outputs.js';
 import { sha256Hex } from '../io/hash.js';
 import { readPayFolder } from '../io/payments/pay-folder-reader.js';
 import { readReturns } from '../io/payments/returns-reader.js';
@@ -135,27 +135,17 @@ async function reconcileInto(o: ReconcileOptions, out: OutputSet): Promise<Recon
     ['reissue-payments.csv', reissuePayments.join(''), result.reissues.length],
     ['summary.json', `${JSON.stringify(summary, null, 2)}\n`],
   ];
-  const outputs: Manifest['outputs'] = [];
-  for (const [name, text, rows] of texts) {
-    const f = out.create(name);
-    await f.write(text);
-    const w = await f.close();
-    outputs.push({ file: name, sha256: w.sha256, bytes: w.bytes, ...(rows !== undefined ? { rows } : {}) });
-  }
-  const manifest: Manifest = {
-    format: MANIFEST_FORMAT,
-    tool: { name: TOOL, version: VERSION },
-    command: 'reconcile',
-    plan: pay.manifest.plan,
-    inputs,
-    // checkNext: where the next run's checks (a second round's pay --check-start) go on numbering.
-    parameters: { round, ...(o.issueDate !== undefined ? { issueDate: o.issueDate } : {}), ...(checkNext !== undefined ? { checkNext } : {}) },
-    seed: pay.manifest.seed,
-    outputs,
-  };
-  const m = out.create('manifest.json');
-  await m.write(manifestText(manifest));
-  await m.close();
-  await out.commit();
+  await writeOutputs(
+    out,
+    texts.map(([name, text, rows]) => ({ name, chunks: [text], ...(rows !== undefined ? { rows } : {}) })),
+    {
+      command: 'reconcile',
+      plan: pay.manifest.plan,
+      inputs,
+      // checkNext: where the next run's checks (a second round's pay --check-start) go on numbering.
+      parameters: { round, ...(o.issueDate !== undefined ? { issueDate: o.issueDate } : {}), ...(checkNext !== undefined ? { checkNext } : {}) },
+      seed: pay.manifest.seed,
+    },
+  );
   return { states, reissued, uncashed, payments, files: [...texts.map((t) => t[0]), 'manifest.json'] };
 }

@@ -33,6 +33,7 @@ import { tieKeyer, sha256Hex } from '../io/hash.js';
 import { checkLedgerHeader, readLedgerFields } from '../io/ledger-reader.js';
 import { readLedgerHeader, readManifest, readOutputJson } from '../io/output-dir.js';
 import { loadPlan } from '../io/plan-file.js';
+import { planForm } from '../io/bucket-plan-file.js';
 import { LEDGER_FILE, manifestSeedCheck, SUMMARY_FILE, type Recompute } from './recompute.js';
 import { readValidClaims, type ClaimsSettings } from './validate.js';
 
@@ -40,6 +41,7 @@ export { LEDGER_FILE, SUMMARY_FILE, manifestSeedCheck, type Recompute, type Reco
 
 /** `payout allocate`: the same path as the command (loadPlan, readValidClaims, allocate, buildSummary, ledgerBlocks). */
 export const recomputeAllocate: Recompute = async (ctx) => {
+  if ((await planForm(ctx.planFile)) === 'buckets') return (await import('./verify-buckets.js')).recomputeBucketAllocate(ctx);
   if (ctx.inputs.length !== 1) {
     throw new UsageError(`${ctx.dir} was made by payout allocate: give the plan and its claims file, payout verify --plan PLAN CLAIMS.csv DIR`);
   }

@@ -3,7 +3,8 @@ import type { ChalkInstance } from 'chalk';
 import type { RoundTwoAvailableReport, RoundTwoClaimReport } from '../core/explain-redistribution.js';
 import type { LedgerCheck, RoundTwoExplained, RoundTwoFiles } from '../app/explain.js';
 import { grouped, renderTable } from './table.js';
-import { cents, human, remainderPlaceLines } from './render-explain.js';
+import { roundingMethod } from '../core/rounding/index.js';
+import { cents, human } from './render-explain.js';
 
 
 function outcomeLine(r: RoundTwoClaimReport): string {
@@ -97,17 +98,8 @@ export function renderRoundTwoClaimText(r: RoundTwoExplained, a: RoundTwoAvailab
 
   const k = r.cents;
   if (r.share !== null) {
-    if (k.method === 'per-point') {
-      out.push(c.bold('Cents (per-point)'), `  the exact share floored to the cent: ${cents(k.floorCents)} (what is left is residual)`);
-    } else {
-      out.push(c.bold('Cents (largest remainder)'), `  floor: ${cents(k.floorCents)}`);
-      if (r.outcome === 'capped') out.push('  capped: no remainder, so no leftover cent');
-      else {
-        if (k.remainderCents !== null) out.push(`  remainder: ${k.remainderCents.fraction} cent (${k.remainderCents.decimal})`);
-        out.push(`  the round's ${cents(k.leftoverCents)} left after the floors go one each to the largest remainders`);
-        out.push(...remainderPlaceLines(k));
-      }
-    }
+    const step = roundingMethod({ method: k.method }).explainCents({ round: 2, outcome: r.outcome, points: null, pointValueCents: null, ...k, place: k });
+    out.push(c.bold(step.title), ...step.lines);
     out.push('');
   }
   out.push(`${c.bold('Amount')}: ${c.bold(human(r.amount))} (${cents(r.amountCents)}${k.remainderCent ? ', with a remainder cent' : ''})`);

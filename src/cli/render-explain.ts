@@ -2,37 +2,13 @@
 import type { ChalkInstance } from 'chalk';
 import type { ClaimReport } from '../core/explain-report.js';
 import { formatMoneyHuman, parseMoney } from '../core/money.js';
+import { roundingMethod } from '../core/rounding/index.js';
+import { cents } from '../core/rounding/words.js';
 import { grouped, renderTable } from './table.js';
 
 /** A money string as people read it: "$13,420.51". */
 export const human = (m: string): string => formatMoneyHuman(parseMoney(m) ?? 0n);
-/** "1 cent", "1,234 cents". */
-export const cents = (n: string | number): string => `${grouped(BigInt(n))} ${String(n) === '1' ? 'cent' : 'cents'}`;
-
-/** What both rounds' explanations say of a paid claim's place among the remainders (SPEC 4a). */
-export interface RemainderPlace {
-  largerRemainders: number;
-  equalRemainders: number;
-  level: string;
-  tie: { key: string; keyInput: string; rank: number; size: number; cents: number; cutoffKey: string } | null;
-}
-
-/** The lines on a claim's remainder: how many come before it, whether its level gets a cent, and the tie-break. */
-export function remainderPlaceLines(k: RemainderPlace): string[] {
-  const out: string[] = [];
-  if (k.largerRemainders > 0) out.push(`  ${grouped(k.largerRemainders)} claims have a larger remainder`);
-  if (k.level === 'all') out.push(`  all ${grouped(k.equalRemainders)} claims with this remainder get a cent`);
-  else if (k.level === 'none') out.push('  the cents run out before this remainder: no cent');
-  if (k.tie !== null) {
-    const t = k.tie;
-    out.push(
-      `  tie: ${grouped(t.size)} claims share this remainder and ${cents(t.cents)} ${t.cents === 1 ? 'remains' : 'remain'} for them, to the smallest keys`,
-      `  key: SHA-256("${t.keyInput}") = ${t.key}`,
-      `  rank ${grouped(t.rank)} of ${grouped(t.size)} → ${t.rank <= t.cents ? 'a cent' : 'no cent'} (the last key to get one: ${t.cutoffKey})`,
-    );
-  }
-  return out;
-}
+export { cents, remainderPlaceLines, type RemainderPlace } from '../core/rounding/words.js';
 
 function outcomeLine(r: ClaimReport): string {
   switch (r.outcome) {
@@ -120,22 +96,8 @@ export function renderClaimText(r: ClaimReport, claimsFile: string, c: ChalkInst
   // Section 4: cents.
   const k = r.cents;
   if (r.share !== null) {
-    if (k.method === 'per-point') {
-      out.push(
-        c.bold('Cents (per-point)'),
-        r.outcome === 'capped'
-          ? `  capped: paid the cap, ${cents(k.floorCents)}`
-          : `  one point is paid ${k.pointValueCents ?? '?'} cents (λ floored); ${r.points} × that, floored: ${cents(k.floorCents)}`,
-      );
-    } else {
-      out.push(c.bold('Cents (largest remainder)'), `  floor: ${cents(k.floorCents)}`);
-      if (r.outcome === 'capped') out.push('  capped: no remainder, so no leftover cent');
-      else {
-        if (k.remainderCents !== null) out.push(`  remainder: ${k.remainderCents.fraction} cent (${k.remainderCents.decimal})`);
-        out.push(`  the pool's ${cents(k.leftoverCents)} left after the floors go one each to the largest remainders`);
-      }
-      if (r.outcome === 'paid') out.push(...remainderPlaceLines(k));
-    }
+    const step = roundingMethod({ method: k.method }).explainCents({ round: 1, outcome: r.outcome, points: r.points, ...k, place: k });
+    out.push(c.bold(step.title), ...step.lines);
     out.push('');
   }
   out.push(`${c.bold('Amount')}: ${c.bold(human(r.amount))} (${cents(r.amountCents)}${k.remainderCent ? ', with a remainder cent' : ''})`);

@@ -13,6 +13,9 @@ const money = z
   .transform((s): Cents => parseMoney(s) as Cents);
 const count = z.number().int('must be a whole number').nonnegative('must not be negative');
 
+/** summary.json's `receipts` (docs/receipts.md), in both rounds' summaries; absent in older runs. */
+export const receiptsSchema = z.object({ encoding: z.string(), root: z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex SHA-256'), leaves: count }).optional();
+
 export const redistributionSummarySchema = z.object({
   format: z.string().regex(/^payout-redistribution\/1$/, 'expected "payout-redistribution/1" (this payout reads format 1)'),
   case: z.string(),
@@ -30,6 +33,7 @@ export const redistributionSummarySchema = z.object({
   classes: z.array(z.object({ id: z.string(), claims: count, paid: count, amount: money })),
   totals: z.object({ claims: count, paid: count, uncashed: count, amount: money, residual: money }),
   residualRecipient: z.string().nullable().optional(),
+  receipts: receiptsSchema,
 });
 
 export type RedistributionSummary = z.output<typeof redistributionSummarySchema>;

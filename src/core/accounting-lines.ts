@@ -71,6 +71,7 @@ export function accountingLines(a: Accounting): AccountingLine[] {
     for (const o of r.outcomes) out.push(line('claims by outcome', o.outcome, { round: r.round, count: o.count, percent: o.percent, percentOf: 'claims', source: 'ledger' }));
     for (const s of r.classes) out.push(...statsLines(r.round, s));
     out.push(line('round', 'Paid', { round: r.round, amount: r.paid, source: 'summary' }));
+    out.push(line('round', r.receiptsRoot === null ? 'Receipts root' : `Receipts root ${r.receiptsRoot}`, { round: r.round, source: r.receiptsRoot === null ? 'not given' : 'summary' }));
     out.push(line('round', 'Residual', { round: r.round, amount: r.residual, source: 'summary' }));
     out.push(
       r.uncashed === null

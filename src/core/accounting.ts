@@ -32,6 +32,8 @@ export interface RoundInput {
   paid: Cents;
   residual: Cents;
   residualRecipient: string | null;
+  /** The Merkle root over the round's ledger rows (docs/receipts.md), when recorded: published so claimants can check their receipts. */
+  receiptsRoot: string | null;
   /** The ledger, tallied per class (classes in the summary's order). */
   classes: ClassTally[];
 }
@@ -75,6 +77,7 @@ export interface OutcomeCount {
 export interface AccountingRound {
   round: number;
   dir: string;
+  receiptsRoot: string | null;
   available: Cents;
   costs: Cents | null;
   claims: number;
@@ -179,6 +182,7 @@ function round(input: RoundInput, next: RoundInput | undefined): AccountingRound
   return {
     round: input.round,
     dir: input.dir,
+    receiptsRoot: input.receiptsRoot,
     available: input.available,
     costs: input.costs,
     claims,

@@ -12,7 +12,7 @@
  */
 import { formatRationalHalfEven } from './decimal.js';
 import { formatMoney } from './money.js';
-import type { ClaimIds, ClaimTable } from './claims.js';
+import type { ClaimIds, ClaimTable, RowIndexArray } from './claims.js';
 import type { Allocation } from './allocate.js';
 import type { Plan } from './plan.js';
 import { csvField, textCell } from './csv-cell.js';
@@ -101,7 +101,7 @@ export interface LedgerRowsSource {
   /** The statuses as ledger cells (textCell). */
   statuses: string[];
   ids: ClaimIds;
-  statusIndex: Uint16Array;
+  statusIndex: RowIndexArray;
   cellOf: Uint32Array;
   extraCent: Uint8Array;
   /** The `--keep` columns, one string per row. */

@@ -34,6 +34,8 @@ export interface Manifest {
   outputs: ManifestOutput[];
   /** The Merkle root over the ledger's rows (docs/receipts.md), as in summary.json. */
   receipts?: { encoding: string; root: string; leaves: number };
+  /** A payment run's control totals (docs/payments.md). */
+  controls?: unknown;
 }
 
 export function manifestText(m: Manifest): string {
@@ -59,12 +61,14 @@ export interface ManifestRun {
    * builds the manifest, after every other file.
    */
   receipts?: Manifest['receipts'];
+  controls?: Manifest['controls'];
 }
 
 /**
  * The manifest of a run whose files are `outputs` (every one but manifest.json, in the order
  * written). One builder for every command, so the manifests of all commands have the same keys in
- * the same order: format, tool, command, plan, claims, inputs, parameters, seed, outputs, receipts.
+ * the same order: format, tool, command, plan, claims, inputs, parameters, seed, outputs, receipts,
+ * controls.
  */
 export function buildManifest(run: ManifestRun, outputs: ManifestOutput[]): Manifest {
   return {
@@ -78,5 +82,6 @@ export function buildManifest(run: ManifestRun, outputs: ManifestOutput[]): Mani
     seed: run.seed,
     outputs,
     ...(run.receipts !== undefined ? { receipts: run.receipts } : {}),
+    ...(run.controls !== undefined ? { controls: run.controls } : {}),
   };
 }

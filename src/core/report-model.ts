@@ -8,6 +8,7 @@ import { roundWidth, type AmountHistogram } from './amount-histogram.js';
 import { divHalfUp, formatScaled } from './decimal.js';
 import { formatMoneyHuman, parseMoney, type Cents } from './money.js';
 import type { Manifest, Summary, SummaryClass } from './report-input.js';
+import { roundingMethod } from './rounding/index.js';
 
 /** An amount and how people read it (`$57,090,833.33`). */
 export interface Money {
@@ -327,30 +328,10 @@ export function methodInWords(summary: Summary, money: (c: Cents) => Money): str
         `split by largest remainder, ties broken by SHA-256(seed:class_id), ${seed}. Within a pool, shares are pro rata to units.`,
     );
   }
-  if (summary.rounding.method === 'largest-remainder') {
-    const k = summary.totals.centsPlaced;
-    const leftover =
-      k === 0
-        ? 'no cent was left over here; any leftover cents would go'
-        : `the ${groupDecimal(String(k))} leftover ${k === 1 ? 'cent goes' : 'cents go'}`;
-    out.push(
-      `Cents by largest remainder: each claim gets the floor of its exact share in cents; ${leftover} ` +
-        `one each to the claims with the largest remainders, ` +
-        `ties broken by SHA-256(seed:claim_id), the smaller hex key first, ${seed}. So what is paid plus the ` +
-        `residual equals the net fund to the cent, claims with equal points differ by at most one cent, and no ` +
-        `amount depends on the order of the claims file.`,
-    );
-  } else {
-    const places = summary.rounding.decimals ?? 2;
-    const values = summary.pools
-      .map((p) => `${p.id}: ${p.pointValue === null ? 'no one paid' : `${currencySymbol(summary.currency)}${groupDecimal(p.pointValue)}`}`)
-      .join(', ');
-    out.push(
-      `Cents per point: in each pool the value of one point is floored to ${places} decimal ${places === 1 ? 'place' : 'places'} ` +
-        `(${values}); each claim gets its points times that value, floored to the cent, so claims with equal ` +
-        `points get exactly the same amount. What this leaves unpaid is residual.`,
-    );
-  }
+  const pointValues = summary.pools
+    .map((p) => `${p.id}: ${p.pointValue === null ? 'no one paid' : `${currencySymbol(summary.currency)}${groupDecimal(p.pointValue)}`}`)
+    .join(', ');
+  out.push(roundingMethod(summary.rounding).reportParagraph(summary.rounding, { centsPlaced: summary.totals.centsPlaced, seed, pointValues }));
   const below = summary.classes.reduce((n, c) => n + c.belowMinimum, 0);
   const capped = summary.classes.reduce((n, c) => n + c.capped, 0);
   if (summary.minimumPayment !== null) {

@@ -47,6 +47,7 @@ export function renderAccountingHtml(a: Accounting): string {
         ${r.costs === null ? null : html`<tr data-item="costs"><th scope="row">Costs of the round</th>${amountCell(r.costs)}</tr>`}
         <tr data-item="paid"><th scope="row">Paid</th>${amountCell(r.paid)}</tr>
         <tr data-item="residual"><th scope="row">Residual</th>${amountCell(r.residual)}</tr>
+        <tr data-item="receipts-root"><th scope="row">Receipts root (SHA-256 Merkle root of the ledger; payout check-receipt)</th>${r.receiptsRoot === null ? html`<td class="num">${NOT_GIVEN}</td>` : html`<td class="mono num" data-root=${r.receiptsRoot}>${r.receiptsRoot}</td>`}</tr>
       </tbody>
     </table>
     <h3>Claims by outcome</h3>

@@ -10,7 +10,7 @@
  */
 import { join } from 'node:path';
 import type { z } from 'zod';
-import { redistributionSummarySchema, type RedistributionSummary } from '../core/accounting-input.js';
+import { receiptsSchema, redistributionSummarySchema, type RedistributionSummary } from '../core/accounting-input.js';
 import { LedgerTallier, type ClassTally } from '../core/accounting-tally.js';
 import { DataError, UsageError } from '../core/errors.js';
 import { formatMoney, parseMoney, type Cents } from '../core/money.js';
@@ -21,9 +21,18 @@ import { readJsonFile } from './json-file.js';
 import { assertFinishedRun } from './run-state.js';
 import { readLedgerFields } from './ledger-reader.js';
 
+interface FolderFacts {
+  dir: string;
+  manifest: Manifest;
+  ledgerSha256: string;
+  /** The Merkle root of the ledger's rows (docs/receipts.md), when the run recorded one. */
+  receiptsRoot: string | null;
+  classes: ClassTally[];
+}
+
 export type RoundFolder =
-  | { kind: 'allocation'; dir: string; summary: Summary; manifest: Manifest; ledgerSha256: string; classes: ClassTally[] }
-  | { kind: 'redistribution'; dir: string; summary: RedistributionSummary; manifest: Manifest; ledgerSha256: string; classes: ClassTally[] };
+  | (FolderFacts & { kind: 'allocation'; summary: Summary })
+  | (FolderFacts & { kind: 'redistribution'; summary: RedistributionSummary });
 
 const AMOUNT = /^\d+\.\d{2}$/;
 const MAX_PROBLEMS = 20;
@@ -89,9 +98,11 @@ export async function readRoundFolder(dir: string): Promise<RoundFolder> {
     throw new DataError(`${dir}: ${mismatched.join(' and ')} ${mismatched.length === 1 ? 'does' : 'do'} not match the SHA-256 in manifest.json; the accounting is made only from the files a run wrote`);
   }
   const classes = tallier.finish();
+  const receipts = check(receiptsSchema, (raw as { receipts?: unknown }).receipts, `${summaryPath} receipts`);
+  const base = { dir, manifest, ledgerSha256: result.digest.sha256, receiptsRoot: receipts?.root ?? null, classes };
   const folder: RoundFolder = second
-    ? { kind: 'redistribution', dir, summary: check(redistributionSummarySchema, raw, summaryPath), manifest, ledgerSha256: result.digest.sha256, classes }
-    : { kind: 'allocation', dir, summary: check(summarySchema, raw, summaryPath), manifest, ledgerSha256: result.digest.sha256, classes };
+    ? { ...base, kind: 'redistribution', summary: check(redistributionSummarySchema, raw, summaryPath) }
+    : { ...base, kind: 'allocation', summary: check(summarySchema, raw, summaryPath) };
   checkTally(folder);
   return folder;
 }

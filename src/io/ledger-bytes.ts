@@ -17,6 +17,7 @@ import type { ClaimTable } from '../core/claims.js';
 import { LEDGER_BLOCK_ROWS, LedgerRows, ledgerRowsSource } from '../core/ledger.js';
 import type { Plan } from '../core/plan.js';
 import { NEXT_BLOCK, WRITTEN_BLOCKS, type LedgerJob } from './ledger-job.js';
+import { sharedRows } from './shared-rows.js';
 
 /** Below this many rows (4 blocks, ~12 ms of work) the ledger is made on the main thread alone. */
 export const LEDGER_WORKER_MIN_ROWS = 4 * LEDGER_BLOCK_ROWS;
@@ -135,16 +136,16 @@ export async function* ledgerBlocks(
   };
   try {
     worker.ref(); // its messages are awaited below
-    // Copies of every row's parts (~17 bytes a row), moved to the worker: it may take any block.
+    // Every row's parts (~20 bytes a row) in shared memory, the copy the receipts worker reads too
+    // (shared-rows.ts): the worker may take any block.
     const job: LedgerJob = {
-      source: { ...source, ids: claims.ids.slice(0, n), statusIndex: source.statusIndex.slice(0, n), cellOf: source.cellOf.slice(0, n), extraCent: source.extraCent.slice(0, n) },
+      source: { ...source, ...sharedRows(claims, alloc) },
       state: state.buffer as SharedArrayBuffer,
       blocks,
       blockRows,
       rows: n,
     };
-    const { ids, statusIndex, cellOf, extraCent } = job.source;
-    worker.postMessage(job, [ids.bytes.buffer, ids.ends.buffer, statusIndex.buffer, cellOf.buffer, extraCent.buffer] as ArrayBuffer[]);
+    worker.postMessage(job);
 
     let next = 0; // the next block to hand on
     while (next < blocks) {

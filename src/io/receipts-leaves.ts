@@ -12,6 +12,7 @@
  */
 import * as nodeCrypto from 'node:crypto';
 import { DIGEST_BYTES, nextLevel, type Sha256 } from '../core/merkle.js';
+import type { RowIndexArray } from '../core/claims.js';
 
 const binaryDigest =
   typeof nodeCrypto.hash === 'function'
@@ -46,7 +47,7 @@ export interface LeafRows {
   parts: AllocationLeafParts;
   /** The claim ids' UTF-8 bytes one after another, and where each ends (ClaimIds.slice). */
   ids: { bytes: Uint8Array; ends: Uint32Array };
-  statusIndex: Uint16Array;
+  statusIndex: RowIndexArray;
   cellOf: Uint32Array;
   extraCent: Uint8Array;
   /** Rows in claim_id order; absent when the rows are in that order already. */

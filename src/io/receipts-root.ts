@@ -24,6 +24,7 @@ import type { Plan } from '../core/plan.js';
 import { buildSummary, pointsText, type ClaimsFindings, type ReceiptsJson, type SummaryJson } from '../core/summary.js';
 import type { ExpectedLedger } from '../core/verify.js';
 import { LeafBlocks, RECEIPT_BLOCK_ROWS, sha256Into, type AllocationLeafParts, type LeafRows, type ReceiptsJob } from './receipts-leaves.js';
+import { sharedRows } from './shared-rows.js';
 
 export { sha256Into } from './receipts-leaves.js';
 
@@ -110,14 +111,13 @@ export interface ReceiptsInMaking {
  */
 export function startAllocationReceipts(plan: Plan, claims: ClaimTable, alloc: Allocation, keep: readonly string[]): ReceiptsInMaking {
   const n = claims.count;
-  const slice = claims.ids.slice(0, n);
+  // Every row's parts in shared memory, the copy the ledger's worker reads too (shared-rows.ts):
+  // posted to the worker below, shared, not copied.
+  const shared = sharedRows(claims, alloc);
   const rows: LeafRows = {
     parts: allocationLeafParts(plan, claims, alloc),
-    ids: slice,
-    statusIndex: claims.statusIndex,
-    cellOf: alloc.cellOf,
-    extraCent: alloc.extraCent,
-    order: claimIdOrder(n, slice.bytes, slice.ends),
+    ...shared,
+    order: claimIdOrder(n, shared.ids.bytes, shared.ids.ends),
     rows: n,
   };
   if (keep.length > 0) rows.kept = keep.map((k) => ({ name: ns(k), values: claims.kept.get(k) ?? [] }));
@@ -142,11 +142,7 @@ export function startAllocationReceipts(plan: Plan, claims: ClaimTable, alloc: A
       worker.on('exit', () => resolve());
       worker.on('messageerror', () => resolve());
     });
-    // Copies of every row's parts (~20 bytes a row), posted once.
-    const job: ReceiptsJob = {
-      rows: { ...rows, ids: claims.ids.slice(0, n), statusIndex: rows.statusIndex.slice(0, n), cellOf: rows.cellOf.slice(0, n), extraCent: rows.extraCent.slice(0, n) },
-      state: state.buffer as SharedArrayBuffer,
-    };
+    const job: ReceiptsJob = { rows, state: state.buffer as SharedArrayBuffer };
     worker.postMessage(job);
   }
   return {

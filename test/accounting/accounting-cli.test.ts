@@ -17,6 +17,9 @@ const FB = join(ROOT, 'fixtures/facebook-round2');
 const tt = tmp.path('tiktok');
 const fb1 = tmp.path('fb1');
 const fb2 = tmp.path('fb2');
+const PAYMENTS = join(ROOT, 'fixtures/payments');
+const p1 = tmp.path('p1');
+const pay1 = tmp.path('pay1');
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -28,11 +31,20 @@ beforeAll(async () => {
   expect([a.code, b.code]).toEqual([0, 0]);
   const r = await runCli(['redistribute', '--plan', join(FB, 'plan.json'), '--from', fb1, '--uncashed', join(FB, 'uncashed.csv'), '--costs', '12329.50', '--out', fb2, '--quiet']);
   expect(r.code).toBe(0);
+  const plan = join(PAYMENTS, 'plan.json');
+  const claims = join(PAYMENTS, 'claims.csv');
+  expect((await runCli(['allocate', '--plan', plan, claims, '--out', p1, '--quiet'])).code).toBe(0);
+  const pay = await runCli(['pay', '--plan', plan, claims, '--from', p1, '--elections', join(PAYMENTS, 'elections.csv'), '--out', pay1]);
+  expect(pay.code).toBe(0);
 });
 
 /** The round's figures of the JSON against the ledger, recomputed. */
 function expectRound(round: Json, dir: string): void {
   const rows = ledger(dir);
+  // The receipts root is published as the run recorded it (docs/receipts.md).
+  const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Json;
+  expect(round.receiptsRoot).toBe(summary.receipts?.root ?? null);
+  expect(round.receiptsRoot).toMatch(/^[0-9a-f]{64}$/);
   expect(round.claims).toBe(rows.length);
   expect(Object.fromEntries((round.outcomes as Json[]).map((o) => [o.outcome, { count: o.count, percent: o.percent }]))).toEqual(outcomes(rows));
   const want = statsByClass(rows);
@@ -111,6 +123,31 @@ describe('payout accounting, recomputed independently', () => {
   });
 });
 
+describe('payout accounting --payments', () => {
+  it("counts and sums the pay folder's payments by method, as payments.csv has them", async () => {
+    const r = await runCli(['accounting', p1, '--payments', pay1, '--out', tmp.path('paid.csv'), '--json']);
+    expect(r.code).toBe(0);
+    const a = JSON.parse(r.stdout) as Json;
+    const want = new Map<string, { round: number; method: string; payments: number; amount: bigint }>();
+    for (const p of parse(readFileSync(join(pay1, 'payments.csv')), { columns: true }) as Record<string, string>[]) {
+      const w = want.get(p.method!) ?? { round: Number(p.round), method: p.method!, payments: 0, amount: 0n };
+      w.payments++;
+      w.amount += toCents(p.amount!);
+      want.set(p.method!, w);
+    }
+    const got = (a.paymentMethods as Json[]).map((m) => ({ ...m, amount: toCents(m.amount) }));
+    expect(got).toEqual([...want.values()].sort((x, y) => (x.method < y.method ? -1 : 1)));
+    expect(want.size).toBe(4); // ach, check, paypal, venmo
+    // Every payment of the ledger, once: the methods add up to the round's amount paid.
+    const paid = ledger(p1).reduce((s, x) => s + toCents(x.amount!), 0n);
+    expect(got.reduce((s, m) => s + m.amount, 0n)).toBe(paid);
+    const csv = parse(readFileSync(tmp.path('paid.csv')), { columns: true }) as Record<string, string>[];
+    expect(csv.filter((l) => l.section === 'payment methods').map((l) => [l.round, l.item, l.count, l.source])).toEqual(
+      got.map((m) => ['1', m.method, String(m.payments), 'payments']),
+    );
+  });
+});
+
 describe('payout accounting refuses', () => {
   const run = (...args: string[]) => runCli(['accounting', ...args]);
 
@@ -149,10 +186,14 @@ describe('payout accounting refuses', () => {
     expect(r.stderr).toContain('manifest.json: not found');
   });
 
-  it('a pay folder while payment methods cannot be read yet (exit 2)', async () => {
+  it('a folder that is not a pay folder (exit 2), and a pay folder of another ledger (exit 1)', async () => {
     const r = await run(tt, '--payments', tmp.path('pay'), '--out', tmp.path('p.csv'));
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--payments');
+    expect(r.stderr).toContain('payout pay');
+    expect(existsSync(tmp.path('p.csv'))).toBe(false);
+    const other = await run(tt, '--payments', pay1, '--out', tmp.path('p.csv'));
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain('paid a ledger that is not one of');
     expect(existsSync(tmp.path('p.csv'))).toBe(false);
   });
 

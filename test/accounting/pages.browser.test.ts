@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parse } from 'csv-parse/sync';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli } from '../helpers/run-cli.js';
@@ -113,6 +114,28 @@ describe.skipIf(!HAVE_CHROMIUM)(`accounting and compare pages in headless Chromi
     expect(await page.locator('script').count()).toBe(0);
     expect(requests).toEqual([]);
     await expectFitsA4(page);
+    await page.context().close();
+  });
+
+  it('accounting.html with a pay folder lists the payments by method as payments.csv has them', async () => {
+    const P = join(ROOT, 'fixtures/payments');
+    const round1 = tmp.path('p1');
+    const pay1 = tmp.path('pay1');
+    expect((await runCli(['allocate', '--plan', join(P, 'plan.json'), join(P, 'claims.csv'), '--out', round1, '--quiet'])).code).toBe(0);
+    expect((await runCli(['pay', '--plan', join(P, 'plan.json'), join(P, 'claims.csv'), '--from', round1, '--elections', join(P, 'elections.csv'), '--out', pay1])).code).toBe(0);
+    const html = tmp.path('paid.html');
+    expect((await runCli(['accounting', round1, '--payments', pay1, '--out', tmp.path('paid.csv'), '--html', html])).code).toBe(0);
+    const want = new Map<string, { n: number; cents: bigint }>();
+    for (const p of parse(readFileSync(join(pay1, 'payments.csv')), { columns: true }) as Record<string, string>[]) {
+      const w = want.get(p.method!) ?? { n: 0, cents: 0n };
+      want.set(p.method!, { n: w.n + 1, cents: w.cents + toCents(p.amount!) });
+    }
+    const { page, requests } = await open(html);
+    const rows = await page.$$eval('#payment-methods tr[data-method]', (trs) =>
+      trs.map((tr) => [tr.getAttribute('data-method'), tr.querySelector('[data-count]')?.getAttribute('data-count'), tr.querySelector('[data-cents]')?.getAttribute('data-cents')]),
+    );
+    expect(rows).toEqual([...want].sort(([a], [b]) => (a < b ? -1 : 1)).map(([m, w]) => [m, String(w.n), w.cents.toString()]));
+    expect(requests).toEqual([]);
     await page.context().close();
   });
 

@@ -134,5 +134,8 @@ describe('payout compare refuses', () => {
     const r = await runCli(['compare', '--plan', PLAN6, '--plan', PLAN5, CLAIMS, '--top', 'ten']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--top ten');
+    const big = await runCli(['compare', '--plan', PLAN6, '--plan', PLAN5, CLAIMS, '--top', '1001']);
+    expect(big.code).toBe(2);
+    expect(big.stderr).toContain('up to 1000');
   });
 });

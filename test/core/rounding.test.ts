@@ -73,4 +73,37 @@ describe('the methods', () => {
     expect([...mode]).toEqual([0, 0]);
     expect(m.summaryLine(r, { centsPlaced: '0', seed: 's' })).toBe('per-point value floored to 3 decimals; the rest is residual');
   });
+
+  const place = { largerRemainders: 286, equalRemainders: 1, level: 'all', tie: null };
+  const step = { outcome: 'paid', points: '1', floorCents: '1342050', pointValueCents: '1342050', remainderCents: { fraction: '2633/4254', decimal: '0.618947' }, leftoverCents: '1775', place };
+
+  it("words each method's cents step for explain, in either round", () => {
+    const lr = roundingMethod({ method: 'largest-remainder' });
+    expect(lr.explainCents({ round: 1, ...step })).toEqual({
+      title: 'Cents (largest remainder)',
+      lines: [
+        '  floor: 1,342,050 cents',
+        '  remainder: 2633/4254 cent (0.618947)',
+        "  the pool's 1,775 cents left after the floors go one each to the largest remainders",
+        '  286 claims have a larger remainder',
+        '  all 1 claims with this remainder get a cent',
+      ],
+    });
+    expect(lr.explainCents({ round: 2, ...step, outcome: 'capped' }).lines).toEqual(['  floor: 1,342,050 cents', '  capped: no remainder, so no leftover cent']);
+    const pp = roundingMethod({ method: 'per-point', decimals: 2 });
+    expect(pp.explainCents({ round: 1, ...step, points: '6', pointValueCents: '2784', floorCents: '16704' })).toEqual({
+      title: 'Cents (per-point)',
+      lines: ['  one point is paid 2784 cents (λ floored); 6 × that, floored: 16,704 cents'],
+    });
+    expect(pp.explainCents({ round: 2, ...step, floorCents: '3735' }).lines).toEqual(['  the exact share floored to the cent: 3,735 cents (what is left is residual)']);
+  });
+
+  it("words each method's paragraph of the report", () => {
+    const facts = { centsPlaced: 1, seed: 'seed "s"', pointValues: 'a: $27.84' };
+    expect(roundingMethod({ method: 'largest-remainder' }).reportParagraph({ method: 'largest-remainder' }, facts)).toContain('the 1 leftover cent goes one each');
+    expect(roundingMethod({ method: 'largest-remainder' }).reportParagraph({ method: 'largest-remainder' }, { ...facts, centsPlaced: 0 })).toContain('no cent was left over here');
+    const r = { method: 'per-point', decimals: 1 };
+    expect(roundingMethod(r).reportParagraph(r, facts)).toMatch(/^Cents per point: in each pool the value of one point is floored to 1 decimal place \(a: \$27\.84\);/);
+  });
 });
+

@@ -195,3 +195,28 @@ describe('payout receipt / check-receipt', () => {
     expect(py(['--ledger-root', join(two, 'ledger.csv')]).stdout.trim()).toBe(rootTwo);
   });
 });
+
+describe('payout receipt at a terminal', () => {
+  it('shows the row with --keep columns masked to their last 4', async () => {
+    const { renderReceipt } = await import('../../src/cli/commands/receipt.js');
+    const text = renderReceipt({
+      format: 'payout-receipt/1',
+      encoding: 'payout-merkle/1',
+      case: 'Case',
+      command: 'allocate',
+      claimId: 'C-1',
+      row: [
+        { column: 'claim_id', cell: 'C-1' },
+        { column: 'amount', cell: '27.84' },
+        { column: 'email', cell: 'jerry_mitchell@gmail.com' },
+      ],
+      leaf: '0'.repeat(64),
+      proof: [],
+      root: '1'.repeat(64),
+      leaves: 1,
+    });
+    expect(text).toContain('  amount: 27.84');
+    expect(text).toContain('  email: ****.com');
+    expect(text).not.toContain('jerry');
+  });
+});

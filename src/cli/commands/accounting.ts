@@ -74,6 +74,7 @@ export function renderAccounting(r: AccountingResult, c: ChalkInstance): string[
       round.uncashed === null
         ? `  uncashed: ${c.dim('not given')}`
         : `  uncashed: ${grouped(round.uncashed.count)} payments, ${money(round.uncashed.amount)} (${pct(round.uncashed.percentOfAmount)} of the amount paid)`,
+      `  receipts root: ${round.receiptsRoot ?? c.dim('not given')}`,
     );
   }
   lines.push(

@@ -11,6 +11,8 @@ import { colorFor } from '../style.js';
 import { renderSummary } from '../render-summary.js';
 import { grouped } from '../table.js';
 import { parseClaimsOptions, type ClaimsCliOptions } from './claims-options.js';
+import { planForm } from '../../io/bucket-plan-file.js';
+import { runAllocateBuckets } from './allocate-buckets.js';
 
 export interface AllocateCliOptions extends ClaimsCliOptions {
   plan: string;
@@ -41,6 +43,7 @@ function parseKeep(keep: string | undefined): string[] {
 }
 
 export async function runAllocate(claimsFile: string, o: AllocateCliOptions): Promise<void> {
+  if ((await planForm(o.plan)) === 'buckets') return runAllocateBuckets(claimsFile, o);
   const settings = onTerminal(parseClaimsOptions(o));
   const keep = parseKeep(o.keep);
   const { summary, rows, reportPath } = await allocateToFolder({

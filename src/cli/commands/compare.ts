@@ -23,12 +23,15 @@ export interface CompareCliOptions extends ClaimsCliOptions {
 
 /** Width of the longest histogram bar, in characters. */
 const BAR = 40;
+/** The most largest moves shown. */
+const MAX_TOP = 1000;
 
 export async function runCompare(claimsFile: string, o: CompareCliOptions): Promise<void> {
   if (o.plan.length !== 2) {
     throw new UsageError(`give exactly two plans, --plan A.json --plan B.json (got ${o.plan.length})`);
   }
-  if (!/^\d+$/.test(o.top)) throw new UsageError(`--top ${o.top}: give a whole number, e.g. --top 20`);
+  // The largest moves are kept in a sorted list: a few hundred, not a ledger (--out writes every claim).
+  if (!/^\d+$/.test(o.top) || Number(o.top) > MAX_TOP) throw new UsageError(`--top ${o.top}: give a whole number up to ${MAX_TOP}, e.g. --top 20 (--out lists every claim)`);
   const settings = onTerminal(parseClaimsOptions(o));
   const [planA, planB] = o.plan as [string, string];
   const result = await comparePlans({

@@ -13,6 +13,8 @@ import { renderRoundTwoClaimText } from '../render-explain-round2.js';
 import { visibleText } from '../../core/visible-text.js';
 import { colorFor } from '../style.js';
 import { parseClaimsOptions, type ClaimsCliOptions } from './claims-options.js';
+import { planForm } from '../../io/bucket-plan-file.js';
+import { runExplainBuckets } from './explain-buckets.js';
 
 export interface ExplainCliOptions extends ClaimsCliOptions {
   plan: string;
@@ -27,6 +29,7 @@ export async function runExplain(args: string[], o: ExplainCliOptions): Promise<
   if (claimsFile === undefined || ids.length === 0) {
     throw new UsageError('name the claims file and at least one claim id: payout explain --plan PLAN CLAIMS.csv CLAIM_ID…');
   }
+  if ((await planForm(o.plan)) === 'buckets') return runExplainBuckets(claimsFile, ids, o);
   const settings = onTerminal(parseClaimsOptions(o));
   const { plan, reports } = await explainClaims({ planFile: o.plan, claimsFile, ids, claims: settings });
   if (o.json) {

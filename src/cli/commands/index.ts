@@ -15,6 +15,7 @@ import type { ExplainCliOptions } from './explain.js';
 import type { EstimateCliOptions } from './estimate.js';
 import type { RedistributeCliOptions } from './redistribute.js';
 import type { CheckReceiptCliOptions, ReceiptCliOptions } from './receipt.js';
+import type { TaxCliOptions } from './tax.js';
 import type { CompareCliOptions } from './compare.js';
 import type { AccountingCliOptions } from './accounting.js';
 import type { PayCliOptions } from './pay.js';
@@ -30,6 +31,7 @@ export function registerCommands(program: Command): void {
   registerRedistribute(program);
   registerReceipt(program);
   registerCheckReceipt(program);
+  registerTax(program);
   registerCompare(program);
   registerAccounting(program);
   registerPay(program);
@@ -245,6 +247,33 @@ export function registerCheckReceipt(program: Command): void {
     });
 }
 
+export function registerTax(program: Command): void {
+  program
+    .command('tax')
+    .summary('the 1099 list: each taxpayer\'s payments in a year, summed over rounds and claims, against the threshold')
+    .description(
+      'Sums the payments of the rounds given (the --out folders of allocate and redistribute paid in --year; each ledger ' +
+        'checked against its manifest; a second round\'s uncashed rows take back their first-round payment) per taxpayer: ' +
+        'claims with the same TIN (from --tins, a CSV with claim_id and tin columns, e.g. the claims file) are one ' +
+        'taxpayer; a claim without a valid TIN is its own. Taxpayers at or above the year\'s Form 1099-MISC threshold ' +
+        '(2025: $600, 2026: $2,000; another year is refused) are written to --out, with those without a valid TIN ' +
+        'flagged for backup-withholding review (24%).\n\nThe --out file holds full TINs: it is as sensitive as a payment ' +
+        'file. Everything printed masks TINs to their last 4.\n\nExit 1: a ledger does not match its manifest, or the ' +
+        'TINs file gives a claim two TINs. Exit 2: a bad flag or year, a missing file, --out exists (use --force).',
+    )
+    .argument('<dirs...>', 'the folders of the rounds paid in the year (allocate, redistribute)')
+    .requiredOption('--year <year>', 'the calendar year the payments were made in (2025, 2026)')
+    .requiredOption('--tins <file.csv>', 'a CSV with claim_id and tin columns (the claims file will do)')
+    .requiredOption('--out <file.csv>', 'the 1099 list to write (sensitive: full TINs)')
+    .option('--force', 'replace --out if it exists')
+    .option('--json', 'print the list as JSON (TINs masked)')
+    .option('--max-shown <n>', 'show at most N taxpayers in each list on the terminal', '20')
+    .action(async (dirs: string[], o: TaxCliOptions) => {
+      const { runTax } = await import('./tax.js');
+      await runTax(dirs, o);
+    });
+}
+
 export function registerCompare(program: Command): void {
   const cmd = program
     .command('compare')
@@ -286,7 +315,7 @@ export function registerAccounting(program: Command): void {
     .argument('<dirs...>', 'the first round\'s folder, then any later round\'s')
     .requiredOption('--out <file.csv>', 'write the accounting as CSV: round,section,item,class,count,amount,percent,percent_of,source')
     .option('--facts <facts.json>', 'case facts no payout file holds: classMembers, noticesSent, noticesReturned, noticeMethods, optOuts, objections, source')
-    .option('--payments <paydir>', 'a pay folder (payout pay --out) for the payments by method (repeatable)', collect)
+    .option('--payments <paydir>', 'a pay folder (payout pay --out) of one of the rounds, for its payments by method (repeatable)', collect)
     .option('--html <file.html>', 'also write the accounting as a self-contained HTML page')
     .option('--force', 'replace an existing --out or --html file')
     .option('--json', 'print the accounting as one JSON document')

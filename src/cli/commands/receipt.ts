@@ -4,8 +4,9 @@
  * src/app/receipt.ts and src/app/check-receipt.ts.
  */
 import { checkReceipt, type ReceiptCheckResult } from '../../app/check-receipt.js';
-import { makeReceipt, receiptText } from '../../app/receipt.js';
+import { makeReceipt, receiptText, type Receipt } from '../../app/receipt.js';
 import { DataError } from '../../core/errors.js';
+import { maskLast4 } from '../../core/mask.js';
 import { colorFor } from '../style.js';
 
 export interface ReceiptCliOptions {
@@ -18,11 +19,26 @@ export interface CheckReceiptCliOptions {
   json?: boolean;
 }
 
-/** Prints the receipt (stdout), or writes it to --out and says so. */
+/** The ledger columns payout fills itself; any other (a --keep column) may hold personal data. */
+const OWN_COLUMNS = new Set(['claim_id', 'class', 'units', 'points', 'status', 'outcome', 'share', 'amount', 'first_amount']);
+
+/** The receipt for a person at a terminal: kept columns (possibly personal data) masked to their last 4. */
+export function renderReceipt(r: Receipt, c = colorFor(process.stdout)): string {
+  const lines = [c.bold(`Receipt of claim ${JSON.stringify(r.claimId)} (${r.case}, payout ${r.command})`)];
+  for (const { column, cell } of r.row) lines.push(`  ${column}: ${OWN_COLUMNS.has(column) ? cell : maskLast4(cell)}`);
+  lines.push(`  proof: ${r.proof.length} step${r.proof.length === 1 ? '' : 's'} to root ${r.root} (${r.encoding}, ${r.leaves} leaves)`);
+  lines.push(c.dim('The receipt itself (JSON, with every cell) goes to --out FILE or to a pipe.'));
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Writes the receipt to --out and says so; without --out, prints it: as JSON into a pipe or a
+ * file, as a summary (kept columns masked) on a terminal.
+ */
 export async function runReceipt(dir: string, claimId: string, o: ReceiptCliOptions): Promise<void> {
   const receipt = await makeReceipt({ dir, claimId, ...(o.out === undefined ? {} : { out: o.out, force: Boolean(o.force) }) });
   if (o.out === undefined) {
-    process.stdout.write(receiptText(receipt));
+    process.stdout.write(process.stdout.isTTY ? renderReceipt(receipt) : receiptText(receipt));
     return;
   }
   const steps = receipt.proof.length;

@@ -36,7 +36,8 @@ export type FileMethod = 'paypal' | 'ach' | 'check';
 export interface PaymentFile {
   name: string;
   method: FileMethod;
-  text: string;
+  /** The file's text, in chunks. */
+  text: string[];
   count: number;
   amount: Cents;
 }
@@ -54,16 +55,38 @@ export interface Controls {
 
 export interface PaymentBatch {
   files: PaymentFile[];
-  /** payments.csv, whole. */
-  payments: string;
-  /** addresses.csv, whole. */
-  addresses: string;
+  /** payments.csv, in chunks. */
+  payments: string[];
+  /** addresses.csv, in chunks. */
+  addresses: string[];
   controls: Controls;
   /** Payment ids made for more than one claim (none, unless the hash collides). */
   duplicateIds: string[];
 }
 
 const ACH_FILE_IDS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+
+/**
+ * A file's text row by row, joined every few thousand rows: a row made by concatenation is a rope
+ * of its pieces, some 20 objects, and a million of them held until the end took gigabytes.
+ */
+class TextChunks {
+  private rows: string[] = [];
+  private readonly chunks: string[] = [];
+  push(row: string): void {
+    this.rows.push(row);
+    if (this.rows.length === 4096) {
+      this.chunks.push(this.rows.join(''));
+      this.rows = [];
+    }
+  }
+  /** The text in chunks of a few thousand rows (written one by one, never joined whole). */
+  parts(): string[] {
+    if (this.rows.length > 0) this.chunks.push(this.rows.join(''));
+    this.rows = [];
+    return this.chunks;
+  }
+}
 const seq = (n: number): string => String(n).padStart(3, '0');
 
 /** Check numbers from the plan's start, keeping its width ("000101" → "000102"). */
@@ -90,10 +113,11 @@ export class PaymentBatchBuilder {
   private readonly paypalCurrency: string;
   private readonly files: PaymentFile[] = [];
   private readonly methods: Controls['methods'] = { paypal: zero(), venmo: zero(), ach: zero(), check: zero() };
-  private readonly payments: string[] = [`${PAYMENTS_COLUMNS.join(',')}\n`];
-  private readonly addresses: string[] = [`${ADDRESSES_COLUMNS.join(',')}\n`];
-  private readonly ids = new Set<string>();
-  private readonly duplicateIds: string[] = [];
+  private readonly payments = new TextChunks();
+  private readonly addresses = new TextChunks();
+  /** The 64 bits of each payment id, sorted at the end to find a duplicate (a Set of a million strings cost more). */
+  private idBits = new BigUint64Array(1 << 16);
+  private idCount = 0;
   private readonly money = new Map<Cents, string>();
   // PayPal and Venmo: one Payouts batch format, the wallet per row; files of at most 5,000 rows.
   private paypalRows: string[] = [];
@@ -105,7 +129,7 @@ export class PaymentBatchBuilder {
   private achFile = 1;
   // Checks: one register, numbered from the plan's start in ledger order.
   private readonly checkColumns: readonly CheckColumn[];
-  private checkRows: string[] = [];
+  private readonly checkRows = new TextChunks();
   private checkAmount = 0n;
 
   constructor(private readonly o: PaymentBatchOptions) {
@@ -113,6 +137,8 @@ export class PaymentBatchBuilder {
     this.paypalCurrency = o.config.paypal.currency ?? o.currency;
     this.checkColumns = o.config.check?.columns ?? DEFAULT_CHECK_COLUMNS;
     if (o.config.check?.header ?? true) this.checkRows.push(checkHeader(this.checkColumns));
+    this.payments.push(`${PAYMENTS_COLUMNS.join(',')}\n`);
+    this.addresses.push(`${ADDRESSES_COLUMNS.join(',')}\n`);
   }
 
   /** formatMoney, once per distinct amount (a distribution has few). */
@@ -130,8 +156,12 @@ export class PaymentBatchBuilder {
     m.count++;
     m.amount += c.amount;
     const id = this.o.paymentId(c.claimId);
-    if (this.ids.has(id)) this.duplicateIds.push(id);
-    else this.ids.add(id);
+    if (this.idCount === this.idBits.length) {
+      const grown = new BigUint64Array(this.idBits.length * 2);
+      grown.set(this.idBits);
+      this.idBits = grown;
+    }
+    this.idBits[this.idCount++] = idBits(id);
     const amount = this.format(c.amount);
     let record: PaymentRecord | undefined;
     if (e.method === 'paypal' || e.method === 'venmo') {
@@ -160,7 +190,7 @@ export class PaymentBatchBuilder {
 
   private flushPaypal(): void {
     if (this.paypalRows.length === 0) return;
-    this.files.push({ name: `paypal-${seq(this.paypalFile)}.csv`, method: 'paypal', text: this.paypalRows.join(''), count: this.paypalRows.length, amount: this.paypalAmount });
+    this.files.push({ name: `paypal-${seq(this.paypalFile)}.csv`, method: 'paypal', text: [this.paypalRows.join('')], count: this.paypalRows.length, amount: this.paypalAmount });
     this.paypalRows = [];
     this.paypalAmount = 0n;
     this.paypalFile++;
@@ -175,7 +205,7 @@ export class PaymentBatchBuilder {
     }
     const first = this.achCount - this.achEntries.length + 1;
     const nacha = writeNacha(ach, this.o.config.issueDate, ACH_FILE_IDS[f - 1]!, 1, this.achEntries, first);
-    this.files.push({ name: `ach-${seq(f)}.ach`, method: 'ach', text: nacha.text, count: this.achEntries.length, amount: nacha.total });
+    this.files.push({ name: `ach-${seq(f)}.ach`, method: 'ach', text: [nacha.text], count: this.achEntries.length, amount: nacha.total });
     this.achEntries = [];
     this.achFile++;
   }
@@ -194,16 +224,35 @@ export class PaymentBatchBuilder {
     this.flushAch();
     // Files in a fixed order: PayPal, ACH, then the check register.
     const files = [...this.files.filter((f) => f.method === 'paypal'), ...this.files.filter((f) => f.method === 'ach')];
-    if (methods.check.count > 0) files.push({ name: 'checks-001.csv', method: 'check', text: this.checkRows.join(''), count: methods.check.count, amount: this.checkAmount });
+    if (methods.check.count > 0) files.push({ name: 'checks-001.csv', method: 'check', text: this.checkRows.parts(), count: methods.check.count, amount: this.checkAmount });
     const total = files.reduce((t, f) => ({ count: t.count + f.count, amount: t.amount + f.amount }), zero());
     return {
       files,
-      payments: this.payments.join(''),
-      addresses: this.addresses.join(''),
+      payments: this.payments.parts(),
+      addresses: this.addresses.parts(),
       controls: { files: files.map((f) => ({ file: f.name, method: f.method, count: f.count, amount: f.amount })), methods, total },
-      duplicateIds: this.duplicateIds,
+      duplicateIds: this.duplicates(),
     };
   }
+
+  private duplicates(): string[] {
+    const bits = this.idBits.subarray(0, this.idCount).sort();
+    const out: string[] = [];
+    for (let i = 1; i < bits.length; i++) if (bits[i] === bits[i - 1]) out.push(bits[i]!.toString(16).padStart(16, '0'));
+    return out;
+  }
+}
+
+/**
+ * The 64 bits that tell payment ids apart: the id's last 16 hex digits when it ends in them (as
+ * pay's ids do), else a 64-bit FNV-1a of the whole id (ids made otherwise, in tests).
+ */
+function idBits(id: string): bigint {
+  const tail = id.slice(-16);
+  if (/^[0-9a-f]{16}$/.test(tail)) return BigInt(`0x${tail}`);
+  let h = 0xcbf29ce484222325n;
+  for (let i = 0; i < id.length; i++) h = BigInt.asUintN(64, (h ^ BigInt(id.charCodeAt(i))) * 0x100000001b3n);
+  return h;
 }
 
 function zero(): ControlLine {
@@ -234,7 +283,7 @@ export function checkControls(batch: PaymentBatch, ledger: ControlLine, ledgerFi
     });
   }
   for (const id of batch.duplicateIds) {
-    problems.push({ code: 'input', severity: 'error', file: ledgerFile, message: `payment id ${id} is made for two claims: nothing was written` });
+    problems.push({ code: 'input', severity: 'error', file: ledgerFile, message: `two claims have the same payment id (${id}): nothing was written` });
   }
   return problems;
 }

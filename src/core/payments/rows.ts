@@ -17,7 +17,8 @@ export const PAYPAL_ROWS_PER_FILE = 5000;
  * recipients are validated emails, phone digits or handles, none of which can start a formula.
  */
 export function paypalRow(r: { recipient: string; amount: Cents; currency: string; claimId: string; note: string; wallet: 'PAYPAL' | 'VENMO' }): string {
-  return `${csvField(r.recipient)},${formatMoney(r.amount)},${r.currency},${csvField(r.claimId)},${csvField(r.note)},${r.wallet}\n`;
+  // Built with join: one flat string per row, not a rope of its pieces (a million rows are held).
+  return [csvField(r.recipient), formatMoney(r.amount), r.currency, csvField(r.claimId), csvField(r.note), `${r.wallet}\n`].join(',');
 }
 
 export interface CheckRow extends MailingAddress {
@@ -62,7 +63,9 @@ export function checkRow(columns: readonly CheckColumn[], r: CheckRow): string {
         return r.account;
     }
   };
-  return `${columns.map(cell).join(',')}\n`;
+  const cells = columns.map(cell);
+  cells[cells.length - 1] += '\n';
+  return cells.join(',');
 }
 
 export const PAYMENTS_COLUMNS = ['payment_id', 'claim_id', 'round', 'method', 'file', 'row', 'reference', 'amount', 'currency', 'destination'] as const;
@@ -85,15 +88,12 @@ export interface PaymentRecord {
 
 /** One payments.csv row; `amountText` is formatMoney(p.amount), when the caller has it already. */
 export function paymentsRow(p: PaymentRecord, amountText = formatMoney(p.amount)): string {
-  return (
-    `${p.paymentId},${textCell(p.claimId)},${p.round},${p.method},${p.file},${p.row},${textCell(p.reference)},` +
-    `${amountText},${p.currency},${p.destination}\n`
-  );
+  return [p.paymentId, textCell(p.claimId), p.round, p.method, p.file, p.row, textCell(p.reference), amountText, p.currency, `${p.destination}\n`].join(',');
 }
 
 export const ADDRESSES_COLUMNS = ['claim_id', 'name', 'address', 'address2', 'city', 'state', 'zip'] as const;
 
 /** addresses.csv: the mailing address of each paid claim that has one, for a check reissued later. */
 export function addressRow(claimId: string, m: MailingAddress): string {
-  return [claimId, m.name, m.address, m.address2, m.city, m.state, m.zip].map(textCell).join(',') + '\n';
+  return [textCell(claimId), textCell(m.name), textCell(m.address), textCell(m.address2), textCell(m.city), textCell(m.state), `${textCell(m.zip)}\n`].join(',');
 }

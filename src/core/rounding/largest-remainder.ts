@@ -5,7 +5,9 @@
 import { z } from 'zod';
 import { placeRemainderCents } from '../cents.js';
 import { RAT_ZERO } from '../decimal.js';
+import { grouped } from '../money.js';
 import type { RoundingMethod } from './method.js';
+import { cents, remainderPlaceLines } from './words.js';
 
 export interface LargestRemainderRounding {
   readonly method: 'largest-remainder';
@@ -24,4 +26,26 @@ export const largestRemainder = {
   },
   summaryLine: (_r, f) => `largest remainder, ${f.centsPlaced} leftover cents placed, ties by SHA-256(seed:claim_id), seed "${f.seed}"`,
   roundTwoLine: (_r, f) => `largest remainder, ${f.centsPlaced} leftover cents placed, ties by SHA-256(seed:claim_id), seed "${f.seed}"`,
+  explainCents(s) {
+    const lines = [`  floor: ${cents(s.floorCents)}`];
+    if (s.outcome === 'capped') lines.push('  capped: no remainder, so no leftover cent');
+    else {
+      if (s.remainderCents !== null) lines.push(`  remainder: ${s.remainderCents.fraction} cent (${s.remainderCents.decimal})`);
+      lines.push(`  the ${s.round === 1 ? "pool's" : "round's"} ${cents(s.leftoverCents)} left after the floors go one each to the largest remainders`);
+      if (s.round === 2) lines.push(...remainderPlaceLines(s.place));
+    }
+    if (s.round === 1 && s.outcome === 'paid') lines.push(...remainderPlaceLines(s.place));
+    return { title: 'Cents (largest remainder)', lines };
+  },
+  reportParagraph(_r, f) {
+    const k = f.centsPlaced;
+    const leftover = k === 0 ? 'no cent was left over here; any leftover cents would go' : `the ${grouped(k)} leftover ${k === 1 ? 'cent goes' : 'cents go'}`;
+    return (
+      `Cents by largest remainder: each claim gets the floor of its exact share in cents; ${leftover} ` +
+      `one each to the claims with the largest remainders, ` +
+      `ties broken by SHA-256(seed:claim_id), the smaller hex key first, ${f.seed}. So what is paid plus the ` +
+      `residual equals the net fund to the cent, claims with equal points differ by at most one cent, and no ` +
+      `amount depends on the order of the claims file.`
+    );
+  },
 } satisfies RoundingMethod<LargestRemainderRounding>;

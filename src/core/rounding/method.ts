@@ -7,6 +7,7 @@
 import type { z } from 'zod';
 import type { RemainderCell } from '../cents.js';
 import type { Rational } from '../decimal.js';
+import type { RemainderPlace } from './words.js';
 
 /** The normalised `rounding` of a plan: its method's name and that method's settings. */
 export interface RoundingSpec {
@@ -24,6 +25,31 @@ export interface RoundingFacts {
   /** Leftover cents placed, grouped for reading ("1,234"). */
   centsPlaced: string;
   seed: string;
+}
+
+/** A claim's cents step as `payout explain` shows it (either round). */
+export interface CentsStep {
+  round: 1 | 2;
+  outcome: string;
+  /** The claim's points (first round), else null. */
+  points: string | null;
+  floorCents: string;
+  /** The value of one point paid, in cents, when the method has one. */
+  pointValueCents: string | null;
+  remainderCents: { fraction: string; decimal: string } | null;
+  /** The pool's (or round's) leftover cents. */
+  leftoverCents: string;
+  place: RemainderPlace;
+}
+
+/** What the report's paragraph on the method may use. */
+export interface RoundingReportFacts {
+  /** Leftover cents placed over all pools. */
+  centsPlaced: number;
+  /** `seed "…"`. */
+  seed: string;
+  /** Each pool's point value as people read it, `nationwide: $27.84, …` (methods with a point value). */
+  pointValues: string;
 }
 
 export interface RoundingMethod<R extends RoundingSpec> {
@@ -51,4 +77,8 @@ export interface RoundingMethod<R extends RoundingSpec> {
   summaryLine(r: R, facts: RoundingFacts): string;
   /** The method in one line of `payout redistribute`'s summary (shares of the second round). */
   roundTwoLine(r: R, facts: RoundingFacts): string;
+  /** `payout explain`'s cents step of one claim: a title and its lines (the command styles the title). */
+  explainCents(step: CentsStep): { title: string; lines: string[] };
+  /** The paragraph on the cents in report.html's method section. */
+  reportParagraph(r: R, facts: RoundingReportFacts): string;
 }

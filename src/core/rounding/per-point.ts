@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { RAT_ZERO } from '../decimal.js';
 import type { RoundingMethod } from './method.js';
+import { cents } from './words.js';
 
 export interface PerPointRounding {
   readonly method: 'per-point';
@@ -25,4 +26,19 @@ export const perPoint = {
   placeCents: () => ({ centsPlaced: 0n, tie: null }),
   summaryLine: (r) => `per-point value floored to ${r.decimals} decimals; the rest is residual`,
   roundTwoLine: () => 'each share floored to the cent; the rest is residual',
+  explainCents(s) {
+    let line: string;
+    if (s.round === 2) line = `  the exact share floored to the cent: ${cents(s.floorCents)} (what is left is residual)`;
+    else if (s.outcome === 'capped') line = `  capped: paid the cap, ${cents(s.floorCents)}`;
+    else line = `  one point is paid ${s.pointValueCents ?? '?'} cents (λ floored); ${s.points ?? '?'} × that, floored: ${cents(s.floorCents)}`;
+    return { title: 'Cents (per-point)', lines: [line] };
+  },
+  reportParagraph(r, f) {
+    const places = r.decimals ?? 2;
+    return (
+      `Cents per point: in each pool the value of one point is floored to ${places} decimal ${places === 1 ? 'place' : 'places'} ` +
+      `(${f.pointValues}); each claim gets its points times that value, floored to the cent, so claims with equal ` +
+      `points get exactly the same amount. What this leaves unpaid is residual.`
+    );
+  },
 } satisfies RoundingMethod<PerPointRounding>;

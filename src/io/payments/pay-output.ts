@@ -7,8 +7,9 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../../core/errors.js';
-import { manifestText, type Manifest } from '../../core/manifest.js';
-import { OutputSet, type WrittenFile } from '../atomic-output.js';
+import { MANIFEST_FILE, type Manifest, type ManifestRun } from '../../core/manifest.js';
+import { OutputSet } from '../atomic-output.js';
+import { writeOutputs } from '../write-outputs.js';
 
 /** Every name a payment run may write. */
 export const PAY_FILE = /^(paypal-\d{3,}\.csv|ach-\d{3,}\.ach|checks-\d{3,}\.csv|payments\.csv|addresses\.csv|manifest\.json)$/;
@@ -31,33 +32,18 @@ export async function openPayFolder(dir: string, force: boolean): Promise<PayFol
 }
 
 /**
- * Writes `files` (name → text), then the manifest made from their hashes, and renames them into
- * place; removes older payment files not written this time.
+ * Writes `files` (name → text, in chunks), then the manifest of `run` with their hashes (io/write-outputs.ts),
+ * and renames them into place; removes older payment files not written this time.
  */
 export async function writePayFolder(
   folder: PayFolder,
-  files: { name: string; text: string; rows?: number }[],
-  manifestOf: (outputs: Manifest['outputs']) => Manifest,
+  files: { name: string; text: readonly string[]; rows?: number }[],
+  run: ManifestRun,
 ): Promise<Manifest> {
   const { out, dir } = folder;
-  try {
-    const outputs: Manifest['outputs'] = [];
-    for (const f of files) {
-      const file = out.create(f.name);
-      await file.write(f.text);
-      const w: WrittenFile = await file.close();
-      outputs.push({ file: w.name, sha256: w.sha256, bytes: w.bytes, ...(f.rows !== undefined ? { rows: f.rows } : {}) });
-    }
-    const manifest = manifestOf(outputs);
-    const m = out.create('manifest.json');
-    await m.write(manifestText(manifest));
-    await m.close();
-    await out.commit();
-    const written = new Set([...files.map((f) => f.name), 'manifest.json']);
-    for (const name of await readdir(dir)) if (PAY_FILE.test(name) && !written.has(name)) await rm(join(dir, name), { force: true });
-    return manifest;
-  } catch (err) {
-    await out.abort();
-    throw err;
-  }
+  const specs = files.map((f) => ({ name: f.name, chunks: f.text, ...(f.rows !== undefined ? { rows: f.rows } : {}) }));
+  const { manifest } = await writeOutputs(out, specs, run);
+  const written = new Set([...files.map((f) => f.name), MANIFEST_FILE]);
+  for (const name of await readdir(dir)) if (PAY_FILE.test(name) && !written.has(name)) await rm(join(dir, name), { force: true });
+  return manifest;
 }

@@ -1,0 +1,69 @@
+/**
+ * `payout allocate` with a bucket plan (issue 14): the claims read and checked, the buckets
+ * funded in order, and the folder written all or nothing (ledger.csv with a column per bucket,
+ * summary.json with per-bucket figures, manifest.json).
+ */
+import { basename } from 'node:path';
+import { allocateBuckets } from '../core/buckets/allocate.js';
+import { bucketLedgerHeader, bucketLedgerRows, bucketSummaryText, buildBucketSummary, type BucketSummaryJson } from '../core/buckets/output.js';
+import type { BucketPlan } from '../core/buckets/plan.js';
+import { UsageError } from '../core/errors.js';
+import { LEDGER_FILE, SUMMARY_FILE } from '../core/manifest.js';
+import { OutputSet } from '../io/atomic-output.js';
+import { readBucketClaims } from '../io/bucket-claims-reader.js';
+import { loadBucketPlan } from '../io/bucket-plan-file.js';
+import { sha256Hex } from '../io/hash.js';
+import { outputNames, writeOutputs } from '../io/write-outputs.js';
+
+export interface AllocateBucketsOptions {
+  claimsFile: string;
+  planFile: string;
+  outDir: string;
+  /** Replace the files of an earlier run in outDir. */
+  force?: boolean;
+}
+
+export interface AllocateBucketsResult {
+  plan: BucketPlan;
+  summary: BucketSummaryJson;
+  rows: number;
+}
+
+/** Tie-break key of a claim in a bucket: SHA-256(seed:bucket_id:claim_id), lowercase hex. */
+export const bucketTieKey =
+  (seed: string) =>
+  (bucketId: string, claimId: string): string =>
+    sha256Hex(`${seed}:${bucketId}:${claimId}`);
+
+/**
+ * Reads and allocates; bad claims are a DataError (exit 1), a refused plan (also one the claims
+ * show to need more than the fund for its protected buckets) a UsageError (exit 2). Nothing is
+ * written unless everything succeeds; an outDir with an earlier run's files is refused unless `force`.
+ */
+export async function allocateBucketsToFolder(o: AllocateBucketsOptions): Promise<AllocateBucketsResult> {
+  const { plan, sha256: planSha256 } = await loadBucketPlan(o.planFile);
+  const out = await OutputSet.open(o.outDir, outputNames([LEDGER_FILE, SUMMARY_FILE]), Boolean(o.force));
+  try {
+    const { claims, sha256 } = await readBucketClaims(o.claimsFile, plan, o.planFile);
+    const alloc = allocateBuckets(plan, claims, bucketTieKey(plan.seed));
+    if ('refused' in alloc) throw new UsageError('the plan was refused', [{ ...alloc.refused, file: o.planFile }]);
+    const summary = buildBucketSummary(plan, claims, alloc);
+    await writeOutputs(
+      out,
+      [
+        { name: LEDGER_FILE, chunks: [bucketLedgerHeader(plan), ...bucketLedgerRows(claims, alloc)], rows: claims.length },
+        { name: SUMMARY_FILE, chunks: [bucketSummaryText(summary)] },
+      ],
+      {
+        command: 'allocate',
+        plan: { file: basename(o.planFile), sha256: planSha256 },
+        claims: { file: basename(o.claimsFile), sha256, rows: claims.length },
+        seed: plan.seed,
+      },
+    );
+    return { plan, summary, rows: claims.length };
+  } catch (err) {
+    await out.abort();
+    throw err;
+  }
+}

@@ -1,0 +1,26 @@
+/** `payout explain` with a bucket plan: allocates as `payout allocate` does (nothing written) and explains the claims named. */
+import { allocateBuckets } from '../core/buckets/allocate.js';
+import { explainBucketClaim, type BucketClaimExplanation } from '../core/buckets/explain.js';
+import type { BucketPlan } from '../core/buckets/plan.js';
+import { UsageError } from '../core/errors.js';
+import { readBucketClaims } from '../io/bucket-claims-reader.js';
+import { loadBucketPlan } from '../io/bucket-plan-file.js';
+import { bucketTieKey } from './allocate-buckets.js';
+
+export interface ExplainBucketsOptions {
+  planFile: string;
+  claimsFile: string;
+  ids: readonly string[];
+}
+
+/** A claim id not in the file is a UsageError naming it (exit 2). */
+export async function explainBucketClaims(o: ExplainBucketsOptions): Promise<{ plan: BucketPlan; reports: BucketClaimExplanation[] }> {
+  const { plan } = await loadBucketPlan(o.planFile);
+  const { claims } = await readBucketClaims(o.claimsFile, plan, o.planFile);
+  const alloc = allocateBuckets(plan, claims, bucketTieKey(plan.seed));
+  if ('refused' in alloc) throw new UsageError('the plan was refused', [{ ...alloc.refused, file: o.planFile }]);
+  const rowOf = new Map(claims.map((c, i) => [c.id, i]));
+  const unknown = o.ids.filter((id) => !rowOf.has(id));
+  if (unknown.length > 0) throw new UsageError(`${o.claimsFile}: no claim ${unknown.map((id) => `"${id}"`).join(', ')}`);
+  return { plan, reports: o.ids.map((id) => explainBucketClaim(plan, claims, alloc, rowOf.get(id)!)) };
+}

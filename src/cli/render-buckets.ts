@@ -1,0 +1,31 @@
+/** A bucket plan's allocation as people read it at the terminal: the fund, each bucket's waterfall, the check. */
+import type { ChalkInstance } from 'chalk';
+import type { BucketSummaryJson } from '../core/buckets/output.js';
+import { formatMoneyHuman, parseMoney } from '../core/money.js';
+import { grouped, renderTable } from './table.js';
+
+const human = (m: string | null): string => (m === null ? '-' : formatMoneyHuman(parseMoney(m) ?? 0n));
+/** Six-decimal exact figures shown to the cent (information only; the files keep the six). */
+const human6 = (m: string | null): string => (m === null ? '-' : human(m.replace(/^(\d+\.\d\d)\d*$/, '$1')));
+
+export function renderBucketSummary(s: BucketSummaryJson, c: ChalkInstance): string[] {
+  const out: string[] = [c.bold(s.case), ''];
+  const fundRows: string[][] = [['Gross fund', human(s.fund.gross)]];
+  if (s.fund.interest !== '0.00') fundRows.push(['+ interest', human(s.fund.interest)], ['Fund', human(s.fund.fund)]);
+  for (const d of s.deductions) fundRows.push([`− ${d.label} (${d.rule})`, human(d.amount)]);
+  fundRows.push([c.bold('Net settlement fund'), c.bold(human(s.net))]);
+  out.push(...renderTable(['', ''], fundRows, ['left', 'right']).slice(1), '');
+  const rows = s.buckets.map((b) => [
+    b.id,
+    b.kind + (b.protected ? ', protected' : '') + (b.residual ? ', residual' : ''),
+    grouped(b.claims),
+    b.claimed === null ? `${b.points ?? ''} points` : human6(b.claimed),
+    human(b.totalCap),
+    human(b.paid),
+    b.reductionPercent === null ? '-' : `${b.reductionPercent.replace(/0+$/, '').replace(/\.$/, '')}%`,
+  ]);
+  out.push(...renderTable(['bucket', 'kind', 'claims', 'claimed', 'total cap', 'paid', 'reduction'], rows, ['left', 'left', 'right', 'right', 'right', 'right', 'right']), '');
+  out.push(`Paid ${c.bold(human(s.totalPaid))} to ${grouped(s.claims.paid)} of ${grouped(s.claims.rows)} claims; residual ${human(s.residual)}.`);
+  if (s.claims.belowMinimum > 0) out.push(`${grouped(s.claims.belowMinimum)} claims below the minimum payment ${human(s.minimumPayment)}.`);
+  return out;
+}

@@ -1,0 +1,120 @@
+/**
+ * The files of a bucket plan's run: ledger.csv (one amount column per bucket, in funding order,
+ * then the total) and summary.json (per-bucket figures: claimed, cap, set aside, funded, paid,
+ * reduction). Deterministic text: same inputs, same bytes.
+ */
+import { formatRationalHalfEven, ratDiv, ratSub, type Rational } from '../decimal.js';
+import { computeNetFund, type NetFund } from '../fund.js';
+import { formatMoney } from '../money.js';
+import { textCell } from '../csv-cell.js';
+import type { BucketAllocation } from './allocate.js';
+import type { BucketClaim } from './claims.js';
+import type { BucketPlan } from './plan.js';
+
+export const BUCKET_SUMMARY_FORMAT = 'payout-bucket-summary/1';
+
+export function bucketLedgerHeader(plan: BucketPlan): string {
+  return `${['claim_id', 'status', 'outcome', ...plan.buckets.map((b) => b.id), 'amount'].join(',')}\n`;
+}
+
+/** The ledger's rows in input order, in chunks of text. */
+export function* bucketLedgerRows(claims: readonly BucketClaim[], alloc: BucketAllocation, rowsPerChunk = 4096): Generator<string> {
+  let out = '';
+  for (const [i, c] of claims.entries()) {
+    out += `${textCell(c.id)},${textCell(c.status)},${alloc.outcomes[i]},${alloc.cents[i]!.map(formatMoney).join(',')},${formatMoney(alloc.totals[i]!)}\n`;
+    if ((i + 1) % rowsPerChunk === 0) {
+      yield out;
+      out = '';
+    }
+  }
+  if (out !== '') yield out;
+}
+
+/** Exact cents written in the currency unit with 6 decimals, half-even (information only). */
+const money6 = (r: Rational): string => formatRationalHalfEven({ n: r.n, d: r.d * 100n }, 6);
+
+export interface BucketSummaryJson {
+  format: string;
+  case: string;
+  currency: string;
+  mode: 'buckets';
+  rounding: { method: 'largest-remainder'; ties: string };
+  seed: string;
+  fund: { gross: string; interest: string; fund: string };
+  deductions: { label: string; rule: string; amount: string; remaining: string }[];
+  net: string;
+  buckets: {
+    id: string;
+    label: string;
+    kind: string;
+    order: number;
+    protected: boolean;
+    residual: boolean;
+    perClaimCap: string | null;
+    totalCap: string | null;
+    claims: number;
+    claimed: string | null;
+    points: string | null;
+    setAside: string;
+    funded: string;
+    paid: string;
+    reductionPercent: string | null;
+    centsPlaced: number;
+  }[];
+  claims: { rows: number; eligible: number; paid: number; belowMinimum: number; nothingClaimed: number; ineligible: number };
+  minimumPayment: string | null;
+  totalPaid: string;
+  residual: string;
+  residualRecipient: string | null;
+}
+
+export function buildBucketSummary(plan: BucketPlan, claims: readonly BucketClaim[], alloc: BucketAllocation): BucketSummaryJson {
+  const fund = computeNetFund(plan) as NetFund;
+  const count = (o: string): number => alloc.outcomes.filter((x) => x === o).length;
+  return {
+    format: BUCKET_SUMMARY_FORMAT,
+    case: plan.name,
+    currency: plan.currency,
+    mode: 'buckets',
+    rounding: { method: 'largest-remainder', ties: 'SHA-256(seed:bucket_id:claim_id)' },
+    seed: plan.seed,
+    fund: { gross: formatMoney(fund.gross), interest: formatMoney(fund.interest), fund: formatMoney(fund.fund) },
+    deductions: fund.deductions.map((d) => ({ label: d.label, rule: d.rule, amount: formatMoney(d.amount), remaining: formatMoney(d.remaining) })),
+    net: formatMoney(fund.net),
+    buckets: alloc.buckets.map((f) => ({
+      id: f.bucket.id,
+      label: f.bucket.label,
+      kind: f.bucket.kind,
+      order: f.bucket.order,
+      protected: f.bucket.protected,
+      residual: f.bucket.residual,
+      perClaimCap: f.bucket.perClaimCap === null ? null : formatMoney(f.bucket.perClaimCap),
+      totalCap: f.bucket.totalCap === null ? null : formatMoney(f.bucket.totalCap),
+      claims: f.claims,
+      claimed: f.claimed === null ? null : money6(f.claimed),
+      points: f.points === null ? null : formatRationalHalfEven(f.points, 6),
+      setAside: money6(f.floor),
+      funded: money6(f.funded),
+      paid: formatMoney(f.paid),
+      // (claimed − funded) / claimed: how much of what was claimed the bucket did not pay
+      reductionPercent: f.claimed === null || f.claimed.n === 0n ? null : formatRationalHalfEven(ratDiv({ n: ratSub(f.claimed, f.funded).n * 100n, d: ratSub(f.claimed, f.funded).d }, f.claimed), 6),
+      centsPlaced: Number(f.centsPlaced),
+    })),
+    claims: {
+      rows: claims.length,
+      eligible: claims.filter((c) => c.eligible).length,
+      paid: count('paid'),
+      belowMinimum: count('below_minimum'),
+      nothingClaimed: count('nothing_claimed'),
+      ineligible: count('ineligible'),
+    },
+    minimumPayment: plan.minimumPayment === null ? null : formatMoney(plan.minimumPayment),
+    totalPaid: formatMoney(alloc.paid),
+    residual: formatMoney(alloc.residual),
+    residualRecipient: plan.residualRecipient,
+  };
+}
+
+export function bucketSummaryText(s: BucketSummaryJson): string {
+  return `${JSON.stringify(s, null, 2)}\n`;
+}

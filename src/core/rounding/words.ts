@@ -1,0 +1,30 @@
+/** Words the rounding methods share for people: counts of cents and a claim's place among the remainders. */
+import { grouped } from '../money.js';
+
+/** "1 cent", "1,234 cents". */
+export const cents = (n: string | number): string => `${grouped(BigInt(n))} ${String(n) === '1' ? 'cent' : 'cents'}`;
+
+/** What both rounds' explanations say of a paid claim's place among the remainders (SPEC 4a). */
+export interface RemainderPlace {
+  largerRemainders: number;
+  equalRemainders: number;
+  level: string;
+  tie: { key: string; keyInput: string; rank: number; size: number; cents: number; cutoffKey: string } | null;
+}
+
+/** The lines on a claim's remainder: how many come before it, whether its level gets a cent, and the tie-break. */
+export function remainderPlaceLines(k: RemainderPlace): string[] {
+  const out: string[] = [];
+  if (k.largerRemainders > 0) out.push(`  ${grouped(k.largerRemainders)} claims have a larger remainder`);
+  if (k.level === 'all') out.push(`  all ${grouped(k.equalRemainders)} claims with this remainder get a cent`);
+  else if (k.level === 'none') out.push('  the cents run out before this remainder: no cent');
+  if (k.tie !== null) {
+    const t = k.tie;
+    out.push(
+      `  tie: ${grouped(t.size)} claims share this remainder and ${cents(t.cents)} ${t.cents === 1 ? 'remains' : 'remain'} for them, to the smallest keys`,
+      `  key: SHA-256("${t.keyInput}") = ${t.key}`,
+      `  rank ${grouped(t.rank)} of ${grouped(t.size)} → ${t.rank <= t.cents ? 'a cent' : 'no cent'} (the last key to get one: ${t.cutoffKey})`,
+    );
+  }
+  return out;
+}
