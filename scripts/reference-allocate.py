@@ -1,20 +1,20 @@
 #!/usr/bin/env python3
-"""An auditor's re-implementation of SPEC.md sections 1 to 5, from SPEC.md and docs/outputs.md alone.
+"""An auditor's re-implementation of docs/spec.md §1 to §5, from docs/spec.md and docs/outputs.md alone.
 
     python3 scripts/reference-allocate.py PLAN.json CLAIMS.csv [--keep=col,...] [--explain] [--summary] > ledger.csv
 
-Prints ledger.csv (SPEC section 5) on stdout, byte for byte what `payout allocate` writes; with
+Prints ledger.csv (docs/spec.md §5) on stdout, byte for byte what `payout allocate` writes; with
 --summary, the totals instead (a JSON subset of summary.json: deductions, net, pools, totals). With
 --explain, prints the working on stderr: net, each pool's points, lambda, who is capped or removed,
 the leftover cents and which claims got them (with their SHA-256 keys). Standard library only:
 fractions.Fraction for exact shares, hashlib for the tie-break. Slow on purpose: one plain loop
-per rule, no cleverness, so that it is easy to check against the SPEC line by line.
+per rule, no cleverness, so that it is easy to check against docs/spec.md line by line.
 """
 import csv, hashlib, json, re, sys
 from fractions import Fraction as F
 from math import floor
 
-def cents(s):  # money string "1234.50" -> integer cents (SPEC 1: at most 2 decimals)
+def cents(s):  # money string "1234.50" -> integer cents (docs/spec.md §1: at most 2 decimals)
     assert isinstance(s, str) and re.fullmatch(r"\d+(\.\d{1,2})?", s), f"bad money {s!r}"
     return int(F(s) * 100)
 
@@ -22,7 +22,7 @@ def half_up(x): return floor(x + F(1, 2))                   # x >= 0
 def key(seed, ident): return hashlib.sha256(f"{seed}:{ident}".encode("utf-8")).hexdigest()
 
 def largest_remainder(exact, keys, total):
-    """SPEC 4a: floors, then the total - sum(floors) leftover cents one each to the largest
+    """docs/spec.md §4a: floors, then the total - sum(floors) leftover cents one each to the largest
     remainders; equal remainders: the smaller key first. Returns (amounts, ids that got a cent)."""
     amount = {i: floor(x) for i, x in exact.items()}
     k = total - sum(amount.values())
@@ -31,7 +31,7 @@ def largest_remainder(exact, keys, total):
     return amount, order[:k]
 
 def solve_pool(N, points, cap, minimum, decimals, say):
-    """SPEC 3 (and 4b's amounts) for one pool. points: {row: p}.
+    """docs/spec.md §3 (and 4b's amounts) for one pool. points: {row: p}.
     Returns {row: (outcome, exact share, per-point amount or, under 4a, the exact share again)}."""
     active = dict(points)
     removed = set()
@@ -82,7 +82,7 @@ def money(c): return f"{c // 100}.{c % 100:02d}"      # cents -> "12.34" (c >= 0
 def quoted(s):  # RFC 4180: quotes only when needed
     return '"' + s.replace('"', '""') + '"' if re.search(r'[",\r\n]', s) else s
 
-def text_cell(s):  # SPEC 5: a leading ' before = + - @ tab CR (and ', so reading back is exact)
+def text_cell(s):  # docs/spec.md §5: a leading ' before = + - @ tab CR (and ', so reading back is exact)
     return quoted("'" + s if s and s[0] in "=+-@\t\r'" else s)
 
 # ---- Bucket plans (docs/allocation.md, "Benefit buckets"): a plan with "buckets" instead of "classes".
@@ -205,7 +205,7 @@ def main(argv):
     say = (lambda m: print(m, file=sys.stderr)) if explain else (lambda m: None)
     plan = json.load(open(args[0], encoding="utf-8-sig"))
     seed = plan["seed"]
-    # SPEC 1: fund = gross + interest; deductions in order; percents half-up to the cent
+    # docs/spec.md §1: fund = gross + interest; deductions in order; percents half-up to the cent
     fund = cents(plan["gross"]) + cents(plan.get("interest", "0"))
     remaining, deductions = fund, []
     for d in plan.get("deductions", []):
@@ -226,7 +226,7 @@ def main(argv):
     rounding = plan.get("rounding", {"method": "largest-remainder"})
     decimals = rounding.get("decimals", 2) if rounding["method"] == "per-point" else None
 
-    # SPEC 2: header matched case-insensitively after trimming; units default 1, status approved
+    # docs/spec.md §2: header matched case-insensitively after trimming; units default 1, status approved
     with open(args[1], encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f))
     header = [h.strip().lower() for h in rows[0]]
@@ -242,7 +242,7 @@ def main(argv):
                            points=units if pools_mode else F(cls["weight"]) * units,
                            eligible=status in eligible_statuses, kept=[r[col[k.strip().lower()]] for k in keep]))
 
-    # SPEC 3: the pools. Weights mode: one pool of all of net. Pools mode: net x poolPercent / 100,
+    # docs/spec.md §3: the pools. Weights mode: one pool of all of net. Pools mode: net x poolPercent / 100,
     # the pools' cents split by largest remainder with key SHA-256(seed:class id).
     if pools_mode:
         exact = {c["id"]: F(net) * F(c["poolPercent"]) / 100 for c in plan["classes"]}
@@ -255,7 +255,7 @@ def main(argv):
         members = {i: c["points"] for i, c in enumerate(claims) if c["eligible"] and (not pools_mode or c["cls"] == pool)}
         say(f"pool {pool}: {N / 100:.2f} over {len(members)} eligible claims, {sum(members.values())} points")
         solved = solve_pool(N, members, cap, minimum, decimals, say)
-        if decimals is None:   # SPEC 4a: largest remainder over the claims paid
+        if decimals is None:   # docs/spec.md §4a: largest remainder over the claims paid
             paid = {i: s for i, (o, s, _) in solved.items() if o != "below_minimum"}
             total = sum(paid.values())
             amounts, got = largest_remainder(paid, {i: key(seed, claims[i]["id"]) for i in paid}, int(total)) if paid else ({}, [])
@@ -268,7 +268,7 @@ def main(argv):
                 say(f"      remainder {rem} cents: {len(tied)} claims, {n_got} get a cent"
                     + ("" if n_got == len(tied) else ", by key: " + ("; ".join(f"{i} {k}" for k, i, g in tied) if len(tied) <= 12
                        else f"the {n_got} smallest keys, up to {tied[n_got - 1][0]}")))
-        else:                  # SPEC 4b: the per-point amounts; the rest is residual
+        else:                  # docs/spec.md §4b: the per-point amounts; the rest is residual
             amounts = {i: a for i, (o, s, a) in solved.items() if o != "below_minimum"}
         for i, (o, s, _) in solved.items(): result[i] = (o, s, amounts.get(i, 0))
         total_paid += sum(amounts.values())

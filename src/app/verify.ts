@@ -1,6 +1,6 @@
 /**
- * `payout verify`: recomputes an output folder from its inputs and checks it (SPEC sections 5
- * and 8): the inputs against the manifest's hashes, every ledger row against the recomputed one,
+ * `payout verify`: recomputes an output folder from its inputs and checks it (docs/spec.md §5
+ * and §8): the inputs against the manifest's hashes, every ledger row against the recomputed one,
  * Σ amounts + residual = net, and summary.json field by field.
  *
  * The recompute step depends on what made the folder (`manifest.command`). Each command that writes

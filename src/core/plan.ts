@@ -1,5 +1,5 @@
 /**
- * The plan file (SPEC section 1): the zod schema that checks it, and the normalised `Plan` the
+ * The plan file (docs/spec.md §1): the zod schema that checks it, and the normalised `Plan` the
  * rest of the core works with (money as bigint cents, weights and percents as exact decimals).
  */
 import { z } from 'zod';
@@ -24,7 +24,7 @@ function quoted(what: string, example: string) {
 
 /**
  * A string that is valid Unicode: no lone surrogate (`"\ud800"` in JSON). Such a seed or class id
- * has no UTF-8 bytes, so SHA-256(seed + ":" + id) of SPEC section 4 cannot be computed by an
+ * has no UTF-8 bytes, so SHA-256(seed + ":" + id) of docs/spec.md §4 cannot be computed by an
  * auditor's script (the reference script crashed on it), and Node would hash U+FFFD instead.
  */
 const wellFormed = (s: string): boolean => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
@@ -88,7 +88,7 @@ export const planSchema = z
     residualRecipient: z.string().nullable().default(null),
     rounding: roundingSchema.default({ ...DEFAULT_ROUNDING }),
     seed: z
-      .string({ error: 'required: a seed string that fixes the tie-break (SPEC section 4)' })
+      .string({ error: 'required: a seed string that fixes the tie-break (docs/spec.md §4)' })
       .min(1, 'must not be empty')
       .refine(wellFormed, LONE_SURROGATE),
     /** What `payout pay` needs (docs/payments.md); the allocation does not read it. */

@@ -1,7 +1,7 @@
 /**
  * Errors are data with a place. The core and the readers collect every problem they find and hand
  * them back; only the CLI renders them (`claims.csv:42: class: unknown class "ilinois" …`) and only
- * the entry point turns them into an exit code (SPEC section 8).
+ * the entry point turns them into an exit code (docs/spec.md §8).
  */
 import { visibleText } from './visible-text.js';
 

@@ -1,5 +1,5 @@
 /**
- * summary.json (SPEC section 5, docs/outputs.md): the allocation's totals as plain JSON data with a
+ * summary.json (docs/spec.md §5, docs/outputs.md): the allocation's totals as plain JSON data with a
  * fixed key order, so the same inputs give the same bytes on every run and machine.
  */
 import { exactDecimal, formatRationalHalfEven, type Rational } from './decimal.js';

@@ -1,5 +1,5 @@
 /**
- * Checks the records of a claims file one at a time and builds the ClaimTable (SPEC section 2).
+ * Checks the records of a claims file one at a time and builds the ClaimTable (docs/spec.md §2).
  * Any tokenizer can feed it (claims-reader.ts streams the file through two); the jobs are
  * elsewhere: the header in claims-header.ts, the class, units and status cells in
  * claim-fields.ts, duplicates in claims-duplicates.ts, the table in claims-table-builder.ts, the

@@ -1,5 +1,5 @@
 /**
- * Reads a claims CSV (SPEC section 2) into the compact ClaimTable, collecting every problem with
+ * Reads a claims CSV (docs/spec.md §2) into the compact ClaimTable, collecting every problem with
  * the physical line on which its record starts.
  *
  * This file is the streaming driver: `readClaims` streams the file through a UTF-8 check and a

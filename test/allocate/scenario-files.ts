@@ -42,7 +42,7 @@ export interface Scenario {
   expectedSummary: string;
 }
 
-/** The header of an allocation ledger (SPEC section 5), without --keep columns. */
+/** The header of an allocation ledger (docs/spec.md §5), without --keep columns. */
 const LEDGER_HEADER = 'claim_id,class,units,points,status,outcome,share,amount';
 
 interface ArgsJson {

@@ -1,5 +1,5 @@
 /**
- * `payout validate` end to end: the real binary, its exit codes (SPEC section 8), stdout and stderr.
+ * `payout validate` end to end: the real binary, its exit codes (docs/spec.md §8), stdout and stderr.
  */
 import { mkdirSync, readdirSync, readFileSync, existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';

@@ -71,7 +71,7 @@ export function registerAllocate(program: Command): void {
     .summary('compute every claimant\'s payment and write the ledger, summary and manifest')
     .description(
       'Computes the net fund from the plan\'s deductions, splits it pro rata (weights or pools, units, cap, minimum),\n' +
-        'turns shares into exact cents (SPEC section 4) and writes DIR/ledger.csv, summary.json and manifest.json.\n' +
+        'turns shares into exact cents (docs/spec.md §4) and writes DIR/ledger.csv, summary.json and manifest.json.\n' +
         'Invalid claims are reported as validate does, and nothing is written (exit 1).',
     )
     .argument('<claims.csv>', 'the claims file')
@@ -161,7 +161,7 @@ export function registerEstimate(program: Command): void {
     .summary('estimate the per-claimant amounts before the claims deadline, for assumed claim rates')
     .description(
       'For each --rate, claimants per class = members × rate rounded half-up, each claiming 1 unit; prints the\n' +
-        'exact share of each (after the plan\'s deductions, cap and minimum) rounded half-up to the cent (SPEC section 7).',
+        'exact share of each (after the plan\'s deductions, cap and minimum) rounded half-up to the cent (docs/spec.md §7).',
     )
     .requiredOption('--plan <plan.json>', 'the plan of allocation')
     .option('--members <class=N>', 'class members, for every class (repeatable; write CLASS=0 for a class with none)', collect, [])
@@ -188,7 +188,7 @@ export function registerRedistribute(program: Command): void {
         'uncashed claims; available = first-round residual + uncashed amounts − costs, divided pro rata to the ' +
         'first-round exact shares (the ledger\'s share column) among the claims that cashed (cap over both rounds ' +
         'on the amounts paid, minimum on the second amount, claims of equal share kept or removed together), ' +
-        'cents by the plan\'s rounding with seed "<seed>:round-2" (SPEC section 6). Writes DIR2/ledger.csv, ' +
+        'cents by the plan\'s rounding with seed "<seed>:round-2" (docs/spec.md §6). Writes DIR2/ledger.csv, ' +
         'summary.json and manifest.json.',
     )
     .requiredOption('--plan <plan.json>', 'the plan of allocation (the first round\'s)')

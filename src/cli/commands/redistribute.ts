@@ -1,6 +1,6 @@
 /**
  * `payout redistribute --plan PLAN --from DIR --uncashed FILE [--costs AMOUNT] --out DIR2`
- * (SPEC section 6): a second distribution, computed and written by src/app/redistribute.ts.
+ * (docs/spec.md §6): a second distribution, computed and written by src/app/redistribute.ts.
  */
 import { parseCosts, redistributeToFolder } from '../../app/redistribute.js';
 import { UsageError } from '../../core/errors.js';
