@@ -226,21 +226,33 @@ def main(argv):
     rounding = plan.get("rounding", {"method": "largest-remainder"})
     decimals = rounding.get("decimals", 2) if rounding["method"] == "per-point" else None
 
-    # docs/spec.md §2: header matched case-insensitively after trimming; units default 1, status approved
+    # docs/spec.md §2: header matched case-insensitively after trimming; units default 1, status approved;
+    # a blank status cell follows the plan's blankStatus: approved with a warning, or refused.
+    blank_status = plan.get("blankStatus", "approved")
     with open(args[1], encoding="utf-8-sig", newline="") as f:
-        rows = list(csv.reader(f))
-    header = [h.strip().lower() for h in rows[0]]
+        reader, rows, line = csv.reader(f), [], 1
+        for r in reader:          # each record with the physical line it starts on
+            rows.append((line, r)); line = reader.line_num + 1
+    header = [h.strip().lower() for h in rows[0][1]]
     col = {h: i for i, h in enumerate(header)}
-    claims = []
-    for r in rows[1:]:
+    claims, refused = [], 0
+    for line, r in rows[1:]:
         if not any(c.strip() for c in r): continue
         units_text = r[col["units"]].strip() if "units" in col else "1"
+        if "status" in col and r[col["status"]].strip() == "":
+            if blank_status == "error":
+                print(f"{args[1]}:{line}: status: status is empty (the plan's blankStatus is \"error\")", file=sys.stderr)
+                refused += 1; continue
+            print(f"{args[1]}:{line}: status: status is empty: paid as \"approved\" (the plan's blankStatus)", file=sys.stderr)
         status = (r[col["status"]].strip().lower() if "status" in col else "") or "approved"
         cls = classes[r[col["class"]].strip().lower()]
         units = F(units_text)
         claims.append(dict(id=r[col["claim_id"]].strip(), cls=cls["id"], units=units, status=status,
                            points=units if pools_mode else F(cls["weight"]) * units,
                            eligible=status in eligible_statuses, kept=[r[col[k.strip().lower()]] for k in keep]))
+
+    if refused:
+        print(f"{refused} claim(s) with a blank status refused: no ledger", file=sys.stderr); sys.exit(1)
 
     # docs/spec.md §3: the pools. Weights mode: one pool of all of net. Pools mode: net x poolPercent / 100,
     # the pools' cents split by largest remainder with key SHA-256(seed:class id).

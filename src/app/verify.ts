@@ -73,7 +73,7 @@ export const recomputeAllocate: Recompute = async (ctx) => {
   const { table, stats, tieKeyPrefixes } = claims;
   startLedgerWorker(table.count, keep); // boots while the allocation is computed
   const alloc = allocate(plan, table, tieKeyer(plan.seed), { tieKeyPrefixes });
-  const summary = await allocationSummary(plan, table, alloc, keep, { lookAlikeClaimIds: stats.warningsByCode.lookalike_claim_id ?? 0 });
+  const summary = await allocationSummary(plan, table, alloc, keep, { lookAlikeClaimIds: stats.warningsByCode.lookalike_claim_id ?? 0, blankStatuses: stats.warningsByCode.blank_status ?? 0 });
   const text = summaryText(summary);
   const ledger = await hashByteStream(
     (async function* () {

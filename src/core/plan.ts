@@ -83,6 +83,9 @@ export const planSchema = z
     deductions: z.array(deductionSchema).default([]),
     classes: z.array(classSchema).min(1, 'needs at least one class'),
     eligibleStatuses: z.array(z.string().trim().min(1)).min(1, 'needs at least one status').default(['approved']),
+    blankStatus: z
+      .enum(['approved', 'error'], { error: 'must be "approved" (a blank status is approved, with a warning) or "error" (a blank status is refused)' })
+      .default('approved'),
     minimumPayment: moneyText.nullable().default(null),
     maximumPayment: moneyText.nullable().default(null),
     residualRecipient: z.string().nullable().default(null),
@@ -167,6 +170,11 @@ export interface Plan {
   mode: 'weights' | 'pools';
   /** Lower-cased; a claim's status is compared lower-cased and trimmed. */
   eligibleStatuses: string[];
+  /**
+   * A blank status cell (docs/spec.md §2): read as `approved` with a `blank_status` warning, or
+   * refused as an error. Status decides money as units do, so a blank one is never silent.
+   */
+  blankStatus: 'approved' | 'error';
   minimumPayment: Cents | null;
   maximumPayment: Cents | null;
   residualRecipient: string | null;
@@ -233,6 +241,7 @@ export function parsePlan(value: unknown, file: string): { plan: Plan } | { prob
     }),
     mode: p.classes.every((c) => c.poolPercent !== undefined) ? 'pools' : 'weights',
     eligibleStatuses: p.eligibleStatuses.map((s) => s.trim().toLowerCase()),
+    blankStatus: p.blankStatus,
     minimumPayment: p.minimumPayment === null ? null : money(p.minimumPayment),
     maximumPayment: p.maximumPayment === null ? null : money(p.maximumPayment),
     residualRecipient: p.residualRecipient,

@@ -29,6 +29,7 @@ export type ProblemCode =
   | 'duplicate_name_address'
   | 'blank_row'
   | 'lookalike_claim_id'
+  | 'blank_status'
   // anything else a command reports about its inputs
   | 'input';
 

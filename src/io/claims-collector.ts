@@ -255,7 +255,15 @@ export class ClaimsCollector {
       } else ui = check;
     }
 
-    const si = values.statusOf(col.status < 0 ? '' : (fields[col.status] as string));
+    const statusCell = col.status < 0 ? undefined : (fields[col.status] as string);
+    if (statusCell !== undefined && statusCell.trim() === '') {
+      // docs/spec.md §2: status decides money, so a blank one is said out loud or refused.
+      if (this.plan.blankStatus === 'error') {
+        ok = false;
+        problems.error('blank_status', line, 'status', 'status is empty (the plan\'s blankStatus is "error"): write the claim\'s status', claimId);
+      } else problems.warning('blank_status', line, 'status', 'status is empty: paid as "approved" (the plan\'s blankStatus); write the status, or set "blankStatus": "error" to refuse such rows', claimId);
+    }
+    const si = values.statusOf(statusCell ?? '');
     if (si < 0) {
       ok = false;
       problems.error('input', line, 'status', `more than 65,535 different status values: is this the status column?`, claimId);

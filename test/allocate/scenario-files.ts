@@ -101,6 +101,7 @@ export async function allocateScenario(s: Scenario): Promise<InProcessRun> {
   if (stats.errors > 0) throw new Error(`${s.name}: claims errors\n${problems.map((p) => p.message).join('\n')}`);
   const alloc = allocate(plan, table, tieKeyer(plan.seed));
   const ledger = ledgerHeader(s.keep) + [...ledgerChunks(plan, table, alloc, s.keep)].join('');
-  const summary = summaryText(await allocationSummary(plan, table, alloc, s.keep));
+  const findings = { lookAlikeClaimIds: stats.warningsByCode.lookalike_claim_id ?? 0, blankStatuses: stats.warningsByCode.blank_status ?? 0 };
+  const summary = summaryText(await allocationSummary(plan, table, alloc, s.keep, findings));
   return { plan, table, alloc, ledger, summary };
 }
