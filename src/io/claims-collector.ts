@@ -68,7 +68,11 @@ export class ClaimsCollector {
   private invalidRows = 0;
   private blankRows = 0;
 
-  constructor(file: string, plan: Plan, opts: ReadClaimsOptions = {}) {
+  /** The line of a spreadsheet's `sep=X` line (1), skipped: it is not the header. */
+  private readonly sepLine: number | undefined;
+
+  constructor(file: string, plan: Plan, opts: ReadClaimsOptions = {}, sepLine?: number) {
+    this.sepLine = sepLine;
     this.file = file;
     this.plan = plan;
     this.opts = opts;
@@ -158,6 +162,7 @@ export class ClaimsCollector {
     if (this.stopped) return false;
     const badBytes = this.problems.drainUtf8(line);
     if (fields.length === 1 && fields[0] === '') return true; // an empty line
+    if (line === this.sepLine && this.headers === undefined) return true; // `sep=X`, read by claims-sniff.ts
     if (this.headers === undefined) {
       if (isBlankRecord(fields)) return true;
       this.header(fields, line);
