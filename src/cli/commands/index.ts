@@ -81,7 +81,7 @@ export function registerAllocate(program: Command): void {
     .option('--keep <columns>', 'carry these claims columns into the ledger, comma-separated (e.g. payment_method)')
     .option('--json', 'print summary.json instead of the readable summary')
     .option('--report', 'also write DIR/report.html (as payout report DIR does)')
-    .option('-q, --quiet', 'print nothing but errors');
+    .option('-q, --quiet', 'print errors only (warnings counted in one line)');
   addClaimsOptions(cmd).action(async (claimsFile: string, o: AllocateCliOptions) => {
     startReaderWorkers(claimsFile, true);
     const { runAllocate } = await import('./allocate.js');
@@ -198,7 +198,7 @@ export function registerRedistribute(program: Command): void {
     .requiredOption('--out <dir2>', 'the folder to write the second round\'s ledger, summary and manifest into')
     .option('--force', 'replace the files of an earlier run in DIR2')
     .option('--json', 'print summary.json instead of the readable summary')
-    .option('-q, --quiet', 'print nothing but errors and warnings')
+    .option('-q, --quiet', 'print errors only (warnings counted in one line)')
     .option('--max-errors <n>', 'show at most N problems of the uncashed list', '50')
     .action(async (o: RedistributeCliOptions) => {
       const { runRedistribute } = await import('./redistribute.js');
@@ -347,7 +347,7 @@ export function registerPay(program: Command): void {
     .option('--check-start <number>', 'the first check number, instead of the plan\'s payments.check.startNumber (a second round)')
     .option('--force', 'replace the files of an earlier payment run in PAYDIR')
     .option('--json', 'print the control totals as JSON')
-    .option('-q, --quiet', 'print nothing but errors and warnings')
+    .option('-q, --quiet', 'print errors only (warnings counted in one line)')
     .option('--max-errors <n>', 'show at most N problems', '50')
     .action(async (claimsFile: string, o: PayCliOptions) => {
       const { runPay } = await import('./pay.js');
@@ -375,7 +375,7 @@ export function registerReconcile(program: Command): void {
     .option('--check-start <number>', 'the first reissued check\'s number (default: the next after the pay run\'s checks)')
     .option('--force', 'replace the files of an earlier reconciliation in DIR')
     .option('--json', 'print the states as JSON')
-    .option('-q, --quiet', 'print nothing but errors')
+    .option('-q, --quiet', 'print errors only (warnings counted in one line)')
     .option('--max-errors <n>', 'show at most N problems', '50')
     .action(async (o: ReconcileCliOptions) => {
       const { runReconcile } = await import('./reconcile.js');
