@@ -14,6 +14,19 @@ import csv, hashlib, json, re, sys
 from fractions import Fraction as F
 from math import floor
 
+USAGE = "usage: python3 scripts/reference-allocate.py PLAN.json CLAIMS.csv [--keep=col,...] [--explain] [--summary] > ledger.csv"
+
+class Refused(Exception):
+    """An input this script cannot use: one line on stderr, exit 1 (2 for usage)."""
+    def __init__(self, message, code=1):
+        super().__init__(message); self.code = code
+
+def need_columns(file, header, names):
+    """docs/spec.md §2: claim_id and class are required (a missing one is one line, not a traceback)."""
+    for name in names:
+        if name not in header:
+            raise Refused(f"{file}:1: missing column \"{name}\" (found: {', '.join(header)})")
+
 def cents(s):  # money string "1234.50" -> integer cents (docs/spec.md §1: at most 2 decimals)
     assert isinstance(s, str) and re.fullmatch(r"\d+(\.\d{1,2})?", s), f"bad money {s!r}"
     return int(F(s) * 100)
@@ -199,7 +212,11 @@ def bucket_main(plan, argv, args, net, deductions, say):
         out.write((",".join(cells) + "\n").encode("utf-8"))
 
 def main(argv):
+    if "-h" in argv or "--help" in argv:
+        print(USAGE); print(__doc__.strip().split("\n\n", 2)[2] if __doc__ else ""); return
     args = [a for a in argv if not a.startswith("--")]
+    if len(args) != 2:
+        raise Refused(f"give the plan and the claims file\n{USAGE}", 2)
     keep = next((a.split("=", 1)[1].split(",") for a in argv if a.startswith("--keep=")), [])
     explain = "--explain" in argv
     say = (lambda m: print(m, file=sys.stderr)) if explain else (lambda m: None)
@@ -235,6 +252,7 @@ def main(argv):
             rows.append((line, r)); line = reader.line_num + 1
     header = [h.strip().lower() for h in rows[0][1]]
     col = {h: i for i, h in enumerate(header)}
+    need_columns(args[1], header, ["claim_id", "class"] + [k.strip().lower() for k in keep])
     claims, refused = [], 0
     for line, r in rows[1:]:
         if not any(c.strip() for c in r): continue
@@ -245,8 +263,15 @@ def main(argv):
                 refused += 1; continue
             print(f"{args[1]}:{line}: status: status is empty: paid as \"approved\" (the plan's blankStatus)", file=sys.stderr)
         status = (r[col["status"]].strip().lower() if "status" in col else "") or "approved"
-        cls = classes[r[col["class"]].strip().lower()]
-        units = F(units_text)
+        if len(r) != len(header):
+            raise Refused(f"{args[1]}:{line}: expected {len(header)} fields, found {len(r)}")
+        cls = classes.get(r[col["class"]].strip().lower())
+        if cls is None:
+            raise Refused(f"{args[1]}:{line}: class: unknown class \"{r[col['class']].strip()}\" (expected: {', '.join(c['id'] for c in plan['classes'])})")
+        try:
+            units = F(units_text)
+        except (ValueError, ZeroDivisionError):
+            raise Refused(f"{args[1]}:{line}: units: \"{units_text}\" is not a decimal such as 1 or 2.5")
         claims.append(dict(id=r[col["claim_id"]].strip(), cls=cls["id"], units=units, status=status,
                            points=units if pools_mode else F(cls["weight"]) * units,
                            eligible=status in eligible_statuses, kept=[r[col[k.strip().lower()]] for k in keep]))
@@ -302,5 +327,24 @@ def main(argv):
                  o, fixed(s / 100, 6), money(a)] + [text_cell(k) for k in c["kept"]]
         out.write((",".join(cells) + "\n").encode("utf-8"))
 
+def run(argv):
+    """main, with every failure as one line on stderr instead of a traceback."""
+    try:
+        main(argv)
+    except BrokenPipeError:   # `… | head` closed the pipe: stop quietly
+        sys.stderr.close(); sys.exit(0)
+    except Refused as e:
+        print(f"reference-allocate.py: {e}", file=sys.stderr); sys.exit(e.code)
+    except FileNotFoundError as e:
+        print(f"reference-allocate.py: {e.filename}: not found", file=sys.stderr); sys.exit(2)
+    except json.JSONDecodeError as e:
+        print(f"reference-allocate.py: the plan is not valid JSON: {e}", file=sys.stderr); sys.exit(2)
+    except UnicodeDecodeError as e:
+        print(f"reference-allocate.py: a file is not UTF-8 (byte {e.object[e.start]:#04x} at offset {e.start}): re-export it as CSV UTF-8", file=sys.stderr); sys.exit(1)
+    except KeyError as e:
+        print(f"reference-allocate.py: missing key or column {e}", file=sys.stderr); sys.exit(1)
+    except (ValueError, TypeError, IndexError, csv.Error) as e:
+        print(f"reference-allocate.py: cannot use the input: {e}", file=sys.stderr); sys.exit(1)
+
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    run(sys.argv[1:])
