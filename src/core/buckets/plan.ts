@@ -74,7 +74,7 @@ export const bucketPlanSchema = z.strictObject({
   minimumPayment: money.nullable().default(null),
   residualRecipient: z.string().nullable().default(null),
   rounding: z.strictObject({ method: z.literal('largest-remainder', { error: 'bucket plans place cents by "largest-remainder"' }) }).optional(),
-  seed: z.string({ error: 'required: a seed string that fixes the tie-break (SPEC section 4)' }).min(1).refine(wellFormed, LONE_SURROGATE),
+  seed: z.string({ error: 'required: a seed string that fixes the tie-break (docs/spec.md §4)' }).min(1).refine(wellFormed, LONE_SURROGATE),
 });
 
 export type BucketKind = 'documented' | 'hours' | 'flat' | 'points';
