@@ -33,11 +33,14 @@ export interface PaidClaim {
 
 export type FileMethod = 'paypal' | 'ach' | 'check';
 
+/** A piece of a file: text, or the text as UTF-8 bytes (PaymentBatchOptions.bytes). */
+export type Chunk = string | Uint8Array;
+
 export interface PaymentFile {
   name: string;
   method: FileMethod;
   /** The file's text, in chunks. */
-  text: string[];
+  text: Chunk[];
   count: number;
   amount: Cents;
 }
@@ -56,9 +59,9 @@ export interface Controls {
 export interface PaymentBatch {
   files: PaymentFile[];
   /** payments.csv, in chunks. */
-  payments: string[];
+  payments: Chunk[];
   /** addresses.csv, in chunks. */
-  addresses: string[];
+  addresses: Chunk[];
   controls: Controls;
   /** Payment ids made for more than one claim (none, unless the hash collides). */
   duplicateIds: string[];
@@ -72,25 +75,35 @@ const ACH_FILE_IDS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
  */
 class TextChunks {
   private rows: string[] = [];
-  private readonly chunks: string[] = [];
+  private readonly chunks: Chunk[] = [];
+  constructor(private readonly pack: (text: string) => Chunk) {}
   push(row: string): void {
     this.rows.push(row);
     if (this.rows.length === 4096) {
-      this.chunks.push(this.rows.join(''));
+      this.chunks.push(this.pack(this.rows.join('')));
       this.rows = [];
     }
   }
   /** The text in chunks of a few thousand rows (written one by one, never joined whole). */
-  parts(): string[] {
-    if (this.rows.length > 0) this.chunks.push(this.rows.join(''));
+  parts(): Chunk[] {
+    if (this.rows.length > 0) this.chunks.push(this.pack(this.rows.join('')));
     this.rows = [];
     return this.chunks;
   }
+}
+
+const asText = (text: string): Chunk => text;
+/** UTF-8 bytes: what the file will hold, outside the JS heap that the garbage collector traces. */
+function asBytes(): (text: string) => Chunk {
+  const encoder = new TextEncoder();
+  return (text) => encoder.encode(text);
 }
 const seq = (n: number): string => String(n).padStart(3, '0');
 
 /** Check numbers from the plan's start, keeping its width ("000101" → "000102"). */
 export function checkNumber(start: string, index: number): string {
+  // Up to 15 digits the sum is exact as a number (no BigInt per check); longer starts take BigInt.
+  if (start.length <= 15) return String(Number(start) + index).padStart(start.length, '0');
   return (BigInt(start) + BigInt(index)).toString().padStart(start.length, '0');
 }
 
@@ -100,6 +113,11 @@ export interface PaymentBatchOptions {
   round: number;
   /** The stable id of a claim's payment (seed, claim id and round; docs/payments.md). */
   paymentId: (claimId: string) => string;
+  /**
+   * Hold the files as UTF-8 bytes rather than text (the same bytes once written): a million
+   * claims' rows held as strings kept the garbage collector tracing hundreds of MB again and again.
+   */
+  bytes?: boolean;
 }
 
 /**
@@ -113,8 +131,9 @@ export class PaymentBatchBuilder {
   private readonly paypalCurrency: string;
   private readonly files: PaymentFile[] = [];
   private readonly methods: Controls['methods'] = { paypal: zero(), venmo: zero(), ach: zero(), check: zero() };
-  private readonly payments = new TextChunks();
-  private readonly addresses = new TextChunks();
+  private readonly pack: (text: string) => Chunk;
+  private readonly payments: TextChunks;
+  private readonly addresses: TextChunks;
   /** The 64 bits of each payment id, sorted at the end to find a duplicate (a Set of a million strings cost more). */
   private idBits = new BigUint64Array(1 << 16);
   private idCount = 0;
@@ -123,19 +142,25 @@ export class PaymentBatchBuilder {
   private paypalRows: string[] = [];
   private paypalAmount = 0n;
   private paypalFile = 1;
+  private paypalName = 'paypal-001.csv';
   // ACH: one batch per NACHA file, files of at most entriesPerFile entries; traces unique in the run.
   private achEntries: AchEntry[] = [];
   private achCount = 0;
   private achFile = 1;
+  private achName = 'ach-001.ach';
   // Checks: one register, numbered from the plan's start in ledger order.
   private readonly checkColumns: readonly CheckColumn[];
-  private readonly checkRows = new TextChunks();
+  private readonly checkRows: TextChunks;
   private checkAmount = 0n;
 
   constructor(private readonly o: PaymentBatchOptions) {
     this.currency = o.currency;
     this.paypalCurrency = o.config.paypal.currency ?? o.currency;
     this.checkColumns = o.config.check?.columns ?? DEFAULT_CHECK_COLUMNS;
+    this.pack = o.bytes === true ? asBytes() : asText;
+    this.payments = new TextChunks(this.pack);
+    this.addresses = new TextChunks(this.pack);
+    this.checkRows = new TextChunks(this.pack);
     if (o.config.check?.header ?? true) this.checkRows.push(checkHeader(this.checkColumns));
     this.payments.push(`${PAYMENTS_COLUMNS.join(',')}\n`);
     this.addresses.push(`${ADDRESSES_COLUMNS.join(',')}\n`);
@@ -168,14 +193,14 @@ export class PaymentBatchBuilder {
       if (this.paypalRows.length === PAYPAL_ROWS_PER_FILE) this.flushPaypal();
       this.paypalRows.push(paypalRow({ recipient: e.recipient, amount: c.amount, currency: this.paypalCurrency, claimId: c.claimId, note: config.paypal.note, wallet: e.method === 'paypal' ? 'PAYPAL' : 'VENMO' }));
       this.paypalAmount += c.amount;
-      record = { paymentId: id, claimId: c.claimId, round, method: e.method, file: `paypal-${seq(this.paypalFile)}.csv`, row: this.paypalRows.length, reference: c.claimId, amount: c.amount, currency: this.paypalCurrency, destination: maskLast4(e.recipient) };
+      record = { paymentId: id, claimId: c.claimId, round, method: e.method, file: this.paypalName, row: this.paypalRows.length, reference: c.claimId, amount: c.amount, currency: this.paypalCurrency, destination: maskLast4(e.recipient) };
     } else if (e.method === 'ach') {
       if (config.ach !== undefined) {
         if (this.achEntries.length === config.ach.entriesPerFile) this.flushAch();
         this.achEntries.push({ routing: e.routing, account: e.account, accountType: e.accountType, amount: c.amount, individualId: c.claimId, name: e.name });
         this.achCount++;
         const trace = this.achCount <= 9_999_999 ? traceNumber(config.ach.odfi, this.achCount) : '';
-        record = { paymentId: id, claimId: c.claimId, round, method: 'ach', file: `ach-${seq(this.achFile)}.ach`, row: this.achEntries.length, reference: trace, amount: c.amount, currency: this.currency, destination: maskLast4(e.account) };
+        record = { paymentId: id, claimId: c.claimId, round, method: 'ach', file: this.achName, row: this.achEntries.length, reference: trace, amount: c.amount, currency: this.currency, destination: maskLast4(e.account) };
       }
     } else if (config.check !== undefined) {
       const n = this.methods.check.count - 1;
@@ -190,10 +215,11 @@ export class PaymentBatchBuilder {
 
   private flushPaypal(): void {
     if (this.paypalRows.length === 0) return;
-    this.files.push({ name: `paypal-${seq(this.paypalFile)}.csv`, method: 'paypal', text: [this.paypalRows.join('')], count: this.paypalRows.length, amount: this.paypalAmount });
+    this.files.push({ name: this.paypalName, method: 'paypal', text: [this.pack(this.paypalRows.join(''))], count: this.paypalRows.length, amount: this.paypalAmount });
     this.paypalRows = [];
     this.paypalAmount = 0n;
     this.paypalFile++;
+    this.paypalName = `paypal-${seq(this.paypalFile)}.csv`;
   }
 
   private flushAch(): void {
@@ -205,9 +231,10 @@ export class PaymentBatchBuilder {
     }
     const first = this.achCount - this.achEntries.length + 1;
     const nacha = writeNacha(ach, this.o.config.issueDate, ACH_FILE_IDS[f - 1]!, 1, this.achEntries, first);
-    this.files.push({ name: `ach-${seq(f)}.ach`, method: 'ach', text: [nacha.text], count: this.achEntries.length, amount: nacha.total });
+    this.files.push({ name: this.achName, method: 'ach', text: [this.pack(nacha.text)], count: this.achEntries.length, amount: nacha.total });
     this.achEntries = [];
     this.achFile++;
+    this.achName = `ach-${seq(this.achFile)}.ach`;
   }
 
   finish(): PaymentBatch {

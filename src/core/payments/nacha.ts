@@ -30,8 +30,12 @@ export interface NachaFile {
   records: number;
 }
 
+const PRINTABLE_ASCII = /^[ -~]*$/;
+
 /** Upper-case printable ASCII: accents dropped, anything else a space (NACHA's character set). */
 export function nachaAlpha(text: string): string {
+  // Printable ASCII (nearly every name and claim id) has no accents to drop: upper case is all.
+  if (PRINTABLE_ASCII.test(text)) return text.toUpperCase();
   return text
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
