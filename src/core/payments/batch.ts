@@ -9,7 +9,7 @@ import { formatMoney, type Cents } from '../money.js';
 import type { Problem } from '../problems.js';
 import type { Election, MailingAddress } from './elections.js';
 import { maskLast4 } from '../mask.js';
-import { traceNumber, writeNacha, type AchEntry } from './nacha.js';
+import { NachaWriter, traceNumber } from './nacha.js';
 import type { PaymentsConfig } from './plan-section.js';
 import { DEFAULT_CHECK_COLUMNS, type CheckColumn } from './plan-section.js';
 import {
@@ -144,7 +144,10 @@ export class PaymentBatchBuilder {
   private paypalFile = 1;
   private paypalName = 'paypal-001.csv';
   // ACH: one batch per NACHA file, files of at most entriesPerFile entries; traces unique in the run.
-  private achEntries: AchEntry[] = [];
+  // The current file's entries are made into records as they come, not held as objects until it is full.
+  private achWriter: NachaWriter | undefined;
+  private achRows: TextChunks | undefined;
+  private achInFile = 0;
   private achCount = 0;
   private achFile = 1;
   private achName = 'ach-001.ach';
@@ -196,11 +199,19 @@ export class PaymentBatchBuilder {
       record = { paymentId: id, claimId: c.claimId, round, method: e.method, file: this.paypalName, row: this.paypalRows.length, reference: c.claimId, amount: c.amount, currency: this.paypalCurrency, destination: maskLast4(e.recipient) };
     } else if (e.method === 'ach') {
       if (config.ach !== undefined) {
-        if (this.achEntries.length === config.ach.entriesPerFile) this.flushAch();
-        this.achEntries.push({ routing: e.routing, account: e.account, accountType: e.accountType, amount: c.amount, individualId: c.claimId, name: e.name });
+        if (this.achInFile === config.ach.entriesPerFile) this.flushAch();
         this.achCount++;
-        const trace = this.achCount <= 9_999_999 ? traceNumber(config.ach.odfi, this.achCount) : '';
-        record = { paymentId: id, claimId: c.claimId, round, method: 'ach', file: this.achName, row: this.achEntries.length, reference: trace, amount: c.amount, currency: this.currency, destination: maskLast4(e.account) };
+        this.achInFile++;
+        let trace = '';
+        if (this.achCount <= 9_999_999) {
+          // Past the trace numbers of one ODFI nothing is written: finish() refuses the run.
+          this.achWriter ??= new NachaWriter(config.ach, config.issueDate, ACH_FILE_IDS[this.achFile - 1] ?? '?', 1, this.achCount);
+          (this.achRows ??= new TextChunks(this.pack)).push(
+            `${this.achWriter.entry({ routing: e.routing, account: e.account, accountType: e.accountType, amount: c.amount, individualId: c.claimId, name: e.name })}\n`,
+          );
+          trace = traceNumber(config.ach.odfi, this.achCount);
+        }
+        record = { paymentId: id, claimId: c.claimId, round, method: 'ach', file: this.achName, row: this.achInFile, reference: trace, amount: c.amount, currency: this.currency, destination: maskLast4(e.account) };
       }
     } else if (config.check !== undefined) {
       const n = this.methods.check.count - 1;
@@ -224,15 +235,18 @@ export class PaymentBatchBuilder {
 
   private flushAch(): void {
     const ach = this.o.config.ach;
-    if (ach === undefined || this.achEntries.length === 0) return;
+    if (ach === undefined || this.achInFile === 0) return;
     const f = this.achFile;
     if (f > ACH_FILE_IDS.length) {
       throw new UsageError(`more ACH payments than ${ACH_FILE_IDS.length} NACHA files of ${ach.entriesPerFile}, the file id modifiers of one day: raise payments.ach.entriesPerFile`);
     }
-    const first = this.achCount - this.achEntries.length + 1;
-    const nacha = writeNacha(ach, this.o.config.issueDate, ACH_FILE_IDS[f - 1]!, 1, this.achEntries, first);
-    this.files.push({ name: this.achName, method: 'ach', text: [this.pack(nacha.text)], count: this.achEntries.length, amount: nacha.total });
-    this.achEntries = [];
+    if (this.achWriter === undefined || this.achRows === undefined) throw new UsageError(`${this.achCount} ACH payments: more than the 9,999,999 trace numbers of one ODFI`);
+    const nacha = this.achWriter.finish();
+    const text = [this.pack(nacha.head), ...this.achRows.parts(), this.pack(nacha.tail)];
+    this.files.push({ name: this.achName, method: 'ach', text, count: this.achInFile, amount: nacha.total });
+    this.achWriter = undefined;
+    this.achRows = undefined;
+    this.achInFile = 0;
     this.achFile++;
     this.achName = `ach-${seq(this.achFile)}.ach`;
   }
