@@ -73,13 +73,19 @@ const ACH_FILE_IDS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
  * A file's text row by row, joined every few thousand rows: a row made by concatenation is a rope
  * of its pieces, some 20 objects, and a million of them held until the end took gigabytes.
  */
+/**
+ * Rows joined and packed at a time: rows waiting to be joined outlive a young-generation garbage
+ * collection and are copied by it; 4,096 per file kept ~2 MB to copy at each one.
+ */
+const ROWS_PER_CHUNK = 512;
+
 class TextChunks {
   private rows: string[] = [];
   private readonly chunks: Chunk[] = [];
   constructor(private readonly pack: (text: string) => Chunk) {}
   push(row: string): void {
     this.rows.push(row);
-    if (this.rows.length === 4096) {
+    if (this.rows.length === ROWS_PER_CHUNK) {
       this.chunks.push(this.pack(this.rows.join('')));
       this.rows = [];
     }
@@ -139,7 +145,8 @@ export class PaymentBatchBuilder {
   private idCount = 0;
   private readonly money = new Map<Cents, string>();
   // PayPal and Venmo: one Payouts batch format, the wallet per row; files of at most 5,000 rows.
-  private paypalRows: string[] = [];
+  private paypalRows: TextChunks;
+  private paypalCount = 0;
   private paypalAmount = 0n;
   private paypalFile = 1;
   private paypalName = 'paypal-001.csv';
@@ -162,6 +169,7 @@ export class PaymentBatchBuilder {
     this.checkColumns = o.config.check?.columns ?? DEFAULT_CHECK_COLUMNS;
     this.pack = o.bytes === true ? asBytes() : asText;
     this.payments = new TextChunks(this.pack);
+    this.paypalRows = new TextChunks(this.pack);
     this.addresses = new TextChunks(this.pack);
     this.checkRows = new TextChunks(this.pack);
     if (o.config.check?.header ?? true) this.checkRows.push(checkHeader(this.checkColumns));
@@ -193,10 +201,11 @@ export class PaymentBatchBuilder {
     const amount = this.format(c.amount);
     let record: PaymentRecord | undefined;
     if (e.method === 'paypal' || e.method === 'venmo') {
-      if (this.paypalRows.length === PAYPAL_ROWS_PER_FILE) this.flushPaypal();
+      if (this.paypalCount === PAYPAL_ROWS_PER_FILE) this.flushPaypal();
+      this.paypalCount++;
       this.paypalRows.push(paypalRow({ recipient: e.recipient, amount: c.amount, currency: this.paypalCurrency, claimId: c.claimId, note: config.paypal.note, wallet: e.method === 'paypal' ? 'PAYPAL' : 'VENMO' }));
       this.paypalAmount += c.amount;
-      record = { paymentId: id, claimId: c.claimId, round, method: e.method, file: this.paypalName, row: this.paypalRows.length, reference: c.claimId, amount: c.amount, currency: this.paypalCurrency, destination: maskLast4(e.recipient) };
+      record = { paymentId: id, claimId: c.claimId, round, method: e.method, file: this.paypalName, row: this.paypalCount, reference: c.claimId, amount: c.amount, currency: this.paypalCurrency, destination: maskLast4(e.recipient) };
     } else if (e.method === 'ach') {
       if (config.ach !== undefined) {
         if (this.achInFile === config.ach.entriesPerFile) this.flushAch();
@@ -225,9 +234,10 @@ export class PaymentBatchBuilder {
   }
 
   private flushPaypal(): void {
-    if (this.paypalRows.length === 0) return;
-    this.files.push({ name: this.paypalName, method: 'paypal', text: [this.pack(this.paypalRows.join(''))], count: this.paypalRows.length, amount: this.paypalAmount });
-    this.paypalRows = [];
+    if (this.paypalCount === 0) return;
+    this.files.push({ name: this.paypalName, method: 'paypal', text: this.paypalRows.parts(), count: this.paypalCount, amount: this.paypalAmount });
+    this.paypalRows = new TextChunks(this.pack);
+    this.paypalCount = 0;
     this.paypalAmount = 0n;
     this.paypalFile++;
     this.paypalName = `paypal-${seq(this.paypalFile)}.csv`;
