@@ -3,7 +3,7 @@
  * (Excel writes it to name the delimiter), and a header that holds no delimiter at all but a `;`,
  * tab or `|` between its names (a file exported with another delimiter than the one asked for).
  */
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 
 const PEEK_BYTES = 64 * 1024;
 /** The delimiters a one-column header is checked for, in this order. */
@@ -16,10 +16,15 @@ export interface FirstLines {
   header?: { line: number; text: string };
 }
 
-/** Reads the first 64 KiB of `file`; undefined when it cannot be read (the reading reports that). */
+/**
+ * Reads the first 64 KiB of `file`; undefined when it cannot be read (the reading reports that) or
+ * is not a regular file: a pipe or FIFO can be read only once, and what a look took would be lost
+ * to the reading (a `sep=` line there is then read as the header).
+ */
 export async function sniffFirstLines(file: string): Promise<FirstLines | undefined> {
   let bytes: Buffer;
   try {
+    if (!(await stat(file)).isFile()) return undefined;
     const handle = await open(file, 'r');
     try {
       const buffer = Buffer.alloc(PEEK_BYTES);

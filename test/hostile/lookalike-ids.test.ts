@@ -43,7 +43,7 @@ it('allocate warns with both lines, pays both claims, and counts them in summary
   const rest = first.slice(first.indexOf(','));
   const claims = tmp.write('claims.csv', `${[header, ...base.slice(1), `tt-0000001${rest}`, `TT-\u200b0000001${rest}`].join('\n')}\n`);
   const out = tmp.path('out');
-  const r = await runCli(['allocate', '--plan', PLAN, claims, '--out', out, '--quiet']);
+  const r = await runCli(['allocate', '--plan', PLAN, claims, '--out', out]);
   expect(r.code).toBe(0);
   expect(r.stderr).toContain(`claims.csv:3005: claim_id: claim id "tt-0000001" looks like "TT-0000001" on line 2`);
   expect(r.stderr).toContain(`claims.csv:3006: claim_id: claim id "TT-​0000001" (T T - U+200B 0 0 0 0 0 0 1) looks like "TT-0000001" on line 2`);

@@ -42,7 +42,8 @@ describe('readClaims: the table', () => {
       'claim_id,class,units,status,state\nA,nationwide,1,approved,IL\nB,Illinois,2.50,Rejected ,CA\nC, NATIONWIDE ,1.0,,NY\n',
       { keep: ['State'] },
     );
-    expect(problems).toEqual([]);
+    // C's blank status is paid as approved (the plan's default blankStatus), with a warning.
+    expect(codesAndLines(problems)).toEqual([['blank_status', 4]]);
     expect(table.count).toBe(3);
     expect(table.ids.toArray()).toEqual(['A', 'B', 'C']);
     expect([...table.lines]).toEqual([2, 3, 4]);

@@ -174,7 +174,7 @@ describe('fixtures/facebook-round2', () => {
 
     it('warns when the plan is not the first round\'s', async () => {
       const other = dir.write('plan.json', readFileSync(PLAN, 'utf8').replace('"seed": "facebook-bipa-fixture"', '"seed": "other-seed"'));
-      const r = await runCli(['redistribute', '--plan', other, '--from', round1, '--uncashed', UNCASHED, '--out', dir.path('other-plan'), '--quiet']);
+      const r = await runCli(['redistribute', '--plan', other, '--from', round1, '--uncashed', UNCASHED, '--out', dir.path('other-plan')]);
       expect(r.code).toBe(0);
       expect(r.stderr).toContain(`warning: ${other} is not the plan the first round was made with`);
       expect(r.stderr).toContain('warning: the first round\'s seed is "facebook-bipa-fixture", the plan\'s "other-seed": the second round\'s tie-break uses "other-seed:round-2"');
