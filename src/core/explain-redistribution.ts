@@ -14,13 +14,11 @@ import { formatMoney, type Cents } from './money.js';
 import type { Plan } from './plan.js';
 import { fillWithRooms, type RoomGroup } from './redistribute-fill.js';
 import { AVAILABLE_RULE } from './redistribute-output.js';
+import { FIRST_ROUND_OUTCOMES, formatShare, type FirstRoundTable } from './first-round.js';
 import {
-  FIRST_ROUND_OUTCOMES,
-  formatShare,
   perShareUnit,
   ROUND_2_POINTS,
   secondAmountOf,
-  type FirstRoundTable,
   type Redistribution,
   type RedistributionCell,
 } from './redistribute.js';

@@ -10,7 +10,7 @@ import { parseMoney, formatMoney, type Cents } from '../core/money.js';
 import type { Manifest } from '../core/manifest.js';
 import type { Plan } from '../core/plan.js';
 import type { Problem } from '../core/problems.js';
-import { FIRST_ROUND_OUTCOMES, parseShare, type FirstRoundTable } from '../core/redistribute.js';
+import { FIRST_ROUND_OUTCOMES, parseShare, type FirstRoundTable } from '../core/first-round.js';
 import type { FirstRoundFacts } from '../core/redistribute-output.js';
 import { DataError, UsageError } from '../core/errors.js';
 import { assertFinishedRun } from './run-state.js';

@@ -10,13 +10,11 @@ import fc from 'fast-check';
 import { rat, ratAdd, ratCmp, ratFloor, ratMul, ratSub, type Rational } from '../../src/core/decimal.js';
 import type { Cents } from '../../src/core/money.js';
 import type { Plan } from '../../src/core/plan.js';
+import { availableFor, matchUncashed, type Available } from '../../src/core/first-round.js';
 import {
-  availableFor,
-  matchUncashed,
   redistribute,
   roundTwoSeed,
   secondAmountOf,
-  type Available,
   type Redistribution,
   type RedistributionOutcome,
 } from '../../src/core/redistribute.js';

@@ -2,14 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { ratEq } from '../../src/core/decimal.js';
 import type { Plan } from '../../src/core/plan.js';
+import { availableFor, matchUncashed, type Available } from '../../src/core/first-round.js';
 import {
-  availableFor,
-  matchUncashed,
   perShareUnit,
   redistribute,
   roundTwoSeed,
   secondAmountOf,
-  type Available,
   type Redistribution,
 } from '../../src/core/redistribute.js';
 import { fillWithRooms } from '../../src/core/redistribute-fill.js';
