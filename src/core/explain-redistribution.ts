@@ -18,10 +18,10 @@ import { FIRST_ROUND_OUTCOMES, formatShare, type FirstRoundTable } from './first
 import {
   perShareUnit,
   ROUND_2_POINTS,
-  secondAmountOf,
   type Redistribution,
   type RedistributionCell,
 } from './redistribute.js';
+import { amountOf } from './cell-cents.js';
 
 export const EXPLAIN_ROUND_2_FORMAT = 'payout-explain-round2/1';
 
@@ -238,7 +238,7 @@ export function explainRoundTwoClaim(
     share = { formula, cents: fractionOf(cell.share) };
   }
 
-  const amount: Cents = secondAmountOf(r, row);
+  const amount: Cents = amountOf(r, row);
   return {
     claimId: first.ids[row]!,
     firstLedgerLine: first.lines[row]!,

@@ -18,8 +18,8 @@
  * everything is computed per cell; a row is touched to find its cell and, in the one tie set, to
  * hash its id.
  */
-import { RAT_ZERO, ratFloor, type Rational } from './decimal.js';
-import { pickSmallestKeys, REMAINDER_ALL, REMAINDER_TIE } from './cents.js';
+import { ratFloor, type Rational } from './decimal.js';
+import { awardRemainderCents, settleCell, unpaidCents, type CellCents, type CentCell, type TieSet } from './cell-cents.js';
 import { roundingMethod } from './rounding/index.js';
 import type { Cents } from './money.js';
 import { FIRST_ROUND_OUTCOMES, type Available, type FirstRoundTable } from './first-round.js';
@@ -49,7 +49,7 @@ const INELIGIBLE = 0;
 const ELIGIBLE = 1;
 const UNCASHED = 2;
 
-export interface RedistributionCell {
+export interface RedistributionCell extends CentCell<RedistributionOutcome> {
   classIndex: number;
   valueIndex: number;
   /** The first-round amount of every row of the cell, in cents (the room is the cap less this). */
@@ -57,27 +57,8 @@ export interface RedistributionCell {
   /** The first-round exact share of every row of the cell: its points, in millionths of a unit. */
   firstShare: bigint;
   status: 'eligible' | 'uncashed' | 'ineligible';
-  count: number;
-  outcome: RedistributionOutcome;
   /** Room under the cap (cap − first amount), or null without a cap. */
   room: Cents | null;
-  /** Exact second-round share per claim in cents (0 when not paid). Not in lowest terms. */
-  share: Rational;
-  /** Cents every row gets before the remainder rule (per-point: the whole amount). */
-  floor: Cents;
-  /** share − floor under largest remainder (0 for capped and unpaid claims, and under per-point). */
-  remainder: Rational;
-  remainderCent: 'none' | 'all' | 'tie';
-  /** Rows of the cell that received a remainder cent. */
-  extraCount: number;
-}
-
-export interface RedistributionTie {
-  remainder: Rational;
-  size: number;
-  cents: number;
-  /** The largest key that received a cent. */
-  cutoffKey: string;
 }
 
 export interface RedistributionClass {
@@ -101,16 +82,11 @@ export interface RedistributionClass {
   largest: Cents | null;
 }
 
-export interface Redistribution {
+export interface Redistribution extends CellCents<RedistributionCell> {
   /** plan.seed + ":round-2". */
   seed: string;
   rounding: Rounding;
   available: Available;
-  /** Row → index into `cells`. */
-  cellOf: Uint32Array;
-  /** Row → 1 when the row received a remainder cent. */
-  extraCent: Uint8Array;
-  cells: RedistributionCell[];
   /** λ: second-round cents per point (null when no uncapped claim was paid). */
   level: Rational | null;
   /** The pool of the water-fill: what explain shows. */
@@ -120,7 +96,7 @@ export interface Redistribution {
   /** available − totalPaid. */
   residual: Cents;
   centsPlaced: bigint;
-  tie: RedistributionTie | null;
+  tie: TieSet | null;
 }
 
 /** The one pool of the second round, after the cap and the minimum rule. */
@@ -139,13 +115,6 @@ export interface RedistributionFill {
   /** Claims paid pro rata (λ × points) and Σ of their points: the divisor of their shares. */
   paidClaims: number;
   paidPoints: bigint;
-}
-
-/** A row's second-round amount in cents. */
-export function secondAmountOf(r: Redistribution, row: number): Cents {
-  const cell = r.cells[r.cellOf[row]!];
-  if (cell === undefined) throw new RangeError(`row ${row} is not in the redistribution`);
-  return cell.floor + (r.extraCent[row] === 1 ? 1n : 0n);
 }
 
 /**
@@ -187,14 +156,8 @@ export function redistribute(
         firstAmount,
         firstShare: first.shares[ai]!,
         status: status === ELIGIBLE ? 'eligible' : status === UNCASHED ? 'uncashed' : 'ineligible',
-        count: 0,
-        outcome: status === UNCASHED ? 'uncashed' : 'ineligible',
+        ...unpaidCents<RedistributionOutcome>(0, status === UNCASHED ? 'uncashed' : 'ineligible'),
         room: cap === null ? null : cap > firstAmount ? cap - firstAmount : 0n,
-        share: RAT_ZERO,
-        floor: 0n,
-        remainder: RAT_ZERO,
-        remainderCent: 'none',
-        extraCount: 0,
       });
     }
     cellOf[row] = cell;
@@ -257,40 +220,14 @@ export function redistribute(
     const g = cellGroup[c]!;
     if (g < 0) return;
     const s = solution.shares[g]!;
-    cell.outcome = s.outcome;
-    cell.share = s.share;
-    cell.floor = ratFloor(s.share);
-    cell.remainder = rounding.remainder(s.share, cell.floor, s.outcome === 'paid');
-    floors += cell.floor * BigInt(cell.count);
+    floors += settleCell(cell, s, ratFloor(s.share), rounding);
   });
   const mode = new Uint8Array(cells.length);
   const { centsPlaced, tie: tieLevel } = rounding.placeCents(cells.map((_, c) => c), cells, solution.exactTotal, floors, mode);
 
-  const extraCent = new Uint8Array(rows);
-  let tie: RedistributionTie | null = null;
-  if (mode.some((m) => m !== 0)) {
-    const tieRows = new Uint32Array(tieLevel?.size ?? 0);
-    let filled = 0;
-    for (let row = 0; row < rows; row++) {
-      const m = mode[cellOf[row]!]!;
-      if (m === REMAINDER_ALL) extraCent[row] = 1;
-      else if (m === REMAINDER_TIE) tieRows[filled++] = row;
-    }
-    if (tieLevel !== null) {
-      if (filled !== tieLevel.size) throw new RangeError('internal: tie set size mismatch');
-      // SPEC 4a: among equal remainders, the smaller key SHA-256(seed:round-2:claim_id) first.
-      const cutoffKey = pickSmallestKeys(
-        tieRows,
-        tieLevel.cents,
-        (row) => tieKey(first.ids[row]!),
-        (row) => {
-          extraCent[row] = 1;
-          cells[cellOf[row]!]!.extraCount++;
-        },
-      );
-      tie = { ...tieLevel, cutoffKey };
-    }
-  }
+  // SPEC 4a: among equal remainders, the smaller key SHA-256(seed:round-2:claim_id) first.
+  const { extraCent, cutoffKeys } = awardRemainderCents(rows, cellOf, cells, mode, new Uint32Array(cells.length), [tieLevel], (row) => tieKey(first.ids[row]!));
+  const tie: TieSet | null = tieLevel && { ...tieLevel, cutoffKey: cutoffKeys[0]! };
   const totalPaid = floors + centsPlaced;
   return {
     seed: roundTwoSeed(plan),

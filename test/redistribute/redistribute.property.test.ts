@@ -14,10 +14,10 @@ import { availableFor, matchUncashed, type Available } from '../../src/core/firs
 import {
   redistribute,
   roundTwoSeed,
-  secondAmountOf,
   type Redistribution,
   type RedistributionOutcome,
 } from '../../src/core/redistribute.js';
+import { amountOf } from '../../src/core/cell-cents.js';
 import { tieKeyer } from '../../src/io/hash.js';
 import { makeFirstRound, shareOf, type FirstRow } from './first-round.js';
 
@@ -183,7 +183,7 @@ function run(plan: RoundPlan, rows: readonly FirstRow[], uncashed: readonly stri
   return { first, r, available };
 }
 
-const amounts = (r: Redistribution, count: number): Cents[] => Array.from({ length: count }, (_, row) => secondAmountOf(r, row));
+const amounts = (r: Redistribution, count: number): Cents[] => Array.from({ length: count }, (_, row) => amountOf(r, row));
 
 // ---------------------------------------------------------------- properties
 

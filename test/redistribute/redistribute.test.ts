@@ -7,9 +7,9 @@ import {
   perShareUnit,
   redistribute,
   roundTwoSeed,
-  secondAmountOf,
   type Redistribution,
 } from '../../src/core/redistribute.js';
+import { amountOf } from '../../src/core/cell-cents.js';
 import { fillWithRooms } from '../../src/core/redistribute-fill.js';
 import {
   buildRedistributionSummary,
@@ -36,7 +36,7 @@ function second(p: RoundPlan, rows: FirstRow[], uncashed: string[], opts: { resi
   const flags = uncashedFlags(rows, uncashed);
   const available = availableFor(first, flags, money(opts.residual ?? '0'), money(opts.costs ?? '0')) as Available;
   const r = redistribute(p, first, flags, available, tieKeyer(roundTwoSeed(p)));
-  const out = (row: number) => [r.cells[r.cellOf[row]!]!.outcome, (Number(secondAmountOf(r, row)) / 100).toFixed(2)];
+  const out = (row: number) => [r.cells[r.cellOf[row]!]!.outcome, (Number(amountOf(r, row)) / 100).toFixed(2)];
   return { first, r, rows: rows.map((_, row) => out(row)) };
 }
 
