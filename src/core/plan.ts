@@ -27,16 +27,16 @@ function quoted(what: string, example: string) {
  * has no UTF-8 bytes, so SHA-256(seed + ":" + id) of SPEC section 4 cannot be computed by an
  * auditor's script (the reference script crashed on it), and Node would hash U+FFFD instead.
  */
-const wellFormed = (s: string): boolean => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
-const LONE_SURROGATE = 'holds a lone surrogate (an escape such as "\\ud800" without its pair): it is not text and has no UTF-8 bytes to hash';
+export const wellFormed = (s: string): boolean => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
+export const LONE_SURROGATE = 'holds a lone surrogate (an escape such as "\\ud800" without its pair): it is not text and has no UTF-8 bytes to hash';
 
 // Accepted exactly when parseMoney reads it, so every amount of a valid plan has its cents.
 const moneyText = quoted('an amount', '1200000.00').refine(
   (s) => parseMoney(s) !== undefined,
   'must be an amount with at most 2 decimals and no sign or separators, e.g. "1200000.00"',
 );
-const withinDigitLimits = (s: string): boolean => digitLimitProblem(s) === undefined;
-const digitLimitMessage = (s: string): string => `"${s.length > 24 ? `${s.slice(0, 24)}…` : s}" ${digitLimitProblem(s) ?? ''}`;
+export const withinDigitLimits = (s: string): boolean => digitLimitProblem(s) === undefined;
+export const digitLimitMessage = (s: string): string => `"${s.length > 24 ? `${s.slice(0, 24)}…` : s}" ${digitLimitProblem(s) ?? ''}`;
 const positiveDecimal = quoted('a decimal', '6')
   .regex(/^\d+(\.\d+)?$/, 'must be a plain decimal such as "6" or "1.5"')
   .refine(withinDigitLimits, { error: (iss) => digitLimitMessage(String(iss.input)) })

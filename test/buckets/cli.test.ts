@@ -91,4 +91,15 @@ describe('payout allocate with a bucket plan (fixtures/equifax-buckets)', () => 
     expect(r.stderr).toContain('--keep choice: not available with a bucket plan yet');
     expect(existsSync(tmp.path('keep-out'))).toBe(false);
   });
+
+  it('validate checks a bucket plan\'s claims: the totals claimed per bucket (exit 0), bad rows with lines (exit 1)', async () => {
+    const ok = await runCli(['validate', '--plan', join(FIX, 'plan.json'), join(FIX, 'claims.csv')]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/time +120 +\$50,000\.00/);
+    const claims = tmp.write('bad-validate.csv', 'claim_id,status,documented_loss,hours,documented_hours,choice\nA,approved,12.345,,,\nA,approved,,,,\n');
+    const bad = await runCli(['validate', '--plan', join(FIX, 'plan.json'), claims]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('bad-validate.csv:2: documented_loss: "12.345" is not an amount with at most 2 decimals');
+    expect(bad.stderr).toContain('bad-validate.csv:3: claim_id: duplicate claim_id "A" (first on line 2)');
+  });
 });

@@ -79,6 +79,18 @@ describe('fixtures/payments: allocate → pay → reconcile → redistribute →
     expect(readFileSync(join(pay1, 'payments.csv'), 'utf8')).toMatch(/^P1-[0-9a-f]{16},PX-0000003,1,ach,ach-001\.ach,\d+,02100002\d{7},[\d.]+,USD,\*\*\*\*7919$/m);
   });
 
+  it('the accounting reads the pay folder\'s payments by method', async () => {
+    const { readPaymentMethods } = await import('../../src/app/accounting-payments.js');
+    const { lines } = await readPaymentMethods(pay1);
+    expect(lines.map((l) => [l.round, l.method, l.payments])).toEqual([
+      [1, 'ach', 767],
+      [1, 'check', 554],
+      [1, 'paypal', 1015],
+      [1, 'venmo', 601],
+    ]);
+    expect(lines.reduce((s, l) => s + l.amount, 0n)).toBe(71_000_000n);
+  });
+
   it('the same inputs give the same bytes', async () => {
     const again = dir.path('pay1-again');
     const r = await runCli(['pay', '--plan', PLAN, CLAIMS, '--from', round1, '--elections', ELECTIONS, '--out', again, '--quiet']);

@@ -4,7 +4,7 @@
  */
 import { reconcile } from '../../app/reconcile.js';
 import { UsageError } from '../../core/errors.js';
-import { formatMoneyHuman } from '../../core/money.js';
+import { formatMoney, formatMoneyHuman } from '../../core/money.js';
 import { colorFor } from '../style.js';
 import { grouped, renderTable } from '../table.js';
 
@@ -32,7 +32,7 @@ export async function runReconcile(o: ReconcileCliOptions): Promise<void> {
     maxErrors: Number(o.maxErrors),
   });
   if (o.json) {
-    const line = (l: { count: number; amount: bigint }) => ({ count: l.count, amount: formatMoneyHuman(l.amount, '') });
+    const line = (l: { count: number; amount: bigint }) => ({ count: l.count, amount: formatMoney(l.amount) });
     process.stdout.write(`${JSON.stringify({ states: Object.fromEntries(Object.entries(r.states).map(([k, v]) => [k, line(v)])), reissued: line(r.reissued), uncashed: line(r.uncashed) }, null, 2)}\n`);
     return;
   }

@@ -10,6 +10,8 @@ import { colorFor } from '../style.js';
 import { buildValidateReport, renderValidateText } from '../render-validate.js';
 import { grouped } from '../table.js';
 import { parseClaimsOptions, type ClaimsCliOptions } from './claims-options.js';
+import { planForm } from '../../io/bucket-plan-file.js';
+import { runValidateBuckets } from './validate-buckets.js';
 
 export interface ValidateCliOptions extends ClaimsCliOptions {
   plan: string;
@@ -18,6 +20,7 @@ export interface ValidateCliOptions extends ClaimsCliOptions {
 }
 
 export async function runValidate(claimsFile: string, o: ValidateCliOptions): Promise<void> {
+  if ((await planForm(o.plan)) === 'buckets') return runValidateBuckets(claimsFile, o);
   const settings = onTerminal(parseClaimsOptions(o));
   const { loaded, result, writeFailure } = await validateClaims({
     claimsFile,
