@@ -5,7 +5,8 @@
  * comparison in app/verify.ts loads them by `manifest.command`.
  */
 import type { Manifest } from '../core/manifest.js';
-import type { ExpectedLedger, InputFact, VerifyCheck } from '../core/verify.js';
+import type { ExpectedLedger } from '../core/ledger-compare.js';
+import type { InputFact, VerifyCheck } from '../core/verify.js';
 import type { ClaimsSettings } from './validate.js';
 
 /** What a recompute function is handed. */

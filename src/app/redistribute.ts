@@ -9,7 +9,8 @@
 import { basename, resolve } from 'node:path';
 import { formatMoney, parseMoney, type Cents } from '../core/money.js';
 import type { Problem } from '../core/problems.js';
-import { availableFor, matchUncashed, redistribute, roundTwoSeed, type Redistribution } from '../core/redistribute.js';
+import { availableFor, matchUncashed } from '../core/first-round.js';
+import { redistribute, roundTwoSeed, type Redistribution } from '../core/redistribute.js';
 import {
   buildRedistributionSummary,
   redistributionSummaryText,

@@ -21,11 +21,10 @@ import {
   checkSummaryFields,
   checkTotals,
   compareJson,
-  LedgerComparer,
-  type LedgerComparison,
   type InputFact,
   type VerifyCheck,
 } from '../core/verify.js';
+import { LedgerComparer, type LedgerComparison } from '../core/ledger-compare.js';
 import { DataError, UsageError } from '../core/errors.js';
 import { ledgerBlocks, startLedgerWorker } from '../io/ledger-bytes.js';
 import { hashByteStream, hashFile } from '../io/file-hash.js';

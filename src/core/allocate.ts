@@ -8,12 +8,12 @@
  * Per-row results are typed arrays; everything else is per cell, per pool or per class.
  */
 import { RAT_ZERO, RationalSum, ratFloor, type Rational } from './decimal.js';
+import { awardRemainderCents, settleCell, unpaidCents, type CellCents, type CentCell, type TieSet } from './cell-cents.js';
 import { computeNetFund, type NetFund } from './fund.js';
 import type { ClaimTable } from './claims.js';
 import type { Cents } from './money.js';
 import type { Plan, Rounding } from './plan.js';
 import { buildCells, claimPoints } from './points.js';
-import { pickSmallestKeys, REMAINDER_ALL, REMAINDER_TIE } from './cents.js';
 import { roundingMethod } from './rounding/index.js';
 import { splitPools, type PoolSplit } from './pools.js';
 import { solvePool, type GroupOutcome, type PoolRules } from './waterfill.js';
@@ -21,11 +21,8 @@ import { solvePool, type GroupOutcome, type PoolRules } from './waterfill.js';
 /** A claim's outcome in the ledger (docs/spec.md §3 and §5). */
 export type Outcome = GroupOutcome | 'ineligible';
 
-/** How a cell's rows fare under the remainder rule: no cent, all a cent, or decided by key. */
-export type RemainderCent = 'none' | 'all' | 'tie';
-
 /** The claims of one (class, units, eligibility): same points, same share, same floor. */
-export interface AllocationCell {
+export interface AllocationCell extends CentCell<Outcome> {
   classIndex: number;
   /** Index into `claims.units`. */
   unitsIndex: number;
@@ -34,34 +31,6 @@ export interface AllocationCell {
   pool: number;
   /** Points per claim (not in lowest terms). */
   points: Rational;
-  /** Number of rows. */
-  count: number;
-  outcome: Outcome;
-  /** Exact share per claim (docs/spec.md §3); 0 when not paid. Not in lowest terms. */
-  share: Rational;
-  /**
-   * Cents every claim of the cell is paid before the remainder rule: floor(share) for largest
-   * remainder; for per-point the whole amount (cap, or p × v floored). A row's amount is
-   * `floor + extraCent[row]`.
-   */
-  floor: Cents;
-  /** share − floor under largest remainder (0 for capped and unpaid claims and under per-point). */
-  remainder: Rational;
-  remainderCent: RemainderCent;
-  /** Rows of the cell that received a remainder cent. */
-  extraCount: number;
-}
-
-/** The boundary of the remainder rule in a pool, when it falls inside a set of equal remainders. */
-export interface TieSet {
-  /** The remainder shared by the tie set. */
-  remainder: Rational;
-  /** Claims with that remainder. */
-  size: number;
-  /** Leftover cents that went to the tie set (0 < cents < size), to the smallest keys. */
-  cents: number;
-  /** The largest key that received a cent: a tie-set claim got one iff its key ≤ this. */
-  cutoffKey: string;
 }
 
 export interface PoolSummary {
@@ -110,15 +79,10 @@ export interface ClassSummary {
   largest: Cents | null;
 }
 
-export interface Allocation {
+export interface Allocation extends CellCents<AllocationCell> {
   seed: string;
   rounding: Rounding;
   fund: NetFund;
-  /** Row → index into `cells`. */
-  cellOf: Uint32Array;
-  /** Row → 1 when the row received a remainder cent. */
-  extraCent: Uint8Array;
-  cells: AllocationCell[];
   pools: PoolSummary[];
   classes: ClassSummary[];
   totalPaid: Cents;
@@ -126,13 +90,6 @@ export interface Allocation {
   residual: Cents;
   /** Σ of the pools' centsPlaced. */
   centsPlaced: bigint;
-}
-
-/** A row's amount in cents. */
-export function amountOf(alloc: Allocation, row: number): Cents {
-  const cell = alloc.cells[alloc.cellOf[row]!];
-  if (cell === undefined) throw new RangeError(`row ${row} is not in the allocation`);
-  return cell.floor + (alloc.extraCent[row] === 1 ? 1n : 0n);
 }
 
 /** The net fund of a plan that has passed parsePlan (which refuses deductions above the fund). */
@@ -149,8 +106,6 @@ export function poolRules(plan: Plan): PoolRules {
     perPointDecimals: roundingMethod(plan.rounding).pointValueDecimals(plan.rounding),
   };
 }
-
-const REMAINDER_NONE = 0;
 
 export interface AllocateOptions {
   /**
@@ -194,13 +149,7 @@ export function allocate(plan: Plan, claims: ClaimTable, tieKey: (id: string) =>
       eligible,
       pool,
       points: claimPoints(plan, classIndex, unitsValue),
-      count: table.count[c]!,
-      outcome: 'ineligible',
-      share: RAT_ZERO,
-      floor: 0n,
-      remainder: RAT_ZERO,
-      remainderCent: 'none',
-      extraCount: 0,
+      ...unpaidCents<Outcome>(table.count[c]!, 'ineligible'),
     });
   }
 
@@ -217,11 +166,7 @@ export function allocate(plan: Plan, claims: ClaimTable, tieKey: (id: string) =>
     members.forEach((c, i) => {
       const cell = cells[c]!;
       const s = solution.shares[i]!;
-      cell.outcome = s.outcome;
-      cell.share = s.share;
-      cell.floor = s.perPointAmount ?? ratFloor(s.share);
-      cell.remainder = rounding.remainder(s.share, cell.floor, s.outcome === 'paid');
-      floors += cell.floor * BigInt(cell.count);
+      floors += settleCell(cell, s, s.perPointAmount ?? ratFloor(s.share), rounding);
       eligibleClaims += cell.count;
     });
     const { centsPlaced, tie } = rounding.placeCents(members, cells, solution.exactTotal, floors, mode);
@@ -249,8 +194,19 @@ export function allocate(plan: Plan, claims: ClaimTable, tieKey: (id: string) =>
     };
   });
 
-  const extraCent = new Uint8Array(claims.count);
-  awardRemainderCents(claims, table.cellOf, cells, mode, pools, extraCent, tieKey, prefixes);
+  const { extraCent, cutoffKeys } = awardRemainderCents(
+    claims.count,
+    table.cellOf,
+    cells,
+    mode,
+    Uint32Array.from(cells, (c) => c.pool),
+    pools.map((p) => p.tie),
+    (row) => tieKey(claims.ids.get(row)),
+    prefixes && ((row) => prefixes[row]!),
+  );
+  pools.forEach((p, i) => {
+    if (p.tie) p.tie.cutoffKey = cutoffKeys[i]!;
+  });
 
   const totalPaid = pools.reduce((a, p) => a + p.paid, 0n);
   return {
@@ -266,47 +222,6 @@ export function allocate(plan: Plan, claims: ClaimTable, tieKey: (id: string) =>
     residual: fund.net - totalPaid,
     centsPlaced: pools.reduce((a, p) => a + p.centsPlaced, 0n),
   };
-}
-
-/** The per-row pass: a cent to every row of an `all` cell, and the tie sets settled by key. */
-function awardRemainderCents(
-  claims: ClaimTable,
-  cellOf: Uint32Array,
-  cells: AllocationCell[],
-  mode: Uint8Array,
-  pools: PoolSummary[],
-  extraCent: Uint8Array,
-  tieKey: (id: string) => string,
-  prefixes: Float64Array | undefined,
-): void {
-  if (!mode.some((m) => m !== REMAINDER_NONE)) return;
-  const poolOfCell = Uint32Array.from(cells, (c) => c.pool);
-  const tieRows = pools.map((p) => new Uint32Array(p.tie?.size ?? 0));
-  const filled = new Uint32Array(pools.length);
-  const rows = claims.count;
-  for (let row = 0; row < rows; row++) {
-    const cell = cellOf[row]!;
-    const m = mode[cell]!;
-    if (m === REMAINDER_ALL) extraCent[row] = 1;
-    else if (m === REMAINDER_TIE) {
-      const p = poolOfCell[cell]!;
-      tieRows[p]![filled[p]!++] = row;
-    }
-  }
-  pools.forEach((pool, p) => {
-    if (!pool.tie) return;
-    if (filled[p] !== pool.tie.size) throw new RangeError('internal: tie set size mismatch');
-    pool.tie.cutoffKey = pickSmallestKeys(
-      tieRows[p]!,
-      pool.tie.cents,
-      (row) => tieKey(claims.ids.get(row)),
-      (row) => {
-        extraCent[row] = 1;
-        cells[cellOf[row]!]!.extraCount++;
-      },
-      prefixes && ((row) => prefixes[row]!),
-    );
-  });
 }
 
 function summariseClasses(plan: Plan, cells: readonly AllocationCell[]): ClassSummary[] {

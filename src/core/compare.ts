@@ -4,7 +4,8 @@
  * the largest moves and a histogram of the changes. Amounts come from two allocations of one
  * claims table (allocate.ts, run once per plan); nothing here re-derives an amount.
  */
-import { amountOf, type Allocation } from './allocate.js';
+import type { Allocation } from './allocate.js';
+import { amountOf } from './cell-cents.js';
 import type { ClaimTable } from './claims.js';
 import {
   AmountTally,

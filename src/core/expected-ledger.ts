@@ -11,7 +11,7 @@ import { LEDGER_COLUMNS, shareText } from './ledger.js';
 import { formatMoney } from './money.js';
 import type { Plan } from './plan.js';
 import { pointsText } from './summary.js';
-import type { ExpectedLedger } from './verify.js';
+import type { ExpectedLedger } from './ledger-compare.js';
 
 /** The allocation's ledger: the columns of docs/spec.md §5, then the `keep` columns from the claims. */
 export function allocationLedger(plan: Plan, claims: ClaimTable, alloc: Allocation, keep: readonly string[]): ExpectedLedger {

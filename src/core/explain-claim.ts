@@ -7,7 +7,8 @@ import { reduce, type Rational } from './decimal.js';
 import type { ClaimTable } from './claims.js';
 import type { Cents } from './money.js';
 import type { Plan } from './plan.js';
-import { amountOf, poolRules, type Allocation, type Outcome, type PoolSummary } from './allocate.js';
+import { poolRules, type Allocation, type Outcome, type PoolSummary } from './allocate.js';
+import { amountOf } from './cell-cents.js';
 import { solvePool, type PointsGroup } from './waterfill.js';
 
 export interface ClaimExplanation {

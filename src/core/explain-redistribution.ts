@@ -14,16 +14,14 @@ import { formatMoney, type Cents } from './money.js';
 import type { Plan } from './plan.js';
 import { fillWithRooms, type RoomGroup } from './redistribute-fill.js';
 import { AVAILABLE_RULE } from './redistribute-output.js';
+import { FIRST_ROUND_OUTCOMES, formatShare, type FirstRoundTable } from './first-round.js';
 import {
-  FIRST_ROUND_OUTCOMES,
-  formatShare,
   perShareUnit,
   ROUND_2_POINTS,
-  secondAmountOf,
-  type FirstRoundTable,
   type Redistribution,
   type RedistributionCell,
 } from './redistribute.js';
+import { amountOf } from './cell-cents.js';
 
 export const EXPLAIN_ROUND_2_FORMAT = 'payout-explain-round2/1';
 
@@ -240,7 +238,7 @@ export function explainRoundTwoClaim(
     share = { formula, cents: fractionOf(cell.share) };
   }
 
-  const amount: Cents = secondAmountOf(r, row);
+  const amount: Cents = amountOf(r, row);
   return {
     claimId: first.ids[row]!,
     firstLedgerLine: first.lines[row]!,

@@ -6,7 +6,8 @@
  * Cents are the unit of the exact arithmetic (docs/spec.md §3 works "in cents"); money for people is
  * also given in currency units with 2 decimals, and the share with the ledger's 6 decimals.
  */
-import type { Allocation, PoolSummary, RemainderCent } from './allocate.js';
+import type { Allocation, PoolSummary } from './allocate.js';
+import type { RemainderCent } from './cell-cents.js';
 import { formatRationalHalfEven, RationalSum, reduce, type Rational } from './decimal.js';
 import type { ClaimExplanation } from './explain-claim.js';
 import { shareText } from './ledger.js';

@@ -8,8 +8,9 @@ import { formatRationalHalfEven } from './decimal.js';
 import { formatMoney, type Cents } from './money.js';
 import type { Plan } from './plan.js';
 import type { ReceiptsJson } from './summary.js';
-import { formatShare, perShareUnit, ROUND_2_POINTS, type FirstRoundTable, type Redistribution, type RedistributionClass, type RedistributionOutcome } from './redistribute.js';
-import type { ExpectedLedger } from './verify.js';
+import { formatShare, type FirstRoundTable } from './first-round.js';
+import { perShareUnit, ROUND_2_POINTS, type Redistribution, type RedistributionClass, type RedistributionOutcome } from './redistribute.js';
+import type { ExpectedLedger } from './ledger-compare.js';
 
 export const REDISTRIBUTION_LEDGER_COLUMNS = ['claim_id', 'class', 'first_amount', 'outcome', 'amount'] as const;
 export const REDISTRIBUTION_SUMMARY_FORMAT = 'payout-redistribution/1';

@@ -18,21 +18,16 @@
  * everything is computed per cell; a row is touched to find its cell and, in the one tie set, to
  * hash its id.
  */
-import { formatScaled, RAT_ZERO, ratFloor, type Rational } from './decimal.js';
-import { pickSmallestKeys, REMAINDER_ALL, REMAINDER_TIE } from './cents.js';
+import { ratFloor, type Rational } from './decimal.js';
+import { awardRemainderCents, settleCell, unpaidCents, type CellCents, type CentCell, type TieSet } from './cell-cents.js';
 import { roundingMethod } from './rounding/index.js';
-import { restoreFormula } from './csv-cell.js';
-import { formatMoney, type Cents } from './money.js';
+import type { Cents } from './money.js';
+import { FIRST_ROUND_OUTCOMES, type Available, type FirstRoundTable } from './first-round.js';
 import type { Plan, Rounding } from './plan.js';
-import type { Problem } from './problems.js';
 import { fillWithRooms, type FillOutcome, type RoomGroup } from './redistribute-fill.js';
 
 /** A claim's outcome in the second-round ledger (docs/spec.md §6). */
 export type RedistributionOutcome = FillOutcome | 'uncashed' | 'ineligible';
-
-/** The outcomes a first-round ledger may hold (docs/spec.md §5). */
-export const FIRST_ROUND_OUTCOMES = ['paid', 'capped', 'below_minimum', 'ineligible'] as const;
-export type FirstRoundOutcome = (typeof FIRST_ROUND_OUTCOMES)[number];
 
 /** The suffix of the second round's seed: keys are SHA-256(seed + ":round-2" + ":" + claim_id). */
 export const ROUND_2_SEED_SUFFIX = ':round-2';
@@ -44,110 +39,9 @@ export function roundTwoSeed(plan: Pick<Plan, 'seed'>): string {
 /** The points basis of the second round, in words (summary.json `points`). */
 export const ROUND_2_POINTS = 'first-round exact share';
 
-/** Points are the share column in millionths of the currency unit: 40.532500 → 40532500. */
-export const SHARE_PLACES = 6;
-const SHARE_TEXT = /^(\d+)(?:\.(\d{1,6}))?$/;
-
-/** A first ledger's share cell (`"40.532500"`) in millionths of the currency unit, or undefined. */
-export function parseShare(text: string): bigint | undefined {
-  const m = SHARE_TEXT.exec(text);
-  if (!m) return undefined;
-  return BigInt((m[1] ?? '') + (m[2] ?? '').padEnd(SHARE_PLACES, '0'));
-}
-
-/** Millionths of the currency unit → the ledger's 6-decimal text. */
-export function formatShare(micros: bigint): string {
-  return formatScaled(micros, SHARE_PLACES);
-}
-
 /** λ (cents per point) as currency per 1.00 of first-round exact share: × 10^6 points / 100 cents. */
 export function perShareUnit(level: Rational): Rational {
   return { n: level.n * 10_000n, d: level.d };
-}
-
-/**
- * The first round's ledger as the core sees it (built by src/io/first-round-reader.ts): column-wise,
- * ids as strings, everything else an index into a small table of distinct values.
- */
-export interface FirstRoundTable {
-  count: number;
-  /** claim_id per row, in ledger order. */
-  ids: string[];
-  /** Physical line of each row in the first-round ledger. */
-  lines: Uint32Array;
-  /** Distinct class ids, and each row's index into them. */
-  classes: string[];
-  classIndex: Uint32Array;
-  /**
-   * Distinct (first-round amount, first-round share) pairs: amounts[v] in cents and shares[v] (the
-   * ledger's share column in millionths of the currency unit), and each row's index v into them.
-   */
-  amounts: Cents[];
-  shares: bigint[];
-  valueIndex: Uint32Array;
-  /** Each row's first-round outcome, an index into FIRST_ROUND_OUTCOMES. */
-  outcomeIndex: Uint8Array;
-}
-
-/** One line of the uncashed list. */
-export interface UncashedEntry {
-  line: number;
-  claimId: string;
-}
-
-/**
- * Matches the uncashed list against the first-round ledger. Every problem is returned, each with
- * its line: a claim id the ledger does not hold, a claim that was not paid or capped (its
- * first-round outcome and ledger line named), a claim listed twice (both lines named).
- */
-export function matchUncashed(
-  first: FirstRoundTable,
-  entries: readonly UncashedEntry[],
-  files: { uncashed: string; ledger: string },
-): { uncashed: Uint8Array; count: number } | { problems: Problem[] } {
-  const rowOf = new Map<string, number>();
-  for (let row = 0; row < first.count; row++) rowOf.set(first.ids[row]!, row);
-  const uncashed = new Uint8Array(first.count);
-  const firstLine = new Map<number, number>();
-  const problems: Problem[] = [];
-  const at = (line: number, message: string): Problem => ({ code: 'input', severity: 'error', file: files.uncashed, line, field: 'claim_id', message });
-  for (const e of entries) {
-    // A list made from the ledger in a spreadsheet may keep payout's formula guard ('=…).
-    const row = rowOf.get(e.claimId) ?? rowOf.get(restoreFormula(e.claimId));
-    if (row === undefined) {
-      problems.push(at(e.line, `${JSON.stringify(e.claimId)} is not in the first-round ledger ${files.ledger}`));
-      continue;
-    }
-    const seen = firstLine.get(row);
-    if (seen !== undefined) {
-      problems.push(at(e.line, `${JSON.stringify(e.claimId)} is listed twice (first on line ${seen})`));
-      continue;
-    }
-    firstLine.set(row, e.line);
-    const outcome = FIRST_ROUND_OUTCOMES[first.outcomeIndex[row]!]!;
-    if (outcome !== 'paid' && outcome !== 'capped') {
-      problems.push(
-        at(
-          e.line,
-          `${JSON.stringify(e.claimId)} was not paid in the first round (outcome ${outcome}, ${files.ledger}:${first.lines[row]!}): only a paid or capped claim has a payment to return`,
-        ),
-      );
-      continue;
-    }
-    uncashed[row] = 1;
-  }
-  return problems.length > 0 ? { problems } : { uncashed, count: firstLine.size };
-}
-
-/** How the money of the second round is reached. */
-export interface Available {
-  firstRoundResidual: Cents;
-  uncashedClaims: number;
-  /** Σ first-round amounts of the uncashed claims. */
-  uncashedAmount: Cents;
-  costs: Cents;
-  /** firstRoundResidual + uncashedAmount − costs. */
-  available: Cents;
 }
 
 /** Status of a row for the second round. */
@@ -155,7 +49,7 @@ const INELIGIBLE = 0;
 const ELIGIBLE = 1;
 const UNCASHED = 2;
 
-export interface RedistributionCell {
+export interface RedistributionCell extends CentCell<RedistributionOutcome> {
   classIndex: number;
   valueIndex: number;
   /** The first-round amount of every row of the cell, in cents (the room is the cap less this). */
@@ -163,27 +57,8 @@ export interface RedistributionCell {
   /** The first-round exact share of every row of the cell: its points, in millionths of a unit. */
   firstShare: bigint;
   status: 'eligible' | 'uncashed' | 'ineligible';
-  count: number;
-  outcome: RedistributionOutcome;
   /** Room under the cap (cap − first amount), or null without a cap. */
   room: Cents | null;
-  /** Exact second-round share per claim in cents (0 when not paid). Not in lowest terms. */
-  share: Rational;
-  /** Cents every row gets before the remainder rule (per-point: the whole amount). */
-  floor: Cents;
-  /** share − floor under largest remainder (0 for capped and unpaid claims, and under per-point). */
-  remainder: Rational;
-  remainderCent: 'none' | 'all' | 'tie';
-  /** Rows of the cell that received a remainder cent. */
-  extraCount: number;
-}
-
-export interface RedistributionTie {
-  remainder: Rational;
-  size: number;
-  cents: number;
-  /** The largest key that received a cent. */
-  cutoffKey: string;
 }
 
 export interface RedistributionClass {
@@ -207,16 +82,11 @@ export interface RedistributionClass {
   largest: Cents | null;
 }
 
-export interface Redistribution {
+export interface Redistribution extends CellCents<RedistributionCell> {
   /** plan.seed + ":round-2". */
   seed: string;
   rounding: Rounding;
   available: Available;
-  /** Row → index into `cells`. */
-  cellOf: Uint32Array;
-  /** Row → 1 when the row received a remainder cent. */
-  extraCent: Uint8Array;
-  cells: RedistributionCell[];
   /** λ: second-round cents per point (null when no uncapped claim was paid). */
   level: Rational | null;
   /** The pool of the water-fill: what explain shows. */
@@ -226,7 +96,7 @@ export interface Redistribution {
   /** available − totalPaid. */
   residual: Cents;
   centsPlaced: bigint;
-  tie: RedistributionTie | null;
+  tie: TieSet | null;
 }
 
 /** The one pool of the second round, after the cap and the minimum rule. */
@@ -245,39 +115,6 @@ export interface RedistributionFill {
   /** Claims paid pro rata (λ × points) and Σ of their points: the divisor of their shares. */
   paidClaims: number;
   paidPoints: bigint;
-}
-
-/** A row's second-round amount in cents. */
-export function secondAmountOf(r: Redistribution, row: number): Cents {
-  const cell = r.cells[r.cellOf[row]!];
-  if (cell === undefined) throw new RangeError(`row ${row} is not in the redistribution`);
-  return cell.floor + (r.extraCent[row] === 1 ? 1n : 0n);
-}
-
-/**
- * What the second round can pay (docs/spec.md §6), or a message when the costs are more than there
- * is: costs above what the residual and the uncashed checks bring are refused.
- */
-export function availableFor(
-  first: FirstRoundTable,
-  uncashed: Uint8Array,
-  firstRoundResidual: Cents,
-  costs: Cents,
-): Available | { message: string } {
-  let uncashedAmount = 0n;
-  let uncashedClaims = 0;
-  for (let row = 0; row < first.count; row++) {
-    if (uncashed[row] !== 1) continue;
-    uncashedAmount += first.amounts[first.valueIndex[row]!]!;
-    uncashedClaims++;
-  }
-  const before = firstRoundResidual + uncashedAmount;
-  if (costs > before) {
-    return {
-      message: `the costs ${formatMoney(costs)} are more than the second round has: first-round residual ${formatMoney(firstRoundResidual)} + uncashed ${formatMoney(uncashedAmount)} = ${formatMoney(before)}`,
-    };
-  }
-  return { firstRoundResidual, uncashedClaims, uncashedAmount, costs, available: before - costs };
 }
 
 /**
@@ -319,14 +156,8 @@ export function redistribute(
         firstAmount,
         firstShare: first.shares[ai]!,
         status: status === ELIGIBLE ? 'eligible' : status === UNCASHED ? 'uncashed' : 'ineligible',
-        count: 0,
-        outcome: status === UNCASHED ? 'uncashed' : 'ineligible',
+        ...unpaidCents<RedistributionOutcome>(0, status === UNCASHED ? 'uncashed' : 'ineligible'),
         room: cap === null ? null : cap > firstAmount ? cap - firstAmount : 0n,
-        share: RAT_ZERO,
-        floor: 0n,
-        remainder: RAT_ZERO,
-        remainderCent: 'none',
-        extraCount: 0,
       });
     }
     cellOf[row] = cell;
@@ -389,40 +220,14 @@ export function redistribute(
     const g = cellGroup[c]!;
     if (g < 0) return;
     const s = solution.shares[g]!;
-    cell.outcome = s.outcome;
-    cell.share = s.share;
-    cell.floor = ratFloor(s.share);
-    cell.remainder = rounding.remainder(s.share, cell.floor, s.outcome === 'paid');
-    floors += cell.floor * BigInt(cell.count);
+    floors += settleCell(cell, s, ratFloor(s.share), rounding);
   });
   const mode = new Uint8Array(cells.length);
   const { centsPlaced, tie: tieLevel } = rounding.placeCents(cells.map((_, c) => c), cells, solution.exactTotal, floors, mode);
 
-  const extraCent = new Uint8Array(rows);
-  let tie: RedistributionTie | null = null;
-  if (mode.some((m) => m !== 0)) {
-    const tieRows = new Uint32Array(tieLevel?.size ?? 0);
-    let filled = 0;
-    for (let row = 0; row < rows; row++) {
-      const m = mode[cellOf[row]!]!;
-      if (m === REMAINDER_ALL) extraCent[row] = 1;
-      else if (m === REMAINDER_TIE) tieRows[filled++] = row;
-    }
-    if (tieLevel !== null) {
-      if (filled !== tieLevel.size) throw new RangeError('internal: tie set size mismatch');
-      // docs/spec.md §4a: among equal remainders, the smaller key SHA-256(seed:round-2:claim_id) first.
-      const cutoffKey = pickSmallestKeys(
-        tieRows,
-        tieLevel.cents,
-        (row) => tieKey(first.ids[row]!),
-        (row) => {
-          extraCent[row] = 1;
-          cells[cellOf[row]!]!.extraCount++;
-        },
-      );
-      tie = { ...tieLevel, cutoffKey };
-    }
-  }
+  // docs/spec.md §4a: among equal remainders, the smaller key SHA-256(seed:round-2:claim_id) first.
+  const { extraCent, cutoffKeys } = awardRemainderCents(rows, cellOf, cells, mode, new Uint32Array(cells.length), [tieLevel], (row) => tieKey(first.ids[row]!));
+  const tie: TieSet | null = tieLevel && { ...tieLevel, cutoffKey: cutoffKeys[0]! };
   const totalPaid = floors + centsPlaced;
   return {
     seed: roundTwoSeed(plan),

@@ -5,8 +5,8 @@
  * display ratios for chart geometry.
  */
 import { roundWidth, type AmountHistogram } from './amount-histogram.js';
-import { divHalfUp, formatScaled } from './decimal.js';
-import { formatMoneyHuman, parseMoney, type Cents } from './money.js';
+import { claimCount, compactMoney, countText, currencySymbol, groupDecimal, humanizeAmounts } from './display-numbers.js';
+import { formatMoneyHuman, type Cents } from './money.js';
 import type { Manifest, Summary, SummaryClass } from './report-input.js';
 import { roundingMethod } from './rounding/index.js';
 
@@ -130,59 +130,6 @@ export interface LedgerTally {
   paidCents: Cents;
   histogram: AmountHistogram;
 }
-
-/**
- * `part / whole` as a display coordinate in [0, 1] (6 significant places): bar heights and
- * positions. Computed in bigint so that no amount passes through a float; not money.
- */
-export function displayRatio(part: Cents, whole: Cents): number {
-  if (whole <= 0n || part <= 0n) return 0;
-  const clamped = part > whole ? whole : part;
-  return Number((clamped * 1_000_000n) / whole) / 1_000_000;
-}
-
-/**
- * A compact amount for chart labels: millions or thousands with two decimals, trailing zeros
- * dropped (`$92M`, `$30.67M`, `$42.5K`); below $1,000 the exact amount; zero is `$0`. Rounded half-up in bigint.
- */
-export function compactMoney(c: Cents, symbol = '$'): string {
-  const neg = c < 0n;
-  const a = neg ? -c : c;
-  const scaled = (unit: bigint, suffix: string): string => {
-    const hundredths = divHalfUp(a * 100n, unit);
-    const text = formatScaled(hundredths, 2).replace(/\.?0+$/, '');
-    return `${neg ? '-' : ''}${symbol}${groupDecimal(text)}${suffix}`;
-  };
-  if (a === 0n) return `${symbol}0`;
-  if (a >= 100_000_000_000n) return scaled(100_000_000_000n, 'B');
-  if (a >= 100_000_000n) return scaled(100_000_000n, 'M');
-  if (a >= 100_000n) return scaled(100_000n, 'K');
-  return formatMoneyHuman(c, symbol);
-}
-
-/** Amounts written plainly in a sentence (`of the fund 92000000.00`) with separators and symbol. */
-export function humanizeAmounts(text: string, symbol = '$'): string {
-  return text.replace(/\b(\d+)\.(\d{2})\b(?!%)/g, (_m, whole: string, frac: string) =>
-    formatMoneyHuman(parseMoney(`${whole}.${frac}`) as Cents, symbol),
-  );
-}
-
-const SYMBOLS: Record<string, string> = { USD: '$', CAD: 'CA$', AUD: 'A$', EUR: '€', GBP: '£' };
-
-/** The prefix used for amounts of a currency: `$` for USD, else the code and a space. */
-export function currencySymbol(currency: string): string {
-  return SYMBOLS[currency] ?? `${currency} `;
-}
-
-/** `"1234567"` → `"1,234,567"`, `"13380.5"` → `"13,380.5"`: a plain decimal with separators. */
-export function groupDecimal(text: string): string {
-  const [whole = '', frac] = text.split('.');
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return frac === undefined ? grouped : `${grouped}.${frac}`;
-}
-
-const countText = (n: number): string => groupDecimal(String(n));
-const claimCount = (n: number): string => (n === 0 ? 'no claims' : `${countText(n)} ${n === 1 ? 'claim' : 'claims'}`);
 
 /**
  * Builds the report's view model.

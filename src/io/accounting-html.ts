@@ -9,7 +9,7 @@ import type { VNode } from 'preact';
 import { render } from 'preact-render-to-string';
 import type { Accounting, AccountingRound, PaymentStats } from '../core/accounting.js';
 import { formatMoneyHuman, grouped, type Cents } from '../core/money.js';
-import { currencySymbol, humanizeAmounts } from '../core/report-model.js';
+import { currencySymbol, humanizeAmounts } from '../core/display-numbers.js';
 import { VERSION } from '../core/version.js';
 import { CSS } from './report-html.js';
 

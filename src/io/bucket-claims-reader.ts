@@ -3,12 +3,11 @@
  * the plan names that is missing refuses the plan, naming its key), then every row checked, all
  * problems in one run with their lines: column count, empty or duplicate claim_id, bad inputs.
  */
-import { createHash } from 'node:crypto';
 import { bucketClaimFromRow, mapBucketColumns, type BucketClaim } from '../core/buckets/claims.js';
 import type { BucketPlan } from '../core/buckets/plan.js';
 import { DataError, UsageError } from '../core/errors.js';
 import type { Problem } from '../core/problems.js';
-import { CsvRecords, CsvSyntaxError, utf8Text } from './csv-records.js';
+import { CsvSyntaxError, readCsvFile } from './csv-records.js';
 
 export interface BucketClaimsRead {
   claims: BucketClaim[];
@@ -19,13 +18,12 @@ export interface BucketClaimsRead {
 const PROBLEM_LIMIT = 100;
 
 export async function readBucketClaims(file: string, plan: BucketPlan, planFile: string, claimsName = file): Promise<BucketClaimsRead> {
-  const hash = createHash('sha256');
   const problems: Problem[] = [];
   const claims: BucketClaim[] = [];
   let header: string[] | null = null;
   let columns: Map<string, number> | null = null;
   const firstLine = new Map<string, number>();
-  const records = new CsvRecords((fields, line) => {
+  const onRecord = (fields: string[], line: number): void => {
     if (header === null) {
       header = fields;
       const mapped = mapBucketColumns(plan, fields, claimsName, planFile);
@@ -52,10 +50,10 @@ export async function readBucketClaims(file: string, plan: BucketPlan, planFile:
       } else firstLine.set(claim.id, line);
     }
     claims.push(claim);
-  });
+  };
+  let sha256: string;
   try {
-    for await (const text of utf8Text(file, { onBytes: (b) => hash.update(b) })) records.push(text);
-    records.end();
+    ({ sha256 } = await readCsvFile(file, onRecord));
   } catch (err) {
     if (err instanceof UsageError || err instanceof DataError) throw err;
     if (err instanceof CsvSyntaxError) throw new DataError('the claims file has errors', [{ code: 'csv_syntax', severity: 'error', file: claimsName, line: err.line, message: err.message }]);
@@ -71,5 +69,5 @@ export async function readBucketClaims(file: string, plan: BucketPlan, planFile:
     const more = problems.length - shown.length;
     throw new DataError(`the claims file has ${problems.length} error${problems.length === 1 ? '' : 's'}${more > 0 ? ` (the first ${PROBLEM_LIMIT} shown)` : ''}`, shown);
   }
-  return { claims, sha256: hash.digest('hex') };
+  return { claims, sha256 };
 }

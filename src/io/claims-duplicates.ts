@@ -7,7 +7,8 @@
 import type { ClaimIds } from '../core/claims.js';
 import { maskLast4 } from '../core/mask.js';
 import type { Problem } from '../core/problems.js';
-import { ClaimantIndex, ExactLineIndex, claimantShown, hash32 } from './csv-dedupe.js';
+import { ClaimantIndex, claimantShown, hash32 } from './csv-dedupe.js';
+import { ExactLineIndex } from './line-index.js';
 import type { DuplicateHit } from './dedupe-batch.js';
 import type { ClaimsProblems } from './claims-problems.js';
 

@@ -2,7 +2,8 @@
  * The files of `payout compare`: the per-claim diff CSV (claim_id,class,amount_a,amount_b,change,
  * one row per claim in input order) and the HTML page, all or none (io/output-files.ts).
  */
-import { amountOf, type Allocation } from '../core/allocate.js';
+import type { Allocation } from '../core/allocate.js';
+import { amountOf } from '../core/cell-cents.js';
 import type { ClaimTable } from '../core/claims.js';
 import { textCell } from '../core/csv-cell.js';
 import { formatMoney } from '../core/money.js';

@@ -155,9 +155,11 @@ export class CsvRecords {
 }
 
 /**
- * Streams a CSV file payout wrote through CsvRecords (a UTF-8 byte-order mark skipped), hashing
- * its bytes on the way: the SHA-256, length and whether a CR is in it. A read or syntax error is
- * a UsageError naming the file and line; an error thrown by `onRecord` passes through.
+ * Streams a CSV file through CsvRecords (a UTF-8 byte-order mark skipped), hashing its bytes on
+ * the way: the SHA-256, length and whether a CR is in it. Every CSV file payout reads record by
+ * record (ledgers, TINs, bucket claims) is read here; what an error means depends on the file, so
+ * a syntax error is thrown as a CsvSyntaxError (with its line), a file-system error as it came,
+ * and an error thrown by `onRecord` passes through: the caller words them (see csvReadError).
  */
 export async function readCsvFile(file: string, onRecord: (fields: string[], line: number) => void): Promise<FileDigest> {
   const records = new CsvRecords(onRecord);
@@ -169,16 +171,21 @@ export async function readCsvFile(file: string, onRecord: (fields: string[], lin
     bytes += chunk.length;
     if (!hasCR && chunk.includes(0x0d)) hasCR = true;
   };
-  try {
-    for await (const text of utf8Text(file, { onBytes })) records.push(text);
-    records.end();
-  } catch (err) {
-    if (err instanceof UsageError) throw err;
-    if (err instanceof CsvSyntaxError) throw new UsageError(`${file}:${err.line}: cannot read the ledger: ${err.message}`);
-    const e = err as NodeJS.ErrnoException;
-    throw new UsageError(e.code === 'ENOENT' ? `${file}: not found` : `${file}: cannot read the ledger (${e.code ?? e.message})`);
-  }
+  for await (const text of utf8Text(file, { onBytes })) records.push(text);
+  records.end();
   return { sha256: hash.digest('hex'), bytes, hasCR };
+}
+
+/**
+ * A failed readCsvFile of `file`, which holds `what` ("the ledger"), as a UsageError naming the
+ * file: its syntax (with the line) or the file system. A UsageError of the caller's own is
+ * returned as it is.
+ */
+export function csvReadError(file: string, what: string, err: unknown): UsageError {
+  if (err instanceof UsageError) return err;
+  if (err instanceof CsvSyntaxError) return new UsageError(`${file}:${err.line}: cannot read ${what}: ${err.message}`);
+  const e = err as NodeJS.ErrnoException;
+  return new UsageError(e.code === 'ENOENT' ? `${file}: not found` : `${file}: cannot read ${what} (${e.code ?? e.message})`);
 }
 
 /**

@@ -10,14 +10,13 @@ import { parseMoney, formatMoney, type Cents } from '../core/money.js';
 import type { Manifest } from '../core/manifest.js';
 import type { Plan } from '../core/plan.js';
 import type { Problem } from '../core/problems.js';
-import { FIRST_ROUND_OUTCOMES, parseShare, type FirstRoundTable } from '../core/redistribute.js';
+import { FIRST_ROUND_OUTCOMES, parseShare, type FirstRoundTable } from '../core/first-round.js';
 import type { FirstRoundFacts } from '../core/redistribute-output.js';
 import { DataError, UsageError } from '../core/errors.js';
 import { assertFinishedRun } from './run-state.js';
 import { readJsonFile } from './json-file.js';
 import { hashFile } from './file-hash.js';
-import { restoreFormula } from '../core/csv-cell.js';
-import { readCsvFile } from './csv-records.js';
+import { readLedgerFields, type LedgerRowHandler } from './ledger-reader.js';
 import { sha256Hex } from './hash.js';
 
 export interface FirstRoundFile {
@@ -153,30 +152,30 @@ async function readFirstLedger(
     return b;
   };
   let col: Record<(typeof FIRST_LEDGER_COLUMNS)[number], number> | undefined;
-  const onRow = (fields: string[], line: number): void => {
-    if (col === undefined) {
-      const names = fields.map((h) => h.trim());
-      const missing = FIRST_LEDGER_COLUMNS.filter((c) => !names.includes(c));
-      if (missing.length === 1 && missing[0] === 'share') {
-        throw new UsageError(
-          `${file}:1: no share column (found: ${names.join(', ')}): the second round is pro rata to the first-round exact share (docs/spec.md §6), the share column payout allocate writes in its ledger`,
-        );
-      }
-      if (missing.length > 0) {
-        throw new UsageError(`${file}:1: not a payout ledger: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (found: ${names.join(', ')})`);
-      }
-      col = {
-        claim_id: names.indexOf('claim_id'),
-        class: names.indexOf('class'),
-        outcome: names.indexOf('outcome'),
-        share: names.indexOf('share'),
-        amount: names.indexOf('amount'),
-      };
-      return;
+  const start = (names: string[]): LedgerRowHandler => {
+    const missing = FIRST_LEDGER_COLUMNS.filter((c) => !names.includes(c));
+    if (missing.length === 1 && missing[0] === 'share') {
+      throw new UsageError(
+        `${file}:1: no share column (found: ${names.join(', ')}): the second round is pro rata to the first-round exact share (docs/spec.md §6), the share column payout allocate writes in its ledger`,
+      );
     }
-    // docs/spec.md §5: text cells carry a formula guard; the ledger reader's rule removes it.
-    const id = restoreFormula(fields[col.claim_id] ?? '');
-    const cls = restoreFormula(fields[col.class] ?? '');
+    if (missing.length > 0) {
+      throw new UsageError(`${file}:1: not a payout ledger: missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (found: ${names.join(', ')})`);
+    }
+    col = {
+      claim_id: names.indexOf('claim_id'),
+      class: names.indexOf('class'),
+      outcome: names.indexOf('outcome'),
+      share: names.indexOf('share'),
+      amount: names.indexOf('amount'),
+    };
+    return onRow;
+  };
+  const onRow = (fields: string[], line: number): void => {
+    if (col === undefined) return;
+    // docs/spec.md §5: text cells carry a formula guard; readLedgerFields has removed it.
+    const id = fields[col.claim_id] ?? '';
+    const cls = fields[col.class] ?? '';
     const amountText = fields[col.amount] ?? '';
     const shareText = fields[col.share] ?? '';
     const outcomeText = fields[col.outcome] ?? '';
@@ -244,8 +243,7 @@ async function readFirstLedger(
     if (outcome === 0 || outcome === 1) paid++;
     n++;
   };
-  await readCsvFile(file, onRow);
-  if (col === undefined) throw new UsageError(`${file}: empty, not a payout ledger`);
+  await readLedgerFields(file, [], start);
 
   // Classes not in the plan (a ledger made with another plan) after the plan's, in code-unit order,
   // so that the order of the rows does not change the summary.

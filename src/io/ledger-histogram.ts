@@ -15,7 +15,7 @@ import { parseMoney, type Cents } from '../core/money.js';
 import type { Problem } from '../core/problems.js';
 import type { LedgerTally } from '../core/report-model.js';
 import { UsageError } from '../core/errors.js';
-import { CsvRecords, CsvSyntaxError, utf8Text } from './csv-records.js';
+import { CsvSyntaxError, readCsvFile } from './csv-records.js';
 
 /** Outcomes that are paid money (docs/spec.md §3). */
 const PAID_OUTCOMES = new Set(['paid', 'capped']);
@@ -28,8 +28,8 @@ const ENOUGH = new Error('enough problems');
 
 /**
  * Hands every data row's outcome and amount to `onRow`, with the line it starts on; throws a
- * UsageError listing the bad rows. The ledger is a file payout wrote, so it is split by
- * CsvRecords (one `split(',')` per line without a quote), not by csv-parse: several times faster
+ * UsageError listing the bad rows. The ledger is a file payout wrote, so it is read by
+ * readCsvFile (one `split(',')` per line without a quote), not by csv-parse: several times faster
  * on a ledger of a million rows, which `allocate --report` reads right after writing it.
  */
 async function readLedgerRows(path: string, onRow: (outcome: string, amount: Cents) => void): Promise<void> {
@@ -38,7 +38,7 @@ async function readLedgerRows(path: string, onRow: (outcome: string, amount: Cen
   let outcomeAt = -1;
   let amountAt = -1;
   let columns = -1;
-  const records = new CsvRecords((record, line) => {
+  const onRecord = (record: string[], line: number): void => {
     if (columns < 0) {
       columns = record.length;
       const names = record.map((h) => h.trim().toLowerCase());
@@ -65,10 +65,9 @@ async function readLedgerRows(path: string, onRow: (outcome: string, amount: Cen
       return;
     }
     onRow((record[outcomeAt] as string).trim(), amount);
-  });
+  };
   try {
-    for await (const text of utf8Text(path)) records.push(text);
-    records.end();
+    await readCsvFile(path, onRecord);
   } catch (err) {
     if (err instanceof UsageError) throw err;
     if (err !== ENOUGH) {

@@ -6,7 +6,7 @@
  */
 import { restoreFormula } from '../core/csv-cell.js';
 import { UsageError } from '../core/errors.js';
-import { readCsvFile } from './csv-records.js';
+import { csvReadError, readCsvFile } from './csv-records.js';
 import type { FileDigest } from './file-hash.js';
 
 export interface LedgerRow {
@@ -60,7 +60,12 @@ export async function readLedgerFields(
     }
     onRow = start(columns);
   };
-  const digest = await readCsvFile(file, onRecord);
+  let digest: FileDigest;
+  try {
+    digest = await readCsvFile(file, onRecord);
+  } catch (err) {
+    throw csvReadError(file, 'the ledger', err);
+  }
   if (columns === undefined) throw new UsageError(`${file}: empty, not a payout ledger`);
   return { columns, rows, digest };
 }

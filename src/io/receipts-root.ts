@@ -22,7 +22,7 @@ import { formatMoney } from '../core/money.js';
 import { compareBytes, concat, DIGEST_BYTES, merkleRoot, MERKLE_ENCODING, netstring, toHex } from '../core/merkle.js';
 import type { Plan } from '../core/plan.js';
 import { buildSummary, pointsText, type ClaimsFindings, type ReceiptsJson, type SummaryJson } from '../core/summary.js';
-import type { ExpectedLedger } from '../core/verify.js';
+import type { ExpectedLedger } from '../core/ledger-compare.js';
 import { LeafBlocks, RECEIPT_BLOCK_ROWS, sha256Into, type AllocationLeafParts, type LeafRows, type ReceiptsJob } from './receipts-leaves.js';
 import { sharedRows } from './shared-rows.js';
 

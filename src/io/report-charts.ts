@@ -6,7 +6,8 @@
  */
 import { html } from 'htm/preact';
 import type { VNode } from 'preact';
-import { displayRatio, type HistogramView, type Waterfall, type WaterfallKind } from '../core/report-model.js';
+import { displayRatio } from '../core/display-numbers.js';
+import type { HistogramView, Waterfall, WaterfallKind } from '../core/report-model.js';
 
 /** One decimal place is plenty for screen and paper, and keeps the file small. */
 const px = (n: number): number => Math.round(n * 10) / 10;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { DataError, UsageError } from '../core/errors.js';
 import { parseMoney, type Cents } from '../core/money.js';
 import type { RoundPayments } from '../core/tax.js';
-import { readCsvFile } from './csv-records.js';
+import { csvReadError, readCsvFile } from './csv-records.js';
 import { readLedgerFields } from './ledger-reader.js';
 import { readManifest } from './output-dir.js';
 
@@ -75,7 +75,7 @@ export async function readTins(file: string): Promise<Map<string, string>> {
   let idCol = -1;
   let tinCol = -1;
   let header = false;
-  await readCsvFile(file, (fields, line) => {
+  const onRecord = (fields: string[], line: number): void => {
     if (fields.length === 1 && fields[0] === '') return;
     if (!header) {
       header = true;
@@ -91,7 +91,12 @@ export async function readTins(file: string): Promise<Map<string, string>> {
     const seen = tins.get(id);
     if (seen === undefined) tins.set(id, { tin, line });
     else if (seen.tin !== tin) problems.push(`${file}:${line}: claim_id "${id}" has another tin than on line ${seen.line}`);
-  });
+  };
+  try {
+    await readCsvFile(file, onRecord);
+  } catch (err) {
+    throw csvReadError(file, 'the TINs file', err);
+  }
   if (!header) throw new UsageError(`${file}: empty: --tins takes a CSV with claim_id and tin columns`);
   if (problems.length > 0) throw new DataError(`${file}: ${problems.length} claim${problems.length === 1 ? '' : 's'} with two TINs: ${problems.slice(0, 5).join('; ')}`);
   return new Map([...tins].map(([id, v]) => [id, v.tin]));

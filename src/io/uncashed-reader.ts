@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { regularFile } from './regular-file.js';
 import { CsvError, parse } from 'csv-parse/sync';
 import type { Problem } from '../core/problems.js';
-import type { UncashedEntry } from '../core/redistribute.js';
+import type { UncashedEntry } from '../core/first-round.js';
 import { UsageError } from '../core/errors.js';
 import { hasUtf16Bom, Utf8LineChecker } from './csv-utf8.js';
 import { sha256Hex } from './hash.js';

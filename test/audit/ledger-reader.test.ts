@@ -2,6 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { readLedger, type LedgerRow } from '../../src/io/ledger-reader.js';
 import { UsageError } from '../../src/core/errors.js';
+import { CsvSyntaxError, csvReadError, readCsvFile } from '../../src/io/csv-records.js';
+import { sha256Hex } from '../../src/io/hash.js';
+import { readTins } from '../../src/io/tax-inputs.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const tmp = tempDir();
@@ -67,5 +70,31 @@ describe('readLedger', () => {
       { claim_id: 'A', note: 'x\ry' },
       { claim_id: 'B', note: 'x\ry' },
     ]);
+  });
+});
+
+describe('readCsvFile, the one record reader of payout CSV files', () => {
+  it('hands on every record with its line and returns the digest of the bytes read', async () => {
+    const text = 'claim_id,tin\r\nA,"1,2"\r\n\r\nB,3\r\n';
+    const seen: [number, string[]][] = [];
+    const digest = await readCsvFile(tmp.write('records.csv', text), (fields, line) => seen.push([line, fields]));
+    expect(seen).toEqual([
+      [1, ['claim_id', 'tin']],
+      [2, ['A', '1,2']],
+      [4, ['B', '3']],
+    ]);
+    expect(digest).toEqual({ sha256: sha256Hex(Buffer.from(text)), bytes: text.length, hasCR: true });
+  });
+
+  it('throws syntax errors with their line, for the caller to word', async () => {
+    const err = await readCsvFile(tmp.write('open.csv', 'a\n"open\n'), () => undefined).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CsvSyntaxError);
+    expect((err as CsvSyntaxError).line).toBe(2);
+    expect(csvReadError('open.csv', 'the TINs file', err).message).toBe('open.csv:2: cannot read the TINs file: unclosed quote: a quoted field that starts in this record is never closed');
+  });
+
+  it('a TINs file that is not CSV is named as the TINs file, not as a ledger', async () => {
+    const file = tmp.write('tins.csv', 'claim_id,tin\nA,"12\n');
+    await expect(readTins(file)).rejects.toThrow(`${file}:2: cannot read the TINs file: unclosed quote`);
   });
 });

@@ -10,9 +10,8 @@ import {
   checkOutputBytes,
   checkTotals,
   compareJson,
-  LedgerComparer,
-  type ExpectedLedger,
 } from '../../src/core/verify.js';
+import { LedgerComparer, type ExpectedLedger } from '../../src/core/ledger-compare.js';
 
 const COLUMNS = ['claim_id', 'class', 'amount'] as const;
 type Row = [string, string, string];

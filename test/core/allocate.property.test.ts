@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { allocate, amountOf, type Allocation, type Outcome } from '../../src/core/allocate.js';
+import { allocate, type Allocation, type Outcome } from '../../src/core/allocate.js';
+import { amountOf } from '../../src/core/cell-cents.js';
 import {
   floorDiv,
   parseDec,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { allocate, amountOf, type Allocation } from '../../src/core/allocate.js';
+import { allocate, type Allocation } from '../../src/core/allocate.js';
+import { amountOf } from '../../src/core/cell-cents.js';
 import { tieKeyer } from '../../src/io/hash.js';
 import { makeBulkTable, makePlan } from '../helpers/make-table.js';
 

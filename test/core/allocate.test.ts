@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { allocate, amountOf, type Allocation } from '../../src/core/allocate.js';
+import { allocate, type Allocation } from '../../src/core/allocate.js';
+import { amountOf } from '../../src/core/cell-cents.js';
 import { explainClaim } from '../../src/core/explain-claim.js';
 import { ratEq, type Rational } from '../../src/core/decimal.js';
 import { tieKeyer } from '../../src/io/hash.js';

@@ -2,9 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   ClaimantIndex,
-  ExactLineIndex,
   Hash64,
-  HashedLineIndex,
   hash32,
   hashLowerTrimmed,
   hashLowerTrimmedBytes,
@@ -13,6 +11,7 @@ import {
   normaliseForMatch,
   NOT_ASCII,
 } from '../../src/io/csv-dedupe.js';
+import { ExactLineIndex, HashedLineIndex } from '../../src/io/line-index.js';
 
 const h64 = (s: string) => {
   const h = new Hash64().start();

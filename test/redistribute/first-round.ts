@@ -1,6 +1,6 @@
 /** Test helpers: a FirstRoundTable from simple rows, as src/io/first-round-reader.ts builds it from a ledger. */
 import { parseMoney, type Cents } from '../../src/core/money.js';
-import { FIRST_ROUND_OUTCOMES, parseShare, type FirstRoundOutcome, type FirstRoundTable } from '../../src/core/redistribute.js';
+import { FIRST_ROUND_OUTCOMES, parseShare, type FirstRoundOutcome, type FirstRoundTable } from '../../src/core/first-round.js';
 
 export interface FirstRow {
   id: string;

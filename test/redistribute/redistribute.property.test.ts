@@ -10,16 +10,14 @@ import fc from 'fast-check';
 import { rat, ratAdd, ratCmp, ratFloor, ratMul, ratSub, type Rational } from '../../src/core/decimal.js';
 import type { Cents } from '../../src/core/money.js';
 import type { Plan } from '../../src/core/plan.js';
+import { availableFor, matchUncashed, type Available } from '../../src/core/first-round.js';
 import {
-  availableFor,
-  matchUncashed,
   redistribute,
   roundTwoSeed,
-  secondAmountOf,
-  type Available,
   type Redistribution,
   type RedistributionOutcome,
 } from '../../src/core/redistribute.js';
+import { amountOf } from '../../src/core/cell-cents.js';
 import { tieKeyer } from '../../src/io/hash.js';
 import { makeFirstRound, shareOf, type FirstRow } from './first-round.js';
 
@@ -185,7 +183,7 @@ function run(plan: RoundPlan, rows: readonly FirstRow[], uncashed: readonly stri
   return { first, r, available };
 }
 
-const amounts = (r: Redistribution, count: number): Cents[] => Array.from({ length: count }, (_, row) => secondAmountOf(r, row));
+const amounts = (r: Redistribution, count: number): Cents[] => Array.from({ length: count }, (_, row) => amountOf(r, row));
 
 // ---------------------------------------------------------------- properties
 

@@ -2,16 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { ratEq } from '../../src/core/decimal.js';
 import type { Plan } from '../../src/core/plan.js';
+import { availableFor, matchUncashed, type Available } from '../../src/core/first-round.js';
 import {
-  availableFor,
-  matchUncashed,
   perShareUnit,
   redistribute,
   roundTwoSeed,
-  secondAmountOf,
-  type Available,
   type Redistribution,
 } from '../../src/core/redistribute.js';
+import { amountOf } from '../../src/core/cell-cents.js';
 import { fillWithRooms } from '../../src/core/redistribute-fill.js';
 import {
   buildRedistributionSummary,
@@ -38,7 +36,7 @@ function second(p: RoundPlan, rows: FirstRow[], uncashed: string[], opts: { resi
   const flags = uncashedFlags(rows, uncashed);
   const available = availableFor(first, flags, money(opts.residual ?? '0'), money(opts.costs ?? '0')) as Available;
   const r = redistribute(p, first, flags, available, tieKeyer(roundTwoSeed(p)));
-  const out = (row: number) => [r.cells[r.cellOf[row]!]!.outcome, (Number(secondAmountOf(r, row)) / 100).toFixed(2)];
+  const out = (row: number) => [r.cells[r.cellOf[row]!]!.outcome, (Number(amountOf(r, row)) / 100).toFixed(2)];
   return { first, r, rows: rows.map((_, row) => out(row)) };
 }
 

@@ -9,12 +9,9 @@ import {
   axisTicks,
   buildReportModel,
   buildWaterfall,
-  compactMoney,
-  humanizeAmounts,
-  displayRatio,
-  groupDecimal,
   type LedgerTally,
 } from '../../src/core/report-model.js';
+import { compactMoney, displayRatio, groupDecimal, humanizeAmounts } from '../../src/core/display-numbers.js';
 import { tallyLedger } from '../../src/io/ledger-histogram.js';
 import { monthsSample, tiktokSample } from './sample-run.js';
 

@@ -11,7 +11,7 @@ import type { ManifestInput } from '../../core/manifest.js';
 import type { Problem } from '../../core/problems.js';
 import type { PaidClaim } from '../../core/payments/batch.js';
 import { ELECTION_COLUMNS, readElection, type ElectionField, type ElectionInput } from '../../core/payments/elections.js';
-import { readCsvFile } from '../csv-records.js';
+import { csvReadError, readCsvFile } from '../csv-records.js';
 import type { PaidLedger } from './paid-ledger.js';
 
 const FIELDS = Object.keys(ELECTION_COLUMNS) as ElectionField[];
@@ -41,10 +41,7 @@ async function read(file: string, what: string, onRecord: (fields: string[], lin
   try {
     return await readCsvFile(file, onRecord);
   } catch (err) {
-    if (err instanceof UsageError && err.message.includes('cannot read the ledger')) {
-      throw new UsageError(err.message.replace('cannot read the ledger', `cannot read the ${what}`), err.problems);
-    }
-    throw err;
+    throw csvReadError(file, `the ${what}`, err);
   }
 }
 

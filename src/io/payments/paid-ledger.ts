@@ -11,7 +11,7 @@ import { DataError, UsageError } from '../../core/errors.js';
 import type { Manifest, ManifestInput } from '../../core/manifest.js';
 import { formatMoney, parseMoney, type Cents } from '../../core/money.js';
 import type { Problem } from '../../core/problems.js';
-import { readCsvFile, utf8Text } from '../csv-records.js';
+import { csvReadError, readCsvFile, utf8Text } from '../csv-records.js';
 import { hashFile } from '../file-hash.js';
 import { sha256Hex } from '../hash.js';
 import { readJsonFile } from '../json-file.js';
@@ -117,12 +117,16 @@ export async function readPaidLedger(dir: string): Promise<PaidLedger> {
     paidCount = 0;
     paidAmount = 0n;
     let col: { id: number; amount: number } | undefined;
-    sha256 = (
-      await readCsvFile(ledgerPath, (fields, line) => {
-        if (col === undefined) col = onHeader(fields);
-        else onRow(fields[col.id] ?? '', fields[col.amount] ?? '', line);
-      })
-    ).sha256;
+    try {
+      sha256 = (
+        await readCsvFile(ledgerPath, (fields, line) => {
+          if (col === undefined) col = onHeader(fields);
+          else onRow(fields[col.id] ?? '', fields[col.amount] ?? '', line);
+        })
+      ).sha256;
+    } catch (err) {
+      throw csvReadError(ledgerPath, 'the ledger', err);
+    }
     if (col === undefined) throw new UsageError(`${ledgerPath}: empty, not a payout ledger`);
   }
   checkHash('ledger.csv', sha256);

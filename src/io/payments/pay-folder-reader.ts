@@ -10,7 +10,8 @@ import { parseMoney } from '../../core/money.js';
 import type { MailingAddress } from '../../core/payments/elections.js';
 import { PAYMENTS_COLUMNS, type PaymentRecord } from '../../core/payments/rows.js';
 import type { Problem } from '../../core/problems.js';
-import { readCsvFile } from '../csv-records.js';
+import { csvReadError, readCsvFile } from '../csv-records.js';
+import type { FileDigest } from '../file-hash.js';
 import { sha256Hex } from '../hash.js';
 import { readJsonFile } from '../json-file.js';
 import { assertFinishedRun } from '../run-state.js';
@@ -40,7 +41,12 @@ export async function readPayFolder(dir: string): Promise<PayFolderRead> {
   const mismatch: Problem[] = [];
   const read = async (name: string, onRecord: (cells: string[], line: number) => void): Promise<void> => {
     const path = join(dir, name);
-    const digest = await readCsvFile(path, onRecord);
+    let digest: FileDigest;
+    try {
+      digest = await readCsvFile(path, onRecord);
+    } catch (err) {
+      throw csvReadError(path, 'the ledger', err);
+    }
     const recorded = manifest.outputs.find((o) => o.file === name);
     if (recorded?.sha256 !== digest.sha256) {
       mismatch.push({ code: 'input', severity: 'error', message: `${path} does not match its manifest (sha256 ${digest.sha256} now, ${recorded?.sha256 ?? 'none'} recorded)` });

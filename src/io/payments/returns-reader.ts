@@ -9,7 +9,7 @@ import { basename } from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import type { ManifestInput } from '../../core/manifest.js';
 import type { ReturnKind, ReturnRow } from '../../core/payments/reconcile.js';
-import { readCsvFile } from '../csv-records.js';
+import { csvReadError, readCsvFile } from '../csv-records.js';
 
 export async function readReturns(file: string): Promise<{ kind: ReturnKind; rows: ReturnRow[]; input: ManifestInput }> {
   let col: Record<string, number> | undefined;
@@ -52,8 +52,7 @@ export async function readReturns(file: string): Promise<{ kind: ReturnKind; row
       });
     });
   } catch (err) {
-    if (err instanceof UsageError) throw new UsageError(err.message.replace('cannot read the ledger', 'cannot read the returns file'), err.problems);
-    throw err;
+    throw csvReadError(file, 'the returns file', err);
   }
   if (kind === undefined) throw new UsageError(`${file}: empty, expected a header`);
   return { kind, rows, input: { file: basename(file), sha256: digest.sha256, rows: rows.length } };
