@@ -351,7 +351,7 @@ export function methodInWords(summary: Summary, money: (c: Cents) => Money): str
   return out;
 }
 
-function fileRows(manifest: Manifest): FileRow[] {
+export function fileRows(manifest: Manifest): FileRow[] {
   const rows = (n: number | undefined): string => (n === undefined ? '' : `, ${countText(n)} rows`);
   const inputs: FileRow[] = [];
   if (manifest.claims) {
