@@ -4,7 +4,8 @@
  * the other files). A bucket plan's folder gets its own page (buckets in funding order). Returns
  * the path written.
  */
-import { isBucketFolder, writeBucketReport } from '../io/bucket-report-html.js';
+import { isBucketFolder } from '../io/bucket-plan-file.js';
+import { writeBucketReport } from '../io/bucket-report-html.js';
 import { writeReport as writeReportHtml } from '../io/report-html.js';
 
 export async function writeReport(dir: string): Promise<string> {

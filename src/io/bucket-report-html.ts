@@ -151,17 +151,6 @@ async function readChecked<T>(dir: string, name: string, parse: (v: unknown) => 
   throw new UsageError(`${file}: not the format payout allocate writes for a bucket plan (docs/outputs.md)`, schemaProblems(r.error.issues, file));
 }
 
-/** True when DIR/summary.json is a bucket plan's summary (`"mode": "buckets"`). */
-export async function isBucketFolder(dir: string): Promise<boolean> {
-  const file = join(dir, 'summary.json');
-  try {
-    const { value } = await readJsonFile(file, { kind: 'summary', missing: () => new UsageError(`${file}: not found`) });
-    return typeof value === 'object' && value !== null && (value as { mode?: unknown }).mode === 'buckets';
-  } catch {
-    return false; // the ordinary reader says what is wrong, in its own words
-  }
-}
-
 /** Reads DIR/summary.json and manifest.json of a bucket run and writes DIR/report.html atomically. */
 export async function writeBucketReport(dir: string): Promise<string> {
   await assertFinishedRun(dir);
