@@ -65,7 +65,7 @@ async function planFacts() {
 // ---------------------------------------------------------------------------------------------
 // The comparison jobs: read the CSV, points = weight × units (units in millionths), exact shares of
 // net in integer cents, floors, the leftover cents to the largest remainders, ties to the smaller
-// sha256(seed || ':' || claim_id); write claim_id,class,status,amount; the minimum rule (SPEC 3) over
+// sha256(seed || ':' || claim_id); write claim_id,class,status,amount; the minimum rule (docs/spec.md §3) over
 // the distinct points values. No validation beyond types, no duplicate checks, no cap.
 
 async function runEngineJob(job, file, out) {
@@ -78,7 +78,7 @@ async function runEngineJob(job, file, out) {
 const sqlString = (s) => `'${String(s).replaceAll("'", "''")}'`;
 
 /**
- * SPEC 3's minimum rule over the distinct points values (ascending, with the Σ points of each):
+ * docs/spec.md §3's minimum rule over the distinct points values (ascending, with the Σ points of each):
  * while the smallest points would get a share below the minimum, drop that value. Returns the
  * smallest points value still paid (Infinity when none) and the Σ points of those paid.
  */

@@ -7,7 +7,7 @@
 // cyrb128 hash of the seed string), no Math.random, no clock in the output. Memory stays small
 // for any row count: rows are encoded into ~2 MB buffers, written with backpressure.
 //
-// Columns (SPEC.md section 2): claim_id,class,units,status,name,email,address,state,payment_method
+// Columns (docs/spec.md §2): claim_id,class,units,status,name,email,address,state,payment_method
 // Deliberate quirks, each a parser test:
 //   - names with a suffix after a comma ("Smith, Jr.", ~1%), quoted;
 //   - names with an apostrophe (O'Brien, ~0.2%) and a few with accents (UTF-8, multi-byte);

@@ -1,20 +1,33 @@
 #!/usr/bin/env python3
-"""An auditor's re-implementation of SPEC.md sections 1 to 5, from SPEC.md and docs/outputs.md alone.
+"""An auditor's re-implementation of docs/spec.md §1 to §5, from docs/spec.md and docs/outputs.md alone.
 
     python3 scripts/reference-allocate.py PLAN.json CLAIMS.csv [--keep=col,...] [--explain] [--summary] > ledger.csv
 
-Prints ledger.csv (SPEC section 5) on stdout, byte for byte what `payout allocate` writes; with
+Prints ledger.csv (docs/spec.md §5) on stdout, byte for byte what `payout allocate` writes; with
 --summary, the totals instead (a JSON subset of summary.json: deductions, net, pools, totals). With
 --explain, prints the working on stderr: net, each pool's points, lambda, who is capped or removed,
 the leftover cents and which claims got them (with their SHA-256 keys). Standard library only:
 fractions.Fraction for exact shares, hashlib for the tie-break. Slow on purpose: one plain loop
-per rule, no cleverness, so that it is easy to check against the SPEC line by line.
+per rule, no cleverness, so that it is easy to check against docs/spec.md line by line.
 """
 import csv, hashlib, json, re, sys
 from fractions import Fraction as F
 from math import floor
 
-def cents(s):  # money string "1234.50" -> integer cents (SPEC 1: at most 2 decimals)
+USAGE = "usage: python3 scripts/reference-allocate.py PLAN.json CLAIMS.csv [--keep=col,...] [--explain] [--summary] > ledger.csv"
+
+class Refused(Exception):
+    """An input this script cannot use: one line on stderr, exit 1 (2 for usage)."""
+    def __init__(self, message, code=1):
+        super().__init__(message); self.code = code
+
+def need_columns(file, header, names):
+    """docs/spec.md §2: claim_id and class are required (a missing one is one line, not a traceback)."""
+    for name in names:
+        if name not in header:
+            raise Refused(f"{file}:1: missing column \"{name}\" (found: {', '.join(header)})")
+
+def cents(s):  # money string "1234.50" -> integer cents (docs/spec.md §1: at most 2 decimals)
     assert isinstance(s, str) and re.fullmatch(r"\d+(\.\d{1,2})?", s), f"bad money {s!r}"
     return int(F(s) * 100)
 
@@ -22,7 +35,7 @@ def half_up(x): return floor(x + F(1, 2))                   # x >= 0
 def key(seed, ident): return hashlib.sha256(f"{seed}:{ident}".encode("utf-8")).hexdigest()
 
 def largest_remainder(exact, keys, total):
-    """SPEC 4a: floors, then the total - sum(floors) leftover cents one each to the largest
+    """docs/spec.md §4a: floors, then the total - sum(floors) leftover cents one each to the largest
     remainders; equal remainders: the smaller key first. Returns (amounts, ids that got a cent)."""
     amount = {i: floor(x) for i, x in exact.items()}
     k = total - sum(amount.values())
@@ -31,7 +44,7 @@ def largest_remainder(exact, keys, total):
     return amount, order[:k]
 
 def solve_pool(N, points, cap, minimum, decimals, say):
-    """SPEC 3 (and 4b's amounts) for one pool. points: {row: p}.
+    """docs/spec.md §3 (and 4b's amounts) for one pool. points: {row: p}.
     Returns {row: (outcome, exact share, per-point amount or, under 4a, the exact share again)}."""
     active = dict(points)
     removed = set()
@@ -82,7 +95,7 @@ def money(c): return f"{c // 100}.{c % 100:02d}"      # cents -> "12.34" (c >= 0
 def quoted(s):  # RFC 4180: quotes only when needed
     return '"' + s.replace('"', '""') + '"' if re.search(r'[",\r\n]', s) else s
 
-def text_cell(s):  # SPEC 5: a leading ' before = + - @ tab CR (and ', so reading back is exact)
+def text_cell(s):  # docs/spec.md §5: a leading ' before = + - @ tab CR (and ', so reading back is exact)
     return quoted("'" + s if s and s[0] in "=+-@\t\r'" else s)
 
 # ---- Bucket plans (docs/allocation.md, "Benefit buckets"): a plan with "buckets" instead of "classes".
@@ -199,13 +212,17 @@ def bucket_main(plan, argv, args, net, deductions, say):
         out.write((",".join(cells) + "\n").encode("utf-8"))
 
 def main(argv):
+    if "-h" in argv or "--help" in argv:
+        print(USAGE); print(__doc__.strip().split("\n\n", 2)[2] if __doc__ else ""); return
     args = [a for a in argv if not a.startswith("--")]
+    if len(args) != 2:
+        raise Refused(f"give the plan and the claims file\n{USAGE}", 2)
     keep = next((a.split("=", 1)[1].split(",") for a in argv if a.startswith("--keep=")), [])
     explain = "--explain" in argv
     say = (lambda m: print(m, file=sys.stderr)) if explain else (lambda m: None)
     plan = json.load(open(args[0], encoding="utf-8-sig"))
     seed = plan["seed"]
-    # SPEC 1: fund = gross + interest; deductions in order; percents half-up to the cent
+    # docs/spec.md §1: fund = gross + interest; deductions in order; percents half-up to the cent
     fund = cents(plan["gross"]) + cents(plan.get("interest", "0"))
     remaining, deductions = fund, []
     for d in plan.get("deductions", []):
@@ -226,23 +243,43 @@ def main(argv):
     rounding = plan.get("rounding", {"method": "largest-remainder"})
     decimals = rounding.get("decimals", 2) if rounding["method"] == "per-point" else None
 
-    # SPEC 2: header matched case-insensitively after trimming; units default 1, status approved
+    # docs/spec.md §2: header matched case-insensitively after trimming; units default 1, status approved;
+    # a blank status cell follows the plan's blankStatus: approved with a warning, or refused.
+    blank_status = plan.get("blankStatus", "approved")
     with open(args[1], encoding="utf-8-sig", newline="") as f:
-        rows = list(csv.reader(f))
-    header = [h.strip().lower() for h in rows[0]]
+        reader, rows, line = csv.reader(f), [], 1
+        for r in reader:          # each record with the physical line it starts on
+            rows.append((line, r)); line = reader.line_num + 1
+    header = [h.strip().lower() for h in rows[0][1]]
     col = {h: i for i, h in enumerate(header)}
-    claims = []
-    for r in rows[1:]:
+    need_columns(args[1], header, ["claim_id", "class"] + [k.strip().lower() for k in keep])
+    claims, refused = [], 0
+    for line, r in rows[1:]:
         if not any(c.strip() for c in r): continue
         units_text = r[col["units"]].strip() if "units" in col else "1"
+        if "status" in col and r[col["status"]].strip() == "":
+            if blank_status == "error":
+                print(f"{args[1]}:{line}: status: status is empty (the plan's blankStatus is \"error\")", file=sys.stderr)
+                refused += 1; continue
+            print(f"{args[1]}:{line}: status: status is empty: paid as \"approved\" (the plan's blankStatus)", file=sys.stderr)
         status = (r[col["status"]].strip().lower() if "status" in col else "") or "approved"
-        cls = classes[r[col["class"]].strip().lower()]
-        units = F(units_text)
+        if len(r) != len(header):
+            raise Refused(f"{args[1]}:{line}: expected {len(header)} fields, found {len(r)}")
+        cls = classes.get(r[col["class"]].strip().lower())
+        if cls is None:
+            raise Refused(f"{args[1]}:{line}: class: unknown class \"{r[col['class']].strip()}\" (expected: {', '.join(c['id'] for c in plan['classes'])})")
+        try:
+            units = F(units_text)
+        except (ValueError, ZeroDivisionError):
+            raise Refused(f"{args[1]}:{line}: units: \"{units_text}\" is not a decimal such as 1 or 2.5")
         claims.append(dict(id=r[col["claim_id"]].strip(), cls=cls["id"], units=units, status=status,
                            points=units if pools_mode else F(cls["weight"]) * units,
                            eligible=status in eligible_statuses, kept=[r[col[k.strip().lower()]] for k in keep]))
 
-    # SPEC 3: the pools. Weights mode: one pool of all of net. Pools mode: net x poolPercent / 100,
+    if refused:
+        print(f"{refused} claim(s) with a blank status refused: no ledger", file=sys.stderr); sys.exit(1)
+
+    # docs/spec.md §3: the pools. Weights mode: one pool of all of net. Pools mode: net x poolPercent / 100,
     # the pools' cents split by largest remainder with key SHA-256(seed:class id).
     if pools_mode:
         exact = {c["id"]: F(net) * F(c["poolPercent"]) / 100 for c in plan["classes"]}
@@ -255,7 +292,7 @@ def main(argv):
         members = {i: c["points"] for i, c in enumerate(claims) if c["eligible"] and (not pools_mode or c["cls"] == pool)}
         say(f"pool {pool}: {N / 100:.2f} over {len(members)} eligible claims, {sum(members.values())} points")
         solved = solve_pool(N, members, cap, minimum, decimals, say)
-        if decimals is None:   # SPEC 4a: largest remainder over the claims paid
+        if decimals is None:   # docs/spec.md §4a: largest remainder over the claims paid
             paid = {i: s for i, (o, s, _) in solved.items() if o != "below_minimum"}
             total = sum(paid.values())
             amounts, got = largest_remainder(paid, {i: key(seed, claims[i]["id"]) for i in paid}, int(total)) if paid else ({}, [])
@@ -268,7 +305,7 @@ def main(argv):
                 say(f"      remainder {rem} cents: {len(tied)} claims, {n_got} get a cent"
                     + ("" if n_got == len(tied) else ", by key: " + ("; ".join(f"{i} {k}" for k, i, g in tied) if len(tied) <= 12
                        else f"the {n_got} smallest keys, up to {tied[n_got - 1][0]}")))
-        else:                  # SPEC 4b: the per-point amounts; the rest is residual
+        else:                  # docs/spec.md §4b: the per-point amounts; the rest is residual
             amounts = {i: a for i, (o, s, a) in solved.items() if o != "below_minimum"}
         for i, (o, s, _) in solved.items(): result[i] = (o, s, amounts.get(i, 0))
         total_paid += sum(amounts.values())
@@ -290,5 +327,24 @@ def main(argv):
                  o, fixed(s / 100, 6), money(a)] + [text_cell(k) for k in c["kept"]]
         out.write((",".join(cells) + "\n").encode("utf-8"))
 
+def run(argv):
+    """main, with every failure as one line on stderr instead of a traceback."""
+    try:
+        main(argv)
+    except BrokenPipeError:   # `… | head` closed the pipe: stop quietly
+        sys.stderr.close(); sys.exit(0)
+    except Refused as e:
+        print(f"reference-allocate.py: {e}", file=sys.stderr); sys.exit(e.code)
+    except FileNotFoundError as e:
+        print(f"reference-allocate.py: {e.filename}: not found", file=sys.stderr); sys.exit(2)
+    except json.JSONDecodeError as e:
+        print(f"reference-allocate.py: the plan is not valid JSON: {e}", file=sys.stderr); sys.exit(2)
+    except UnicodeDecodeError as e:
+        print(f"reference-allocate.py: a file is not UTF-8 (byte {e.object[e.start]:#04x} at offset {e.start}): re-export it as CSV UTF-8", file=sys.stderr); sys.exit(1)
+    except KeyError as e:
+        print(f"reference-allocate.py: missing key or column {e}", file=sys.stderr); sys.exit(1)
+    except (ValueError, TypeError, IndexError, csv.Error) as e:
+        print(f"reference-allocate.py: cannot use the input: {e}", file=sys.stderr); sys.exit(1)
+
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    run(sys.argv[1:])

@@ -1,5 +1,5 @@
 /**
- * `payout estimate` (SPEC section 7): the per-claimant amounts a notice or the press can quote
+ * `payout estimate` (docs/spec.md §7): the per-claimant amounts a notice or the press can quote
  * before the claims deadline, for assumed claim rates (members × rate), or for claimant counts
  * given directly.
  */

@@ -1,5 +1,5 @@
 /**
- * `payout redistribute` (SPEC section 6): the money of uncashed checks, less the costs of a second
+ * `payout redistribute` (docs/spec.md §6): the money of uncashed checks, less the costs of a second
  * mailing, goes to the claimants who cashed theirs, pro rata to their first-round exact share.
  * {@link computeRedistribution} computes a second round from its inputs in memory (the plan, the
  * first round's folder checked against its manifest, the uncashed list, the costs); it is shared

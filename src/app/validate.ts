@@ -22,8 +22,11 @@ export interface ReadProgress {
 export interface ClaimsReadingHooks {
   /** A progress display for `file` of `size` bytes (`quiet`: the command was asked to be quiet). */
   progress?: (file: string, size: number, quiet: boolean | undefined) => ReadProgress;
-  /** The problems of a reading that has warnings or errors, before an error is thrown. */
-  problems?: (result: ReadClaimsResult, maxErrors: number) => void;
+  /**
+   * The problems of a reading that has warnings or errors, before an error is thrown
+   * (`quietWarnings`: --quiet, the warnings are counted, not listed).
+   */
+  problems?: (result: ReadClaimsResult, maxErrors: number, quietWarnings: boolean) => void;
 }
 
 /** The claims options, parsed (--map, --delimiter, --max-errors). */
@@ -31,8 +34,10 @@ export interface ClaimsSettings {
   read: ReadClaimsOptions;
   /** Show at most this many errors and this many warnings. */
   maxErrors: number;
-  /** --quiet: no progress. */
+  /** --quiet or --json: no progress. */
   quiet?: boolean;
+  /** --quiet: errors are listed, warnings only counted (one line at most). */
+  quietWarnings?: boolean;
   hooks?: ClaimsReadingHooks;
 }
 
@@ -61,7 +66,7 @@ export async function readClaimsWithProgress(
 export async function readValidClaims(file: string, plan: Plan, settings: ClaimsSettings): Promise<ReadClaimsResult> {
   const result = await readClaimsWithProgress(file, plan, settings.read, settings);
   const { stats } = result;
-  if (stats.errors > 0 || stats.warnings > 0) settings.hooks?.problems?.(result, settings.maxErrors);
+  if (stats.errors > 0 || stats.warnings > 0) settings.hooks?.problems?.(result, settings.maxErrors, settings.quietWarnings === true);
   if (stats.errors > 0) {
     throw new DataError(`${file}: ${grouped(stats.errors)} error${stats.errors === 1 ? '' : 's'} in the claims (payout validate shows a full report)`);
   }
@@ -101,7 +106,7 @@ export async function validateClaims(o: ValidateOptions): Promise<ValidateResult
     const read: ReadClaimsOptions = errorsOut
       ? { ...o.claims.read, onProblem: (p, id) => errorsOut.write(p, id), throttle: () => errorsOut.throttle() }
       : o.claims.read;
-    result = await readClaimsWithProgress(o.claimsFile, loaded.plan, read, { ...o.claims, quiet: false });
+    result = await readClaimsWithProgress(o.claimsFile, loaded.plan, read, o.claims);
   } catch (err) {
     await errorsOut?.abandon();
     throw err;

@@ -1,6 +1,6 @@
 /**
- * `payout verify`: recomputes an output folder from its inputs and checks it (SPEC sections 5
- * and 8): the inputs against the manifest's hashes, every ledger row against the recomputed one,
+ * `payout verify`: recomputes an output folder from its inputs and checks it (docs/spec.md §5
+ * and §8): the inputs against the manifest's hashes, every ledger row against the recomputed one,
  * Σ amounts + residual = net, and summary.json field by field.
  *
  * The recompute step depends on what made the folder (`manifest.command`). Each command that writes
@@ -73,7 +73,7 @@ export const recomputeAllocate: Recompute = async (ctx) => {
   const { table, stats, tieKeyPrefixes } = claims;
   startLedgerWorker(table.count, keep); // boots while the allocation is computed
   const alloc = allocate(plan, table, tieKeyer(plan.seed), { tieKeyPrefixes });
-  const summary = await allocationSummary(plan, table, alloc, keep, { lookAlikeClaimIds: stats.warningsByCode.lookalike_claim_id ?? 0 });
+  const summary = await allocationSummary(plan, table, alloc, keep, { lookAlikeClaimIds: stats.warningsByCode.lookalike_claim_id ?? 0, blankStatuses: stats.warningsByCode.blank_status ?? 0 });
   const text = summaryText(summary);
   const ledger = await hashByteStream(
     (async function* () {

@@ -11,16 +11,24 @@ import { colorFor } from './style.js';
 
 export const terminalReading: ClaimsReadingHooks = {
   progress: (file, size, quiet) => startProgress(basename(file), size, { quiet }),
-  problems: ({ stats, problems }, maxErrors) => {
+  problems: ({ stats, problems }, maxErrors, quietWarnings) => {
     const c = colorFor(process.stderr);
     const lines = [
       ...renderProblemLines(problems, 'error', stats.errors, maxErrors, c),
-      ...renderProblemLines(problems, 'warning', stats.warnings, maxErrors, c),
-      renderTotals(stats.errors, stats.warnings, c),
+      ...(quietWarnings ? [] : renderProblemLines(problems, 'warning', stats.warnings, maxErrors, c)),
+      renderTotals(stats.errors, stats.warnings, c) + (quietWarnings && stats.warnings > 0 ? ' (warnings not shown with --quiet: payout validate lists them)' : ''),
     ];
     process.stderr.write(`${lines.join('\n')}\n`);
   },
 };
 
-/** The settings with the terminal's hooks. */
-export const onTerminal = (settings: ClaimsSettings): ClaimsSettings => ({ ...settings, hooks: terminalReading });
+/**
+ * The settings with the terminal's hooks. `--json` and `--quiet` mean the same on every command:
+ * neither draws the progress bar; `--quiet` lists errors only and counts the warnings in one line.
+ */
+export const onTerminal = (settings: ClaimsSettings, flags: { json?: boolean | undefined; quiet?: boolean | undefined } = {}): ClaimsSettings => ({
+  ...settings,
+  hooks: terminalReading,
+  quiet: Boolean(settings.quiet || flags.json || flags.quiet),
+  quietWarnings: Boolean(flags.quiet),
+});

@@ -1,6 +1,6 @@
 /**
  * The entry point and the one error boundary: commands throw typed errors, and only here does a
- * failure become a message on stderr and an exit code (SPEC section 8).
+ * failure become a message on stderr and an exit code (docs/spec.md §8).
  */
 import { Command, CommanderError } from 'commander';
 import { DataError, EXIT_OK, EXIT_USAGE, UsageError } from '../core/errors.js';

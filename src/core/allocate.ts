@@ -1,5 +1,5 @@
 /**
- * The allocation (SPEC sections 3 and 4): plan + claims in, every claim's outcome and cents out.
+ * The allocation (docs/spec.md §3 and §4): plan + claims in, every claim's outcome and cents out.
  *
  * Built for millions of rows: the rows are grouped into cells (equal class, units, eligibility;
  * see points.ts), each pool is solved on its distinct points values (waterfill.ts), floors and
@@ -18,7 +18,7 @@ import { roundingMethod } from './rounding/index.js';
 import { splitPools, type PoolSplit } from './pools.js';
 import { solvePool, type GroupOutcome, type PoolRules } from './waterfill.js';
 
-/** A claim's outcome in the ledger (SPEC sections 3 and 5). */
+/** A claim's outcome in the ledger (docs/spec.md §3 and §5). */
 export type Outcome = GroupOutcome | 'ineligible';
 
 /** How a cell's rows fare under the remainder rule: no cent, all a cent, or decided by key. */
@@ -37,7 +37,7 @@ export interface AllocationCell {
   /** Number of rows. */
   count: number;
   outcome: Outcome;
-  /** Exact share per claim (SPEC section 3); 0 when not paid. Not in lowest terms. */
+  /** Exact share per claim (docs/spec.md §3); 0 when not paid. Not in lowest terms. */
   share: Rational;
   /**
    * Cents every claim of the cell is paid before the remainder rule: floor(share) for largest
@@ -86,7 +86,7 @@ export interface PoolSummary {
   pointValue: Rational | null;
   paid: Cents;
   residual: Cents;
-  /** Leftover cents placed by the remainder rule (K of SPEC 4a; 0 under per-point). */
+  /** Leftover cents placed by the remainder rule (K of docs/spec.md §4a; 0 under per-point). */
   centsPlaced: bigint;
   tie: TieSet | null;
 }
@@ -163,7 +163,7 @@ export interface AllocateOptions {
 }
 
 /**
- * Allocates the net fund of `plan` over `claims`. `tieKey(id)` is the tie-break key of SPEC 4a,
+ * Allocates the net fund of `plan` over `claims`. `tieKey(id)` is the tie-break key of docs/spec.md §4a,
  * lowercase hex SHA-256 of `seed + ":" + id` (the CLI passes `tieKeyer(plan.seed)`); it is applied
  * to class ids for the pools' split and to claim ids for the tie set.
  */

@@ -2,7 +2,7 @@
  * A histogram of payment amounts, in bigint cents. Two shapes, chosen by the data:
  * - few distinct amounts (TikTok: every Nationwide claim gets about $27.84, every Illinois claim
  *   about $167.04): one bar per amount. Amounts exactly one cent apart share a bar, because
- *   largest remainder pays claims of equal points either x or x + 1 cent (SPEC section 4a), and
+ *   largest remainder pays claims of equal points either x or x + 1 cent (docs/spec.md §4a), and
  *   those are one payment level, not two;
  * - otherwise about 20 bars of equal width, the width a round number of cents (1, 2, 2.5 or 5 × 10^k),
  *   so that the edges read as $25.00, $50.00, …

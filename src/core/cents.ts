@@ -1,5 +1,5 @@
 /**
- * Whole cents from exact shares (SPEC section 4a): floors, then the leftover cents one each to the
+ * Whole cents from exact shares (docs/spec.md §4a): floors, then the leftover cents one each to the
  * largest fractional remainders, ties to the smallest key. Two forms: a plain one for a few items
  * (splitting the net fund into pools), and the selection of the K smallest keys in a large tie set.
  */
@@ -179,7 +179,7 @@ export interface RemainderCell {
 }
 
 /**
- * SPEC 4a within one pool: the K leftover cents go to the largest remainders. Levels of equal
+ * docs/spec.md §4a within one pool: the K leftover cents go to the largest remainders. Levels of equal
  * remainder (possibly several cells, even of different points) are taken whole while the cents
  * last; the level where they run out is the tie set, settled per row by key. Marks `mode` per cell
  * (REMAINDER_ALL or REMAINDER_TIE). Shared by the first and the second round.

@@ -1,11 +1,11 @@
 /**
- * The rules for one cell of a claims row (SPEC section 2), apart from any file: what a units,
+ * The rules for one cell of a claims row (docs/spec.md §2), apart from any file: what a units,
  * status or class cell means and what is wrong with it. The reader (src/io/claim-fields.ts)
  * applies them once per distinct cell text.
  */
 import { DECIMAL_LIMITS, digitLimitProblem, formatDec, parseDec, type Dec } from './decimal.js';
 
-/** Units have at most this many decimal places (SPEC section 2). */
+/** Units have at most this many decimal places (docs/spec.md §2). */
 export const UNITS_MAX_DECIMALS = 6;
 
 /**

@@ -14,7 +14,7 @@ export type ClaimField = (typeof CLAIM_FIELDS)[number];
 export interface UnitsValue {
   /** Shortest decimal text, e.g. `"1"`, `"1.5"` (what the ledger prints). */
   text: string;
-  /** Exact value, at most 6 decimal places (SPEC section 2). */
+  /** Exact value, at most 6 decimal places (docs/spec.md §2). */
   value: Dec;
 }
 

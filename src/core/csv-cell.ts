@@ -1,5 +1,5 @@
 /**
- * Cells of the CSV files payout writes (SPEC section 5). Two rules, both reversible:
+ * Cells of the CSV files payout writes (docs/spec.md §5). Two rules, both reversible:
  * - a text cell that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, tab or
  *   carriage return) gets a leading `'`; so does a cell that already starts with `'`, so that
  *   reading back (drop one leading `'`) returns exactly what was written;

@@ -144,7 +144,7 @@ export function formatDec(d: Dec): string {
   return s;
 }
 
-/** A rational written with `places` decimals, rounded half to even (SPEC section 5, `share`). */
+/** A rational written with `places` decimals, rounded half to even (docs/spec.md §5, `share`). */
 export function formatRationalHalfEven(r: Rational, places: number): string {
   return formatScaled(divHalfEven(r.n * pow10(places), r.d), places);
 }

@@ -1,5 +1,5 @@
 /**
- * The exit-code contract (SPEC section 8), in one place. Commands throw these; only `main` turns
+ * The exit-code contract (docs/spec.md §8), in one place. Commands throw these; only `main` turns
  * them into an exit code.
  *   0 success · 1 the data failed (validation errors, a verify mismatch) · 2 usage or unreadable input
  */

@@ -1,7 +1,7 @@
 /**
- * `payout estimate` (SPEC section 7): what each claimant would get before the claims deadline,
+ * `payout estimate` (docs/spec.md §7): what each claimant would get before the claims deadline,
  * for assumed claim rates. For each rate, claimants per class = members × rate rounded half-up;
- * each claims 1 unit; the per-claimant amount is the exact share of section 3 (weights or pools,
+ * each claims 1 unit; the per-claimant amount is the exact share of docs/spec.md §3 (weights or pools,
  * cap, minimum) rounded half-up to the cent, after the plan's deductions. No remainder rule: a
  * notice prints one figure per class, not a ledger.
  *
@@ -142,7 +142,7 @@ export interface EstimateScenario {
   claimants: bigint[];
 }
 
-/** members × rate, rounded half-up to whole people (SPEC section 7). */
+/** members × rate, rounded half-up to whole people (docs/spec.md §7). */
 export function claimantsAt(members: bigint, rate: ClaimRate): bigint {
   return divHalfUp(members * rate.value.n, rate.value.d);
 }
@@ -253,7 +253,7 @@ export interface EstimateJson {
 }
 
 export const ESTIMATE_METHOD =
-  'each claimant claims 1 unit; the exact share of SPEC section 3 (cap and minimum applied) rounded half-up to the cent; no remainder rule';
+  'each claimant claims 1 unit; the exact share of docs/spec.md §3 (cap and minimum applied) rounded half-up to the cent; no remainder rule';
 
 /** The estimate as JSON data with a fixed key order. Counts are ≤ 10^15, exact as JSON numbers. */
 export function buildEstimateJson(plan: Pick<Plan, 'name' | 'currency' | 'mode' | 'minimumPayment' | 'maximumPayment'>, est: Estimate): EstimateJson {

@@ -1,5 +1,5 @@
 /**
- * The ledger an allocation gives (SPEC section 5), cell by cell, for `payout verify` to compare a
+ * The ledger an allocation gives (docs/spec.md §5), cell by cell, for `payout verify` to compare a
  * ledger.csv with — without writing or holding the ledger's text. As in ledger.ts, every cell that
  * is the same for a whole allocation cell (class, units, points, outcome, share, the two possible
  * amounts) is formatted once; per row only the claim id, the status and the extra cent are looked up.
@@ -13,7 +13,7 @@ import type { Plan } from './plan.js';
 import { pointsText } from './summary.js';
 import type { ExpectedLedger } from './verify.js';
 
-/** The allocation's ledger: the columns of SPEC section 5, then the `keep` columns from the claims. */
+/** The allocation's ledger: the columns of docs/spec.md §5, then the `keep` columns from the claims. */
 export function allocationLedger(plan: Plan, claims: ClaimTable, alloc: Allocation, keep: readonly string[]): ExpectedLedger {
   // Per allocation cell: class, units, points, outcome, share, amount without and with the extra cent.
   const perCell = alloc.cells.map((cell) => [

@@ -1,5 +1,5 @@
 /**
- * "Why did this claimant get this amount": one claim's path through SPEC sections 3 and 4, from
+ * "Why did this claimant get this amount": one claim's path through docs/spec.md §3 and §4, from
  * an allocation already made. The rank in a tie set is recomputed on demand by hashing the tie
  * set again: slow for a million ties, but this is for one claim at a time.
  */
@@ -44,7 +44,7 @@ export interface ClaimExplanation {
 }
 
 /**
- * Where the minimum rule of SPEC section 3 removed a claim: "while the claims with the smallest
+ * Where the minimum rule of docs/spec.md §3 removed a claim: "while the claims with the smallest
  * points would get a share below the minimum, remove all claims with that smallest points value".
  */
 export interface MinimumStep {

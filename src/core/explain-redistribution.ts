@@ -1,5 +1,5 @@
 /**
- * `payout explain` on a second round (SPEC section 6): one claim's path from the first-round ledger
+ * `payout explain` on a second round (docs/spec.md §6): one claim's path from the first-round ledger
  * to its second-round amount, as plain data (strings, not bigints). The readable text and `--json`
  * are both made from this report, so they cannot tell different stories.
  *
@@ -203,7 +203,7 @@ export function explainRoundTwoClaim(
   const f = r.fill;
   const points = formatShare(cell.firstShare);
 
-  // Where the remainder stands among the paid claims (SPEC 4a).
+  // Where the remainder stands among the paid claims (docs/spec.md §4a).
   let larger = 0;
   let equal = 0;
   if (lr && cell.outcome === 'paid') {

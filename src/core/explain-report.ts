@@ -1,9 +1,9 @@
 /**
- * `payout explain`: one claim's path through SPEC sections 1, 3 and 4 as plain data (strings, not
+ * `payout explain`: one claim's path through docs/spec.md §1, §3 and §4 as plain data (strings, not
  * bigints), from an explanation by explainClaim. The readable text and `--json` are both made from
  * this, so they cannot tell different stories.
  *
- * Cents are the unit of the exact arithmetic (SPEC section 3 works "in cents"); money for people is
+ * Cents are the unit of the exact arithmetic (docs/spec.md §3 works "in cents"); money for people is
  * also given in currency units with 2 decimals, and the share with the ledger's 6 decimals.
  */
 import type { Allocation, PoolSummary, RemainderCent } from './allocate.js';
@@ -64,7 +64,7 @@ export interface ClaimReport {
     centsPerPoint: { fraction: string; decimal: string } | null;
   } | null;
   outcome: string;
-  /** The exact share of SPEC section 3 (null when not paid). */
+  /** The exact share of docs/spec.md §3 (null when not paid). */
   share: {
     /** How it is computed, in cents: `5709083333 × 1 / 4254`. */
     formula: string;
@@ -93,7 +93,7 @@ export interface ClaimReport {
     remainderCents: { fraction: string; decimal: string } | null;
     /** Per-point: v, the value of one point paid (cents per point). */
     pointValueCents: string | null;
-    /** The pool's leftover cents (K of SPEC 4a), placed one each to the largest remainders. */
+    /** The pool's leftover cents (K of docs/spec.md §4a), placed one each to the largest remainders. */
     leftoverCents: string;
     /** Paid claims of the pool whose remainder is larger than this claim's (each got a cent before it). */
     largerRemainders: number;
@@ -150,7 +150,7 @@ export function claimReport(plan: Plan, alloc: Allocation, e: ClaimExplanation):
   const paid = e.outcome === 'paid' || e.outcome === 'capped';
   const lr = roundingMethod(plan.rounding).needsTieKeys;
 
-  // Where the claim's remainder stands among the pool's paid claims (SPEC 4a).
+  // Where the claim's remainder stands among the pool's paid claims (docs/spec.md §4a).
   let larger = 0;
   let equal = 0;
   if (lr && e.outcome === 'paid') {

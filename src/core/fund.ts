@@ -1,5 +1,5 @@
 /**
- * The net fund (SPEC section 1): fund = gross + interest; deductions in the plan's order, a
+ * The net fund (docs/spec.md §1): fund = gross + interest; deductions in the plan's order, a
  * percent of the fund ("gross") or of what remains, each rounded half-up to the cent.
  */
 import { divHalfUp, pow10, type Dec } from './decimal.js';

@@ -1,5 +1,5 @@
 /**
- * ledger.csv (SPEC section 5): one row per claim in input order,
+ * ledger.csv (docs/spec.md §5): one row per claim in input order,
  * `claim_id,class,units,points,status,outcome,share,amount`, then the `--keep` columns.
  *
  * Everything that is the same for a whole cell (class, units, points, outcome, share, the two

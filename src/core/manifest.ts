@@ -1,5 +1,5 @@
 /**
- * manifest.json (SPEC section 5): what was run, on which inputs, and what came out, as SHA-256
+ * manifest.json (docs/spec.md §5): what was run, on which inputs, and what came out, as SHA-256
  * hashes an auditor can check with `sha256sum`. No timestamps and no absolute paths, so the
  * manifest too is the same on every run and machine.
  */

@@ -1,5 +1,5 @@
 /**
- * The plan file (SPEC section 1): the zod schema that checks it, and the normalised `Plan` the
+ * The plan file (docs/spec.md §1): the zod schema that checks it, and the normalised `Plan` the
  * rest of the core works with (money as bigint cents, weights and percents as exact decimals).
  */
 import { z } from 'zod';
@@ -24,19 +24,19 @@ function quoted(what: string, example: string) {
 
 /**
  * A string that is valid Unicode: no lone surrogate (`"\ud800"` in JSON). Such a seed or class id
- * has no UTF-8 bytes, so SHA-256(seed + ":" + id) of SPEC section 4 cannot be computed by an
+ * has no UTF-8 bytes, so SHA-256(seed + ":" + id) of docs/spec.md §4 cannot be computed by an
  * auditor's script (the reference script crashed on it), and Node would hash U+FFFD instead.
  */
-const wellFormed = (s: string): boolean => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
-const LONE_SURROGATE = 'holds a lone surrogate (an escape such as "\\ud800" without its pair): it is not text and has no UTF-8 bytes to hash';
+export const wellFormed = (s: string): boolean => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
+export const LONE_SURROGATE = 'holds a lone surrogate (an escape such as "\\ud800" without its pair): it is not text and has no UTF-8 bytes to hash';
 
 // Accepted exactly when parseMoney reads it, so every amount of a valid plan has its cents.
 const moneyText = quoted('an amount', '1200000.00').refine(
   (s) => parseMoney(s) !== undefined,
   'must be an amount with at most 2 decimals and no sign or separators, e.g. "1200000.00"',
 );
-const withinDigitLimits = (s: string): boolean => digitLimitProblem(s) === undefined;
-const digitLimitMessage = (s: string): string => `"${s.length > 24 ? `${s.slice(0, 24)}…` : s}" ${digitLimitProblem(s) ?? ''}`;
+export const withinDigitLimits = (s: string): boolean => digitLimitProblem(s) === undefined;
+export const digitLimitMessage = (s: string): string => `"${s.length > 24 ? `${s.slice(0, 24)}…` : s}" ${digitLimitProblem(s) ?? ''}`;
 const positiveDecimal = quoted('a decimal', '6')
   .regex(/^\d+(\.\d+)?$/, 'must be a plain decimal such as "6" or "1.5"')
   .refine(withinDigitLimits, { error: (iss) => digitLimitMessage(String(iss.input)) })
@@ -83,12 +83,15 @@ export const planSchema = z
     deductions: z.array(deductionSchema).default([]),
     classes: z.array(classSchema).min(1, 'needs at least one class'),
     eligibleStatuses: z.array(z.string().trim().min(1)).min(1, 'needs at least one status').default(['approved']),
+    blankStatus: z
+      .enum(['approved', 'error'], { error: 'must be "approved" (a blank status is approved, with a warning) or "error" (a blank status is refused)' })
+      .default('approved'),
     minimumPayment: moneyText.nullable().default(null),
     maximumPayment: moneyText.nullable().default(null),
     residualRecipient: z.string().nullable().default(null),
     rounding: roundingSchema.default({ ...DEFAULT_ROUNDING }),
     seed: z
-      .string({ error: 'required: a seed string that fixes the tie-break (SPEC section 4)' })
+      .string({ error: 'required: a seed string that fixes the tie-break (docs/spec.md §4)' })
       .min(1, 'must not be empty')
       .refine(wellFormed, LONE_SURROGATE),
     /** What `payout pay` needs (docs/payments.md); the allocation does not read it. */
@@ -167,6 +170,11 @@ export interface Plan {
   mode: 'weights' | 'pools';
   /** Lower-cased; a claim's status is compared lower-cased and trimmed. */
   eligibleStatuses: string[];
+  /**
+   * A blank status cell (docs/spec.md §2): read as `approved` with a `blank_status` warning, or
+   * refused as an error. Status decides money as units do, so a blank one is never silent.
+   */
+  blankStatus: 'approved' | 'error';
   minimumPayment: Cents | null;
   maximumPayment: Cents | null;
   residualRecipient: string | null;
@@ -233,6 +241,7 @@ export function parsePlan(value: unknown, file: string): { plan: Plan } | { prob
     }),
     mode: p.classes.every((c) => c.poolPercent !== undefined) ? 'pools' : 'weights',
     eligibleStatuses: p.eligibleStatuses.map((s) => s.trim().toLowerCase()),
+    blankStatus: p.blankStatus,
     minimumPayment: p.minimumPayment === null ? null : money(p.minimumPayment),
     maximumPayment: p.maximumPayment === null ? null : money(p.maximumPayment),
     residualRecipient: p.residualRecipient,

@@ -1,5 +1,5 @@
 /**
- * Points and cells (SPEC section 3). A million claims hold only a handful of distinct
+ * Points and cells (docs/spec.md §3). A million claims hold only a handful of distinct
  * (class, units, eligibility) combinations; every claim of such a "cell" has the same points, the
  * same share and the same floor, so the allocation works per cell and touches each row only to
  * find its cell.

@@ -1,7 +1,7 @@
 /**
- * Exact shares for claimant counts, without claim rows: what `payout estimate` (SPEC section 7)
+ * Exact shares for claimant counts, without claim rows: what `payout estimate` (docs/spec.md §7)
  * needs before the claims deadline. Same pools, points, cap and minimum as the allocation
- * (section 3); no remainder rule: the estimate rounds each exact share half-up to the cent.
+ * (docs/spec.md §3); no remainder rule: the estimate rounds each exact share half-up to the cent.
  */
 import { divHalfUp, type Rational } from './decimal.js';
 import type { Cents } from './money.js';

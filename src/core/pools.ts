@@ -1,5 +1,5 @@
 /**
- * Pools (SPEC section 3): in weights mode one pool holds all of net; in pools mode each class is a
+ * Pools (docs/spec.md §3): in weights mode one pool holds all of net; in pools mode each class is a
  * pool of N_k = net × poolPercent_k / 100, and the pools' cents are split by largest remainder
  * (4a) with the tie-break key SHA-256(seed + ":" + class id), the same key function as for claims.
  */

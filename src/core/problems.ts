@@ -1,7 +1,7 @@
 /**
  * Errors are data with a place. The core and the readers collect every problem they find and hand
  * them back; only the CLI renders them (`claims.csv:42: class: unknown class "ilinois" …`) and only
- * the entry point turns them into an exit code (SPEC section 8).
+ * the entry point turns them into an exit code (docs/spec.md §8).
  */
 import { visibleText } from './visible-text.js';
 
@@ -29,6 +29,7 @@ export type ProblemCode =
   | 'duplicate_name_address'
   | 'blank_row'
   | 'lookalike_claim_id'
+  | 'blank_status'
   // anything else a command reports about its inputs
   | 'input';
 

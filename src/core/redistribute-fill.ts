@@ -1,5 +1,5 @@
 /**
- * The water-fill of a second distribution (SPEC sections 3 and 6): one pool, points = the
+ * The water-fill of a second distribution (docs/spec.md §3 and §6): one pool, points = the
  * first-round exact share (the first ledger's share column, in millionths of the currency unit),
  * and a cap that differs per claim, the room left under maximumPayment after the first round.
  * solvePool (waterfill.ts) takes one cap for the whole pool; here each group carries its own room.
@@ -10,7 +10,7 @@
  * The minimum rule removes the smallest points values while the smallest remaining one gets less
  * than the minimum; removing claims only raises λ, so that test is monotone in the number of
  * points values removed (a capped group always meets the minimum: rooms below it are left out
- * before the fill) and a binary search finds where the while-loop of section 3 would stop.
+ * before the fill) and a binary search finds where the while-loop of docs/spec.md §3 would stop.
  *
  * Several groups may have the same points (claims of equal first-round share paid amounts a cent
  * apart have rooms a cent apart): the minimum rule counts points VALUES, never groups, so all

@@ -1,5 +1,5 @@
 /**
- * The files of a second distribution (SPEC section 6, docs/redistribute.md): ledger.csv with
+ * The files of a second distribution (docs/spec.md §6, docs/redistribute.md): ledger.csv with
  * `claim_id,class,first_amount,outcome,amount` in the first ledger's row order, and summary.json
  * with a fixed key order, so the same inputs give the same bytes on every run and machine.
  */

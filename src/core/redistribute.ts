@@ -1,5 +1,5 @@
 /**
- * The second distribution (SPEC section 6): uncashed checks come back, and the money goes to the
+ * The second distribution (docs/spec.md §6): uncashed checks come back, and the money goes to the
  * claimants who cashed theirs, pro rata to their first-round exact share.
  *
  * - available = first-round residual + Σ first-round amounts of the uncashed claims − costs;
@@ -27,10 +27,10 @@ import type { Plan, Rounding } from './plan.js';
 import type { Problem } from './problems.js';
 import { fillWithRooms, type FillOutcome, type RoomGroup } from './redistribute-fill.js';
 
-/** A claim's outcome in the second-round ledger (SPEC section 6). */
+/** A claim's outcome in the second-round ledger (docs/spec.md §6). */
 export type RedistributionOutcome = FillOutcome | 'uncashed' | 'ineligible';
 
-/** The outcomes a first-round ledger may hold (SPEC section 5). */
+/** The outcomes a first-round ledger may hold (docs/spec.md §5). */
 export const FIRST_ROUND_OUTCOMES = ['paid', 'capped', 'below_minimum', 'ineligible'] as const;
 export type FirstRoundOutcome = (typeof FIRST_ROUND_OUTCOMES)[number];
 
@@ -255,7 +255,7 @@ export function secondAmountOf(r: Redistribution, row: number): Cents {
 }
 
 /**
- * What the second round can pay (SPEC section 6), or a message when the costs are more than there
+ * What the second round can pay (docs/spec.md §6), or a message when the costs are more than there
  * is: costs above what the residual and the uncashed checks bring are refused.
  */
 export function availableFor(
@@ -410,7 +410,7 @@ export function redistribute(
     }
     if (tieLevel !== null) {
       if (filled !== tieLevel.size) throw new RangeError('internal: tie set size mismatch');
-      // SPEC 4a: among equal remainders, the smaller key SHA-256(seed:round-2:claim_id) first.
+      // docs/spec.md §4a: among equal remainders, the smaller key SHA-256(seed:round-2:claim_id) first.
       const cutoffKey = pickSmallestKeys(
         tieRows,
         tieLevel.cents,

@@ -90,7 +90,10 @@ export interface FileRow {
 
 /** A cross-check between the files, shown so that a reader can see the numbers agree. */
 export interface Check {
+  /** What holds when the files agree ("ledger.csv has one row per claim"). */
   label: string;
+  /** The same, said of files where it does not hold ("ledger.csv does not have one row per claim"). */
+  failure: string;
   ok: boolean;
   detail: string;
 }
@@ -379,26 +382,31 @@ function crossChecks(summary: Summary, manifest: Manifest, ledger: LedgerTally, 
   const checks: Check[] = [
     {
       label: 'Fund less deductions is the net fund',
+      failure: 'fund less deductions is not the net fund',
       ok: fundLessDeductions === summary.net && summary.fund.gross + summary.fund.interest === summary.fund.fund,
       detail: `${money(summary.fund.fund).text} − ${money(summary.fund.fund - fundLessDeductions).text} = ${money(fundLessDeductions).text}`,
     },
     {
       label: 'Paid plus residual is the net fund',
+      failure: 'paid plus residual is not the net fund',
       ok: paidPlusResidual === summary.net,
       detail: `${money(summary.totals.amount).text} + ${money(summary.totals.residual).text} = ${money(paidPlusResidual).text}`,
     },
     {
       label: 'ledger.csv amounts add up to the amount paid',
+      failure: 'ledger.csv amounts do not add up to the amount paid',
       ok: ledger.paidCents === summary.totals.amount,
       detail: `Σ amount = ${money(ledger.paidCents).text}`,
     },
     {
       label: 'ledger.csv has the paid claims of the summary',
+      failure: 'ledger.csv does not have the paid claims of the summary',
       ok: ledger.paidClaims === summary.totals.paid && ledger.histogram.total === summary.totals.paid,
       detail: `${countText(ledger.paidClaims)} paid or capped of ${countText(ledger.rows)} rows`,
     },
     {
       label: 'ledger.csv has one row per claim',
+      failure: 'ledger.csv does not have one row per claim',
       ok: ledger.rows === summary.totals.claims && (ledgerRows === undefined || ledgerRows === ledger.rows),
       detail: `${countText(ledger.rows)} rows; summary ${countText(summary.totals.claims)} claims${ledgerRows === undefined ? '' : `; manifest ${countText(ledgerRows)} rows`}`,
     },

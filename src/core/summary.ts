@@ -1,5 +1,5 @@
 /**
- * summary.json (SPEC section 5, docs/outputs.md): the allocation's totals as plain JSON data with a
+ * summary.json (docs/spec.md §5, docs/outputs.md): the allocation's totals as plain JSON data with a
  * fixed key order, so the same inputs give the same bytes on every run and machine.
  */
 import { exactDecimal, formatRationalHalfEven, type Rational } from './decimal.js';
@@ -78,10 +78,11 @@ export interface SummaryJson {
   check: { paidPlusResidual: string; net: string; balanced: boolean };
   /**
    * Warnings about the claims an administrator must see in the record of the run: claim ids
-   * that differ but look alike (`lookalike_claim_id`). Present only when there are some, so the
-   * summary of a run without them is as it always was.
+   * that differ but look alike (`lookalike_claim_id`), blank statuses read as approved
+   * (`blank_status`). Each present only when there are some, so the summary of a run without
+   * them is as it always was.
    */
-  warnings?: { lookAlikeClaimIds: number };
+  warnings?: { lookAlikeClaimIds?: number; blankStatuses?: number };
   /** The Merkle root over the ledger's rows (docs/receipts.md): added once the ledger is made. */
   receipts?: ReceiptsJson;
 }
@@ -96,9 +97,20 @@ export interface ReceiptsJson {
 /** What the reading of the claims found that summary.json records (see SummaryJson.warnings). */
 export interface ClaimsFindings {
   lookAlikeClaimIds: number;
+  /** Rows whose status cell was blank and read as approved (plan `blankStatus: "approved"`). */
+  blankStatuses?: number;
+}
+
+function findingsJson(findings: ClaimsFindings | undefined): SummaryJson['warnings'] | undefined {
+  if (findings === undefined) return undefined;
+  const out: NonNullable<SummaryJson['warnings']> = {};
+  if (findings.lookAlikeClaimIds > 0) out.lookAlikeClaimIds = findings.lookAlikeClaimIds;
+  if ((findings.blankStatuses ?? 0) > 0) out.blankStatuses = findings.blankStatuses as number;
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 export function buildSummary(plan: Plan, alloc: Allocation, findings?: ClaimsFindings): SummaryJson {
+  const warnings = findingsJson(findings);
   const f = alloc.fund;
   const poolOfClass = (ci: number) => alloc.pools.find((p) => p.classIndex === ci) ?? alloc.pools[0];
   const pointValueOf = (p: Allocation['pools'][number] | undefined) =>
@@ -156,7 +168,7 @@ export function buildSummary(plan: Plan, alloc: Allocation, findings?: ClaimsFin
     },
     residualRecipient: plan.residualRecipient,
     check: { paidPlusResidual: money(paidPlusResidual), net: money(f.net), balanced: paidPlusResidual === f.net },
-    ...(findings !== undefined && findings.lookAlikeClaimIds > 0 ? { warnings: { lookAlikeClaimIds: findings.lookAlikeClaimIds } } : {}),
+    ...(warnings !== undefined ? { warnings } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 /**
- * `payout verify`, the comparison (SPEC sections 5 and 8): what the inputs give, recomputed, against
+ * `payout verify`, the comparison (docs/spec.md §5 and §8): what the inputs give, recomputed, against
  * what is found in an output folder. Pure: the command reads the files and recomputes; this module
  * only compares and words the findings, so every message can be tested without a file.
  *
@@ -366,7 +366,7 @@ export function checkLedgerRows(file: string, c: LedgerComparison, maxDiffs: num
   return check('ledger rows', 'fail', `${parts.join('; ')} (${plural(c.foundRows, 'row')} found, ${grouped(c.expectedRows)} expected)`, details);
 }
 
-/** The money identity of SPEC section 4a: Σ ledger amounts + residual = net, from the files found. */
+/** The money identity of docs/spec.md §4a: Σ ledger amounts + residual = net, from the files found. */
 export function checkTotals(
   ledgerTotal: Cents,
   badAmounts: number,

@@ -1,5 +1,5 @@
 /**
- * One pool's exact shares (SPEC section 3): pro rata by points, a cap by water-filling, and the
+ * One pool's exact shares (docs/spec.md §3): pro rata by points, a cap by water-filling, and the
  * minimum-payment rule, on groups of claims with equal points, each with a bigint count. Nothing
  * here is per claim, so 87,600,000 claimants (an estimate) cost as much as one.
  */
@@ -20,7 +20,7 @@ export interface PoolRules {
   /** minimumPayment in cents, or null. */
   readonly minimum: Cents | null;
   /**
-   * `per-point` rounding (SPEC 4b): the minimum rule then looks at the amount actually paid
+   * `per-point` rounding (docs/spec.md §4b): the minimum rule then looks at the amount actually paid
    * (p × v floored), not at the exact share. null for largest remainder and for estimates.
    */
   readonly perPointDecimals: number | null;
@@ -82,7 +82,7 @@ interface Level {
  *
  * Minimum rule: removing the smallest points values only raises λ, and the smallest remaining
  * points value grows, so "the smallest remaining claims meet the minimum" is monotone in the
- * number removed; the while-loop of SPEC section 3 stops at the first number for which it holds,
+ * number removed; the while-loop of docs/spec.md §3 stops at the first number for which it holds,
  * which a binary search finds too.
  */
 export function solvePool(net: Cents, groups: readonly PointsGroup[], rules: PoolRules): PoolSolution {

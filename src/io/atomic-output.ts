@@ -1,5 +1,5 @@
 /**
- * Output files that cannot be half-written (SPEC section 5). Every file of a run is written to a
+ * Output files that cannot be half-written (docs/spec.md §5). Every file of a run is written to a
  * temporary name in the output folder and hashed as it is written; only when all of them are
  * complete are they renamed into place. A run that fails (bad input, a write error, an exception)
  * removes its temporary files and leaves the folder as it was. An existing output is replaced only

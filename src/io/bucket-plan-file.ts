@@ -3,7 +3,6 @@
  * a bucket plan, and loading a bucket plan. A file that is
  * unreadable or not JSON is left to loadPlan (plan-file.ts), which words those errors.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isBucketPlan, parseBucketPlan, type BucketPlan } from '../core/buckets/plan.js';
 import { UsageError } from '../core/errors.js';
@@ -16,16 +15,13 @@ export interface LoadedBucketPlan {
   sha256: string;
 }
 
+/** The plan's bytes and JSON through the one JSON reader (json-file.ts), or null when it refuses them. */
 async function readJson(file: string): Promise<{ bytes: Buffer; value: unknown } | null> {
-  try {
-    const bytes = await readFile(file);
-    let text = bytes.toString('utf8');
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    return { bytes, value: JSON.parse(text) as unknown };
-  } catch {
-    return null;
-  }
+  return readPlanJson(file).catch(() => null);
 }
+
+const readPlanJson = (file: string): Promise<{ bytes: Buffer; value: unknown }> =>
+  readJsonFile(file, { kind: 'plan', code: 'plan_json', refused: 'the plan was refused', missing: (f) => new UsageError(`${f}: plan file not found`) });
 
 /** `buckets` when the plan file is a JSON object with a `buckets` key, else `classes`. */
 export async function planForm(file: string): Promise<'classes' | 'buckets'> {
@@ -35,8 +31,7 @@ export async function planForm(file: string): Promise<'classes' | 'buckets'> {
 
 /** Loads and checks a bucket plan; a refused plan is a usage error (exit 2) listing every problem. */
 export async function loadBucketPlan(file: string): Promise<LoadedBucketPlan> {
-  const json = await readJson(file);
-  if (json === null) throw new UsageError(`${file}: cannot read the plan as JSON`);
+  const json = await readPlanJson(file);
   const parsed = parseBucketPlan(json.value, file);
   if ('problems' in parsed) throw new UsageError('the plan was refused', parsed.problems);
   return { plan: parsed.plan, file, sha256: sha256Hex(json.bytes) };

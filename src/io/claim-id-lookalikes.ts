@@ -1,7 +1,7 @@
 /**
  * Claim ids that differ but look alike (issue 18): the same after Unicode normalization (NFC:
  * `café` written with é or with e + U+0301), without invisible characters (zero-width space and
- * the other default-ignorable code points) and ignoring case. SPEC section 2 keeps exact ids the
+ * the other default-ignorable code points) and ignoring case. docs/spec.md §2 keeps exact ids the
  * rule: such claims are different claims and both are paid. An administrator must see them, so
  * each look-alike is a warning naming both lines (code `lookalike_claim_id`).
  *

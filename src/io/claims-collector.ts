@@ -1,5 +1,5 @@
 /**
- * Checks the records of a claims file one at a time and builds the ClaimTable (SPEC section 2).
+ * Checks the records of a claims file one at a time and builds the ClaimTable (docs/spec.md §2).
  * Any tokenizer can feed it (claims-reader.ts streams the file through two); the jobs are
  * elsewhere: the header in claims-header.ts, the class, units and status cells in
  * claim-fields.ts, duplicates in claims-duplicates.ts, the table in claims-table-builder.ts, the
@@ -68,7 +68,11 @@ export class ClaimsCollector {
   private invalidRows = 0;
   private blankRows = 0;
 
-  constructor(file: string, plan: Plan, opts: ReadClaimsOptions = {}) {
+  /** The line of a spreadsheet's `sep=X` line (1), skipped: it is not the header. */
+  private readonly sepLine: number | undefined;
+
+  constructor(file: string, plan: Plan, opts: ReadClaimsOptions = {}, sepLine?: number) {
+    this.sepLine = sepLine;
     this.file = file;
     this.plan = plan;
     this.opts = opts;
@@ -158,6 +162,7 @@ export class ClaimsCollector {
     if (this.stopped) return false;
     const badBytes = this.problems.drainUtf8(line);
     if (fields.length === 1 && fields[0] === '') return true; // an empty line
+    if (line === this.sepLine && this.headers === undefined) return true; // `sep=X`, read by claims-sniff.ts
     if (this.headers === undefined) {
       if (isBlankRecord(fields)) return true;
       this.header(fields, line);
@@ -255,7 +260,15 @@ export class ClaimsCollector {
       } else ui = check;
     }
 
-    const si = values.statusOf(col.status < 0 ? '' : (fields[col.status] as string));
+    const statusCell = col.status < 0 ? undefined : (fields[col.status] as string);
+    if (statusCell !== undefined && statusCell.trim() === '') {
+      // docs/spec.md §2: status decides money, so a blank one is said out loud or refused.
+      if (this.plan.blankStatus === 'error') {
+        ok = false;
+        problems.error('blank_status', line, 'status', 'status is empty (the plan\'s blankStatus is "error"): write the claim\'s status', claimId);
+      } else problems.warning('blank_status', line, 'status', 'status is empty: paid as "approved" (the plan\'s blankStatus); write the status, or set "blankStatus": "error" to refuse such rows', claimId);
+    }
+    const si = values.statusOf(statusCell ?? '');
     if (si < 0) {
       ok = false;
       problems.error('input', line, 'status', `more than 65,535 different status values: is this the status column?`, claimId);

@@ -1,5 +1,5 @@
 /**
- * Duplicates among the rows of a claims file (SPEC section 2): a claim id seen before is an error
+ * Duplicates among the rows of a claims file (docs/spec.md §2): a claim id seen before is an error
  * (both lines named); the same email, or the same name and address, is a warning (a possible
  * duplicate claim). The claimant checks are csv-dedupe.ts's ClaimantIndex, row by row here or
  * batched in dedupe-batch.ts; both report through the messages below.

@@ -1,5 +1,5 @@
 /**
- * The header row of a claims file (SPEC section 2): which column holds each field payout reads
+ * The header row of a claims file (docs/spec.md §2): which column holds each field payout reads
  * (names matched case-insensitively after trimming, or named by `--map`), which columns `--keep`
  * carries, and which cells a tokenizer must hand on as text.
  */

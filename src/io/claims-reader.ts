@@ -1,5 +1,5 @@
 /**
- * Reads a claims CSV (SPEC section 2) into the compact ClaimTable, collecting every problem with
+ * Reads a claims CSV (docs/spec.md §2) into the compact ClaimTable, collecting every problem with
  * the physical line on which its record starts.
  *
  * This file is the streaming driver: `readClaims` streams the file through a UTF-8 check and a
@@ -23,6 +23,7 @@ import { WORKER_MIN_BYTES } from './early-workers.js';
 import { TieKeyPrefixes } from './tie-keys.js';
 import { DuplicateChecks } from './dedupe-batch.js';
 import { ClaimsCollector } from './claims-collector.js';
+import { delimiterFlag, likelyDelimiter, sniffFirstLines } from './claims-sniff.js';
 import { CHUNK_BYTES, StopReading, csvParseRecords, readFast, reportCsvError } from './claims-tokenizers.js';
 import type { CsvTokenizer, ReadClaimsOptions, ReadClaimsResult } from './claims-types.js';
 
@@ -59,7 +60,22 @@ async function fileSize(file: string): Promise<number | undefined> {
  * UsageError (exit 2).
  */
 export async function readClaims(file: string, plan: Plan, options: ReadClaimsOptions = {}): Promise<ReadClaimsResult> {
-  const collector = new ClaimsCollector(file, plan, options);
+  // A first line `sep=X` names the delimiter (unless --delimiter names another than the default).
+  const first = await sniffFirstLines(file);
+  let delimiter = options.delimiter ?? ',';
+  if (first?.sep !== undefined && delimiter === ',') delimiter = first.sep;
+  const collector = new ClaimsCollector(file, plan, { ...options, delimiter }, first?.sep !== undefined ? 1 : undefined);
+  const wrongDelimiter = first?.header !== undefined ? likelyDelimiter(first.header.text, delimiter) : undefined;
+  if (first?.header !== undefined && wrongDelimiter !== undefined) {
+    // One column with a ; (tab, |) between its names: the rows cannot be read; say why, once.
+    const shown = wrongDelimiter === '\t' ? 'tab' : wrongDelimiter;
+    collector.syntaxError(
+      'missing_column',
+      first.header.line,
+      `the header has one column and looks ${shown === 'tab' ? 'tab' : `"${shown}"`}-separated: add --delimiter ${delimiterFlag(wrongDelimiter)} (or a first line sep=${shown === 'tab' ? '<tab>' : shown})`,
+    );
+    return collector.finish({ bytes: 0 });
+  }
   let bytes = 0;
   const hash: Hash | undefined = options.sha256 ? createHash('sha256') : undefined;
   let utf8Failed = false;
@@ -149,7 +165,6 @@ export async function readClaims(file: string, plan: Plan, options: ReadClaimsOp
     utf8.end();
   }
 
-  const delimiter = options.delimiter ?? ',';
   const chunks = checkedChunks();
   /** csv-parse, once it reads: the parser and the line of the record it is on. */
   let csv: { parser: Parser; line: () => number } | undefined;

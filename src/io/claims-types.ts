@@ -35,7 +35,7 @@ export interface ReadClaimsOptions {
   csv?: CsvTokenizer;
   /**
    * The plan's seed, when the claims will be allocated by largest remainder: the tie-break key
-   * prefixes of the table's rows (SPEC 4a) are then computed on a worker thread while the file is
+   * prefixes of the table's rows (docs/spec.md §4a) are then computed on a worker thread while the file is
    * read, and returned as `tieKeyPrefixes` (see tie-keys.ts).
    */
   tieKeySeed?: string;

@@ -261,7 +261,7 @@ export class ExactLineIndex {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Possible duplicate claimants (SPEC section 2): the same email, or the same name and address.
+// Possible duplicate claimants (docs/spec.md §2): the same email, or the same name and address.
 
 /** Lower case, punctuation and symbols stripped, whitespace collapsed: "Smith,  Jr." and "smith jr" match. */
 export function normaliseForMatch(s: string): string {

@@ -3,7 +3,7 @@
  * DIR/manifest.json, then DIR/ledger.csv and DIR/summary.json checked against the manifest's
  * hashes (a ledger edited after the run must not be paid from), then the ledger's rows into a
  * FirstRoundTable and the summary's residual. The second round is pro rata to the first-round
- * exact share, so the ledger's `share` column is read too (SPEC sections 5 and 6).
+ * exact share, so the ledger's `share` column is read too (docs/spec.md §5 and §6).
  */
 import { join } from 'node:path';
 import { parseMoney, formatMoney, type Cents } from '../core/money.js';
@@ -159,7 +159,7 @@ async function readFirstLedger(
       const missing = FIRST_LEDGER_COLUMNS.filter((c) => !names.includes(c));
       if (missing.length === 1 && missing[0] === 'share') {
         throw new UsageError(
-          `${file}:1: no share column (found: ${names.join(', ')}): the second round is pro rata to the first-round exact share (SPEC section 6), the share column payout allocate writes in its ledger`,
+          `${file}:1: no share column (found: ${names.join(', ')}): the second round is pro rata to the first-round exact share (docs/spec.md §6), the share column payout allocate writes in its ledger`,
         );
       }
       if (missing.length > 0) {
@@ -174,7 +174,7 @@ async function readFirstLedger(
       };
       return;
     }
-    // SPEC section 5: text cells carry a formula guard; the ledger reader's rule removes it.
+    // docs/spec.md §5: text cells carry a formula guard; the ledger reader's rule removes it.
     const id = restoreFormula(fields[col.claim_id] ?? '');
     const cls = restoreFormula(fields[col.class] ?? '');
     const amountText = fields[col.amount] ?? '';

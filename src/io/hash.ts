@@ -1,4 +1,4 @@
-/** SHA-256, the one hash payout uses: manifests, and the tie-break key of SPEC section 4a. */
+/** SHA-256, the one hash payout uses: manifests, and the tie-break key of docs/spec.md §4a. */
 import { createHash, hash } from 'node:crypto';
 
 export function sha256Hex(data: string | Uint8Array): string {
@@ -6,7 +6,7 @@ export function sha256Hex(data: string | Uint8Array): string {
   return typeof hash === 'function' ? hash('sha256', data, 'hex') : createHash('sha256').update(data).digest('hex');
 }
 
-/** The tie-break key of SPEC section 4a: lowercase hex SHA-256 of `seed + ":" + claim_id`. */
+/** The tie-break key of docs/spec.md §4a: lowercase hex SHA-256 of `seed + ":" + claim_id`. */
 export function tieKeyer(seed: string): (claimId: string) => string {
   const prefix = `${seed}:`;
   return (claimId) => sha256Hex(prefix + claimId);

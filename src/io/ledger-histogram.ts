@@ -17,7 +17,7 @@ import type { LedgerTally } from '../core/report-model.js';
 import { UsageError } from '../core/errors.js';
 import { CsvRecords, CsvSyntaxError, utf8Text } from './csv-records.js';
 
-/** Outcomes that are paid money (SPEC section 3). */
+/** Outcomes that are paid money (docs/spec.md §3). */
 const PAID_OUTCOMES = new Set(['paid', 'capped']);
 const MAX_PROBLEMS = 20;
 /** The ledger's amount column: always 2 decimals (docs/outputs.md). */

@@ -1,7 +1,7 @@
 /**
  * Reads a ledger.csv that payout wrote (for verify, explain and report): streamed through
  * CsvRecords (RFC 4180, LF or CRLF line ends, as a spreadsheet re-saves them), formula guards
- * removed (SPEC section 5: a leading `'` added on writing is dropped), every row handed on with
+ * removed (docs/spec.md §5: a leading `'` added on writing is dropped), every row handed on with
  * its physical line. The bytes are hashed as they are read (the digest of what was parsed).
  */
 import { restoreFormula } from '../core/csv-cell.js';

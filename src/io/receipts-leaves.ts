@@ -11,7 +11,7 @@
  * (Latin-1) text: no Buffer per hash. Everything here is plain data, so it can be posted.
  */
 import * as nodeCrypto from 'node:crypto';
-import { DIGEST_BYTES, nextLevel, type Sha256 } from '../core/merkle.js';
+import { DIGEST_BYTES, type Sha256 } from '../core/merkle.js';
 import type { RowIndexArray } from '../core/claims.js';
 
 const binaryDigest =
@@ -81,12 +81,13 @@ function netstringOf(text: string): Uint8Array {
 export class LeafBlocks {
   private buf: Uint8Array = new Uint8Array(1024);
   private views: Uint8Array[] = [];
-  private readonly leaves = new Uint8Array(RECEIPT_BLOCK_ROWS * DIGEST_BYTES);
   /** Per cell, status, cent and id length: the leaf message with room for the id (see `leaf`). */
   private readonly messages = new Map<number, Uint8Array>();
   private readonly nStatuses: number;
   /** The length of the message `generalLeaf` assembled last. */
   private last = 0;
+  /** The levels of a block's subtree, laid out as node messages (pairLevels), made once. */
+  private levels: PairLevel[] | undefined;
 
   constructor(private readonly src: LeafRows) {
     this.nStatuses = Math.max(1, src.parts.statuses.length);
@@ -100,14 +101,27 @@ export class LeafBlocks {
   blockRoot(b: number): Uint8Array {
     const from = b * RECEIPT_BLOCK_ROWS;
     const to = Math.min(this.src.rows, from + RECEIPT_BLOCK_ROWS);
-    for (let i = from; i < to; i++) this.leaf(i, this.leaves, (i - from) * DIGEST_BYTES);
-    let level: Uint8Array = this.leaves;
+    const levels = (this.levels ??= pairLevels(RECEIPT_BLOCK_ROWS));
+    // Each digest is written where its node's message needs it (see pairLevels): no copying.
+    const first = levels[0]!.bytes;
+    for (let i = from; i < to; i++) this.leaf(i, first, pairOffset(i - from));
     let n = to - from;
+    let k = 0;
     while (n > 1) {
-      level = nextLevel(level, n, sha256Into);
-      n = Math.ceil(n / 2);
+      const here = levels[k]!;
+      const up = levels[k + 1]!.bytes;
+      const pairs = n >> 1;
+      for (let q = 0; q < pairs; q++) sha256Into(here.views[q]!, up, pairOffset(q));
+      if (n % 2 === 1) {
+        // The odd last node goes up unchanged.
+        const at = pairOffset(n - 1);
+        up.set(here.bytes.subarray(at, at + DIGEST_BYTES), pairOffset(pairs));
+      }
+      n = pairs + (n % 2);
+      k++;
     }
-    return level.slice(0, DIGEST_BYTES);
+    const at = pairOffset(0);
+    return levels[k]!.bytes.slice(at, at + DIGEST_BYTES);
   }
 
   /** The leaf at position `i` of the claim_id order, into `out` at `at`. */
@@ -181,6 +195,38 @@ export class LeafBlocks {
     // (Loops, not closures: a variable a closure assigns lives on the heap, and `p` is hot.)
     if (kept !== undefined) for (let k = 0; k < kept.length; k++) p = copy(b, copy(b, p, kept[k]!.name), keptCells![k]!);
     this.last = p;
+  }
+}
+
+/** One level of a subtree: its digests laid out in pairs as node messages, 0x01 ‖ left ‖ right. */
+interface PairLevel {
+  bytes: Uint8Array;
+  /** Per pair, the view of its 65-byte message (made once: a view per hash would cost a sixth of it). */
+  views: Uint8Array[];
+}
+
+const PAIR_BYTES = 1 + 2 * DIGEST_BYTES;
+
+/** Where digest `j` of a level goes: in pair j >> 1, after the 0x01, left or right. */
+const pairOffset = (j: number): number => (j >> 1) * PAIR_BYTES + 1 + (j & 1) * DIGEST_BYTES;
+
+/**
+ * The levels of a subtree of `leaves` leaves, each laid out so that a node's message (core/merkle.ts:
+ * 0x01 ‖ left ‖ right) is already in place when its two children are written: the digests are
+ * hashed where they are, not copied into a message first.
+ */
+function pairLevels(leaves: number): PairLevel[] {
+  const levels: PairLevel[] = [];
+  for (let n = leaves; ; n = Math.ceil(n / 2)) {
+    const pairs = Math.ceil(n / 2);
+    const bytes = new Uint8Array(pairs * PAIR_BYTES);
+    const views: Uint8Array[] = [];
+    for (let q = 0; q < pairs; q++) {
+      bytes[q * PAIR_BYTES] = 0x01;
+      views.push(bytes.subarray(q * PAIR_BYTES, (q + 1) * PAIR_BYTES));
+    }
+    levels.push({ bytes, views });
+    if (n === 1) return levels;
   }
 }
 

@@ -104,7 +104,7 @@ export interface ReceiptsInMaking {
 }
 
 /**
- * Starts the receipts root of an allocation's ledger (the columns of SPEC section 5, then `keep`):
+ * Starts the receipts root of an allocation's ledger (the columns of docs/spec.md §5, then `keep`):
  * the worker begins at once on blocks of leaves; `finish` has this thread take the blocks left,
  * then builds the root. The cells are those of `allocationLedger` (what `verify` compares the
  * ledger with), so the root is that of ledger.csv read back.

@@ -10,7 +10,7 @@ import { html } from 'htm/preact';
 import type { VNode } from 'preact';
 import { render } from 'preact-render-to-string';
 import { UsageError } from '../core/errors.js';
-import { buildReportModel, type ClassRow, type Money, type ReportModel } from '../core/report-model.js';
+import { buildReportModel, type Check, type ClassRow, type Money, type ReportModel } from '../core/report-model.js';
 import { tallyLedger } from './ledger-histogram.js';
 import { readAllocation } from './report-inputs.js';
 import { OutputSet } from './atomic-output.js';
@@ -187,7 +187,7 @@ export function renderReportHtml(model: ReportModel): string {
           </div>
           ${failed.length > 0
             ? html`<div class="warning" role="alert">
-                The files do not agree: ${failed.map((c) => c.label).join('; ')}. See “Checks” below; the ledger or summary may have been edited.
+                Check failed: the files do not agree. ${failed.map((c) => `${c.failure} (${c.detail})`).join('; ')}. See “Checks” below; the ledger or summary may have been edited.
               </div>`
             : null}
         </header>
@@ -264,6 +264,15 @@ export function renderReportHtml(model: ReportModel): string {
  * existing report.html: it is derived from the other files. Returns the report's path.
  */
 export async function writeReport(dir: string): Promise<string> {
+  return (await writeCheckedReport(dir)).path;
+}
+
+/**
+ * Writes DIR/report.html and returns its path with the cross-checks that failed: a report of files
+ * that disagree is still written (its banner says which check failed), and the caller decides
+ * what that means for the exit code.
+ */
+export async function writeCheckedReport(dir: string): Promise<{ path: string; failed: Check[] }> {
   try {
     if (!(await stat(dir)).isDirectory()) throw new UsageError(`${dir}: not a folder`);
   } catch (err) {
@@ -280,7 +289,8 @@ export async function writeReport(dir: string): Promise<string> {
     }
     throw err;
   }
-  const text = renderReportHtml(buildReportModel(summary, manifest, tally));
+  const model = buildReportModel(summary, manifest, tally);
+  const text = renderReportHtml(model);
   const out = await OutputSet.open(dir, [REPORT_FILE], true);
   try {
     const file = out.create(REPORT_FILE);
@@ -291,5 +301,5 @@ export async function writeReport(dir: string): Promise<string> {
     await out.abort();
     throw err;
   }
-  return join(dir, REPORT_FILE);
+  return { path: join(dir, REPORT_FILE), failed: model.checks.filter((c) => !c.ok) };
 }

@@ -1,5 +1,5 @@
 /**
- * The tie-break keys of SPEC section 4a, ahead of time and on the other core.
+ * The tie-break keys of docs/spec.md §4a, ahead of time and on the other core.
  *
  * Largest remainder settles a tie set by the key SHA-256(seed + ":" + claim_id); in TikTok-shaped
  * data the tie set is every nationwide claim, a million hashes (~0.5 µs each, most of it the call

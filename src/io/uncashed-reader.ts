@@ -1,5 +1,5 @@
 /**
- * The list of uncashed checks and failed electronic payments (SPEC section 6): a CSV with a
+ * The list of uncashed checks and failed electronic payments (docs/spec.md §6): a CSV with a
  * `claim_id` column (header matched case-insensitively after trimming; other columns, such as a
  * check number or an amount from the payment vendor, are carried by nobody and ignored). A
  * byte-order mark and CRLF line ends are accepted; blank lines are skipped. Every problem is

@@ -1,5 +1,5 @@
 /**
- * Writes a run's output folder (SPEC section 5) all together or not at all, for every command that
+ * Writes a run's output folder (docs/spec.md §5) all together or not at all, for every command that
  * writes one (allocate, redistribute, and any later command with files of its own): each file is
  * streamed and hashed on the way out, then manifest.json with the hashes (core/manifest.ts builds
  * it), and only then are all of them renamed into place (atomic-output.ts).

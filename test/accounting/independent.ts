@@ -62,7 +62,7 @@ export function outcomes(rows: Row[]): Record<string, { count: number; percent: 
   return Object.fromEntries([...n].map(([o, c]) => [o, { count: c, percent: pct(BigInt(c), BigInt(rows.length)) }]));
 }
 
-/** The plan's fund and deductions, from plan.json by SPEC section 1 (percent of gross or of what remains, half-up). */
+/** The plan's fund and deductions, from plan.json by docs/spec.md §1 (percent of gross or of what remains, half-up). */
 export function deductions(planFile: string): { fund: bigint; lines: { label: string; amount: string; percent: string }[]; net: bigint } {
   const plan = JSON.parse(readFileSync(planFile, 'utf8')) as {
     gross: string;

@@ -1,6 +1,6 @@
 /**
- * `payout allocate` end to end: the real binary, NO_COLOR=1, exit codes (SPEC section 8), the
- * summary it prints, the three files it writes, and the guarantees of SPEC section 5: same inputs,
+ * `payout allocate` end to end: the real binary, NO_COLOR=1, exit codes (docs/spec.md §8), the
+ * summary it prints, the three files it writes, and the guarantees of docs/spec.md §5: same inputs,
  * same bytes; row order does not matter; bad input writes nothing; nothing is overwritten without --force.
  */
 import { createHash } from 'node:crypto';

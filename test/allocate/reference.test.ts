@@ -1,6 +1,6 @@
 /**
  * payout against an independent re-implementation: scripts/reference-allocate.py (Python, standard
- * library, written from SPEC.md alone) must produce every scenario's ledger.csv byte for byte, and
+ * library, written from docs/spec.md alone) must produce every scenario's ledger.csv byte for byte, and
  * the same net, pools, residual and leftover cents as summary.json. It is the only check of the
  * golden files that does not run payout's own code: without python3 it skips with a warning on a
  * developer's machine, and fails in CI (`CI` set; .ci/run installs python3).

@@ -42,7 +42,7 @@ export interface Scenario {
   expectedSummary: string;
 }
 
-/** The header of an allocation ledger (SPEC section 5), without --keep columns. */
+/** The header of an allocation ledger (docs/spec.md §5), without --keep columns. */
 const LEDGER_HEADER = 'claim_id,class,units,points,status,outcome,share,amount';
 
 interface ArgsJson {
@@ -101,6 +101,7 @@ export async function allocateScenario(s: Scenario): Promise<InProcessRun> {
   if (stats.errors > 0) throw new Error(`${s.name}: claims errors\n${problems.map((p) => p.message).join('\n')}`);
   const alloc = allocate(plan, table, tieKeyer(plan.seed));
   const ledger = ledgerHeader(s.keep) + [...ledgerChunks(plan, table, alloc, s.keep)].join('');
-  const summary = summaryText(await allocationSummary(plan, table, alloc, s.keep));
+  const findings = { lookAlikeClaimIds: stats.warningsByCode.lookalike_claim_id ?? 0, blankStatuses: stats.warningsByCode.blank_status ?? 0 };
+  const summary = summaryText(await allocationSummary(plan, table, alloc, s.keep, findings));
   return { plan, table, alloc, ledger, summary };
 }

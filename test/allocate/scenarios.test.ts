@@ -50,10 +50,10 @@ describe('allocation scenarios (fixtures/<case>/expected)', () => {
 });
 
 /**
- * The golden files themselves obey SPEC section 4, read from the files alone, so a golden file
+ * The golden files themselves obey docs/spec.md §4, read from the files alone, so a golden file
  * regenerated from a broken build cannot pass unnoticed.
  */
-describe('the golden files obey SPEC section 4', () => {
+describe('the golden files obey docs/spec.md §4', () => {
   it.each(all.map((s) => [s.name, s] as const))('%s', (_, s: Scenario) => {
     const plan = JSON.parse(readFileSync(s.plan, 'utf8')) as {
       classes: { id: string; poolPercent?: string }[];

@@ -1,5 +1,5 @@
 /**
- * Outputs that cannot be misread (SPEC section 5), with the real binary:
+ * Outputs that cannot be misread (docs/spec.md §5), with the real binary:
  * - formula injection: text cells a spreadsheet would run (`=`, `+`, `-`, `@`, tab, CR) and cells
  *   that start with `'` are written with one leading `'`; payout reads them back unchanged, so
  *   verify and explain still work on them;

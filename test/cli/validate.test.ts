@@ -1,5 +1,5 @@
 /**
- * `payout validate` end to end: the real binary, its exit codes (SPEC section 8), stdout and stderr.
+ * `payout validate` end to end: the real binary, its exit codes (docs/spec.md §8), stdout and stderr.
  */
 import { mkdirSync, readdirSync, readFileSync, existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
@@ -80,9 +80,10 @@ describe('payout validate: the report', () => {
         'error: fixtures/errors/many-problems.csv:15: address: unclosed quote: a quoted field that starts in this record is never closed before the end of the file; reading stopped here',
         'warning: fixtures/errors/many-problems.csv:8: email: same email as line 2: "****.com" (possible duplicate claim)',
         'warning: fixtures/errors/many-problems.csv:9: name: same name and address as line 2 (possible duplicate claim)',
+        'warning: fixtures/errors/many-problems.csv:10: status: status is empty: paid as "approved" (the plan\'s blankStatus); write the status, or set "blankStatus": "error" to refuse such rows',
         'warning: fixtures/errors/many-problems.csv:11: blank row (skipped)',
         '',
-        '9 errors, 3 warnings',
+        '9 errors, 4 warnings',
         '',
       ].join('\n'),
     );
@@ -97,9 +98,9 @@ describe('payout validate: the report', () => {
       '… and 7 more errors not shown',
       'warning: fixtures/errors/many-problems.csv:8: email: same email as line 2: "****.com" (possible duplicate claim)',
       'warning: fixtures/errors/many-problems.csv:9: name: same name and address as line 2 (possible duplicate claim)',
-      '… and 1 more warning not shown',
+      '… and 2 more warnings not shown',
       '',
-      '9 errors, 3 warnings',
+      '9 errors, 4 warnings',
       '',
     ]);
   });

@@ -7,7 +7,7 @@ import { makePlan } from '../helpers/make-table.js';
 const one: Rational = { n: 1n, d: 1n };
 const six: Rational = { n: 6n, d: 1n };
 
-describe('poolShares (estimates, SPEC section 7)', () => {
+describe('poolShares (estimates, docs/spec.md §7)', () => {
   const plan = makePlan({
     gross: '92000000.00',
     classes: [

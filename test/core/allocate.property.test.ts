@@ -1,5 +1,5 @@
 /**
- * Properties of the allocation over random plans and claims (SPEC sections 3 and 4), and a
+ * Properties of the allocation over random plans and claims (docs/spec.md §3 and §4), and a
  * cross-check against a reference written plainly per row: per-row rationals, the textbook
  * iterative water-fill, the literal while-loop of the minimum rule, a full sort for remainders.
  */

@@ -3,7 +3,7 @@ import { allocate, amountOf, type Allocation } from '../../src/core/allocate.js'
 import { tieKeyer } from '../../src/io/hash.js';
 import { makeBulkTable, makePlan } from '../helpers/make-table.js';
 
-/** SPEC 4b: net $58,470,000.00 over 1,260,000 claims of weight 1 and 140,000 of weight 6. */
+/** docs/spec.md §4b: net $58,470,000.00 over 1,260,000 claims of weight 1 and 140,000 of weight 6. */
 function spec4b(scale: number, rounding: { method: 'largest-remainder' } | { method: 'per-point'; decimals?: number }) {
   const gross = scale === 1 ? '58470000.00' : '58470.00';
   const plan = makePlan({
@@ -32,7 +32,7 @@ function amountsByClass(alloc: Allocation, classIndex: number): Map<bigint, numb
   return out;
 }
 
-describe('SPEC 4b example, full size (1,400,000 claims)', () => {
+describe('docs/spec.md §4b example, full size (1,400,000 claims)', () => {
   it('per-point: $27.84 and $167.04, residual $6,000.00', () => {
     const { plan, table } = spec4b(1, { method: 'per-point' });
     const alloc = allocate(plan, table, tieKeyer(plan.seed));
@@ -71,7 +71,7 @@ describe('SPEC 4b example, full size (1,400,000 claims)', () => {
   });
 });
 
-describe('SPEC 4b example at 1/1000 scale (1,260 + 140 claims, net $58,470.00)', () => {
+describe('docs/spec.md §4b example at 1/1000 scale (1,260 + 140 claims, net $58,470.00)', () => {
   it('per-point gives the same values per point and $6.00 residual', () => {
     const { plan, table } = spec4b(1000, { method: 'per-point' });
     const alloc = allocate(plan, table, tieKeyer(plan.seed));

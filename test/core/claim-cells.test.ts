@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { classKey, normaliseStatus, parseUnitsCell, unknownClassMessage, UNITS_MAX_DECIMALS } from '../../src/core/claim-cells.js';
 
-describe('parseUnitsCell (SPEC section 2)', () => {
+describe('parseUnitsCell (docs/spec.md §2)', () => {
   it('gives the value in shortest form', () => {
     expect(parseUnitsCell('2.50')).toEqual({ n: 25n, scale: 1 });
     expect(parseUnitsCell('1')).toEqual({ n: 1n, scale: 0 });

@@ -1,5 +1,5 @@
 /**
- * The plan file (SPEC section 1): every refusal names its JSON path, and a valid plan normalises to
+ * The plan file (docs/spec.md §1): every refusal names its JSON path, and a valid plan normalises to
  * exact cents and decimals.
  */
 import { describe, expect, it } from 'vitest';
@@ -150,7 +150,7 @@ describe('parsePlan refuses', () => {
 
   it('a missing seed, an unknown rounding method', () => {
     expect(refusals(variant((p) => delete (p as Partial<typeof BASE>).seed))).toEqual([
-      'seed: required: a seed string that fixes the tie-break (SPEC section 4)',
+      'seed: required: a seed string that fixes the tie-break (docs/spec.md §4)',
     ]);
     expect(refusals(variant((p) => (p.rounding = { method: 'banker' })))).toEqual([
       'rounding.method: method must be "largest-remainder" or "per-point"',

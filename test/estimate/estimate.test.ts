@@ -1,5 +1,5 @@
 /**
- * `payout estimate` (SPEC section 7): the six figures published before the TikTok claims deadline,
+ * `payout estimate` (docs/spec.md §7): the six figures published before the TikTok claims deadline,
  * to the cent, in-process and through the real binary; the rate and count options; the errors.
  */
 import { describe, expect, it } from 'vitest';
@@ -38,7 +38,7 @@ const rate = (text: string): ClaimRate => {
   return r;
 };
 
-/** The figures published before the claims deadline (SPEC section 7, DOMAIN.md). */
+/** The figures published before the claims deadline (docs/spec.md §7, DOMAIN.md). */
 const PUBLISHED: [rate: string, nationwide: string, illinois: string][] = [
   ['100%', '0.96', '5.75'],
   ['1.5%', '63.89', '383.33'],

@@ -51,3 +51,23 @@ describe('digit limits', () => {
     expect(parseUnitsCell('1.500000')).toEqual({ n: 15n, scale: 1 });
   });
 });
+
+describe('bucket plans', () => {
+  it('a bucket decimal with a million whole digits and a seed with a lone surrogate are refused', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { parseBucketPlan } = await import('../../src/core/buckets/plan.js');
+    const { ROOT } = await import('../helpers/run-cli.js');
+    const base = JSON.parse(readFileSync(join(ROOT, 'fixtures/equifax-buckets/plan.json'), 'utf8'));
+    expect('problems' in parseBucketPlan(base, 'plan.json')).toBe(false);
+    const messages = (value: unknown): string[] => {
+      const r = parseBucketPlan(value, 'plan.json');
+      return 'problems' in r ? r.problems.map((p) => p.message) : [];
+    };
+    expect(messages({ ...base, seed: 'equifax-\ud800' })).toEqual([expect.stringMatching(/^holds a lone surrogate/)]);
+    // Every decimal of a bucket plan goes through one schema: a million digits in any of them is refused by its length.
+    const text = JSON.stringify(base).replace('"step":"0.25"', `"step":"${'9'.repeat(1_000_000)}"`);
+    expect(text.length).toBeGreaterThan(1_000_000);
+    expect(messages(JSON.parse(text)).join('\n')).toMatch(/is 1000000 characters long/);
+  });
+});

@@ -81,12 +81,16 @@ describe('with the binary', () => {
     expect(r.stderr).toMatch(/dup-plan\.json:\d+: the key "seed" appears twice in one object \(lines \d+ and \d+\)/);
   });
 
-  it('--plan /dev/zero and a plan FIFO are refused at once (they were read without end)', async () => {
+  it('--plan /dev/zero and a plan FIFO are refused at once (they were read without end), also by verify', async () => {
     for (const plan of ['/dev/zero', makeFifo(tmp.path('p.fifo'))]) {
       const r = await runCli(['validate', '--plan', plan, CLAIMS]);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain('not a regular file');
     }
+    expect((await made).code).toBe(0);
+    const v = await runCli(['verify', '--plan', '/dev/zero', CLAIMS, run]);
+    expect(v.code).toBe(2);
+    expect(v.stderr).toContain('/dev/zero: a character device, not a regular file');
   });
 
   for (const target of ['ledger.csv', 'summary.json']) {

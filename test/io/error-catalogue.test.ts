@@ -38,7 +38,7 @@ describe('error catalogue: claims files', async () => {
     const wanted: ProblemCode[] = [
       'empty_file', 'header_only', 'missing_column', 'duplicate_column', 'column_count', 'unclosed_quote', 'csv_syntax',
       'invalid_utf8', 'empty_claim_id', 'duplicate_claim_id', 'unknown_class', 'bad_units', 'duplicate_email',
-      'duplicate_name_address', 'blank_row', 'lookalike_claim_id',
+      'duplicate_name_address', 'blank_row', 'lookalike_claim_id', 'blank_status',
     ];
     for (const code of wanted) expect(codes, code).toContain(code);
   });

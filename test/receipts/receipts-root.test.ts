@@ -59,6 +59,12 @@ describe('the receipts root of an allocation', () => {
     expect((await allocationReceiptsRoot(plan, table, moved, [])).root).not.toBe(a.root);
   });
 
+  it.each([1, 2, 3])('a last block of %i leaves (one promoted up every level, or a pair)', async (extra) => {
+    const t = makeBulkTable(plan, [{ class: 'nationwide', count: RECEIPT_BLOCK_ROWS + extra }], 'Z');
+    const a = allocate(plan, t, tieKeyer(plan.seed));
+    expect(await allocationReceiptsRoot(plan, t, a, [])).toEqual(ledgerReceiptsRoot(allocationLedger(plan, t, a, [])));
+  });
+
   it('covers --keep columns, cell by cell', async () => {
     const kept = Array.from({ length: table.count }, (_, i) => (i % 3 === 0 ? 'paypal' : i % 3 === 1 ? '=check' : 'Zoë, "venmo"'));
     const withKeep = { ...table, kept: new Map([['payment_method', kept]]) };

@@ -1,5 +1,5 @@
 /**
- * Properties of the second distribution (SPEC section 6) over random first rounds, and a
+ * Properties of the second distribution (docs/spec.md §6) over random first rounds, and a
  * cross-check against a reference written plainly per row: per-row rationals, points = the
  * first-round exact share (the ledger's share column), the textbook iterative water-fill with each
  * claim's own room (cap − first AMOUNT), the literal while-loop of the minimum rule, a full sort

@@ -1,4 +1,4 @@
-/** The second distribution's rules (SPEC section 6), one example each, worked by hand. */
+/** The second distribution's rules (docs/spec.md §6), one example each, worked by hand. */
 import { describe, expect, it } from 'vitest';
 import { ratEq } from '../../src/core/decimal.js';
 import type { Plan } from '../../src/core/plan.js';

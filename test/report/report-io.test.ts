@@ -172,7 +172,8 @@ describe('writeReport and `payout report DIR`', () => {
     expect(ok).not.toContain('class="warning"');
     const bad = renderReportHtml(buildReportModel(summary, manifest, { ...tally, rows: tally.rows - 1 }));
     expect(bad).toContain('class="warning"');
-    expect(bad).toContain('The files do not agree: ledger.csv has one row per claim.');
+    expect(bad).toContain('Check failed: the files do not agree. ledger.csv does not have one row per claim (');
+    expect(bad).not.toContain('The files do not agree: ledger.csv has one row per claim');
   });
 
   it('a folder without summary.json: exit 2 with a clear message', async () => {
@@ -241,6 +242,22 @@ describe('the real binary (after npm run build)', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toBe(`wrote ${join(dir, 'report.html')}\n`);
     expect(existsSync(join(dir, 'report.html'))).toBe(true);
+  });
+
+  it('payout report on a folder whose files disagree: exit 1, the report still written, its banner saying the check failed', () => {
+    const dir = tmp();
+    tiktokSample(dir);
+    const lines = readFileSync(join(dir, 'ledger.csv'), 'utf8').split('\n');
+    const cells = lines[1]!.split(',');
+    cells[cells.length - 1] = '999999.00';
+    lines[1] = cells.join(',');
+    writeFileSync(join(dir, 'ledger.csv'), lines.join('\n'));
+    const r = payout('report', dir);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`payout: ${dir}: the files do not agree: ledger.csv amounts do not add up to the amount paid (Σ amount = `);
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(html).toContain('Check failed: the files do not agree. ledger.csv amounts do not add up to the amount paid');
   });
 
   it('payout report on a folder without summary.json: exit 2, one clear line', () => {

@@ -1,7 +1,7 @@
 /**
  * Writes a realistic `payout allocate --out DIR` folder (summary.json, manifest.json, ledger.csv in
  * the format of docs/outputs.md and src/core/summary.ts) for the report's tests, without depending on the allocate command.
- * A small independent implementation of SPEC sections 1, 3 and 4 for weights mode without a cap:
+ * A small independent implementation of docs/spec.md §1, §3 and §4 for weights mode without a cap:
  * enough for consistent numbers (Σ amounts + residual = net, the ledger matches the summary).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -76,7 +76,7 @@ export function writeSampleRun(dir: string, o: SampleOptions): Record<string, un
   const weight = new Map(o.classes.map((c) => [c.id, BigInt(c.weight)]));
   const points = (c: SampleClaim): bigint => (weight.get(c.cls) ?? 0n) * BigInt(c.units);
 
-  // SPEC 3: drop the smallest-points claims while their share is below the minimum.
+  // docs/spec.md §3: drop the smallest-points claims while their share is below the minimum.
   const eligible = o.claims.filter((c) => c.status === 'approved');
   let paid = eligible;
   const below = new Set<string>();

@@ -44,7 +44,7 @@ function parseKeep(keep: string | undefined): string[] {
 
 export async function runAllocate(claimsFile: string, o: AllocateCliOptions): Promise<void> {
   if ((await planForm(o.plan)) === 'buckets') return runAllocateBuckets(claimsFile, o);
-  const settings = onTerminal(parseClaimsOptions(o));
+  const settings = onTerminal(parseClaimsOptions(o), { json: o.json, quiet: o.quiet });
   const keep = parseKeep(o.keep);
   const { summary, rows, reportPath } = await allocateToFolder({
     claimsFile,
@@ -52,7 +52,7 @@ export async function runAllocate(claimsFile: string, o: AllocateCliOptions): Pr
     outDir: o.out,
     force: Boolean(o.force),
     keep,
-    claims: { ...settings, quiet: Boolean(o.quiet || o.json) },
+    claims: settings,
     report: Boolean(o.report),
   });
   if (o.json) {

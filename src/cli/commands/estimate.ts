@@ -1,5 +1,5 @@
 /**
- * `payout estimate --plan PLAN --members CLASS=N … --rate R …` (SPEC section 7): the per-claimant
+ * `payout estimate --plan PLAN --members CLASS=N … --rate R …` (docs/spec.md §7): the per-claimant
  * amounts a notice or the press can quote before the claims deadline, for assumed claim rates.
  * `--claimants CLASS=N …` gives the counts directly instead. The use case is src/app/estimate.ts.
  */
@@ -48,7 +48,7 @@ export function renderEstimate(plan: Plan, est: Estimate, c: ChalkInstance): str
       let each = k.amount === null ? '-' : human(k.amount);
       if (k.outcome === 'below_minimum') {
         each = 'nothing';
-        notes.push(`${label}: ${k.id} claimants would get less than the minimum payment ${human(plan.minimumPayment ?? 0n)}: nothing (SPEC section 3)`);
+        notes.push(`${label}: ${k.id} claimants would get less than the minimum payment ${human(plan.minimumPayment ?? 0n)}: nothing (docs/spec.md §3)`);
       } else if (k.outcome === 'capped') {
         each += ' (cap)';
       }
@@ -61,7 +61,7 @@ export function renderEstimate(plan: Plan, est: Estimate, c: ChalkInstance): str
   if (notes.length > 0) out.push(...notes, '');
   out.push(
     c.dim(
-      'Each claimant claims 1 unit. Amounts are exact shares (SPEC section 3) rounded half-up to the cent; the allocation\n' +
+      'Each claimant claims 1 unit. Amounts are exact shares (docs/spec.md §3) rounded half-up to the cent; the allocation\n' +
         'itself pays whole cents by its rounding rule, so a payment can differ from this figure by a cent.',
     ),
   );

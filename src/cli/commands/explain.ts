@@ -30,7 +30,7 @@ export async function runExplain(args: string[], o: ExplainCliOptions): Promise<
     throw new UsageError('name the claims file and at least one claim id: payout explain --plan PLAN CLAIMS.csv CLAIM_ID…');
   }
   if ((await planForm(o.plan)) === 'buckets') return runExplainBuckets(claimsFile, ids, o);
-  const settings = onTerminal(parseClaimsOptions(o));
+  const settings = onTerminal(parseClaimsOptions(o), { json: o.json });
   const { plan, reports } = await explainClaims({ planFile: o.plan, claimsFile, ids, claims: settings });
   if (o.json) {
     const doc = { format: EXPLAIN_FORMAT, plan: o.plan, claimsFile, case: plan.name, seed: plan.seed, claims: reports };

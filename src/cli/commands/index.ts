@@ -71,7 +71,7 @@ export function registerAllocate(program: Command): void {
     .summary('compute every claimant\'s payment and write the ledger, summary and manifest')
     .description(
       'Computes the net fund from the plan\'s deductions, splits it pro rata (weights or pools, units, cap, minimum),\n' +
-        'turns shares into exact cents (SPEC section 4) and writes DIR/ledger.csv, summary.json and manifest.json.\n' +
+        'turns shares into exact cents (docs/spec.md §4) and writes DIR/ledger.csv, summary.json and manifest.json.\n' +
         'Invalid claims are reported as validate does, and nothing is written (exit 1).',
     )
     .argument('<claims.csv>', 'the claims file')
@@ -81,7 +81,7 @@ export function registerAllocate(program: Command): void {
     .option('--keep <columns>', 'carry these claims columns into the ledger, comma-separated (e.g. payment_method)')
     .option('--json', 'print summary.json instead of the readable summary')
     .option('--report', 'also write DIR/report.html (as payout report DIR does)')
-    .option('-q, --quiet', 'print nothing but errors');
+    .option('-q, --quiet', 'print errors only (warnings counted in one line)');
   addClaimsOptions(cmd).action(async (claimsFile: string, o: AllocateCliOptions) => {
     startReaderWorkers(claimsFile, true);
     const { runAllocate } = await import('./allocate.js');
@@ -161,7 +161,7 @@ export function registerEstimate(program: Command): void {
     .summary('estimate the per-claimant amounts before the claims deadline, for assumed claim rates')
     .description(
       'For each --rate, claimants per class = members × rate rounded half-up, each claiming 1 unit; prints the\n' +
-        'exact share of each (after the plan\'s deductions, cap and minimum) rounded half-up to the cent (SPEC section 7).',
+        'exact share of each (after the plan\'s deductions, cap and minimum) rounded half-up to the cent (docs/spec.md §7).',
     )
     .requiredOption('--plan <plan.json>', 'the plan of allocation')
     .option('--members <class=N>', 'class members, for every class (repeatable; write CLASS=0 for a class with none)', collect, [])
@@ -188,7 +188,7 @@ export function registerRedistribute(program: Command): void {
         'uncashed claims; available = first-round residual + uncashed amounts − costs, divided pro rata to the ' +
         'first-round exact shares (the ledger\'s share column) among the claims that cashed (cap over both rounds ' +
         'on the amounts paid, minimum on the second amount, claims of equal share kept or removed together), ' +
-        'cents by the plan\'s rounding with seed "<seed>:round-2" (SPEC section 6). Writes DIR2/ledger.csv, ' +
+        'cents by the plan\'s rounding with seed "<seed>:round-2" (docs/spec.md §6). Writes DIR2/ledger.csv, ' +
         'summary.json and manifest.json.',
     )
     .requiredOption('--plan <plan.json>', 'the plan of allocation (the first round\'s)')
@@ -198,7 +198,7 @@ export function registerRedistribute(program: Command): void {
     .requiredOption('--out <dir2>', 'the folder to write the second round\'s ledger, summary and manifest into')
     .option('--force', 'replace the files of an earlier run in DIR2')
     .option('--json', 'print summary.json instead of the readable summary')
-    .option('-q, --quiet', 'print nothing but errors and warnings')
+    .option('-q, --quiet', 'print errors only (warnings counted in one line)')
     .option('--max-errors <n>', 'show at most N problems of the uncashed list', '50')
     .action(async (o: RedistributeCliOptions) => {
       const { runRedistribute } = await import('./redistribute.js');
@@ -347,7 +347,7 @@ export function registerPay(program: Command): void {
     .option('--check-start <number>', 'the first check number, instead of the plan\'s payments.check.startNumber (a second round)')
     .option('--force', 'replace the files of an earlier payment run in PAYDIR')
     .option('--json', 'print the control totals as JSON')
-    .option('-q, --quiet', 'print nothing but errors and warnings')
+    .option('-q, --quiet', 'print errors only (warnings counted in one line)')
     .option('--max-errors <n>', 'show at most N problems', '50')
     .action(async (claimsFile: string, o: PayCliOptions) => {
       const { runPay } = await import('./pay.js');
@@ -375,7 +375,7 @@ export function registerReconcile(program: Command): void {
     .option('--check-start <number>', 'the first reissued check\'s number (default: the next after the pay run\'s checks)')
     .option('--force', 'replace the files of an earlier reconciliation in DIR')
     .option('--json', 'print the states as JSON')
-    .option('-q, --quiet', 'print nothing but errors')
+    .option('-q, --quiet', 'print errors only (warnings counted in one line)')
     .option('--max-errors <n>', 'show at most N problems', '50')
     .action(async (o: ReconcileCliOptions) => {
       const { runReconcile } = await import('./reconcile.js');

@@ -9,6 +9,7 @@ import { UsageError } from '../../core/errors.js';
 import { formatMoneyHuman } from '../../core/money.js';
 import { formatProblem } from '../../core/problems.js';
 import { colorFor } from '../style.js';
+import { warningLines } from '../warning-lines.js';
 import { grouped, renderTable } from '../table.js';
 
 export interface PayCliOptions {
@@ -26,9 +27,7 @@ export interface PayCliOptions {
 
 export async function runPay(claimsFile: string, o: PayCliOptions): Promise<void> {
   if (!/^\d+$/.test(o.maxErrors)) throw new UsageError(`--max-errors ${o.maxErrors}: give a whole number, e.g. --max-errors 100`);
-  const stderr = colorFor(process.stderr);
-  let warnings = 0;
-  const maxWarnings = Number(o.maxErrors);
+  const warnings = warningLines(Boolean(o.quiet), Number(o.maxErrors));
   const result = await pay({
     planFile: o.plan,
     claimsFile,
@@ -39,11 +38,9 @@ export async function runPay(claimsFile: string, o: PayCliOptions): Promise<void
     ...(o.checkStart !== undefined ? { checkStart: o.checkStart } : {}),
     force: Boolean(o.force),
     maxErrors: Number(o.maxErrors),
-    onWarning: (p) => {
-      if (warnings++ < maxWarnings) process.stderr.write(`${stderr.yellow('warning')}: ${formatProblem(p)}\n`);
-    },
+    onWarning: (p) => warnings.warn(formatProblem(p)),
   });
-  if (warnings > maxWarnings) process.stderr.write(`${stderr.yellow('warning')}: … ${grouped(warnings - maxWarnings)} more warnings (--max-errors to see more)\n`);
+  warnings.finish();
   const c = result.controls;
   if (o.json) {
     process.stdout.write(`${JSON.stringify({ round: result.round, controls: controlsJson(result.controls), warnings: result.warnings, fallbacks: result.fallbacks }, null, 2)}\n`);

@@ -1,12 +1,13 @@
 /**
  * `payout redistribute --plan PLAN --from DIR --uncashed FILE [--costs AMOUNT] --out DIR2`
- * (SPEC section 6): a second distribution, computed and written by src/app/redistribute.ts.
+ * (docs/spec.md §6): a second distribution, computed and written by src/app/redistribute.ts.
  */
 import { parseCosts, redistributeToFolder } from '../../app/redistribute.js';
 import { UsageError } from '../../core/errors.js';
 import { renderRedistribution } from '../render-redistribution.js';
 import { visibleText } from '../../core/visible-text.js';
 import { colorFor } from '../style.js';
+import { warningLines } from '../warning-lines.js';
 import { grouped } from '../table.js';
 
 export interface RedistributeCliOptions {
@@ -24,7 +25,7 @@ export interface RedistributeCliOptions {
 export async function runRedistribute(o: RedistributeCliOptions): Promise<void> {
   const costs = parseCosts(o.costs);
   if (!/^\d+$/.test(o.maxErrors)) throw new UsageError(`--max-errors ${o.maxErrors}: give a whole number, e.g. --max-errors 100`);
-  const stderr = colorFor(process.stderr);
+  const warnings = warningLines(Boolean(o.quiet));
   const run = await redistributeToFolder({
     planFile: o.plan,
     fromDir: o.from,
@@ -33,8 +34,9 @@ export async function runRedistribute(o: RedistributeCliOptions): Promise<void> 
     maxErrors: Number(o.maxErrors),
     outDir: o.out,
     force: Boolean(o.force),
-    onWarning: (w) => process.stderr.write(`${stderr.yellow('warning')}: ${visibleText(w)}\n`),
+    onWarning: (w) => warnings.warn(visibleText(w)),
   });
+  warnings.finish();
   if (o.json) {
     process.stdout.write(run.summaryText);
     return;

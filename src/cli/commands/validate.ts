@@ -21,7 +21,7 @@ export interface ValidateCliOptions extends ClaimsCliOptions {
 
 export async function runValidate(claimsFile: string, o: ValidateCliOptions): Promise<void> {
   if ((await planForm(o.plan)) === 'buckets') return runValidateBuckets(claimsFile, o);
-  const settings = onTerminal(parseClaimsOptions(o));
+  const settings = onTerminal(parseClaimsOptions(o), { json: o.json });
   const { loaded, result, writeFailure } = await validateClaims({
     claimsFile,
     planFile: o.plan,

@@ -21,7 +21,7 @@ export async function runVerify(paths: string[], o: VerifyCliOptions): Promise<v
   if (paths.length < 2) throw new UsageError('give the inputs and the folder to check: payout verify --plan PLAN CLAIMS.csv DIR');
   const inputs = paths.slice(0, -1);
   const dir = paths[paths.length - 1]!;
-  const claims = onTerminal(parseClaimsOptions(o));
+  const claims = onTerminal(parseClaimsOptions(o), { json: o.json });
   if (!/^\d+$/.test(o.maxDiffs)) throw new UsageError(`--max-diffs ${o.maxDiffs}: give a whole number, e.g. --max-diffs 100`);
   const result = await verifyDir(dir, o.plan, inputs, claims, Number(o.maxDiffs));
   if (o.json) process.stdout.write(`${JSON.stringify(verifyJson(result), null, 2)}\n`);

@@ -8,13 +8,15 @@ import { decToRational, parseDec, type Dec, type Rational } from '../decimal.js'
 import { formatMoney, parseMoney, type Cents } from '../money.js';
 import { computeNetFund, type Deduction } from '../fund.js';
 import type { Problem } from '../problems.js';
+import { digitLimitMessage, LONE_SURROGATE, wellFormed, withinDigitLimits } from '../plan.js';
 
 const money = z
   .string({ error: (iss) => (typeof iss.input === 'number' ? 'must be a string: quote it, a JSON number can lose cents' : 'required: an amount such as "125.00"') })
   .refine((s) => parseMoney(s) !== undefined, 'must be an amount with at most 2 decimals and no sign or separators, e.g. "125.00"');
 const decimal = z
   .string({ error: (iss) => (typeof iss.input === 'number' ? 'must be a string: quote it' : 'required: a decimal such as "0.25"') })
-  .regex(/^\d+(\.\d{1,6})?$/, 'must be a plain decimal with at most 6 decimals, such as "0.25"');
+  .regex(/^\d+(\.\d{1,6})?$/, 'must be a plain decimal with at most 6 decimals, such as "0.25"')
+  .refine(withinDigitLimits, { error: (iss) => digitLimitMessage(String(iss.input)), abort: true });
 const positive = decimal.refine((s) => /[1-9]/.test(s), 'must be greater than 0');
 const percent = decimal.refine((s) => Number.parseFloat(s) <= 100, 'must be between 0 and 100');
 const column = z.string({ error: 'required: the claims column that holds this input' }).trim().min(1, 'must not be empty');
@@ -72,7 +74,7 @@ export const bucketPlanSchema = z.strictObject({
   minimumPayment: money.nullable().default(null),
   residualRecipient: z.string().nullable().default(null),
   rounding: z.strictObject({ method: z.literal('largest-remainder', { error: 'bucket plans place cents by "largest-remainder"' }) }).optional(),
-  seed: z.string({ error: 'required: a seed string that fixes the tie-break (SPEC section 4)' }).min(1),
+  seed: z.string({ error: 'required: a seed string that fixes the tie-break (docs/spec.md §4)' }).min(1).refine(wellFormed, LONE_SURROGATE),
 });
 
 export type BucketKind = 'documented' | 'hours' | 'flat' | 'points';

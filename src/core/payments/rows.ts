@@ -33,7 +33,7 @@ export interface CheckRow extends MailingAddress {
 /** The register's header line (when the template has one). */
 export const checkHeader = (columns: readonly CheckColumn[]): string => `${columns.join(',')}\n`;
 
-/** One check register row; text cells are guarded against spreadsheet formulas (SPEC section 5). */
+/** One check register row; text cells are guarded against spreadsheet formulas (docs/spec.md §5). */
 export function checkRow(columns: readonly CheckColumn[], r: CheckRow): string {
   const cell = (c: CheckColumn): string => {
     switch (c) {

@@ -1,5 +1,5 @@
 /**
- * Largest remainder (SPEC 4a, the default): each claim gets the floor of its exact share in cents;
+ * Largest remainder (docs/spec.md §4a, the default): each claim gets the floor of its exact share in cents;
  * the leftover cents go one each to the largest remainders, ties by SHA-256(seed:claim_id).
  */
 import { z } from 'zod';

@@ -1,5 +1,5 @@
 /**
- * A rounding method: how exact shares (fractions of a cent) become whole cents (SPEC section 4).
+ * A rounding method: how exact shares (fractions of a cent) become whole cents (docs/spec.md §4).
  * Each method is one module implementing this interface, listed once in index.ts; the engines
  * (allocate.ts, redistribute.ts), the plan's schema, the readers and the summaries ask the method,
  * never its name.
@@ -60,7 +60,7 @@ export interface RoundingMethod<R extends RoundingSpec> {
   /** The parsed `rounding` object, normalised. */
   fromPlan(parsed: { method: string } & Record<string, unknown>): R;
   /**
-   * True when claims are ranked by their tie-break key SHA-256(seed:claim_id) (SPEC 4a): the
+   * True when claims are ranked by their tie-break key SHA-256(seed:claim_id) (docs/spec.md §4a): the
    * reader then hashes the ids while it reads, and explain shows a claim's rank.
    */
   readonly needsTieKeys: boolean;

@@ -1,5 +1,5 @@
 /**
- * Per point (SPEC 4b): in each pool the value of one point is floored to `decimals` places of the
+ * Per point (docs/spec.md §4b): in each pool the value of one point is floored to `decimals` places of the
  * currency unit and each claim gets its points times that value, floored to the cent; claims with
  * equal points get exactly the same amount, and what this leaves is residual. No tie-break.
  */

@@ -4,7 +4,7 @@ import { grouped } from '../money.js';
 /** "1 cent", "1,234 cents". */
 export const cents = (n: string | number): string => `${grouped(BigInt(n))} ${String(n) === '1' ? 'cent' : 'cents'}`;
 
-/** What both rounds' explanations say of a paid claim's place among the remainders (SPEC 4a). */
+/** What both rounds' explanations say of a paid claim's place among the remainders (docs/spec.md §4a). */
 export interface RemainderPlace {
   largerRemainders: number;
   equalRemainders: number;

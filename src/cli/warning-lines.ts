@@ -1,0 +1,35 @@
+/**
+ * Warnings on stderr, the same on every command: each one as `warning: …`, or with --quiet none
+ * of them and one line at the end that counts them (errors still come through in full).
+ */
+import { colorFor } from './style.js';
+import { grouped } from './table.js';
+
+export interface WarningLines {
+  /** One warning's text (already made safe to print). */
+  warn(text: string): void;
+  /** With --quiet, the one line that counts the warnings (nothing when there were none). */
+  finish(): void;
+  readonly count: number;
+}
+
+/** `max`: list at most this many (the rest counted in one line); `quiet`: list none. */
+export function warningLines(quiet: boolean, max = Number.POSITIVE_INFINITY): WarningLines {
+  const c = colorFor(process.stderr);
+  let count = 0;
+  return {
+    warn(text) {
+      count += 1;
+      if (!quiet && count <= max) process.stderr.write(`${c.yellow('warning')}: ${text}\n`);
+    },
+    finish() {
+      const hidden = quiet ? count : Math.max(0, count - max);
+      if (hidden === 0) return;
+      const why = quiet ? 'not shown with --quiet' : 'not shown (--max-errors to see more)';
+      process.stderr.write(`${c.yellow('warning')}: ${grouped(hidden)} ${quiet ? '' : 'more '}warning${hidden === 1 ? '' : 's'} ${why}\n`);
+    },
+    get count() {
+      return count;
+    },
+  };
+}

@@ -1,0 +1,40 @@
+/** scripts/reference-allocate.py as a command: a usage line for --help, one-line errors instead of tracebacks. */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers/run-cli.js';
+
+const hasPython = spawnSync('python3', ['--version']).status === 0;
+const script = join(ROOT, 'scripts/reference-allocate.py');
+const plan = join(ROOT, 'fixtures/errors/plan.json');
+mkdirSync('/tmp/payout-tests', { recursive: true });
+const tmp = mkdtempSync('/tmp/payout-tests/reference-cli-');
+const run = (...args: string[]) => spawnSync('python3', [script, ...args], { encoding: 'utf8', cwd: tmp });
+const file = (name: string, text: string): string => {
+  writeFileSync(join(tmp, name), text);
+  return name;
+};
+
+describe.runIf(hasPython)('reference-allocate.py', () => {
+  it('--help: the usage line first, exit 0', () => {
+    const r = run('--help');
+    expect(r.status).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe('usage: python3 scripts/reference-allocate.py PLAN.json CLAIMS.csv [--keep=col,...] [--explain] [--summary] > ledger.csv');
+    expect(r.stderr).toBe('');
+  });
+
+  it.each([
+    ['no arguments', [], 2, 'reference-allocate.py: give the plan and the claims file'],
+    ['a missing file', [plan, 'nope.csv'], 2, 'reference-allocate.py: nope.csv: not found'],
+    ['a missing column', [plan, file('no-class.csv', 'claim_id,units\nA,1\n')], 1, 'reference-allocate.py: no-class.csv:1: missing column "class" (found: claim_id, units)'],
+    ['an unknown class', [plan, file('bad-class.csv', 'claim_id,class\nA,midwest\n')], 1, 'reference-allocate.py: bad-class.csv:2: class: unknown class "midwest" (expected: nationwide, illinois)'],
+    ['a plan that is not JSON', [file('plan.json', '{"a":'), 'x.csv'], 2, 'reference-allocate.py: the plan is not valid JSON'],
+  ])('%s: one line on stderr, no traceback', (_, args, code, first) => {
+    const r = run(...(args as string[]));
+    expect(r.status).toBe(code);
+    expect(r.stderr.startsWith(first)).toBe(true);
+    expect(r.stderr).not.toContain('Traceback');
+    expect(r.stdout).toBe('');
+  });
+});
