@@ -231,7 +231,7 @@ export const recomputeRedistribute: Recompute = async (ctx) => {
 
 /**
  * A second distribution divides what is left pro rata to each claim's first-round exact share (the
- * ledger's share column, SPEC section 6). A bucket plan pays a claim from several buckets, each
+ * ledger's share column, docs/spec.md §6). A bucket plan pays a claim from several buckets, each
  * with its own rule, caps and reduction: there is no single share to divide by, and which bucket's
  * rule a second round should follow is for the plan to say. Refused (exit 2) before anything is written.
  */
