@@ -100,12 +100,12 @@ export function buildBucketReportModel(s: BucketSummaryInput): BucketReportModel
     left -= d.amount;
     steps.push({ kind: 'deduction', label: d.label, amount: m(d.amount), base: left, note: humanizeAmounts(d.rule, symbol) });
   }
-  steps.push({ kind: 'net', label: 'Net settlement fund', amount: m(s.net), base: 0n });
+  steps.push({ kind: 'net', label: 'Net settlement fund', amount: m(s.net), base: 0n, connect: s.net });
   // Each bucket hangs from what the buckets before it left, down to what it leaves.
   let rest = s.net;
   for (const b of s.buckets) {
     rest -= b.paid;
-    steps.push({ kind: 'paid', label: b.label, amount: m(b.paid), base: rest });
+    steps.push({ kind: 'paid', label: b.label, amount: m(b.paid), base: rest, connect: rest });
   }
   steps.push({ kind: 'residual', label: 'Residual', amount: m(s.residual), base: 0n });
   const top = steps.reduce((acc, x) => (x.base + x.amount.cents > acc ? x.base + x.amount.cents : acc), 0n);
