@@ -85,7 +85,7 @@ async function payInto(o: PayOptions, loaded: LoadedPlan, folder: PayFolder): Pr
   }
   const ledger = await readPaidLedger(o.fromDir);
   // The files are made as the elections are read: claim by claim, never a million claims at once.
-  const builder = new PaymentBatchBuilder({ config, currency: plan.currency, round: ledger.round, paymentId: paymentIdMaker(plan.seed, ledger.round) });
+  const builder = new PaymentBatchBuilder({ config, currency: plan.currency, round: ledger.round, paymentId: paymentIdMaker(plan.seed, ledger.round), bytes: true });
   const elections = await readElections({
     claimsFile: o.claimsFile,
     ledger,

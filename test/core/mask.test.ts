@@ -23,4 +23,17 @@ describe('maskLast4', () => {
       }),
     );
   });
+  it('gives the last 4 characters, not UTF-16 units, when astral characters are at the end', () => {
+    expect(maskLast4('abcdefgh😀x')).toBe('****gh😀x');
+    expect(maskLast4('😀😀😀😀😀')).toBe('****😀😀😀😀');
+    expect(maskLast4('😀😀😀😀')).toBe('****');
+  });
+  it('is the last 4 code points of the trimmed value, for any text', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (s) => {
+        const chars = Array.from(s.trim());
+        expect(maskLast4(s)).toBe(chars.length <= 4 ? '****' : `****${chars.slice(-4).join('')}`);
+      }),
+    );
+  });
 });

@@ -9,7 +9,7 @@ import { formatMoney, type Cents } from '../money.js';
 import type { Problem } from '../problems.js';
 import type { Election, MailingAddress } from './elections.js';
 import { maskLast4 } from '../mask.js';
-import { traceNumber, writeNacha, type AchEntry } from './nacha.js';
+import { NachaWriter, traceNumber } from './nacha.js';
 import type { PaymentsConfig } from './plan-section.js';
 import { DEFAULT_CHECK_COLUMNS, type CheckColumn } from './plan-section.js';
 import {
@@ -33,11 +33,14 @@ export interface PaidClaim {
 
 export type FileMethod = 'paypal' | 'ach' | 'check';
 
+/** A piece of a file: text, or the text as UTF-8 bytes (PaymentBatchOptions.bytes). */
+export type Chunk = string | Uint8Array;
+
 export interface PaymentFile {
   name: string;
   method: FileMethod;
   /** The file's text, in chunks. */
-  text: string[];
+  text: Chunk[];
   count: number;
   amount: Cents;
 }
@@ -56,9 +59,9 @@ export interface Controls {
 export interface PaymentBatch {
   files: PaymentFile[];
   /** payments.csv, in chunks. */
-  payments: string[];
+  payments: Chunk[];
   /** addresses.csv, in chunks. */
-  addresses: string[];
+  addresses: Chunk[];
   controls: Controls;
   /** Payment ids made for more than one claim (none, unless the hash collides). */
   duplicateIds: string[];
@@ -70,27 +73,43 @@ const ACH_FILE_IDS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
  * A file's text row by row, joined every few thousand rows: a row made by concatenation is a rope
  * of its pieces, some 20 objects, and a million of them held until the end took gigabytes.
  */
+/**
+ * Rows joined and packed at a time: rows waiting to be joined outlive a young-generation garbage
+ * collection and are copied by it; 4,096 per file kept ~2 MB to copy at each one.
+ */
+const ROWS_PER_CHUNK = 512;
+
 class TextChunks {
   private rows: string[] = [];
-  private readonly chunks: string[] = [];
+  private readonly chunks: Chunk[] = [];
+  constructor(private readonly pack: (text: string) => Chunk) {}
   push(row: string): void {
     this.rows.push(row);
-    if (this.rows.length === 4096) {
-      this.chunks.push(this.rows.join(''));
+    if (this.rows.length === ROWS_PER_CHUNK) {
+      this.chunks.push(this.pack(this.rows.join('')));
       this.rows = [];
     }
   }
   /** The text in chunks of a few thousand rows (written one by one, never joined whole). */
-  parts(): string[] {
-    if (this.rows.length > 0) this.chunks.push(this.rows.join(''));
+  parts(): Chunk[] {
+    if (this.rows.length > 0) this.chunks.push(this.pack(this.rows.join('')));
     this.rows = [];
     return this.chunks;
   }
+}
+
+const asText = (text: string): Chunk => text;
+/** UTF-8 bytes: what the file will hold, outside the JS heap that the garbage collector traces. */
+function asBytes(): (text: string) => Chunk {
+  const encoder = new TextEncoder();
+  return (text) => encoder.encode(text);
 }
 const seq = (n: number): string => String(n).padStart(3, '0');
 
 /** Check numbers from the plan's start, keeping its width ("000101" → "000102"). */
 export function checkNumber(start: string, index: number): string {
+  // Up to 15 digits the sum is exact as a number (no BigInt per check); longer starts take BigInt.
+  if (start.length <= 15) return String(Number(start) + index).padStart(start.length, '0');
   return (BigInt(start) + BigInt(index)).toString().padStart(start.length, '0');
 }
 
@@ -100,6 +119,11 @@ export interface PaymentBatchOptions {
   round: number;
   /** The stable id of a claim's payment (seed, claim id and round; docs/payments.md). */
   paymentId: (claimId: string) => string;
+  /**
+   * Hold the files as UTF-8 bytes rather than text (the same bytes once written): a million
+   * claims' rows held as strings kept the garbage collector tracing hundreds of MB again and again.
+   */
+  bytes?: boolean;
 }
 
 /**
@@ -113,29 +137,41 @@ export class PaymentBatchBuilder {
   private readonly paypalCurrency: string;
   private readonly files: PaymentFile[] = [];
   private readonly methods: Controls['methods'] = { paypal: zero(), venmo: zero(), ach: zero(), check: zero() };
-  private readonly payments = new TextChunks();
-  private readonly addresses = new TextChunks();
+  private readonly pack: (text: string) => Chunk;
+  private readonly payments: TextChunks;
+  private readonly addresses: TextChunks;
   /** The 64 bits of each payment id, sorted at the end to find a duplicate (a Set of a million strings cost more). */
   private idBits = new BigUint64Array(1 << 16);
   private idCount = 0;
   private readonly money = new Map<Cents, string>();
   // PayPal and Venmo: one Payouts batch format, the wallet per row; files of at most 5,000 rows.
-  private paypalRows: string[] = [];
+  private paypalRows: TextChunks;
+  private paypalCount = 0;
   private paypalAmount = 0n;
   private paypalFile = 1;
+  private paypalName = 'paypal-001.csv';
   // ACH: one batch per NACHA file, files of at most entriesPerFile entries; traces unique in the run.
-  private achEntries: AchEntry[] = [];
+  // The current file's entries are made into records as they come, not held as objects until it is full.
+  private achWriter: NachaWriter | undefined;
+  private achRows: TextChunks | undefined;
+  private achInFile = 0;
   private achCount = 0;
   private achFile = 1;
+  private achName = 'ach-001.ach';
   // Checks: one register, numbered from the plan's start in ledger order.
   private readonly checkColumns: readonly CheckColumn[];
-  private readonly checkRows = new TextChunks();
+  private readonly checkRows: TextChunks;
   private checkAmount = 0n;
 
   constructor(private readonly o: PaymentBatchOptions) {
     this.currency = o.currency;
     this.paypalCurrency = o.config.paypal.currency ?? o.currency;
     this.checkColumns = o.config.check?.columns ?? DEFAULT_CHECK_COLUMNS;
+    this.pack = o.bytes === true ? asBytes() : asText;
+    this.payments = new TextChunks(this.pack);
+    this.paypalRows = new TextChunks(this.pack);
+    this.addresses = new TextChunks(this.pack);
+    this.checkRows = new TextChunks(this.pack);
     if (o.config.check?.header ?? true) this.checkRows.push(checkHeader(this.checkColumns));
     this.payments.push(`${PAYMENTS_COLUMNS.join(',')}\n`);
     this.addresses.push(`${ADDRESSES_COLUMNS.join(',')}\n`);
@@ -165,17 +201,26 @@ export class PaymentBatchBuilder {
     const amount = this.format(c.amount);
     let record: PaymentRecord | undefined;
     if (e.method === 'paypal' || e.method === 'venmo') {
-      if (this.paypalRows.length === PAYPAL_ROWS_PER_FILE) this.flushPaypal();
+      if (this.paypalCount === PAYPAL_ROWS_PER_FILE) this.flushPaypal();
+      this.paypalCount++;
       this.paypalRows.push(paypalRow({ recipient: e.recipient, amount: c.amount, currency: this.paypalCurrency, claimId: c.claimId, note: config.paypal.note, wallet: e.method === 'paypal' ? 'PAYPAL' : 'VENMO' }));
       this.paypalAmount += c.amount;
-      record = { paymentId: id, claimId: c.claimId, round, method: e.method, file: `paypal-${seq(this.paypalFile)}.csv`, row: this.paypalRows.length, reference: c.claimId, amount: c.amount, currency: this.paypalCurrency, destination: maskLast4(e.recipient) };
+      record = { paymentId: id, claimId: c.claimId, round, method: e.method, file: this.paypalName, row: this.paypalCount, reference: c.claimId, amount: c.amount, currency: this.paypalCurrency, destination: maskLast4(e.recipient) };
     } else if (e.method === 'ach') {
       if (config.ach !== undefined) {
-        if (this.achEntries.length === config.ach.entriesPerFile) this.flushAch();
-        this.achEntries.push({ routing: e.routing, account: e.account, accountType: e.accountType, amount: c.amount, individualId: c.claimId, name: e.name });
+        if (this.achInFile === config.ach.entriesPerFile) this.flushAch();
         this.achCount++;
-        const trace = this.achCount <= 9_999_999 ? traceNumber(config.ach.odfi, this.achCount) : '';
-        record = { paymentId: id, claimId: c.claimId, round, method: 'ach', file: `ach-${seq(this.achFile)}.ach`, row: this.achEntries.length, reference: trace, amount: c.amount, currency: this.currency, destination: maskLast4(e.account) };
+        this.achInFile++;
+        let trace = '';
+        if (this.achCount <= 9_999_999) {
+          // Past the trace numbers of one ODFI nothing is written: finish() refuses the run.
+          this.achWriter ??= new NachaWriter(config.ach, config.issueDate, ACH_FILE_IDS[this.achFile - 1] ?? '?', 1, this.achCount);
+          (this.achRows ??= new TextChunks(this.pack)).push(
+            `${this.achWriter.entry({ routing: e.routing, account: e.account, accountType: e.accountType, amount: c.amount, individualId: c.claimId, name: e.name })}\n`,
+          );
+          trace = traceNumber(config.ach.odfi, this.achCount);
+        }
+        record = { paymentId: id, claimId: c.claimId, round, method: 'ach', file: this.achName, row: this.achInFile, reference: trace, amount: c.amount, currency: this.currency, destination: maskLast4(e.account) };
       }
     } else if (config.check !== undefined) {
       const n = this.methods.check.count - 1;
@@ -189,25 +234,31 @@ export class PaymentBatchBuilder {
   }
 
   private flushPaypal(): void {
-    if (this.paypalRows.length === 0) return;
-    this.files.push({ name: `paypal-${seq(this.paypalFile)}.csv`, method: 'paypal', text: [this.paypalRows.join('')], count: this.paypalRows.length, amount: this.paypalAmount });
-    this.paypalRows = [];
+    if (this.paypalCount === 0) return;
+    this.files.push({ name: this.paypalName, method: 'paypal', text: this.paypalRows.parts(), count: this.paypalCount, amount: this.paypalAmount });
+    this.paypalRows = new TextChunks(this.pack);
+    this.paypalCount = 0;
     this.paypalAmount = 0n;
     this.paypalFile++;
+    this.paypalName = `paypal-${seq(this.paypalFile)}.csv`;
   }
 
   private flushAch(): void {
     const ach = this.o.config.ach;
-    if (ach === undefined || this.achEntries.length === 0) return;
+    if (ach === undefined || this.achInFile === 0) return;
     const f = this.achFile;
     if (f > ACH_FILE_IDS.length) {
       throw new UsageError(`more ACH payments than ${ACH_FILE_IDS.length} NACHA files of ${ach.entriesPerFile}, the file id modifiers of one day: raise payments.ach.entriesPerFile`);
     }
-    const first = this.achCount - this.achEntries.length + 1;
-    const nacha = writeNacha(ach, this.o.config.issueDate, ACH_FILE_IDS[f - 1]!, 1, this.achEntries, first);
-    this.files.push({ name: `ach-${seq(f)}.ach`, method: 'ach', text: [nacha.text], count: this.achEntries.length, amount: nacha.total });
-    this.achEntries = [];
+    if (this.achWriter === undefined || this.achRows === undefined) throw new UsageError(`${this.achCount} ACH payments: more than the 9,999,999 trace numbers of one ODFI`);
+    const nacha = this.achWriter.finish();
+    const text = [this.pack(nacha.head), ...this.achRows.parts(), this.pack(nacha.tail)];
+    this.files.push({ name: this.achName, method: 'ach', text, count: this.achInFile, amount: nacha.total });
+    this.achWriter = undefined;
+    this.achRows = undefined;
+    this.achInFile = 0;
     this.achFile++;
+    this.achName = `ach-${seq(this.achFile)}.ach`;
   }
 
   finish(): PaymentBatch {
@@ -248,11 +299,19 @@ export class PaymentBatchBuilder {
  * pay's ids do), else a 64-bit FNV-1a of the whole id (ids made otherwise, in tests).
  */
 function idBits(id: string): bigint {
-  const tail = id.slice(-16);
-  if (/^[0-9a-f]{16}$/.test(tail)) return BigInt(`0x${tail}`);
+  if (id.length >= 16 && isHexTail(id)) return BigInt(`0x${id.slice(-16)}`);
   let h = 0xcbf29ce484222325n;
   for (let i = 0; i < id.length; i++) h = BigInt.asUintN(64, (h ^ BigInt(id.charCodeAt(i))) * 0x100000001b3n);
   return h;
+}
+
+/** Whether the id's last 16 characters are lowercase hex digits (a loop: a regex per payment cost more). */
+function isHexTail(id: string): boolean {
+  for (let i = id.length - 16; i < id.length; i++) {
+    const c = id.charCodeAt(i);
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false;
+  }
+  return true;
 }
 
 function zero(): ControlLine {

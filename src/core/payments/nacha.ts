@@ -30,8 +30,12 @@ export interface NachaFile {
   records: number;
 }
 
+const PRINTABLE_ASCII = /^[ -~]*$/;
+
 /** Upper-case printable ASCII: accents dropped, anything else a space (NACHA's character set). */
 export function nachaAlpha(text: string): string {
+  // Printable ASCII (nearly every name and claim id) has no accents to drop: upper case is all.
+  if (PRINTABLE_ASCII.test(text)) return text.toUpperCase();
   return text
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
@@ -53,11 +57,80 @@ export const yymmdd = (isoDate: string): string => isoDate.slice(2, 4) + isoDate
 export const traceNumber = (odfi: string, sequence: number): string => odfi + right(sequence, 7);
 
 /**
- * Writes one file holding one batch. `fileIdModifier` tells apart files made the same day (A-Z, 0-9).
- * Trace sequences start at `firstSequence`, so that the files of one run never share a trace
- * number (a return names its entry by it). Throws a RangeError when an amount or a total does not
- * fit its field.
+ * One NACHA file holding one batch, made entry by entry: `entry` gives each entry's record as it
+ * comes (nothing of it is kept), `finish` the records before the entries (file and batch header)
+ * and after them (batch and file control, the 9s filler). The file is `head`, the entries' records
+ * each followed by a line break, then `tail`. `fileIdModifier` tells apart files made the same day
+ * (A-Z, 0-9). Trace sequences start at `firstSequence`, so that the files of one run never share
+ * a trace number (a return names its entry by it). Throws a RangeError when an amount or a total
+ * does not fit its field.
  */
+export class NachaWriter {
+  private readonly date: string;
+  private readonly companyId: string;
+  private readonly batch: string;
+  /** Σ of the entries' 8-digit routing prefixes: exact as a number up to 90 million entries. */
+  private routingSum = 0;
+  private total = 0n;
+  private count = 0;
+
+  constructor(
+    private readonly config: AchConfig,
+    issueDate: string,
+    private readonly fileIdModifier: string,
+    batchNumber: number,
+    private readonly firstSequence = 1,
+  ) {
+    this.date = yymmdd(issueDate);
+    this.companyId = config.companyId.padEnd(10, ' ').slice(0, 10);
+    this.batch = right(batchNumber, 7);
+  }
+
+  /** The next entry's record (94 characters, no line break). */
+  entry(e: AchEntry): string {
+    const trace = traceNumber(this.config.odfi, this.firstSequence + this.count);
+    this.count++;
+    this.routingSum += Number(e.routing.slice(0, 8));
+    this.total += e.amount;
+    const line =
+      '6' + (e.accountType === 'checking' ? '22' : '32') + e.routing + e.account.padEnd(17, ' ') + right(e.amount, 10) +
+      left(e.individualId, 15) + left(e.name, 22) + '  ' + '0' + trace;
+    checkLength(line);
+    return line;
+  }
+
+  finish(): { head: string; tail: string; entryHash: bigint; total: Cents; records: number; count: number } {
+    const { config, date, companyId, batch, count, total } = this;
+    const destination = ` ${config.immediateDestination}`;
+    const origin = config.immediateOrigin.padStart(10, ' ');
+    const head = [
+      '1' + '01' + destination + origin + date + '0000' + this.fileIdModifier + '094' + '10' + '1' +
+        left(config.immediateDestinationName, 23) + left(config.immediateOriginName, 23) + left(config.referenceCode, 8),
+      '5' + '220' + left(config.companyName, 16) + left(config.discretionaryData, 20) + companyId + 'PPD' +
+        left(config.entryDescription, 10) + date + date + '   ' + '1' + config.odfi + batch,
+    ];
+    const entryHash = BigInt(this.routingSum) % 10n ** 10n;
+    const hash = right(entryHash, 10);
+    const tail = ['8' + '220' + right(count, 6) + hash + right(0, 12) + right(total, 12) + companyId + ' '.repeat(19) + ' '.repeat(6) + config.odfi + batch];
+    const records = head.length + count + tail.length + 1;
+    const blocks = Math.ceil(records / NACHA_BLOCKING_FACTOR);
+    tail.push('9' + right(1, 6) + right(blocks, 6) + right(count, 8) + hash + right(0, 12) + right(total, 12) + ' '.repeat(39));
+    const filler = '9'.repeat(NACHA_RECORD_LENGTH);
+    let lines = head.length + count + tail.length;
+    while (lines % NACHA_BLOCKING_FACTOR !== 0) {
+      tail.push(filler);
+      lines++;
+    }
+    for (const l of [...head, ...tail]) checkLength(l);
+    return { head: `${head.join('\n')}\n`, tail: `${tail.join('\n')}\n`, entryHash, total, records, count };
+  }
+}
+
+function checkLength(l: string): void {
+  if (l.length !== NACHA_RECORD_LENGTH) throw new RangeError(`NACHA record of ${l.length} characters: ${l.slice(0, 1)}`);
+}
+
+/** One NACHA file of `entries` at once (NachaWriter). */
 export function writeNacha(
   config: AchConfig,
   issueDate: string,
@@ -66,41 +139,9 @@ export function writeNacha(
   entries: readonly AchEntry[],
   firstSequence = 1,
 ): NachaFile {
-  const date = yymmdd(issueDate);
-  const lines: string[] = [];
-  const destination = ` ${config.immediateDestination}`;
-  const origin = config.immediateOrigin.padStart(10, ' ');
-  lines.push(
-    '1' + '01' + destination + origin + date + '0000' + fileIdModifier + '094' + '10' + '1' +
-      left(config.immediateDestinationName, 23) + left(config.immediateOriginName, 23) + left(config.referenceCode, 8),
-  );
-  const companyId = config.companyId.padEnd(10, ' ').slice(0, 10);
-  const batch = right(batchNumber, 7);
-  lines.push(
-    '5' + '220' + left(config.companyName, 16) + left(config.discretionaryData, 20) + companyId + 'PPD' +
-      left(config.entryDescription, 10) + date + date + '   ' + '1' + config.odfi + batch,
-  );
-  let entryHash = 0n;
-  let total = 0n;
-  const traces: string[] = [];
-  entries.forEach((e, i) => {
-    const trace = traceNumber(config.odfi, firstSequence + i);
-    traces.push(trace);
-    entryHash += BigInt(e.routing.slice(0, 8));
-    total += e.amount;
-    lines.push(
-      '6' + (e.accountType === 'checking' ? '22' : '32') + e.routing + e.account.padEnd(17, ' ') + right(e.amount, 10) +
-        left(e.individualId, 15) + left(e.name, 22) + '  ' + '0' + trace,
-    );
-  });
-  const hash = right(entryHash % 10n ** 10n, 10);
-  const count = entries.length;
-  lines.push('8' + '220' + right(count, 6) + hash + right(0, 12) + right(total, 12) + companyId + ' '.repeat(19) + ' '.repeat(6) + config.odfi + batch);
-  const records = lines.length + 1;
-  const blocks = Math.ceil(records / NACHA_BLOCKING_FACTOR);
-  lines.push('9' + right(1, 6) + right(blocks, 6) + right(count, 8) + hash + right(0, 12) + right(total, 12) + ' '.repeat(39));
-  const filler = '9'.repeat(NACHA_RECORD_LENGTH);
-  while (lines.length % NACHA_BLOCKING_FACTOR !== 0) lines.push(filler);
-  for (const l of lines) if (l.length !== NACHA_RECORD_LENGTH) throw new RangeError(`NACHA record of ${l.length} characters: ${l.slice(0, 1)}`);
-  return { text: `${lines.join('\n')}\n`, traces, entryHash: entryHash % 10n ** 10n, total, records };
+  const w = new NachaWriter(config, issueDate, fileIdModifier, batchNumber, firstSequence);
+  const lines = entries.map((e) => `${w.entry(e)}\n`);
+  const traces = entries.map((_, i) => traceNumber(config.odfi, firstSequence + i));
+  const f = w.finish();
+  return { text: f.head + lines.join('') + f.tail, traces, entryHash: f.entryHash, total: f.total, records: f.records };
 }

@@ -15,6 +15,9 @@ import { readCsvFile } from '../csv-records.js';
 import type { PaidLedger } from './paid-ledger.js';
 
 const FIELDS = Object.keys(ELECTION_COLUMNS) as ElectionField[];
+// The reader below builds each claim's ElectionInput field by field in this order.
+const ORDER: readonly ElectionField[] = ['method', 'email', 'phone', 'venmoHandle', 'routing', 'account', 'accountType', 'name', 'address', 'address2', 'city', 'state', 'zip'];
+if (FIELDS.join() !== ORDER.join()) throw new Error(`elections-reader: ELECTION_COLUMNS is ${FIELDS.join()}, the reader expects ${ORDER.join()}`);
 
 export interface ElectionsRead {
   /** The paid claims with their elections, in ledger order (empty when `onPaid` takes them). */
@@ -108,12 +111,19 @@ export async function readElections(o: { claimsFile: string; electionsFile?: str
     if (e !== undefined) e.used = true;
     const amount = ledger.amounts[row]!;
     if (amount <= 0n) return; // zero amounts get no payment, and need no election
-    const input = {} as ElectionInput;
-    for (let k = 0; k < FIELDS.length; k++) {
-      const ei = e !== undefined ? fromElections[k]! : -1;
+    // Field k's cell: from the elections file when it lists the claim and has the column, else
+    // from the claims file. One object literal per claim (keyed stores into {} were a hot spot).
+    const ec = e?.cells;
+    const v = (k: number): string => {
+      const ei = ec !== undefined ? fromElections[k]! : -1;
+      if (ei !== -1) return ec![ei] ?? '';
       const ci = fromClaims[k]!;
-      input[FIELDS[k]!] = ei !== -1 ? (e!.cells[ei] ?? '') : ci !== -1 ? (cells[ci] ?? '') : '';
-    }
+      return ci !== -1 ? (cells[ci] ?? '') : '';
+    };
+    const input: ElectionInput = {
+      method: v(0), email: v(1), phone: v(2), venmoHandle: v(3), routing: v(4), account: v(5), accountType: v(6),
+      name: v(7), address: v(8), address2: v(9), city: v(10), state: v(11), zip: v(12),
+    };
     const place = e !== undefined && o.electionsFile !== undefined ? { file: o.electionsFile, line: e.line, claimId: id } : { file, line, claimId: id };
     const result = readElection(input, place);
     problems.push(...result.problems);

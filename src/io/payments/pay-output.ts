@@ -37,7 +37,7 @@ export async function openPayFolder(dir: string, force: boolean): Promise<PayFol
  */
 export async function writePayFolder(
   folder: PayFolder,
-  files: { name: string; text: readonly string[]; rows?: number }[],
+  files: { name: string; text: readonly (string | Uint8Array)[]; rows?: number }[],
   run: ManifestRun,
 ): Promise<Manifest> {
   const { out, dir } = folder;

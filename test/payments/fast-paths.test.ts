@@ -1,0 +1,46 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { buildPaymentBatch, checkNumber, type PaidClaim } from '../../src/core/payments/batch.js';
+import { nachaAlpha } from '../../src/core/payments/nacha.js';
+import { paymentsConfig } from './helpers.js';
+
+// The short cuts taken per payment give what the general form gives.
+describe('payment fast paths', () => {
+  it('numbers checks as BigInt arithmetic does, keeping the width', () => {
+    expect(checkNumber('000101', 1)).toBe('000102');
+    expect(checkNumber('999999999999999', 1)).toBe('1000000000000000');
+    expect(checkNumber('1234567890123456789', 2)).toBe('1234567890123456791');
+    fc.assert(
+      fc.property(fc.stringMatching(/^\d{1,18}$/), fc.nat(10_000_000), (start, index) => {
+        expect(checkNumber(start, index)).toBe((BigInt(start) + BigInt(index)).toString().padStart(start.length, '0'));
+      }),
+    );
+  });
+  it('makes NACHA text as normalising, dropping accents and upper-casing does', () => {
+    const slow = (t: string): string => t.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toUpperCase().replace(/[^ -~]/g, ' ');
+    expect(nachaAlpha('Ana Díaz')).toBe('ANA DIAZ');
+    expect(nachaAlpha('o\'brien-smith')).toBe("O'BRIEN-SMITH");
+    fc.assert(fc.property(fc.string({ unit: 'binary' }), (t) => {
+      expect(nachaAlpha(t)).toBe(slow(t));
+    }));
+    fc.assert(fc.property(fc.string(), (t) => {
+      expect(nachaAlpha(t)).toBe(slow(t));
+    }));
+  });
+  it('holds the same text as bytes when asked to', () => {
+    const paid: PaidClaim[] = [
+      { claimId: 'C1', amount: 1523n, election: { method: 'paypal', recipient: 'ana@example.com', recipientKind: 'email' } },
+      { claimId: 'C2', amount: 99n, election: { method: 'ach', routing: '021000021', account: '123456789', accountType: 'checking', name: 'José Ruiz' } },
+      { claimId: 'C3', amount: 700n, election: { method: 'check', name: 'Zoë Brandt', address: '1 Main St', address2: '', city: 'Chicago', state: 'IL', zip: '60601' }, mailing: { name: 'Zoë Brandt', address: '1 Main St', address2: '', city: 'Chicago', state: 'IL', zip: '60601' } },
+    ];
+    const o = { claims: paid, config: paymentsConfig(), currency: 'USD', round: 1, paymentId: (c: string) => `P1-${c}` };
+    const text = buildPaymentBatch(o);
+    const bytes = buildPaymentBatch({ ...o, bytes: true });
+    const decode = (chunks: (string | Uint8Array)[]): string => chunks.map((c) => (typeof c === 'string' ? c : new TextDecoder().decode(c))).join('');
+    expect(bytes.files.map((f) => [f.name, decode(f.text)])).toEqual(text.files.map((f) => [f.name, decode(f.text)]));
+    expect(bytes.files.every((f) => f.text.every((c) => c instanceof Uint8Array))).toBe(true);
+    expect(decode(bytes.payments)).toBe(decode(text.payments));
+    expect(decode(bytes.addresses)).toBe(decode(text.addresses));
+    expect(decode(bytes.addresses)).toContain('Zoë Brandt');
+  });
+});
