@@ -6,6 +6,7 @@
 import { basename } from 'node:path';
 import { allocateBuckets } from '../core/buckets/allocate.js';
 import { bucketLedgerHeader, bucketLedgerRows, bucketSummaryText, buildBucketSummary, type BucketSummaryJson } from '../core/buckets/output.js';
+import type { BucketClaim } from '../core/buckets/claims.js';
 import type { BucketPlan } from '../core/buckets/plan.js';
 import { UsageError } from '../core/errors.js';
 import { LEDGER_FILE, SUMMARY_FILE } from '../core/manifest.js';
@@ -21,12 +22,16 @@ export interface AllocateBucketsOptions {
   outDir: string;
   /** Replace the files of an earlier run in outDir. */
   force?: boolean;
+  /** Also write outDir/report.html. */
+  report?: boolean;
 }
 
 export interface AllocateBucketsResult {
   plan: BucketPlan;
   summary: BucketSummaryJson;
   rows: number;
+  /** outDir/report.html, when asked for. */
+  reportPath?: string;
 }
 
 /** Tie-break key of a claim in a bucket: SHA-256(seed:bucket_id:claim_id), lowercase hex. */
@@ -43,11 +48,14 @@ export const bucketTieKey =
 export async function allocateBucketsToFolder(o: AllocateBucketsOptions): Promise<AllocateBucketsResult> {
   const { plan, sha256: planSha256 } = await loadBucketPlan(o.planFile);
   const out = await OutputSet.open(o.outDir, outputNames([LEDGER_FILE, SUMMARY_FILE]), Boolean(o.force));
+  let claims: BucketClaim[];
+  let summary: BucketSummaryJson;
   try {
-    const { claims, sha256 } = await readBucketClaims(o.claimsFile, plan, o.planFile);
+    let sha256: string;
+    ({ claims, sha256 } = await readBucketClaims(o.claimsFile, plan, o.planFile));
     const alloc = allocateBuckets(plan, claims, bucketTieKey(plan.seed));
     if ('refused' in alloc) throw new UsageError('the plan was refused', [{ ...alloc.refused, file: o.planFile }]);
-    const summary = buildBucketSummary(plan, claims, alloc);
+    summary = buildBucketSummary(plan, claims, alloc);
     await writeOutputs(
       out,
       [
@@ -61,9 +69,11 @@ export async function allocateBucketsToFolder(o: AllocateBucketsOptions): Promis
         seed: plan.seed,
       },
     );
-    return { plan, summary, rows: claims.length };
   } catch (err) {
     await out.abort();
     throw err;
   }
+  if (!o.report) return { plan, summary, rows: claims.length };
+  const { writeReport } = await import('./report.js');
+  return { plan, summary, rows: claims.length, reportPath: await writeReport(o.outDir) };
 }

@@ -25,6 +25,7 @@ import {
 } from '../core/redistribute-output.js';
 import type { InputFact } from '../core/verify.js';
 import { DataError, UsageError } from '../core/errors.js';
+import { isBucketFolder, planForm } from '../io/bucket-plan-file.js';
 import { OutputSet } from '../io/atomic-output.js';
 import { hashChunks } from '../io/file-hash.js';
 import { readFirstRound, type FirstRound } from '../io/first-round-reader.js';
@@ -166,6 +167,7 @@ export interface RedistributeOptions extends RedistributionRequest {
  * before any work unless `force`.
  */
 export async function redistributeToFolder(o: RedistributeOptions): Promise<RedistributionRun> {
+  await refuseBucketPlan(o.planFile, o.fromDir);
   if (resolve(o.outDir) === resolve(o.fromDir)) {
     throw new UsageError(`--out ${o.outDir} is the first round's folder: write the second round into another folder`);
   }
@@ -228,4 +230,17 @@ export const recomputeRedistribute: Recompute = async (ctx) => {
   };
 };
 
-
+/**
+ * A second distribution divides what is left pro rata to each claim's first-round exact share (the
+ * ledger's share column, docs/spec.md §6). A bucket plan pays a claim from several buckets, each
+ * with its own rule, caps and reduction: there is no single share to divide by, and which bucket's
+ * rule a second round should follow is for the plan to say. Refused (exit 2) before anything is written.
+ */
+async function refuseBucketPlan(planFile: string, fromDir: string): Promise<void> {
+  const why =
+    'a second distribution shares what is left pro rata to each claim\'s first-round share (the ledger\'s share column), ' +
+    'and a bucket plan pays each claim from several buckets, each with its own rule and caps, so there is no single share to divide by. ' +
+    'Distribute the residual and the uncashed amounts with a new allocation (payout allocate) over the claims that cashed';
+  if ((await planForm(planFile)) === 'buckets') throw new UsageError(`${planFile}: a bucket plan: payout redistribute does not take one yet: ${why}`);
+  if (await isBucketFolder(fromDir)) throw new UsageError(`--from ${fromDir}: written from a bucket plan (summary.json "mode": "buckets"): payout redistribute does not take one yet: ${why}`);
+}

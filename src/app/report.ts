@@ -2,13 +2,17 @@
  * `payout report DIR`: DIR/report.html, the distribution report of an allocation, made from the
  * folder's summary, manifest and ledger. It replaces an earlier report.html (it is derived from
  * the other files). When the folder's files disagree the report is still written, its banner
- * naming the failed checks, and a DataError (exit 1) says so after.
+ * naming the failed checks, and a DataError (exit 1) says so after. A bucket plan's folder gets
+ * its own page (buckets in funding order).
  */
 import { DataError } from '../core/errors.js';
+import { isBucketFolder } from '../io/bucket-plan-file.js';
+import { writeBucketReport } from '../io/bucket-report-html.js';
 import { writeCheckedReport } from '../io/report-html.js';
 
 /** Writes the report; returns its path, or throws a DataError once it is written when the files disagree. */
 export async function writeReport(dir: string): Promise<string> {
+  if (await isBucketFolder(dir)) return writeBucketReport(dir);
   const { path, failed } = await writeCheckedReport(dir);
   if (failed.length > 0) {
     const what = failed.map((c) => `${c.failure} (${c.detail})`).join('; ');

@@ -32,6 +32,8 @@ export interface WaterfallStep {
   base: Cents;
   /** How the amount was reached (a deduction's rule), when there is something to say. */
   note?: string;
+  /** The level of the dashed line to the next bar, when it is not the one its kind implies. */
+  connect?: Cents;
 }
 
 export interface Waterfall {
@@ -301,7 +303,7 @@ export function methodInWords(summary: Summary, money: (c: Cents) => Money): str
   return out;
 }
 
-function fileRows(manifest: Manifest): FileRow[] {
+export function fileRows(manifest: Manifest): FileRow[] {
   const rows = (n: number | undefined): string => (n === undefined ? '' : `, ${countText(n)} rows`);
   const inputs: FileRow[] = [];
   if (manifest.claims) {

@@ -1,7 +1,9 @@
 /**
- * Which form a plan file has (`classes` or `buckets`), and loading a bucket plan. A file that is
+ * Which form a plan file has (`classes` or `buckets`), whether an output folder was written from
+ * a bucket plan, and loading a bucket plan. A file that is
  * unreadable or not JSON is left to loadPlan (plan-file.ts), which words those errors.
  */
+import { join } from 'node:path';
 import { isBucketPlan, parseBucketPlan, type BucketPlan } from '../core/buckets/plan.js';
 import { UsageError } from '../core/errors.js';
 import { sha256Hex } from './hash.js';
@@ -33,4 +35,15 @@ export async function loadBucketPlan(file: string): Promise<LoadedBucketPlan> {
   const parsed = parseBucketPlan(json.value, file);
   if ('problems' in parsed) throw new UsageError('the plan was refused', parsed.problems);
   return { plan: parsed.plan, file, sha256: sha256Hex(json.bytes) };
+}
+
+/** True when DIR/summary.json is a bucket plan's summary (`"mode": "buckets"`). */
+export async function isBucketFolder(dir: string): Promise<boolean> {
+  const file = join(dir, 'summary.json');
+  try {
+    const { value } = await readJsonFile(file, { kind: 'summary', missing: () => new UsageError(`${file}: not found`) });
+    return typeof value === 'object' && value !== null && (value as { mode?: unknown }).mode === 'buckets';
+  } catch {
+    return false; // the ordinary reader says what is wrong, in its own words
+  }
 }

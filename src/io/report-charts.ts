@@ -80,7 +80,8 @@ export function waterfallSvg(w: Waterfall): VNode {
     const next = w.steps[i + 1];
     if (!s || !next) continue;
     let level: bigint | undefined;
-    if (s.kind === 'gross' || s.kind === 'interest') level = s.base + s.amount.cents;
+    if (s.connect !== undefined) level = s.connect;
+    else if (s.kind === 'gross' || s.kind === 'interest') level = s.base + s.amount.cents;
     else if (s.kind === 'deduction') level = s.base;
     else if (s.kind === 'paid' && next.kind === 'residual') level = s.amount.cents;
     if (level === undefined) continue;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { allocateBuckets, type BucketAllocation } from '../../src/core/buckets/allocate.js';
+import { allocateBuckets, exactRun, type BucketAllocation } from '../../src/core/buckets/allocate.js';
+import { ratAdd, ratCmp, ratFloor, type Rational } from '../../src/core/decimal.js';
 import { bucketClaimFromRow, mapBucketColumns, type BucketClaim } from '../../src/core/buckets/claims.js';
 import { parseBucketPlan, type BucketPlan } from '../../src/core/buckets/plan.js';
 import type { Problem } from '../../src/core/problems.js';
@@ -33,4 +34,27 @@ export function run(p: BucketPlan, rows: Record<string, string>[]): { alloc: Buc
   const alloc = allocateBuckets(p, c.claims, tieKey(p.seed));
   if ('refused' in alloc) throw new Error(alloc.refused.message);
   return { alloc, claims: c.claims };
+}
+
+/**
+ * The minimum payment as the rule is written (the oracle for src/core/buckets/minimum.ts): the
+ * allocation is redone after every removed group. Returns the claims still active.
+ */
+export function minimumByRerun(p: BucketPlan, cs: readonly BucketClaim[], start: readonly boolean[], minimum: bigint): boolean[] {
+  const active = [...start];
+  for (;;) {
+    const r = exactRun(p, cs, active);
+    if ('refused' in r) throw new Error(r.refused.message);
+    let smallest: Rational | null = null;
+    const low: number[] = [];
+    r.shares.forEach((row, i) => {
+      if (!active[i]) return;
+      if (row.reduce((acc, s) => acc + ratFloor(s), 0n) >= minimum) return;
+      const total = row.reduce(ratAdd, { n: 0n, d: 1n });
+      low.push(i);
+      if (smallest === null || ratCmp(total, smallest) < 0) smallest = total;
+    });
+    if (low.length === 0) return active;
+    for (const i of low) if (ratCmp(r.shares[i]!.reduce(ratAdd, { n: 0n, d: 1n }), smallest!) === 0) active[i] = false;
+  }
 }

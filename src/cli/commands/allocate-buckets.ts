@@ -24,8 +24,7 @@ export async function runAllocateBuckets(claimsFile: string, o: AllocateBucketsC
   // A bucket plan names its own columns; a comma-separated file is read.
   if (o.map !== undefined && o.map.length > 0) throw new UsageError('--map: not available with a bucket plan; the plan names the claims columns it reads');
   if (o.delimiter !== undefined && o.delimiter !== ',') throw new UsageError(`--delimiter ${o.delimiter}: a bucket plan's claims file is read comma-separated`);
-  if (o.report) throw new UsageError('--report: not available with a bucket plan yet');
-  const { summary, rows } = await allocateBucketsToFolder({ claimsFile, planFile: o.plan, outDir: o.out, force: Boolean(o.force) });
+  const { summary, rows, reportPath } = await allocateBucketsToFolder({ claimsFile, planFile: o.plan, outDir: o.out, force: Boolean(o.force), report: Boolean(o.report) });
   if (o.json) {
     process.stdout.write(bucketSummaryText(summary));
     return;
@@ -34,5 +33,6 @@ export async function runAllocateBuckets(claimsFile: string, o: AllocateBucketsC
   const c = colorFor(process.stdout);
   const lines = renderBucketSummary(summary, c);
   lines.push(c.dim(`Wrote ${o.out}/ledger.csv (${grouped(rows)} rows), summary.json, manifest.json`));
+  if (reportPath) lines.push(c.dim(`Wrote ${reportPath}`));
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -1,0 +1,152 @@
+/**
+ * The distribution report of a bucket plan's folder: from its summary.json (checked here) to what
+ * the page shows: the fund through the deductions to the net, the net through the buckets in
+ * funding order to the residual, and per bucket what was claimed, its cap, its reduction and what
+ * it paid. Pure: no I/O, no clock; money in bigint cents with its text beside it.
+ */
+import { z } from 'zod';
+import { formatMoneyHuman, parseMoney, type Cents } from '../money.js';
+import { compactMoney, currencySymbol, axisTicks, humanizeAmounts, type Money, type Waterfall, type WaterfallStep } from '../report-model.js';
+import { BUCKET_SUMMARY_FORMAT } from './output.js';
+
+const money = z.string().transform((s, ctx) => {
+  const c = parseMoney(s);
+  if (c === undefined) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(s)}: not an amount` });
+  return c ?? 0n;
+});
+const count = z.number().int().nonnegative();
+
+/** The fields of a bucket summary.json the report reads (docs/outputs.md). */
+export const bucketSummarySchema = z.object({
+  format: z.literal(BUCKET_SUMMARY_FORMAT),
+  case: z.string(),
+  currency: z.string(),
+  mode: z.literal('buckets'),
+  seed: z.string(),
+  fund: z.object({ gross: money, interest: money, fund: money }),
+  deductions: z.array(z.object({ label: z.string(), rule: z.string(), amount: money, remaining: money })),
+  net: money,
+  buckets: z.array(
+    z.object({
+      id: z.string(),
+      label: z.string(),
+      kind: z.string(),
+      protected: z.boolean(),
+      residual: z.boolean(),
+      perClaimCap: money.nullable(),
+      totalCap: money.nullable(),
+      claims: count,
+      claimed: z.string().nullable(),
+      points: z.string().nullable(),
+      setAside: z.string(),
+      funded: z.string(),
+      paid: money,
+      reductionPercent: z.string().nullable(),
+    }),
+  ),
+  claims: z.object({ rows: count, eligible: count, paid: count, belowMinimum: count, nothingClaimed: count, ineligible: count }),
+  minimumPayment: money.nullable(),
+  totalPaid: money,
+  residual: money,
+  residualRecipient: z.string().nullable(),
+});
+export type BucketSummaryInput = z.output<typeof bucketSummarySchema>;
+
+export interface BucketRow {
+  id: string;
+  label: string;
+  kind: string;
+  /** `protected`, `residual`, or empty. */
+  role: string;
+  claims: number;
+  /** What was claimed in it, to the cent (rounded half-up for display), or the points of a points bucket. */
+  claimed: string;
+  cap: string;
+  perClaimCap: string;
+  reduction: string;
+  paid: Money;
+}
+
+export interface BucketReportModel {
+  caseName: string;
+  currency: string;
+  seed: string;
+  figures: { fund: Money; deductions: Money; net: Money; paid: Money; residual: Money };
+  deductions: { label: string; rule: string; amount: Money; remaining: Money }[];
+  waterfall: Waterfall;
+  buckets: BucketRow[];
+  outcomes: { label: string; count: number }[];
+  minimumPayment: Money | null;
+  residualRecipient: string | null;
+}
+
+/** `265722211.440000` (6 decimals, from summary.json) as `$265,722,211.44`, half-up to the cent. */
+function money6(text: string, symbol: string): string {
+  const m = /^(-?)(\d+)\.(\d{2})(\d*)$/.exec(text);
+  if (!m) return text;
+  let cents = BigInt(m[2]! + m[3]!);
+  if ((m[4] ?? '').length > 0 && Number(m[4]![0]) >= 5) cents += 1n;
+  return formatMoneyHuman(m[1] === '-' ? -cents : cents, symbol);
+}
+
+export function buildBucketReportModel(s: BucketSummaryInput): BucketReportModel {
+  const symbol = currencySymbol(s.currency);
+  const m = (cents: Cents): Money => ({ cents, text: formatMoneyHuman(cents, symbol), short: compactMoney(cents, symbol) });
+  const totalDeductions = s.deductions.reduce((a, d) => a + d.amount, 0n);
+  const steps: WaterfallStep[] = [{ kind: 'gross', label: 'Gross fund', amount: m(s.fund.gross), base: 0n }];
+  if (s.fund.interest > 0n) steps.push({ kind: 'interest', label: 'Interest', amount: m(s.fund.interest), base: s.fund.gross });
+  let left = s.fund.fund;
+  for (const d of s.deductions) {
+    left -= d.amount;
+    steps.push({ kind: 'deduction', label: d.label, amount: m(d.amount), base: left, note: humanizeAmounts(d.rule, symbol) });
+  }
+  steps.push({ kind: 'net', label: 'Net settlement fund', amount: m(s.net), base: 0n, connect: s.net });
+  // Each bucket hangs from what the buckets before it left, down to what it leaves.
+  let rest = s.net;
+  for (const b of s.buckets) {
+    rest -= b.paid;
+    steps.push({ kind: 'paid', label: b.label, amount: m(b.paid), base: rest, connect: rest });
+  }
+  steps.push({ kind: 'residual', label: 'Residual', amount: m(s.residual), base: 0n });
+  const top = steps.reduce((acc, x) => (x.base + x.amount.cents > acc ? x.base + x.amount.cents : acc), 0n);
+  return {
+    caseName: s.case,
+    currency: s.currency,
+    seed: s.seed,
+    figures: { fund: m(s.fund.fund), deductions: m(totalDeductions), net: m(s.net), paid: m(s.totalPaid), residual: m(s.residual) },
+    deductions: s.deductions.map((d) => ({ label: d.label, rule: humanizeAmounts(d.rule, symbol), amount: m(d.amount), remaining: m(d.remaining) })),
+    waterfall: { steps, top, ticks: axisTicks(top).map(m) },
+    buckets: s.buckets.map((b) => ({
+      id: b.id,
+      label: b.label,
+      kind: b.kind,
+      role: b.protected ? 'protected' : b.residual ? 'residual' : '',
+      claims: b.claims,
+      claimed: b.claimed !== null ? money6(b.claimed, symbol) : `${(b.points ?? '0').replace(/\.?0+$/, '')} points`,
+      cap: b.totalCap === null ? '—' : formatMoneyHuman(b.totalCap, symbol),
+      perClaimCap: b.perClaimCap === null ? '—' : formatMoneyHuman(b.perClaimCap, symbol),
+      reduction: b.reductionPercent === null ? '—' : `${percent(b.reductionPercent)}%`,
+      paid: m(b.paid),
+    })),
+    outcomes: [
+      { label: 'Paid', count: s.claims.paid },
+      { label: 'Below the minimum payment', count: s.claims.belowMinimum },
+      { label: 'Eligible, nothing claimed', count: s.claims.nothingClaimed },
+      { label: 'Not eligible', count: s.claims.ineligible },
+      { label: 'All claims', count: s.claims.rows },
+    ],
+    minimumPayment: s.minimumPayment === null ? null : m(s.minimumPayment),
+    residualRecipient: s.residualRecipient,
+  };
+}
+
+/** `38.000000` → `38`, `12.345678` → `12.35`, `-5.500000` → `-5.5` (an increase shows negative). */
+function percent(text: string): string {
+  const x = /^(-?)(\d+)\.(\d{2})(\d*)$/.exec(text);
+  if (!x) return text;
+  let hundredths = BigInt(x[2]! + x[3]!);
+  if ((x[4] ?? '').length > 0 && Number(x[4]![0]) >= 5) hundredths += 1n;
+  const whole = hundredths / 100n;
+  const frac = (hundredths % 100n).toString().padStart(2, '0').replace(/0+$/, '');
+  return `${x[1]}${whole}${frac ? `.${frac}` : ''}`;
+}

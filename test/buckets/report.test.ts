@@ -1,0 +1,66 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildBucketReportModel, bucketSummarySchema } from '../../src/core/buckets/report.js';
+import { ROOT, runCli } from '../helpers/run-cli.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const tmp = tempDir();
+const FIX = join(ROOT, 'fixtures/equifax-buckets');
+const read = (f: string): string => readFileSync(f, 'utf8');
+/** The visible text of a page, tags and styles dropped, spaces collapsed. */
+const text = (page: string): string =>
+  page
+    .replace(/<style[\s\S]*?<\/style>/g, '')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#x27;/g, "'")
+    .replace(/\s+/g, ' ');
+
+describe('the distribution report of a bucket folder', () => {
+  it('the waterfall goes from the net through each bucket, in funding order, to the residual', () => {
+    const summary = bucketSummarySchema.parse(JSON.parse(read(join(FIX, 'expected/summary.json'))));
+    const m = buildBucketReportModel(summary);
+    const after = m.waterfall.steps.slice(m.waterfall.steps.findIndex((s) => s.kind === 'net'));
+    expect(after.map((s) => `${s.label} ${s.amount.text} from ${s.base}`)).toEqual([
+      'Net settlement fund $300,000.00 from 0',
+      'Documented out-of-pocket losses $212,345.60 from 8765440',
+      'Lost time at $25 an hour $31,000.00 from 5665440',
+      'Alternative cash payment $31,000.00 from 2565440',
+      'Residual $25,654.40 from 0',
+    ]);
+    expect(m.buckets.map((b) => `${b.id} ${b.claimed} ${b.cap} ${b.reduction} ${b.paid.text}`)).toEqual([
+      'documented $212,345.60 — 0% $212,345.60',
+      'time $50,000.00 $31,000.00 38% $31,000.00',
+      'cash $37,500.00 $31,000.00 17.33% $31,000.00',
+    ]);
+  });
+
+  it('allocate --report writes it, payout report DIR rewrites it byte for byte (exit 0)', async () => {
+    const out = tmp.path('with-report');
+    const r = await runCli(['allocate', '--plan', join(FIX, 'plan.json'), join(FIX, 'claims.csv'), '--out', out, '--report']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Wrote ${join(out, 'report.html')}`);
+    const first = read(join(out, 'report.html'));
+    const page = text(first);
+    expect(page).toContain('Lost time at $25 an hour time, hours 120 $50,000.00 $31,000.00 — 38% $31,000.00');
+    expect(page).toContain('Alternative cash payment cash, flat 300 $37,500.00 $31,000.00 — 17.33% $31,000.00');
+    expect(page).toContain('Residual, to extended credit monitoring for the class $25,654.40');
+    expect(page).toContain('Paid $274,345.60 340 of 342 claims');
+    // The ordinary files are those of the run without --report.
+    expect(read(join(out, 'ledger.csv'))).toBe(read(join(FIX, 'expected/ledger.csv')));
+    const again = await runCli(['report', out]);
+    expect(again.code).toBe(0);
+    expect(read(join(out, 'report.html'))).toBe(first);
+  });
+
+  it('refuses an edited summary.json naming the file and the field (exit 2), and writes no report', async () => {
+    const out = tmp.path('edited');
+    expect((await runCli(['allocate', '--plan', join(FIX, 'plan.json'), join(FIX, 'claims.csv'), '--out', out])).code).toBe(0);
+    const file = join(out, 'summary.json');
+    writeFileSync(file, read(file).replace('"totalPaid": "274345.60"', '"totalPaid": "lots"'));
+    const r = await runCli(['report', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${file}: totalPaid: "lots": not an amount`);
+    expect(() => read(join(out, 'report.html'))).toThrow();
+  });
+});
