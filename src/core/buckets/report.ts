@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 import { formatMoneyHuman, parseMoney, type Cents } from '../money.js';
-import { compactMoney, currencySymbol, axisTicks, humanizeAmounts, type Money, type Waterfall, type WaterfallStep } from '../report-model.js';
+import { compactMoney, currencySymbol, humanizeAmounts } from '../display-numbers.js';
+import { axisTicks, type Money, type Waterfall, type WaterfallStep } from '../report-model.js';
 import { BUCKET_SUMMARY_FORMAT } from './output.js';
 
 const money = z.string().transform((s, ctx) => {
