@@ -3,18 +3,14 @@ import type { ChalkInstance } from 'chalk';
 import type { BucketSummaryJson } from '../core/buckets/output.js';
 import { formatMoneyHuman, parseMoney } from '../core/money.js';
 import { grouped, renderTable } from './table.js';
+import { renderFundHead } from './render-summary.js';
 
 const human = (m: string | null): string => (m === null ? '-' : formatMoneyHuman(parseMoney(m) ?? 0n));
 /** Six-decimal exact figures shown to the cent (information only; the files keep the six). */
 const human6 = (m: string | null): string => (m === null ? '-' : human(m.replace(/^(\d+\.\d\d)\d*$/, '$1')));
 
 export function renderBucketSummary(s: BucketSummaryJson, c: ChalkInstance): string[] {
-  const out: string[] = [c.bold(s.case), ''];
-  const fundRows: string[][] = [['Gross fund', human(s.fund.gross)]];
-  if (s.fund.interest !== '0.00') fundRows.push(['+ interest', human(s.fund.interest)], ['Fund', human(s.fund.fund)]);
-  for (const d of s.deductions) fundRows.push([`− ${d.label} (${d.rule})`, human(d.amount)]);
-  fundRows.push([c.bold('Net settlement fund'), c.bold(human(s.net))]);
-  out.push(...renderTable(['', ''], fundRows, ['left', 'right']).slice(1), '');
+  const out: string[] = renderFundHead(s, c);
   const rows = s.buckets.map((b) => [
     b.id,
     b.kind + (b.protected ? ', protected' : '') + (b.residual ? ', residual' : ''),

@@ -8,13 +8,20 @@ import { roundingMethod } from '../core/rounding/index.js';
 
 const human = (m: string | null): string => (m === null ? '-' : formatMoneyHuman(parseMoney(m) ?? 0n));
 
-export function renderSummary(s: SummaryJson, c: ChalkInstance): string[] {
-  const out: string[] = [c.bold(s.case), ''];
+/** The case name, then the fund down to the net fund, deduction by deduction: every plan's summary opens so. */
+export function renderFundHead(
+  s: Pick<SummaryJson, 'case' | 'fund' | 'deductions' | 'net'>,
+  c: ChalkInstance,
+): string[] {
   const fundRows: string[][] = [['Gross fund', human(s.fund.gross)]];
   if (s.fund.interest !== '0.00') fundRows.push(['+ interest', human(s.fund.interest)], ['Fund', human(s.fund.fund)]);
   for (const d of s.deductions) fundRows.push([`− ${d.label} (${d.rule})`, human(d.amount)]);
   fundRows.push([c.bold('Net settlement fund'), c.bold(human(s.net))]);
-  out.push(...renderTable(['', ''], fundRows, ['left', 'right']).slice(1), '');
+  return [c.bold(s.case), '', ...renderTable(['', ''], fundRows, ['left', 'right']).slice(1), ''];
+}
+
+export function renderSummary(s: SummaryJson, c: ChalkInstance): string[] {
+  const out: string[] = renderFundHead(s, c);
 
   const weights = s.mode === 'weights';
   const rows = s.classes.map((k) => [
