@@ -28,6 +28,11 @@ describe('bucket plan', () => {
     const c = claims(p, [{ claim_id: 'a', los: '1' }]);
     expect(c.problems.map((x) => [x.field, x.message])).toEqual([['buckets[0].amountColumn', 'column "loss" is not in claims.csv (columns: claim_id, los)']]);
   });
+  it('refuses a percent just over 100 and takes 100 written with decimals', () => {
+    // The boundary, compared as exact decimals (the plan's percents are money rules, never floats).
+    expect(planProblems({ buckets: [{ ...docs, maxReductionPercent: '100.000001' }] }).map((x) => x.field)).toEqual(['buckets[0].maxReductionPercent']);
+    expect(planProblems({ buckets: [{ ...docs, maxReductionPercent: '100.000000' }] })).toEqual([]);
+  });
   it('refuses protected buckets over the net fund', () => {
     const p = plan({ gross: '100.00', buckets: [{ ...docs, protected: true }] });
     const c = claims(p, [{ claim_id: 'a', loss: '80.00' }, { claim_id: 'b', loss: '30.00' }]);

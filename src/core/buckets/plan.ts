@@ -4,7 +4,7 @@
  * (src/core/plan.ts, unchanged) or `buckets`, never both; `isBucketPlan` tells them apart.
  */
 import { z } from 'zod';
-import { decToRational, parseDec, type Dec, type Rational } from '../decimal.js';
+import { decToRational, parseDec, rat, ratCmp, type Dec, type Rational } from '../decimal.js';
 import { formatMoney, parseMoney, type Cents } from '../money.js';
 import { computeNetFund, type Deduction } from '../fund.js';
 import type { Problem } from '../problems.js';
@@ -18,7 +18,12 @@ const decimal = z
   .regex(/^\d+(\.\d{1,6})?$/, 'must be a plain decimal with at most 6 decimals, such as "0.25"')
   .refine(withinDigitLimits, { error: (iss) => digitLimitMessage(String(iss.input)), abort: true });
 const positive = decimal.refine((s) => /[1-9]/.test(s), 'must be greater than 0');
-const percent = decimal.refine((s) => Number.parseFloat(s) <= 100, 'must be between 0 and 100');
+/** Exact: the text's rational against 100, never a float. */
+const atMost100 = (s: string): boolean => {
+  const d = parseDec(s);
+  return d !== undefined && ratCmp(decToRational(d), rat(100n)) <= 0;
+};
+const percent = decimal.refine(atMost100, 'must be between 0 and 100');
 const column = z.string({ error: 'required: the claims column that holds this input' }).trim().min(1, 'must not be empty');
 
 const deductionSchema = z.strictObject({
