@@ -290,7 +290,7 @@ export class ClaimsCollector {
   /** Ends the reading: the last checks (empty file, no claims) and the table. */
   finish(meta: { bytes: number; sha256?: string }): ReadClaimsResult {
     const problems = this.problems;
-    problems.drainUtf8(Number.POSITIVE_INFINITY);
+    problems.finishUtf8();
     if (this.headers === undefined && !this.stopped) {
       problems.error('empty_file', undefined, undefined, 'the file is empty: expected a header row and one row per claim');
     } else if (this.headers !== undefined && this.rows === 0 && !this.stopped) {

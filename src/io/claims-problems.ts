@@ -3,6 +3,7 @@
  * `maxStored` of each severity kept as objects, each handed to `onProblem` as it is found.
  */
 import type { Problem, ProblemCode } from '../core/problems.js';
+import { InvalidUtf8Tally, invalidUtf8LineMessage } from './csv-utf8.js';
 
 /** At most this many problems of each severity are kept as objects; all of them are counted. */
 export const DEFAULT_MAX_STORED_PROBLEMS = 10_000;
@@ -17,9 +18,13 @@ export class ClaimsProblems {
   warnings = 0;
   readonly errorsByCode: Partial<Record<ProblemCode, number>> = {};
   readonly warningsByCode: Partial<Record<ProblemCode, number>> = {};
-  /** Invalid-UTF-8 problems found ahead of the parser, held until the rows before them are done. */
-  private readonly pendingUtf8: Problem[] = [];
+  /**
+   * Lines holding invalid UTF-8, found ahead of the parser, held until the rows before them are
+   * done; the first few carry their example problem (csv-utf8.ts has the rule).
+   */
+  private readonly pendingUtf8: Array<{ line: number; example?: Problem }> = [];
   private pendingHead = 0;
+  private readonly utf8Tally = new InvalidUtf8Tally();
 
   constructor(
     private readonly file: string,
@@ -61,24 +66,32 @@ export class ClaimsProblems {
 
   /** A line holding bytes that are not UTF-8, found ahead of the records: added by `drainUtf8`. */
   invalidUtf8(line: number, byte: number): void {
-    const hex = byte.toString(16).toUpperCase().padStart(2, '0');
-    this.pendingUtf8.push({
-      code: 'invalid_utf8',
-      severity: 'error',
-      file: this.file,
-      line,
-      message: `invalid UTF-8 (byte 0x${hex}): re-export the file as CSV UTF-8`,
-    });
+    if (!this.utf8Tally.add(byte)) {
+      this.pendingUtf8.push({ line });
+      return;
+    }
+    const example: Problem = { code: 'invalid_utf8', severity: 'error', file: this.file, line, message: invalidUtf8LineMessage(byte) };
+    this.pendingUtf8.push({ line, example });
+  }
+
+  /**
+   * At the end of the file: the file-level invalid-UTF-8 problem (how many lines, the likely
+   * encoding), which has no line and so comes first in `inLineOrder`.
+   */
+  finishUtf8(): void {
+    this.drainUtf8(Number.POSITIVE_INFINITY);
+    const message = this.utf8Tally.message();
+    if (message !== undefined) this.error('invalid_utf8', undefined, undefined, message);
   }
 
   /** Adds the pending invalid-UTF-8 problems up to a line; true when one is on that very line. */
   drainUtf8(upToLine: number): boolean {
     const pending = this.pendingUtf8;
     let onLine = false;
-    while (this.pendingHead < pending.length && ((pending[this.pendingHead] as Problem).line ?? 0) <= upToLine) {
-      const p = pending[this.pendingHead++] as Problem;
-      if (p.line === upToLine) onLine = true;
-      this.add(p);
+    while (this.pendingHead < pending.length && (pending[this.pendingHead] as { line: number }).line <= upToLine) {
+      const { line, example } = pending[this.pendingHead++] as { line: number; example?: Problem };
+      if (line === upToLine) onLine = true;
+      if (example !== undefined) this.add(example);
     }
     if (this.pendingHead === pending.length && this.pendingHead > 0) {
       pending.length = 0;

@@ -122,3 +122,56 @@ export function countLineFeeds(buf: Uint8Array): number {
 export function hasUtf16Bom(buf: Uint8Array): boolean {
   return buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff));
 }
+
+/**
+ * The one rule for reporting invalid UTF-8 in a claims file: a file-level problem (how many lines,
+ * and a guess of the encoding), then the first `INVALID_UTF8_EXAMPLES` lines as examples; the
+ * other lines are counted, not listed (a Windows-1252 export has a bad byte on most lines).
+ */
+export const INVALID_UTF8_EXAMPLES = 3;
+
+/** The message for one example line. */
+export function invalidUtf8LineMessage(byte: number): string {
+  return `invalid UTF-8 (byte 0x${byte.toString(16).toUpperCase().padStart(2, '0')}): re-export the file as CSV UTF-8`;
+}
+
+/** The five bytes that Windows-1252 leaves undefined. */
+const CP1252_UNDEFINED = new Set([0x81, 0x8d, 0x8f, 0x90, 0x9d]);
+
+/**
+ * A guess of the file's encoding from the first bad byte of each bad line: when every one of them
+ * is a character in Windows-1252 (0x80–0x9F: € and curly quotes; 0xA0–0xFF: Latin-1 letters such
+ * as é), the file is most likely Excel's "CSV" export on Windows; otherwise no guess.
+ */
+export function guessEncoding(badBytes: ReadonlySet<number>): string | undefined {
+  if (badBytes.size === 0) return undefined;
+  for (const b of badBytes) if (b < 0x80 || CP1252_UNDEFINED.has(b)) return undefined;
+  return `Windows-1252 (Excel's "CSV" on Windows)`;
+}
+
+/** Counts the lines holding invalid UTF-8 and words the file-level problem. */
+export class InvalidUtf8Tally {
+  /** Lines holding invalid UTF-8. */
+  lines = 0;
+  private readonly bytes = new Set<number>();
+
+  /** Counts one bad line; true when it is one of the first few, to be reported as an example. */
+  add(byte: number): boolean {
+    this.lines++;
+    this.bytes.add(byte);
+    return this.lines <= INVALID_UTF8_EXAMPLES;
+  }
+
+  /** The file-level message, or undefined when every line is UTF-8. */
+  message(): string | undefined {
+    if (this.lines === 0) return undefined;
+    const n = this.lines;
+    const count = `${n.toLocaleString('en-US')} line${n === 1 ? '' : 's'} hold${n === 1 ? 's' : ''} bytes that are not UTF-8`;
+    const shown = n > INVALID_UTF8_EXAMPLES ? `the first ${INVALID_UTF8_EXAMPLES} are listed` : n === 1 ? 'it is listed' : 'they are listed';
+    const guess = guessEncoding(this.bytes);
+    const advice = guess !== undefined
+      ? `it looks like ${guess}: re-export it as "CSV UTF-8"`
+      : 're-export it as "CSV UTF-8"';
+    return `the file is not UTF-8: ${count} (${shown}; ${n === 1 ? 'its row is' : 'their rows are'} left out); ${advice}`;
+  }
+}
