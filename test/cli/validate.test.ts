@@ -69,6 +69,7 @@ describe('payout validate: the report', () => {
         'approved       3  eligible',
         'pending        1  not eligible',
         '',
+        'error: fixtures/errors/many-problems.csv: the file is not UTF-8: 1 line holds bytes that are not UTF-8 (it is listed; its row is left out); it looks like Windows-1252 (Excel\'s "CSV" on Windows): re-export it as "CSV UTF-8"',
         'error: fixtures/errors/many-problems.csv:3: class: unknown class "ilinois" (expected: nationwide, illinois)',
         'error: fixtures/errors/many-problems.csv:4: units: units must be greater than 0, found "0"',
         'error: fixtures/errors/many-problems.csv:5: claim_id: claim_id "TT-1" already on line 2',
@@ -83,7 +84,7 @@ describe('payout validate: the report', () => {
         'warning: fixtures/errors/many-problems.csv:10: status: status is empty: paid as "approved" (the plan\'s blankStatus); write the status, or set "blankStatus": "error" to refuse such rows',
         'warning: fixtures/errors/many-problems.csv:11: blank row (skipped)',
         '',
-        '9 errors, 4 warnings',
+        '10 errors, 4 warnings',
         '',
       ].join('\n'),
     );
@@ -93,14 +94,14 @@ describe('payout validate: the report', () => {
     const r = await runCli(['validate', '--plan', PLAN, '--max-errors', '2', `${ERR}/many-problems.csv`]);
     const tail = r.stdout.split('\n').slice(-9);
     expect(tail).toEqual([
+      'error: fixtures/errors/many-problems.csv: the file is not UTF-8: 1 line holds bytes that are not UTF-8 (it is listed; its row is left out); it looks like Windows-1252 (Excel\'s "CSV" on Windows): re-export it as "CSV UTF-8"',
       'error: fixtures/errors/many-problems.csv:3: class: unknown class "ilinois" (expected: nationwide, illinois)',
-      'error: fixtures/errors/many-problems.csv:4: units: units must be greater than 0, found "0"',
-      '… and 7 more errors not shown',
+      '… and 8 more errors not shown',
       'warning: fixtures/errors/many-problems.csv:8: email: same email as line 2: "****.com" (possible duplicate claim)',
       'warning: fixtures/errors/many-problems.csv:9: name: same name and address as line 2 (possible duplicate claim)',
       '… and 2 more warnings not shown',
       '',
-      '9 errors, 4 warnings',
+      '10 errors, 4 warnings',
       '',
     ]);
   });
@@ -163,6 +164,7 @@ describe('payout validate: the report', () => {
         '12,TT-10,units,bad_units,"units ""1.0000001"" has more than 6 decimal places"',
         '14,,,invalid_utf8,invalid UTF-8 (byte 0xE4): re-export the file as CSV UTF-8',
         '15,,address,unclosed_quote,unclosed quote: a quoted field that starts in this record is never closed before the end of the file; reading stopped here',
+        ',,,invalid_utf8,"the file is not UTF-8: 1 line holds bytes that are not UTF-8 (it is listed; its row is left out); it looks like Windows-1252 (Excel\'s ""CSV"" on Windows): re-export it as ""CSV UTF-8"""',
         '',
       ].join('\n'),
     );
