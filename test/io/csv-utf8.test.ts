@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Utf8LineChecker, countLineFeeds, hasUtf16Bom, type InvalidUtf8 } from '../../src/io/csv-utf8.js';
+import { INVALID_UTF8_EXAMPLES, InvalidUtf8Tally, Utf8LineChecker, countLineFeeds, guessEncoding, hasUtf16Bom, type InvalidUtf8 } from '../../src/io/csv-utf8.js';
 
 function check(chunks: Uint8Array[]): InvalidUtf8[] {
   const found: InvalidUtf8[] = [];
@@ -73,5 +73,23 @@ describe('helpers', () => {
     expect(hasUtf16Bom(Buffer.from([0xff, 0xfe, 0x61, 0]))).toBe(true);
     expect(hasUtf16Bom(Buffer.from([0xfe, 0xff, 0, 0x61]))).toBe(true);
     expect(hasUtf16Bom(Buffer.from('\uFEFFa'))).toBe(false);
+  });
+});
+
+describe('the invalid-UTF-8 rule', () => {
+  it('guesses Windows-1252 only when every bad byte is a Windows-1252 character', () => {
+    expect(guessEncoding(new Set([0xe9, 0x92]))).toMatch(/^Windows-1252/);
+    expect(guessEncoding(new Set([0xe9, 0x81]))).toBeUndefined();
+    expect(guessEncoding(new Set())).toBeUndefined();
+  });
+
+  it('keeps the first 3 lines as examples and counts them all', () => {
+    const tally = new InvalidUtf8Tally();
+    const examples = Array.from({ length: 8048 }, () => tally.add(0xe9)).filter(Boolean).length;
+    expect(examples).toBe(INVALID_UTF8_EXAMPLES);
+    expect(tally.message()).toBe(
+      `the file is not UTF-8: 8,048 lines hold bytes that are not UTF-8 (the first 3 are listed; their rows are left out); it looks like Windows-1252 (Excel's "CSV" on Windows): re-export it as "CSV UTF-8"`,
+    );
+    expect(new InvalidUtf8Tally().message()).toBeUndefined();
   });
 });
