@@ -263,8 +263,10 @@ describe('readClaims: large files and chunk boundaries', () => {
     }
     const { problems } = await read(Buffer.concat(parts));
     // header (1) + 2501 two-line rows → the extra row starts on line 1 + 2 × 2501 + 1.
-    expect(codesAndLines(problems)).toEqual([['invalid_utf8', 5004]]);
-    expect(problems[0]?.message).toBe('invalid UTF-8 (byte 0xE9): re-export the file as CSV UTF-8');
+    // The file-level error (no line) first, then the one example line.
+    expect(codesAndLines(problems)).toEqual([['invalid_utf8', undefined], ['invalid_utf8', 5004]]);
+    expect(problems[0]?.message).toMatch(/^the file is not UTF-8: 1 line holds bytes that are not UTF-8 /);
+    expect(problems[1]?.message).toBe('invalid UTF-8 (byte 0xE9): re-export the file as CSV UTF-8');
   });
 
   it('keeps every record before an unclosed quote, many chunks in', async () => {
