@@ -163,10 +163,13 @@ export async function verifyDir(
   inputs: string[],
   givenClaims: ClaimsSettings,
   maxDiffs: number,
-  given: ReadingGiven = { delimiter: givenClaims.read.delimiter !== undefined && givenClaims.read.delimiter !== ',', map: givenClaims.read.map !== undefined },
+  reading: { given?: ReadingGiven; onWarning?: (warning: string) => void } = {},
 ): Promise<VerifyResult> {
   const manifest = await readManifest(dir);
+  const given = reading.given ?? { delimiter: (givenClaims.read.delimiter ?? ',') !== ',', map: givenClaims.read.map !== undefined };
   const { claims, warnings } = recordedReading(manifest, givenClaims, given);
+  // Told before the claims are read: a reading that differs from the run's may well fail.
+  for (const w of warnings) reading.onWarning?.(w);
   const loadRecompute = RECOMPUTE.get(manifest.command);
   if (loadRecompute === undefined) {
     throw new UsageError(`${join(dir, 'manifest.json')}: made by "payout ${manifest.command}", which payout verify cannot recompute (it knows: ${[...RECOMPUTE.keys()].join(', ')})`);

@@ -26,8 +26,10 @@ export async function runVerify(paths: string[], o: VerifyCliOptions): Promise<v
   const claims = onTerminal(parseClaimsOptions(o), { json: o.json });
   if (!/^\d+$/.test(o.maxDiffs)) throw new UsageError(`--max-diffs ${o.maxDiffs}: give a whole number, e.g. --max-diffs 100`);
   const given = { delimiter: o.delimiterGiven ?? (o.delimiter !== undefined && o.delimiter !== ','), map: (o.map?.length ?? 0) > 0 };
-  const result = await verifyDir(dir, o.plan, inputs, claims, Number(o.maxDiffs), given);
-  for (const w of result.warnings) process.stderr.write(`payout verify: warning: ${w}\n`);
+  const result = await verifyDir(dir, o.plan, inputs, claims, Number(o.maxDiffs), {
+    given,
+    onWarning: (w) => process.stderr.write(`payout verify: warning: ${w}\n`),
+  });
   if (o.json) process.stdout.write(`${JSON.stringify(verifyJson(result), null, 2)}\n`);
   else process.stdout.write(renderVerifyText(result, colorFor(process.stdout)));
   const failed = result.checks.filter((c) => c.status === 'fail').length;
