@@ -6,10 +6,11 @@ import { basename } from 'node:path';
 import { allocate } from '../core/allocate.js';
 import { roundingMethod } from '../core/rounding/index.js';
 import { ledgerHeader } from '../core/ledger.js';
-import { LEDGER_FILE, SUMMARY_FILE, type ManifestRun } from '../core/manifest.js';
+import { claimsReading, LEDGER_FILE, SUMMARY_FILE, type ManifestRun } from '../core/manifest.js';
 import { buildSummary, summaryText, type SummaryJson } from '../core/summary.js';
 import type { Plan } from '../core/plan.js';
 import { loadPlan } from '../io/plan-file.js';
+import { sniffFirstLines } from '../io/claims-sniff.js';
 import { tieKeyer } from '../io/hash.js';
 import { OutputSet } from '../io/atomic-output.js';
 import { ledgerBlocks, startLedgerWorker } from '../io/ledger-bytes.js';
@@ -68,10 +69,15 @@ export async function allocateToFolder(o: AllocateOptions): Promise<AllocateResu
   // The receipts root's leaves are hashed on a worker while the ledger is written; summary.json
   // (written after the ledger) and the manifest carry the root (docs/receipts.md).
   const receiptsRoot = startAllocationReceipts(plan, table, alloc, keep);
+  // The delimiter as the reader chose it: --delimiter, else a first line `sep=X`, else ','.
+  let delimiter = o.claims.read.delimiter ?? ',';
+  if (delimiter === ',') delimiter = (await sniffFirstLines(o.claimsFile))?.sep ?? ',';
+  const reading = claimsReading(delimiter, o.claims.read.map, keep);
   const run: ManifestRun = {
     command: 'allocate',
     plan: { file: basename(o.planFile), sha256: planSha256 },
     claims: { file: basename(o.claimsFile), sha256: stats.sha256 ?? '', rows: table.count },
+    ...(reading !== undefined ? { reading } : {}),
     seed: plan.seed,
   };
   const counted = summary;

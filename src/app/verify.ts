@@ -11,7 +11,7 @@ import { allocate } from '../core/allocate.js';
 import { roundingMethod } from '../core/rounding/index.js';
 import { allocationLedger } from '../core/expected-ledger.js';
 import { LEDGER_COLUMNS, ledgerHeader } from '../core/ledger.js';
-import type { Manifest } from '../core/manifest.js';
+import { mapText, type Manifest } from '../core/manifest.js';
 import { summaryText } from '../core/summary.js';
 import { allocationSummary } from '../io/receipts-root.js';
 import {
@@ -116,14 +116,60 @@ export interface VerifyResult {
   ledger: LedgerComparison;
   summaryDifferences: ReturnType<typeof compareJson>;
   maxDiffs: number;
+  /** A reading option given that differs from the one the manifest records, one line each. */
+  warnings: string[];
+}
+
+/** Which reading options were given on the command line (not left at their defaults). */
+export interface ReadingGiven {
+  delimiter: boolean;
+  map: boolean;
+}
+
+const shownDelimiter = (d: string): string => (d === '\t' ? 'tab' : JSON.stringify(d));
+
+/**
+ * The claims settings to recompute with: the reading options the manifest records (docs/outputs.md)
+ * unless one is given; a given one that differs from the record is used, with a warning naming the
+ * option and both values. A manifest without the record was read with the defaults.
+ */
+export function recordedReading(manifest: Manifest, claims: ClaimsSettings, given: ReadingGiven): { claims: ClaimsSettings; warnings: string[] } {
+  const rec = manifest.reading ?? {};
+  const warnings: string[] = [];
+  const read = { ...claims.read };
+  const recordedDelimiter = rec.delimiter ?? ',';
+  const givenDelimiter = read.delimiter ?? ',';
+  if (!given.delimiter) read.delimiter = recordedDelimiter;
+  else if (givenDelimiter !== recordedDelimiter) {
+    warnings.push(`--delimiter ${shownDelimiter(givenDelimiter)} differs from the manifest's delimiter ${shownDelimiter(recordedDelimiter)}: the claims are read with ${shownDelimiter(givenDelimiter)}`);
+  }
+  const recordedMap = mapText(rec.map);
+  if (!given.map) {
+    if (rec.map !== undefined) read.map = { ...rec.map };
+    else delete read.map;
+  } else if (mapText(read.map) !== recordedMap) {
+    warnings.push(`--map ${mapText(read.map)} differs from the manifest's map ${recordedMap}: the claims are read with --map ${mapText(read.map)}`);
+  }
+  return { claims: { ...claims, read }, warnings };
 }
 
 const at = (json: unknown, path: readonly string[]): unknown =>
   path.reduce<unknown>((v, k) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[k] : undefined), json);
 
 /** Recomputes DIR from its inputs and compares; throws a UsageError when DIR cannot be read. */
-export async function verifyDir(dir: string, planFile: string, inputs: string[], claims: ClaimsSettings, maxDiffs: number): Promise<VerifyResult> {
+export async function verifyDir(
+  dir: string,
+  planFile: string,
+  inputs: string[],
+  givenClaims: ClaimsSettings,
+  maxDiffs: number,
+  reading: { given?: ReadingGiven; onWarning?: (warning: string) => void } = {},
+): Promise<VerifyResult> {
   const manifest = await readManifest(dir);
+  const given = reading.given ?? { delimiter: (givenClaims.read.delimiter ?? ',') !== ',', map: givenClaims.read.map !== undefined };
+  const { claims, warnings } = recordedReading(manifest, givenClaims, given);
+  // Told before the claims are read: a reading that differs from the run's may well fail.
+  for (const w of warnings) reading.onWarning?.(w);
   const loadRecompute = RECOMPUTE.get(manifest.command);
   if (loadRecompute === undefined) {
     throw new UsageError(`${join(dir, 'manifest.json')}: made by "payout ${manifest.command}", which payout verify cannot recompute (it knows: ${[...RECOMPUTE.keys()].join(', ')})`);
@@ -196,6 +242,6 @@ export async function verifyDir(dir: string, planFile: string, inputs: string[],
       details: [],
     });
   }
-  return { dir, manifest, checks, ledger, summaryDifferences, maxDiffs };
+  return { dir, manifest, checks, ledger, summaryDifferences, maxDiffs, warnings };
 }
 

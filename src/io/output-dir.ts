@@ -22,6 +22,13 @@ const manifestSchema = z.object({
   command: z.string(),
   plan: fileRef,
   claims: fileRef.optional(),
+  reading: z
+    .object({
+      delimiter: z.string().length(1).optional(),
+      map: z.record(z.string(), z.string().min(1)).optional(),
+      keep: z.array(z.string()).optional(),
+    })
+    .optional(),
   inputs: z.record(z.string(), fileRef).optional(),
   parameters: z.record(z.string(), z.string()).optional(),
   seed: z.string(),

@@ -108,7 +108,7 @@ export function registerVerify(program: Command): void {
   addClaimsOptions(cmd).action(async (paths: string[], o: VerifyCliOptions) => {
     if (paths.length === 2) startReaderWorkers(paths[0] as string, true); // claims.csv DIR
     const { runVerify } = await import('./verify.js');
-    await runVerify(paths, o);
+    await runVerify(paths, { ...o, delimiterGiven: cmd.getOptionValueSource('delimiter') !== 'default' });
   });
 }
 

@@ -15,6 +15,8 @@ export interface VerifyCliOptions extends ClaimsCliOptions {
   plan: string;
   maxDiffs: string;
   json?: boolean;
+  /** --delimiter was given (not commander's default). */
+  delimiterGiven?: boolean;
 }
 
 export async function runVerify(paths: string[], o: VerifyCliOptions): Promise<void> {
@@ -23,7 +25,11 @@ export async function runVerify(paths: string[], o: VerifyCliOptions): Promise<v
   const dir = paths[paths.length - 1]!;
   const claims = onTerminal(parseClaimsOptions(o), { json: o.json });
   if (!/^\d+$/.test(o.maxDiffs)) throw new UsageError(`--max-diffs ${o.maxDiffs}: give a whole number, e.g. --max-diffs 100`);
-  const result = await verifyDir(dir, o.plan, inputs, claims, Number(o.maxDiffs));
+  const given = { delimiter: o.delimiterGiven ?? (o.delimiter !== undefined && o.delimiter !== ','), map: (o.map?.length ?? 0) > 0 };
+  const result = await verifyDir(dir, o.plan, inputs, claims, Number(o.maxDiffs), {
+    given,
+    onWarning: (w) => process.stderr.write(`payout verify: warning: ${w}\n`),
+  });
   if (o.json) process.stdout.write(`${JSON.stringify(verifyJson(result), null, 2)}\n`);
   else process.stdout.write(renderVerifyText(result, colorFor(process.stdout)));
   const failed = result.checks.filter((c) => c.status === 'fail').length;

@@ -1,0 +1,78 @@
+/**
+ * The reading options in the manifest, end to end with the real binary: a `;`-separated export
+ * with vendor column names, allocated with --delimiter ';' and --map, verifies with no reading
+ * flags (the manifest's are used); a different --map is used with a warning naming the option and
+ * both values; a run with no reading option writes no record.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, runCli } from '../helpers/run-cli.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const tmp = tempDir();
+const PLAN = tmp.path('plan.json');
+const EXPORT = tmp.path('export.csv');
+const SEP_EXPORT = tmp.path('sep-export.csv');
+const PLAIN = tmp.path('claims.csv');
+
+/** Commas outside quotes become `;`, and line ends outside quotes CRLF (the fixture has no escaped quotes). */
+function vendorExport(text: string): string {
+  let quoted = false;
+  let out = '';
+  for (const ch of text) {
+    if (ch === '"') quoted = !quoted;
+    out += quoted ? ch : ch === ',' ? ';' : ch === '\n' ? '\r\n' : ch;
+  }
+  return out;
+}
+
+const manifestOf = (dir: string): { reading?: unknown } => JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { reading?: unknown };
+
+beforeAll(() => {
+  writeFileSync(PLAN, readFileSync(join(ROOT, 'fixtures/tiktok/plan.json')));
+  const text = readFileSync(join(ROOT, 'fixtures/tiktok/claims.csv'), 'utf8');
+  writeFileSync(PLAIN, text);
+  const exported = vendorExport(text.replace('claim_id,', 'ClaimNumber,'));
+  writeFileSync(EXPORT, exported);
+  writeFileSync(SEP_EXPORT, `sep=;\r\n${exported}`);
+});
+
+describe('verify reads the claims as the manifest records', () => {
+  it('a ;-separated, mapped export verifies with no reading flags; another --map warns', async () => {
+    const out = tmp.path('mapped');
+    const a = await runCli(['allocate', '--plan', PLAN, EXPORT, '--out', out, '--quiet', '--delimiter', ';', '--map', 'claim_id=ClaimNumber', '--keep', 'state']);
+    expect(a.code, a.stderr).toBe(0);
+    expect(manifestOf(out).reading).toEqual({ delimiter: ';', map: { claim_id: 'ClaimNumber' }, keep: ['state'] });
+
+    const v = await runCli(['verify', '--plan', PLAN, EXPORT, out]);
+    expect(v.code, v.stdout + v.stderr).toBe(0);
+    expect(v.stderr).not.toContain('payout verify: warning');
+
+    const w = await runCli(['verify', '--plan', PLAN, EXPORT, out, '--map', 'claim_id=name']);
+    expect(w.stderr).toContain('--map claim_id=name differs from the manifest\'s map claim_id=ClaimNumber');
+    expect(w.code).not.toBe(0); // read another way, the claims do not give this folder
+
+    const d = await runCli(['verify', '--plan', PLAN, EXPORT, out, '--delimiter', ',']);
+    expect(d.stderr).toContain('--delimiter "," differs from the manifest\'s delimiter ";"');
+  });
+
+  it('a delimiter named by a first line sep=; is recorded', async () => {
+    const out = tmp.path('sep');
+    const a = await runCli(['allocate', '--plan', PLAN, SEP_EXPORT, '--out', out, '--quiet', '--map', 'claim_id=ClaimNumber']);
+    expect(a.code, a.stderr).toBe(0);
+    expect(manifestOf(out).reading).toEqual({ delimiter: ';', map: { claim_id: 'ClaimNumber' } });
+    const v = await runCli(['verify', '--plan', PLAN, SEP_EXPORT, out]);
+    expect(v.code, v.stdout + v.stderr).toBe(0);
+  });
+
+  it('a run with the default reading records nothing, and verifies as before', async () => {
+    const out = tmp.path('plain');
+    const a = await runCli(['allocate', '--plan', PLAN, PLAIN, '--out', out, '--quiet']);
+    expect(a.code, a.stderr).toBe(0);
+    expect(manifestOf(out)).not.toHaveProperty('reading');
+    const v = await runCli(['verify', '--plan', PLAN, PLAIN, out]);
+    expect(v.code, v.stdout + v.stderr).toBe(0);
+    expect(v.stderr).not.toContain('payout verify: warning');
+  });
+});
