@@ -45,7 +45,7 @@ describe('--quiet prints errors only', () => {
   it('allocate --quiet still prints every error', async () => {
     const r = await runCli(['allocate', '--quiet', '--plan', 'fixtures/errors/plan.json', 'fixtures/errors/many-problems.csv', '--out', join(tmp, 'bad')]);
     expect(r.code).toBe(1);
-    expect(r.stderr.match(/^error: /gm)).toHaveLength(9);
+    expect(r.stderr.match(/^error: /gm)).toHaveLength(10);
     expect(r.stderr).not.toMatch(/^warning: /m);
   });
 });
