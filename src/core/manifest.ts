@@ -80,23 +80,13 @@ export const LEDGER_FILE = 'ledger.csv';
 export const SUMMARY_FILE = 'summary.json';
 export const MANIFEST_FILE = 'manifest.json';
 
-/** What a run records in its manifest besides its outputs. */
-export interface ManifestRun {
-  command: string;
-  plan: ManifestInput;
-  claims?: ManifestInput;
-  reading?: ClaimsReading;
-  inputs?: Record<string, ManifestInput>;
-  parameters?: Record<string, string>;
-  seed: string;
-  /**
-   * The receipts root, when the folder has a ledger (docs/receipts.md). It may be known only once
-   * the ledger is written (allocate hashes the rows while writing): the writer reads it when it
-   * builds the manifest, after every other file.
-   */
-  receipts?: Manifest['receipts'];
-  controls?: Manifest['controls'];
-}
+/**
+ * What a run records in its manifest besides its outputs: every key of the manifest but the format,
+ * the tool and the outputs. The receipts root may be known only once the ledger is written
+ * (allocate hashes the rows while writing): the writer reads it when it builds the manifest, after
+ * every other file.
+ */
+export type ManifestRun = Omit<Manifest, 'format' | 'tool' | 'outputs'>;
 
 /**
  * The manifest of a run whose files are `outputs` (every one but manifest.json, in the order
