@@ -16,7 +16,7 @@ import { bucketSummarySchema, buildBucketReportModel, type BucketReportModel } f
 import { OutputSet } from './atomic-output.js';
 import { readJsonFile } from './json-file.js';
 import { waterfallSvg } from './report-charts.js';
-import { CSS, REPORT_FILE } from './report-html.js';
+import { REPORT_FILE, reportHead } from './report-html.js';
 import { assertFinishedRun } from './run-state.js';
 
 const moneyCell = (m: Money, field: string): VNode => html`<td class="num" data-field=${field} data-cents=${m.cents.toString()}>${m.text}</td>`;
@@ -63,13 +63,7 @@ export function renderBucketReportHtml(model: BucketReportModel, files: FileRow[
   const paidClaims = model.outcomes[0]!.count;
   const allClaims = model.outcomes.at(-1)!.count;
   const page = html`<html lang="en">
-    <head>
-      <meta charset="utf-8" />
-      <meta name="viewport" content="width=device-width, initial-scale=1" />
-      <meta name="generator" content=${`${tool.name} ${tool.version}`} />
-      <title>${`Distribution report: ${model.caseName}`}</title>
-      <style dangerouslySetInnerHTML=${{ __html: CSS }}></style>
-    </head>
+    ${reportHead(model.caseName, tool)}
     <body>
       <main>
         <header>

@@ -20,6 +20,17 @@ import { histogramSvg, waterfallSvg } from './report-charts.js';
 export const REPORT_FILE = 'report.html';
 
 /** The report's style sheet; other pages of payout (compare, accounting) share it. */
+/** The <head> of a distribution report (classes or buckets): the tool that wrote it, the case, the style sheet. */
+export function reportHead(caseName: string, tool: { name: string; version: string }): VNode {
+  return html`<head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      <meta name="generator" content=${`${tool.name} ${tool.version}`} />
+      <title>${`Distribution report: ${caseName}`}</title>
+      <style dangerouslySetInnerHTML=${{ __html: CSS }}></style>
+    </head>` as VNode;
+}
+
 export const CSS = `
 :root { --ink: #1d2733; --muted: #5b6877; --rule: #d5dbe3; --accent: #34568b; --ok: #1f6f50; --bad: #b3261e; }
 * { box-sizing: border-box; }
@@ -161,13 +172,7 @@ export function renderReportHtml(model: ReportModel): string {
   const failed = model.checks.filter((c) => !c.ok);
   const h = model.histogram;
   const page = html`<html lang="en">
-    <head>
-      <meta charset="utf-8" />
-      <meta name="viewport" content="width=device-width, initial-scale=1" />
-      <meta name="generator" content=${`${model.tool.name} ${model.tool.version}`} />
-      <title>${`Distribution report: ${model.caseName}`}</title>
-      <style dangerouslySetInnerHTML=${{ __html: CSS }}></style>
-    </head>
+    ${reportHead(model.caseName, model.tool)}
     <body>
       <main>
         <header>
