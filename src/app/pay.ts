@@ -85,12 +85,17 @@ async function payInto(o: PayOptions, loaded: LoadedPlan, folder: PayFolder): Pr
   }
   const ledger = await readPaidLedger(o.fromDir);
   // The files are made as the elections are read: claim by claim, never a million claims at once.
-  const builder = new PaymentBatchBuilder({ config, currency: plan.currency, round: ledger.round, paymentId: paymentIdMaker(plan.seed, ledger.round), bytes: true });
+  const newBuilder = (): PaymentBatchBuilder =>
+    new PaymentBatchBuilder({ config, currency: plan.currency, round: ledger.round, paymentId: paymentIdMaker(plan.seed, ledger.round), bytes: true });
+  let builder = newBuilder();
   const elections = await readElections({
     claimsFile: o.claimsFile,
     ledger,
     ...(o.electionsFile !== undefined ? { electionsFile: o.electionsFile } : {}),
     onPaid: (c) => builder.add(c),
+    onRestart: () => {
+      builder = newBuilder();
+    },
   });
   const errors = elections.problems.filter((p) => p.severity === 'error');
   for (const p of elections.problems) if (p.severity === 'warning') o.onWarning?.(p);

@@ -12,6 +12,8 @@ import type { Problem } from '../../core/problems.js';
 import type { PaidClaim } from '../../core/payments/batch.js';
 import { ELECTION_COLUMNS, readElection, type ElectionField, type ElectionInput } from '../../core/payments/elections.js';
 import { csvReadError, readCsvFile } from '../csv-records.js';
+import { readCsvFileFast } from '../csv-records-fast.js';
+import type { FileDigest } from '../file-hash.js';
 import type { PaidLedger } from './paid-ledger.js';
 
 const FIELDS = Object.keys(ELECTION_COLUMNS) as ElectionField[];
@@ -37,7 +39,7 @@ function columnsOf(header: string[]): { id: number; fields: Record<ElectionField
   return { id: names.indexOf('claim_id'), fields };
 }
 
-async function read(file: string, what: string, onRecord: (fields: string[], line: number) => void): Promise<{ sha256: string }> {
+async function read(file: string, what: string, onRecord: (fields: string[], line: number) => void): Promise<FileDigest> {
   try {
     return await readCsvFile(file, onRecord);
   } catch (err) {
@@ -47,9 +49,18 @@ async function read(file: string, what: string, onRecord: (fields: string[], lin
 
 /**
  * Reads the elections of the ledger's paid claims. `onPaid`, when given, takes each paid claim as
- * it is read (so a million are never held at once); otherwise they are returned.
+ * it is read (so a million are never held at once); otherwise they are returned. The claims file
+ * is read with the fast tokenizer (csv-records-fast.ts) and, when a record needs the general
+ * reader, once more with it from the start (`onRestart` is told first).
  */
-export async function readElections(o: { claimsFile: string; electionsFile?: string; ledger: PaidLedger; onPaid?: (c: PaidClaim) => void }): Promise<ElectionsRead> {
+export async function readElections(o: {
+  claimsFile: string;
+  electionsFile?: string;
+  ledger: PaidLedger;
+  onPaid?: (c: PaidClaim) => void;
+  /** The claims file is being read again from its start (every claim given to onPaid so far is to be forgotten). */
+  onRestart?: () => void;
+}): Promise<ElectionsRead> {
   const problems: Problem[] = [];
   const err = (file: string, line: number, message: string, field?: string): void =>
     void problems.push({ code: 'input', severity: 'error', file, line, ...(field !== undefined ? { field } : {}), message });
@@ -81,15 +92,15 @@ export async function readElections(o: { claimsFile: string; electionsFile?: str
 
   const { ledger } = o;
   const claims: PaidClaim[] = [];
+  const file = o.claimsFile;
+  // Per field: its column in the elections file (-1: absent).
+  const fromElections = FIELDS.map((f) => (eCols !== undefined ? eCols.fields[f] : -1));
   let cCols: ReturnType<typeof columnsOf> | undefined;
   let r = 0;
-  const file = o.claimsFile;
   let mismatch = 0;
-  // Per field: its column in the claims file and in the elections file (-1: absent).
-  const fromElections = FIELDS.map((f) => (eCols !== undefined ? eCols.fields[f] : -1));
   let fromClaims: number[] = [];
   let fallbacks = 0;
-  const digest = await read(file, 'claims file', (cells, line) => {
+  const onRecord = (cells: string[], line: number): void => {
     if (cCols === undefined) {
       cCols = columnsOf(cells);
       if (cCols.id === -1) throw new UsageError(`${file}:1: no claim_id column: is it the claims file?`);
@@ -123,14 +134,40 @@ export async function readElections(o: { claimsFile: string; electionsFile?: str
     };
     const place = e !== undefined && o.electionsFile !== undefined ? { file: o.electionsFile, line: e.line, claimId: id } : { file, line, claimId: id };
     const result = readElection(input, place);
-    problems.push(...result.problems);
+    for (const p of result.problems) problems.push(p);
     if (result.election !== undefined && result.problems.length > 0) fallbacks++;
     if (result.election !== undefined) {
       const paid: PaidClaim = result.mailing ? { claimId: id, amount, election: result.election, mailing: result.mailing } : { claimId: id, amount, election: result.election };
       if (o.onPaid) o.onPaid(paid);
       else claims.push(paid);
     }
-  });
+  };
+  // Only the claim id and the election columns of the claims file become strings.
+  const wanted = (header: string[]): Uint8Array => {
+    const { id, fields } = columnsOf(header);
+    const read = new Uint8Array(header.length);
+    for (const k of [id, ...Object.values(fields)]) if (k >= 0) read[k] = 1;
+    return read;
+  };
+  const before = problems.length;
+  let digest: FileDigest | undefined;
+  try {
+    digest = await readCsvFileFast(file, ',', onRecord, wanted);
+  } catch (error) {
+    throw csvReadError(file, 'the claims file', error);
+  }
+  if (digest === undefined) {
+    // A record the fast tokenizer leaves to the general reader: the whole file again with it.
+    claims.length = 0;
+    problems.length = before;
+    cCols = undefined;
+    r = 0;
+    mismatch = 0;
+    fallbacks = 0;
+    for (const e of elected.values()) e.used = false;
+    o.onRestart?.();
+    digest = await read(file, 'claims file', onRecord);
+  }
   if (cCols === undefined) throw new UsageError(`${file}: empty, not a claims file`);
   if (r !== ledger.ids.length) {
     problems.push({ code: 'input', severity: 'error', file, message: `${r} claims, the ledger ${ledger.ids.length} rows: the claims file is not the one ${ledger.ledgerPath} was made from` });
