@@ -14,6 +14,7 @@ import type { Problem } from '../core/problems.js';
 import { sha256Hex } from '../io/hash.js';
 import { readElections } from '../io/payments/elections-reader.js';
 import { readPaidLedger } from '../io/payments/paid-ledger.js';
+import { PaymentIds } from '../io/payments/payment-ids.js';
 import { openPayFolder, writePayFolder, type PayFolder } from '../io/payments/pay-output.js';
 import { loadPlan, type LoadedPlan } from '../io/plan-file.js';
 
@@ -85,8 +86,10 @@ async function payInto(o: PayOptions, loaded: LoadedPlan, folder: PayFolder): Pr
   }
   const ledger = await readPaidLedger(o.fromDir);
   // The files are made as the elections are read: claim by claim, never a million claims at once.
+  // The payment ids are hashed from the ledger's ids on another thread while the claims are read.
+  const paymentIdOfRow = new PaymentIds(plan.seed, ledger.round, ledger.ids);
   const newBuilder = (): PaymentBatchBuilder =>
-    new PaymentBatchBuilder({ config, currency: plan.currency, round: ledger.round, paymentId: paymentIdMaker(plan.seed, ledger.round), bytes: true });
+    new PaymentBatchBuilder({ config, currency: plan.currency, round: ledger.round, paymentId: paymentIdMaker(plan.seed, ledger.round), paymentIdOfRow, bytes: true });
   let builder = newBuilder();
   const elections = await readElections({
     claimsFile: o.claimsFile,
@@ -96,7 +99,7 @@ async function payInto(o: PayOptions, loaded: LoadedPlan, folder: PayFolder): Pr
     onRestart: () => {
       builder = newBuilder();
     },
-  });
+  }).finally(() => paymentIdOfRow.close());
   const errors = elections.problems.filter((p) => p.severity === 'error');
   for (const p of elections.problems) if (p.severity === 'warning') o.onWarning?.(p);
   const max = o.maxErrors ?? 50;

@@ -27,6 +27,8 @@ import {
 export interface PaidClaim {
   claimId: string;
   amount: Cents;
+  /** The claim's row in the ledger (0-based), for ids made ahead by row (PaymentBatchOptions.paymentIdOfRow). */
+  row?: number;
   election: Election;
   mailing?: MailingAddress;
 }
@@ -120,6 +122,11 @@ export interface PaymentBatchOptions {
   /** The stable id of a claim's payment (seed, claim id and round; docs/payments.md). */
   paymentId: (claimId: string) => string;
   /**
+   * The same ids by ledger row, with their 64 bits (idBits), for claims that carry their row: made
+   * ahead of the claims (io/payments/payment-ids.ts), so nothing is hashed or parsed per claim here.
+   */
+  paymentIdOfRow?: { id(row: number): string; bits(row: number): bigint };
+  /**
    * Hold the files as UTF-8 bytes rather than text (the same bytes once written): a million
    * claims' rows held as strings kept the garbage collector tracing hundreds of MB again and again.
    */
@@ -191,13 +198,14 @@ export class PaymentBatchBuilder {
     const m = this.methods[e.method];
     m.count++;
     m.amount += c.amount;
-    const id = this.o.paymentId(c.claimId);
+    const byRow = c.row !== undefined ? this.o.paymentIdOfRow : undefined;
+    const id = byRow !== undefined ? byRow.id(c.row!) : this.o.paymentId(c.claimId);
     if (this.idCount === this.idBits.length) {
       const grown = new BigUint64Array(this.idBits.length * 2);
       grown.set(this.idBits);
       this.idBits = grown;
     }
-    this.idBits[this.idCount++] = idBits(id);
+    this.idBits[this.idCount++] = byRow !== undefined ? byRow.bits(c.row!) : idBits(id);
     const amount = this.format(c.amount);
     let record: PaymentRecord | undefined;
     if (e.method === 'paypal' || e.method === 'venmo') {

@@ -137,7 +137,7 @@ export async function readElections(o: {
     for (const p of result.problems) problems.push(p);
     if (result.election !== undefined && result.problems.length > 0) fallbacks++;
     if (result.election !== undefined) {
-      const paid: PaidClaim = result.mailing ? { claimId: id, amount, election: result.election, mailing: result.mailing } : { claimId: id, amount, election: result.election };
+      const paid: PaidClaim = result.mailing ? { claimId: id, amount, row, election: result.election, mailing: result.mailing } : { claimId: id, amount, row, election: result.election };
       if (o.onPaid) o.onPaid(paid);
       else claims.push(paid);
     }
