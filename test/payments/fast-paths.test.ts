@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildPaymentBatch, checkNumber, type PaidClaim } from '../../src/core/payments/batch.js';
 import { nachaAlpha } from '../../src/core/payments/nacha.js';
 import { csvField, defuseFormula } from '../../src/core/csv-cell.js';
+import { isAbaRouting } from '../../src/core/payments/aba.js';
 import { paymentsConfig } from './helpers.js';
 
 // The short cuts taken per payment give what the general form gives.
@@ -27,6 +28,16 @@ describe('payment fast paths', () => {
         expect(defuseFormula(t)).toBe(defused(t));
       }),
     );
+  });
+  it('checks ABA digits as the array of digits does', () => {
+    const slow = (t: string): boolean => {
+      if (!/^\d{9}$/.test(t) || t === '000000000') return false;
+      const d = Array.from(t, Number);
+      return (3 * (d[0]! + d[3]! + d[6]!) + 7 * (d[1]! + d[4]! + d[7]!) + (d[2]! + d[5]! + d[8]!)) % 10 === 0;
+    };
+    expect(isAbaRouting('021000021')).toBe(true);
+    expect(isAbaRouting('021000022')).toBe(false);
+    fc.assert(fc.property(fc.oneof(fc.stringMatching(/^\d{9}$/), fc.string()), (t) => expect(isAbaRouting(t)).toBe(slow(t))));
   });
   it('makes NACHA text as normalising, dropping accents and upper-casing does', () => {
     const slow = (t: string): string => t.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toUpperCase().replace(/[^ -~]/g, ' ');
