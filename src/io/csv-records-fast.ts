@@ -14,7 +14,7 @@ import type { FileDigest } from './file-hash.js';
 
 /**
  * Reads `file` and hands each record to `onRecord` (the array is reused: keep none of it). Cells
- * of a column `read(header)` marks 0 are handed on as "" (every cell of the header is read). Returns the file's digest, or
+ * of a column `read(header)` marks 0 are handed on as "" (every cell is read until it names the columns). Returns the file's digest, or
  * undefined when a record needs the general reader (nothing can be said about the records handed
  * on so far then: start over). A file-system error is thrown as it came; an error thrown by
  * `onRecord` passes through.
@@ -29,16 +29,15 @@ export async function readCsvFileFast(
   const hash = createHash('sha256');
   let bytes = 0;
   let hasCR = false;
-  // Which columns are read: every one until the header has been handed on, then `read(header)`'s.
+  // Which columns are read: every one until `read` names them, asked after each record until it does
+  // (after the header, or after a line before it such as a spreadsheet's `sep=X`).
   let plan: ColumnPlan | undefined;
-  let header = true;
   const fast: FastCsv = new FastCsv(
     delimiter,
     (fields, line) => {
       // An empty line is one empty field, not quoted (`""` is a record): readCsvFile skips it.
       if (fields.length === 1 && fast.fieldStart(0) === fast.fieldEnd(0) && work[fast.fieldStart(0) - 1] !== 0x22) return;
-      if (header) {
-        header = false;
+      if (plan === undefined) {
         onRecord(fields, line);
         const columns = read(fields);
         // Every cell read is its own string: cells end up in messages and rows kept past the record.

@@ -14,6 +14,8 @@ import { ELECTION_COLUMNS, readElection, type ElectionField, type ElectionInput 
 import { csvReadError, readCsvFile } from '../csv-records.js';
 import { readCsvFileFast } from '../csv-records-fast.js';
 import type { FileDigest } from '../file-hash.js';
+import { sniffFirstLines } from '../claims-sniff.js';
+import type { ClaimField } from '../../core/claims.js';
 import type { PaidLedger } from './paid-ledger.js';
 
 const FIELDS = Object.keys(ELECTION_COLUMNS) as ElectionField[];
@@ -31,13 +33,20 @@ export interface ElectionsRead {
   inputs: { claims: ManifestInput; elections?: ManifestInput };
 }
 
-/** Column index of each election field in a header (-1 when absent), and of claim_id. */
-function columnsOf(header: string[]): { id: number; fields: Record<ElectionField, number> } {
+/**
+ * Column index of each election field in a header (-1 when absent), and of claim_id. `map`: the
+ * claims file's --map (field → header), for the columns it names (claim_id, email, name, address).
+ */
+function columnsOf(header: string[], map: ColumnMap = {}): { id: number; fields: Record<ElectionField, number> } {
   const names = header.map((h) => h.trim().toLowerCase());
+  const column = (name: string): number => names.indexOf((map[name as ClaimField] ?? name).trim().toLowerCase());
   const fields = {} as Record<ElectionField, number>;
-  for (const f of FIELDS) fields[f] = names.indexOf(ELECTION_COLUMNS[f]);
-  return { id: names.indexOf('claim_id'), fields };
+  for (const f of FIELDS) fields[f] = column(ELECTION_COLUMNS[f]);
+  return { id: column('claim_id'), fields };
 }
+
+/** A claims file's --map: a field's column under another name. */
+export type ColumnMap = Partial<Record<ClaimField, string>>;
 
 /**
  * Field k's cell: from the elections file's row `ec` when it lists the claim and has the column,
@@ -52,9 +61,9 @@ function cellOf(k: number, cells: string[], fromClaims: number[], ec: string[] |
   return ci !== -1 ? (cells[ci] ?? '') : '';
 }
 
-async function read(file: string, what: string, onRecord: (fields: string[], line: number) => void): Promise<FileDigest> {
+async function read(file: string, what: string, onRecord: (fields: string[], line: number) => void, delimiter = ','): Promise<FileDigest> {
   try {
-    return await readCsvFile(file, onRecord);
+    return await readCsvFile(file, onRecord, delimiter);
   } catch (err) {
     throw csvReadError(file, `the ${what}`, err);
   }
@@ -73,6 +82,9 @@ export async function readElections(o: {
   onPaid?: (c: PaidClaim) => void;
   /** The claims file is being read again from its start (every claim given to onPaid so far is to be forgotten). */
   onRestart?: () => void;
+  /** How the claims file is read (as allocate read it): its delimiter (a first line `sep=X` names one too) and --map. */
+  delimiter?: string;
+  map?: ColumnMap;
 }): Promise<ElectionsRead> {
   const problems: Problem[] = [];
   const err = (file: string, line: number, message: string, field?: string): void =>
@@ -113,10 +125,23 @@ export async function readElections(o: {
   let mismatch = 0;
   let fromClaims: number[] = [];
   let fallbacks = 0;
+  // A spreadsheet's first line `sep=X` names the delimiter (unless another is given) and is no header.
+  const first = await sniffFirstLines(file);
+  let delimiter = o.delimiter ?? ',';
+  if (first?.sep !== undefined && delimiter === ',') delimiter = first.sep;
+  const sepLine = first?.sep !== undefined ? 1 : undefined;
+  const map = o.map ?? {};
   const onRecord = (cells: string[], line: number): void => {
     if (cCols === undefined) {
-      cCols = columnsOf(cells);
-      if (cCols.id === -1) throw new UsageError(`${file}:1: no claim_id column: is it the claims file?`);
+      if (line === sepLine) return;
+      cCols = columnsOf(cells, map);
+      if (cCols.id === -1) {
+        throw new UsageError(
+          map.claim_id !== undefined
+            ? `${file}:${line}: no column "${map.claim_id}" (--map claim_id=${map.claim_id}) in the header`
+            : `${file}:${line}: no claim_id column: is it the claims file? (a column by another name: --map claim_id=<header>; another delimiter: --delimiter)`,
+        );
+      }
       fromClaims = FIELDS.map((f) => cCols!.fields[f]);
       return;
     }
@@ -156,8 +181,9 @@ export async function readElections(o: {
     }
   };
   // Only the claim id and the election columns of the claims file become strings.
-  const wanted = (header: string[]): Uint8Array => {
-    const { id, fields } = columnsOf(header);
+  const wanted = (header: string[]): Uint8Array | undefined => {
+    if (sepLine !== undefined && cCols === undefined) return undefined; // the sep line: the header comes next
+    const { id, fields } = columnsOf(header, map);
     const read = new Uint8Array(header.length);
     for (const k of [id, ...Object.values(fields)]) if (k >= 0) read[k] = 1;
     return read;
@@ -165,7 +191,7 @@ export async function readElections(o: {
   const before = problems.length;
   let digest: FileDigest | undefined;
   try {
-    digest = await readCsvFileFast(file, ',', onRecord, wanted);
+    digest = await readCsvFileFast(file, delimiter, onRecord, wanted);
   } catch (error) {
     throw csvReadError(file, 'the claims file', error);
   }
@@ -179,7 +205,7 @@ export async function readElections(o: {
     fallbacks = 0;
     for (const e of elected.values()) e.used = false;
     o.onRestart?.();
-    digest = await read(file, 'claims file', onRecord);
+    digest = await read(file, 'claims file', onRecord, delimiter);
   }
   if (cCols === undefined) throw new UsageError(`${file}: empty, not a claims file`);
   if (r !== ledger.ids.length) {
