@@ -6,7 +6,7 @@
  * SHA-256 its manifest records). Every problem is collected with its file, line and field.
  */
 import { basename } from 'node:path';
-import { DataError, UsageError } from '../../core/errors.js';
+import { UsageError } from '../../core/errors.js';
 import type { ManifestInput } from '../../core/manifest.js';
 import type { Problem } from '../../core/problems.js';
 import type { PaidClaim } from '../../core/payments/batch.js';
@@ -100,7 +100,8 @@ export async function readElections(o: {
     const digest = await read(file, 'elections file', (cells, line) => {
       if (eCols === undefined) {
         eCols = columnsOf(cells);
-        if (eCols.id === -1) throw new DataError(`${file}: no claim_id column`, [{ code: 'missing_column', severity: 'error', file, line, field: 'claim_id', message: `no claim_id column (found: ${cells.join(', ')})` }]);
+        // A UsageError (exit 2), as for the claims file: csvReadError words any other error as one it could not read.
+        if (eCols.id === -1) throw new UsageError(`${file}:${line}: no claim_id column (found: ${cells.join(', ')}): the elections are joined on claim_id`);
         return;
       }
       rows++;
