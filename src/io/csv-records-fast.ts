@@ -16,7 +16,9 @@ import type { FileDigest } from './file-hash.js';
  * Reads `file` and hands each record to `onRecord` (the array is reused: keep none of it). Cells
  * of a column `read(header)` marks 0 are handed on as "" (every cell is read until it names the columns). Returns the file's digest, or
  * undefined when a record needs the general reader (nothing can be said about the records handed
- * on so far then: start over). A file-system error is thrown as it came; an error thrown by
+ * on so far then: start over). `own(header)` marks the columns whose cells may be kept after the
+ * record (each then a string of its own; the others may be slices of a chunk's text, which must
+ * not outlive the record); without it, every cell read is its own. A file-system error is thrown as it came; an error thrown by
  * `onRecord` passes through.
  */
 export async function readCsvFileFast(
@@ -24,6 +26,7 @@ export async function readCsvFileFast(
   delimiter: string,
   onRecord: (fields: string[], line: number) => void,
   read: (header: string[]) => Uint8Array | undefined = () => undefined,
+  own?: (header: string[]) => Uint8Array,
 ): Promise<FileDigest | undefined> {
   if (!fastPathSupports(delimiter)) return undefined;
   const hash = createHash('sha256');
@@ -40,8 +43,9 @@ export async function readCsvFileFast(
       if (plan === undefined) {
         onRecord(fields, line);
         const columns = read(fields);
-        // Every cell read is its own string: cells end up in messages and rows kept past the record.
-        if (columns !== undefined) plan = { read: columns, own: columns };
+        // Cells kept past the record (in messages, say) must be strings of their own (`own`): others
+        // may be slices of the chunk's text. Without `own`, every cell read is one.
+        if (columns !== undefined) plan = { read: columns, own: own?.(fields) ?? columns };
         return;
       }
       onRecord(fields, line);

@@ -259,7 +259,7 @@ export class PaymentBatchBuilder {
     if (e.method === 'paypal' || e.method === 'venmo') {
       if (this.paypalCount === PAYPAL_ROWS_PER_FILE) this.flushPaypal();
       this.paypalCount++;
-      this.paypalRows.push(paypalRow({ recipient: e.recipient, amount: c.amount, currency: this.paypalCurrency, claimId: c.claimId, note: config.paypal.note, wallet: e.method === 'paypal' ? 'PAYPAL' : 'VENMO' }));
+      this.paypalRows.push(paypalRow({ recipient: e.recipient, amount: c.amount, currency: this.paypalCurrency, claimId: c.claimId, note: config.paypal.note, wallet: e.method === 'paypal' ? 'PAYPAL' : 'VENMO' }, amount));
       this.paypalAmount += c.amount;
       record = { paymentId: id, claimId: c.claimId, round, method: e.method, file: this.paypalName, row: this.paypalCount, reference: c.claimId, amount: c.amount, currency: this.paypalCurrency, destination: maskLast4(e.recipient) };
     } else if (e.method === 'ach') {
@@ -286,7 +286,7 @@ export class PaymentBatchBuilder {
         checkRow(this.checkColumns, {
           name: e.name, address: e.address, address2: e.address2, city: e.city, state: e.state, zip: e.zip,
           checkNumber: number, issueDate: config.issueDate, amount: c.amount, claimId: c.claimId, paymentId: id, account: config.check.account ?? '',
-        }),
+        }, amount),
       );
       this.checkAmount += c.amount;
       record = { paymentId: id, claimId: c.claimId, round, method: 'check', file: 'checks-001.csv', row: n + 1, reference: number, amount: c.amount, currency: this.currency, destination: '' };

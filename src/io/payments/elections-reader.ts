@@ -192,7 +192,15 @@ export async function readElections(o: {
   const before = problems.length;
   let digest: FileDigest | undefined;
   try {
-    digest = await readCsvFileFast(file, delimiter, onRecord, wanted);
+    // Only the claim id outlives its row (in problems): the election's cells are made into the
+    // files' rows (joined: copies) before the next record, so they may be slices of the chunk.
+    const own = (header: string[]): Uint8Array => {
+      const keep = new Uint8Array(header.length);
+      const { id } = columnsOf(header, map);
+      if (id >= 0) keep[id] = 1;
+      return keep;
+    };
+    digest = await readCsvFileFast(file, delimiter, onRecord, wanted, own);
   } catch (error) {
     throw csvReadError(file, 'the claims file', error);
   }
