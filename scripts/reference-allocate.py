@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """An auditor's re-implementation of docs/spec.md §1 to §5, from docs/spec.md and docs/outputs.md alone.
 
-    python3 scripts/reference-allocate.py PLAN.json CLAIMS.csv [--keep=col,...] [--explain] [--summary] > ledger.csv
+    python3 scripts/reference-allocate.py PLAN.json CLAIMS.csv [--keep col,...] [--map field=header]...
+        [--delimiter C] [--manifest DIR/manifest.json] [--explain] [--summary] > ledger.csv
 
 Prints ledger.csv (docs/spec.md §5) on stdout, byte for byte what `payout allocate` writes; with
 --summary, the totals instead (a JSON subset of summary.json: deductions, net, pools, totals). With
@@ -9,23 +10,137 @@ Prints ledger.csv (docs/spec.md §5) on stdout, byte for byte what `payout alloc
 the leftover cents and which claims got them (with their SHA-256 keys). Standard library only:
 fractions.Fraction for exact shares, hashlib for the tie-break. Slow on purpose: one plain loop
 per rule, no cleverness, so that it is easy to check against docs/spec.md line by line.
+
+The claims are read as payout reads them: --delimiter C (one character, "tab" for a tab; a first
+line `sep=C` names it when no other than "," is given), --map field=header (repeatable: read a
+field from a column with another name), --keep col,... (columns carried into the ledger). With
+--manifest (a run's manifest.json, or its folder), the run's recorded reading options
+(docs/outputs.md, `reading`) are used unless a flag is given; a flag that differs is a warning.
 """
-import csv, hashlib, json, re, sys
+import csv, hashlib, itertools, json, os, re, sys
 from fractions import Fraction as F
 from math import floor
 
-USAGE = "usage: python3 scripts/reference-allocate.py PLAN.json CLAIMS.csv [--keep=col,...] [--explain] [--summary] > ledger.csv"
+USAGE = ("usage: python3 scripts/reference-allocate.py PLAN.json CLAIMS.csv [--keep col,...] [--map field=header]... "
+         "[--delimiter C] [--manifest DIR/manifest.json] [--explain] [--summary] > ledger.csv")
+CLAIM_FIELDS = ["claim_id", "class", "units", "status", "email", "name", "address"]
 
 class Refused(Exception):
     """An input this script cannot use: one line on stderr, exit 1 (2 for usage)."""
     def __init__(self, message, code=1):
         super().__init__(message); self.code = code
 
-def need_columns(file, header, names):
-    """docs/spec.md §2: claim_id and class are required (a missing one is one line, not a traceback)."""
-    for name in names:
-        if name not in header:
-            raise Refused(f"{file}:1: missing column \"{name}\" (found: {', '.join(header)})")
+def need_columns(file, line, header, names, cmap, keep):
+    """docs/spec.md §2: claim_id and class are required, a mapped or kept column must be there (a
+    missing one is one line, not a traceback). names: {field: the header it is read from}."""
+    found = ", ".join(header)
+    for field in CLAIM_FIELDS:
+        if names[field] not in header and (field in cmap or field in ("claim_id", "class")):
+            if field in cmap:
+                raise Refused(f"{file}:{line}: --map {field}={cmap[field]}: no column \"{cmap[field]}\" in the header (found: {found})")
+            raise Refused(f"{file}:{line}: missing column \"{field}\" (found: {found})")
+    for k in keep:
+        if k.strip().lower() not in header:
+            raise Refused(f"{file}:{line}: --keep {k}: no column \"{k}\" in the header (found: {found})")
+
+# ---- How the claims file is read: payout's --delimiter, --map and --keep, or a run's manifest.
+
+VALUED, FLAGS = ("--keep", "--map", "--delimiter", "--manifest"), ("--explain", "--summary")
+
+def parse_args(argv):
+    """(positional arguments, {option: [values, in order]}, {flags}); `--opt value` or `--opt=value`."""
+    args, values, flags, i = [], {}, set(), 0
+    while i < len(argv):
+        a = argv[i]; i += 1
+        if a == "--":
+            args += argv[i:]; break
+        if not a.startswith("--"):
+            args.append(a); continue
+        name, eq, value = a.partition("=")
+        if name in FLAGS and not eq:
+            flags.add(name); continue
+        if name not in VALUED:
+            raise Refused(f"unknown option {a} (see --help)", 2)
+        if not eq:
+            if i >= len(argv): raise Refused(f"{name} needs a value (see --help)", 2)
+            value = argv[i]; i += 1
+        values.setdefault(name, []).append(value)
+    return args, values, flags
+
+def parse_delimiter(text):  # as payout's --delimiter: one character, "tab" for a tab
+    d = "\t" if text in ("tab", "\\t") else text
+    if len(d) != 1 or d in '"\r\n':
+        raise Refused(f"--delimiter {json.dumps(text, ensure_ascii=False)}: give one character other than a quote or a line break, e.g. --delimiter \";\"", 2)
+    return d
+
+def parse_map(entries):  # as payout's --map field=header (repeatable): {field: header}
+    cmap, used = {}, {}
+    for entry in entries:
+        field, eq, header = entry.partition("=")
+        field, header = field.strip().lower(), header.strip()
+        if not eq or header == "":
+            raise Refused(f"--map {entry}: expected field=header, e.g. --map claim_id=ClaimNumber", 2)
+        if field not in CLAIM_FIELDS:
+            raise Refused(f"--map {entry}: unknown field \"{field}\" (fields: {', '.join(CLAIM_FIELDS)})", 2)
+        if field in cmap:
+            raise Refused(f"--map {entry}: {field} is already mapped to \"{cmap[field]}\"", 2)
+        if header.lower() in used:
+            raise Refused(f"--map {entry}: column \"{header}\" is already mapped to {used[header.lower()]}", 2)
+        used[header.lower()] = field; cmap[field] = header
+    return cmap
+
+def parse_keep(texts):  # --keep a,b (repeatable here): the column names, as written
+    return [k.strip() for t in texts for k in t.split(",") if k.strip() != ""]
+
+def map_text(cmap): return ",".join(f"{f}={h}" for f, h in sorted(cmap.items())) or "none"
+def delimiter_text(d): return "tab" if d == "\t" else json.dumps(d, ensure_ascii=False)
+
+def reading_options(values, warn):
+    """(delimiter, map, keep): the flags given; with --manifest, the run's recorded `reading` for
+    each one not given (docs/outputs.md; no record: ",", no map, no keep), and a warning for a flag
+    that differs from the record. The delimiter None: "," unless a first line sep=C names another."""
+    delimiter = parse_delimiter(values["--delimiter"][-1]) if "--delimiter" in values else None
+    cmap = parse_map(values["--map"]) if "--map" in values else None
+    keep = parse_keep(values["--keep"]) if "--keep" in values else None
+    if "--manifest" in values:
+        path = values["--manifest"][-1]
+        if os.path.isdir(path): path = os.path.join(path, "manifest.json")
+        with open(path, encoding="utf-8") as f:
+            try: manifest = json.load(f)
+            except json.JSONDecodeError as e: raise Refused(f"{path}: not valid JSON: {e}", 2)
+        rec = manifest.get("reading", {}) if isinstance(manifest, dict) else None
+        if not isinstance(rec, dict): raise Refused(f"{path}: not a manifest of payout (its reading is not an object)", 2)
+        r_delimiter = parse_delimiter(rec.get("delimiter", ","))
+        r_map = parse_map([f"{k}={v}" for k, v in rec.get("map", {}).items()])
+        r_keep = parse_keep(rec.get("keep", []))
+        if delimiter is None: delimiter = r_delimiter
+        elif delimiter != r_delimiter:
+            warn(f"--delimiter {delimiter_text(delimiter)} differs from the manifest's delimiter {delimiter_text(r_delimiter)}: the claims are read with {delimiter_text(delimiter)}")
+        if cmap is None: cmap = r_map
+        elif map_text(cmap) != map_text(r_map):
+            warn(f"--map {map_text(cmap)} differs from the manifest's map {map_text(r_map)}: the claims are read with --map {map_text(cmap)}")
+        if keep is None: keep = r_keep
+        elif keep != r_keep:
+            warn(f"--keep {','.join(keep) or 'none'} differs from the manifest's keep {','.join(r_keep) or 'none'}: the ledger carries {', '.join(keep) or 'no other column'}")
+    return delimiter, cmap or {}, keep or []
+
+SEP_LINE = re.compile(r"sep=([^\r\n\u2028\u2029])\r?\n?", re.I)
+
+def read_records(file, delimiter):
+    """The claims file's records, each with the physical line it starts on, as payout reads them: a
+    BOM dropped, a first line `sep=C` skipped, C the delimiter unless another than "," was asked."""
+    with open(file, encoding="utf-8-sig", newline="") as f:
+        first = f.readline()
+        sep = SEP_LINE.fullmatch(first)
+        start, lines = (2, f) if sep else (1, itertools.chain([first], f))
+        if delimiter is None or (sep and delimiter == ","):
+            delimiter = sep.group(1) if sep else ","
+        reader, rows, line = csv.reader(lines, delimiter=delimiter), [], start
+        for r in reader:          # each record with the physical line it starts on
+            rows.append((line, r)); line = start + reader.line_num
+    while rows and not any(c.strip() for c in rows[0][1]): rows.pop(0)   # blank lines before the header
+    if not rows: raise Refused(f"{file}: no header: the file is empty")
+    return rows
 
 def cents(s):  # money string "1234.50" -> integer cents (docs/spec.md §1: at most 2 decimals)
     assert isinstance(s, str) and re.fullmatch(r"\d+(\.\d{1,2})?", s), f"bad money {s!r}"
@@ -112,7 +227,7 @@ def water_fill(w, caps, M):
         capped |= more
     return {i: (F(caps[i]) if i in capped else (lam * w[i] if lam is not None and w[i] > 0 else F(0))) for i in w}
 
-def bucket_main(plan, argv, args, net, deductions, say):
+def bucket_main(plan, flags, args, net, deductions, say):
     seed = plan["seed"]
     buckets = [dict(b, index=i) for i, b in enumerate(plan["buckets"])]
     buckets.sort(key=lambda b: (bool(b.get("residual")), b.get("order", b["index"]), b["index"]))
@@ -199,7 +314,7 @@ def bucket_main(plan, argv, args, net, deductions, say):
             got, _ = largest_remainder(paid, {i: key(seed, f"{b['id']}:{claims[i]['id']}") for i in paid}, floor(info[k]["funded"]))
             for i, a in got.items(): amounts[i][k] = a
     totals = [sum(a) for a in amounts]
-    if "--summary" in argv:
+    if "--summary" in flags:
         print(json.dumps({"deductions": deductions, "net": money(net),
                           "buckets": [{"id": b["id"], "paid": money(floor(info[k]["funded"]))} for k, b in enumerate(buckets)],
                           "totalPaid": money(sum(totals)), "residual": money(net - sum(totals))}, indent=2))
@@ -214,12 +329,12 @@ def bucket_main(plan, argv, args, net, deductions, say):
 def main(argv):
     if "-h" in argv or "--help" in argv:
         print(USAGE); print(__doc__.strip().split("\n\n", 2)[2] if __doc__ else ""); return
-    args = [a for a in argv if not a.startswith("--")]
+    args, values, flags = parse_args(argv)
     if len(args) != 2:
         raise Refused(f"give the plan and the claims file\n{USAGE}", 2)
-    keep = next((a.split("=", 1)[1].split(",") for a in argv if a.startswith("--keep=")), [])
-    explain = "--explain" in argv
-    say = (lambda m: print(m, file=sys.stderr)) if explain else (lambda m: None)
+    warn = lambda m: print(f"reference-allocate.py: warning: {m}", file=sys.stderr)
+    delimiter, cmap, keep = reading_options(values, warn)
+    say = (lambda m: print(m, file=sys.stderr)) if "--explain" in flags else (lambda m: None)
     plan = json.load(open(args[0], encoding="utf-8-sig"))
     seed = plan["seed"]
     # docs/spec.md §1: fund = gross + interest; deductions in order; percents half-up to the cent
@@ -233,8 +348,10 @@ def main(argv):
         say(f"deduction {d['label']}: {amt / 100:.2f}, remaining {remaining / 100:.2f}")
     net = remaining
     say(f"net {net / 100:.2f}")
-    if "buckets" in plan:
-        return bucket_main(plan, argv, args, net, deductions, say)
+    if "buckets" in plan:   # as payout: a bucket plan names the columns it reads, in a comma-separated file
+        if cmap or keep or delimiter not in (None, ","):
+            raise Refused("--map, --keep and --delimiter: not available with a bucket plan (its claims file is read comma-separated)", 2)
+        return bucket_main(plan, flags, args, net, deductions, say)
     classes = {c["id"].lower(): c for c in plan["classes"]}
     pools_mode = all("poolPercent" in c for c in plan["classes"])
     eligible_statuses = {s.strip().lower() for s in plan.get("eligibleStatuses", ["approved"])}
@@ -245,14 +362,14 @@ def main(argv):
 
     # docs/spec.md §2: header matched case-insensitively after trimming; units default 1, status approved;
     # a blank status cell follows the plan's blankStatus: approved with a warning, or refused.
+    # --map field=header reads a field from a column with another name (matched the same way).
     blank_status = plan.get("blankStatus", "approved")
-    with open(args[1], encoding="utf-8-sig", newline="") as f:
-        reader, rows, line = csv.reader(f), [], 1
-        for r in reader:          # each record with the physical line it starts on
-            rows.append((line, r)); line = reader.line_num + 1
+    rows = read_records(args[1], delimiter)
     header = [h.strip().lower() for h in rows[0][1]]
-    col = {h: i for i, h in enumerate(header)}
-    need_columns(args[1], header, ["claim_id", "class"] + [k.strip().lower() for k in keep])
+    names = {f: cmap.get(f, f).strip().lower() for f in CLAIM_FIELDS}
+    need_columns(args[1], rows[0][0], header, names, cmap, keep)
+    col = {f: header.index(names[f]) for f in CLAIM_FIELDS if names[f] in header}
+    kept = [header.index(k.strip().lower()) for k in keep]
     claims, refused = [], 0
     for line, r in rows[1:]:
         if not any(c.strip() for c in r): continue
@@ -274,7 +391,7 @@ def main(argv):
             raise Refused(f"{args[1]}:{line}: units: \"{units_text}\" is not a decimal such as 1 or 2.5")
         claims.append(dict(id=r[col["claim_id"]].strip(), cls=cls["id"], units=units, status=status,
                            points=units if pools_mode else F(cls["weight"]) * units,
-                           eligible=status in eligible_statuses, kept=[r[col[k.strip().lower()]] for k in keep]))
+                           eligible=status in eligible_statuses, kept=[r[i] for i in kept]))
 
     if refused:
         print(f"{refused} claim(s) with a blank status refused: no ledger", file=sys.stderr); sys.exit(1)
@@ -315,7 +432,7 @@ def main(argv):
         say(f"    paid {sum(amounts.values()) / 100:.2f}, residual {(N - sum(amounts.values())) / 100:.2f}")
     say(f"total paid {total_paid / 100:.2f}, residual {(net - total_paid) / 100:.2f}")
 
-    if "--summary" in argv:
+    if "--summary" in flags:
         print(json.dumps({"deductions": deductions, "net": money(net), "pools": pool_rows, "totals": {
             "amount": money(total_paid), "residual": money(net - total_paid), "centsPlaced": sum(p["centsPlaced"] for p in pool_rows)}}, indent=2))
         return
