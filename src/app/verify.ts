@@ -64,7 +64,8 @@ export const recomputeAllocate: Recompute = async (ctx) => {
     // Claims that no longer pass against this plan: say first if the plan or the claims were changed.
     if (err instanceof DataError) {
       const changed = checkInput(planFact);
-      const keepNote = keep.length > 0 ? ` (the ledger carries the columns ${keep.join(', ')} from the claims file)` : '';
+      const recordedKeep = ctx.manifest.reading === undefined ? '' : `; the manifest records ${keepText(ctx.manifest.reading.keep)}`;
+      const keepNote = keep.length > 0 ? ` (the ledger carries the columns ${keep.join(', ')} from the claims file${recordedKeep})` : '';
       throw new DataError(`${err.message}${keepNote}${changed.status === 'fail' ? `; ${changed.message}` : ''}`);
     }
     throw err;
@@ -94,9 +95,32 @@ export const recomputeAllocate: Recompute = async (ctx) => {
     ledger: { expected: allocationLedger(plan, table, alloc, keep), sha256: ledger.sha256, required: LEDGER_COLUMNS },
     summary: { json: JSON.parse(text) as unknown, sha256: sha256Hex(text) },
     totals: { residual: ['totals', 'residual'], net: ['net'] },
-    manifestChecks: manifestSeedCheck(ctx.manifest, plan.seed, "the plan's seed"),
+    manifestChecks: [...manifestSeedCheck(ctx.manifest, plan.seed, "the plan's seed"), ...manifestKeepCheck(ctx.manifest, keep)],
   };
 };
+
+const keepText = (keep: readonly string[] | undefined): string =>
+  keep === undefined || keep.length === 0 ? 'no kept column' : `the kept column${keep.length === 1 ? '' : 's'} ${keep.join(', ')}`;
+
+/**
+ * The --keep columns the manifest records (`reading.keep`) must be the ledger's columns after the
+ * standard ones: a failed check when they are not (a column removed from or added to ledger.csv,
+ * or the manifest edited). A manifest without a `reading` record (made before payout recorded
+ * one) is not checked: the ledger's header is all there is.
+ */
+export function manifestKeepCheck(manifest: Manifest, ledgerKeep: readonly string[]): VerifyCheck[] {
+  if (manifest.reading === undefined) return [];
+  const recorded = manifest.reading.keep ?? [];
+  if (recorded.length === ledgerKeep.length && recorded.every((c, i) => c === ledgerKeep[i])) return [];
+  return [
+    {
+      name: 'manifest',
+      status: 'fail',
+      message: `records ${keepText(recorded)} (--keep); ${LEDGER_FILE} carries ${keepText(ledgerKeep)} (was a column added to or removed from ${LEDGER_FILE}, or the manifest edited?)`,
+      details: [],
+    },
+  ];
+}
 
 /**
  * Recompute functions by `manifest.command`, each loaded when a folder of that command is

@@ -69,6 +69,34 @@ describe('verify reads the claims as the manifest records', () => {
     expect(v.code, v.stdout + v.stderr).toBe(0);
   });
 
+  it('--json: a differing reading option is in the document\'s warnings', async () => {
+    const out = tmp.path('json');
+    const a = await runCli(['allocate', '--plan', PLAN, EXPORT, '--out', out, '--quiet', '--delimiter', ';', '--map', 'claim_id=ClaimNumber']);
+    expect(a.code, a.stderr).toBe(0);
+    const same = await runCli(['verify', '--plan', PLAN, EXPORT, out, '--json']);
+    expect(same.code, same.stderr).toBe(0);
+    expect((JSON.parse(same.stdout) as { warnings: string[] }).warnings).toEqual([]);
+    // The header is matched without regard to case: read the same, verified, but not the recorded map.
+    const other = await runCli(['verify', '--plan', PLAN, EXPORT, out, '--json', '--map', 'claim_id=claimnumber']);
+    expect(other.code, other.stderr).toBe(0);
+    const warning = "--map claim_id=claimnumber differs from the manifest's map claim_id=ClaimNumber: the claims are read with --map claim_id=claimnumber";
+    expect((JSON.parse(other.stdout) as { warnings: string[] }).warnings).toEqual([warning]);
+    expect(other.stderr).toContain(`payout verify: warning: ${warning}`);
+  });
+
+  it('the kept columns the manifest records are the ledger\'s', async () => {
+    const out = tmp.path('keep');
+    const a = await runCli(['allocate', '--plan', PLAN, PLAIN, '--out', out, '--quiet', '--keep', 'state']);
+    expect(a.code, a.stderr).toBe(0);
+    expect(manifestOf(out).reading).toEqual({ keep: ['state'] });
+    // The state column removed from the ledger: every other cell still matches, but it is not the run's ledger.
+    const ledger = join(out, 'ledger.csv');
+    writeFileSync(ledger, readFileSync(ledger, 'utf8').replace(/,[^,\n]*\n/g, '\n'));
+    const v = await runCli(['verify', '--plan', PLAN, PLAIN, out]);
+    expect(v.stdout).toContain('✗ manifest: records the kept column state (--keep); ledger.csv carries no kept column (was a column added to or removed from ledger.csv, or the manifest edited?)');
+    expect(v.code).toBe(1);
+  });
+
   it('a run with the default reading records nothing, and verifies as before', async () => {
     const out = tmp.path('plain');
     const a = await runCli(['allocate', '--plan', PLAN, PLAIN, '--out', out, '--quiet']);
