@@ -11,7 +11,7 @@ import { allocate } from '../core/allocate.js';
 import { roundingMethod } from '../core/rounding/index.js';
 import { allocationLedger } from '../core/expected-ledger.js';
 import { LEDGER_COLUMNS, ledgerHeader } from '../core/ledger.js';
-import { mapText, type Manifest } from '../core/manifest.js';
+import type { Manifest } from '../core/manifest.js';
 import { summaryText } from '../core/summary.js';
 import { allocationSummary } from '../io/receipts-root.js';
 import {
@@ -35,6 +35,7 @@ import { loadPlan } from '../io/plan-file.js';
 import { planForm } from '../io/bucket-plan-file.js';
 import { LEDGER_FILE, manifestSeedCheck, SUMMARY_FILE, type Recompute } from './recompute.js';
 import { readValidClaims, type ClaimsSettings } from './validate.js';
+import { givenByValue, recordedReading, type ReadingGiven } from './recorded-reading.js';
 
 export { LEDGER_FILE, SUMMARY_FILE, manifestSeedCheck, type Recompute, type RecomputeContext, type Recomputed } from './recompute.js';
 
@@ -144,39 +145,6 @@ export interface VerifyResult {
   warnings: string[];
 }
 
-/** Which reading options were given on the command line (not left at their defaults). */
-export interface ReadingGiven {
-  delimiter: boolean;
-  map: boolean;
-}
-
-const shownDelimiter = (d: string): string => (d === '\t' ? 'tab' : JSON.stringify(d));
-
-/**
- * The claims settings to recompute with: the reading options the manifest records (docs/outputs.md)
- * unless one is given; a given one that differs from the record is used, with a warning naming the
- * option and both values. A manifest without the record was read with the defaults.
- */
-export function recordedReading(manifest: Manifest, claims: ClaimsSettings, given: ReadingGiven): { claims: ClaimsSettings; warnings: string[] } {
-  const rec = manifest.reading ?? {};
-  const warnings: string[] = [];
-  const read = { ...claims.read };
-  const recordedDelimiter = rec.delimiter ?? ',';
-  const givenDelimiter = read.delimiter ?? ',';
-  if (!given.delimiter) read.delimiter = recordedDelimiter;
-  else if (givenDelimiter !== recordedDelimiter) {
-    warnings.push(`--delimiter ${shownDelimiter(givenDelimiter)} differs from the manifest's delimiter ${shownDelimiter(recordedDelimiter)}: the claims are read with ${shownDelimiter(givenDelimiter)}`);
-  }
-  const recordedMap = mapText(rec.map);
-  if (!given.map) {
-    if (rec.map !== undefined) read.map = { ...rec.map };
-    else delete read.map;
-  } else if (mapText(read.map) !== recordedMap) {
-    warnings.push(`--map ${mapText(read.map)} differs from the manifest's map ${recordedMap}: the claims are read with --map ${mapText(read.map)}`);
-  }
-  return { claims: { ...claims, read }, warnings };
-}
-
 const at = (json: unknown, path: readonly string[]): unknown =>
   path.reduce<unknown>((v, k) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[k] : undefined), json);
 
@@ -190,7 +158,7 @@ export async function verifyDir(
   reading: { given?: ReadingGiven; onWarning?: (warning: string) => void } = {},
 ): Promise<VerifyResult> {
   const manifest = await readManifest(dir);
-  const given = reading.given ?? { delimiter: (givenClaims.read.delimiter ?? ',') !== ',', map: givenClaims.read.map !== undefined };
+  const given = reading.given ?? givenByValue(givenClaims);
   const { claims, warnings } = recordedReading(manifest, givenClaims, given);
   // Told before the claims are read: a reading that differs from the run's may well fail.
   for (const w of warnings) reading.onWarning?.(w);

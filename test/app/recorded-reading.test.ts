@@ -1,6 +1,6 @@
 /** verify's reading options: the manifest's record by default, a given option that differs warned about. */
 import { describe, expect, it } from 'vitest';
-import { recordedReading } from '../../src/app/verify.js';
+import { recordedReading } from '../../src/app/recorded-reading.js';
 import { claimsReading, type Manifest } from '../../src/core/manifest.js';
 
 const manifest = (reading?: Manifest['reading']): Manifest => ({

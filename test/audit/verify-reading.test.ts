@@ -108,6 +108,42 @@ describe('verify reads the claims as the manifest records', () => {
   });
 });
 
+describe('explain --from DIR reads the claims as the run did', () => {
+  const out = tmp.path('explain-run');
+  beforeAll(async () => {
+    const a = await runCli(['allocate', '--plan', PLAN, EXPORT, '--out', out, '--quiet', '--delimiter', ';', '--map', 'claim_id=ClaimNumber']);
+    expect(a.code, a.stderr).toBe(0);
+  });
+
+  it('no reading flags: the manifest\'s delimiter and map, and the ledger\'s amount', async () => {
+    const r = await runCli(['explain', '--plan', PLAN, EXPORT, 'TT-0000002', '--from', out, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain('payout explain: warning');
+    const row = readFileSync(join(out, 'ledger.csv'), 'utf8').split('\n').find((l) => l.startsWith('TT-0000002,'))!;
+    expect((JSON.parse(r.stdout) as { claims: { amount: string }[] }).claims[0]!.amount).toBe(row.split(',').at(-1));
+    // Without --from, the export is read with the defaults and fails.
+    expect((await runCli(['explain', '--plan', PLAN, EXPORT, 'TT-0000002'])).code).not.toBe(0);
+  });
+
+  it('a differing flag is used, with verify\'s warning', async () => {
+    const r = await runCli(['explain', '--plan', PLAN, EXPORT, 'TT-0000002', '--from', out, '--map', 'claim_id=claimnumber']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("payout explain: warning: --map claim_id=claimnumber differs from the manifest's map claim_id=ClaimNumber: the claims are read with --map claim_id=claimnumber");
+  });
+
+  it('a claims file that is not the run\'s is a warning', async () => {
+    const other = tmp.write('other-export.csv', readFileSync(EXPORT, 'utf8').replace('\r\n', '\r\n\r\n'));
+    const r = await runCli(['explain', '--plan', PLAN, other, 'TT-0000002', '--from', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`payout explain: warning: ${other} is not the file ${out} was made from`);
+  });
+
+  it('a folder that is not an allocation is refused (exit 2)', async () => {
+    const r = await runCli(['explain', '--plan', PLAN, EXPORT, 'TT-0000002', '--from', tmp.path('nowhere')]);
+    expect(r.code).toBe(2);
+  });
+});
+
 const hasPython = spawnSync('python3', ['--version']).status === 0;
 const reference = (...args: string[]) =>
   spawnSync('python3', [join(ROOT, 'scripts/reference-allocate.py'), ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
