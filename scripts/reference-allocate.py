@@ -95,10 +95,10 @@ def parse_keep(texts):  # --keep a,b (repeatable here): the column names, as wri
 def map_text(cmap): return ",".join(f"{f}={h}" for f, h in sorted(cmap.items())) or "none"
 def delimiter_text(d): return "tab" if d == "\t" else json.dumps(d, ensure_ascii=False)
 
-def reading_options(values, warn):
+def reading_options(values, args, warn):
     """(delimiter, map, keep): the flags given; with --manifest, the run's recorded `reading` for
     each one not given (docs/outputs.md; no record: ",", no map, no keep), and a warning for a flag
-    that differs from the record. The delimiter None: "," unless a first line sep=C names another."""
+    that differs from the record, or for a plan or claims file that is not the one the run read. The delimiter None: "," unless a first line sep=C names another."""
     delimiter = parse_delimiter(values["--delimiter"][-1]) if "--delimiter" in values else None
     cmap = parse_map(values["--map"]) if "--map" in values else None
     keep = parse_keep(values["--keep"]) if "--keep" in values else None
@@ -109,7 +109,9 @@ def reading_options(values, warn):
             try: manifest = json.load(f)
             except json.JSONDecodeError as e: raise Refused(f"{path}: not valid JSON: {e}", 2)
         rec = manifest.get("reading", {}) if isinstance(manifest, dict) else None
-        if not isinstance(rec, dict): raise Refused(f"{path}: not a manifest of payout (its reading is not an object)", 2)
+        if not (isinstance(rec, dict) and isinstance(rec.get("delimiter", ","), str) and isinstance(rec.get("map", {}), dict)
+                and isinstance(rec.get("keep", []), list) and all(isinstance(k, str) for k in rec.get("keep", []))):
+            raise Refused(f"{path}: not a manifest of payout (its reading is not {{delimiter, map, keep}})", 2)
         r_delimiter = parse_delimiter(rec.get("delimiter", ","))
         r_map = parse_map([f"{k}={v}" for k, v in rec.get("map", {}).items()])
         r_keep = parse_keep(rec.get("keep", []))
@@ -122,6 +124,13 @@ def reading_options(values, warn):
         if keep is None: keep = r_keep
         elif keep != r_keep:
             warn(f"--keep {','.join(keep) or 'none'} differs from the manifest's keep {','.join(r_keep) or 'none'}: the ledger carries {', '.join(keep) or 'no other column'}")
+        inputs = dict(zip(("plan", "claims"), args))
+        for name in ("plan", "claims"):   # the files the run read, by SHA-256
+            recorded = (manifest.get(name) or {}).get("sha256") if isinstance(manifest.get(name), dict) else None
+            if recorded is not None and name in inputs:
+                with open(inputs[name], "rb") as f: now = hashlib.sha256(f.read()).hexdigest()
+                if now != recorded:
+                    warn(f"{inputs[name]} is not the {name} file the run read (sha256 {recorded} in {path}, {now} now)")
     return delimiter, cmap or {}, keep or []
 
 SEP_LINE = re.compile(r"sep=([^\r\n\u2028\u2029])\r?\n?", re.I)
@@ -333,7 +342,7 @@ def main(argv):
     if len(args) != 2:
         raise Refused(f"give the plan and the claims file\n{USAGE}", 2)
     warn = lambda m: print(f"reference-allocate.py: warning: {m}", file=sys.stderr)
-    delimiter, cmap, keep = reading_options(values, warn)
+    delimiter, cmap, keep = reading_options(values, args, warn)
     say = (lambda m: print(m, file=sys.stderr)) if "--explain" in flags else (lambda m: None)
     plan = json.load(open(args[0], encoding="utf-8-sig"))
     seed = plan["seed"]
@@ -454,13 +463,15 @@ def run(argv):
         print(f"reference-allocate.py: {e}", file=sys.stderr); sys.exit(e.code)
     except FileNotFoundError as e:
         print(f"reference-allocate.py: {e.filename}: not found", file=sys.stderr); sys.exit(2)
+    except OSError as e:      # a folder given for a file, no permission
+        print(f"reference-allocate.py: {e.filename}: cannot read it ({e.strerror})", file=sys.stderr); sys.exit(2)
     except json.JSONDecodeError as e:
         print(f"reference-allocate.py: the plan is not valid JSON: {e}", file=sys.stderr); sys.exit(2)
     except UnicodeDecodeError as e:
         print(f"reference-allocate.py: a file is not UTF-8 (byte {e.object[e.start]:#04x} at offset {e.start}): re-export it as CSV UTF-8", file=sys.stderr); sys.exit(1)
     except KeyError as e:
         print(f"reference-allocate.py: missing key or column {e}", file=sys.stderr); sys.exit(1)
-    except (ValueError, TypeError, IndexError, csv.Error) as e:
+    except (ValueError, TypeError, IndexError, AttributeError, csv.Error) as e:
         print(f"reference-allocate.py: cannot use the input: {e}", file=sys.stderr); sys.exit(1)
 
 if __name__ == "__main__":

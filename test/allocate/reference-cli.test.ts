@@ -41,6 +41,8 @@ describe.runIf(hasPython)('reference-allocate.py', () => {
     ['a kept column that is not there', [plan, file('ok.csv', 'claim_id,class\nA,illinois\n'), '--keep', 'state'], 1, 'reference-allocate.py: ok.csv:1: --keep state: no column "state" in the header'],
     ['a manifest that is not there', [plan, 'ok.csv', '--manifest', 'nope/manifest.json'], 2, 'reference-allocate.py: nope/manifest.json: not found'],
     ['a manifest whose reading is not an object', [plan, 'ok.csv', '--manifest', file('m.json', '{"reading": 3}')], 2, 'reference-allocate.py: m.json: not a manifest of payout'],
+    ['a manifest whose map is not an object', [plan, 'ok.csv', '--manifest', file('m2.json', '{"reading": {"map": ["claim_id"]}}')], 2, 'reference-allocate.py: m2.json: not a manifest of payout'],
+    ['a folder for the claims file', [plan, '.'], 2, 'reference-allocate.py: .: cannot read it'],
     ['a reading option with a bucket plan', [join(ROOT, 'fixtures/equifax-buckets/plan.json'), 'ok.csv', '--delimiter', ';'], 2, 'reference-allocate.py: --map, --keep and --delimiter: not available with a bucket plan'],
   ])('%s: one line on stderr, no traceback', (_, args, code, first) => {
     const r = run(...(args as string[]));

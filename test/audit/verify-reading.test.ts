@@ -192,4 +192,10 @@ describe.skipIf(!hasPython && !process.env.CI)('scripts/reference-allocate.py re
     expect(d.stderr).toContain('reference-allocate.py: warning: --delimiter "," differs from the manifest\'s delimiter ";"');
     expect(d.stderr).not.toContain('Traceback');
   });
+
+  it('a claims file that is not the one the run read is a warning', () => {
+    const r = reference(PLAN, SEP_EXPORT, '--manifest', mapped);
+    expect(r.stderr).toContain(`reference-allocate.py: warning: ${SEP_EXPORT} is not the claims file the run read (sha256 `);
+    expect(reference(PLAN, EXPORT, '--manifest', mapped).stderr).toBe('');
+  });
 });
