@@ -35,7 +35,7 @@ import { readManifest } from '../io/output-dir.js';
 import { loadPlan } from '../io/plan-file.js';
 import { computeRedistribution, parseCosts, type RedistributionRun } from './redistribute.js';
 import { readValidClaims, type ClaimsSettings } from './validate.js';
-import { givenByValue, recordedReading, type ReadingGiven } from './recorded-reading.js';
+import { givenByValue, recordedReading, sepLineOf, type ReadingGiven } from './recorded-reading.js';
 
 /** What DIR2/ledger.csv holds for the claim, and whether it is what the inputs give. */
 export interface LedgerCheck {
@@ -106,7 +106,8 @@ async function runReading(o: ExplainOptions & { fromDir: string }): Promise<{ cl
   if (manifest.command !== 'allocate') {
     throw new UsageError(`--from ${o.fromDir}: made by payout ${manifest.command}; --from names the folder of the payout allocate run that read ${o.claimsFile} (a second round: ${ROUND_2_USAGE})`);
   }
-  const { claims, warnings } = recordedReading(manifest, o.claims, o.given ?? givenByValue(o.claims));
+  const given = o.given ?? givenByValue(o.claims);
+  const { claims, warnings } = recordedReading(manifest, o.claims, given, await sepLineOf(o.claimsFile, given));
   return { claims: { ...claims, read: { ...claims.read, sha256: true } }, warnings, manifest };
 }
 

@@ -35,7 +35,7 @@ import { loadPlan } from '../io/plan-file.js';
 import { planForm } from '../io/bucket-plan-file.js';
 import { LEDGER_FILE, manifestSeedCheck, SUMMARY_FILE, type Recompute } from './recompute.js';
 import { readValidClaims, type ClaimsSettings } from './validate.js';
-import { givenByValue, recordedReading, type ReadingGiven } from './recorded-reading.js';
+import { givenByValue, recordedReading, sepLineOf, type ReadingGiven } from './recorded-reading.js';
 
 export { LEDGER_FILE, SUMMARY_FILE, manifestSeedCheck, type Recompute, type RecomputeContext, type Recomputed } from './recompute.js';
 
@@ -159,7 +159,8 @@ export async function verifyDir(
 ): Promise<VerifyResult> {
   const manifest = await readManifest(dir);
   const given = reading.given ?? givenByValue(givenClaims);
-  const { claims, warnings } = recordedReading(manifest, givenClaims, given);
+  const sepLine = inputs.length === 1 ? await sepLineOf(inputs[0], given) : undefined;
+  const { claims, warnings } = recordedReading(manifest, givenClaims, given, sepLine);
   // Told before the claims are read: a reading that differs from the run's may well fail.
   for (const w of warnings) reading.onWarning?.(w);
   const loadRecompute = RECOMPUTE.get(manifest.command);

@@ -46,6 +46,16 @@ describe('recordedReading', () => {
     ]);
   });
 
+  it('a given "," on a file whose first line sep=X names the recorded delimiter: read as recorded, no warning', () => {
+    const r = recordedReading(rec, settings({ delimiter: ',', map: { claim_id: 'ClaimNumber' } }), { delimiter: true, map: true }, ';');
+    expect(r.warnings).toEqual([]);
+  });
+
+  it('a given "," on a file whose sep= line names another: the warning says what the file is read with', () => {
+    const r = recordedReading(rec, settings({ delimiter: ',' }), { delimiter: true, map: false }, '|');
+    expect(r.warnings).toEqual([`--delimiter "," differs from the manifest's delimiter ";": the claims are read with "|" (the file's first line sep=)`]);
+  });
+
   it('says nothing when a given option is the recorded one', () => {
     const r = recordedReading(rec, settings({ delimiter: ';', map: { claim_id: 'ClaimNumber' } }), { delimiter: true, map: true });
     expect(r.warnings).toEqual([]);

@@ -67,6 +67,10 @@ describe('verify reads the claims as the manifest records', () => {
     expect(manifestOf(out).reading).toEqual({ delimiter: ';', map: { claim_id: 'ClaimNumber' } });
     const v = await runCli(['verify', '--plan', PLAN, SEP_EXPORT, out]);
     expect(v.code, v.stdout + v.stderr).toBe(0);
+    // An explicit "," gives way to the file's sep=; line, as in allocate: read as the run read it, no warning.
+    const comma = await runCli(['verify', '--plan', PLAN, SEP_EXPORT, out, '--delimiter', ',']);
+    expect(comma.code, comma.stdout + comma.stderr).toBe(0);
+    expect(comma.stderr).not.toContain('payout verify: warning');
   });
 
   it('--json: a differing reading option is in the document\'s warnings', async () => {
