@@ -74,6 +74,14 @@ const classSchema = z.strictObject({
   poolPercent: percentText.optional(),
 });
 
+/**
+ * A blank status cell (docs/spec.md §2), in a plan of either form: read as `approved` with a
+ * `blank_status` warning (the default), or refused as an error.
+ */
+export const blankStatusSchema = z
+  .enum(['approved', 'error'], { error: 'must be "approved" (a blank status is approved, with a warning) or "error" (a blank status is refused)' })
+  .default('approved');
+
 export const planSchema = z
   .strictObject({
     name: z.string({ error: 'required: the case name' }).min(1),
@@ -83,9 +91,7 @@ export const planSchema = z
     deductions: z.array(deductionSchema).default([]),
     classes: z.array(classSchema).min(1, 'needs at least one class'),
     eligibleStatuses: z.array(z.string().trim().min(1)).min(1, 'needs at least one status').default(['approved']),
-    blankStatus: z
-      .enum(['approved', 'error'], { error: 'must be "approved" (a blank status is approved, with a warning) or "error" (a blank status is refused)' })
-      .default('approved'),
+    blankStatus: blankStatusSchema,
     minimumPayment: moneyText.nullable().default(null),
     maximumPayment: moneyText.nullable().default(null),
     residualRecipient: z.string().nullable().default(null),

@@ -8,7 +8,7 @@ import { decToRational, parseDec, rat, ratCmp, type Dec, type Rational } from '.
 import { formatMoney, parseMoney, type Cents } from '../money.js';
 import { computeNetFund, type Deduction } from '../fund.js';
 import type { Problem } from '../problems.js';
-import { digitLimitMessage, LONE_SURROGATE, wellFormed, withinDigitLimits } from '../plan.js';
+import { blankStatusSchema, digitLimitMessage, LONE_SURROGATE, wellFormed, withinDigitLimits } from '../plan.js';
 
 const money = z
   .string({ error: (iss) => (typeof iss.input === 'number' ? 'must be a string: quote it, a JSON number can lose cents' : 'required: an amount such as "125.00"') })
@@ -76,6 +76,7 @@ export const bucketPlanSchema = z.strictObject({
   choice: z.strictObject({ column, values: z.array(z.string().trim().min(1)).min(1) }).optional(),
   buckets: z.array(bucketSchema).min(1, 'needs at least one bucket'),
   eligibleStatuses: z.array(z.string().trim().min(1)).min(1).default(['approved']),
+  blankStatus: blankStatusSchema,
   minimumPayment: money.nullable().default(null),
   residualRecipient: z.string().nullable().default(null),
   rounding: z.strictObject({ method: z.literal('largest-remainder', { error: 'bucket plans place cents by "largest-remainder"' }) }).optional(),
@@ -124,6 +125,8 @@ export interface BucketPlan {
   /** In funding order: by `order`, then position in the plan; a residual bucket last. */
   buckets: Bucket[];
   eligibleStatuses: string[];
+  /** A blank status cell: `approved` with a warning (the default), or an error (as in a classes plan). */
+  blankStatus: 'approved' | 'error';
   minimumPayment: Cents | null;
   residualRecipient: string | null;
   seed: string;
@@ -285,6 +288,7 @@ export function parseBucketPlan(value: unknown, file: string): { plan: BucketPla
       choice: p.choice ?? null,
       buckets: ordered,
       eligibleStatuses: p.eligibleStatuses.map((s) => s.trim().toLowerCase()),
+      blankStatus: p.blankStatus,
       minimumPayment: centsOf(p.minimumPayment),
       residualRecipient: p.residualRecipient,
       seed: p.seed,
