@@ -117,8 +117,9 @@ describe("a bucket plan's blankStatus", () => {
   it('approved (the default): paid, a warning per row, counted in summary.json; verify agrees', async () => {
     const file = claims();
     const out = tmp.path('blank');
-    const r = await runCli(['allocate', '--plan', PLAN, file, '--out', out]);
+    const r = await runCli(['allocate', '--plan', PLAN, file, '--out', out, '--report']);
     expect(r.code, r.stderr).toBe(0);
+    expect(read(join(out, 'report.html'))).toContain('2 claims had a blank status, read as approved (the plan\'s blankStatus)');
     expect(r.stderr).toContain('warning: ');
     expect(r.stderr).toContain('blank.csv:3: status: status is empty: paid as "approved" (the plan\'s blankStatus)');
     expect(r.stderr).toContain('blank.csv:4: status: status is empty');
