@@ -4,10 +4,9 @@ import { formatMoneyHuman, parseMoney } from '../../core/money.js';
 import { colorFor } from '../style.js';
 import { grouped, renderTable } from '../table.js';
 import { writeBucketWarnings } from '../render-buckets.js';
-import { parseClaimsOptions } from './claims-options.js';
-import type { ValidateCliOptions } from './validate.js';
+import { parseClaimsOptions, type ClaimsCliOptions } from './claims-options.js';
 
-export async function runValidateBuckets(claimsFile: string, o: ValidateCliOptions): Promise<void> {
+export async function runValidateBuckets(claimsFile: string, o: ClaimsCliOptions & { plan: string; json?: boolean; errorsOut?: string }): Promise<void> {
   const claims = parseClaimsOptions(o, 'buckets');
   const v = await validateBucketClaims({ planFile: o.plan, claimsFile, claims, ...(o.errorsOut !== undefined ? { errorsOut: o.errorsOut } : {}) });
   writeBucketWarnings(v.warnings, claims.maxErrors, false);
