@@ -69,10 +69,13 @@ describe('a bucket plan reads a vendor export as a classes plan does', () => {
     expect(r.stderr).toContain(`export.csv:1: the header has one column and looks ";"-separated: add --delimiter ';' (or a first line sep=;)`);
   });
 
-  it('a mapped column that is not there names the option (exit 1)', async () => {
+  it('a mapped column that is not there, or that another field reads, names the option (exit 1)', async () => {
     const r = await runCli(['validate', '--plan', PLAN, EXPORT, '--delimiter', ';', '--map', 'claim_id=Claim No', '--map', 'documented_loss=OOP Loss']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('export.csv:1: claim_id: --map claim_id=Claim No: no column "Claim No" in the header');
+    const twice = await runCli(['validate', '--plan', PLAN, EXPORT, '--delimiter', ';', '--map', 'claim_id=hours', '--map', 'documented_loss=OOP Loss']);
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toContain('export.csv:1: claim_id: --map claim_id=hours: column "hours" is already used for hours');
   });
 
   it('--keep carries columns after amount; verify takes them from the ledger', async () => {

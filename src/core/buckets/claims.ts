@@ -124,6 +124,14 @@ export function mapBucketColumns(
     if (b.column !== null) need(b.column, `buckets[${b.index}].${key}`);
     if (b.documentedColumn !== null) need(b.documentedColumn, `buckets[${b.index}].documentedColumn`);
   }
+  // A --map that points a field at another field's column would read one cell as two things.
+  for (const [field, h] of mapped) {
+    const i = columns.get(field);
+    const other = [...columns].find(([f, j]) => j === i && f !== field);
+    if (other !== undefined) {
+      problems.push({ code: 'duplicate_column', severity: 'error', file: claimsFile, line: 1, field, message: `--map ${field}=${h}: column "${header[i!] ?? h}" is already used for ${other[0]}` });
+    }
+  }
   const keep: Array<[string, number]> = [];
   for (const name of reading.keep ?? []) {
     const i = at.get(name.trim().toLowerCase());
