@@ -22,6 +22,10 @@ import { DataError, UsageError } from '../core/errors.js';
 import type { Problem } from '../core/problems.js';
 import { readingDelimiter, sniffFirstLines, wrongDelimiter } from './claims-sniff.js';
 import { CsvSyntaxError, readCsvFile } from './csv-records.js';
+import { hasUtf16Bom, InvalidUtf8Tally, invalidUtf8LineMessage, Utf8LineChecker } from './csv-utf8.js';
+
+/** Thrown from the first chunk of a UTF-16 file: nothing in it can be read as UTF-8 text. */
+class Utf16File extends Error {}
 
 export interface ReadBucketClaimsOptions extends BucketReading {
   /** --delimiter: one character; default `,` (a first line `sep=X` then names it). */
@@ -67,6 +71,10 @@ export async function readBucketClaims(
   }
   const sepLine = first?.sep !== undefined;
 
+  const fileError = (p: Problem): DataError => {
+    options.onProblem?.(p, undefined);
+    return new DataError('the claims file has errors', [p]);
+  };
   const errors: Problem[] = [];
   const warnings: Problem[] = [];
   let errorCount = 0;
@@ -78,6 +86,9 @@ export async function readBucketClaims(
       if (errors.length < PROBLEM_LIMIT) errors.push(p);
     }
   };
+  // Invalid UTF-8: the rule of a classes plan's reading (csv-utf8.ts), one file-level error with a
+  // guess of the encoding, then the first few lines as examples.
+  const utf8Tally = new InvalidUtf8Tally();
   const claims: BucketClaim[] = [];
   let header: string[] | null = null;
   let mapped: BucketColumns | null = null;
@@ -99,8 +110,10 @@ export async function readBucketClaims(
       report({ code: 'column_count', severity: 'error', file: claimsName, line, message: `${fields.length} fields, the header has ${header.length}` }, undefined);
       return;
     }
+    // A row with bytes that are not UTF-8 is left out, as for a classes plan: the file-level error
+    // says how many (its bytes were checked before its text was decoded, so the tally knows).
+    if (utf8Tally.lines > 0 && fields.some((f) => f.includes('\uFFFD'))) return;
     const found: Problem[] = [];
-    if (fields.some((f) => f.includes('\uFFFD'))) found.push({ code: 'invalid_utf8', severity: 'error', file: claimsName, line, message: 'not valid UTF-8' });
     const m = mapped as BucketColumns;
     const claim = bucketClaimFromRow(plan, m.columns, fields, line, claimsName, found);
     if (m.keep.length > 0) claim.kept = m.keep.map(([, i]) => fields[i] ?? '');
@@ -113,10 +126,21 @@ export async function readBucketClaims(
     for (const p of found) report(p, claim.id === '' ? undefined : claim.id);
     claims.push(claim);
   };
+  const utf8 = new Utf8LineChecker(({ line, byte }) => {
+    if (utf8Tally.add(byte)) report({ code: 'invalid_utf8', severity: 'error', file: claimsName, line, message: invalidUtf8LineMessage(byte) }, undefined);
+  });
+  let firstChunk = true;
+  const onChunk = (chunk: Buffer): void => {
+    if (firstChunk && hasUtf16Bom(chunk)) throw new Utf16File();
+    firstChunk = false;
+    utf8.push(chunk);
+  };
   let sha256: string;
   try {
-    ({ sha256 } = await readCsvFile(file, onRecord, delimiter));
+    ({ sha256 } = await readCsvFile(file, onRecord, { delimiter, onChunk }));
+    utf8.end();
   } catch (err) {
+    if (err instanceof Utf16File) throw fileError({ code: 'invalid_utf8', severity: 'error', file: claimsName, line: 1, message: 'the file is UTF-16, not UTF-8: re-export the file as CSV UTF-8' });
     if (err instanceof UsageError || err instanceof DataError) throw err;
     if (err instanceof CsvSyntaxError) {
       const p: Problem = { code: 'csv_syntax', severity: 'error', file: claimsName, line: err.line, message: err.message };
@@ -126,12 +150,17 @@ export async function readBucketClaims(
     const e = err as NodeJS.ErrnoException;
     throw new UsageError(e.code === 'ENOENT' ? `${claimsName}: claims file not found` : `${claimsName}: cannot read the claims file (${e.code ?? e.message})`);
   }
-  const fileError = (p: Problem): DataError => {
-    options.onProblem?.(p, undefined);
-    return new DataError('the claims file has errors', [p]);
-  };
   if (header === null) throw fileError({ code: 'empty_file', severity: 'error', file: claimsName, message: 'the file is empty' });
   if (claims.length === 0 && errorCount === 0) throw fileError({ code: 'header_only', severity: 'error', file: claimsName, message: 'a header and no claims' });
+  const utf8Message = utf8Tally.message();
+  if (utf8Message !== undefined) {
+    const p: Problem = { code: 'invalid_utf8', severity: 'error', file: claimsName, message: utf8Message };
+    options.onProblem?.(p, undefined);
+    errorCount++;
+    // The file-level line first, then the rows' problems in line order (the examples were found ahead of their rows).
+    errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+    errors.unshift(p);
+  }
   if (errorCount > 0) {
     const more = errorCount - errors.length;
     throw new DataError(`the claims file has ${errorCount} error${errorCount === 1 ? '' : 's'}${more > 0 ? ` (the first ${PROBLEM_LIMIT} shown)` : ''}`, errors);

@@ -171,13 +171,18 @@ export class CsvRecords {
  * Streams a CSV file through CsvRecords (a UTF-8 byte-order mark skipped), hashing its bytes on
  * the way: the SHA-256, length and whether a CR is in it. Every CSV file payout reads record by
  * record (ledgers, TINs, bucket claims) is read here, comma-separated unless `delimiter` names
- * another (a bucket plan's claims file read with --delimiter or a `sep=` line). What an error means
+ * another (a bucket plan's claims file read with --delimiter or a `sep=` line); `onChunk` sees the
+ * bytes of each chunk before they are decoded (a UTF-8 check). What an error means
  * depends on the file, so a syntax error is thrown as a CsvSyntaxError (with its line), a
  * file-system error as it came, and an error thrown by `onRecord` passes through: the caller words
  * them (see csvReadError).
  */
-export async function readCsvFile(file: string, onRecord: (fields: string[], line: number) => void, delimiter = ','): Promise<FileDigest> {
-  const records = new CsvRecords(onRecord, delimiter);
+export async function readCsvFile(
+  file: string,
+  onRecord: (fields: string[], line: number) => void,
+  options: { delimiter?: string; onChunk?: (chunk: Buffer) => void } = {},
+): Promise<FileDigest> {
+  const records = new CsvRecords(onRecord, options.delimiter);
   const hash = createHash('sha256');
   let bytes = 0;
   let hasCR = false;
@@ -185,6 +190,7 @@ export async function readCsvFile(file: string, onRecord: (fields: string[], lin
     hash.update(chunk);
     bytes += chunk.length;
     if (!hasCR && chunk.includes(0x0d)) hasCR = true;
+    options.onChunk?.(chunk);
   };
   for await (const text of utf8Text(file, { onBytes })) records.push(text);
   records.end();

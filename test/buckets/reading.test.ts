@@ -114,6 +114,30 @@ describe('a bucket plan reads a vendor export as a classes plan does', () => {
   });
 });
 
+describe('a bucket plan: a file that is not UTF-8, the rule of a classes plan', () => {
+  it('Windows-1252: one file-level error with the guess, then at most 3 example lines (exit 1)', async () => {
+    const head = Buffer.from('claim_id,status,documented_loss,hours,documented_hours,choice\n');
+    const rows = Array.from({ length: 6 }, (_, i) => Buffer.concat([Buffer.from(`R${i},approved,10.00,,,`), Buffer.from([0x63, 0x61, 0x73, 0x68, 0xe9]) /* "cashé" */, Buffer.from('\n')]));
+    const file = tmp.write('cp1252.csv', Buffer.concat([head, ...rows]));
+    const r = await runCli(['validate', '--plan', PLAN, file]);
+    expect(r.code).toBe(1);
+    const lines = r.stderr.split('\n').filter((l) => l.startsWith('error: '));
+    expect(lines[0]).toBe(`error: ${file}: the file is not UTF-8: 6 lines hold bytes that are not UTF-8 (the first 3 are listed; their rows are left out); it looks like Windows-1252 (Excel's "CSV" on Windows): re-export it as "CSV UTF-8"`);
+    expect(lines.filter((l) => l.includes('invalid UTF-8 (byte 0xE9)'))).toHaveLength(3);
+    expect(lines[1]).toBe(`error: ${file}:2: invalid UTF-8 (byte 0xE9): re-export the file as CSV UTF-8`);
+    // The rows are left out, not checked as text with replacement characters in it.
+    expect(lines).toHaveLength(4);
+  });
+
+  it('UTF-16: one error saying so (exit 1)', async () => {
+    const text = 'claim_id,status,documented_loss,hours,documented_hours,choice\nA,approved,10.00,,,\n';
+    const file = tmp.write('utf16.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    const r = await runCli(['validate', '--plan', PLAN, file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${file}:1: the file is UTF-16, not UTF-8: re-export the file as CSV UTF-8`);
+  });
+});
+
 describe("a bucket plan's blankStatus", () => {
   const claims = (): string => tmp.write('blank.csv', 'claim_id,status,documented_loss,hours,documented_hours,choice\nA,approved,10.00,,,\nB,,20.00,,,\nC, ,,,,cash\n');
 
