@@ -12,7 +12,7 @@ import { readBucketClaims } from '../io/bucket-claims-reader.js';
 import { loadBucketPlan } from '../io/bucket-plan-file.js';
 import { BUCKET_DIFF_COLUMNS, writeCompareFiles } from '../io/compare-output.js';
 import { bucketTieKey } from './allocate-buckets.js';
-import type { CompareOptions, CompareResult } from './compare.js';
+import type { CompareOptions, CompareResult } from './compare-types.js';
 
 async function side(planFile: string, claimsFile: string): Promise<BucketSide & { sha256: string }> {
   const { plan, sha256 } = await loadBucketPlan(planFile);

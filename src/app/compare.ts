@@ -14,29 +14,10 @@ import { tieKeyer } from '../io/hash.js';
 import { loadPlan } from '../io/plan-file.js';
 import { planForm } from '../io/bucket-plan-file.js';
 import { writeCompareFiles } from '../io/compare-output.js';
-import type { ComparePage } from '../io/compare-html.js';
-import { readValidClaims, type ClaimsSettings } from './validate.js';
+import { readValidClaims } from './validate.js';
+import type { CompareOptions, CompareResult } from './compare-types.js';
 
-export interface CompareOptions {
-  planA: string;
-  planB: string;
-  claimsFile: string;
-  claims: ClaimsSettings;
-  /** Write the per-claim diff CSV here (claim_id,class,amount_a,amount_b,change). */
-  outFile?: string;
-  /** Write the HTML page here. */
-  htmlFile?: string;
-  /** Replace an existing outFile or htmlFile. */
-  force?: boolean;
-  /** How many of the largest moves to keep (default 10). */
-  top?: number;
-}
-
-export interface CompareResult extends ComparePage {
-  comparison: Comparison;
-  /** The files written, as given. */
-  written: string[];
-}
+export type { CompareOptions, CompareResult } from './compare-types.js';
 
 /**
  * Plan B's class index for each of plan A's: the claims were read against A, so B must name the
