@@ -10,6 +10,7 @@ import { textCell } from '../csv-cell.js';
 import type { BucketAllocation } from './allocate.js';
 import type { BucketClaim } from './claims.js';
 import type { BucketPlan } from './plan.js';
+import { placedCount } from '../rounding/method.js';
 
 export const BUCKET_SUMMARY_FORMAT = 'payout-bucket-summary/1';
 
@@ -98,7 +99,7 @@ export function buildBucketSummary(plan: BucketPlan, claims: readonly BucketClai
       paid: formatMoney(f.paid),
       // (claimed − funded) / claimed: how much of what was claimed the bucket did not pay
       reductionPercent: f.claimed === null || f.claimed.n === 0n ? null : formatRationalHalfEven(ratDiv({ n: ratSub(f.claimed, f.funded).n * 100n, d: ratSub(f.claimed, f.funded).d }, f.claimed), 6),
-      centsPlaced: Number(f.centsPlaced),
+      centsPlaced: placedCount(f.centsPlaced),
     })),
     claims: {
       rows: claims.length,
