@@ -5,7 +5,8 @@
  * (test/payments/pay-folder-check.ts) against its own ledger: the payment files pay each claim its
  * total over the buckets, and the manifest's controls equal the ledger.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli } from '../helpers/run-cli.js';
@@ -97,6 +98,24 @@ describe('a bucket plan paid: allocate → pay → reconcile → redistribute �
     expect(payments2).toMatch(/^P2-/m);
     const gone = new Set(uncashed.map((u) => u[0]));
     for (const line of payments2.trimEnd().split('\n').slice(1)) expect(gone.has(line.split(',')[1])).toBe(false);
+  });
+
+  it('refuses a bucket ledger whose amounts do not add up to its summary\'s totalPaid (exit 1), writing nothing', async () => {
+    const dir2 = dir.path('round1-tampered');
+    expect((await runCli(['allocate', '--plan', plan, claims, '--out', dir2, '--quiet'])).code).toBe(0);
+    const path = join(dir2, 'summary.json');
+    const text = readFileSync(path, 'utf8').replace('"totalPaid": "274345.60"', '"totalPaid": "274345.61"');
+    writeFileSync(path, text);
+    const manifestPath = join(dir2, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { outputs: { file: string; sha256: string }[] };
+    manifest.outputs.find((o) => o.file === 'summary.json')!.sha256 = createHash('sha256').update(text).digest('hex');
+    writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
+    const out = dir.path('pay-tampered');
+    const r = await runCli(['pay', '--plan', plan, claims, '--from', dir2, '--out', out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('the amounts add up to 274345.60, but');
+    expect(r.stderr).toContain('says totalPaid 274345.61');
+    expect(existsSync(out)).toBe(false);
   });
 
   it('refuses to pay a bucket plan without a payments section (exit 2), writing nothing', async () => {

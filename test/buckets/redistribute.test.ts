@@ -5,6 +5,7 @@
  * test/redistribute/reference.ts, `payout verify` and `payout explain` of the folder, and every
  * refusal.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -35,6 +36,17 @@ function expectedLedger(rows: FirstRow[], uncashed: string[], available: bigint,
   const ref = reference({ maximumPayment: null, minimumPayment, rounding: { method: 'largest-remainder' }, seed }, rows, new Set(uncashed), available);
   const body = rows.map((r, i) => `${r.id},all,${formatMoney(r.amount)},${ref.outcome[i]},${formatMoney(ref.amount[i]!)}\n`).join('');
   return `claim_id,class,first_amount,outcome,amount\n${body}`;
+}
+
+/** Rewrites a file of a run's folder and its hash in the manifest, so only payout's own checks can catch it. */
+function rewrite(dir: string, name: string, change: (text: string) => string): void {
+  const path = join(dir, name);
+  const text = change(readFileSync(path, 'utf8'));
+  writeFileSync(path, text);
+  const manifestPath = join(dir, 'manifest.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { outputs: { file: string; sha256: string }[] };
+  manifest.outputs.find((o) => o.file === name)!.sha256 = createHash('sha256').update(text).digest('hex');
+  writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
 }
 
 async function firstRound(name: string, plan = PLAN): Promise<string> {
@@ -84,7 +96,7 @@ describe('payout redistribute after a bucket plan', () => {
     expect(e.stdout).toContain('points = first-round amount');
   });
 
-  it('applies the plan\'s minimum payment to the second-round amount: the smallest first amounts are removed together, whatever their remainder cent', async () => {
+  it('applies the plan\'s minimum payment to the second-round amount: the cash-only claims, below it, are all removed', async () => {
     const plan = JSON.parse(readFileSync(PLAN, 'utf8')) as Record<string, unknown>;
     const planFile = tmp.write('plan-min.json', JSON.stringify({ ...plan, minimumPayment: '25.00' }, null, 2));
     const from = await firstRound('round1-min', planFile);
@@ -137,17 +149,25 @@ describe('payout redistribute after a bucket plan', () => {
     expect(existsSync(tmp.path('second-d'))).toBe(false);
   });
 
+  it('refuses a bucket ledger with an outcome a bucket plan does not write, and a bucket summary without totalPaid, naming them (exit 1, exit 2)', async () => {
+    const from = await firstRound('first-outcome');
+    rewrite(from, 'ledger.csv', (t) => t.replace('EQ0002,approved,paid,', 'EQ0002,approved,capped,'));
+    const list = tmp.write('u4.csv', 'claim_id\n');
+    const r = await runCli(['redistribute', '--plan', PLAN, '--from', from, '--uncashed', list, '--out', tmp.path('second-f')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('ledger.csv:3: outcome: "capped" is not a first-round outcome (paid, below_minimum, nothing_claimed, ineligible)');
+
+    const from2 = await firstRound('first-summary');
+    rewrite(from2, 'summary.json', (t) => t.replace('"totalPaid"', '"paidTotal"'));
+    const r2 = await runCli(['redistribute', '--plan', PLAN, '--from', from2, '--uncashed', list, '--out', tmp.path('second-g')]);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toContain('summary.json: not a payout summary (residual, totalPaid and seed are needed)');
+    expect(existsSync(tmp.path('second-g'))).toBe(false);
+  });
+
   it('refuses a bucket ledger whose amounts no longer add up to its summary\'s totalPaid (exit 1)', async () => {
     const from = await firstRound('first-tampered');
-    // Rewrite the ledger and the manifest's hash of it, so that only the sum check can catch it.
-    const ledgerPath = join(from, 'ledger.csv');
-    const text = readFileSync(ledgerPath, 'utf8').replace('EQ0002,approved,paid,20000.00,310.00,0.00,20310.00', 'EQ0002,approved,paid,20000.00,310.00,0.00,20310.01');
-    writeFileSync(ledgerPath, text);
-    const { createHash } = await import('node:crypto');
-    const manifestPath = join(from, 'manifest.json');
-    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { outputs: { file: string; sha256: string }[] };
-    manifest.outputs.find((o) => o.file === 'ledger.csv')!.sha256 = createHash('sha256').update(text).digest('hex');
-    writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
+    rewrite(from, 'ledger.csv', (t) => t.replace('EQ0002,approved,paid,20000.00,310.00,0.00,20310.00', 'EQ0002,approved,paid,20000.00,310.00,0.00,20310.01'));
     const list = tmp.write('u3.csv', 'claim_id\n');
     const r = await runCli(['redistribute', '--plan', PLAN, '--from', from, '--uncashed', list, '--out', tmp.path('second-e')]);
     expect(r.code).toBe(1);
