@@ -100,6 +100,19 @@ describe('a bucket plan paid: allocate → pay → reconcile → redistribute �
     for (const line of payments2.trimEnd().split('\n').slice(1)) expect(gone.has(line.split(',')[1])).toBe(false);
   });
 
+  it('accounts for both rounds with their pay folders: the payments by method add up to each round\'s paid', async () => {
+    const out = dir.path('accounting.csv');
+    const r = await runCli(['accounting', round1, round2, '--payments', pay1, '--payments', pay2, '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = readFileSync(out, 'utf8').trimEnd().split('\n').map(splitCsvLine);
+    const byRound = (round: string): bigint =>
+      lines.filter((l) => l[1] === 'payment methods' && l[0] === round).reduce((s, l) => s + BigInt(l[5]!.replace('.', '')), 0n);
+    expect(byRound('1')).toBe(27_434_560n);
+    const paid2 = lines.find((l) => l[0] === '2' && l[1] === 'round' && l[2] === 'Paid')!;
+    expect(byRound('2')).toBe(BigInt(paid2[5]!.replace('.', '')));
+    expect(lines.some((l) => l[1] === 'buckets' && l[3] === 'cash')).toBe(true);
+  });
+
   it('refuses a bucket ledger whose amounts do not add up to its summary\'s totalPaid (exit 1), writing nothing', async () => {
     const dir2 = dir.path('round1-tampered');
     expect((await runCli(['allocate', '--plan', plan, claims, '--out', dir2, '--quiet'])).code).toBe(0);
