@@ -4,8 +4,8 @@
  * {@link computeRedistribution} computes a second round from its inputs in memory (the plan, the
  * first round's folder checked against its manifest, the uncashed list, the costs); it is shared
  * by {@link redistributeToFolder}, which writes the result, by {@link recomputeRedistribute}, which
- * `payout verify` uses, and by `payout explain` on a second round. A bucket plan's first round is divided the same way,
- * one pool pro rata to the amounts paid (docs/spec.md §6a).
+ * `payout verify` uses, and by `payout explain` on a second round. A bucket plan's first round is
+ * divided the same way, one pool pro rata to the amounts paid (docs/spec.md §6a).
  */
 import { basename, resolve } from 'node:path';
 import { formatMoney, parseMoney, type Cents } from '../core/money.js';

@@ -101,7 +101,13 @@ export async function readFirstRound(dir: string, plan: Pick<Plan, 'classes'>, f
   const summaryPath = checked['summary.json'].path;
   const { value: summary } = await readJson(summaryPath, 'the first round summary', 'summary');
   // A bucket plan's summary has its totals at the top (totalPaid, residual), a classes plan's under totals.
-  const totals = form === 'buckets' ? (isObject(summary) ? { residual: summary.residual, amount: summary.totalPaid } : undefined) : isObject(summary) && isObject(summary.totals) ? summary.totals : undefined;
+  const totals = !isObject(summary)
+    ? undefined
+    : form === 'buckets'
+      ? { residual: summary.residual, amount: summary.totalPaid }
+      : isObject(summary.totals)
+        ? summary.totals
+        : undefined;
   const residual = typeof totals?.residual === 'string' ? parseMoney(totals.residual) : undefined;
   const summaryAmount = typeof totals?.amount === 'string' ? parseMoney(totals.amount) : undefined;
   const seed = isObject(summary) && typeof summary.seed === 'string' ? summary.seed : undefined;
