@@ -16,9 +16,9 @@ import { readElections } from '../io/payments/elections-reader.js';
 import { readPaidLedger } from '../io/payments/paid-ledger.js';
 import { PaymentIds } from '../io/payments/payment-ids.js';
 import { openPayFolder, writePayFolder, type PayFolder } from '../io/payments/pay-output.js';
-import { loadPlan, type LoadedPlan } from '../io/plan-file.js';
 import type { ReadClaimsOptions } from '../io/claims-types.js';
-import { recordedReading, type ReadingGiven } from './recorded-reading.js';
+import { recordedReading, sepLineOf, type ReadingGiven } from './recorded-reading.js';
+import { loadPayPlan, type PayPlan } from './pay-plan.js';
 
 export interface PayOptions {
   planFile: string;
@@ -64,7 +64,7 @@ export function paymentIdMaker(seed: string, round: number): (claimId: string) =
 }
 
 export async function pay(o: PayOptions): Promise<PayResult> {
-  const loaded = await loadPlan(o.planFile);
+  const loaded = await loadPayPlan(o.planFile);
   const { plan } = loaded;
   if (plan.payments === undefined) {
     throw new UsageError(`${o.planFile}: no "payments" section: payout pay needs at least its issueDate, and the ach and check parts for those methods (docs/payments.md)`);
@@ -78,7 +78,7 @@ export async function pay(o: PayOptions): Promise<PayResult> {
   }
 }
 
-async function payInto(o: PayOptions, loaded: LoadedPlan, folder: PayFolder): Promise<PayResult> {
+async function payInto(o: PayOptions, loaded: PayPlan, folder: PayFolder): Promise<PayResult> {
   const { plan } = loaded;
   if (plan.payments === undefined) throw new Error('unreachable: checked by pay()');
   const config = { ...plan.payments };
@@ -97,7 +97,7 @@ async function payInto(o: PayOptions, loaded: LoadedPlan, folder: PayFolder): Pr
   const ledger = await readPaidLedger(o.fromDir);
   const givenRead = o.read ?? {};
   const given = o.given ?? { delimiter: (givenRead.delimiter ?? ',') !== ',', map: givenRead.map !== undefined };
-  const reading = recordedReading(ledger.manifest, { read: { ...givenRead }, maxErrors: o.maxErrors ?? 50 }, given);
+  const reading = recordedReading(ledger.manifest, { read: { ...givenRead }, maxErrors: o.maxErrors ?? 50 }, given, await sepLineOf(o.claimsFile, given));
   for (const w of reading.warnings) o.onReadingWarning?.(w);
   const { delimiter, map } = reading.claims.read;
   // The files are made as the elections are read: claim by claim, never a million claims at once.

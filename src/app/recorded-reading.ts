@@ -1,11 +1,12 @@
 /**
- * The reading options a run's manifest records (docs/outputs.md: the delimiter, from --delimiter
- * or a first line `sep=X`, and the --map column map), as the defaults of a command that reads the
- * same claims file again: payout verify recomputes with them, payout pay reads the elections with
- * them. An option given on the command line wins, with a warning when it differs from the record.
+ * The claims read as a run read them: the reading options its manifest records (`reading`,
+ * docs/outputs.md) are the defaults of every command that reads a run's claims file again
+ * (`payout verify`, `payout explain --from DIR`). An option given on the command line is used
+ * instead, with a warning when it differs from the record.
  */
 import { mapText, type Manifest } from '../core/manifest.js';
 import type { ClaimsSettings } from './validate.js';
+import { sniffFirstLines } from '../io/claims-sniff.js';
 
 /** Which reading options were given on the command line (not left at their defaults). */
 export interface ReadingGiven {
@@ -16,19 +17,27 @@ export interface ReadingGiven {
 const shownDelimiter = (d: string): string => (d === '\t' ? 'tab' : JSON.stringify(d));
 
 /**
- * The claims settings to recompute with: the reading options the manifest records (docs/outputs.md)
- * unless one is given; a given one that differs from the record is used, with a warning naming the
- * option and both values. A manifest without the record was read with the defaults.
+ * The claims settings to read with: the reading options the manifest records unless one is given;
+ * a given one that differs from the record is used, with a warning naming the option and both
+ * values. A manifest without the record was read with the defaults.
  */
-export function recordedReading(manifest: Manifest, claims: ClaimsSettings, given: ReadingGiven): { claims: ClaimsSettings; warnings: string[] } {
+export function recordedReading(
+  manifest: Manifest,
+  claims: ClaimsSettings,
+  given: ReadingGiven,
+  /** The delimiter the claims file's first line `sep=X` names, if it has one: it wins over a given ",". */
+  sepLine?: string,
+): { claims: ClaimsSettings; warnings: string[] } {
   const rec = manifest.reading ?? {};
   const warnings: string[] = [];
   const read = { ...claims.read };
   const recordedDelimiter = rec.delimiter ?? ',';
-  const givenDelimiter = read.delimiter ?? ',';
+  const asGiven = read.delimiter ?? ',';
+  // What the reader will use: a file's `sep=X` line names the delimiter unless another than "," is given.
+  const givenDelimiter = asGiven === ',' && sepLine !== undefined ? sepLine : asGiven;
   if (!given.delimiter) read.delimiter = recordedDelimiter;
   else if (givenDelimiter !== recordedDelimiter) {
-    warnings.push(`--delimiter ${shownDelimiter(givenDelimiter)} differs from the manifest's delimiter ${shownDelimiter(recordedDelimiter)}: the claims are read with ${shownDelimiter(givenDelimiter)}`);
+    warnings.push(`--delimiter ${shownDelimiter(asGiven)} differs from the manifest's delimiter ${shownDelimiter(recordedDelimiter)}: the claims are read with ${shownDelimiter(givenDelimiter)}${givenDelimiter === asGiven ? '' : ' (the file\'s first line sep=)'}`);
   }
   const recordedMap = mapText(rec.map);
   if (!given.map) {
@@ -40,3 +49,13 @@ export function recordedReading(manifest: Manifest, claims: ClaimsSettings, give
   return { claims: { ...claims, read }, warnings };
 }
 
+/** What was given when the command line is not known: a delimiter other than "," and any map. */
+export function givenByValue(claims: ClaimsSettings): ReadingGiven {
+  return { delimiter: (claims.read.delimiter ?? ',') !== ',', map: claims.read.map !== undefined };
+}
+
+/** The delimiter a claims file's first line `sep=X` names, when a delimiter was given (else not needed). */
+export async function sepLineOf(file: string | undefined, given: ReadingGiven): Promise<string | undefined> {
+  if (!given.delimiter || file === undefined) return undefined;
+  return (await sniffFirstLines(file))?.sep;
+}

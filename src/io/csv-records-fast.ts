@@ -6,6 +6,7 @@
  * and the caller reads the whole file again with readCsvFile (csv-records.ts), the authority on
  * everything else. Blank lines are skipped, as readCsvFile skips them, and a UTF-8 byte-order mark.
  */
+import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { CHUNK_BYTES } from './claims-tokenizers.js';
@@ -16,7 +17,7 @@ import type { FileDigest } from './file-hash.js';
  * Reads `file` and hands each record to `onRecord` (the array is reused: keep none of it). Cells
  * of a column `read(header)` marks 0 are handed on as "" (every cell is read until it names the columns). Returns the file's digest, or
  * undefined when a record needs the general reader (nothing can be said about the records handed
- * on so far then: start over). `own(header)` marks the columns whose cells may be kept after the
+ * on so far then: start over; with `options.utf8`, also at bytes that are not UTF-8). `own(header)` marks the columns whose cells may be kept after the
  * record (each then a string of its own; the others may be slices of a chunk's text, which must
  * not outlive the record); without it, every cell read is its own. A file-system error is thrown as it came; an error thrown by
  * `onRecord` passes through.
@@ -27,6 +28,7 @@ export async function readCsvFileFast(
   onRecord: (fields: string[], line: number) => void,
   read: (header: string[]) => Uint8Array | undefined = () => undefined,
   own?: (header: string[]) => Uint8Array,
+  options: { utf8?: boolean } = {},
 ): Promise<FileDigest | undefined> {
   if (!fastPathSupports(delimiter)) return undefined;
   const hash = createHash('sha256');
@@ -83,8 +85,11 @@ export async function readCsvFileFast(
         first = false;
         if (end >= 3 && work[0] === 0xef && work[1] === 0xbb && work[2] === 0xbf) start = 3;
       }
+      const from = start;
       start = fast.feed(work, (work as Buffer & { latin1Slice(s: number, e: number): string }).latin1Slice(0, end), start, end, done);
       if (fast.handOff) return undefined;
+      // Whole records (no character cut): bytes that are not UTF-8 among them end the fast path.
+      if (options.utf8 === true && !isUtf8(work.subarray(from, start))) return undefined;
       if (done) break;
     }
   } finally {

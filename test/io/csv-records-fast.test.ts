@@ -64,7 +64,7 @@ describe('readCsvFile with a delimiter', () => {
   it('splits on it, quotes and all, as the fast reader does', async () => {
     const file = fileOf('a;b;c\n1;"x;y";3\n"q""r";;\n');
     const slow: string[][] = [];
-    await readCsvFile(file, (f) => void slow.push([...f]), ';');
+    await readCsvFile(file, (f) => void slow.push([...f]), { delimiter: ';' });
     expect(slow).toEqual([['a', 'b', 'c'], ['1', 'x;y', '3'], ['q"r', '', '']]);
     const fast: string[][] = [];
     await readCsvFileFast(file, ';', (f) => void fast.push([...f]));

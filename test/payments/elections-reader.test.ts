@@ -56,4 +56,14 @@ describe('readElections', () => {
     expect(r.inputs.claims.rows).toBe(3);
     expect(paid.map((c) => c.claimId)).toEqual(['C1', 'C2', 'C3']);
   });
+
+  it('leaves a claims file with bytes that are not UTF-8 to the general reader, which reports them', async () => {
+    const file = join(dir, 'latin1.csv');
+    writeFileSync(file, Buffer.from(`${header}\n${rows[0]}\nC2,a,Jos\xe9,,check,"1 Main St, Apt 2",Chicago,IL,60601\n${rows[2]}\n`, 'latin1'));
+    let restarts = 0;
+    const r = await readElections({ claimsFile: file, ledger: ledger(['C1', 'C2', 'C3'], [100n, 200n, 300n]), onRestart: () => restarts++ });
+    expect(restarts).toBe(1);
+    expect(r.problems.map((p) => [p.code, p.line])).toEqual([['invalid_utf8', undefined], ['invalid_utf8', 3]]);
+    expect(r.claims.map((c) => c.claimId)).toEqual(['C1', 'C3']);
+  });
 });

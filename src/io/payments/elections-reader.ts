@@ -16,6 +16,7 @@ import { readCsvFileFast } from '../csv-records-fast.js';
 import type { FileDigest } from '../file-hash.js';
 import { sniffFirstLines } from '../claims-sniff.js';
 import type { ClaimField } from '../../core/claims.js';
+import { InvalidUtf8Report } from '../csv-utf8.js';
 import type { PaidLedger } from './paid-ledger.js';
 
 const FIELDS = Object.keys(ELECTION_COLUMNS) as ElectionField[];
@@ -61,12 +62,29 @@ function cellOf(k: number, cells: string[], fromClaims: number[], ec: string[] |
   return ci !== -1 ? (cells[ci] ?? '') : '';
 }
 
-async function read(file: string, what: string, onRecord: (fields: string[], line: number) => void, delimiter = ','): Promise<FileDigest> {
+/**
+ * Reads a CSV file record by record; bytes that are not UTF-8 are reported as for a claims file
+ * (`invalid`: one file-level error, a few example lines) and their records are handed on marked.
+ */
+async function read(
+  file: string,
+  what: string,
+  invalid: InvalidUtf8Report,
+  onRecord: (fields: string[], line: number, notUtf8: boolean) => void,
+  delimiter = ',',
+): Promise<FileDigest> {
   try {
-    return await readCsvFile(file, onRecord, delimiter);
+    return await readCsvFile(file, (fields, line) => onRecord(fields, line, invalid.holds(line, line + lineBreaks(fields))), { delimiter, onInvalidUtf8: invalid.add });
   } catch (err) {
     throw csvReadError(file, `the ${what}`, err);
   }
+}
+
+/** Line breaks inside a record's quoted fields: the physical lines it spans after its first. */
+function lineBreaks(fields: readonly string[]): number {
+  let n = 0;
+  for (const s of fields) for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 /**
@@ -97,7 +115,8 @@ export async function readElections(o: {
   if (o.electionsFile !== undefined) {
     const file = o.electionsFile;
     let rows = 0;
-    const digest = await read(file, 'elections file', (cells, line) => {
+    const invalid = new InvalidUtf8Report(file);
+    const digest = await read(file, 'elections file', invalid, (cells, line, notUtf8) => {
       if (eCols === undefined) {
         eCols = columnsOf(cells);
         // A UsageError (exit 2), as for the claims file: csvReadError words any other error as one it could not read.
@@ -105,14 +124,15 @@ export async function readElections(o: {
         return;
       }
       rows++;
+      if (notUtf8) return; // reported once for the file (below), the row left out
       const id = (cells[eCols.id] ?? '').trim();
       if (id === '') return err(file, line, 'empty claim_id', 'claim_id');
-      if (cells.some((c) => c.includes('\uFFFD'))) err(file, line, 'invalid UTF-8: re-export the file as CSV UTF-8');
       const first = elected.get(id);
       if (first !== undefined) return err(file, line, `claim ${id} is already elected on line ${first.line}`, 'claim_id');
       elected.set(id, { line, cells, used: false });
     });
     if (eCols === undefined) throw new UsageError(`${file}: empty, expected a header with a claim_id column`);
+    problems.push(...invalid.problems());
     electionsInput = { file: basename(file), sha256: digest.sha256, rows };
   }
 
@@ -132,7 +152,8 @@ export async function readElections(o: {
   if (first?.sep !== undefined && delimiter === ',') delimiter = first.sep;
   const sepLine = first?.sep !== undefined ? 1 : undefined;
   const map = o.map ?? {};
-  const onRecord = (cells: string[], line: number): void => {
+  let claimsInvalid = new InvalidUtf8Report(file);
+  const onRecord = (cells: string[], line: number, notUtf8 = false): void => {
     if (cCols === undefined) {
       if (line === sepLine) return;
       cCols = columnsOf(cells, map);
@@ -147,6 +168,12 @@ export async function readElections(o: {
       return;
     }
     const row = r++;
+    if (notUtf8) {
+      // Reported once for the file (below); the row is left out, its election marked as seen.
+      const e = elected.get(ledger.ids[row] ?? '');
+      if (e !== undefined) e.used = true;
+      return;
+    }
     const id = (cells[cCols.id] ?? '').trim();
     if (row >= ledger.ids.length || ledger.ids[row] !== id) {
       if (mismatch++ < 10) {
@@ -200,7 +227,8 @@ export async function readElections(o: {
       if (id >= 0) keep[id] = 1;
       return keep;
     };
-    digest = await readCsvFileFast(file, delimiter, onRecord, wanted, own);
+    // Bytes that are not UTF-8 are left to the general reader, which reports them.
+    digest = await readCsvFileFast(file, delimiter, onRecord, wanted, own, { utf8: true });
   } catch (error) {
     throw csvReadError(file, 'the claims file', error);
   }
@@ -214,9 +242,11 @@ export async function readElections(o: {
     fallbacks = 0;
     for (const e of elected.values()) e.used = false;
     o.onRestart?.();
-    digest = await read(file, 'claims file', onRecord, delimiter);
+    claimsInvalid = new InvalidUtf8Report(file);
+    digest = await read(file, 'claims file', claimsInvalid, onRecord, delimiter);
   }
   if (cCols === undefined) throw new UsageError(`${file}: empty, not a claims file`);
+  problems.push(...claimsInvalid.problems());
   if (r !== ledger.ids.length) {
     problems.push({ code: 'input', severity: 'error', file, message: `${r} claims, the ledger ${ledger.ids.length} rows: the claims file is not the one ${ledger.ledgerPath} was made from` });
   }
