@@ -11,6 +11,7 @@ import type { ReceiptsJson } from './summary.js';
 import { formatShare, type FirstRoundTable } from './first-round.js';
 import { perShareUnit, ROUND_2_POINTS, type Redistribution, type RedistributionClass, type RedistributionOutcome } from './redistribute.js';
 import type { ExpectedLedger } from './ledger-compare.js';
+import { placedCount } from './rounding/method.js';
 
 export const REDISTRIBUTION_LEDGER_COLUMNS = ['claim_id', 'class', 'first_amount', 'outcome', 'amount'] as const;
 export const REDISTRIBUTION_SUMMARY_FORMAT = 'payout-redistribution/1';
@@ -181,7 +182,7 @@ export function buildRedistributionSummary(
       eligibleFirstShare: formatShare(r.classes.reduce((acc, c) => acc + c.eligibleFirstShare, 0n)),
       amount: formatMoney(r.totalPaid),
       residual: formatMoney(r.residual),
-      centsPlaced: Number(r.centsPlaced),
+      centsPlaced: placedCount(r.centsPlaced),
     },
     residualRecipient: plan.residualRecipient,
     check: { paidPlusResidual: formatMoney(paidPlusResidual), available: formatMoney(a.available), balanced: paidPlusResidual === a.available },

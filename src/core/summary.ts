@@ -7,6 +7,7 @@ import { formatMoney, type Cents } from './money.js';
 import type { Plan } from './plan.js';
 import type { Allocation } from './allocate.js';
 import type { NetFund } from './fund.js';
+import { placedCount } from './rounding/method.js';
 
 export const SUMMARY_FORMAT = 'payout-summary/1';
 
@@ -155,7 +156,7 @@ export function buildSummary(plan: Plan, alloc: Allocation, findings?: ClaimsFin
       pointValue: pointValueOf(p),
       paid: money(p.paid),
       residual: money(p.residual),
-      centsPlaced: Number(p.centsPlaced),
+      centsPlaced: placedCount(p.centsPlaced),
     })),
     classes,
     totals: {
@@ -164,7 +165,7 @@ export function buildSummary(plan: Plan, alloc: Allocation, findings?: ClaimsFin
       paid: sum('paid'),
       amount: money(alloc.totalPaid),
       residual: money(alloc.residual),
-      centsPlaced: Number(alloc.centsPlaced),
+      centsPlaced: placedCount(alloc.centsPlaced),
     },
     residualRecipient: plan.residualRecipient,
     check: { paidPlusResidual: money(paidPlusResidual), net: money(f.net), balanced: paidPlusResidual === f.net },
