@@ -15,7 +15,7 @@ import { sha256Hex } from '../io/hash.js';
 import { readElections } from '../io/payments/elections-reader.js';
 import { readPaidLedger } from '../io/payments/paid-ledger.js';
 import { openPayFolder, writePayFolder, type PayFolder } from '../io/payments/pay-output.js';
-import { loadPlan, type LoadedPlan } from '../io/plan-file.js';
+import { loadPayPlan, type PayPlan } from './pay-plan.js';
 
 export interface PayOptions {
   planFile: string;
@@ -53,7 +53,7 @@ export function paymentIdMaker(seed: string, round: number): (claimId: string) =
 }
 
 export async function pay(o: PayOptions): Promise<PayResult> {
-  const loaded = await loadPlan(o.planFile);
+  const loaded = await loadPayPlan(o.planFile);
   const { plan } = loaded;
   if (plan.payments === undefined) {
     throw new UsageError(`${o.planFile}: no "payments" section: payout pay needs at least its issueDate, and the ach and check parts for those methods (docs/payments.md)`);
@@ -67,7 +67,7 @@ export async function pay(o: PayOptions): Promise<PayResult> {
   }
 }
 
-async function payInto(o: PayOptions, loaded: LoadedPlan, folder: PayFolder): Promise<PayResult> {
+async function payInto(o: PayOptions, loaded: PayPlan, folder: PayFolder): Promise<PayResult> {
   const { plan } = loaded;
   if (plan.payments === undefined) throw new Error('unreachable: checked by pay()');
   const config = { ...plan.payments };

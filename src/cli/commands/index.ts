@@ -190,8 +190,9 @@ export function registerRedistribute(program: Command): void {
         'uncashed claims; available = first-round residual + uncashed amounts − costs, divided pro rata to the ' +
         'first-round exact shares (the ledger\'s share column) among the claims that cashed (cap over both rounds ' +
         'on the amounts paid, minimum on the second amount, claims of equal share kept or removed together), ' +
-        'cents by the plan\'s rounding with seed "<seed>:round-2" (docs/spec.md §6). Writes DIR2/ledger.csv, ' +
-        'summary.json and manifest.json.',
+        'cents by the plan\'s rounding with seed "<seed>:round-2" (docs/spec.md §6). After a bucket plan, pro rata ' +
+        'to the first-round amounts, one pool, the minimum on the second amount (docs/spec.md §6a). Writes ' +
+        'DIR2/ledger.csv, summary.json and manifest.json.',
     )
     .requiredOption('--plan <plan.json>', 'the plan of allocation (the first round\'s)')
     .requiredOption('--from <dir>', 'the first round\'s folder (the --out of payout allocate)')
