@@ -122,12 +122,22 @@ def bucket_main(plan, flags, args, net, deductions, say):
     minimum = None if plan.get("minimumPayment") is None else cents(plan["minimumPayment"])
     choice = plan.get("choice")
     with open(args[1], encoding="utf-8-sig", newline="") as f:
-        rows = [r for r in csv.reader(f) if any(c.strip() for c in r)]
+        reader, rows, line = csv.reader(f), [], 1
+        for r in reader:          # each record with the physical line it starts on
+            if any(c.strip() for c in r): rows.append((line, r))
+            line = reader.line_num + 1
     col = {}
-    for i, h in enumerate(rows[0]): col.setdefault(h.strip().lower(), i)
+    for i, h in enumerate(rows[0][1]): col.setdefault(h.strip().lower(), i)
     cell = lambda r, name: r[col[name.lower()]].strip()
-    claims = []
-    for r in rows[1:]:
+    claims, refused = [], 0
+    # a blank status cell follows the plan's blankStatus, as in a classes plan: approved with a warning, or refused.
+    blank_status = plan.get("blankStatus", "approved")
+    for line, r in rows[1:]:
+        if "status" in col and cell(r, "status") == "":
+            if blank_status == "error":
+                print(f"{args[1]}:{line}: status: status is empty (the plan's blankStatus is \"error\")", file=sys.stderr)
+                refused += 1; continue
+            print(f"{args[1]}:{line}: status: status is empty: paid as \"approved\" (the plan's blankStatus)", file=sys.stderr)
         status = (cell(r, "status").lower() if "status" in col else "") or "approved"
         chosen = None
         if choice and cell(r, choice["column"]):
@@ -148,6 +158,8 @@ def bucket_main(plan, flags, args, net, deductions, say):
                 x = lim(cents(b["rate"]) * h)
             inputs.append(x)
         claims.append(dict(id=cell(r, "claim_id"), status=status, eligible=status in eligible_statuses, inputs=inputs))
+    if refused:
+        print(f"{refused} claim(s) with a blank status refused: no ledger", file=sys.stderr); sys.exit(1)
     n = len(claims)
     claiming = [c["eligible"] and any(x > 0 for x in c["inputs"]) for c in claims]
     active = set(i for i in range(n) if claiming[i])

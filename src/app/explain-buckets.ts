@@ -6,17 +6,21 @@ import { UsageError } from '../core/errors.js';
 import { readBucketClaims } from '../io/bucket-claims-reader.js';
 import { loadBucketPlan } from '../io/bucket-plan-file.js';
 import { bucketTieKey } from './allocate-buckets.js';
+import type { ClaimsSettings } from './validate.js';
+import { bucketReadOptions } from './validate-buckets.js';
 
 export interface ExplainBucketsOptions {
   planFile: string;
   claimsFile: string;
   ids: readonly string[];
+  /** --delimiter and --map, as `allocate` took them. */
+  claims?: ClaimsSettings;
 }
 
 /** A claim id not in the file is a UsageError naming it (exit 2). */
 export async function explainBucketClaims(o: ExplainBucketsOptions): Promise<{ plan: BucketPlan; reports: BucketClaimExplanation[] }> {
   const { plan } = await loadBucketPlan(o.planFile);
-  const { claims } = await readBucketClaims(o.claimsFile, plan, o.planFile);
+  const { claims } = await readBucketClaims(o.claimsFile, plan, o.planFile, bucketReadOptions(o.claims));
   const alloc = allocateBuckets(plan, claims, bucketTieKey(plan.seed));
   if ('refused' in alloc) throw new UsageError('the plan was refused', [{ ...alloc.refused, file: o.planFile }]);
   const rowOf = new Map(claims.map((c, i) => [c.id, i]));

@@ -96,17 +96,20 @@ export interface ValidateResult {
   writeFailure?: unknown;
 }
 
+/** --errors-out naming the claims file or the plan would overwrite an input: a UsageError (either plan form). */
+export function refuseInputAsErrorsOut(errorsOut: string, claimsFile: string, planFile: string): void {
+  const target = resolve(errorsOut);
+  if (target === resolve(claimsFile) || target === resolve(planFile)) {
+    throw new UsageError(`--errors-out ${errorsOut}: that is an input file; name a new file`);
+  }
+}
+
 /**
  * `payout validate`: reads every row and returns what was found, errors included (the command
  * decides the exit code once it has shown them). Throws UsageError for what cannot be read.
  */
 export async function validateClaims(o: ValidateOptions): Promise<ValidateResult> {
-  if (o.errorsOut !== undefined) {
-    const target = resolve(o.errorsOut);
-    if (target === resolve(o.claimsFile) || target === resolve(o.planFile)) {
-      throw new UsageError(`--errors-out ${o.errorsOut}: that is an input file; name a new file`);
-    }
-  }
+  if (o.errorsOut !== undefined) refuseInputAsErrorsOut(o.errorsOut, o.claimsFile, o.planFile);
   const loaded = await loadPlan(o.planFile);
   const errorsOut = o.errorsOut !== undefined ? await openErrorsCsv(o.errorsOut) : undefined;
   let result: ReadClaimsResult;

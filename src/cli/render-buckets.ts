@@ -4,6 +4,9 @@ import type { BucketSummaryJson } from '../core/buckets/output.js';
 import { formatMoneyHuman, parseMoney } from '../core/money.js';
 import { grouped, renderTable } from './table.js';
 import { renderFundHead } from './render-summary.js';
+import type { Problem } from '../core/problems.js';
+import { renderProblemLines, renderTotals } from './render-validate.js';
+import { colorFor } from './style.js';
 
 const human = (m: string | null): string => (m === null ? '-' : formatMoneyHuman(parseMoney(m) ?? 0n));
 /** Six-decimal exact figures shown to the cent (information only; the files keep the six). */
@@ -24,4 +27,16 @@ export function renderBucketSummary(s: BucketSummaryJson, c: ChalkInstance): str
   out.push(`Paid ${c.bold(human(s.totalPaid))} to ${grouped(s.claims.paid)} of ${grouped(s.claims.rows)} claims; residual ${human(s.residual)}.`);
   if (s.claims.belowMinimum > 0) out.push(`${grouped(s.claims.belowMinimum)} claims below the minimum payment ${human(s.minimumPayment)}.`);
   return out;
+}
+
+/**
+ * The warnings of a bucket plan's reading on stderr, as a classes plan's (claims-reading.ts): the
+ * first `max` listed, then the count; with --quiet the count alone, in one line.
+ */
+export function writeBucketWarnings(warnings: readonly Problem[], max: number, quiet: boolean): void {
+  if (warnings.length === 0) return;
+  const c = colorFor(process.stderr);
+  const lines = quiet ? [] : renderProblemLines([...warnings], 'warning', warnings.length, max, c);
+  lines.push(renderTotals(0, warnings.length, c) + (quiet ? ' (warnings not shown with --quiet: payout validate lists them)' : ''));
+  process.stderr.write(`${lines.join('\n')}\n`);
 }

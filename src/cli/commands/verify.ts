@@ -10,6 +10,7 @@ import { onTerminal } from '../claims-reading.js';
 import { renderVerifyText, verifyJson } from '../render-verify.js';
 import { colorFor } from '../style.js';
 import { parseClaimsOptions, readingGiven, type ClaimsCliOptions } from './claims-options.js';
+import { planForm } from '../../io/bucket-plan-file.js';
 
 export interface VerifyCliOptions extends ClaimsCliOptions {
   plan: string;
@@ -23,7 +24,7 @@ export async function runVerify(paths: string[], o: VerifyCliOptions): Promise<v
   if (paths.length < 2) throw new UsageError('give the inputs and the folder to check: payout verify --plan PLAN CLAIMS.csv DIR');
   const inputs = paths.slice(0, -1);
   const dir = paths[paths.length - 1]!;
-  const claims = onTerminal(parseClaimsOptions(o), { json: o.json });
+  const claims = onTerminal(parseClaimsOptions(o, await planForm(o.plan)), { json: o.json });
   if (!/^\d+$/.test(o.maxDiffs)) throw new UsageError(`--max-diffs ${o.maxDiffs}: give a whole number, e.g. --max-diffs 100`);
   const result = await verifyDir(dir, o.plan, inputs, claims, Number(o.maxDiffs), {
     given: readingGiven(o),
