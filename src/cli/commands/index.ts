@@ -329,7 +329,7 @@ export function registerAccounting(program: Command): void {
 }
 
 export function registerPay(program: Command): void {
-  program
+  const cmd = program
     .command('pay')
     .summary('write the payment files of a ledger: PayPal/Venmo, NACHA (ACH), check register, payments.csv')
     .description(
@@ -350,12 +350,12 @@ export function registerPay(program: Command): void {
     .option('--check-start <number>', 'the first check number, instead of the plan\'s payments.check.startNumber (a second round)')
     .option('--force', 'replace the files of an earlier payment run in PAYDIR')
     .option('--json', 'print the control totals as JSON')
-    .option('-q, --quiet', 'print errors only (warnings counted in one line)')
-    .option('--max-errors <n>', 'show at most N problems', '50')
-    .action(async (claimsFile: string, o: PayCliOptions) => {
-      const { runPay } = await import('./pay.js');
-      await runPay(claimsFile, o);
-    });
+    .option('-q, --quiet', 'print errors only (warnings counted in one line)');
+  // --map, --delimiter (default: the reading the ledger's manifest records) and --max-errors.
+  addClaimsOptions(cmd).action(async (claimsFile: string, o: PayCliOptions) => {
+    const { runPay } = await import('./pay.js');
+    await runPay(claimsFile, { ...o, delimiterGiven: cmd.getOptionValueSource('delimiter') !== 'default' });
+  });
 }
 
 export function registerReconcile(program: Command): void {
