@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """An auditor's re-implementation of docs/spec.md §1 to §5, from docs/spec.md and docs/outputs.md alone.
 
-    python3 scripts/reference-allocate.py PLAN.json CLAIMS.csv [--keep=col,...] [--explain] [--summary] > ledger.csv
+    python3 scripts/reference-allocate.py PLAN.json CLAIMS.csv [--keep col,...] [--map field=header]...
+        [--delimiter C] [--manifest DIR/manifest.json] [--explain] [--summary] > ledger.csv
 
 Prints ledger.csv (docs/spec.md §5) on stdout, byte for byte what `payout allocate` writes; with
 --summary, the totals instead (a JSON subset of summary.json: deductions, net, pools, totals). With
@@ -9,23 +10,23 @@ Prints ledger.csv (docs/spec.md §5) on stdout, byte for byte what `payout alloc
 the leftover cents and which claims got them (with their SHA-256 keys). Standard library only:
 fractions.Fraction for exact shares, hashlib for the tie-break. Slow on purpose: one plain loop
 per rule, no cleverness, so that it is easy to check against docs/spec.md line by line.
+
+The claims are read as payout reads them: --delimiter C (one character, "tab" for a tab; a first
+line `sep=C` names it when no other than "," is given), --map field=header (repeatable: read a
+field from a column with another name), --keep col,... (columns carried into the ledger). With
+--manifest (a run's manifest.json, or its folder), the run's recorded reading options
+(docs/outputs.md, `reading`) are used unless a flag is given; a flag that differs is a warning.
 """
 import csv, hashlib, json, re, sys
 from fractions import Fraction as F
 from math import floor
 
-USAGE = "usage: python3 scripts/reference-allocate.py PLAN.json CLAIMS.csv [--keep=col,...] [--explain] [--summary] > ledger.csv"
+USAGE = ("usage: python3 scripts/reference-allocate.py PLAN.json CLAIMS.csv [--keep col,...] [--map field=header]... "
+         "[--delimiter C] [--manifest DIR/manifest.json] [--explain] [--summary] > ledger.csv")
 
-class Refused(Exception):
-    """An input this script cannot use: one line on stderr, exit 1 (2 for usage)."""
-    def __init__(self, message, code=1):
-        super().__init__(message); self.code = code
-
-def need_columns(file, header, names):
-    """docs/spec.md §2: claim_id and class are required (a missing one is one line, not a traceback)."""
-    for name in names:
-        if name not in header:
-            raise Refused(f"{file}:1: missing column \"{name}\" (found: {', '.join(header)})")
+# How the claims file is read (payout's reading options, a run's manifest): scripts/reference_reading.py.
+sys.dont_write_bytecode = True   # no __pycache__ left in scripts/
+from reference_reading import CLAIM_FIELDS, Refused, need_columns, parse_args, read_records, reading_options
 
 def cents(s):  # money string "1234.50" -> integer cents (docs/spec.md §1: at most 2 decimals)
     assert isinstance(s, str) and re.fullmatch(r"\d+(\.\d{1,2})?", s), f"bad money {s!r}"
@@ -112,7 +113,7 @@ def water_fill(w, caps, M):
         capped |= more
     return {i: (F(caps[i]) if i in capped else (lam * w[i] if lam is not None and w[i] > 0 else F(0))) for i in w}
 
-def bucket_main(plan, argv, args, net, deductions, say):
+def bucket_main(plan, flags, args, net, deductions, say):
     seed = plan["seed"]
     buckets = [dict(b, index=i) for i, b in enumerate(plan["buckets"])]
     buckets.sort(key=lambda b: (bool(b.get("residual")), b.get("order", b["index"]), b["index"]))
@@ -211,7 +212,7 @@ def bucket_main(plan, argv, args, net, deductions, say):
             got, _ = largest_remainder(paid, {i: key(seed, f"{b['id']}:{claims[i]['id']}") for i in paid}, floor(info[k]["funded"]))
             for i, a in got.items(): amounts[i][k] = a
     totals = [sum(a) for a in amounts]
-    if "--summary" in argv:
+    if "--summary" in flags:
         print(json.dumps({"deductions": deductions, "net": money(net),
                           "buckets": [{"id": b["id"], "paid": money(floor(info[k]["funded"]))} for k, b in enumerate(buckets)],
                           "totalPaid": money(sum(totals)), "residual": money(net - sum(totals))}, indent=2))
@@ -226,12 +227,12 @@ def bucket_main(plan, argv, args, net, deductions, say):
 def main(argv):
     if "-h" in argv or "--help" in argv:
         print(USAGE); print(__doc__.strip().split("\n\n", 2)[2] if __doc__ else ""); return
-    args = [a for a in argv if not a.startswith("--")]
+    args, values, flags = parse_args(argv)
     if len(args) != 2:
         raise Refused(f"give the plan and the claims file\n{USAGE}", 2)
-    keep = next((a.split("=", 1)[1].split(",") for a in argv if a.startswith("--keep=")), [])
-    explain = "--explain" in argv
-    say = (lambda m: print(m, file=sys.stderr)) if explain else (lambda m: None)
+    warn = lambda m: print(f"reference-allocate.py: warning: {m}", file=sys.stderr)
+    delimiter, cmap, keep = reading_options(values, args, warn)
+    say = (lambda m: print(m, file=sys.stderr)) if "--explain" in flags else (lambda m: None)
     plan = json.load(open(args[0], encoding="utf-8-sig"))
     seed = plan["seed"]
     # docs/spec.md §1: fund = gross + interest; deductions in order; percents half-up to the cent
@@ -245,8 +246,10 @@ def main(argv):
         say(f"deduction {d['label']}: {amt / 100:.2f}, remaining {remaining / 100:.2f}")
     net = remaining
     say(f"net {net / 100:.2f}")
-    if "buckets" in plan:
-        return bucket_main(plan, argv, args, net, deductions, say)
+    if "buckets" in plan:   # as payout: a bucket plan names the columns it reads, in a comma-separated file
+        if cmap or keep or delimiter not in (None, ","):
+            raise Refused("--map, --keep and --delimiter: not available with a bucket plan (its claims file is read comma-separated)", 2)
+        return bucket_main(plan, flags, args, net, deductions, say)
     classes = {c["id"].lower(): c for c in plan["classes"]}
     pools_mode = all("poolPercent" in c for c in plan["classes"])
     eligible_statuses = {s.strip().lower() for s in plan.get("eligibleStatuses", ["approved"])}
@@ -257,14 +260,14 @@ def main(argv):
 
     # docs/spec.md §2: header matched case-insensitively after trimming; units default 1, status approved;
     # a blank status cell follows the plan's blankStatus: approved with a warning, or refused.
+    # --map field=header reads a field from a column with another name (matched the same way).
     blank_status = plan.get("blankStatus", "approved")
-    with open(args[1], encoding="utf-8-sig", newline="") as f:
-        reader, rows, line = csv.reader(f), [], 1
-        for r in reader:          # each record with the physical line it starts on
-            rows.append((line, r)); line = reader.line_num + 1
+    rows = read_records(args[1], delimiter)
     header = [h.strip().lower() for h in rows[0][1]]
-    col = {h: i for i, h in enumerate(header)}
-    need_columns(args[1], header, ["claim_id", "class"] + [k.strip().lower() for k in keep])
+    names = {f: cmap.get(f, f).strip().lower() for f in CLAIM_FIELDS}
+    need_columns(args[1], rows[0][0], header, names, cmap, keep)
+    col = {f: header.index(names[f]) for f in CLAIM_FIELDS if names[f] in header}
+    kept = [header.index(k.strip().lower()) for k in keep]
     claims, refused = [], 0
     for line, r in rows[1:]:
         if not any(c.strip() for c in r): continue
@@ -286,7 +289,7 @@ def main(argv):
             raise Refused(f"{args[1]}:{line}: units: \"{units_text}\" is not a decimal such as 1 or 2.5")
         claims.append(dict(id=r[col["claim_id"]].strip(), cls=cls["id"], units=units, status=status,
                            points=units if pools_mode else F(cls["weight"]) * units,
-                           eligible=status in eligible_statuses, kept=[r[col[k.strip().lower()]] for k in keep]))
+                           eligible=status in eligible_statuses, kept=[r[i] for i in kept]))
 
     if refused:
         print(f"{refused} claim(s) with a blank status refused: no ledger", file=sys.stderr); sys.exit(1)
@@ -327,7 +330,7 @@ def main(argv):
         say(f"    paid {sum(amounts.values()) / 100:.2f}, residual {(N - sum(amounts.values())) / 100:.2f}")
     say(f"total paid {total_paid / 100:.2f}, residual {(net - total_paid) / 100:.2f}")
 
-    if "--summary" in argv:
+    if "--summary" in flags:
         print(json.dumps({"deductions": deductions, "net": money(net), "pools": pool_rows, "totals": {
             "amount": money(total_paid), "residual": money(net - total_paid), "centsPlaced": sum(p["centsPlaced"] for p in pool_rows)}}, indent=2))
         return
@@ -349,13 +352,15 @@ def run(argv):
         print(f"reference-allocate.py: {e}", file=sys.stderr); sys.exit(e.code)
     except FileNotFoundError as e:
         print(f"reference-allocate.py: {e.filename}: not found", file=sys.stderr); sys.exit(2)
+    except OSError as e:      # a folder given for a file, no permission
+        print(f"reference-allocate.py: {e.filename}: cannot read it ({e.strerror})", file=sys.stderr); sys.exit(2)
     except json.JSONDecodeError as e:
         print(f"reference-allocate.py: the plan is not valid JSON: {e}", file=sys.stderr); sys.exit(2)
     except UnicodeDecodeError as e:
         print(f"reference-allocate.py: a file is not UTF-8 (byte {e.object[e.start]:#04x} at offset {e.start}): re-export it as CSV UTF-8", file=sys.stderr); sys.exit(1)
     except KeyError as e:
         print(f"reference-allocate.py: missing key or column {e}", file=sys.stderr); sys.exit(1)
-    except (ValueError, TypeError, IndexError, csv.Error) as e:
+    except (ValueError, TypeError, IndexError, AttributeError, csv.Error) as e:
         print(f"reference-allocate.py: cannot use the input: {e}", file=sys.stderr); sys.exit(1)
 
 if __name__ == "__main__":

@@ -61,11 +61,19 @@ export async function readClaimsWithProgress(
 
 /**
  * Reads the claims for a use case that goes on to use them: the problems go to the `problems`
- * hook; any error throws a DataError (exit 1).
+ * hook; any error throws a DataError (exit 1). `beforeWarnings` sees a reading without errors
+ * before its warnings are shown: what it throws (explain's unknown claim id) is then all the user
+ * is told.
  */
-export async function readValidClaims(file: string, plan: Plan, settings: ClaimsSettings): Promise<ReadClaimsResult> {
+export async function readValidClaims(
+  file: string,
+  plan: Plan,
+  settings: ClaimsSettings,
+  beforeWarnings?: (result: ReadClaimsResult) => void,
+): Promise<ReadClaimsResult> {
   const result = await readClaimsWithProgress(file, plan, settings.read, settings);
   const { stats } = result;
+  if (stats.errors === 0) beforeWarnings?.(result);
   if (stats.errors > 0 || stats.warnings > 0) settings.hooks?.problems?.(result, settings.maxErrors, settings.quietWarnings === true);
   if (stats.errors > 0) {
     throw new DataError(`${file}: ${grouped(stats.errors)} error${stats.errors === 1 ? '' : 's'} in the claims (payout validate shows a full report)`);

@@ -11,7 +11,7 @@ import { allocate } from '../core/allocate.js';
 import { roundingMethod } from '../core/rounding/index.js';
 import { allocationLedger } from '../core/expected-ledger.js';
 import { LEDGER_COLUMNS, ledgerHeader } from '../core/ledger.js';
-import { mapText, type Manifest } from '../core/manifest.js';
+import type { Manifest } from '../core/manifest.js';
 import { summaryText } from '../core/summary.js';
 import { allocationSummary } from '../io/receipts-root.js';
 import {
@@ -35,6 +35,7 @@ import { loadPlan } from '../io/plan-file.js';
 import { planForm } from '../io/bucket-plan-file.js';
 import { LEDGER_FILE, manifestSeedCheck, SUMMARY_FILE, type Recompute } from './recompute.js';
 import { readValidClaims, type ClaimsSettings } from './validate.js';
+import { givenByValue, recordedReading, sepLineOf, type ReadingGiven } from './recorded-reading.js';
 
 export { LEDGER_FILE, SUMMARY_FILE, manifestSeedCheck, type Recompute, type RecomputeContext, type Recomputed } from './recompute.js';
 
@@ -64,7 +65,8 @@ export const recomputeAllocate: Recompute = async (ctx) => {
     // Claims that no longer pass against this plan: say first if the plan or the claims were changed.
     if (err instanceof DataError) {
       const changed = checkInput(planFact);
-      const keepNote = keep.length > 0 ? ` (the ledger carries the columns ${keep.join(', ')} from the claims file)` : '';
+      const recordedKeep = ctx.manifest.reading === undefined ? '' : `; the manifest records ${keepText(ctx.manifest.reading.keep)}`;
+      const keepNote = keep.length > 0 ? ` (the ledger carries the columns ${keep.join(', ')} from the claims file${recordedKeep})` : '';
       throw new DataError(`${err.message}${keepNote}${changed.status === 'fail' ? `; ${changed.message}` : ''}`);
     }
     throw err;
@@ -94,9 +96,32 @@ export const recomputeAllocate: Recompute = async (ctx) => {
     ledger: { expected: allocationLedger(plan, table, alloc, keep), sha256: ledger.sha256, required: LEDGER_COLUMNS },
     summary: { json: JSON.parse(text) as unknown, sha256: sha256Hex(text) },
     totals: { residual: ['totals', 'residual'], net: ['net'] },
-    manifestChecks: manifestSeedCheck(ctx.manifest, plan.seed, "the plan's seed"),
+    manifestChecks: [...manifestSeedCheck(ctx.manifest, plan.seed, "the plan's seed"), ...manifestKeepCheck(ctx.manifest, keep)],
   };
 };
+
+const keepText = (keep: readonly string[] | undefined): string =>
+  keep === undefined || keep.length === 0 ? 'no kept column' : `the kept column${keep.length === 1 ? '' : 's'} ${keep.join(', ')}`;
+
+/**
+ * The --keep columns the manifest records (`reading.keep`) must be the ledger's columns after the
+ * standard ones: a failed check when they are not (a column removed from or added to ledger.csv,
+ * or the manifest edited). A manifest without a `reading` record (made before payout recorded
+ * one) is not checked: the ledger's header is all there is.
+ */
+export function manifestKeepCheck(manifest: Manifest, ledgerKeep: readonly string[]): VerifyCheck[] {
+  if (manifest.reading === undefined) return [];
+  const recorded = manifest.reading.keep ?? [];
+  if (recorded.length === ledgerKeep.length && recorded.every((c, i) => c === ledgerKeep[i])) return [];
+  return [
+    {
+      name: 'manifest',
+      status: 'fail',
+      message: `records ${keepText(recorded)} (--keep); ${LEDGER_FILE} carries ${keepText(ledgerKeep)} (was a column added to or removed from ${LEDGER_FILE}, or the manifest edited?)`,
+      details: [],
+    },
+  ];
+}
 
 /**
  * Recompute functions by `manifest.command`, each loaded when a folder of that command is
@@ -120,39 +145,6 @@ export interface VerifyResult {
   warnings: string[];
 }
 
-/** Which reading options were given on the command line (not left at their defaults). */
-export interface ReadingGiven {
-  delimiter: boolean;
-  map: boolean;
-}
-
-const shownDelimiter = (d: string): string => (d === '\t' ? 'tab' : JSON.stringify(d));
-
-/**
- * The claims settings to recompute with: the reading options the manifest records (docs/outputs.md)
- * unless one is given; a given one that differs from the record is used, with a warning naming the
- * option and both values. A manifest without the record was read with the defaults.
- */
-export function recordedReading(manifest: Manifest, claims: ClaimsSettings, given: ReadingGiven): { claims: ClaimsSettings; warnings: string[] } {
-  const rec = manifest.reading ?? {};
-  const warnings: string[] = [];
-  const read = { ...claims.read };
-  const recordedDelimiter = rec.delimiter ?? ',';
-  const givenDelimiter = read.delimiter ?? ',';
-  if (!given.delimiter) read.delimiter = recordedDelimiter;
-  else if (givenDelimiter !== recordedDelimiter) {
-    warnings.push(`--delimiter ${shownDelimiter(givenDelimiter)} differs from the manifest's delimiter ${shownDelimiter(recordedDelimiter)}: the claims are read with ${shownDelimiter(givenDelimiter)}`);
-  }
-  const recordedMap = mapText(rec.map);
-  if (!given.map) {
-    if (rec.map !== undefined) read.map = { ...rec.map };
-    else delete read.map;
-  } else if (mapText(read.map) !== recordedMap) {
-    warnings.push(`--map ${mapText(read.map)} differs from the manifest's map ${recordedMap}: the claims are read with --map ${mapText(read.map)}`);
-  }
-  return { claims: { ...claims, read }, warnings };
-}
-
 const at = (json: unknown, path: readonly string[]): unknown =>
   path.reduce<unknown>((v, k) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[k] : undefined), json);
 
@@ -166,8 +158,9 @@ export async function verifyDir(
   reading: { given?: ReadingGiven; onWarning?: (warning: string) => void } = {},
 ): Promise<VerifyResult> {
   const manifest = await readManifest(dir);
-  const given = reading.given ?? { delimiter: (givenClaims.read.delimiter ?? ',') !== ',', map: givenClaims.read.map !== undefined };
-  const { claims, warnings } = recordedReading(manifest, givenClaims, given);
+  const given = reading.given ?? givenByValue(givenClaims);
+  const sepLine = inputs.length === 1 ? await sepLineOf(inputs[0], given) : undefined;
+  const { claims, warnings } = recordedReading(manifest, givenClaims, given, sepLine);
   // Told before the claims are read: a reading that differs from the run's may well fail.
   for (const w of warnings) reading.onWarning?.(w);
   const loadRecompute = RECOMPUTE.get(manifest.command);

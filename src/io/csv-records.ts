@@ -14,6 +14,7 @@ import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { UsageError } from '../core/errors.js';
 import type { FileDigest } from './file-hash.js';
+import { Utf8LineChecker, type InvalidUtf8 } from './csv-utf8.js';
 
 export class CsvSyntaxError extends Error {
   constructor(
@@ -176,23 +177,29 @@ export class CsvRecords {
  * depends on the file, so a syntax error is thrown as a CsvSyntaxError (with its line), a
  * file-system error as it came, and an error thrown by `onRecord` passes through: the caller words
  * them (see csvReadError).
+ * `onInvalidUtf8`: told of each line holding bytes that are not UTF-8 (csv-utf8.ts), before the
+ * records of that line; otherwise such bytes become U+FFFD unnoticed.
  */
 export async function readCsvFile(
   file: string,
   onRecord: (fields: string[], line: number) => void,
-  options: { delimiter?: string; onChunk?: (chunk: Buffer) => void } = {},
+  options: { delimiter?: string; onChunk?: (chunk: Buffer) => void; onInvalidUtf8?: (bad: InvalidUtf8) => void } = {},
 ): Promise<FileDigest> {
   const records = new CsvRecords(onRecord, options.delimiter);
   const hash = createHash('sha256');
+  // Each chunk's bytes are checked before its records are split: a record's bad lines are known when it comes out.
+  const utf8 = options.onInvalidUtf8 !== undefined ? new Utf8LineChecker(options.onInvalidUtf8) : undefined;
   let bytes = 0;
   let hasCR = false;
   const onBytes = (chunk: Buffer): void => {
     hash.update(chunk);
+    utf8?.push(chunk);
     bytes += chunk.length;
     if (!hasCR && chunk.includes(0x0d)) hasCR = true;
     options.onChunk?.(chunk);
   };
   for await (const text of utf8Text(file, { onBytes })) records.push(text);
+  utf8?.end();
   records.end();
   return { sha256: hash.digest('hex'), bytes, hasCR };
 }

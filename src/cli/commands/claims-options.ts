@@ -92,3 +92,11 @@ export function parseClaimsOptions(o: ClaimsCliOptions, form: 'classes' | 'bucke
   return { read, maxErrors };
 }
 
+/**
+ * Which reading options the command line gave, for a command that reads a run's claims file again
+ * (verify, explain --from): a given one is used instead of the manifest's record. `delimiterGiven`:
+ * commander says --delimiter was on the command line (even as ","); otherwise one other than ",".
+ */
+export function readingGiven(o: ClaimsCliOptions & { delimiterGiven?: boolean | undefined }): { delimiter: boolean; map: boolean } {
+  return { delimiter: o.delimiterGiven ?? (o.delimiter !== undefined && o.delimiter !== ','), map: (o.map?.length ?? 0) > 0 };
+}

@@ -128,13 +128,15 @@ export function registerExplain(program: Command): void {
         'A claim id that is not in the claims file (or the first-round ledger) is an error (exit 2). Put -- before ids ' +
         'that start with "-".',
     )
-    .usage('--plan PLAN CLAIMS.csv CLAIM_ID… [options]\n       payout explain --plan PLAN DIR UNCASHED.csv DIR2 CLAIM_ID… [options]')
+    .usage('--plan PLAN CLAIMS.csv CLAIM_ID… [--from DIR] [options]\n       payout explain --plan PLAN DIR UNCASHED.csv DIR2 CLAIM_ID… [options]')
     .argument('<inputs_and_ids...>', 'the claims file, then one or more claim ids; or DIR UNCASHED.csv DIR2, then the claim ids')
     .requiredOption('--plan <plan.json>', 'the plan of allocation')
+    .option('--from <dir>', 'the output folder of the run that read CLAIMS.csv: read it with the --delimiter and --map its manifest records')
+    .option('--warnings', 'list every warning of the claims file (otherwise counted in one line)')
     .option('--json', 'print the explanations as one JSON document');
   addClaimsOptions(cmd).action(async (args: string[], o: ExplainCliOptions) => {
     const { runExplain } = await import('./explain.js');
-    await runExplain(args, o);
+    await runExplain(args, { ...o, delimiterGiven: cmd.getOptionValueSource('delimiter') !== 'default' });
   });
 }
 

@@ -12,6 +12,7 @@ import type { Problem } from '../../core/problems.js';
 import type { PaidClaim } from '../../core/payments/batch.js';
 import { ELECTION_COLUMNS, readElection, type ElectionField, type ElectionInput } from '../../core/payments/elections.js';
 import { csvReadError, readCsvFile } from '../csv-records.js';
+import { InvalidUtf8Report } from '../csv-utf8.js';
 import type { PaidLedger } from './paid-ledger.js';
 
 const FIELDS = Object.keys(ELECTION_COLUMNS) as ElectionField[];
@@ -37,12 +38,28 @@ function columnsOf(header: string[]): { id: number; fields: Record<ElectionField
   return { id: names.indexOf('claim_id'), fields };
 }
 
-async function read(file: string, what: string, onRecord: (fields: string[], line: number) => void): Promise<{ sha256: string }> {
+/**
+ * Reads a CSV file record by record; bytes that are not UTF-8 are reported as for a claims file
+ * (`invalid`: one file-level error, a few example lines) and their records are handed on marked.
+ */
+async function read(
+  file: string,
+  what: string,
+  invalid: InvalidUtf8Report,
+  onRecord: (fields: string[], line: number, notUtf8: boolean) => void,
+): Promise<{ sha256: string }> {
   try {
-    return await readCsvFile(file, onRecord);
+    return await readCsvFile(file, (fields, line) => onRecord(fields, line, invalid.holds(line, line + lineBreaks(fields))), { onInvalidUtf8: invalid.add });
   } catch (err) {
     throw csvReadError(file, `the ${what}`, err);
   }
+}
+
+/** Line breaks inside a record's quoted fields: the physical lines it spans after its first. */
+function lineBreaks(fields: readonly string[]): number {
+  let n = 0;
+  for (const s of fields) for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 /**
@@ -61,21 +78,23 @@ export async function readElections(o: { claimsFile: string; electionsFile?: str
   if (o.electionsFile !== undefined) {
     const file = o.electionsFile;
     let rows = 0;
-    const digest = await read(file, 'elections file', (cells, line) => {
+    const invalid = new InvalidUtf8Report(file);
+    const digest = await read(file, 'elections file', invalid, (cells, line, notUtf8) => {
       if (eCols === undefined) {
         eCols = columnsOf(cells);
         if (eCols.id === -1) throw new DataError(`${file}: no claim_id column`, [{ code: 'missing_column', severity: 'error', file, line, field: 'claim_id', message: `no claim_id column (found: ${cells.join(', ')})` }]);
         return;
       }
       rows++;
+      if (notUtf8) return; // reported once for the file (below), the row left out
       const id = (cells[eCols.id] ?? '').trim();
       if (id === '') return err(file, line, 'empty claim_id', 'claim_id');
-      if (cells.some((c) => c.includes('\uFFFD'))) err(file, line, 'invalid UTF-8: re-export the file as CSV UTF-8');
       const first = elected.get(id);
       if (first !== undefined) return err(file, line, `claim ${id} is already elected on line ${first.line}`, 'claim_id');
       elected.set(id, { line, cells, used: false });
     });
     if (eCols === undefined) throw new UsageError(`${file}: empty, expected a header with a claim_id column`);
+    problems.push(...invalid.problems());
     electionsInput = { file: basename(file), sha256: digest.sha256, rows };
   }
 
@@ -89,7 +108,8 @@ export async function readElections(o: { claimsFile: string; electionsFile?: str
   const fromElections = FIELDS.map((f) => (eCols !== undefined ? eCols.fields[f] : -1));
   let fromClaims: number[] = [];
   let fallbacks = 0;
-  const digest = await read(file, 'claims file', (cells, line) => {
+  const claimsInvalid = new InvalidUtf8Report(file);
+  const digest = await read(file, 'claims file', claimsInvalid, (cells, line, notUtf8) => {
     if (cCols === undefined) {
       cCols = columnsOf(cells);
       if (cCols.id === -1) throw new UsageError(`${file}:1: no claim_id column: is it the claims file?`);
@@ -97,6 +117,12 @@ export async function readElections(o: { claimsFile: string; electionsFile?: str
       return;
     }
     const row = r++;
+    if (notUtf8) {
+      // Reported once for the file (below); the row is left out, its election marked as seen.
+      const e = elected.get(ledger.ids[row] ?? '');
+      if (e !== undefined) e.used = true;
+      return;
+    }
     const id = (cells[cCols.id] ?? '').trim();
     if (row >= ledger.ids.length || ledger.ids[row] !== id) {
       if (mismatch++ < 10) {
@@ -132,6 +158,7 @@ export async function readElections(o: { claimsFile: string; electionsFile?: str
     }
   });
   if (cCols === undefined) throw new UsageError(`${file}: empty, not a claims file`);
+  problems.push(...claimsInvalid.problems());
   if (r !== ledger.ids.length) {
     problems.push({ code: 'input', severity: 'error', file, message: `${r} claims, the ledger ${ledger.ids.length} rows: the claims file is not the one ${ledger.ledgerPath} was made from` });
   }
