@@ -101,7 +101,7 @@ export interface ExplainOptions {
  * The claims settings for a claims file of the run in `fromDir`, by the run's manifest (see
  * recordedReading), with warnings for a plan or a claims file that is not the run's.
  */
-async function runReading(o: ExplainOptions & { fromDir: string }): Promise<{ claims: ClaimsSettings; warnings: string[]; manifest: Manifest }> {
+export async function runReading(o: Pick<ExplainOptions, 'claimsFile' | 'claims' | 'given'> & { fromDir: string }): Promise<{ claims: ClaimsSettings; warnings: string[]; manifest: Manifest }> {
   const manifest = await readManifest(o.fromDir);
   if (manifest.command !== 'allocate') {
     throw new UsageError(`--from ${o.fromDir}: made by payout ${manifest.command}; --from names the folder of the payout allocate run that read ${o.claimsFile} (a second round: ${ROUND_2_USAGE})`);
@@ -109,6 +109,19 @@ async function runReading(o: ExplainOptions & { fromDir: string }): Promise<{ cl
   const given = o.given ?? givenByValue(o.claims);
   const { claims, warnings } = recordedReading(manifest, o.claims, given, await sepLineOf(o.claimsFile, given));
   return { claims: { ...claims, read: { ...claims.read, sha256: true } }, warnings, manifest };
+}
+
+/**
+ * With `--from DIR`: a warning for the plan ([0]) or claims file ([1]) that is not the file DIR's
+ * manifest records (by SHA-256): the explanation is of these inputs, not of DIR's run.
+ */
+export function notTheRunsInputs(fromDir: string, manifest: Manifest, files: [[string, string | undefined], [string, string | undefined]]): string[] {
+  const recorded = [manifest.plan.sha256, manifest.claims?.sha256];
+  return files.flatMap(([file, now], i) =>
+    recorded[i] === now
+      ? []
+      : [`${file} is not the file ${fromDir} was made from (sha256 ${recorded[i] ?? 'not recorded'} in ${join(fromDir, 'manifest.json')}, ${now ?? 'unknown'} now): this explains what these inputs give; payout verify shows how ${fromDir} differs`],
+  );
 }
 
 /** A first round's claims explained, in the order asked; an unknown claim id is a UsageError, told before any warning. */
@@ -127,15 +140,7 @@ export async function explainClaims(o: ExplainOptions): Promise<{ plan: Plan; re
   });
   if (found === undefined || 'unknown' in found) throw new Error('explainClaims: the claim rows were not looked up');
   if (run !== undefined && o.fromDir !== undefined) {
-    const facts: [string, string | undefined, string | undefined][] = [
-      [o.planFile, run.manifest.plan.sha256, planSha256],
-      [o.claimsFile, run.manifest.claims?.sha256, stats.sha256],
-    ];
-    for (const [file, was, now] of facts) {
-      if (was !== now) {
-        o.onWarning?.(`${file} is not the file ${o.fromDir} was made from (sha256 ${was ?? 'not recorded'} in ${join(o.fromDir, 'manifest.json')}, ${now ?? 'unknown'} now): this explains what these inputs give; payout verify shows how ${o.fromDir} differs`);
-      }
-    }
+    for (const w of notTheRunsInputs(o.fromDir, run.manifest, [[o.planFile, planSha256], [o.claimsFile, stats.sha256]])) o.onWarning?.(w);
   }
   const tieKey = tieKeyer(plan.seed);
   const alloc = allocate(plan, table, tieKey);
