@@ -53,6 +53,7 @@ export type Recompute = (ctx: RecomputeContext) => Promise<Recomputed>;
 
 /** The ledger and summary an output folder must hold, by name. */
 export { LEDGER_FILE, SUMMARY_FILE } from '../core/manifest.js';
+import { LEDGER_FILE } from '../core/manifest.js';
 
 /**
  * The seed a manifest records must be the one the run used (`expected`): it is in summary.json
@@ -64,3 +65,25 @@ export function manifestSeedCheck(manifest: Manifest, expected: string, what: st
   return [{ name: 'manifest', status: 'fail', message: `records seed ${JSON.stringify(manifest.seed)}; ${what} is ${JSON.stringify(expected)}`, details: [] }];
 }
 
+export const keepText = (keep: readonly string[] | undefined): string =>
+  keep === undefined || keep.length === 0 ? 'no kept column' : `the kept column${keep.length === 1 ? '' : 's'} ${keep.join(', ')}`;
+
+/**
+ * The --keep columns the manifest records (`reading.keep`) must be the ledger's columns after the
+ * standard ones: a failed check when they are not (a column removed from or added to ledger.csv,
+ * or the manifest edited). A manifest without a `reading` record (made before payout recorded
+ * one) is not checked: the ledger's header is all there is.
+ */
+export function manifestKeepCheck(manifest: Manifest, ledgerKeep: readonly string[]): VerifyCheck[] {
+  if (manifest.reading === undefined) return [];
+  const recorded = manifest.reading.keep ?? [];
+  if (recorded.length === ledgerKeep.length && recorded.every((c, i) => c === ledgerKeep[i])) return [];
+  return [
+    {
+      name: 'manifest',
+      status: 'fail',
+      message: `records ${keepText(recorded)} (--keep); ${LEDGER_FILE} carries ${keepText(ledgerKeep)} (was a column added to or removed from ${LEDGER_FILE}, or the manifest edited?)`,
+      details: [],
+    },
+  ];
+}

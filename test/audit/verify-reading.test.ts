@@ -148,7 +148,7 @@ describe('explain --from DIR reads the claims as the run did', () => {
   });
 });
 
-describe('explain --from DIR with a bucket plan', () => {
+describe('a bucket plan: explain --from DIR, and the kept columns in verify', () => {
   const BUCKET_PLAN = join(ROOT, 'fixtures/equifax-buckets/plan.json');
   const bucketExport = tmp.path('bucket-export.csv');
   const out = tmp.path('bucket-run');
@@ -169,6 +169,17 @@ describe('explain --from DIR with a bucket plan', () => {
     const w = await runCli(['explain', '--plan', BUCKET_PLAN, bucketExport, 'EQ0001', '--from', out, '--map', 'claim_id=claimnumber', '--map', 'documented_loss=OOP Loss']);
     expect(w.code, w.stderr).toBe(0);
     expect(w.stderr).toContain("payout explain: warning: --map claim_id=claimnumber,documented_loss=OOP Loss differs from the manifest's map claim_id=ClaimNumber,documented_loss=OOP Loss");
+  });
+
+  it('verify: the kept columns the manifest records are the ledger\'s', async () => {
+    const kept = tmp.path('bucket-keep');
+    const a = await runCli(['allocate', '--plan', BUCKET_PLAN, bucketExport, '--out', kept, '--quiet', '--delimiter', ';', ...MAP, '--keep', 'choice']);
+    expect(a.code, a.stderr).toBe(0);
+    const ledger = join(kept, 'ledger.csv');
+    writeFileSync(ledger, readFileSync(ledger, 'utf8').replace(/,[^,\n]*\n/g, '\n'));
+    const v = await runCli(['verify', '--plan', BUCKET_PLAN, bucketExport, kept]);
+    expect(v.stdout).toContain('✗ manifest: records the kept column choice (--keep); ledger.csv carries no kept column');
+    expect(v.code).toBe(1);
   });
 });
 
