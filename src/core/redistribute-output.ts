@@ -9,7 +9,7 @@ import { formatMoney, type Cents } from './money.js';
 import type { Plan } from './plan.js';
 import type { ReceiptsJson } from './summary.js';
 import { formatShare, type FirstRoundTable } from './first-round.js';
-import { perShareUnit, ROUND_2_POINTS, type Redistribution, type RedistributionClass, type RedistributionOutcome } from './redistribute.js';
+import { perShareUnit, type Redistribution, type RedistributionClass, type RedistributionOutcome } from './redistribute.js';
 import type { ExpectedLedger } from './ledger-compare.js';
 import { placedCount } from './rounding/method.js';
 
@@ -100,7 +100,10 @@ export interface RedistributionSummaryJson {
     costs: string;
     available: string;
   };
-  /** The points basis, in words: "first-round exact share" (the first ledger's share column). */
+  /**
+   * The points basis, in words: "first-round exact share" (the first ledger's share column), or
+   * "first-round amount" after a bucket plan (docs/spec.md §6a).
+   */
   points: string;
   minimumPayment: string | null;
   maximumPayment: string | null;
@@ -164,7 +167,7 @@ export function buildRedistributionSummary(
       costs: formatMoney(a.costs),
       available: formatMoney(a.available),
     },
-    points: ROUND_2_POINTS,
+    points: r.points,
     minimumPayment: moneyOrNull(plan.minimumPayment),
     maximumPayment: moneyOrNull(plan.maximumPayment),
     // λ is cents per point (a millionth of a unit of first share): per 1.00 of share, × 10^4.

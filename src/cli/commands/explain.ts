@@ -89,7 +89,7 @@ async function runExplainRoundTwo(args: string[], o: ExplainCliOptions): Promise
     process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
   } else {
     const c = colorFor(process.stdout);
-    const blocks = explained.map((r) => renderRoundTwoClaimText(r, available, files, c).join('\n'));
+    const blocks = explained.map((r) => renderRoundTwoClaimText(r, available, files, c, run.result.points).join('\n'));
     process.stdout.write(`${blocks.join('\n\n')}\n`);
   }
   if (differing.length > 0) {

@@ -190,8 +190,9 @@ export function registerRedistribute(program: Command): void {
         'uncashed claims; available = first-round residual + uncashed amounts − costs, divided pro rata to the ' +
         'first-round exact shares (the ledger\'s share column) among the claims that cashed (cap over both rounds ' +
         'on the amounts paid, minimum on the second amount, claims of equal share kept or removed together), ' +
-        'cents by the plan\'s rounding with seed "<seed>:round-2" (docs/spec.md §6). Writes DIR2/ledger.csv, ' +
-        'summary.json and manifest.json.',
+        'cents by the plan\'s rounding with seed "<seed>:round-2" (docs/spec.md §6). After a bucket plan, pro rata ' +
+        'to the first-round amounts, one pool, the minimum on the second amount (docs/spec.md §6a). Writes ' +
+        'DIR2/ledger.csv, summary.json and manifest.json.',
     )
     .requiredOption('--plan <plan.json>', 'the plan of allocation (the first round\'s)')
     .requiredOption('--from <dir>', 'the first round\'s folder (the --out of payout allocate)')
@@ -328,7 +329,7 @@ export function registerAccounting(program: Command): void {
 }
 
 export function registerPay(program: Command): void {
-  program
+  const cmd = program
     .command('pay')
     .summary('write the payment files of a ledger: PayPal/Venmo, NACHA (ACH), check register, payments.csv')
     .description(
@@ -349,12 +350,12 @@ export function registerPay(program: Command): void {
     .option('--check-start <number>', 'the first check number, instead of the plan\'s payments.check.startNumber (a second round)')
     .option('--force', 'replace the files of an earlier payment run in PAYDIR')
     .option('--json', 'print the control totals as JSON')
-    .option('-q, --quiet', 'print errors only (warnings counted in one line)')
-    .option('--max-errors <n>', 'show at most N problems', '50')
-    .action(async (claimsFile: string, o: PayCliOptions) => {
-      const { runPay } = await import('./pay.js');
-      await runPay(claimsFile, o);
-    });
+    .option('-q, --quiet', 'print errors only (warnings counted in one line)');
+  // --map, --delimiter (default: the reading the ledger's manifest records) and --max-errors.
+  addClaimsOptions(cmd).action(async (claimsFile: string, o: PayCliOptions) => {
+    const { runPay } = await import('./pay.js');
+    await runPay(claimsFile, { ...o, delimiterGiven: cmd.getOptionValueSource('delimiter') !== 'default' });
+  });
 }
 
 export function registerReconcile(program: Command): void {

@@ -9,6 +9,7 @@ import { formatMoney, parseMoney, type Cents } from '../money.js';
 import { computeNetFund, type Deduction } from '../fund.js';
 import type { Problem } from '../problems.js';
 import { blankStatusSchema, deductionSchema, digitLimitMessage, increasePercentText, LONE_SURROGATE, percentText, wellFormed, withinDigitLimits } from '../plan.js';
+import { paymentsSchema, type PaymentsConfig } from '../payments/plan-section.js';
 
 const money = z
   .string({ error: (iss) => (typeof iss.input === 'number' ? 'must be a string: quote it, a JSON number can lose cents' : 'required: an amount such as "125.00"') })
@@ -68,6 +69,8 @@ export const bucketPlanSchema = z.strictObject({
   residualRecipient: z.string().nullable().default(null),
   rounding: z.strictObject({ method: z.literal('largest-remainder', { error: 'bucket plans place cents by "largest-remainder"' }) }).optional(),
   seed: z.string({ error: 'required: a seed string that fixes the tie-break (docs/spec.md §4)' }).min(1).refine(wellFormed, LONE_SURROGATE),
+  /** What `payout pay` needs (docs/payments.md), as in a plan of classes; the allocation does not read it. */
+  payments: paymentsSchema.optional(),
 });
 
 export type BucketKind = 'documented' | 'hours' | 'flat' | 'points';
@@ -118,6 +121,8 @@ export interface BucketPlan {
   residualRecipient: string | null;
   seed: string;
   net: Cents;
+  /** The optional `payments` section, for `payout pay` (docs/payments.md). */
+  payments?: PaymentsConfig;
 }
 
 /** A plan.json value in the buckets form (it has a `buckets` key). */
@@ -276,6 +281,7 @@ export function parseBucketPlan(value: unknown, file: string): { plan: BucketPla
       residualRecipient: p.residualRecipient,
       seed: p.seed,
       net: fund.net,
+      ...(p.payments !== undefined ? { payments: p.payments as PaymentsConfig } : {}),
     },
   };
 }
