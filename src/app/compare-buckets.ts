@@ -7,28 +7,38 @@
  */
 import { allocateBuckets } from '../core/buckets/allocate.js';
 import { bucketsPaidFrom, compareBucketAllocations, type BucketSide } from '../core/buckets/compare.js';
+import { bucketFields } from '../core/buckets/claims.js';
+import type { BucketPlan } from '../core/buckets/plan.js';
 import { UsageError } from '../core/errors.js';
 import { readBucketClaims } from '../io/bucket-claims-reader.js';
-import { loadBucketPlan } from '../io/bucket-plan-file.js';
+import { loadBucketPlan, type LoadedBucketPlan } from '../io/bucket-plan-file.js';
 import { BUCKET_DIFF_COLUMNS, writeCompareFiles } from '../io/compare-output.js';
 import { bucketTieKey } from './allocate-buckets.js';
+import { bucketReadOptions } from './validate-buckets.js';
 import type { CompareOptions, CompareResult } from './compare-types.js';
 
-async function side(planFile: string, claimsFile: string): Promise<BucketSide & { sha256: string }> {
-  const { plan, sha256 } = await loadBucketPlan(planFile);
-  const { claims } = await readBucketClaims(claimsFile, plan, planFile);
+/** One plan's side: the claims read against it (--map entries for its fields) and allocated. */
+async function side(loaded: LoadedBucketPlan, claimsFile: string, settings: CompareOptions['claims'], other: BucketPlan): Promise<BucketSide & { sha256: string }> {
+  const { plan, file: planFile, sha256 } = loaded;
+  // --map names fields of either plan: each plan reads the entries it has a field for, and an entry
+  // neither plan has is refused by the reader, naming the field.
+  const options = bucketReadOptions(settings);
+  if (options.map !== undefined) {
+    const mine = bucketFields(plan);
+    const theirs = bucketFields(other);
+    options.map = Object.fromEntries(Object.entries(options.map).filter(([field]) => mine.includes(field.toLowerCase()) || !theirs.includes(field.toLowerCase())));
+  }
+  const { claims } = await readBucketClaims(claimsFile, plan, planFile, options);
   const alloc = allocateBuckets(plan, claims, bucketTieKey(plan.seed));
   if ('refused' in alloc) throw new UsageError('the plan was refused', [{ ...alloc.refused, file: planFile }]);
   return { plan, claims, alloc, sha256 };
 }
 
 export async function compareBucketPlans(o: CompareOptions, renderPage: (r: CompareResult) => Promise<string>): Promise<CompareResult> {
-  // As allocate with a bucket plan: the plan names the columns it reads, in a comma-separated file.
-  const { map, delimiter } = o.claims.read;
-  if (map !== undefined && Object.keys(map).length > 0) throw new UsageError('--map: not available with bucket plans; each plan names the claims columns it reads');
-  if (delimiter !== undefined && delimiter !== ',') throw new UsageError(`--delimiter ${delimiter}: a bucket plan's claims file is read comma-separated`);
-  const a = await side(o.planA, o.claimsFile);
-  const b = await side(o.planB, o.claimsFile);
+  // The claims are read with --delimiter and --map as allocate reads them with a bucket plan.
+  const [planA, planB] = [await loadBucketPlan(o.planA), await loadBucketPlan(o.planB)];
+  const a = await side(planA, o.claimsFile, o.claims, planB.plan);
+  const b = await side(planB, o.claimsFile, o.claims, planA.plan);
   const comparison = compareBucketAllocations(a, b, o.top ?? 10);
   const result: CompareResult = {
     planA: { file: o.planA, name: a.plan.name, sha256: a.sha256, currency: a.plan.currency },

@@ -90,13 +90,17 @@ describe('payout compare of two bucket plans', () => {
     }
   });
 
-  it('refuses --map and --delimiter with bucket plans (exit 2)', async () => {
+  it('reads the claims with --delimiter and --map as allocate does; a --map field neither plan has is refused (exit 2)', async () => {
     const b = planB();
-    const m = await runCli(['compare', '--plan', PLAN, '--plan', b, CLAIMS, '--map', 'claim_id=ClaimNumber']);
-    expect(m.code).toBe(2);
-    expect(m.stderr).toContain('--map: not available with bucket plans');
-    const d = await runCli(['compare', '--plan', PLAN, '--plan', b, CLAIMS, '--delimiter', ';']);
-    expect(d.code).toBe(2);
-    expect(d.stderr).toContain("--delimiter ;: a bucket plan's claims file is read comma-separated");
+    const plain = await runCli(['compare', '--plan', PLAN, '--plan', b, CLAIMS, '--json']);
+    // The same claims, ;-separated, with claim_id under another name.
+    const text = readFileSync(CLAIMS, 'utf8').replace(/^claim_id/, 'ClaimNumber').replaceAll(',', ';');
+    const other = tmp.write('claims-semicolon.csv', text);
+    const mapped = await runCli(['compare', '--plan', PLAN, '--plan', b, other, '--delimiter', ';', '--map', 'claim_id=ClaimNumber', '--json']);
+    expect(mapped.code, mapped.stderr).toBe(0);
+    expect(mapped.stdout).toBe(plain.stdout);
+    const unknown = await runCli(['compare', '--plan', PLAN, '--plan', b, CLAIMS, '--map', 'units=Units']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('--map units=Units: unknown field "units"');
   });
 });
