@@ -21,8 +21,13 @@ import {
   paymentsRow,
   paypalRow,
   PAYPAL_ROWS_PER_FILE,
+  type CheckRow,
   type PaymentRecord,
 } from './rows.js';
+import { addressRowBytes, checkRowBytes, paymentsRowBytes, paypalRowBytes } from './row-bytes.js';
+import { csvField } from '../csv-cell.js';
+import { ByteRows } from './byte-rows.js';
+import { asBytes, asText, TextChunks, type Chunk, type Packer } from './text-chunks.js';
 
 export interface PaidClaim {
   claimId: string;
@@ -35,8 +40,7 @@ export interface PaidClaim {
 
 export type FileMethod = 'paypal' | 'ach' | 'check';
 
-/** A piece of a file: text, or the text as UTF-8 bytes (PaymentBatchOptions.bytes). */
-export type Chunk = string | Uint8Array;
+export type { Chunk };
 
 export interface PaymentFile {
   name: string;
@@ -70,91 +74,6 @@ export interface PaymentBatch {
 }
 
 const ACH_FILE_IDS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-
-/**
- * A file's text row by row, joined every few thousand rows: a row made by concatenation is a rope
- * of its pieces, some 20 objects, and a million of them held until the end took gigabytes.
- */
-/**
- * Rows joined and packed at a time: rows waiting to be joined outlive a young-generation garbage
- * collection and are copied by it; 4,096 per file kept ~2 MB to copy at each one. Since rows are
- * encoded into blocks (no buffer per chunk), fewer still: 128 (1M claims, three alternating pairs
- * of runs on a loaded machine: 8.9–10.6 s of CPU against 9.3–11.2 s with 512).
- */
-const ROWS_PER_CHUNK = 128;
-
-/** Packs text into chunks: as it is, or as UTF-8 bytes (PaymentBatchOptions.bytes). */
-interface Packer {
-  /** Adds `text` to `chunks`. */
-  add(chunks: Chunk[], text: string): void;
-  /** The chunk being filled, if any, into `chunks` (no bytes after it will be added). */
-  end(chunks: Chunk[]): void;
-}
-
-const asText = (): Packer => ({ add: (chunks, text) => void chunks.push(text), end: () => undefined });
-
-/** First and largest size of a block of bytes: a file's first blocks are small, later ones 1 MiB. */
-const FIRST_BLOCK = 64 << 10;
-const BLOCK = 1 << 20;
-
-/**
- * UTF-8 bytes, what the file will hold, outside the JS heap that the garbage collector traces,
- * encoded into blocks of up to 1 MiB (no allocation per chunk of rows, and few large writes).
- */
-function asBytes(encoder: TextEncoder): () => Packer {
-  return () => {
-    let block: Uint8Array | undefined;
-    let used = 0;
-    let size = FIRST_BLOCK;
-    return {
-      add(chunks, text) {
-        let rest = text;
-        for (;;) {
-          if (block === undefined) {
-            block = new Uint8Array(Math.max(size, rest.length * 3));
-            size = Math.min(BLOCK, size * 2);
-            used = 0;
-          }
-          const r = encoder.encodeInto(rest, used === 0 ? block : block.subarray(used));
-          used += r.written;
-          if (r.read === rest.length) return;
-          // The block is full: on with the rest in a new one.
-          chunks.push(block.subarray(0, used));
-          block = undefined;
-          rest = rest.slice(r.read);
-        }
-      },
-      end(chunks) {
-        // The last block is copied to its length: its unused room is not kept while others are made.
-        if (block !== undefined && used > 0) chunks.push(block.slice(0, used));
-        block = undefined;
-      },
-    };
-  };
-}
-
-class TextChunks {
-  private rows: string[] = [];
-  private readonly chunks: Chunk[] = [];
-  private readonly packer: Packer;
-  constructor(pack: () => Packer) {
-    this.packer = pack();
-  }
-  push(row: string): void {
-    this.rows.push(row);
-    if (this.rows.length === ROWS_PER_CHUNK) {
-      this.packer.add(this.chunks, this.rows.join(''));
-      this.rows = [];
-    }
-  }
-  /** The text in chunks (written one by one, never joined whole). */
-  parts(): Chunk[] {
-    if (this.rows.length > 0) this.packer.add(this.chunks, this.rows.join(''));
-    this.rows = [];
-    this.packer.end(this.chunks);
-    return this.chunks;
-  }
-}
 
 const seq = (n: number): string => String(n).padStart(3, '0');
 
@@ -195,14 +114,16 @@ export class PaymentBatchBuilder {
   private readonly files: PaymentFile[] = [];
   private readonly methods: Controls['methods'] = { paypal: zero(), venmo: zero(), ach: zero(), check: zero() };
   private readonly pack: () => Packer;
-  private readonly payments: TextChunks;
-  private readonly addresses: TextChunks;
+  private readonly payments: Rows;
+  private readonly addresses: Rows;
   /** The 64 bits of each payment id, sorted at the end to find a duplicate (a Set of a million strings cost more). */
   private idBits = new BigUint64Array(1 << 16);
   private idCount = 0;
   private readonly money = new Map<Cents, string>();
   // PayPal and Venmo: one Payouts batch format, the wallet per row; files of at most 5,000 rows.
-  private paypalRows: TextChunks;
+  private paypalRows: Rows;
+  /** csvField of the plan's PayPal note, once. */
+  private readonly paypalNote: string;
   private paypalCount = 0;
   private paypalAmount = 0n;
   private paypalFile = 1;
@@ -210,14 +131,14 @@ export class PaymentBatchBuilder {
   // ACH: one batch per NACHA file, files of at most entriesPerFile entries; traces unique in the run.
   // The current file's entries are made into records as they come, not held as objects until it is full.
   private achWriter: NachaWriter | undefined;
-  private achRows: TextChunks | undefined;
+  private achRows: Rows | undefined;
   private achInFile = 0;
   private achCount = 0;
   private achFile = 1;
   private achName = 'ach-001.ach';
   // Checks: one register, numbered from the plan's start in ledger order.
   private readonly checkColumns: readonly CheckColumn[];
-  private readonly checkRows: TextChunks;
+  private readonly checkRows: Rows;
   private checkAmount = 0n;
 
   constructor(private readonly o: PaymentBatchOptions) {
@@ -225,13 +146,19 @@ export class PaymentBatchBuilder {
     this.paypalCurrency = o.config.paypal.currency ?? o.currency;
     this.checkColumns = o.config.check?.columns ?? DEFAULT_CHECK_COLUMNS;
     this.pack = o.bytes === true ? asBytes(new TextEncoder()) : asText;
-    this.payments = new TextChunks(this.pack);
-    this.paypalRows = new TextChunks(this.pack);
-    this.addresses = new TextChunks(this.pack);
-    this.checkRows = new TextChunks(this.pack);
-    if (o.config.check?.header ?? true) this.checkRows.push(checkHeader(this.checkColumns));
-    this.payments.push(`${PAYMENTS_COLUMNS.join(',')}\n`);
-    this.addresses.push(`${ADDRESSES_COLUMNS.join(',')}\n`);
+    this.paypalNote = csvField(o.config.paypal.note);
+    this.payments = this.rows();
+    this.paypalRows = this.rows();
+    this.addresses = this.rows();
+    this.checkRows = this.rows();
+    if (o.config.check?.header ?? true) line(this.checkRows, checkHeader(this.checkColumns));
+    line(this.payments, `${PAYMENTS_COLUMNS.join(',')}\n`);
+    line(this.addresses, `${ADDRESSES_COLUMNS.join(',')}\n`);
+  }
+
+  /** A file's rows: written as bytes cell by cell (PaymentBatchOptions.bytes), else as text. */
+  private rows(): Rows {
+    return this.o.bytes === true ? new ByteRows() : new TextChunks(this.pack);
   }
 
   /** formatMoney, once per distinct amount (a distribution has few). */
@@ -261,7 +188,10 @@ export class PaymentBatchBuilder {
     if (e.method === 'paypal' || e.method === 'venmo') {
       if (this.paypalCount === PAYPAL_ROWS_PER_FILE) this.flushPaypal();
       this.paypalCount++;
-      this.paypalRows.push(paypalRow({ recipient: e.recipient, amount: c.amount, currency: this.paypalCurrency, claimId: c.claimId, note: config.paypal.note, wallet: e.method === 'paypal' ? 'PAYPAL' : 'VENMO' }, amount));
+      const wallet = e.method === 'paypal' ? 'PAYPAL' : 'VENMO';
+      const w = this.paypalRows;
+      if (w instanceof ByteRows) paypalRowBytes(w, e.recipient, amount, this.paypalCurrency, c.claimId, this.paypalNote, wallet);
+      else w.push(paypalRow({ recipient: e.recipient, amount: c.amount, currency: this.paypalCurrency, claimId: c.claimId, note: config.paypal.note, wallet }, amount));
       this.paypalAmount += c.amount;
       record = { paymentId: id, claimId: c.claimId, round, method: e.method, file: this.paypalName, row: this.paypalCount, reference: c.claimId, amount: c.amount, currency: this.paypalCurrency, destination: maskLast4(e.recipient) };
     } else if (e.method === 'ach') {
@@ -273,9 +203,12 @@ export class PaymentBatchBuilder {
         if (this.achCount <= 9_999_999) {
           // Past the trace numbers of one ODFI nothing is written: finish() refuses the run.
           this.achWriter ??= new NachaWriter(config.ach, config.issueDate, ACH_FILE_IDS[this.achFile - 1] ?? '?', 1, this.achCount);
-          (this.achRows ??= new TextChunks(this.pack)).push(
-            `${this.achWriter.entry({ routing: e.routing, account: e.account, accountType: e.accountType, amount: c.amount, individualId: c.claimId, name: e.name })}\n`,
-          );
+          const entry = this.achWriter.entry({ routing: e.routing, account: e.account, accountType: e.accountType, amount: c.amount, individualId: c.claimId, name: e.name });
+          const w = (this.achRows ??= this.rows());
+          if (w instanceof ByteRows) {
+            w.text(entry);
+            w.byte(0x0a);
+          } else w.push(`${entry}\n`);
           trace = traceNumber(config.ach.odfi, this.achCount);
         }
         record = { paymentId: id, claimId: c.claimId, round, method: 'ach', file: this.achName, row: this.achInFile, reference: trace, amount: c.amount, currency: this.currency, destination: maskLast4(e.account) };
@@ -284,23 +217,32 @@ export class PaymentBatchBuilder {
       const n = this.methods.check.count - 1;
       const number = checkNumber(config.check.startNumber, n);
       // Field by field: spreading the election (`{ ...e, … }`) took V8's slow path, ~1 µs a check.
-      this.checkRows.push(
-        checkRow(this.checkColumns, {
-          name: e.name, address: e.address, address2: e.address2, city: e.city, state: e.state, zip: e.zip,
-          checkNumber: number, issueDate: config.issueDate, amount: c.amount, claimId: c.claimId, paymentId: id, account: config.check.account ?? '',
-        }, amount),
-      );
+      const r: CheckRow = {
+        name: e.name, address: e.address, address2: e.address2, city: e.city, state: e.state, zip: e.zip,
+        checkNumber: number, issueDate: config.issueDate, amount: c.amount, claimId: c.claimId, paymentId: id, account: config.check.account ?? '',
+      };
+      const w = this.checkRows;
+      if (w instanceof ByteRows) checkRowBytes(w, this.checkColumns, r, amount);
+      else w.push(checkRow(this.checkColumns, r, amount));
       this.checkAmount += c.amount;
       record = { paymentId: id, claimId: c.claimId, round, method: 'check', file: 'checks-001.csv', row: n + 1, reference: number, amount: c.amount, currency: this.currency, destination: '' };
     }
-    if (record !== undefined) this.payments.push(paymentsRow(record, amount));
-    if (c.mailing !== undefined) this.addresses.push(addressRow(c.claimId, c.mailing));
+    const p = this.payments;
+    if (record !== undefined) {
+      if (p instanceof ByteRows) paymentsRowBytes(p, record, amount);
+      else p.push(paymentsRow(record, amount));
+    }
+    const a = this.addresses;
+    if (c.mailing !== undefined) {
+      if (a instanceof ByteRows) addressRowBytes(a, c.claimId, c.mailing);
+      else a.push(addressRow(c.claimId, c.mailing));
+    }
   }
 
   private flushPaypal(): void {
     if (this.paypalCount === 0) return;
     this.files.push({ name: this.paypalName, method: 'paypal', text: this.paypalRows.parts(), count: this.paypalCount, amount: this.paypalAmount });
-    this.paypalRows = new TextChunks(this.pack);
+    this.paypalRows = this.rows();
     this.paypalCount = 0;
     this.paypalAmount = 0n;
     this.paypalFile++;
@@ -383,6 +325,15 @@ function isHexTail(id: string): boolean {
     if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false;
   }
   return true;
+}
+
+/** A file's rows as they are made: text rows joined a few at a time, or bytes. */
+type Rows = TextChunks | ByteRows;
+
+/** A line of text (a header) into a file's rows. */
+function line(rows: Rows, text: string): void {
+  if (rows instanceof ByteRows) rows.text(text);
+  else rows.push(text);
 }
 
 function zero(): ControlLine {

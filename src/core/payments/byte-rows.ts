@@ -1,0 +1,138 @@
+/**
+ * A file's rows written as UTF-8 bytes straight into blocks of up to 1 MiB, cell by cell: no
+ * string per row, no join, no encoding of joined text (docs/payments.md, "Performance"). The
+ * cells follow the rules of core/csv-cell.ts (csvField, textCell) byte for byte; ASCII is copied
+ * by character code, anything else goes through TextEncoder.
+ */
+
+/** First and largest size of a block: a file's first blocks are small, later ones 1 MiB. */
+export const FIRST_BLOCK = 64 << 10;
+export const BLOCK = 1 << 20;
+
+const encoder = new TextEncoder();
+
+export class ByteRows {
+  private readonly chunks: Uint8Array[] = [];
+  private block: Uint8Array;
+  private used = 0;
+  private size: number;
+
+  constructor() {
+    this.block = new Uint8Array(FIRST_BLOCK);
+    this.size = Math.min(BLOCK, FIRST_BLOCK * 2);
+  }
+
+  /** Room for `n` more bytes in the block: else the block so far is kept and a new one begun. */
+  private room(n: number): void {
+    if (this.used + n <= this.block.length) return;
+    if (this.used > 0) this.chunks.push(this.block.subarray(0, this.used));
+    this.block = new Uint8Array(Math.max(this.size, n));
+    this.size = Math.min(BLOCK, this.size * 2);
+    this.used = 0;
+  }
+
+  /** One byte (an ASCII character code). */
+  byte(c: number): void {
+    this.room(1);
+    this.block[this.used++] = c;
+  }
+
+  /** Text as it is (its UTF-8 bytes). */
+  text(s: string): void {
+    const n = s.length;
+    // At most 3 bytes per UTF-16 unit (a surrogate pair: 4 bytes for 2 units).
+    this.room(n * 3);
+    const b = this.block;
+    let u = this.used;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) {
+        this.used = u;
+        this.encode(i === 0 ? s : s.slice(i));
+        return;
+      }
+      b[u++] = c;
+    }
+    this.used = u;
+  }
+
+  private encode(s: string): void {
+    this.used += encoder.encodeInto(s, this.block.subarray(this.used)).written;
+  }
+
+  /** A CSV field, quoted only when it must be (csvField). */
+  field(s: string): void {
+    const n = s.length;
+    this.room(n * 3);
+    const b = this.block;
+    const start = this.used;
+    let u = start;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c === 0x22 || c === 0x2c || c === 0x0d || c === 0x0a) {
+        this.used = start;
+        this.text(`"${s.replace(/"/g, '""')}"`);
+        return;
+      }
+      if (c >= 0x80) {
+        // The rest through the encoder, once it is known to need no quotes.
+        if (needsQuotes(s, i)) {
+          this.used = start;
+          this.text(`"${s.replace(/"/g, '""')}"`);
+          return;
+        }
+        this.used = u;
+        this.encode(s.slice(i));
+        return;
+      }
+      b[u++] = c;
+    }
+    this.used = u;
+  }
+
+  /** A text cell: guarded against formulas, then quoted if needed (textCell). */
+  cell(s: string): void {
+    if (s.length > 0) {
+      const c = s.charCodeAt(0);
+      if (c === 0x3d || c === 0x2b || c === 0x2d || c === 0x40 || c === 0x09 || c === 0x0d || c === 0x27) {
+        this.field(`'${s}`);
+        return;
+      }
+    }
+    this.field(s);
+  }
+
+  /** A non-negative integer's digits. */
+  int(n: number): void {
+    if (!Number.isSafeInteger(n) || n < 0) {
+      this.text(String(n));
+      return;
+    }
+    let digits = 1;
+    for (let x = n; x >= 10; x = Math.floor(x / 10)) digits++;
+    this.room(digits);
+    const b = this.block;
+    let x = n;
+    for (let i = this.used + digits - 1; i >= this.used; i--) {
+      b[i] = 0x30 + (x % 10);
+      x = Math.floor(x / 10);
+    }
+    this.used += digits;
+  }
+
+  /** The bytes in blocks, the last one copied to its length (its unused room is not kept). */
+  parts(): Uint8Array[] {
+    if (this.used > 0) this.chunks.push(this.block.slice(0, this.used));
+    this.block = new Uint8Array(0);
+    this.used = 0;
+    return this.chunks;
+  }
+}
+
+function needsQuotes(s: string, from: number): boolean {
+  for (let i = from; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x22 || c === 0x2c || c === 0x0d || c === 0x0a) return true;
+  }
+  return false;
+}
