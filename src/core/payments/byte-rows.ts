@@ -11,6 +11,14 @@ export const BLOCK = 1 << 20;
 
 const encoder = new TextEncoder();
 
+/**
+ * Longer text goes to the encoder in one call: it reads the string whole, where a loop of
+ * charCodeAt over a string made by concatenation (a NACHA record, a payment id) is slow. At 1M
+ * claims, two alternating pairs of runs: 7.6–7.8 s of CPU with 16, 8.6–8.9 s with the loop for all,
+ * 8.4–8.7 s with all sent whole.
+ */
+const SHORT = 16;
+
 export class ByteRows {
   private readonly chunks: Uint8Array[] = [];
   private block: Uint8Array;
@@ -42,6 +50,10 @@ export class ByteRows {
     const n = s.length;
     // At most 3 bytes per UTF-16 unit (a surrogate pair: 4 bytes for 2 units).
     this.room(n * 3);
+    if (n > SHORT) {
+      this.encode(s);
+      return;
+    }
     const b = this.block;
     let u = this.used;
     for (let i = 0; i < n; i++) {

@@ -1,0 +1,81 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { csvField, textCell } from '../../src/core/csv-cell.js';
+import { buildPaymentBatch, type PaidClaim } from '../../src/core/payments/batch.js';
+import { ByteRows } from '../../src/core/payments/byte-rows.js';
+import { paymentsConfig } from './helpers.js';
+
+/** The bytes a file of these chunks holds (text as UTF-8: a lone surrogate as U+FFFD, as when written), as Latin-1 text for readable diffs. */
+const decode = (chunks: readonly (string | Uint8Array)[]): string =>
+  Buffer.concat(chunks.map((c) => (typeof c === 'string' ? new TextEncoder().encode(c) : c))).toString('latin1');
+
+/** Cells a spreadsheet or a CSV reader would take apart: quotes, commas, line breaks, formula starts, non-ASCII. */
+const nasty = fc.oneof(
+  fc.string(),
+  fc.string({ unit: 'binary' }),
+  fc.constantFrom('', '=1+2', "'x", '-5', '@a', '\tx', '\rx', 'a,b', 'a"b', 'a\nb', 'Zoë', 'é,"x"', '𝒜 z', 'x'.repeat(40), `${'ä'.repeat(20)},`),
+);
+
+describe('ByteRows', () => {
+  it('writes text, CSV fields and text cells as the same UTF-8 bytes as csvField and textCell', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.constantFrom('text', 'field', 'cell', 'int'), nasty, fc.nat())), (ops) => {
+        const w = new ByteRows();
+        let expected = '';
+        for (const [op, s, n] of ops) {
+          if (op === 'text') (w.text(s), (expected += s));
+          else if (op === 'field') (w.field(s), (expected += csvField(s)));
+          else if (op === 'cell') (w.cell(s), (expected += textCell(s)));
+          else (w.int(n), (expected += String(n)));
+          w.byte(0x2c);
+          expected += ',';
+        }
+        expect(decode(w.parts())).toBe(decode([expected]));
+      }),
+    );
+  });
+  it('goes on in a new block when one is full, long text and all', () => {
+    const w = new ByteRows();
+    let expected = '';
+    for (let i = 0; i < 30_000; i++) {
+      const s = i % 7 === 0 ? `"${'Ω'.repeat(i % 50)}",${i}` : `row ${i} ${'x'.repeat(i % 90)}`;
+      w.cell(s);
+      w.byte(0x0a);
+      expected += `${textCell(s)}\n`;
+    }
+    const parts = w.parts();
+    expect(parts.length).toBeGreaterThan(1);
+    expect(decode(parts)).toBe(decode([expected]));
+  });
+});
+
+describe('the payment files as bytes', () => {
+  it('are the text rows byte for byte, whatever the cells hold', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(nasty, nasty, fc.nat(3), fc.bigInt({ min: 1n, max: 10n ** 9n })), { minLength: 1, maxLength: 40 }), (rows) => {
+        const paid: PaidClaim[] = rows.map(([a, b, k, amount], i) => {
+          const claimId = `${a.slice(0, 10)}${i}`;
+          const mailing = { name: b, address: a, address2: b, city: a, state: 'IL', zip: b };
+          const election =
+            k === 0
+              ? { method: 'paypal' as const, recipient: b || 'x@example.com', recipientKind: 'email' as const }
+              : k === 1
+                ? { method: 'venmo' as const, recipient: a || '3125550100', recipientKind: 'phone' as const }
+                : k === 2
+                  ? { method: 'ach' as const, routing: '021000021', account: `${1000 + i}`, accountType: 'savings' as const, name: b }
+                  : { method: 'check' as const, ...mailing };
+          return { claimId, amount, election, ...(i % 2 === 0 ? { mailing } : {}) };
+        });
+        const config = paymentsConfig();
+        config.paypal = { ...config.paypal, note: 'Settlement, "claim" =ref' };
+        const o = { claims: paid, config, currency: 'USD', round: 2, paymentId: (c: string) => `P2-${c}` };
+        const text = buildPaymentBatch(o);
+        const bytes = buildPaymentBatch({ ...o, bytes: true });
+        expect(bytes.files.map((f) => [f.name, decode(f.text)])).toEqual(text.files.map((f) => [f.name, decode(f.text)]));
+        expect(decode(bytes.payments)).toBe(decode(text.payments));
+        expect(decode(bytes.addresses)).toBe(decode(text.addresses));
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
