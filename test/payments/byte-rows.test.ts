@@ -79,3 +79,27 @@ describe('the payment files as bytes', () => {
     );
   });
 });
+
+describe('payment ids written from their bytes', () => {
+  it('gives the ids of id(row), in payments.csv and the check register', () => {
+    const digests = new Uint8Array(8 * 50).map((_, i) => (i * 37 + 11) & 0xff);
+    const hex = (row: number): string => Buffer.from(digests.subarray(row * 8, row * 8 + 8)).toString('hex');
+    const byRow = { head: 'P1-', digests, id: (row: number) => `P1-${hex(row)}`, bits: (row: number) => BigInt(`0x${hex(row)}`) };
+    const home = { name: 'Ana', address: '1 Main St', address2: '', city: 'Chicago', state: 'IL', zip: '60601' };
+    const paid: PaidClaim[] = Array.from({ length: 50 }, (_, i) => ({
+      claimId: `C${i}`,
+      amount: 100n + BigInt(i),
+      // Every other claim without its row: its id is made from the claim id, as text.
+      ...(i % 5 === 4 ? {} : { row: i }),
+      election: i % 2 === 0 ? { method: 'check' as const, ...home } : { method: 'paypal' as const, recipient: `p${i}@example.com`, recipientKind: 'email' as const },
+    }));
+    const o = { claims: paid, config: paymentsConfig(), currency: 'USD', round: 1, paymentId: (c: string) => `P1-${c}`, paymentIdOfRow: byRow };
+    const text = buildPaymentBatch(o);
+    const bytes = buildPaymentBatch({ ...o, bytes: true });
+    expect(decode(bytes.payments)).toBe(decode(text.payments));
+    expect(decode(bytes.payments)).toContain(`P1-${hex(3)},C3,`);
+    expect(decode(bytes.payments)).toContain('P1-C4,C4,');
+    expect(bytes.files.map((f) => [f.name, decode(f.text)])).toEqual(text.files.map((f) => [f.name, decode(f.text)]));
+    expect(decode(bytes.files.find((f) => f.method === 'check')!.text)).toContain(`P1-${hex(2)}`);
+  });
+});

@@ -26,7 +26,7 @@ import {
 } from './rows.js';
 import { addressRowBytes, checkRowBytes, paymentsRowBytes, paypalRowBytes } from './row-bytes.js';
 import { csvField } from '../csv-cell.js';
-import { ByteRows } from './byte-rows.js';
+import { ByteRows, type IdBytes } from './byte-rows.js';
 import { asBytes, asText, TextChunks, type Chunk, type Packer } from './text-chunks.js';
 
 export interface PaidClaim {
@@ -94,7 +94,16 @@ export interface PaymentBatchOptions {
    * The same ids by ledger row, with their 64 bits (idBits), for claims that carry their row: made
    * ahead of the claims (io/payments/payment-ids.ts), so nothing is hashed or parsed per claim here.
    */
-  paymentIdOfRow?: { id(row: number): string; bits(row: number): bigint };
+  paymentIdOfRow?: {
+    id(row: number): string;
+    bits(row: number): bigint;
+    /**
+     * With bytes: the ids' head (`P1-`) and their 8 bytes per row, there once bits(row) returned:
+     * written as hex digits into the files, no id string made per claim.
+     */
+    head?: string;
+    digests?: Uint8Array;
+  };
   /**
    * Hold the files as UTF-8 bytes rather than text (the same bytes once written): a million
    * claims' rows held as strings kept the garbage collector tracing hundreds of MB again and again.
@@ -120,6 +129,8 @@ export class PaymentBatchBuilder {
   private idBits = new BigUint64Array(1 << 16);
   private idCount = 0;
   private readonly money = new Map<Cents, string>();
+  /** Where the current claim's id is in the ids' bytes (bytes and ids by row with their digests). */
+  private readonly idOut: IdBytes | undefined;
   // PayPal and Venmo: one Payouts batch format, the wallet per row; files of at most 5,000 rows.
   private paypalRows: Rows;
   /** csvField of the plan's PayPal note, once. */
@@ -147,6 +158,8 @@ export class PaymentBatchBuilder {
     this.checkColumns = o.config.check?.columns ?? DEFAULT_CHECK_COLUMNS;
     this.pack = o.bytes === true ? asBytes(new TextEncoder()) : asText;
     this.paypalNote = csvField(o.config.paypal.note);
+    const ids = o.paymentIdOfRow;
+    this.idOut = o.bytes === true && ids?.head !== undefined && ids.digests !== undefined ? { head: ids.head, bytes: ids.digests, at: -1 } : undefined;
     this.payments = this.rows();
     this.paypalRows = this.rows();
     this.addresses = this.rows();
@@ -176,13 +189,15 @@ export class PaymentBatchBuilder {
     m.count++;
     m.amount += c.amount;
     const byRow = c.row !== undefined ? this.o.paymentIdOfRow : undefined;
-    const id = byRow !== undefined ? byRow.id(c.row!) : this.o.paymentId(c.claimId);
+    const fast = byRow !== undefined && this.idOut !== undefined;
+    const id = byRow === undefined ? this.o.paymentId(c.claimId) : fast ? '' : byRow.id(c.row!);
     if (this.idCount === this.idBits.length) {
       const grown = new BigUint64Array(this.idBits.length * 2);
       grown.set(this.idBits);
       this.idBits = grown;
     }
     this.idBits[this.idCount++] = byRow !== undefined ? byRow.bits(c.row!) : idBits(id);
+    if (this.idOut !== undefined) this.idOut.at = fast ? c.row! * 8 : -1;
     const amount = this.format(c.amount);
     let record: PaymentRecord | undefined;
     if (e.method === 'paypal' || e.method === 'venmo') {
@@ -222,14 +237,14 @@ export class PaymentBatchBuilder {
         checkNumber: number, issueDate: config.issueDate, amount: c.amount, claimId: c.claimId, paymentId: id, account: config.check.account ?? '',
       };
       const w = this.checkRows;
-      if (w instanceof ByteRows) checkRowBytes(w, this.checkColumns, r, amount);
+      if (w instanceof ByteRows) checkRowBytes(w, this.checkColumns, r, amount, this.idOut ?? NO_ID_BYTES);
       else w.push(checkRow(this.checkColumns, r, amount));
       this.checkAmount += c.amount;
       record = { paymentId: id, claimId: c.claimId, round, method: 'check', file: 'checks-001.csv', row: n + 1, reference: number, amount: c.amount, currency: this.currency, destination: '' };
     }
     const p = this.payments;
     if (record !== undefined) {
-      if (p instanceof ByteRows) paymentsRowBytes(p, record, amount);
+      if (p instanceof ByteRows) paymentsRowBytes(p, record, amount, this.idOut ?? NO_ID_BYTES);
       else p.push(paymentsRow(record, amount));
     }
     const a = this.addresses;
@@ -326,6 +341,8 @@ function isHexTail(id: string): boolean {
   }
   return true;
 }
+
+const NO_ID_BYTES: IdBytes = { head: '', bytes: new Uint8Array(0), at: -1 };
 
 /** A file's rows as they are made: text rows joined a few at a time, or bytes. */
 type Rows = TextChunks | ByteRows;

@@ -19,6 +19,18 @@ const encoder = new TextEncoder();
  */
 const SHORT = 16;
 
+/**
+ * A payment id as bytes made ahead (io/payments/payment-ids.ts): `head` and the 16 lowercase hex
+ * digits of `bytes[at … at + 8]`; `at` below 0: the id is the text given with it.
+ */
+export interface IdBytes {
+  head: string;
+  bytes: Uint8Array;
+  at: number;
+}
+
+const HEX = new TextEncoder().encode('0123456789abcdef');
+
 export class ByteRows {
   private readonly chunks: Uint8Array[] = [];
   private block: Uint8Array;
@@ -112,6 +124,25 @@ export class ByteRows {
       }
     }
     this.field(s);
+  }
+
+  /** A payment id: `id`, or its head and hex digits from `bytes` (IdBytes), with no string made. */
+  id(id: string, from: IdBytes): void {
+    if (from.at < 0) {
+      this.text(id);
+      return;
+    }
+    this.text(from.head);
+    this.room(16);
+    const b = this.block;
+    const src = from.bytes;
+    let u = this.used;
+    for (let i = from.at; i < from.at + 8; i++) {
+      const v = src[i]!;
+      b[u++] = HEX[v >> 4]!;
+      b[u++] = HEX[v & 15]!;
+    }
+    this.used = u;
   }
 
   /** A non-negative integer's digits. */

@@ -2,7 +2,7 @@
  * The rows of core/payments/rows.ts written as bytes into a ByteRows (core/payments/byte-rows.ts):
  * the same bytes as the text those functions return, without a string per row.
  */
-import type { ByteRows } from './byte-rows.js';
+import type { ByteRows, IdBytes } from './byte-rows.js';
 import type { MailingAddress } from './elections.js';
 import type { CheckColumn } from './plan-section.js';
 import type { CheckRow, PaymentRecord } from './rows.js';
@@ -26,8 +26,8 @@ export function paypalRowBytes(w: ByteRows, recipient: string, amountText: strin
   w.byte(LF);
 }
 
-/** checkRow. */
-export function checkRowBytes(w: ByteRows, columns: readonly CheckColumn[], r: CheckRow, amountText: string): void {
+/** checkRow; the payment id from `id` when it has it (ByteRows.id). */
+export function checkRowBytes(w: ByteRows, columns: readonly CheckColumn[], r: CheckRow, amountText: string, id: IdBytes): void {
   for (let i = 0; i < columns.length; i++) {
     if (i > 0) w.byte(COMMA);
     switch (columns[i]) {
@@ -62,7 +62,7 @@ export function checkRowBytes(w: ByteRows, columns: readonly CheckColumn[], r: C
         w.cell(r.claimId);
         break;
       case 'payment_id':
-        w.text(r.paymentId);
+        w.id(r.paymentId, id);
         break;
       case 'account':
         w.text(r.account);
@@ -72,9 +72,9 @@ export function checkRowBytes(w: ByteRows, columns: readonly CheckColumn[], r: C
   w.byte(LF);
 }
 
-/** paymentsRow. */
-export function paymentsRowBytes(w: ByteRows, p: PaymentRecord, amountText: string): void {
-  w.text(p.paymentId);
+/** paymentsRow; the payment id as for checkRowBytes. */
+export function paymentsRowBytes(w: ByteRows, p: PaymentRecord, amountText: string, id: IdBytes): void {
+  w.id(p.paymentId, id);
   w.byte(COMMA);
   w.cell(p.claimId);
   w.byte(COMMA);

@@ -48,7 +48,8 @@ parentPort.once('message', ({ prefix, ids, out, state }) => {
 
 export class PaymentIds {
   private readonly prefix: string;
-  private readonly head: string;
+  /** The ids' head, `P<round>-` (PaymentBatchOptions.paymentIdOfRow). */
+  readonly head: string;
   private readonly bytes: Buffer & { hexSlice(start: number, end: number): string };
   private readonly view: DataView;
   /** [rows done by the worker, 1 when it failed]; undefined without a worker. */
@@ -84,6 +85,11 @@ export class PaymentIds {
     } catch {
       this.alone = true;
     }
+  }
+
+  /** Each row's 8 bytes (the id's 16 hex digits), there for a row once id or bits has returned. */
+  get digests(): Uint8Array {
+    return this.bytes;
   }
 
   /** The payment id of ledger row `row`. */
