@@ -60,3 +60,30 @@ export function groupDecimal(text: string): string {
 export const countText = (n: number): string => groupDecimal(String(n));
 /** `no claims`, `1 claim`, `1,234 claims`. */
 export const claimCount = (n: number): string => (n === 0 ? 'no claims' : `${countText(n)} ${n === 1 ? 'claim' : 'claims'}`);
+
+/** A piece of a case name: a docket number (`MDL 2948`, `No. 1:20-cv-04699-JZL`) or the text around it. */
+export interface CaseNamePart {
+  text: string;
+  docket: boolean;
+}
+
+/**
+ * Docket and MDL numbers with what names them: `MDL No. 2948`, `Case No. 5:18-md-02827-EJD`,
+ * `No. 2019-CH-03145`, or any run that starts with a digit (`1:20-cv-04699`). A page keeps each
+ * on one line: a browser would otherwise break it at a hyphen or after `MDL`.
+ */
+const DOCKET = /(?:\b(?:MDL|Case|Civil Action|Docket)\s+)?(?:\bNos?\.\s*)?\b\d(?:[\w:./‐–-]*\w)?/g;
+
+/** A case name cut into docket numbers and the text between them, in order; joined, the parts give the name back. */
+export function caseNameParts(name: string): CaseNamePart[] {
+  const parts: CaseNamePart[] = [];
+  let at = 0;
+  for (const m of name.matchAll(DOCKET)) {
+    const start = m.index;
+    if (start > at) parts.push({ text: name.slice(at, start), docket: false });
+    parts.push({ text: m[0], docket: true });
+    at = start + m[0].length;
+  }
+  if (at < name.length) parts.push({ text: name.slice(at), docket: false });
+  return parts;
+}

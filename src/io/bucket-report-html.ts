@@ -16,7 +16,7 @@ import { bucketSummarySchema, buildBucketReportModel, type BucketReportModel } f
 import { OutputSet } from './atomic-output.js';
 import { readJsonFile } from './json-file.js';
 import { waterfallSvg } from './report-charts.js';
-import { REPORT_FILE, reportHead } from './report-html.js';
+import { REPORT_FILE, caseTitle, reportHead } from './report-html.js';
 import { assertFinishedRun } from './run-state.js';
 
 const moneyCell = (m: Money, field: string): VNode => html`<td class="num" data-field=${field} data-cents=${m.cents.toString()}>${m.text}</td>`;
@@ -68,7 +68,7 @@ export function renderBucketReportHtml(model: BucketReportModel, files: FileRow[
       <main>
         <header>
           <p class="kicker">Settlement distribution report</p>
-          <h1>${model.caseName}</h1>
+          ${caseTitle(model.caseName)}
           <dl class="meta">
             <dt>Method</dt><dd>benefit buckets (${model.buckets.length}), funded in order; seed <span class="mono">${model.seed}</span>; ${model.currency}</dd>
             <dt>Tool</dt><dd>${tool.name} ${tool.version}</dd>

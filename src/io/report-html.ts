@@ -11,6 +11,7 @@ import type { VNode } from 'preact';
 import { render } from 'preact-render-to-string';
 import { UsageError } from '../core/errors.js';
 import { buildReportModel, type Check, type ClassRow, type Money, type ReportModel } from '../core/report-model.js';
+import { caseNameParts } from '../core/display-numbers.js';
 import { tallyLedger } from './ledger-histogram.js';
 import { readAllocation } from './report-inputs.js';
 import { OutputSet } from './atomic-output.js';
@@ -31,6 +32,14 @@ export function reportHead(caseName: string, tool: { name: string; version: stri
     </head>` as VNode;
 }
 
+/**
+ * A page's title line: the case name, each docket number in it (`MDL 2948`, `No. 1:20-cv-04699`)
+ * in a span that never wraps, on screen or on paper.
+ */
+export function caseTitle(name: string): VNode {
+  return html`<h1>${caseNameParts(name).map((p) => (p.docket ? html`<span class="docket">${p.text}</span>` : p.text))}</h1>` as VNode;
+}
+
 export const CSS = `
 :root { --ink: #1d2733; --muted: #5b6877; --rule: #d5dbe3; --accent: #34568b; --ok: #1f6f50; --bad: #b3261e; }
 * { box-sizing: border-box; }
@@ -41,6 +50,7 @@ main { max-width: 980px; margin: 0 auto; padding: 32px 28px 40px; }
 header { border-bottom: 3px solid var(--accent); padding-bottom: 14px; }
 .kicker { text-transform: uppercase; letter-spacing: .08em; font-size: 11px; font-weight: 600; color: var(--accent); margin: 0 0 4px; }
 h1 { font-size: 24px; line-height: 1.25; margin: 0 0 8px; }
+.docket { white-space: nowrap; }
 h2 { font-size: 17px; margin: 0 0 10px; padding-bottom: 4px; border-bottom: 1px solid var(--rule); break-after: avoid; }
 p { margin: 0 0 8px; }
 .meta { margin: 0; display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; font-size: 12.5px; color: var(--muted); }
@@ -177,7 +187,7 @@ export function renderReportHtml(model: ReportModel): string {
       <main>
         <header>
           <p class="kicker">Settlement distribution report</p>
-          <h1>${model.caseName}</h1>
+          ${caseTitle(model.caseName)}
           <dl class="meta">
             <dt>Plan</dt><dd><span>${model.planFile}</span>, SHA-256 <span class="mono" data-plan-sha256>${model.planSha256}</span></dd>
             <dt>Method</dt><dd>${model.mode === 'weights' ? 'weights (one pool)' : 'pools (one per class)'}; seed <span class="mono">${model.seed}</span>; ${model.currency}</dd>

@@ -143,6 +143,14 @@ describe('writeReport and `payout report DIR`', () => {
     expect(text).toContain('@media print');
   });
 
+  it('the docket number in the title is one span that does not wrap (screen and print)', async () => {
+    const dir = tmp();
+    tiktokSample(dir);
+    const text = readFileSync(await writeReport(dir), 'utf8');
+    expect(text).toContain('<h1>In re TikTok, Inc., Consumer Privacy Litigation (<span class="docket">MDL 2948</span>)</h1>');
+    expect(text).toMatch(/\.docket \{ white-space: nowrap; \}/);
+  });
+
   it('escapes text from the inputs', async () => {
     const dir = tmp();
     tiktokSample(dir);

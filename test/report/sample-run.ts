@@ -222,7 +222,7 @@ const TIKTOK_DEDUCTIONS: SampleDeduction[] = [
 ];
 
 /** The TikTok plan over 3,000 claims (10% Illinois, some rejected or deficient): two payment levels. */
-export function tiktokSample(dir: string): Record<string, unknown> {
+export function tiktokSample(dir: string, caseName = 'In re TikTok, Inc., Consumer Privacy Litigation (MDL 2948)'): Record<string, unknown> {
   const r = rng(2948);
   const claims: SampleClaim[] = [];
   for (let i = 1; i <= 3000; i++) {
@@ -235,7 +235,7 @@ export function tiktokSample(dir: string): Record<string, unknown> {
     });
   }
   return writeSampleRun(dir, {
-    caseName: 'In re TikTok, Inc., Consumer Privacy Litigation (MDL 2948)',
+    caseName,
     seed: 'tiktok-mdl-2948',
     gross: 9200000000n,
     deductions: TIKTOK_DEDUCTIONS,
