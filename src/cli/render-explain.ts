@@ -69,7 +69,11 @@ export function renderClaimText(r: ClaimReport, claimsFile: string, c: ChalkInst
   out.push(`  ${grouped(p.eligibleClaims)} eligible claims, ${p.eligiblePoints} points`);
   if (p.belowMinimumClaims > 0) out.push(`  ${grouped(p.belowMinimumClaims)} removed by the minimum rule; ${grouped(p.paidClaims)} paid, ${p.paidPoints} points`);
   if (p.cappedClaims > 0) out.push(`  ${grouped(p.cappedClaims)} capped at the maximum payment`);
-  if (p.centsPerPoint !== null) out.push(`  one point is worth ${p.centsPerPoint.fraction} cents (${p.centsPerPoint.decimal})`);
+  if (p.centsPerPoint !== null) {
+    const worth = `one point is worth ${p.centsPerPoint.fraction} cents (${p.centsPerPoint.decimal})`;
+    // A capped claim is paid the cap, not its points at this value (its whole class may be capped).
+    out.push(r.outcome === 'capped' ? `  ${worth} to the claims below the cap; this claim is capped, so not its points × that` : `  ${worth}`);
+  }
   out.push('');
 
   if (r.share !== null) {

@@ -5,6 +5,7 @@ import { parseMoney } from '../core/money.js';
 import { formatMoneyHuman } from '../core/money.js';
 import { grouped, renderTable } from './table.js';
 import { roundingMethod } from '../core/rounding/index.js';
+import { claimCount } from '../core/display-numbers.js';
 
 const human = (m: string | null): string => (m === null ? '-' : formatMoneyHuman(parseMoney(m) ?? 0n));
 
@@ -57,7 +58,8 @@ export function renderSummary(s: SummaryJson, c: ChalkInstance): string[] {
   const notes: string[] = [];
   for (const k of s.classes) {
     if (k.belowMinimum > 0) notes.push(`${k.id}: ${grouped(k.belowMinimum)} claims below the minimum payment ${human(s.minimumPayment)} get nothing`);
-    if (k.capped > 0) notes.push(`${k.id}: ${grouped(k.capped)} claims capped at ${human(s.maximumPayment)}`);
+    if (k.capped > 0 && k.capped === k.paid) notes.push(`${k.id}: every paid claim capped at ${human(s.maximumPayment)} (${claimCount(k.capped)})`);
+    else if (k.capped > 0) notes.push(`${k.id}: ${claimCount(k.capped)} capped at ${human(s.maximumPayment)}`);
   }
   if (notes.length > 0) out.push(...notes, '');
   const method = roundingMethod(s.rounding).summaryLine(s.rounding, { centsPlaced: grouped(s.totals.centsPlaced), seed: s.seed });

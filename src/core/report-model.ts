@@ -57,8 +57,14 @@ export interface ClassRow {
   amount: Money;
   smallest: Money | null;
   largest: Money | null;
-  /** The value of one point, as summary.json gives it, with separators and the currency symbol. */
+  /**
+   * The value of one point, as summary.json gives it, with separators and the currency symbol; for
+   * a class whose every paid claim was capped, `all capped at $25.00` instead (the pool's point
+   * value paid none of its claims).
+   */
   pointValue: string;
+  /** Every paid claim of the class was capped. */
+  allCapped: boolean;
 }
 
 export interface HistogramBar {
@@ -168,7 +174,7 @@ export function buildReportModel(summary: Summary, manifest: Manifest, ledger: L
       amount: money(d.amount),
       remaining: money(d.remaining),
     })),
-    classes: summary.classes.map((c) => classRow(c, money, symbol)),
+    classes: summary.classes.map((c) => classRow(c, money, symbol, summary.maximumPayment)),
     totals: {
       claims: countText(totals.claims),
       eligible: countText(totals.eligible),
@@ -219,13 +225,14 @@ export function axisTicks(top: Cents): Cents[] {
   return ticks;
 }
 
-function classRow(c: SummaryClass, money: (c: Cents) => Money, symbol: string): ClassRow {
+function classRow(c: SummaryClass, money: (c: Cents) => Money, symbol: string, maximum: Cents | null): ClassRow {
   const share =
     c.poolPercent !== null && c.poolPercent !== undefined
       ? `${c.poolPercent}% of net`
       : c.weight !== null && c.weight !== undefined
         ? `weight ${c.weight}`
         : '';
+  const allCapped = c.paid > 0 && c.capped === c.paid;
   return {
     id: c.id,
     share,
@@ -238,7 +245,12 @@ function classRow(c: SummaryClass, money: (c: Cents) => Money, symbol: string): 
     amount: money(c.amount),
     smallest: c.smallest === null ? null : money(c.smallest),
     largest: c.largest === null ? null : money(c.largest),
-    pointValue: c.pointValue === null ? '—' : `${symbol}${groupDecimal(c.pointValue)}`,
+    pointValue: allCapped
+      ? `all capped at ${maximum === null ? 'the maximum' : money(maximum).text}`
+      : c.pointValue === null
+        ? '—'
+        : `${symbol}${groupDecimal(c.pointValue)}`,
+    allCapped,
   };
 }
 

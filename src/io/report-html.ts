@@ -123,7 +123,7 @@ function classTable(model: ReportModel): VNode {
     ${moneyCell(c.amount, 'amount')}
     ${moneyCell(c.smallest, 'smallest')}
     ${moneyCell(c.largest, 'largest')}
-    <td class="num" data-field="pointValue">${c.pointValue}</td>
+    <td class="num" data-field="pointValue" data-all-capped=${c.allCapped ? '' : undefined}>${c.pointValue}</td>
   </tr>`;
   return html`<table class="classes">
     <thead>
