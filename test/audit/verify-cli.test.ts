@@ -281,6 +281,39 @@ describe('payout verify: bytes differ, every amount matches (exit 0, with a note
   });
 });
 
+describe('payout verify: a summary.json without `unpaid`', () => {
+  const dropUnpaid = (dir: string): void => {
+    const file = join(dir, 'summary.json');
+    const json = JSON.parse(read(file)) as Record<string, unknown>;
+    delete json.unpaid;
+    writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
+  };
+
+  it('as an older payout wrote it (the manifest has its hash): passes, with a note (exit 0)', async () => {
+    const dir = copyRun();
+    dropUnpaid(dir);
+    const manifestFile = join(dir, 'manifest.json');
+    const manifest = JSON.parse(read(manifestFile)) as { outputs: { file: string; sha256: string; bytes: number }[] };
+    const entry = manifest.outputs.find((o) => o.file === 'summary.json')!;
+    entry.sha256 = sha256(join(dir, 'summary.json'));
+    entry.bytes = readFileSync(join(dir, 'summary.json')).length;
+    writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
+    const r = await verify(dir);
+    expect(r.code, r.stdout).toBe(0);
+    expect(checkLine(r, 'summary.json')).toMatch(/^! summary.json: matches the manifest's hash, and every field matches, but these inputs give other bytes/);
+    expect(checkLine(r, 'summary.json fields')).toMatch(/^✓ /);
+  });
+
+  it('removed after the run (the manifest does not have its hash): a difference (exit 1)', async () => {
+    const dir = copyRun();
+    dropUnpaid(dir);
+    const r = await verify(dir);
+    expect(r.code).toBe(1);
+    expect(checkLine(r, 'summary.json fields')).toBe('✗ summary.json fields: 1 field of summary.json differs from the recomputed summary');
+    expect(r.stdout).toMatch(/unpaid: expected \{.*\}, found \(absent\)/);
+  });
+});
+
 describe('payout verify: what cannot be checked (exit 2)', () => {
   it('a folder without a manifest', async () => {
     const r = await verify(tmp.path('nowhere'));
