@@ -6,6 +6,7 @@ import { formatMoneyHuman } from '../core/money.js';
 import { grouped, renderTable } from './table.js';
 import { roundingMethod } from '../core/rounding/index.js';
 import { claimCount } from '../core/display-numbers.js';
+import { visibleText } from '../core/visible-text.js';
 
 const human = (m: string | null): string => (m === null ? '-' : formatMoneyHuman(parseMoney(m) ?? 0n));
 
@@ -19,6 +20,31 @@ export function renderFundHead(
   for (const d of s.deductions) fundRows.push([`− ${d.label} (${d.rule})`, human(d.amount)]);
   fundRows.push([c.bold('Net settlement fund'), c.bold(human(s.net))]);
   return [c.bold(s.case), '', ...renderTable(['', ''], fundRows, ['left', 'right']).slice(1), ''];
+}
+
+/** Statuses listed by name in the "Not paid" line; the rest are counted. */
+const STATUSES_SHOWN = 6;
+
+/**
+ * `Not paid: 176 claims (status rejected 98, deficient 78; below the minimum 3)`: summary.json's
+ * `unpaid` in one line; nothing when every claim was paid.
+ */
+export function unpaidLine(s: Pick<SummaryJson, 'unpaid' | 'maximumPayment'>): string | null {
+  const u = s.unpaid;
+  if (u.claims === 0) return null;
+  const parts: string[] = [];
+  if (u.byStatus.length > 0) {
+    // A status with a space or a comma is quoted, so that the list reads unambiguously.
+    const name = (status: string): string => (/^[\p{L}\p{N}_@.'-]+$/u.test(status) ? visibleText(status) : visibleText(JSON.stringify(status)));
+    const named = u.byStatus.slice(0, STATUSES_SHOWN).map((x) => `${name(x.status)} ${grouped(x.claims)}`);
+    const rest = u.byStatus.slice(STATUSES_SHOWN);
+    if (rest.length > 0) named.push(`${rest.length} other statuses ${grouped(rest.reduce((n, x) => n + x.claims, 0))}`);
+    parts.push(`status ${named.join(', ')}`);
+  }
+  if (u.belowMinimum > 0) parts.push(`below the minimum ${grouped(u.belowMinimum)}`);
+  if (u.cappedToZero > 0) parts.push(`capped at ${human(s.maximumPayment)} ${grouped(u.cappedToZero)}`);
+  if (u.roundedToZero > 0) parts.push(`a share under one cent ${grouped(u.roundedToZero)}`);
+  return `Not paid: ${claimCount(u.claims)} (${parts.join('; ')})`;
 }
 
 export function renderSummary(s: SummaryJson, c: ChalkInstance): string[] {
@@ -61,6 +87,8 @@ export function renderSummary(s: SummaryJson, c: ChalkInstance): string[] {
     if (k.capped > 0 && k.capped === k.paid) notes.push(`${k.id}: every paid claim capped at ${human(s.maximumPayment)} (${claimCount(k.capped)})`);
     else if (k.capped > 0) notes.push(`${k.id}: ${claimCount(k.capped)} capped at ${human(s.maximumPayment)}`);
   }
+  const unpaid = unpaidLine(s);
+  if (unpaid !== null) notes.push(unpaid);
   if (notes.length > 0) out.push(...notes, '');
   const method = roundingMethod(s.rounding).summaryLine(s.rounding, { centsPlaced: grouped(s.totals.centsPlaced), seed: s.seed });
   out.push(

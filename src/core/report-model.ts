@@ -9,6 +9,7 @@ import { claimCount, compactMoney, countText, currencySymbol, groupDecimal, huma
 import { formatMoneyHuman, type Cents } from './money.js';
 import type { Manifest, Summary, SummaryClass } from './report-input.js';
 import { roundingMethod } from './rounding/index.js';
+import { unpaidView, type UnpaidView } from './report-unpaid.js';
 
 /** An amount and how people read it (`$57,090,833.33`). */
 export interface Money {
@@ -122,6 +123,8 @@ export interface ReportModel {
   classes: ClassRow[];
   totals: { claims: string; eligible: string; paid: string; amount: Money };
   histogram: HistogramView;
+  /** Why claims went unpaid, and notes on the claims as read; null when there is nothing to say. */
+  unpaid: UnpaidView | null;
   /** The method in words, one paragraph per rule. */
   method: string[];
   files: FileRow[];
@@ -182,6 +185,7 @@ export function buildReportModel(summary: Summary, manifest: Manifest, ledger: L
       amount: money(totals.amount),
     },
     histogram: histogramView(ledger.histogram, money),
+    unpaid: unpaidView(summary, (c) => money(c).text),
     method: methodInWords(summary, money),
     files: fileRows(manifest),
     checks: crossChecks(summary, manifest, ledger, money),

@@ -12,6 +12,7 @@ import { render } from 'preact-render-to-string';
 import { UsageError } from '../core/errors.js';
 import { buildReportModel, type Check, type ClassRow, type Money, type ReportModel } from '../core/report-model.js';
 import { caseNameParts } from '../core/display-numbers.js';
+import type { UnpaidView } from '../core/report-unpaid.js';
 import { tallyLedger } from './ledger-histogram.js';
 import { readAllocation } from './report-inputs.js';
 import { OutputSet } from './atomic-output.js';
@@ -155,6 +156,31 @@ function classTable(model: ReportModel): VNode {
   </table>`;
 }
 
+/** Why claims went unpaid, by reason, and the notes on the claims as read (blank statuses, look-alike ids). */
+function unpaidSection(view: UnpaidView): VNode {
+  return html`<section id="unpaid">
+    <h2>Claims not paid</h2>
+    ${view.rows === null
+      ? null
+      : view.rows.length === 0
+        ? html`<p>Every claim was paid.</p>`
+        : html`<table class="unpaid">
+            <thead><tr><th scope="col">Why not paid</th><th scope="col" class="num">Claims</th></tr></thead>
+            <tbody>
+              ${view.rows.map(
+                (r) => html`<tr data-unpaid=${r.reason} data-status=${r.status} data-count=${String(r.count)}>
+                  <th scope="row">${r.label}</th><td class="num">${r.countText}</td>
+                </tr>`,
+              )}
+            </tbody>
+            ${view.total === null
+              ? null
+              : html`<tfoot><tr data-unpaid="total" data-count=${String(view.total.count)}><td>Not paid, of ${view.total.of} claims</td><td class="num">${view.total.text}</td></tr></tfoot>`}
+          </table>`}
+    ${view.notes.map((n) => html`<p class="note" data-claims-note=${n.kind} data-count=${String(n.count)}>${n.text}</p>`)}
+  </section>`;
+}
+
 function deductionTable(model: ReportModel): VNode {
   return html`<table class="deductions">
     <thead><tr><th scope="col">Step</th><th scope="col">How</th><th scope="col" class="num">Amount</th><th scope="col" class="num">Left</th></tr></thead>
@@ -220,6 +246,8 @@ export function renderReportHtml(model: ReportModel): string {
           <h2>By class</h2>
           ${classTable(model)}
         </section>
+
+        ${model.unpaid === null ? null : unpaidSection(model.unpaid)}
 
         <section id="histogram">
           <h2>Payment amounts</h2>

@@ -187,6 +187,12 @@ describe('payout allocate on other scenarios', () => {
     const min = await allocate(scenario('minimum-removes'), tmp.path('print-min'), '--force');
     expect(min.stdout).toContain('basic: 8 claims below the minimum payment $5.00 get nothing');
     expect(min.stdout).toContain('enhanced: 3 claims below the minimum payment $5.00 get nothing');
+    expect(min.stdout).toContain('Not paid: 11 claims (below the minimum 11)');
+    const statuses = await allocate(scenario('ineligible-statuses'), tmp.path('print-statuses'), '--force');
+    expect(statuses.stdout).toContain(
+      'Not paid: 7 claims (status rejected 2, @review 1, approved-pending 1, deficient 1, fraud_hold 1, "pending review" 1)',
+    );
+    expect(cap.stdout).toContain('Not paid: 1 claim (status rejected 1)');
     const perPoint = await allocate(scenario('spec-4b-per-point'), tmp.path('print-per-point'), '--force');
     expect(perPoint.stdout).toContain('Cents: per-point value floored to 2 decimals; the rest is residual');
     expect(perPoint.stdout).toMatch(/^Residual \(to cy pres\) +\$6\.00$/m);

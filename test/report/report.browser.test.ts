@@ -188,6 +188,13 @@ describe.skipIf(!HAVE_CHROMIUM && !MUST_RUN)(`report.html in headless Chromium (
     }
     expect(await page.locator('tbody tr[data-class]').count()).toBe(summary.classes.length);
 
+    // Claims not paid, by status, as summary.json counts them.
+    const unpaid = await page.$$eval('#unpaid tr[data-unpaid="status"]', (rows) =>
+      rows.map((r) => [r.getAttribute('data-status'), Number(r.getAttribute('data-count')), r.querySelector('td')?.textContent]),
+    );
+    expect(unpaid).toEqual(summary.unpaid.byStatus.map((s: Json) => [s.status, s.claims, s.claims.toLocaleString('en-US')]));
+    await expect(page.locator('#unpaid tr[data-unpaid="total"] td.num').textContent()).resolves.toBe(summary.unpaid.claims.toLocaleString('en-US'));
+
     // Histogram: two payment levels (Nationwide and Illinois), counts summing to the paid claims.
     const buckets = await page.$$eval('svg.histogram rect[data-count]', (rects) =>
       rects.map((r) => ({ count: Number(r.getAttribute('data-count')), lo: r.getAttribute('data-lo-cents') ?? '' })),
