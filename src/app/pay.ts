@@ -16,6 +16,7 @@ import { readElections } from '../io/payments/elections-reader.js';
 import { readPaidLedger } from '../io/payments/paid-ledger.js';
 import { openPayFolder, writePayFolder, type PayFolder } from '../io/payments/pay-output.js';
 import { loadPlan, type LoadedPlan } from '../io/plan-file.js';
+import { countText } from '../core/display-numbers.js';
 
 export interface PayOptions {
   planFile: string;
@@ -97,7 +98,7 @@ async function payInto(o: PayOptions, loaded: LoadedPlan, folder: PayFolder): Pr
   const max = o.maxErrors ?? 50;
   const refuse = (what: string, problems: Problem[]): never => {
     const shown = problems.slice(0, max);
-    const more = problems.length > shown.length ? ` (the first ${shown.length} shown; --max-errors to see more)` : '';
+    const more = problems.length > shown.length ? ` (the first ${countText(shown.length)} shown; --max-errors to see more)` : '';
     throw new DataError(`${problems.length} ${what}${more}; nothing was written`, shown);
   };
   if (errors.length > 0) refuse(`error${errors.length === 1 ? '' : 's'} in the payment elections`, errors);

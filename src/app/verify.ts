@@ -35,6 +35,7 @@ import { loadPlan } from '../io/plan-file.js';
 import { planForm } from '../io/bucket-plan-file.js';
 import { LEDGER_FILE, manifestSeedCheck, SUMMARY_FILE, type Recompute } from './recompute.js';
 import { readValidClaims, type ClaimsSettings } from './validate.js';
+import { countOf, countText } from '../core/display-numbers.js';
 
 export { LEDGER_FILE, SUMMARY_FILE, manifestSeedCheck, type Recompute, type RecomputeContext, type Recomputed } from './recompute.js';
 
@@ -254,7 +255,7 @@ export async function verifyDir(
     checks.push({
       name: 'manifest',
       status: 'fail',
-      message: `records ${ledgerRows} ledger rows; ${LEDGER_FILE} has ${ledger.foundRows} (was the manifest edited?)`,
+      message: `records ${countOf(ledgerRows, 'ledger row')}; ${LEDGER_FILE} has ${countText(ledger.foundRows)} (was the manifest edited?)`,
       details: [],
     });
   }

@@ -4,6 +4,7 @@
  */
 import type { ChalkInstance } from 'chalk';
 import { visibleText } from '../core/visible-text.js';
+import { countOf } from '../core/display-numbers.js';
 import { formatProblem, type Problem, type ProblemCode } from '../core/problems.js';
 import type { Plan } from '../core/plan.js';
 import { grouped, renderTable } from './table.js';
@@ -102,7 +103,7 @@ function groupedDecimal(value: string): string {
   return frac === undefined ? g : `${g}.${frac}`;
 }
 
-const plural = (n: number, word: string): string => `${grouped(n)} ${word}${n === 1 ? '' : 's'}`;
+const plural = (n: number, word: string): string => countOf(n, word);
 
 /** The problems of one severity, at most `max`, then "… and N more …". */
 export function renderProblemLines(problems: Problem[], severity: Problem['severity'], total: number, max: number, c: ChalkInstance): string[] {

@@ -8,7 +8,8 @@
  * or re-sorted — which does not change what anyone is paid (exit 0); and `fail`, something an
  * auditor must not sign: an amount, a row, a total or an input that is not what it was (exit 1).
  */
-import { parseMoney, formatMoney, grouped, type Cents } from './money.js';
+import { parseMoney, formatMoneyHuman, grouped, type Cents } from './money.js';
+import { countOf } from './display-numbers.js';
 import type { LedgerComparison } from './ledger-compare.js';
 
 /** A JSON value found at `path` that is not the expected one; a side that lacks the key has no property. */
@@ -79,7 +80,7 @@ export function checkInput(f: InputFact): VerifyCheck {
     return check(f.name, 'fail', `${f.label} was changed after the run: sha256 ${f.recorded.sha256} in the manifest, ${f.actual.sha256} now (${f.file})`);
   }
   if (f.recorded.rows !== undefined && f.actual.rows !== undefined && f.recorded.rows !== f.actual.rows) {
-    return check(f.name, 'fail', `${f.file}: the manifest records ${f.recorded.rows} rows, the file has ${f.actual.rows}, with the same sha256 (was the manifest edited?)`);
+    return check(f.name, 'fail', `${f.file}: the manifest records ${plural(f.recorded.rows, 'row')}, the file has ${grouped(f.actual.rows)}, with the same sha256 (was the manifest edited?)`);
   }
   const rows = f.actual.rows === undefined ? '' : `, ${grouped(f.actual.rows)} rows`;
   return check(f.name, 'ok', `${f.file} is the file of the run (sha256 ${f.recorded.sha256}${rows})`);
@@ -124,7 +125,7 @@ export function checkOutputBytes(f: OutputFact, contentMatches: boolean, what: {
   return check(f.file, 'fail', `bytes differ from the manifest's hash`, hashes);
 }
 
-const plural = (n: number, one: string, many = `${one}s`): string => `${grouped(n)} ${n === 1 ? one : many}`;
+const plural = countOf;
 
 
 /** The rows of the ledger file against the rows the inputs give. */
@@ -175,11 +176,12 @@ export function checkTotals(
   }
   const skipped = badAmounts > 0 ? ` (${plural(badAmounts, 'amount')} that are not money left out)` : '';
   const sum = ledgerTotal + res;
-  const text = `Σ ledger amounts ${formatMoney(ledgerTotal)} + residual ${formatMoney(res)} = ${formatMoney(sum)}`;
-  if (sum === nt && badAmounts === 0) return check('totals', 'ok', `${text} = net ${formatMoney(nt)}`);
+  const m = (c: Cents): string => formatMoneyHuman(c);
+  const text = `Σ ledger amounts ${m(ledgerTotal)} + residual ${m(res)} = ${m(sum)}`;
+  if (sum === nt && badAmounts === 0) return check('totals', 'ok', `${text} = net ${m(nt)}`);
   const off = sum - nt;
-  const by = off === 0n ? '' : off < 0n ? `: ${formatMoney(-off)} short` : `: ${formatMoney(off)} over`;
-  return check('totals', 'fail', `${text}, but the net is ${formatMoney(nt)}${by}${skipped}`, [`residual from ${residual.source}, net from ${net.source}`]);
+  const by = off === 0n ? '' : off < 0n ? `: ${m(-off)} short` : `: ${m(off)} over`;
+  return check('totals', 'fail', `${text}, but the net is ${m(nt)}${by}${skipped}`, [`residual from ${residual.source}, net from ${net.source}`]);
 }
 
 /** summary.json against the summary the inputs give, path by path. */

@@ -13,13 +13,14 @@ import type { z } from 'zod';
 import { receiptsSchema, redistributionSummarySchema, type RedistributionSummary } from '../core/accounting-input.js';
 import { LedgerTallier, type ClassTally } from '../core/accounting-tally.js';
 import { DataError, UsageError } from '../core/errors.js';
-import { formatMoney, parseMoney, type Cents } from '../core/money.js';
+import { formatMoney, formatMoneyHuman, parseMoney, type Cents } from '../core/money.js';
 import { schemaProblems, type Problem } from '../core/problems.js';
 import { manifestSchema, summarySchema, type Manifest, type Summary } from '../core/report-input.js';
 import { sha256Hex } from './hash.js';
 import { readJsonFile } from './json-file.js';
 import { assertFinishedRun } from './run-state.js';
 import { readLedgerFields } from './ledger-reader.js';
+import { claimCount, countOf } from '../core/display-numbers.js';
 
 interface FolderFacts {
   dir: string;
@@ -112,8 +113,8 @@ function checkTally(f: RoundFolder): void {
   const claims = f.classes.reduce((s, c) => s + c.claims, 0);
   const amount = f.classes.reduce((s, c) => s + c.total, 0n);
   const differences: string[] = [];
-  if (claims !== f.summary.totals.claims) differences.push(`${claims} rows, the summary ${f.summary.totals.claims} claims`);
-  if (amount !== f.summary.totals.amount) differences.push(`amounts add up to ${formatMoney(amount)}, the summary says ${formatMoney(f.summary.totals.amount)}`);
+  if (claims !== f.summary.totals.claims) differences.push(`${countOf(claims, 'row')}, the summary ${claimCount(f.summary.totals.claims)}`);
+  if (amount !== f.summary.totals.amount) differences.push(`amounts add up to ${formatMoneyHuman(amount)}, the summary says ${formatMoneyHuman(f.summary.totals.amount)}`);
   if (f.kind === 'redistribution') {
     const count = f.classes.reduce((s, c) => s + c.uncashed, 0);
     const value = f.classes.reduce((s, c) => s + c.uncashedAmount, 0n);

@@ -8,6 +8,7 @@ import type { BucketPlan } from '../core/buckets/plan.js';
 import { DataError, UsageError } from '../core/errors.js';
 import type { Problem } from '../core/problems.js';
 import { CsvSyntaxError, readCsvFile } from './csv-records.js';
+import { countOf, countText } from '../core/display-numbers.js';
 
 export interface BucketClaimsRead {
   claims: BucketClaim[];
@@ -67,7 +68,7 @@ export async function readBucketClaims(file: string, plan: BucketPlan, planFile:
   if (problems.length > 0) {
     const shown = problems.slice(0, PROBLEM_LIMIT);
     const more = problems.length - shown.length;
-    throw new DataError(`the claims file has ${problems.length} error${problems.length === 1 ? '' : 's'}${more > 0 ? ` (the first ${PROBLEM_LIMIT} shown)` : ''}`, shown);
+    throw new DataError(`the claims file has ${countOf(problems.length, 'error')}${more > 0 ? ` (the first ${countText(PROBLEM_LIMIT)} shown)` : ''}`, shown);
   }
   return { claims, sha256 };
 }

@@ -60,14 +60,14 @@ describe('payout allocate on the tiktok scenario', () => {
     const lines = stdout.split('\n');
     expect(lines[0]).toBe('In re TikTok, Inc., Consumer Privacy Litigation (MDL 2948)');
     expect(stdout).toMatch(/^Gross fund +\$92,000,000\.00$/m);
-    expect(stdout).toMatch(/^− Attorneys' fees \(33\.3333333333% of the fund 92000000\.00, rounded half-up\) +\$30,666,666\.67$/m);
+    expect(stdout).toMatch(/^− Attorneys' fees \(33\.3333333333% of the fund \$92,000,000\.00, rounded half-up\) +\$30,666,666\.67$/m);
     expect(stdout).toMatch(/^− Litigation expenses \(fixed\) +\$1,200,000\.00$/m);
     expect(stdout).toMatch(/^− Notice and administration \(fixed\) +\$3,000,000\.00$/m);
     expect(stdout).toMatch(/^− Service awards \(fixed\) +\$42,500\.00$/m);
     expect(stdout).toMatch(/^Net settlement fund +\$57,090,833\.33$/m);
     expect(stdout).toMatch(/^class +weight +claims +eligible +paid +points +amount +smallest +largest$/m);
-    expect(stdout).toMatch(/^nationwide +1 +2,702 +2,538 +2,538 +2538 +\$34,061,243\.89 +\$13,420\.50 +\$13,420\.51$/m);
-    expect(stdout).toMatch(/^illinois +6 +298 +286 +286 +1716 +\$23,029,589\.44 +\$80,523\.04 +\$80,523\.04$/m);
+    expect(stdout).toMatch(/^nationwide +1 +2,702 +2,538 +2,538 +2,538 +\$34,061,243\.89 +\$13,420\.50 +\$13,420\.51$/m);
+    expect(stdout).toMatch(/^illinois +6 +298 +286 +286 +1,716 +\$23,029,589\.44 +\$80,523\.04 +\$80,523\.04$/m);
     expect(stdout).toMatch(/^total +3,000 +2,824 +2,824 +\$57,090,833\.33$/m);
     expect(stdout).toMatch(/^Paid to claimants +\$57,090,833\.33$/m);
     expect(stdout).toMatch(/^Residual \(to cy pres recipient named in the settlement\) +\$0\.00$/m);

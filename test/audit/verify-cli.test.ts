@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli, type CliResult } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/tmp.js';
 import { scenarioArgs, scenarios } from '../allocate/scenario-files.js';
+import { formatMoneyHuman, parseMoney } from '../../src/core/money.js';
 
 const tmp = tempDir();
 const PLAN = tmp.path('plan.json');
@@ -70,7 +71,7 @@ describe('payout verify: an untouched folder', () => {
     }
     expect(r.stdout).not.toMatch(/[✗!] /);
     expect(checkLine(r, 'ledger rows')).toBe('✓ ledger rows: all 3,000 rows of ledger.csv match the recomputed ledger, byte for byte');
-    expect(checkLine(r, 'totals')).toBe('✓ totals: Σ ledger amounts 57090833.33 + residual 0.00 = 57090833.33 = net 57090833.33');
+    expect(checkLine(r, 'totals')).toBe('✓ totals: Σ ledger amounts $57,090,833.33 + residual $0.00 = $57,090,833.33 = net $57,090,833.33');
     expect(r.stdout).toMatch(/Verified: .* holds what these inputs give, to the cent\n$/);
   });
 
@@ -114,7 +115,7 @@ describe('payout verify: tampering fails (exit 1) with a precise message', () =>
     expect(checkLine(r, 'ledger.csv')).toBe("✗ ledger.csv: bytes differ from the manifest's hash");
     expect(checkLine(r, 'ledger rows')).toBe('✗ ledger rows: 1 cell differs in 1 row, 1 amount (3,000 rows found, 3,000 expected)');
     expect(r.stdout).toContain(`ledger.csv:3: claim "TT-0000002": amount: expected "${was}", found "${now}"`);
-    expect(checkLine(r, 'totals')).toMatch(/^✗ totals: .*, but the net is 57090833\.33: 0\.01 over$/);
+    expect(checkLine(r, 'totals')).toMatch(/^✗ totals: .*, but the net is \$57,090,833\.33: \$0\.01 over$/);
     expect(r.stdout).toContain('NOT VERIFIED: 3 of 7 checks failed');
     expect(r.stderr).toMatch(/payout: .*: 3 checks failed/);
   });
@@ -130,7 +131,7 @@ describe('payout verify: tampering fails (exit 1) with a precise message', () =>
     expect(r.code).toBe(1);
     expect(checkLine(r, 'ledger rows')).toBe('✗ ledger rows: 1 row missing (2,999 rows found, 3,000 expected)');
     expect(r.stdout).toContain('missing from ledger.csv: "TT-0000009"');
-    expect(checkLine(r, 'totals')).toContain(`but the net is 57090833.33: ${amount} short`);
+    expect(checkLine(r, 'totals')).toContain(`but the net is $57,090,833.33: ${formatMoneyHuman(parseMoney(amount) as bigint)} short`);
   });
 
   it('a row added', async () => {

@@ -246,7 +246,7 @@ describe('writeReport and `payout report DIR`', () => {
     } finally {
       process.stdout.write = write;
     }
-    expect(out.join('')).toBe(`wrote ${join(dir, 'report.html')}\n`);
+    expect(out.join('')).toBe(`Wrote ${join(dir, 'report.html')}\n`);
   });
 });
 
@@ -265,7 +265,7 @@ describe('the real binary (after npm run build)', () => {
     const r = payout('report', dir);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout).toBe(`wrote ${join(dir, 'report.html')}\n`);
+    expect(r.stdout).toBe(`Wrote ${join(dir, 'report.html')}\n`);
     expect(existsSync(join(dir, 'report.html'))).toBe(true);
   });
 

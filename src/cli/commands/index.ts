@@ -20,6 +20,7 @@ import type { CompareCliOptions } from './compare.js';
 import type { AccountingCliOptions } from './accounting.js';
 import type { PayCliOptions } from './pay.js';
 import type { ReconcileCliOptions } from './reconcile.js';
+import { wroteLine } from '../wrote.js';
 
 export function registerCommands(program: Command): void {
   registerValidate(program);
@@ -153,7 +154,7 @@ export function registerReport(program: Command): void {
     .action(async (dir: string) => {
       const { writeReport } = await import('../../app/report.js');
       const path = await writeReport(dir);
-      process.stdout.write(`wrote ${path}\n`);
+      process.stdout.write(`${wroteLine(path)}\n`);
     });
 }
 

@@ -13,6 +13,7 @@ import type { PaidClaim } from '../../core/payments/batch.js';
 import { ELECTION_COLUMNS, readElection, type ElectionField, type ElectionInput } from '../../core/payments/elections.js';
 import { csvReadError, readCsvFile } from '../csv-records.js';
 import type { PaidLedger } from './paid-ledger.js';
+import { claimCount, countOf } from '../../core/display-numbers.js';
 
 const FIELDS = Object.keys(ELECTION_COLUMNS) as ElectionField[];
 // The reader below builds each claim's ElectionInput field by field in this order.
@@ -133,7 +134,7 @@ export async function readElections(o: { claimsFile: string; electionsFile?: str
   });
   if (cCols === undefined) throw new UsageError(`${file}: empty, not a claims file`);
   if (r !== ledger.ids.length) {
-    problems.push({ code: 'input', severity: 'error', file, message: `${r} claims, the ledger ${ledger.ids.length} rows: the claims file is not the one ${ledger.ledgerPath} was made from` });
+    problems.push({ code: 'input', severity: 'error', file, message: `${claimCount(r)}, the ledger ${countOf(ledger.ids.length, 'row')}: the claims file is not the one ${ledger.ledgerPath} was made from` });
   }
   const recorded = ledger.manifest.claims?.sha256;
   if (recorded !== undefined && recorded !== digest.sha256) {
