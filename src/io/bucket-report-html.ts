@@ -10,6 +10,7 @@ import type { VNode } from 'preact';
 import { render } from 'preact-render-to-string';
 import { UsageError } from '../core/errors.js';
 import { schemaProblems } from '../core/problems.js';
+import { countText } from '../core/display-numbers.js';
 import { manifestSchema } from '../core/report-input.js';
 import { fileRows, type FileRow, type Money } from '../core/report-model.js';
 import { bucketSummarySchema, buildBucketReportModel, type BucketReportModel } from '../core/buckets/report.js';
@@ -20,7 +21,6 @@ import { REPORT_FILE, caseTitle, reportHead } from './report-html.js';
 import { assertFinishedRun } from './run-state.js';
 
 const moneyCell = (m: Money, field: string): VNode => html`<td class="num" data-field=${field} data-cents=${m.cents.toString()}>${m.text}</td>`;
-const countText = (n: number): string => n.toLocaleString('en-US');
 
 function bucketTable(model: BucketReportModel): VNode {
   return html`<table class="buckets">
