@@ -7,6 +7,7 @@
 //   node scripts/bench.js --rows 5000000 --runs 3  # 3 rounds of the jobs in turn, best of 3 per job
 //   node scripts/bench.js --sizes 1e7 --engines duckdb   # polars needs ~9 GB at 10M
 //   node scripts/bench.js --plan other/plan.json         # another plan (whole-number weights, no cap)
+//   node scripts/bench.js --pay --no-engines             # also allocate and pay on a claims file with elections
 //   npm install --no-save @duckdb/node-api nodejs-polars nodejs-polars-linux-x64-gnu   # the comparisons
 //
 // Files are generated deterministically (scripts/generate-claims.js, seed "bench") into
@@ -41,6 +42,7 @@ const { values: args } = parseArgs({
     'no-engines': { type: 'boolean', default: false },
     engines: { type: 'string', default: 'duckdb,polars' },
     plan: { type: 'string' },
+    pay: { type: 'boolean', default: false },
   },
 });
 const PLAN = resolve(args.plan ?? DEFAULT_PLAN);
@@ -245,6 +247,33 @@ async function ensureFile(rows) {
   return file;
 }
 
+/**
+ * `--pay`: a claims file with payment elections (scripts/generate-payments-fixture.js, seed
+ * "bench"), its corrections file, and the payments fixture's plan with the gross scaled so that
+ * nearly every approved claim is paid above the $5 minimum ($92 per claim). allocate and pay run
+ * on this same file: pay's time is set against allocate's on the file it pays from.
+ */
+async function ensurePayFiles(rows) {
+  mkdirSync(DATA, { recursive: true });
+  const file = join(DATA, `payments-claims-${rows}.csv`);
+  const elections = join(DATA, `payments-elections-${rows}.csv`);
+  const plan = join(DATA, `payments-plan-${rows}.json`);
+  const meta = join(DATA, `payments-claims-${rows}.json`);
+  const fresh = existsSync(file) && existsSync(elections) && existsSync(plan) && existsSync(meta) && JSON.parse(readFileSync(meta, 'utf8')).bytes === statSync(file).size;
+  if (!fresh) {
+    process.stderr.write(`bench: generating ${rows.toLocaleString('en-US')} claims with payment elections into ${file}\n`);
+    const { claimsText, electionsText } = await import(join(ROOT, 'scripts/generate-payments-fixture.js'));
+    const text = claimsText(rows, SEED);
+    writeFileSync(file, text);
+    writeFileSync(elections, electionsText(text));
+    const p = JSON.parse(readFileSync(join(ROOT, 'fixtures/payments/plan.json'), 'utf8'));
+    p.gross = `${rows * 92}.00`;
+    writeFileSync(plan, `${JSON.stringify(p, null, 2)}\n`);
+    writeFileSync(meta, `${JSON.stringify({ rows, seed: SEED, bytes: statSync(file).size })}\n`);
+  }
+  return { file, elections, plan };
+}
+
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 
 function median(values) {
@@ -336,6 +365,17 @@ async function main() {
       ['allocate', () => measure(process.execPath, [BIN, 'allocate', '--plan', PLAN, file, '--out', outDir, '--force', '-q'])],
     ];
     if (hasVerify) jobs.push(['verify', () => measure(process.execPath, [BIN, 'verify', '--plan', PLAN, file, outDir])]);
+    /** MB read per job: the pay jobs read the claims file with elections. */
+    const mbOf = {};
+    if (args.pay) {
+      // allocate then pay on one claims file with elections, in turn in every round (pay reads
+      // the folder the allocate of its round wrote).
+      const p = await ensurePayFiles(rows);
+      const from = join(DATA, `pay-from-${rows}`);
+      mbOf['allocate*'] = mbOf.pay = statSync(p.file).size / 1e6;
+      jobs.push(['allocate*', () => measure(process.execPath, [BIN, 'allocate', '--plan', p.plan, p.file, '--out', from, '--force', '-q'])]);
+      jobs.push(['pay', () => measure(process.execPath, [BIN, 'pay', '--plan', p.plan, p.file, '--elections', p.elections, '--from', from, '--out', join(DATA, `pay-${rows}`), '--force', '-q'])]);
+    }
     for (const e of engines) {
       jobs.push([e, () => measure(process.execPath, [fileURLToPath(import.meta.url), '--job', e, '--plan', PLAN, '--file', file, '--out', join(DATA, `${e}-${rows}.csv`)])]);
     }
@@ -361,7 +401,7 @@ async function main() {
     }
     for (const [name] of jobs) {
       const r = results[name] ?? failed[name][0];
-      rowsOut.push({ job: name, rows, ...r, mb, failedRuns: failed[name]?.length ?? 0, runs });
+      rowsOut.push({ job: name, rows, ...r, mb: mbOf[name] ?? mb, failedRuns: failed[name]?.length ?? 0, runs });
     }
     for (const e of engines) {
       for (const job of ['allocate', 'validate', 'verify']) {
@@ -370,6 +410,10 @@ async function main() {
         const perRound = rounds.filter((r) => succeeded(r[job]) && succeeded(r[e])).map((r) => r[job].wall / r[e].wall);
         ratios.push({ rows, what: `payout ${job} / ${e}`, wall: results[job].wall / results[e].wall, cpu: results[job].cpu / results[e].cpu, perRound });
       }
+    }
+    if (results.pay && results['allocate*']) {
+      const perRound = rounds.filter((r) => succeeded(r.pay) && succeeded(r['allocate*'])).map((r) => r.pay.cpu / r['allocate*'].cpu);
+      ratios.push({ rows, what: 'payout pay / allocate*', wall: results.pay.wall / results['allocate*'].wall, cpu: results.pay.cpu / results['allocate*'].cpu, perRound, perRoundWhat: 'cpu' });
     }
     if (engines.includes('duckdb') && results.allocate?.code === 0) checks.push([join(outDir, 'ledger.csv'), join(DATA, `duckdb-${rows}.csv`)]);
   }
@@ -384,13 +428,14 @@ async function main() {
         (r.failedRuns > 0 ? `  (${r.failedRuns} of ${r.runs} runs failed)` : ''),
     );
   }
+  if (args.pay) console.log('(allocate*: allocate on the claims file with payment elections that pay then pays from)');
   if (ratios.length > 0) {
-    console.log('\nratios (below 1: payout faster)');
+    console.log('\nratios (below 1: the first job faster)');
     for (const q of ratios) {
-      const byRound = q.perRound.length > 1 ? `  rounds: median ${median(q.perRound).toFixed(2)}, ${Math.min(...q.perRound).toFixed(2)}–${Math.max(...q.perRound).toFixed(2)}` : '';
+      const byRound = q.perRound.length > 1 ? `  rounds (${q.perRoundWhat ?? 'wall'}): median ${median(q.perRound).toFixed(2)}, ${Math.min(...q.perRound).toFixed(2)}–${Math.max(...q.perRound).toFixed(2)}` : '';
       console.log(`${q.what.padEnd(28)} ${pad(q.rows.toLocaleString('en-US'), 11)}  wall ${q.wall.toFixed(2)}  cpu ${q.cpu.toFixed(2)}${byRound}`);
     }
-    console.log('(wall and cpu: best run of each job; rounds: wall ratio of the two jobs within each round)');
+    console.log('(wall and cpu: best run of each job; rounds: the ratio of the two jobs within each round)');
   } else if (!args['no-engines']) {
     console.log(`\nno DuckDB or polars to compare with: ${INSTALL}`);
   }

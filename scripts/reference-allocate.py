@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """An auditor's re-implementation of docs/spec.md §1 to §5, from docs/spec.md and docs/outputs.md alone.
 
-    python3 scripts/reference-allocate.py PLAN.json CLAIMS.csv [--keep=col,...] [--explain] [--summary] > ledger.csv
+    python3 scripts/reference-allocate.py PLAN.json CLAIMS.csv [--keep col,...] [--map field=header]...
+        [--delimiter C] [--manifest DIR/manifest.json] [--explain] [--summary] > ledger.csv
 
 Prints ledger.csv (docs/spec.md §5) on stdout, byte for byte what `payout allocate` writes; with
 --summary, the totals instead (a JSON subset of summary.json: deductions, net, pools, totals, unpaid). With
@@ -9,23 +10,24 @@ Prints ledger.csv (docs/spec.md §5) on stdout, byte for byte what `payout alloc
 the leftover cents and which claims got them (with their SHA-256 keys). Standard library only:
 fractions.Fraction for exact shares, hashlib for the tie-break. Slow on purpose: one plain loop
 per rule, no cleverness, so that it is easy to check against docs/spec.md line by line.
+
+The claims are read as payout reads them: --delimiter C (one character, "tab" for a tab; a first
+line `sep=C` names it when no other than "," is given), --map field=header (repeatable: read a
+field from a column with another name; with a bucket plan the fields are claim_id, status and the
+columns the plan names), --keep col,... (columns carried into the ledger). With
+--manifest (a run's manifest.json, or its folder), the run's recorded reading options
+(docs/outputs.md, `reading`) are used unless a flag is given; a flag that differs is a warning.
 """
 import csv, hashlib, json, re, sys
 from fractions import Fraction as F
 from math import floor
 
-USAGE = "usage: python3 scripts/reference-allocate.py PLAN.json CLAIMS.csv [--keep=col,...] [--explain] [--summary] > ledger.csv"
+USAGE = ("usage: python3 scripts/reference-allocate.py PLAN.json CLAIMS.csv [--keep col,...] [--map field=header]... "
+         "[--delimiter C] [--manifest DIR/manifest.json] [--explain] [--summary] > ledger.csv")
 
-class Refused(Exception):
-    """An input this script cannot use: one line on stderr, exit 1 (2 for usage)."""
-    def __init__(self, message, code=1):
-        super().__init__(message); self.code = code
-
-def need_columns(file, header, names):
-    """docs/spec.md §2: claim_id and class are required (a missing one is one line, not a traceback)."""
-    for name in names:
-        if name not in header:
-            raise Refused(f"{file}:1: missing column \"{name}\" (found: {', '.join(header)})")
+# How the claims file is read (payout's reading options, a run's manifest): scripts/reference_reading.py.
+sys.dont_write_bytecode = True   # no __pycache__ left in scripts/
+from reference_reading import CLAIM_FIELDS, Refused, need_columns, parse_args, read_records, reading_options
 
 def cents(s):  # money string "1234.50" -> integer cents (docs/spec.md §1: at most 2 decimals)
     assert isinstance(s, str) and re.fullmatch(r"\d+(\.\d{1,2})?", s), f"bad money {s!r}"
@@ -112,7 +114,16 @@ def water_fill(w, caps, M):
         capped |= more
     return {i: (F(caps[i]) if i in capped else (lam * w[i] if lam is not None and w[i] > 0 else F(0))) for i in w}
 
-def bucket_main(plan, argv, args, net, deductions, say):
+def bucket_fields(plan):
+    """The fields --map names for a bucket plan: claim_id, status, then the columns the plan names."""
+    out = ["claim_id", "status"]
+    names = [(plan.get("choice") or {}).get("column")] + [b.get(k) for b in plan["buckets"]
+             for k in ("amountColumn", "hoursColumn", "unitsColumn", "documentedColumn")]
+    for n in names:
+        if n is not None and n.lower() not in out: out.append(n.lower())
+    return out
+
+def bucket_main(plan, flags, args, net, deductions, say, reading):
     seed = plan["seed"]
     buckets = [dict(b, index=i) for i, b in enumerate(plan["buckets"])]
     buckets.sort(key=lambda b: (bool(b.get("residual")), b.get("order", b["index"]), b["index"]))
@@ -120,13 +131,29 @@ def bucket_main(plan, argv, args, net, deductions, say):
     eligible_statuses = {s.strip().lower() for s in plan.get("eligibleStatuses", ["approved"])}
     minimum = None if plan.get("minimumPayment") is None else cents(plan["minimumPayment"])
     choice = plan.get("choice")
-    with open(args[1], encoding="utf-8-sig", newline="") as f:
-        rows = [r for r in csv.reader(f) if any(c.strip() for c in r)]
-    col = {}
-    for i, h in enumerate(rows[0]): col.setdefault(h.strip().lower(), i)
+    delimiter, cmap, keep = reading
+    rows = [(line, r) for line, r in read_records(args[1], delimiter) if any(c.strip() for c in r)]
+    header = [h.strip().lower() for h in rows[0][1]]
+    found = ", ".join(rows[0][1])
+    col = {}   # field -> column: its --map header, else its own name
+    for field in bucket_fields(plan):
+        name = cmap.get(field, field).strip().lower()
+        if name in header: col[field] = header.index(name)
+        elif field in cmap: raise Refused(f"{args[1]}:{rows[0][0]}: --map {field}={cmap[field]}: no column \"{cmap[field]}\" in the header (found: {found})")
+        elif field != "status": raise Refused(f"{args[1]}:{rows[0][0]}: missing column \"{field}\" (found: {found})")
+    for k in keep:
+        if k.strip().lower() not in header: raise Refused(f"{args[1]}:{rows[0][0]}: --keep {k}: no column \"{k}\" in the header (found: {found})")
+    kept = [header.index(k.strip().lower()) for k in keep]
     cell = lambda r, name: r[col[name.lower()]].strip()
-    claims = []
-    for r in rows[1:]:
+    claims, refused = [], 0
+    # a blank status cell follows the plan's blankStatus, as in a classes plan: approved with a warning, or refused.
+    blank_status = plan.get("blankStatus", "approved")
+    for line, r in rows[1:]:
+        if "status" in col and cell(r, "status") == "":
+            if blank_status == "error":
+                print(f"{args[1]}:{line}: status: status is empty (the plan's blankStatus is \"error\")", file=sys.stderr)
+                refused += 1; continue
+            print(f"{args[1]}:{line}: status: status is empty: paid as \"approved\" (the plan's blankStatus)", file=sys.stderr)
         status = (cell(r, "status").lower() if "status" in col else "") or "approved"
         chosen = None
         if choice and cell(r, choice["column"]):
@@ -146,7 +173,9 @@ def bucket_main(plan, argv, args, net, deductions, say):
                 if b.get("limit") is not None: h = min(h, F(b["limit"]))
                 x = lim(cents(b["rate"]) * h)
             inputs.append(x)
-        claims.append(dict(id=cell(r, "claim_id"), status=status, eligible=status in eligible_statuses, inputs=inputs))
+        claims.append(dict(id=cell(r, "claim_id"), status=status, eligible=status in eligible_statuses, inputs=inputs, kept=[r[i] for i in kept]))
+    if refused:
+        print(f"{refused} claim(s) with a blank status refused: no ledger", file=sys.stderr); sys.exit(1)
     n = len(claims)
     claiming = [c["eligible"] and any(x > 0 for x in c["inputs"]) for c in claims]
     active = set(i for i in range(n) if claiming[i])
@@ -199,28 +228,29 @@ def bucket_main(plan, argv, args, net, deductions, say):
             got, _ = largest_remainder(paid, {i: key(seed, f"{b['id']}:{claims[i]['id']}") for i in paid}, floor(info[k]["funded"]))
             for i, a in got.items(): amounts[i][k] = a
     totals = [sum(a) for a in amounts]
-    if "--summary" in argv:
+    if "--summary" in flags:
         print(json.dumps({"deductions": deductions, "net": money(net),
                           "buckets": [{"id": b["id"], "paid": money(floor(info[k]["funded"]))} for k, b in enumerate(buckets)],
                           "totalPaid": money(sum(totals)), "residual": money(net - sum(totals))}, indent=2))
         return
     out = sys.stdout.buffer
-    out.write((",".join(["claim_id", "status", "outcome"] + [b["id"] for b in buckets] + ["amount"]) + "\n").encode())
+    out.write((",".join(["claim_id", "status", "outcome"] + [b["id"] for b in buckets] + ["amount"] + [quoted(k) for k in keep]) + "\n").encode())
     for i, c in enumerate(claims):
         o = "ineligible" if not c["eligible"] else "below_minimum" if i in removed else "paid" if claiming[i] and totals[i] > 0 else "nothing_claimed"
-        cells = [text_cell(c["id"]), text_cell(c["status"]), o] + [money(a) for a in amounts[i]] + [money(totals[i])]
+        cells = [text_cell(c["id"]), text_cell(c["status"]), o] + [money(a) for a in amounts[i]] + [money(totals[i])] + [text_cell(k) for k in c["kept"]]
         out.write((",".join(cells) + "\n").encode("utf-8"))
 
 def main(argv):
     if "-h" in argv or "--help" in argv:
         print(USAGE); print(__doc__.strip().split("\n\n", 2)[2] if __doc__ else ""); return
-    args = [a for a in argv if not a.startswith("--")]
+    args, values, flags = parse_args(argv)
     if len(args) != 2:
         raise Refused(f"give the plan and the claims file\n{USAGE}", 2)
-    keep = next((a.split("=", 1)[1].split(",") for a in argv if a.startswith("--keep=")), [])
-    explain = "--explain" in argv
-    say = (lambda m: print(m, file=sys.stderr)) if explain else (lambda m: None)
+    warn = lambda m: print(f"reference-allocate.py: warning: {m}", file=sys.stderr)
+    say = (lambda m: print(m, file=sys.stderr)) if "--explain" in flags else (lambda m: None)
     plan = json.load(open(args[0], encoding="utf-8-sig"))
+    # --map names a field: a classes plan's CLAIM_FIELDS, or claim_id, status and a bucket plan's columns
+    delimiter, cmap, keep = reading_options(values, args, warn, bucket_fields(plan) if "buckets" in plan else CLAIM_FIELDS)
     seed = plan["seed"]
     # docs/spec.md §1: fund = gross + interest; deductions in order; percents half-up to the cent
     fund = cents(plan["gross"]) + cents(plan.get("interest", "0"))
@@ -233,8 +263,8 @@ def main(argv):
         say(f"deduction {d['label']}: {amt / 100:.2f}, remaining {remaining / 100:.2f}")
     net = remaining
     say(f"net {net / 100:.2f}")
-    if "buckets" in plan:
-        return bucket_main(plan, argv, args, net, deductions, say)
+    if "buckets" in plan:   # read as a classes plan's claims are: delimiter, sep= line, --map, --keep
+        return bucket_main(plan, flags, args, net, deductions, say, (delimiter, cmap, keep))
     classes = {c["id"].lower(): c for c in plan["classes"]}
     pools_mode = all("poolPercent" in c for c in plan["classes"])
     eligible_statuses = {s.strip().lower() for s in plan.get("eligibleStatuses", ["approved"])}
@@ -245,14 +275,14 @@ def main(argv):
 
     # docs/spec.md §2: header matched case-insensitively after trimming; units default 1, status approved;
     # a blank status cell follows the plan's blankStatus: approved with a warning, or refused.
+    # --map field=header reads a field from a column with another name (matched the same way).
     blank_status = plan.get("blankStatus", "approved")
-    with open(args[1], encoding="utf-8-sig", newline="") as f:
-        reader, rows, line = csv.reader(f), [], 1
-        for r in reader:          # each record with the physical line it starts on
-            rows.append((line, r)); line = reader.line_num + 1
+    rows = read_records(args[1], delimiter)
     header = [h.strip().lower() for h in rows[0][1]]
-    col = {h: i for i, h in enumerate(header)}
-    need_columns(args[1], header, ["claim_id", "class"] + [k.strip().lower() for k in keep])
+    names = {f: cmap.get(f, f).strip().lower() for f in CLAIM_FIELDS}
+    need_columns(args[1], rows[0][0], header, names, cmap, keep)
+    col = {f: header.index(names[f]) for f in CLAIM_FIELDS if names[f] in header}
+    kept = [header.index(k.strip().lower()) for k in keep]
     claims, refused = [], 0
     for line, r in rows[1:]:
         if not any(c.strip() for c in r): continue
@@ -274,7 +304,7 @@ def main(argv):
             raise Refused(f"{args[1]}:{line}: units: \"{units_text}\" is not a decimal such as 1 or 2.5")
         claims.append(dict(id=r[col["claim_id"]].strip(), cls=cls["id"], units=units, status=status,
                            points=units if pools_mode else F(cls["weight"]) * units,
-                           eligible=status in eligible_statuses, kept=[r[col[k.strip().lower()]] for k in keep]))
+                           eligible=status in eligible_statuses, kept=[r[i] for i in kept]))
 
     if refused:
         print(f"{refused} claim(s) with a blank status refused: no ledger", file=sys.stderr); sys.exit(1)
@@ -315,7 +345,7 @@ def main(argv):
         say(f"    paid {sum(amounts.values()) / 100:.2f}, residual {(N - sum(amounts.values())) / 100:.2f}")
     say(f"total paid {total_paid / 100:.2f}, residual {(net - total_paid) / 100:.2f}")
 
-    if "--summary" in argv:
+    if "--summary" in flags:
         # docs/outputs.md, `unpaid`: the claims paid 0.00 and why: ineligible by status (most first,
         # then by status), below the minimum, capped at a maximum of 0.00, a share under a cent.
         by_status, below, capped0, rounded0 = {}, 0, 0, 0
@@ -350,13 +380,15 @@ def run(argv):
         print(f"reference-allocate.py: {e}", file=sys.stderr); sys.exit(e.code)
     except FileNotFoundError as e:
         print(f"reference-allocate.py: {e.filename}: not found", file=sys.stderr); sys.exit(2)
+    except OSError as e:      # a folder given for a file, no permission
+        print(f"reference-allocate.py: {e.filename}: cannot read it ({e.strerror})", file=sys.stderr); sys.exit(2)
     except json.JSONDecodeError as e:
         print(f"reference-allocate.py: the plan is not valid JSON: {e}", file=sys.stderr); sys.exit(2)
     except UnicodeDecodeError as e:
         print(f"reference-allocate.py: a file is not UTF-8 (byte {e.object[e.start]:#04x} at offset {e.start}): re-export it as CSV UTF-8", file=sys.stderr); sys.exit(1)
     except KeyError as e:
         print(f"reference-allocate.py: missing key or column {e}", file=sys.stderr); sys.exit(1)
-    except (ValueError, TypeError, IndexError, csv.Error) as e:
+    except (ValueError, TypeError, IndexError, AttributeError, csv.Error) as e:
         print(f"reference-allocate.py: cannot use the input: {e}", file=sys.stderr); sys.exit(1)
 
 if __name__ == "__main__":

@@ -2,8 +2,9 @@
  * `payout accounting`: the post-distribution accounting of a distribution (core/accounting.ts)
  * from its folders (the first round's, then any second round's), the case facts and, when given,
  * the pay folders' payment methods. Writes the CSV, and the HTML page when asked, all or none.
+ * A bucket plan's first round adds its buckets' claimed, funded and paid figures.
  */
-import { buildAccounting, type Accounting, type PaymentMethodLine, type RoundInput } from '../core/accounting.js';
+import { buildAccounting, type Accounting, type BucketFunding, type PaymentMethodLine, type RoundInput } from '../core/accounting.js';
 import type { Facts } from '../core/accounting-facts.js';
 import { accountingCsv, accountingLines, type AccountingLine } from '../core/accounting-lines.js';
 import { DataError, UsageError } from '../core/errors.js';
@@ -36,7 +37,7 @@ export interface AccountingResult {
 function orderRounds(folders: RoundFolder[]): RoundFolder[] {
   const [first, ...later] = folders;
   if (first === undefined) throw new UsageError('name the folder of the distribution: payout accounting DIR [DIR2 …] --out FILE');
-  if (first.kind !== 'allocation') {
+  if (first.kind === 'redistribution') {
     throw new UsageError(`${first.dir}: a second round's folder; name the first round's folder (payout allocate --out) first`);
   }
   const seen = new Set<number>([1]);
@@ -53,6 +54,11 @@ function orderRounds(folders: RoundFolder[]): RoundFolder[] {
 }
 
 function roundInput(f: RoundFolder): RoundInput {
+  if (f.kind === 'buckets') {
+    // One class (BUCKET_ROUND_CLASS): a bucket plan has none; its buckets are reported apart.
+    const s = f.summary;
+    return { round: 1, dir: f.dir, receiptsRoot: f.receiptsRoot, available: s.net, costs: null, paid: s.totalPaid, residual: s.residual, residualRecipient: s.residualRecipient ?? null, classes: f.classes };
+  }
   const order = f.summary.classes.map((c) => c.id);
   const classes = [...f.classes].sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
   if (f.kind === 'allocation') {
@@ -93,8 +99,22 @@ export async function accountFor(o: AccountingOptions): Promise<AccountingResult
     }
   }
   const first = rounds[0]!;
-  if (first.kind !== 'allocation') throw new Error('unreachable: orderRounds puts the allocation first');
+  if (first.kind === 'redistribution') throw new Error('unreachable: orderRounds puts the allocation first');
   const s = first.summary;
+  const buckets: BucketFunding[] | undefined =
+    first.kind === 'buckets'
+      ? first.summary.buckets.map((b, i) => ({
+          id: b.id,
+          label: b.label,
+          claims: b.claims,
+          payments: first.buckets[i]!.payments,
+          claimed: b.claimed,
+          funded: b.funded,
+          totalCap: b.totalCap,
+          paid: first.buckets[i]!.paid,
+          reductionPercent: b.reductionPercent,
+        }))
+      : undefined;
   const accounting = buildAccounting({
     caseName: s.case,
     currency: s.currency,
@@ -107,6 +127,7 @@ export async function accountFor(o: AccountingOptions): Promise<AccountingResult
     facts,
     factsFile: o.factsFile ?? null,
     paymentMethods,
+    ...(buckets === undefined ? {} : { buckets }),
   });
   const lines = accountingLines(accounting);
   const targets: OutputTarget[] = [{ path: o.outFile, write: (f) => f.write(accountingCsv(lines)) }];

@@ -9,12 +9,15 @@ import { bucketLedgerHeader, bucketLedgerRows, bucketSummaryText, buildBucketSum
 import type { BucketClaim } from '../core/buckets/claims.js';
 import type { BucketPlan } from '../core/buckets/plan.js';
 import { UsageError } from '../core/errors.js';
-import { LEDGER_FILE, SUMMARY_FILE } from '../core/manifest.js';
+import { claimsReading, LEDGER_FILE, SUMMARY_FILE } from '../core/manifest.js';
+import type { Problem } from '../core/problems.js';
 import { OutputSet } from '../io/atomic-output.js';
 import { readBucketClaims } from '../io/bucket-claims-reader.js';
 import { loadBucketPlan } from '../io/bucket-plan-file.js';
 import { sha256Hex } from '../io/hash.js';
 import { outputNames, writeOutputs } from '../io/write-outputs.js';
+import type { ClaimsSettings } from './validate.js';
+import { bucketReadOptions } from './validate-buckets.js';
 
 export interface AllocateBucketsOptions {
   claimsFile: string;
@@ -24,12 +27,18 @@ export interface AllocateBucketsOptions {
   force?: boolean;
   /** Also write outDir/report.html. */
   report?: boolean;
+  /** --delimiter and --map, parsed as for a classes plan (the map's fields: claim_id, status, the plan's columns). */
+  claims?: ClaimsSettings;
+  /** Claims columns carried into the ledger after `amount`. */
+  keep?: readonly string[];
 }
 
 export interface AllocateBucketsResult {
   plan: BucketPlan;
   summary: BucketSummaryJson;
   rows: number;
+  /** Rows read all the same, with a warning (a blank status read as approved). */
+  warnings: Problem[];
   /** outDir/report.html, when asked for. */
   reportPath?: string;
 }
@@ -48,24 +57,29 @@ export const bucketTieKey =
 export async function allocateBucketsToFolder(o: AllocateBucketsOptions): Promise<AllocateBucketsResult> {
   const { plan, sha256: planSha256 } = await loadBucketPlan(o.planFile);
   const out = await OutputSet.open(o.outDir, outputNames([LEDGER_FILE, SUMMARY_FILE]), Boolean(o.force));
+  const keep = o.keep ?? [];
   let claims: BucketClaim[];
   let summary: BucketSummaryJson;
+  let warnings: Problem[];
   try {
-    let sha256: string;
-    ({ claims, sha256 } = await readBucketClaims(o.claimsFile, plan, o.planFile));
+    const read = await readBucketClaims(o.claimsFile, plan, o.planFile, bucketReadOptions(o.claims, keep));
+    ({ claims, warnings } = read);
     const alloc = allocateBuckets(plan, claims, bucketTieKey(plan.seed));
     if ('refused' in alloc) throw new UsageError('the plan was refused', [{ ...alloc.refused, file: o.planFile }]);
-    summary = buildBucketSummary(plan, claims, alloc);
+    summary = buildBucketSummary(plan, claims, alloc, { blankStatuses: read.blankStatuses });
+    // How the claims were read, as for a classes plan: verify reads them the same way by default.
+    const reading = claimsReading(read.delimiter, o.claims?.read.map, keep);
     await writeOutputs(
       out,
       [
-        { name: LEDGER_FILE, chunks: [bucketLedgerHeader(plan), ...bucketLedgerRows(claims, alloc)], rows: claims.length },
+        { name: LEDGER_FILE, chunks: [bucketLedgerHeader(plan, keep), ...bucketLedgerRows(claims, alloc)], rows: claims.length },
         { name: SUMMARY_FILE, chunks: [bucketSummaryText(summary)] },
       ],
       {
         command: 'allocate',
         plan: { file: basename(o.planFile), sha256: planSha256 },
-        claims: { file: basename(o.claimsFile), sha256, rows: claims.length },
+        claims: { file: basename(o.claimsFile), sha256: read.sha256, rows: claims.length },
+        ...(reading !== undefined ? { reading } : {}),
         seed: plan.seed,
       },
     );
@@ -73,7 +87,7 @@ export async function allocateBucketsToFolder(o: AllocateBucketsOptions): Promis
     await out.abort();
     throw err;
   }
-  if (!o.report) return { plan, summary, rows: claims.length };
+  if (!o.report) return { plan, summary, rows: claims.length, warnings };
   const { writeReport } = await import('./report.js');
-  return { plan, summary, rows: claims.length, reportPath: await writeReport(o.outDir) };
+  return { plan, summary, rows: claims.length, warnings, reportPath: await writeReport(o.outDir) };
 }

@@ -10,7 +10,7 @@ import { claimsReading, LEDGER_FILE, SUMMARY_FILE, type ManifestRun } from '../c
 import { buildSummary, summaryText, type SummaryJson } from '../core/summary.js';
 import type { Plan } from '../core/plan.js';
 import { loadPlan } from '../io/plan-file.js';
-import { sniffFirstLines } from '../io/claims-sniff.js';
+import { readingDelimiter, sniffFirstLines } from '../io/claims-sniff.js';
 import { tieKeyer } from '../io/hash.js';
 import { OutputSet } from '../io/atomic-output.js';
 import { ledgerBlocks, startLedgerWorker } from '../io/ledger-bytes.js';
@@ -70,8 +70,7 @@ export async function allocateToFolder(o: AllocateOptions): Promise<AllocateResu
   // (written after the ledger) and the manifest carry the root (docs/receipts.md).
   const receiptsRoot = startAllocationReceipts(plan, table, alloc, keep);
   // The delimiter as the reader chose it: --delimiter, else a first line `sep=X`, else ','.
-  let delimiter = o.claims.read.delimiter ?? ',';
-  if (delimiter === ',') delimiter = (await sniffFirstLines(o.claimsFile))?.sep ?? ',';
+  const delimiter = readingDelimiter(await sniffFirstLines(o.claimsFile), o.claims.read.delimiter);
   const reading = claimsReading(delimiter, o.claims.read.map, keep);
   const run: ManifestRun = {
     command: 'allocate',

@@ -2,7 +2,8 @@
  * `payout compare`: two plans of allocation on one claims file, per claim and per class. The
  * claims are read once (checked against plan A) and allocated twice in process, each plan with its
  * own seed, exactly as two `payout allocate` runs would; then compared (core/compare.ts). Writes
- * the per-claim diff CSV and the HTML page only when asked, all or nothing.
+ * the per-claim diff CSV and the HTML page only when asked, all or nothing. Two bucket plans are
+ * compared by app/compare-buckets.ts; a bucket plan and a plan of classes are refused.
  */
 import { allocate } from '../core/allocate.js';
 import type { ClaimTable } from '../core/claims.js';
@@ -11,30 +12,12 @@ import { UsageError } from '../core/errors.js';
 import type { Plan } from '../core/plan.js';
 import { tieKeyer } from '../io/hash.js';
 import { loadPlan } from '../io/plan-file.js';
+import { planForm } from '../io/bucket-plan-file.js';
 import { writeCompareFiles } from '../io/compare-output.js';
-import type { ComparePage } from '../io/compare-html.js';
-import { readValidClaims, type ClaimsSettings } from './validate.js';
+import { readValidClaims } from './validate.js';
+import type { CompareOptions, CompareResult } from './compare-types.js';
 
-export interface CompareOptions {
-  planA: string;
-  planB: string;
-  claimsFile: string;
-  claims: ClaimsSettings;
-  /** Write the per-claim diff CSV here (claim_id,class,amount_a,amount_b,change). */
-  outFile?: string;
-  /** Write the HTML page here. */
-  htmlFile?: string;
-  /** Replace an existing outFile or htmlFile. */
-  force?: boolean;
-  /** How many of the largest moves to keep (default 10). */
-  top?: number;
-}
-
-export interface CompareResult extends ComparePage {
-  comparison: Comparison;
-  /** The files written, as given. */
-  written: string[];
-}
+export type { CompareOptions, CompareResult } from './compare-types.js';
 
 /**
  * Plan B's class index for each of plan A's: the claims were read against A, so B must name the
@@ -66,6 +49,15 @@ function forPlanB(table: ClaimTable, map: Uint16Array | null): ClaimTable {
 
 export async function comparePlans(o: CompareOptions): Promise<CompareResult> {
   if (o.outFile !== undefined && o.outFile === o.htmlFile) throw new UsageError(`--out and --html name the same file ${o.outFile}`);
+  const formA = await planForm(o.planA);
+  const formB = await planForm(o.planB);
+  if (formA !== formB) {
+    const [buckets, classes] = formA === 'buckets' ? [o.planA, o.planB] : [o.planB, o.planA];
+    throw new UsageError(
+      `${buckets} is a bucket plan and ${classes} a plan of classes: they are not compared claim by claim (a claims file names a class and units for one, an input per bucket for the other, and a claim's class has no bucket to match it); compare two plans of the same form, or compare each plan's summary.json`,
+    );
+  }
+  if (formA === 'buckets') return (await import('./compare-buckets.js')).compareBucketPlans(o, renderComparePage);
   const a = await loadPlan(o.planA);
   const b = await loadPlan(o.planB);
   const map = classMap(a.plan, b.plan, o.planA, o.planB);

@@ -35,6 +35,7 @@ import { readManifest } from '../io/output-dir.js';
 import { loadPlan } from '../io/plan-file.js';
 import { computeRedistribution, parseCosts, type RedistributionRun } from './redistribute.js';
 import { readValidClaims, type ClaimsSettings } from './validate.js';
+import { givenByValue, recordedReading, sepLineOf, type ReadingGiven } from './recorded-reading.js';
 
 /** What DIR2/ledger.csv holds for the claim, and whether it is what the inputs give. */
 export interface LedgerCheck {
@@ -85,16 +86,61 @@ export interface ExplainOptions {
   /** The claim ids asked, each once, in the order asked. */
   ids: readonly string[];
   claims: ClaimsSettings;
+  /**
+   * The output folder of the run that read this claims file (`--from DIR`): the claims are read
+   * with the reading options its manifest records, as `payout verify` reads them.
+   */
+  fromDir?: string;
+  /** Which reading options were given (with fromDir): one that differs from the record is a warning. */
+  given?: ReadingGiven;
+  /** Things to tell the user that do not stop the run. */
+  onWarning?: (message: string) => void;
 }
 
-/** A first round's claims explained, in the order asked; an unknown claim id is a UsageError. */
+/**
+ * The claims settings for a claims file of the run in `fromDir`, by the run's manifest (see
+ * recordedReading), with warnings for a plan or a claims file that is not the run's.
+ */
+export async function runReading(o: Pick<ExplainOptions, 'claimsFile' | 'claims' | 'given'> & { fromDir: string }): Promise<{ claims: ClaimsSettings; warnings: string[]; manifest: Manifest }> {
+  const manifest = await readManifest(o.fromDir);
+  if (manifest.command !== 'allocate') {
+    throw new UsageError(`--from ${o.fromDir}: made by payout ${manifest.command}; --from names the folder of the payout allocate run that read ${o.claimsFile} (a second round: ${ROUND_2_USAGE})`);
+  }
+  const given = o.given ?? givenByValue(o.claims);
+  const { claims, warnings } = recordedReading(manifest, o.claims, given, await sepLineOf(o.claimsFile, given));
+  return { claims: { ...claims, read: { ...claims.read, sha256: true } }, warnings, manifest };
+}
+
+/**
+ * With `--from DIR`: a warning for the plan ([0]) or claims file ([1]) that is not the file DIR's
+ * manifest records (by SHA-256): the explanation is of these inputs, not of DIR's run.
+ */
+export function notTheRunsInputs(fromDir: string, manifest: Manifest, files: [[string, string | undefined], [string, string | undefined]]): string[] {
+  const recorded = [manifest.plan.sha256, manifest.claims?.sha256];
+  return files.flatMap(([file, now], i) =>
+    recorded[i] === now
+      ? []
+      : [`${file} is not the file ${fromDir} was made from (sha256 ${recorded[i] ?? 'not recorded'} in ${join(fromDir, 'manifest.json')}, ${now ?? 'unknown'} now): this explains what these inputs give; payout verify shows how ${fromDir} differs`],
+  );
+}
+
+/** A first round's claims explained, in the order asked; an unknown claim id is a UsageError, told before any warning. */
 export async function explainClaims(o: ExplainOptions): Promise<{ plan: Plan; reports: ClaimReport[] }> {
-  const { plan } = await loadPlan(o.planFile);
-  const { table } = await readValidClaims(o.claimsFile, plan, o.claims);
-  const found = findClaimRows(table, o.ids);
-  if ('unknown' in found) {
-    const list = found.unknown.map((id) => JSON.stringify(id)).join(', ');
-    throw new UsageError(`${o.claimsFile}: no claim with claim_id ${list} (${found.unknown.length === 1 ? 'it is' : 'they are'} not in the file's ${grouped(table.count)} valid rows)`);
+  const { plan, sha256: planSha256 } = await loadPlan(o.planFile);
+  const run = o.fromDir === undefined ? undefined : await runReading({ ...o, fromDir: o.fromDir });
+  // Told before the claims are read: a reading that differs from the run's may well fail.
+  for (const w of run?.warnings ?? []) o.onWarning?.(w);
+  let found: ReturnType<typeof findClaimRows> | undefined;
+  const { table, stats } = await readValidClaims(o.claimsFile, plan, run?.claims ?? o.claims, ({ table }) => {
+    found = findClaimRows(table, o.ids);
+    if ('unknown' in found) {
+      const list = found.unknown.map((id) => JSON.stringify(id)).join(', ');
+      throw new UsageError(`${o.claimsFile}: no claim with claim_id ${list} (${found.unknown.length === 1 ? 'it is' : 'they are'} not in the file's ${grouped(table.count)} valid rows)`);
+    }
+  });
+  if (found === undefined || 'unknown' in found) throw new Error('explainClaims: the claim rows were not looked up');
+  if (run !== undefined && o.fromDir !== undefined) {
+    for (const w of notTheRunsInputs(o.fromDir, run.manifest, [[o.planFile, planSha256], [o.claimsFile, stats.sha256]])) o.onWarning?.(w);
   }
   const tieKey = tieKeyer(plan.seed);
   const alloc = allocate(plan, table, tieKey);

@@ -6,7 +6,7 @@
  */
 import { basename } from 'node:path';
 import { DataError, UsageError } from '../core/errors.js';
-import type { Manifest } from '../core/manifest.js';
+import { claimsReading, type Manifest } from '../core/manifest.js';
 import type { Cents } from '../core/money.js';
 import { PaymentBatchBuilder, checkControls, checkNumber, controlsJson, type Controls } from '../core/payments/batch.js';
 import { DEFAULT_CHECK_COLUMNS } from '../core/payments/plan-section.js';
@@ -14,8 +14,11 @@ import type { Problem } from '../core/problems.js';
 import { sha256Hex } from '../io/hash.js';
 import { readElections } from '../io/payments/elections-reader.js';
 import { readPaidLedger } from '../io/payments/paid-ledger.js';
+import { PaymentIds } from '../io/payments/payment-ids.js';
 import { openPayFolder, writePayFolder, type PayFolder } from '../io/payments/pay-output.js';
-import { loadPlan, type LoadedPlan } from '../io/plan-file.js';
+import type { ReadClaimsOptions } from '../io/claims-types.js';
+import { recordedReading, sepLineOf, type ReadingGiven } from './recorded-reading.js';
+import { loadPayPlan, type PayPlan } from './pay-plan.js';
 import { countText } from '../core/display-numbers.js';
 
 export interface PayOptions {
@@ -34,6 +37,14 @@ export interface PayOptions {
   maxErrors?: number;
   /** Told of each warning (a claim paid by check instead of its election), before the run ends. */
   onWarning?: (p: Problem) => void;
+  /**
+   * How the claims file is read: --delimiter and --map. Left out (or not `given`), the reading the
+   * ledger's manifest records is used (as payout verify does); one given that differs from the
+   * record is used, and `onReadingWarning` is told.
+   */
+  read?: Pick<ReadClaimsOptions, 'delimiter' | 'map'>;
+  given?: ReadingGiven;
+  onReadingWarning?: (warning: string) => void;
 }
 
 export interface PayResult {
@@ -54,7 +65,7 @@ export function paymentIdMaker(seed: string, round: number): (claimId: string) =
 }
 
 export async function pay(o: PayOptions): Promise<PayResult> {
-  const loaded = await loadPlan(o.planFile);
+  const loaded = await loadPayPlan(o.planFile);
   const { plan } = loaded;
   if (plan.payments === undefined) {
     throw new UsageError(`${o.planFile}: no "payments" section: payout pay needs at least its issueDate, and the ach and check parts for those methods (docs/payments.md)`);
@@ -68,7 +79,7 @@ export async function pay(o: PayOptions): Promise<PayResult> {
   }
 }
 
-async function payInto(o: PayOptions, loaded: LoadedPlan, folder: PayFolder): Promise<PayResult> {
+async function payInto(o: PayOptions, loaded: PayPlan, folder: PayFolder): Promise<PayResult> {
   const { plan } = loaded;
   if (plan.payments === undefined) throw new Error('unreachable: checked by pay()');
   const config = { ...plan.payments };
@@ -85,14 +96,28 @@ async function payInto(o: PayOptions, loaded: LoadedPlan, folder: PayFolder): Pr
     config.check = { ...config.check, startNumber: o.checkStart };
   }
   const ledger = await readPaidLedger(o.fromDir);
+  const givenRead = o.read ?? {};
+  const given = o.given ?? { delimiter: (givenRead.delimiter ?? ',') !== ',', map: givenRead.map !== undefined };
+  const reading = recordedReading(ledger.manifest, { read: { ...givenRead }, maxErrors: o.maxErrors ?? 50 }, given, await sepLineOf(o.claimsFile, given));
+  for (const w of reading.warnings) o.onReadingWarning?.(w);
+  const { delimiter, map } = reading.claims.read;
   // The files are made as the elections are read: claim by claim, never a million claims at once.
-  const builder = new PaymentBatchBuilder({ config, currency: plan.currency, round: ledger.round, paymentId: paymentIdMaker(plan.seed, ledger.round), bytes: true });
+  // The payment ids are hashed from the ledger's ids on another thread while the claims are read.
+  const paymentIdOfRow = new PaymentIds(plan.seed, ledger.round, ledger.ids);
+  const newBuilder = (): PaymentBatchBuilder =>
+    new PaymentBatchBuilder({ config, currency: plan.currency, round: ledger.round, paymentId: paymentIdMaker(plan.seed, ledger.round), paymentIdOfRow, bytes: true });
+  let builder = newBuilder();
   const elections = await readElections({
     claimsFile: o.claimsFile,
     ledger,
     ...(o.electionsFile !== undefined ? { electionsFile: o.electionsFile } : {}),
     onPaid: (c) => builder.add(c),
-  });
+    onRestart: () => {
+      builder = newBuilder();
+    },
+    ...(delimiter !== undefined ? { delimiter } : {}),
+    ...(map !== undefined ? { map } : {}),
+  }).finally(() => paymentIdOfRow.close());
   const errors = elections.problems.filter((p) => p.severity === 'error');
   for (const p of elections.problems) if (p.severity === 'warning') o.onWarning?.(p);
   const max = o.maxErrors ?? 50;
@@ -121,10 +146,13 @@ async function payInto(o: PayOptions, loaded: LoadedPlan, folder: PayFolder): Pr
     { name: 'payments.csv', text: batch.payments, rows: batch.controls.total.count },
     { name: 'addresses.csv', text: batch.addresses },
   ];
+  // How the claims file was read, when not the default (as allocate's manifest records it).
+  const readingRecord = claimsReading(delimiter ?? ',', map, []);
   const manifest = await writePayFolder(folder, files, {
     command: 'pay',
     plan: { file: basename(o.planFile), sha256: loaded.sha256 },
     ...(elections.inputs.claims !== undefined ? { claims: elections.inputs.claims } : {}),
+    ...(readingRecord !== undefined ? { reading: readingRecord } : {}),
     inputs: { ...ledger.inputs, ...(elections.inputs.elections ? { elections: elections.inputs.elections } : {}) },
     parameters,
     seed: plan.seed,

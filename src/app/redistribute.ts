@@ -4,7 +4,8 @@
  * {@link computeRedistribution} computes a second round from its inputs in memory (the plan, the
  * first round's folder checked against its manifest, the uncashed list, the costs); it is shared
  * by {@link redistributeToFolder}, which writes the result, by {@link recomputeRedistribute}, which
- * `payout verify` uses, and by `payout explain` on a second round.
+ * `payout verify` uses, and by `payout explain` on a second round. A bucket plan's first round is
+ * divided the same way, one pool pro rata to the amounts paid (docs/spec.md §6a).
  */
 import { basename, resolve } from 'node:path';
 import { formatMoney, parseMoney, type Cents } from '../core/money.js';
@@ -25,12 +26,15 @@ import {
 } from '../core/redistribute-output.js';
 import type { InputFact } from '../core/verify.js';
 import { DataError, UsageError } from '../core/errors.js';
-import { isBucketFolder, planForm } from '../io/bucket-plan-file.js';
+import { folderForm, loadBucketPlan, planForm } from '../io/bucket-plan-file.js';
 import { OutputSet } from '../io/atomic-output.js';
 import { hashChunks } from '../io/file-hash.js';
 import { readFirstRound, type FirstRound } from '../io/first-round-reader.js';
 import { sha256Hex, tieKeyer } from '../io/hash.js';
-import { loadPlan, type LoadedPlan } from '../io/plan-file.js';
+import type { Plan } from '../core/plan.js';
+import type { BucketPlan } from '../core/buckets/plan.js';
+import { BUCKET_ROUND_CLASS } from '../core/first-round.js';
+import { loadPlan } from '../io/plan-file.js';
 import { readUncashed, type UncashedRead } from '../io/uncashed-reader.js';
 import { ledgerReceiptsRoot } from '../io/receipts-root.js';
 import { outputNames, writeOutputs, type OutputSpec } from '../io/write-outputs.js';
@@ -47,8 +51,12 @@ export interface RedistributionRequest {
   maxErrors?: number;
 }
 
+/** What the second round reads of a plan, of either form. */
+export type RoundTwoPlan = Pick<Plan, 'name' | 'currency' | 'classes' | 'minimumPayment' | 'maximumPayment' | 'residualRecipient' | 'rounding' | 'seed'>;
+
 export interface RedistributionRun {
-  loaded: LoadedPlan;
+  /** The plan as the second round reads it; `form` says which form the file has. */
+  loaded: { plan: RoundTwoPlan; file: string; sha256: string; form: 'classes' | 'buckets' };
   first: FirstRound;
   uncashed: UncashedRead;
   result: Redistribution;
@@ -72,9 +80,10 @@ export function parseCosts(text: string | undefined): Cents {
  * not match its manifest and for every problem in the uncashed list, all reported at once.
  */
 export async function computeRedistribution(req: RedistributionRequest): Promise<RedistributionRun> {
-  const loaded = await loadPlan(req.planFile);
+  const form = await refuseMixedForms(req.planFile, req.fromDir);
+  const loaded = form === 'buckets' ? { ...bucketRoundPlan(await loadBucketPlan(req.planFile)), form } : { ...(await loadPlan(req.planFile)), form };
   const { plan } = loaded;
-  const first = await readFirstRound(req.fromDir, plan);
+  const first = await readFirstRound(req.fromDir, plan, form);
   const uncashed = await readUncashed(req.uncashedFile);
   const warnings: string[] = [];
   if (first.manifest.plan?.sha256 !== undefined && first.manifest.plan.sha256 !== loaded.sha256) {
@@ -168,7 +177,7 @@ export interface RedistributeOptions extends RedistributionRequest {
  * before any work unless `force`.
  */
 export async function redistributeToFolder(o: RedistributeOptions): Promise<RedistributionRun> {
-  await refuseBucketPlan(o.planFile, o.fromDir);
+  await refuseMixedForms(o.planFile, o.fromDir);
   if (resolve(o.outDir) === resolve(o.fromDir)) {
     throw new UsageError(`--out ${o.outDir} is the first round's folder: write the second round into another folder`);
   }
@@ -232,16 +241,46 @@ export const recomputeRedistribute: Recompute = async (ctx) => {
 };
 
 /**
- * A second distribution divides what is left pro rata to each claim's first-round exact share (the
- * ledger's share column, docs/spec.md §6). A bucket plan pays a claim from several buckets, each
- * with its own rule, caps and reduction: there is no single share to divide by, and which bucket's
- * rule a second round should follow is for the plan to say. Refused (exit 2) before anything is written.
+ * A bucket plan as the second round reads it (docs/spec.md §6a): one pool, the class
+ * BUCKET_ROUND_CLASS; its minimum payment on the second-round amount; no cap (a bucket plan has
+ * per-bucket caps, and the second round pays from no bucket); cents by largest remainder.
  */
-async function refuseBucketPlan(planFile: string, fromDir: string): Promise<void> {
-  const why =
-    'a second distribution shares what is left pro rata to each claim\'s first-round share (the ledger\'s share column), ' +
-    'and a bucket plan pays each claim from several buckets, each with its own rule and caps, so there is no single share to divide by. ' +
-    'Distribute the residual and the uncashed amounts with a new allocation (payout allocate) over the claims that cashed';
-  if ((await planForm(planFile)) === 'buckets') throw new UsageError(`${planFile}: a bucket plan: payout redistribute does not take one yet: ${why}`);
-  if (await isBucketFolder(fromDir)) throw new UsageError(`--from ${fromDir}: written from a bucket plan (summary.json "mode": "buckets"): payout redistribute does not take one yet: ${why}`);
+function bucketRoundPlan(loaded: { plan: BucketPlan; file: string; sha256: string }): { plan: RoundTwoPlan; file: string; sha256: string } {
+  const p = loaded.plan;
+  return {
+    file: loaded.file,
+    sha256: loaded.sha256,
+    plan: {
+      name: p.name,
+      currency: p.currency,
+      classes: [{ id: BUCKET_ROUND_CLASS }],
+      minimumPayment: p.minimumPayment,
+      maximumPayment: null,
+      residualRecipient: p.residualRecipient,
+      rounding: { method: 'largest-remainder' },
+      seed: p.seed,
+    },
+  };
+}
+
+/**
+ * The plan and the first round must be of one form: a bucket plan's second round starts from a
+ * bucket plan's first round (its ledger has amounts per bucket and no share column), a classes
+ * plan's from a classes plan's. Refused (exit 2) before anything is read or written. Returns the
+ * plan's form.
+ */
+async function refuseMixedForms(planFile: string, fromDir: string): Promise<'classes' | 'buckets'> {
+  const plan = await planForm(planFile);
+  const folder = await folderForm(fromDir);
+  if (plan === 'classes' && folder === 'buckets') {
+    throw new UsageError(
+      `--from ${fromDir}: written from a bucket plan (summary.json "mode": "buckets"), but ${planFile} is a plan of classes: give the bucket plan the first round was made with (its second round is docs/spec.md §6a)`,
+    );
+  }
+  if (plan === 'buckets' && folder === 'classes') {
+    throw new UsageError(
+      `--from ${fromDir}: written from a plan of classes, but ${planFile} is a bucket plan: give the plan the first round was made with (a bucket plan's second round starts from a bucket plan's first round, docs/spec.md §6a)`,
+    );
+  }
+  return plan;
 }

@@ -12,8 +12,7 @@ import { writeCheckedReport } from '../io/report-html.js';
 
 /** Writes the report; returns its path, or throws a DataError once it is written when the files disagree. */
 export async function writeReport(dir: string): Promise<string> {
-  if (await isBucketFolder(dir)) return writeBucketReport(dir);
-  const { path, failed } = await writeCheckedReport(dir);
+  const { path, failed } = (await isBucketFolder(dir)) ? await writeBucketReport(dir) : await writeCheckedReport(dir);
   if (failed.length > 0) {
     const what = failed.map((c) => `${c.failure} (${c.detail})`).join('; ');
     throw new DataError(`${dir}: the files do not agree: ${what}. ${path} is written and its banner says the check failed`);

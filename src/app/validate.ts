@@ -61,11 +61,19 @@ export async function readClaimsWithProgress(
 
 /**
  * Reads the claims for a use case that goes on to use them: the problems go to the `problems`
- * hook; any error throws a DataError (exit 1).
+ * hook; any error throws a DataError (exit 1). `beforeWarnings` sees a reading without errors
+ * before its warnings are shown: what it throws (explain's unknown claim id) is then all the user
+ * is told.
  */
-export async function readValidClaims(file: string, plan: Plan, settings: ClaimsSettings): Promise<ReadClaimsResult> {
+export async function readValidClaims(
+  file: string,
+  plan: Plan,
+  settings: ClaimsSettings,
+  beforeWarnings?: (result: ReadClaimsResult) => void,
+): Promise<ReadClaimsResult> {
   const result = await readClaimsWithProgress(file, plan, settings.read, settings);
   const { stats } = result;
+  if (stats.errors === 0) beforeWarnings?.(result);
   if (stats.errors > 0 || stats.warnings > 0) settings.hooks?.problems?.(result, settings.maxErrors, settings.quietWarnings === true);
   if (stats.errors > 0) {
     throw new DataError(`${file}: ${grouped(stats.errors)} error${stats.errors === 1 ? '' : 's'} in the claims (payout validate shows a full report)`);
@@ -88,17 +96,20 @@ export interface ValidateResult {
   writeFailure?: unknown;
 }
 
+/** --errors-out naming the claims file or the plan would overwrite an input: a UsageError (either plan form). */
+export function refuseInputAsErrorsOut(errorsOut: string, claimsFile: string, planFile: string): void {
+  const target = resolve(errorsOut);
+  if (target === resolve(claimsFile) || target === resolve(planFile)) {
+    throw new UsageError(`--errors-out ${errorsOut}: that is an input file; name a new file`);
+  }
+}
+
 /**
  * `payout validate`: reads every row and returns what was found, errors included (the command
  * decides the exit code once it has shown them). Throws UsageError for what cannot be read.
  */
 export async function validateClaims(o: ValidateOptions): Promise<ValidateResult> {
-  if (o.errorsOut !== undefined) {
-    const target = resolve(o.errorsOut);
-    if (target === resolve(o.claimsFile) || target === resolve(o.planFile)) {
-      throw new UsageError(`--errors-out ${o.errorsOut}: that is an input file; name a new file`);
-    }
-  }
+  if (o.errorsOut !== undefined) refuseInputAsErrorsOut(o.errorsOut, o.claimsFile, o.planFile);
   const loaded = await loadPlan(o.planFile);
   const errorsOut = o.errorsOut !== undefined ? await openErrorsCsv(o.errorsOut) : undefined;
   let result: ReadClaimsResult;

@@ -11,7 +11,7 @@ import { allocate } from '../core/allocate.js';
 import { roundingMethod } from '../core/rounding/index.js';
 import { allocationLedger } from '../core/expected-ledger.js';
 import { LEDGER_COLUMNS, ledgerHeader } from '../core/ledger.js';
-import { mapText, type Manifest } from '../core/manifest.js';
+import type { Manifest } from '../core/manifest.js';
 import { summaryText } from '../core/summary.js';
 import { allocationSummary } from '../io/receipts-root.js';
 import {
@@ -33,11 +33,12 @@ import { checkLedgerHeader, readLedgerFields } from '../io/ledger-reader.js';
 import { readLedgerHeader, readManifest, readOutputJson } from '../io/output-dir.js';
 import { loadPlan } from '../io/plan-file.js';
 import { planForm } from '../io/bucket-plan-file.js';
-import { LEDGER_FILE, manifestSeedCheck, SUMMARY_FILE, type Recompute } from './recompute.js';
+import { keepText, LEDGER_FILE, manifestKeepCheck, manifestSeedCheck, SUMMARY_FILE, type Recompute } from './recompute.js';
 import { readValidClaims, type ClaimsSettings } from './validate.js';
+import { givenByValue, recordedReading, sepLineOf, type ReadingGiven } from './recorded-reading.js';
 import { countOf, countText } from '../core/display-numbers.js';
 
-export { LEDGER_FILE, SUMMARY_FILE, manifestSeedCheck, type Recompute, type RecomputeContext, type Recomputed } from './recompute.js';
+export { LEDGER_FILE, SUMMARY_FILE, manifestKeepCheck, manifestSeedCheck, type Recompute, type RecomputeContext, type Recomputed } from './recompute.js';
 
 /** `payout allocate`: the same path as the command (loadPlan, readValidClaims, allocate, buildSummary, ledgerBlocks). */
 export const recomputeAllocate: Recompute = async (ctx) => {
@@ -65,7 +66,8 @@ export const recomputeAllocate: Recompute = async (ctx) => {
     // Claims that no longer pass against this plan: say first if the plan or the claims were changed.
     if (err instanceof DataError) {
       const changed = checkInput(planFact);
-      const keepNote = keep.length > 0 ? ` (the ledger carries the columns ${keep.join(', ')} from the claims file)` : '';
+      const recordedKeep = ctx.manifest.reading === undefined ? '' : `; the manifest records ${keepText(ctx.manifest.reading.keep)}`;
+      const keepNote = keep.length > 0 ? ` (the ledger carries the columns ${keep.join(', ')} from the claims file${recordedKeep})` : '';
       throw new DataError(`${err.message}${keepNote}${changed.status === 'fail' ? `; ${changed.message}` : ''}`);
     }
     throw err;
@@ -95,9 +97,10 @@ export const recomputeAllocate: Recompute = async (ctx) => {
     ledger: { expected: allocationLedger(plan, table, alloc, keep), sha256: ledger.sha256, required: LEDGER_COLUMNS },
     summary: { json: JSON.parse(text) as unknown, sha256: sha256Hex(text) },
     totals: { residual: ['totals', 'residual'], net: ['net'] },
-    manifestChecks: manifestSeedCheck(ctx.manifest, plan.seed, "the plan's seed"),
+    manifestChecks: [...manifestSeedCheck(ctx.manifest, plan.seed, "the plan's seed"), ...manifestKeepCheck(ctx.manifest, keep)],
   };
 };
+
 
 /**
  * Recompute functions by `manifest.command`, each loaded when a folder of that command is
@@ -119,39 +122,6 @@ export interface VerifyResult {
   maxDiffs: number;
   /** A reading option given that differs from the one the manifest records, one line each. */
   warnings: string[];
-}
-
-/** Which reading options were given on the command line (not left at their defaults). */
-export interface ReadingGiven {
-  delimiter: boolean;
-  map: boolean;
-}
-
-const shownDelimiter = (d: string): string => (d === '\t' ? 'tab' : JSON.stringify(d));
-
-/**
- * The claims settings to recompute with: the reading options the manifest records (docs/outputs.md)
- * unless one is given; a given one that differs from the record is used, with a warning naming the
- * option and both values. A manifest without the record was read with the defaults.
- */
-export function recordedReading(manifest: Manifest, claims: ClaimsSettings, given: ReadingGiven): { claims: ClaimsSettings; warnings: string[] } {
-  const rec = manifest.reading ?? {};
-  const warnings: string[] = [];
-  const read = { ...claims.read };
-  const recordedDelimiter = rec.delimiter ?? ',';
-  const givenDelimiter = read.delimiter ?? ',';
-  if (!given.delimiter) read.delimiter = recordedDelimiter;
-  else if (givenDelimiter !== recordedDelimiter) {
-    warnings.push(`--delimiter ${shownDelimiter(givenDelimiter)} differs from the manifest's delimiter ${shownDelimiter(recordedDelimiter)}: the claims are read with ${shownDelimiter(givenDelimiter)}`);
-  }
-  const recordedMap = mapText(rec.map);
-  if (!given.map) {
-    if (rec.map !== undefined) read.map = { ...rec.map };
-    else delete read.map;
-  } else if (mapText(read.map) !== recordedMap) {
-    warnings.push(`--map ${mapText(read.map)} differs from the manifest's map ${recordedMap}: the claims are read with --map ${mapText(read.map)}`);
-  }
-  return { claims: { ...claims, read }, warnings };
 }
 
 const at = (json: unknown, path: readonly string[]): unknown =>
@@ -183,8 +153,9 @@ export async function verifyDir(
   reading: { given?: ReadingGiven; onWarning?: (warning: string) => void } = {},
 ): Promise<VerifyResult> {
   const manifest = await readManifest(dir);
-  const given = reading.given ?? { delimiter: (givenClaims.read.delimiter ?? ',') !== ',', map: givenClaims.read.map !== undefined };
-  const { claims, warnings } = recordedReading(manifest, givenClaims, given);
+  const given = reading.given ?? givenByValue(givenClaims);
+  const sepLine = inputs.length === 1 ? await sepLineOf(inputs[0], given) : undefined;
+  const { claims, warnings } = recordedReading(manifest, givenClaims, given, sepLine);
   // Told before the claims are read: a reading that differs from the run's may well fail.
   for (const w of warnings) reading.onWarning?.(w);
   const loadRecompute = RECOMPUTE.get(manifest.command);

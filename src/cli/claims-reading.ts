@@ -9,26 +9,39 @@ import { startProgress } from './progress.js';
 import { renderProblemLines, renderTotals } from './render-validate.js';
 import { colorFor } from './style.js';
 
-export const terminalReading: ClaimsReadingHooks = {
-  progress: (file, size, quiet) => startProgress(basename(file), size, { quiet }),
-  problems: ({ stats, problems }, maxErrors, quietWarnings) => {
-    const c = colorFor(process.stderr);
-    const lines = [
-      ...renderProblemLines(problems, 'error', stats.errors, maxErrors, c),
-      ...(quietWarnings ? [] : renderProblemLines(problems, 'warning', stats.warnings, maxErrors, c)),
-      renderTotals(stats.errors, stats.warnings, c) + (quietWarnings && stats.warnings > 0 ? ' (warnings not shown with --quiet: payout validate lists them)' : ''),
-    ];
-    process.stderr.write(`${lines.join('\n')}\n`);
-  },
-};
+/** What follows the count when the warnings are counted, not listed (`--quiet`). */
+const QUIET_NOTE = 'warnings not shown with --quiet: payout validate lists them';
+
+/** The terminal's hooks; `unlistedNote` follows the count of warnings that are not listed. */
+export function terminalReadingWith(unlistedNote: string): ClaimsReadingHooks {
+  return {
+    progress: (file, size, quiet) => startProgress(basename(file), size, { quiet }),
+    problems: ({ stats, problems }, maxErrors, quietWarnings) => {
+      const c = colorFor(process.stderr);
+      const lines = [
+        ...renderProblemLines(problems, 'error', stats.errors, maxErrors, c),
+        ...(quietWarnings ? [] : renderProblemLines(problems, 'warning', stats.warnings, maxErrors, c)),
+        renderTotals(stats.errors, stats.warnings, c) + (quietWarnings && stats.warnings > 0 ? ` (${unlistedNote})` : ''),
+      ];
+      process.stderr.write(`${lines.join('\n')}\n`);
+    },
+  };
+}
+
+export const terminalReading: ClaimsReadingHooks = terminalReadingWith(QUIET_NOTE);
 
 /**
  * The settings with the terminal's hooks. `--json` and `--quiet` mean the same on every command:
  * neither draws the progress bar; `--quiet` lists errors only and counts the warnings in one line.
+ * `unlisted`: a command whose warnings are counted, not listed, unless asked (explain), and the
+ * note that says how to list them.
  */
-export const onTerminal = (settings: ClaimsSettings, flags: { json?: boolean | undefined; quiet?: boolean | undefined } = {}): ClaimsSettings => ({
+export const onTerminal = (
+  settings: ClaimsSettings,
+  flags: { json?: boolean | undefined; quiet?: boolean | undefined; unlisted?: string | undefined } = {},
+): ClaimsSettings => ({
   ...settings,
-  hooks: terminalReading,
+  hooks: flags.unlisted === undefined || flags.quiet ? terminalReading : terminalReadingWith(flags.unlisted),
   quiet: Boolean(settings.quiet || flags.json || flags.quiet),
-  quietWarnings: Boolean(flags.quiet),
+  quietWarnings: Boolean(flags.quiet || flags.unlisted !== undefined),
 });

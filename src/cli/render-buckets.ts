@@ -4,6 +4,9 @@ import type { ChalkInstance } from 'chalk';
 import type { BucketSummaryJson } from '../core/buckets/output.js';
 import { grouped, renderTable } from './table.js';
 import { renderFundHead } from './render-summary.js';
+import type { Problem } from '../core/problems.js';
+import { renderProblemLines, renderTotals } from './render-validate.js';
+import { colorFor } from './style.js';
 
 /** Six-decimal exact figures shown to the cent (information only; the files keep the six). */
 const human6 = (m: string | null): string => (m === null ? '-' : moneyText(m.replace(/^(\d+\.\d\d)\d*$/, '$1')));
@@ -23,4 +26,16 @@ export function renderBucketSummary(s: BucketSummaryJson, c: ChalkInstance): str
   out.push(`Paid ${c.bold(moneyText(s.totalPaid))} to ${grouped(s.claims.paid)} of ${grouped(s.claims.rows)} claims; residual ${moneyText(s.residual)}.`);
   if (s.claims.belowMinimum > 0) out.push(`${grouped(s.claims.belowMinimum)} claims below the minimum payment ${moneyText(s.minimumPayment)}.`);
   return out;
+}
+
+/**
+ * The warnings of a bucket plan's reading on stderr, as a classes plan's (claims-reading.ts): the
+ * first `max` listed, then the count; with --quiet the count alone, in one line.
+ */
+export function writeBucketWarnings(warnings: readonly Problem[], max: number, quiet: boolean): void {
+  if (warnings.length === 0) return;
+  const c = colorFor(process.stderr);
+  const lines = quiet ? [] : renderProblemLines([...warnings], 'warning', warnings.length, max, c);
+  lines.push(renderTotals(0, warnings.length, c) + (quiet ? ' (warnings not shown with --quiet: payout validate lists them)' : ''));
+  process.stderr.write(`${lines.join('\n')}\n`);
 }

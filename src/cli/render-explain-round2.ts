@@ -4,6 +4,7 @@ import type { RoundTwoAvailableReport, RoundTwoClaimReport } from '../core/expla
 import type { LedgerCheck, RoundTwoExplained, RoundTwoFiles } from '../app/explain.js';
 import { grouped, renderTable } from './table.js';
 import { roundingMethod } from '../core/rounding/index.js';
+import { ROUND_2_POINTS, ROUND_2_POINTS_AMOUNT } from '../core/redistribute.js';
 import { cents } from './render-explain.js';
 import { groupDecimal, moneyText } from '../core/display-numbers.js';
 
@@ -23,15 +24,25 @@ function outcomeLine(r: RoundTwoClaimReport): string {
   }
 }
 
-export function renderRoundTwoClaimText(r: RoundTwoExplained, a: RoundTwoAvailableReport, files: RoundTwoFiles, c: ChalkInstance): string[] {
+/**
+ * `points` is the round's basis (Redistribution.points): the first-round exact share, or after a
+ * bucket plan the first-round amount (docs/spec.md §6a).
+ */
+export function renderRoundTwoClaimText(r: RoundTwoExplained, a: RoundTwoAvailableReport, files: RoundTwoFiles, c: ChalkInstance, points = ROUND_2_POINTS): string[] {
+  const byAmount = points === ROUND_2_POINTS_AMOUNT;
   const out: string[] = [c.bold(`Claim ${r.claimId}, second round`) + c.dim(` (${files.firstLedger} line ${r.firstLedgerLine})`)];
   out.push(
     ...renderTable(
       ['', ''],
       [
         ['class', r.class],
-        ['first round', `${r.first.outcome} ${moneyText(r.first.amount)}, exact share $${groupDecimal(r.first.share)}`],
-        ['points', `${groupDecimal(r.first.share)} = the first-round exact share (the share column of ${files.firstLedger})`],
+        ['first round', byAmount ? `${r.first.outcome} ${moneyText(r.first.amount)}` : `${r.first.outcome} ${moneyText(r.first.amount)}, exact share $${groupDecimal(r.first.share)}`],
+        [
+          'points',
+          byAmount
+            ? `${groupDecimal(r.first.share)} = the first-round amount (the amount column of ${files.firstLedger}: a bucket plan's ledger has no share)`
+            : `${groupDecimal(r.first.share)} = the first-round exact share (the share column of ${files.firstLedger})`,
+        ],
         ['status', r.statusReason],
         ['outcome', outcomeLine(r)],
       ],
@@ -63,7 +74,7 @@ export function renderRoundTwoClaimText(r: RoundTwoExplained, a: RoundTwoAvailab
     return out;
   }
 
-  out.push(c.bold('Pool (one pool, every class; points = first-round exact share)'));
+  out.push(c.bold(`Pool (one pool, every class; points = ${points})`));
   out.push(`  ${grouped(p.eligibleClaims)} cashed claims, ${groupDecimal(p.eligiblePoints)} points`);
   if (p.noRoomClaims > 0) out.push(`  ${grouped(p.noRoomClaims)} with no room under the cap (or room below the minimum): capped at 0`);
   if (p.belowMinimumClaims > 0) {
@@ -72,7 +83,7 @@ export function renderRoundTwoClaimText(r: RoundTwoExplained, a: RoundTwoAvailab
   if (p.cappedClaims > 0) out.push(`  ${grouped(p.cappedClaims)} capped at their room, taking ${moneyText(p.cappedTotal)}`);
   if (p.paidClaims > 0) out.push(`  ${grouped(p.paidClaims)} paid pro rata, ${groupDecimal(p.paidPoints)} points`);
   if (p.centsPerShareUnit !== null) {
-    out.push(`  1.00 of first-round share is worth ${groupDecimal(p.centsPerShareUnit.fraction)} cents (${groupDecimal(p.centsPerShareUnit.decimal)}; ${p.perFirstRoundShare} per 1.00 in summary.json)`);
+    out.push(`  1.00 of first-round ${byAmount ? 'amount' : 'share'} is worth ${groupDecimal(p.centsPerShareUnit.fraction)} cents (${groupDecimal(p.centsPerShareUnit.decimal)}; ${p.perFirstRoundShare} per 1.00 in summary.json)`);
   }
   out.push('');
 

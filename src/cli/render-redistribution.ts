@@ -2,6 +2,7 @@
 import { moneyText } from '../core/display-numbers.js';
 import type { ChalkInstance } from 'chalk';
 import type { RedistributionSummaryJson } from '../core/redistribute-output.js';
+import { ROUND_2_POINTS_AMOUNT } from '../core/redistribute.js';
 import { grouped, renderTable } from './table.js';
 import { roundingMethod } from '../core/rounding/index.js';
 
@@ -48,7 +49,14 @@ export function renderRedistribution(s: RedistributionSummaryJson, c: ChalkInsta
     '',
   );
   const notes: string[] = [];
-  if (s.perFirstRoundShare !== null) notes.push(`Pro rata to the first-round exact share: ${s.perFirstRoundShare} per 1.00 of share`);
+  if (s.perFirstRoundShare !== null) {
+    // docs/spec.md §6a: after a bucket plan the points are the first-round amounts.
+    notes.push(
+      s.points === ROUND_2_POINTS_AMOUNT
+        ? `Pro rata to the first-round amount: ${s.perFirstRoundShare} per 1.00 paid in the first round`
+        : `Pro rata to the first-round exact share: ${s.perFirstRoundShare} per 1.00 of share`,
+    );
+  }
   if (t.belowMinimum > 0) notes.push(`${grouped(t.belowMinimum)} claims would get less than the minimum payment ${moneyText(s.minimumPayment)}: nothing`);
   if (t.capped > 0) notes.push(`${grouped(t.capped)} claims capped at maximumPayment ${moneyText(s.maximumPayment)} over both rounds`);
   if (notes.length > 0) out.push(...notes, '');

@@ -38,6 +38,8 @@ export function verifyJson(r: VerifyResult) {
     tool: r.manifest.tool,
     verified: r.checks.every((k) => k.status !== 'fail'),
     checks: r.checks,
+    /** A reading option given that differs from the manifest's record (also on stderr). */
+    warnings: r.warnings,
     ledger: {
       expectedRows: l.expectedRows,
       foundRows: l.foundRows,

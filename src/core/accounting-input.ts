@@ -37,3 +37,38 @@ export const redistributionSummarySchema = z.object({
 });
 
 export type RedistributionSummary = z.output<typeof redistributionSummarySchema>;
+
+/** Exact money with up to 6 decimals (a bucket's claimed and funded sums, allocation.md section 12). */
+const exact = z.string().regex(/^\d+(\.\d{1,6})?$/, 'must be a decimal string such as "212345.600000"');
+
+/** A bucket plan's summary.json (docs/allocation.md section 12, `"mode": "buckets"`): what the accounting reads of it. */
+export const bucketSummarySchema = z.object({
+  format: z.string().regex(/^payout-bucket-summary\/1$/, 'expected "payout-bucket-summary/1" (this payout reads format 1)'),
+  case: z.string(),
+  currency: z.string(),
+  mode: z.literal('buckets'),
+  seed: z.string(),
+  fund: z.object({ gross: money, interest: money, fund: money }),
+  deductions: z.array(z.object({ label: z.string(), rule: z.string(), amount: money })),
+  net: money,
+  buckets: z.array(
+    z.object({
+      id: z.string(),
+      label: z.string(),
+      kind: z.string(),
+      claims: count,
+      claimed: exact.nullable(),
+      totalCap: money.nullable(),
+      funded: exact,
+      paid: money,
+      reductionPercent: z.string().regex(/^-?\d+(\.\d{1,6})?$/, 'must be a decimal string such as "38.000000"').nullable(),
+    }),
+  ),
+  claims: z.object({ rows: count }),
+  totalPaid: money,
+  residual: money,
+  residualRecipient: z.string().nullable().optional(),
+  receipts: receiptsSchema,
+});
+
+export type BucketSummary = z.output<typeof bucketSummarySchema>;

@@ -65,6 +65,27 @@ export function accountingLines(a: Accounting): AccountingLine[] {
   );
   out.push(line('claims', 'Claims filed', { count: a.claimsFiled, percent: a.claimsFiledPercent, percentOf: a.claimsFiledPercent === null ? null : 'class members', source: 'ledger' }));
 
+  // A bucket plan: each bucket's figures, the bucket id in the class column.
+  for (const b of a.buckets ?? []) {
+    const base = { round: 1, class: b.id };
+    out.push(line('buckets', `${b.label}: claims`, { ...base, count: b.claims, source: 'summary' }));
+    out.push(
+      b.claimed === null
+        ? line('buckets', `${b.label}: claimed`, { ...base, source: 'not given' })
+        : line('buckets', `${b.label}: claimed ${b.claimed}`, { ...base, source: 'summary' }),
+    );
+    out.push(
+      b.totalCap === null ? line('buckets', `${b.label}: total cap`, { ...base, source: 'not given' }) : line('buckets', `${b.label}: total cap`, { ...base, amount: b.totalCap, source: 'summary' }),
+    );
+    out.push(line('buckets', `${b.label}: funded ${b.funded}`, { ...base, source: 'summary' }));
+    out.push(line('buckets', `${b.label}: paid`, { ...base, count: b.payments, amount: b.paid, percent: percentText(b.paid, a.net), percentOf: 'net fund', source: 'ledger' }));
+    out.push(
+      b.reductionPercent === null
+        ? line('buckets', `${b.label}: reduction`, { ...base, source: 'not given' })
+        : line('buckets', `${b.label}: reduction ${b.reductionPercent}% of what is claimed`, { ...base, source: 'summary' }),
+    );
+  }
+
   for (const r of a.rounds) {
     out.push(line('round', r.round === 1 ? 'Net settlement fund distributed' : 'Available for the round', { round: r.round, amount: r.available, source: 'summary' }));
     if (r.costs !== null) out.push(line('round', 'Costs of the round', { round: r.round, amount: r.costs, source: 'summary' }));

@@ -38,6 +38,27 @@ export interface RoundInput {
   classes: ClassTally[];
 }
 
+/**
+ * One bucket of a bucket plan's first round (docs/allocation.md section 12): what was claimed in
+ * it, its total cap, what it was funded with and what it paid (the ledger's column, checked against
+ * the summary), and the reduction.
+ */
+export interface BucketFunding {
+  id: string;
+  label: string;
+  /** Claims that claim in the bucket. */
+  claims: number;
+  /** Claims paid from it (the ledger's column above 0). */
+  payments: number;
+  /** Exact sums, 6 decimals, as summary.json writes them; claimed is null for a points bucket. */
+  claimed: string | null;
+  funded: string;
+  totalCap: Cents | null;
+  paid: Cents;
+  /** Percent of what is claimed that is not paid, 6 decimals; null for a points bucket. */
+  reductionPercent: string | null;
+}
+
 export interface AccountingInput {
   caseName: string;
   currency: string;
@@ -51,6 +72,8 @@ export interface AccountingInput {
   factsFile: string | null;
   /** From --payments; null when no pay folder was given. */
   paymentMethods: PaymentMethodLine[] | null;
+  /** A bucket plan's first round: its buckets in funding order. */
+  buckets?: BucketFunding[];
 }
 
 /** Payments of one class (or of all classes: id null) in one round. */
@@ -117,6 +140,8 @@ export interface Accounting {
   claimsFiledPercent: string | null;
   rounds: AccountingRound[];
   paymentMethods: PaymentMethodLine[] | null;
+  /** A bucket plan's buckets in funding order (absent for a plan of classes). */
+  buckets?: BucketFunding[];
   /** Later rounds' costs, summed. */
   redistributionCosts: Cents;
   /** Payments cashed or not known to be uncashed, over all rounds (each round's paid less its uncashed). */
@@ -225,6 +250,7 @@ export function buildAccounting(input: AccountingInput): Accounting {
     claimsFiledPercent: members === undefined ? null : percentText(claimsFiled, members),
     rounds,
     paymentMethods: input.paymentMethods,
+    ...(input.buckets === undefined ? {} : { buckets: input.buckets }),
     redistributionCosts,
     distributed,
     residual: { amount: last.residual, recipient: last.residualRecipient, round: last.round },

@@ -66,6 +66,27 @@ export interface Comparison {
   largestMoves: ClaimMove[];
   /** Changes of every claim (unchanged ones in the bar at 0). */
   histogram: AmountHistogram;
+  /**
+   * `bucket` when two bucket plans are compared: `classes` then holds one row per bucket (a claim
+   * may be paid from several, so the rows' claims do not add up to all claims), and a claim's
+   * `classId` names the buckets it is paid from under A or B. Absent for plans of classes.
+   */
+  groupedBy?: 'bucket';
+}
+
+/**
+ * Two plans' amounts for the same claims, row by row, whatever their form: what
+ * {@link compareAmounts} needs. `groups` are the per-class (or per-bucket) totals under both.
+ */
+export interface AmountPair {
+  count: number;
+  claimId(row: number): string;
+  groupId(row: number): string;
+  amountA(row: number): Cents;
+  amountB(row: number): Cents;
+  groups: ClassComparison[];
+  a: PlanFigures;
+  b: PlanFigures;
 }
 
 /** Floor division for bigint (the built-in `/` truncates toward zero, wrong for negative changes). */
@@ -100,6 +121,38 @@ export function compareAllocations(
   if (allocA.cellOf.length !== table.count || allocB.cellOf.length !== table.count) {
     throw new RangeError('compareAllocations: both allocations must be of the same claims table');
   }
+  const classes = allocA.classes.map((ca): ClassComparison => {
+    const cb = allocB.classes.find((c) => c.id === ca.id);
+    if (cb === undefined) throw new RangeError(`compareAllocations: class "${ca.id}" is not in plan B`);
+    return {
+      id: ca.id,
+      claims: ca.claims,
+      paidA: ca.paid,
+      paidB: cb.paid,
+      amountA: ca.amountPaid,
+      amountB: cb.amountPaid,
+      change: cb.amountPaid - ca.amountPaid,
+    };
+  });
+  const figures = (a: Allocation): PlanFigures => ({ net: a.fund.net, paid: a.totalPaid, residual: a.residual });
+  return compareAmounts(
+    {
+      count: table.count,
+      claimId: (row) => table.ids.get(row),
+      groupId: (row) => classIds[table.classIndex[row] ?? 0] ?? '',
+      amountA: (row) => amountOf(allocA, row),
+      amountB: (row) => amountOf(allocB, row),
+      groups: classes,
+      a: figures(allocA),
+      b: figures(allocB),
+    },
+    top,
+  );
+}
+
+/** Who gains, who loses, the largest moves and the histogram of the changes of two plans' amounts. */
+export function compareAmounts(pair: AmountPair, top = 10): Comparison {
+  const count = pair.count;
   let gain = 0;
   let lose = 0;
   let gained = 0n;
@@ -107,8 +160,8 @@ export function compareAllocations(
   const tally = new AmountTally();
   // Largest |change| first, kept sorted; a row enters only when it beats the smallest kept.
   const kept: { row: number; abs: Cents }[] = [];
-  for (let row = 0; row < table.count; row++) {
-    const change = amountOf(allocB, row) - amountOf(allocA, row);
+  for (let row = 0; row < count; row++) {
+    const change = pair.amountB(row) - pair.amountA(row);
     tally.add(change);
     if (change === 0n) continue;
     if (change > 0n) {
@@ -137,48 +190,26 @@ export function compareAllocations(
   } else {
     const counter = new EqualWidthCounter(changeLayout(tally.min, tally.max));
     if (tally.distinct !== undefined) for (const [c, n] of tally.distinct) counter.add(c, n);
-    else for (let row = 0; row < table.count; row++) counter.add(amountOf(allocB, row) - amountOf(allocA, row));
+    else for (let row = 0; row < count; row++) counter.add(pair.amountB(row) - pair.amountA(row));
     histogram = counter.histogram();
   }
 
-  const classes = allocA.classes.map((ca): ClassComparison => {
-    const cb = allocB.classes.find((c) => c.id === ca.id);
-    if (cb === undefined) throw new RangeError(`compareAllocations: class "${ca.id}" is not in plan B`);
-    return {
-      id: ca.id,
-      claims: ca.claims,
-      paidA: ca.paid,
-      paidB: cb.paid,
-      amountA: ca.amountPaid,
-      amountB: cb.amountPaid,
-      change: cb.amountPaid - ca.amountPaid,
-    };
-  });
-
   const largestMoves = kept.map(({ row }): ClaimMove => {
-    const amountA = amountOf(allocA, row);
-    const amountB = amountOf(allocB, row);
-    return {
-      row,
-      claimId: table.ids.get(row),
-      classId: classIds[table.classIndex[row] ?? 0] ?? '',
-      amountA,
-      amountB,
-      change: amountB - amountA,
-    };
+    const amountA = pair.amountA(row);
+    const amountB = pair.amountB(row);
+    return { row, claimId: pair.claimId(row), classId: pair.groupId(row), amountA, amountB, change: amountB - amountA };
   });
 
-  const figures = (a: Allocation): PlanFigures => ({ net: a.fund.net, paid: a.totalPaid, residual: a.residual });
   return {
-    claims: table.count,
+    claims: count,
     gain,
     lose,
-    unchanged: table.count - gain - lose,
+    unchanged: count - gain - lose,
     gained,
     lost,
-    a: figures(allocA),
-    b: figures(allocB),
-    classes,
+    a: pair.a,
+    b: pair.b,
+    classes: pair.groups,
     largestMoves,
     histogram,
   };
@@ -206,6 +237,7 @@ export function comparisonJson(c: Comparison): unknown {
       amountB: m(k.amountB),
       change: m(k.change),
     })),
+    ...(c.groupedBy === undefined ? {} : { groupedBy: c.groupedBy }),
     largestMoves: c.largestMoves.map((k) => ({
       claimId: k.claimId,
       class: k.classId,

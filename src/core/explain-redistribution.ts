@@ -17,7 +17,6 @@ import { AVAILABLE_RULE } from './redistribute-output.js';
 import { FIRST_ROUND_OUTCOMES, formatShare, type FirstRoundTable } from './first-round.js';
 import {
   perShareUnit,
-  ROUND_2_POINTS,
   type Redistribution,
   type RedistributionCell,
 } from './redistribute.js';
@@ -249,7 +248,7 @@ export function explainRoundTwoClaim(
     uncashedLine: files.uncashedLine,
     pool: participates
       ? {
-          points: ROUND_2_POINTS,
+          points: r.points,
           eligibleClaims: f.eligibleClaims,
           eligiblePoints: formatShare(f.eligiblePoints),
           noRoomClaims: f.noRoomClaims,

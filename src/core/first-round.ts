@@ -8,8 +8,11 @@ import { restoreFormula } from './csv-cell.js';
 import { formatMoneyHuman, type Cents } from './money.js';
 import type { Problem } from './problems.js';
 
-/** The outcomes a first-round ledger may hold (docs/spec.md §5). */
-export const FIRST_ROUND_OUTCOMES = ['paid', 'capped', 'below_minimum', 'ineligible'] as const;
+/**
+ * The outcomes a first-round ledger may hold (docs/spec.md §5); `nothing_claimed` only in a bucket
+ * plan's ledger (docs/spec.md §6a), `capped` only in a classes plan's.
+ */
+export const FIRST_ROUND_OUTCOMES = ['paid', 'capped', 'below_minimum', 'ineligible', 'nothing_claimed'] as const;
 export type FirstRoundOutcome = (typeof FIRST_ROUND_OUTCOMES)[number];
 
 /** Points are the share column in millionths of the currency unit: 40.532500 → 40532500. */
@@ -50,7 +53,18 @@ export interface FirstRoundTable {
   valueIndex: Uint32Array;
   /** Each row's first-round outcome, an index into FIRST_ROUND_OUTCOMES. */
   outcomeIndex: Uint8Array;
+  /**
+   * `amount` for a bucket plan's first round (docs/spec.md §6a): its ledger has no share column, and
+   * the points are the amounts paid (shares[v] = amounts[v] × 10^4); absent, the share column's.
+   */
+  pointsBasis?: 'amount';
 }
+
+/**
+ * The class of every row of a bucket plan's first round: a bucket plan has no classes, and the
+ * second round is one pool (docs/spec.md §6a).
+ */
+export const BUCKET_ROUND_CLASS = 'all';
 
 /** One line of the uncashed list. */
 export interface UncashedEntry {

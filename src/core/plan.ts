@@ -41,15 +41,22 @@ const positiveDecimal = quoted('a decimal', '6')
   .regex(/^\d+(\.\d+)?$/, 'must be a plain decimal such as "6" or "1.5"')
   .refine(withinDigitLimits, { error: (iss) => digitLimitMessage(String(iss.input)) })
   .refine((s) => /[1-9]/.test(s), 'must be greater than 0');
-const percentText = quoted('a percent', '33.3333333333')
+/**
+ * A percent in a plan of either form: a decimal string, never a JSON number, read exactly
+ * (core/decimal.ts) and never through a float. `percentText` is at most 100 (compared as an exact
+ * decimal: "100.000001" is over); `increasePercentText` (a bucket's maxIncreasePercent) has no bound.
+ */
+export const increasePercentText = quoted('a percent', '33.3333333333')
   .regex(/^\d+(\.\d+)?$/, 'must be a plain decimal percent such as "33.3333333333"')
-  .refine(withinDigitLimits, { error: (iss) => digitLimitMessage(String(iss.input)), abort: true })
-  .refine((s) => {
-    const d = parseDec(s);
-    return d !== undefined && d.n <= 100n * 10n ** BigInt(d.scale);
-  }, 'must be between 0 and 100');
+  .refine(withinDigitLimits, { error: (iss) => digitLimitMessage(String(iss.input)), abort: true });
+export const percentText = increasePercentText.refine((s) => {
+  const d = parseDec(s);
+  // Text that is not a plain decimal is refused above, once: "1e2" is not said to be over 100.
+  return d === undefined || !/^\d+(\.\d+)?$/.test(s) || d.n <= 100n * 10n ** BigInt(d.scale);
+}, 'must be between 0 and 100');
 
-const deductionSchema = z
+/** A deduction from the gross fund, in a plan of either form (docs/spec.md §1). */
+export const deductionSchema = z
   .strictObject({
     label: z.string({ error: 'required: a label naming the deduction' }).min(1, 'must not be empty'),
     amount: moneyText.optional(),
@@ -74,6 +81,14 @@ const classSchema = z.strictObject({
   poolPercent: percentText.optional(),
 });
 
+/**
+ * A blank status cell (docs/spec.md §2), in a plan of either form: read as `approved` with a
+ * `blank_status` warning (the default), or refused as an error.
+ */
+export const blankStatusSchema = z
+  .enum(['approved', 'error'], { error: 'must be "approved" (a blank status is approved, with a warning) or "error" (a blank status is refused)' })
+  .default('approved');
+
 export const planSchema = z
   .strictObject({
     name: z.string({ error: 'required: the case name' }).min(1),
@@ -83,9 +98,7 @@ export const planSchema = z
     deductions: z.array(deductionSchema).default([]),
     classes: z.array(classSchema).min(1, 'needs at least one class'),
     eligibleStatuses: z.array(z.string().trim().min(1)).min(1, 'needs at least one status').default(['approved']),
-    blankStatus: z
-      .enum(['approved', 'error'], { error: 'must be "approved" (a blank status is approved, with a warning) or "error" (a blank status is refused)' })
-      .default('approved'),
+    blankStatus: blankStatusSchema,
     minimumPayment: moneyText.nullable().default(null),
     maximumPayment: moneyText.nullable().default(null),
     residualRecipient: z.string().nullable().default(null),

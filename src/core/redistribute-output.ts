@@ -9,8 +9,9 @@ import { formatMoney, type Cents } from './money.js';
 import type { Plan } from './plan.js';
 import type { ReceiptsJson } from './summary.js';
 import { formatShare, type FirstRoundTable } from './first-round.js';
-import { perShareUnit, ROUND_2_POINTS, type Redistribution, type RedistributionClass, type RedistributionOutcome } from './redistribute.js';
+import { perShareUnit, type Redistribution, type RedistributionClass, type RedistributionOutcome } from './redistribute.js';
 import type { ExpectedLedger } from './ledger-compare.js';
+import { placedCount } from './rounding/method.js';
 
 export const REDISTRIBUTION_LEDGER_COLUMNS = ['claim_id', 'class', 'first_amount', 'outcome', 'amount'] as const;
 export const REDISTRIBUTION_SUMMARY_FORMAT = 'payout-redistribution/1';
@@ -99,7 +100,10 @@ export interface RedistributionSummaryJson {
     costs: string;
     available: string;
   };
-  /** The points basis, in words: "first-round exact share" (the first ledger's share column). */
+  /**
+   * The points basis, in words: "first-round exact share" (the first ledger's share column), or
+   * "first-round amount" after a bucket plan (docs/spec.md §6a).
+   */
   points: string;
   minimumPayment: string | null;
   maximumPayment: string | null;
@@ -163,7 +167,7 @@ export function buildRedistributionSummary(
       costs: formatMoney(a.costs),
       available: formatMoney(a.available),
     },
-    points: ROUND_2_POINTS,
+    points: r.points,
     minimumPayment: moneyOrNull(plan.minimumPayment),
     maximumPayment: moneyOrNull(plan.maximumPayment),
     // λ is cents per point (a millionth of a unit of first share): per 1.00 of share, × 10^4.
@@ -181,7 +185,7 @@ export function buildRedistributionSummary(
       eligibleFirstShare: formatShare(r.classes.reduce((acc, c) => acc + c.eligibleFirstShare, 0n)),
       amount: formatMoney(r.totalPaid),
       residual: formatMoney(r.residual),
-      centsPlaced: Number(r.centsPlaced),
+      centsPlaced: placedCount(r.centsPlaced),
     },
     residualRecipient: plan.residualRecipient,
     check: { paidPlusResidual: formatMoney(paidPlusResidual), available: formatMoney(a.available), balanced: paidPlusResidual === a.available },

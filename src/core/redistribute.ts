@@ -39,6 +39,14 @@ export function roundTwoSeed(plan: Pick<Plan, 'seed'>): string {
 /** The points basis of the second round, in words (summary.json `points`). */
 export const ROUND_2_POINTS = 'first-round exact share';
 
+/** The points basis after a bucket plan's first round (docs/spec.md §6a): the amount paid. */
+export const ROUND_2_POINTS_AMOUNT = 'first-round amount';
+
+/** The points basis of a first round's second round, in words. */
+export function pointsBasisOf(first: Pick<FirstRoundTable, 'pointsBasis'>): string {
+  return first.pointsBasis === 'amount' ? ROUND_2_POINTS_AMOUNT : ROUND_2_POINTS;
+}
+
 /** λ (cents per point) as currency per 1.00 of first-round exact share: × 10^6 points / 100 cents. */
 export function perShareUnit(level: Rational): Rational {
   return { n: level.n * 10_000n, d: level.d };
@@ -86,6 +94,8 @@ export interface Redistribution extends CellCents<RedistributionCell> {
   /** plan.seed + ":round-2". */
   seed: string;
   rounding: Rounding;
+  /** The points basis in words: ROUND_2_POINTS, or ROUND_2_POINTS_AMOUNT after a bucket plan. */
+  points: string;
   available: Available;
   /** λ: second-round cents per point (null when no uncapped claim was paid). */
   level: Rational | null;
@@ -232,6 +242,7 @@ export function redistribute(
   return {
     seed: roundTwoSeed(plan),
     rounding: plan.rounding,
+    points: pointsBasisOf(first),
     available,
     cellOf,
     extraCent,

@@ -9,6 +9,7 @@ import type { Allocation } from './allocate.js';
 import type { NetFund } from './fund.js';
 import type { ClaimTable } from './claims.js';
 import { eligibleStatusFlags } from './points.js';
+import { placedCount } from './rounding/method.js';
 
 export const SUMMARY_FORMAT = 'payout-summary/1';
 
@@ -207,7 +208,7 @@ export function buildSummary(
       pointValue: pointValueOf(p),
       paid: money(p.paid),
       residual: money(p.residual),
-      centsPlaced: Number(p.centsPlaced),
+      centsPlaced: placedCount(p.centsPlaced),
     })),
     classes,
     totals: {
@@ -216,7 +217,7 @@ export function buildSummary(
       paid: sum('paid'),
       amount: money(alloc.totalPaid),
       residual: money(alloc.residual),
-      centsPlaced: Number(alloc.centsPlaced),
+      centsPlaced: placedCount(alloc.centsPlaced),
     },
     unpaid: unpaidJson(plan, alloc, claims),
     residualRecipient: plan.residualRecipient,

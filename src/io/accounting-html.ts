@@ -131,6 +131,25 @@ export function renderAccountingHtml(a: Accounting): string {
           </table>
         </section>
 
+        ${a.buckets === undefined
+          ? null
+          : html`<section id="buckets">
+              <h2>Benefit buckets (round 1)</h2>
+              <table class="buckets">
+                <thead><tr><th scope="col">Bucket</th><th scope="col" class="num">Claims</th><th scope="col" class="num">Claimed</th><th scope="col" class="num">Total cap</th><th scope="col" class="num">Funded</th><th scope="col" class="num">Paid</th><th scope="col" class="num">Payments</th><th scope="col" class="num">Reduction</th></tr></thead>
+                <tbody>
+                  ${a.buckets.map(
+                    (b) => html`<tr data-bucket=${b.id}>
+                      <th scope="row">${b.label}</th>${countCell(b.claims, 'claims')}
+                      <td class="num" data-field="claimed">${b.claimed ?? '—'}</td>${amountCell(b.totalCap, 'totalCap')}
+                      <td class="num" data-field="funded">${b.funded}</td>${amountCell(b.paid, 'paid')}${countCell(b.payments, 'payments')}
+                      <td class="num" data-field="reduction">${b.reductionPercent === null ? '—' : `${b.reductionPercent}%`}</td>
+                    </tr>`,
+                  )}
+                </tbody>
+              </table>
+            </section>`}
+
         ${a.rounds.map(roundSection)}
 
         <section id="payment-methods">

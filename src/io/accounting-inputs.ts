@@ -3,14 +3,17 @@
  * summary.json and ledger.csv checked against the manifest's SHA-256 (an accounting filed with a
  * court must not be made from edited files), the ledger tallied per class (core/accounting-tally),
  * and the tally checked against the summary. A later round must have been computed from the first
- * round's very ledger (its manifest names that ledger's hash).
+ * round's very ledger (its manifest names that ledger's hash). A bucket plan's first round
+ * (`"mode": "buckets"`) is tallied as one class, BUCKET_ROUND_CLASS, and each bucket's column is
+ * summed and checked against the summary's paid for that bucket.
  *
  * A folder or file that is missing or not payout's is a UsageError (exit 2); files that do not
  * match their manifest or each other are a DataError (exit 1).
  */
 import { join } from 'node:path';
 import type { z } from 'zod';
-import { receiptsSchema, redistributionSummarySchema, type RedistributionSummary } from '../core/accounting-input.js';
+import { bucketSummarySchema, receiptsSchema, redistributionSummarySchema, type BucketSummary, type RedistributionSummary } from '../core/accounting-input.js';
+import { BUCKET_ROUND_CLASS } from '../core/first-round.js';
 import { LedgerTallier, type ClassTally } from '../core/accounting-tally.js';
 import { DataError, UsageError } from '../core/errors.js';
 import { formatMoney, formatMoneyHuman, parseMoney, type Cents } from '../core/money.js';
@@ -31,8 +34,16 @@ interface FolderFacts {
   classes: ClassTally[];
 }
 
+/** A bucket's column of the ledger, summed: claims paid from it and what it paid. */
+export interface BucketColumn {
+  id: string;
+  payments: number;
+  paid: Cents;
+}
+
 export type RoundFolder =
   | (FolderFacts & { kind: 'allocation'; summary: Summary })
+  | (FolderFacts & { kind: 'buckets'; summary: BucketSummary; buckets: BucketColumn[] })
   | (FolderFacts & { kind: 'redistribution'; summary: RedistributionSummary });
 
 const AMOUNT = /^\d+\.\d{2}$/;
@@ -69,6 +80,8 @@ export async function readRoundFolder(dir: string): Promise<RoundFolder> {
   if (sha256Hex(summaryBytes) !== outputHash(manifest, 'summary.json', manifestPath)) mismatched.push('summary.json');
   const format = typeof raw === 'object' && raw !== null ? (raw as { format?: unknown }).format : undefined;
   const second = format === 'payout-redistribution/1';
+  const bucketSummary = format === 'payout-bucket-summary/1' ? check(bucketSummarySchema, raw, summaryPath) : undefined;
+  const bucketColumns: BucketColumn[] = (bucketSummary?.buckets ?? []).map((b) => ({ id: b.id, payments: 0, paid: 0n }));
   const ledgerPath = join(dir, 'ledger.csv');
   const tallier = new LedgerTallier();
   const problems: Problem[] = [];
@@ -78,10 +91,27 @@ export async function readRoundFolder(dir: string): Promise<RoundFolder> {
     if (bad++ < MAX_PROBLEMS) problems.push({ code: 'input', severity: 'error', file: ledgerPath, line, field, message: `not an amount with 2 decimals: "${text}"` });
     return 0n;
   };
-  const required = second ? ['class', 'outcome', 'amount', 'first_amount'] : ['class', 'outcome', 'amount'];
+  const required = second
+    ? ['class', 'outcome', 'amount', 'first_amount']
+    : bucketSummary !== undefined
+      ? ['outcome', 'amount', ...bucketColumns.map((b) => b.id)]
+      : ['class', 'outcome', 'amount'];
   let result;
   try {
     result = await readLedgerFields(ledgerPath, required, (columns) => {
+      if (bucketSummary !== undefined) {
+        // A bucket ledger: no class (one, BUCKET_ROUND_CLASS); a column per bucket, summed.
+        const [o, a] = [columns.indexOf('outcome'), columns.indexOf('amount')];
+        const k = bucketColumns.map((b) => columns.indexOf(b.id));
+        return (fields, line) => {
+          tallier.add(BUCKET_ROUND_CLASS, (fields[o] ?? '').trim(), money(fields[a] ?? '', line, 'amount'));
+          bucketColumns.forEach((b, i) => {
+            const cents = money(fields[k[i]!] ?? '', line, b.id);
+            if (cents > 0n) b.payments++;
+            b.paid += cents;
+          });
+        };
+      }
       const [c, o, a, f] = required.map((name) => columns.indexOf(name)) as [number, number, number, number];
       return (fields, line) => {
         const first = second ? money(fields[f] ?? '', line, 'first_amount') : undefined;
@@ -103,7 +133,9 @@ export async function readRoundFolder(dir: string): Promise<RoundFolder> {
   const base = { dir, manifest, ledgerSha256: result.digest.sha256, receiptsRoot: receipts?.root ?? null, classes };
   const folder: RoundFolder = second
     ? { ...base, kind: 'redistribution', summary: check(redistributionSummarySchema, raw, summaryPath) }
-    : { ...base, kind: 'allocation', summary: check(summarySchema, raw, summaryPath) };
+    : bucketSummary !== undefined
+      ? { ...base, kind: 'buckets', summary: bucketSummary, buckets: bucketColumns }
+      : { ...base, kind: 'allocation', summary: check(summarySchema, raw, summaryPath) };
   checkTally(folder);
   return folder;
 }
@@ -113,8 +145,15 @@ function checkTally(f: RoundFolder): void {
   const claims = f.classes.reduce((s, c) => s + c.claims, 0);
   const amount = f.classes.reduce((s, c) => s + c.total, 0n);
   const differences: string[] = [];
-  if (claims !== f.summary.totals.claims) differences.push(`${countOf(claims, 'row')}, the summary ${claimCount(f.summary.totals.claims)}`);
-  if (amount !== f.summary.totals.amount) differences.push(`amounts add up to ${formatMoneyHuman(amount)}, the summary says ${formatMoneyHuman(f.summary.totals.amount)}`);
+  const totals = f.kind === 'buckets' ? { claims: f.summary.claims.rows, amount: f.summary.totalPaid } : f.summary.totals;
+  if (claims !== totals.claims) differences.push(`${countOf(claims, 'row')}, the summary ${claimCount(totals.claims)}`);
+  if (amount !== totals.amount) differences.push(`amounts add up to ${formatMoneyHuman(amount)}, the summary says ${formatMoneyHuman(totals.amount)}`);
+  if (f.kind === 'buckets') {
+    f.buckets.forEach((b, i) => {
+      const said = f.summary.buckets[i]!.paid;
+      if (b.paid !== said) differences.push(`the ${b.id} column adds up to ${formatMoneyHuman(b.paid)}, the summary says ${formatMoneyHuman(said)}`);
+    });
+  }
   if (f.kind === 'redistribution') {
     const count = f.classes.reduce((s, c) => s + c.uncashed, 0);
     const value = f.classes.reduce((s, c) => s + c.uncashedAmount, 0n);

@@ -39,11 +39,21 @@ export async function loadBucketPlan(file: string): Promise<LoadedBucketPlan> {
 
 /** True when DIR/summary.json is a bucket plan's summary (`"mode": "buckets"`). */
 export async function isBucketFolder(dir: string): Promise<boolean> {
+  return (await folderForm(dir)) === 'buckets';
+}
+
+/**
+ * The plan form DIR/summary.json was written from: `buckets` when it says `"mode": "buckets"`,
+ * `classes` for any other JSON object, undefined when there is none to read (the ordinary reader
+ * then says what is wrong, in its own words).
+ */
+export async function folderForm(dir: string): Promise<'classes' | 'buckets' | undefined> {
   const file = join(dir, 'summary.json');
   try {
     const { value } = await readJsonFile(file, { kind: 'summary', missing: () => new UsageError(`${file}: not found`) });
-    return typeof value === 'object' && value !== null && (value as { mode?: unknown }).mode === 'buckets';
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+    return (value as { mode?: unknown }).mode === 'buckets' ? 'buckets' : 'classes';
   } catch {
-    return false; // the ordinary reader says what is wrong, in its own words
+    return undefined;
   }
 }

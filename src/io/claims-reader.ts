@@ -23,7 +23,7 @@ import { WORKER_MIN_BYTES } from './early-workers.js';
 import { TieKeyPrefixes } from './tie-keys.js';
 import { DuplicateChecks } from './dedupe-batch.js';
 import { ClaimsCollector } from './claims-collector.js';
-import { delimiterFlag, likelyDelimiter, sniffFirstLines } from './claims-sniff.js';
+import { readingDelimiter, sniffFirstLines, wrongDelimiter } from './claims-sniff.js';
 import { CHUNK_BYTES, StopReading, csvParseRecords, readFast, reportCsvError } from './claims-tokenizers.js';
 import type { CsvTokenizer, ReadClaimsOptions, ReadClaimsResult } from './claims-types.js';
 
@@ -62,18 +62,12 @@ async function fileSize(file: string): Promise<number | undefined> {
 export async function readClaims(file: string, plan: Plan, options: ReadClaimsOptions = {}): Promise<ReadClaimsResult> {
   // A first line `sep=X` names the delimiter (unless --delimiter names another than the default).
   const first = await sniffFirstLines(file);
-  let delimiter = options.delimiter ?? ',';
-  if (first?.sep !== undefined && delimiter === ',') delimiter = first.sep;
+  const delimiter = readingDelimiter(first, options.delimiter);
   const collector = new ClaimsCollector(file, plan, { ...options, delimiter }, first?.sep !== undefined ? 1 : undefined);
-  const wrongDelimiter = first?.header !== undefined ? likelyDelimiter(first.header.text, delimiter) : undefined;
-  if (first?.header !== undefined && wrongDelimiter !== undefined) {
+  const wrong = wrongDelimiter(first, delimiter);
+  if (wrong !== undefined) {
     // One column with a ; (tab, |) between its names: the rows cannot be read; say why, once.
-    const shown = wrongDelimiter === '\t' ? 'tab' : wrongDelimiter;
-    collector.syntaxError(
-      'missing_column',
-      first.header.line,
-      `the header has one column and looks ${shown === 'tab' ? 'tab' : `"${shown}"`}-separated: add --delimiter ${delimiterFlag(wrongDelimiter)} (or a first line sep=${shown === 'tab' ? '<tab>' : shown})`,
-    );
+    collector.syntaxError('missing_column', wrong.line, wrong.message);
     return collector.finish({ bytes: 0 });
   }
   let bytes = 0;

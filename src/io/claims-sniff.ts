@@ -70,3 +70,27 @@ export function likelyDelimiter(header: string, delimiter: string): string | und
 export function delimiterFlag(d: string): string {
   return d === '\t' ? 'tab' : `'${d}'`;
 }
+
+/**
+ * The delimiter a claims file is read with (every plan form): `--delimiter` when it names another
+ * than the default ',', else the one a first line `sep=X` names, else ','.
+ */
+export function readingDelimiter(first: FirstLines | undefined, given: string | undefined): string {
+  const delimiter = given ?? ',';
+  return first?.sep !== undefined && delimiter === ',' ? first.sep : delimiter;
+}
+
+/**
+ * A header with one column and a `;` (tab, `|`) between its names cannot be read with `delimiter`:
+ * the line and the message that says which --delimiter to add, once; undefined when it looks right.
+ */
+export function wrongDelimiter(first: FirstLines | undefined, delimiter: string): { line: number; message: string } | undefined {
+  if (first?.header === undefined) return undefined;
+  const found = likelyDelimiter(first.header.text, delimiter);
+  if (found === undefined) return undefined;
+  const shown = found === '\t' ? 'tab' : found;
+  return {
+    line: first.header.line,
+    message: `the header has one column and looks ${shown === 'tab' ? 'tab' : `"${shown}"`}-separated: add --delimiter ${delimiterFlag(found)} (or a first line sep=${shown === 'tab' ? '<tab>' : shown})`,
+  };
+}

@@ -40,6 +40,8 @@ export function renderCompareHtml(page: ComparePage): string {
   const amount = (c: Cents): Money => ({ cents: c, text: formatMoneyHuman(c, symbol), short: compactMoney(c, symbol) });
   const change = (c: Cents): Money => ({ cents: c, text: changeText(c, symbol), short: compactMoney(c, symbol) });
   const cmp = page.comparison;
+  // Two bucket plans: a row per bucket, and a claim's buckets in the moves (docs/compare.md).
+  const byBucket = cmp.groupedBy === 'bucket';
   const h = histogramView(cmp.histogram, change);
   const cell = (c: Cents, field: string, signed = false): VNode =>
     html`<td class=${`num${signed && c > 0n ? ' gain' : signed && c < 0n ? ' lose' : ''}`} data-field=${field} data-cents=${c.toString()}>${signed ? changeText(c, symbol) : formatMoneyHuman(c, symbol)}</td>`;
@@ -76,10 +78,10 @@ export function renderCompareHtml(page: ComparePage): string {
         </header>
 
         <section id="classes">
-          <h2>By class</h2>
+          <h2>By ${byBucket ? 'bucket' : 'class'}</h2>
           <table class="classes">
             <thead><tr>
-              <th scope="col">Class</th><th scope="col" class="num">Claims</th>
+              <th scope="col">${byBucket ? 'Bucket' : 'Class'}</th><th scope="col" class="num">Claims</th>
               <th scope="col" class="num">Paid under A</th><th scope="col" class="num">Paid under B</th>
               <th scope="col" class="num">Amount under A</th><th scope="col" class="num">Amount under B</th><th scope="col" class="num">Change</th>
             </tr></thead>
@@ -93,7 +95,7 @@ export function renderCompareHtml(page: ComparePage): string {
               )}
             </tbody>
             <tfoot><tr data-class="">
-              <td>All classes</td><td class="num">${grouped(cmp.claims)}</td><td></td><td></td>
+              <td>${byBucket ? 'All buckets' : 'All classes'}</td><td class="num">${grouped(cmp.claims)}</td><td></td><td></td>
               ${cell(totalA, 'amountA')}${cell(totalB, 'amountB')}${cell(totalB - totalA, 'change', true)}
             </tr></tfoot>
           </table>
@@ -124,7 +126,7 @@ export function renderCompareHtml(page: ComparePage): string {
           ${cmp.largestMoves.length === 0
             ? html`<p>No claim's amount changes.</p>`
             : html`<table class="moves">
-                <thead><tr><th scope="col">Claim</th><th scope="col">Class</th><th scope="col" class="num">Under A</th><th scope="col" class="num">Under B</th><th scope="col" class="num">Change</th></tr></thead>
+                <thead><tr><th scope="col">Claim</th><th scope="col">${byBucket ? 'Buckets' : 'Class'}</th><th scope="col" class="num">Under A</th><th scope="col" class="num">Under B</th><th scope="col" class="num">Change</th></tr></thead>
                 <tbody>
                   ${cmp.largestMoves.map(
                     (m) => html`<tr data-claim=${m.claimId}><th scope="row">${m.claimId}</th><td>${m.classId}</td>${cell(m.amountA, 'amountA')}${cell(m.amountB, 'amountB')}${cell(m.change, 'change', true)}</tr>`,

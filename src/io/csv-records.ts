@@ -14,6 +14,7 @@ import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { UsageError } from '../core/errors.js';
 import type { FileDigest } from './file-hash.js';
+import { Utf8LineChecker, type InvalidUtf8 } from './csv-utf8.js';
 
 export class CsvSyntaxError extends Error {
   constructor(
@@ -29,8 +30,16 @@ export class CsvRecords {
   private pending = '';
   /** Physical line of the first character of `pending`. */
   private line = 1;
+  /** The delimiter's UTF-16 code (44, a comma, unless a claims file names another). */
+  private readonly delimiterCode: number;
 
-  constructor(private readonly onRecord: (fields: string[], line: number) => void) {}
+  /** `delimiter`: one character other than a quote or a line break (claims-options.ts checks it). */
+  constructor(
+    private readonly onRecord: (fields: string[], line: number) => void,
+    private readonly delimiter = ',',
+  ) {
+    this.delimiterCode = delimiter.charCodeAt(0);
+  }
 
   /** Feeds the next piece of text (chunks may end anywhere, even inside a quoted field). */
   push(text: string): void {
@@ -61,7 +70,7 @@ export class CsvRecords {
       // indexOf('"', p) made V8 ten times slower on chunks read from a stream.
       const line = s.slice(p, end);
       if (line.indexOf('"') === -1) {
-        if (line !== '') this.onRecord(line.split(','), this.line);
+        if (line !== '') this.onRecord(line.split(this.delimiter), this.line);
         this.line++;
         p = e + 1;
         continue;
@@ -109,7 +118,7 @@ export class CsvRecords {
         let j = i;
         while (j < n) {
           const c = s.charCodeAt(j);
-          if (c === 44 || c === 10 || c === 34) break;
+          if (c === this.delimiterCode || c === 10 || c === 34) break;
           // A CR ends the field only as part of a CRLF line end, or as the last character of the
           // text (the end of the file, or wait for more); anywhere else it is a character of the
           // cell, as on a line without quotes.
@@ -127,7 +136,7 @@ export class CsvRecords {
           if (!final) return -1;
           i++; // a CR at the end of the file ends the line, as on a line without quotes
         } else if (s.charCodeAt(i + 1) === 10) i++;
-        else throw new CsvSyntaxError('a closing quote must be followed by a comma or the end of the line', this.line);
+        else throw new CsvSyntaxError(this.afterQuote(), this.line);
       }
       if (i >= n) {
         if (!final) return -1;
@@ -137,7 +146,7 @@ export class CsvRecords {
         return n;
       }
       const c = s.charCodeAt(i);
-      if (c === 44) {
+      if (c === this.delimiterCode) {
         fields.push(field);
         field = '';
         i++;
@@ -149,29 +158,48 @@ export class CsvRecords {
         this.line += 1 + breaks;
         return i + 1;
       }
-      throw new CsvSyntaxError('a closing quote must be followed by a comma or the end of the line', this.line);
+      throw new CsvSyntaxError(this.afterQuote(), this.line);
     }
+  }
+
+  private afterQuote(): string {
+    const d = this.delimiter === ',' ? 'a comma' : this.delimiter === '\t' ? 'a tab' : `"${this.delimiter}"`;
+    return `a closing quote must be followed by ${d} or the end of the line`;
   }
 }
 
 /**
  * Streams a CSV file through CsvRecords (a UTF-8 byte-order mark skipped), hashing its bytes on
  * the way: the SHA-256, length and whether a CR is in it. Every CSV file payout reads record by
- * record (ledgers, TINs, bucket claims) is read here; what an error means depends on the file, so
- * a syntax error is thrown as a CsvSyntaxError (with its line), a file-system error as it came,
- * and an error thrown by `onRecord` passes through: the caller words them (see csvReadError).
+ * record (ledgers, TINs, bucket claims) is read here, comma-separated unless `delimiter` names
+ * another (a bucket plan's claims file read with --delimiter or a `sep=` line); `onChunk` sees the
+ * bytes of each chunk before they are decoded (a UTF-8 check). What an error means
+ * depends on the file, so a syntax error is thrown as a CsvSyntaxError (with its line), a
+ * file-system error as it came, and an error thrown by `onRecord` passes through: the caller words
+ * them (see csvReadError).
+ * `onInvalidUtf8`: told of each line holding bytes that are not UTF-8 (csv-utf8.ts), before the
+ * records of that line; otherwise such bytes become U+FFFD unnoticed.
  */
-export async function readCsvFile(file: string, onRecord: (fields: string[], line: number) => void): Promise<FileDigest> {
-  const records = new CsvRecords(onRecord);
+export async function readCsvFile(
+  file: string,
+  onRecord: (fields: string[], line: number) => void,
+  options: { delimiter?: string; onChunk?: (chunk: Buffer) => void; onInvalidUtf8?: (bad: InvalidUtf8) => void } = {},
+): Promise<FileDigest> {
+  const records = new CsvRecords(onRecord, options.delimiter);
   const hash = createHash('sha256');
+  // Each chunk's bytes are checked before its records are split: a record's bad lines are known when it comes out.
+  const utf8 = options.onInvalidUtf8 !== undefined ? new Utf8LineChecker(options.onInvalidUtf8) : undefined;
   let bytes = 0;
   let hasCR = false;
   const onBytes = (chunk: Buffer): void => {
     hash.update(chunk);
+    utf8?.push(chunk);
     bytes += chunk.length;
     if (!hasCR && chunk.includes(0x0d)) hasCR = true;
+    options.onChunk?.(chunk);
   };
   for await (const text of utf8Text(file, { onBytes })) records.push(text);
+  utf8?.end();
   records.end();
   return { sha256: hash.digest('hex'), bytes, hasCR };
 }

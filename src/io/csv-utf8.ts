@@ -9,6 +9,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { countOf } from '../core/display-numbers.js';
+import type { Problem } from '../core/problems.js';
 
 const LF = 0x0a;
 
@@ -174,5 +175,37 @@ export class InvalidUtf8Tally {
       ? `it looks like ${guess}: re-export it as "CSV UTF-8"`
       : 're-export it as "CSV UTF-8"';
     return `the file is not UTF-8: ${count} (${shown}; ${n === 1 ? 'its row is' : 'their rows are'} left out); ${advice}`;
+  }
+}
+
+/**
+ * The same rule for the other CSV files payout reads from a user (the uncashed list, an elections
+ * file): hand `add` to a Utf8LineChecker over the file's bytes; a record on a line it reported is
+ * left out (`holds`), and `problems()` gives the file-level error (no line, so it sorts first)
+ * and the first few lines as examples, instead of one error per line.
+ */
+export class InvalidUtf8Report {
+  private readonly tally = new InvalidUtf8Tally();
+  private readonly bad = new Set<number>();
+  private readonly examples: Problem[] = [];
+
+  constructor(private readonly file: string) {}
+
+  readonly add = ({ line, byte }: InvalidUtf8): void => {
+    this.bad.add(line);
+    if (this.tally.add(byte)) this.examples.push({ code: 'invalid_utf8', severity: 'error', file: this.file, line, message: invalidUtf8LineMessage(byte) });
+  };
+
+  /** True when one of the physical lines `from` to `to` of a record holds invalid UTF-8. */
+  holds(from: number, to = from): boolean {
+    if (this.bad.size === 0) return false;
+    for (let line = from; line <= to; line++) if (this.bad.has(line)) return true;
+    return false;
+  }
+
+  /** The file-level error, then the example lines; none when the file is UTF-8. */
+  problems(): Problem[] {
+    const message = this.tally.message();
+    return message === undefined ? [] : [{ code: 'invalid_utf8', severity: 'error', file: this.file, message }, ...this.examples];
   }
 }

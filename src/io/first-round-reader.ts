@@ -3,14 +3,16 @@
  * DIR/manifest.json, then DIR/ledger.csv and DIR/summary.json checked against the manifest's
  * hashes (a ledger edited after the run must not be paid from), then the ledger's rows into a
  * FirstRoundTable and the summary's residual. The second round is pro rata to the first-round
- * exact share, so the ledger's `share` column is read too (docs/spec.md §5 and §6).
+ * exact share, so the ledger's `share` column is read too (docs/spec.md §5 and §6). A bucket plan's
+ * ledger has no share column and no class: its points are the amounts paid, every row of the class
+ * BUCKET_ROUND_CLASS (docs/spec.md §6a).
  */
 import { join } from 'node:path';
 import { parseMoney, formatMoneyHuman, type Cents } from '../core/money.js';
 import type { Manifest } from '../core/manifest.js';
 import type { Plan } from '../core/plan.js';
 import type { Problem } from '../core/problems.js';
-import { FIRST_ROUND_OUTCOMES, parseShare, type FirstRoundTable } from '../core/first-round.js';
+import { BUCKET_ROUND_CLASS, FIRST_ROUND_OUTCOMES, parseShare, type FirstRoundOutcome, type FirstRoundTable } from '../core/first-round.js';
 import type { FirstRoundFacts } from '../core/redistribute-output.js';
 import { DataError, UsageError } from '../core/errors.js';
 import { assertFinishedRun } from './run-state.js';
@@ -36,6 +38,16 @@ export interface FirstRound {
 }
 
 const FIRST_LEDGER_COLUMNS = ['claim_id', 'class', 'outcome', 'share', 'amount'] as const;
+/** What a bucket plan's ledger gives the second round (docs/spec.md §6a); its bucket columns are not read. */
+const BUCKET_LEDGER_COLUMNS = ['claim_id', 'outcome', 'amount'] as const;
+
+/** The plan form a first round was written from: `buckets` when its summary says `"mode": "buckets"`. */
+export type FirstRoundForm = 'classes' | 'buckets';
+
+const OUTCOMES_OF: Record<FirstRoundForm, readonly FirstRoundOutcome[]> = {
+  classes: ['paid', 'capped', 'below_minimum', 'ineligible'],
+  buckets: ['paid', 'below_minimum', 'nothing_claimed', 'ineligible'],
+};
 
 async function readJson(path: string, what: string, kind: 'manifest' | 'summary'): Promise<{ value: unknown; sha256: string }> {
   const { value, bytes } = await readJsonFile(path, { kind, refused: `${path}: not valid JSON`, missing: (f) => new UsageError(`${f}: not found (${what})`) });
@@ -49,7 +61,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * UsageError (exit 2); files that do not match the manifest, or a ledger that does not add up to
  * its summary, are a DataError (exit 1).
  */
-export async function readFirstRound(dir: string, plan: Pick<Plan, 'classes'>): Promise<FirstRound> {
+export async function readFirstRound(dir: string, plan: Pick<Plan, 'classes'>, form: FirstRoundForm = 'classes'): Promise<FirstRound> {
   const manifestPath = join(dir, 'manifest.json');
   await assertFinishedRun(dir);
   const { value: manifestValue, sha256: manifestSha } = await readJson(manifestPath, 'is it the --out folder of payout allocate?', 'manifest');
@@ -89,22 +101,30 @@ export async function readFirstRound(dir: string, plan: Pick<Plan, 'classes'>): 
 
   const summaryPath = checked['summary.json'].path;
   const { value: summary } = await readJson(summaryPath, 'the first round summary', 'summary');
-  const totals = isObject(summary) && isObject(summary.totals) ? summary.totals : undefined;
+  // A bucket plan's summary has its totals at the top (totalPaid, residual), a classes plan's under totals.
+  const totals = !isObject(summary)
+    ? undefined
+    : form === 'buckets'
+      ? { residual: summary.residual, amount: summary.totalPaid }
+      : isObject(summary.totals)
+        ? summary.totals
+        : undefined;
   const residual = typeof totals?.residual === 'string' ? parseMoney(totals.residual) : undefined;
   const summaryAmount = typeof totals?.amount === 'string' ? parseMoney(totals.amount) : undefined;
   const seed = isObject(summary) && typeof summary.seed === 'string' ? summary.seed : undefined;
+  const amountKey = form === 'buckets' ? 'totalPaid' : 'totals.amount';
   if (residual === undefined || summaryAmount === undefined || seed === undefined) {
-    throw new UsageError(`${summaryPath}: not a payout summary (totals.residual, totals.amount and seed are needed)`);
+    throw new UsageError(`${summaryPath}: not a payout summary (${form === 'buckets' ? 'residual, totalPaid' : 'totals.residual, totals.amount'} and seed are needed)`);
   }
 
   const ledgerPath = checked['ledger.csv'].path;
-  const table = await readFirstLedger(ledgerPath, plan);
+  const table = await readFirstLedger(ledgerPath, plan, form);
   if (table.problems.length > 0) {
     throw new DataError(`${ledgerPath}: ${countOf(table.problems.length, 'row')} cannot be read`, table.problems.slice(0, 50));
   }
   if (table.total !== summaryAmount) {
     throw new DataError(
-      `${ledgerPath}: the amounts add up to ${formatMoneyHuman(table.total)}, but ${summaryPath} says totals.amount is ${formatMoneyHuman(summaryAmount)}`,
+      `${ledgerPath}: the amounts add up to ${formatMoneyHuman(table.total)}, but ${summaryPath} says ${amountKey} is ${formatMoneyHuman(summaryAmount)}`,
     );
   }
   return {
@@ -122,11 +142,13 @@ export async function readFirstRound(dir: string, plan: Pick<Plan, 'classes'>): 
 
 /**
  * The ledger's rows, interned: classes (the plan's, in its order, then any other in code-unit
- * order), (amount, share) pairs and outcomes.
+ * order), (amount, share) pairs and outcomes. A bucket ledger: one class, BUCKET_ROUND_CLASS, and
+ * the share of a row is its amount (× 10^4, in millionths).
  */
 async function readFirstLedger(
   file: string,
   plan: Pick<Plan, 'classes'>,
+  form: FirstRoundForm,
 ): Promise<{ table: FirstRoundTable; total: Cents; paid: number; problems: Problem[] }> {
   let cap = 1 << 16;
   let lines = new Uint32Array(cap);
@@ -135,14 +157,16 @@ async function readFirstLedger(
   let outcomeIndex = new Uint8Array(cap);
   const ids: string[] = [];
   // Every class of the plan, in its order, also one without rows (as allocate's summary lists them).
-  const classes: string[] = plan.classes.map((c) => c.id);
+  const buckets = form === 'buckets';
+  const classes: string[] = buckets ? [BUCKET_ROUND_CLASS] : plan.classes.map((c) => c.id);
   const classOf = new Map<string, number>(classes.map((id, i) => [id, i]));
   // Distinct (amount, share) pairs, by their text and by their value.
   const valueOfText = new Map<string, number>();
   const valueOf = new Map<string, number>();
   const amounts: Cents[] = [];
   const shares: bigint[] = [];
-  const outcomeOf = new Map<string, number>(FIRST_ROUND_OUTCOMES.map((o, i) => [o, i]));
+  const allowed = OUTCOMES_OF[form];
+  const outcomeOf = new Map<string, number>(allowed.map((o) => [o, FIRST_ROUND_OUTCOMES.indexOf(o)]));
   const problems: Problem[] = [];
   let total = 0n;
   let paid = 0;
@@ -154,8 +178,8 @@ async function readFirstLedger(
   };
   let col: Record<(typeof FIRST_LEDGER_COLUMNS)[number], number> | undefined;
   const start = (names: string[]): LedgerRowHandler => {
-    const missing = FIRST_LEDGER_COLUMNS.filter((c) => !names.includes(c));
-    if (missing.length === 1 && missing[0] === 'share') {
+    const missing = (buckets ? BUCKET_LEDGER_COLUMNS : FIRST_LEDGER_COLUMNS).filter((c) => !names.includes(c));
+    if (!buckets && missing.length === 1 && missing[0] === 'share') {
       throw new UsageError(
         `${file}:1: no share column (found: ${names.join(', ')}): the second round is pro rata to the first-round exact share (docs/spec.md §6), the share column payout allocate writes in its ledger`,
       );
@@ -176,9 +200,9 @@ async function readFirstLedger(
     if (col === undefined) return;
     // docs/spec.md §5: text cells carry a formula guard; readLedgerFields has removed it.
     const id = fields[col.claim_id] ?? '';
-    const cls = fields[col.class] ?? '';
+    const cls = buckets ? BUCKET_ROUND_CLASS : (fields[col.class] ?? '');
     const amountText = fields[col.amount] ?? '';
-    const shareText = fields[col.share] ?? '';
+    const shareText = buckets ? '' : (fields[col.share] ?? '');
     const outcomeText = fields[col.outcome] ?? '';
     const outcome = outcomeOf.get(outcomeText);
     const pairText = `${amountText},${shareText}`;
@@ -189,7 +213,8 @@ async function readFirstLedger(
         problems.push({ code: 'input', severity: 'error', file, line, field: 'amount', message: `${JSON.stringify(amountText)} is not an amount` });
         return;
       }
-      const share = parseShare(shareText);
+      // docs/spec.md §6a: a bucket ledger's points are its amounts, in millionths of the unit.
+      const share = buckets ? cents * 10_000n : parseShare(shareText);
       if (share === undefined) {
         problems.push({
           code: 'input',
@@ -218,7 +243,7 @@ async function readFirstLedger(
         file,
         line,
         field: 'outcome',
-        message: `${JSON.stringify(outcomeText)} is not a first-round outcome (${FIRST_ROUND_OUTCOMES.join(', ')})`,
+        message: `${JSON.stringify(outcomeText)} is not a first-round outcome (${allowed.join(', ')})`,
       });
       return;
     }
@@ -268,6 +293,7 @@ async function readFirstLedger(
       shares,
       valueIndex: valueIndex.slice(0, n),
       outcomeIndex: outcomeIndex.slice(0, n),
+      ...(buckets ? { pointsBasis: 'amount' as const } : {}),
     },
     total,
     paid,

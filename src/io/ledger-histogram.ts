@@ -28,12 +28,17 @@ const AMOUNT = /^\d+\.\d{2}$/;
 const ENOUGH = new Error('enough problems');
 
 /**
- * Hands every data row's outcome and amount to `onRow`, with the line it starts on; throws a
+ * Hands every data row's outcome and amount to `onRow` (with the record and the line it starts on;
+ * `onHeader` sees the header's names, trimmed and lower-cased, first); throws a
  * UsageError listing the bad rows. The ledger is a file payout wrote, so it is read by
  * readCsvFile (one `split(',')` per line without a quote), not by csv-parse: several times faster
  * on a ledger of a million rows, which `allocate --report` reads right after writing it.
  */
-async function readLedgerRows(path: string, onRow: (outcome: string, amount: Cents) => void): Promise<void> {
+export async function readLedgerRows(
+  path: string,
+  onRow: (outcome: string, amount: Cents, record: readonly string[], line: number) => void,
+  onHeader?: (names: readonly string[], line: number) => void,
+): Promise<void> {
   const file = path;
   const problems: Problem[] = [];
   let outcomeAt = -1;
@@ -51,6 +56,7 @@ async function readLedgerRows(path: string, onRow: (outcome: string, amount: Cen
           { code: 'missing_column', severity: 'error', file, line, message: `no ${missing.join(' or ')} column (expected the ledger that payout allocate writes)` },
         ]);
       }
+      onHeader?.(names, line);
       return;
     }
     if (record.length !== columns) {
@@ -65,7 +71,7 @@ async function readLedgerRows(path: string, onRow: (outcome: string, amount: Cen
       if (problems.length >= MAX_PROBLEMS) throw ENOUGH;
       return;
     }
-    onRow((record[outcomeAt] as string).trim(), amount);
+    onRow((record[outcomeAt] as string).trim(), amount, record, line);
   };
   try {
     await readCsvFile(path, onRecord);

@@ -11,7 +11,7 @@ import { CsvError, parse } from 'csv-parse/sync';
 import type { Problem } from '../core/problems.js';
 import type { UncashedEntry } from '../core/first-round.js';
 import { UsageError } from '../core/errors.js';
-import { hasUtf16Bom, Utf8LineChecker } from './csv-utf8.js';
+import { hasUtf16Bom, InvalidUtf8Report, Utf8LineChecker } from './csv-utf8.js';
 import { sha256Hex } from './hash.js';
 
 export interface UncashedRead {
@@ -54,9 +54,10 @@ export async function readUncashed(file: string): Promise<UncashedRead> {
   if (hasUtf16Bom(bytes)) {
     return { file, sha256, rows: 0, entries: [], problems: [at(1, 'invalid_utf8', 'the file is UTF-16, not UTF-8: re-export the file as CSV UTF-8')] };
   }
-  const utf8 = new Utf8LineChecker(({ line, byte }) =>
-    problems.push(at(line, 'invalid_utf8', `invalid UTF-8 (byte 0x${byte.toString(16).padStart(2, '0')}): re-export the file as CSV UTF-8`)),
-  );
+  // Bytes that are not UTF-8: one file-level error and a few example lines, as for a claims file;
+  // the rows on those lines are left out (their claim ids would hold U+FFFD).
+  const invalid = new InvalidUtf8Report(file);
+  const utf8 = new Utf8LineChecker(invalid.add);
   utf8.push(bytes);
   utf8.end();
 
@@ -70,6 +71,10 @@ export async function readUncashed(file: string): Promise<UncashedRead> {
     const line = nextLine;
     nextLine += 1 + lineBreaks(fields);
     if (stop) return;
+    if (!header && invalid.holds(line, nextLine - 1)) {
+      rows++;
+      return;
+    }
     if (header) {
       header = false;
       const names = fields.map((h) => h.trim().toLowerCase());
@@ -114,6 +119,7 @@ export async function readUncashed(file: string): Promise<UncashedRead> {
     problems.push(at(nextLine, err.code === 'CSV_QUOTE_NOT_CLOSED' ? 'unclosed_quote' : 'csv_syntax', message));
   }
   if (header) problems.push(at(1, 'empty_file', 'the file is empty: expected a header with a claim_id column'));
+  problems.push(...invalid.problems());
   problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   return { file, sha256, rows, entries, problems };
 }

@@ -1,6 +1,6 @@
 /** verify's reading options: the manifest's record by default, a given option that differs warned about. */
 import { describe, expect, it } from 'vitest';
-import { recordedReading } from '../../src/app/verify.js';
+import { recordedReading } from '../../src/app/recorded-reading.js';
 import { claimsReading, type Manifest } from '../../src/core/manifest.js';
 
 const manifest = (reading?: Manifest['reading']): Manifest => ({
@@ -44,6 +44,16 @@ describe('recordedReading', () => {
       `--delimiter tab differs from the manifest's delimiter ";": the claims are read with tab`,
       `--map claim_id=Other differs from the manifest's map claim_id=ClaimNumber: the claims are read with --map claim_id=Other`,
     ]);
+  });
+
+  it('a given "," on a file whose first line sep=X names the recorded delimiter: read as recorded, no warning', () => {
+    const r = recordedReading(rec, settings({ delimiter: ',', map: { claim_id: 'ClaimNumber' } }), { delimiter: true, map: true }, ';');
+    expect(r.warnings).toEqual([]);
+  });
+
+  it('a given "," on a file whose sep= line names another: the warning says what the file is read with', () => {
+    const r = recordedReading(rec, settings({ delimiter: ',' }), { delimiter: true, map: false }, '|');
+    expect(r.warnings).toEqual([`--delimiter "," differs from the manifest's delimiter ";": the claims are read with "|" (the file's first line sep=)`]);
   });
 
   it('says nothing when a given option is the recorded one', () => {

@@ -169,11 +169,30 @@ describe('payout explain (the binary)', () => {
     expect(doc.claims[0]).toMatchObject({ claimId: 'TT-0000002', line: 3, outcome: 'paid', points: '1' });
   });
 
-  it('refuses unknown claim ids, naming every one (exit 2)', async () => {
+  it('refuses unknown claim ids, naming every one (exit 2), and says nothing else', async () => {
     const r = await runCli([...args, 'TT-0000002', 'TT-NOPE', 'nope']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('no claim with claim_id "TT-NOPE", "nope"');
+    // The file's 9 duplicate-email warnings are not told: the unknown ids are the one thing to fix.
+    expect(r.stderr).toBe(`payout: ${join(ROOT, 'fixtures/tiktok/claims.csv')}: no claim with claim_id "TT-NOPE", "nope" (they are not in the file's 3,000 valid rows)\n`);
     expect(r.stdout).toBe('');
+  });
+
+  it('counts the claims file\'s warnings in one line; --warnings lists them', async () => {
+    const r = await runCli([...args, 'TT-0000002']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('0 errors, 9 warnings (not listed: add --warnings to list them, or run payout validate)\n');
+    const listed = await runCli([...args, 'TT-0000002', '--warnings']);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stderr.match(/^warning: .*claims\.csv:\d+: email: same email as line/gm)).toHaveLength(9);
+    expect(listed.stderr).toContain('0 errors, 9 warnings\n');
+    expect(listed.stdout).toBe(r.stdout);
+  });
+
+  it('lists every error of a claims file that fails, with the warnings counted (exit 1)', async () => {
+    const r = await runCli(['explain', '--plan', join(ROOT, 'fixtures/errors/plan.json'), join(ROOT, 'fixtures/errors/many-problems.csv'), 'X']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.match(/^error: /gm)).toHaveLength(10);
+    expect(r.stderr).not.toMatch(/^warning: /m);
   });
 
   it('needs at least one claim id (exit 2)', async () => {

@@ -85,11 +85,15 @@ describe('payout allocate with a bucket plan (fixtures/equifax-buckets)', () => 
     expect(existsSync(join(out, 'ledger.csv'))).toBe(false);
   });
 
-  it('refuses flags a bucket plan does not take yet (exit 2)', async () => {
-    const r = await runCli(['allocate', '--plan', join(FIX, 'plan.json'), join(FIX, 'claims.csv'), '--out', tmp.path('keep-out'), '--keep', 'choice']);
+  it('refuses --keep of a ledger column and --map of a field the plan does not read (exit 2), and writes nothing', async () => {
+    const r = await runCli(['allocate', '--plan', join(FIX, 'plan.json'), join(FIX, 'claims.csv'), '--out', tmp.path('keep-out'), '--keep', 'time']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--keep choice: not available with a bucket plan yet');
+    expect(r.stderr).toContain('--keep time: the ledger already has the column "time"');
     expect(existsSync(tmp.path('keep-out'))).toBe(false);
+    const m = await runCli(['allocate', '--plan', join(FIX, 'plan.json'), join(FIX, 'claims.csv'), '--out', tmp.path('map-out'), '--map', 'units=Qty']);
+    expect(m.code).toBe(2);
+    expect(m.stderr).toContain('--map units=Qty: unknown field "units" (fields of this plan: claim_id, status, choice, documented_loss, hours, documented_hours)');
+    expect(existsSync(tmp.path('map-out'))).toBe(false);
   });
 
   it('validate checks a bucket plan\'s claims: the totals claimed per bucket (exit 0), bad rows with lines (exit 1)', async () => {

@@ -62,6 +62,39 @@ describe.skipIf(!hasPython && !process.env.CI)('scripts/reference-allocate.py ag
     expect(ref.buckets).toEqual(mine.buckets.map((b) => ({ id: b.id, paid: b.paid })));
   });
 
+  it("follows the plan's blankStatus as payout does: approved with a warning per line, or refused", async () => {
+    const planText = readFileSync(join(ROOT, 'fixtures/equifax-buckets/plan.json'), 'utf8');
+    const claimsFile = tmp.write('blank.csv', 'claim_id,status,documented_loss,hours,documented_hours,choice\nA,approved,10.00,,,\nB,,20.00,,,\nC, ,,,,cash\n');
+    const planFile = tmp.write('blank-plan.json', planText);
+    const out = tmp.path('blank-out');
+    const mine = await allocateBucketsToFolder({ planFile, claimsFile, outDir: out });
+    const ref = spawnSync('python3', [SCRIPT, planFile, claimsFile], { encoding: 'utf8' });
+    expect(ref.stdout).toBe(readFileSync(join(out, 'ledger.csv'), 'utf8'));
+    expect(ref.stderr.trim().split('\n').map((l) => l.replace(/^.*blank\.csv:/, ''))).toEqual(mine.warnings.map((w) => `${w.line}: status: ${w.message.replace(/; write the status.*$/, '')}`));
+
+    const strict = tmp.write('blank-plan-error.json', JSON.stringify({ ...(JSON.parse(planText) as object), blankStatus: 'error' }));
+    await expect(allocateBucketsToFolder({ planFile: strict, claimsFile, outDir: tmp.path('blank-error-out') })).rejects.toBeInstanceOf(DataError);
+    const refused = spawnSync('python3', [SCRIPT, strict, claimsFile], { encoding: 'utf8' });
+    expect(refused.status).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toContain('blank.csv:3: status: status is empty (the plan\'s blankStatus is "error")');
+  });
+
+  it('reads a vendor export as payout does: sep= line, --map, --keep, or the run\'s manifest', async () => {
+    const dir = join(ROOT, 'fixtures/equifax-buckets');
+    const text = readFileSync(join(dir, 'claims.csv'), 'utf8').replace('claim_id,status,documented_loss', 'ClaimNumber,status,OOP Loss').replaceAll(',', ';');
+    const claimsFile = tmp.write('export.csv', `sep=;\r\n${text.replaceAll('\n', '\r\n')}`);
+    const out = tmp.path('export-out');
+    const map = { claim_id: 'ClaimNumber', documented_loss: 'OOP Loss' };
+    await allocateBucketsToFolder({ planFile: join(dir, 'plan.json'), claimsFile, outDir: out, claims: { read: { map }, maxErrors: 50 }, keep: ['choice', 'hours'] });
+    const mine = readFileSync(join(out, 'ledger.csv'), 'utf8');
+    const flags = spawnSync('python3', [SCRIPT, join(dir, 'plan.json'), claimsFile, '--map', 'claim_id=ClaimNumber', '--map', 'documented_loss=OOP Loss', '--keep', 'choice,hours'], { encoding: 'utf8' });
+    expect(flags.stderr).toBe('');
+    expect(flags.stdout).toBe(mine);
+    const recorded = spawnSync('python3', [SCRIPT, join(dir, 'plan.json'), claimsFile, '--manifest', out], { encoding: 'utf8' });
+    expect(recorded.stderr).toBe('');
+    expect(recorded.stdout).toBe(mine);
+  });
 
   it('gives the same ledger byte for byte on random small bucket plans', async () => {
     let compared = 0;

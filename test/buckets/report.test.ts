@@ -63,4 +63,34 @@ describe('the distribution report of a bucket folder', () => {
     expect(r.stderr).toContain(`${file}: totalPaid: "lots": not an amount`);
     expect(() => read(join(out, 'report.html'))).toThrow();
   });
+
+  it('cross-checks ledger.csv against summary.json: every check agrees on the folder allocate wrote', async () => {
+    const out = tmp.path('checked');
+    expect((await runCli(['allocate', '--plan', join(FIX, 'plan.json'), join(FIX, 'claims.csv'), '--out', out, '--report'])).code).toBe(0);
+    const page = read(join(out, 'report.html'));
+    expect(page.match(/data-check="ok"/g)).toHaveLength(7);
+    expect(page).not.toContain('data-check="failed"');
+    expect(page).not.toContain('role="alert"');
+    expect(text(page)).toContain("✓ agrees ledger.csv bucket columns add up to each bucket's paid Σ documented = $212,345.60; Σ time = $31,000.00; Σ cash = $31,000.00");
+  });
+
+  it('a tampered ledger: the report is still written, marked, and payout report exits 1', async () => {
+    const out = tmp.path('tampered');
+    expect((await runCli(['allocate', '--plan', join(FIX, 'plan.json'), join(FIX, 'claims.csv'), '--out', out])).code).toBe(0);
+    const ledger = join(out, 'ledger.csv');
+    // A cent moved from the cash column to the time column: the total, and so Σ amount, unchanged.
+    writeFileSync(ledger, read(ledger).replace('\nEQ0025,approved,paid,0.00,310.00,103.33,413.33\n', '\nEQ0025,approved,paid,0.00,310.01,103.32,413.33\n'));
+    const r = await runCli(['report', out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("the files do not agree: ledger.csv bucket columns do not add up to each bucket's paid (Σ time = $31,000.01, paid $31,000.00; Σ cash = $30,999.99, paid $31,000.00)");
+    const page = read(join(out, 'report.html'));
+    expect(page).toContain('role="alert"');
+    expect(page.match(/data-check="failed"/g)).toHaveLength(1);
+
+    // A row's amount raised: Σ amount no longer the amount paid.
+    writeFileSync(ledger, read(ledger).replace('\nEQ0200,approved,paid,0.00,0.00,103.33,103.33\n', '\nEQ0200,approved,paid,0.00,0.00,103.33,203.33\n'));
+    const again = await runCli(['report', out]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('ledger.csv amounts do not add up to the amount paid (Σ amount = $274,445.60)');
+  });
 });

@@ -85,6 +85,20 @@ describe('payout pay and payout reconcile: bad inputs', () => {
     expect(r.stderr).toMatch(/elections-dup\.csv:37: claim_id: claim PX-0000003 is already elected on line 2/);
   });
 
+  it('an elections file in Windows-1252: exit 1, one file-level error and 3 example lines, not one per line', async () => {
+    // A note column with a Latin-1 "é" (0xE9) on every row, as Excel's "CSV" on Windows writes it.
+    const lines = readFileSync(ELECTIONS, 'utf8').trimEnd().split('\n');
+    const bytes = Buffer.concat(lines.map((l, i) => Buffer.concat([Buffer.from(`${l},${i === 0 ? 'note' : 'caf'}`), i === 0 ? Buffer.alloc(0) : Buffer.from([0xe9]), Buffer.from('\r\n')])));
+    const file = dir.write('elections-1252.csv', bytes);
+    const out = dir.path('x7');
+    const r = await runCli(['pay', '--plan', PLAN, CLAIMS, '--from', round1, '--elections', file, '--out', out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`elections-1252.csv: the file is not UTF-8: ${lines.length - 1} lines hold bytes that are not UTF-8 (the first 3 are listed; their rows are left out); it looks like Windows-1252`);
+    expect(r.stderr.match(/elections-1252\.csv:\d+: invalid UTF-8 \(byte 0xE9\)/g)).toHaveLength(3);
+    expect(r.stderr.match(/UTF-8/g)!.length).toBeLessThan(10);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('an earlier run in --out: exit 2 without --force; replaced with it', async () => {
     const r = await runCli(['pay', '--plan', PLAN, CLAIMS, '--from', round1, '--elections', ELECTIONS, '--out', pay1]);
     expect(r.code).toBe(2);

@@ -5,7 +5,7 @@
 import type { ChalkInstance } from 'chalk';
 import { accountFor, type AccountingResult } from '../../app/accounting.js';
 import { accountingJson } from '../../core/accounting-lines.js';
-import { formatMoneyHuman, type Cents } from '../../core/money.js';
+import { formatMoneyHuman, parseMoney, type Cents } from '../../core/money.js';
 import { colorFor } from '../style.js';
 import { grouped, renderTable } from '../table.js';
 import { wroteLine } from '../wrote.js';
@@ -60,6 +60,28 @@ export function renderAccounting(r: AccountingResult, c: ChalkInstance): string[
       '  ',
     ),
   );
+  if (a.buckets !== undefined) {
+    // A bucket plan's first round: what each bucket was claimed, funded with and paid.
+    const exact = (s: string | null): string => (s === null ? c.dim('-') : formatMoneyHuman(parseMoney(s.replace(/(\.\d\d)\d*$/, '$1')) ?? 0n));
+    lines.push(
+      '',
+      ...renderTable(
+        ['bucket', 'claims', 'claimed', 'total cap', 'funded', 'paid', 'payments', 'reduction'],
+        a.buckets.map((b) => [
+          b.id,
+          grouped(b.claims),
+          exact(b.claimed),
+          b.totalCap === null ? c.dim('-') : money(b.totalCap),
+          exact(b.funded),
+          money(b.paid),
+          grouped(b.payments),
+          b.reductionPercent === null ? c.dim('-') : `${b.reductionPercent.replace(/\.?0+$/, '')}%`,
+        ]),
+        ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+        '  ',
+      ),
+    );
+  }
   for (const round of a.rounds) {
     lines.push('', c.bold(`Round ${round.round} (${round.dir}): ${money(round.paid)} paid, residual ${money(round.residual)}${round.costs === null ? '' : `, costs ${money(round.costs)}`}`));
     lines.push(`  claims by outcome: ${round.outcomes.map((o) => `${o.outcome} ${grouped(o.count)} (${pct(o.percent)})`).join(', ')}`);

@@ -5,12 +5,11 @@
 import { allocateToFolder } from '../../app/allocate.js';
 import { summaryText } from '../../core/summary.js';
 import { LEDGER_COLUMNS } from '../../core/ledger.js';
-import { UsageError } from '../../core/errors.js';
 import { onTerminal } from '../claims-reading.js';
 import { colorFor } from '../style.js';
 import { renderSummary } from '../render-summary.js';
 import { grouped } from '../table.js';
-import { parseClaimsOptions, type ClaimsCliOptions } from './claims-options.js';
+import { parseClaimsOptions, parseKeep, type ClaimsCliOptions } from './claims-options.js';
 import { planForm } from '../../io/bucket-plan-file.js';
 import { runAllocateBuckets } from './allocate-buckets.js';
 import { wroteLine } from '../wrote.js';
@@ -25,28 +24,10 @@ export interface AllocateCliOptions extends ClaimsCliOptions {
   report?: boolean;
 }
 
-/** `--keep payment_method,email` → the column names, as written. */
-function parseKeep(keep: string | undefined): string[] {
-  if (keep === undefined) return [];
-  const cols = keep.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  if (cols.length === 0) throw new UsageError(`--keep "${keep}": name the columns to carry, e.g. --keep payment_method`);
-  const seen = new Set<string>();
-  for (const col of cols) {
-    const key = col.toLowerCase();
-    // A kept column named like a ledger column would give the ledger two "amount" columns.
-    if ((LEDGER_COLUMNS as readonly string[]).includes(key)) {
-      throw new UsageError(`--keep ${col}: the ledger already has the column "${key}"; keep only other columns, e.g. --keep payment_method`);
-    }
-    if (seen.has(key)) throw new UsageError(`--keep ${keep}: "${col}" is named twice`);
-    seen.add(key);
-  }
-  return cols;
-}
-
 export async function runAllocate(claimsFile: string, o: AllocateCliOptions): Promise<void> {
   if ((await planForm(o.plan)) === 'buckets') return runAllocateBuckets(claimsFile, o);
   const settings = onTerminal(parseClaimsOptions(o), { json: o.json, quiet: o.quiet });
-  const keep = parseKeep(o.keep);
+  const keep = parseKeep(o.keep, LEDGER_COLUMNS);
   const { summary, rows, reportPath } = await allocateToFolder({
     claimsFile,
     planFile: o.plan,

@@ -19,6 +19,27 @@ export interface ClaimsCliOptions {
 }
 
 
+/**
+ * `--keep payment_method,email` → the column names, as written. `reserved`: the ledger's own
+ * columns (a kept column named like one would give the ledger two "amount" columns); a bucket
+ * plan's are checked once the plan is read (core/buckets/claims.ts).
+ */
+export function parseKeep(keep: string | undefined, reserved: readonly string[]): string[] {
+  if (keep === undefined) return [];
+  const cols = keep.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (cols.length === 0) throw new UsageError(`--keep "${keep}": name the columns to carry, e.g. --keep payment_method`);
+  const seen = new Set<string>();
+  for (const col of cols) {
+    const key = col.toLowerCase();
+    if (reserved.includes(key)) {
+      throw new UsageError(`--keep ${col}: the ledger already has the column "${key}"; keep only other columns, e.g. --keep payment_method`);
+    }
+    if (seen.has(key)) throw new UsageError(`--keep ${keep}: "${col}" is named twice`);
+    seen.add(key);
+  }
+  return cols;
+}
+
 /** Commander's reducer for a repeatable option. */
 export const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
@@ -34,8 +55,12 @@ export function addClaimsOptions(cmd: Command): Command {
     .option('--max-errors <n>', 'show at most N errors and N warnings', '50');
 }
 
-/** Checks the claims options; a bad one is a UsageError (exit 2). */
-export function parseClaimsOptions(o: ClaimsCliOptions): ClaimsSettings {
+/**
+ * Checks the claims options; a bad one is a UsageError (exit 2). With a bucket plan (`form`
+ * "buckets") a --map field is claim_id, status or a column the plan names: the reader checks it
+ * against the plan (core/buckets/claims.ts, bucketReadingProblem).
+ */
+export function parseClaimsOptions(o: ClaimsCliOptions, form: 'classes' | 'buckets' = 'classes'): ClaimsSettings {
   const map: Partial<Record<ClaimField, string>> = {};
   const usedHeaders = new Map<string, ClaimField>();
   for (const entry of o.map ?? []) {
@@ -43,7 +68,7 @@ export function parseClaimsOptions(o: ClaimsCliOptions): ClaimsSettings {
     const field = (eq < 0 ? entry : entry.slice(0, eq)).trim().toLowerCase() as ClaimField;
     const header = eq < 0 ? '' : entry.slice(eq + 1).trim();
     if (eq < 0 || header === '') throw new UsageError(`--map ${entry}: expected field=header, e.g. --map claim_id=ClaimNumber`);
-    if (!(CLAIM_FIELDS as readonly string[]).includes(field)) {
+    if (form === 'classes' && !(CLAIM_FIELDS as readonly string[]).includes(field)) {
       throw new UsageError(`--map ${entry}: unknown field "${field}" (fields: ${CLAIM_FIELDS.join(', ')})`);
     }
     if (map[field] !== undefined) throw new UsageError(`--map ${entry}: ${field} is already mapped to "${map[field]}"`);
@@ -67,3 +92,11 @@ export function parseClaimsOptions(o: ClaimsCliOptions): ClaimsSettings {
   return { read, maxErrors };
 }
 
+/**
+ * Which reading options the command line gave, for a command that reads a run's claims file again
+ * (verify, explain --from): a given one is used instead of the manifest's record. `delimiterGiven`:
+ * commander says --delimiter was on the command line (even as ","); otherwise one other than ",".
+ */
+export function readingGiven(o: ClaimsCliOptions & { delimiterGiven?: boolean | undefined }): { delimiter: boolean; map: boolean } {
+  return { delimiter: o.delimiterGiven ?? (o.delimiter !== undefined && o.delimiter !== ','), map: (o.map?.length ?? 0) > 0 };
+}

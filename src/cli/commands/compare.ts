@@ -65,11 +65,13 @@ export function renderComparison(r: CompareResult, c: ChalkInstance): string[] {
     `  unchanged     ${grouped(cmp.unchanged)}${pct(cmp.unchanged)}`,
     '',
   );
+  // Two bucket plans: one row per bucket; a claim may be paid from several (docs/compare.md).
+  const group = cmp.groupedBy === 'bucket' ? 'bucket' : 'class';
   const totalA = cmp.classes.reduce((s, k) => s + k.amountA, 0n);
   const totalB = cmp.classes.reduce((s, k) => s + k.amountB, 0n);
   lines.push(
     ...renderTable(
-      ['class', 'claims', 'paid A', 'paid B', 'amount A', 'amount B', 'change'],
+      [group, 'claims', 'paid A', 'paid B', 'amount A', 'amount B', 'change'],
       [
         ...cmp.classes.map((k) => [k.id, grouped(k.claims), grouped(k.paidA), grouped(k.paidB), money(k.amountA), money(k.amountB), signed(k.change)]),
         ['all', grouped(cmp.claims), '', '', money(totalA), money(totalB), signed(totalB - totalA)],
@@ -106,7 +108,7 @@ export function renderComparison(r: CompareResult, c: ChalkInstance): string[] {
     lines.push(c.bold(`Largest moves (top ${cmp.largestMoves.length})`));
     lines.push(
       ...renderTable(
-        ['claim_id', 'class', 'under A', 'under B', 'change'],
+        ['claim_id', group === 'bucket' ? 'buckets' : 'class', 'under A', 'under B', 'change'],
         cmp.largestMoves.map((m) => [m.claimId, m.classId, money(m.amountA), money(m.amountB), signed(m.change)]),
         ['left', 'left', 'right', 'right', 'right'],
         '  ',

@@ -3,6 +3,9 @@ import type { ChalkInstance } from 'chalk';
 import { explainBucketClaims } from '../../app/explain-buckets.js';
 import { BUCKET_EXPLAIN_FORMAT, type BucketClaimExplanation } from '../../core/buckets/explain.js';
 import { colorFor } from '../style.js';
+import type { ReadingGiven } from '../../app/recorded-reading.js';
+import { visibleText } from '../../core/visible-text.js';
+import { parseClaimsOptions, type ClaimsCliOptions } from './claims-options.js';
 import { groupDecimal, moneyText } from '../../core/display-numbers.js';
 
 const trim = (s: string): string => s.replace(/(\.\d\d\d*?)0+$/, '$1');
@@ -24,8 +27,19 @@ function render(r: BucketClaimExplanation, claimsFile: string, c: ChalkInstance)
   return out;
 }
 
-export async function runExplainBuckets(claimsFile: string, ids: string[], o: { plan: string; json?: boolean }): Promise<void> {
-  const { plan, reports } = await explainBucketClaims({ planFile: o.plan, claimsFile, ids });
+export async function runExplainBuckets(
+  claimsFile: string,
+  ids: string[],
+  o: ClaimsCliOptions & { plan: string; json?: boolean; from?: string; given: ReadingGiven },
+): Promise<void> {
+  const { plan, reports } = await explainBucketClaims({
+    planFile: o.plan,
+    claimsFile,
+    ids,
+    claims: parseClaimsOptions(o, 'buckets'),
+    ...(o.from !== undefined ? { fromDir: o.from, given: o.given } : {}),
+    onWarning: (w) => process.stderr.write(`payout explain: warning: ${visibleText(w)}\n`),
+  });
   if (o.json) {
     process.stdout.write(`${JSON.stringify({ format: BUCKET_EXPLAIN_FORMAT, plan: o.plan, claimsFile, case: plan.name, seed: plan.seed, claims: reports }, null, 2)}\n`);
     return;

@@ -131,13 +131,15 @@ export function registerExplain(program: Command): void {
         'A claim id that is not in the claims file (or the first-round ledger) is an error (exit 2). Put -- before ids ' +
         'that start with "-".',
     )
-    .usage('--plan PLAN CLAIMS.csv CLAIM_ID… [options]\n       payout explain --plan PLAN DIR UNCASHED.csv DIR2 CLAIM_ID… [options]')
+    .usage('--plan PLAN CLAIMS.csv CLAIM_ID… [--from DIR] [options]\n       payout explain --plan PLAN DIR UNCASHED.csv DIR2 CLAIM_ID… [options]')
     .argument('<inputs_and_ids...>', 'the claims file, then one or more claim ids; or DIR UNCASHED.csv DIR2, then the claim ids')
     .requiredOption('--plan <plan.json>', 'the plan of allocation')
+    .option('--from <dir>', 'the output folder of the run that read CLAIMS.csv: read it with the --delimiter and --map its manifest records')
+    .option('--warnings', 'list every warning of the claims file (otherwise counted in one line)')
     .option('--json', 'print the explanations as one JSON document');
   addClaimsOptions(cmd).action(async (args: string[], o: ExplainCliOptions) => {
     const { runExplain } = await import('./explain.js');
-    await runExplain(args, o);
+    await runExplain(args, { ...o, delimiterGiven: cmd.getOptionValueSource('delimiter') !== 'default' });
   });
 }
 
@@ -192,8 +194,9 @@ export function registerRedistribute(program: Command): void {
         'uncashed claims; available = first-round residual + uncashed amounts − costs, divided pro rata to the ' +
         'first-round exact shares (the ledger\'s share column) among the claims that cashed (cap over both rounds ' +
         'on the amounts paid, minimum on the second amount, claims of equal share kept or removed together), ' +
-        'cents by the plan\'s rounding with seed "<seed>:round-2" (docs/spec.md §6). Writes DIR2/ledger.csv, ' +
-        'summary.json and manifest.json.',
+        'cents by the plan\'s rounding with seed "<seed>:round-2" (docs/spec.md §6). After a bucket plan, pro rata ' +
+        'to the first-round amounts, one pool, the minimum on the second amount (docs/spec.md §6a). Writes ' +
+        'DIR2/ledger.csv, summary.json and manifest.json.',
     )
     .usage('--plan PLAN --from DIR --uncashed UNCASHED.csv --out DIR2 [options]')
     .requiredOption('--plan <plan.json>', 'the plan of allocation (the first round\'s)')
@@ -333,7 +336,7 @@ export function registerAccounting(program: Command): void {
 }
 
 export function registerPay(program: Command): void {
-  program
+  const cmd = program
     .command('pay')
     .summary('write the payment files of a ledger: PayPal/Venmo, NACHA (ACH), check register, payments.csv')
     .description(
@@ -355,12 +358,12 @@ export function registerPay(program: Command): void {
     .option('--check-start <number>', 'the first check number, instead of the plan\'s payments.check.startNumber (a second round)')
     .option('--force', 'replace the files of an earlier payment run in PAYDIR')
     .option('--json', 'print the control totals as JSON')
-    .option('-q, --quiet', 'print errors only (warnings counted in one line)')
-    .option('--max-errors <n>', 'show at most N problems', '50')
-    .action(async (claimsFile: string, o: PayCliOptions) => {
-      const { runPay } = await import('./pay.js');
-      await runPay(claimsFile, o);
-    });
+    .option('-q, --quiet', 'print errors only (warnings counted in one line)');
+  // --map, --delimiter (default: the reading the ledger's manifest records) and --max-errors.
+  addClaimsOptions(cmd).action(async (claimsFile: string, o: PayCliOptions) => {
+    const { runPay } = await import('./pay.js');
+    await runPay(claimsFile, { ...o, delimiterGiven: cmd.getOptionValueSource('delimiter') !== 'default' });
+  });
 }
 
 export function registerReconcile(program: Command): void {

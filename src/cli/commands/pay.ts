@@ -5,15 +5,15 @@
  */
 import { pay } from '../../app/pay.js';
 import { controlsJson } from '../../core/payments/batch.js';
-import { UsageError } from '../../core/errors.js';
 import { formatMoneyHuman } from '../../core/money.js';
 import { formatProblem } from '../../core/problems.js';
 import { colorFor } from '../style.js';
 import { warningLines } from '../warning-lines.js';
+import { parseClaimsOptions, type ClaimsCliOptions } from './claims-options.js';
 import { grouped, renderTable } from '../table.js';
 import { wroteLine } from '../wrote.js';
 
-export interface PayCliOptions {
+export interface PayCliOptions extends ClaimsCliOptions {
   plan: string;
   from: string;
   out: string;
@@ -23,12 +23,13 @@ export interface PayCliOptions {
   force?: boolean;
   json?: boolean;
   quiet?: boolean;
-  maxErrors: string;
+  /** --delimiter was given (not commander's default). */
+  delimiterGiven?: boolean;
 }
 
 export async function runPay(claimsFile: string, o: PayCliOptions): Promise<void> {
-  if (!/^\d+$/.test(o.maxErrors)) throw new UsageError(`--max-errors ${o.maxErrors}: give a whole number, e.g. --max-errors 100`);
-  const warnings = warningLines(Boolean(o.quiet), Number(o.maxErrors));
+  const { read, maxErrors } = parseClaimsOptions(o);
+  const warnings = warningLines(Boolean(o.quiet), maxErrors);
   const result = await pay({
     planFile: o.plan,
     claimsFile,
@@ -38,8 +39,11 @@ export async function runPay(claimsFile: string, o: PayCliOptions): Promise<void
     ...(o.issueDate !== undefined ? { issueDate: o.issueDate } : {}),
     ...(o.checkStart !== undefined ? { checkStart: o.checkStart } : {}),
     force: Boolean(o.force),
-    maxErrors: Number(o.maxErrors),
+    maxErrors,
     onWarning: (p) => warnings.warn(formatProblem(p)),
+    read: { ...(read.delimiter !== undefined ? { delimiter: read.delimiter } : {}), ...(read.map !== undefined ? { map: read.map } : {}) },
+    given: { delimiter: o.delimiterGiven ?? (o.delimiter !== undefined && o.delimiter !== ','), map: (o.map?.length ?? 0) > 0 },
+    onReadingWarning: (w) => process.stderr.write(`payout pay: warning: ${w}\n`),
   });
   warnings.finish();
   const c = result.controls;

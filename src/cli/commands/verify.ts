@@ -9,7 +9,8 @@ import { DataError, UsageError } from '../../core/errors.js';
 import { onTerminal } from '../claims-reading.js';
 import { renderVerifyText, verifyJson } from '../render-verify.js';
 import { colorFor } from '../style.js';
-import { parseClaimsOptions, type ClaimsCliOptions } from './claims-options.js';
+import { parseClaimsOptions, readingGiven, type ClaimsCliOptions } from './claims-options.js';
+import { planForm } from '../../io/bucket-plan-file.js';
 
 export interface VerifyCliOptions extends ClaimsCliOptions {
   plan: string;
@@ -23,11 +24,10 @@ export async function runVerify(paths: string[], o: VerifyCliOptions): Promise<v
   if (paths.length < 2) throw new UsageError('give the inputs and the folder to check: payout verify --plan PLAN CLAIMS.csv DIR');
   const inputs = paths.slice(0, -1);
   const dir = paths[paths.length - 1]!;
-  const claims = onTerminal(parseClaimsOptions(o), { json: o.json });
+  const claims = onTerminal(parseClaimsOptions(o, await planForm(o.plan)), { json: o.json });
   if (!/^\d+$/.test(o.maxDiffs)) throw new UsageError(`--max-diffs ${o.maxDiffs}: give a whole number, e.g. --max-diffs 100`);
-  const given = { delimiter: o.delimiterGiven ?? (o.delimiter !== undefined && o.delimiter !== ','), map: (o.map?.length ?? 0) > 0 };
   const result = await verifyDir(dir, o.plan, inputs, claims, Number(o.maxDiffs), {
-    given,
+    given: readingGiven(o),
     onWarning: (w) => process.stderr.write(`payout verify: warning: ${w}\n`),
   });
   if (o.json) process.stdout.write(`${JSON.stringify(verifyJson(result), null, 2)}\n`);

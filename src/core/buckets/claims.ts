@@ -18,33 +18,127 @@ export interface BucketClaim {
    * and the hour limit (documented, hours, flat), or the points (points buckets). 0: nothing.
    */
   inputs: Rational[];
+  /** The --keep cells, as written, in the order of the option (absent without --keep). */
+  kept?: string[];
 }
 
 const ZERO: Rational = { n: 0n, d: 1n };
 const YES = new Set(['yes', 'y', 'true', '1']);
 const NO = new Set(['no', 'n', 'false', '0', '']);
 
-/** Where each column the plan names sits in the header; problems name the plan's key. */
-export function mapBucketColumns(plan: BucketPlan, header: readonly string[], claimsFile: string, planFile: string): { columns: Map<string, number> } | { problems: Problem[] } {
+/** How the claims file's header is read beyond the plan (the claims options --map and --keep). */
+export interface BucketReading {
+  /** Field → header: `claim_id`, `status` or a column the plan names, read from a column with another name. */
+  map?: Readonly<Record<string, string | undefined>>;
+  /** Columns carried into the ledger after `amount`. */
+  keep?: readonly string[];
+}
+
+/** The header mapped: the index of each field (lower-cased: claim_id, status, the plan's columns) and of each kept column. */
+export interface BucketColumns {
+  columns: Map<string, number>;
+  keep: Array<[name: string, index: number]>;
+}
+
+/**
+ * The fields a claims file of this plan has, lower-cased, as --map names them: claim_id, status,
+ * then every column the plan names (choice.column, the buckets' input columns) in plan order.
+ */
+export function bucketFields(plan: BucketPlan): string[] {
+  const out = ['claim_id', 'status'];
+  const add = (name: string | null): void => {
+    if (name !== null && !out.includes(name.toLowerCase())) out.push(name.toLowerCase());
+  };
+  if (plan.choice) add(plan.choice.column);
+  for (const b of [...plan.buckets].sort((x, y) => x.index - y.index)) {
+    add(b.column);
+    add(b.documentedColumn);
+  }
+  return out;
+}
+
+/** The ledger's columns for this plan (the --keep columns come after them). */
+export const bucketLedgerColumns = (plan: BucketPlan): string[] => ['claim_id', 'status', 'outcome', ...plan.buckets.map((b) => b.id), 'amount'];
+
+/**
+ * What is wrong with the reading options for this plan before any row is read (a usage error):
+ * a --map field the plan does not read, a --keep column named like a ledger column. Null when none.
+ */
+export function bucketReadingProblem(plan: BucketPlan, reading: BucketReading): string | null {
+  const fields = bucketFields(plan);
+  for (const [field, header] of Object.entries(reading.map ?? {})) {
+    if (header !== undefined && !fields.includes(field.toLowerCase())) {
+      return `--map ${field}=${header}: unknown field "${field}" (fields of this plan: ${fields.join(', ')})`;
+    }
+  }
+  const ledger = bucketLedgerColumns(plan);
+  for (const name of reading.keep ?? []) {
+    if (ledger.includes(name.trim().toLowerCase())) {
+      return `--keep ${name}: the ledger already has the column "${name.trim().toLowerCase()}"; keep only other columns`;
+    }
+  }
+  return null;
+}
+
+/**
+ * Where each column the plan names sits in the header (a --map entry names another header for a
+ * field); problems name the plan's key, or the option.
+ */
+export function mapBucketColumns(
+  plan: BucketPlan,
+  header: readonly string[],
+  claimsFile: string,
+  planFile: string,
+  reading: BucketReading = {},
+): BucketColumns | { problems: Problem[] } {
   const at = new Map<string, number>();
   header.forEach((h, i) => {
     const k = h.trim().toLowerCase();
     if (!at.has(k)) at.set(k, i);
   });
+  const mapped = new Map<string, string>();
+  for (const [field, h] of Object.entries(reading.map ?? {})) if (h !== undefined) mapped.set(field.toLowerCase(), h);
+  const found = header.join(', ');
   const problems: Problem[] = [];
-  if (!at.has('claim_id')) problems.push({ code: 'missing_column', severity: 'error', file: claimsFile, line: 1, message: 'no claim_id column' });
-  const need = (name: string, key: string): void => {
-    if (!at.has(name.toLowerCase())) {
-      problems.push({ code: 'plan_invalid', severity: 'error', file: planFile, field: key, message: `column "${name}" is not in ${claimsFile} (columns: ${header.join(', ')})` });
-    }
+  const columns = new Map<string, number>();
+  /** The column of a field: its --map header, else its own name. */
+  const find = (field: string): number | undefined => at.get((mapped.get(field.toLowerCase()) ?? field).trim().toLowerCase());
+  const missingMapped = (field: string): boolean => {
+    const h = mapped.get(field.toLowerCase());
+    if (h === undefined) return false;
+    problems.push({ code: 'missing_column', severity: 'error', file: claimsFile, line: 1, field: field.toLowerCase(), message: `--map ${field.toLowerCase()}=${h}: no column "${h}" in the header (found: ${found})` });
+    return true;
   };
+  const place = (field: string, onMissing: () => void): void => {
+    const i = find(field);
+    if (i !== undefined) columns.set(field.toLowerCase(), i);
+    else if (!missingMapped(field)) onMissing();
+  };
+  place('claim_id', () => problems.push({ code: 'missing_column', severity: 'error', file: claimsFile, line: 1, message: 'no claim_id column' }));
+  place('status', () => undefined);
+  const need = (name: string, key: string): void =>
+    place(name, () => problems.push({ code: 'plan_invalid', severity: 'error', file: planFile, field: key, message: `column "${name}" is not in ${claimsFile} (columns: ${found})` }));
   if (plan.choice) need(plan.choice.column, 'choice.column');
   for (const b of plan.buckets) {
     const key = b.kind === 'documented' ? 'amountColumn' : b.kind === 'hours' ? 'hoursColumn' : 'unitsColumn';
     if (b.column !== null) need(b.column, `buckets[${b.index}].${key}`);
     if (b.documentedColumn !== null) need(b.documentedColumn, `buckets[${b.index}].documentedColumn`);
   }
-  return problems.length > 0 ? { problems } : { columns: at };
+  // A --map that points a field at another field's column would read one cell as two things.
+  for (const [field, h] of mapped) {
+    const i = columns.get(field);
+    const other = [...columns].find(([f, j]) => j === i && f !== field);
+    if (other !== undefined) {
+      problems.push({ code: 'duplicate_column', severity: 'error', file: claimsFile, line: 1, field, message: `--map ${field}=${h}: column "${header[i!] ?? h}" is already used for ${other[0]}` });
+    }
+  }
+  const keep: Array<[string, number]> = [];
+  for (const name of reading.keep ?? []) {
+    const i = at.get(name.trim().toLowerCase());
+    if (i === undefined) problems.push({ code: 'missing_column', severity: 'error', file: claimsFile, line: 1, field: name, message: `--keep ${name}: no column "${name}" in the header (found: ${found})` });
+    else keep.push([name, i]);
+  }
+  return problems.length > 0 ? { problems } : { columns, keep };
 }
 
 const minRat = (a: Rational, capCents: bigint | null): Rational => (capCents !== null && a.n > capCents * a.d ? { n: capCents, d: 1n } : a);
@@ -63,7 +157,19 @@ export function bucketClaimFromRow(plan: BucketPlan, columns: Map<string, number
   };
   const id = cell('claim_id');
   if (id === '') problems.push({ code: 'empty_claim_id', severity: 'error', file, line, field: 'claim_id', message: 'empty claim_id' });
-  const status = columns.has('status') ? cell('status').toLowerCase() || 'approved' : 'approved';
+  let status = 'approved';
+  if (columns.has('status')) {
+    status = cell('status').toLowerCase();
+    if (status === '') {
+      // Status decides money (docs/spec.md §2): a blank one is said out loud, or refused, as the plan says.
+      status = 'approved';
+      if (plan.blankStatus === 'error') {
+        problems.push({ code: 'blank_status', severity: 'error', file, line, field: 'status', message: 'status is empty (the plan\'s blankStatus is "error"): write the claim\'s status' });
+      } else {
+        problems.push({ code: 'blank_status', severity: 'warning', file, line, field: 'status', message: 'status is empty: paid as "approved" (the plan\'s blankStatus); write the status, or set "blankStatus": "error" to refuse such rows' });
+      }
+    }
+  }
   let choice: string | null = null;
   if (plan.choice) {
     const c = cell(plan.choice.column);

@@ -6,22 +6,25 @@
 import { formatRationalHalfEven, ratDiv, ratSub, type Rational } from '../decimal.js';
 import { computeNetFund, type NetFund } from '../fund.js';
 import { formatMoney } from '../money.js';
-import { textCell } from '../csv-cell.js';
+import { csvField, textCell } from '../csv-cell.js';
 import type { BucketAllocation } from './allocate.js';
-import type { BucketClaim } from './claims.js';
+import { bucketLedgerColumns, type BucketClaim } from './claims.js';
 import type { BucketPlan } from './plan.js';
+import { placedCount } from '../rounding/method.js';
 
 export const BUCKET_SUMMARY_FORMAT = 'payout-bucket-summary/1';
 
-export function bucketLedgerHeader(plan: BucketPlan): string {
-  return `${['claim_id', 'status', 'outcome', ...plan.buckets.map((b) => b.id), 'amount'].join(',')}\n`;
+/** The ledger's header: the bucket columns (bucketLedgerColumns), then the --keep columns as named. */
+export function bucketLedgerHeader(plan: BucketPlan, keep: readonly string[] = []): string {
+  return `${[...bucketLedgerColumns(plan), ...keep.map(csvField)].join(',')}\n`;
 }
 
-/** The ledger's rows in input order, in chunks of text. */
+/** The ledger's rows in input order, in chunks of text; a claim's --keep cells close its row. */
 export function* bucketLedgerRows(claims: readonly BucketClaim[], alloc: BucketAllocation, rowsPerChunk = 4096): Generator<string> {
   let out = '';
   for (const [i, c] of claims.entries()) {
-    out += `${textCell(c.id)},${textCell(c.status)},${alloc.outcomes[i]},${alloc.cents[i]!.map(formatMoney).join(',')},${formatMoney(alloc.totals[i]!)}\n`;
+    const kept = c.kept === undefined ? '' : c.kept.map((k) => `,${textCell(k)}`).join('');
+    out += `${textCell(c.id)},${textCell(c.status)},${alloc.outcomes[i]},${alloc.cents[i]!.map(formatMoney).join(',')},${formatMoney(alloc.totals[i]!)}${kept}\n`;
     if ((i + 1) % rowsPerChunk === 0) {
       yield out;
       out = '';
@@ -66,12 +69,22 @@ export interface BucketSummaryJson {
   totalPaid: string;
   residual: string;
   residualRecipient: string | null;
+  /**
+   * What the reading found that the record of the run must show: rows whose blank status was read
+   * as approved (`blank_status`). Present only when there are some, as in a classes summary.
+   */
+  warnings?: { blankStatuses: number };
 }
 
-export function buildBucketSummary(plan: BucketPlan, claims: readonly BucketClaim[], alloc: BucketAllocation): BucketSummaryJson {
+/** What the reading of the claims found that summary.json records (see BucketSummaryJson.warnings). */
+export interface BucketClaimsFindings {
+  blankStatuses: number;
+}
+
+export function buildBucketSummary(plan: BucketPlan, claims: readonly BucketClaim[], alloc: BucketAllocation, findings?: BucketClaimsFindings): BucketSummaryJson {
   const fund = computeNetFund(plan) as NetFund;
   const count = (o: string): number => alloc.outcomes.filter((x) => x === o).length;
-  return {
+  const summary: BucketSummaryJson = {
     format: BUCKET_SUMMARY_FORMAT,
     case: plan.name,
     currency: plan.currency,
@@ -98,7 +111,7 @@ export function buildBucketSummary(plan: BucketPlan, claims: readonly BucketClai
       paid: formatMoney(f.paid),
       // (claimed − funded) / claimed: how much of what was claimed the bucket did not pay
       reductionPercent: f.claimed === null || f.claimed.n === 0n ? null : formatRationalHalfEven(ratDiv({ n: ratSub(f.claimed, f.funded).n * 100n, d: ratSub(f.claimed, f.funded).d }, f.claimed), 6),
-      centsPlaced: Number(f.centsPlaced),
+      centsPlaced: placedCount(f.centsPlaced),
     })),
     claims: {
       rows: claims.length,
@@ -113,6 +126,8 @@ export function buildBucketSummary(plan: BucketPlan, claims: readonly BucketClai
     residual: formatMoney(alloc.residual),
     residualRecipient: plan.residualRecipient,
   };
+  if ((findings?.blankStatuses ?? 0) > 0) summary.warnings = { blankStatuses: findings!.blankStatuses };
+  return summary;
 }
 
 export function bucketSummaryText(s: BucketSummaryJson): string {

@@ -4,11 +4,12 @@
  * (src/core/plan.ts, unchanged) or `buckets`, never both; `isBucketPlan` tells them apart.
  */
 import { z } from 'zod';
-import { decToRational, parseDec, rat, ratCmp, type Dec, type Rational } from '../decimal.js';
+import { decToRational, parseDec, type Dec, type Rational } from '../decimal.js';
 import { formatMoneyHuman, parseMoney, type Cents } from '../money.js';
 import { computeNetFund, type Deduction } from '../fund.js';
 import type { Problem } from '../problems.js';
-import { digitLimitMessage, LONE_SURROGATE, wellFormed, withinDigitLimits } from '../plan.js';
+import { blankStatusSchema, deductionSchema, digitLimitMessage, increasePercentText, LONE_SURROGATE, percentText, wellFormed, withinDigitLimits } from '../plan.js';
+import { paymentsSchema, type PaymentsConfig } from '../payments/plan-section.js';
 
 const money = z
   .string({ error: (iss) => (typeof iss.input === 'number' ? 'must be a string: quote it, a JSON number can lose cents' : 'required: an amount such as "125.00"') })
@@ -18,20 +19,7 @@ const decimal = z
   .regex(/^\d+(\.\d{1,6})?$/, 'must be a plain decimal with at most 6 decimals, such as "0.25"')
   .refine(withinDigitLimits, { error: (iss) => digitLimitMessage(String(iss.input)), abort: true });
 const positive = decimal.refine((s) => /[1-9]/.test(s), 'must be greater than 0');
-/** Exact: the text's rational against 100, never a float. */
-const atMost100 = (s: string): boolean => {
-  const d = parseDec(s);
-  return d !== undefined && ratCmp(decToRational(d), rat(100n)) <= 0;
-};
-const percent = decimal.refine(atMost100, 'must be between 0 and 100');
 const column = z.string({ error: 'required: the claims column that holds this input' }).trim().min(1, 'must not be empty');
-
-const deductionSchema = z.strictObject({
-  label: z.string().min(1),
-  amount: money.optional(),
-  percent: percent.optional(),
-  of: z.enum(['gross', 'remaining']).optional(),
-});
 
 const common = {
   id: z.string({ error: 'required: the bucket id (also its ledger column)' }).regex(/^[a-z][a-z0-9_]*$/, 'must be lower-case letters, digits and _ (it names a ledger column)'),
@@ -40,8 +28,8 @@ const common = {
   perClaimCap: money.optional(),
   totalCap: money.optional(),
   protected: z.boolean().optional(),
-  maxIncreasePercent: decimal.optional(),
-  maxReductionPercent: percent.optional(),
+  maxIncreasePercent: increasePercentText.optional(),
+  maxReductionPercent: percentText.optional(),
   residual: z.boolean().optional(),
   /** Only claims whose choice column holds this value claim in the bucket. */
   choice: z.string().min(1).optional(),
@@ -76,10 +64,13 @@ export const bucketPlanSchema = z.strictObject({
   choice: z.strictObject({ column, values: z.array(z.string().trim().min(1)).min(1) }).optional(),
   buckets: z.array(bucketSchema).min(1, 'needs at least one bucket'),
   eligibleStatuses: z.array(z.string().trim().min(1)).min(1).default(['approved']),
+  blankStatus: blankStatusSchema,
   minimumPayment: money.nullable().default(null),
   residualRecipient: z.string().nullable().default(null),
   rounding: z.strictObject({ method: z.literal('largest-remainder', { error: 'bucket plans place cents by "largest-remainder"' }) }).optional(),
   seed: z.string({ error: 'required: a seed string that fixes the tie-break (docs/spec.md §4)' }).min(1).refine(wellFormed, LONE_SURROGATE),
+  /** What `payout pay` needs (docs/payments.md), as in a plan of classes; the allocation does not read it. */
+  payments: paymentsSchema.optional(),
 });
 
 export type BucketKind = 'documented' | 'hours' | 'flat' | 'points';
@@ -124,10 +115,14 @@ export interface BucketPlan {
   /** In funding order: by `order`, then position in the plan; a residual bucket last. */
   buckets: Bucket[];
   eligibleStatuses: string[];
+  /** A blank status cell: `approved` with a warning (the default), or an error (as in a classes plan). */
+  blankStatus: 'approved' | 'error';
   minimumPayment: Cents | null;
   residualRecipient: string | null;
   seed: string;
   net: Cents;
+  /** The optional `payments` section, for `payout pay` (docs/payments.md). */
+  payments?: PaymentsConfig;
 }
 
 /** A plan.json value in the buckets form (it has a `buckets` key). */
@@ -167,10 +162,6 @@ export function parseBucketPlan(value: unknown, file: string): { plan: BucketPla
   }
   const p = result.data;
   const problems: Problem[] = [];
-  p.deductions.forEach((d, i) => {
-    if ((d.amount === undefined) === (d.percent === undefined)) problems.push(problem(`deductions[${i}]`, 'give exactly one of "amount" or "percent"'));
-    else if (d.percent !== undefined && d.of === undefined) problems.push(problem(`deductions[${i}].of`, 'a percent needs "of": "gross" or "remaining"'));
-  });
   const deductions = p.deductions.map((d): Deduction =>
     d.amount !== undefined
       ? { label: d.label, kind: 'amount', amount: parseMoney(d.amount) as Cents }
@@ -285,10 +276,12 @@ export function parseBucketPlan(value: unknown, file: string): { plan: BucketPla
       choice: p.choice ?? null,
       buckets: ordered,
       eligibleStatuses: p.eligibleStatuses.map((s) => s.trim().toLowerCase()),
+      blankStatus: p.blankStatus,
       minimumPayment: centsOf(p.minimumPayment),
       residualRecipient: p.residualRecipient,
       seed: p.seed,
       net: fund.net,
+      ...(p.payments !== undefined ? { payments: p.payments as PaymentsConfig } : {}),
     },
   };
 }

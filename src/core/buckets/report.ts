@@ -6,8 +6,8 @@
  */
 import { z } from 'zod';
 import { formatMoneyHuman, parseMoney, type Cents } from '../money.js';
-import { compactMoney, currencySymbol, humanizeAmounts } from '../display-numbers.js';
-import { axisTicks, type Money, type Waterfall, type WaterfallStep } from '../report-model.js';
+import { compactMoney, countText, currencySymbol, humanizeAmounts } from '../display-numbers.js';
+import { axisTicks, type Check, type Money, type Waterfall, type WaterfallStep } from '../report-model.js';
 import { BUCKET_SUMMARY_FORMAT } from './output.js';
 
 const money = z.string().transform((s, ctx) => {
@@ -50,6 +50,7 @@ export const bucketSummarySchema = z.object({
   totalPaid: money,
   residual: money,
   residualRecipient: z.string().nullable(),
+  warnings: z.object({ blankStatuses: count }).optional(),
 });
 export type BucketSummaryInput = z.output<typeof bucketSummarySchema>;
 
@@ -79,6 +80,26 @@ export interface BucketReportModel {
   outcomes: { label: string; count: number }[];
   minimumPayment: Money | null;
   residualRecipient: string | null;
+  /** The cross-checks between summary.json, manifest.json and ledger.csv (as in a classes report). */
+  checks: Check[];
+  /** Claims whose blank status was read as approved (the plan's blankStatus); 0 when none. */
+  blankStatuses: number;
+}
+
+/** What streaming a bucket ledger.csv found: the report cross-checks it against summary.json. */
+export interface BucketLedgerTally {
+  /** Data rows (claims). */
+  rows: number;
+  /** Rows with outcome `paid`. */
+  paidClaims: number;
+  /** Σ amount. */
+  amount: Cents;
+  /** Σ of each bucket's column, in summary.json's bucket order. */
+  buckets: Cents[];
+  /** Bucket ids of summary.json with no column in the ledger. */
+  missingColumns: string[];
+  /** Bucket cells that are not amounts with 2 decimals. */
+  badCells: number;
 }
 
 /** `265722211.440000` (6 decimals, from summary.json) as `$265,722,211.44`, half-up to the cent. */
@@ -90,7 +111,11 @@ function money6(text: string, symbol: string): string {
   return formatMoneyHuman(m[1] === '-' ? -cents : cents, symbol);
 }
 
-export function buildBucketReportModel(s: BucketSummaryInput): BucketReportModel {
+/**
+ * The report of a bucket folder. `files`: its ledger's tally and the rows manifest.json records for
+ * it, for the cross-checks; without them (a model of the summary alone) there are none.
+ */
+export function buildBucketReportModel(s: BucketSummaryInput, files?: { ledger: BucketLedgerTally; manifestRows: number | undefined }): BucketReportModel {
   const symbol = currencySymbol(s.currency);
   const m = (cents: Cents): Money => ({ cents, text: formatMoneyHuman(cents, symbol), short: compactMoney(cents, symbol) });
   const totalDeductions = s.deductions.reduce((a, d) => a + d.amount, 0n);
@@ -138,7 +163,72 @@ export function buildBucketReportModel(s: BucketSummaryInput): BucketReportModel
     ],
     minimumPayment: s.minimumPayment === null ? null : m(s.minimumPayment),
     residualRecipient: s.residualRecipient,
+    blankStatuses: s.warnings?.blankStatuses ?? 0,
+    checks: files === undefined ? [] : bucketCrossChecks(s, files.ledger, files.manifestRows, (c) => m(c).text),
   };
+}
+
+
+/**
+ * The files agree: the summary's own sums, and ledger.csv's rows and columns against the summary
+ * (the checks of a classes report, plus each bucket's column against the bucket's paid).
+ */
+export function bucketCrossChecks(s: BucketSummaryInput, ledger: BucketLedgerTally, manifestRows: number | undefined, money: (c: Cents) => string): Check[] {
+  const deductions = s.deductions.reduce((a, d) => a + d.amount, 0n);
+  const bucketsPaid = s.buckets.reduce((a, b) => a + b.paid, 0n);
+  const offBuckets = s.buckets.filter((b, k) => ledger.buckets[k] !== b.paid);
+  const columnsDetail =
+    ledger.missingColumns.length > 0
+      ? `no column ${ledger.missingColumns.join(', ')}`
+      : ledger.badCells > 0
+        ? `${countText(ledger.badCells)} cells are not amounts`
+        : offBuckets.length > 0
+          ? offBuckets.map((b) => `Σ ${b.id} = ${money(ledger.buckets[s.buckets.indexOf(b)] ?? 0n)}, paid ${money(b.paid)}`).join('; ')
+          : s.buckets.map((b, k) => `Σ ${b.id} = ${money(ledger.buckets[k] ?? 0n)}`).join('; ');
+  return [
+    {
+      label: 'Fund less deductions is the net fund',
+      failure: 'fund less deductions is not the net fund',
+      ok: s.fund.fund - deductions === s.net && s.fund.gross + s.fund.interest === s.fund.fund,
+      detail: `${money(s.fund.fund)} − ${money(deductions)} = ${money(s.fund.fund - deductions)}`,
+    },
+    {
+      label: 'Paid plus residual is the net fund',
+      failure: 'paid plus residual is not the net fund',
+      ok: s.totalPaid + s.residual === s.net,
+      detail: `${money(s.totalPaid)} + ${money(s.residual)} = ${money(s.totalPaid + s.residual)}`,
+    },
+    {
+      label: "The buckets' paid add up to the amount paid",
+      failure: "the buckets' paid do not add up to the amount paid",
+      ok: bucketsPaid === s.totalPaid,
+      detail: `Σ paid = ${money(bucketsPaid)}`,
+    },
+    {
+      label: 'ledger.csv amounts add up to the amount paid',
+      failure: 'ledger.csv amounts do not add up to the amount paid',
+      ok: ledger.amount === s.totalPaid,
+      detail: `Σ amount = ${money(ledger.amount)}`,
+    },
+    {
+      label: "ledger.csv bucket columns add up to each bucket's paid",
+      failure: "ledger.csv bucket columns do not add up to each bucket's paid",
+      ok: ledger.missingColumns.length === 0 && ledger.badCells === 0 && offBuckets.length === 0,
+      detail: columnsDetail,
+    },
+    {
+      label: 'ledger.csv has the paid claims of the summary',
+      failure: 'ledger.csv does not have the paid claims of the summary',
+      ok: ledger.paidClaims === s.claims.paid,
+      detail: `${countText(ledger.paidClaims)} paid of ${countText(ledger.rows)} rows`,
+    },
+    {
+      label: 'ledger.csv has one row per claim',
+      failure: 'ledger.csv does not have one row per claim',
+      ok: ledger.rows === s.claims.rows && (manifestRows === undefined || manifestRows === ledger.rows),
+      detail: `${countText(ledger.rows)} rows; summary ${countText(s.claims.rows)} claims${manifestRows === undefined ? '' : `; manifest ${countText(manifestRows)} rows`}`,
+    },
+  ];
 }
 
 /** `38.000000` → `38`, `12.345678` → `12.35`, `-5.500000` → `-5.5` (an increase shows negative). */

@@ -5,7 +5,8 @@
  */
 export function isAbaRouting(text: string): boolean {
   if (!/^\d{9}$/.test(text) || text === '000000000') return false;
-  const d = Array.from(text, Number);
-  const sum = 3 * (d[0]! + d[3]! + d[6]!) + 7 * (d[1]! + d[4]! + d[7]!) + (d[2]! + d[5]! + d[8]!);
+  // The digits by character code (an array of them per routing number was a hot spot at 1M claims).
+  const d = (i: number): number => text.charCodeAt(i) - 48;
+  const sum = 3 * (d(0) + d(3) + d(6)) + 7 * (d(1) + d(4) + d(7)) + (d(2) + d(5) + d(8));
   return sum % 10 === 0;
 }

@@ -71,6 +71,9 @@ function mailingOf(input: ElectionInput): MailingAddress | undefined {
   return { name, address, address2: input.address2.trim(), city: input.city.trim(), state: input.state.trim(), zip: input.zip.trim() };
 }
 
+/** A check to `m`, field by field (spreading `m` took V8's slow path, once per check). */
+const checkTo = (m: MailingAddress): Election => ({ method: 'check', name: m.name, address: m.address, address2: m.address2, city: m.city, state: m.state, zip: m.zip });
+
 /**
  * Reads one claim's election. `place` names the file and line for messages. Problems are errors
  * when the claim cannot be paid at all, warnings when it falls back to a check.
@@ -126,13 +129,13 @@ export function readElection(input: ElectionInput, place: { file: string; line: 
     if (name === '') (ok = false), fault('name', 'ACH needs the account holder\'s name');
     if (ok) election = { method, routing, account, accountType: type as 'checking' | 'savings', name };
   } else if (method === 'check') {
-    if (mailing !== undefined) election = { method, ...mailing };
+    if (mailing !== undefined) election = checkTo(mailing);
     else fault(input.name.trim() === '' ? 'name' : 'address', 'a check needs a name and a mailing address');
   } else {
     fault('method', `unknown payment method ${JSON.stringify(input.method.trim())} (accepted: ${PAYMENT_METHODS.join(', ')})`);
   }
 
-  if (election !== undefined) return { election, ...(mailing ? { mailing } : {}), problems: [] };
+  if (election !== undefined) return mailing !== undefined ? { election, mailing, problems: [] } : { election, problems: [] };
   const at = (severity: Problem['severity'], f: { field: ElectionField; message: string }): Problem => ({
     code: 'input',
     severity,
@@ -144,7 +147,7 @@ export function readElection(input: ElectionInput, place: { file: string; line: 
   if (mailing !== undefined && method !== 'check') {
     // Paid all the same, by check to the address on file: the administrator is told, the claimant is not left out.
     return {
-      election: { method: 'check', ...mailing },
+      election: checkTo(mailing),
       mailing,
       problems: faults.map((f) => ({ ...at('warning', f), message: `${f.message}; claim ${place.claimId} is paid by check to its mailing address` })),
     };

@@ -12,13 +12,13 @@ import type { CheckColumn } from './plan-section.js';
 export const PAYPAL_ROWS_PER_FILE = 5000;
 
 /**
- * One PayPal Payouts row. The recipient, the claim id and the note go to PayPal as they are (a
+ * One PayPal Payouts row (`amountText`: formatMoney(r.amount), when the caller has it already). The recipient, the claim id and the note go to PayPal as they are (a
  * `'` before a formula character would become part of the reference), quoted when needed;
  * recipients are validated emails, phone digits or handles, none of which can start a formula.
  */
-export function paypalRow(r: { recipient: string; amount: Cents; currency: string; claimId: string; note: string; wallet: 'PAYPAL' | 'VENMO' }): string {
+export function paypalRow(r: { recipient: string; amount: Cents; currency: string; claimId: string; note: string; wallet: 'PAYPAL' | 'VENMO' }, amountText = formatMoney(r.amount)): string {
   // Built with join: one flat string per row, not a rope of its pieces (a million rows are held).
-  return [csvField(r.recipient), formatMoney(r.amount), r.currency, csvField(r.claimId), csvField(r.note), `${r.wallet}\n`].join(',');
+  return [csvField(r.recipient), amountText, r.currency, csvField(r.claimId), csvField(r.note), `${r.wallet}\n`].join(',');
 }
 
 export interface CheckRow extends MailingAddress {
@@ -33,8 +33,8 @@ export interface CheckRow extends MailingAddress {
 /** The register's header line (when the template has one). */
 export const checkHeader = (columns: readonly CheckColumn[]): string => `${columns.join(',')}\n`;
 
-/** One check register row; text cells are guarded against spreadsheet formulas (docs/spec.md §5). */
-export function checkRow(columns: readonly CheckColumn[], r: CheckRow): string {
+/** One check register row; text cells are guarded against spreadsheet formulas (docs/spec.md §5). `amountText` as for paypalRow. */
+export function checkRow(columns: readonly CheckColumn[], r: CheckRow, amountText?: string): string {
   const cell = (c: CheckColumn): string => {
     switch (c) {
       case 'check_number':
@@ -42,7 +42,7 @@ export function checkRow(columns: readonly CheckColumn[], r: CheckRow): string {
       case 'issue_date':
         return r.issueDate;
       case 'amount':
-        return formatMoney(r.amount);
+        return amountText ?? formatMoney(r.amount);
       case 'payee':
         return textCell(r.name);
       case 'address':

@@ -82,3 +82,11 @@ export interface RoundingMethod<R extends RoundingSpec> {
   /** The paragraph on the cents in report.html's method section. */
   reportParagraph(r: R, facts: RoundingReportFacts): string;
 }
+
+/**
+ * How many leftover cents a method placed, as summary.json shows it: a JSON number. It is a count,
+ * not an amount (at most one cent per claim, far inside 2^53), so it may leave bigint here.
+ */
+export function placedCount(placed: bigint): number {
+  return Number(placed);
+}

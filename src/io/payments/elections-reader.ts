@@ -6,12 +6,17 @@
  * SHA-256 its manifest records). Every problem is collected with its file, line and field.
  */
 import { basename } from 'node:path';
-import { DataError, UsageError } from '../../core/errors.js';
+import { UsageError } from '../../core/errors.js';
 import type { ManifestInput } from '../../core/manifest.js';
 import type { Problem } from '../../core/problems.js';
 import type { PaidClaim } from '../../core/payments/batch.js';
 import { ELECTION_COLUMNS, readElection, type ElectionField, type ElectionInput } from '../../core/payments/elections.js';
 import { csvReadError, readCsvFile } from '../csv-records.js';
+import { readCsvFileFast } from '../csv-records-fast.js';
+import type { FileDigest } from '../file-hash.js';
+import { sniffFirstLines } from '../claims-sniff.js';
+import type { ClaimField } from '../../core/claims.js';
+import { InvalidUtf8Report } from '../csv-utf8.js';
 import type { PaidLedger } from './paid-ledger.js';
 import { claimCount, countOf } from '../../core/display-numbers.js';
 
@@ -30,27 +35,76 @@ export interface ElectionsRead {
   inputs: { claims: ManifestInput; elections?: ManifestInput };
 }
 
-/** Column index of each election field in a header (-1 when absent), and of claim_id. */
-function columnsOf(header: string[]): { id: number; fields: Record<ElectionField, number> } {
+/**
+ * Column index of each election field in a header (-1 when absent), and of claim_id. `map`: the
+ * claims file's --map (field → header), for the columns it names (claim_id, email, name, address).
+ */
+function columnsOf(header: string[], map: ColumnMap = {}): { id: number; fields: Record<ElectionField, number> } {
   const names = header.map((h) => h.trim().toLowerCase());
+  const column = (name: string): number => names.indexOf((map[name as ClaimField] ?? name).trim().toLowerCase());
   const fields = {} as Record<ElectionField, number>;
-  for (const f of FIELDS) fields[f] = names.indexOf(ELECTION_COLUMNS[f]);
-  return { id: names.indexOf('claim_id'), fields };
+  for (const f of FIELDS) fields[f] = column(ELECTION_COLUMNS[f]);
+  return { id: column('claim_id'), fields };
 }
 
-async function read(file: string, what: string, onRecord: (fields: string[], line: number) => void): Promise<{ sha256: string }> {
+/** A claims file's --map: a field's column under another name. */
+export type ColumnMap = Partial<Record<ClaimField, string>>;
+
+/**
+ * Field k's cell: from the elections file's row `ec` when it lists the claim and has the column,
+ * else from the claims file's row.
+ */
+function cellOf(k: number, cells: string[], fromClaims: number[], ec: string[] | undefined, fromElections: number[]): string {
+  if (ec !== undefined) {
+    const ei = fromElections[k]!;
+    if (ei !== -1) return ec[ei] ?? '';
+  }
+  const ci = fromClaims[k]!;
+  return ci !== -1 ? (cells[ci] ?? '') : '';
+}
+
+/**
+ * Reads a CSV file record by record; bytes that are not UTF-8 are reported as for a claims file
+ * (`invalid`: one file-level error, a few example lines) and their records are handed on marked.
+ */
+async function read(
+  file: string,
+  what: string,
+  invalid: InvalidUtf8Report,
+  onRecord: (fields: string[], line: number, notUtf8: boolean) => void,
+  delimiter = ',',
+): Promise<FileDigest> {
   try {
-    return await readCsvFile(file, onRecord);
+    return await readCsvFile(file, (fields, line) => onRecord(fields, line, invalid.holds(line, line + lineBreaks(fields))), { delimiter, onInvalidUtf8: invalid.add });
   } catch (err) {
     throw csvReadError(file, `the ${what}`, err);
   }
 }
 
+/** Line breaks inside a record's quoted fields: the physical lines it spans after its first. */
+function lineBreaks(fields: readonly string[]): number {
+  let n = 0;
+  for (const s of fields) for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
 /**
  * Reads the elections of the ledger's paid claims. `onPaid`, when given, takes each paid claim as
- * it is read (so a million are never held at once); otherwise they are returned.
+ * it is read (so a million are never held at once); otherwise they are returned. The claims file
+ * is read with the fast tokenizer (csv-records-fast.ts) and, when a record needs the general
+ * reader, once more with it from the start (`onRestart` is told first).
  */
-export async function readElections(o: { claimsFile: string; electionsFile?: string; ledger: PaidLedger; onPaid?: (c: PaidClaim) => void }): Promise<ElectionsRead> {
+export async function readElections(o: {
+  claimsFile: string;
+  electionsFile?: string;
+  ledger: PaidLedger;
+  onPaid?: (c: PaidClaim) => void;
+  /** The claims file is being read again from its start (every claim given to onPaid so far is to be forgotten). */
+  onRestart?: () => void;
+  /** How the claims file is read (as allocate read it): its delimiter (a first line `sep=X` names one too) and --map. */
+  delimiter?: string;
+  map?: ColumnMap;
+}): Promise<ElectionsRead> {
   const problems: Problem[] = [];
   const err = (file: string, line: number, message: string, field?: string): void =>
     void problems.push({ code: 'input', severity: 'error', file, line, ...(field !== undefined ? { field } : {}), message });
@@ -62,42 +116,65 @@ export async function readElections(o: { claimsFile: string; electionsFile?: str
   if (o.electionsFile !== undefined) {
     const file = o.electionsFile;
     let rows = 0;
-    const digest = await read(file, 'elections file', (cells, line) => {
+    const invalid = new InvalidUtf8Report(file);
+    const digest = await read(file, 'elections file', invalid, (cells, line, notUtf8) => {
       if (eCols === undefined) {
         eCols = columnsOf(cells);
-        if (eCols.id === -1) throw new DataError(`${file}: no claim_id column`, [{ code: 'missing_column', severity: 'error', file, line, field: 'claim_id', message: `no claim_id column (found: ${cells.join(', ')})` }]);
+        // A UsageError (exit 2), as for the claims file: csvReadError words any other error as one it could not read.
+        if (eCols.id === -1) throw new UsageError(`${file}:${line}: no claim_id column (found: ${cells.join(', ')}): the elections are joined on claim_id`);
         return;
       }
       rows++;
+      if (notUtf8) return; // reported once for the file (below), the row left out
       const id = (cells[eCols.id] ?? '').trim();
       if (id === '') return err(file, line, 'empty claim_id', 'claim_id');
-      if (cells.some((c) => c.includes('\uFFFD'))) err(file, line, 'invalid UTF-8: re-export the file as CSV UTF-8');
       const first = elected.get(id);
       if (first !== undefined) return err(file, line, `claim ${id} is already elected on line ${first.line}`, 'claim_id');
       elected.set(id, { line, cells, used: false });
     });
     if (eCols === undefined) throw new UsageError(`${file}: empty, expected a header with a claim_id column`);
+    problems.push(...invalid.problems());
     electionsInput = { file: basename(file), sha256: digest.sha256, rows };
   }
 
   const { ledger } = o;
   const claims: PaidClaim[] = [];
+  const file = o.claimsFile;
+  // Per field: its column in the elections file (-1: absent).
+  const fromElections = FIELDS.map((f) => (eCols !== undefined ? eCols.fields[f] : -1));
   let cCols: ReturnType<typeof columnsOf> | undefined;
   let r = 0;
-  const file = o.claimsFile;
   let mismatch = 0;
-  // Per field: its column in the claims file and in the elections file (-1: absent).
-  const fromElections = FIELDS.map((f) => (eCols !== undefined ? eCols.fields[f] : -1));
   let fromClaims: number[] = [];
   let fallbacks = 0;
-  const digest = await read(file, 'claims file', (cells, line) => {
+  // A spreadsheet's first line `sep=X` names the delimiter (unless another is given) and is no header.
+  const first = await sniffFirstLines(file);
+  let delimiter = o.delimiter ?? ',';
+  if (first?.sep !== undefined && delimiter === ',') delimiter = first.sep;
+  const sepLine = first?.sep !== undefined ? 1 : undefined;
+  const map = o.map ?? {};
+  let claimsInvalid = new InvalidUtf8Report(file);
+  const onRecord = (cells: string[], line: number, notUtf8 = false): void => {
     if (cCols === undefined) {
-      cCols = columnsOf(cells);
-      if (cCols.id === -1) throw new UsageError(`${file}:1: no claim_id column: is it the claims file?`);
+      if (line === sepLine) return;
+      cCols = columnsOf(cells, map);
+      if (cCols.id === -1) {
+        throw new UsageError(
+          map.claim_id !== undefined
+            ? `${file}:${line}: no column "${map.claim_id}" (--map claim_id=${map.claim_id}) in the header`
+            : `${file}:${line}: no claim_id column: is it the claims file? (a column by another name: --map claim_id=<header>; another delimiter: --delimiter)`,
+        );
+      }
       fromClaims = FIELDS.map((f) => cCols!.fields[f]);
       return;
     }
     const row = r++;
+    if (notUtf8) {
+      // Reported once for the file (below); the row is left out, its election marked as seen.
+      const e = elected.get(ledger.ids[row] ?? '');
+      if (e !== undefined) e.used = true;
+      return;
+    }
     const id = (cells[cCols.id] ?? '').trim();
     if (row >= ledger.ids.length || ledger.ids[row] !== id) {
       if (mismatch++ < 10) {
@@ -111,28 +188,66 @@ export async function readElections(o: { claimsFile: string; electionsFile?: str
     if (amount <= 0n) return; // zero amounts get no payment, and need no election
     // Field k's cell: from the elections file when it lists the claim and has the column, else
     // from the claims file. One object literal per claim (keyed stores into {} were a hot spot).
+    // No closure per claim: `cellOf` is a module function (a closure made per row was a hot spot).
     const ec = e?.cells;
-    const v = (k: number): string => {
-      const ei = ec !== undefined ? fromElections[k]! : -1;
-      if (ei !== -1) return ec![ei] ?? '';
-      const ci = fromClaims[k]!;
-      return ci !== -1 ? (cells[ci] ?? '') : '';
-    };
     const input: ElectionInput = {
-      method: v(0), email: v(1), phone: v(2), venmoHandle: v(3), routing: v(4), account: v(5), accountType: v(6),
-      name: v(7), address: v(8), address2: v(9), city: v(10), state: v(11), zip: v(12),
+      method: cellOf(0, cells, fromClaims, ec, fromElections), email: cellOf(1, cells, fromClaims, ec, fromElections),
+      phone: cellOf(2, cells, fromClaims, ec, fromElections), venmoHandle: cellOf(3, cells, fromClaims, ec, fromElections),
+      routing: cellOf(4, cells, fromClaims, ec, fromElections), account: cellOf(5, cells, fromClaims, ec, fromElections),
+      accountType: cellOf(6, cells, fromClaims, ec, fromElections), name: cellOf(7, cells, fromClaims, ec, fromElections),
+      address: cellOf(8, cells, fromClaims, ec, fromElections), address2: cellOf(9, cells, fromClaims, ec, fromElections),
+      city: cellOf(10, cells, fromClaims, ec, fromElections), state: cellOf(11, cells, fromClaims, ec, fromElections),
+      zip: cellOf(12, cells, fromClaims, ec, fromElections),
     };
     const place = e !== undefined && o.electionsFile !== undefined ? { file: o.electionsFile, line: e.line, claimId: id } : { file, line, claimId: id };
     const result = readElection(input, place);
-    problems.push(...result.problems);
+    for (const p of result.problems) problems.push(p);
     if (result.election !== undefined && result.problems.length > 0) fallbacks++;
     if (result.election !== undefined) {
-      const paid: PaidClaim = result.mailing ? { claimId: id, amount, election: result.election, mailing: result.mailing } : { claimId: id, amount, election: result.election };
+      const paid: PaidClaim = result.mailing ? { claimId: id, amount, row, election: result.election, mailing: result.mailing } : { claimId: id, amount, row, election: result.election };
       if (o.onPaid) o.onPaid(paid);
       else claims.push(paid);
     }
-  });
+  };
+  // Only the claim id and the election columns of the claims file become strings.
+  const wanted = (header: string[]): Uint8Array | undefined => {
+    if (sepLine !== undefined && cCols === undefined) return undefined; // the sep line: the header comes next
+    const { id, fields } = columnsOf(header, map);
+    const read = new Uint8Array(header.length);
+    for (const k of [id, ...Object.values(fields)]) if (k >= 0) read[k] = 1;
+    return read;
+  };
+  const before = problems.length;
+  let digest: FileDigest | undefined;
+  try {
+    // Only the claim id outlives its row (in problems): the election's cells are made into the
+    // files' rows (joined: copies) before the next record, so they may be slices of the chunk.
+    const own = (header: string[]): Uint8Array => {
+      const keep = new Uint8Array(header.length);
+      const { id } = columnsOf(header, map);
+      if (id >= 0) keep[id] = 1;
+      return keep;
+    };
+    // Bytes that are not UTF-8 are left to the general reader, which reports them.
+    digest = await readCsvFileFast(file, delimiter, onRecord, wanted, own, { utf8: true });
+  } catch (error) {
+    throw csvReadError(file, 'the claims file', error);
+  }
+  if (digest === undefined) {
+    // A record the fast tokenizer leaves to the general reader: the whole file again with it.
+    claims.length = 0;
+    problems.length = before;
+    cCols = undefined;
+    r = 0;
+    mismatch = 0;
+    fallbacks = 0;
+    for (const e of elected.values()) e.used = false;
+    o.onRestart?.();
+    claimsInvalid = new InvalidUtf8Report(file);
+    digest = await read(file, 'claims file', claimsInvalid, onRecord, delimiter);
+  }
   if (cCols === undefined) throw new UsageError(`${file}: empty, not a claims file`);
+  problems.push(...claimsInvalid.problems());
   if (r !== ledger.ids.length) {
     problems.push({ code: 'input', severity: 'error', file, message: `${claimCount(r)}, the ledger ${countOf(ledger.ids.length, 'row')}: the claims file is not the one ${ledger.ledgerPath} was made from` });
   }

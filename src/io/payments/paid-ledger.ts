@@ -2,7 +2,9 @@
  * The ledger a payment run pays from: the folder of `payout allocate` (round 1) or of `payout
  * redistribute` (round 2). Its ledger.csv and summary.json must be the files its manifest hashed
  * (a ledger edited after the run is not paid from, as for redistribute), and the ledger's amounts
- * must add up to the summary's totals.amount. Only claim_id, outcome and amount are read.
+ * must add up to the summary's totals.amount (a bucket plan's summary: its totalPaid; the ledger's
+ * amount column is then each claim's total over the buckets). Only claim_id, outcome and amount
+ * are read.
  */
 import { createHash } from 'node:crypto';
 import { basename, join } from 'node:path';
@@ -74,9 +76,12 @@ export async function readPaidLedger(dir: string): Promise<PaidLedger> {
 
   const summaryPath = join(dir, 'summary.json');
   const { value: summary } = await readJson(summaryPath, 'the summary', 'summary');
-  const totals = isObject(summary) && isObject(summary.totals) ? summary.totals : undefined;
+  // A bucket plan's summary (`"mode": "buckets"`) has the total paid at the top, as totalPaid.
+  const buckets = isObject(summary) && summary.mode === 'buckets';
+  const amountKey = buckets ? 'totalPaid' : 'totals.amount';
+  const totals = buckets ? { amount: (summary as Record<string, unknown>).totalPaid } : isObject(summary) && isObject(summary.totals) ? summary.totals : undefined;
   const summaryAmount = typeof totals?.amount === 'string' ? parseMoney(totals.amount) : undefined;
-  if (summaryAmount === undefined) throw new UsageError(`${summaryPath}: not a payout summary (totals.amount is needed)`);
+  if (summaryAmount === undefined) throw new UsageError(`${summaryPath}: not a payout summary (${amountKey} is needed)`);
 
   const ledgerPath = join(dir, 'ledger.csv');
   const ids: string[] = [];
@@ -134,7 +139,7 @@ export async function readPaidLedger(dir: string): Promise<PaidLedger> {
   refuse();
   if (bad.length > 0) throw new DataError(`${ledgerPath}: ${countOf(bad.length, 'row')} cannot be read`, bad.slice(0, 50));
   if (paidAmount !== summaryAmount) {
-    throw new DataError(`${ledgerPath}: the amounts add up to ${formatMoneyHuman(paidAmount)}, but ${summaryPath} says totals.amount is ${formatMoneyHuman(summaryAmount)}`);
+    throw new DataError(`${ledgerPath}: the amounts add up to ${formatMoneyHuman(paidAmount)}, but ${summaryPath} says ${amountKey} is ${formatMoneyHuman(summaryAmount)}`);
   }
   const folder = basename(dir.replace(/[\\/]+$/, '')) || '.';
   return {

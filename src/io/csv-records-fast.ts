@@ -1,0 +1,99 @@
+/**
+ * A CSV file read record by record with the claims reader's fast tokenizer (csv-fast.ts): the file
+ * is read in chunks of bytes, each chunk once as Latin-1 text, and only the cells of the columns
+ * asked for become strings. It takes what that tokenizer takes (plain and quoted fields, LF or
+ * CRLF line ends); at the first record that is anything else it stops and says so (`undefined`),
+ * and the caller reads the whole file again with readCsvFile (csv-records.ts), the authority on
+ * everything else. Blank lines are skipped, as readCsvFile skips them, and a UTF-8 byte-order mark.
+ */
+import { isUtf8 } from 'node:buffer';
+import { createHash } from 'node:crypto';
+import { open } from 'node:fs/promises';
+import { CHUNK_BYTES } from './claims-tokenizers.js';
+import { FastCsv, fastPathSupports, type ColumnPlan } from './csv-fast.js';
+import type { FileDigest } from './file-hash.js';
+
+/**
+ * Reads `file` and hands each record to `onRecord` (the array is reused: keep none of it). Cells
+ * of a column `read(header)` marks 0 are handed on as "" (every cell is read until it names the columns). Returns the file's digest, or
+ * undefined when a record needs the general reader (nothing can be said about the records handed
+ * on so far then: start over; with `options.utf8`, also at bytes that are not UTF-8). `own(header)` marks the columns whose cells may be kept after the
+ * record (each then a string of its own; the others may be slices of a chunk's text, which must
+ * not outlive the record); without it, every cell read is its own. A file-system error is thrown as it came; an error thrown by
+ * `onRecord` passes through.
+ */
+export async function readCsvFileFast(
+  file: string,
+  delimiter: string,
+  onRecord: (fields: string[], line: number) => void,
+  read: (header: string[]) => Uint8Array | undefined = () => undefined,
+  own?: (header: string[]) => Uint8Array,
+  options: { utf8?: boolean } = {},
+): Promise<FileDigest | undefined> {
+  if (!fastPathSupports(delimiter)) return undefined;
+  const hash = createHash('sha256');
+  let bytes = 0;
+  let hasCR = false;
+  // Which columns are read: every one until `read` names them, asked after each record until it does
+  // (after the header, or after a line before it such as a spreadsheet's `sep=X`).
+  let plan: ColumnPlan | undefined;
+  const fast: FastCsv = new FastCsv(
+    delimiter,
+    (fields, line) => {
+      // An empty line is one empty field, not quoted (`""` is a record): readCsvFile skips it.
+      if (fields.length === 1 && fast.fieldStart(0) === fast.fieldEnd(0) && work[fast.fieldStart(0) - 1] !== 0x22) return;
+      if (plan === undefined) {
+        onRecord(fields, line);
+        const columns = read(fields);
+        // Cells kept past the record (in messages, say) must be strings of their own (`own`): others
+        // may be slices of the chunk's text. Without `own`, every cell read is one.
+        if (columns !== undefined) plan = { read: columns, own: own?.(fields) ?? columns };
+        return;
+      }
+      onRecord(fields, line);
+    },
+    () => plan,
+  );
+  let work = Buffer.allocUnsafe(CHUNK_BYTES * 2);
+  const handle = await open(file, 'r');
+  try {
+    let start = 0;
+    let end = 0;
+    let first = true;
+    for (;;) {
+      if (start > 0) {
+        work.copyWithin(0, start, end);
+        end -= start;
+        start = 0;
+      }
+      if (work.length - end < CHUNK_BYTES) {
+        const bigger = Buffer.allocUnsafe(work.length * 2);
+        work.copy(bigger, 0, 0, end);
+        work = bigger;
+      }
+      const { bytesRead } = await handle.read(work, end, CHUNK_BYTES, null);
+      const done = bytesRead === 0;
+      if (!done) {
+        const chunk = work.subarray(end, end + bytesRead);
+        hash.update(chunk);
+        bytes += bytesRead;
+        if (!hasCR && chunk.includes(0x0d)) hasCR = true;
+        end += bytesRead;
+      }
+      if (first) {
+        if (end < 3 && !done) continue;
+        first = false;
+        if (end >= 3 && work[0] === 0xef && work[1] === 0xbb && work[2] === 0xbf) start = 3;
+      }
+      const from = start;
+      start = fast.feed(work, (work as Buffer & { latin1Slice(s: number, e: number): string }).latin1Slice(0, end), start, end, done);
+      if (fast.handOff) return undefined;
+      // Whole records (no character cut): bytes that are not UTF-8 among them end the fast path.
+      if (options.utf8 === true && !isUtf8(work.subarray(from, start))) return undefined;
+      if (done) break;
+    }
+  } finally {
+    await handle.close();
+  }
+  return { sha256: hash.digest('hex'), bytes, hasCR };
+}

@@ -1,0 +1,135 @@
+/**
+ * The payment ids of a ledger's rows (docs/payments.md: `P<round>-` and the first 16 hex digits of
+ * SHA-256(seed:payment:round:claim_id)), hashed ahead on a worker thread while the main thread
+ * reads the claims file: the ids are known as soon as the ledger is read. The worker writes the
+ * first 8 bytes of each row's digest into shared memory and counts the rows done; the main thread
+ * reads a row's bytes once the count has passed it (it waits, briefly, when it catches up). Small
+ * ledgers, `PAYOUT_WORKERS=0`, or a worker that fails or stalls: the rows left are hashed on the
+ * main thread, with the same bytes.
+ */
+import * as nodeCrypto from 'node:crypto';
+import { Worker } from 'node:worker_threads';
+
+/** Ledgers from this many rows on are hashed on a worker (its start-up costs ~40 ms). */
+export const PAYMENT_ID_WORKER_MIN_ROWS = 50_000;
+/** The worker publishes its count every this many rows. */
+const STEP = 4096;
+/** No progress for this long: the main thread stops waiting for the worker and hashes the rest. */
+const STALL_MS = 5000;
+
+/** The 8 bytes of `prefix + id`'s SHA-256 into `out` at `at`. Self-contained: the worker's source embeds it. */
+function digestInto(crypto: typeof import('node:crypto'), prefix: string, id: string, out: Uint8Array, at: number): void {
+  const d = typeof crypto.hash === 'function' ? crypto.hash('sha256', prefix + id, 'binary') : crypto.createHash('sha256').update(prefix + id).digest('binary');
+  for (let j = 0; j < 8; j++) out[at + j] = d.charCodeAt(j);
+}
+
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const crypto = require('node:crypto');
+const digestInto = ${digestInto.toString()};
+parentPort.once('message', ({ prefix, ids, out, state }) => {
+  const bytes = new Uint8Array(out);
+  const progress = new Int32Array(state);
+  try {
+    for (let i = 0; i < ids.length; i++) {
+      digestInto(crypto, prefix, ids[i], bytes, i * 8);
+      if ((i + 1) % ${STEP} === 0) {
+        Atomics.store(progress, 0, i + 1);
+        Atomics.notify(progress, 0);
+      }
+    }
+    Atomics.store(progress, 0, ids.length);
+  } catch {
+    Atomics.store(progress, 1, 1);
+  }
+  Atomics.notify(progress, 0);
+});
+`;
+
+export class PaymentIds {
+  private readonly prefix: string;
+  private readonly head: string;
+  private readonly bytes: Buffer & { hexSlice(start: number, end: number): string };
+  private readonly view: DataView;
+  /** [rows done by the worker, 1 when it failed]; undefined without a worker. */
+  private readonly progress: Int32Array | undefined;
+  private worker: Worker | undefined;
+  /** Rows below this have their bytes (from the worker, or hashed here). */
+  private ready = 0;
+  /** Rows hashed here past the worker (from `ready` on, the worker is no longer waited for). */
+  private alone: boolean;
+
+  constructor(
+    seed: string,
+    round: number,
+    private readonly ids: readonly string[],
+    options: { worker?: boolean } = {},
+  ) {
+    this.prefix = `${seed}:payment:${round}:`;
+    this.head = `P${round}-`;
+    const shared = new SharedArrayBuffer(Math.max(8, ids.length * 8));
+    this.bytes = Buffer.from(shared) as PaymentIds['bytes'];
+    this.view = new DataView(shared);
+    const wanted = (options.worker ?? true) && ids.length >= PAYMENT_ID_WORKER_MIN_ROWS && process.env.PAYOUT_WORKERS !== '0';
+    this.alone = !wanted;
+    if (!wanted) return;
+    try {
+      const state = new SharedArrayBuffer(8);
+      const worker = new Worker(WORKER_SOURCE, { eval: true });
+      worker.on('error', () => undefined); // the main thread goes on alone (see `through`)
+      worker.unref();
+      worker.postMessage({ prefix: this.prefix, ids, out: shared, state });
+      this.worker = worker;
+      this.progress = new Int32Array(state);
+    } catch {
+      this.alone = true;
+    }
+  }
+
+  /** The payment id of ledger row `row`. */
+  id(row: number): string {
+    this.through(row);
+    return this.head + this.bytes.hexSlice(row * 8, row * 8 + 8);
+  }
+
+  /** The id's 64 bits (its 16 hex digits as a number), to find two claims with one id. */
+  bits(row: number): bigint {
+    this.through(row);
+    return this.view.getBigUint64(row * 8);
+  }
+
+  /** Stops the worker (nothing is waited for any more). */
+  close(): void {
+    void this.worker?.terminate();
+    this.worker = undefined;
+  }
+
+  /** Makes sure row `row`'s bytes are there. */
+  private through(row: number): void {
+    if (row < this.ready) return;
+    const progress = this.progress;
+    if (!this.alone && progress !== undefined) {
+      let done = Atomics.load(progress, 0);
+      let since = Date.now();
+      while (done <= row && Atomics.load(progress, 1) === 0) {
+        Atomics.wait(progress, 0, done, 50);
+        const now = Atomics.load(progress, 0);
+        if (now !== done) {
+          done = now;
+          since = Date.now();
+        } else if (Date.now() - since > STALL_MS) break;
+      }
+      if (done > row) {
+        this.ready = done;
+        return;
+      }
+      // The worker failed or stalled: from its last published row on, the rows are hashed here.
+      this.ready = Math.max(this.ready, done);
+      this.alone = true;
+      this.close();
+    }
+    const to = Math.min(this.ids.length, Math.max(row + 1, this.ready + STEP));
+    for (let r = this.ready; r < to; r++) digestInto(nodeCrypto, this.prefix, this.ids[r] as string, this.bytes, r * 8);
+    this.ready = to;
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * `payout compare` of two bucket plans (docs/compare.md, "Bucket plans"): per claim on its total,
+ * per bucket on what each pays, the amounts exactly those of two `payout allocate` runs; a bucket
+ * plan against a plan of classes is refused.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compareBucketAllocations } from '../../src/core/buckets/compare.js';
+import { ROOT, runCli } from '../helpers/run-cli.js';
+import { tempDir } from '../helpers/tmp.js';
+import { plan, run } from './helpers.js';
+
+const tmp = tempDir();
+const FIX = join(ROOT, 'fixtures/equifax-buckets');
+const PLAN = join(FIX, 'plan.json');
+const CLAIMS = join(FIX, 'claims.csv');
+
+/** Plan B: the time bucket's cap raised to $40,000 (80% of the $50,000 claimed), cash $100 flat (no reduction). */
+function planB(): string {
+  const p = JSON.parse(readFileSync(PLAN, 'utf8')) as { buckets: Record<string, unknown>[]; seed: string };
+  p.buckets[1]!.totalCap = '40000.00';
+  p.buckets[2]!.amount = '100.00';
+  p.seed = 'equifax-b';
+  return tmp.write('plan-b.json', JSON.stringify(p, null, 2));
+}
+
+const ledgerAmounts = (dir: string): Map<string, string> =>
+  new Map(readFileSync(join(dir, 'ledger.csv'), 'utf8').trimEnd().split('\n').slice(1).map((l) => [l.split(',')[0]!, l.split(',').at(-1)!]));
+
+describe('payout compare of two bucket plans', () => {
+  it('compares claim by claim and bucket by bucket; the diff CSV has the amounts of two allocate runs', async () => {
+    const b = planB();
+    const out = tmp.path('diff.csv');
+    const r = await runCli(['compare', '--plan', PLAN, '--plan', b, CLAIMS, '--out', out, '--html', tmp.path('cmp.html')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/bucket\s+claims\s+paid A\s+paid B/);
+    expect(r.stdout).toMatch(/time\s+120\s+120\s+120\s+\$31,000\.00\s+\$40,000\.00\s+\+\$9,000\.00/);
+    expect(r.stdout).toMatch(/cash\s+300\s+300\s+300\s+\$31,000\.00\s+\$30,000\.00\s+-\$1,000\.00/);
+    expect(r.stdout).toMatch(/residual\s+\$25,654\.40\s+\$17,654\.40\s+-\$8,000\.00/);
+    expect(r.stdout).toMatch(/EQ0001\s+documented\+time\s+\$20,310\.00\s+\$20,400\.00\s+\+\$90\.00/);
+    expect(readFileSync(tmp.path('cmp.html'), 'utf8')).toContain('By bucket');
+
+    const [ra, rb] = [tmp.path('a'), tmp.path('b')];
+    expect((await runCli(['allocate', '--plan', PLAN, CLAIMS, '--out', ra])).code).toBe(0);
+    expect((await runCli(['allocate', '--plan', b, CLAIMS, '--out', rb])).code).toBe(0);
+    const [a1, b1] = [ledgerAmounts(ra), ledgerAmounts(rb)];
+    const diff = readFileSync(out, 'utf8').trimEnd().split('\n');
+    expect(diff[0]).toBe('claim_id,buckets,amount_a,amount_b,change');
+    expect(diff).toHaveLength(343);
+    for (const line of diff.slice(1)) {
+      const [id, , amountA, amountB, change] = line.split(',');
+      expect([amountA, amountB]).toEqual([a1.get(id!), b1.get(id!)]);
+      expect(Math.round(Number(amountB) * 100) - Math.round(Number(amountA) * 100)).toBe(Math.round(Number(change) * 100));
+    }
+    expect(diff).toContain('EQ0341,,0.00,0.00,0.00');
+    expect(diff).toContain('EQ0011,documented+time+cash,1492.89,1534.56,41.67');
+  });
+
+  it('--json names the grouping; the classes of the JSON are the buckets', async () => {
+    const r = await runCli(['compare', '--plan', PLAN, '--plan', planB(), CLAIMS, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as { groupedBy: string; classes: { id: string }[]; gain: number; lose: number; unchanged: number };
+    expect(doc.groupedBy).toBe('bucket');
+    expect(doc.classes.map((c) => c.id)).toEqual(['documented', 'time', 'cash']);
+    expect([doc.gain, doc.lose, doc.unchanged]).toEqual([120, 220, 2]);
+  });
+
+  it('a bucket one plan lacks pays 0 under it', () => {
+    const a = plan({ buckets: [{ id: 'flat', label: 'F', kind: 'flat', amount: '10.00' }, { id: 'loss', label: 'L', kind: 'documented', amountColumn: 'loss' }] });
+    const b = plan({ buckets: [{ id: 'flat', label: 'F', kind: 'flat', amount: '20.00' }] });
+    const rows = [{ claim_id: 'A1', loss: '5.00' }, { claim_id: 'A2', loss: '' }];
+    const cmp = compareBucketAllocations({ plan: a, ...run(a, rows) }, { plan: b, ...run(b, rows.map(({ claim_id }) => ({ claim_id }))) });
+    expect(cmp.classes.map((k) => [k.id, k.amountA, k.amountB, k.paidA, k.paidB])).toEqual([
+      ['flat', 2000n, 4000n, 2, 2],
+      ['loss', 500n, 0n, 1, 0],
+    ]);
+    expect(cmp.largestMoves.map((m) => [m.claimId, m.classId, m.change])).toEqual([
+      ['A2', 'flat', 1000n],
+      ['A1', 'flat+loss', 500n],
+    ]);
+  });
+
+  it('refuses a bucket plan against a plan of classes, either way round (exit 2)', async () => {
+    const classes = join(ROOT, 'fixtures/tiktok/plan.json');
+    for (const plans of [[PLAN, classes], [classes, PLAN]]) {
+      const r = await runCli(['compare', '--plan', plans[0]!, '--plan', plans[1]!, CLAIMS]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`${PLAN} is a bucket plan and ${classes} a plan of classes: they are not compared claim by claim`);
+    }
+  });
+
+  it('reads the claims with --delimiter and --map as allocate does; a --map field neither plan has is refused (exit 2)', async () => {
+    const b = planB();
+    const plain = await runCli(['compare', '--plan', PLAN, '--plan', b, CLAIMS, '--json']);
+    // The same claims, ;-separated, with claim_id under another name.
+    const text = readFileSync(CLAIMS, 'utf8').replace(/^claim_id/, 'ClaimNumber').replaceAll(',', ';');
+    const other = tmp.write('claims-semicolon.csv', text);
+    const mapped = await runCli(['compare', '--plan', PLAN, '--plan', b, other, '--delimiter', ';', '--map', 'claim_id=ClaimNumber', '--json']);
+    expect(mapped.code, mapped.stderr).toBe(0);
+    expect(mapped.stdout).toBe(plain.stdout);
+    const unknown = await runCli(['compare', '--plan', PLAN, '--plan', b, CLAIMS, '--map', 'units=Units']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('--map units=Units: unknown field "units"');
+  });
+});

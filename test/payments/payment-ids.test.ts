@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { paymentIdMaker } from '../../src/app/pay.js';
+import { PAYMENT_ID_WORKER_MIN_ROWS, PaymentIds } from '../../src/io/payments/payment-ids.js';
+
+describe('PaymentIds', () => {
+  const ids = Array.from({ length: PAYMENT_ID_WORKER_MIN_ROWS + 123 }, (_, i) => (i % 7 === 0 ? `Zoë-${i}` : `PX-${String(i).padStart(7, '0')}`));
+  const slow = paymentIdMaker('seed-1', 2);
+
+  for (const worker of [true, false]) {
+    it(`gives the ids (and their 64 bits) paymentIdMaker gives, ${worker ? 'hashed on a worker thread' : 'on this thread'}`, () => {
+      const fast = new PaymentIds('seed-1', 2, ids, { worker });
+      try {
+        for (let r = 0; r < ids.length; r += r < 5000 ? 1 : 97) {
+          const id = slow(ids[r]!);
+          expect(fast.id(r)).toBe(id);
+          expect(fast.bits(r)).toBe(BigInt(`0x${id.slice(-16)}`));
+        }
+        const last = ids.length - 1;
+        expect(fast.id(last)).toBe(slow(ids[last]!));
+      } finally {
+        fast.close();
+      }
+    });
+  }
+});
