@@ -59,6 +59,8 @@ export interface Round2ReportModel {
   firstRound: { claims: string; paid: string; amount: Money; residual: Money };
   sources: { label: string; how: string; sign: '' | '+' | '−' | '='; amount: Money; field: string }[];
   uncashedClaims: string;
+  /** Rows of ledger.csv. */
+  ledgerRows: string;
   paidClaims: string;
   totalClaims: string;
   cashedClaims: string;
@@ -69,6 +71,8 @@ export interface Round2ReportModel {
   waterfall: Waterfall;
   classes: Round2ClassRow[];
   totals: Round2ClassRow;
+  /** Every row of ledger.csv by its outcome (the checks compare these counts with summary.json). */
+  outcomes: { outcome: string; label: string; count: number; countText: string }[];
   /** The minimum's effect in words, or null when the plan has none. */
   minimum: string | null;
   histogram: HistogramView;
@@ -108,6 +112,7 @@ export function buildRound2ReportModel(summary: Round2Summary, manifest: Manifes
       { label: 'Available', how: 'for the claimants who cashed', sign: '=', amount: money(a.available), field: 'available' },
     ],
     uncashedClaims: countText(a.uncashedClaims),
+    ledgerRows: countText(ledger.rows),
     paidClaims: countText(t.paid),
     totalClaims: countText(t.claims),
     cashedClaims: countText(t.eligible),
@@ -116,6 +121,17 @@ export function buildRound2ReportModel(summary: Round2Summary, manifest: Manifes
     waterfall: round2Waterfall(summary, money),
     classes: summary.classes.map((c) => classRow(c, money)),
     totals: classRow({ ...t, id: 'All classes', smallest: null, largest: null }, money),
+    outcomes: (
+      [
+        ['paid', 'paid (cashed in the first round)', ledger.outcomes.paid],
+        ['capped', 'capped at the maximum over both rounds (paid up to their room, 0 with none)', ledger.outcomes.capped],
+        ['below_minimum', 'removed by the minimum payment', ledger.outcomes.belowMinimum],
+        ['uncashed', 'uncashed in the first round: nothing now', ledger.outcomes.uncashed],
+        ['ineligible', 'not paid in the first round: nothing now', ledger.outcomes.ineligible],
+      ] as const
+    )
+      .filter(([outcome, , count]) => count !== 0 || outcome === 'paid' || outcome === 'uncashed')
+      .map(([outcome, label, count]) => ({ outcome, label, count, countText: countText(count) })),
     minimum:
       summary.minimumPayment === null
         ? null

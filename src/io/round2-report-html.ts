@@ -57,8 +57,6 @@ function classTable(model: Round2ReportModel): VNode {
     ${total ? html`<td>${c.id}</td>` : html`<th scope="row" data-field="class">${c.id}</th>`}
     <td class="num" data-field="claims">${c.claims}</td>
     <td class="num" data-field="cashed">${c.cashed}</td>
-    <td class="num" data-field="uncashed">${c.uncashed}</td>
-    <td class="num" data-field="ineligible">${c.ineligible}</td>
     ${showBelow ? html`<td class="num" data-field="belowMinimum">${c.belowMinimum}</td>` : null}
     ${showCapped ? html`<td class="num" data-field="capped">${c.capped}</td>` : null}
     <td class="num" data-field="paid">${c.paid}</td>
@@ -70,11 +68,10 @@ function classTable(model: Round2ReportModel): VNode {
     <thead>
       <tr>
         <th scope="col">Class</th><th scope="col" class="num">Claims</th><th scope="col" class="num">Cashed</th>
-        <th scope="col" class="num">Uncashed</th><th scope="col" class="num">Not eligible</th>
         ${showBelow ? html`<th scope="col" class="num">Below min.</th>` : null}
         ${showCapped ? html`<th scope="col" class="num">Capped</th>` : null}
         <th scope="col" class="num">Paid</th>
-        <th scope="col" class="num">${model.byAmount ? 'First-round amount (points)' : 'First-round share (points)'}</th>
+        <th scope="col" class="num">Points<span class="share">${model.byAmount ? 'first amount' : 'first share'}</span></th>
         <th scope="col" class="num">Amount paid</th><th scope="col" class="num">Smallest</th><th scope="col" class="num">Largest</th>
       </tr>
     </thead>
@@ -127,6 +124,11 @@ export function renderRound2ReportHtml(model: Round2ReportModel): string {
           </p>
           ${classTable(model)}
           ${model.minimum === null ? null : html`<p class="note" data-minimum>${model.minimum}</p>`}
+          <table class="outcomes">
+            <thead><tr><th scope="col">Claims by outcome (ledger.csv)</th><th scope="col" class="num">Claims</th></tr></thead>
+            <tbody>${model.outcomes.map((o) => html`<tr data-outcome=${o.outcome} data-count=${String(o.count)}><th scope="row">${o.label}</th><td class="num">${o.countText}</td></tr>`)}</tbody>
+            <tfoot><tr><td>All claims of the first round</td><td class="num">${model.ledgerRows}</td></tr></tfoot>
+          </table>
         </section>
 
         <section id="histogram">
