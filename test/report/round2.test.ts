@@ -93,6 +93,29 @@ describe('payout report on a second round after a plan of classes (fixtures/face
     for (const i of Object.values(manifest.inputs)) expect(page).toContain(i.sha256);
   });
 
+  it('claims by outcome come from ledger.csv and add up to its rows', () => {
+    const page = read(join(fb.dir, 'report.html'));
+    expect([...page.matchAll(/data-outcome="(\w+)" data-count="(\d+)"/g)].map((m) => `${m[1]} ${m[2]}`)).toEqual(['paid 1828', 'uncashed 172', 'ineligible 40']);
+  });
+
+  it('costs that leave under the minimum for everyone: every cashed claim removed, all residual (exit 0)', async () => {
+    const round1 = tmp.path('fb-min-round1');
+    expect((await runCli(['allocate', '--plan', join(FB, 'plan.json'), join(FB, 'claims.csv'), '--out', round1])).code).toBe(0);
+    const dir = tmp.path('fb-min-round2');
+    // $68,284.00 − $59,284.00 = $9,000.00 over 1,828 claims: $4.92 each, under the $5.00 minimum.
+    const args = ['redistribute', '--plan', join(FB, 'plan.json'), '--from', round1, '--uncashed', join(FB, 'uncashed.csv'), '--costs', '59284.00', '--out', dir, '--report'];
+    const r = await runCli(args);
+    expect(r.code, r.stderr).toBe(0);
+    const page = read(join(dir, 'report.html'));
+    const t = text(page);
+    expect(t).toContain('1,828 claims whose second amount would have been below the minimum payment of $5.00 were removed');
+    expect(t).toContain('No claim was paid.');
+    expect(page).toMatch(/data-figure="residual" data-cents="900000"/);
+    expect(page).toContain('data-outcome="below_minimum" data-count="1828"');
+    expect(page).not.toContain('data-per-share');
+    expect(page).not.toContain('data-check="failed"');
+  });
+
   it('payout report DIR2 rewrites it byte for byte (exit 0)', async () => {
     const before = read(join(fb.dir, 'report.html'));
     const r = await runCli(['report', fb.dir]);
