@@ -123,11 +123,11 @@ export function buildRound2ReportModel(summary: Round2Summary, manifest: Manifes
     totals: classRow({ ...t, id: 'All classes', smallest: null, largest: null }, money),
     outcomes: (
       [
-        ['paid', 'paid (cashed in the first round)', ledger.outcomes.paid],
-        ['capped', 'capped at the maximum over both rounds (paid up to their room, 0 with none)', ledger.outcomes.capped],
-        ['below_minimum', 'removed by the minimum payment', ledger.outcomes.belowMinimum],
-        ['uncashed', 'uncashed in the first round: nothing now', ledger.outcomes.uncashed],
-        ['ineligible', 'not paid in the first round: nothing now', ledger.outcomes.ineligible],
+        ['paid', 'Paid (cashed in the first round)', ledger.outcomes.paid],
+        ['capped', 'Capped at the maximum over both rounds (paid up to their room, 0 with none)', ledger.outcomes.capped],
+        ['below_minimum', 'Removed by the minimum payment', ledger.outcomes.belowMinimum],
+        ['uncashed', 'Uncashed in the first round: nothing now', ledger.outcomes.uncashed],
+        ['ineligible', 'Not paid in the first round: nothing now', ledger.outcomes.ineligible],
       ] as const
     )
       .filter(([outcome, , count]) => count !== 0 || outcome === 'paid' || outcome === 'uncashed')
