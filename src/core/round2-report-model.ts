@@ -185,8 +185,8 @@ export function round2Method(summary: Round2Summary, money: (c: Cents) => Money)
   const a = summary.available;
   const byAmount = summary.points === 'first-round amount';
   const out = [
-    `Available = first-round residual ${money(a.firstRoundResidual).text} + the first-round amounts of the ${claimCount(a.uncashedClaims)} uncashed ` +
-      `${money(a.uncashedAmount).text} − costs ${money(a.costs).text} = ${money(a.available).text}.`,
+    `Available = first-round residual ${money(a.firstRoundResidual).text} + uncashed payments ${money(a.uncashedAmount).text} ` +
+      `(the first-round amounts of ${claimCount(a.uncashedClaims)}) − costs ${money(a.costs).text} = ${money(a.available).text}.`,
     `It goes to the claims that cashed: paid${byAmount ? '' : ' or capped'} in the first round with an amount above 0 and not in the uncashed list ` +
       `(${countText(summary.totals.eligible)} here). The others get nothing now: uncashed, or not paid in the first round.`,
     byAmount

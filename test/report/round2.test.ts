@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { round2SummarySchema } from '../../src/core/round2-report-input.js';
-import { round2Waterfall } from '../../src/core/round2-report-model.js';
+import { round2Method, round2Waterfall } from '../../src/core/round2-report-model.js';
 import { formatMoneyHuman, type Cents } from '../../src/core/money.js';
 import { ROOT, runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -216,5 +216,18 @@ describe('the second round\'s waterfall (model)', () => {
     // No costs: no costs bar.
     const free = round2Waterfall({ ...summary, available: { ...summary.available, costs: 0n } }, money);
     expect(free.steps.map((s) => s.kind)).toEqual(['gross', 'interest', 'net', 'paid', 'residual']);
+  });
+
+  it('the method names the cap over both rounds and per-point cents when the round has them', () => {
+    const summary = round2SummarySchema.parse(JSON.parse(read(join(FB, 'expected/summary.json'))));
+    const money = (cents: Cents) => ({ cents, text: formatMoneyHuman(cents), short: '' });
+    const lr = round2Method(summary, money);
+    expect(lr[0]).toBe('Available = first-round residual $0.00 + uncashed payments $68,284.00 (the first-round amounts of 172 claims) − costs $12,329.50 = $55,954.50.');
+    expect(lr.join('\n')).toContain('the 1,770 leftover cents go one each');
+    expect(lr.join('\n')).not.toContain('Maximum payment');
+    const pp = round2Method({ ...summary, rounding: { method: 'per-point' }, maximumPayment: 42000n }, money);
+    expect(pp.join('\n')).toContain("Maximum payment $420.00 over both rounds: a claim's room is the maximum less its first-round amount");
+    expect(pp.join('\n')).toContain('Cents per point: every exact share is floored to the cent');
+    expect(pp.at(-1)).toBe('The residual of $0.00 goes to the cy pres recipients named by the court.');
   });
 });
