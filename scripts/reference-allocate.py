@@ -27,7 +27,7 @@ USAGE = ("usage: python3 scripts/reference-allocate.py PLAN.json CLAIMS.csv [--k
 
 # How the claims file is read (payout's reading options, a run's manifest): scripts/reference_reading.py.
 sys.dont_write_bytecode = True   # no __pycache__ left in scripts/
-from reference_reading import CLAIM_FIELDS, Refused, need_columns, parse_args, read_records, reading_options
+from reference_reading import CLAIM_FIELDS, Refused, check_map_fields, need_columns, parse_args, read_records, reading_options
 
 def cents(s):  # money string "1234.50" -> integer cents (docs/spec.md §1: at most 2 decimals)
     assert isinstance(s, str) and re.fullmatch(r"\d+(\.\d{1,2})?", s), f"bad money {s!r}"
@@ -115,10 +115,10 @@ def water_fill(w, caps, M):
     return {i: (F(caps[i]) if i in capped else (lam * w[i] if lam is not None and w[i] > 0 else F(0))) for i in w}
 
 def bucket_fields(plan):
-    """The fields --map names for a bucket plan: claim_id, status, then the columns the plan names."""
+    """What --map can name for a bucket plan: claim_id, status, the choice column, each bucket's columns."""
     out = ["claim_id", "status"]
     names = [(plan.get("choice") or {}).get("column")] + [b.get(k) for b in plan["buckets"]
-             for k in ("amountColumn", "hoursColumn", "unitsColumn", "documentedColumn")]
+             for k in ("amountColumn", "unitsColumn", "hoursColumn", "documentedColumn")]
     for n in names:
         if n is not None and n.lower() not in out: out.append(n.lower())
     return out
@@ -131,19 +131,29 @@ def bucket_main(plan, flags, args, net, deductions, say, reading):
     eligible_statuses = {s.strip().lower() for s in plan.get("eligibleStatuses", ["approved"])}
     minimum = None if plan.get("minimumPayment") is None else cents(plan["minimumPayment"])
     choice = plan.get("choice")
+    # The claims read as for a classes plan: --delimiter (or sep=), --map of the plan's fields, --keep.
     delimiter, cmap, keep = reading
-    rows = [(line, r) for line, r in read_records(args[1], delimiter) if any(c.strip() for c in r)]
-    header = [h.strip().lower() for h in rows[0][1]]
-    found = ", ".join(rows[0][1])
-    col = {}   # field -> column: its --map header, else its own name
-    for field in bucket_fields(plan):
-        name = cmap.get(field, field).strip().lower()
-        if name in header: col[field] = header.index(name)
-        elif field in cmap: raise Refused(f"{args[1]}:{rows[0][0]}: --map {field}={cmap[field]}: no column \"{cmap[field]}\" in the header (found: {found})")
-        elif field != "status": raise Refused(f"{args[1]}:{rows[0][0]}: missing column \"{field}\" (found: {found})")
+    check_map_fields(cmap, bucket_fields(plan), "fields of this plan")
+    ledger_columns = ["claim_id", "status", "outcome"] + [b["id"] for b in plan["buckets"]] + ["amount"]
     for k in keep:
-        if k.strip().lower() not in header: raise Refused(f"{args[1]}:{rows[0][0]}: --keep {k}: no column \"{k}\" in the header (found: {found})")
-    kept = [header.index(k.strip().lower()) for k in keep]
+        if k.strip().lower() in ledger_columns:
+            raise Refused(f"--keep {k}: the ledger already has the column \"{k.strip().lower()}\"; keep only other columns", 2)
+    records = read_records(args[1], delimiter)
+    rows = [(line, r) for line, r in records if any(c.strip() for c in r)]
+    header = [h.strip().lower() for h in rows[0][1]]
+    col = {}
+    for i, h in enumerate(header): col.setdefault(h, i)
+    for field, h in cmap.items():
+        if h.strip().lower() not in col:
+            raise Refused(f"{args[1]}:{rows[0][0]}: --map {field}={h}: no column \"{h}\" in the header (found: {', '.join(header)})")
+    for k in keep:
+        if k.strip().lower() not in col:
+            raise Refused(f"{args[1]}:{rows[0][0]}: --keep {k}: no column \"{k}\" in the header (found: {', '.join(header)})")
+    kept = [col[k.strip().lower()] for k in keep]
+    col.update({f: col[h.strip().lower()] for f, h in cmap.items()})   # a mapped field reads its column
+    for field in bucket_fields(plan):   # every column the plan names must be there (status may be absent)
+        if field != "status" and field not in col:
+            raise Refused(f"{args[1]}:{rows[0][0]}: missing column \"{field}\" (found: {', '.join(rows[0][1])})")
     cell = lambda r, name: r[col[name.lower()]].strip()
     claims, refused = [], 0
     # a blank status cell follows the plan's blankStatus, as in a classes plan: approved with a warning, or refused.
@@ -173,7 +183,8 @@ def bucket_main(plan, flags, args, net, deductions, say, reading):
                 if b.get("limit") is not None: h = min(h, F(b["limit"]))
                 x = lim(cents(b["rate"]) * h)
             inputs.append(x)
-        claims.append(dict(id=cell(r, "claim_id"), status=status, eligible=status in eligible_statuses, inputs=inputs, kept=[r[i] for i in kept]))
+        claims.append(dict(id=cell(r, "claim_id"), status=status, eligible=status in eligible_statuses, inputs=inputs,
+                           kept=[r[i] for i in kept]))
     if refused:
         print(f"{refused} claim(s) with a blank status refused: no ledger", file=sys.stderr); sys.exit(1)
     n = len(claims)
@@ -263,8 +274,9 @@ def main(argv):
         say(f"deduction {d['label']}: {amt / 100:.2f}, remaining {remaining / 100:.2f}")
     net = remaining
     say(f"net {net / 100:.2f}")
-    if "buckets" in plan:   # read as a classes plan's claims are: delimiter, sep= line, --map, --keep
+    if "buckets" in plan:
         return bucket_main(plan, flags, args, net, deductions, say, (delimiter, cmap, keep))
+    check_map_fields(cmap, CLAIM_FIELDS)
     classes = {c["id"].lower(): c for c in plan["classes"]}
     pools_mode = all("poolPercent" in c for c in plan["classes"])
     eligible_statuses = {s.strip().lower() for s in plan.get("eligibleStatuses", ["approved"])}

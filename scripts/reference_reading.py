@@ -61,14 +61,19 @@ def parse_map(entries, fields=CLAIM_FIELDS):  # as payout's --map field=header (
         field, header = field.strip().lower(), header.strip()
         if not eq or header == "":
             raise Refused(f"--map {entry}: expected field=header, e.g. --map claim_id=ClaimNumber", 2)
-        if field not in fields:
-            raise Refused(f"--map {entry}: unknown field \"{field}\" (fields: {', '.join(fields)})", 2)
         if field in cmap:
             raise Refused(f"--map {entry}: {field} is already mapped to \"{cmap[field]}\"", 2)
         if header.lower() in used:
             raise Refused(f"--map {entry}: column \"{header}\" is already mapped to {used[header.lower()]}", 2)
         used[header.lower()] = field; cmap[field] = header
     return cmap
+
+def check_map_fields(cmap, fields, listed="fields"):
+    """A --map field the plan does not read is a usage error (fields: CLAIM_FIELDS for a classes
+    plan; claim_id, status and the columns a bucket plan names)."""
+    for field, header in cmap.items():
+        if field not in fields:
+            raise Refused(f"--map {field}={header}: unknown field \"{field}\" ({listed}: {', '.join(fields)})", 2)
 
 def parse_keep(texts):  # --keep a,b (repeatable here): the column names, as written
     return [k.strip() for t in texts for k in t.split(",") if k.strip() != ""]

@@ -101,7 +101,6 @@ export const recomputeAllocate: Recompute = async (ctx) => {
   };
 };
 
-
 /**
  * Recompute functions by `manifest.command`, each loaded when a folder of that command is
  * verified. A command that writes an output folder is listed here (`payout redistribute`: its

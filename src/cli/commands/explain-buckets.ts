@@ -3,9 +3,8 @@ import type { ChalkInstance } from 'chalk';
 import { explainBucketClaims } from '../../app/explain-buckets.js';
 import { BUCKET_EXPLAIN_FORMAT, type BucketClaimExplanation } from '../../core/buckets/explain.js';
 import { colorFor } from '../style.js';
-import type { ReadingGiven } from '../../app/recorded-reading.js';
 import { visibleText } from '../../core/visible-text.js';
-import { parseClaimsOptions, type ClaimsCliOptions } from './claims-options.js';
+import { parseClaimsOptions, readingGiven, type ClaimsCliOptions } from './claims-options.js';
 import { groupDecimal, moneyText } from '../../core/display-numbers.js';
 
 const trim = (s: string): string => s.replace(/(\.\d\d\d*?)0+$/, '$1');
@@ -30,14 +29,14 @@ function render(r: BucketClaimExplanation, claimsFile: string, c: ChalkInstance)
 export async function runExplainBuckets(
   claimsFile: string,
   ids: string[],
-  o: ClaimsCliOptions & { plan: string; json?: boolean; from?: string; given: ReadingGiven },
+  o: ClaimsCliOptions & { plan: string; json?: boolean; from?: string; delimiterGiven?: boolean },
 ): Promise<void> {
   const { plan, reports } = await explainBucketClaims({
     planFile: o.plan,
     claimsFile,
     ids,
     claims: parseClaimsOptions(o, 'buckets'),
-    ...(o.from !== undefined ? { fromDir: o.from, given: o.given } : {}),
+    ...(o.from !== undefined ? { fromDir: o.from, given: readingGiven(o) } : {}),
     onWarning: (w) => process.stderr.write(`payout explain: warning: ${visibleText(w)}\n`),
   });
   if (o.json) {

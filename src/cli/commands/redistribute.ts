@@ -19,6 +19,7 @@ export interface RedistributeCliOptions {
   out: string;
   force?: boolean;
   json?: boolean;
+  report?: boolean;
   quiet?: boolean;
   maxErrors: string;
 }
@@ -35,6 +36,7 @@ export async function runRedistribute(o: RedistributeCliOptions): Promise<void> 
     maxErrors: Number(o.maxErrors),
     outDir: o.out,
     force: Boolean(o.force),
+    report: Boolean(o.report),
     onWarning: (w) => warnings.warn(visibleText(w)),
   });
   warnings.finish();
@@ -46,5 +48,6 @@ export async function runRedistribute(o: RedistributeCliOptions): Promise<void> 
   const c = colorFor(process.stdout);
   const lines = renderRedistribution(run.summary, c);
   lines.push(c.dim(wroteLine(`${o.out}/ledger.csv (${grouped(run.first.table.count)} rows), summary.json, manifest.json`)));
+  if (run.reportPath) lines.push(c.dim(wroteLine(run.reportPath)));
   process.stdout.write(`${lines.join('\n')}\n`);
 }
