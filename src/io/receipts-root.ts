@@ -23,6 +23,10 @@ import { compareBytes, concat, DIGEST_BYTES, merkleRoot, MERKLE_ENCODING, netstr
 import type { Plan } from '../core/plan.js';
 import { buildSummary, pointsText, type ClaimsFindings, type ReceiptsJson, type SummaryJson } from '../core/summary.js';
 import type { ExpectedLedger } from '../core/ledger-compare.js';
+import type { BucketAllocation } from '../core/buckets/allocate.js';
+import type { BucketClaim } from '../core/buckets/claims.js';
+import { bucketLedger, buildBucketSummary, type BucketClaimsFindings, type BucketSummaryJson } from '../core/buckets/output.js';
+import type { BucketPlan } from '../core/buckets/plan.js';
 import { LeafBlocks, RECEIPT_BLOCK_ROWS, sha256Into, type AllocationLeafParts, type LeafRows, type ReceiptsJob } from './receipts-leaves.js';
 import { sharedRows } from './shared-rows.js';
 
@@ -215,4 +219,19 @@ export function ledgerLeaves(ledger: ExpectedLedger): SortedLeaves {
 export function ledgerReceiptsRoot(ledger: ExpectedLedger): ReceiptsJson {
   const { leaves, count } = ledgerLeaves(ledger);
   return { encoding: MERKLE_ENCODING, root: toHex(merkleRoot(leaves, count, sha256Into)), leaves: count };
+}
+
+/**
+ * summary.json of a bucket plan's allocation as `allocate` writes it (and `verify` recomputes it):
+ * buildBucketSummary with the receipts root of its ledger, cell by cell (bucketLedger: the bucket
+ * columns and the total are leaf cells like any other, docs/receipts.md).
+ */
+export function bucketAllocationSummary(
+  plan: BucketPlan,
+  claims: readonly BucketClaim[],
+  alloc: BucketAllocation,
+  keep: readonly string[],
+  findings?: BucketClaimsFindings,
+): BucketSummaryJson {
+  return { ...buildBucketSummary(plan, claims, alloc, findings), receipts: ledgerReceiptsRoot(bucketLedger(plan, claims, alloc, keep)) };
 }
