@@ -193,7 +193,18 @@ export interface SortedLeaves {
   ids: string[];
 }
 
-/** The leaves of any ledger given cell by cell (`idColumn` holds the claim ids). */
+/** The UTF-8 byte length of `s` (its length when it is ASCII, the common case). */
+function utf8Length(s: string): number {
+  for (let k = 0; k < s.length; k++) if (s.charCodeAt(k) > 0x7f) return utf8.encode(s).length;
+  return s.length;
+}
+
+/**
+ * The leaves of any ledger given cell by cell (`idColumn` holds the claim ids). A row's leaf
+ * message is built as one string (0x00, then `len:text,` per column name and cell, the length in
+ * UTF-8 bytes) and encoded once into a reused buffer: a byte array per cell cost ten times the
+ * hashing.
+ */
 export function ledgerLeaves(ledger: ExpectedLedger): SortedLeaves {
   const n = ledger.count;
   const idCol = ledger.columns.indexOf(ledger.idColumn);
@@ -203,13 +214,20 @@ export function ledgerLeaves(ledger: ExpectedLedger): SortedLeaves {
   encoded.forEach((b, i) => (ends[i] = total += b.length));
   const order = claimIdOrder(n, concat(encoded), ends);
   const leaves = new Uint8Array(n * DIGEST_BYTES);
-  const names = ledger.columns.map(ns);
+  const names = ledger.columns.map((c) => `${utf8Length(c)}:${c},`);
+  let buf = new Uint8Array(1024);
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
     const row = order === undefined ? i : order[i]!;
-    const parts: Uint8Array[] = [Uint8Array.of(0x00)];
-    for (let col = 0; col < names.length; col++) parts.push(names[col]!, ns(ledger.cell(row, col)));
-    sha256Into(concat(parts), leaves, i * DIGEST_BYTES);
+    let text = '\u0000';
+    for (let col = 0; col < names.length; col++) {
+      const cell = ledger.cell(row, col);
+      text += `${names[col]!}${utf8Length(cell)}:${cell},`;
+    }
+    // At most 3 bytes per UTF-16 unit.
+    if (text.length * 3 > buf.length) buf = new Uint8Array(text.length * 6);
+    const { written } = utf8.encodeInto(text, buf);
+    sha256Into(buf.subarray(0, written), leaves, i * DIGEST_BYTES);
     ids.push(ledger.cell(row, idCol));
   }
   return { leaves, count: n, ids };

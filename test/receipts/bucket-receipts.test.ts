@@ -15,6 +15,9 @@ import { allocateBucketsToFolder } from '../../src/app/allocate-buckets.js';
 import { checkReceipt } from '../../src/app/check-receipt.js';
 import { makeReceipt } from '../../src/app/receipt.js';
 import { renderReceipt } from '../../src/cli/commands/receipt.js';
+import { compareBytes, DIGEST_BYTES, leafHash, merkleRoot, toHex } from '../../src/core/merkle.js';
+import { sha256Into } from '../../src/io/receipts-leaves.js';
+import { ledgerLeaves, ledgerReceiptsRoot } from '../../src/io/receipts-root.js';
 import { ROOT, runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -223,7 +226,7 @@ const caseArb = fc
       seed: 'receipts-property',
     };
     // Ids out of code-point order (R10 < R2), with a non-ASCII one and formula-like ones (guarded in the ledger).
-    const lines = s.rows.map(([x, u, status, choice], i) => [`${s.ids}${i}`, status, choice, x % 3 === 0 ? '' : `${x * 7}.${String(x).padStart(2, '0')}`, u === 0 ? '' : String(u)].join(','));
+    const lines = s.rows.map(([x, u, status, choice], i) => [`${s.ids}${i}`, status, choice, x % 3 === 0 ? '' : `${x * 7}.${String(x % 100).padStart(2, '0')}`, u === 0 ? '' : String(u)].join(','));
     return { plan, claims: `claim_id,status,choice,loss,units\n${lines.join('\n')}\n` };
   });
 
@@ -252,7 +255,34 @@ describe('receipts of random bucket runs', () => {
           expect(checked.checks.filter((c) => !c.ok)).toEqual([]);
         }
       }),
-      { numRuns: 25 },
+      { numRuns: 40 },
+    );
+  });
+});
+
+describe('ledgerLeaves (the root of a ledger given cell by cell)', () => {
+  it('hashes each row as the documented leaf message: non-ASCII names and cells, empty cells, any row order', () => {
+    const cellArb = fc.oneof(fc.string({ maxLength: 6 }), fc.string({ unit: 'grapheme', maxLength: 4 }), fc.constantFrom('', 'Zoë', '€1,00', '😀', '"q"'));
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 30 }),
+        fc.array(fc.tuple(cellArb, cellArb), { minLength: 30, maxLength: 30 }),
+        (ids, cells) => {
+          const columns = ['claim_id', 'bücket €', 'amount'];
+          const rows = ids.map((id, i) => [id, cells[i]![0], cells[i]![1]]);
+          const ledger = { columns, idColumn: 'claim_id', amountColumn: 'amount', count: rows.length, id: (r: number) => rows[r]![0]!, cell: (r: number, c: number) => rows[r]![c]! };
+          const { leaves, count, ids: sortedIds } = ledgerLeaves(ledger);
+          // The reference: core/merkle.ts's leafMessage per row, rows sorted by their ids' UTF-8 bytes.
+          const utf8 = new TextEncoder();
+          const sorted = [...rows].sort((a, b) => compareBytes(utf8.encode(a[0]!), utf8.encode(b[0]!)));
+          expect(sortedIds).toEqual(sorted.map((r) => r[0]));
+          const expected = new Uint8Array(count * DIGEST_BYTES);
+          sorted.forEach((r, i) => expected.set(leafHash(columns, r, sha256Into), i * DIGEST_BYTES));
+          expect(toHex(leaves)).toBe(toHex(expected));
+          expect(ledgerReceiptsRoot(ledger).root).toBe(toHex(merkleRoot(expected, count, sha256Into)));
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 });
