@@ -57,6 +57,10 @@ describe('receipts of a bucket plan (fixtures/equifax-buckets)', () => {
     expect(readJson(join(run, 'manifest.json')).receipts).toEqual(receipts);
     expect(py(['--ledger-root', join(run, 'ledger.csv')]).out.trim()).toBe(EXPECTED_ROOT);
     expect(py(['--ledger-root', join(FIX, 'expected/ledger.csv')]).out.trim()).toBe(EXPECTED_ROOT);
+    // The ledger of the independent re-implementation gives the same root.
+    const ref = spawnSync('python3', [join(ROOT, 'scripts/reference-allocate.py'), join(FIX, 'plan.json'), join(FIX, 'claims.csv')], { encoding: 'utf8' });
+    expect(ref.status, ref.stderr).toBe(0);
+    expect(py(['--ledger-root', tmp.write('reference-ledger.csv', ref.stdout)]).out.trim()).toBe(EXPECTED_ROOT);
   });
 
   it('the receipt holds the row: claim id, status, outcome, each bucket amount and the total', () => {
