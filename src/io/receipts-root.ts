@@ -208,11 +208,21 @@ function utf8Length(s: string): number {
 export function ledgerLeaves(ledger: ExpectedLedger): SortedLeaves {
   const n = ledger.count;
   const idCol = ledger.columns.indexOf(ledger.idColumn);
-  const encoded = Array.from({ length: n }, (_, row) => utf8.encode(ledger.cell(row, idCol)));
+  // The claim ids' UTF-8 one after another (no array per id), for the code-point order.
+  let idBytes = new Uint8Array(Math.max(1024, n * 12));
   const ends = new Uint32Array(n);
-  let total = 0;
-  encoded.forEach((b, i) => (ends[i] = total += b.length));
-  const order = claimIdOrder(n, concat(encoded), ends);
+  let used = 0;
+  for (let row = 0; row < n; row++) {
+    const id = ledger.cell(row, idCol);
+    if (used + id.length * 3 > idBytes.length) {
+      const bigger = new Uint8Array(Math.max(idBytes.length * 2, used + id.length * 3));
+      bigger.set(idBytes.subarray(0, used));
+      idBytes = bigger;
+    }
+    used += utf8.encodeInto(id, idBytes.subarray(used)).written;
+    ends[row] = used;
+  }
+  const order = claimIdOrder(n, idBytes.subarray(0, used), ends);
   const leaves = new Uint8Array(n * DIGEST_BYTES);
   const names = ledger.columns.map((c) => `${utf8Length(c)}:${c},`);
   let buf = new Uint8Array(1024);
