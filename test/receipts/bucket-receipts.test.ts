@@ -80,6 +80,12 @@ describe('receipts of a bucket plan (fixtures/equifax-buckets)', () => {
     expect(r.proof).toHaveLength(9); // ⌈log2 342⌉
   });
 
+  it('payout receipt --help says it takes a bucket plan\'s folder', async () => {
+    const r = await runCli(['receipt', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.replace(/\s+/g, ' ')).toContain('the --out folder of payout allocate (a plan of classes or of buckets) or payout redistribute');
+  });
+
   it('checks with payout check-receipt and with the Python script', async () => {
     const r = await runCli(['check-receipt', receiptFile, '--root', EXPECTED_ROOT]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
