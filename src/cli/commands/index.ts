@@ -227,7 +227,7 @@ export function registerReceipt(program: Command): void {
         'Exit 1: the ledger does not give the recorded root (changed after the run). Exit 2: no such claim, DIR cannot be read, ' +
         'or --out exists (use --force). Put -- before a claim id that starts with "-".',
     )
-    .argument('<dir>', 'the --out folder of payout allocate or payout redistribute')
+    .argument('<dir>', 'the --out folder of payout allocate (a plan of classes or of buckets) or payout redistribute')
     .argument('<claim_id>', 'the claim whose receipt to write')
     .option('--out <file>', 'write the receipt to this file (JSON) instead of printing it')
     .option('--force', 'replace --out if it exists')
