@@ -13,7 +13,8 @@ per rule, no cleverness, so that it is easy to check against docs/spec.md line b
 
 The claims are read as payout reads them: --delimiter C (one character, "tab" for a tab; a first
 line `sep=C` names it when no other than "," is given), --map field=header (repeatable: read a
-field from a column with another name), --keep col,... (columns carried into the ledger). With
+field from a column with another name; with a bucket plan the fields are claim_id, status and the
+columns the plan names), --keep col,... (columns carried into the ledger). With
 --manifest (a run's manifest.json, or its folder), the run's recorded reading options
 (docs/outputs.md, `reading`) are used unless a flag is given; a flag that differs is a warning.
 """
@@ -26,7 +27,7 @@ USAGE = ("usage: python3 scripts/reference-allocate.py PLAN.json CLAIMS.csv [--k
 
 # How the claims file is read (payout's reading options, a run's manifest): scripts/reference_reading.py.
 sys.dont_write_bytecode = True   # no __pycache__ left in scripts/
-from reference_reading import CLAIM_FIELDS, Refused, need_columns, parse_args, read_records, reading_options
+from reference_reading import CLAIM_FIELDS, Refused, check_map_fields, need_columns, parse_args, read_records, reading_options
 
 def cents(s):  # money string "1234.50" -> integer cents (docs/spec.md §1: at most 2 decimals)
     assert isinstance(s, str) and re.fullmatch(r"\d+(\.\d{1,2})?", s), f"bad money {s!r}"
@@ -113,7 +114,16 @@ def water_fill(w, caps, M):
         capped |= more
     return {i: (F(caps[i]) if i in capped else (lam * w[i] if lam is not None and w[i] > 0 else F(0))) for i in w}
 
-def bucket_main(plan, flags, args, net, deductions, say):
+def bucket_fields(plan):
+    """What --map can name for a bucket plan: claim_id, status, the choice column, each bucket's columns."""
+    out = ["claim_id", "status"]
+    names = [(plan.get("choice") or {}).get("column")] + [b.get(k) for b in plan["buckets"]
+             for k in ("amountColumn", "unitsColumn", "hoursColumn", "documentedColumn")]
+    for n in names:
+        if n is not None and n.lower() not in out: out.append(n.lower())
+    return out
+
+def bucket_main(plan, flags, args, net, deductions, say, reading):
     seed = plan["seed"]
     buckets = [dict(b, index=i) for i, b in enumerate(plan["buckets"])]
     buckets.sort(key=lambda b: (bool(b.get("residual")), b.get("order", b["index"]), b["index"]))
@@ -121,13 +131,29 @@ def bucket_main(plan, flags, args, net, deductions, say):
     eligible_statuses = {s.strip().lower() for s in plan.get("eligibleStatuses", ["approved"])}
     minimum = None if plan.get("minimumPayment") is None else cents(plan["minimumPayment"])
     choice = plan.get("choice")
-    with open(args[1], encoding="utf-8-sig", newline="") as f:
-        reader, rows, line = csv.reader(f), [], 1
-        for r in reader:          # each record with the physical line it starts on
-            if any(c.strip() for c in r): rows.append((line, r))
-            line = reader.line_num + 1
+    # The claims read as for a classes plan: --delimiter (or sep=), --map of the plan's fields, --keep.
+    delimiter, cmap, keep = reading
+    check_map_fields(cmap, bucket_fields(plan), "fields of this plan")
+    ledger_columns = ["claim_id", "status", "outcome"] + [b["id"] for b in plan["buckets"]] + ["amount"]
+    for k in keep:
+        if k.strip().lower() in ledger_columns:
+            raise Refused(f"--keep {k}: the ledger already has the column \"{k.strip().lower()}\"; keep only other columns", 2)
+    records = read_records(args[1], delimiter)
+    rows = [(line, r) for line, r in records if any(c.strip() for c in r)]
+    header = [h.strip().lower() for h in rows[0][1]]
     col = {}
-    for i, h in enumerate(rows[0][1]): col.setdefault(h.strip().lower(), i)
+    for i, h in enumerate(header): col.setdefault(h, i)
+    for field, h in cmap.items():
+        if h.strip().lower() not in col:
+            raise Refused(f"{args[1]}:{rows[0][0]}: --map {field}={h}: no column \"{h}\" in the header (found: {', '.join(header)})")
+    for k in keep:
+        if k.strip().lower() not in col:
+            raise Refused(f"{args[1]}:{rows[0][0]}: --keep {k}: no column \"{k}\" in the header (found: {', '.join(header)})")
+    kept = [col[k.strip().lower()] for k in keep]
+    col.update({f: col[h.strip().lower()] for f, h in cmap.items()})   # a mapped field reads its column
+    for field in bucket_fields(plan):   # every column the plan names must be there (status may be absent)
+        if field != "status" and field not in col:
+            raise Refused(f"{args[1]}:{rows[0][0]}: missing column \"{field}\" (found: {', '.join(rows[0][1])})")
     cell = lambda r, name: r[col[name.lower()]].strip()
     claims, refused = [], 0
     # a blank status cell follows the plan's blankStatus, as in a classes plan: approved with a warning, or refused.
@@ -157,7 +183,8 @@ def bucket_main(plan, flags, args, net, deductions, say):
                 if b.get("limit") is not None: h = min(h, F(b["limit"]))
                 x = lim(cents(b["rate"]) * h)
             inputs.append(x)
-        claims.append(dict(id=cell(r, "claim_id"), status=status, eligible=status in eligible_statuses, inputs=inputs))
+        claims.append(dict(id=cell(r, "claim_id"), status=status, eligible=status in eligible_statuses, inputs=inputs,
+                           kept=[r[i] for i in kept]))
     if refused:
         print(f"{refused} claim(s) with a blank status refused: no ledger", file=sys.stderr); sys.exit(1)
     n = len(claims)
@@ -218,10 +245,10 @@ def bucket_main(plan, flags, args, net, deductions, say):
                           "totalPaid": money(sum(totals)), "residual": money(net - sum(totals))}, indent=2))
         return
     out = sys.stdout.buffer
-    out.write((",".join(["claim_id", "status", "outcome"] + [b["id"] for b in buckets] + ["amount"]) + "\n").encode())
+    out.write((",".join(["claim_id", "status", "outcome"] + [b["id"] for b in buckets] + ["amount"] + [quoted(k) for k in keep]) + "\n").encode())
     for i, c in enumerate(claims):
         o = "ineligible" if not c["eligible"] else "below_minimum" if i in removed else "paid" if claiming[i] and totals[i] > 0 else "nothing_claimed"
-        cells = [text_cell(c["id"]), text_cell(c["status"]), o] + [money(a) for a in amounts[i]] + [money(totals[i])]
+        cells = [text_cell(c["id"]), text_cell(c["status"]), o] + [money(a) for a in amounts[i]] + [money(totals[i])] + [text_cell(k) for k in c["kept"]]
         out.write((",".join(cells) + "\n").encode("utf-8"))
 
 def main(argv):
@@ -231,9 +258,10 @@ def main(argv):
     if len(args) != 2:
         raise Refused(f"give the plan and the claims file\n{USAGE}", 2)
     warn = lambda m: print(f"reference-allocate.py: warning: {m}", file=sys.stderr)
-    delimiter, cmap, keep = reading_options(values, args, warn)
     say = (lambda m: print(m, file=sys.stderr)) if "--explain" in flags else (lambda m: None)
     plan = json.load(open(args[0], encoding="utf-8-sig"))
+    # --map names a field: a classes plan's CLAIM_FIELDS, or claim_id, status and a bucket plan's columns
+    delimiter, cmap, keep = reading_options(values, args, warn, bucket_fields(plan) if "buckets" in plan else CLAIM_FIELDS)
     seed = plan["seed"]
     # docs/spec.md §1: fund = gross + interest; deductions in order; percents half-up to the cent
     fund = cents(plan["gross"]) + cents(plan.get("interest", "0"))
@@ -246,10 +274,9 @@ def main(argv):
         say(f"deduction {d['label']}: {amt / 100:.2f}, remaining {remaining / 100:.2f}")
     net = remaining
     say(f"net {net / 100:.2f}")
-    if "buckets" in plan:   # as payout: a bucket plan names the columns it reads, in a comma-separated file
-        if cmap or keep or delimiter not in (None, ","):
-            raise Refused("--map, --keep and --delimiter: not available with a bucket plan (its claims file is read comma-separated)", 2)
-        return bucket_main(plan, flags, args, net, deductions, say)
+    if "buckets" in plan:
+        return bucket_main(plan, flags, args, net, deductions, say, (delimiter, cmap, keep))
+    check_map_fields(cmap, CLAIM_FIELDS)
     classes = {c["id"].lower(): c for c in plan["classes"]}
     pools_mode = all("poolPercent" in c for c in plan["classes"])
     eligible_statuses = {s.strip().lower() for s in plan.get("eligibleStatuses", ["approved"])}

@@ -53,15 +53,14 @@ def parse_delimiter(text):  # as payout's --delimiter: one character, "tab" for 
         raise Refused(f"--delimiter {json.dumps(text, ensure_ascii=False)}: give one character other than a quote or a line break, e.g. --delimiter \";\"", 2)
     return d
 
-def parse_map(entries):  # as payout's --map field=header (repeatable): {field: header}
+def parse_map(entries, fields=CLAIM_FIELDS):  # as payout's --map field=header (repeatable): {field: header}
+    # fields: a classes plan's CLAIM_FIELDS; a bucket plan's claim_id, status and the columns it names
     cmap, used = {}, {}
     for entry in entries:
         field, eq, header = entry.partition("=")
         field, header = field.strip().lower(), header.strip()
         if not eq or header == "":
             raise Refused(f"--map {entry}: expected field=header, e.g. --map claim_id=ClaimNumber", 2)
-        if field not in CLAIM_FIELDS:
-            raise Refused(f"--map {entry}: unknown field \"{field}\" (fields: {', '.join(CLAIM_FIELDS)})", 2)
         if field in cmap:
             raise Refused(f"--map {entry}: {field} is already mapped to \"{cmap[field]}\"", 2)
         if header.lower() in used:
@@ -69,18 +68,25 @@ def parse_map(entries):  # as payout's --map field=header (repeatable): {field: 
         used[header.lower()] = field; cmap[field] = header
     return cmap
 
+def check_map_fields(cmap, fields, listed="fields"):
+    """A --map field the plan does not read is a usage error (fields: CLAIM_FIELDS for a classes
+    plan; claim_id, status and the columns a bucket plan names)."""
+    for field, header in cmap.items():
+        if field not in fields:
+            raise Refused(f"--map {field}={header}: unknown field \"{field}\" ({listed}: {', '.join(fields)})", 2)
+
 def parse_keep(texts):  # --keep a,b (repeatable here): the column names, as written
     return [k.strip() for t in texts for k in t.split(",") if k.strip() != ""]
 
 def map_text(cmap): return ",".join(f"{f}={h}" for f, h in sorted(cmap.items())) or "none"
 def delimiter_text(d): return "tab" if d == "\t" else json.dumps(d, ensure_ascii=False)
 
-def reading_options(values, args, warn):
+def reading_options(values, args, warn, fields=CLAIM_FIELDS):
     """(delimiter, map, keep): the flags given; with --manifest, the run's recorded `reading` for
     each one not given (docs/outputs.md; no record: ",", no map, no keep), and a warning for a flag
     that differs from the record, or for a plan or claims file that is not the one the run read. The delimiter None: "," unless a first line sep=C names another."""
     delimiter = parse_delimiter(values["--delimiter"][-1]) if "--delimiter" in values else None
-    cmap = parse_map(values["--map"]) if "--map" in values else None
+    cmap = parse_map(values["--map"], fields) if "--map" in values else None
     keep = parse_keep(values["--keep"]) if "--keep" in values else None
     if "--manifest" in values:
         path = values["--manifest"][-1]
@@ -93,7 +99,7 @@ def reading_options(values, args, warn):
                 and isinstance(rec.get("keep", []), list) and all(isinstance(k, str) for k in rec.get("keep", []))):
             raise Refused(f"{path}: not a manifest of payout (its reading is not {{delimiter, map, keep}})", 2)
         r_delimiter = parse_delimiter(rec.get("delimiter", ","))
-        r_map = parse_map([f"{k}={v}" for k, v in rec.get("map", {}).items()])
+        r_map = parse_map([f"{k}={v}" for k, v in rec.get("map", {}).items()], fields)
         r_keep = parse_keep(rec.get("keep", []))
         if delimiter is None: delimiter = r_delimiter
         elif delimiter != r_delimiter:

@@ -35,7 +35,7 @@ import { readManifest } from '../io/output-dir.js';
 import { loadPlan } from '../io/plan-file.js';
 import { computeRedistribution, parseCosts, type RedistributionRun } from './redistribute.js';
 import { readValidClaims, type ClaimsSettings } from './validate.js';
-import { givenByValue, recordedReading, sepLineOf, type ReadingGiven } from './recorded-reading.js';
+import { givenByValue, readingOfRun, runInputWarnings, type ReadingGiven } from './recorded-reading.js';
 
 /** What DIR2/ledger.csv holds for the claim, and whether it is what the inputs give. */
 export interface LedgerCheck {
@@ -97,28 +97,18 @@ export interface ExplainOptions {
   onWarning?: (message: string) => void;
 }
 
-/**
- * The claims settings for a claims file of the run in `fromDir`, by the run's manifest (see
- * recordedReading), with warnings for a plan or a claims file that is not the run's.
- */
-async function runReading(o: ExplainOptions & { fromDir: string }): Promise<{ claims: ClaimsSettings; warnings: string[]; manifest: Manifest }> {
-  const manifest = await readManifest(o.fromDir);
-  if (manifest.command !== 'allocate') {
-    throw new UsageError(`--from ${o.fromDir}: made by payout ${manifest.command}; --from names the folder of the payout allocate run that read ${o.claimsFile} (a second round: ${ROUND_2_USAGE})`);
-  }
-  const given = o.given ?? givenByValue(o.claims);
-  const { claims, warnings } = recordedReading(manifest, o.claims, given, await sepLineOf(o.claimsFile, given));
-  return { claims: { ...claims, read: { ...claims.read, sha256: true } }, warnings, manifest };
-}
-
 /** A first round's claims explained, in the order asked; an unknown claim id is a UsageError, told before any warning. */
 export async function explainClaims(o: ExplainOptions): Promise<{ plan: Plan; reports: ClaimReport[] }> {
   const { plan, sha256: planSha256 } = await loadPlan(o.planFile);
-  const run = o.fromDir === undefined ? undefined : await runReading({ ...o, fromDir: o.fromDir });
+  const run =
+    o.fromDir === undefined
+      ? undefined
+      : await readingOfRun({ fromDir: o.fromDir, claimsFile: o.claimsFile, claims: o.claims, given: o.given ?? givenByValue(o.claims) });
   // Told before the claims are read: a reading that differs from the run's may well fail.
   for (const w of run?.warnings ?? []) o.onWarning?.(w);
   let found: ReturnType<typeof findClaimRows> | undefined;
-  const { table, stats } = await readValidClaims(o.claimsFile, plan, run?.claims ?? o.claims, ({ table }) => {
+  const settings = run === undefined ? o.claims : { ...run.claims, read: { ...run.claims.read, sha256: true } };
+  const { table, stats } = await readValidClaims(o.claimsFile, plan, settings, ({ table }) => {
     found = findClaimRows(table, o.ids);
     if ('unknown' in found) {
       const list = found.unknown.map((id) => JSON.stringify(id)).join(', ');
@@ -127,15 +117,8 @@ export async function explainClaims(o: ExplainOptions): Promise<{ plan: Plan; re
   });
   if (found === undefined || 'unknown' in found) throw new Error('explainClaims: the claim rows were not looked up');
   if (run !== undefined && o.fromDir !== undefined) {
-    const facts: [string, string | undefined, string | undefined][] = [
-      [o.planFile, run.manifest.plan.sha256, planSha256],
-      [o.claimsFile, run.manifest.claims?.sha256, stats.sha256],
-    ];
-    for (const [file, was, now] of facts) {
-      if (was !== now) {
-        o.onWarning?.(`${file} is not the file ${o.fromDir} was made from (sha256 ${was ?? 'not recorded'} in ${join(o.fromDir, 'manifest.json')}, ${now ?? 'unknown'} now): this explains what these inputs give; payout verify shows how ${o.fromDir} differs`);
-      }
-    }
+    const facts = [[o.planFile, run.manifest.plan.sha256, planSha256], [o.claimsFile, run.manifest.claims?.sha256, stats.sha256]] as const;
+    for (const w of runInputWarnings(o.fromDir, facts)) o.onWarning?.(w);
   }
   const tieKey = tieKeyer(plan.seed);
   const alloc = allocate(plan, table, tieKey);
@@ -166,12 +149,7 @@ function inputWarnings(run: RedistributionRun, dir2: string, manifest: Manifest,
     [f.summary.path, recorded.firstSummary?.sha256, f.summary.sha256],
     [uncashedFile, recorded.uncashed?.sha256, run.uncashed.sha256],
   ];
-  return facts
-    .filter(([, was, now]) => was !== now)
-    .map(
-      ([file, was, now]) =>
-        `${file} is not the file ${dir2} was made from (sha256 ${was ?? 'not recorded'} in ${join(dir2, 'manifest.json')}, ${now} now): this explains what these inputs give; payout verify shows how ${dir2} differs`,
-    );
+  return runInputWarnings(dir2, facts);
 }
 
 export const ROUND_2_USAGE = 'payout explain --plan PLAN DIR UNCASHED.csv DIR2 CLAIM_ID…';

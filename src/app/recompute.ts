@@ -4,7 +4,7 @@
  * (app/verify.ts for allocate, app/redistribute.ts for redistribute) import this module; the
  * comparison in app/verify.ts loads them by `manifest.command`.
  */
-import type { Manifest } from '../core/manifest.js';
+import { LEDGER_FILE, type Manifest } from '../core/manifest.js';
 import type { ExpectedLedger } from '../core/ledger-compare.js';
 import type { InputFact, VerifyCheck } from '../core/verify.js';
 import type { ClaimsSettings } from './validate.js';
@@ -64,3 +64,25 @@ export function manifestSeedCheck(manifest: Manifest, expected: string, what: st
   return [{ name: 'manifest', status: 'fail', message: `records seed ${JSON.stringify(manifest.seed)}; ${what} is ${JSON.stringify(expected)}`, details: [] }];
 }
 
+export const keepText = (keep: readonly string[] | undefined): string =>
+  keep === undefined || keep.length === 0 ? 'no kept column' : `the kept column${keep.length === 1 ? '' : 's'} ${keep.join(', ')}`;
+
+/**
+ * The --keep columns the manifest records (`reading.keep`) must be the ledger's columns after the
+ * standard ones: a failed check when they are not (a column removed from or added to ledger.csv,
+ * or the manifest edited). A manifest without a `reading` record (made before payout recorded
+ * one) is not checked: the ledger's header is all there is.
+ */
+export function manifestKeepCheck(manifest: Manifest, ledgerKeep: readonly string[]): VerifyCheck[] {
+  if (manifest.reading === undefined) return [];
+  const recorded = manifest.reading.keep ?? [];
+  if (recorded.length === ledgerKeep.length && recorded.every((c, i) => c === ledgerKeep[i])) return [];
+  return [
+    {
+      name: 'manifest',
+      status: 'fail',
+      message: `records ${keepText(recorded)} (--keep); ${LEDGER_FILE} carries ${keepText(ledgerKeep)} (was a column added to or removed from ${LEDGER_FILE}, or the manifest edited?)`,
+      details: [],
+    },
+  ];
+}

@@ -6,7 +6,10 @@
  */
 import { mapText, type Manifest } from '../core/manifest.js';
 import type { ClaimsSettings } from './validate.js';
+import { join } from 'node:path';
+import { UsageError } from '../core/errors.js';
 import { sniffFirstLines } from '../io/claims-sniff.js';
+import { readManifest } from '../io/output-dir.js';
 
 /** Which reading options were given on the command line (not left at their defaults). */
 export interface ReadingGiven {
@@ -58,4 +61,36 @@ export function givenByValue(claims: ClaimsSettings): ReadingGiven {
 export async function sepLineOf(file: string | undefined, given: ReadingGiven): Promise<string | undefined> {
   if (!given.delimiter || file === undefined) return undefined;
   return (await sniffFirstLines(file))?.sep;
+}
+
+/** A run's folder named to read its claims file again (`payout explain --from DIR`). */
+export interface RunReading {
+  fromDir: string;
+  claimsFile: string;
+  /** The claims options as given. */
+  claims: ClaimsSettings;
+  given: ReadingGiven;
+}
+
+/**
+ * The claims settings of the `payout allocate` run in `fromDir`, by its manifest (recordedReading),
+ * and the warnings for the options given that differ. A folder of another command is a UsageError.
+ */
+export async function readingOfRun(o: RunReading): Promise<{ claims: ClaimsSettings; warnings: string[]; manifest: Manifest }> {
+  const manifest = await readManifest(o.fromDir);
+  if (manifest.command !== 'allocate') {
+    throw new UsageError(`--from ${o.fromDir}: made by payout ${manifest.command}; --from names the folder of the payout allocate run that read ${o.claimsFile}`);
+  }
+  const { claims, warnings } = recordedReading(manifest, o.claims, o.given, await sepLineOf(o.claimsFile, o.given));
+  return { claims, warnings, manifest };
+}
+
+/** A warning for each input whose SHA-256 is not the one the run's manifest records: [file, recorded, now]. */
+export function runInputWarnings(fromDir: string, facts: ReadonlyArray<readonly [file: string, recorded: string | undefined, now: string | undefined]>): string[] {
+  return facts
+    .filter(([, was, now]) => was !== now)
+    .map(
+      ([file, was, now]) =>
+        `${file} is not the file ${fromDir} was made from (sha256 ${was ?? 'not recorded'} in ${join(fromDir, 'manifest.json')}, ${now ?? 'unknown'} now): this explains what these inputs give; payout verify shows how ${fromDir} differs`,
+    );
 }

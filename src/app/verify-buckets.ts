@@ -14,7 +14,7 @@ import { readBucketClaims } from '../io/bucket-claims-reader.js';
 import { loadBucketPlan } from '../io/bucket-plan-file.js';
 import { sha256Hex } from '../io/hash.js';
 import { bucketTieKey } from './allocate-buckets.js';
-import { manifestSeedCheck, type Recompute } from './recompute.js';
+import { manifestKeepCheck, manifestSeedCheck, type Recompute } from './recompute.js';
 import { bucketReadOptions } from './validate-buckets.js';
 
 export const recomputeBucketAllocate: Recompute = async (ctx) => {
@@ -65,6 +65,6 @@ export const recomputeBucketAllocate: Recompute = async (ctx) => {
     ledger: { expected, sha256: sha256Hex(ledgerText), required: standard },
     summary: { json: JSON.parse(text) as unknown, sha256: sha256Hex(text) },
     totals: { residual: ['residual'], net: ['net'] },
-    manifestChecks: manifestSeedCheck(ctx.manifest, plan.seed, "the plan's seed"),
+    manifestChecks: [...manifestSeedCheck(ctx.manifest, plan.seed, "the plan's seed"), ...manifestKeepCheck(ctx.manifest, keep)],
   };
 };

@@ -33,11 +33,11 @@ import { checkLedgerHeader, readLedgerFields } from '../io/ledger-reader.js';
 import { readLedgerHeader, readManifest, readOutputJson } from '../io/output-dir.js';
 import { loadPlan } from '../io/plan-file.js';
 import { planForm } from '../io/bucket-plan-file.js';
-import { LEDGER_FILE, manifestSeedCheck, SUMMARY_FILE, type Recompute } from './recompute.js';
+import { keepText, LEDGER_FILE, manifestKeepCheck, manifestSeedCheck, SUMMARY_FILE, type Recompute } from './recompute.js';
 import { readValidClaims, type ClaimsSettings } from './validate.js';
 import { givenByValue, recordedReading, sepLineOf, type ReadingGiven } from './recorded-reading.js';
 
-export { LEDGER_FILE, SUMMARY_FILE, manifestSeedCheck, type Recompute, type RecomputeContext, type Recomputed } from './recompute.js';
+export { LEDGER_FILE, SUMMARY_FILE, manifestKeepCheck, manifestSeedCheck, type Recompute, type RecomputeContext, type Recomputed } from './recompute.js';
 
 /** `payout allocate`: the same path as the command (loadPlan, readValidClaims, allocate, buildSummary, ledgerBlocks). */
 export const recomputeAllocate: Recompute = async (ctx) => {
@@ -99,29 +99,6 @@ export const recomputeAllocate: Recompute = async (ctx) => {
     manifestChecks: [...manifestSeedCheck(ctx.manifest, plan.seed, "the plan's seed"), ...manifestKeepCheck(ctx.manifest, keep)],
   };
 };
-
-const keepText = (keep: readonly string[] | undefined): string =>
-  keep === undefined || keep.length === 0 ? 'no kept column' : `the kept column${keep.length === 1 ? '' : 's'} ${keep.join(', ')}`;
-
-/**
- * The --keep columns the manifest records (`reading.keep`) must be the ledger's columns after the
- * standard ones: a failed check when they are not (a column removed from or added to ledger.csv,
- * or the manifest edited). A manifest without a `reading` record (made before payout recorded
- * one) is not checked: the ledger's header is all there is.
- */
-export function manifestKeepCheck(manifest: Manifest, ledgerKeep: readonly string[]): VerifyCheck[] {
-  if (manifest.reading === undefined) return [];
-  const recorded = manifest.reading.keep ?? [];
-  if (recorded.length === ledgerKeep.length && recorded.every((c, i) => c === ledgerKeep[i])) return [];
-  return [
-    {
-      name: 'manifest',
-      status: 'fail',
-      message: `records ${keepText(recorded)} (--keep); ${LEDGER_FILE} carries ${keepText(ledgerKeep)} (was a column added to or removed from ${LEDGER_FILE}, or the manifest edited?)`,
-      details: [],
-    },
-  ];
-}
 
 /**
  * Recompute functions by `manifest.command`, each loaded when a folder of that command is

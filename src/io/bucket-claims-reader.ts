@@ -61,20 +61,17 @@ export async function readBucketClaims(
 ): Promise<BucketClaimsRead> {
   const refused = bucketReadingProblem(plan, options);
   if (refused !== null) throw new UsageError(refused);
-  const first = await sniffFirstLines(file);
-  const delimiter = readingDelimiter(first, options.delimiter);
-  const wrong = wrongDelimiter(first, delimiter);
-  if (wrong !== undefined) {
-    const p: Problem = { code: 'missing_column', severity: 'error', file: claimsName, line: wrong.line, message: wrong.message };
-    options.onProblem?.(p, undefined);
-    throw new DataError('the claims file has errors', [p]);
-  }
-  const sepLine = first?.sep !== undefined;
-
+  /** A problem that ends the reading (no row can be read, or none was): the error to throw. */
   const fileError = (p: Problem): DataError => {
     options.onProblem?.(p, undefined);
     return new DataError('the claims file has errors', [p]);
   };
+  const first = await sniffFirstLines(file);
+  const delimiter = readingDelimiter(first, options.delimiter);
+  const wrong = wrongDelimiter(first, delimiter);
+  if (wrong !== undefined) throw fileError({ code: 'missing_column', severity: 'error', file: claimsName, line: wrong.line, message: wrong.message });
+  const sepLine = first?.sep !== undefined;
+
   const errors: Problem[] = [];
   const warnings: Problem[] = [];
   let errorCount = 0;
@@ -142,11 +139,7 @@ export async function readBucketClaims(
   } catch (err) {
     if (err instanceof Utf16File) throw fileError({ code: 'invalid_utf8', severity: 'error', file: claimsName, line: 1, message: 'the file is UTF-16, not UTF-8: re-export the file as CSV UTF-8' });
     if (err instanceof UsageError || err instanceof DataError) throw err;
-    if (err instanceof CsvSyntaxError) {
-      const p: Problem = { code: 'csv_syntax', severity: 'error', file: claimsName, line: err.line, message: err.message };
-      options.onProblem?.(p, undefined);
-      throw new DataError('the claims file has errors', [p]);
-    }
+    if (err instanceof CsvSyntaxError) throw fileError({ code: 'csv_syntax', severity: 'error', file: claimsName, line: err.line, message: err.message });
     const e = err as NodeJS.ErrnoException;
     throw new UsageError(e.code === 'ENOENT' ? `${claimsName}: claims file not found` : `${claimsName}: cannot read the claims file (${e.code ?? e.message})`);
   }

@@ -43,7 +43,8 @@ describe.runIf(hasPython)('reference-allocate.py', () => {
     ['a manifest whose reading is not an object', [plan, 'ok.csv', '--manifest', file('m.json', '{"reading": 3}')], 2, 'reference-allocate.py: m.json: not a manifest of payout'],
     ['a manifest whose map is not an object', [plan, 'ok.csv', '--manifest', file('m2.json', '{"reading": {"map": ["claim_id"]}}')], 2, 'reference-allocate.py: m2.json: not a manifest of payout'],
     ['a folder for the claims file', [plan, '.'], 2, 'reference-allocate.py: .: cannot read it'],
-    ['a reading option with a bucket plan', [join(ROOT, 'fixtures/equifax-buckets/plan.json'), 'ok.csv', '--delimiter', ';'], 2, 'reference-allocate.py: --map, --keep and --delimiter: not available with a bucket plan'],
+    ['a --map field a bucket plan does not read', [join(ROOT, 'fixtures/equifax-buckets/plan.json'), 'ok.csv', '--map', 'class=Tier'], 2, 'reference-allocate.py: --map class=Tier: unknown field "class" (fields of this plan: claim_id, status, choice, documented_loss, hours, documented_hours)'],
+    ['a column a bucket plan names that is not there', [join(ROOT, 'fixtures/equifax-buckets/plan.json'), file('b.csv', 'claim_id,status\nA,approved\n')], 1, 'reference-allocate.py: b.csv:1: missing column "choice" (found: claim_id, status)'],
   ])('%s: one line on stderr, no traceback', (_, args, code, first) => {
     const r = run(...(args as string[]));
     expect(r.status).toBe(code);

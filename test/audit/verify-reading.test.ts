@@ -148,6 +148,41 @@ describe('explain --from DIR reads the claims as the run did', () => {
   });
 });
 
+describe('a bucket plan: explain --from DIR, and the kept columns in verify', () => {
+  const BUCKET_PLAN = join(ROOT, 'fixtures/equifax-buckets/plan.json');
+  const bucketExport = tmp.path('bucket-export.csv');
+  const out = tmp.path('bucket-run');
+  const MAP = ['--map', 'claim_id=ClaimNumber', '--map', 'documented_loss=OOP Loss'];
+  beforeAll(async () => {
+    const text = readFileSync(join(ROOT, 'fixtures/equifax-buckets/claims.csv'), 'utf8').replace('claim_id,status,documented_loss', 'ClaimNumber,status,OOP Loss');
+    writeFileSync(bucketExport, vendorExport(text));
+    const a = await runCli(['allocate', '--plan', BUCKET_PLAN, bucketExport, '--out', out, '--quiet', '--delimiter', ';', ...MAP]);
+    expect(a.code, a.stderr).toBe(0);
+  });
+
+  it('reads the export with the manifest\'s options; a differing flag warns', async () => {
+    const r = await runCli(['explain', '--plan', BUCKET_PLAN, bucketExport, 'EQ0001', '--from', out, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+    const row = readFileSync(join(out, 'ledger.csv'), 'utf8').split('\n').find((l) => l.startsWith('EQ0001,'))!;
+    expect((JSON.parse(r.stdout) as { claims: { amount: string }[] }).claims[0]!.amount).toBe(row.split(',').at(-1));
+    const w = await runCli(['explain', '--plan', BUCKET_PLAN, bucketExport, 'EQ0001', '--from', out, '--map', 'claim_id=claimnumber', '--map', 'documented_loss=OOP Loss']);
+    expect(w.code, w.stderr).toBe(0);
+    expect(w.stderr).toContain("payout explain: warning: --map claim_id=claimnumber,documented_loss=OOP Loss differs from the manifest's map claim_id=ClaimNumber,documented_loss=OOP Loss");
+  });
+
+  it('verify: the kept columns the manifest records are the ledger\'s', async () => {
+    const kept = tmp.path('bucket-keep');
+    const a = await runCli(['allocate', '--plan', BUCKET_PLAN, bucketExport, '--out', kept, '--quiet', '--delimiter', ';', ...MAP, '--keep', 'choice']);
+    expect(a.code, a.stderr).toBe(0);
+    const ledger = join(kept, 'ledger.csv');
+    writeFileSync(ledger, readFileSync(ledger, 'utf8').replace(/,[^,\n]*\n/g, '\n'));
+    const v = await runCli(['verify', '--plan', BUCKET_PLAN, bucketExport, kept]);
+    expect(v.stdout).toContain('✗ manifest: records the kept column choice (--keep); ledger.csv carries no kept column');
+    expect(v.code).toBe(1);
+  });
+});
+
 const hasPython = spawnSync('python3', ['--version']).status === 0;
 const reference = (...args: string[]) =>
   spawnSync('python3', [join(ROOT, 'scripts/reference-allocate.py'), ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { allocateBuckets } from '../../src/core/buckets/allocate.js';
 import { formatMoney } from '../../src/core/money.js';
+import { bucketFields, bucketReadingProblem, mapBucketColumns } from '../../src/core/buckets/claims.js';
 import { claims, plan, planProblems, run, tieKey } from './helpers.js';
 
 const docs = { id: 'losses', label: 'Documented losses', kind: 'documented', amountColumn: 'loss', perClaimCap: '200.00' };
@@ -102,5 +103,25 @@ describe('allocation', () => {
     // a: 30/11 = 2.72 < 5: removed, b gets 30
     expect(alloc.outcomes).toEqual(['below_minimum', 'paid']);
     expect(alloc.totals).toEqual([0n, 3000n]);
+  });
+});
+
+describe('bucket claims: the reading options', () => {
+  const p = plan({ choice: { column: 'choice', values: ['cash', 'monitoring'] }, buckets: [docs, time, cash] });
+
+  it('the fields --map names: claim_id, status, then the columns the plan names', () => {
+    expect(bucketFields(p)).toEqual(['claim_id', 'status', 'choice', 'loss', 'hours', 'hours_documented']);
+    expect(bucketReadingProblem(p, { map: { Loss: 'OOP' } })).toBeNull();
+    expect(bucketReadingProblem(p, { map: { class: 'Tier' } })).toBe('--map class=Tier: unknown field "class" (fields of this plan: claim_id, status, choice, loss, hours, hours_documented)');
+    expect(bucketReadingProblem(p, { keep: ['Cash'] })).toBe('--keep Cash: the ledger already has the column "cash"; keep only other columns');
+  });
+
+  it('a mapped field is read from its column; kept columns are found by name', () => {
+    const header = ['No', 'State', 'OOP', 'hours', 'hours_documented', 'choice', 'status'];
+    const m = mapBucketColumns(p, header, 'c.csv', 'p.json', { map: { claim_id: 'No', loss: ' oop ' }, keep: ['state'] });
+    expect('columns' in m && [...m.columns]).toEqual([['claim_id', 0], ['status', 6], ['choice', 5], ['loss', 2], ['hours', 3], ['hours_documented', 4]]);
+    expect('keep' in m && m.keep).toEqual([['state', 1]]);
+    const missing = mapBucketColumns(p, header, 'c.csv', 'p.json', { map: { claim_id: 'No', loss: 'OOP' }, keep: ['zip'] });
+    expect('problems' in missing && missing.problems.map((x) => x.message)).toEqual(['--keep zip: no column "zip" in the header (found: No, State, OOP, hours, hours_documented, choice, status)']);
   });
 });

@@ -48,9 +48,21 @@ describe('a bucket plan reads a vendor export as a classes plan does', () => {
     expect(w.stderr).toContain("--map claim_id=status differs from the manifest's map claim_id=ClaimNumber,documented_loss=OOP Loss");
     expect(w.code).not.toBe(0);
 
+    const amount = read(join(FIX, 'expected/ledger.csv')).split('\n')[1]!.split(',').at(-1);
     const e = await runCli(['explain', '--plan', PLAN, EXPORT, 'EQ0001', '--delimiter', ';', ...MAP, '--json']);
     expect(e.code, e.stderr).toBe(0);
-    expect((JSON.parse(e.stdout) as { claims: { amount: string }[] }).claims[0]!.amount).toBe(read(join(FIX, 'expected/ledger.csv')).split('\n')[1]!.split(',').at(-1));
+    expect((JSON.parse(e.stdout) as { claims: { amount: string }[] }).claims[0]!.amount).toBe(amount);
+
+    // explain --from DIR: the run's recorded reading, no flags; a differing flag or input is a warning.
+    const f = await runCli(['explain', '--plan', PLAN, EXPORT, 'EQ0001', '--from', out, '--json']);
+    expect(f.code, f.stderr).toBe(0);
+    expect(f.stderr).toBe('');
+    expect((JSON.parse(f.stdout) as { claims: { amount: string }[] }).claims[0]!.amount).toBe(amount);
+    const g = await runCli(['explain', '--plan', PLAN, SEP_EXPORT, 'EQ0001', '--from', out, '--delimiter', '|']);
+    expect(g.stderr).toContain(`payout explain: warning: --delimiter "|" differs from the manifest's delimiter ";"`);
+    const h = await runCli(['explain', '--plan', PLAN, SEP_EXPORT, 'EQ0001', '--from', out]);
+    expect(h.code, h.stderr).toBe(0);
+    expect(h.stderr).toContain(`payout explain: warning: ${SEP_EXPORT} is not the file ${out} was made from`);
   });
 
   it('a first line sep=; names the delimiter, and is recorded', async () => {
@@ -89,6 +101,14 @@ describe('a bucket plan reads a vendor export as a classes plan does', () => {
     expect(manifestOf(out).reading).toEqual({ keep: ['choice', 'hours'] });
     const v = await runCli(['verify', '--plan', PLAN, join(FIX, 'claims.csv'), out]);
     expect(v.code, v.stdout + v.stderr).toBe(0);
+
+    // A kept column taken out of the ledger: the manifest's record of --keep no longer holds.
+    const dropped = tmp.path('keep-dropped');
+    expect((await runCli(['allocate', '--plan', PLAN, join(FIX, 'claims.csv'), '--out', dropped, '--quiet', '--keep', 'choice,hours'])).code).toBe(0);
+    writeFileSync(join(dropped, 'ledger.csv'), read(join(dropped, 'ledger.csv')).replace(/,[^,\n]*\n/g, '\n'));
+    const d = await runCli(['verify', '--plan', PLAN, join(FIX, 'claims.csv'), dropped]);
+    expect(d.code).toBe(1);
+    expect(d.stdout).toContain('records the kept columns choice, hours (--keep); ledger.csv carries the kept column choice');
 
     // An edited kept cell is a ledger difference, as any other.
     writeFileSync(join(out, 'ledger.csv'), read(join(out, 'ledger.csv')).replace(',monitoring,20\n', ',cash,20\n'));

@@ -80,6 +80,22 @@ describe.skipIf(!hasPython && !process.env.CI)('scripts/reference-allocate.py ag
     expect(refused.stderr).toContain('blank.csv:3: status: status is empty (the plan\'s blankStatus is "error")');
   });
 
+  it('reads a vendor export as payout does: sep= line, --map, --keep, or the run\'s manifest', async () => {
+    const dir = join(ROOT, 'fixtures/equifax-buckets');
+    const text = readFileSync(join(dir, 'claims.csv'), 'utf8').replace('claim_id,status,documented_loss', 'ClaimNumber,status,OOP Loss').replaceAll(',', ';');
+    const claimsFile = tmp.write('export.csv', `sep=;\r\n${text.replaceAll('\n', '\r\n')}`);
+    const out = tmp.path('export-out');
+    const map = { claim_id: 'ClaimNumber', documented_loss: 'OOP Loss' };
+    await allocateBucketsToFolder({ planFile: join(dir, 'plan.json'), claimsFile, outDir: out, claims: { read: { map }, maxErrors: 50 }, keep: ['choice', 'hours'] });
+    const mine = readFileSync(join(out, 'ledger.csv'), 'utf8');
+    const flags = spawnSync('python3', [SCRIPT, join(dir, 'plan.json'), claimsFile, '--map', 'claim_id=ClaimNumber', '--map', 'documented_loss=OOP Loss', '--keep', 'choice,hours'], { encoding: 'utf8' });
+    expect(flags.stderr).toBe('');
+    expect(flags.stdout).toBe(mine);
+    const recorded = spawnSync('python3', [SCRIPT, join(dir, 'plan.json'), claimsFile, '--manifest', out], { encoding: 'utf8' });
+    expect(recorded.stderr).toBe('');
+    expect(recorded.stdout).toBe(mine);
+  });
+
   it('gives the same ledger byte for byte on random small bucket plans', async () => {
     let compared = 0;
     let n = 0;

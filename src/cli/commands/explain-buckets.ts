@@ -3,7 +3,8 @@ import type { ChalkInstance } from 'chalk';
 import { explainBucketClaims } from '../../app/explain-buckets.js';
 import { BUCKET_EXPLAIN_FORMAT, type BucketClaimExplanation } from '../../core/buckets/explain.js';
 import { colorFor } from '../style.js';
-import { parseClaimsOptions, type ClaimsCliOptions } from './claims-options.js';
+import { visibleText } from '../../core/visible-text.js';
+import { parseClaimsOptions, readingGiven, type ClaimsCliOptions } from './claims-options.js';
 
 const trim = (s: string): string => s.replace(/(\.\d\d\d*?)0+$/, '$1');
 
@@ -18,8 +19,19 @@ function render(r: BucketClaimExplanation, claimsFile: string, c: ChalkInstance)
   return out;
 }
 
-export async function runExplainBuckets(claimsFile: string, ids: string[], o: ClaimsCliOptions & { plan: string; json?: boolean }): Promise<void> {
-  const { plan, reports } = await explainBucketClaims({ planFile: o.plan, claimsFile, ids, claims: parseClaimsOptions(o, 'buckets') });
+export async function runExplainBuckets(
+  claimsFile: string,
+  ids: string[],
+  o: ClaimsCliOptions & { plan: string; json?: boolean; from?: string; delimiterGiven?: boolean },
+): Promise<void> {
+  const { plan, reports } = await explainBucketClaims({
+    planFile: o.plan,
+    claimsFile,
+    ids,
+    claims: parseClaimsOptions(o, 'buckets'),
+    ...(o.from !== undefined ? { fromDir: o.from, given: readingGiven(o) } : {}),
+    onWarning: (w) => process.stderr.write(`payout explain: warning: ${visibleText(w)}\n`),
+  });
   if (o.json) {
     process.stdout.write(`${JSON.stringify({ format: BUCKET_EXPLAIN_FORMAT, plan: o.plan, claimsFile, case: plan.name, seed: plan.seed, claims: reports }, null, 2)}\n`);
     return;

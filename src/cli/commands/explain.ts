@@ -38,10 +38,7 @@ export async function runExplain(args: string[], o: ExplainCliOptions): Promise<
   if (claimsFile === undefined || ids.length === 0) {
     throw new UsageError('name the claims file and at least one claim id: payout explain --plan PLAN CLAIMS.csv CLAIM_ID…');
   }
-  if ((await planForm(o.plan)) === 'buckets') {
-    if (o.from !== undefined) throw new UsageError(`--from ${o.from}: a bucket plan's claims file is read comma-separated with the plan's columns; nothing is taken from the run's manifest`);
-    return runExplainBuckets(claimsFile, ids, o);
-  }
+  if ((await planForm(o.plan)) === 'buckets') return runExplainBuckets(claimsFile, ids, o);
   const settings = onTerminal(parseClaimsOptions(o), { json: o.json, unlisted: o.warnings ? undefined : UNLISTED });
   const { plan, reports } = await explainClaims({
     planFile: o.plan,
