@@ -61,8 +61,6 @@ export async function allocateToFolder(o: AllocateOptions): Promise<AllocateResu
     }));
     startLedgerWorker(table.count, keep); // boots while the allocation is computed
     alloc = allocate(plan, table, tieKeyer(plan.seed), { tieKeyPrefixes });
-    // Done with (8 bytes a claim): not held by this function's frame while the ledger is written.
-    tieKeyPrefixes = undefined;
     summary = buildSummary(plan, alloc, { lookAlikeClaimIds: stats.warningsByCode.lookalike_claim_id ?? 0, blankStatuses: stats.warningsByCode.blank_status ?? 0 });
   } catch (err) {
     await out.abort(); // nothing written; a folder this run made is removed again
