@@ -178,7 +178,7 @@ export async function allocationSummary(
   keep: readonly string[],
   findings?: ClaimsFindings,
 ): Promise<SummaryJson> {
-  return { ...buildSummary(plan, alloc, findings), receipts: await allocationReceiptsRoot(plan, claims, alloc, keep) };
+  return { ...buildSummary(plan, alloc, claims, findings), receipts: await allocationReceiptsRoot(plan, claims, alloc, keep) };
 }
 
 /** A ledger's leaves in claim_id order, and the claim ids in that order. */

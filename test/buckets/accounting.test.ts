@@ -76,7 +76,7 @@ describe('payout accounting of a bucket plan', () => {
     writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
     const r = await runCli(['accounting', dir, '--out', tmp.path('a3.csv')]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('the time column adds up to 30999.99, the summary says 31000.00');
-    expect(r.stderr).toContain('the cash column adds up to 31000.01, the summary says 31000.00');
+    expect(r.stderr).toContain('the time column adds up to $30,999.99, the summary says $31,000.00');
+    expect(r.stderr).toContain('the cash column adds up to $31,000.01, the summary says $31,000.00');
   });
 });
