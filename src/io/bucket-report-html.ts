@@ -17,6 +17,7 @@ import { bucketSummarySchema, buildBucketReportModel, type BucketReportModel } f
 import { OutputSet } from './atomic-output.js';
 import { readJsonFile } from './json-file.js';
 import { waterfallSvg } from './report-charts.js';
+import { filesSection } from './report-sections.js';
 import { tallyBucketLedger } from './bucket-ledger-tally.js';
 import { caseTitle, checksBanner, checksSection, REPORT_FILE, reportHead } from './report-html.js';
 import { assertFinishedRun } from './run-state.js';
@@ -121,16 +122,7 @@ export function renderBucketReportHtml(model: BucketReportModel, files: FileRow[
             : null}
         </section>
 
-        <section id="files">
-          <h2>Files and hashes</h2>
-          <table class="files">
-            <thead><tr><th scope="col">File</th><th scope="col">What</th><th scope="col">SHA-256</th></tr></thead>
-            <tbody>
-              ${files.map((r) => html`<tr data-file=${r.file} data-role=${r.role}><th scope="row">${r.file}</th><td>${r.detail}</td><td class="mono" data-sha256>${r.sha256}</td></tr>`)}
-            </tbody>
-          </table>
-          <p class="note">From manifest.json. To check one by hand: <span class="mono">sha256sum ledger.csv</span>. This report is derived from these files and is not in the manifest.</p>
-        </section>
+        ${filesSection(files, html`<p class="note">From manifest.json. To check one by hand: <span class="mono">sha256sum ledger.csv</span>. This report is derived from these files and is not in the manifest.</p>`)}
 
         ${checksSection(model.checks)}
 

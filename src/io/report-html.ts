@@ -16,7 +16,8 @@ import type { UnpaidView } from '../core/report-unpaid.js';
 import { tallyLedger } from './ledger-histogram.js';
 import { readAllocation } from './report-inputs.js';
 import { OutputSet } from './atomic-output.js';
-import { histogramSvg, waterfallSvg } from './report-charts.js';
+import { waterfallSvg } from './report-charts.js';
+import { amountsSection, filesSection, methodSection } from './report-sections.js';
 
 /** The report's file name inside the allocation's folder. */
 export const REPORT_FILE = 'report.html';
@@ -269,35 +270,11 @@ export function renderReportHtml(model: ReportModel): string {
 
         ${model.unpaid === null ? null : unpaidSection(model.unpaid)}
 
-        <section id="histogram">
-          <h2>Payment amounts</h2>
-          ${h.total === 0
-            ? html`<p>No claim was paid.</p>`
-            : html`<figure>
-                ${histogramSvg(h)}
-                <figcaption>${h.kind === 'levels'
-                  ? `The ${h.totalText} paid claims by amount, one bar per payment level.${h.bars.some((b) => b.lo.cents !== b.hi.cents) ? ' Amounts one cent apart share a bar: largest remainder pays claims of equal points x or x + 1 cent.' : ''}`
-                  : `The ${h.totalText} paid claims by amount, in ${h.bars.length} bars of ${h.width?.text ?? ''} each; a bar counts the amounts from its left edge up to, not including, its right edge.`}</figcaption>
-              </figure>`}
-        </section>
+        ${amountsSection(h, 'Payment amounts', 'amount')}
 
-        <section id="method">
-          <h2>Method</h2>
-          <ol class="method">${model.method.map((p) => html`<li>${p}</li>`)}</ol>
-        </section>
+        ${methodSection(model.method)}
 
-        <section id="files">
-          <h2>Files and hashes</h2>
-          <table class="files">
-            <thead><tr><th scope="col">File</th><th scope="col">What</th><th scope="col">SHA-256</th></tr></thead>
-            <tbody>
-              ${model.files.map(
-                (r) => html`<tr data-file=${r.file} data-role=${r.role}><th scope="row">${r.file}</th><td>${r.detail}</td><td class="mono" data-sha256>${r.sha256}</td></tr>`,
-              )}
-            </tbody>
-          </table>
-          <p class="note">From manifest.json. To check one by hand: <span class="mono">sha256sum ledger.csv</span>. This report is derived from these files and is not in the manifest.</p>
-        </section>
+        ${filesSection(model.files, html`<p class="note">From manifest.json. To check one by hand: <span class="mono">sha256sum ledger.csv</span>. This report is derived from these files and is not in the manifest.</p>`)}
 
         ${checksSection(model.checks)}
 

@@ -17,7 +17,8 @@ import { round2SummarySchema } from '../core/round2-report-input.js';
 import { buildRound2ReportModel, type Round2ClassRow, type Round2ReportModel } from '../core/round2-report-model.js';
 import { OutputSet } from './atomic-output.js';
 import { readJsonFile } from './json-file.js';
-import { histogramSvg, waterfallSvg } from './report-charts.js';
+import { waterfallSvg } from './report-charts.js';
+import { amountsSection, filesSection, methodSection } from './report-sections.js';
 import { caseTitle, checksBanner, checksSection, REPORT_FILE, reportHead } from './report-html.js';
 import { tallyRound2Ledger } from './round2-ledger-tally.js';
 import { assertFinishedRun } from './run-state.js';
@@ -131,35 +132,11 @@ export function renderRound2ReportHtml(model: Round2ReportModel): string {
           </table>
         </section>
 
-        <section id="histogram">
-          <h2>Amounts paid</h2>
-          ${h.total === 0
-            ? html`<p>No claim was paid.</p>`
-            : html`<figure>
-                ${histogramSvg(h)}
-                <figcaption>${h.kind === 'levels'
-                  ? `The ${h.totalText} paid claims by second-round amount, one bar per payment level.${h.bars.some((b) => b.lo.cents !== b.hi.cents) ? ' Amounts one cent apart share a bar: largest remainder pays claims of equal points x or x + 1 cent.' : ''}`
-                  : `The ${h.totalText} paid claims by second-round amount, in ${h.bars.length} bars of ${h.width?.text ?? ''} each; a bar counts the amounts from its left edge up to, not including, its right edge.`}</figcaption>
-              </figure>`}
-        </section>
+        ${amountsSection(h, 'Amounts paid', 'second-round amount')}
 
-        <section id="method">
-          <h2>Method</h2>
-          <ol class="method">${model.method.map((p) => html`<li>${p}</li>`)}</ol>
-        </section>
+        ${methodSection(model.method)}
 
-        <section id="files">
-          <h2>Files and hashes</h2>
-          <table class="files">
-            <thead><tr><th scope="col">File</th><th scope="col">What</th><th scope="col">SHA-256</th></tr></thead>
-            <tbody>
-              ${model.files.map(
-                (r) => html`<tr data-file=${r.file} data-role=${r.role}><th scope="row">${r.file}</th><td>${r.detail}</td><td class="mono" data-sha256>${r.sha256}</td></tr>`,
-              )}
-            </tbody>
-          </table>
-          <p class="note">From manifest.json: the plan, the first round's files, the uncashed list and this round's outputs. To check one by hand: <span class="mono">sha256sum ledger.csv</span>; <span class="mono">payout verify</span> recomputes the round. This report is derived from these files and is not in the manifest.</p>
-        </section>
+        ${filesSection(model.files, html`<p class="note">From manifest.json: the plan, the first round's files, the uncashed list and this round's outputs. To check one by hand: <span class="mono">sha256sum ledger.csv</span>; <span class="mono">payout verify</span> recomputes the round. This report is derived from these files and is not in the manifest.</p>`)}
 
         ${checksSection(model.checks)}
 
