@@ -123,6 +123,9 @@ def bucket_fields(plan):
         if n is not None and n.lower() not in out: out.append(n.lower())
     return out
 
+# docs/allocation.md section 12: hours above `documentedAbove` need yes in the documentedColumn.
+YES, NO = {"yes", "y", "true", "1"}, {"no", "n", "false", "0", ""}
+
 def bucket_main(plan, flags, args, net, deductions, say, reading):
     seed = plan["seed"]
     buckets = [dict(b, index=i) for i, b in enumerate(plan["buckets"])]
@@ -155,38 +158,72 @@ def bucket_main(plan, flags, args, net, deductions, say, reading):
         if field != "status" and field not in col:
             raise Refused(f"{args[1]}:{rows[0][0]}: missing column \"{field}\" (found: {', '.join(rows[0][1])})")
     cell = lambda r, name: r[col[name.lower()]].strip()
-    claims, refused = [], 0
+    # Each row is checked and every problem reported with its line (docs/allocation.md section 12,
+    # "The claims file"); any problem: no ledger, exit 1.
+    problems = []
+    claims, first_line = [], {}
     # a blank status cell follows the plan's blankStatus, as in a classes plan: approved with a warning, or refused.
     blank_status = plan.get("blankStatus", "approved")
     for line, r in rows[1:]:
+        bad = lambda field, message: problems.append(f"{args[1]}:{line}: {field}: {message}")
+        if len(r) != len(header):
+            problems.append(f"{args[1]}:{line}: expected {len(header)} fields, found {len(r)}"); continue
+        ident = cell(r, "claim_id")
+        if ident == "": bad("claim_id", "empty claim_id")
+        elif ident in first_line: bad("claim_id", f"duplicate claim_id \"{ident}\" (first on line {first_line[ident]})")
+        else: first_line[ident] = line
         if "status" in col and cell(r, "status") == "":
             if blank_status == "error":
-                print(f"{args[1]}:{line}: status: status is empty (the plan's blankStatus is \"error\")", file=sys.stderr)
-                refused += 1; continue
-            print(f"{args[1]}:{line}: status: status is empty: paid as \"approved\" (the plan's blankStatus)", file=sys.stderr)
+                bad("status", "status is empty (the plan's blankStatus is \"error\")")
+            else:
+                print(f"{args[1]}:{line}: status: status is empty: paid as \"approved\" (the plan's blankStatus)", file=sys.stderr)
         status = (cell(r, "status").lower() if "status" in col else "") or "approved"
         chosen = None
         if choice and cell(r, choice["column"]):
-            chosen = next(v for v in choice["values"] if v.lower() == cell(r, choice["column"]).lower())
+            c = cell(r, choice["column"])
+            chosen = next((v for v in choice["values"] if v.lower() == c.lower()), None)
+            if chosen is None: bad(choice["column"], f"unknown choice \"{c}\" (expected: {', '.join(choice['values'])})")
         inputs = []
         for b in buckets:
             cap = opt_cents(b, "perClaimCap")
             lim = lambda x: x if cap is None else min(x, F(cap))
-            if b.get("choice") is not None and chosen != b["choice"]: x = F(0)
+            x = F(0)
+            # a bucket the claim did not choose: nothing claimed in it, its cells not read
+            if b.get("choice") is not None and chosen != b["choice"]: pass
             elif b["kind"] == "flat": x = lim(F(cents(b["amount"])))
             elif b["kind"] == "documented":
-                t = cell(r, b["amountColumn"]); x = lim(F(cents(t))) if t else F(0)
+                t = cell(r, b["amountColumn"])
+                if t and not re.fullmatch(r"\d+(\.\d{1,2})?", t):
+                    bad(b["amountColumn"], f"negative amount \"{t}\"" if t.startswith("-") else f"\"{t}\" is not an amount with at most 2 decimals")
+                elif t: x = lim(F(cents(t)))
             elif b["kind"] == "points":
-                t = cell(r, b["unitsColumn"]); x = F(b.get("weight", "1")) * F(t) if t else F(0)
-            else:  # hours: rate x hours, at most the hour limit
-                t = cell(r, b["hoursColumn"]); h = F(t) if t else F(0)
-                if b.get("limit") is not None: h = min(h, F(b["limit"]))
-                x = lim(cents(b["rate"]) * h)
+                t = cell(r, b["unitsColumn"])
+                if t and not re.fullmatch(r"\d+(\.\d{1,6})?", t):
+                    bad(b["unitsColumn"], f"negative units \"{t}\"" if t.startswith("-") else f"\"{t}\" is not a decimal with at most 6 decimals")
+                elif t: x = F(b.get("weight", "1")) * F(t)
+            else:  # hours: rate x hours, at most the hour limit; whole steps; above documentedAbove, documented
+                t = cell(r, b["hoursColumn"])
+                if t and not re.fullmatch(r"\d+(\.\d+)?", t):
+                    bad(b["hoursColumn"], f"negative hours \"{t}\"" if t.startswith("-") else f"\"{t}\" is not a number of hours")
+                elif t and (F(t) / F(b.get("step", "1"))).denominator != 1:
+                    bad(b["hoursColumn"], f"{t} hours are not a whole number of {b.get('step', '1')}-hour steps")
+                elif t:
+                    h = F(t)
+                    documented = True
+                    if b.get("documentedAbove") is not None and h > F(b["documentedAbove"]):
+                        d = cell(r, b["documentedColumn"]).lower()
+                        if d not in YES and d not in NO: bad(b["documentedColumn"], f"\"{cell(r, b['documentedColumn'])}\" is not yes or no")
+                        elif d not in YES: bad(b["documentedColumn"], f"{t} hours claimed, documentation missing above {b['documentedAbove']} hours")
+                        documented = d in YES
+                    if documented:
+                        if b.get("limit") is not None: h = min(h, F(b["limit"]))
+                        x = lim(cents(b["rate"]) * h)
             inputs.append(x)
-        claims.append(dict(id=cell(r, "claim_id"), status=status, eligible=status in eligible_statuses, inputs=inputs,
+        claims.append(dict(id=ident, status=status, eligible=status in eligible_statuses, inputs=inputs,
                            kept=[r[i] for i in kept]))
-    if refused:
-        print(f"{refused} claim(s) with a blank status refused: no ledger", file=sys.stderr); sys.exit(1)
+    if problems:
+        for m in problems: print(m, file=sys.stderr)
+        print(f"{len(problems)} problem(s) in the claims file: no ledger", file=sys.stderr); sys.exit(1)
     n = len(claims)
     claiming = [c["eligible"] and any(x > 0 for x in c["inputs"]) for c in claims]
     active = set(i for i in range(n) if claiming[i])
