@@ -191,6 +191,29 @@ describe.skipIf(!hasPython && !process.env.CI)('scripts/reference-allocate.py ag
     expect(refused.stderr).toContain('blank.csv:3: status: status is empty (the plan\'s blankStatus is "error")');
   });
 
+  it('refuses the rows payout refuses, naming the same lines and columns (exit 1, no ledger)', async () => {
+    const planFile = join(ROOT, 'fixtures/equifax-buckets/plan.json');
+    const claimsFile = tmp.write(
+      'bad-rows.csv',
+      [
+        'claim_id,status,documented_loss,hours,documented_hours,choice',
+        'A,approved,-5.00,,,',
+        'B,approved,12.345,3.1,,cash',
+        'A,approved,,12,maybe,',
+        ',approved,,12,no,gift',
+        'E,approved,,8,maybe,monitoring',
+        'F,approved,,,,',
+      ].join('\n') + '\n',
+    );
+    const err = await allocateBucketsToFolder({ planFile, claimsFile, outDir: tmp.path('bad-rows-out') }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DataError);
+    const ref = spawnSync('python3', [SCRIPT, planFile, claimsFile], { encoding: 'utf8' });
+    expect([ref.status, ref.stdout]).toEqual([1, '']);
+    const named = (err as DataError).problems.map((p) => `${p.line}: ${p.field}`).sort();
+    expect(named).toEqual(['2: documented_loss', '3: documented_loss', '3: hours', '4: claim_id', '4: documented_hours', '5: choice', '5: claim_id', '5: documented_hours']);
+    expect(refErrors(ref.stderr)).toEqual(named);
+  });
+
   it('reads a vendor export as payout does: sep= line, --map, --keep, or the run\'s manifest', async () => {
     const dir = join(ROOT, 'fixtures/equifax-buckets');
     const text = readFileSync(join(dir, 'claims.csv'), 'utf8').replace('claim_id,status,documented_loss', 'ClaimNumber,status,OOP Loss').replaceAll(',', ';');
