@@ -17,6 +17,11 @@ field from a column with another name; with a bucket plan the fields are claim_i
 columns the plan names), --keep col,... (columns carried into the ledger). With
 --manifest (a run's manifest.json, or its folder), the run's recorded reading options
 (docs/outputs.md, `reading`) are used unless a flag is given; a flag that differs is a warning.
+
+A plan with "buckets" is divided as docs/allocation.md section 12 says, and its claims rows are
+checked as that section lists (amounts, hours and units without a sign, hours on the step,
+documentation above `documentedAbove`, the choice, empty or repeated claim ids): every problem
+as FILE:LINE: COLUMN: message on stderr, then exit 1 and no ledger.
 """
 import csv, hashlib, json, re, sys
 from fractions import Fraction as F
