@@ -143,8 +143,8 @@ export function registerExplain(program: Command): void {
 export function registerReport(program: Command): void {
   program
     .command('report')
-    .description('write DIR/report.html, the distribution report of an allocation (charts, classes, method, hashes)')
-    .argument('<dir>', 'the --out folder of `payout allocate` (summary.json, manifest.json, ledger.csv)')
+    .description('write DIR/report.html, the distribution report of an allocation or a second distribution (charts, classes, method, hashes)')
+    .argument('<dir>', 'the --out folder of `payout allocate` or `payout redistribute` (summary.json, manifest.json, ledger.csv)')
     .addHelpText(
       'after',
       '\nReplaces an existing DIR/report.html (it is derived from the other files; no --force needed).\n' +
@@ -201,6 +201,7 @@ export function registerRedistribute(program: Command): void {
     .requiredOption('--out <dir2>', 'the folder to write the second round\'s ledger, summary and manifest into')
     .option('--force', 'replace the files of an earlier run in DIR2')
     .option('--json', 'print summary.json instead of the readable summary')
+    .option('--report', 'also write DIR2/report.html (as payout report DIR2 does)')
     .option('-q, --quiet', 'print errors only (warnings counted in one line)')
     .option('--max-errors <n>', 'show at most N problems of the uncashed list', '50')
     .action(async (o: RedistributeCliOptions) => {

@@ -18,6 +18,7 @@ export interface RedistributeCliOptions {
   out: string;
   force?: boolean;
   json?: boolean;
+  report?: boolean;
   quiet?: boolean;
   maxErrors: string;
 }
@@ -34,6 +35,7 @@ export async function runRedistribute(o: RedistributeCliOptions): Promise<void> 
     maxErrors: Number(o.maxErrors),
     outDir: o.out,
     force: Boolean(o.force),
+    report: Boolean(o.report),
     onWarning: (w) => warnings.warn(visibleText(w)),
   });
   warnings.finish();
@@ -45,5 +47,6 @@ export async function runRedistribute(o: RedistributeCliOptions): Promise<void> 
   const c = colorFor(process.stdout);
   const lines = renderRedistribution(run.summary, c);
   lines.push(c.dim(`Wrote ${o.out}/ledger.csv (${grouped(run.first.table.count)} rows), summary.json, manifest.json`));
+  if (run.reportPath) lines.push(c.dim(`Wrote ${run.reportPath}`));
   process.stdout.write(`${lines.join('\n')}\n`);
 }
