@@ -5,7 +5,7 @@
         [--delimiter C] [--manifest DIR/manifest.json] [--explain] [--summary] > ledger.csv
 
 Prints ledger.csv (docs/spec.md §5) on stdout, byte for byte what `payout allocate` writes; with
---summary, the totals instead (a JSON subset of summary.json: deductions, net, pools, totals). With
+--summary, the totals instead (a JSON subset of summary.json: deductions, net, pools, totals, unpaid). With
 --explain, prints the working on stderr: net, each pool's points, lambda, who is capped or removed,
 the leftover cents and which claims got them (with their SHA-256 keys). Standard library only:
 fractions.Fraction for exact shares, hashlib for the tie-break. Slow on purpose: one plain loop
@@ -190,8 +190,21 @@ def main(argv):
     say(f"total paid {total_paid / 100:.2f}, residual {(net - total_paid) / 100:.2f}")
 
     if "--summary" in flags:
+        # docs/outputs.md, `unpaid`: the claims paid 0.00 and why: ineligible by status (most first,
+        # then by status), below the minimum, capped at a maximum of 0.00, a share under a cent.
+        by_status, below, capped0, rounded0 = {}, 0, 0, 0
+        for i, c in enumerate(claims):
+            o, _, a = result.get(i, ("ineligible", F(0), 0))
+            if o == "ineligible": by_status[c["status"]] = by_status.get(c["status"], 0) + 1
+            elif o == "below_minimum": below += 1
+            elif a == 0 and o == "capped": capped0 += 1
+            elif a == 0: rounded0 += 1
+        unpaid = {"claims": sum(by_status.values()) + below + capped0 + rounded0,
+                  "byStatus": [{"status": k, "claims": n} for k, n in sorted(by_status.items(), key=lambda kv: (-kv[1], kv[0]))],
+                  "belowMinimum": below, "cappedToZero": capped0, "roundedToZero": rounded0}
         print(json.dumps({"deductions": deductions, "net": money(net), "pools": pool_rows, "totals": {
-            "amount": money(total_paid), "residual": money(net - total_paid), "centsPlaced": sum(p["centsPlaced"] for p in pool_rows)}}, indent=2))
+            "amount": money(total_paid), "residual": money(net - total_paid), "centsPlaced": sum(p["centsPlaced"] for p in pool_rows)},
+            "unpaid": unpaid}, indent=2))
         return
     out = sys.stdout.buffer
     out.write((",".join(quoted(h) for h in ["claim_id", "class", "units", "points", "status", "outcome", "share", "amount"] + keep) + "\n").encode())

@@ -39,6 +39,7 @@ import { readUncashed, type UncashedRead } from '../io/uncashed-reader.js';
 import { ledgerReceiptsRoot } from '../io/receipts-root.js';
 import { outputNames, writeOutputs, type OutputSpec } from '../io/write-outputs.js';
 import { manifestSeedCheck, type Recompute } from './recompute.js';
+import { countOf, countText } from '../core/display-numbers.js';
 
 export interface RedistributionRequest {
   planFile: string;
@@ -105,8 +106,8 @@ export async function computeRedistribution(req: RedistributionRequest): Promise
     problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
     const max = req.maxErrors ?? 50;
     const shown = problems.slice(0, max);
-    const more = problems.length > shown.length ? ` (the first ${shown.length} shown; --max-errors to see more)` : '';
-    throw new DataError(`${req.uncashedFile}: ${problems.length} error${problems.length === 1 ? '' : 's'}${more}`, shown);
+    const more = problems.length > shown.length ? ` (the first ${countText(shown.length)} shown; --max-errors to see more)` : '';
+    throw new DataError(`${req.uncashedFile}: ${countOf(problems.length, 'error')}${more}`, shown);
   }
 
   const available = availableFor(first.table, flags, first.facts.residual, req.costs);

@@ -22,6 +22,7 @@ import { DataError, UsageError } from '../core/errors.js';
 import type { Problem } from '../core/problems.js';
 import { readingDelimiter, sniffFirstLines, wrongDelimiter } from './claims-sniff.js';
 import { CsvSyntaxError, readCsvFile } from './csv-records.js';
+import { countOf, countText } from '../core/display-numbers.js';
 import { InvalidUtf8Tally, invalidUtf8LineMessage, type InvalidUtf8 } from './csv-utf8.js';
 
 /** Thrown at the first bytes of a UTF-16 file: nothing in it can be read as UTF-8 text. */
@@ -151,7 +152,7 @@ export async function readBucketClaims(
   }
   if (errorCount > 0) {
     const more = errorCount - errors.length;
-    throw new DataError(`the claims file has ${errorCount} error${errorCount === 1 ? '' : 's'}${more > 0 ? ` (the first ${PROBLEM_LIMIT} shown)` : ''}`, errors);
+    throw new DataError(`the claims file has ${countOf(errorCount, 'error')}${more > 0 ? ` (the first ${countText(PROBLEM_LIMIT)} shown)` : ''}`, errors);
   }
   return { claims, sha256, delimiter, warnings, blankStatuses: warnings.filter((w) => w.code === 'blank_status').length };
 }

@@ -8,6 +8,7 @@
  * boundary is carried over to the next chunk, so the check does not depend on chunk sizes.
  */
 import { isUtf8 } from 'node:buffer';
+import { countOf } from '../core/display-numbers.js';
 import type { Problem } from '../core/problems.js';
 
 const LF = 0x0a;
@@ -182,7 +183,7 @@ export class InvalidUtf8Tally {
   message(): string | undefined {
     if (this.lines === 0) return undefined;
     const n = this.lines;
-    const count = `${n.toLocaleString('en-US')} line${n === 1 ? '' : 's'} hold${n === 1 ? 's' : ''} bytes that are not UTF-8`;
+    const count = `${countOf(n, 'line')} hold${n === 1 ? 's' : ''} bytes that are not UTF-8`;
     const shown = n > INVALID_UTF8_EXAMPLES ? `the first ${INVALID_UTF8_EXAMPLES} are listed` : n === 1 ? 'it is listed' : 'they are listed';
     const guess = guessEncoding(this.bytes);
     const advice = guess !== undefined

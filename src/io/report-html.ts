@@ -11,6 +11,8 @@ import type { VNode } from 'preact';
 import { render } from 'preact-render-to-string';
 import { UsageError } from '../core/errors.js';
 import { buildReportModel, type Check, type ClassRow, type Money, type ReportModel } from '../core/report-model.js';
+import { caseNameParts } from '../core/display-numbers.js';
+import type { UnpaidView } from '../core/report-unpaid.js';
 import { tallyLedger } from './ledger-histogram.js';
 import { readAllocation } from './report-inputs.js';
 import { OutputSet } from './atomic-output.js';
@@ -31,6 +33,14 @@ export function reportHead(caseName: string, tool: { name: string; version: stri
     </head>` as VNode;
 }
 
+/**
+ * A page's title line: the case name, each docket number in it (`MDL 2948`, `No. 1:20-cv-04699`)
+ * in a span that never wraps, on screen or on paper.
+ */
+export function caseTitle(name: string): VNode {
+  return html`<h1>${caseNameParts(name).map((p) => (p.docket ? html`<span class="docket">${p.text}</span>` : p.text))}</h1>` as VNode;
+}
+
 export const CSS = `
 :root { --ink: #1d2733; --muted: #5b6877; --rule: #d5dbe3; --accent: #34568b; --ok: #1f6f50; --bad: #b3261e; }
 * { box-sizing: border-box; }
@@ -41,6 +51,7 @@ main { max-width: 980px; margin: 0 auto; padding: 32px 28px 40px; }
 header { border-bottom: 3px solid var(--accent); padding-bottom: 14px; }
 .kicker { text-transform: uppercase; letter-spacing: .08em; font-size: 11px; font-weight: 600; color: var(--accent); margin: 0 0 4px; }
 h1 { font-size: 24px; line-height: 1.25; margin: 0 0 8px; }
+.docket { white-space: nowrap; }
 h2 { font-size: 17px; margin: 0 0 10px; padding-bottom: 4px; border-bottom: 1px solid var(--rule); break-after: avoid; }
 p { margin: 0 0 8px; }
 .meta { margin: 0; display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; font-size: 12.5px; color: var(--muted); }
@@ -113,7 +124,7 @@ function classTable(model: ReportModel): VNode {
     ${moneyCell(c.amount, 'amount')}
     ${moneyCell(c.smallest, 'smallest')}
     ${moneyCell(c.largest, 'largest')}
-    <td class="num" data-field="pointValue">${c.pointValue}</td>
+    <td class="num" data-field="pointValue" data-all-capped=${c.allCapped ? '' : undefined}>${c.pointValue}</td>
   </tr>`;
   return html`<table class="classes">
     <thead>
@@ -143,6 +154,31 @@ function classTable(model: ReportModel): VNode {
       </tr>
     </tfoot>
   </table>`;
+}
+
+/** Why claims went unpaid, by reason, and the notes on the claims as read (blank statuses, look-alike ids). */
+function unpaidSection(view: UnpaidView): VNode {
+  return html`<section id="unpaid">
+    <h2>Claims not paid</h2>
+    ${view.rows === null
+      ? null
+      : view.rows.length === 0
+        ? html`<p>Every claim was paid.</p>`
+        : html`<table class="unpaid">
+            <thead><tr><th scope="col">Why not paid</th><th scope="col" class="num">Claims</th></tr></thead>
+            <tbody>
+              ${view.rows.map(
+                (r) => html`<tr data-unpaid=${r.reason} data-status=${r.status} data-count=${String(r.count)}>
+                  <th scope="row">${r.label}</th><td class="num">${r.countText}</td>
+                </tr>`,
+              )}
+            </tbody>
+            ${view.total === null
+              ? null
+              : html`<tfoot><tr data-unpaid="total" data-count=${String(view.total.count)}><td>Not paid, of ${view.total.of} claims</td><td class="num">${view.total.text}</td></tr></tfoot>`}
+          </table>`}
+    ${view.notes.map((n) => html`<p class="note" data-claims-note=${n.kind} data-count=${String(n.count)}>${n.text}</p>`)}
+  </section>`;
 }
 
 function deductionTable(model: ReportModel): VNode {
@@ -201,7 +237,7 @@ export function renderReportHtml(model: ReportModel): string {
       <main>
         <header>
           <p class="kicker">Settlement distribution report</p>
-          <h1>${model.caseName}</h1>
+          ${caseTitle(model.caseName)}
           <dl class="meta">
             <dt>Plan</dt><dd><span>${model.planFile}</span>, SHA-256 <span class="mono" data-plan-sha256>${model.planSha256}</span></dd>
             <dt>Method</dt><dd>${model.mode === 'weights' ? 'weights (one pool)' : 'pools (one per class)'}; seed <span class="mono">${model.seed}</span>; ${model.currency}</dd>
@@ -230,6 +266,8 @@ export function renderReportHtml(model: ReportModel): string {
           <h2>By class</h2>
           ${classTable(model)}
         </section>
+
+        ${model.unpaid === null ? null : unpaidSection(model.unpaid)}
 
         <section id="histogram">
           <h2>Payment amounts</h2>

@@ -18,7 +18,7 @@ import { buildRound2ReportModel, type Round2ClassRow, type Round2ReportModel } f
 import { OutputSet } from './atomic-output.js';
 import { readJsonFile } from './json-file.js';
 import { histogramSvg, waterfallSvg } from './report-charts.js';
-import { checksBanner, checksSection, REPORT_FILE, reportHead } from './report-html.js';
+import { caseTitle, checksBanner, checksSection, REPORT_FILE, reportHead } from './report-html.js';
 import { tallyRound2Ledger } from './round2-ledger-tally.js';
 import { assertFinishedRun } from './run-state.js';
 
@@ -90,7 +90,7 @@ export function renderRound2ReportHtml(model: Round2ReportModel): string {
       <main>
         <header>
           <p class="kicker">Second distribution report</p>
-          <h1>${model.caseName}</h1>
+          ${caseTitle(model.caseName)}
           <dl class="meta">
             <dt>Plan</dt><dd><span>${model.planFile}</span>, SHA-256 <span class="mono" data-plan-sha256>${model.planSha256}</span></dd>
             <dt>First round</dt><dd data-first-round>${model.firstRound.paid} of ${model.firstRound.claims} claims paid ${model.firstRound.amount.text}; residual ${model.firstRound.residual.text}; seed <span class="mono">${model.firstSeed}</span></dd>

@@ -64,6 +64,8 @@ describe('payout report on a second round after a plan of classes (fixtures/face
     const page = read(join(fb.dir, 'report.html'));
     const t = text(page);
     expect(t).toContain('Second distribution report');
+    // The title line of every report: numbers in the case name are kept whole (nowrap spans).
+    expect(page).toContain('<h1>In re Facebook Biometric Information Privacy Litigation (fixture, <span class="docket">1/800</span> scale)</h1>');
     expect(t).toContain('Where the money came from');
     expect(page).toMatch(/data-source="firstRoundResidual"[^]*?data-cents="0">\$0\.00/);
     expect(page).toMatch(/data-source="uncashedAmount"[^]*?data-cents="6828400">\+ \$68,284\.00/);
@@ -120,7 +122,7 @@ describe('payout report on a second round after a plan of classes (fixtures/face
     const before = read(join(fb.dir, 'report.html'));
     const r = await runCli(['report', fb.dir]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toBe(`wrote ${join(fb.dir, 'report.html')}\n`);
+    expect(r.stdout).toBe(`Wrote ${join(fb.dir, 'report.html')}\n`);
     expect(read(join(fb.dir, 'report.html'))).toBe(before);
   });
 
