@@ -5,7 +5,7 @@
         [--delimiter C] [--manifest DIR/manifest.json] [--explain] [--summary] > ledger.csv
 
 Prints ledger.csv (docs/spec.md §5) on stdout, byte for byte what `payout allocate` writes; with
---summary, the totals instead (a JSON subset of summary.json: deductions, net, pools, totals). With
+--summary, the totals instead (a JSON subset of summary.json: deductions, net, pools, totals, unpaid). With
 --explain, prints the working on stderr: net, each pool's points, lambda, who is capped or removed,
 the leftover cents and which claims got them (with their SHA-256 keys). Standard library only:
 fractions.Fraction for exact shares, hashlib for the tie-break. Slow on purpose: one plain loop
@@ -17,8 +17,13 @@ field from a column with another name; with a bucket plan the fields are claim_i
 columns the plan names), --keep col,... (columns carried into the ledger). With
 --manifest (a run's manifest.json, or its folder), the run's recorded reading options
 (docs/outputs.md, `reading`) are used unless a flag is given; a flag that differs is a warning.
+
+A plan with "buckets" is divided as docs/allocation.md section 12 says, and its claims rows are
+checked as that section lists (amounts, hours and units without a sign, hours on the step,
+documentation above `documentedAbove`, the choice, empty or repeated claim ids): every problem
+as FILE:LINE: COLUMN: message on stderr, then exit 1 and no ledger.
 """
-import csv, hashlib, json, re, sys
+import csv, json, sys
 from fractions import Fraction as F
 from math import floor
 
@@ -27,23 +32,9 @@ USAGE = ("usage: python3 scripts/reference-allocate.py PLAN.json CLAIMS.csv [--k
 
 # How the claims file is read (payout's reading options, a run's manifest): scripts/reference_reading.py.
 sys.dont_write_bytecode = True   # no __pycache__ left in scripts/
+from reference_common import cents, half_up, key, largest_remainder, money, quoted, text_cell
+from reference_buckets import bucket_fields, bucket_main
 from reference_reading import CLAIM_FIELDS, Refused, check_map_fields, need_columns, parse_args, read_records, reading_options
-
-def cents(s):  # money string "1234.50" -> integer cents (docs/spec.md §1: at most 2 decimals)
-    assert isinstance(s, str) and re.fullmatch(r"\d+(\.\d{1,2})?", s), f"bad money {s!r}"
-    return int(F(s) * 100)
-
-def half_up(x): return floor(x + F(1, 2))                   # x >= 0
-def key(seed, ident): return hashlib.sha256(f"{seed}:{ident}".encode("utf-8")).hexdigest()
-
-def largest_remainder(exact, keys, total):
-    """docs/spec.md §4a: floors, then the total - sum(floors) leftover cents one each to the largest
-    remainders; equal remainders: the smaller key first. Returns (amounts, ids that got a cent)."""
-    amount = {i: floor(x) for i, x in exact.items()}
-    k = total - sum(amount.values())
-    order = sorted(exact, key=lambda i: (-(exact[i] - amount[i]), keys[i]))
-    for i in order[:k]: amount[i] += 1
-    return amount, order[:k]
 
 def solve_pool(N, points, cap, minimum, decimals, say):
     """docs/spec.md §3 (and 4b's amounts) for one pool. points: {row: p}.
@@ -91,165 +82,6 @@ def shortest(x):  # an exact decimal Fraction in its shortest form: 1.50 -> "1.5
 def fixed(x, places):  # round half-even (Python's round of a Fraction) to `places` decimals
     n = round(x * 10**places); s = f"{n:0{places + 1}d}"
     return f"{s[:-places]}.{s[-places:]}"
-
-def money(c): return f"{c // 100}.{c % 100:02d}"      # cents -> "12.34" (c >= 0)
-
-def quoted(s):  # RFC 4180: quotes only when needed
-    return '"' + s.replace('"', '""') + '"' if re.search(r'[",\r\n]', s) else s
-
-def text_cell(s):  # docs/spec.md §5: a leading ' before = + - @ tab CR (and ', so reading back is exact)
-    return quoted("'" + s if s and s[0] in "=+-@\t\r'" else s)
-
-# ---- Bucket plans (docs/allocation.md, "Benefit buckets"): a plan with "buckets" instead of "classes".
-
-def water_fill(w, caps, M):
-    """share_i = min(cap_i, lam * w_i) with sum = M (M <= sum of caps); caps None = no cap."""
-    capped = set()
-    while True:
-        free = [i for i in w if i not in capped and w[i] > 0]
-        if not free: lam = None; break
-        lam = (M - sum(caps[i] for i in capped)) / sum(w[i] for i in free)
-        more = {i for i in free if caps[i] is not None and lam * w[i] >= caps[i]}
-        if not more: break
-        capped |= more
-    return {i: (F(caps[i]) if i in capped else (lam * w[i] if lam is not None and w[i] > 0 else F(0))) for i in w}
-
-def bucket_fields(plan):
-    """What --map can name for a bucket plan: claim_id, status, the choice column, each bucket's columns."""
-    out = ["claim_id", "status"]
-    names = [(plan.get("choice") or {}).get("column")] + [b.get(k) for b in plan["buckets"]
-             for k in ("amountColumn", "unitsColumn", "hoursColumn", "documentedColumn")]
-    for n in names:
-        if n is not None and n.lower() not in out: out.append(n.lower())
-    return out
-
-def bucket_main(plan, flags, args, net, deductions, say, reading):
-    seed = plan["seed"]
-    buckets = [dict(b, index=i) for i, b in enumerate(plan["buckets"])]
-    buckets.sort(key=lambda b: (bool(b.get("residual")), b.get("order", b["index"]), b["index"]))
-    opt_cents = lambda b, k: None if b.get(k) is None else cents(b[k])
-    eligible_statuses = {s.strip().lower() for s in plan.get("eligibleStatuses", ["approved"])}
-    minimum = None if plan.get("minimumPayment") is None else cents(plan["minimumPayment"])
-    choice = plan.get("choice")
-    # The claims read as for a classes plan: --delimiter (or sep=), --map of the plan's fields, --keep.
-    delimiter, cmap, keep = reading
-    check_map_fields(cmap, bucket_fields(plan), "fields of this plan")
-    ledger_columns = ["claim_id", "status", "outcome"] + [b["id"] for b in plan["buckets"]] + ["amount"]
-    for k in keep:
-        if k.strip().lower() in ledger_columns:
-            raise Refused(f"--keep {k}: the ledger already has the column \"{k.strip().lower()}\"; keep only other columns", 2)
-    records = read_records(args[1], delimiter)
-    rows = [(line, r) for line, r in records if any(c.strip() for c in r)]
-    header = [h.strip().lower() for h in rows[0][1]]
-    col = {}
-    for i, h in enumerate(header): col.setdefault(h, i)
-    for field, h in cmap.items():
-        if h.strip().lower() not in col:
-            raise Refused(f"{args[1]}:{rows[0][0]}: --map {field}={h}: no column \"{h}\" in the header (found: {', '.join(header)})")
-    for k in keep:
-        if k.strip().lower() not in col:
-            raise Refused(f"{args[1]}:{rows[0][0]}: --keep {k}: no column \"{k}\" in the header (found: {', '.join(header)})")
-    kept = [col[k.strip().lower()] for k in keep]
-    col.update({f: col[h.strip().lower()] for f, h in cmap.items()})   # a mapped field reads its column
-    for field in bucket_fields(plan):   # every column the plan names must be there (status may be absent)
-        if field != "status" and field not in col:
-            raise Refused(f"{args[1]}:{rows[0][0]}: missing column \"{field}\" (found: {', '.join(rows[0][1])})")
-    cell = lambda r, name: r[col[name.lower()]].strip()
-    claims, refused = [], 0
-    # a blank status cell follows the plan's blankStatus, as in a classes plan: approved with a warning, or refused.
-    blank_status = plan.get("blankStatus", "approved")
-    for line, r in rows[1:]:
-        if "status" in col and cell(r, "status") == "":
-            if blank_status == "error":
-                print(f"{args[1]}:{line}: status: status is empty (the plan's blankStatus is \"error\")", file=sys.stderr)
-                refused += 1; continue
-            print(f"{args[1]}:{line}: status: status is empty: paid as \"approved\" (the plan's blankStatus)", file=sys.stderr)
-        status = (cell(r, "status").lower() if "status" in col else "") or "approved"
-        chosen = None
-        if choice and cell(r, choice["column"]):
-            chosen = next(v for v in choice["values"] if v.lower() == cell(r, choice["column"]).lower())
-        inputs = []
-        for b in buckets:
-            cap = opt_cents(b, "perClaimCap")
-            lim = lambda x: x if cap is None else min(x, F(cap))
-            if b.get("choice") is not None and chosen != b["choice"]: x = F(0)
-            elif b["kind"] == "flat": x = lim(F(cents(b["amount"])))
-            elif b["kind"] == "documented":
-                t = cell(r, b["amountColumn"]); x = lim(F(cents(t))) if t else F(0)
-            elif b["kind"] == "points":
-                t = cell(r, b["unitsColumn"]); x = F(b.get("weight", "1")) * F(t) if t else F(0)
-            else:  # hours: rate x hours, at most the hour limit
-                t = cell(r, b["hoursColumn"]); h = F(t) if t else F(0)
-                if b.get("limit") is not None: h = min(h, F(b["limit"]))
-                x = lim(cents(b["rate"]) * h)
-            inputs.append(x)
-        claims.append(dict(id=cell(r, "claim_id"), status=status, eligible=status in eligible_statuses, inputs=inputs,
-                           kept=[r[i] for i in kept]))
-    if refused:
-        print(f"{refused} claim(s) with a blank status refused: no ledger", file=sys.stderr); sys.exit(1)
-    n = len(claims)
-    claiming = [c["eligible"] and any(x > 0 for x in c["inputs"]) for c in claims]
-    active = set(i for i in range(n) if claiming[i])
-    removed = set()
-    while True:
-        # every bucket's floor first: protected = all it claims, maxReductionPercent = the part it keeps
-        info = []
-        for k, b in enumerate(buckets):
-            w = {i: (claims[i]["inputs"][k] if i in active else F(0)) for i in range(n)}
-            pcap, tcap = opt_cents(b, "perClaimCap"), opt_cents(b, "totalCap")
-            def claim_cap(x):
-                if b["kind"] == "points": return pcap
-                if not b.get("residual"): return x
-                up = None if b.get("maxIncreasePercent") is None else x * (1 + F(b["maxIncreasePercent"]) / 100)
-                return pcap if up is None else (up if pcap is None else min(up, F(pcap)))
-            caps = {i: claim_cap(w[i]) for i in w}
-            live = [i for i in w if w[i] > 0]
-            demand = None if any(caps[i] is None for i in live) else sum((caps[i] for i in live), F(0))
-            sum_w = sum(w.values(), F(0))
-            mn = lambda a, c: a if c is None else min(a, F(c))
-            if b["kind"] == "points": nominal = demand if tcap is None else mn(demand if demand is not None else F(tcap), tcap)
-            else: nominal = mn(sum_w, tcap)
-            if nominal is None: nominal = F(0)  # a residual points bucket with no caps: nothing to set aside
-            fl = nominal if b.get("protected") else (nominal * (1 - F(b["maxReductionPercent"]) / 100) if b.get("maxReductionPercent") is not None else F(0))
-            target = (None if tcap is None else F(tcap)) if demand is None else mn(demand, tcap)
-            info.append(dict(w=w, caps=caps, sum_w=sum_w, floor=fl, target=target))
-        floors = sum((x["floor"] for x in info), F(0))
-        if floors > net:
-            print(f"refused: floors {floors} over net {net}", file=sys.stderr); sys.exit(2)
-        left, kept = F(net), floors
-        shares = [[F(0)] * len(buckets) for _ in range(n)]
-        for k, x in enumerate(info):
-            kept -= x["floor"]
-            avail = left - kept
-            funded = F(0) if x["sum_w"] == 0 else (avail if x["target"] is None else min(avail, x["target"]))
-            left -= funded
-            x["funded"] = funded
-            for i, v in water_fill(x["w"], x["caps"], funded).items(): shares[i][k] = v
-            say(f"bucket {buckets[k]['id']}: claimed {x['sum_w']}, floor {x['floor']}, funded {funded}")
-        if minimum is None: break
-        low = [i for i in active if sum(floor(v) for v in shares[i]) < minimum]
-        if not low: break
-        smallest = min(sum(shares[i]) for i in low)
-        for i in low:
-            if sum(shares[i]) == smallest: active.discard(i); removed.add(i)
-    amounts = [[0] * len(buckets) for _ in range(n)]
-    for k, b in enumerate(buckets):
-        paid = {i: shares[i][k] for i in active if shares[i][k] > 0}
-        if paid:
-            got, _ = largest_remainder(paid, {i: key(seed, f"{b['id']}:{claims[i]['id']}") for i in paid}, floor(info[k]["funded"]))
-            for i, a in got.items(): amounts[i][k] = a
-    totals = [sum(a) for a in amounts]
-    if "--summary" in flags:
-        print(json.dumps({"deductions": deductions, "net": money(net),
-                          "buckets": [{"id": b["id"], "paid": money(floor(info[k]["funded"]))} for k, b in enumerate(buckets)],
-                          "totalPaid": money(sum(totals)), "residual": money(net - sum(totals))}, indent=2))
-        return
-    out = sys.stdout.buffer
-    out.write((",".join(["claim_id", "status", "outcome"] + [b["id"] for b in buckets] + ["amount"] + [quoted(k) for k in keep]) + "\n").encode())
-    for i, c in enumerate(claims):
-        o = "ineligible" if not c["eligible"] else "below_minimum" if i in removed else "paid" if claiming[i] and totals[i] > 0 else "nothing_claimed"
-        cells = [text_cell(c["id"]), text_cell(c["status"]), o] + [money(a) for a in amounts[i]] + [money(totals[i])] + [text_cell(k) for k in c["kept"]]
-        out.write((",".join(cells) + "\n").encode("utf-8"))
 
 def main(argv):
     if "-h" in argv or "--help" in argv:
@@ -358,8 +190,21 @@ def main(argv):
     say(f"total paid {total_paid / 100:.2f}, residual {(net - total_paid) / 100:.2f}")
 
     if "--summary" in flags:
+        # docs/outputs.md, `unpaid`: the claims paid 0.00 and why: ineligible by status (most first,
+        # then by status), below the minimum, capped at a maximum of 0.00, a share under a cent.
+        by_status, below, capped0, rounded0 = {}, 0, 0, 0
+        for i, c in enumerate(claims):
+            o, _, a = result.get(i, ("ineligible", F(0), 0))
+            if o == "ineligible": by_status[c["status"]] = by_status.get(c["status"], 0) + 1
+            elif o == "below_minimum": below += 1
+            elif a == 0 and o == "capped": capped0 += 1
+            elif a == 0: rounded0 += 1
+        unpaid = {"claims": sum(by_status.values()) + below + capped0 + rounded0,
+                  "byStatus": [{"status": k, "claims": n} for k, n in sorted(by_status.items(), key=lambda kv: (-kv[1], kv[0]))],
+                  "belowMinimum": below, "cappedToZero": capped0, "roundedToZero": rounded0}
         print(json.dumps({"deductions": deductions, "net": money(net), "pools": pool_rows, "totals": {
-            "amount": money(total_paid), "residual": money(net - total_paid), "centsPlaced": sum(p["centsPlaced"] for p in pool_rows)}}, indent=2))
+            "amount": money(total_paid), "residual": money(net - total_paid), "centsPlaced": sum(p["centsPlaced"] for p in pool_rows)},
+            "unpaid": unpaid}, indent=2))
         return
     out = sys.stdout.buffer
     out.write((",".join(quoted(h) for h in ["claim_id", "class", "units", "points", "status", "outcome", "share", "amount"] + keep) + "\n").encode())

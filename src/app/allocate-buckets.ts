@@ -1,11 +1,11 @@
 /**
  * `payout allocate` with a bucket plan (issue 14): the claims read and checked, the buckets
  * funded in order, and the folder written all or nothing (ledger.csv with a column per bucket,
- * summary.json with per-bucket figures, manifest.json).
+ * summary.json with per-bucket figures, manifest.json; both with the receipts root of the ledger).
  */
 import { basename } from 'node:path';
 import { allocateBuckets } from '../core/buckets/allocate.js';
-import { bucketLedgerHeader, bucketLedgerRows, bucketSummaryText, buildBucketSummary, type BucketSummaryJson } from '../core/buckets/output.js';
+import { bucketLedgerHeader, bucketLedgerRows, bucketSummaryText, type BucketSummaryJson } from '../core/buckets/output.js';
 import type { BucketClaim } from '../core/buckets/claims.js';
 import type { BucketPlan } from '../core/buckets/plan.js';
 import { UsageError } from '../core/errors.js';
@@ -15,6 +15,7 @@ import { OutputSet } from '../io/atomic-output.js';
 import { readBucketClaims } from '../io/bucket-claims-reader.js';
 import { loadBucketPlan } from '../io/bucket-plan-file.js';
 import { sha256Hex } from '../io/hash.js';
+import { bucketAllocationSummary } from '../io/receipts-root.js';
 import { outputNames, writeOutputs } from '../io/write-outputs.js';
 import type { ClaimsSettings } from './validate.js';
 import { bucketReadOptions } from './validate-buckets.js';
@@ -66,7 +67,8 @@ export async function allocateBucketsToFolder(o: AllocateBucketsOptions): Promis
     ({ claims, warnings } = read);
     const alloc = allocateBuckets(plan, claims, bucketTieKey(plan.seed));
     if ('refused' in alloc) throw new UsageError('the plan was refused', [{ ...alloc.refused, file: o.planFile }]);
-    summary = buildBucketSummary(plan, claims, alloc, { blankStatuses: read.blankStatuses });
+    // With the receipts root of the ledger (docs/receipts.md), in summary.json and the manifest.
+    summary = bucketAllocationSummary(plan, claims, alloc, keep, { blankStatuses: read.blankStatuses });
     // How the claims were read, as for a classes plan: verify reads them the same way by default.
     const reading = claimsReading(read.delimiter, o.claims?.read.map, keep);
     await writeOutputs(
@@ -81,6 +83,7 @@ export async function allocateBucketsToFolder(o: AllocateBucketsOptions): Promis
         claims: { file: basename(o.claimsFile), sha256: read.sha256, rows: claims.length },
         ...(reading !== undefined ? { reading } : {}),
         seed: plan.seed,
+        ...(summary.receipts === undefined ? {} : { receipts: summary.receipts }),
       },
     );
   } catch (err) {

@@ -61,7 +61,7 @@ export async function allocateToFolder(o: AllocateOptions): Promise<AllocateResu
     }));
     startLedgerWorker(table.count, keep); // boots while the allocation is computed
     alloc = allocate(plan, table, tieKeyer(plan.seed), { tieKeyPrefixes });
-    summary = buildSummary(plan, alloc, { lookAlikeClaimIds: stats.warningsByCode.lookalike_claim_id ?? 0, blankStatuses: stats.warningsByCode.blank_status ?? 0 });
+    summary = buildSummary(plan, alloc, table, { lookAlikeClaimIds: stats.warningsByCode.lookalike_claim_id ?? 0, blankStatuses: stats.warningsByCode.blank_status ?? 0 });
   } catch (err) {
     await out.abort(); // nothing written; a folder this run made is removed again
     throw err;

@@ -19,6 +19,7 @@ import { openPayFolder, writePayFolder, type PayFolder } from '../io/payments/pa
 import type { ReadClaimsOptions } from '../io/claims-types.js';
 import { recordedReading, sepLineOf, type ReadingGiven } from './recorded-reading.js';
 import { loadPayPlan, type PayPlan } from './pay-plan.js';
+import { countText } from '../core/display-numbers.js';
 
 export interface PayOptions {
   planFile: string;
@@ -122,7 +123,7 @@ async function payInto(o: PayOptions, loaded: PayPlan, folder: PayFolder): Promi
   const max = o.maxErrors ?? 50;
   const refuse = (what: string, problems: Problem[]): never => {
     const shown = problems.slice(0, max);
-    const more = problems.length > shown.length ? ` (the first ${shown.length} shown; --max-errors to see more)` : '';
+    const more = problems.length > shown.length ? ` (the first ${countText(shown.length)} shown; --max-errors to see more)` : '';
     throw new DataError(`${problems.length} ${what}${more}; nothing was written`, shown);
   };
   if (errors.length > 0) refuse(`error${errors.length === 1 ? '' : 's'} in the payment elections`, errors);

@@ -20,6 +20,7 @@ import { writeOutputs } from '../io/write-outputs.js';
 import { sha256Hex } from '../io/hash.js';
 import { readPayFolder } from '../io/payments/pay-folder-reader.js';
 import { readReturns } from '../io/payments/returns-reader.js';
+import { countOf, countText } from '../core/display-numbers.js';
 
 export const RECONCILE_FILES = ['state.csv', 'uncashed.csv', 'reissue-checks.csv', 'reissue-payments.csv', 'summary.json', 'manifest.json'] as const;
 const STATES: PaymentState[] = ['issued', 'cashed', 'returned', 'unclaimed', 'void', 'stale', 'reissued'];
@@ -74,8 +75,8 @@ async function reconcileInto(o: ReconcileOptions, out: OutputSet): Promise<Recon
   if (result.problems.length > 0) {
     const max = o.maxErrors ?? 50;
     const problems: Problem[] = result.problems.slice(0, max);
-    const more = result.problems.length > problems.length ? ` (the first ${problems.length} shown; --max-errors to see more)` : '';
-    throw new DataError(`${result.problems.length} error${result.problems.length === 1 ? '' : 's'} in the returns${more}; nothing was written`, problems);
+    const more = result.problems.length > problems.length ? ` (the first ${countText(problems.length)} shown; --max-errors to see more)` : '';
+    throw new DataError(`${countOf(result.problems.length, 'error')} in the returns${more}; nothing was written`, problems);
   }
 
   const params = pay.manifest.parameters ?? {};
@@ -87,7 +88,7 @@ async function reconcileInto(o: ReconcileOptions, out: OutputSet): Promise<Recon
   const reissueId = new Map<string, string>();
   let checkNext = o.checkStart ?? params.checkNext;
   if (result.reissues.length > 0) {
-    if (o.issueDate === undefined) throw new UsageError(`${result.reissues.length} failed payments are reissued as checks: give their --issue-date`);
+    if (o.issueDate === undefined) throw new UsageError(`${countOf(result.reissues.length, 'failed payment')} ${result.reissues.length === 1 ? 'is' : 'are'} reissued as checks: give their --issue-date`);
     const start = o.checkStart ?? params.checkNext;
     if (start === undefined) throw new UsageError(`${result.reissues.length} failed payments are reissued as checks: give the first check number, --check-start`);
     const prefix = `${pay.manifest.seed}:reissue:${round}:`;

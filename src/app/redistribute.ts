@@ -39,6 +39,7 @@ import { readUncashed, type UncashedRead } from '../io/uncashed-reader.js';
 import { ledgerReceiptsRoot } from '../io/receipts-root.js';
 import { outputNames, writeOutputs, type OutputSpec } from '../io/write-outputs.js';
 import { manifestSeedCheck, type Recompute } from './recompute.js';
+import { countOf, countText } from '../core/display-numbers.js';
 
 export interface RedistributionRequest {
   planFile: string;
@@ -105,8 +106,8 @@ export async function computeRedistribution(req: RedistributionRequest): Promise
     problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
     const max = req.maxErrors ?? 50;
     const shown = problems.slice(0, max);
-    const more = problems.length > shown.length ? ` (the first ${shown.length} shown; --max-errors to see more)` : '';
-    throw new DataError(`${req.uncashedFile}: ${problems.length} error${problems.length === 1 ? '' : 's'}${more}`, shown);
+    const more = problems.length > shown.length ? ` (the first ${countText(shown.length)} shown; --max-errors to see more)` : '';
+    throw new DataError(`${req.uncashedFile}: ${countOf(problems.length, 'error')}${more}`, shown);
   }
 
   const available = availableFor(first.table, flags, first.facts.residual, req.costs);
@@ -168,6 +169,8 @@ export interface RedistributeOptions extends RedistributionRequest {
   force?: boolean;
   /** Things to tell the user that do not stop the run, as soon as they are known. */
   onWarning?: (message: string) => void;
+  /** Also write outDir/report.html (as `payout report outDir` does). */
+  report?: boolean;
 }
 
 /**
@@ -175,7 +178,7 @@ export interface RedistributeOptions extends RedistributionRequest {
  * manifest.json, all or nothing. An outDir with files of an earlier run is refused (UsageError)
  * before any work unless `force`.
  */
-export async function redistributeToFolder(o: RedistributeOptions): Promise<RedistributionRun> {
+export async function redistributeToFolder(o: RedistributeOptions): Promise<RedistributionRun & { reportPath?: string }> {
   await refuseMixedForms(o.planFile, o.fromDir);
   if (resolve(o.outDir) === resolve(o.fromDir)) {
     throw new UsageError(`--out ${o.outDir} is the first round's folder: write the second round into another folder`);
@@ -191,7 +194,10 @@ export async function redistributeToFolder(o: RedistributeOptions): Promise<Redi
   }
   for (const w of run.warnings) o.onWarning?.(w);
   await writeOutputs(out, redistributionOutputs(run), redistributionManifestRun(run, { planFile: o.planFile, uncashedFile: o.uncashedFile }));
-  return run;
+  // The report's renderer (preact) is loaded only when a report is asked for.
+  if (!o.report) return run;
+  const { writeReport } = await import('./report.js');
+  return { ...run, reportPath: await writeReport(o.outDir) };
 }
 
 /** `payout verify --plan PLAN DIR UNCASHED.csv DIR2`: a second round recomputed from its inputs. */

@@ -5,14 +5,13 @@
  */
 import { allocateBuckets } from '../core/buckets/allocate.js';
 import { bucketLedgerColumns } from '../core/buckets/claims.js';
-import { bucketLedgerHeader, bucketLedgerRows, bucketSummaryText, buildBucketSummary } from '../core/buckets/output.js';
+import { bucketLedger, bucketLedgerHeader, bucketLedgerRows, bucketSummaryText } from '../core/buckets/output.js';
 import { DataError, UsageError } from '../core/errors.js';
-import { formatMoney } from '../core/money.js';
-import type { ExpectedLedger } from '../core/ledger-compare.js';
 import { checkInput, type InputFact } from '../core/verify.js';
 import { readBucketClaims } from '../io/bucket-claims-reader.js';
 import { loadBucketPlan } from '../io/bucket-plan-file.js';
 import { sha256Hex } from '../io/hash.js';
+import { bucketAllocationSummary } from '../io/receipts-root.js';
 import { bucketTieKey } from './allocate-buckets.js';
 import { manifestKeepCheck, manifestSeedCheck, type Recompute } from './recompute.js';
 import { bucketReadOptions } from './validate-buckets.js';
@@ -40,26 +39,10 @@ export const recomputeBucketAllocate: Recompute = async (ctx) => {
   const { claims, sha256, blankStatuses } = read;
   const alloc = allocateBuckets(plan, claims, bucketTieKey(plan.seed));
   if ('refused' in alloc) throw new UsageError('the plan was refused', [{ ...alloc.refused, file: ctx.planFile }]);
-  const text = bucketSummaryText(buildBucketSummary(plan, claims, alloc, { blankStatuses }));
+  const expected = bucketLedger(plan, claims, alloc, keep);
+  // summary.json as allocate writes it, with the receipts root of the ledger (docs/receipts.md).
+  const text = bucketSummaryText(bucketAllocationSummary(plan, claims, alloc, keep, { blankStatuses }));
   const ledgerText = bucketLedgerHeader(plan, keep) + [...bucketLedgerRows(claims, alloc)].join('');
-  const columns = [...standard, ...keep];
-  const amountColumn = standard.length - 1;
-  const expected: ExpectedLedger = {
-    columns,
-    idColumn: 'claim_id',
-    amountColumn: 'amount',
-    count: claims.length,
-    id: (row) => claims[row]!.id,
-    cell(row, col) {
-      const c = claims[row]!;
-      if (col === 0) return c.id;
-      if (col === 1) return c.status;
-      if (col === 2) return alloc.outcomes[row]!;
-      if (col === amountColumn) return formatMoney(alloc.totals[row]!);
-      if (col > amountColumn) return c.kept?.[col - amountColumn - 1] ?? '';
-      return formatMoney(alloc.cents[row]![col - 3]!);
-    },
-  };
   return {
     inputs: [planFact, { name: 'claims', label: 'the claims file', file: claimsFile, recorded: ctx.manifest.claims, actual: { sha256, rows: claims.length } }],
     ledger: { expected, sha256: sha256Hex(ledgerText), required: standard },

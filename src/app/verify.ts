@@ -36,6 +36,7 @@ import { planForm } from '../io/bucket-plan-file.js';
 import { keepText, LEDGER_FILE, manifestKeepCheck, manifestSeedCheck, SUMMARY_FILE, type Recompute } from './recompute.js';
 import { readValidClaims, type ClaimsSettings } from './validate.js';
 import { givenByValue, recordedReading, sepLineOf, type ReadingGiven } from './recorded-reading.js';
+import { countOf, countText } from '../core/display-numbers.js';
 
 export { LEDGER_FILE, SUMMARY_FILE, manifestKeepCheck, manifestSeedCheck, type Recompute, type RecomputeContext, type Recomputed } from './recompute.js';
 
@@ -126,6 +127,22 @@ const at = (json: unknown, path: readonly string[]): unknown =>
   path.reduce<unknown>((v, k) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[k] : undefined), json);
 
 /** Recomputes DIR from its inputs and compares; throws a UsageError when DIR cannot be read. */
+/**
+ * Keys a newer payout adds to summary.json (`unpaid`: why claims went unpaid). A summary that is
+ * exactly as its run wrote it (the manifest's hash) but has none of them was written by an older
+ * payout: those keys are not compared, and the summary's bytes differing from the recomputed ones
+ * is a note, as for any output of another version. A summary edited after the run is compared in
+ * full: a key removed from it is a difference.
+ */
+const NEWER_SUMMARY_KEYS = ['unpaid'] as const;
+
+function comparableSummary(expected: unknown, found: unknown, asWritten: boolean): unknown {
+  if (!asWritten || typeof expected !== 'object' || expected === null || typeof found !== 'object' || found === null) return expected;
+  const missing = NEWER_SUMMARY_KEYS.filter((k) => k in expected && !(k in found));
+  if (missing.length === 0) return expected;
+  return Object.fromEntries(Object.entries(expected).filter(([k]) => !(missing as readonly string[]).includes(k)));
+}
+
 export async function verifyDir(
   dir: string,
   planFile: string,
@@ -171,9 +188,9 @@ export async function verifyDir(
     }));
     ledger = comparer.finish();
   }
-  const summaryDifferences = compareJson(rec.summary.json, found);
-
   const recorded = (name: string) => manifest.outputs.find((o) => o.file === name);
+  const summaryDifferences = compareJson(comparableSummary(rec.summary.json, found, summaryDigest.sha256 === recorded(SUMMARY_FILE)?.sha256), found);
+
   const checks: VerifyCheck[] = [
     ...rec.inputs.map(checkInput),
     checkOutputBytes(
@@ -208,7 +225,7 @@ export async function verifyDir(
     checks.push({
       name: 'manifest',
       status: 'fail',
-      message: `records ${ledgerRows} ledger rows; ${LEDGER_FILE} has ${ledger.foundRows} (was the manifest edited?)`,
+      message: `records ${countOf(ledgerRows, 'ledger row')}; ${LEDGER_FILE} has ${countText(ledger.foundRows)} (was the manifest edited?)`,
       details: [],
     });
   }

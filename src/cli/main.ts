@@ -11,6 +11,7 @@ import { registerCommands } from './commands/index.js';
 import { runCleanups } from '../io/run-cleanup.js';
 import { visibleText } from '../core/visible-text.js';
 import { guardTerminal } from './terminal-guard.js';
+import { helpConfiguration } from './help.js';
 
 /**
  * Ctrl-C (SIGINT) or SIGTERM: the run's temporary files, the folders it made and its lock on the
@@ -46,6 +47,7 @@ export async function main(argv: string[]): Promise<number> {
     .description('Divide a class-action settlement fund among claimants, exact to the cent.')
     .version(VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
+    .configureHelp(helpConfiguration)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
   registerCommands(program);

@@ -1,16 +1,15 @@
 /** A bucket plan's allocation as people read it at the terminal: the fund, each bucket's waterfall, the check. */
+import { moneyText } from '../core/display-numbers.js';
 import type { ChalkInstance } from 'chalk';
 import type { BucketSummaryJson } from '../core/buckets/output.js';
-import { formatMoneyHuman, parseMoney } from '../core/money.js';
 import { grouped, renderTable } from './table.js';
 import { renderFundHead } from './render-summary.js';
 import type { Problem } from '../core/problems.js';
 import { renderProblemLines, renderTotals } from './render-validate.js';
 import { colorFor } from './style.js';
 
-const human = (m: string | null): string => (m === null ? '-' : formatMoneyHuman(parseMoney(m) ?? 0n));
 /** Six-decimal exact figures shown to the cent (information only; the files keep the six). */
-const human6 = (m: string | null): string => (m === null ? '-' : human(m.replace(/^(\d+\.\d\d)\d*$/, '$1')));
+const human6 = (m: string | null): string => (m === null ? '-' : moneyText(m.replace(/^(\d+\.\d\d)\d*$/, '$1')));
 
 export function renderBucketSummary(s: BucketSummaryJson, c: ChalkInstance): string[] {
   const out: string[] = renderFundHead(s, c);
@@ -19,13 +18,13 @@ export function renderBucketSummary(s: BucketSummaryJson, c: ChalkInstance): str
     b.kind + (b.protected ? ', protected' : '') + (b.residual ? ', residual' : ''),
     grouped(b.claims),
     b.claimed === null ? `${b.points ?? ''} points` : human6(b.claimed),
-    human(b.totalCap),
-    human(b.paid),
+    moneyText(b.totalCap),
+    moneyText(b.paid),
     b.reductionPercent === null ? '-' : `${b.reductionPercent.replace(/0+$/, '').replace(/\.$/, '')}%`,
   ]);
   out.push(...renderTable(['bucket', 'kind', 'claims', 'claimed', 'total cap', 'paid', 'reduction'], rows, ['left', 'left', 'right', 'right', 'right', 'right', 'right']), '');
-  out.push(`Paid ${c.bold(human(s.totalPaid))} to ${grouped(s.claims.paid)} of ${grouped(s.claims.rows)} claims; residual ${human(s.residual)}.`);
-  if (s.claims.belowMinimum > 0) out.push(`${grouped(s.claims.belowMinimum)} claims below the minimum payment ${human(s.minimumPayment)}.`);
+  out.push(`Paid ${c.bold(moneyText(s.totalPaid))} to ${grouped(s.claims.paid)} of ${grouped(s.claims.rows)} claims; residual ${moneyText(s.residual)}.`);
+  if (s.claims.belowMinimum > 0) out.push(`${grouped(s.claims.belowMinimum)} claims below the minimum payment ${moneyText(s.minimumPayment)}.`);
   return out;
 }
 

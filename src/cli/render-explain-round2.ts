@@ -5,7 +5,8 @@ import type { LedgerCheck, RoundTwoExplained, RoundTwoFiles } from '../app/expla
 import { grouped, renderTable } from './table.js';
 import { roundingMethod } from '../core/rounding/index.js';
 import { ROUND_2_POINTS, ROUND_2_POINTS_AMOUNT } from '../core/redistribute.js';
-import { cents, human } from './render-explain.js';
+import { cents } from './render-explain.js';
+import { groupDecimal, moneyText } from '../core/display-numbers.js';
 
 
 function outcomeLine(r: RoundTwoClaimReport): string {
@@ -35,12 +36,12 @@ export function renderRoundTwoClaimText(r: RoundTwoExplained, a: RoundTwoAvailab
       ['', ''],
       [
         ['class', r.class],
-        ['first round', byAmount ? `${r.first.outcome} ${human(r.first.amount)}` : `${r.first.outcome} ${human(r.first.amount)}, exact share ${r.first.share}`],
+        ['first round', byAmount ? `${r.first.outcome} ${moneyText(r.first.amount)}` : `${r.first.outcome} ${moneyText(r.first.amount)}, exact share $${groupDecimal(r.first.share)}`],
         [
           'points',
           byAmount
-            ? `${r.first.share} = the first-round amount (the amount column of ${files.firstLedger}: a bucket plan's ledger has no share)`
-            : `${r.first.share} = the first-round exact share (the share column of ${files.firstLedger})`,
+            ? `${groupDecimal(r.first.share)} = the first-round amount (the amount column of ${files.firstLedger}: a bucket plan's ledger has no share)`
+            : `${groupDecimal(r.first.share)} = the first-round exact share (the share column of ${files.firstLedger})`,
         ],
         ['status', r.statusReason],
         ['outcome', outcomeLine(r)],
@@ -56,10 +57,10 @@ export function renderRoundTwoClaimText(r: RoundTwoExplained, a: RoundTwoAvailab
     ...renderTable(
       ['', '', ''],
       [
-        [`  First-round residual (${files.firstSummary})`, human(a.firstRoundResidual), ''],
-        [`+ ${grouped(a.uncashedClaims)} uncashed payments (${files.uncashed})`, human(a.uncashedAmount), ''],
-        [`− costs (${files.dir}/manifest.json)`, human(a.costs), ''],
-        [c.bold('= Available'), c.bold(human(a.available)), c.dim(cents(a.availableCents))],
+        [`  First-round residual (${files.firstSummary})`, moneyText(a.firstRoundResidual), ''],
+        [`+ ${grouped(a.uncashedClaims)} uncashed payments (${files.uncashed})`, moneyText(a.uncashedAmount), ''],
+        [`− costs (${files.dir}/manifest.json)`, moneyText(a.costs), ''],
+        [c.bold('= Available'), c.bold(moneyText(a.available)), c.dim(cents(a.availableCents))],
       ],
       ['left', 'right', 'left'],
       '  ',
@@ -69,29 +70,29 @@ export function renderRoundTwoClaimText(r: RoundTwoExplained, a: RoundTwoAvailab
 
   const p = r.pool;
   if (p === null) {
-    out.push(`${c.bold('Amount')}: ${human(r.amount)} (${r.status}: takes no part in the second round)`, ledgerLine(r, c));
+    out.push(`${c.bold('Amount')}: ${moneyText(r.amount)} (${r.status}: takes no part in the second round)`, ledgerLine(r, c));
     return out;
   }
 
   out.push(c.bold(`Pool (one pool, every class; points = ${points})`));
-  out.push(`  ${grouped(p.eligibleClaims)} cashed claims, ${p.eligiblePoints} points`);
+  out.push(`  ${grouped(p.eligibleClaims)} cashed claims, ${groupDecimal(p.eligiblePoints)} points`);
   if (p.noRoomClaims > 0) out.push(`  ${grouped(p.noRoomClaims)} with no room under the cap (or room below the minimum): capped at 0`);
   if (p.belowMinimumClaims > 0) {
     out.push(`  ${grouped(p.belowMinimumClaims)} removed by the minimum rule (${p.removedValues} smallest points value${p.removedValues === 1 ? '' : 's'})`);
   }
-  if (p.cappedClaims > 0) out.push(`  ${grouped(p.cappedClaims)} capped at their room, taking ${human(p.cappedTotal)}`);
-  if (p.paidClaims > 0) out.push(`  ${grouped(p.paidClaims)} paid pro rata, ${p.paidPoints} points`);
+  if (p.cappedClaims > 0) out.push(`  ${grouped(p.cappedClaims)} capped at their room, taking ${moneyText(p.cappedTotal)}`);
+  if (p.paidClaims > 0) out.push(`  ${grouped(p.paidClaims)} paid pro rata, ${groupDecimal(p.paidPoints)} points`);
   if (p.centsPerShareUnit !== null) {
-    out.push(`  1.00 of first-round ${byAmount ? 'amount' : 'share'} is worth ${p.centsPerShareUnit.fraction} cents (${p.centsPerShareUnit.decimal}; ${p.perFirstRoundShare} per 1.00 in summary.json)`);
+    out.push(`  1.00 of first-round ${byAmount ? 'amount' : 'share'} is worth ${groupDecimal(p.centsPerShareUnit.fraction)} cents (${groupDecimal(p.centsPerShareUnit.decimal)}; ${p.perFirstRoundShare} per 1.00 in summary.json)`);
   }
   out.push('');
 
-  if (r.share !== null) out.push(`${c.bold('Share')}, in cents: ${r.share.formula}`, `  = ${r.share.cents.fraction} cents ≈ ${r.share.cents.decimal} cents`);
+  if (r.share !== null) out.push(`${c.bold('Share')}, in cents: ${groupDecimal(r.share.formula)}`, `  = ${groupDecimal(r.share.cents.fraction)} cents ≈ ${groupDecimal(r.share.cents.decimal)} cents`);
   let cap: string;
   if (r.cap.maximum === null) cap = 'none in the plan';
   else {
-    const room = `room = maximum ${human(r.cap.maximum)} − first amount ${human(r.first.amount)} = ${human(r.cap.room ?? '0.00')}`;
-    if (r.cap.noRoom) cap = `${room}: ${r.cap.room === '0.00' ? 'no room' : `below the minimum ${human(r.minimum.minimum ?? '0.00')}`}, capped at 0`;
+    const room = `room = maximum ${moneyText(r.cap.maximum)} − first amount ${moneyText(r.first.amount)} = ${moneyText(r.cap.room ?? '0.00')}`;
+    if (r.cap.noRoom) cap = `${room}: ${r.cap.room === '0.00' ? 'no room' : `below the minimum ${moneyText(r.minimum.minimum ?? '0.00')}`}, capped at 0`;
     else cap = `${room}; ${r.cap.applied ? 'applied: the share is the room' : 'not reached'}`;
   }
   out.push(`${c.bold('Cap')} over both rounds: ${cap}`);
@@ -101,10 +102,10 @@ export function renderRoundTwoClaimText(r: RoundTwoExplained, a: RoundTwoAvailab
   else if (m.removed !== null) {
     const x = m.removed;
     minLine =
-      `${human(m.minimum)} on the second-round amount: removed in round ${x.step} of ${x.steps}` +
+      `${moneyText(m.minimum)} on the second-round amount: removed in round ${x.step} of ${x.steps}` +
       (x.step > 1 ? `, after the ${x.step - 1} smaller points value${x.step - 1 === 1 ? ' was' : 's were'} removed` : ', as the smallest points value') +
-      `: it would have had a share of ${x.shareAtStepCents.fraction} cents (${x.shareAtStepCents.decimal}), below the minimum; all ${grouped(x.removedWithIt)} claims with ${r.first.share} points were removed together, whatever their first amount`;
-  } else minLine = r.share !== null ? `${human(m.minimum)} on the second-round amount, met` : human(m.minimum);
+      `: it would have had a share of ${groupDecimal(x.shareAtStepCents.fraction)} cents (${groupDecimal(x.shareAtStepCents.decimal)}), below the minimum; all ${grouped(x.removedWithIt)} claims with ${groupDecimal(r.first.share)} points were removed together, whatever their first amount`;
+  } else minLine = r.share !== null ? `${moneyText(m.minimum)} on the second-round amount, met` : moneyText(m.minimum);
   out.push(`${c.bold('Minimum')}: ${minLine}`, '');
 
   const k = r.cents;
@@ -113,7 +114,7 @@ export function renderRoundTwoClaimText(r: RoundTwoExplained, a: RoundTwoAvailab
     out.push(c.bold(step.title), ...step.lines);
     out.push('');
   }
-  out.push(`${c.bold('Amount')}: ${c.bold(human(r.amount))} (${cents(r.amountCents)}${k.remainderCent ? ', with a remainder cent' : ''})`);
+  out.push(`${c.bold('Amount')}: ${c.bold(moneyText(r.amount))} (${cents(r.amountCents)}${k.remainderCent ? ', with a remainder cent' : ''})`);
   out.push(ledgerLine(r, c));
   return out;
 }
@@ -121,6 +122,6 @@ export function renderRoundTwoClaimText(r: RoundTwoExplained, a: RoundTwoAvailab
 function ledgerLine(r: RoundTwoExplained, c: ChalkInstance): string {
   const l = r.ledger;
   if (l.line === null) return c.red(`${l.file}: no row for ${r.claimId} ✗ (payout verify shows every difference)`);
-  const found = `${l.file} line ${l.line}: ${l.outcome ?? ''} ${l.amount ?? ''}`;
+  const found = `${l.file} line ${l.line}: ${l.outcome ?? ''} ${l.amount === null ? '' : moneyText(l.amount)}`;
   return l.agrees ? c.green(`${found} ✓ agrees`) : c.red(`${found} ✗ differs from what these inputs give (payout verify shows every difference)`);
 }

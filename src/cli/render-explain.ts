@@ -1,13 +1,11 @@
 /** `payout explain`'s text: one claim's way from the gross fund to its amount, step by step. */
+import { groupDecimal, humanizeAmounts, moneyText } from '../core/display-numbers.js';
 import type { ChalkInstance } from 'chalk';
 import type { ClaimReport } from '../core/explain-report.js';
-import { formatMoneyHuman, parseMoney } from '../core/money.js';
 import { roundingMethod } from '../core/rounding/index.js';
 import { cents } from '../core/rounding/words.js';
 import { grouped, renderTable } from './table.js';
 
-/** A money string as people read it: "$13,420.51". */
-export const human = (m: string): string => formatMoneyHuman(parseMoney(m) ?? 0n);
 export { cents, remainderPlaceLines, type RemainderPlace } from '../core/rounding/words.js';
 
 function outcomeLine(r: ClaimReport): string {
@@ -32,7 +30,7 @@ export function renderClaimText(r: ClaimReport, claimsFile: string, c: ChalkInst
       [
         ['class', cls],
         ['units', r.units],
-        ['points', `${r.points} = ${r.pointsRule}`],
+        ['points', `${groupDecimal(r.points)} = ${r.pointsRule}`],
         ['status', `${r.status}: ${r.eligible ? 'eligible' : 'not eligible'} (eligible: ${r.eligibleStatuses.join(', ')})`],
         ['outcome', outcomeLine(r)],
       ],
@@ -44,15 +42,15 @@ export function renderClaimText(r: ClaimReport, claimsFile: string, c: ChalkInst
 
   // Section 1: the net fund.
   const f = r.fund;
-  const fundRows: string[][] = [['Gross fund', human(f.gross), '']];
-  if (f.interest !== '0.00') fundRows.push(['+ interest', human(f.interest), ''], ['Fund', human(f.fund), '']);
-  for (const d of f.deductions) fundRows.push([`− ${d.label} (${d.rule})`, human(d.amount), c.dim(`leaves ${human(d.remaining)}`)]);
-  fundRows.push([c.bold('Net settlement fund'), c.bold(human(f.net)), c.dim(cents(f.netCents))]);
+  const fundRows: string[][] = [['Gross fund', moneyText(f.gross), '']];
+  if (f.interest !== '0.00') fundRows.push(['+ interest', moneyText(f.interest), ''], ['Fund', moneyText(f.fund), '']);
+  for (const d of f.deductions) fundRows.push([`− ${d.label} (${humanizeAmounts(d.rule)})`, moneyText(d.amount), c.dim(`leaves ${moneyText(d.remaining)}`)]);
+  fundRows.push([c.bold('Net settlement fund'), c.bold(moneyText(f.net)), c.dim(cents(f.netCents))]);
   out.push(c.bold('Net fund'), ...renderTable(['', '', ''], fundRows, ['left', 'right', 'left'], '  ').slice(1), '');
 
   const p = r.pool;
   if (p === null) {
-    out.push(`${c.bold('Amount')}: ${human(r.amount)} (not eligible, takes no part in the split)`);
+    out.push(`${c.bold('Amount')}: ${moneyText(r.amount)} (not eligible, takes no part in the split)`);
     return out;
   }
 
@@ -64,33 +62,37 @@ export function renderClaimText(r: ClaimReport, claimsFile: string, c: ChalkInst
       : p.exactNetCents.includes('/')
         ? ' (floored; the leftover cents of the split went to other pools)'
         : '';
-    out.push(`  net × ${r.class.poolPercent ?? '?'}% = ${p.exactNetCents} cents → ${cents(p.netCents)}${split}`);
-  } else out.push(`  ${cents(p.netCents)} (${human(p.net)})`);
-  out.push(`  ${grouped(p.eligibleClaims)} eligible claims, ${p.eligiblePoints} points`);
-  if (p.belowMinimumClaims > 0) out.push(`  ${grouped(p.belowMinimumClaims)} removed by the minimum rule; ${grouped(p.paidClaims)} paid, ${p.paidPoints} points`);
+    out.push(`  net × ${r.class.poolPercent ?? '?'}% = ${groupDecimal(p.exactNetCents)} cents → ${cents(p.netCents)}${split}`);
+  } else out.push(`  ${cents(p.netCents)} (${moneyText(p.net)})`);
+  out.push(`  ${grouped(p.eligibleClaims)} eligible claims, ${groupDecimal(p.eligiblePoints)} points`);
+  if (p.belowMinimumClaims > 0) out.push(`  ${grouped(p.belowMinimumClaims)} removed by the minimum rule; ${grouped(p.paidClaims)} paid, ${groupDecimal(p.paidPoints)} points`);
   if (p.cappedClaims > 0) out.push(`  ${grouped(p.cappedClaims)} capped at the maximum payment`);
-  if (p.centsPerPoint !== null) out.push(`  one point is worth ${p.centsPerPoint.fraction} cents (${p.centsPerPoint.decimal})`);
+  if (p.centsPerPoint !== null) {
+    const worth = `one point is worth ${groupDecimal(p.centsPerPoint.fraction)} cents (${groupDecimal(p.centsPerPoint.decimal)})`;
+    // A capped claim is paid the cap, not its points at this value (its whole class may be capped).
+    out.push(r.outcome === 'capped' ? `  ${worth} to the claims below the cap; this claim is capped, so not its points × that` : `  ${worth}`);
+  }
   out.push('');
 
   if (r.share !== null) {
     out.push(
-      `${c.bold('Share')}, in cents: ${r.share.formula}`,
-      `  = ${r.share.cents.fraction} cents ≈ ${r.share.cents.decimal} cents = ${r.share.ledger} (ledger share)`,
+      `${c.bold('Share')}, in cents: ${groupDecimal(r.share.formula)}`,
+      `  = ${groupDecimal(r.share.cents.fraction)} cents ≈ ${groupDecimal(r.share.cents.decimal)} cents = $${groupDecimal(r.share.ledger)} (ledger share)`,
     );
   }
-  const cap = r.cap.maximum === null ? 'none in the plan' : r.cap.applied ? `applied: the share is the cap, ${human(r.cap.maximum)}` : `${human(r.cap.maximum)}, not reached`;
+  const cap = r.cap.maximum === null ? 'none in the plan' : r.cap.applied ? `applied: the share is the cap, ${moneyText(r.cap.maximum)}` : `${moneyText(r.cap.maximum)}, not reached`;
   out.push(`${c.bold('Cap')}: ${cap}`);
   const m = r.minimum;
   let minLine: string;
   if (m.minimum === null) minLine = 'none in the plan';
   else if (m.removed !== null) {
     const x = m.removed;
-    const at = x.amountAtStep !== null ? `paid ${human(x.amountAtStep)}` : `a share of ${x.shareAtStepCents.fraction} cents (${x.shareAtStepCents.decimal})`;
+    const at = x.amountAtStep !== null ? `paid ${moneyText(x.amountAtStep)}` : `a share of ${groupDecimal(x.shareAtStepCents.fraction)} cents (${groupDecimal(x.shareAtStepCents.decimal)})`;
     minLine =
-      `${human(m.minimum)}: removed in round ${x.step} of ${x.steps}` +
+      `${moneyText(m.minimum)}: removed in round ${x.step} of ${x.steps}` +
       (x.step > 1 ? `, after the ${x.step - 1} smaller points value${x.step - 1 === 1 ? ' was' : 's were'} removed` : ', as the smallest points value') +
-      `: it would have had ${at}, below the minimum; all ${grouped(x.removedWithIt)} claims with ${r.points} point${r.points === '1' ? '' : 's'} were removed together`;
-  } else minLine = r.share !== null ? `${human(m.minimum)}, met` : human(m.minimum);
+      `: it would have had ${at}, below the minimum; all ${grouped(x.removedWithIt)} claims with ${groupDecimal(r.points)} point${r.points === '1' ? '' : 's'} were removed together`;
+  } else minLine = r.share !== null ? `${moneyText(m.minimum)}, met` : moneyText(m.minimum);
   out.push(`${c.bold('Minimum')}: ${minLine}`, '');
 
   // Section 4: cents.
@@ -100,6 +102,6 @@ export function renderClaimText(r: ClaimReport, claimsFile: string, c: ChalkInst
     out.push(c.bold(step.title), ...step.lines);
     out.push('');
   }
-  out.push(`${c.bold('Amount')}: ${c.bold(human(r.amount))} (${cents(r.amountCents)}${k.remainderCent ? ', with a remainder cent' : ''})`);
+  out.push(`${c.bold('Amount')}: ${c.bold(moneyText(r.amount))} (${cents(r.amountCents)}${k.remainderCent ? ', with a remainder cent' : ''})`);
   return out;
 }

@@ -1,28 +1,27 @@
 /** A second distribution's summary as people read it at the terminal: where the money comes from, who gets it, the check. */
+import { moneyText } from '../core/display-numbers.js';
 import type { ChalkInstance } from 'chalk';
-import { formatMoneyHuman, parseMoney } from '../core/money.js';
 import type { RedistributionSummaryJson } from '../core/redistribute-output.js';
 import { ROUND_2_POINTS_AMOUNT } from '../core/redistribute.js';
 import { grouped, renderTable } from './table.js';
 import { roundingMethod } from '../core/rounding/index.js';
 
-const human = (m: string | null): string => (m === null ? '-' : formatMoneyHuman(parseMoney(m) ?? 0n));
 
 export function renderRedistribution(s: RedistributionSummaryJson, c: ChalkInstance): string[] {
   const a = s.available;
   const out: string[] = [c.bold(`${s.case}: second distribution`), ''];
   out.push(
-    `First round: ${grouped(s.firstRound.claims)} claims, ${grouped(s.firstRound.paid)} paid ${human(s.firstRound.amount)} (seed "${s.firstRound.seed}")`,
+    `First round: ${grouped(s.firstRound.claims)} claims, ${grouped(s.firstRound.paid)} paid ${moneyText(s.firstRound.amount)} (seed "${s.firstRound.seed}")`,
     '',
   );
   out.push(
     ...renderTable(
       ['', ''],
       [
-        ['  First-round residual', human(a.firstRoundResidual)],
-        [`+ ${grouped(a.uncashedClaims)} uncashed payments`, human(a.uncashedAmount)],
-        ['− costs', human(a.costs)],
-        [c.bold('= Available'), c.bold(human(a.available))],
+        ['  First-round residual', moneyText(a.firstRoundResidual)],
+        [`+ ${grouped(a.uncashedClaims)} uncashed payments`, moneyText(a.uncashedAmount)],
+        ['− costs', moneyText(a.costs)],
+        [c.bold('= Available'), c.bold(moneyText(a.available))],
       ],
       ['left', 'right'],
     ).slice(1),
@@ -35,12 +34,12 @@ export function renderRedistribution(s: RedistributionSummaryJson, c: ChalkInsta
     grouped(k.uncashed),
     grouped(k.ineligible),
     grouped(k.paid),
-    human(k.amount),
-    human(k.smallest),
-    human(k.largest),
+    moneyText(k.amount),
+    moneyText(k.smallest),
+    moneyText(k.largest),
   ]);
   const t = s.totals;
-  rows.push([c.bold('total'), grouped(t.claims), grouped(t.eligible), grouped(t.uncashed), grouped(t.ineligible), grouped(t.paid), c.bold(human(t.amount)), '', '']);
+  rows.push([c.bold('total'), grouped(t.claims), grouped(t.eligible), grouped(t.uncashed), grouped(t.ineligible), grouped(t.paid), c.bold(moneyText(t.amount)), '', '']);
   out.push(
     ...renderTable(
       ['class', 'claims', 'cashed', 'uncashed', 'ineligible', 'paid', 'amount', 'smallest', 'largest'],
@@ -58,23 +57,23 @@ export function renderRedistribution(s: RedistributionSummaryJson, c: ChalkInsta
         : `Pro rata to the first-round exact share: ${s.perFirstRoundShare} per 1.00 of share`,
     );
   }
-  if (t.belowMinimum > 0) notes.push(`${grouped(t.belowMinimum)} claims would get less than the minimum payment ${human(s.minimumPayment)}: nothing`);
-  if (t.capped > 0) notes.push(`${grouped(t.capped)} claims capped at maximumPayment ${human(s.maximumPayment)} over both rounds`);
+  if (t.belowMinimum > 0) notes.push(`${grouped(t.belowMinimum)} claims would get less than the minimum payment ${moneyText(s.minimumPayment)}: nothing`);
+  if (t.capped > 0) notes.push(`${grouped(t.capped)} claims capped at maximumPayment ${moneyText(s.maximumPayment)} over both rounds`);
   if (notes.length > 0) out.push(...notes, '');
   const method = roundingMethod(s.rounding).roundTwoLine(s.rounding, { centsPlaced: grouped(t.centsPlaced), seed: s.seed });
   out.push(
     ...renderTable(
       ['', ''],
       [
-        ['Paid to claimants', human(t.amount)],
-        [`Residual${s.residualRecipient ? ` (to ${s.residualRecipient})` : ''}`, human(t.residual)],
+        ['Paid to claimants', moneyText(t.amount)],
+        [`Residual${s.residualRecipient ? ` (to ${s.residualRecipient})` : ''}`, moneyText(t.residual)],
       ],
       ['left', 'right'],
     ).slice(1),
     `Cents: ${method}`,
     s.check.balanced
-      ? c.green(`Check: paid ${human(t.amount)} + residual ${human(t.residual)} = available ${human(a.available)} ✓`)
-      : c.red(`Check FAILED: paid + residual = ${human(s.check.paidPlusResidual)} but available is ${human(a.available)}`),
+      ? c.green(`Check: paid ${moneyText(t.amount)} + residual ${moneyText(t.residual)} = available ${moneyText(a.available)} ✓`)
+      : c.red(`Check FAILED: paid + residual = ${moneyText(s.check.paidPlusResidual)} but available is ${moneyText(a.available)}`),
   );
   return out;
 }

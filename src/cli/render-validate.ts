@@ -4,6 +4,7 @@
  */
 import type { ChalkInstance } from 'chalk';
 import { visibleText } from '../core/visible-text.js';
+import { countOf, groupDecimal } from '../core/display-numbers.js';
 import { formatProblem, type Problem, type ProblemCode } from '../core/problems.js';
 import type { Plan } from '../core/plan.js';
 import { grouped, renderTable } from './table.js';
@@ -95,14 +96,7 @@ export function buildValidateReport(
   };
 }
 
-/** A plain decimal string with its whole part grouped: `"1234.5"` → `1,234.5`. */
-function groupedDecimal(value: string): string {
-  const [whole = '', frac] = value.split('.');
-  const g = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return frac === undefined ? g : `${g}.${frac}`;
-}
 
-const plural = (n: number, word: string): string => `${grouped(n)} ${word}${n === 1 ? '' : 's'}`;
 
 /** The problems of one severity, at most `max`, then "… and N more …". */
 export function renderProblemLines(problems: Problem[], severity: Problem['severity'], total: number, max: number, c: ChalkInstance): string[] {
@@ -116,16 +110,16 @@ export function renderProblemLines(problems: Problem[], severity: Problem['sever
 
 /** "3 errors, 2 warnings" */
 export function renderTotals(errors: number, warnings: number, c: ChalkInstance): string {
-  const e = plural(errors, 'error');
-  const w = plural(warnings, 'warning');
+  const e = countOf(errors, 'error');
+  const w = countOf(warnings, 'warning');
   return `${errors > 0 ? c.red(e) : c.green(e)}, ${warnings > 0 ? c.yellow(w) : w}`;
 }
 
 export function renderValidateText(report: ValidateReport, problems: Problem[], maxErrors: number, c: ChalkInstance): string {
   const out: string[] = [];
-  out.push(`${c.bold(report.file)}: ${plural(report.rows, 'row')}` + (report.blankRows > 0 ? `, ${plural(report.blankRows, 'blank row')} skipped` : ''));
+  out.push(`${c.bold(report.file)}: ${countOf(report.rows, 'row')}` + (report.blankRows > 0 ? `, ${countOf(report.blankRows, 'blank row')} skipped` : ''));
   out.push(`plan: ${report.plan.file} (${report.plan.mode} mode)`);
-  if (report.invalidRows > 0) out.push(`${plural(report.invalidRows, 'row')} with errors ${report.invalidRows === 1 ? 'is' : 'are'} not counted below`);
+  if (report.invalidRows > 0) out.push(`${countOf(report.invalidRows, 'row')} with errors ${report.invalidRows === 1 ? 'is' : 'are'} not counted below`);
   if (report.stoppedAtLine !== null) out.push(c.red(`reading stopped at line ${grouped(report.stoppedAtLine)}: the rows after it were not checked`));
   out.push('');
 
@@ -135,12 +129,12 @@ export function renderValidateText(report: ValidateReport, problems: Problem[], 
     (pools ? k.poolPercent : k.weight) ?? '',
     grouped(k.claims),
     grouped(k.eligible),
-    groupedDecimal(k.units),
-    groupedDecimal(k.points),
+    groupDecimal(k.units),
+    groupDecimal(k.points),
   ]);
   const totalClaims = report.classes.reduce((n, k) => n + k.claims, 0);
   // Points of different pools are not added up: each pool is divided on its own.
-  const totalPoints = pools ? '' : groupedDecimal(sumDecimals(report.classes.map((k) => k.points)));
+  const totalPoints = pools ? '' : groupDecimal(sumDecimals(report.classes.map((k) => k.points)));
   rows.push(['total', '', grouped(totalClaims), grouped(report.eligible.claims), '', totalPoints]);
   const [classHead = '', ...classLines] = renderTable(
     ['class', pools ? 'pool %' : 'weight', 'claims', 'eligible', 'units', 'points'],

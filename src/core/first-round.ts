@@ -5,7 +5,7 @@
  */
 import { formatScaled } from './decimal.js';
 import { restoreFormula } from './csv-cell.js';
-import { formatMoney, type Cents } from './money.js';
+import { formatMoneyHuman, type Cents } from './money.js';
 import type { Problem } from './problems.js';
 
 /**
@@ -147,7 +147,7 @@ export function availableFor(
   const before = firstRoundResidual + uncashedAmount;
   if (costs > before) {
     return {
-      message: `the costs ${formatMoney(costs)} are more than the second round has: first-round residual ${formatMoney(firstRoundResidual)} + uncashed ${formatMoney(uncashedAmount)} = ${formatMoney(before)}`,
+      message: `the costs ${formatMoneyHuman(costs)} are more than the second round has: first-round residual ${formatMoneyHuman(firstRoundResidual)} + uncashed ${formatMoneyHuman(uncashedAmount)} = ${formatMoneyHuman(before)}`,
     };
   }
   return { firstRoundResidual, uncashedClaims, uncashedAmount, costs, available: before - costs };

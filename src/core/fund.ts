@@ -3,7 +3,7 @@
  * percent of the fund ("gross") or of what remains, each rounded half-up to the cent.
  */
 import { divHalfUp, pow10, type Dec } from './decimal.js';
-import { formatMoney, type Cents } from './money.js';
+import { formatMoney, formatMoneyHuman, type Cents } from './money.js';
 
 /** A deduction of the plan (plan.ts re-exports it): a fixed amount or a percent. */
 export type Deduction =
@@ -56,7 +56,7 @@ export function computeNetFund(
       return {
         problem: {
           field: `deductions[${i}]`,
-          message: `"${d.label}" (${formatMoney(amount)}) exceeds what is left of the fund (${formatMoney(remaining)}): the deductions exceed the fund`,
+          message: `"${d.label}" (${formatMoneyHuman(amount)}) exceeds what is left of the fund (${formatMoneyHuman(remaining)}): the deductions exceed the fund`,
         },
       };
     }

@@ -21,7 +21,10 @@ export function formatMoney(c: Cents): string {
   return formatScaled(c, 2);
 }
 
-/** 1234567 → "1,234,567" (a count for people). */
+/**
+ * 1234567 → "1,234,567" (a count for people). The one digit grouping of payout's human text:
+ * display-numbers.ts builds every other format for people on it.
+ */
 export function grouped(n: number | bigint): string {
   return n.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
@@ -29,8 +32,6 @@ export function grouped(n: number | bigint): string {
 /** `120000000n` → `"$1,200,000.00"` for people (never for files that are read back). */
 export function formatMoneyHuman(c: Cents, symbol = '$'): string {
   const neg = c < 0n;
-  const plain = formatScaled(neg ? -c : c, 2);
-  const [whole = '0', frac = '00'] = plain.split('.');
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${neg ? '-' : ''}${symbol}${grouped}.${frac}`;
+  const [whole = '0', frac = '00'] = formatScaled(neg ? -c : c, 2).split('.');
+  return `${neg ? '-' : ''}${symbol}${grouped(BigInt(whole))}.${frac}`;
 }

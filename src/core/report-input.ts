@@ -83,6 +83,17 @@ export const summarySchema = z.object({
   }),
   residualRecipient: z.string().nullable().optional(),
   check: z.object({ paidPlusResidual: money, net: money, balanced: z.boolean() }),
+  /** Why claims went unpaid; absent from a summary written by an older payout. */
+  unpaid: z
+    .object({
+      claims: count,
+      byStatus: z.array(z.object({ status: z.string(), claims: count })),
+      belowMinimum: count,
+      cappedToZero: count,
+      roundedToZero: count,
+    })
+    .optional(),
+  warnings: z.object({ lookAlikeClaimIds: count.optional(), blankStatuses: count.optional() }).optional(),
 });
 
 const fileRef = z.object({ file: z.string(), sha256 });

@@ -9,6 +9,7 @@ import { claimCount, compactMoney, countText, currencySymbol, groupDecimal, huma
 import { formatMoneyHuman, type Cents } from './money.js';
 import type { Manifest, Summary, SummaryClass } from './report-input.js';
 import { roundingMethod } from './rounding/index.js';
+import { unpaidView, type UnpaidView } from './report-unpaid.js';
 
 /** An amount and how people read it (`$57,090,833.33`). */
 export interface Money {
@@ -57,8 +58,14 @@ export interface ClassRow {
   amount: Money;
   smallest: Money | null;
   largest: Money | null;
-  /** The value of one point, as summary.json gives it, with separators and the currency symbol. */
+  /**
+   * The value of one point, as summary.json gives it, with separators and the currency symbol; for
+   * a class whose every paid claim was capped, `all capped at $25.00` instead (the pool's point
+   * value paid none of its claims).
+   */
   pointValue: string;
+  /** Every paid claim of the class was capped. */
+  allCapped: boolean;
 }
 
 export interface HistogramBar {
@@ -116,6 +123,8 @@ export interface ReportModel {
   classes: ClassRow[];
   totals: { claims: string; eligible: string; paid: string; amount: Money };
   histogram: HistogramView;
+  /** Why claims went unpaid, and notes on the claims as read; null when there is nothing to say. */
+  unpaid: UnpaidView | null;
   /** The method in words, one paragraph per rule. */
   method: string[];
   files: FileRow[];
@@ -168,7 +177,7 @@ export function buildReportModel(summary: Summary, manifest: Manifest, ledger: L
       amount: money(d.amount),
       remaining: money(d.remaining),
     })),
-    classes: summary.classes.map((c) => classRow(c, money, symbol)),
+    classes: summary.classes.map((c) => classRow(c, money, symbol, summary.maximumPayment)),
     totals: {
       claims: countText(totals.claims),
       eligible: countText(totals.eligible),
@@ -176,6 +185,7 @@ export function buildReportModel(summary: Summary, manifest: Manifest, ledger: L
       amount: money(totals.amount),
     },
     histogram: histogramView(ledger.histogram, money),
+    unpaid: unpaidView(summary, (c) => money(c).text),
     method: methodInWords(summary, money),
     files: fileRows(manifest),
     checks: crossChecks(summary, manifest, ledger, money),
@@ -219,13 +229,14 @@ export function axisTicks(top: Cents): Cents[] {
   return ticks;
 }
 
-function classRow(c: SummaryClass, money: (c: Cents) => Money, symbol: string): ClassRow {
+function classRow(c: SummaryClass, money: (c: Cents) => Money, symbol: string, maximum: Cents | null): ClassRow {
   const share =
     c.poolPercent !== null && c.poolPercent !== undefined
       ? `${c.poolPercent}% of net`
       : c.weight !== null && c.weight !== undefined
         ? `weight ${c.weight}`
         : '';
+  const allCapped = c.paid > 0 && c.capped === c.paid;
   return {
     id: c.id,
     share,
@@ -238,7 +249,12 @@ function classRow(c: SummaryClass, money: (c: Cents) => Money, symbol: string): 
     amount: money(c.amount),
     smallest: c.smallest === null ? null : money(c.smallest),
     largest: c.largest === null ? null : money(c.largest),
-    pointValue: c.pointValue === null ? '—' : `${symbol}${groupDecimal(c.pointValue)}`,
+    pointValue: allCapped
+      ? `all capped at ${maximum === null ? 'the maximum' : money(maximum).text}`
+      : c.pointValue === null
+        ? '—'
+        : `${symbol}${groupDecimal(c.pointValue)}`,
+    allCapped,
   };
 }
 

@@ -7,6 +7,8 @@ import { formatMoney, type Cents } from './money.js';
 import type { Plan } from './plan.js';
 import type { Allocation } from './allocate.js';
 import type { NetFund } from './fund.js';
+import type { ClaimTable } from './claims.js';
+import { eligibleStatusFlags } from './points.js';
 import { placedCount } from './rounding/method.js';
 
 export const SUMMARY_FORMAT = 'payout-summary/1';
@@ -75,6 +77,7 @@ export interface SummaryJson {
     pointValue: string | null;
   }[];
   totals: { claims: number; eligible: number; paid: number; amount: string; residual: string; centsPlaced: number };
+  unpaid: UnpaidJson;
   residualRecipient: string | null;
   check: { paidPlusResidual: string; net: string; balanced: boolean };
   /**
@@ -86,6 +89,46 @@ export interface SummaryJson {
   warnings?: { lookAlikeClaimIds?: number; blankStatuses?: number };
   /** The Merkle root over the ledger's rows (docs/receipts.md): added once the ledger is made. */
   receipts?: ReceiptsJson;
+}
+
+/**
+ * Why claims were paid nothing, counted: the claims whose status is not eligible, by status (most
+ * first, then by status); those removed by the minimum payment; those capped at a maximum of 0.00;
+ * those paid (outcome `paid`) a share under one cent that the remainder rule left at 0.00. `claims`
+ * is their sum: every claim of the ledger whose amount is 0.00.
+ */
+export interface UnpaidJson {
+  claims: number;
+  byStatus: { status: string; claims: number }[];
+  belowMinimum: number;
+  cappedToZero: number;
+  roundedToZero: number;
+}
+
+/** The claims of `alloc` paid nothing, and why (see UnpaidJson). */
+export function unpaidJson(plan: Pick<Plan, 'eligibleStatuses'>, alloc: Allocation, claims: Pick<ClaimTable, 'count' | 'statusIndex' | 'statuses'>): UnpaidJson {
+  // A claim is ineligible exactly when its status is (points.ts): count the rows per status.
+  const perStatus = new Array<number>(claims.statuses.length).fill(0);
+  for (let i = 0; i < claims.count; i++) {
+    const s = claims.statusIndex[i] as number;
+    perStatus[s] = (perStatus[s] as number) + 1;
+  }
+  const eligible = eligibleStatusFlags(plan, claims.statuses);
+  const byStatus = claims.statuses
+    .map((status, s) => ({ status, claims: perStatus[s] as number, eligible: eligible[s] === 1 }))
+    .filter((x) => !x.eligible && x.claims > 0)
+    .map(({ status, claims: n }) => ({ status, claims: n }))
+    .sort((a, b) => b.claims - a.claims || (a.status < b.status ? -1 : a.status > b.status ? 1 : 0));
+  let belowMinimum = 0;
+  let cappedToZero = 0;
+  let roundedToZero = 0;
+  for (const cell of alloc.cells) {
+    if (cell.outcome === 'below_minimum') belowMinimum += cell.count;
+    else if (cell.floor === 0n && cell.outcome === 'capped') cappedToZero += cell.count - cell.extraCount;
+    else if (cell.floor === 0n && cell.outcome === 'paid') roundedToZero += cell.count - cell.extraCount;
+  }
+  const ineligible = byStatus.reduce((n, x) => n + x.claims, 0);
+  return { claims: ineligible + belowMinimum + cappedToZero + roundedToZero, byStatus, belowMinimum, cappedToZero, roundedToZero };
 }
 
 /** summary.json's and manifest.json's `receipts`: the encoding, the root (hex) and the number of leaves. */
@@ -110,7 +153,16 @@ function findingsJson(findings: ClaimsFindings | undefined): SummaryJson['warnin
   return Object.keys(out).length > 0 ? out : undefined;
 }
 
-export function buildSummary(plan: Plan, alloc: Allocation, findings?: ClaimsFindings): SummaryJson {
+/**
+ * summary.json of an allocation. `claims` is the table it was made from (for the statuses of the
+ * claims not paid); `findings`, what reading it found.
+ */
+export function buildSummary(
+  plan: Plan,
+  alloc: Allocation,
+  claims: Pick<ClaimTable, 'count' | 'statusIndex' | 'statuses'>,
+  findings?: ClaimsFindings,
+): SummaryJson {
   const warnings = findingsJson(findings);
   const f = alloc.fund;
   const poolOfClass = (ci: number) => alloc.pools.find((p) => p.classIndex === ci) ?? alloc.pools[0];
@@ -167,6 +219,7 @@ export function buildSummary(plan: Plan, alloc: Allocation, findings?: ClaimsFin
       residual: money(alloc.residual),
       centsPlaced: placedCount(alloc.centsPlaced),
     },
+    unpaid: unpaidJson(plan, alloc, claims),
     residualRecipient: plan.residualRecipient,
     check: { paidPlusResidual: money(paidPlusResidual), net: money(f.net), balanced: paidPlusResidual === f.net },
     ...(warnings !== undefined ? { warnings } : {}),

@@ -8,7 +8,8 @@
  * or re-sorted — which does not change what anyone is paid (exit 0); and `fail`, something an
  * auditor must not sign: an amount, a row, a total or an input that is not what it was (exit 1).
  */
-import { parseMoney, formatMoney, grouped, type Cents } from './money.js';
+import { parseMoney, formatMoneyHuman, grouped, type Cents } from './money.js';
+import { countOf } from './display-numbers.js';
 import type { LedgerComparison } from './ledger-compare.js';
 
 /** A JSON value found at `path` that is not the expected one; a side that lacks the key has no property. */
@@ -79,7 +80,7 @@ export function checkInput(f: InputFact): VerifyCheck {
     return check(f.name, 'fail', `${f.label} was changed after the run: sha256 ${f.recorded.sha256} in the manifest, ${f.actual.sha256} now (${f.file})`);
   }
   if (f.recorded.rows !== undefined && f.actual.rows !== undefined && f.recorded.rows !== f.actual.rows) {
-    return check(f.name, 'fail', `${f.file}: the manifest records ${f.recorded.rows} rows, the file has ${f.actual.rows}, with the same sha256 (was the manifest edited?)`);
+    return check(f.name, 'fail', `${f.file}: the manifest records ${countOf(f.recorded.rows, 'row')}, the file has ${grouped(f.actual.rows)}, with the same sha256 (was the manifest edited?)`);
   }
   const rows = f.actual.rows === undefined ? '' : `, ${grouped(f.actual.rows)} rows`;
   return check(f.name, 'ok', `${f.file} is the file of the run (sha256 ${f.recorded.sha256}${rows})`);
@@ -124,7 +125,7 @@ export function checkOutputBytes(f: OutputFact, contentMatches: boolean, what: {
   return check(f.file, 'fail', `bytes differ from the manifest's hash`, hashes);
 }
 
-const plural = (n: number, one: string, many = `${one}s`): string => `${grouped(n)} ${n === 1 ? one : many}`;
+
 
 
 /** The rows of the ledger file against the rows the inputs give. */
@@ -132,32 +133,32 @@ export function checkLedgerRows(file: string, c: LedgerComparison, maxDiffs: num
   if (c.rowsMatch) {
     const order = c.inOrder ? '' : ' (in another order)';
     const how = c.comparedBy === 'bytes' ? ', byte for byte' : order;
-    return check('ledger rows', 'ok', `all ${plural(c.expectedRows, 'row')} of ${file} match the recomputed ledger${how}`);
+    return check('ledger rows', 'ok', `all ${countOf(c.expectedRows, 'row')} of ${file} match the recomputed ledger${how}`);
   }
   const parts: string[] = [];
   if (c.differenceCount > 0) {
-    const amounts = c.amountsDiffering > 0 ? `, ${plural(c.amountsDiffering, 'amount')}` : ', no amount';
-    parts.push(`${plural(c.differenceCount, 'cell')} ${c.differenceCount === 1 ? 'differs' : 'differ'} in ${plural(c.rowsDiffering, 'row')}${amounts}`);
+    const amounts = c.amountsDiffering > 0 ? `, ${countOf(c.amountsDiffering, 'amount')}` : ', no amount';
+    parts.push(`${countOf(c.differenceCount, 'cell')} ${c.differenceCount === 1 ? 'differs' : 'differ'} in ${countOf(c.rowsDiffering, 'row')}${amounts}`);
   }
-  if (c.missing.count > 0) parts.push(`${plural(c.missing.count, 'row')} missing`);
-  if (c.extra.count > 0) parts.push(`${plural(c.extra.count, 'row')} not in the inputs`);
-  if (c.duplicates.count > 0) parts.push(`${plural(c.duplicates.count, 'row')} repeated`);
-  if (c.badAmounts > 0) parts.push(`${plural(c.badAmounts, 'amount')} not money`);
+  if (c.missing.count > 0) parts.push(`${countOf(c.missing.count, 'row')} missing`);
+  if (c.extra.count > 0) parts.push(`${countOf(c.extra.count, 'row')} not in the inputs`);
+  if (c.duplicates.count > 0) parts.push(`${countOf(c.duplicates.count, 'row')} repeated`);
+  if (c.badAmounts > 0) parts.push(`${countOf(c.badAmounts, 'amount')} not money`);
 
   const details: string[] = [];
   for (const d of c.differences) {
     details.push(`${file}:${d.line}: claim ${JSON.stringify(d.claimId)}: ${d.field}: expected ${JSON.stringify(d.expected)}, found ${JSON.stringify(d.found)}`);
   }
-  if (c.differenceCount > c.differences.length) details.push(`… and ${plural(c.differenceCount - c.differences.length, 'more cell')} (--max-diffs ${maxDiffs})`);
+  if (c.differenceCount > c.differences.length) details.push(`… and ${countOf(c.differenceCount - c.differences.length, 'more cell')} (--max-diffs ${maxDiffs})`);
   if (c.missing.count > 0) {
     const more = c.missing.count > c.missing.claimIds.length ? ` … and ${grouped(c.missing.count - c.missing.claimIds.length)} more` : '';
     details.push(`missing from ${file}: ${c.missing.claimIds.map((id) => JSON.stringify(id)).join(', ')}${more}`);
   }
   for (const x of c.extra.rows) details.push(`${file}:${x.line}: claim ${JSON.stringify(x.claimId)} is not in the claims file`);
-  if (c.extra.count > c.extra.rows.length) details.push(`… and ${plural(c.extra.count - c.extra.rows.length, 'more row')} not in the claims file`);
+  if (c.extra.count > c.extra.rows.length) details.push(`… and ${countOf(c.extra.count - c.extra.rows.length, 'more row')} not in the claims file`);
   for (const x of c.duplicates.rows) details.push(`${file}:${x.line}: claim ${JSON.stringify(x.claimId)} again (first on line ${x.firstLine})`);
-  if (c.duplicates.count > c.duplicates.rows.length) details.push(`… and ${plural(c.duplicates.count - c.duplicates.rows.length, 'more repeated row')}`);
-  return check('ledger rows', 'fail', `${parts.join('; ')} (${plural(c.foundRows, 'row')} found, ${grouped(c.expectedRows)} expected)`, details);
+  if (c.duplicates.count > c.duplicates.rows.length) details.push(`… and ${countOf(c.duplicates.count - c.duplicates.rows.length, 'more repeated row')}`);
+  return check('ledger rows', 'fail', `${parts.join('; ')} (${countOf(c.foundRows, 'row')} found, ${grouped(c.expectedRows)} expected)`, details);
 }
 
 /** The money identity of docs/spec.md §4a: Σ ledger amounts + residual = net, from the files found. */
@@ -173,13 +174,14 @@ export function checkTotals(
     const bad = res === undefined ? residual : net;
     return check('totals', 'fail', `cannot total: ${bad.source} is ${JSON.stringify(bad.text) ?? 'absent'}, not money`);
   }
-  const skipped = badAmounts > 0 ? ` (${plural(badAmounts, 'amount')} that are not money left out)` : '';
+  const skipped = badAmounts > 0 ? ` (${countOf(badAmounts, 'amount')} that are not money left out)` : '';
   const sum = ledgerTotal + res;
-  const text = `Σ ledger amounts ${formatMoney(ledgerTotal)} + residual ${formatMoney(res)} = ${formatMoney(sum)}`;
-  if (sum === nt && badAmounts === 0) return check('totals', 'ok', `${text} = net ${formatMoney(nt)}`);
+  const m = (c: Cents): string => formatMoneyHuman(c);
+  const text = `Σ ledger amounts ${m(ledgerTotal)} + residual ${m(res)} = ${m(sum)}`;
+  if (sum === nt && badAmounts === 0) return check('totals', 'ok', `${text} = net ${m(nt)}`);
   const off = sum - nt;
-  const by = off === 0n ? '' : off < 0n ? `: ${formatMoney(-off)} short` : `: ${formatMoney(off)} over`;
-  return check('totals', 'fail', `${text}, but the net is ${formatMoney(nt)}${by}${skipped}`, [`residual from ${residual.source}, net from ${net.source}`]);
+  const by = off === 0n ? '' : off < 0n ? `: ${m(-off)} short` : `: ${m(off)} over`;
+  return check('totals', 'fail', `${text}, but the net is ${m(nt)}${by}${skipped}`, [`residual from ${residual.source}, net from ${net.source}`]);
 }
 
 /** summary.json against the summary the inputs give, path by path. */
@@ -187,8 +189,8 @@ export function checkSummaryFields(file: string, differences: JsonDifference[], 
   if (differences.length === 0) return check(`${file} fields`, 'ok', `every field of ${file} matches the recomputed summary`);
   const show = (v: unknown): string => (v === undefined ? '(absent)' : JSON.stringify(v));
   const details = differences.slice(0, maxDiffs).map((d) => `${d.path}: expected ${show(d.expected)}, found ${show(d.found)}`);
-  if (differences.length > maxDiffs) details.push(`… and ${plural(differences.length - maxDiffs, 'more field')} (--max-diffs ${maxDiffs})`);
-  return check(`${file} fields`, 'fail', `${plural(differences.length, 'field')} of ${file} ${differences.length === 1 ? 'differs' : 'differ'} from the recomputed summary`, details);
+  if (differences.length > maxDiffs) details.push(`… and ${countOf(differences.length - maxDiffs, 'more field')} (--max-diffs ${maxDiffs})`);
+  return check(`${file} fields`, 'fail', `${countOf(differences.length, 'field')} of ${file} ${differences.length === 1 ? 'differs' : 'differ'} from the recomputed summary`, details);
 }
 
 /** Whether the checks let the outputs stand: no failure (notes allowed). */

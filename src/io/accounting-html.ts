@@ -11,7 +11,7 @@ import type { Accounting, AccountingRound, PaymentStats } from '../core/accounti
 import { formatMoneyHuman, grouped, type Cents } from '../core/money.js';
 import { currencySymbol, humanizeAmounts } from '../core/display-numbers.js';
 import { VERSION } from '../core/version.js';
-import { CSS } from './report-html.js';
+import { CSS, caseTitle } from './report-html.js';
 
 const EXTRA_CSS = `
 .not-given { color: var(--muted); font-style: italic; }
@@ -88,7 +88,7 @@ export function renderAccountingHtml(a: Accounting): string {
       <main>
         <header>
           <p class="kicker">Post-distribution accounting</p>
-          <h1>${a.caseName}</h1>
+          ${caseTitle(a.caseName)}
           <dl class="meta">
             <dt>Rounds</dt><dd>${a.rounds.map((r) => `${r.round}: ${r.dir}`).join('; ')}</dd>
             <dt>Case facts</dt><dd>${a.factsFile === null ? NOT_GIVEN : `${a.factsFile}${a.factsSource === null ? '' : ` (${a.factsSource})`}`}</dd>

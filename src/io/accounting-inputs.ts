@@ -16,13 +16,14 @@ import { bucketSummarySchema, receiptsSchema, redistributionSummarySchema, type 
 import { BUCKET_ROUND_CLASS } from '../core/first-round.js';
 import { LedgerTallier, type ClassTally } from '../core/accounting-tally.js';
 import { DataError, UsageError } from '../core/errors.js';
-import { formatMoney, parseMoney, type Cents } from '../core/money.js';
+import { formatMoney, formatMoneyHuman, parseMoney, type Cents } from '../core/money.js';
 import { schemaProblems, type Problem } from '../core/problems.js';
 import { manifestSchema, summarySchema, type Manifest, type Summary } from '../core/report-input.js';
 import { sha256Hex } from './hash.js';
 import { readJsonFile } from './json-file.js';
 import { assertFinishedRun } from './run-state.js';
 import { readLedgerFields } from './ledger-reader.js';
+import { claimCount, countOf } from '../core/display-numbers.js';
 
 interface FolderFacts {
   dir: string;
@@ -145,12 +146,12 @@ function checkTally(f: RoundFolder): void {
   const amount = f.classes.reduce((s, c) => s + c.total, 0n);
   const differences: string[] = [];
   const totals = f.kind === 'buckets' ? { claims: f.summary.claims.rows, amount: f.summary.totalPaid } : f.summary.totals;
-  if (claims !== totals.claims) differences.push(`${claims} rows, the summary ${totals.claims} claims`);
-  if (amount !== totals.amount) differences.push(`amounts add up to ${formatMoney(amount)}, the summary says ${formatMoney(totals.amount)}`);
+  if (claims !== totals.claims) differences.push(`${countOf(claims, 'row')}, the summary ${claimCount(totals.claims)}`);
+  if (amount !== totals.amount) differences.push(`amounts add up to ${formatMoneyHuman(amount)}, the summary says ${formatMoneyHuman(totals.amount)}`);
   if (f.kind === 'buckets') {
     f.buckets.forEach((b, i) => {
       const said = f.summary.buckets[i]!.paid;
-      if (b.paid !== said) differences.push(`the ${b.id} column adds up to ${formatMoney(b.paid)}, the summary says ${formatMoney(said)}`);
+      if (b.paid !== said) differences.push(`the ${b.id} column adds up to ${formatMoneyHuman(b.paid)}, the summary says ${formatMoneyHuman(said)}`);
     });
   }
   if (f.kind === 'redistribution') {

@@ -22,9 +22,10 @@ import { DataError, UsageError } from '../core/errors.js';
 import type { Problem } from '../core/problems.js';
 import { readingDelimiter, sniffFirstLines, wrongDelimiter } from './claims-sniff.js';
 import { CsvSyntaxError, readCsvFile } from './csv-records.js';
-import { hasUtf16Bom, InvalidUtf8Tally, invalidUtf8LineMessage, Utf8LineChecker } from './csv-utf8.js';
+import { countOf, countText } from '../core/display-numbers.js';
+import { InvalidUtf8Tally, invalidUtf8LineMessage, type InvalidUtf8 } from './csv-utf8.js';
 
-/** Thrown from the first chunk of a UTF-16 file: nothing in it can be read as UTF-8 text. */
+/** Thrown at the first bytes of a UTF-16 file: nothing in it can be read as UTF-8 text. */
 class Utf16File extends Error {}
 
 export interface ReadBucketClaimsOptions extends BucketReading {
@@ -123,19 +124,14 @@ export async function readBucketClaims(
     for (const p of found) report(p, claim.id === '' ? undefined : claim.id);
     claims.push(claim);
   };
-  const utf8 = new Utf8LineChecker(({ line, byte }) => {
+  // readCsvFile checks the bytes of each chunk before its records are decoded (csv-utf8.ts).
+  const onInvalidUtf8 = ({ line, byte, utf16 }: InvalidUtf8): void => {
+    if (utf16) throw new Utf16File();
     if (utf8Tally.add(byte)) report({ code: 'invalid_utf8', severity: 'error', file: claimsName, line, message: invalidUtf8LineMessage(byte) }, undefined);
-  });
-  let firstChunk = true;
-  const onChunk = (chunk: Buffer): void => {
-    if (firstChunk && hasUtf16Bom(chunk)) throw new Utf16File();
-    firstChunk = false;
-    utf8.push(chunk);
   };
   let sha256: string;
   try {
-    ({ sha256 } = await readCsvFile(file, onRecord, { delimiter, onChunk }));
-    utf8.end();
+    ({ sha256 } = await readCsvFile(file, onRecord, { delimiter, onInvalidUtf8 }));
   } catch (err) {
     if (err instanceof Utf16File) throw fileError({ code: 'invalid_utf8', severity: 'error', file: claimsName, line: 1, message: 'the file is UTF-16, not UTF-8: re-export the file as CSV UTF-8' });
     if (err instanceof UsageError || err instanceof DataError) throw err;
@@ -156,7 +152,7 @@ export async function readBucketClaims(
   }
   if (errorCount > 0) {
     const more = errorCount - errors.length;
-    throw new DataError(`the claims file has ${errorCount} error${errorCount === 1 ? '' : 's'}${more > 0 ? ` (the first ${PROBLEM_LIMIT} shown)` : ''}`, errors);
+    throw new DataError(`the claims file has ${countOf(errorCount, 'error')}${more > 0 ? ` (the first ${countText(PROBLEM_LIMIT)} shown)` : ''}`, errors);
   }
   return { claims, sha256, delimiter, warnings, blankStatuses: warnings.filter((w) => w.code === 'blank_status').length };
 }

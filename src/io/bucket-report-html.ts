@@ -10,18 +10,19 @@ import type { VNode } from 'preact';
 import { render } from 'preact-render-to-string';
 import { UsageError } from '../core/errors.js';
 import { schemaProblems } from '../core/problems.js';
+import { countText } from '../core/display-numbers.js';
 import { manifestSchema } from '../core/report-input.js';
 import { fileRows, type Check, type FileRow, type Money } from '../core/report-model.js';
 import { bucketSummarySchema, buildBucketReportModel, type BucketReportModel } from '../core/buckets/report.js';
 import { OutputSet } from './atomic-output.js';
 import { readJsonFile } from './json-file.js';
 import { waterfallSvg } from './report-charts.js';
+import { filesSection } from './report-sections.js';
 import { tallyBucketLedger } from './bucket-ledger-tally.js';
-import { checksBanner, checksSection, REPORT_FILE, reportHead } from './report-html.js';
+import { caseTitle, checksBanner, checksSection, REPORT_FILE, reportHead } from './report-html.js';
 import { assertFinishedRun } from './run-state.js';
 
 const moneyCell = (m: Money, field: string): VNode => html`<td class="num" data-field=${field} data-cents=${m.cents.toString()}>${m.text}</td>`;
-const countText = (n: number): string => n.toLocaleString('en-US');
 
 function bucketTable(model: BucketReportModel): VNode {
   return html`<table class="buckets">
@@ -69,7 +70,7 @@ export function renderBucketReportHtml(model: BucketReportModel, files: FileRow[
       <main>
         <header>
           <p class="kicker">Settlement distribution report</p>
-          <h1>${model.caseName}</h1>
+          ${caseTitle(model.caseName)}
           <dl class="meta">
             <dt>Method</dt><dd>benefit buckets (${model.buckets.length}), funded in order; seed <span class="mono">${model.seed}</span>; ${model.currency}</dd>
             <dt>Tool</dt><dd>${tool.name} ${tool.version}</dd>
@@ -121,16 +122,7 @@ export function renderBucketReportHtml(model: BucketReportModel, files: FileRow[
             : null}
         </section>
 
-        <section id="files">
-          <h2>Files and hashes</h2>
-          <table class="files">
-            <thead><tr><th scope="col">File</th><th scope="col">What</th><th scope="col">SHA-256</th></tr></thead>
-            <tbody>
-              ${files.map((r) => html`<tr data-file=${r.file} data-role=${r.role}><th scope="row">${r.file}</th><td>${r.detail}</td><td class="mono" data-sha256>${r.sha256}</td></tr>`)}
-            </tbody>
-          </table>
-          <p class="note">From manifest.json. To check one by hand: <span class="mono">sha256sum ledger.csv</span>. This report is derived from these files and is not in the manifest.</p>
-        </section>
+        ${filesSection(files, html`<p class="note">From manifest.json. To check one by hand: <span class="mono">sha256sum ledger.csv</span>. This report is derived from these files and is not in the manifest.</p>`)}
 
         ${checksSection(model.checks)}
 

@@ -38,7 +38,8 @@ function fitted<T extends RowIndexArray>(a: T, n: number): T {
 export class ClaimTableBuilder {
   /** Rows so far. */
   count = 0;
-  readonly ids = new ClaimIds();
+  /** In shared memory from the start: the ledger's workers read them without a copy (shared-rows.ts). */
+  readonly ids = new ClaimIds(1024, 12, { shared: true });
   private lines = new Uint32Array(1024);
   private classIndex: RowIndexArray = new Uint8Array(1024);
   private unitsIndex: RowIndexArray = new Uint8Array(1024);

@@ -12,7 +12,7 @@ import { compactMoney, currencySymbol } from '../core/display-numbers.js';
 import { histogramView, type Money } from '../core/report-model.js';
 import { VERSION } from '../core/version.js';
 import { histogramSvg } from './report-charts.js';
-import { CSS } from './report-html.js';
+import { CSS, caseTitle } from './report-html.js';
 
 /** One plan as the page names it. */
 export interface ComparedPlan {
@@ -63,7 +63,7 @@ export function renderCompareHtml(page: ComparePage): string {
       <main>
         <header>
           <p class="kicker">Plan comparison</p>
-          <h1>${page.planA.name}</h1>
+          ${caseTitle(page.planA.name)}
           <dl class="meta">
             <dt>Plan A</dt><dd><span data-plan="a">${page.planA.file}</span>, SHA-256 <span class="mono">${page.planA.sha256}</span></dd>
             <dt>Plan B</dt><dd><span data-plan="b">${page.planB.file}</span>, SHA-256 <span class="mono">${page.planB.sha256}</span></dd>

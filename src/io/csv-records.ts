@@ -172,18 +172,18 @@ export class CsvRecords {
  * Streams a CSV file through CsvRecords (a UTF-8 byte-order mark skipped), hashing its bytes on
  * the way: the SHA-256, length and whether a CR is in it. Every CSV file payout reads record by
  * record (ledgers, TINs, bucket claims) is read here, comma-separated unless `delimiter` names
- * another (a bucket plan's claims file read with --delimiter or a `sep=` line); `onChunk` sees the
- * bytes of each chunk before they are decoded (a UTF-8 check). What an error means
+ * another (a bucket plan's claims file read with --delimiter or a `sep=` line). What an error means
  * depends on the file, so a syntax error is thrown as a CsvSyntaxError (with its line), a
  * file-system error as it came, and an error thrown by `onRecord` passes through: the caller words
  * them (see csvReadError).
  * `onInvalidUtf8`: told of each line holding bytes that are not UTF-8 (csv-utf8.ts), before the
- * records of that line; otherwise such bytes become U+FFFD unnoticed.
+ * records of that line, and of a UTF-16 byte-order mark at the start (`utf16`; a reader may throw
+ * from it to stop); otherwise such bytes become U+FFFD unnoticed.
  */
 export async function readCsvFile(
   file: string,
   onRecord: (fields: string[], line: number) => void,
-  options: { delimiter?: string; onChunk?: (chunk: Buffer) => void; onInvalidUtf8?: (bad: InvalidUtf8) => void } = {},
+  options: { delimiter?: string; onInvalidUtf8?: (bad: InvalidUtf8) => void } = {},
 ): Promise<FileDigest> {
   const records = new CsvRecords(onRecord, options.delimiter);
   const hash = createHash('sha256');
@@ -196,7 +196,6 @@ export async function readCsvFile(
     utf8?.push(chunk);
     bytes += chunk.length;
     if (!hasCR && chunk.includes(0x0d)) hasCR = true;
-    options.onChunk?.(chunk);
   };
   for await (const text of utf8Text(file, { onBytes })) records.push(text);
   utf8?.end();

@@ -8,14 +8,20 @@
  * boundary is carried over to the next chunk, so the check does not depend on chunk sizes.
  */
 import { isUtf8 } from 'node:buffer';
+import { countOf } from '../core/display-numbers.js';
 import type { Problem } from '../core/problems.js';
 
 const LF = 0x0a;
 
-/** One line holding invalid UTF-8: the physical line (1-based) and the first bad byte on it. */
+/**
+ * One line holding invalid UTF-8: the physical line (1-based) and the first bad byte on it;
+ * `utf16` when that byte begins a UTF-16 byte-order mark at the very start of the file (line 1:
+ * nothing in the file can be read as UTF-8 text, and a reader may stop there).
+ */
 export interface InvalidUtf8 {
   line: number;
   byte: number;
+  utf16?: true;
 }
 
 /**
@@ -66,12 +72,22 @@ export class Utf8LineChecker {
   /** Bytes of a character cut by the previous chunk's end. */
   private carry: Uint8Array = new Uint8Array(0);
   private lastReportedLine = 0;
+  /** No byte of the file has been looked at yet (a UTF-16 byte-order mark would be there). */
+  private atStart = true;
 
   constructor(private readonly onInvalid: (bad: InvalidUtf8) => void) {}
 
   push(chunk: Uint8Array): void {
     const buf = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
     const cut = incompleteTailStart(buf);
+    // The first two bytes, however the chunks cut them (0xFF and 0xFE are carried, never cut).
+    if (this.atStart && (buf.length >= 2 || cut > 0)) {
+      this.atStart = false;
+      if (hasUtf16Bom(buf)) {
+        this.lastReportedLine = 1;
+        this.onInvalid({ line: 1, byte: buf[0] as number, utf16: true });
+      }
+    }
     const body = cut === buf.length ? buf : buf.subarray(0, cut);
     if (isUtf8(body)) this.newlines += countLineFeeds(body);
     else this.scan(body);
@@ -167,7 +183,7 @@ export class InvalidUtf8Tally {
   message(): string | undefined {
     if (this.lines === 0) return undefined;
     const n = this.lines;
-    const count = `${n.toLocaleString('en-US')} line${n === 1 ? '' : 's'} hold${n === 1 ? 's' : ''} bytes that are not UTF-8`;
+    const count = `${countOf(n, 'line')} hold${n === 1 ? 's' : ''} bytes that are not UTF-8`;
     const shown = n > INVALID_UTF8_EXAMPLES ? `the first ${INVALID_UTF8_EXAMPLES} are listed` : n === 1 ? 'it is listed' : 'they are listed';
     const guess = guessEncoding(this.bytes);
     const advice = guess !== undefined

@@ -168,6 +168,8 @@ export class DuplicateChecks {
   private pending = 0;
   private failure: Error | undefined;
   private waiting: (() => void) | undefined;
+  /** The worker's end, once it was told to stop (`close`). */
+  private stopping: Promise<void> | undefined;
   /** The claims file's SHA-256 from the worker, once asked for (`fileSha256`) and back. */
   private fileDigest: string | undefined;
 
@@ -357,7 +359,12 @@ export class DuplicateChecks {
   /** Every duplicate found, in row order (email before name and address within a row). */
   async finish(): Promise<DuplicateHit[]> {
     await this.until(0);
+    // The worker's tables (~33 bytes a claim) are given back only once its thread has ended: the
+    // reading's last step (the look-alike pass) must not hold its memory on top of them. Ref'd
+    // while it ends, as while its answers are awaited (`until`).
+    this.worker?.ref();
     this.close();
+    await this.stopping;
     if (this.failure !== undefined) throw new Error(`the duplicate-claimant checks failed: ${this.failure.message}`);
     const hits: DuplicateHit[] = [];
     for (const b of this.batches) {
@@ -371,7 +378,7 @@ export class DuplicateChecks {
   /** Stops the worker. Batches still unanswered then never are: `finish` fails rather than wait. */
   close(): void {
     if (this.worker && this.pending > 0) this.failure ??= new Error('stopped before every row was checked');
-    void this.worker?.terminate();
+    if (this.worker) this.stopping = this.worker.terminate().then(() => undefined, () => undefined);
     this.worker = undefined;
     this.waiting?.();
   }

@@ -8,7 +8,7 @@
  * BUCKET_ROUND_CLASS (docs/spec.md §6a).
  */
 import { join } from 'node:path';
-import { parseMoney, formatMoney, type Cents } from '../core/money.js';
+import { parseMoney, formatMoneyHuman, type Cents } from '../core/money.js';
 import type { Manifest } from '../core/manifest.js';
 import type { Plan } from '../core/plan.js';
 import type { Problem } from '../core/problems.js';
@@ -20,6 +20,7 @@ import { readJsonFile } from './json-file.js';
 import { hashFile } from './file-hash.js';
 import { readLedgerFields, type LedgerRowHandler } from './ledger-reader.js';
 import { sha256Hex } from './hash.js';
+import { countOf } from '../core/display-numbers.js';
 
 export interface FirstRoundFile {
   /** Path as given (DIR joined with the name). */
@@ -119,11 +120,11 @@ export async function readFirstRound(dir: string, plan: Pick<Plan, 'classes'>, f
   const ledgerPath = checked['ledger.csv'].path;
   const table = await readFirstLedger(ledgerPath, plan, form);
   if (table.problems.length > 0) {
-    throw new DataError(`${ledgerPath}: ${table.problems.length} row${table.problems.length === 1 ? '' : 's'} cannot be read`, table.problems.slice(0, 50));
+    throw new DataError(`${ledgerPath}: ${countOf(table.problems.length, 'row')} cannot be read`, table.problems.slice(0, 50));
   }
   if (table.total !== summaryAmount) {
     throw new DataError(
-      `${ledgerPath}: the amounts add up to ${formatMoney(table.total)}, but ${summaryPath} says ${amountKey} ${formatMoney(summaryAmount)}`,
+      `${ledgerPath}: the amounts add up to ${formatMoneyHuman(table.total)}, but ${summaryPath} says ${amountKey} is ${formatMoneyHuman(summaryAmount)}`,
     );
   }
   return {

@@ -16,6 +16,7 @@ import type { Problem } from '../core/problems.js';
 import type { LedgerTally } from '../core/report-model.js';
 import { UsageError } from '../core/errors.js';
 import { CsvSyntaxError, readCsvFile } from './csv-records.js';
+import { countText } from '../core/display-numbers.js';
 
 /** Outcomes that are paid money (docs/spec.md §3). */
 const PAID_OUTCOMES = new Set(['paid', 'capped']);
@@ -88,7 +89,7 @@ export async function readLedgerRows(
   if (columns < 0) {
     throw new UsageError(`${file}: empty`, [{ code: 'empty_file', severity: 'error', file, message: 'the ledger is empty (no header row)' }]);
   }
-  if (problems.length > 0) throw new UsageError(`${file}: ${problems.length}${problems.length >= MAX_PROBLEMS ? '+' : ''} bad amounts`, problems);
+  if (problems.length > 0) throw new UsageError(`${file}: ${countText(problems.length)}${problems.length >= MAX_PROBLEMS ? '+' : ''} bad amounts`, problems);
 }
 
 /** Reads ledger.csv and returns its tally and the histogram of the paid claims' amounts. */

@@ -6,7 +6,7 @@
  */
 import { html } from 'htm/preact';
 import type { VNode } from 'preact';
-import { displayRatio } from '../core/display-numbers.js';
+import { countText, displayRatio } from '../core/display-numbers.js';
 import type { HistogramView, Waterfall, WaterfallKind } from '../core/report-model.js';
 
 /** One decimal place is plenty for screen and paper, and keeps the file small. */
@@ -135,7 +135,7 @@ function countTicks(max: number): number[] {
   return ticks;
 }
 
-const group = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+const group = countText;
 
 /** What a histogram's title and axes say; the report's defaults are payment amounts of paid claims. */
 export interface HistogramWords {

@@ -11,10 +11,13 @@ import type { VNode } from 'preact';
 import { render } from 'preact-render-to-string';
 import { UsageError } from '../core/errors.js';
 import { buildReportModel, type Check, type ClassRow, type Money, type ReportModel } from '../core/report-model.js';
+import { caseNameParts } from '../core/display-numbers.js';
+import type { UnpaidView } from '../core/report-unpaid.js';
 import { tallyLedger } from './ledger-histogram.js';
 import { readAllocation } from './report-inputs.js';
 import { OutputSet } from './atomic-output.js';
-import { histogramSvg, waterfallSvg } from './report-charts.js';
+import { waterfallSvg } from './report-charts.js';
+import { amountsSection, filesSection, methodSection } from './report-sections.js';
 
 /** The report's file name inside the allocation's folder. */
 export const REPORT_FILE = 'report.html';
@@ -31,6 +34,14 @@ export function reportHead(caseName: string, tool: { name: string; version: stri
     </head>` as VNode;
 }
 
+/**
+ * A page's title line: the case name, each docket number in it (`MDL 2948`, `No. 1:20-cv-04699`)
+ * in a span that never wraps, on screen or on paper.
+ */
+export function caseTitle(name: string): VNode {
+  return html`<h1>${caseNameParts(name).map((p) => (p.docket ? html`<span class="docket">${p.text}</span>` : p.text))}</h1>` as VNode;
+}
+
 export const CSS = `
 :root { --ink: #1d2733; --muted: #5b6877; --rule: #d5dbe3; --accent: #34568b; --ok: #1f6f50; --bad: #b3261e; }
 * { box-sizing: border-box; }
@@ -41,6 +52,7 @@ main { max-width: 980px; margin: 0 auto; padding: 32px 28px 40px; }
 header { border-bottom: 3px solid var(--accent); padding-bottom: 14px; }
 .kicker { text-transform: uppercase; letter-spacing: .08em; font-size: 11px; font-weight: 600; color: var(--accent); margin: 0 0 4px; }
 h1 { font-size: 24px; line-height: 1.25; margin: 0 0 8px; }
+.docket { white-space: nowrap; }
 h2 { font-size: 17px; margin: 0 0 10px; padding-bottom: 4px; border-bottom: 1px solid var(--rule); break-after: avoid; }
 p { margin: 0 0 8px; }
 .meta { margin: 0; display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; font-size: 12.5px; color: var(--muted); }
@@ -113,7 +125,7 @@ function classTable(model: ReportModel): VNode {
     ${moneyCell(c.amount, 'amount')}
     ${moneyCell(c.smallest, 'smallest')}
     ${moneyCell(c.largest, 'largest')}
-    <td class="num" data-field="pointValue">${c.pointValue}</td>
+    <td class="num" data-field="pointValue" data-all-capped=${c.allCapped ? '' : undefined}>${c.pointValue}</td>
   </tr>`;
   return html`<table class="classes">
     <thead>
@@ -143,6 +155,31 @@ function classTable(model: ReportModel): VNode {
       </tr>
     </tfoot>
   </table>`;
+}
+
+/** Why claims went unpaid, by reason, and the notes on the claims as read (blank statuses, look-alike ids). */
+function unpaidSection(view: UnpaidView): VNode {
+  return html`<section id="unpaid">
+    <h2>Claims not paid</h2>
+    ${view.rows === null
+      ? null
+      : view.rows.length === 0
+        ? html`<p>Every claim was paid.</p>`
+        : html`<table class="unpaid">
+            <thead><tr><th scope="col">Why not paid</th><th scope="col" class="num">Claims</th></tr></thead>
+            <tbody>
+              ${view.rows.map(
+                (r) => html`<tr data-unpaid=${r.reason} data-status=${r.status} data-count=${String(r.count)}>
+                  <th scope="row">${r.label}</th><td class="num">${r.countText}</td>
+                </tr>`,
+              )}
+            </tbody>
+            ${view.total === null
+              ? null
+              : html`<tfoot><tr data-unpaid="total" data-count=${String(view.total.count)}><td>Not paid, of ${view.total.of} claims</td><td class="num">${view.total.text}</td></tr></tfoot>`}
+          </table>`}
+    ${view.notes.map((n) => html`<p class="note" data-claims-note=${n.kind} data-count=${String(n.count)}>${n.text}</p>`)}
+  </section>`;
 }
 
 function deductionTable(model: ReportModel): VNode {
@@ -201,7 +238,7 @@ export function renderReportHtml(model: ReportModel): string {
       <main>
         <header>
           <p class="kicker">Settlement distribution report</p>
-          <h1>${model.caseName}</h1>
+          ${caseTitle(model.caseName)}
           <dl class="meta">
             <dt>Plan</dt><dd><span>${model.planFile}</span>, SHA-256 <span class="mono" data-plan-sha256>${model.planSha256}</span></dd>
             <dt>Method</dt><dd>${model.mode === 'weights' ? 'weights (one pool)' : 'pools (one per class)'}; seed <span class="mono">${model.seed}</span>; ${model.currency}</dd>
@@ -231,35 +268,13 @@ export function renderReportHtml(model: ReportModel): string {
           ${classTable(model)}
         </section>
 
-        <section id="histogram">
-          <h2>Payment amounts</h2>
-          ${h.total === 0
-            ? html`<p>No claim was paid.</p>`
-            : html`<figure>
-                ${histogramSvg(h)}
-                <figcaption>${h.kind === 'levels'
-                  ? `The ${h.totalText} paid claims by amount, one bar per payment level.${h.bars.some((b) => b.lo.cents !== b.hi.cents) ? ' Amounts one cent apart share a bar: largest remainder pays claims of equal points x or x + 1 cent.' : ''}`
-                  : `The ${h.totalText} paid claims by amount, in ${h.bars.length} bars of ${h.width?.text ?? ''} each; a bar counts the amounts from its left edge up to, not including, its right edge.`}</figcaption>
-              </figure>`}
-        </section>
+        ${model.unpaid === null ? null : unpaidSection(model.unpaid)}
 
-        <section id="method">
-          <h2>Method</h2>
-          <ol class="method">${model.method.map((p) => html`<li>${p}</li>`)}</ol>
-        </section>
+        ${amountsSection(h, 'Payment amounts', 'amount')}
 
-        <section id="files">
-          <h2>Files and hashes</h2>
-          <table class="files">
-            <thead><tr><th scope="col">File</th><th scope="col">What</th><th scope="col">SHA-256</th></tr></thead>
-            <tbody>
-              ${model.files.map(
-                (r) => html`<tr data-file=${r.file} data-role=${r.role}><th scope="row">${r.file}</th><td>${r.detail}</td><td class="mono" data-sha256>${r.sha256}</td></tr>`,
-              )}
-            </tbody>
-          </table>
-          <p class="note">From manifest.json. To check one by hand: <span class="mono">sha256sum ledger.csv</span>. This report is derived from these files and is not in the manifest.</p>
-        </section>
+        ${methodSection(model.method)}
+
+        ${filesSection(model.files, html`<p class="note">From manifest.json. To check one by hand: <span class="mono">sha256sum ledger.csv</span>. This report is derived from these files and is not in the manifest.</p>`)}
 
         ${checksSection(model.checks)}
 

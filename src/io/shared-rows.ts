@@ -4,7 +4,9 @@
  * status, cell and remainder cent, ~20 bytes a claim. Posted to a worker, a SharedArrayBuffer is
  * shared, not copied, so the two workers and this thread read the same copy (at 5M claims: one
  * copy of ~100 MB instead of two moved and one more cloned while the ledger is written). The copy
- * is made by whichever asks first and kept for the same table and allocation.
+ * is made by whichever asks first and kept for the same table and allocation. Ids already in
+ * shared memory (the reader's table keeps them there from the start, ClaimIds `shared`) are not
+ * copied at all: the workers read the table's own arrays (~14 bytes a claim less, ~280 MB at 20M).
  */
 import type { Allocation } from '../core/allocate.js';
 import type { ClaimTable, RowIndexArray } from '../core/claims.js';
@@ -34,7 +36,7 @@ export function sharedRows(claims: ClaimTable, alloc: Allocation): SharedRows {
   if (claims.ids.length !== n) throw new RangeError(`internal: ${claims.ids.length} claim ids for ${n} rows`);
   const view = claims.ids.view();
   const rows: SharedRows = {
-    ids: { bytes: sharedCopy(view.bytes, view.bytes.length), ends: sharedCopy(view.ends, n) },
+    ids: claims.ids.shared ? view : { bytes: sharedCopy(view.bytes, view.bytes.length), ends: sharedCopy(view.ends, n) },
     statusIndex: sharedCopy(claims.statusIndex, n),
     cellOf: sharedCopy(alloc.cellOf, n),
     extraCent: sharedCopy(alloc.extraCent, n),

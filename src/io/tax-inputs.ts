@@ -11,6 +11,7 @@ import type { RoundPayments } from '../core/tax.js';
 import { csvReadError, readCsvFile } from './csv-records.js';
 import { readLedgerFields } from './ledger-reader.js';
 import { readManifest } from './output-dir.js';
+import { claimCount, countOf } from '../core/display-numbers.js';
 
 export interface RoundRead extends RoundPayments {
   /** SHA-256 of the folder's ledger.csv (as its manifest records it and as read). */
@@ -54,7 +55,7 @@ export async function readRound(dir: string): Promise<RoundRead> {
       if (manifest.command === 'redistribute' && fields[outcome!] === 'uncashed') returned.set(claimId, money(fields[first!], line, 'first_amount'));
     };
   });
-  if (bad.length > 0) throw new DataError(`${file}: ${bad.length} bad row${bad.length === 1 ? '' : 's'}: ${bad.slice(0, 5).join('; ')}`);
+  if (bad.length > 0) throw new DataError(`${file}: ${countOf(bad.length, 'bad row')}: ${bad.slice(0, 5).join('; ')}`);
   const recorded = manifest.outputs.find((o) => o.file === 'ledger.csv')?.sha256;
   if (recorded !== digest.sha256) {
     throw new DataError(`${file}: not the ledger the run wrote (sha256 ${digest.sha256}, the manifest records ${recorded ?? 'none'}): payout verify tells what changed`);
@@ -98,6 +99,6 @@ export async function readTins(file: string): Promise<Map<string, string>> {
     throw csvReadError(file, 'the TINs file', err);
   }
   if (!header) throw new UsageError(`${file}: empty: --tins takes a CSV with claim_id and tin columns`);
-  if (problems.length > 0) throw new DataError(`${file}: ${problems.length} claim${problems.length === 1 ? '' : 's'} with two TINs: ${problems.slice(0, 5).join('; ')}`);
+  if (problems.length > 0) throw new DataError(`${file}: ${claimCount(problems.length)} with two TINs: ${problems.slice(0, 5).join('; ')}`);
   return new Map([...tins].map(([id, v]) => [id, v.tin]));
 }

@@ -60,14 +60,14 @@ describe('payout allocate on the tiktok scenario', () => {
     const lines = stdout.split('\n');
     expect(lines[0]).toBe('In re TikTok, Inc., Consumer Privacy Litigation (MDL 2948)');
     expect(stdout).toMatch(/^Gross fund +\$92,000,000\.00$/m);
-    expect(stdout).toMatch(/^− Attorneys' fees \(33\.3333333333% of the fund 92000000\.00, rounded half-up\) +\$30,666,666\.67$/m);
+    expect(stdout).toMatch(/^− Attorneys' fees \(33\.3333333333% of the fund \$92,000,000\.00, rounded half-up\) +\$30,666,666\.67$/m);
     expect(stdout).toMatch(/^− Litigation expenses \(fixed\) +\$1,200,000\.00$/m);
     expect(stdout).toMatch(/^− Notice and administration \(fixed\) +\$3,000,000\.00$/m);
     expect(stdout).toMatch(/^− Service awards \(fixed\) +\$42,500\.00$/m);
     expect(stdout).toMatch(/^Net settlement fund +\$57,090,833\.33$/m);
     expect(stdout).toMatch(/^class +weight +claims +eligible +paid +points +amount +smallest +largest$/m);
-    expect(stdout).toMatch(/^nationwide +1 +2,702 +2,538 +2,538 +2538 +\$34,061,243\.89 +\$13,420\.50 +\$13,420\.51$/m);
-    expect(stdout).toMatch(/^illinois +6 +298 +286 +286 +1716 +\$23,029,589\.44 +\$80,523\.04 +\$80,523\.04$/m);
+    expect(stdout).toMatch(/^nationwide +1 +2,702 +2,538 +2,538 +2,538 +\$34,061,243\.89 +\$13,420\.50 +\$13,420\.51$/m);
+    expect(stdout).toMatch(/^illinois +6 +298 +286 +286 +1,716 +\$23,029,589\.44 +\$80,523\.04 +\$80,523\.04$/m);
     expect(stdout).toMatch(/^total +3,000 +2,824 +2,824 +\$57,090,833\.33$/m);
     expect(stdout).toMatch(/^Paid to claimants +\$57,090,833\.33$/m);
     expect(stdout).toMatch(/^Residual \(to cy pres recipient named in the settlement\) +\$0\.00$/m);
@@ -187,6 +187,12 @@ describe('payout allocate on other scenarios', () => {
     const min = await allocate(scenario('minimum-removes'), tmp.path('print-min'), '--force');
     expect(min.stdout).toContain('basic: 8 claims below the minimum payment $5.00 get nothing');
     expect(min.stdout).toContain('enhanced: 3 claims below the minimum payment $5.00 get nothing');
+    expect(min.stdout).toContain('Not paid: 11 claims (below the minimum 11)');
+    const statuses = await allocate(scenario('ineligible-statuses'), tmp.path('print-statuses'), '--force');
+    expect(statuses.stdout).toContain(
+      'Not paid: 7 claims (status rejected 2, @review 1, approved-pending 1, deficient 1, fraud_hold 1, "pending review" 1)',
+    );
+    expect(cap.stdout).toContain('Not paid: 1 claim (status rejected 1)');
     const perPoint = await allocate(scenario('spec-4b-per-point'), tmp.path('print-per-point'), '--force');
     expect(perPoint.stdout).toContain('Cents: per-point value floored to 2 decimals; the rest is residual');
     expect(perPoint.stdout).toMatch(/^Residual \(to cy pres\) +\$6\.00$/m);

@@ -45,6 +45,7 @@ interface SummaryJson {
     largest: string | null;
   }[];
   totals: { amount: string; residual: string; centsPlaced: number };
+  unpaid?: { claims: number; byStatus: { status: string; claims: number }[]; belowMinimum: number; cappedToZero: number; roundedToZero: number };
 }
 
 const cents = (m: string): bigint => BigInt(m.replace('.', ''));
@@ -60,12 +61,14 @@ describe.skipIf(!hasPython && !MUST_RUN)('scripts/reference-allocate.py agrees w
     expect(reference(s)).toBe(expectedLedger);
 
     const summary = JSON.parse(readFileSync(s.expectedSummary, 'utf8')) as SummaryJson;
-    const ref = JSON.parse(reference(s, ['--summary'])) as Pick<SummaryJson, 'deductions' | 'net' | 'pools' | 'totals'>;
+    const ref = JSON.parse(reference(s, ['--summary'])) as Pick<SummaryJson, 'deductions' | 'net' | 'pools' | 'totals' | 'unpaid'>;
     expect(ref.deductions).toEqual(summary.deductions.map(({ label, amount, remaining }) => ({ label, amount, remaining })));
     expect(ref.net).toBe(summary.net);
     expect(ref.pools).toEqual(summary.pools.map(({ id, net, paid, residual, centsPlaced }) => ({ id, net, paid, residual, centsPlaced })));
     const { amount, residual, centsPlaced } = summary.totals;
     expect(ref.totals).toEqual({ amount, residual, centsPlaced });
+    // Why claims were paid nothing (a bucket plan's summary has no `unpaid`).
+    if (summary.unpaid !== undefined) expect(ref.unpaid).toEqual(summary.unpaid);
 
     // The per-class figures of summary.json, recounted from the reference's ledger.
     const rows = parse(expectedLedger, { columns: true }) as Record<string, string>[];

@@ -92,19 +92,19 @@ describe('payout explain DIR UNCASHED.csv DIR2 (the binary)', () => {
     expect(r.stdout).not.toMatch(/\x1b\[/);
     for (const line of [
       `Claim FB-00001, second round (${join(round1, 'ledger.csv')} line 2)`,
-      '  first round  paid $397.00, exact share 397.000000',
+      '  first round  paid $397.00, exact share $397.000000',
       '+ 172 uncashed payments',
       '= Available',
-      '  1,828 cashed claims, 725716.000000 points',
+      '  1,828 cashed claims, 725,716.000000 points',
       // 5,595,450 × 397 / 725,716 = 2,797,725 / 914 = 3,060.968… cents
-      'Share, in cents: 5595450 × 397.000000 / 725716.000000',
-      '  = 2797725/914 cents ≈ 3060.968271 cents',
+      'Share, in cents: 5,595,450 × 397.000000 / 725,716.000000',
+      '  = 2,797,725/914 cents ≈ 3,060.968271 cents',
       'Minimum: $5.00 on the second-round amount, met',
       '  remainder: 885/914 cent (0.968271)',
       '  tie: 1,828 claims share this remainder and 1,770 cents remain for them, to the smallest keys',
       '  key: SHA-256("facebook-bipa-fixture:round-2:FB-00001") = ',
       'Amount: $30.61 (3,061 cents, with a remainder cent)',
-      `${join(round2, 'ledger.csv')} line 2: paid 30.61 ✓ agrees`,
+      `${join(round2, 'ledger.csv')} line 2: paid $30.61 ✓ agrees`,
       `  status       uncashed: listed in ${UNCASHED} line 2; its first payment comes back to the fund and it takes no part`,
       'Amount: $0.00 (uncashed: takes no part in the second round)',
     ]) {
@@ -120,7 +120,7 @@ describe('payout explain DIR UNCASHED.csv DIR2 (the binary)', () => {
     const r = await runCli(['explain', '--plan', PLAN, round1, UNCASHED, tampered, 'FB-00001']);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('Amount: $30.61');
-    expect(r.stdout).toContain(`${ledger} line 2: paid 31.61 ✗ differs from what these inputs give`);
+    expect(r.stdout).toContain(`${ledger} line 2: paid $31.61 ✗ differs from what these inputs give`);
     expect(r.stderr).toContain(`${ledger}: FB-00001: not what these inputs give`);
   });
 

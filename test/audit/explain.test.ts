@@ -145,8 +145,11 @@ describe('payout explain (the binary)', () => {
     for (const line of [
       'Claim TT-0000002 (',
       '  Net settlement fund',
-      'Share, in cents: 5709083333 × 1 / 4254',
-      '  = 5709083333/4254 cents ≈ 1342050.618947 cents = 13420.506189 (ledger share)',
+      'Share, in cents: 5,709,083,333 × 1 / 4,254',
+      '  = 5,709,083,333/4,254 cents ≈ 1,342,050.618947 cents = $13,420.506189 (ledger share)',
+      '  2,824 eligible claims, 4,254 points',
+      '  one point is worth 5,709,083,333/4,254 cents (1,342,050.618947)',
+      "  − Attorneys' fees (33.3333333333% of the fund $92,000,000.00, rounded half-up)",
       '  key: SHA-256("tiktok-mdl-2948:TT-0000002") = ',
       'Claim TT-0000011 (',
       '  all 286 claims with this remainder get a cent',

@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli, type CliResult } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/tmp.js';
 import { scenarioArgs, scenarios } from '../allocate/scenario-files.js';
+import { formatMoneyHuman, parseMoney } from '../../src/core/money.js';
 
 const tmp = tempDir();
 const PLAN = tmp.path('plan.json');
@@ -70,7 +71,7 @@ describe('payout verify: an untouched folder', () => {
     }
     expect(r.stdout).not.toMatch(/[✗!] /);
     expect(checkLine(r, 'ledger rows')).toBe('✓ ledger rows: all 3,000 rows of ledger.csv match the recomputed ledger, byte for byte');
-    expect(checkLine(r, 'totals')).toBe('✓ totals: Σ ledger amounts 57090833.33 + residual 0.00 = 57090833.33 = net 57090833.33');
+    expect(checkLine(r, 'totals')).toBe('✓ totals: Σ ledger amounts $57,090,833.33 + residual $0.00 = $57,090,833.33 = net $57,090,833.33');
     expect(r.stdout).toMatch(/Verified: .* holds what these inputs give, to the cent\n$/);
   });
 
@@ -114,7 +115,7 @@ describe('payout verify: tampering fails (exit 1) with a precise message', () =>
     expect(checkLine(r, 'ledger.csv')).toBe("✗ ledger.csv: bytes differ from the manifest's hash");
     expect(checkLine(r, 'ledger rows')).toBe('✗ ledger rows: 1 cell differs in 1 row, 1 amount (3,000 rows found, 3,000 expected)');
     expect(r.stdout).toContain(`ledger.csv:3: claim "TT-0000002": amount: expected "${was}", found "${now}"`);
-    expect(checkLine(r, 'totals')).toMatch(/^✗ totals: .*, but the net is 57090833\.33: 0\.01 over$/);
+    expect(checkLine(r, 'totals')).toMatch(/^✗ totals: .*, but the net is \$57,090,833\.33: \$0\.01 over$/);
     expect(r.stdout).toContain('NOT VERIFIED: 3 of 7 checks failed');
     expect(r.stderr).toMatch(/payout: .*: 3 checks failed/);
   });
@@ -130,7 +131,7 @@ describe('payout verify: tampering fails (exit 1) with a precise message', () =>
     expect(r.code).toBe(1);
     expect(checkLine(r, 'ledger rows')).toBe('✗ ledger rows: 1 row missing (2,999 rows found, 3,000 expected)');
     expect(r.stdout).toContain('missing from ledger.csv: "TT-0000009"');
-    expect(checkLine(r, 'totals')).toContain(`but the net is 57090833.33: ${amount} short`);
+    expect(checkLine(r, 'totals')).toContain(`but the net is $57,090,833.33: ${formatMoneyHuman(parseMoney(amount) as bigint)} short`);
   });
 
   it('a row added', async () => {
@@ -278,6 +279,39 @@ describe('payout verify: bytes differ, every amount matches (exit 0, with a note
     const r = await verify(dir);
     expect(r.code, r.stdout).toBe(0);
     expect(checkLine(r, 'summary.json')).toBe("! summary.json: bytes differ from the manifest's hash, but every field matches: re-saved?");
+  });
+});
+
+describe('payout verify: a summary.json without `unpaid`', () => {
+  const dropUnpaid = (dir: string): void => {
+    const file = join(dir, 'summary.json');
+    const json = JSON.parse(read(file)) as Record<string, unknown>;
+    delete json.unpaid;
+    writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
+  };
+
+  it('as an older payout wrote it (the manifest has its hash): passes, with a note (exit 0)', async () => {
+    const dir = copyRun();
+    dropUnpaid(dir);
+    const manifestFile = join(dir, 'manifest.json');
+    const manifest = JSON.parse(read(manifestFile)) as { outputs: { file: string; sha256: string; bytes: number }[] };
+    const entry = manifest.outputs.find((o) => o.file === 'summary.json')!;
+    entry.sha256 = sha256(join(dir, 'summary.json'));
+    entry.bytes = readFileSync(join(dir, 'summary.json')).length;
+    writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
+    const r = await verify(dir);
+    expect(r.code, r.stdout).toBe(0);
+    expect(checkLine(r, 'summary.json')).toMatch(/^! summary.json: matches the manifest's hash, and every field matches, but these inputs give other bytes/);
+    expect(checkLine(r, 'summary.json fields')).toMatch(/^✓ /);
+  });
+
+  it('removed after the run (the manifest does not have its hash): a difference (exit 1)', async () => {
+    const dir = copyRun();
+    dropUnpaid(dir);
+    const r = await verify(dir);
+    expect(r.code).toBe(1);
+    expect(checkLine(r, 'summary.json fields')).toBe('✗ summary.json fields: 1 field of summary.json differs from the recomputed summary');
+    expect(r.stdout).toMatch(/unpaid: expected \{.*\}, found \(absent\)/);
   });
 });
 

@@ -149,7 +149,7 @@ describe('findings', () => {
     expect(checkTotals(9_999n, 0, src('0.01'), src('100.00')).status).toBe('ok');
     const off = checkTotals(10_000n, 0, src('0.01'), src('100.00'));
     expect(off.status).toBe('fail');
-    expect(off.message).toBe('Σ ledger amounts 100.00 + residual 0.01 = 100.01, but the net is 100.00: 0.01 over');
+    expect(off.message).toBe('Σ ledger amounts $100.00 + residual $0.01 = $100.01, but the net is $100.00: $0.01 over');
     expect(checkTotals(1n, 0, src(undefined), src('1.00')).message).toMatch(/cannot total/);
   });
 });

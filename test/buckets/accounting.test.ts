@@ -42,6 +42,9 @@ describe('payout accounting of a bucket plan', () => {
     expect(lines).toContain('1,buckets,Lost time at $25 an hour: reduction 38.000000% of what is claimed,time,,,,,summary');
     expect(lines).toContain('1,buckets,Alternative cash payment: funded 31000.000000,cash,,,,,summary');
     expect(lines).toContain('1,round,Paid,,,274345.60,,,summary');
+    // The first round's receipts root (docs/receipts.md), published with the accounting.
+    expect(lines).toContain('1,round,Receipts root 1e91a29681ef2df3524a1d52d23d204a275110204275b4ba858bf3d934ac1d69,,,,,,summary');
+    expect(r.stdout).toContain('receipts root: 1e91a29681ef2df3524a1d52d23d204a275110204275b4ba858bf3d934ac1d69');
     expect(lines).toContain('1,uncashed,Uncashed payments,,2,20413.33,7.44,amount paid,ledger');
     expect(lines).toContain('2,round,Costs of the round,,,500.00,,,summary');
     const page = readFileSync(html, 'utf8');
@@ -76,7 +79,7 @@ describe('payout accounting of a bucket plan', () => {
     writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
     const r = await runCli(['accounting', dir, '--out', tmp.path('a3.csv')]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('the time column adds up to 30999.99, the summary says 31000.00');
-    expect(r.stderr).toContain('the cash column adds up to 31000.01, the summary says 31000.00');
+    expect(r.stderr).toContain('the time column adds up to $30,999.99, the summary says $31,000.00');
+    expect(r.stderr).toContain('the cash column adds up to $31,000.01, the summary says $31,000.00');
   });
 });

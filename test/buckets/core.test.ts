@@ -58,6 +58,19 @@ describe('bucket claims', () => {
       '4:hours_documented: 12 hours claimed, documentation missing above 10 hours',
     ]);
   });
+  it('refuses a minus sign on hours and units as on an amount, "-0" too', () => {
+    const units = { id: 'share', label: 'Share', kind: 'points', unitsColumn: 'units', totalCap: '100.00' };
+    const p = plan({ buckets: [docs, time, units] });
+    const rows = [
+      { claim_id: 'a', loss: '-0.00', hours: '-0', hours_documented: '', units: '-0' },
+      { claim_id: 'b', loss: '0.00', hours: '0', hours_documented: '', units: '0.0' },
+    ];
+    expect(claims(p, rows).problems.map((x) => `${x.line}:${x.field}: ${x.message}`)).toEqual([
+      '2:loss: negative amount "-0.00"',
+      '2:hours: negative hours "-0"',
+      '2:units: negative units "-0"',
+    ]);
+  });
 });
 
 describe('allocation', () => {

@@ -9,9 +9,9 @@ describe('payout explain with a bucket plan', () => {
   it("shows each bucket's step for a claim, with the leftover cent", async () => {
     const r = await runCli(['explain', '--plan', PLAN, CLAIMS, 'EQ0123']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('entitled 125.00; the bucket: claimed 37500.00, funded 31000.00 (82.666667% of what is claimed)');
-    expect(r.stdout).toContain('exact share 103.333333 → floor 103.33 + 1 leftover cent (largest remainder) = 103.34');
-    expect(r.stdout).toContain('total 103.34 (net fund 300000.00, residual 25654.40)');
+    expect(r.stdout).toContain('entitled $125.00; the bucket: claimed $37,500.00, funded $31,000.00 (82.666667% of what is claimed)');
+    expect(r.stdout).toContain('exact share $103.333333 → floor $103.33 + 1 leftover cent (largest remainder) = $103.34');
+    expect(r.stdout).toContain('total $103.34 (net fund $300,000.00, residual $25,654.40)');
   });
   it('--json has the same figures; an unknown claim id is exit 2', async () => {
     const r = await runCli(['explain', '--plan', PLAN, CLAIMS, 'EQ0011', '--json']);

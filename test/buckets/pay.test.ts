@@ -126,8 +126,8 @@ describe('a bucket plan paid: allocate → pay → reconcile → redistribute �
     const out = dir.path('pay-tampered');
     const r = await runCli(['pay', '--plan', plan, claims, '--from', dir2, '--out', out]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('the amounts add up to 274345.60, but');
-    expect(r.stderr).toContain('says totalPaid 274345.61');
+    expect(r.stderr).toContain('the amounts add up to $274,345.60, but');
+    expect(r.stderr).toContain('says totalPaid is $274,345.61');
     expect(existsSync(out)).toBe(false);
   });
 

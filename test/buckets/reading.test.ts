@@ -155,6 +155,8 @@ describe('a bucket plan: a file that is not UTF-8, the rule of a classes plan', 
     const r = await runCli(['validate', '--plan', PLAN, file]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${file}:1: the file is UTF-16, not UTF-8: re-export the file as CSV UTF-8`);
+    // one error, not one per line of bytes that are not UTF-8 as well
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('error:'))).toHaveLength(1);
   });
 });
 

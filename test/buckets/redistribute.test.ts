@@ -171,7 +171,7 @@ describe('payout redistribute after a bucket plan', () => {
     const list = tmp.write('u3.csv', 'claim_id\n');
     const r = await runCli(['redistribute', '--plan', PLAN, '--from', from, '--uncashed', list, '--out', tmp.path('second-e')]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('the amounts add up to 274345.61, but');
-    expect(r.stderr).toContain('says totalPaid 274345.60');
+    expect(r.stderr).toContain('the amounts add up to $274,345.61, but');
+    expect(r.stderr).toContain('says totalPaid is $274,345.60');
   });
 });

@@ -14,7 +14,7 @@ describe('payout verify of a bucket plan folder', () => {
     expect((await runCli(['allocate', '-q', '--plan', PLAN, CLAIMS, '--out', out])).code).toBe(0);
     const ok = await runCli(['verify', '--plan', PLAN, CLAIMS, out]);
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toContain('✓ totals: Σ ledger amounts 274345.60 + residual 25654.40 = 300000.00 = net 300000.00');
+    expect(ok.stdout).toContain('✓ totals: Σ ledger amounts $274,345.60 + residual $25,654.40 = $300,000.00 = net $300,000.00');
     const ledger = join(out, 'ledger.csv');
     writeFileSync(ledger, readFileSync(ledger, 'utf8').replace('EQ0005,approved,paid,20000.00,310.00,0.00,20310.00', 'EQ0005,approved,paid,20000.00,310.00,0.00,20311.00'));
     const bad = await runCli(['verify', '--plan', PLAN, CLAIMS, out]);

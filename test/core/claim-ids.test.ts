@@ -41,6 +41,30 @@ describe('ClaimIds', () => {
     );
   });
 
+  it('in shared memory, stay there through growth and reserve, and give back the same ids', () => {
+    const id = fc.string({ unit: fc.constantFrom('T', '-', '0', '9', 'é', '李', '𝄞'), maxLength: 40 });
+    fc.assert(
+      fc.property(fc.array(id, { maxLength: 300 }), fc.nat(400), (list, reserveAt) => {
+        const shared = new ClaimIds(2, 1, { shared: true });
+        const plain = new ClaimIds(2, 1);
+        list.forEach((s, row) => {
+          if (row === reserveAt) shared.reserve(row * 3 + 5, 7);
+          shared.push(s);
+          plain.push(s);
+        });
+        expect(shared.shared).toBe(true);
+        expect(plain.shared).toBe(false);
+        expect(shared.toArray()).toEqual(list);
+        const view = shared.view();
+        expect(view.bytes.buffer).toBeInstanceOf(SharedArrayBuffer);
+        expect(view.ends.buffer).toBeInstanceOf(SharedArrayBuffer);
+        expect(Array.from(view.bytes)).toEqual(Array.from(plain.view().bytes));
+        expect(Array.from(view.ends)).toEqual(Array.from(plain.view().ends));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('compare by their ids in toEqual (test/helpers/setup.ts), so a table with other ids is not equal', () => {
     expect(ClaimIds.from(['a', 'b'])).toEqual(ClaimIds.from(['a', 'b']));
     expect(ClaimIds.from(['a', 'b'])).not.toEqual(ClaimIds.from(['a', 'c']));

@@ -91,7 +91,7 @@ describe('parsePlan refuses', () => {
         }),
       ),
     ).toEqual([
-      'deductions[1]: "Administration" (700000.00) exceeds what is left of the fund (600000.00): the deductions exceed the fund',
+      'deductions[1]: "Administration" ($700,000.00) exceeds what is left of the fund ($600,000.00): the deductions exceed the fund',
     ]);
   });
 

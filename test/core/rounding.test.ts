@@ -83,7 +83,7 @@ describe('the methods', () => {
       title: 'Cents (largest remainder)',
       lines: [
         '  floor: 1,342,050 cents',
-        '  remainder: 2633/4254 cent (0.618947)',
+        '  remainder: 2,633/4,254 cent (0.618947)',
         "  the pool's 1,775 cents left after the floors go one each to the largest remainders",
         '  286 claims have a larger remainder',
         '  all 1 claims with this remainder get a cent',
@@ -93,7 +93,7 @@ describe('the methods', () => {
     const pp = roundingMethod({ method: 'per-point', decimals: 2 });
     expect(pp.explainCents({ round: 1, ...step, points: '6', pointValueCents: '2784', floorCents: '16704' })).toEqual({
       title: 'Cents (per-point)',
-      lines: ['  one point is paid 2784 cents (λ floored); 6 × that, floored: 16,704 cents'],
+      lines: ['  one point is paid 2,784 cents (λ floored); 6 × that, floored: 16,704 cents'],
     });
     expect(pp.explainCents({ round: 2, ...step, floorCents: '3735' }).lines).toEqual(['  the exact share floored to the cent: 3,735 cents (what is left is residual)']);
   });

@@ -13,6 +13,15 @@ describe('ClaimTableBuilder', () => {
     expect(t.unitsIndex[2999]).toBe(255);
   });
 
+  it('keeps the claim ids in shared memory from the first row (the ledger workers read them in place)', () => {
+    const b = new ClaimTableBuilder();
+    for (let i = 0; i < 3000; i++) b.push(`C${i}`, i + 2, 0, 0, 0, []);
+    const t = b.build([], []);
+    expect(t.ids.shared).toBe(true);
+    expect(t.ids.view().bytes.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(t.ids.get(2999)).toBe('C2999');
+  });
+
   it('widens an index array when a larger index comes, keeping every earlier value', () => {
     fc.assert(
       fc.property(

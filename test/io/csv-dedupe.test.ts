@@ -32,6 +32,23 @@ describe('HashedLineIndex', () => {
     }
   });
 
+  it('holds keys reserved for at load 0.9: 13 bytes a slot, ~14.4 a key, every first line kept', () => {
+    const n = 200_000;
+    const index = new HashedLineIndex();
+    index.reserve(n);
+    const reserved = index.bytes;
+    expect(reserved).toBeLessThanOrEqual(13 * Math.ceil(n / 0.9 + 2));
+    for (let i = 0; i < n; i++) {
+      const h = h64(`user${i}@example.com`);
+      expect(index.firstLine(h.hi, h.lo, i + 2)).toBe(0);
+    }
+    expect(index.bytes).toBe(reserved); // filled to the load it was sized for, not grown
+    for (let i = 0; i < n; i += 101) {
+      const h = h64(`user${i}@example.com`);
+      expect(index.firstLine(h.hi, h.lo, 999_999)).toBe(i + 2);
+    }
+  });
+
   it('spreads similar keys over distinct 64-bit hashes', () => {
     const seen = new Set<string>();
     for (let i = 0; i < 100_000; i++) {
@@ -58,6 +75,12 @@ describe('ExactLineIndex', () => {
     expect(index.find('B', 7)).toBe(2);
     expect(index.find('C', 7)).toBe(0);
     expect(index.find('TT-123', hash32('TT-123'))).toBe(3 + 123);
+  });
+
+  it('is sized for load 0.9: 9 bytes a slot, 10 a key', () => {
+    const index = new ExactLineIndex(() => '');
+    index.reserve(100_000);
+    expect(index.bytes).toBeLessThanOrEqual(9 * Math.ceil(100_000 / 0.9 + 2));
   });
 });
 

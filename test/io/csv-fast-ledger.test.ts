@@ -44,7 +44,7 @@ async function outputs(claimsFile: string, plan: Plan, csv: CsvTokenizer, keep: 
   for (const chunk of ledgerChunks(plan, table, alloc, keep)) text.update(chunk, 'utf8');
   const ledger = bytes.digest('hex');
   expect(ledger, `${claimsFile}: ledger bytes = ledger text`).toBe(text.digest('hex'));
-  return { ledger, summary: summaryText(buildSummary(plan, alloc)), sha256: stats.sha256 };
+  return { ledger, summary: summaryText(buildSummary(plan, alloc, table)), sha256: stats.sha256 };
 }
 
 function fixtureCases(): Array<{ name: string; claims: string; plan: string }> {

@@ -27,6 +27,18 @@ describe('Utf8LineChecker', () => {
     ]);
   });
 
+  it('says when line 1 begins with a UTF-16 byte-order mark, however the chunks cut it', () => {
+    const utf16 = Buffer.from('\uFEFFclaim_id\n', 'utf16le');
+    const first = { line: 1, byte: 0xff, utf16: true };
+    expect(check([utf16])[0]).toEqual(first);
+    expect(check([utf16.subarray(0, 1), utf16.subarray(1)])[0]).toEqual(first);
+    expect(check([new Uint8Array(0), utf16.subarray(0, 1), new Uint8Array(0), utf16.subarray(1)])[0]).toEqual(first);
+    expect(check([Buffer.from([0xfe, 0xff, 0, 0x61])])).toEqual([{ line: 1, byte: 0xfe, utf16: true }]);
+    // not at the start of the file, or only one of its bytes: invalid UTF-8 like any other
+    expect(check([bytes('a', [0xff, 0xfe])])).toEqual([{ line: 1, byte: 0xff }]);
+    expect(check([bytes([0xff], 'a')])).toEqual([{ line: 1, byte: 0xff }]);
+  });
+
   it('reports a character cut short by the end of the file', () => {
     expect(check([bytes('a\nb', [0xe2, 0x82])])).toEqual([{ line: 2, byte: 0xe2 }]);
   });
@@ -34,7 +46,7 @@ describe('Utf8LineChecker', () => {
   it('gives the same answer however the bytes are split into chunks (property)', () => {
     const piece = fc.oneof(
       fc.constantFrom('a', '\n', '\r\n', 'é', '€', '𝄞', ',').map((s) => [...Buffer.from(s)]),
-      fc.constantFrom([0xe9], [0xff], [0xc3], [0xe2, 0x82], [0xf0, 0x9d, 0x84]),
+      fc.constantFrom([0xe9], [0xff], [0xfe], [0xff, 0xfe], [0xc3], [0xe2, 0x82], [0xf0, 0x9d, 0x84]),
     );
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 40 }), fc.array(fc.nat(), { maxLength: 6 }), (pieces, cuts) => {

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { allocate } from '../../src/core/allocate.js';
+import { ClaimIds } from '../../src/core/claims.js';
 import { tieKeyer } from '../../src/io/hash.js';
 import { sharedRows } from '../../src/io/shared-rows.js';
 import { makePlan, makeTable } from '../helpers/make-table.js';
@@ -28,6 +29,18 @@ describe('sharedRows', () => {
     expect(Array.from(rows.extraCent)).toEqual(Array.from(alloc.extraCent.subarray(0, table.count)));
     for (const a of [rows.ids.bytes, rows.ids.ends, rows.statusIndex, rows.cellOf, rows.extraCent]) expect(a.buffer).toBeInstanceOf(SharedArrayBuffer);
     expect(rows.statusIndex.constructor).toBe(table.statusIndex.constructor);
+  });
+
+  it('reads ids already in shared memory where they are, without a copy', () => {
+    const ids = new ClaimIds(2, 1, { shared: true });
+    for (const id of table.ids.toArray()) ids.push(id);
+    const own = { ...table, ids };
+    const rows = sharedRows(own, allocate(plan, own, tieKeyer(plan.seed)));
+    const view = ids.view();
+    expect(rows.ids.bytes.buffer).toBe(view.bytes.buffer);
+    expect(rows.ids.ends.buffer).toBe(view.ends.buffer);
+    expect(Array.from(rows.ids.bytes)).toEqual(Array.from(table.ids.view().bytes));
+    expect(Array.from(rows.ids.ends)).toEqual(Array.from(table.ids.view().ends));
   });
 
   it('is made once per table and allocation', () => {

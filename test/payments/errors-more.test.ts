@@ -115,7 +115,7 @@ describe('payout pay and reconcile: more bad inputs', () => {
     const short = dir.write('claims-short.csv', `${[header, ...rows.slice(0, -1)].join('\n')}\n`);
     const f = await pay([], { claims: short, from });
     expect(f.code).toBe(1);
-    expect(f.stderr).toMatch(new RegExp(`claims-short\\.csv: ${rows.length - 1} claims, the ledger ${rows.length} rows: the claims file is not the one`));
+    expect(f.stderr).toMatch(new RegExp(`claims-short\\.csv: ${(rows.length - 1).toLocaleString('en-US')} claims, the ledger ${rows.length.toLocaleString('en-US')} rows: the claims file is not the one`));
     const none = await pay([], { claims: dir.write('claims-none.csv', ''), from });
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('claims-none.csv: empty, not a claims file');

@@ -92,10 +92,10 @@ describe('second round: claims of equal first-round share are treated alike', ()
     // 6,500 × 40.5375 / 567.525 = 3250/7 cents
     const removed =
       'Minimum: $5.00 on the second-round amount: removed in round 1 of 1, as the smallest points value: it would have had a share of ' +
-      '3250/7 cents (464.285714), below the minimum; all 8 claims with 40.537500 points were removed together, whatever their first amount';
+      '3,250/7 cents (464.285714), below the minimum; all 8 claims with 40.537500 points were removed together, whatever their first amount';
     expect(r.stdout.split(removed)).toHaveLength(3);
-    expect(r.stdout).toContain('first round  paid $40.53, exact share 40.537500');
-    expect(r.stdout).toContain('first round  paid $40.54, exact share 40.537500');
+    expect(r.stdout).toContain('first round  paid $40.53, exact share $40.537500');
+    expect(r.stdout).toContain('first round  paid $40.54, exact share $40.537500');
   });
 
   it('above the minimum: all 8 are paid, at most a cent apart, whatever their first amount', async () => {

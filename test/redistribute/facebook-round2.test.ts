@@ -151,7 +151,7 @@ describe('fixtures/facebook-round2', () => {
     it('refuses costs above what is available, and costs that are not an amount (exit 2)', async () => {
       const above = await redistribute(['--costs', '68284.01'], dir.path('never'));
       expect(above.code).toBe(2);
-      expect(above.stderr).toContain('--costs 68284.01 refused: the costs 68284.01 are more than the second round has: first-round residual 0.00 + uncashed 68284.00 = 68284.00');
+      expect(above.stderr).toContain('--costs 68284.01 refused: the costs $68,284.01 are more than the second round has: first-round residual $0.00 + uncashed $68,284.00 = $68,284.00');
       const bad = await redistribute(['--costs', '1,000'], dir.path('never'));
       expect(bad.code).toBe(2);
       expect(bad.stderr).toContain('--costs "1,000": give an amount with at most 2 decimals');

@@ -209,7 +209,7 @@ describe('availableFor', () => {
 
   it('refuses costs above it', () => {
     expect(availableFor(first, flags, 123n, 39_824n)).toEqual({
-      message: 'the costs 398.24 are more than the second round has: first-round residual 1.23 + uncashed 397.00 = 398.23',
+      message: 'the costs $398.24 are more than the second round has: first-round residual $1.23 + uncashed $397.00 = $398.23',
     });
   });
 });

@@ -143,6 +143,31 @@ describe('writeReport and `payout report DIR`', () => {
     expect(text).toContain('@media print');
   });
 
+  it('the docket number in the title is one span that does not wrap (screen and print)', async () => {
+    const dir = tmp();
+    tiktokSample(dir);
+    const text = readFileSync(await writeReport(dir), 'utf8');
+    expect(text).toContain('<h1>In re TikTok, Inc., Consumer Privacy Litigation (<span class="docket">MDL 2948</span>)</h1>');
+    expect(text).toMatch(/\.docket \{ white-space: nowrap; \}/);
+  });
+
+  it('says why claims went unpaid, by status; shows the blank statuses of summary.json; nothing of it for an older summary', async () => {
+    const dir = tmp();
+    tiktokSample(dir);
+    const file = join(dir, 'summary.json');
+    const json = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown> & { unpaid: { byStatus: { status: string; claims: number }[] } };
+    const text = readFileSync(await writeReport(dir), 'utf8');
+    expect(text).toContain('<h2>Claims not paid</h2>');
+    for (const s of json.unpaid.byStatus) expect(text).toContain(`data-unpaid="status" data-status="${s.status}" data-count="${s.claims}"`);
+    expect(text).not.toContain('data-claims-note');
+    writeFileSync(file, JSON.stringify({ ...json, warnings: { blankStatuses: 2746 } }));
+    const blank = readFileSync(await writeReport(dir), 'utf8');
+    expect(blank).toContain('<p class="note" data-claims-note="blankStatuses" data-count="2746">2,746 claims had a blank status and were read as approved');
+    const { unpaid: _, ...older } = json;
+    writeFileSync(file, JSON.stringify(older));
+    expect(readFileSync(await writeReport(dir), 'utf8')).not.toContain('id="unpaid"');
+  });
+
   it('escapes text from the inputs', async () => {
     const dir = tmp();
     tiktokSample(dir);
@@ -221,7 +246,7 @@ describe('writeReport and `payout report DIR`', () => {
     } finally {
       process.stdout.write = write;
     }
-    expect(out.join('')).toBe(`wrote ${join(dir, 'report.html')}\n`);
+    expect(out.join('')).toBe(`Wrote ${join(dir, 'report.html')}\n`);
   });
 });
 
@@ -240,7 +265,7 @@ describe('the real binary (after npm run build)', () => {
     const r = payout('report', dir);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout).toBe(`wrote ${join(dir, 'report.html')}\n`);
+    expect(r.stdout).toBe(`Wrote ${join(dir, 'report.html')}\n`);
     expect(existsSync(join(dir, 'report.html'))).toBe(true);
   });
 

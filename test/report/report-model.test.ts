@@ -169,6 +169,35 @@ describe('the view model of a TikTok-style run', () => {
     expect(checks.filter((c) => !c.ok).map((c) => c.label)).toEqual(['ledger.csv amounts add up to the amount paid']);
   });
 
+  it('claims not paid, by reason: each ineligible status, the minimum; blank statuses and look-alike ids as notes', async () => {
+    const { summary, manifest, tally } = await sample(monthsSample);
+    const withFindings: Summary = { ...summary, warnings: { blankStatuses: 1234, lookAlikeClaimIds: 1 } };
+    const u = buildReportModel(withFindings, manifest, tally).unpaid;
+    const rejected = summary.classes[0]!.ineligible;
+    const below = summary.classes[0]!.belowMinimum;
+    expect(below).toBeGreaterThan(0);
+    expect(u?.rows?.map((r) => [r.reason, r.status, r.count, r.label])).toEqual([
+      ['status', 'rejected', rejected, 'Status “rejected”: not an eligible status'],
+      ['belowMinimum', undefined, below, 'Below the minimum payment of $5.00: removed by the minimum rule'],
+    ]);
+    expect(u?.total).toEqual({ count: rejected + below, text: groupDecimal(String(rejected + below)), of: '4,000' });
+    expect(u?.notes.map((n) => n.text)).toEqual([
+      "1,234 claims had a blank status and were read as approved (the plan's blankStatus); payout validate lists them with their lines.",
+      '1 claim has a claim id that differs from another only in letter case, accents or invisible characters; payout validate lists them.',
+    ]);
+  });
+
+  it('a summary without `unpaid` (an older payout) and without warnings: no such section; warnings alone: notes only', async () => {
+    const { summary, manifest, tally } = await sample(tiktokSample);
+    const { unpaid: _, ...older } = summary;
+    expect(buildReportModel(older, manifest, tally).unpaid).toBeNull();
+    const notes = buildReportModel({ ...older, warnings: { blankStatuses: 2 } }, manifest, tally).unpaid;
+    expect(notes).toMatchObject({ rows: null, total: null, notes: [{ kind: 'blankStatuses', count: 2 }] });
+    // Every claim paid: the section says so.
+    const none = buildReportModel({ ...summary, unpaid: { claims: 0, byStatus: [], belowMinimum: 0, cappedToZero: 0, roundedToZero: 0 } }, manifest, tally).unpaid;
+    expect(none).toMatchObject({ rows: [], total: { count: 0 } });
+  });
+
   it('many distinct amounts: equal-width bars with edges; the minimum drops short memberships', async () => {
     const { summary, manifest, tally } = await sample(monthsSample);
     const m = buildReportModel(summary, manifest, tally);

@@ -188,6 +188,13 @@ describe.skipIf(!HAVE_CHROMIUM && !MUST_RUN)(`report.html in headless Chromium (
     }
     expect(await page.locator('tbody tr[data-class]').count()).toBe(summary.classes.length);
 
+    // Claims not paid, by status, as summary.json counts them.
+    const unpaid = await page.$$eval('#unpaid tr[data-unpaid="status"]', (rows) =>
+      rows.map((r) => [r.getAttribute('data-status'), Number(r.getAttribute('data-count')), r.querySelector('td')?.textContent]),
+    );
+    expect(unpaid).toEqual(summary.unpaid.byStatus.map((s: Json) => [s.status, s.claims, s.claims.toLocaleString('en-US')]));
+    await expect(page.locator('#unpaid tr[data-unpaid="total"] td.num').textContent()).resolves.toBe(summary.unpaid.claims.toLocaleString('en-US'));
+
     // Histogram: two payment levels (Nationwide and Illinois), counts summing to the paid claims.
     const buckets = await page.$$eval('svg.histogram rect[data-count]', (rects) =>
       rects.map((r) => ({ count: Number(r.getAttribute('data-count')), lo: r.getAttribute('data-lo-cents') ?? '' })),
@@ -218,6 +225,31 @@ describe.skipIf(!HAVE_CHROMIUM && !MUST_RUN)(`report.html in headless Chromium (
     await page.screenshot({ path: shot, fullPage: true, animations: 'disabled', caret: 'hide' });
     expect(statSync(shot).size).toBeGreaterThan(10_000);
     await expectFitsA4(page);
+    await within('closing the page', CLOSE_MS, page.context().close());
+  }, TEST_MS);
+
+  it('a docket number never wraps mid-number: narrow screens, paper and the PDF', async () => {
+    const name = 'In re Clearview AI, Inc. Consumer Privacy Litigation, Case No. 1:21-cv-00135-SJC (MDL No. 2967)';
+    const { page, dir } = await open((d) => tiktokSample(d, name), { width: 320, height: 900 });
+    await expect(page.locator('h1').textContent()).resolves.toBe(name);
+    await expect(page.$$eval('h1 .docket', (els) => els.map((e) => e.textContent))).resolves.toEqual(['Case No. 1:21-cv-00135-SJC', 'MDL No. 2967']);
+    // One line box per docket number while the title around it wraps over several lines.
+    const lineBoxes = () => page.$$eval('h1 .docket', (els) => els.map((e) => e.getClientRects().length));
+    const titleLines = () => page.$eval('h1', (h) => Math.round(h.getBoundingClientRect().height / parseFloat(getComputedStyle(h).lineHeight)));
+    for (const width of [320, 380, 460, 703]) {
+      await page.setViewportSize({ width, height: 900 });
+      expect(await lineBoxes(), `screen ${width}px`).toEqual([1, 1]);
+    }
+    expect(await titleLines()).toBeGreaterThan(2);
+    await page.emulateMedia({ media: 'print' });
+    for (const width of [340, 520, 703]) {
+      await page.setViewportSize({ width, height: 1000 });
+      expect(await lineBoxes(), `print ${width}px`).toEqual([1, 1]);
+    }
+    const pdf = join(dir, 'report.pdf');
+    await within('printing the report to PDF', STEP_MS, page.pdf({ path: pdf, width: '90mm', height: '200mm', printBackground: true }));
+    expect(statSync(pdf).size).toBeGreaterThan(10_000);
+    expect(await page.evaluate(() => getComputedStyle(document.querySelector('h1 .docket') as Element).whiteSpace)).toBe('nowrap');
     await within('closing the page', CLOSE_MS, page.context().close());
   }, TEST_MS);
 

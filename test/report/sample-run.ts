@@ -190,6 +190,13 @@ export function writeSampleRun(dir: string, o: SampleOptions): Record<string, un
       residual: formatMoney(residual),
       centsPlaced,
     },
+    unpaid: (() => {
+      const byStatus = new Map<string, number>();
+      for (const c of o.claims) if (c.status !== 'approved') byStatus.set(c.status, (byStatus.get(c.status) ?? 0) + 1);
+      const rows = [...byStatus].map(([status, claims]) => ({ status, claims })).sort((a, b) => b.claims - a.claims || (a.status < b.status ? -1 : 1));
+      const zero = o.claims.filter((c) => amount.get(c.id) === 0n).length;
+      return { claims: o.claims.length - eligible.length + below.size + zero, byStatus: rows, belowMinimum: below.size, cappedToZero: 0, roundedToZero: zero };
+    })(),
     residualRecipient: o.residualRecipient ?? 'cy pres recipient named in the settlement',
     check: { paidPlusResidual: formatMoney(paidTotal + residual), net: formatMoney(net), balanced: true },
   };
@@ -222,7 +229,7 @@ const TIKTOK_DEDUCTIONS: SampleDeduction[] = [
 ];
 
 /** The TikTok plan over 3,000 claims (10% Illinois, some rejected or deficient): two payment levels. */
-export function tiktokSample(dir: string): Record<string, unknown> {
+export function tiktokSample(dir: string, caseName = 'In re TikTok, Inc., Consumer Privacy Litigation (MDL 2948)'): Record<string, unknown> {
   const r = rng(2948);
   const claims: SampleClaim[] = [];
   for (let i = 1; i <= 3000; i++) {
@@ -235,7 +242,7 @@ export function tiktokSample(dir: string): Record<string, unknown> {
     });
   }
   return writeSampleRun(dir, {
-    caseName: 'In re TikTok, Inc., Consumer Privacy Litigation (MDL 2948)',
+    caseName,
     seed: 'tiktok-mdl-2948',
     gross: 9200000000n,
     deductions: TIKTOK_DEDUCTIONS,

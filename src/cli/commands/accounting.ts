@@ -8,6 +8,7 @@ import { accountingJson } from '../../core/accounting-lines.js';
 import { formatMoneyHuman, parseMoney, type Cents } from '../../core/money.js';
 import { colorFor } from '../style.js';
 import { grouped, renderTable } from '../table.js';
+import { wroteLine } from '../wrote.js';
 
 export interface AccountingCliOptions {
   facts?: string;
@@ -105,6 +106,6 @@ export function renderAccounting(r: AccountingResult, c: ChalkInstance): string[
     `distributed to claimants (less uncashed): ${money(a.distributed)}; residual ${money(a.residual.amount)}${a.residual.recipient === null ? '' : ` to ${a.residual.recipient}`}`,
     a.balanced ? c.green('fund = deductions + costs + distributed + residual') : c.red('the figures do not add up to the fund'),
   );
-  for (const f of r.written) lines.push(c.dim(`Wrote ${f}`));
+  for (const f of r.written) lines.push(c.dim(wroteLine(f)));
   return lines;
 }

@@ -12,6 +12,7 @@ import { grouped } from '../table.js';
 import { parseClaimsOptions, parseKeep, type ClaimsCliOptions } from './claims-options.js';
 import { planForm } from '../../io/bucket-plan-file.js';
 import { runAllocateBuckets } from './allocate-buckets.js';
+import { wroteLine } from '../wrote.js';
 
 export interface AllocateCliOptions extends ClaimsCliOptions {
   plan: string;
@@ -43,7 +44,7 @@ export async function runAllocate(claimsFile: string, o: AllocateCliOptions): Pr
   if (o.quiet) return;
   const c = colorFor(process.stdout);
   const lines = renderSummary(summary, c);
-  lines.push(c.dim(`Wrote ${o.out}/ledger.csv (${grouped(rows)} rows), summary.json, manifest.json`));
-  if (reportPath) lines.push(c.dim(`Wrote ${reportPath}`));
+  lines.push(c.dim(wroteLine(`${o.out}/ledger.csv (${grouped(rows)} rows), summary.json, manifest.json`)));
+  if (reportPath) lines.push(c.dim(wroteLine(reportPath)));
   process.stdout.write(`${lines.join('\n')}\n`);
 }

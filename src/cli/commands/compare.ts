@@ -11,6 +11,7 @@ import { onTerminal } from '../claims-reading.js';
 import { colorFor } from '../style.js';
 import { grouped, renderTable } from '../table.js';
 import { parseClaimsOptions, type ClaimsCliOptions } from './claims-options.js';
+import { wroteLine } from '../wrote.js';
 
 export interface CompareCliOptions extends ClaimsCliOptions {
   plan: string[];
@@ -114,6 +115,6 @@ export function renderComparison(r: CompareResult, c: ChalkInstance): string[] {
       ),
     );
   }
-  for (const f of r.written) lines.push(c.dim(`Wrote ${f}`));
+  for (const f of r.written) lines.push(c.dim(wroteLine(f)));
   return lines;
 }

@@ -7,6 +7,7 @@ import type { ChalkInstance } from 'chalk';
 import { estimateAmounts } from '../../app/estimate.js';
 import { buildEstimateJson, type Estimate } from '../../core/estimate.js';
 import { formatMoneyHuman } from '../../core/money.js';
+import { humanizeAmounts } from '../../core/display-numbers.js';
 import type { Plan } from '../../core/plan.js';
 import { colorFor } from '../style.js';
 import { grouped, renderTable } from '../table.js';
@@ -20,15 +21,14 @@ export interface EstimateCliOptions {
 }
 
 
-const human = (c: bigint): string => formatMoneyHuman(c);
 
 /** The estimate as people read it: the net fund, then one row per rate. */
 export function renderEstimate(plan: Plan, est: Estimate, c: ChalkInstance): string[] {
   const f = est.fund;
   const out: string[] = [c.bold(plan.name), ''];
-  const fundRows: string[][] = [['Fund', human(f.fund)]];
-  for (const d of f.deductions) fundRows.push([`− ${d.label} (${d.rule})`, human(d.amount)]);
-  fundRows.push([c.bold('Net settlement fund'), c.bold(human(f.net))]);
+  const fundRows: string[][] = [['Fund', formatMoneyHuman(f.fund)]];
+  for (const d of f.deductions) fundRows.push([`− ${d.label} (${humanizeAmounts(d.rule)})`, formatMoneyHuman(d.amount)]);
+  fundRows.push([c.bold('Net settlement fund'), c.bold(formatMoneyHuman(f.net))]);
   out.push(...renderTable(['', ''], fundRows, ['left', 'right']).slice(1), '');
 
   const direct = est.rows.every((r) => r.rate === null);
@@ -45,16 +45,16 @@ export function renderEstimate(plan: Plan, est: Estimate, c: ChalkInstance): str
     const label = r.rate?.percent ?? 'given';
     const cells = [label];
     for (const k of r.classes) {
-      let each = k.amount === null ? '-' : human(k.amount);
+      let each = k.amount === null ? '-' : formatMoneyHuman(k.amount);
       if (k.outcome === 'below_minimum') {
         each = 'nothing';
-        notes.push(`${label}: ${k.id} claimants would get less than the minimum payment ${human(plan.minimumPayment ?? 0n)}: nothing (docs/spec.md §3)`);
+        notes.push(`${label}: ${k.id} claimants would get less than the minimum payment ${formatMoneyHuman(plan.minimumPayment ?? 0n)}: nothing (docs/spec.md §3)`);
       } else if (k.outcome === 'capped') {
         each += ' (cap)';
       }
       cells.push(grouped(k.claimants), each);
     }
-    cells.push(human(r.paid), human(r.residual));
+    cells.push(formatMoneyHuman(r.paid), formatMoneyHuman(r.residual));
     return cells;
   });
   out.push(...renderTable(header, rows, align), '');

@@ -5,17 +5,24 @@ import { BUCKET_EXPLAIN_FORMAT, type BucketClaimExplanation } from '../../core/b
 import { colorFor } from '../style.js';
 import { visibleText } from '../../core/visible-text.js';
 import { parseClaimsOptions, readingGiven, type ClaimsCliOptions } from './claims-options.js';
+import { groupDecimal, moneyText } from '../../core/display-numbers.js';
 
 const trim = (s: string): string => s.replace(/(\.\d\d\d*?)0+$/, '$1');
+/** An amount of the explanation (2 to 6 decimals) as people read it: `$212,345.60`, `$310.123456`; points stay points. */
+const amount = (s: string): string => {
+  const points = / points$/.exec(s);
+  if (points !== null) return `${groupDecimal(trim(s.slice(0, points.index)))} points`;
+  return `$${groupDecimal(trim(s))}`;
+};
 
 function render(r: BucketClaimExplanation, claimsFile: string, c: ChalkInstance): string[] {
-  const out = [c.bold(`claim ${r.claimId}`) + c.dim(` (${claimsFile}:${r.line}, status ${r.status}): ${r.outcome}, ${r.amount}`)];
+  const out = [c.bold(`claim ${r.claimId}`) + c.dim(` (${claimsFile}:${r.line}, status ${r.status}): ${r.outcome}, ${moneyText(r.amount)}`)];
   for (const b of r.buckets) {
     out.push(`  ${c.bold(b.id)} (${b.label}, ${b.kind})`);
-    out.push(`    entitled ${trim(b.entitled)}; the bucket: claimed ${b.bucketClaimed === null ? '-' : trim(b.bucketClaimed)}, funded ${trim(b.bucketFunded)}${b.paidPercent === null ? '' : ` (${trim(b.paidPercent)}% of what is claimed)`}`);
-    out.push(`    exact share ${trim(b.share)} → floor ${b.floor}${b.leftoverCent ? ' + 1 leftover cent (largest remainder)' : ''} = ${c.bold(b.amount)}`);
+    out.push(`    entitled ${amount(b.entitled)}; the bucket: claimed ${b.bucketClaimed === null ? '-' : amount(b.bucketClaimed)}, funded ${amount(b.bucketFunded)}${b.paidPercent === null ? '' : ` (${trim(b.paidPercent)}% of what is claimed)`}`);
+    out.push(`    exact share ${amount(b.share)} → floor ${moneyText(b.floor)}${b.leftoverCent ? ' + 1 leftover cent (largest remainder)' : ''} = ${c.bold(moneyText(b.amount))}`);
   }
-  out.push(`  total ${c.bold(r.amount)} (net fund ${r.net}, residual ${r.residual})`);
+  out.push(`  total ${c.bold(moneyText(r.amount))} (net fund ${moneyText(r.net)}, residual ${moneyText(r.residual)})`);
   return out;
 }
 

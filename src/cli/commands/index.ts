@@ -20,6 +20,7 @@ import type { CompareCliOptions } from './compare.js';
 import type { AccountingCliOptions } from './accounting.js';
 import type { PayCliOptions } from './pay.js';
 import type { ReconcileCliOptions } from './reconcile.js';
+import { wroteLine } from '../wrote.js';
 
 export function registerCommands(program: Command): void {
   registerValidate(program);
@@ -52,6 +53,7 @@ export function registerValidate(program: Command): void {
         '2: a bad option, a missing file or a refused plan.',
       ].join('\n'),
     )
+    .usage('--plan PLAN CLAIMS.csv [options]')
     .argument('<claims.csv>', 'the claims file (CSV, UTF-8)')
     .requiredOption('--plan <plan.json>', 'the plan file');
   addClaimsOptions(cmd)
@@ -74,6 +76,7 @@ export function registerAllocate(program: Command): void {
         'turns shares into exact cents (docs/spec.md §4) and writes DIR/ledger.csv, summary.json and manifest.json.\n' +
         'Invalid claims are reported as validate does, and nothing is written (exit 1).',
     )
+    .usage('--plan PLAN CLAIMS.csv --out DIR [options]')
     .argument('<claims.csv>', 'the claims file')
     .requiredOption('--plan <plan.json>', 'the plan of allocation')
     .requiredOption('--out <dir>', 'the folder to write the ledger, summary and manifest into')
@@ -143,8 +146,8 @@ export function registerExplain(program: Command): void {
 export function registerReport(program: Command): void {
   program
     .command('report')
-    .description('write DIR/report.html, the distribution report of an allocation (charts, classes, method, hashes)')
-    .argument('<dir>', 'the --out folder of `payout allocate` (summary.json, manifest.json, ledger.csv)')
+    .description('write DIR/report.html, the distribution report of an allocation or a second distribution (charts, classes, method, hashes)')
+    .argument('<dir>', 'the --out folder of `payout allocate` or `payout redistribute` (summary.json, manifest.json, ledger.csv)')
     .addHelpText(
       'after',
       '\nReplaces an existing DIR/report.html (it is derived from the other files; no --force needed).\n' +
@@ -153,7 +156,7 @@ export function registerReport(program: Command): void {
     .action(async (dir: string) => {
       const { writeReport } = await import('../../app/report.js');
       const path = await writeReport(dir);
-      process.stdout.write(`wrote ${path}\n`);
+      process.stdout.write(`${wroteLine(path)}\n`);
     });
 }
 
@@ -165,6 +168,7 @@ export function registerEstimate(program: Command): void {
       'For each --rate, claimants per class = members × rate rounded half-up, each claiming 1 unit; prints the\n' +
         'exact share of each (after the plan\'s deductions, cap and minimum) rounded half-up to the cent (docs/spec.md §7).',
     )
+    .usage('--plan PLAN (--members CLASS=N … --rate RATE … | --claimants CLASS=N …) [options]')
     .requiredOption('--plan <plan.json>', 'the plan of allocation')
     .option('--members <class=N>', 'class members, for every class (repeatable; write CLASS=0 for a class with none)', collect, [])
     .option('--rate <rate>', 'an assumed claim rate: a percent such as 1.5% or a fraction such as 0.015 (repeatable)', collect, [])
@@ -194,6 +198,7 @@ export function registerRedistribute(program: Command): void {
         'to the first-round amounts, one pool, the minimum on the second amount (docs/spec.md §6a). Writes ' +
         'DIR2/ledger.csv, summary.json and manifest.json.',
     )
+    .usage('--plan PLAN --from DIR --uncashed UNCASHED.csv --out DIR2 [options]')
     .requiredOption('--plan <plan.json>', 'the plan of allocation (the first round\'s)')
     .requiredOption('--from <dir>', 'the first round\'s folder (the --out of payout allocate)')
     .requiredOption('--uncashed <file.csv>', 'the uncashed checks and failed payments: a CSV with a claim_id column')
@@ -201,6 +206,7 @@ export function registerRedistribute(program: Command): void {
     .requiredOption('--out <dir2>', 'the folder to write the second round\'s ledger, summary and manifest into')
     .option('--force', 'replace the files of an earlier run in DIR2')
     .option('--json', 'print summary.json instead of the readable summary')
+    .option('--report', 'also write DIR2/report.html (as payout report DIR2 does)')
     .option('-q, --quiet', 'print errors only (warnings counted in one line)')
     .option('--max-errors <n>', 'show at most N problems of the uncashed list', '50')
     .action(async (o: RedistributeCliOptions) => {
@@ -221,7 +227,7 @@ export function registerReceipt(program: Command): void {
         'Exit 1: the ledger does not give the recorded root (changed after the run). Exit 2: no such claim, DIR cannot be read, ' +
         'or --out exists (use --force). Put -- before a claim id that starts with "-".',
     )
-    .argument('<dir>', 'the --out folder of payout allocate or payout redistribute')
+    .argument('<dir>', 'the --out folder of payout allocate (a plan of classes or of buckets) or payout redistribute')
     .argument('<claim_id>', 'the claim whose receipt to write')
     .option('--out <file>', 'write the receipt to this file (JSON) instead of printing it')
     .option('--force', 'replace --out if it exists')
@@ -241,6 +247,7 @@ export function registerCheckReceipt(program: Command): void {
         'receipts.root).\n\nExit 0: the row is in the ledger with that root. Exit 1: a check failed (a cell, a proof ' +
         'step or the root is not what it was). Exit 2: the file is not a receipt, or --root is not a SHA-256.',
     )
+    .usage('--root HEX RECEIPT [options]')
     .argument('<receipt>', 'the receipt file (JSON, from payout receipt)')
     .requiredOption('--root <hex>', 'the published receipts root (64 hex digits)')
     .option('--json', 'print the checks as one JSON document')
@@ -264,6 +271,7 @@ export function registerTax(program: Command): void {
         'file. Everything printed masks TINs to their last 4.\n\nExit 1: a ledger does not match its manifest, or the ' +
         'TINs file gives a claim two TINs. Exit 2: a bad flag or year, a missing file, --out exists (use --force).',
     )
+    .usage('DIR [DIR2 …] --year YEAR --tins TINS.csv --out FILE.csv [options]')
     .argument('<dirs...>', 'the folders of the rounds paid in the year (allocate, redistribute)')
     .requiredOption('--year <year>', 'the calendar year the payments were made in (2025, 2026)')
     .requiredOption('--tins <file.csv>', 'a CSV with claim_id and tin columns (the claims file will do)')
@@ -341,6 +349,7 @@ export function registerPay(program: Command): void {
         'manifest.json with the control totals, only when they equal the ledger\'s paid count and total (docs/payments.md).\n' +
         'Exit 0: written (warnings allowed); 1: errors in the elections or the ledger; 2: a bad option, a missing file or a plan without a payments section.',
     )
+    .usage('--plan PLAN --from DIR --out PAYDIR CLAIMS.csv [options]')
     .argument('<claims.csv>', 'the claims file the ledger was made from')
     .requiredOption('--plan <plan.json>', 'the plan, with its payments section')
     .requiredOption('--from <dir>', 'the folder of payout allocate or payout redistribute')
@@ -371,6 +380,7 @@ export function registerReconcile(program: Command): void {
         '(docs/payments.md).\nExit 0: written; 1: a return names an unknown payment, one already reported, or another ' +
         'amount; 2: a bad option or an unreadable file.',
     )
+    .usage('--pay PAYDIR --returns FILE… --out DIR [options]')
     .requiredOption('--pay <paydir>', 'the folder of payout pay')
     .requiredOption('--returns <file...>', 'returns files: ACH returns, PayPal items, check statuses (CSV)')
     .requiredOption('--out <dir>', 'the folder to write the reconciliation into')

@@ -11,6 +11,7 @@ import { colorFor } from '../style.js';
 import { warningLines } from '../warning-lines.js';
 import { parseClaimsOptions, type ClaimsCliOptions } from './claims-options.js';
 import { grouped, renderTable } from '../table.js';
+import { wroteLine } from '../wrote.js';
 
 export interface PayCliOptions extends ClaimsCliOptions {
   plan: string;
@@ -62,6 +63,6 @@ export async function runPay(claimsFile: string, o: PayCliOptions): Promise<void
     `Ledger: ${grouped(result.ledger.count)} paid claims, ${formatMoneyHuman(result.ledger.amount)}: the control totals match.`,
   ];
   if (result.fallbacks > 0) lines.push(out.yellow(`${grouped(result.fallbacks)} claims paid by check instead of their election (warnings above).`));
-  lines.push(out.dim(`Wrote ${o.out}/: ${result.files.join(', ')}`));
+  lines.push(out.dim(wroteLine(`${o.out}/: ${result.files.join(', ')}`)));
   process.stdout.write(`${lines.join('\n')}\n`);
 }

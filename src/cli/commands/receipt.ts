@@ -8,6 +8,8 @@ import { makeReceipt, receiptText, type Receipt } from '../../app/receipt.js';
 import { DataError } from '../../core/errors.js';
 import { maskLast4 } from '../../core/mask.js';
 import { colorFor } from '../style.js';
+import { wroteLine } from '../wrote.js';
+import { countOf } from '../../core/display-numbers.js';
 
 export interface ReceiptCliOptions {
   out?: string;
@@ -19,14 +21,18 @@ export interface CheckReceiptCliOptions {
   json?: boolean;
 }
 
-/** The ledger columns payout fills itself; any other (a --keep column) may hold personal data. */
-const OWN_COLUMNS = new Set(['claim_id', 'class', 'units', 'points', 'status', 'outcome', 'share', 'amount', 'first_amount']);
-
-/** The receipt for a person at a terminal: kept columns (possibly personal data) masked to their last 4. */
+/**
+ * The receipt for a person at a terminal: kept columns (possibly personal data) masked to their
+ * last 4. Every ledger payout writes ends its own columns with `amount` (a class plan's, a bucket
+ * plan's with a column per bucket before it, a second round's); the columns after it are --keep's.
+ */
 export function renderReceipt(r: Receipt, c = colorFor(process.stdout)): string {
   const lines = [c.bold(`Receipt of claim ${JSON.stringify(r.claimId)} (${r.case}, payout ${r.command})`)];
-  for (const { column, cell } of r.row) lines.push(`  ${column}: ${OWN_COLUMNS.has(column) ? cell : maskLast4(cell)}`);
-  lines.push(`  proof: ${r.proof.length} step${r.proof.length === 1 ? '' : 's'} to root ${r.root} (${r.encoding}, ${r.leaves} leaves)`);
+  const amountAt = r.row.findIndex((x) => x.column === 'amount');
+  // No `amount` column (not a ledger payout wrote): every cell but the claim id masked.
+  const own = (i: number): boolean => (amountAt < 0 ? r.row[i]!.column === 'claim_id' : i <= amountAt);
+  r.row.forEach(({ column, cell }, i) => lines.push(`  ${column}: ${own(i) ? cell : maskLast4(cell)}`));
+  lines.push(`  proof: ${countOf(r.proof.length, 'step')} to root ${r.root} (${r.encoding}, ${countOf(r.leaves, 'leaf', 'leaves')})`);
   lines.push(c.dim('The receipt itself (JSON, with every cell) goes to --out FILE or to a pipe.'));
   return `${lines.join('\n')}\n`;
 }
@@ -42,7 +48,7 @@ export async function runReceipt(dir: string, claimId: string, o: ReceiptCliOpti
     return;
   }
   const steps = receipt.proof.length;
-  process.stdout.write(`wrote ${o.out}: the receipt of claim ${JSON.stringify(claimId)}, ${steps} proof step${steps === 1 ? '' : 's'} to root ${receipt.root}\n`);
+  process.stdout.write(`${wroteLine(`${o.out}: the receipt of claim ${JSON.stringify(claimId)}, ${countOf(steps, 'proof step')} to root ${receipt.root}`)}\n`);
 }
 
 export function renderReceiptCheck(r: ReceiptCheckResult, c = colorFor(process.stdout)): string {

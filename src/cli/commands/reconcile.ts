@@ -7,6 +7,7 @@ import { UsageError } from '../../core/errors.js';
 import { formatMoney, formatMoneyHuman } from '../../core/money.js';
 import { colorFor } from '../style.js';
 import { grouped, renderTable } from '../table.js';
+import { wroteLine } from '../wrote.js';
 
 export interface ReconcileCliOptions {
   pay: string;
@@ -46,7 +47,7 @@ export async function runReconcile(o: ReconcileCliOptions): Promise<void> {
     ...renderTable(['state', 'payments', 'amount'], rows, ['left', 'right', 'right'], '  '),
     '',
     `Reissued as checks: ${grouped(r.reissued.count)} (${formatMoneyHuman(r.reissued.amount)}). Uncashed, for payout redistribute --uncashed: ${grouped(r.uncashed.count)} (${formatMoneyHuman(r.uncashed.amount)}).`,
-    c.dim(`Wrote ${o.out}/: ${r.files.join(', ')}`),
+    c.dim(wroteLine(`${o.out}/: ${r.files.join(', ')}`)),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }

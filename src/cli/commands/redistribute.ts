@@ -9,6 +9,7 @@ import { visibleText } from '../../core/visible-text.js';
 import { colorFor } from '../style.js';
 import { warningLines } from '../warning-lines.js';
 import { grouped } from '../table.js';
+import { wroteLine } from '../wrote.js';
 
 export interface RedistributeCliOptions {
   plan: string;
@@ -18,6 +19,7 @@ export interface RedistributeCliOptions {
   out: string;
   force?: boolean;
   json?: boolean;
+  report?: boolean;
   quiet?: boolean;
   maxErrors: string;
 }
@@ -34,6 +36,7 @@ export async function runRedistribute(o: RedistributeCliOptions): Promise<void> 
     maxErrors: Number(o.maxErrors),
     outDir: o.out,
     force: Boolean(o.force),
+    report: Boolean(o.report),
     onWarning: (w) => warnings.warn(visibleText(w)),
   });
   warnings.finish();
@@ -44,6 +47,7 @@ export async function runRedistribute(o: RedistributeCliOptions): Promise<void> 
   if (o.quiet) return;
   const c = colorFor(process.stdout);
   const lines = renderRedistribution(run.summary, c);
-  lines.push(c.dim(`Wrote ${o.out}/ledger.csv (${grouped(run.first.table.count)} rows), summary.json, manifest.json`));
+  lines.push(c.dim(wroteLine(`${o.out}/ledger.csv (${grouped(run.first.table.count)} rows), summary.json, manifest.json`)));
+  if (run.reportPath) lines.push(c.dim(wroteLine(run.reportPath)));
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -8,6 +8,8 @@ import { UsageError } from '../../core/errors.js';
 import { formatMoney, formatMoneyHuman, grouped } from '../../core/money.js';
 import { backupWithholding, maskTin, type TaxList, type Taxpayer } from '../../core/tax.js';
 import { colorFor } from '../style.js';
+import { claimCount } from '../../core/display-numbers.js';
+import { wroteLine } from '../wrote.js';
 
 export interface TaxCliOptions {
   year: string;
@@ -30,7 +32,7 @@ export function renderTax(list: TaxList, out: string, notes: readonly string[], 
   for (const r of list.rounds) lines.push(`  ${r.dir} (${r.command}): ${grouped(r.claims)} claims, ${money(r.paid)} paid`);
   lines.push(`Taxpayers paid: ${grouped(list.taxpayers.length)}; at or above ${money(list.threshold)}: ${grouped(reportable.length)}, ${money(total)} in total`);
   for (const t of reportable.slice(0, max)) {
-    lines.push(`  ${who(t)}: ${money(t.total)} (${t.claims.length} claim${t.claims.length === 1 ? '' : 's'})`);
+    lines.push(`  ${who(t)}: ${money(t.total)} (${claimCount(t.claims.length)})`);
   }
   if (reportable.length > max) lines.push(`  … and ${grouped(reportable.length - max)} more (--max-shown)`);
   if (review.length > 0) {
@@ -40,7 +42,7 @@ export function renderTax(list: TaxList, out: string, notes: readonly string[], 
   }
   if (list.notInTinsFile > 0) lines.push(c.yellow(`${grouped(list.notInTinsFile)} paid claims are not in the TINs file: counted as claims without a TIN`));
   for (const n of notes) lines.push(c.yellow(`note: ${n}`));
-  lines.push(c.dim(`Wrote ${out} (${grouped(reportable.length)} taxpayers). It holds full TINs: keep it as you keep the payment files.`));
+  lines.push(c.dim(wroteLine(`${out} (${grouped(reportable.length)} taxpayers). It holds full TINs: keep it as you keep the payment files.`)));
   return `${lines.join('\n')}\n`;
 }
 

@@ -208,8 +208,9 @@ function bucketInput(b: Bucket, cell: (name: string) => string, bad: (field: str
       const text = cell(col);
       if (text === '') return ZERO;
       const d = parseDec(text);
-      if (d === undefined || d.n < 0n || d.scale > 6) {
-        bad(col, d !== undefined && d.n < 0n ? `negative units "${text}"` : `"${text}" is not a decimal with at most 6 decimals`);
+      // a sign is refused as on an amount, "-0" too: a minus in a claims cell is a mistake to show
+      if (d === undefined || text.startsWith('-') || d.scale > 6) {
+        bad(col, d !== undefined && text.startsWith('-') ? `negative units "${text}"` : `"${text}" is not a decimal with at most 6 decimals`);
         return ZERO;
       }
       return ratMul(b.weight as Rational, decToRational(d));
@@ -219,7 +220,7 @@ function bucketInput(b: Bucket, cell: (name: string) => string, bad: (field: str
       const text = cell(col);
       if (text === '') return ZERO;
       const d = parseDec(text);
-      if (d === undefined || d.n < 0n) {
+      if (d === undefined || text.startsWith('-')) {
         bad(col, d !== undefined ? `negative hours "${text}"` : `"${text}" is not a number of hours`);
         return ZERO;
       }

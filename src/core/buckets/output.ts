@@ -11,6 +11,8 @@ import type { BucketAllocation } from './allocate.js';
 import { bucketLedgerColumns, type BucketClaim } from './claims.js';
 import type { BucketPlan } from './plan.js';
 import { placedCount } from '../rounding/method.js';
+import type { ExpectedLedger } from '../ledger-compare.js';
+import type { ReceiptsJson } from '../summary.js';
 
 export const BUCKET_SUMMARY_FORMAT = 'payout-bucket-summary/1';
 
@@ -31,6 +33,31 @@ export function* bucketLedgerRows(claims: readonly BucketClaim[], alloc: BucketA
     }
   }
   if (out !== '') yield out;
+}
+
+/**
+ * The ledger cell by cell, as read back (formula guards removed, quoting undone): what `verify`
+ * compares ledger.csv with, and the rows the receipts root is made of (docs/receipts.md).
+ */
+export function bucketLedger(plan: BucketPlan, claims: readonly BucketClaim[], alloc: BucketAllocation, keep: readonly string[] = []): ExpectedLedger {
+  const standard = bucketLedgerColumns(plan);
+  const amountColumn = standard.length - 1;
+  return {
+    columns: [...standard, ...keep],
+    idColumn: 'claim_id',
+    amountColumn: 'amount',
+    count: claims.length,
+    id: (row) => claims[row]!.id,
+    cell(row, col) {
+      const c = claims[row]!;
+      if (col === 0) return c.id;
+      if (col === 1) return c.status;
+      if (col === 2) return alloc.outcomes[row]!;
+      if (col === amountColumn) return formatMoney(alloc.totals[row]!);
+      if (col > amountColumn) return c.kept?.[col - amountColumn - 1] ?? '';
+      return formatMoney(alloc.cents[row]![col - 3]!);
+    },
+  };
 }
 
 /** Exact cents written in the currency unit with 6 decimals, half-even (information only). */
@@ -74,6 +101,8 @@ export interface BucketSummaryJson {
    * as approved (`blank_status`). Present only when there are some, as in a classes summary.
    */
   warnings?: { blankStatuses: number };
+  /** The Merkle root over the ledger's rows (docs/receipts.md): the last key, added once the ledger is made. */
+  receipts?: ReceiptsJson;
 }
 
 /** What the reading of the claims found that summary.json records (see BucketSummaryJson.warnings). */

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { decToRational, parseDec, type Dec, type Rational } from '../decimal.js';
-import { formatMoney, parseMoney, type Cents } from '../money.js';
+import { formatMoneyHuman, parseMoney, type Cents } from '../money.js';
 import { computeNetFund, type Deduction } from '../fund.js';
 import type { Problem } from '../problems.js';
 import { blankStatusSchema, deductionSchema, digitLimitMessage, increasePercentText, LONE_SURROGATE, percentText, wellFormed, withinDigitLimits } from '../plan.js';
@@ -260,7 +260,7 @@ export function parseBucketPlan(value: unknown, file: string): { plan: BucketPla
     let protectedFlat = 0n;
     for (const b of buckets) if (b.protected && b.kind === 'flat' && b.amount !== null) protectedFlat += b.amount;
     if (protectedFlat > fund.net) {
-      problems.push(problem('buckets', `one claim's protected flat amounts (${formatMoney(protectedFlat)}) exceed the net fund ${formatMoney(fund.net)}`));
+      problems.push(problem('buckets', `one claim's protected flat amounts (${formatMoneyHuman(protectedFlat)}) exceed the net fund ${formatMoneyHuman(fund.net)}`));
     }
   }
   if (problems.length > 0 || 'problem' in fund) return { problems };

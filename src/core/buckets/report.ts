@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { formatMoneyHuman, parseMoney, type Cents } from '../money.js';
-import { compactMoney, currencySymbol, humanizeAmounts } from '../display-numbers.js';
+import { compactMoney, countText, currencySymbol, humanizeAmounts } from '../display-numbers.js';
 import { axisTicks, type Check, type Money, type Waterfall, type WaterfallStep } from '../report-model.js';
 import { BUCKET_SUMMARY_FORMAT } from './output.js';
 
@@ -168,7 +168,6 @@ export function buildBucketReportModel(s: BucketSummaryInput, files?: { ledger: 
   };
 }
 
-const countText = (n: number): string => n.toLocaleString('en-US');
 
 /**
  * The files agree: the summary's own sums, and ledger.csv's rows and columns against the summary

@@ -5,13 +5,14 @@
  * method and overall) that must equal the ledger before anything is written.
  */
 import { UsageError } from '../errors.js';
-import { formatMoney, type Cents } from '../money.js';
+import { formatMoney, formatMoneyHuman, type Cents } from '../money.js';
 import type { Problem } from '../problems.js';
 import type { Election, MailingAddress } from './elections.js';
 import { maskLast4 } from '../mask.js';
 import { NachaWriter, traceNumber } from './nacha.js';
 import type { PaymentsConfig } from './plan-section.js';
 import { DEFAULT_CHECK_COLUMNS, type CheckColumn } from './plan-section.js';
+import { claimCount, countOf } from '../display-numbers.js';
 import {
   addressRow,
   ADDRESSES_COLUMNS,
@@ -293,10 +294,10 @@ export class PaymentBatchBuilder {
     const { config } = this.o;
     const { methods } = this;
     if (methods.ach.count > 0 && config.ach === undefined) {
-      throw new UsageError(`${methods.ach.count} claims elected ACH: the plan's payments.ach section (origin, company, ODFI) is needed to write the NACHA file`);
+      throw new UsageError(`${claimCount(methods.ach.count)} elected ACH: the plan's payments.ach section (origin, company, ODFI) is needed to write the NACHA file`);
     }
     if (methods.check.count > 0 && config.check === undefined) {
-      throw new UsageError(`${methods.check.count} claims are paid by check: the plan's payments.check section (startNumber) is needed to number the checks`);
+      throw new UsageError(`${claimCount(methods.check.count)} ${methods.check.count === 1 ? 'is' : 'are'} paid by check: the plan's payments.check section (startNumber) is needed to number the checks`);
     }
     if (this.achCount > 9_999_999) throw new UsageError(`${this.achCount} ACH payments: more than the 9,999,999 trace numbers of one ODFI`);
     this.flushPaypal();
@@ -377,7 +378,7 @@ export function checkControls(batch: PaymentBatch, ledger: ControlLine, ledgerFi
       code: 'input',
       severity: 'error',
       file: ledgerFile,
-      message: `the payment files hold ${total.count} payments of ${formatMoney(total.amount)}, the ledger ${ledger.count} paid claims of ${formatMoney(ledger.amount)}: nothing was written`,
+      message: `the payment files hold ${countOf(total.count, 'payment')} of ${formatMoneyHuman(total.amount)}, the ledger ${countOf(ledger.count, 'paid claim')} of ${formatMoneyHuman(ledger.amount)}: nothing was written`,
     });
   }
   for (const id of batch.duplicateIds) {

@@ -8,6 +8,7 @@ import { RAT_ZERO } from '../decimal.js';
 import { grouped } from '../money.js';
 import type { RoundingMethod } from './method.js';
 import { cents, remainderPlaceLines } from './words.js';
+import { groupDecimal } from '../display-numbers.js';
 
 export interface LargestRemainderRounding {
   readonly method: 'largest-remainder';
@@ -30,7 +31,7 @@ export const largestRemainder = {
     const lines = [`  floor: ${cents(s.floorCents)}`];
     if (s.outcome === 'capped') lines.push('  capped: no remainder, so no leftover cent');
     else {
-      if (s.remainderCents !== null) lines.push(`  remainder: ${s.remainderCents.fraction} cent (${s.remainderCents.decimal})`);
+      if (s.remainderCents !== null) lines.push(`  remainder: ${groupDecimal(s.remainderCents.fraction)} cent (${s.remainderCents.decimal})`);
       lines.push(`  the ${s.round === 1 ? "pool's" : "round's"} ${cents(s.leftoverCents)} left after the floors go one each to the largest remainders`);
       if (s.round === 2) lines.push(...remainderPlaceLines(s.place));
     }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { RAT_ZERO } from '../decimal.js';
 import type { RoundingMethod } from './method.js';
 import { cents } from './words.js';
+import { groupDecimal } from '../display-numbers.js';
 
 export interface PerPointRounding {
   readonly method: 'per-point';
@@ -30,7 +31,7 @@ export const perPoint = {
     let line: string;
     if (s.round === 2) line = `  the exact share floored to the cent: ${cents(s.floorCents)} (what is left is residual)`;
     else if (s.outcome === 'capped') line = `  capped: paid the cap, ${cents(s.floorCents)}`;
-    else line = `  one point is paid ${s.pointValueCents ?? '?'} cents (λ floored); ${s.points ?? '?'} × that, floored: ${cents(s.floorCents)}`;
+    else line = `  one point is paid ${groupDecimal(s.pointValueCents ?? '?')} cents (λ floored); ${groupDecimal(s.points ?? '?')} × that, floored: ${cents(s.floorCents)}`;
     return { title: 'Cents (per-point)', lines: [line] };
   },
   reportParagraph(r, f) {

@@ -18,6 +18,7 @@ import { sniffFirstLines } from '../claims-sniff.js';
 import type { ClaimField } from '../../core/claims.js';
 import { InvalidUtf8Report } from '../csv-utf8.js';
 import type { PaidLedger } from './paid-ledger.js';
+import { claimCount, countOf } from '../../core/display-numbers.js';
 
 const FIELDS = Object.keys(ELECTION_COLUMNS) as ElectionField[];
 // The reader below builds each claim's ElectionInput field by field in this order.
@@ -248,7 +249,7 @@ export async function readElections(o: {
   if (cCols === undefined) throw new UsageError(`${file}: empty, not a claims file`);
   problems.push(...claimsInvalid.problems());
   if (r !== ledger.ids.length) {
-    problems.push({ code: 'input', severity: 'error', file, message: `${r} claims, the ledger ${ledger.ids.length} rows: the claims file is not the one ${ledger.ledgerPath} was made from` });
+    problems.push({ code: 'input', severity: 'error', file, message: `${claimCount(r)}, the ledger ${countOf(ledger.ids.length, 'row')}: the claims file is not the one ${ledger.ledgerPath} was made from` });
   }
   const recorded = ledger.manifest.claims?.sha256;
   if (recorded !== undefined && recorded !== digest.sha256) {

@@ -11,13 +11,14 @@ import { basename, join } from 'node:path';
 import { restoreFormula } from '../../core/csv-cell.js';
 import { DataError, UsageError } from '../../core/errors.js';
 import type { Manifest, ManifestInput } from '../../core/manifest.js';
-import { formatMoney, parseMoney, type Cents } from '../../core/money.js';
+import { formatMoneyHuman, parseMoney, type Cents } from '../../core/money.js';
 import type { Problem } from '../../core/problems.js';
 import { csvReadError, readCsvFile, utf8Text } from '../csv-records.js';
 import { hashFile } from '../file-hash.js';
 import { sha256Hex } from '../hash.js';
 import { readJsonFile } from '../json-file.js';
 import { assertFinishedRun } from '../run-state.js';
+import { countOf } from '../../core/display-numbers.js';
 
 export interface PaidLedger {
   dir: string;
@@ -136,9 +137,9 @@ export async function readPaidLedger(dir: string): Promise<PaidLedger> {
   }
   checkHash('ledger.csv', sha256);
   refuse();
-  if (bad.length > 0) throw new DataError(`${ledgerPath}: ${bad.length} row${bad.length === 1 ? '' : 's'} cannot be read`, bad.slice(0, 50));
+  if (bad.length > 0) throw new DataError(`${ledgerPath}: ${countOf(bad.length, 'row')} cannot be read`, bad.slice(0, 50));
   if (paidAmount !== summaryAmount) {
-    throw new DataError(`${ledgerPath}: the amounts add up to ${formatMoney(paidAmount)}, but ${summaryPath} says ${amountKey} ${formatMoney(summaryAmount)}`);
+    throw new DataError(`${ledgerPath}: the amounts add up to ${formatMoneyHuman(paidAmount)}, but ${summaryPath} says ${amountKey} is ${formatMoneyHuman(summaryAmount)}`);
   }
   const folder = basename(dir.replace(/[\\/]+$/, '')) || '.';
   return {
