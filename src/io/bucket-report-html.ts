@@ -14,12 +14,11 @@ import { countText } from '../core/display-numbers.js';
 import { manifestSchema } from '../core/report-input.js';
 import { fileRows, type Check, type FileRow, type Money } from '../core/report-model.js';
 import { bucketSummarySchema, buildBucketReportModel, type BucketReportModel } from '../core/buckets/report.js';
-import { OutputSet } from './atomic-output.js';
 import { readJsonFile } from './json-file.js';
 import { waterfallSvg } from './report-charts.js';
 import { filesSection } from './report-sections.js';
 import { tallyBucketLedger } from './bucket-ledger-tally.js';
-import { caseTitle, checksBanner, checksSection, REPORT_FILE, reportHead } from './report-html.js';
+import { caseTitle, checksBanner, checksSection, REPORT_FILE, reportHead, writeReportFile } from './report-html.js';
 import { assertFinishedRun } from './run-state.js';
 
 const moneyCell = (m: Money, field: string): VNode => html`<td class="num" data-field=${field} data-cents=${m.cents.toString()}>${m.text}</td>`;
@@ -165,15 +164,5 @@ export async function writeBucketReport(dir: string): Promise<{ path: string; fa
   }
   const model = buildBucketReportModel(summary, { ledger, manifestRows: manifest.outputs.find((o) => o.file === 'ledger.csv')?.rows });
   const text = renderBucketReportHtml(model, fileRows(manifest), manifest.tool);
-  const out = await OutputSet.open(dir, [REPORT_FILE], true);
-  try {
-    const file = out.create(REPORT_FILE);
-    await file.write(text);
-    await file.close();
-    await out.commit();
-  } catch (err) {
-    await out.abort();
-    throw err;
-  }
-  return { path: join(dir, REPORT_FILE), failed: model.checks.filter((c) => !c.ok) };
+  return { path: await writeReportFile(dir, text), failed: model.checks.filter((c) => !c.ok) };
 }

@@ -228,6 +228,21 @@ export function checksSection(checks: readonly Check[]): VNode {
         </section>`;
 }
 
+/** Writes report.html into `dir` through one temporary file renamed into place (never a partial page); its path. */
+export async function writeReportFile(dir: string, text: string): Promise<string> {
+  const out = await OutputSet.open(dir, [REPORT_FILE], true);
+  try {
+    const file = out.create(REPORT_FILE);
+    await file.write(text);
+    await file.close();
+    await out.commit();
+  } catch (err) {
+    await out.abort();
+    throw err;
+  }
+  return join(dir, REPORT_FILE);
+}
+
 /** The whole page for a view model, as an HTML document string. */
 export function renderReportHtml(model: ReportModel): string {
   const f = model.figures;
@@ -320,15 +335,5 @@ export async function writeCheckedReport(dir: string): Promise<{ path: string; f
   }
   const model = buildReportModel(summary, manifest, tally);
   const text = renderReportHtml(model);
-  const out = await OutputSet.open(dir, [REPORT_FILE], true);
-  try {
-    const file = out.create(REPORT_FILE);
-    await file.write(text);
-    await file.close();
-    await out.commit();
-  } catch (err) {
-    await out.abort();
-    throw err;
-  }
-  return { path: join(dir, REPORT_FILE), failed: model.checks.filter((c) => !c.ok) };
+  return { path: await writeReportFile(dir, text), failed: model.checks.filter((c) => !c.ok) };
 }

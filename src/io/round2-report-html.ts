@@ -15,11 +15,10 @@ import { manifestSchema } from '../core/report-input.js';
 import type { Check, Money } from '../core/report-model.js';
 import { round2SummarySchema } from '../core/round2-report-input.js';
 import { buildRound2ReportModel, type Round2ClassRow, type Round2ReportModel } from '../core/round2-report-model.js';
-import { OutputSet } from './atomic-output.js';
 import { readJsonFile } from './json-file.js';
 import { waterfallSvg } from './report-charts.js';
 import { amountsSection, filesSection, methodSection } from './report-sections.js';
-import { caseTitle, checksBanner, checksSection, REPORT_FILE, reportHead } from './report-html.js';
+import { caseTitle, checksBanner, checksSection, REPORT_FILE, reportHead, writeReportFile } from './report-html.js';
 import { tallyRound2Ledger } from './round2-ledger-tally.js';
 import { assertFinishedRun } from './run-state.js';
 
@@ -186,15 +185,5 @@ export async function writeRound2Report(dir: string): Promise<{ path: string; fa
     throw err;
   }
   const model = buildRound2ReportModel(summary, manifest, ledger);
-  const out = await OutputSet.open(dir, [REPORT_FILE], true);
-  try {
-    const file = out.create(REPORT_FILE);
-    await file.write(renderRound2ReportHtml(model));
-    await file.close();
-    await out.commit();
-  } catch (err) {
-    await out.abort();
-    throw err;
-  }
-  return { path: join(dir, REPORT_FILE), failed: model.checks.filter((c) => !c.ok) };
+  return { path: await writeReportFile(dir, renderRound2ReportHtml(model)), failed: model.checks.filter((c) => !c.ok) };
 }
