@@ -4,7 +4,7 @@
  * figures are read back from the drawn page and checked against the ledgers, recomputed in
  * ./independent.ts; the pages fetch nothing, run no script and fit an A4 sheet.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse } from 'csv-parse/sync';
@@ -12,14 +12,10 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/tmp.js';
+import { ARGS, CHROMIUM, HAVE_CHROMIUM, MUST_RUN, noteMissingChromium } from '../helpers/chromium.js';
 import { deductions, fromCents, ledger, pct, statsByClass, toCents } from './independent.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-// CI installs Chromium (.ci/run): there a missing browser is a failure, not a skip (as report.browser.test.ts).
-const MUST_RUN = Boolean(process.env.CI);
-if (!HAVE_CHROMIUM && !MUST_RUN) console.warn(`pages.browser.test: skipped, ${CHROMIUM} is missing (apt-get install -y chromium; .ci/run does this)`);
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+noteMissingChromium('pages.browser.test');
 
 const FB = join(ROOT, 'fixtures/facebook-round2');
 const TIKTOK = join(ROOT, 'fixtures/tiktok');

@@ -8,7 +8,7 @@
  * read as soon as their DOM is parsed (report.html is self-contained: nothing to wait for), no
  * wait on animations, fonts or network idleness, a fixed viewport, scale, locale and time zone.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -16,52 +16,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatMoneyHuman, parseMoney } from '../../src/core/money.js';
 import { writeReport } from '../../src/io/report-html.js';
 import { tempDir } from '../helpers/tmp.js';
+import { ARGS, CHROMIUM, CLOSE_MS, HAVE_CHROMIUM, LAUNCH_MS, MUST_RUN, noteMissingChromium, STEP_MS, TEST_MS, within } from '../helpers/chromium.js';
 import { monthsSample, tiktokSample } from './sample-run.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-// CI installs Chromium (.ci/run): there a missing browser is a failure, not a skip.
-const MUST_RUN = Boolean(process.env.CI);
-if (!HAVE_CHROMIUM && !MUST_RUN) {
-  console.warn(`report.browser.test: skipped, ${CHROMIUM} is missing (apt-get install -y chromium; .ci/run does this)`);
-}
-
-/** Bounds, generous for a loaded 2-core machine (an idle one needs about a tenth of each). */
-const LAUNCH_MS = 60_000;
-const STEP_MS = 20_000; // any one page action, navigation, screenshot or PDF
-const CLOSE_MS = 15_000;
-const TEST_MS = 120_000; // a whole test: a few dozen steps, each far below STEP_MS in practice
-
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-extensions',
-  // Containers often have a 64 MB /dev/shm; Chromium then stalls on large pages and PDFs.
-  '--disable-dev-shm-usage',
-  // A busy machine must not make Chromium throttle or pause the page's work.
-  '--disable-renderer-backgrounding',
-  '--disable-background-timer-throttling',
-  '--disable-backgrounding-occluded-windows',
-];
-
-/** `promise`, or a failure naming `what` after `ms` (for the calls that take no timeout, e.g. pdf). */
-async function within<T>(what: string, ms: number, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer from Chromium within ${ms / 1000} s`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+noteMissingChromium('report.browser.test');
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const cents = (text: string): bigint => parseMoney(text) as bigint;

@@ -8,7 +8,7 @@
  * bounded, the page read once its DOM is parsed, no wait on animations or network idleness, a
  * fixed viewport, scale, locale and time zone.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -16,45 +16,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatMoneyHuman, parseMoney } from '../../src/core/money.js';
 import { ROOT, runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/tmp.js';
+import { ARGS, CHROMIUM, CLOSE_MS, HAVE_CHROMIUM, LAUNCH_MS, MUST_RUN, noteMissingChromium, STEP_MS, TEST_MS, within } from '../helpers/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-const MUST_RUN = Boolean(process.env.CI);
-if (!HAVE_CHROMIUM && !MUST_RUN) {
-  console.warn(`round2.browser.test: skipped, ${CHROMIUM} is missing (apt-get install -y chromium; .ci/run does this)`);
-}
-
-const LAUNCH_MS = 60_000;
-const STEP_MS = 20_000;
-const CLOSE_MS = 15_000;
-const TEST_MS = 120_000;
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-extensions',
-  '--disable-dev-shm-usage',
-  '--disable-renderer-backgrounding',
-  '--disable-background-timer-throttling',
-  '--disable-backgrounding-occluded-windows',
-];
-
-async function within<T>(what: string, ms: number, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer from Chromium within ${ms / 1000} s`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+noteMissingChromium('round2.browser.test');
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const cents = (text: string): bigint => parseMoney(text) as bigint;
