@@ -8,17 +8,17 @@ import { z } from 'zod';
 import { parseMoney, type Cents } from './money.js';
 import { ROUNDING_METHOD_NAMES } from './rounding/index.js';
 
-/** `required` for a missing key, else what was expected. */
-const expected = (what: string) => (iss: { input?: unknown }) => (iss.input === undefined ? 'required' : `must be ${what}`);
+/** `required` for a missing key, else what was expected (shared by the summaries' schemas). */
+export const expected = (what: string) => (iss: { input?: unknown }) => (iss.input === undefined ? 'required' : `must be ${what}`);
 
 const MONEY = 'an amount as a string with 2 decimals, e.g. "1200000.00"';
-const money = z
+export const money = z
   .string({ error: expected(MONEY) })
   .regex(/^\d+\.\d{2}$/, `must be ${MONEY}`)
   .transform((s): Cents => parseMoney(s) as Cents);
 const DECIMAL = 'a plain decimal as a string, e.g. "6" or "1.5"';
 const decimalText = z.string({ error: expected(DECIMAL) }).regex(/^\d+(\.\d+)?$/, `must be ${DECIMAL}`);
-const count = z.number({ error: expected('a count (a JSON integer)') }).int('must be a whole number').nonnegative('must not be negative');
+export const count = z.number({ error: expected('a count (a JSON integer)') }).int('must be a whole number').nonnegative('must not be negative');
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex SHA-256');
 
 const deductionSchema = z.object({

@@ -6,21 +6,14 @@
  * (report-input.ts).
  */
 import { z } from 'zod';
-import { parseMoney, type Cents } from './money.js';
 import { ROUNDING_METHOD_NAMES } from './rounding/index.js';
+import { count, expected, money } from './report-input.js';
 
 /** The format of a second round's summary.json. */
 export const ROUND2_FORMAT = 'payout-redistribution/1';
 
-const expected = (what: string) => (iss: { input?: unknown }) => (iss.input === undefined ? 'required' : `must be ${what}`);
-const MONEY = 'an amount as a string with 2 decimals, e.g. "1200000.00"';
-const money = z
-  .string({ error: expected(MONEY) })
-  .regex(/^\d+\.\d{2}$/, `must be ${MONEY}`)
-  .transform((s): Cents => parseMoney(s) as Cents);
 const DECIMAL = 'a plain decimal as a string, e.g. "397.000000"';
 const decimalText = z.string({ error: expected(DECIMAL) }).regex(/^\d+(\.\d+)?$/, `must be ${DECIMAL}`);
-const count = z.number({ error: expected('a count (a JSON integer)') }).int('must be a whole number').nonnegative('must not be negative');
 
 const counts = {
   claims: count,
