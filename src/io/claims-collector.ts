@@ -7,6 +7,7 @@
  */
 import { CLAIM_FIELDS, type ClaimField, type ClaimIds } from '../core/claims.js';
 import type { Plan } from '../core/plan.js';
+import { eligibleStatusFlags } from '../core/points.js';
 import type { ProblemCode } from '../core/problems.js';
 import type { ColumnPlan } from './csv-fast.js';
 import type { DuplicateHit } from './dedupe-batch.js';
@@ -93,6 +94,28 @@ export class ClaimsCollector {
   /** The claim ids of the table so far, one per row in order (rows are only ever appended). */
   get tableIds(): ClaimIds {
     return this.table.ids;
+  }
+
+  /** The plan's eligibility of each distinct status so far (see `unpaidRows`). */
+  private statusPaid: Uint8Array = new Uint8Array(0);
+
+  /**
+   * Per table row of [from, to): 1 when its status is not one the plan pays (eligibleStatuses),
+   * so that the allocation never reads its tie-break key, else 0; undefined when every one of
+   * them is paid. The same rule as core/points.ts `buildCells` (the same function decides).
+   */
+  unpaidRows(from: number, to: number): Uint8Array | undefined {
+    const statuses = this.values.statuses;
+    if (this.statusPaid.length !== statuses.length) this.statusPaid = eligibleStatusFlags(this.plan, statuses);
+    const paid = this.statusPaid;
+    const table = this.table;
+    let out: Uint8Array | undefined;
+    for (let row = from; row < to; row++) {
+      if (paid[table.statusOf(row)] === 1) continue;
+      out ??= new Uint8Array(to - from);
+      out[row - from] = 1;
+    }
+    return out;
   }
 
   /** True once a syntax error has ended the reading: later records are ignored. */

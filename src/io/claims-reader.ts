@@ -129,7 +129,8 @@ export async function readClaims(file: string, plan: Plan, options: ReadClaimsOp
   const handOverRows = (): void => {
     const ids = collector.tableIds;
     if (tieKeys && ids.length > rowsHandedOver) {
-      tieKeys.add(ids, rowsHandedOver, ids.length);
+      // Rows of a status the plan does not pay are in no tie set: their keys are not hashed.
+      tieKeys.add(ids, rowsHandedOver, ids.length, collector.unpaidRows(rowsHandedOver, ids.length));
       rowsHandedOver = ids.length;
     }
     if (dedupe) {

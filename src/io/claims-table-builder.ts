@@ -74,6 +74,11 @@ export class ClaimTableBuilder {
     return true;
   }
 
+  /** The status index of row `row` (into the statuses given to `build`). */
+  statusOf(row: number): number {
+    return this.statusIndex[row] as number;
+  }
+
   /** The line of row `row`. */
   lineOf(row: number): number {
     return this.lines[row] as number;

@@ -85,7 +85,8 @@ export interface ReadClaimsResult {
   stats: ClaimsStats;
   /**
    * With `tieKeySeed` and no errors: per table row, the first 48 bits of its tie-break key
-   * SHA-256(seed + ":" + claim_id), for `allocate`'s `tieKeyPrefixes`.
+   * SHA-256(seed + ":" + claim_id), for `allocate`'s `tieKeyPrefixes`; 0 for rows whose status
+   * the plan does not pay (in no tie set: not hashed).
    */
   tieKeyPrefixes?: Float64Array;
 }

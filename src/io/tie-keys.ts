@@ -54,7 +54,8 @@ export function bytesKeyPrefixer(seed: string, crypto: typeof import('node:crypt
 /**
  * The worker: a batch of claim ids in, their key prefixes out (in the same order). A batch comes as
  * the ids' UTF-8 bytes one after another and where each ends (ClaimIds.slice), both moved, not
- * copied: nothing per id is built on the reading thread.
+ * copied: nothing per id is built on the reading thread. `skip`, when sent, marks the rows whose
+ * key is never read (a status the plan does not pay): their prefix is left 0, not hashed.
  */
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
@@ -67,12 +68,12 @@ parentPort.on('message', (m) => {
     prefixOf = bytesKeyPrefixer(m.seed, crypto);
     return;
   }
-  const { seq, bytes, ends } = m;
+  const { seq, bytes, ends, skip } = m;
   const out = new Float64Array(ends.length);
   let start = 0;
   for (let i = 0; i < ends.length; i++) {
     const end = ends[i];
-    out[i] = prefixOf(bytes, start, end);
+    if (skip === undefined || skip[i] === 0) out[i] = prefixOf(bytes, start, end);
     start = end;
   }
   parentPort.postMessage({ seq, prefixes: out }, [out.buffer]);
@@ -125,8 +126,8 @@ export function startTieKeyWorker(): void {
  */
 export class TieKeyPrefixes {
   private worker: Worker | undefined;
-  /** Each batch's rows. */
-  private readonly batches: Array<{ from: number; to: number; done?: boolean }> = [];
+  /** Each batch's rows, and which of them need no key (see `add`). */
+  private readonly batches: Array<{ from: number; to: number; skip?: Uint8Array | undefined; done?: boolean }> = [];
   /** The prefixes back so far, by row; grown by doubling, or sized once by `reserve`. */
   private prefixes = new Float64Array(1024);
   private sent = 0;
@@ -186,18 +187,34 @@ export class TieKeyPrefixes {
     this.prefixes = bigger;
   }
 
-  /** Hands over the ids of table rows [from, to) (the rows after those handed over before). */
-  add(ids: ClaimIds, from: number, to: number): void {
+  /**
+   * Hands over the ids of table rows [from, to) (the rows after those handed over before).
+   * `skip[i] = 1` marks row `from + i` as one whose key the allocation never reads (its status is
+   * not one the plan pays, so it is in no tie set): its prefix is not computed and stays 0.
+   */
+  add(ids: ClaimIds, from: number, to: number, skip?: Uint8Array): void {
     if (from !== this.sent) throw new RangeError(`tie keys: rows ${from}-${to} after ${this.sent}`);
+    if (skip !== undefined && skip.length !== to - from) throw new RangeError(`tie keys: ${skip.length} skip flags for rows ${from}-${to}`);
     this.ids = ids;
     if (to <= from) return;
     this.sent = to;
-    if (!this.worker) return;
     const seq = this.batches.length;
-    this.batches.push({ from, to });
+    this.batches.push({ from, to, skip });
+    if (!this.worker) return;
     this.pending++;
     const { bytes, ends } = ids.slice(from, to);
-    this.worker.postMessage({ seq, bytes, ends }, [bytes.buffer as ArrayBuffer, ends.buffer as ArrayBuffer]);
+    const moved = [bytes.buffer as ArrayBuffer, ends.buffer as ArrayBuffer];
+    // The flags are posted as a copy: `result` reads this batch's own if it hashes the batch here.
+    this.worker.postMessage({ seq, bytes, ends, skip }, moved);
+  }
+
+  /** Fills in the prefixes of `batch`'s rows on this thread (those not skipped). */
+  private hashHere(out: Float64Array, batch: { from: number; to: number; skip?: Uint8Array | undefined }, prefixOf: (bytes: Uint8Array, start: number, end: number) => number): void {
+    const ids = this.ids;
+    const skip = batch.skip;
+    for (let i = batch.from; i < batch.to; i++) {
+      if (skip === undefined || skip[i - batch.from] === 0) out[i] = prefixOf(ids.bytes, ids.start(i), ids.end(i));
+    }
   }
 
   /** The prefixes of rows [0, rows), once every batch is back; rows must be all that were added. */
@@ -215,8 +232,7 @@ export class TieKeyPrefixes {
         // `pending` counts the batches not done, so one is left here; never waits for the worker.
         if (batch === undefined) throw new Error('internal: tie keys pending with every batch done');
         if (batch.to > this.prefixes.length) this.grow(Math.max(batch.to, this.prefixes.length * 2));
-        const ids = this.ids;
-        for (let i = batch.from; i < batch.to; i++) this.prefixes[i] = prefixOf(ids.bytes, ids.start(i), ids.end(i));
+        this.hashHere(this.prefixes, batch, prefixOf);
         batch.done = true;
         this.pending--;
         await new Promise<void>((resolve) => setImmediate(resolve));
@@ -233,8 +249,7 @@ export class TieKeyPrefixes {
     }
     const out = new Float64Array(rows);
     const prefixOf = bytesKeyPrefixer(this.seed, nodeCrypto);
-    const ids = this.ids;
-    for (let i = 0; i < rows; i++) out[i] = prefixOf(ids.bytes, ids.start(i), ids.end(i));
+    for (const batch of this.batches) this.hashHere(out, batch, prefixOf);
     return out;
   }
 

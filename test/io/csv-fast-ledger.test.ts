@@ -270,6 +270,41 @@ describe('tie-break key prefixes hashed ahead', () => {
     );
   });
 
+  it('are not hashed for rows marked as skipped (left 0), on the worker, on this thread, and when the reading thread catches up', async () => {
+    const ids = Array.from({ length: 40 }, (_, i) => `TT-${String(i).padStart(7, '0')}${i % 7 === 0 ? 'é' : ''}`);
+    const table = ClaimIds.from(ids);
+    const skip = Uint8Array.from(ids, (_, i) => (i % 3 === 1 ? 1 : 0));
+    // Row 15 goes in a batch of its own without flags: hashed whatever its flag says.
+    const want = ids.map((id, i) => (skip[i] === 1 && i !== 15 ? 0 : tieKeyPrefixer('s')(id)));
+    const pending = (k: TieKeyPrefixes): number => (k as unknown as { pending: number }).pending;
+    for (const mode of ['worker', 'here', 'caught up'] as const) {
+      const keys = new TieKeyPrefixes('s', { worker: mode !== 'here' });
+      keys.add(table, 0, 15, skip.slice(0, 15));
+      keys.add(table, 15, 16); // no flags: every row hashed
+      keys.add(table, 16, ids.length, skip.slice(16));
+      if (mode === 'worker') for (let waited = 0; pending(keys) > 0 && waited < 10_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+      expect([...(await keys.result(ids.length))], mode).toEqual(want);
+    }
+  });
+
+  it('are left 0 for claims of a status the plan does not pay, and the amounts are the same', async () => {
+    const { plan } = await loadPlan(join(ROOT, 'fixtures/tiktok/plan.json'));
+    const claims = join(ROOT, 'fixtures/tiktok/claims.csv');
+    const { table, tieKeyPrefixes } = await readClaims(claims, plan, { tieKeySeed: plan.seed });
+    const prefixOf = tieKeyPrefixer(plan.seed);
+    let unpaid = 0;
+    for (let row = 0; row < table.count; row++) {
+      const paid = plan.eligibleStatuses.includes(table.statuses[table.statusIndex[row]!]!);
+      if (!paid) unpaid++;
+      expect(tieKeyPrefixes?.[row], `row ${row}`).toBe(paid ? prefixOf(table.ids.get(row)) : 0);
+    }
+    expect(unpaid, 'the fixture has claims that are not paid').toBeGreaterThan(50);
+    const ahead = allocate(plan, table, tieKeyer(plan.seed), { tieKeyPrefixes });
+    const here = allocate(plan, table, tieKeyer(plan.seed));
+    expect([...ahead.extraCent]).toEqual([...here.extraCent]);
+    expect(ahead.pools).toEqual(here.pools);
+  });
+
   it('change no amount, and a wrong prefix is an error, not a different payout', async () => {
     const { plan } = await loadPlan(join(ROOT, 'fixtures/tiktok/plan.json'));
     const claims = join(ROOT, 'fixtures/tiktok/claims.csv');
