@@ -68,6 +68,10 @@ export class ClaimIds {
   #count = 0;
   #length = 0;
   readonly #shared: boolean;
+  /** Every id pushed so far is ASCII: its bytes are its UTF-16 code units. */
+  #ascii = true;
+  /** Set by `noteIncreasing` (see `inCodePointOrder`); the next push clears it. */
+  #ordered = false;
 
   constructor(rows = 1024, bytesPerId = 12, options: { shared?: boolean } = {}) {
     this.#shared = options.shared === true;
@@ -97,6 +101,7 @@ export class ClaimIds {
     out.#ends = slice.ends;
     out.#count = slice.ends.length;
     out.#length = slice.ends.length > 0 ? (slice.ends[slice.ends.length - 1] as number) : 0;
+    out.#ascii = false; // not known
     return out;
   }
 
@@ -126,9 +131,30 @@ export class ClaimIds {
       if (c >= 0x80) break;
       bytes[at + i] = c;
     }
-    at += i < n ? utf8Encoder.encodeInto(id, bytes.subarray(at)).written : n;
+    if (i < n) {
+      at += utf8Encoder.encodeInto(id, bytes.subarray(at)).written;
+      this.#ascii = false;
+    } else at += n;
+    this.#ordered = false;
     this.#length = at;
     this.#ends[this.#count++] = at;
+  }
+
+  /**
+   * For the reader, once it has seen every id come after the one before as JavaScript strings
+   * (UTF-16 code units): when every id is ASCII that is also the order of their bytes, so
+   * `inCodePointOrder` is true until the next push.
+   */
+  noteIncreasing(): void {
+    this.#ordered = this.#ascii;
+  }
+
+  /**
+   * The ids are known to be in increasing code-point order (the order of their UTF-8 bytes, the
+   * receipts tree's: receipts-root.ts `claimIdOrder` need not check it). False when not known.
+   */
+  get inCodePointOrder(): boolean {
+    return this.#ordered;
   }
 
   start(row: number): number {

@@ -324,6 +324,8 @@ export class ClaimsCollector {
       problems.warning('lookalike_claim_id', this.table.lineOf(w.row), 'claim_id', lookAlikeMessage(id, this.table.ids.get(w.firstRow), this.table.lineOf(w.firstRow)), id);
     }
     const stored = problems.inLineOrder();
+    // Ids in order as read (and ASCII): the receipts root needs no check of their order.
+    if (this.idIndex.increasing) this.table.ids.noteIncreasing();
 
     // The duplicate indices are done with: their memory (3 tables of ~20 bytes a claim) is free
     // for the allocation and the ledger.

@@ -56,6 +56,18 @@ describe('readClaims: the table', () => {
     expect(table.kept.get('State')).toEqual(['IL', 'CA', 'NY']);
   });
 
+  it('notes ids read in increasing order, when every one is ASCII (the receipts root then skips its order check)', async () => {
+    const head = 'claim_id,class\n';
+    const ordered = await read(`${head}A-1,nationwide\nA-2,illinois\nB-1,nationwide\n`);
+    expect(ordered.table.ids.inCodePointOrder).toBe(true);
+    // A row left out for an error leaves the rest in order.
+    expect((await read(`${head}A-1,nationwide\nA-2,nowhere\nB-1,nationwide\n`)).table.ids.inCodePointOrder).toBe(true);
+    expect((await read(`${head}A-2,nationwide\nA-1,illinois\n`)).table.ids.inCodePointOrder).toBe(false);
+    // In order as JavaScript strings (U+D83D… before U+FF5E), not by code point: not noted.
+    expect((await read(`${head}\u{1F600},nationwide\n\uFF5E,illinois\n`)).table.ids.inCodePointOrder).toBe(false);
+    expect((await read(`${head}Zoé-1,nationwide\nZoé-2,illinois\n`)).table.ids.inCodePointOrder).toBe(false);
+  });
+
   it('gives 1 unit when the units column is absent and approved when the status column is absent', async () => {
     const { table, problems } = await read('claim_id,class\nA,nationwide\nB,illinois\n');
     expect(problems).toEqual([]);

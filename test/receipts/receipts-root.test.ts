@@ -73,6 +73,27 @@ describe('the receipts root of an allocation', () => {
     expect(fast.root).not.toBe((await allocationReceiptsRoot(plan, table, alloc, [])).root);
   });
 
+  it('is the same when the reader noted the ids in order (no check of their order then)', async () => {
+    const bulk = makeBulkTable(plan, [{ class: 'nationwide', count: 3 * RECEIPT_BLOCK_ROWS + 5 }], 'Z');
+    const t = { ...bulk, ids: ClaimIds.from(Array.from({ length: bulk.count }, (_, i) => `Z${String(i).padStart(6, '0')}`)) };
+    const a = allocate(plan, t, tieKeyer(plan.seed));
+    const s = t.ids.slice(0, t.count);
+    expect(claimIdOrder(t.count, s.bytes, s.ends), 'the ids are in order').toBeUndefined();
+    const checked = await allocationReceiptsRoot(plan, t, a, []);
+    t.ids.noteIncreasing();
+    expect(t.ids.inCodePointOrder).toBe(true);
+    expect(await allocationReceiptsRoot(plan, t, a, [])).toEqual(checked);
+    expect(checked).toEqual(ledgerReceiptsRoot(allocationLedger(plan, t, a, [])));
+    // Ids that are not all ASCII are never taken as in order on the reader's word.
+    const other = ClaimIds.from(['\u{1F600}', '\uFF5E']);
+    other.noteIncreasing();
+    expect(other.inCodePointOrder).toBe(false);
+    const more = ClaimIds.from(['a', 'b']);
+    more.noteIncreasing();
+    more.push('0');
+    expect(more.inCodePointOrder, 'a push after the note clears it').toBe(false);
+  });
+
   it('orders claim ids by code point (UTF-8 bytes), not by UTF-16 units', () => {
     // U+FF5E sorts before U+1F600 by code point, after it by UTF-16 units (0xFF5E > 0xD83D).
     const ids = ClaimIds.from(['\u{1F600}', '\uFF5E', 'a']);
