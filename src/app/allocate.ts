@@ -69,6 +69,9 @@ export async function allocateToFolder(o: AllocateOptions): Promise<AllocateResu
   // The receipts root's leaves are hashed on a worker while the ledger is written; summary.json
   // (written after the ledger) and the manifest carry the root (docs/receipts.md).
   const receiptsRoot = startAllocationReceipts(plan, table, alloc, keep);
+  // While the ledger's writing waits (for the disk, or for a block the ledger worker is making),
+  // this thread makes blocks of the receipts root's leaves instead of idling.
+  const whileWaiting = (): boolean => receiptsRoot.helpOnce();
   // The delimiter as the reader chose it: --delimiter, else a first line `sep=X`, else ','.
   const delimiter = readingDelimiter(await sniffFirstLines(o.claimsFile), o.claims.read.delimiter);
   const reading = claimsReading(delimiter, o.claims.read.map, keep);
@@ -89,9 +92,10 @@ export async function allocateToFolder(o: AllocateOptions): Promise<AllocateResu
           name: LEDGER_FILE,
           chunks: (async function* () {
             yield ledgerHeader(keep);
-            yield* ledgerBlocks(plan, table, alloc, keep);
+            yield* ledgerBlocks(plan, table, alloc, keep, undefined, whileWaiting);
           })(),
           rows: table.count,
+          whileWaiting,
         },
         {
           name: SUMMARY_FILE,

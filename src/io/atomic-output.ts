@@ -48,13 +48,29 @@ export class OutputFile {
     if (this.pendingLength >= 1 << 20) await this.flush();
   }
 
-  /** Writes bytes as they are, after any queued text (a large chunk: hashed, then one write). */
-  async writeBytes(bytes: Uint8Array): Promise<void> {
+  /**
+   * Writes bytes as they are, after any queued text (a large chunk: hashed, then one write).
+   * `whileWaiting`, when given, is called while the disk catches up, between turns of the event
+   * loop, until it returns false (no work left) or the write has drained.
+   */
+  async writeBytes(bytes: Uint8Array, whileWaiting?: () => boolean): Promise<void> {
     await this.flush();
     if (this.failure) throw this.failure;
     this.hash.update(bytes);
     this.size += bytes.length;
-    if (!this.stream.write(bytes)) await once(this.stream, 'drain').catch(() => undefined); // an error: this.failure
+    if (!this.stream.write(bytes)) {
+      let drained = false;
+      const drain = once(this.stream, 'drain').then(
+        () => {
+          drained = true;
+        },
+        () => {
+          drained = true; // an error: this.failure
+        },
+      );
+      if (whileWaiting) while (!drained && this.failure === undefined && whileWaiting()) await nextTurn();
+      await drain;
+    }
     if (this.failure) throw this.failure;
   }
 
@@ -88,6 +104,9 @@ export class OutputFile {
     this.stream.destroy();
   }
 }
+
+/** Resolves after the event loop has had a turn (I/O callbacks and messages run first). */
+export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Why a write failed, in words, for the errors a disk gives. */
 const WRITE_ERRORS: Record<string, string> = {

@@ -18,6 +18,7 @@ import { LEDGER_BLOCK_ROWS, LedgerRows, ledgerRowsSource } from '../core/ledger.
 import type { Plan } from '../core/plan.js';
 import { NEXT_BLOCK, WRITTEN_BLOCKS, type LedgerJob } from './ledger-job.js';
 import { sharedRows } from './shared-rows.js';
+import { nextTurn } from './atomic-output.js';
 
 /** Below this many rows (4 blocks, ~12 ms of work) the ledger is made on the main thread alone. */
 export const LEDGER_WORKER_MIN_ROWS = 4 * LEDGER_BLOCK_ROWS;
@@ -72,7 +73,9 @@ export interface LedgerBlockCounts {
 /**
  * The ledger's rows as UTF-8 bytes (the header not included), in order, in blocks: what
  * `allocate` writes and `verify` hashes, the bytes of ledgerByteChunks, on two threads. `counts`,
- * when given, is told who made each block.
+ * when given, is told who made each block. `whileWaiting`, when given, is called while the next
+ * block is the worker's and has not come yet, between turns of the event loop, until it returns
+ * false (no work left) or the block is here.
  */
 export async function* ledgerBlocks(
   plan: Plan,
@@ -80,6 +83,7 @@ export async function* ledgerBlocks(
   alloc: Allocation,
   keep: readonly string[],
   counts: LedgerBlockCounts = { here: 0, worker: 0 },
+  whileWaiting?: () => boolean,
 ): AsyncGenerator<Uint8Array> {
   const n = claims.count;
   const blockRows = LEDGER_BLOCK_ROWS;
@@ -124,6 +128,10 @@ export async function* ledgerBlocks(
         return bytes;
       }
       if (stopped) return block(b);
+      if (whileWaiting?.()) {
+        await nextTurn(); // the block may have come meanwhile
+        continue;
+      }
       await new Promise<void>((resolve) => {
         wake = resolve;
       });

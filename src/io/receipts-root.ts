@@ -102,6 +102,11 @@ function bootWorker(): Worker | undefined {
 
 /** An allocation's receipts root in the making: started by `startAllocationReceipts`, awaited with `finish`. */
 export interface ReceiptsInMaking {
+  /**
+   * Makes one block of leaves on this thread, if one is left (true), for a thread that would
+   * otherwise wait (the ledger's writer waiting for the disk or the ledger worker's next block).
+   */
+  helpOnce(): boolean;
   finish(): Promise<ReceiptsJson>;
   /** Stops the worker (when writing failed before `finish`). */
   abort(): void;
@@ -150,12 +155,19 @@ export function startAllocationReceipts(plan: Plan, claims: ClaimTable, alloc: A
     const job: ReceiptsJob = { rows, state: state.buffer as SharedArrayBuffer };
     worker.postMessage(job);
   }
+  const mine = new Set<number>();
   return {
     abort() {
       if (worker !== undefined) void worker.terminate();
     },
+    helpOnce() {
+      const b = Atomics.add(state, 0, 1);
+      if (b >= count) return false;
+      roots.set(blocks.blockRoot(b), b * DIGEST_BYTES);
+      mine.add(b);
+      return true;
+    },
     async finish() {
-      const mine = new Set<number>();
       for (let b = Atomics.add(state, 0, 1); b < count; b = Atomics.add(state, 0, 1)) {
         roots.set(blocks.blockRoot(b), b * DIGEST_BYTES);
         mine.add(b);

@@ -13,6 +13,8 @@ export interface OutputSpec {
   chunks: Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>;
   /** Data rows (a CSV file), recorded in the manifest. */
   rows?: number;
+  /** Work this thread may do while the disk catches up with this file (see OutputFile.writeBytes). */
+  whileWaiting?: () => boolean;
 }
 
 export interface WrittenOutputs {
@@ -35,7 +37,7 @@ export async function writeOutputs(out: OutputSet, files: readonly OutputSpec[],
       const file = out.create(spec.name);
       for await (const chunk of spec.chunks) {
         if (typeof chunk === 'string') await file.write(chunk);
-        else await file.writeBytes(chunk);
+        else await file.writeBytes(chunk, spec.whileWaiting);
       }
       const w = await file.close();
       written.push(w);
