@@ -14,7 +14,7 @@ import { readingDelimiter, sniffFirstLines } from '../io/claims-sniff.js';
 import { tieKeyer } from '../io/hash.js';
 import { OutputSet } from '../io/atomic-output.js';
 import { ledgerBlocks, startLedgerWorker } from '../io/ledger-bytes.js';
-import { startAllocationReceipts } from '../io/receipts-root.js';
+import { startAllocationReceipts, startReceiptsWorker } from '../io/receipts-root.js';
 import { outputNames, writeOutputs } from '../io/write-outputs.js';
 import { readValidClaims, type ClaimsSettings } from './validate.js';
 
@@ -60,6 +60,7 @@ export async function allocateToFolder(o: AllocateOptions): Promise<AllocateResu
       read: { ...o.claims.read, keep: [...keep], sha256: true, ...tieKeySeed },
     }));
     startLedgerWorker(table.count, keep); // boots while the allocation is computed
+    startReceiptsWorker(table.count, keep); // so does this one
     alloc = allocate(plan, table, tieKeyer(plan.seed), { tieKeyPrefixes });
     summary = buildSummary(plan, alloc, table, { lookAlikeClaimIds: stats.warningsByCode.lookalike_claim_id ?? 0, blankStatuses: stats.warningsByCode.blank_status ?? 0 });
   } catch (err) {

@@ -13,7 +13,7 @@ import { allocationLedger } from '../core/expected-ledger.js';
 import { LEDGER_COLUMNS, ledgerHeader } from '../core/ledger.js';
 import type { Manifest } from '../core/manifest.js';
 import { summaryText } from '../core/summary.js';
-import { allocationSummary } from '../io/receipts-root.js';
+import { allocationSummary, startReceiptsWorker } from '../io/receipts-root.js';
 import {
   checkInput,
   checkLedgerRows,
@@ -74,6 +74,7 @@ export const recomputeAllocate: Recompute = async (ctx) => {
   }
   const { table, stats, tieKeyPrefixes } = claims;
   startLedgerWorker(table.count, keep); // boots while the allocation is computed
+  startReceiptsWorker(table.count, keep); // so does this one
   const alloc = allocate(plan, table, tieKeyer(plan.seed), { tieKeyPrefixes });
   const summary = await allocationSummary(plan, table, alloc, keep, { lookAlikeClaimIds: stats.warningsByCode.lookalike_claim_id ?? 0, blankStatuses: stats.warningsByCode.blank_status ?? 0 });
   const text = summaryText(summary);

@@ -100,6 +100,42 @@ function bootWorker(): Worker | undefined {
   }
 }
 
+/** A worker booted ahead by `startReceiptsWorker` (and whether it has exited since), until `startAllocationReceipts` takes it. */
+let early: { worker: Worker; exited: boolean } | undefined;
+
+/** Whether the leaves of `rows` rows with these `--keep` columns are made on two threads. */
+function onTwoThreads(rows: number, keep: readonly string[]): boolean {
+  // Kept columns are strings per row: posting them would cost about what hashing them does.
+  return rows >= RECEIPTS_WORKER_MIN_ROWS && keep.length === 0;
+}
+
+/**
+ * Boots the worker now, for a receipts root to come: it loads its modules (~50 ms of CPU) while
+ * the allocation is computed on this thread and the other core is idle, not later while the
+ * ledger is made on both. Nothing when the leaves will be made on this thread alone.
+ */
+export function startReceiptsWorker(rows: number, keep: readonly string[]): void {
+  if (early !== undefined || !onTwoThreads(rows, keep)) return;
+  const worker = bootWorker();
+  if (worker === undefined) return;
+  worker.unref(); // nothing waits for it until `startAllocationReceipts` takes it
+  const booted = { worker, exited: false };
+  worker.once('exit', () => {
+    booted.exited = true;
+  });
+  early = booted;
+}
+
+/** The worker booted ahead if it is still running, else a new one; undefined when there is none. */
+function takeWorker(): Worker | undefined {
+  const booted = early;
+  early = undefined;
+  if (booted === undefined) return bootWorker();
+  if (booted.exited) return undefined; // it failed: this thread makes every block
+  booted.worker.ref(); // its messages are awaited by `finish`
+  return booted.worker;
+}
+
 /** An allocation's receipts root in the making: started by `startAllocationReceipts`, awaited with `finish`. */
 export interface ReceiptsInMaking {
   /**
@@ -136,8 +172,11 @@ export function startAllocationReceipts(plan: Plan, claims: ClaimTable, alloc: A
   const roots = new Uint8Array(count * DIGEST_BYTES);
   const arrived = new Set<number>();
   const state = new Int32Array(new SharedArrayBuffer(4));
-  // Kept columns are strings per row: posting them would cost about what hashing them does.
-  const worker = n >= RECEIPTS_WORKER_MIN_ROWS && keep.length === 0 ? bootWorker() : undefined;
+  const worker = onTwoThreads(n, keep) ? takeWorker() : undefined;
+  if (worker === undefined && early !== undefined) {
+    void early.worker.terminate(); // booted ahead for leaves that did not need it
+    early = undefined;
+  }
   let stopped: Promise<void> = Promise.resolve();
   if (worker !== undefined) {
     stopped = new Promise<void>((resolve) => {

@@ -1,7 +1,8 @@
 /**
- * `allocate`'s main thread makes blocks of the receipts root's leaves while the ledger's writing
- * waits (for the disk, or for a block the ledger worker is making): the same files and the same
- * root, whoever makes which block and whenever.
+ * The tail of `allocate` (the ledger and the receipts root) keeps both cores busy: the main
+ * thread makes blocks of the receipts root's leaves while the ledger's writing waits (for the
+ * disk, or for a block the ledger worker is making), and the receipts worker boots while the
+ * allocation is computed. The same files and the same root, whoever makes which block and whenever.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -103,5 +104,23 @@ describe('ledgerBlocks with whileWaiting', () => {
     for await (const chunk of compiled.ledgerBlocks(plan, t, alloc, [], counts, whileWaiting)) chunks.push(Buffer.from(chunk));
     expect(Buffer.concat(chunks).equals(one)).toBe(true);
     expect(counts.here + counts.worker).toBe(Math.ceil(t.count / 16384));
+  });
+});
+
+describe('the receipts worker booted ahead (startReceiptsWorker)', () => {
+  it('is taken by startAllocationReceipts: the same root; booted for leaves with --keep columns, it is stopped', { timeout: 60_000 }, async () => {
+    ensureBuilt();
+    const compiled = (await import(pathToFileURL(join(ROOT, 'dist/io/receipts-root.js')).href)) as typeof ReceiptsRoot;
+    const t = makeBulkTable(plan, [{ class: 'nationwide', count: 5 * RECEIPT_BLOCK_ROWS + 3 }]);
+    const alloc = allocate(plan, t, tieKeyer(plan.seed));
+    const want = ledgerReceiptsRoot(allocationLedger(plan, t, alloc, []));
+    compiled.startReceiptsWorker(t.count, []);
+    await new Promise((r) => setTimeout(r, 300)); // online before the job, as after an allocation
+    expect(await compiled.startAllocationReceipts(plan, t, alloc, []).finish()).toEqual(want);
+    // Booted, then not wanted (kept columns are made on this thread): the same root as without.
+    compiled.startReceiptsWorker(t.count, []);
+    const kept = { ...t, kept: new Map([['note', Array.from({ length: t.count }, (_, i) => `n${i}`)]]) };
+    const withKeep = await compiled.startAllocationReceipts(plan, kept, alloc, ['note']).finish();
+    expect(withKeep).toEqual(ledgerReceiptsRoot(allocationLedger(plan, kept, alloc, ['note'])));
   });
 });
