@@ -156,6 +156,7 @@ export class TieKeyPrefixes {
           this.prefixes.set(m.prefixes, batch.from);
         }
         batch.done = true;
+        batch.skip = undefined; // its memory back (a fallback after a failure hashes every row: the same prefixes where read)
         this.pending--;
       });
       const stopped = (err: Error): void => {
@@ -234,6 +235,7 @@ export class TieKeyPrefixes {
         if (batch.to > this.prefixes.length) this.grow(Math.max(batch.to, this.prefixes.length * 2));
         this.hashHere(this.prefixes, batch, prefixOf);
         batch.done = true;
+        batch.skip = undefined;
         this.pending--;
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
