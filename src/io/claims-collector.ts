@@ -123,9 +123,9 @@ export class ClaimsCollector {
   }
 
   /** The columns of the duplicate checks (after the header), and which checks there are. */
-  get duplicateColumns(): { email: number; name: number; address: number; checksEmail: boolean; checksNameAddress: boolean } {
+  get duplicateColumns(): { email: number; name: number; address: number; claimId: number; checksEmail: boolean; checksNameAddress: boolean } {
     const c = this.columns.col;
-    return { email: c.email, name: c.name, address: c.address, checksEmail: c.email >= 0, checksNameAddress: c.name >= 0 && c.address >= 0 };
+    return { email: c.email, name: c.name, address: c.address, claimId: c.claim_id, checksEmail: c.email >= 0, checksNameAddress: c.name >= 0 && c.address >= 0 };
   }
 
   /**
