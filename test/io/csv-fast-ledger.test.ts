@@ -9,7 +9,7 @@
  * bench-data/ (slow: csv-parse reads them; the case fails if there are none).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -103,9 +103,14 @@ describe('fast path and csv-parse: byte-identical outputs', () => {
     const handOff = tmp.path('hand-off.csv');
     writeFileSync(handOff, Buffer.concat([bytes.subarray(0, cut), Buffer.from('\r'), bytes.subarray(cut)]));
     const plan = join(ROOT, 'fixtures/tiktok/plan.json');
+    // The spilled duplicate checks (dedupe-spill.ts) make their folder in TMPDIR: it must be gone after each run.
+    const spillRoot = tmp.path('spill-root');
+    mkdirSync(spillRoot);
     const run = async (claims: string, env: Record<string, string>, out: string) => {
-      const validate = await runCli(['validate', '--plan', plan, '--json', claims], { env });
-      const allocate = await runCli(['allocate', '--plan', plan, claims, '--out', tmp.path(out), '--json'], { env });
+      // Every warning listed, so that the spilled checks are compared warning by warning.
+      const validate = await runCli(['validate', '--plan', plan, '--json', '--max-errors', '100000', claims], { env: { ...env, TMPDIR: spillRoot } });
+      const allocate = await runCli(['allocate', '--plan', plan, claims, '--out', tmp.path(out), '--json'], { env: { ...env, TMPDIR: spillRoot } });
+      expect(readdirSync(spillRoot), `${out}: spill folders left`).toEqual([]);
       expect(validate.code, validate.stderr).toBe(0);
       expect(allocate.code, allocate.stderr).toBe(0);
       const manifest = JSON.parse(readFileSync(tmp.path(`${out}/manifest.json`), 'utf8')) as { claims: { sha256: string } };
@@ -120,8 +125,11 @@ describe('fast path and csv-parse: byte-identical outputs', () => {
       const none = await run(claims, { PAYOUT_WORKERS: '0' }, `${name}-without-workers`);
       const slowWorkers = await run(claims, { PAYOUT_CSV: 'csv-parse' }, `${name}-csv-parse-with-workers`);
       const slow = await run(claims, { PAYOUT_CSV: 'csv-parse', PAYOUT_WORKERS: '0' }, `${name}-csv-parse`);
+      // The duplicate-claimant checks spilled to partitions (from 0 bytes: PAYOUT_CLAIMANT_SPILL_BYTES is for tests).
+      const spilled = await run(claims, { PAYOUT_CLAIMANT_SPILL_BYTES: '0' }, `${name}-spilled`);
+      const spilledSlow = await run(claims, { PAYOUT_CLAIMANT_SPILL_BYTES: '0', PAYOUT_CSV: 'csv-parse' }, `${name}-spilled-csv-parse`);
       expect((JSON.parse(workers.validate) as { warnings: { count: number } }).warnings.count).toBeGreaterThan(0);
-      for (const other of [none, slowWorkers, slow]) {
+      for (const other of [none, slowWorkers, slow, spilled, spilledSlow]) {
         expect(workers.validate).toBe(other.validate);
         expect(workers.summary).toBe(other.summary);
         expect(workers.ledger.equals(other.ledger)).toBe(true);
