@@ -91,9 +91,9 @@ export interface ReadClaimsResult {
   problems: Problem[];
   stats: ClaimsStats;
   /**
-   * With `tieKeySeed` and no errors: per table row, the first 48 bits of its tie-break key
+   * With `tieKeySeed` and no errors: per table row, the first 32 bits of its tie-break key
    * SHA-256(seed + ":" + claim_id), for `allocate`'s `tieKeyPrefixes`.
    */
-  tieKeyPrefixes?: Float64Array;
+  tieKeyPrefixes?: Uint32Array;
 }
 
