@@ -138,13 +138,16 @@ export function pickSmallestKeys(
       prefixes[i] = p;
     }
   }
-  const cut = selectKth(prefixes.slice(), take - 1);
+  // With the prefixes given ahead, `prefixes` is only the selection's scratch and the given ones
+  // are read again below: one array of m rows, not two (68 MB less at 20M claims).
+  const cut = selectKth(prefixOf !== undefined ? prefixes : prefixes.slice(), take - 1);
+  const prefixAt = prefixOf !== undefined ? (i: number): number => prefixOf(rows[i]!) : (i: number): number => prefixes[i]!;
   // Rows with a prefix below the cut get a cent outright; the rest of the `take` (≥ 1, since
   // the take-th smallest prefix is the cut) come from the rows whose prefix equals it, by full key.
   let below = 0;
   const atCut: { row: number; key: string }[] = [];
   for (let i = 0; i < m; i++) {
-    const p = prefixes[i]!;
+    const p = prefixAt(i);
     if (p < cut) {
       award(rows[i]!);
       below++;
