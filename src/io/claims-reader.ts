@@ -54,10 +54,12 @@ async function fileSize(file: string): Promise<number | undefined> {
 }
 
 /**
- * Files from this size (~9M TikTok-shaped claims) have their duplicate-claimant checks spilled to
- * partitions on disk (dedupe-spill.ts): in memory their tables would take ~29 bytes a claim.
+ * Files from this size (~2.2M TikTok-shaped claims) have their duplicate-claimant checks spilled
+ * to partitions on disk (dedupe-spill.ts): in memory their tables take ~29 bytes a claim. Below
+ * it the tables in memory are faster (1M claims: ~5% less CPU for allocate); at 5M the two took
+ * the same CPU and the spilled checks ~55 MiB less memory (docs/performance.md, round five).
  */
-export const SPILL_MIN_BYTES = 1 << 30;
+export const SPILL_MIN_BYTES = 256 << 20;
 
 /** The spill threshold of `options.duplicateSpillBytes`, else `PAYOUT_CLAIMANT_SPILL_BYTES` (for tests), else SPILL_MIN_BYTES. */
 function spillMinBytes(options: ReadClaimsOptions): number {

@@ -148,8 +148,8 @@ describe('readClaims: duplicate-claimant checks spilled to partitions against th
     }
   });
 
-  it('spills from the size PAYOUT_CLAIMANT_SPILL_BYTES names (for tests), else from 1 GiB', async () => {
-    expect(SPILL_MIN_BYTES).toBe(1 << 30);
+  it('spills from the size PAYOUT_CLAIMANT_SPILL_BYTES names (for tests), else from 256 MiB', async () => {
+    expect(SPILL_MIN_BYTES).toBe(256 << 20);
     const path = tmp.write(`env-${++fileNo}.csv`, 'claim_id,class,email\nA,nationwide,a@x\nB,nationwide,A@x\n');
     const root = spillRoot();
     const finish = vi.spyOn(SpilledClaimants.prototype, 'finish');
