@@ -9,7 +9,7 @@ import { CLAIM_FIELDS, type ClaimField, type ClaimIds } from '../core/claims.js'
 import type { Plan } from '../core/plan.js';
 import type { ProblemCode } from '../core/problems.js';
 import type { ColumnPlan } from './csv-fast.js';
-import type { DuplicateHit } from './dedupe-batch.js';
+import type { DuplicateHit } from './dedupe-check.js';
 import { findLookAlikeIds } from './claim-id-lookalikes.js';
 import type { ClaimsStats, ReadClaimsOptions, ReadClaimsResult } from './claims-types.js';
 import { ClaimsProblems } from './claims-problems.js';

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { ClaimantIndex } from './csv-dedupe.js';
-import { checkBatch, type DedupeBatch, type SpillReply, type WorkerNote } from './dedupe-batch.js';
+import { checkBatch, type DedupeBatch, type SpillReply, type WorkerNote } from './dedupe-check.js';
 import { SpilledClaimants } from './dedupe-spill.js';
 import { lowerThreadPriority } from './thread-priority.js';
 
