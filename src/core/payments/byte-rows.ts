@@ -180,102 +180,23 @@ export class ByteRows {
     this.sealed?.(block);
   }
 
-  // Bytes made elsewhere (core/payments/claim-records.ts): `src[start … end]`, UTF-8.
-
-  /** `src[start … end]` as they are. */
-  bytes(src: Uint8Array, start: number, end: number): void {
-    const n = end - start;
-    this.room(n);
-    const b = this.block;
-    if (n > SHORT) b.set(src.subarray(start, end), this.used);
-    else for (let i = 0, u = this.used; i < n; i++) b[u + i] = src[start + i]!;
-    this.used += n;
-  }
-
-  /** The bytes of a CSV field, quoted only when they must be (csvField). */
-  fieldBytes(src: Uint8Array, start: number, end: number): void {
-    if (quoteAt(src, start, end) < 0) this.bytes(src, start, end);
-    else this.quoted(src, start, end, false);
-  }
-
-  /** The bytes of a text cell: guarded against formulas, then quoted if needed (textCell). */
-  cellBytes(src: Uint8Array, start: number, end: number): void {
-    if (end > start) {
-      const c = src[start]!;
-      if (c === 0x3d || c === 0x2b || c === 0x2d || c === 0x40 || c === 0x09 || c === 0x0d || c === 0x27) {
-        if (quoteAt(src, start, end) >= 0) this.quoted(src, start, end, true);
-        else {
-          this.byte(0x27);
-          this.bytes(src, start, end);
-        }
-        return;
-      }
-    }
-    this.fieldBytes(src, start, end);
-  }
-
-  /** `"…"`, quotes doubled; `guard`: a `'` first, inside the quotes. */
-  private quoted(src: Uint8Array, start: number, end: number, guard: boolean): void {
-    this.room(2 * (end - start) + 3);
-    const b = this.block;
-    let u = this.used;
-    b[u++] = 0x22;
-    if (guard) b[u++] = 0x27;
-    for (let i = start; i < end; i++) {
-      const c = src[i]!;
-      b[u++] = c;
-      if (c === 0x22) b[u++] = 0x22;
-    }
-    b[u++] = 0x22;
-    this.used = u;
-  }
-
   /**
-   * Cents as formatMoney writes them ("0.05", "1523.00"): digits straight from the number, which
-   * must be a safe integer above 0 (the caller sends larger amounts as text).
+   * The block to write a row of at most `n` bytes into, from `at` on: the caller writes it there
+   * (core/payments/record-cells.ts) and says where it ended with `done`.
    */
-  cents(c: number): void {
-    let whole = Math.floor(c / 100);
-    const frac = c - whole * 100;
-    let digits = 1;
-    for (let x = whole; x >= 10; x = Math.floor(x / 10)) digits++;
-    this.room(digits + 3);
-    const b = this.block;
-    const at = this.used;
-    for (let i = at + digits - 1; i >= at; i--) {
-      const q = Math.floor(whole / 10);
-      b[i] = 0x30 + (whole - q * 10);
-      whole = q;
-    }
-    b[at + digits] = 0x2e;
-    const tens = Math.floor(frac / 10);
-    b[at + digits + 1] = 0x30 + tens;
-    b[at + digits + 2] = 0x30 + (frac - tens * 10);
-    this.used = at + digits + 3;
+  open(n: number): Uint8Array {
+    this.room(n);
+    return this.block;
   }
 
-  /** A payment id: `head` (ASCII) and the 16 lowercase hex digits of `digests[at … at + 8]`. */
-  hexId(head: Uint8Array, digests: Uint8Array, at: number): void {
-    this.room(head.length + 16);
-    const b = this.block;
-    let u = this.used;
-    for (let i = 0; i < head.length; i++) b[u++] = head[i]!;
-    for (let i = at; i < at + 8; i++) {
-      const v = digests[i]!;
-      b[u++] = HEX[v >> 4]!;
-      b[u++] = HEX[v & 15]!;
-    }
+  /** Where the next byte goes in the block `open` gave. */
+  get at(): number {
+    return this.used;
+  }
+
+  done(u: number): void {
     this.used = u;
   }
-}
-
-/** Where the first byte that makes a field quoted (`"`, `,`, CR, LF) is, or -1. */
-function quoteAt(src: Uint8Array, start: number, end: number): number {
-  for (let i = start; i < end; i++) {
-    const c = src[i]!;
-    if (c === 0x22 || c === 0x2c || c === 0x0d || c === 0x0a) return i;
-  }
-  return -1;
 }
 
 function needsQuotes(s: string, from: number): boolean {

@@ -8,7 +8,7 @@
 import type { PaidClaim } from './batch.js';
 
 /** Size of a block of records (the last one of a run is sent as far as it is filled). */
-export const RECORD_BLOCK = 256 << 10;
+export const RECORD_BLOCK = 1 << 20;
 
 // The tag byte: the method in bits 0–2, then what the record holds.
 export const M_PAYPAL = 0;
@@ -189,7 +189,7 @@ export class ClaimRecordWriter {
 
 /**
  * Reads the records of a block one by one: `next` reads the tag, row and amount; `cell` the next
- * cell, whose bytes are then `block[start … end]`.
+ * cell, whose bytes are then `block[start … end]`; `offset` is where the reading is.
  */
 export class ClaimRecordReader {
   tag = 0;
@@ -204,9 +204,18 @@ export class ClaimRecordReader {
     this.view = new DataView(block.buffer, block.byteOffset, block.byteLength);
   }
 
-  /** Whether a record follows (then its tag, row and cents are read). */
-  next(): boolean {
-    if (this.pos >= this.block.length) return false;
+  /** Where the next record begins. */
+  get offset(): number {
+    return this.pos;
+  }
+
+  /** Whether every record has been read. */
+  get done(): boolean {
+    return this.pos >= this.block.length;
+  }
+
+  /** Reads the next record's tag, row and cents (there must be one: `done` is false). */
+  next(): void {
     const tag = (this.tag = this.block[this.pos++]!);
     if ((tag & ID_TEXT) === 0) {
       this.row = this.view.getUint32(this.pos, true);
@@ -216,7 +225,6 @@ export class ClaimRecordReader {
       this.cents = this.view.getFloat64(this.pos, true);
       this.pos += 8;
     } else this.cents = -1;
-    return true;
   }
 
   /** The next cell: its bytes are block[start … end]. */

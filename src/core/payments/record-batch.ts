@@ -7,7 +7,7 @@
  * NACHA name that is not printable ASCII, a destination that is not plain ASCII).
  */
 import { UsageError } from '../errors.js';
-import type { Cents } from '../money.js';
+import { formatMoney } from '../money.js';
 import { claimCount } from '../display-numbers.js';
 import { ACH_FILE_IDS, checkNumber, idBits, seq, type Controls, type ControlLine, type PaymentBatch, type PaymentFile } from './batch.js';
 import { ByteRows } from './byte-rows.js';
@@ -25,7 +25,8 @@ import {
   M_VENMO,
 } from './claim-records.js';
 import { NachaWriter } from './nacha.js';
-import { Sum, amountBytes, checkRowFrom, maskedBytes, nachaField, zeroPadded, decimalDigits, type CheckConstants } from './record-cells.js';
+import { Sum, decimalDigits, put, putAlpha, putAscii, putCell, putCents, putField, putHexId, putInt, putMasked, putText } from './record-cells.js';
+import { putCheckRow, type CheckConstants } from './check-record.js';
 import { DEFAULT_CHECK_COLUMNS, type CheckColumn, type PaymentsConfig } from './plan-section.js';
 import { ADDRESSES_COLUMNS, PAYMENTS_COLUMNS, PAYPAL_ROWS_PER_FILE, checkHeader } from './rows.js';
 import { csvField } from '../csv-cell.js';
@@ -108,6 +109,9 @@ export class RecordBatchBuilder {
   private readonly checkAmount = new Sum();
   private readonly check: CheckConstants;
   private readonly checksName = ascii('checks-001.csv');
+  private readonly roundBytes: Uint8Array;
+  /** Bytes beyond a record's own that a row may hold: the note, currencies, id head, dates, numbers. */
+  private readonly constants: number;
 
   constructor(o: RecordBatchOptions) {
     this.config = o.config;
@@ -123,6 +127,8 @@ export class RecordBatchBuilder {
     this.odfi = ascii(o.config.ach?.odfi ?? '');
     this.checkColumns = o.config.check?.columns ?? DEFAULT_CHECK_COLUMNS;
     this.check = { issueDate: this.issueDate, account: encoder.encode(o.config.check?.account ?? ''), head: this.head, digests: o.ids.digests };
+    this.roundBytes = ascii(String(o.round));
+    this.constants = 320 + this.noteBytes.length + this.currencyBytes.length + this.paypalCurrencyBytes.length + this.head.length + this.roundBytes.length + this.check.account.length;
     this.payments = this.newRows('payments.csv');
     this.addresses = this.newRows('addresses.csv');
     this.checkRows = this.newRows('checks-001.csv');
@@ -134,12 +140,14 @@ export class RecordBatchBuilder {
   /** Every record of a block, in order. */
   addBlock(block: Uint8Array): void {
     const r = new ClaimRecordReader(block);
-    while (r.next()) this.add(r);
+    while (!r.done) this.add(r);
   }
 
   private add(r: ClaimRecordReader): void {
     const { at } = this;
     const src = r.block;
+    const first = r.offset;
+    r.next();
     const tag = r.tag;
     const method = tag & METHOD_BITS;
     r.cell();
@@ -162,6 +170,9 @@ export class RecordBatchBuilder {
       at[2 * (C_E + k)] = r.start;
       at[2 * (C_E + k) + 1] = r.end;
     }
+    // No row is longer than this: each cell at most twice its bytes (quoted, quotes doubled), the
+    // claim id twice in payments.csv, and the bytes every row of the run has.
+    const most = 4 * (r.offset - first) + this.constants;
     const cents = r.cents;
     const m = method <= M_VENMO ? method : method <= M_SAVINGS ? 2 : 3;
     this.counts[m]!++;
@@ -176,11 +187,11 @@ export class RecordBatchBuilder {
     }
     const ib = this.idBytes;
     const io = this.idCount++ * 8;
+    const idAt = r.row * 8;
     if (textId === undefined) {
       this.ids.ensure(r.row, src, at[0]!, at[1]!);
       const d = this.ids.digests;
-      const from = r.row * 8;
-      for (let i = 0; i < 8; i++) ib[io + i] = d[from + i]!;
+      for (let i = 0; i < 8; i++) ib[io + i] = d[idAt + i]!;
     } else {
       let bits = idBits(textId);
       for (let i = 7; i >= 0; i--) {
@@ -190,102 +201,100 @@ export class RecordBatchBuilder {
     }
 
     // The method's own row, then payments.csv's (file, row, reference, destination told apart by method).
-    let file: Uint8Array | undefined;
-    let row = 0;
+    let file: Uint8Array;
+    let row: number;
     let currency = this.currencyBytes;
-    const p = this.payments;
+    let number = '';
     if (method <= M_VENMO) {
       if (this.paypalCount === PAYPAL_ROWS_PER_FILE) this.flushPaypal();
-      this.paypalCount++;
+      row = ++this.paypalCount;
       const w = (this.paypalRows ??= this.newRows(decoder.decode(this.paypalName)));
-      w.fieldBytes(src, at[2]!, at[3]!);
-      w.byte(COMMA);
-      this.amount(w, cents, big);
-      w.byte(COMMA);
-      w.bytes(this.paypalCurrencyBytes, 0, this.paypalCurrencyBytes.length);
-      w.byte(COMMA);
-      w.fieldBytes(src, at[0]!, at[1]!);
-      w.byte(COMMA);
-      w.bytes(this.noteBytes, 0, this.noteBytes.length);
-      w.byte(COMMA);
+      const b = w.open(most);
+      let u = putField(b, w.at, src, at[2]!, at[3]!);
+      b[u++] = COMMA;
+      u = this.amount(b, u, cents, big);
+      b[u++] = COMMA;
+      u = put(b, u, this.paypalCurrencyBytes, 0, this.paypalCurrencyBytes.length);
+      b[u++] = COMMA;
+      u = putField(b, u, src, at[0]!, at[1]!);
+      b[u++] = COMMA;
+      u = put(b, u, this.noteBytes, 0, this.noteBytes.length);
+      b[u++] = COMMA;
       const wallet = this.walletBytes[method]!;
-      w.bytes(wallet, 0, wallet.length);
-      w.byte(LF);
+      u = put(b, u, wallet, 0, wallet.length);
+      b[u++] = LF;
+      w.done(u);
       if (big === undefined) this.paypalAmount.add(cents);
       else this.paypalAmount.addBig(big);
       file = this.paypalName;
-      row = this.paypalCount;
       currency = this.paypalCurrencyBytes;
-      this.paymentHead(p, src, textId, r.row, method, file, row);
-      p.cellBytes(src, at[0]!, at[1]!); // the customer reference: the claim id
     } else if (method <= M_SAVINGS) {
       const ach = this.config.ach;
       if (ach === undefined) {
-        this.address(src, tag);
+        this.address(src, tag, most);
         return; // no row: finish() refuses the run
       }
       if (this.achInFile === ach.entriesPerFile) this.flushAch();
       this.achCount++;
-      this.achInFile++;
-      row = this.achInFile;
+      row = ++this.achInFile;
       file = this.achName;
-      const traced = this.achCount <= 9_999_999;
-      if (traced) this.achEntry(src, method, cents, big);
-      this.paymentHead(p, src, textId, r.row, method, file, row);
-      if (traced) this.trace(p);
+      if (this.achCount <= 9_999_999) this.achEntry(src, method, cents, big);
     } else {
       const check = this.config.check;
       if (check === undefined) {
-        this.address(src, tag);
+        this.address(src, tag, most);
         return;
       }
       const n = this.counts[3]! - 1;
-      const number = checkNumber(check.startNumber, n);
-      checkRowFrom(this.checkRows, this.checkColumns, src, this.at, number, cents, big, this.check, textId === undefined ? r.row * 8 : -1, textId);
+      number = checkNumber(check.startNumber, n);
+      const w = this.checkRows;
+      const b = w.open(most * this.checkColumns.length);
+      w.done(putCheckRow(b, w.at, this.checkColumns, src, at, number, cents, big, this.check, textId === undefined ? idAt : -1, textId));
       if (big === undefined) this.checkAmount.add(cents);
       else this.checkAmount.addBig(big);
       file = this.checksName;
       row = n + 1;
-      this.paymentHead(p, src, textId, r.row, method, file, row);
-      p.text(number);
     }
-    p.byte(COMMA);
-    this.amount(p, cents, big);
-    p.byte(COMMA);
-    p.bytes(currency, 0, currency.length);
-    p.byte(COMMA);
-    if (method <= M_VENMO) maskedBytes(p, src, at[2]!, at[3]!);
-    else if (method <= M_SAVINGS) maskedBytes(p, src, at[4]!, at[5]!);
-    p.byte(LF);
-    this.address(src, tag);
-  }
-
-  /** payments.csv's row up to its reference: id, claim id, round, method, file, row. */
-  private paymentHead(p: ByteRows, src: Uint8Array, textId: string | undefined, ledgerRow: number, method: number, file: Uint8Array, row: number): void {
-    if (textId === undefined) p.hexId(this.head, this.ids.digests, ledgerRow * 8);
-    else p.text(textId);
-    p.byte(COMMA);
-    p.cellBytes(src, this.at[0]!, this.at[1]!);
-    p.byte(COMMA);
-    p.int(this.round);
-    p.byte(COMMA);
+    // payments.csv: id, claim id, round, method, file, row, reference, amount, currency, destination.
+    const p = this.payments;
+    const b = p.open(most);
+    let u = p.at;
+    u = textId === undefined ? putHexId(b, u, this.head, this.ids.digests, idAt) : putText(b, u, textId);
+    b[u++] = COMMA;
+    u = putCell(b, u, src, at[0]!, at[1]!);
+    b[u++] = COMMA;
+    u = put(b, u, this.roundBytes, 0, this.roundBytes.length);
+    b[u++] = COMMA;
     const name = this.methodBytes[method]!;
-    p.bytes(name, 0, name.length);
-    p.byte(COMMA);
-    p.bytes(file, 0, file.length);
-    p.byte(COMMA);
-    p.int(row);
-    p.byte(COMMA);
+    u = put(b, u, name, 0, name.length);
+    b[u++] = COMMA;
+    u = put(b, u, file, 0, file.length);
+    b[u++] = COMMA;
+    u = putInt(b, u, row);
+    b[u++] = COMMA;
+    if (method <= M_VENMO) u = putCell(b, u, src, at[0]!, at[1]!); // the customer reference: the claim id
+    else if (method <= M_SAVINGS) {
+      if (this.achCount <= 9_999_999) u = this.trace(b, u);
+    } else u = putAscii(b, u, number);
+    b[u++] = COMMA;
+    u = this.amount(b, u, cents, big);
+    b[u++] = COMMA;
+    u = put(b, u, currency, 0, currency.length);
+    b[u++] = COMMA;
+    if (method <= M_VENMO) u = putMasked(b, u, src, at[2]!, at[3]!);
+    else if (method <= M_SAVINGS) u = putMasked(b, u, src, at[4]!, at[5]!);
+    b[u++] = LF;
+    p.done(u);
+    this.address(src, tag, most);
   }
 
-  private amount(w: ByteRows, cents: number, big: bigint | undefined): void {
-    amountBytes(w, cents, big);
+  private amount(b: Uint8Array, u: number, cents: number, big: bigint | undefined): number {
+    return big === undefined ? putCents(b, u, cents) : putAscii(b, u, formatMoney(big));
   }
 
   /** The ACH trace number of entry `achCount`: the ODFI's 8 digits and 7 of sequence. */
-  private trace(w: ByteRows): void {
-    w.bytes(this.odfi, 0, this.odfi.length);
-    zeroPadded(w, this.achCount, 7);
+  private trace(b: Uint8Array, u: number): number {
+    return putInt(b, put(b, u, this.odfi, 0, this.odfi.length), this.achCount, 7);
   }
 
   /** One NACHA entry detail record (NachaWriter.entry), and its line break. */
@@ -310,40 +319,41 @@ export class RecordBatchBuilder {
     let prefix = 0;
     for (let i = rs; i < rs + 8; i++) prefix = prefix * 10 + (src[i]! - 0x30);
     this.achWriter.tally(prefix, amount);
-    w.byte(0x36);
-    w.byte(0x32 + (method === M_SAVINGS ? 1 : 0));
-    w.byte(0x32);
-    w.bytes(src, rs, re);
-    w.bytes(src, as, ae);
-    for (let i = ae - as; i < 17; i++) w.byte(0x20);
-    if (big === undefined) zeroPadded(w, cents, 10);
-    else w.text(big.toString().padStart(10, '0'));
-    nachaField(w, src, at[0]!, at[1]!, 15);
-    nachaField(w, src, at[6]!, at[7]!, 22);
-    w.byte(0x20);
-    w.byte(0x20);
-    w.byte(0x30);
-    this.trace(w);
-    w.byte(LF);
+    const b = w.open(95);
+    let u = w.at;
+    b[u++] = 0x36;
+    b[u++] = method === M_SAVINGS ? 0x33 : 0x32;
+    b[u++] = 0x32;
+    u = put(b, u, src, rs, re);
+    u = put(b, u, src, as, ae);
+    for (let i = ae - as; i < 17; i++) b[u++] = 0x20;
+    u = putInt(b, u, cents, 10);
+    u = putAlpha(b, u, src, at[0]!, at[1]!, 15);
+    u = putAlpha(b, u, src, at[6]!, at[7]!, 22);
+    b[u++] = 0x20;
+    b[u++] = 0x20;
+    b[u++] = 0x30;
+    u = this.trace(b, u);
+    b[u++] = LF;
+    w.done(u);
   }
 
   /** addresses.csv's row, when the claim has a mailing address. */
-  private address(src: Uint8Array, tag: number): void {
+  private address(src: Uint8Array, tag: number, most: number): void {
     if ((tag & HAS_MAILING) === 0) return;
     const a = this.addresses;
     const { at } = this;
     // The check's cells are the address (MAILING_IS_CHECK); else the six after the election's.
-    const from = (tag & MAILING_IS_CHECK) !== 0 ? C_E : C_E + this.electionCells(tag & METHOD_BITS);
-    a.cellBytes(src, at[0]!, at[1]!);
-    for (let k = 0; k < 6; k++) {
-      a.byte(COMMA);
-      a.cellBytes(src, at[2 * (from + k)]!, at[2 * (from + k) + 1]!);
+    const method = tag & METHOD_BITS;
+    const from = 2 * ((tag & MAILING_IS_CHECK) !== 0 ? C_E : C_E + (method <= M_VENMO ? 1 : method <= M_SAVINGS ? 3 : 6));
+    const b = a.open(most);
+    let u = putCell(b, a.at, src, at[0]!, at[1]!);
+    for (let k = from; k < from + 12; k += 2) {
+      b[u++] = COMMA;
+      u = putCell(b, u, src, at[k]!, at[k + 1]!);
     }
-    a.byte(LF);
-  }
-
-  private electionCells(method: number): number {
-    return method <= M_VENMO ? 1 : method <= M_SAVINGS ? 3 : 6;
+    b[u++] = LF;
+    a.done(u);
   }
 
   private flushPaypal(): void {
