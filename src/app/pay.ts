@@ -115,6 +115,9 @@ async function payInto(o: PayOptions, loaded: PayPlan, folder: PayFolder): Promi
   // The payment ids are hashed from the ledger's ids on another thread while the claims are read.
   // Large runs: the files' rows are made (and hashed) on a worker thread from compact records of
   // the claims (io/payments/pay-builder.ts), while this thread reads; else here, claim by claim.
+  // The payment ids stay on a thread of their own: hashed on the files' worker instead (from the
+  // claim ids it is sent), they cost it more CPU than the payment-id worker spends (1M claims,
+  // two alternating pairs of runs: 7.3 and 7.9 s of CPU in all against 6.9 and 7.2 s).
   const paymentIdOfRow = new PaymentIds(plan.seed, ledger.round, ledger.ids);
   const paymentId = paymentIdMaker(plan.seed, ledger.round);
   const thread = buildsOnWorker(ledger.paid.count)

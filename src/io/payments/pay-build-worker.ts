@@ -4,6 +4,7 @@
  * bytes as its blocks are sealed. It writes nothing: at the end it moves the files' bytes and
  * their SHA-256 to the main thread, which checks the control totals and only then writes them.
  */
+import * as nodeCrypto from 'node:crypto';
 import { createHash, type Hash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import { ByteRows } from '../../core/payments/byte-rows.js';
@@ -13,13 +14,20 @@ import type { BuildDone, BuildNote, BuildStart } from './pay-builder.js';
 /** No progress of the payment-id worker for this long: the ids left are hashed here (as payment-ids.ts does). */
 const STALL_MS = 5000;
 
-/** The payment ids from the payment-id worker's shared bytes; hashed here past a worker that failed or stalled. */
+/**
+ * The payment ids' bytes by ledger row: hashed here from the claim ids the records carry (pay's
+ * runs on this worker start no payment-id worker), or read from a payment-id worker's shared
+ * bytes as it makes them, and hashed here past one that failed or stalled.
+ */
 class SharedIds implements RecordIds {
   readonly head: string;
   readonly digests: Uint8Array;
   private readonly progress: Int32Array | undefined;
-  private readonly prefix: Buffer;
+  private readonly prefix: string;
   private ready = 0;
+  /** The block of records last read from, as a Buffer (to decode a claim id from). */
+  private src: Uint8Array | undefined;
+  private srcBuffer: Buffer<ArrayBufferLike> = Buffer.alloc(0);
   private alone: boolean;
 
   constructor(s: BuildStart['ids']) {
@@ -27,7 +35,7 @@ class SharedIds implements RecordIds {
     this.digests = new Uint8Array(s.digests);
     this.progress = s.progress !== undefined ? new Int32Array(s.progress) : undefined;
     this.alone = this.progress === undefined;
-    this.prefix = Buffer.from(s.prefix, 'utf8');
+    this.prefix = s.prefix;
   }
 
   ensure(row: number, src: Uint8Array, start: number, end: number): void {
@@ -50,8 +58,16 @@ class SharedIds implements RecordIds {
       }
       this.alone = true;
     }
-    const d = createHash('sha256').update(this.prefix).update(src.subarray(start, end)).digest();
-    this.digests.set(d.subarray(0, 8), row * 8);
+    // The claim id's text from its bytes (the same UTF-8 once hashed), hashed in one call: a
+    // string in and the digest as a binary string out made no Buffer per claim.
+    if (src !== this.src) {
+      this.src = src;
+      this.srcBuffer = Buffer.from(src.buffer, src.byteOffset, src.byteLength);
+    }
+    const text = this.prefix + this.srcBuffer.toString('utf8', start, end);
+    const d = typeof nodeCrypto.hash === 'function' ? nodeCrypto.hash('sha256', text, 'binary') : createHash('sha256').update(text).digest('binary');
+    const out = this.digests;
+    for (let j = 0, at = row * 8; j < 8; j++) out[at + j] = d.charCodeAt(j);
   }
 }
 
