@@ -4,6 +4,7 @@
  * (dist/): each case runs in a process of its own on the built program.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -109,5 +110,33 @@ describe('which runs build on a worker', () => {
       if (before === undefined) delete process.env.PAYOUT_WORKERS;
       else process.env.PAYOUT_WORKERS = before;
     }
+  });
+});
+
+describe("the payment files' worker", () => {
+  it.runIf(existsSync('/proc/thread-self'))('yields to the reading thread: 10 nice steps below it', () => {
+    const r = runAlone('priority', `
+      import { readdirSync, readFileSync } from 'node:fs';
+      import { getPriority } from 'node:os';
+      const { PayBuilderThread } = await import(${dist('io/payments/pay-builder.js')});
+      const { PaymentIds } = await import(${dist('io/payments/payment-ids.js')});
+      const { paymentsSchema } = await import(${dist('core/payments/plan-section.js')});
+      const config = paymentsSchema.parse(${JSON.stringify(PAYMENTS_SECTION)});
+      const thread = PayBuilderThread.start({ config, currency: 'USD', round: 1, ids: new PaymentIds('s', 1, ['A1']), paymentId: (c) => c });
+      const want = Math.min(19, getPriority() + 10);
+      let lowered = want > getPriority() ? 0 : 1; // a process at nice 19 already: nothing to lower
+      for (let i = 0; i < 200 && lowered === 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        for (const t of readdirSync('/proc/self/task')) {
+          if (t === String(process.pid)) continue;
+          const stat = readFileSync('/proc/self/task/' + t + '/stat', 'utf8');
+          if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]) === want) lowered++;
+        }
+      }
+      console.log('threads lowered', lowered);
+      thread.close();
+    `);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('threads lowered 1\n');
   });
 });

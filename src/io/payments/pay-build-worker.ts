@@ -6,10 +6,16 @@
  */
 import * as nodeCrypto from 'node:crypto';
 import { createHash, type Hash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { ByteRows } from '../../core/payments/byte-rows.js';
 import { RecordBatchBuilder, type RecordIds } from '../../core/payments/record-batch.js';
 import type { BuildDone, BuildNote, BuildStart } from './pay-builder.js';
+import { lowerThreadPriority } from '../thread-priority.js';
+
+// The reading thread, which the run waits for, keeps a core; this one is lighter (docs/performance.md, "Threads").
+lowerThreadPriority(fs, os);
 
 /** No progress of the payment-id worker for this long: the ids left are hashed here (as payment-ids.ts does). */
 const STALL_MS = 5000;
