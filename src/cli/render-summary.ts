@@ -44,7 +44,7 @@ export function unpaidLine(s: { unpaid: UnpaidJson | BucketUnpaidJson; maximumPa
   if ('cappedToZero' in u && u.cappedToZero > 0) parts.push(`capped at ${moneyText(s.maximumPayment ?? null)} ${grouped(u.cappedToZero)}`);
   if ('noEntitlement' in u) {
     if (u.noEntitlement > 0) parts.push(`nothing claimed ${grouped(u.noEntitlement)}`);
-    if (u.unfunded > 0) parts.push(`no money left for their buckets ${grouped(u.unfunded)}`);
+    if (u.unfunded > 0) parts.push(`nothing left in their buckets ${grouped(u.unfunded)}`);
   }
   if (u.roundedToZero > 0) parts.push(`a share under one cent ${grouped(u.roundedToZero)}`);
   return `Not paid: ${claimCount(u.claims)} (${parts.join('; ')})`;

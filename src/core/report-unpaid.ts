@@ -98,7 +98,8 @@ export function unpaidRows(
   if ((u.cappedToZero ?? 0) > 0) rows.push(unpaidRow('cappedToZero', u.cappedToZero!, `Capped at the maximum payment of ${moneyText(0n)}`));
   if ((u.noEntitlement ?? 0) > 0) rows.push(unpaidRow('noEntitlement', u.noEntitlement!, 'Eligible, but nothing claimed in any bucket'));
   if ((u.unfunded ?? 0) > 0) {
-    rows.push(unpaidRow('unfunded', u.unfunded!, 'Claimed only in buckets that had nothing for them: the buckets funded before them left no money'));
+    const why = `the buckets funded before them left no money, or a cap of ${moneyText(0n)}`;
+    rows.push(unpaidRow('unfunded', u.unfunded!, `Claimed only in buckets that had nothing for them (${why})`));
   }
   if (u.roundedToZero > 0) rows.push(unpaidRow('roundedToZero', u.roundedToZero, `A share under one cent, left at ${moneyText(0n)} by the remainder rule`));
   return { rows, total: { count: u.claims, text: countText(u.claims), of: countText(of) } };

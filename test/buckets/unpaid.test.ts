@@ -56,7 +56,7 @@ describe('summary.json `unpaid` of a bucket plan', () => {
     const { planFile, claimsFile } = files('cli');
     const r = await runCli(['allocate', '--plan', planFile, claimsFile, '--out', tmp.path('cli-out')], { env: { NO_COLOR: '1' } });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('Not paid: 7 claims (status rejected 2, denied 1; nothing claimed 1; no money left for their buckets 1; a share under one cent 2)\n');
+    expect(r.stdout).toContain('Not paid: 7 claims (status rejected 2, denied 1; nothing claimed 1; nothing left in their buckets 1; a share under one cent 2)\n');
   });
 });
 
@@ -72,7 +72,7 @@ describe('the report of a bucket folder: claims not paid', () => {
       ['status', 'rejected', 2, 'Status “rejected”: not an eligible status'],
       ['status', 'denied', 1, 'Status “denied”: not an eligible status'],
       ['noEntitlement', '', 1, 'Eligible, but nothing claimed in any bucket'],
-      ['unfunded', '', 1, 'Claimed only in buckets that had nothing for them: the buckets funded before them left no money'],
+      ['unfunded', '', 1, 'Claimed only in buckets that had nothing for them (the buckets funded before them left no money, or a cap of $0.00)'],
       ['roundedToZero', '', 2, 'A share under one cent, left at $0.00 by the remainder rule'],
     ]);
     expect(page).toContain('<tr data-unpaid="total" data-count="7"><td>Not paid, of 9 claims</td>');

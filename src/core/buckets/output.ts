@@ -110,8 +110,9 @@ export interface BucketSummaryJson {
  * Why claims were paid nothing (docs/outputs.md, `unpaid`), as a classes plan's summary says it,
  * with the reasons of a bucket plan: a status not eligible (by status, most first); removed by the
  * minimum payment; eligible but claiming nothing in any bucket; claiming only in buckets that had
- * nothing for them (exact share 0: the buckets funded before them left no money); a share under
- * one cent in every bucket, left at 0.00 by the remainder rule. The last three are the ledger's
+ * nothing for them (exact share 0: the buckets funded before them left no money, or a total or
+ * per-claim cap of 0.00); a share under one cent in every bucket, left at 0.00 by the remainder
+ * rule. The last three are the ledger's
  * `nothing_claimed`. `claims` is their sum: every row of the ledger whose amount is 0.00.
  */
 export interface BucketUnpaidJson {
