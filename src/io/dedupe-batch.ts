@@ -77,6 +77,19 @@ export function startDuplicateCheckWorker(): void {
 }
 
 /**
+ * The spilled checks' folder in the system's temporary directory (TMPDIR), or undefined when none
+ * can be made there (not writable, missing): the checks then keep their tables in memory, as for
+ * smaller files; the same warnings either way.
+ */
+function makeSpillDir(): string | undefined {
+  try {
+    return mkdtempSync(join(tmpdir(), 'payout-claimants-'));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Collects the rows to check, a batch per chunk, and has them checked — on a worker thread when
  * there is one — in row order. `finish` gives every duplicate found, in row order.
  */
@@ -154,7 +167,7 @@ export class DuplicateChecks {
    * (dedupe-spill.ts; readClaims asks for it on very large files).
    */
   static async start(useWorker: boolean, spill = false): Promise<DuplicateChecks> {
-    const spillDir = spill ? mkdtempSync(join(tmpdir(), 'payout-claimants-')) : undefined;
+    const spillDir = spill ? makeSpillDir() : undefined;
     if (useWorker && process.env.PAYOUT_WORKERS !== '0') {
       const booted = await (early ?? bootWorker());
       early = undefined;

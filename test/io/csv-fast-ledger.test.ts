@@ -177,6 +177,10 @@ describe('fast path and csv-parse: byte-identical outputs', () => {
         expect(workers.validate).toBe(none.validate);
         expect(workers.allocate).toBe(none.allocate);
       }
+      // The duplicate-claimant checks spilled (dedupe-spill.ts): the rows before the error are checked the same.
+      const spilled = await run({ PAYOUT_CLAIMANT_SPILL_BYTES: '0' }, `${name}-spilled`);
+      expect(spilled.validate).toBe(none.validate);
+      expect(spilled.allocate).toBe(none.allocate);
     }
   });
 

@@ -175,6 +175,20 @@ describe('readClaims: duplicate-claimant checks spilled to partitions against th
     }
   });
 
+  it('keeps the tables in memory when no spill folder can be made (TMPDIR missing): the same warnings', async () => {
+    const path = tmp.write(`no-tmp-${++fileNo}.csv`, 'claim_id,class,email\nA,nationwide,a@x\nB,nationwide,A@x\n');
+    const finish = vi.spyOn(SpilledClaimants.prototype, 'finish');
+    try {
+      const inMemory = await readClaims(path, PLAN, { duplicateChecks: 'batched' });
+      const fallback = await withTmpdir(tmp.path('no-such-folder'), () => readClaims(path, PLAN, { duplicateChecks: 'batched', duplicateSpillBytes: 0 }));
+      expect(finish).not.toHaveBeenCalled();
+      expect(fallback).toEqual(inMemory);
+      expect(fallback.problems.map((p) => [p.line, p.code])).toEqual([[3, 'duplicate_email']]);
+    } finally {
+      finish.mockRestore();
+    }
+  });
+
   it('removes the spill folder when the checks fail, and says so', async () => {
     const path = tmp.write(`fail-${++fileNo}.csv`, 'claim_id,class,email\nA,nationwide,a@x\nB,nationwide,A@x\n');
     const root = spillRoot();
