@@ -23,7 +23,6 @@ import { checkBatch, RANGE_FIELDS, type DedupeBatch, type DedupeReply, type Dupl
 import { SpilledClaimants, type SpilledHit } from './dedupe-spill.js';
 import { onUnfinishedRun } from './run-cleanup.js';
 
-
 /**
  * Batches (a chunk of ~1 MiB each) the worker may be behind before the reader waits for it. Each
  * costs ~7 MiB of peak memory (10M allocate: 949 MiB at 4, 1,039 MiB at 16); 4, 8, 16 and 32 took

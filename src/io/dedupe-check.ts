@@ -28,8 +28,8 @@ export type DedupeBatch =
   | { seq: number; bytes: Uint8Array; ranges: Int32Array; rows: number; email: boolean; nameAddress: boolean }
   | { seq: number; json: Uint8Array; email: boolean; nameAddress: boolean };
 
-/** Strings per row of a string batch: line, email, name, address, claim id. */
-export const STRING_FIELDS = 5;
+/** Strings per row of a string batch: line, email, name, address, claim id (only when the checks are spilled, else ""). */
+const STRING_FIELDS = 5;
 
 /** The worker's other messages: table sizes, and the claims file's bytes to hash, then the digest wanted. */
 export type WorkerNote =
