@@ -109,13 +109,13 @@ export function poolRules(plan: Plan): PoolRules {
 
 export interface AllocateOptions {
   /**
-   * Per row of `claims`, the first 48 bits of `tieKey(claims.ids[row])` (its first 12 hex digits
+   * Per row of `claims`, the first 32 bits of `tieKey(claims.ids[row])` (its first 8 hex digits
    * as a number), when computed ahead, e.g. on another thread while the file was read. The tie
    * set is then ranked by these; full keys are still computed for the rows at the cut-off, and a
    * prefix that disagrees with its key is an error. Rows whose status the plan does not pay are in
    * no tie set, and their entries are never read (the reader leaves them 0).
    */
-  tieKeyPrefixes?: Float64Array | undefined;
+  tieKeyPrefixes?: Uint32Array | undefined;
 }
 
 /**
