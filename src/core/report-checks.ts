@@ -86,6 +86,9 @@ export function crossChecks(summary: Summary, manifest: Manifest, ledger: Ledger
   return checks;
 }
 
+/** Statuses whose counts differ named in the detail of the claims-not-paid check; the rest counted. */
+const STATUSES_NAMED = 3;
+
 /**
  * The claims not paid: ledger.csv's rows paid 0.00, by outcome, are `unpaid`'s counts (`ineligible`
  * per status is `byStatus`, `below_minimum` is `belowMinimum`, `capped` is `cappedToZero`, `paid`
@@ -96,8 +99,14 @@ export function crossChecks(summary: Summary, manifest: Manifest, ledger: Ledger
 function unpaidCheck(summary: Summary, u: NonNullable<Summary['unpaid']>, ledger: LedgerUnpaid, money: (c: Cents) => string): Check {
   const byStatus = u.byStatus.reduce((n, x) => n + x.claims, 0);
   const sum = byStatus + u.belowMinimum + u.cappedToZero + u.roundedToZero;
-  const sameStatuses =
-    ledger.byStatus.size === u.byStatus.length && u.byStatus.every((x) => ledger.byStatus.get(x.status) === x.claims);
+  const summaryByStatus = new Map(u.byStatus.map((x) => [x.status, x.claims]));
+  // The statuses whose counts differ, the first few named in the detail.
+  const differing = [...new Set([...summaryByStatus.keys(), ...ledger.byStatus.keys()])].filter((k) => summaryByStatus.get(k) !== ledger.byStatus.get(k));
+  const sameStatuses = differing.length === 0;
+  const statusDetail = differing
+    .slice(0, STATUSES_NAMED)
+    .map((k) => `status ${JSON.stringify(k)}: ledger.csv ${countText(ledger.byStatus.get(k) ?? 0)}, summary ${countText(summaryByStatus.get(k) ?? 0)}`)
+    .concat(differing.length > STATUSES_NAMED ? [`${countText(differing.length - STATUSES_NAMED)} more statuses differ`] : []);
   const classes = (k: 'ineligible' | 'belowMinimum'): number => summary.classes.reduce((n, c) => n + c[k], 0);
   const ineligible = [...ledger.byStatus.values()].reduce((n, x) => n + x, 0);
   const outcomes = [
@@ -120,6 +129,6 @@ function unpaidCheck(summary: Summary, u: NonNullable<Summary['unpaid']>, ledger
       ledger.other === 0 &&
       byStatus === classes('ineligible') &&
       u.belowMinimum === classes('belowMinimum'),
-    detail: `${countText(ledger.rows)} rows paid ${money(0n)} (${outcomes.join(', ')}); unpaid ${countText(u.claims)} (reasons ${countText(sum)})`,
+    detail: [`${countText(ledger.rows)} rows paid ${money(0n)} (${outcomes.join(', ')})`, `unpaid ${countText(u.claims)} (reasons ${countText(sum)})`, ...statusDetail].join('; '),
   };
 }

@@ -196,6 +196,12 @@ describe('the view model of a TikTok-style run', () => {
       expect(check(summary, withUnpaid(edit))?.ok, JSON.stringify([...Object.entries(edit)])).toBe(false);
     }
     expect(check(summary, withUnpaid({ rows: tally.unpaid.rows + 1, paid: 1 }))?.detail).toContain(', paid 1);');
+    // A status renamed in the ledger: the counts add up, the detail names the statuses that differ.
+    const renamed = check(summary, withUnpaid({ byStatus: new Map([['rejected', rejected - 1], ['"denied"', 1]]) }));
+    expect(renamed?.ok).toBe(false);
+    expect(renamed?.detail).toMatch(/; status "rejected": ledger\.csv [\d,]+, summary [\d,]+; status "\\"denied\\"": ledger\.csv 1, summary 0$/);
+    const many = new Map([['rejected', rejected - 5], ...['a', 'b', 'c', 'd', 'e'].map((k) => [k, 1] as [string, number])]);
+    expect(check(summary, withUnpaid({ byStatus: many }))?.detail).toMatch(/; status "b": ledger\.csv 1, summary 0; 3 more statuses differ$/);
     // The summary: its reasons no longer adding up, or no longer the classes' counts.
     expect(check({ ...summary, unpaid: { ...u, claims: u.claims + 1 } }, tally)?.ok).toBe(false);
     const oneMoreBelow = withUnpaid({ rows: tally.unpaid.rows + 1, belowMinimum: u.belowMinimum + 1 });
