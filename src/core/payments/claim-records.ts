@@ -28,6 +28,8 @@ export const AMOUNT_TEXT = 64;
 
 const encoder = new TextEncoder();
 
+const viewOf = (b: Uint8Array): DataView => new DataView(b.buffer, b.byteOffset, b.byteLength);
+
 /** Cells up to this many UTF-16 units are copied by character code; longer ones go to encodeInto whole. */
 const SHORT = 24;
 
@@ -44,12 +46,18 @@ export class ClaimRecordWriter {
   private view: DataView;
   private used = 0;
 
+  /**
+   * `send` takes each block and may give the next one to fill (of `size` bytes: a block of shared
+   * memory it has done with, io/payments/pay-builder.ts); else a new one is made. `first`: the
+   * first block to fill.
+   */
   constructor(
-    private readonly send: (block: Uint8Array) => void,
+    private readonly send: (block: Uint8Array) => Uint8Array | void,
     private readonly size = RECORD_BLOCK,
+    first?: Uint8Array,
   ) {
-    this.block = new Uint8Array(size);
-    this.view = new DataView(this.block.buffer);
+    this.block = first ?? new Uint8Array(size);
+    this.view = viewOf(this.block);
   }
 
   /** Records written since the block began. */
@@ -139,9 +147,8 @@ export class ClaimRecordWriter {
   /** Sends the block so far (if it holds any record). */
   flush(): void {
     if (this.used === 0) return;
-    this.send(this.block.subarray(0, this.used));
-    this.block = new Uint8Array(this.size);
-    this.view = new DataView(this.block.buffer);
+    this.block = this.send(this.block.subarray(0, this.used)) ?? new Uint8Array(this.size);
+    this.view = viewOf(this.block);
     this.used = 0;
   }
 
@@ -154,7 +161,7 @@ export class ClaimRecordWriter {
     this.flush();
     if (most > this.block.length) {
       this.block = new Uint8Array(most);
-      this.view = new DataView(this.block.buffer);
+      this.view = viewOf(this.block);
     }
   }
 
