@@ -5,7 +5,8 @@ import { PaymentBatchBuilder, type PaidClaim, type PaymentBatch } from '../../sr
 import { ByteRows } from '../../src/core/payments/byte-rows.js';
 import { ClaimRecordWriter } from '../../src/core/payments/claim-records.js';
 import { RecordBatchBuilder, type RecordIds } from '../../src/core/payments/record-batch.js';
-import { putCents } from '../../src/core/payments/record-cells.js';
+import { putCents, putMasked } from '../../src/core/payments/record-cells.js';
+import { maskLast4 } from '../../src/core/mask.js';
 import { formatMoney } from '../../src/core/money.js';
 import type { PaymentsConfig } from '../../src/core/payments/plan-section.js';
 import { paymentsConfig } from './helpers.js';
@@ -189,6 +190,17 @@ describe('payment files from records of bytes', () => {
     ];
     const digests = digestsOf(1);
     expectSame(reference(claims, paymentsConfig(), digests, () => ''), fromRecords(claims, paymentsConfig(), digests, () => ''));
+  });
+
+  it('masks destinations as maskLast4 does, short ones and ones with spaces or more than ASCII too', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.stringMatching(/^[!-~]{0,12}$/), fc.string({ maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 10 })), (t) => {
+        const src = new TextEncoder().encode(t);
+        const b = new Uint8Array(src.length + 8);
+        expect(new TextDecoder().decode(b.subarray(0, putMasked(b, 0, src, 0, src.length)))).toBe(new TextDecoder().decode(new TextEncoder().encode(maskLast4(t))));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('writes cents as formatMoney does', () => {

@@ -150,12 +150,11 @@ export function putAlpha(b: Uint8Array, u: number, src: Uint8Array, s: number, e
 
 /** maskLast4 of a destination: `****` and its last 4 characters. At most (e − s) + 4 bytes. */
 export function putMasked(b: Uint8Array, u: number, src: Uint8Array, s: number, e: number): number {
-  let plain = e - s > 8;
-  for (let i = s; plain && i < e; i++) {
+  for (let i = s; i < e; i++) {
     const c = src[i]!;
-    if (c <= 0x20 || c >= 0x7f) plain = false; // a space to trim, or more than ASCII: as maskLast4 does it
+    // A space (to trim) or more than ASCII: as maskLast4 does it. Else each byte is a character.
+    if (c <= 0x20 || c >= 0x7f) return putText(b, u, maskLast4(decoder.decode(src.subarray(s, e))));
   }
-  if (!plain) return putText(b, u, maskLast4(decoder.decode(src.subarray(s, e))));
   b[u] = b[u + 1] = b[u + 2] = b[u + 3] = 0x2a;
-  return put(b, u + 4, src, e - 4, e);
+  return e - s <= 4 ? u + 4 : put(b, u + 4, src, e - 4, e);
 }
