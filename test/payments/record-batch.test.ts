@@ -5,7 +5,8 @@ import { PaymentBatchBuilder, type PaidClaim, type PaymentBatch } from '../../sr
 import { ByteRows } from '../../src/core/payments/byte-rows.js';
 import { ClaimRecordWriter } from '../../src/core/payments/claim-records.js';
 import { RecordBatchBuilder, type RecordIds } from '../../src/core/payments/record-batch.js';
-import { putCents, putMasked } from '../../src/core/payments/record-cells.js';
+import { putAlpha, putCents, putMasked } from '../../src/core/payments/record-cells.js';
+import { nachaAlpha } from '../../src/core/payments/nacha.js';
 import { maskLast4 } from '../../src/core/mask.js';
 import { formatMoney } from '../../src/core/money.js';
 import type { PaymentsConfig } from '../../src/core/payments/plan-section.js';
@@ -201,6 +202,26 @@ describe('payment files from records of bytes', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it("writes NACHA's fields as nachaAlpha does, accented Latin-1 letters from their bytes", () => {
+    const latin1 = fc.string({ unit: fc.integer({ min: 0x20, max: 0xff }).map((c) => String.fromCharCode(c)), maxLength: 30 });
+    const mixed = fc.string({ unit: fc.oneof(fc.integer({ min: 0x20, max: 0xff }).map((c) => String.fromCharCode(c)), fc.constantFrom('é', 'ü', 'ß', 'µ', 'ÿ', '\u0301', 'Ł', '𝒜', '\t', '\ud800')), maxLength: 30 });
+    fc.assert(
+      fc.property(fc.oneof(latin1, mixed, fc.string({ unit: 'binary', maxLength: 20 })), fc.constantFrom(15, 22), (t, width) => {
+        const src = new TextEncoder().encode(t);
+        const b = new Uint8Array(width);
+        expect(putAlpha(b, 0, src, 0, src.length, width)).toBe(width);
+        expect(Buffer.from(b).toString('latin1')).toBe(nachaAlpha(new TextDecoder().decode(src)).slice(0, width).padEnd(width, ' '));
+      }),
+      { numRuns: 2000 },
+    );
+    for (let c = 0xa0; c <= 0xff; c++) {
+      const t = `a${String.fromCharCode(c)}b${String.fromCharCode(c)}`;
+      const b = new Uint8Array(22);
+      putAlpha(b, 0, new TextEncoder().encode(t), 0, new TextEncoder().encode(t).length, 22);
+      expect(Buffer.from(b).toString('latin1')).toBe(nachaAlpha(t).padEnd(22, ' '));
+    }
   });
 
   it('writes cents as formatMoney does', () => {
