@@ -184,6 +184,19 @@ describe('payment files from records of bytes', () => {
     expectSame(reference(claims, config, digests, () => ''), fromRecords(claims, config, digests, () => '', 1 << 16));
   });
 
+  it('packs records into new blocks when `send` gives none back (whatever it returns)', () => {
+    const claims: PaidClaim[] = Array.from({ length: 50 }, (_, row) => ({ claimId: `C${row}`, amount: 100n + BigInt(row), row, election: { method: 'paypal', recipient: `p${row}@example.com`, recipientKind: 'email' } }));
+    const blocks: Uint8Array[] = [];
+    const w = new ClaimRecordWriter((b) => blocks.push(b.slice()), 256); // push returns a number, not a block
+    for (const c of claims) w.add(c);
+    w.flush();
+    expect(blocks.length).toBeGreaterThan(5);
+    const digests = digestsOf(claims.length);
+    const b = new RecordBatchBuilder({ config: paymentsConfig(), currency: 'USD', round: 1, ids: { head: 'P1-', digests, ensure: () => undefined } });
+    for (const block of blocks) b.addBlock(block);
+    expect(utf8(b.finish().payments).toString()).toBe(utf8(reference(claims, paymentsConfig(), digests, () => '').payments).toString());
+  });
+
   it('writes cells longer than 65,534 bytes whole', () => {
     const long = 'ü'.repeat(40_000);
     const claims: PaidClaim[] = [

@@ -144,7 +144,8 @@ export class ClaimRecordWriter {
   /** Sends the block so far (if it holds any record). */
   flush(): void {
     if (this.used === 0) return;
-    this.block = this.send(this.block.subarray(0, this.used)) ?? new Uint8Array(this.size);
+    const next = this.send(this.block.subarray(0, this.used));
+    this.block = next instanceof Uint8Array ? next : new Uint8Array(this.size);
     this.view = viewOf(this.block);
     this.used = 0;
   }
