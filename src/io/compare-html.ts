@@ -8,7 +8,7 @@ import type { VNode } from 'preact';
 import { render } from 'preact-render-to-string';
 import { changeText, type Comparison } from '../core/compare.js';
 import { formatMoneyHuman, grouped, type Cents } from '../core/money.js';
-import { compactMoney, currencySymbol } from '../core/display-numbers.js';
+import { compactMoney, countOf, currencySymbol } from '../core/display-numbers.js';
 import { histogramView, type Money } from '../core/report-model.js';
 import { VERSION } from '../core/version.js';
 import { histogramSvg } from './report-charts.js';
@@ -88,7 +88,7 @@ export function renderCompareHtml(page: ComparePage): string {
           <dl class="meta">
             <dt>Plan A</dt><dd><span data-plan="a">${page.planA.file}</span>, SHA-256 <span class="mono">${page.planA.sha256}</span></dd>
             <dt>Plan B</dt><dd><span data-plan="b">${page.planB.file}</span>, SHA-256 <span class="mono">${page.planB.sha256}</span></dd>
-            <dt>Claims</dt><dd>${page.claimsFile}, ${grouped(cmp.claims)} claims</dd>
+            <dt>Claims</dt><dd>${page.claimsFile}, ${countOf(cmp.claims, 'claim')}</dd>
           </dl>
           <div class="figures four">
             ${count('gain', 'Gain under B', cmp.gain, cmp.gained)}
@@ -139,10 +139,10 @@ export function renderCompareHtml(page: ComparePage): string {
           ${h.total === 0
             ? html`<p>No claims.</p>`
             : html`<figure>
-                ${histogramSvg(h, { title: (t) => `Histogram of the change per claim from plan A to plan B, ${t} claims`, axis: 'Change per claim (B − A)', claims: 'Claims' })}
+                ${histogramSvg(h, { title: (t) => `Histogram of the change per claim from plan A to plan B, ${countOf(t, 'claim')}`, axis: 'Change per claim (B − A)', claims: 'Claims' })}
                 <figcaption>${h.kind === 'levels'
-                  ? `The ${h.totalText} claims by their change, one bar per amount (changes one cent apart share a bar: the remainder cent).`
-                  : `The ${h.totalText} claims by their change, in ${h.bars.length} bars of ${h.width?.text ?? ''} each; a bar counts the changes from its left edge up to, not including, its right edge.`}</figcaption>
+                  ? `The ${countOf(h.total, 'claim')} by their change, one bar per amount (changes one cent apart share a bar: the remainder cent).`
+                  : `The ${countOf(h.total, 'claim')} by their change, in ${countOf(h.bars.length, 'bar')} of ${h.width?.text ?? ''} each; a bar counts the changes from its left edge up to, not including, its right edge.`}</figcaption>
               </figure>`}
         </section>
 
