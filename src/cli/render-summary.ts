@@ -86,7 +86,7 @@ export function renderSummary(s: SummaryJson, c: ChalkInstance): string[] {
   );
   const notes: string[] = [];
   for (const k of s.classes) {
-    if (k.belowMinimum > 0) notes.push(`${k.id}: ${countOf(k.belowMinimum, 'claim')} below the minimum payment ${moneyText(s.minimumPayment)} get nothing`);
+    if (k.belowMinimum > 0) notes.push(`${k.id}: ${countOf(k.belowMinimum, 'claim')} below the minimum payment ${moneyText(s.minimumPayment)} ${k.belowMinimum === 1 ? 'gets' : 'get'} nothing`);
     if (k.capped > 0 && k.capped === k.paid) notes.push(`${k.id}: every paid claim capped at ${moneyText(s.maximumPayment)} (${claimCount(k.capped)})`);
     else if (k.capped > 0) notes.push(`${k.id}: ${claimCount(k.capped)} capped at ${moneyText(s.maximumPayment)}`);
   }
