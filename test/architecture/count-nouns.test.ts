@@ -22,8 +22,11 @@ const lines = sources(join(ROOT, 'src')).flatMap((path) =>
     .map((text, i) => ({ at: `${relative(ROOT, path)}:${i + 1}`, text })),
 );
 
-/** An expression that is surely a count: a count formatted for reading, or a length or a size. */
-const COUNT = String.raw`\$\{(?:(?:grouped|countText)\([^{}\`]*\)|[\w.!?]+\.(?:length|size))\}`;
+/**
+ * An expression that is surely a count: a count formatted for reading, a length or a size, or a
+ * name that says count (`n`, `count`, `belowMinimumCount`, `paidClaims`, `rows`, `failed`, …).
+ */
+const COUNT = String.raw`\$\{(?:(?:grouped|countText)\([^{}\`]*\)|[\w.!?]+\.(?:length|size)|(?:[\w!?]+\.)*(?:n|count|\w*Count|\w*Claims|rows|\w*Rows|claims|failed|errors|warnings|hidden|more|bad|left|total|notes|paid))\}`;
 const NOUNS = 'claims|rows|errors|warnings|files|payments|checks|cells|columns|fields|items|bytes|characters|statuses|notes|steps|taxpayers|cents|bars|lines|prefixes|values|places|amounts|problems|records|ids|claimants|people|pools|classes|buckets|receipts|entries';
 /** `${grouped(n)} claims`, `${rows.length} bad rows`: a count, up to two words, a plural noun (not a unit such as rows/s). */
 const PLURAL_AFTER_COUNT = new RegExp(`${COUNT}(?: [a-z-]+){0,2} (?:${NOUNS})\\b(?!/)`);
@@ -49,6 +52,9 @@ describe('a count and its noun agree', () => {
       '`${countText(ledger.rows)} rows paid`',
       '`${grouped(a.uncashedClaims)} uncashed payments`',
       '`${problems.length} bad rows`',
+      '`${n} claims`',
+      '`${s.totals.paidClaims} paid claims`',
+      '`${failed} check${failed === 1 ? \'\' : \'s\'} failed`',
       '`${grouped(stats.errors)} error${stats.errors === 1 ? \'\' : \'s\'}`',
       '`${grouped(hidden)} more warning${hidden === 1 ? \'\' : \'s\'}`',
     ]) {
@@ -60,6 +66,8 @@ describe('a count and its noun agree', () => {
       '`${k.id} claimants`',
       "`the kept column${keep.length === 1 ? '' : 's'} ${keep.join(', ')}`",
       '`${groupDecimal(p.paidPoints)} points`',
+      '`payout reads ${options.kind} files only`',
+      '`${claimCount(n)} with two TINs`',
     ]) {
       expect(found(good), good).toBe(false);
     }
