@@ -12,6 +12,8 @@ import { UsageError } from '../../src/core/errors.js';
 import { utf8Text } from '../../src/io/csv-records.js';
 import { HASH_THREAD_MIN_BYTES, HashThread } from '../../src/io/hash-thread.js';
 import { readLedgerFast } from '../../src/io/payments/paid-ledger.js';
+import { LedgerIds, LedgerIdsBuilder } from '../../src/io/payments/ledger-ids.js';
+import { restoreFormula } from '../../src/core/csv-cell.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const tmp = tempDir();
@@ -71,9 +73,18 @@ async function readWith(reader: 'bytes' | 'text', file: string, hashes?: HashThr
     if (id === -1 || amount === -1) throw new UsageError(`no claim_id or amount column`);
     return { id, amount };
   };
-  const onRow = (id: string, amount: string, line: number): void => void rows.push([id, amount, line]);
   try {
-    const result = reader === 'bytes' ? await readLedgerFast(file, onHeader, onRow, hashes ?? new HashThread({ worker: false })) : await byText(file, onHeader, onRow);
+    if (reader === 'text') {
+      // The text reader's ids were restored (restoreFormula) as they were kept.
+      const result = await byText(file, onHeader, (id, amount, line) => void rows.push([restoreFormula(id), amount, line]));
+      return { result, header, rows };
+    }
+    const amounts: [string, number][] = [];
+    const ids = new LedgerIdsBuilder();
+    const result = await readLedgerFast(file, onHeader, (amount, line) => amounts.push([amount, line]) > 0, ids, hashes ?? new HashThread({ worker: false }));
+    const kept = ids.finish();
+    expect(kept.length).toBe(amounts.length);
+    amounts.forEach(([amount, line], row) => rows.push([kept.at(row)!, amount, line]));
     return { result, header, rows };
   } catch (err) {
     return { error: (err as Error).message };
@@ -84,6 +95,7 @@ const enc = new TextEncoder();
 /** Bytes of a ledger: a header naming claim_id and amount (in either order, among others), then rows of odd cells. */
 const cellBytes = fc.oneof(
   { weight: 4, arbitrary: fc.stringMatching(/^[A-Za-z0-9 .'=+-]{0,8}$/).map((s) => enc.encode(s)) },
+  { weight: 1, arbitrary: fc.constantFrom("'=SUM(A1)", "'+1", "'-", "'", "''x", "'@a", "'\t", "'é").map((s) => enc.encode(s)) },
   { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 4 }).map((s) => enc.encode(s.replace(/[,\n"]/g, ''))) },
   { weight: 1, arbitrary: fc.uint8Array({ maxLength: 4 }).map((b) => b.map((x) => (x === 0x2c || x === 0x0a || x === 0x22 ? 0x80 : x))) },
   { weight: 1, arbitrary: fc.constantFrom(enc.encode('"q"'), enc.encode('\r'), enc.encode('12345678901234.56'), enc.encode('\u00e9\u20ac\u{1F600}')) },
@@ -133,6 +145,25 @@ describe("the ledger's fast reader", () => {
     } finally {
       hashes.close();
     }
+  });
+});
+
+describe('LedgerIds', () => {
+  it('gives back each id, and knows it from any other text', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: 'grapheme', maxLength: 6 }), { maxLength: 30 }), fc.string({ maxLength: 4 }), (list, other) => {
+        const ids = LedgerIds.from(list);
+        expect(ids.length).toBe(list.length);
+        list.forEach((id, row) => {
+          expect(ids.at(row)).toBe(id);
+          expect(ids.is(row, id)).toBe(true);
+          expect(ids.is(row, other)).toBe(other === id);
+          expect(ids.is(row, id + 'x')).toBe(false);
+        });
+        expect(ids.at(list.length)).toBeUndefined();
+        expect(ids.is(list.length, '')).toBe(false);
+      }),
+    );
   });
 });
 

@@ -48,6 +48,15 @@ function columnsOf(header: string[], map: ColumnMap = {}): { id: number; fields:
   return { id: column('claim_id'), fields };
 }
 
+/** 16 bits of a claim id (of its length and last 6 characters), for the elected ids' filter. */
+function idKey(id: string): number {
+  const n = id.length;
+  let h = n;
+  for (let i = n > 6 ? n - 6 : 0; i < n; i++) h = Math.imul(h, 31) + id.charCodeAt(i);
+  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+  return (h ^ (h >>> 16)) & 0xffff;
+}
+
 /** A claims file's --map: a field's column under another name. */
 export type ColumnMap = Partial<Record<ClaimField, string>>;
 
@@ -114,6 +123,9 @@ export async function readElections(o: {
 
   // The elections file, by claim id.
   const elected = new Map<string, { line: number; cells: string[]; used: boolean }>();
+  // Marks the keys (idKey) of the elected ids: a claim whose key is unmarked is not looked up (an
+  // elections file lists a few claims of many; a lookup by a new string hashes it first).
+  const mayBeElected = new Uint8Array(1 << 16);
   let eCols: ReturnType<typeof columnsOf> | undefined;
   let electionsInput: ManifestInput | undefined;
   if (o.electionsFile !== undefined) {
@@ -134,6 +146,7 @@ export async function readElections(o: {
       const first = elected.get(id);
       if (first !== undefined) return err(file, line, `claim ${id} is already elected on line ${first.line}`, 'claim_id');
       elected.set(id, { line, cells, used: false });
+      mayBeElected[idKey(id)] = 1;
     });
     if (eCols === undefined) throw new UsageError(`${file}: empty, expected a header with a claim_id column`);
     problems.push(...invalid.problems());
@@ -176,18 +189,18 @@ export async function readElections(o: {
     const row = r++;
     if (notUtf8) {
       // Reported once for the file (below); the row is left out, its election marked as seen.
-      const e = elected.get(ledger.ids[row] ?? '');
+      const e = elected.get(ledger.ids.at(row) ?? '');
       if (e !== undefined) e.used = true;
       return;
     }
     const id = (cells[cCols.id] ?? '').trim();
-    if (row >= ledger.ids.length || ledger.ids[row] !== id) {
+    if (!ledger.ids.is(row, id)) {
       if (mismatch++ < 10) {
-        err(file, line, `claim ${id} where the ledger's row ${row + 1} is ${ledger.ids[row] ?? '(past its end)'}: the claims file is not the one ${ledger.ledgerPath} was made from`, 'claim_id');
+        err(file, line, `claim ${id} where the ledger's row ${row + 1} is ${ledger.ids.at(row) ?? '(past its end)'}: the claims file is not the one ${ledger.ledgerPath} was made from`, 'claim_id');
       }
       return;
     }
-    const e = elected.size > 0 ? elected.get(id) : undefined;
+    const e = mayBeElected[idKey(id)] === 1 ? elected.get(id) : undefined;
     if (e !== undefined) e.used = true;
     const amount = ledger.amounts[row]!;
     if (amount <= 0n) return; // zero amounts get no payment, and need no election

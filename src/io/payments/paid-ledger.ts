@@ -6,6 +6,7 @@
  * amount column is then each claim's total over the buckets). Only claim_id, outcome and amount
  * are read.
  */
+import { isAscii } from 'node:buffer';
 import { open, type FileHandle } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { restoreFormula } from '../../core/csv-cell.js';
@@ -16,6 +17,7 @@ import type { Problem } from '../../core/problems.js';
 import { csvReadError, readCsvFile } from '../csv-records.js';
 import { hashFile } from '../file-hash.js';
 import { HashThread, type ChunkHash } from '../hash-thread.js';
+import { LedgerIdsBuilder, type LedgerIds } from './ledger-ids.js';
 import { sha256Hex } from '../hash.js';
 import { readJsonFile } from '../json-file.js';
 import { assertFinishedRun } from '../run-state.js';
@@ -27,7 +29,7 @@ export interface PaidLedger {
   manifest: Manifest;
   ledgerPath: string;
   /** Every ledger row's claim id, in order (the claims file's order). */
-  ids: string[];
+  ids: LedgerIds;
   /** Every row's amount in cents. */
   amounts: Cents[];
   paid: { count: number; amount: Cents };
@@ -93,28 +95,29 @@ export async function readPaidLedger(dir: string, options: { hashes?: HashThread
   if (summaryAmount === undefined) throw new UsageError(`${summaryPath}: not a payout summary (${amountKey} is needed)`);
 
   const ledgerPath = join(dir, 'ledger.csv');
-  const ids: string[] = [];
+  let idsBuilder = new LedgerIdsBuilder();
   const amounts: Cents[] = [];
   const cents = new Map<string, Cents>();
   const bad: Problem[] = [];
   let paidCount = 0;
   let paidAmount = 0n;
-  const onRow = (idText: string, text: string, line: number): void => {
+  /** A row's amount cell: false when it is no amount (its row is then left out, and reported). */
+  const onAmount = (text: string, line: number): boolean => {
     let c = cents.get(text);
     if (c === undefined) {
       c = parseMoney(text);
       if (c === undefined) {
         bad.push({ code: 'input', severity: 'error', file: ledgerPath, line, field: 'amount', message: `${JSON.stringify(text)} is not an amount` });
-        return;
+        return false;
       }
       cents.set(text, c);
     }
-    ids.push(restoreFormula(idText));
     amounts.push(c);
     if (c > 0n) {
       paidCount++;
       paidAmount += c;
     }
+    return true;
   };
   const onHeader = (fields: string[]): { id: number; amount: number } => {
     const names = fields.map((h) => h.trim());
@@ -123,10 +126,10 @@ export async function readPaidLedger(dir: string, options: { hashes?: HashThread
     if (id === -1 || amount === -1) throw new UsageError(`${ledgerPath}:1: not a payout ledger: claim_id and amount columns are needed (found: ${names.join(', ')})`);
     return { id, amount };
   };
-  let sha256 = await readLedgerFast(ledgerPath, onHeader, onRow, options.hashes ?? new HashThread({ worker: false }));
+  let sha256 = await readLedgerFast(ledgerPath, onHeader, onAmount, idsBuilder, options.hashes ?? new HashThread({ worker: false }));
   if (sha256 === undefined) {
     // A quoted cell somewhere: the whole file through the RFC 4180 reader instead.
-    ids.length = 0;
+    idsBuilder = new LedgerIdsBuilder();
     amounts.length = 0;
     bad.length = 0;
     paidCount = 0;
@@ -136,7 +139,7 @@ export async function readPaidLedger(dir: string, options: { hashes?: HashThread
       sha256 = (
         await readCsvFile(ledgerPath, (fields, line) => {
           if (col === undefined) col = onHeader(fields);
-          else onRow(fields[col.id] ?? '', fields[col.amount] ?? '', line);
+          else if (onAmount(fields[col.amount] ?? '', line)) idsBuilder.addString(restoreFormula(fields[col.id] ?? ''));
         })
       ).sha256;
     } catch (err) {
@@ -144,6 +147,7 @@ export async function readPaidLedger(dir: string, options: { hashes?: HashThread
     }
     if (col === undefined) throw new UsageError(`${ledgerPath}: empty, not a payout ledger`);
   }
+  const ids = idsBuilder.finish();
   checkHash('ledger.csv', sha256);
   refuse();
   if (bad.length > 0) throw new DataError(`${ledgerPath}: ${countOf(bad.length, 'row')} cannot be read`, bad.slice(0, 50));
@@ -170,15 +174,18 @@ export async function readPaidLedger(dir: string, options: { hashes?: HashThread
 /**
  * The ledger's claim_id and amount cells line by line, without splitting the other cells: payout
  * writes its ledger without quotes unless a text cell needs them. The bytes are read in chunks, each
- * once as Latin-1 text to find the commas and line ends (all ASCII); only the two cells become
- * strings, decoded as UTF-8 (as the text of the whole file would be) when not ASCII. Returns the
+ * once as Latin-1 text to find the commas and line ends (all ASCII). The amount becomes a string (a
+ * substring of that text when ASCII, else decoded as UTF-8, as the text of the whole file would
+ * be), given to `onAmount`; when it keeps the row, the id's bytes go to `ids` (decoded and
+ * restored, restoreFormula, when not ASCII or when they start with an apostrophe). Returns the
  * file's SHA-256, or undefined at the first quote (the caller then reads the file with the full CSV
  * reader). Exported for its tests (test/payments/paid-ledger.test.ts).
  */
 export async function readLedgerFast(
   file: string,
   onHeader: (fields: string[]) => { id: number; amount: number },
-  onRow: (id: string, amount: string, line: number) => void,
+  onAmount: (amount: string, line: number) => boolean,
+  ids: LedgerIdsBuilder,
   hashes: HashThread,
 ): Promise<string | undefined> {
   let col: { id: number; amount: number } | undefined;
@@ -199,12 +206,15 @@ export async function readLedgerFast(
     cellEnd = end === -1 || end > to ? to : end;
     return true;
   };
-  const isAscii = (s: number, e: number): boolean => {
-    for (let i = s; i < e; i++) if ((buf[i] as number) >= 0x80) return false;
-    return true;
+  /** Whether the bytes read so far from the current position on are all ASCII (then so is every cell). */
+  let ascii = true;
+  /** Bytes [s, e) as text: their Latin-1 text when ASCII (a substring), else decoded as UTF-8. */
+  const decode = (s: number, e: number): string => {
+    if (!ascii) {
+      for (let i = s; i < e; i++) if (text.charCodeAt(i) >= 0x80) return buf.utf8Slice(s, e);
+    }
+    return text.substring(s, e);
   };
-  /** Bytes [s, e) as a string of its own (not a slice of the chunk's text), decoded as UTF-8. */
-  const decode = (s: number, e: number): string => (isAscii(s, e) ? buf.latin1Slice(s, e) : buf.utf8Slice(s, e));
   const cannotRead = (err: unknown): UsageError => {
     const e = err as NodeJS.ErrnoException;
     return new UsageError(e.code === 'ENOENT' ? `${file}: not found` : `${file}: cannot read (${e.code ?? e.message})`);
@@ -246,6 +256,7 @@ export async function readLedgerFast(
         if (end >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) start = 3;
       }
       text = buf.latin1Slice(0, end);
+      ascii = isAscii(buf.subarray(start, end));
       quote = text.indexOf('"', start);
       let p = start;
       for (;;) {
@@ -262,10 +273,12 @@ export async function readLedgerFast(
         if (e > p) {
           if (col === undefined) col = onHeader(decode(p, e).split(','));
           else {
-            const id = cell(col.id, p, e) ? decode(cellStart, cellEnd) : '';
-            // A short substring is a copy (V8 slices from 13 characters on): nothing keeps the chunk's text.
-            const amount = !cell(col.amount, p, e) ? '' : cellEnd - cellStart < 13 && isAscii(cellStart, cellEnd) ? text.substring(cellStart, cellEnd) : decode(cellStart, cellEnd);
-            onRow(id, amount, line);
+            if (onAmount(cell(col.amount, p, e) ? decode(cellStart, cellEnd) : '', line)) {
+              // The id's bytes as they are, unless they are not ASCII or may be a formula's defused text.
+              if (!cell(col.id, p, e)) ids.addAscii(buf, 0, 0);
+              else if (ascii && text.charCodeAt(cellStart) !== 0x27) ids.addAscii(buf, cellStart, cellEnd);
+              else ids.addString(restoreFormula(decode(cellStart, cellEnd)));
+            }
           }
         }
         p = next;
