@@ -9,7 +9,8 @@
  * fixture went from 0.45-0.50 s to 0.36-0.39 s, and allocate on 1M claims gained about as much.
  *
  * Commands stay separate chunks, loaded only when they run (cli/commands/index.ts). The workers
- * are entries of their own (dist/bundle/dedupe-worker.js, ledger-worker.js, receipts-worker.js), next to the chunks,
+ * are entries of their own (dist/bundle/dedupe-worker.js, ledger-worker.js, receipts-worker.js,
+ * pay-build-worker.js), next to the chunks,
  * where the code that starts them looks (`new URL('./dedupe-worker.js', import.meta.url)`).
  * dist/ keeps tsc's module tree too: the tests and scripts import from it.
  */
@@ -29,6 +30,7 @@ await build({
     'dedupe-worker': join(ROOT, 'dist/io/dedupe-worker.js'),
     'ledger-worker': join(ROOT, 'dist/io/ledger-worker.js'),
     'receipts-worker': join(ROOT, 'dist/io/receipts-worker.js'),
+    'pay-build-worker': join(ROOT, 'dist/io/payments/pay-build-worker.js'),
   },
   platform: 'node',
   logLevel: 'warn',

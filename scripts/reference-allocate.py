@@ -5,7 +5,8 @@
         [--delimiter C] [--manifest DIR/manifest.json] [--explain] [--summary] > ledger.csv
 
 Prints ledger.csv (docs/spec.md §5) on stdout, byte for byte what `payout allocate` writes; with
---summary, the totals instead (a JSON subset of summary.json: deductions, net, pools, totals, unpaid). With
+--summary, the totals instead (a JSON subset of summary.json: deductions, net, pools, totals, unpaid;
+for a bucket plan: deductions, net, buckets, totalPaid, residual, unpaid). With
 --explain, prints the working on stderr: net, each pool's points, lambda, who is capped or removed,
 the leftover cents and which claims got them (with their SHA-256 keys). Standard library only:
 fractions.Fraction for exact shares, hashlib for the tie-break. Slow on purpose: one plain loop

@@ -183,14 +183,31 @@ def bucket_main(plan, flags, args, net, deductions, say, reading):
             got, _ = largest_remainder(paid, {i: key(seed, f"{b['id']}:{claims[i]['id']}") for i in paid}, floor(info[k]["funded"]))
             for i, a in got.items(): amounts[i][k] = a
     totals = [sum(a) for a in amounts]
+    outcome = lambda i: ("ineligible" if not claims[i]["eligible"] else "below_minimum" if i in removed
+                         else "paid" if claiming[i] and totals[i] > 0 else "nothing_claimed")
     if "--summary" in flags:
+        # docs/outputs.md, `unpaid` of a bucket plan: the claims paid 0.00 and why: ineligible by status
+        # (most first, then by status), below the minimum, nothing claimed in any bucket, only claimed in
+        # buckets that had nothing for them (exact share 0), a share under a cent in every bucket.
+        by_status, below, none, unfunded, rounded0 = {}, 0, 0, 0, 0
+        for i, c in enumerate(claims):
+            o = outcome(i)
+            if o == "ineligible": by_status[c["status"]] = by_status.get(c["status"], 0) + 1
+            elif o == "below_minimum": below += 1
+            elif totals[i] > 0: pass
+            elif not any(x > 0 for x in c["inputs"]): none += 1
+            elif all(s == 0 for s in shares[i]): unfunded += 1
+            else: rounded0 += 1
+        unpaid = {"claims": sum(by_status.values()) + below + none + unfunded + rounded0,
+                  "byStatus": [{"status": k, "claims": n} for k, n in sorted(by_status.items(), key=lambda kv: (-kv[1], kv[0]))],
+                  "belowMinimum": below, "noEntitlement": none, "unfunded": unfunded, "roundedToZero": rounded0}
         print(json.dumps({"deductions": deductions, "net": money(net),
                           "buckets": [{"id": b["id"], "paid": money(floor(info[k]["funded"]))} for k, b in enumerate(buckets)],
-                          "totalPaid": money(sum(totals)), "residual": money(net - sum(totals))}, indent=2))
+                          "totalPaid": money(sum(totals)), "residual": money(net - sum(totals)), "unpaid": unpaid}, indent=2))
         return
     out = sys.stdout.buffer
     out.write((",".join(["claim_id", "status", "outcome"] + [b["id"] for b in buckets] + ["amount"] + [quoted(k) for k in keep]) + "\n").encode())
     for i, c in enumerate(claims):
-        o = "ineligible" if not c["eligible"] else "below_minimum" if i in removed else "paid" if claiming[i] and totals[i] > 0 else "nothing_claimed"
+        o = outcome(i)
         cells = [text_cell(c["id"]), text_cell(c["status"]), o] + [money(a) for a in amounts[i]] + [money(totals[i])] + [text_cell(k) for k in c["kept"]]
         out.write((",".join(cells) + "\n").encode("utf-8"))

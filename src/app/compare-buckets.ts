@@ -2,8 +2,7 @@
  * `payout compare` of two bucket plans (docs/compare.md, "Bucket plans"): the claims file is read
  * against each plan (each names its own columns; the rows must be the same claims) and allocated
  * under each exactly as `payout allocate` would, then compared claim by claim and bucket by bucket
- * (core/buckets/compare.ts). A bucket plan and a plan of classes are not compared: refused by
- * app/compare.ts.
+ * (core/buckets/compare.ts). A bucket plan and a plan of classes: app/compare-mixed.ts.
  */
 import { allocateBuckets } from '../core/buckets/allocate.js';
 import { bucketsPaidFrom, compareBucketAllocations, type BucketSide } from '../core/buckets/compare.js';

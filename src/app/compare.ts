@@ -3,7 +3,7 @@
  * claims are read once (checked against plan A) and allocated twice in process, each plan with its
  * own seed, exactly as two `payout allocate` runs would; then compared (core/compare.ts). Writes
  * the per-claim diff CSV and the HTML page only when asked, all or nothing. Two bucket plans are
- * compared by app/compare-buckets.ts; a bucket plan and a plan of classes are refused.
+ * compared by app/compare-buckets.ts, a bucket plan and a plan of classes by app/compare-mixed.ts.
  */
 import { allocate } from '../core/allocate.js';
 import type { ClaimTable } from '../core/claims.js';
@@ -51,12 +51,7 @@ export async function comparePlans(o: CompareOptions): Promise<CompareResult> {
   if (o.outFile !== undefined && o.outFile === o.htmlFile) throw new UsageError(`--out and --html name the same file ${o.outFile}`);
   const formA = await planForm(o.planA);
   const formB = await planForm(o.planB);
-  if (formA !== formB) {
-    const [buckets, classes] = formA === 'buckets' ? [o.planA, o.planB] : [o.planB, o.planA];
-    throw new UsageError(
-      `${buckets} is a bucket plan and ${classes} a plan of classes: they are not compared claim by claim (a claims file names a class and units for one, an input per bucket for the other, and a claim's class has no bucket to match it); compare two plans of the same form, or compare each plan's summary.json`,
-    );
-  }
+  if (formA !== formB) return (await import('./compare-mixed.js')).compareMixedPlans(o, { a: formA, b: formB }, renderComparePage);
   if (formA === 'buckets') return (await import('./compare-buckets.js')).compareBucketPlans(o, renderComparePage);
   const a = await loadPlan(o.planA);
   const b = await loadPlan(o.planB);

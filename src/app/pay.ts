@@ -8,7 +8,7 @@ import { basename } from 'node:path';
 import { DataError, UsageError } from '../core/errors.js';
 import { claimsReading, type Manifest } from '../core/manifest.js';
 import type { Cents } from '../core/money.js';
-import { PaymentBatchBuilder, checkControls, checkNumber, controlsJson, type Controls } from '../core/payments/batch.js';
+import { PaymentBatchBuilder, checkControls, checkNumber, controlsJson, zero, type Controls, type PaymentBatch } from '../core/payments/batch.js';
 import { DEFAULT_CHECK_COLUMNS, type PaymentsConfig } from '../core/payments/plan-section.js';
 import type { Problem } from '../core/problems.js';
 import { sha256Hex } from '../io/hash.js';
@@ -17,6 +17,7 @@ import { HashThread } from '../io/hash-thread.js';
 import { readPaidLedger } from '../io/payments/paid-ledger.js';
 import { PaymentIds } from '../io/payments/payment-ids.js';
 import { openPayFolder, writePayFolder, type PayFolder } from '../io/payments/pay-output.js';
+import { buildsOnWorker, PayBuilderThread, type BuiltPayments } from '../io/payments/pay-builder.js';
 import type { ReadClaimsOptions } from '../io/claims-types.js';
 import { recordedReading, sepLineOf, type ReadingGiven } from './recorded-reading.js';
 import { loadPayPlan, type PayPlan } from './pay-plan.js';
@@ -64,6 +65,15 @@ export function paymentIdMaker(seed: string, round: number): (claimId: string) =
   const prefix = `${seed}:payment:${round}:`;
   return (claimId) => `P${round}-${sha256Hex(prefix + claimId).slice(0, 16)}`;
 }
+
+/** No files: a run with errors in its elections writes nothing. */
+const emptyBatch = (): PaymentBatch => ({
+  files: [],
+  payments: [],
+  addresses: [],
+  controls: { files: [], methods: { paypal: zero(), venmo: zero(), ach: zero(), check: zero() }, total: zero() },
+  duplicateIds: [],
+});
 
 export async function pay(o: PayOptions): Promise<PayResult> {
   const loaded = await loadPayPlan(o.planFile);
@@ -115,22 +125,42 @@ async function payFrom(o: PayOptions, loaded: PayPlan, folder: PayFolder, config
   const { delimiter, map } = reading.claims.read;
   // The files are made as the elections are read: claim by claim, never a million claims at once.
   // The payment ids are hashed from the ledger's ids on another thread while the claims are read.
+  // Large runs: the files' rows are made (and hashed) on a worker thread from compact records of
+  // the claims (io/payments/pay-builder.ts), while this thread reads; else here, claim by claim.
+  // The payment ids stay on a thread of their own: hashed on the files' worker instead (from the
+  // claim ids it is sent), they cost it more CPU than the payment-id worker spends (1M claims,
+  // two alternating pairs of runs: 7.3 and 7.9 s of CPU in all against 6.9 and 7.2 s).
   const paymentIdOfRow = new PaymentIds(plan.seed, ledger.round, ledger.ids);
-  const newBuilder = (): PaymentBatchBuilder =>
-    new PaymentBatchBuilder({ config, currency: plan.currency, round: ledger.round, paymentId: paymentIdMaker(plan.seed, ledger.round), paymentIdOfRow, bytes: true });
+  const paymentId = paymentIdMaker(plan.seed, ledger.round);
+  const thread = buildsOnWorker(ledger.paid.count)
+    ? PayBuilderThread.start({ config, currency: plan.currency, round: ledger.round, ids: paymentIdOfRow, paymentId })
+    : undefined;
+  const newBuilder = (): PaymentBatchBuilder | PayBuilderThread =>
+    thread ?? new PaymentBatchBuilder({ config, currency: plan.currency, round: ledger.round, paymentId, paymentIdOfRow, bytes: true });
   let builder = newBuilder();
-  const elections = await readElections({
-    claimsFile: o.claimsFile,
-    ledger,
-    ...(o.electionsFile !== undefined ? { electionsFile: o.electionsFile } : {}),
-    hashes,
-    onPaid: (c) => builder.add(c),
-    onRestart: () => {
-      builder = newBuilder();
-    },
-    ...(delimiter !== undefined ? { delimiter } : {}),
-    ...(map !== undefined ? { map } : {}),
-  }).finally(() => paymentIdOfRow.close());
+  let built: BuiltPayments;
+  let elections: Awaited<ReturnType<typeof readElections>>;
+  try {
+    elections = await readElections({
+      claimsFile: o.claimsFile,
+      ledger,
+      ...(o.electionsFile !== undefined ? { electionsFile: o.electionsFile } : {}),
+      hashes,
+      onPaid: (c) => builder.add(c),
+      onRestart: () => {
+        if (thread !== undefined) thread.restart();
+        else builder = newBuilder();
+      },
+      ...(delimiter !== undefined ? { delimiter } : {}),
+      ...(map !== undefined ? { map } : {}),
+    });
+    const failed = elections.problems.some((p) => p.severity === 'error');
+    // With errors nothing is written: the files are not finished (the worker is stopped below).
+    built = failed ? { batch: emptyBatch() } : builder instanceof PaymentBatchBuilder ? { batch: builder.finish() } : await builder.finish();
+  } finally {
+    thread?.close();
+    paymentIdOfRow.close();
+  }
   const errors = elections.problems.filter((p) => p.severity === 'error');
   for (const p of elections.problems) if (p.severity === 'warning') o.onWarning?.(p);
   const max = o.maxErrors ?? 50;
@@ -141,7 +171,7 @@ async function payFrom(o: PayOptions, loaded: PayPlan, folder: PayFolder, config
   };
   if (errors.length > 0) refuse(`error${errors.length === 1 ? '' : 's'} in the payment elections`, errors);
 
-  const batch = builder.finish();
+  const { batch } = built;
   const control = checkControls(batch, ledger.paid, ledger.ledgerPath);
   if (control.length > 0) refuse('control total problem' + (control.length === 1 ? '' : 's'), control);
 
@@ -154,10 +184,11 @@ async function payFrom(o: PayOptions, loaded: PayPlan, folder: PayFolder, config
     parameters.checkNext = checkNumber(check.startNumber, batch.controls.methods.check.count);
     if (check.account !== undefined) parameters.checkAccount = check.account;
   }
+  const hashed = (name: string): { sha256?: string } => (built.sha256?.[name] !== undefined ? { sha256: built.sha256[name] } : {});
   const files = [
-    ...batch.files.map((f) => ({ name: f.name, text: f.text, rows: f.count })),
-    { name: 'payments.csv', text: batch.payments, rows: batch.controls.total.count },
-    { name: 'addresses.csv', text: batch.addresses },
+    ...batch.files.map((f) => ({ name: f.name, text: f.text, rows: f.count, ...hashed(f.name) })),
+    { name: 'payments.csv', text: batch.payments, rows: batch.controls.total.count, ...hashed('payments.csv') },
+    { name: 'addresses.csv', text: batch.addresses, ...hashed('addresses.csv') },
   ];
   // How the claims file was read, when not the default (as allocate's manifest records it).
   const readingRecord = claimsReading(delimiter ?? ',', map, []);

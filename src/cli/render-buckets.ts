@@ -3,7 +3,7 @@ import { moneyText } from '../core/display-numbers.js';
 import type { ChalkInstance } from 'chalk';
 import type { BucketSummaryJson } from '../core/buckets/output.js';
 import { grouped, renderTable } from './table.js';
-import { renderFundHead } from './render-summary.js';
+import { renderFundHead, unpaidLine } from './render-summary.js';
 import type { Problem } from '../core/problems.js';
 import { renderProblemLines, renderTotals } from './render-validate.js';
 import { colorFor } from './style.js';
@@ -25,6 +25,8 @@ export function renderBucketSummary(s: BucketSummaryJson, c: ChalkInstance): str
   out.push(...renderTable(['bucket', 'kind', 'claims', 'claimed', 'total cap', 'paid', 'reduction'], rows, ['left', 'left', 'right', 'right', 'right', 'right', 'right']), '');
   out.push(`Paid ${c.bold(moneyText(s.totalPaid))} to ${grouped(s.claims.paid)} of ${grouped(s.claims.rows)} claims; residual ${moneyText(s.residual)}.`);
   if (s.claims.belowMinimum > 0) out.push(`${grouped(s.claims.belowMinimum)} claims below the minimum payment ${moneyText(s.minimumPayment)}.`);
+  const unpaid = unpaidLine(s);
+  if (unpaid !== null) out.push(unpaid);
   return out;
 }
 

@@ -1,6 +1,7 @@
 /** The allocation summary as people read it at the terminal: the fund, the split per class, the check. */
 import type { ChalkInstance } from 'chalk';
-import type { SummaryJson } from '../core/summary.js';
+import type { SummaryJson, UnpaidJson } from '../core/summary.js';
+import type { BucketUnpaidJson } from '../core/buckets/output.js';
 import { grouped, renderTable } from './table.js';
 import { roundingMethod } from '../core/rounding/index.js';
 import { claimCount, groupDecimal, humanizeAmounts, moneyText } from '../core/display-numbers.js';
@@ -24,9 +25,10 @@ const STATUSES_SHOWN = 6;
 
 /**
  * `Not paid: 176 claims (status rejected 98, deficient 78; below the minimum 3)`: summary.json's
- * `unpaid` in one line; nothing when every claim was paid.
+ * `unpaid` in one line, a classes plan's or a bucket plan's (its reasons: nothing claimed, nothing
+ * left for the buckets claimed in); nothing when every claim was paid.
  */
-export function unpaidLine(s: Pick<SummaryJson, 'unpaid' | 'maximumPayment'>): string | null {
+export function unpaidLine(s: { unpaid: UnpaidJson | BucketUnpaidJson; maximumPayment?: string | null }): string | null {
   const u = s.unpaid;
   if (u.claims === 0) return null;
   const parts: string[] = [];
@@ -39,7 +41,11 @@ export function unpaidLine(s: Pick<SummaryJson, 'unpaid' | 'maximumPayment'>): s
     parts.push(`status ${named.join(', ')}`);
   }
   if (u.belowMinimum > 0) parts.push(`below the minimum ${grouped(u.belowMinimum)}`);
-  if (u.cappedToZero > 0) parts.push(`capped at ${moneyText(s.maximumPayment)} ${grouped(u.cappedToZero)}`);
+  if ('cappedToZero' in u && u.cappedToZero > 0) parts.push(`capped at ${moneyText(s.maximumPayment ?? null)} ${grouped(u.cappedToZero)}`);
+  if ('noEntitlement' in u) {
+    if (u.noEntitlement > 0) parts.push(`nothing claimed ${grouped(u.noEntitlement)}`);
+    if (u.unfunded > 0) parts.push(`nothing left in their buckets ${grouped(u.unfunded)}`);
+  }
   if (u.roundedToZero > 0) parts.push(`a share under one cent ${grouped(u.roundedToZero)}`);
   return `Not paid: ${claimCount(u.claims)} (${parts.join('; ')})`;
 }

@@ -3,6 +3,8 @@ import type { ChalkInstance } from 'chalk';
 import type { VerifyCheck } from '../core/verify.js';
 import { formatMoney } from '../core/money.js';
 import type { VerifyResult } from '../app/verify.js';
+import type { DataError, UsageError } from '../core/errors.js';
+import { formatProblem, type Problem } from '../core/problems.js';
 
 export const VERIFY_FORMAT = 'payout-verify/1';
 
@@ -61,5 +63,31 @@ export function verifyJson(r: VerifyResult) {
       differences: r.summaryDifferences.slice(0, r.maxDiffs),
     },
     maxDiffs: r.maxDiffs,
+  };
+}
+
+/** A problem as data, its keys always in one order (absent when the problem has none). */
+const problemJson = (p: Problem) => ({
+  code: p.code,
+  severity: p.severity,
+  ...(p.file !== undefined ? { file: p.file } : {}),
+  ...(p.line !== undefined ? { line: p.line } : {}),
+  ...(p.field !== undefined ? { field: p.field } : {}),
+  message: p.message,
+});
+
+/**
+ * The document when nothing could be compared (the claims file cannot be read, the folder is not a
+ * run, the plan is refused): `verified` false, one failed check `read` with the error and its
+ * problems' lines, and `error` with the exit code, the message and the problems as data.
+ */
+export function verifyFailureJson(dir: string, warnings: readonly string[], err: UsageError | DataError, problems: readonly Problem[]) {
+  return {
+    format: VERIFY_FORMAT,
+    dir,
+    verified: false,
+    checks: [{ name: 'read', status: 'fail' as const, message: err.message, details: problems.map(formatProblem) }],
+    warnings,
+    error: { exitCode: err.exitCode, message: err.message, problems: problems.map(problemJson) },
   };
 }

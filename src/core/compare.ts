@@ -38,9 +38,21 @@ export interface ClaimMove {
   row: number;
   claimId: string;
   classId: string;
+  /** A bucket plan against a plan of classes: the claim's group under B (`classId` is A's). */
+  groupB?: string;
   amountA: Cents;
   amountB: Cents;
   change: Cents;
+}
+
+/** One plan's own class or bucket, when the other plan groups claims another way (not compared). */
+export interface GroupTotals {
+  id: string;
+  /** Claims in the class (a bucket: claims that claim in it). */
+  claims: number;
+  /** Claims paid (from the bucket). */
+  paid: number;
+  amount: Cents;
 }
 
 /** The two sides' fund figures, for context beside the per-claim changes. */
@@ -70,8 +82,12 @@ export interface Comparison {
    * `bucket` when two bucket plans are compared: `classes` then holds one row per bucket (a claim
    * may be paid from several, so the rows' claims do not add up to all claims), and a claim's
    * `classId` names the buckets it is paid from under A or B. Absent for plans of classes.
+   * `mixed` when a bucket plan is compared with a plan of classes: `classes` is empty (a class has
+   * no bucket to match it) and each plan's own groups are in `groupsA` and `groupsB`.
    */
-  groupedBy?: 'bucket';
+  groupedBy?: 'bucket' | 'mixed';
+  groupsA?: { by: 'class' | 'bucket'; rows: GroupTotals[] };
+  groupsB?: { by: 'class' | 'bucket'; rows: GroupTotals[] };
 }
 
 /**
@@ -82,6 +98,8 @@ export interface AmountPair {
   count: number;
   claimId(row: number): string;
   groupId(row: number): string;
+  /** The claim's group under B, when the plans group claims differently. */
+  groupIdB?(row: number): string;
   amountA(row: number): Cents;
   amountB(row: number): Cents;
   groups: ClassComparison[];
@@ -197,7 +215,8 @@ export function compareAmounts(pair: AmountPair, top = 10): Comparison {
   const largestMoves = kept.map(({ row }): ClaimMove => {
     const amountA = pair.amountA(row);
     const amountB = pair.amountB(row);
-    return { row, claimId: pair.claimId(row), classId: pair.groupId(row), amountA, amountB, change: amountB - amountA };
+    const groupB = pair.groupIdB?.(row);
+    return { row, claimId: pair.claimId(row), classId: pair.groupId(row), ...(groupB === undefined ? {} : { groupB }), amountA, amountB, change: amountB - amountA };
   });
 
   return {
@@ -238,9 +257,11 @@ export function comparisonJson(c: Comparison): unknown {
       change: m(k.change),
     })),
     ...(c.groupedBy === undefined ? {} : { groupedBy: c.groupedBy }),
+    ...(c.groupsA === undefined ? {} : { groupsA: groupsJson(c.groupsA) }),
+    ...(c.groupsB === undefined ? {} : { groupsB: groupsJson(c.groupsB) }),
     largestMoves: c.largestMoves.map((k) => ({
       claimId: k.claimId,
-      class: k.classId,
+      ...(k.groupB === undefined ? { class: k.classId } : { groupA: k.classId, groupB: k.groupB }),
       amountA: m(k.amountA),
       amountB: m(k.amountB),
       change: m(k.change),
@@ -251,6 +272,10 @@ export function comparisonJson(c: Comparison): unknown {
       buckets: c.histogram.buckets.map((b) => ({ lo: m(b.lo), hi: m(b.hi), count: b.count })),
     },
   };
+}
+
+function groupsJson(g: NonNullable<Comparison['groupsA']>): unknown {
+  return { by: g.by, rows: g.rows.map((r) => ({ id: r.id, claims: r.claims, paid: r.paid, amount: formatMoney(r.amount) })) };
 }
 
 /** A change for people, with its sign: `+$1.25`, `-$3.40`, `$0.00`. */

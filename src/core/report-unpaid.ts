@@ -1,13 +1,26 @@
 /**
  * The report's "Claims not paid" section: why claims went unpaid (summary.json `unpaid`), counted
  * by reason, and what the reading of the claims found that a reader must know (summary.json
- * `warnings`: blank statuses read as approved, look-alike claim ids). Pure; worded and formatted here.
+ * `warnings`: blank statuses read as approved, look-alike claim ids). A bucket plan's page and a
+ * second round's page draw the same table from their own reasons. Pure; worded and formatted here.
  */
 import { claimCount, countText } from './display-numbers.js';
 import type { Cents } from './money.js';
 import type { Summary } from './report-input.js';
 
-export type UnpaidReason = 'status' | 'belowMinimum' | 'cappedToZero' | 'roundedToZero';
+export type UnpaidReason =
+  | 'status'
+  | 'belowMinimum'
+  | 'cappedToZero'
+  | 'roundedToZero'
+  /** A bucket plan: eligible, nothing claimed in any bucket. */
+  | 'noEntitlement'
+  /** A bucket plan: claimed only in buckets that had nothing for the claim. */
+  | 'unfunded'
+  /** A second round: the first payment was not cashed. */
+  | 'uncashed'
+  /** A second round: not paid in the first round. */
+  | 'notPaidFirstRound';
 
 export interface UnpaidRow {
   reason: UnpaidReason;
@@ -48,19 +61,46 @@ export function unpaidView(summary: Summary, moneyText: (c: Cents) => string): U
   }
   if (u === undefined && notes.length === 0) return null;
   if (u === undefined) return { rows: null, total: null, notes };
-  const row = (reason: UnpaidReason, count: number, label: string, status?: string): UnpaidRow => ({
-    reason,
-    ...(status !== undefined ? { status } : {}),
-    label,
-    count,
-    countText: countText(count),
-  });
-  const rows: UnpaidRow[] = u.byStatus.map((s) => row('status', s.claims, `Status “${s.status}”: not an eligible status`, s.status));
+  return { ...unpaidRows(u, summary.minimumPayment, summary.totals.claims, moneyText), notes };
+}
+
+/** One row of the table. */
+export function unpaidRow(reason: UnpaidReason, count: number, label: string, status?: string): UnpaidRow {
+  return { reason, ...(status !== undefined ? { status } : {}), label, count, countText: countText(count) };
+}
+
+/** summary.json's `unpaid` of a classes plan or of a bucket plan (docs/outputs.md): the counts the table is made of. */
+export interface UnpaidCounts {
+  claims: number;
+  byStatus: { status: string; claims: number }[];
+  belowMinimum: number;
+  cappedToZero?: number;
+  noEntitlement?: number;
+  unfunded?: number;
+  roundedToZero: number;
+}
+
+/**
+ * The table's rows and total from an `unpaid` block: statuses first, then each other reason with
+ * claims, in the order of summary.json. `of` is the number of claims in all.
+ */
+export function unpaidRows(
+  u: UnpaidCounts,
+  minimumPayment: Cents | null,
+  of: number,
+  moneyText: (c: Cents) => string,
+): Pick<UnpaidView, 'rows' | 'total'> {
+  const rows: UnpaidRow[] = u.byStatus.map((s) => unpaidRow('status', s.claims, `Status “${s.status}”: not an eligible status`, s.status));
   if (u.belowMinimum > 0) {
-    const min = summary.minimumPayment === null ? '' : ` of ${moneyText(summary.minimumPayment)}`;
-    rows.push(row('belowMinimum', u.belowMinimum, `Below the minimum payment${min}: removed by the minimum rule`));
+    const min = minimumPayment === null ? '' : ` of ${moneyText(minimumPayment)}`;
+    rows.push(unpaidRow('belowMinimum', u.belowMinimum, `Below the minimum payment${min}: removed by the minimum rule`));
   }
-  if (u.cappedToZero > 0) rows.push(row('cappedToZero', u.cappedToZero, `Capped at the maximum payment of ${moneyText(0n)}`));
-  if (u.roundedToZero > 0) rows.push(row('roundedToZero', u.roundedToZero, `A share under one cent, left at ${moneyText(0n)} by the remainder rule`));
-  return { rows, total: { count: u.claims, text: countText(u.claims), of: countText(summary.totals.claims) }, notes };
+  if ((u.cappedToZero ?? 0) > 0) rows.push(unpaidRow('cappedToZero', u.cappedToZero!, `Capped at the maximum payment of ${moneyText(0n)}`));
+  if ((u.noEntitlement ?? 0) > 0) rows.push(unpaidRow('noEntitlement', u.noEntitlement!, 'Eligible, but nothing claimed in any bucket'));
+  if ((u.unfunded ?? 0) > 0) {
+    const why = `the buckets funded before them left no money, or a cap of ${moneyText(0n)}`;
+    rows.push(unpaidRow('unfunded', u.unfunded!, `Claimed only in buckets that had nothing for them (${why})`));
+  }
+  if (u.roundedToZero > 0) rows.push(unpaidRow('roundedToZero', u.roundedToZero, `A share under one cent, left at ${moneyText(0n)} by the remainder rule`));
+  return { rows, total: { count: u.claims, text: countText(u.claims), of: countText(of) } };
 }

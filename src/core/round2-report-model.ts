@@ -12,6 +12,7 @@ import { formatMoneyHuman, type Cents } from './money.js';
 import { axisTicks, fileRows, histogramView, type Check, type FileRow, type HistogramView, type Money, type Waterfall, type WaterfallStep } from './report-model.js';
 import type { Manifest } from './report-input.js';
 import type { Round2Class, Round2Summary } from './round2-report-input.js';
+import { unpaidRow, type UnpaidRow, type UnpaidView } from './report-unpaid.js';
 
 /** What streaming a second round's ledger.csv found. */
 export interface Round2LedgerTally {
@@ -21,6 +22,11 @@ export interface Round2LedgerTally {
   /** Rows with an amount above 0. */
   paidClaims: number;
   outcomes: { paid: number; capped: number; belowMinimum: number; uncashed: number; ineligible: number };
+  /**
+   * Rows paid 0.00, by outcome: `capped` ones had no room under the maximum, `paid` ones a share
+   * under one cent; `other`, rows of an outcome a second round does not write.
+   */
+  unpaid: { uncashed: number; ineligible: number; belowMinimum: number; capped: number; paid: number; other: number };
   /** Σ first_amount of the `uncashed` rows. */
   uncashedFirstCents: Cents;
   /** Σ first_amount of the cashed rows (`paid`, `capped`, `below_minimum`). */
@@ -75,6 +81,8 @@ export interface Round2ReportModel {
   outcomes: { outcome: string; label: string; count: number; countText: string }[];
   /** The minimum's effect in words, or null when the plan has none. */
   minimum: string | null;
+  /** Who got nothing in this round and why, from ledger.csv (checked against summary.json below). */
+  unpaid: UnpaidView;
   histogram: HistogramView;
   method: string[];
   files: FileRow[];
@@ -138,11 +146,38 @@ export function buildRound2ReportModel(summary: Round2Summary, manifest: Manifes
         : t.belowMinimum === 0
           ? `No claim was removed by the minimum payment of ${money(summary.minimumPayment).text}.`
           : `${claimCount(t.belowMinimum)} whose second amount would have been below the minimum payment of ${money(summary.minimumPayment).text} ${t.belowMinimum === 1 ? 'was' : 'were'} removed (all claims of one points value together) and paid nothing; their share went to the others.`,
+    unpaid: round2Unpaid(summary, ledger, money),
     histogram: histogramView(ledger.histogram, money),
     method: round2Method(summary, money),
     files: fileRows(manifest),
     checks: round2Checks(summary, manifest, ledger, money),
   };
+}
+
+/**
+ * The "Claims not paid" table of a second round: ledger.csv's rows paid 0.00 by reason (uncashed
+ * in the first round, not paid in the first round, removed by the minimum, no room under the
+ * maximum over both rounds, a share under one cent), each only when there are some.
+ */
+export function round2Unpaid(summary: Round2Summary, ledger: Round2LedgerTally, money: (c: Cents) => Money): UnpaidView {
+  const u = ledger.unpaid;
+  const rows: UnpaidRow[] = [];
+  if (u.uncashed > 0) rows.push(unpaidRow('uncashed', u.uncashed, 'Did not cash the first payment (in the uncashed list): its amount came back for the others'));
+  if (u.ineligible > 0) rows.push(unpaidRow('notPaidFirstRound', u.ineligible, 'Not paid in the first round: only claims paid then share the second'));
+  if (u.belowMinimum > 0) {
+    const min = summary.minimumPayment === null ? '' : ` of ${money(summary.minimumPayment).text}`;
+    rows.push(unpaidRow('belowMinimum', u.belowMinimum, `Below the minimum payment${min}: removed by the minimum rule`));
+  }
+  if (u.capped > 0) {
+    const max = summary.maximumPayment === null ? '' : ` of ${money(summary.maximumPayment).text}`;
+    rows.push(unpaidRow('cappedToZero', u.capped, `No room under the maximum payment${max} over both rounds`));
+  }
+  if (u.paid > 0) {
+    const how = summary.rounding.method === 'per-point' ? 'floored to the cent' : `left at ${money(0n).text} by the remainder rule`;
+    rows.push(unpaidRow('roundedToZero', u.paid, `A share under one cent, ${how}`));
+  }
+  const total = rows.reduce((n, r) => n + r.count, 0);
+  return { rows, total: { count: total, text: countText(total), of: countText(ledger.rows) }, notes: [] };
 }
 
 function classRow(c: Round2Class, money: (c: Cents) => Money): Round2ClassRow {
@@ -254,6 +289,7 @@ function round2Checks(summary: Round2Summary, manifest: Manifest, ledger: Round2
       cashed === t.eligible && o.belowMinimum === t.belowMinimum && o.capped === t.capped && o.ineligible === t.ineligible && ledger.cashedFirstCents === t.eligibleFirstAmount,
       `${countText(cashed)} cashed (${countText(o.belowMinimum)} below the minimum, ${countText(o.capped)} capped), Σ first_amount = ${money(ledger.cashedFirstCents).text}; ${countText(o.ineligible)} not eligible`,
     ),
+    unpaidCheck(t, ledger, money),
     check(
       'ledger.csv has one row per claim',
       'ledger.csv does not have one row per claim',
@@ -261,4 +297,20 @@ function round2Checks(summary: Round2Summary, manifest: Manifest, ledger: Round2
       `${countText(ledger.rows)} rows; summary ${countText(t.claims)} claims${manifestRows === undefined ? '' : `; manifest ${countText(manifestRows)} rows`}`,
     ),
   ];
+}
+
+/**
+ * The table of claims not paid against summary.json: every row paid 0.00 has a reason (claims less
+ * those paid above 0), and the uncashed, not paid in the first round and below the minimum are the
+ * summary's counts (all of those rows are paid 0.00).
+ */
+function unpaidCheck(t: Round2Summary['totals'], ledger: Round2LedgerTally, money: (c: Cents) => Money): Check {
+  const u = ledger.unpaid;
+  const reasons = u.uncashed + u.ineligible + u.belowMinimum + u.capped + u.paid;
+  return check(
+    "ledger.csv's claims not paid are the summary's",
+    "ledger.csv's claims not paid are not the summary's",
+    u.other === 0 && reasons === t.claims - t.paid && u.uncashed === t.uncashed && u.ineligible === t.ineligible && u.belowMinimum === t.belowMinimum && u.capped <= t.capped,
+    `${countText(reasons + u.other)} rows paid ${money(0n).text}${u.other > 0 ? ` (${countText(u.other)} of an unknown outcome)` : ''}; summary ${countText(t.claims)} claims, ${countText(t.paid)} paid above 0`,
+  );
 }

@@ -105,6 +105,17 @@ export interface UnpaidJson {
   roundedToZero: number;
 }
 
+/**
+ * `unpaid.byStatus`: the statuses with claims, the most first, then by status (code-unit order),
+ * as a classes plan's and a bucket plan's summary write them.
+ */
+export function byStatusJson(counts: Iterable<{ status: string; claims: number }>): { status: string; claims: number }[] {
+  return [...counts]
+    .filter((x) => x.claims > 0)
+    .map(({ status, claims }) => ({ status, claims }))
+    .sort((a, b) => b.claims - a.claims || (a.status < b.status ? -1 : a.status > b.status ? 1 : 0));
+}
+
 /** The claims of `alloc` paid nothing, and why (see UnpaidJson). */
 export function unpaidJson(plan: Pick<Plan, 'eligibleStatuses'>, alloc: Allocation, claims: Pick<ClaimTable, 'count' | 'statusIndex' | 'statuses'>): UnpaidJson {
   // A claim is ineligible exactly when its status is (points.ts): count the rows per status.
@@ -114,11 +125,9 @@ export function unpaidJson(plan: Pick<Plan, 'eligibleStatuses'>, alloc: Allocati
     perStatus[s] = (perStatus[s] as number) + 1;
   }
   const eligible = eligibleStatusFlags(plan, claims.statuses);
-  const byStatus = claims.statuses
-    .map((status, s) => ({ status, claims: perStatus[s] as number, eligible: eligible[s] === 1 }))
-    .filter((x) => !x.eligible && x.claims > 0)
-    .map(({ status, claims: n }) => ({ status, claims: n }))
-    .sort((a, b) => b.claims - a.claims || (a.status < b.status ? -1 : a.status > b.status ? 1 : 0));
+  const byStatus = byStatusJson(
+    claims.statuses.map((status, s) => ({ status, claims: eligible[s] === 1 ? 0 : (perStatus[s] as number) })),
+  );
   let belowMinimum = 0;
   let cappedToZero = 0;
   let roundedToZero = 0;

@@ -33,6 +33,8 @@ export class OutputFile {
   constructor(
     readonly name: string,
     readonly tempPath: string,
+    /** The SHA-256 of the bytes to be written, when they were hashed as they were made: not hashed again. */
+    private readonly sha256?: string,
   ) {
     // Several large chunks in flight: the next chunk is made while the last one is written.
     this.stream = createWriteStream(tempPath, { flags: 'wx', highWaterMark: 1 << 22 });
@@ -52,7 +54,7 @@ export class OutputFile {
   async writeBytes(bytes: Uint8Array): Promise<void> {
     await this.flush();
     if (this.failure) throw this.failure;
-    this.hash.update(bytes);
+    if (this.sha256 === undefined) this.hash.update(bytes);
     this.size += bytes.length;
     if (!this.stream.write(bytes)) await once(this.stream, 'drain').catch(() => undefined); // an error: this.failure
     if (this.failure) throw this.failure;
@@ -61,6 +63,7 @@ export class OutputFile {
   private async flush(): Promise<void> {
     if (this.failure) throw this.failure;
     if (this.pending.length === 0) return;
+    if (this.sha256 !== undefined) throw new Error(`${this.name}: text written to a file whose bytes were hashed ahead`);
     const chunk = Buffer.from(this.pending.join(''), 'utf8');
     this.pending = [];
     this.pendingLength = 0;
@@ -81,7 +84,7 @@ export class OutputFile {
     this.stream.end();
     await once(this.stream, 'close').catch(() => undefined);
     if (this.failure) throw this.failure;
-    return { name: this.name, sha256: this.hash.digest('hex'), bytes: this.size };
+    return { name: this.name, sha256: this.sha256 ?? this.hash.digest('hex'), bytes: this.size };
   }
 
   destroy(): void {
@@ -179,8 +182,9 @@ export class OutputSet {
     }
   }
 
-  create(name: string): OutputFile {
-    const f = new OutputFile(name, join(this.dir, `${name}${this.tag}.tmp`));
+  /** A file to write; `sha256`: its bytes' hash, known ahead (OutputFile). */
+  create(name: string, sha256?: string): OutputFile {
+    const f = new OutputFile(name, join(this.dir, `${name}${this.tag}.tmp`), sha256);
     this.files.push(f);
     return f;
   }

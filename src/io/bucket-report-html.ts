@@ -16,7 +16,7 @@ import { fileRows, type Check, type FileRow, type Money } from '../core/report-m
 import { bucketSummarySchema, buildBucketReportModel, type BucketReportModel } from '../core/buckets/report.js';
 import { readJsonFile } from './json-file.js';
 import { waterfallSvg } from './report-charts.js';
-import { filesSection } from './report-sections.js';
+import { filesSection, unpaidSection } from './report-sections.js';
 import { tallyBucketLedger } from './bucket-ledger-tally.js';
 import { caseTitle, checksBanner, checksSection, REPORT_FILE, reportHead, writeReportFile } from './report-html.js';
 import { assertFinishedRun } from './run-state.js';
@@ -120,6 +120,8 @@ export function renderBucketReportHtml(model: BucketReportModel, files: FileRow[
             ? html`<p class="note" data-warning="blank_status">${countText(model.blankStatuses)} ${model.blankStatuses === 1 ? 'claim had a blank status, read' : 'claims had a blank status, read'} as approved (the plan's blankStatus); payout validate lists their lines.</p>`
             : null}
         </section>
+
+        ${model.unpaid === null ? null : unpaidSection(model.unpaid)}
 
         ${filesSection(files, html`<p class="note">From manifest.json. To check one by hand: <span class="mono">sha256sum ledger.csv</span>. This report is derived from these files and is not in the manifest.</p>`)}
 

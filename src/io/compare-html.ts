@@ -29,6 +29,8 @@ export interface ComparePage {
   comparison: Comparison;
 }
 
+const groupWord = (by: 'class' | 'bucket'): string => (by === 'class' ? 'Class' : 'Buckets');
+
 const EXTRA_CSS = `
 .gain { color: var(--ok); } .lose { color: var(--bad); }
 .figures.four { grid-template-columns: repeat(4, 1fr); }
@@ -49,6 +51,17 @@ export function renderCompareHtml(page: ComparePage): string {
   const count = (key: string, label: string, n: number, sum: Cents | null): VNode => html`<div class="figure" data-figure=${key} data-count=${n}>
     <div class="k">${label}</div><div class="v">${grouped(n)}</div><div class="s">${pct(n)} of claims${sum === null ? '' : `, ${changeText(sum, symbol)} in all`}</div>
   </div>`;
+  // A bucket plan against a plan of classes: each plan's own groups, not compared (docs/compare.md).
+  const mixed = cmp.groupsA !== undefined && cmp.groupsB !== undefined ? { a: cmp.groupsA, b: cmp.groupsB } : null;
+  const ownGroups = (g: NonNullable<Comparison['groupsA']>, side: 'a' | 'b'): VNode => html`<table class="classes" data-plan=${side}>
+    <thead><tr>
+      <th scope="col">${g.by === 'class' ? 'Class' : 'Bucket'} (plan ${side.toUpperCase()})</th><th scope="col" class="num">Claims</th>
+      <th scope="col" class="num">Paid</th><th scope="col" class="num">Amount</th>
+    </tr></thead>
+    <tbody>
+      ${g.rows.map((r) => html`<tr data-group=${r.id}><th scope="row">${r.id}</th><td class="num" data-field="claims">${grouped(r.claims)}</td><td class="num" data-field="paid">${grouped(r.paid)}</td>${cell(r.amount, 'amount')}</tr>`)}
+    </tbody>
+  </table>`;
   const totalA = cmp.classes.reduce((s, c) => s + c.amountA, 0n);
   const totalB = cmp.classes.reduce((s, c) => s + c.amountB, 0n);
   const doc = html`<html lang="en">
@@ -78,7 +91,11 @@ export function renderCompareHtml(page: ComparePage): string {
         </header>
 
         <section id="classes">
-          <h2>By ${byBucket ? 'bucket' : 'class'}</h2>
+          ${mixed !== null
+            ? html`<h2>By ${mixed.a.by} under A, by ${mixed.b.by} under B</h2>
+                <p class="note" data-not-comparable>Plan A pays by ${mixed.a.by} and plan B by ${mixed.b.by}: the per-${mixed.a.by} and per-${mixed.b.by} figures are each plan's own and are not comparable; each claim is compared on its total amount.</p>
+                ${ownGroups(mixed.a, 'a')}${ownGroups(mixed.b, 'b')}`
+            : html`<h2>By ${byBucket ? 'bucket' : 'class'}</h2>
           <table class="classes">
             <thead><tr>
               <th scope="col">${byBucket ? 'Bucket' : 'Class'}</th><th scope="col" class="num">Claims</th>
@@ -98,7 +115,7 @@ export function renderCompareHtml(page: ComparePage): string {
               <td>${byBucket ? 'All buckets' : 'All classes'}</td><td class="num">${grouped(cmp.claims)}</td><td></td><td></td>
               ${cell(totalA, 'amountA')}${cell(totalB, 'amountB')}${cell(totalB - totalA, 'change', true)}
             </tr></tfoot>
-          </table>
+          </table>`}
           <table class="funds">
             <thead><tr><th scope="col"></th><th scope="col" class="num">Plan A</th><th scope="col" class="num">Plan B</th><th scope="col" class="num">Change</th></tr></thead>
             <tbody>
@@ -126,10 +143,12 @@ export function renderCompareHtml(page: ComparePage): string {
           ${cmp.largestMoves.length === 0
             ? html`<p>No claim's amount changes.</p>`
             : html`<table class="moves">
-                <thead><tr><th scope="col">Claim</th><th scope="col">${byBucket ? 'Buckets' : 'Class'}</th><th scope="col" class="num">Under A</th><th scope="col" class="num">Under B</th><th scope="col" class="num">Change</th></tr></thead>
+                <thead><tr><th scope="col">Claim</th>${mixed !== null
+                  ? html`<th scope="col">${groupWord(mixed.a.by)} under A</th><th scope="col">${groupWord(mixed.b.by)} under B</th>`
+                  : html`<th scope="col">${byBucket ? 'Buckets' : 'Class'}</th>`}<th scope="col" class="num">Under A</th><th scope="col" class="num">Under B</th><th scope="col" class="num">Change</th></tr></thead>
                 <tbody>
                   ${cmp.largestMoves.map(
-                    (m) => html`<tr data-claim=${m.claimId}><th scope="row">${m.claimId}</th><td>${m.classId}</td>${cell(m.amountA, 'amountA')}${cell(m.amountB, 'amountB')}${cell(m.change, 'change', true)}</tr>`,
+                    (m) => html`<tr data-claim=${m.claimId}><th scope="row">${m.claimId}</th><td>${m.classId}</td>${m.groupB === undefined ? null : html`<td>${m.groupB}</td>`}${cell(m.amountA, 'amountA')}${cell(m.amountB, 'amountB')}${cell(m.change, 'change', true)}</tr>`,
                   )}
                 </tbody>
               </table>`}

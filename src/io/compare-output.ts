@@ -1,7 +1,8 @@
 /**
  * The files of `payout compare`: the per-claim diff CSV (claim_id,class,amount_a,amount_b,change,
- * one row per claim in input order; two bucket plans: claim_id,buckets,…) and the HTML page, all or
- * none (io/output-files.ts).
+ * one row per claim in input order; two bucket plans: claim_id,buckets,…; a bucket plan and a plan
+ * of classes: claim_id,class_a,buckets_b,… or claim_id,buckets_a,class_b,…) and the HTML page, all
+ * or none (io/output-files.ts).
  */
 import type { Allocation } from '../core/allocate.js';
 import { amountOf } from '../core/cell-cents.js';
@@ -34,6 +35,8 @@ export interface DiffRows {
   count: number;
   claimId(row: number): string;
   group(row: number): string;
+  /** A second group column (a bucket plan against a plan of classes: the claim's group under B). */
+  group2?(row: number): string;
   amountA(row: number): Cents;
   amountB(row: number): Cents;
 }
@@ -73,7 +76,8 @@ export async function writeDiffRows(given: CompareRows | DiffRows, write: (text:
   for (let row = 0; row < rows.count; row++) {
     const a = rows.amountA(row);
     const b = rows.amountB(row);
-    chunk += `${textCell(rows.claimId(row))},${groupCell(rows.group(row))},${formatMoney(a)},${formatMoney(b)},${formatMoney(b - a)}\n`;
+    const second = rows.group2 === undefined ? '' : `${groupCell(rows.group2(row))},`;
+    chunk += `${textCell(rows.claimId(row))},${groupCell(rows.group(row))},${second}${formatMoney(a)},${formatMoney(b)},${formatMoney(b - a)}\n`;
     if (chunk.length >= 1 << 16) {
       await write(chunk);
       chunk = '';

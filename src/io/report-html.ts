@@ -12,12 +12,11 @@ import { render } from 'preact-render-to-string';
 import { UsageError } from '../core/errors.js';
 import { buildReportModel, type Check, type ClassRow, type Money, type ReportModel } from '../core/report-model.js';
 import { caseNameParts } from '../core/display-numbers.js';
-import type { UnpaidView } from '../core/report-unpaid.js';
 import { tallyLedger } from './ledger-histogram.js';
 import { readAllocation } from './report-inputs.js';
 import { OutputSet } from './atomic-output.js';
 import { waterfallSvg } from './report-charts.js';
-import { amountsSection, filesSection, methodSection } from './report-sections.js';
+import { amountsSection, filesSection, methodSection, unpaidSection } from './report-sections.js';
 
 /** The report's file name inside the allocation's folder. */
 export const REPORT_FILE = 'report.html';
@@ -155,31 +154,6 @@ function classTable(model: ReportModel): VNode {
       </tr>
     </tfoot>
   </table>`;
-}
-
-/** Why claims went unpaid, by reason, and the notes on the claims as read (blank statuses, look-alike ids). */
-function unpaidSection(view: UnpaidView): VNode {
-  return html`<section id="unpaid">
-    <h2>Claims not paid</h2>
-    ${view.rows === null
-      ? null
-      : view.rows.length === 0
-        ? html`<p>Every claim was paid.</p>`
-        : html`<table class="unpaid">
-            <thead><tr><th scope="col">Why not paid</th><th scope="col" class="num">Claims</th></tr></thead>
-            <tbody>
-              ${view.rows.map(
-                (r) => html`<tr data-unpaid=${r.reason} data-status=${r.status} data-count=${String(r.count)}>
-                  <th scope="row">${r.label}</th><td class="num">${r.countText}</td>
-                </tr>`,
-              )}
-            </tbody>
-            ${view.total === null
-              ? null
-              : html`<tfoot><tr data-unpaid="total" data-count=${String(view.total.count)}><td>Not paid, of ${view.total.of} claims</td><td class="num">${view.total.text}</td></tr></tfoot>`}
-          </table>`}
-    ${view.notes.map((n) => html`<p class="note" data-claims-note=${n.kind} data-count=${String(n.count)}>${n.text}</p>`)}
-  </section>`;
 }
 
 function deductionTable(model: ReportModel): VNode {

@@ -1,10 +1,12 @@
 /**
  * The sections every report page (first round, bucket plan, second round) draws the same way:
- * the amounts paid as a histogram, the method in words, and the files with their hashes.
+ * the amounts paid as a histogram, the claims not paid and why, the method in words, and the
+ * files with their hashes.
  */
 import { html } from 'htm/preact';
 import type { VNode } from 'preact';
 import type { FileRow, HistogramView } from '../core/report-model.js';
+import type { UnpaidView } from '../core/report-unpaid.js';
 import { histogramSvg } from './report-charts.js';
 
 /** The histogram of paid amounts; `byWhat` names the amount in the caption ("amount", "second-round amount"). */
@@ -42,4 +44,29 @@ export function filesSection(files: readonly FileRow[], note: VNode): VNode {
           </table>
           ${note}
         </section>`;
+}
+
+/** Why claims went unpaid, by reason, and the notes on the claims as read (blank statuses, look-alike ids). */
+export function unpaidSection(view: UnpaidView): VNode {
+  return html`<section id="unpaid">
+    <h2>Claims not paid</h2>
+    ${view.rows === null
+      ? null
+      : view.rows.length === 0
+        ? html`<p>Every claim was paid.</p>`
+        : html`<table class="unpaid">
+            <thead><tr><th scope="col">Why not paid</th><th scope="col" class="num">Claims</th></tr></thead>
+            <tbody>
+              ${view.rows.map(
+                (r) => html`<tr data-unpaid=${r.reason} data-status=${r.status} data-count=${String(r.count)}>
+                  <th scope="row">${r.label}</th><td class="num">${r.countText}</td>
+                </tr>`,
+              )}
+            </tbody>
+            ${view.total === null
+              ? null
+              : html`<tfoot><tr data-unpaid="total" data-count=${String(view.total.count)}><td>Not paid, of ${view.total.of} claims</td><td class="num">${view.total.text}</td></tr></tfoot>`}
+          </table>`}
+    ${view.notes.map((n) => html`<p class="note" data-claims-note=${n.kind} data-count=${String(n.count)}>${n.text}</p>`)}
+  </section>`;
 }

@@ -1,7 +1,7 @@
 /**
  * Streams a second round's ledger.csv (`claim_id,class,first_amount,outcome,amount`,
  * docs/redistribute.md) and tallies it in bigint cents for the report's cross-checks: rows per
- * outcome, Σ amount, Σ first-round amounts of the uncashed and of the cashed claims, and the
+ * outcome, the rows paid 0.00 by outcome, Σ amount, Σ first-round amounts of the uncashed and of the cashed claims, and the
  * histogram of the amounts paid (above 0), as ledger-histogram.ts does for a first round.
  */
 import { AmountTally, EqualWidthCounter, equalWidthLayout, histogramFromTally } from '../core/amount-histogram.js';
@@ -18,6 +18,7 @@ const CASHED = new Set(['paid', 'capped', 'below_minimum']);
 export async function tallyRound2Ledger(path: string): Promise<Round2LedgerTally> {
   const tally = new AmountTally();
   const outcomes = new Map<string, number>();
+  const unpaid = new Map<string, number>();
   let rows = 0;
   let amountCents: Cents = 0n;
   let uncashedFirstCents: Cents = 0n;
@@ -47,6 +48,7 @@ export async function tallyRound2Ledger(path: string): Promise<Round2LedgerTally
       if (outcome === 'uncashed') uncashedFirstCents += first;
       if (CASHED.has(outcome)) cashedFirstCents += first;
       if (amount > 0n) tally.add(amount);
+      else unpaid.set(outcome, (unpaid.get(outcome) ?? 0) + 1);
     },
     onHeader,
   );
@@ -60,11 +62,21 @@ export async function tallyRound2Ledger(path: string): Promise<Round2LedgerTally
     histogram = counter.histogram();
   }
   const n = (o: string): number => outcomes.get(o) ?? 0;
+  const z = (o: string): number => unpaid.get(o) ?? 0;
+  const known = ['uncashed', 'ineligible', 'below_minimum', 'capped', 'paid'];
   return {
     rows,
     amountCents,
     paidClaims: tally.count,
     outcomes: { paid: n('paid'), capped: n('capped'), belowMinimum: n('below_minimum'), uncashed: n('uncashed'), ineligible: n('ineligible') },
+    unpaid: {
+      uncashed: z('uncashed'),
+      ineligible: z('ineligible'),
+      belowMinimum: z('below_minimum'),
+      capped: z('capped'),
+      paid: z('paid'),
+      other: [...unpaid].reduce((acc, [o, c]) => (known.includes(o) ? acc : acc + c), 0),
+    },
     uncashedFirstCents,
     cashedFirstCents,
     histogram,

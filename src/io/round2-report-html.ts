@@ -1,7 +1,7 @@
 /**
  * The report of a second distribution (DIR2/report.html, from `payout redistribute`'s folder):
- * where the money came from, who shared it and by which rule, what was paid (the histogram), the
- * minimum's effect, the residual, the files and their hashes, and the cross-checks. Same head,
+ * where the money came from, who shared it and by which rule, who got nothing and why, what was
+ * paid (the histogram), the minimum's effect, the residual, the files and their hashes, and the cross-checks. Same head,
  * style sheet, charts and checks as the first-round report (./report-html.ts); same inputs, same
  * bytes.
  */
@@ -17,7 +17,7 @@ import { round2SummarySchema } from '../core/round2-report-input.js';
 import { buildRound2ReportModel, type Round2ClassRow, type Round2ReportModel } from '../core/round2-report-model.js';
 import { readJsonFile } from './json-file.js';
 import { waterfallSvg } from './report-charts.js';
-import { amountsSection, filesSection, methodSection } from './report-sections.js';
+import { amountsSection, filesSection, methodSection, unpaidSection } from './report-sections.js';
 import { caseTitle, checksBanner, checksSection, REPORT_FILE, reportHead, writeReportFile } from './report-html.js';
 import { tallyRound2Ledger } from './round2-ledger-tally.js';
 import { assertFinishedRun } from './run-state.js';
@@ -130,6 +130,8 @@ export function renderRound2ReportHtml(model: Round2ReportModel): string {
             <tfoot><tr><td>All claims of the first round</td><td class="num">${model.ledgerRows}</td></tr></tfoot>
           </table>
         </section>
+
+        ${unpaidSection(model.unpaid)}
 
         ${amountsSection(h, 'Amounts paid', 'second-round amount')}
 

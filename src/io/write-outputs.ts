@@ -13,6 +13,8 @@ export interface OutputSpec {
   chunks: Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>;
   /** Data rows (a CSV file), recorded in the manifest. */
   rows?: number;
+  /** The SHA-256 of the chunks (bytes only), computed as they were made: recorded, not computed again. */
+  sha256?: string;
 }
 
 export interface WrittenOutputs {
@@ -32,7 +34,7 @@ export async function writeOutputs(out: OutputSet, files: readonly OutputSpec[],
     const written: WrittenFile[] = [];
     const recorded: ManifestOutput[] = [];
     for (const spec of files) {
-      const file = out.create(spec.name);
+      const file = out.create(spec.name, spec.sha256);
       for await (const chunk of spec.chunks) {
         if (typeof chunk === 'string') await file.write(chunk);
         else await file.writeBytes(chunk);

@@ -67,7 +67,7 @@ describe.skipIf(!hasPython && !MUST_RUN)('scripts/reference-allocate.py agrees w
     expect(ref.pools).toEqual(summary.pools.map(({ id, net, paid, residual, centsPlaced }) => ({ id, net, paid, residual, centsPlaced })));
     const { amount, residual, centsPlaced } = summary.totals;
     expect(ref.totals).toEqual({ amount, residual, centsPlaced });
-    // Why claims were paid nothing (a bucket plan's summary has no `unpaid`).
+    // Why claims were paid nothing (bucket plans: test/buckets/reference.test.ts).
     if (summary.unpaid !== undefined) expect(ref.unpaid).toEqual(summary.unpaid);
 
     // The per-class figures of summary.json, recounted from the reference's ledger.

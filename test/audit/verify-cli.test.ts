@@ -315,6 +315,55 @@ describe('payout verify: a summary.json without `unpaid`', () => {
   });
 });
 
+describe('payout verify --json when nothing can be compared: the document says why, same exit code', () => {
+  interface FailureDoc {
+    format: string;
+    dir: string;
+    verified: boolean;
+    checks: { name: string; status: string; message: string; details: string[] }[];
+    warnings: string[];
+    error: { exitCode: number; message: string; problems: { code: string; severity: string; file?: string; line?: number; field?: string; message: string }[] };
+  }
+
+  it('claims that cannot be read with the delimiter given (exit 1): the reading errors and the warning', async () => {
+    const r = await verify(BASE, '--json', '--delimiter', ';');
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout) as FailureDoc;
+    expect(doc).toMatchObject({ format: 'payout-verify/1', dir: BASE, verified: false });
+    expect(doc.warnings).toEqual(['--delimiter ";" differs from the manifest\'s delimiter ",": the claims are read with ";"']);
+    expect(doc.error.exitCode).toBe(1);
+    expect(doc.error.message).toBe(`${CLAIMS}: 3 errors in the claims (payout validate shows a full report)`);
+    expect(doc.error.problems.map((p) => `${p.line}: ${p.field}: ${p.code}`)).toEqual(['1: claim_id: missing_column', '1: class: missing_column', `2: ${'claim_id,class,units,status,name,email,address,state,payment_method'}: csv_syntax`]);
+    expect(doc.checks).toEqual([{ name: 'read', status: 'fail', message: doc.error.message, details: expect.any(Array) as unknown }]);
+    expect(doc.checks[0]!.details[0]).toBe(`${CLAIMS}:1: claim_id: missing column "claim_id" (found: claim_id,class,units,status,name,email,address,state,payment_method); rename the column or add --map claim_id=<header>`);
+    // stderr as without --json.
+    expect(r.stderr).toContain(`payout: ${CLAIMS}: 3 errors in the claims`);
+  });
+
+  it('a claims file that is not there (exit 2)', async () => {
+    const missing = tmp.path('no-such-claims.csv');
+    const r = await runCli(['verify', '--plan', PLAN, missing, BASE, '--json']);
+    expect(r.code).toBe(2);
+    const doc = JSON.parse(r.stdout) as FailureDoc;
+    expect(doc.verified).toBe(false);
+    expect(doc.error).toEqual({ exitCode: 2, message: `${missing}: claims file not found`, problems: [] });
+    expect(r.stderr).toContain(`${missing}: claims file not found`);
+  });
+
+  it('a bucket plan\'s claims with a bad row (exit 1): the row\'s problem', async () => {
+    const plan = join(ROOT, 'fixtures/equifax-buckets/plan.json');
+    const claims = join(ROOT, 'fixtures/equifax-buckets/claims.csv');
+    const out = tmp.path('bucket-run');
+    expect((await runCli(['allocate', '-q', '--plan', plan, claims, '--out', out])).code).toBe(0);
+    const bad = tmp.write('bad-bucket-claims.csv', 'claim_id,status,documented_loss,hours,documented_hours,choice\nA,approved,-5.00,,,\n');
+    const r = await runCli(['verify', '--plan', plan, bad, out, '--json']);
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout) as FailureDoc;
+    expect(doc.error.problems).toEqual([{ code: 'input', severity: 'error', file: bad, line: 2, field: 'documented_loss', message: 'negative amount "-5.00"' }]);
+    expect(doc.checks[0]!.details).toEqual([`${bad}:2: documented_loss: negative amount "-5.00"`]);
+  });
+});
+
 describe('payout verify: what cannot be checked (exit 2)', () => {
   it('a folder without a manifest', async () => {
     const r = await verify(tmp.path('nowhere'));

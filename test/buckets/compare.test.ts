@@ -1,7 +1,7 @@
 /**
  * `payout compare` of two bucket plans (docs/compare.md, "Bucket plans"): per claim on its total,
  * per bucket on what each pays, the amounts exactly those of two `payout allocate` runs; a bucket
- * plan against a plan of classes is refused.
+ * plan against a plan of classes, claim by claim on the total, each plan's groups on their own.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -81,15 +81,6 @@ describe('payout compare of two bucket plans', () => {
     ]);
   });
 
-  it('refuses a bucket plan against a plan of classes, either way round (exit 2)', async () => {
-    const classes = join(ROOT, 'fixtures/tiktok/plan.json');
-    for (const plans of [[PLAN, classes], [classes, PLAN]]) {
-      const r = await runCli(['compare', '--plan', plans[0]!, '--plan', plans[1]!, CLAIMS]);
-      expect(r.code).toBe(2);
-      expect(r.stderr).toContain(`${PLAN} is a bucket plan and ${classes} a plan of classes: they are not compared claim by claim`);
-    }
-  });
-
   it('reads the claims with --delimiter and --map as allocate does; a --map field neither plan has is refused (exit 2)', async () => {
     const b = planB();
     const plain = await runCli(['compare', '--plan', PLAN, '--plan', b, CLAIMS, '--json']);
@@ -102,5 +93,96 @@ describe('payout compare of two bucket plans', () => {
     const unknown = await runCli(['compare', '--plan', PLAN, '--plan', b, CLAIMS, '--map', 'units=Units']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('--map units=Units: unknown field "units"');
+  });
+});
+
+describe('payout compare of a bucket plan and a plan of classes', () => {
+  /** The Equifax claims with a class and units column too, and a plan of one class on the same net fund. */
+  function mixedInputs(): { claims: string; classes: string } {
+    const text = readFileSync(CLAIMS, 'utf8').trimEnd().split('\n');
+    const claims = tmp.write('mixed-claims.csv', `${[`${text[0]},class,units`, ...text.slice(1).map((l) => `${l},all,1`)].join('\n')}\n`);
+    const classes = tmp.write(
+      'one-class.json',
+      JSON.stringify({
+        name: 'Equifax as one class',
+        gross: '380500.00',
+        deductions: [
+          { label: "Attorneys' fees", amount: '77500.00' },
+          { label: 'Litigation expenses', amount: '3000.00' },
+        ],
+        classes: [{ id: 'all', weight: '1' }],
+        maximumPayment: '20000.00',
+        seed: 'one-class',
+      }),
+    );
+    return { claims, classes };
+  }
+
+  it('compares claim by claim on the total, either way round; the amounts are those of two allocate runs', async () => {
+    const { claims, classes } = mixedInputs();
+    const out = tmp.path('mixed-diff.csv');
+    const r = await runCli(['compare', '--plan', PLAN, '--plan', classes, claims, '--out', out, '--html', tmp.path('mixed.html')], { env: { NO_COLOR: '1' } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Plan A pays by bucket, plan B by class: the per-bucket and per-class figures are not comparable;');
+    expect(r.stdout).toMatch(/time\s+120\s+120\s+\$31,000\.00/);
+    expect(r.stdout).toMatch(/all\s+342\s+340\s+\$300,000\.00/);
+    expect(r.stdout).toMatch(/residual\s+\$25,654\.40\s+\$0\.00\s+-\$25,654\.40/);
+    expect(r.stdout).toMatch(/claim_id\s+buckets A\s+class B\s+under A\s+under B\s+change/);
+
+    const [ra, rb] = [tmp.path('mixed-a'), tmp.path('mixed-b')];
+    expect((await runCli(['allocate', '--plan', PLAN, claims, '--out', ra])).code).toBe(0);
+    expect((await runCli(['allocate', '--plan', classes, claims, '--out', rb])).code).toBe(0);
+    const [a1, b1] = [ledgerAmounts(ra), ledgerAmounts(rb)];
+    const diff = readFileSync(out, 'utf8').trimEnd().split('\n');
+    expect(diff[0]).toBe('claim_id,buckets_a,class_b,amount_a,amount_b,change');
+    expect(diff).toHaveLength(343);
+    for (const line of diff.slice(1)) {
+      const [id, , , amountA, amountB, change] = line.split(',');
+      expect([amountA, amountB]).toEqual([a1.get(id!), b1.get(id!)]);
+      expect(Math.round(Number(amountB) * 100) - Math.round(Number(amountA) * 100)).toBe(Math.round(Number(change) * 100));
+    }
+    expect(diff[1]).toBe(`EQ0001,documented+time,all,20310.00,${b1.get('EQ0001')},${(Math.round(Number(b1.get('EQ0001')) * 100 - 2031000) / 100).toFixed(2)}`);
+    const page = readFileSync(tmp.path('mixed.html'), 'utf8');
+    expect(page).toContain('<h2>By bucket under A, by class under B</h2>');
+    expect(page).toContain("the per-bucket and per-class figures are each plan's own and are not comparable");
+
+    // The other way round: the same claims, every change the opposite.
+    const back = await runCli(['compare', '--plan', classes, '--plan', PLAN, claims, '--json']);
+    expect(back.code, back.stderr).toBe(0);
+    const doc = JSON.parse(back.stdout) as {
+      groupedBy: string;
+      classes: unknown[];
+      gain: number;
+      lose: number;
+      groupsA: { by: string; rows: { id: string; amount: string }[] };
+      groupsB: { by: string; rows: { id: string; paid: number; amount: string }[] };
+      largestMoves: { claimId: string; groupA: string; groupB: string; change: string }[];
+    };
+    const forth = JSON.parse((await runCli(['compare', '--plan', PLAN, '--plan', classes, claims, '--json'])).stdout) as typeof doc;
+    expect([doc.gain, doc.lose]).toEqual([forth.lose, forth.gain]);
+    expect(doc.groupedBy).toBe('mixed');
+    expect(doc.classes).toEqual([]);
+    expect(doc.groupsA).toEqual({ by: 'class', rows: [{ id: 'all', claims: 342, paid: 340, amount: '300000.00' }] });
+    expect(doc.groupsB.by).toBe('bucket');
+    expect(doc.groupsB.rows.map((g) => [g.id, g.paid, g.amount])).toEqual([
+      ['documented', 20, '212345.60'],
+      ['time', 120, '31000.00'],
+      ['cash', 300, '31000.00'],
+    ]);
+    expect(doc.largestMoves[0]).toMatchObject({ groupA: 'all', groupB: 'documented+time' });
+  });
+
+  it('--map entries go to the plan that has the field; a file one plan cannot read is refused (exit 1)', async () => {
+    const { claims, classes } = mixedInputs();
+    const plain = await runCli(['compare', '--plan', PLAN, '--plan', classes, claims, '--json']);
+    const renamed = tmp.write('mixed-renamed.csv', readFileSync(claims, 'utf8').replace(/^claim_id,status,documented_loss/, 'ClaimNumber,status,OOP Loss'));
+    const mapped = await runCli(['compare', '--plan', PLAN, '--plan', classes, renamed, '--map', 'claim_id=ClaimNumber', '--map', 'documented_loss=OOP Loss', '--json']);
+    expect(mapped.code, mapped.stderr).toBe(0);
+    expect(mapped.stdout.replace(renamed, claims)).toBe(plain.stdout);
+
+    // A file without the class column: the plan of classes cannot read it (exit 1, its problems listed).
+    const bucketOnly = await runCli(['compare', '--plan', PLAN, '--plan', classes, CLAIMS]);
+    expect(bucketOnly.code).toBe(1);
+    expect(bucketOnly.stderr).toContain('missing column "class"');
   });
 });

@@ -58,3 +58,31 @@ export function minimumByRerun(p: BucketPlan, cs: readonly BucketClaim[], start:
     for (const i of low) if (ratCmp(r.shares[i]!.reduce(ratAdd, { n: 0n, d: 1n }), smallest!) === 0) active[i] = false;
   }
 }
+
+/**
+ * $100.00 net. Bucket `c` (points, total cap $0.01) is funded first: three claims of 1 point share
+ * one cent, so two of them get 0.00 by the remainder rule. Bucket `a` (documented) takes the other
+ * $99.99, so bucket `b`, funded last, has nothing for Y. W claims nothing; R is rejected.
+ */
+export const UNPAID_PLAN = {
+  name: 'Unpaid reasons',
+  gross: '100.00',
+  seed: 'unpaid',
+  buckets: [
+    { id: 'c', label: 'Points', kind: 'points', unitsColumn: 'units', totalCap: '0.01', order: 0 },
+    { id: 'a', label: 'Losses', kind: 'documented', amountColumn: 'loss', order: 1 },
+    { id: 'b', label: 'Other losses', kind: 'documented', amountColumn: 'other', order: 2 },
+  ],
+};
+export const UNPAID_CLAIMS = [
+  'claim_id,status,loss,other,units',
+  'X,approved,100.00,,',
+  'Y,approved,,5.00,',
+  'Z1,approved,,,1',
+  'Z2,approved,,,1',
+  'Z3,approved,,,1',
+  'W,approved,,,',
+  'R,rejected,10.00,,',
+  'Q,Rejected,10.00,,',
+  'D,denied,10.00,,',
+].join('\n');

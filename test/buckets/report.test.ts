@@ -68,8 +68,10 @@ describe('the distribution report of a bucket folder', () => {
     const out = tmp.path('checked');
     expect((await runCli(['allocate', '--plan', join(FIX, 'plan.json'), join(FIX, 'claims.csv'), '--out', out, '--report'])).code).toBe(0);
     const page = read(join(out, 'report.html'));
-    expect(page.match(/data-check="ok"/g)).toHaveLength(7);
+    expect(page.match(/data-check="ok"/g)).toHaveLength(8);
     expect(page).not.toContain('data-check="failed"');
+    expect(text(page)).toContain("✓ agrees ledger.csv's claims not paid are the summary's 2 rows paid $0.00; unpaid 2 (reasons 2)");
+    expect(text(page)).toContain('Claims not paid Why not paid Claims Status “denied”: not an eligible status 2 Not paid, of 342 claims 2');
     expect(page).not.toContain('role="alert"');
     expect(text(page)).toContain("✓ agrees ledger.csv bucket columns add up to each bucket's paid Σ documented = $212,345.60; Σ time = $31,000.00; Σ cash = $31,000.00");
   });

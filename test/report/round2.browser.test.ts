@@ -77,7 +77,7 @@ describe.skipIf(!HAVE_CHROMIUM && !MUST_RUN)(`a second round's report.html in he
     return { page, requests, summary, manifest };
   }
 
-  /** The drawn page agrees with summary.json: waterfall, sources, figures, histogram, files, checks. */
+  /** The drawn page agrees with summary.json: waterfall, sources, figures, histogram, claims not paid, files, checks. */
   async function expectAgrees(page: Page, summary: Json, manifest: Json): Promise<void> {
     await expect(page.locator('h1').textContent()).resolves.toBe(summary.case);
     const bars = await page.$$eval('svg.waterfall rect[data-kind]', (rects) =>
@@ -116,7 +116,12 @@ describe.skipIf(!HAVE_CHROMIUM && !MUST_RUN)(`a second round's report.html in he
       ...manifest.outputs.map((o: Json) => [o.file, o.sha256]),
     ]);
     expect(await page.locator('tr[data-check="failed"]').count()).toBe(0);
-    expect(await page.locator('tr[data-check="ok"]').count()).toBe(7);
+    // Claims not paid: the rows add up to the claims less those paid above 0; uncashed as in the summary.
+    const unpaid = await page.$$eval('#unpaid tbody tr[data-unpaid]', (rows) => rows.map((r) => [r.getAttribute('data-unpaid'), Number(r.getAttribute('data-count'))] as const));
+    expect(unpaid.reduce((s, [, n]) => s + n, 0)).toBe(summary.totals.claims - summary.totals.paid);
+    expect(unpaid.find(([reason]) => reason === 'uncashed')?.[1]).toBe(summary.totals.uncashed);
+    await expect(page.locator('#unpaid tr[data-unpaid="total"] td.num').textContent()).resolves.toBe((summary.totals.claims - summary.totals.paid).toLocaleString('en-US'));
+    expect(await page.locator('tr[data-check="ok"]').count()).toBe(8);
     expect(await page.locator('.warning').count()).toBe(0);
     expect(await page.locator('script').count()).toBe(0);
   }

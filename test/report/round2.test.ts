@@ -29,6 +29,10 @@ const text = (page: string): string =>
 const bars = (page: string): string[] =>
   [...page.matchAll(/data-lo-cents="(\d+)" data-hi-cents="(\d+)" data-count="(\d+)"/g)].map((m) => `${m[1]}-${m[2]}:${m[3]}`);
 
+/** The "Claims not paid" rows of a page as `reason count label`. */
+const unpaidRows = (page: string): string[] =>
+  [...page.matchAll(/<tr data-unpaid="(\w+)" data-count="(\d+)">\s*<th scope="row">([^<]*)</g)].map((m) => `${m[1]} ${m[2]} ${m[3]}`);
+
 /** A first round and its second round, made with the real binary; returns the second round's folder. */
 async function facebookRound2(name: string, report = false): Promise<{ dir: string; stdout: string }> {
   const round1 = tmp.path(`${name}-round1`);
@@ -89,7 +93,7 @@ describe('payout report on a second round after a plan of classes (fixtures/face
     ]);
     // Every check agrees; the manifest's files and hashes are listed.
     expect(page).not.toContain('data-check="failed"');
-    expect((page.match(/data-check="ok"/g) ?? []).length).toBe(7);
+    expect((page.match(/data-check="ok"/g) ?? []).length).toBe(8);
     const manifest = JSON.parse(read(join(fb.dir, 'manifest.json'))) as { outputs: { file: string; sha256: string }[]; inputs: Record<string, { sha256: string }> };
     for (const o of manifest.outputs) expect(page).toContain(o.sha256);
     for (const i of Object.values(manifest.inputs)) expect(page).toContain(i.sha256);
@@ -98,6 +102,16 @@ describe('payout report on a second round after a plan of classes (fixtures/face
   it('claims by outcome come from ledger.csv and add up to its rows', () => {
     const page = read(join(fb.dir, 'report.html'));
     expect([...page.matchAll(/data-outcome="(\w+)" data-count="(\d+)"/g)].map((m) => `${m[1]} ${m[2]}`)).toEqual(['paid 1828', 'uncashed 172', 'ineligible 40']);
+  });
+
+  it('claims not paid: who got nothing in this round and why, from ledger.csv, checked against summary.json', () => {
+    const page = read(join(fb.dir, 'report.html'));
+    expect(unpaidRows(page)).toEqual([
+      'uncashed 172 Did not cash the first payment (in the uncashed list): its amount came back for the others',
+      'notPaidFirstRound 40 Not paid in the first round: only claims paid then share the second',
+    ]);
+    expect(page).toContain('<tr data-unpaid="total" data-count="212"><td>Not paid, of 2,040 claims</td>');
+    expect(text(page)).toContain("✓ agrees ledger.csv's claims not paid are the summary's 212 rows paid $0.00; summary 2,040 claims, 1,828 paid above 0");
   });
 
   it('costs that leave under the minimum for everyone: every cashed claim removed, all residual (exit 0)', async () => {
@@ -114,6 +128,8 @@ describe('payout report on a second round after a plan of classes (fixtures/face
     expect(t).toContain('No claim was paid.');
     expect(page).toMatch(/data-figure="residual" data-cents="900000"/);
     expect(page).toContain('data-outcome="below_minimum" data-count="1828"');
+    expect(unpaidRows(page)).toContain('belowMinimum 1828 Below the minimum payment of $5.00: removed by the minimum rule');
+    expect(page).toContain('<tr data-unpaid="total" data-count="2040">');
     expect(page).not.toContain('data-per-share');
     expect(page).not.toContain('data-check="failed"');
   });
@@ -177,6 +193,51 @@ describe('payout report on a second round after a plan of classes (fixtures/face
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('summary.json: no "format" field: not a folder payout report knows');
     expect(none.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('payout report on a second round: claims not paid for want of room or of a cent', () => {
+  // $300.00 to weights 10, 1, 1, 1, 1 with a $100.00 maximum: A capped at $100.00, B–E $50.00 each,
+  // F rejected. E does not cash; $50.00 − $49.98 of costs leaves $0.02 for B, C and D (A has no
+  // room left): two get a cent, one a share under a cent.
+  const plan = { name: 'Room and cents', gross: '300.00', classes: [{ id: 'all', weight: '1' }], maximumPayment: '100.00', seed: 'room' };
+  const claims = 'claim_id,class,units,status\nA,all,10,approved\nB,all,1,approved\nC,all,1,approved\nD,all,1,approved\nE,all,1,approved\nF,all,1,rejected\n';
+
+  async function round2(name: string): Promise<string> {
+    const planFile = tmp.write(`${name}-plan.json`, JSON.stringify(plan));
+    const claimsFile = tmp.write(`${name}-claims.csv`, claims);
+    const round1 = tmp.path(`${name}-round1`);
+    expect((await runCli(['allocate', '-q', '--plan', planFile, claimsFile, '--out', round1])).code).toBe(0);
+    const dir = tmp.path(`${name}-round2`);
+    const r = await runCli(['redistribute', '-q', '--plan', planFile, '--from', round1, '--uncashed', tmp.write(`${name}-uncashed.csv`, 'claim_id\nE\n'), '--costs', '49.98', '--out', dir]);
+    expect(r.code, r.stderr).toBe(0);
+    return dir;
+  }
+
+  it('every reason of a second round, each counted once (exit 0)', async () => {
+    const dir = await round2('room');
+    const r = await runCli(['report', dir]);
+    expect(r.code, r.stderr).toBe(0);
+    const page = read(join(dir, 'report.html'));
+    expect(unpaidRows(page)).toEqual([
+      'uncashed 1 Did not cash the first payment (in the uncashed list): its amount came back for the others',
+      'notPaidFirstRound 1 Not paid in the first round: only claims paid then share the second',
+      'cappedToZero 1 No room under the maximum payment of $100.00 over both rounds',
+      'roundedToZero 1 A share under one cent, left at $0.00 by the remainder rule',
+    ]);
+    expect(page).toContain('<tr data-unpaid="total" data-count="4"><td>Not paid, of 6 claims</td>');
+    expect(page).not.toContain('data-check="failed"');
+  });
+
+  it('a row paid 0.00 of an outcome a second round does not write: the check fails (exit 1)', async () => {
+    const dir = await round2('room-edited');
+    const ledger = join(dir, 'ledger.csv');
+    writeFileSync(ledger, read(ledger).replace('\nF,all,0.00,ineligible,0.00\n', '\nF,all,0.00,rejected,0.00\n'));
+    const r = await runCli(['report', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("ledger.csv's claims not paid are not the summary's (4 rows paid $0.00 (1 of an unknown outcome); summary 6 claims, 2 paid above 0)");
+    // The table shows only the reasons it knows.
+    expect(read(join(dir, 'report.html'))).toContain('<tr data-unpaid="total" data-count="3">');
   });
 });
 

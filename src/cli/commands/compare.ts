@@ -4,7 +4,7 @@
  */
 import type { ChalkInstance } from 'chalk';
 import { comparePlans, type CompareResult } from '../../app/compare.js';
-import { changeText, comparisonJson } from '../../core/compare.js';
+import { changeText, comparisonJson, type Comparison } from '../../core/compare.js';
 import { UsageError } from '../../core/errors.js';
 import { formatMoneyHuman, type Cents } from '../../core/money.js';
 import { onTerminal } from '../claims-reading.js';
@@ -12,6 +12,7 @@ import { colorFor } from '../style.js';
 import { grouped, renderTable } from '../table.js';
 import { parseClaimsOptions, type ClaimsCliOptions } from './claims-options.js';
 import { wroteLine } from '../wrote.js';
+import { planForm } from '../../io/bucket-plan-file.js';
 
 export interface CompareCliOptions extends ClaimsCliOptions {
   plan: string[];
@@ -33,8 +34,10 @@ export async function runCompare(claimsFile: string, o: CompareCliOptions): Prom
   }
   // The largest moves are kept in a sorted list: a few hundred, not a ledger (--out writes every claim).
   if (!/^\d+$/.test(o.top) || Number(o.top) > MAX_TOP) throw new UsageError(`--top ${o.top}: give a whole number up to ${MAX_TOP}, e.g. --top 20 (--out lists every claim)`);
-  const settings = onTerminal(parseClaimsOptions(o));
   const [planA, planB] = o.plan as [string, string];
+  // With a bucket plan among them, --map names its columns too: the readers check the fields.
+  const forms = [await planForm(planA), await planForm(planB)];
+  const settings = onTerminal(parseClaimsOptions(o, forms.includes('buckets') ? 'buckets' : 'classes'));
   const result = await comparePlans({
     planA,
     planB,
@@ -67,19 +70,24 @@ export function renderComparison(r: CompareResult, c: ChalkInstance): string[] {
   );
   // Two bucket plans: one row per bucket; a claim may be paid from several (docs/compare.md).
   const group = cmp.groupedBy === 'bucket' ? 'bucket' : 'class';
-  const totalA = cmp.classes.reduce((s, k) => s + k.amountA, 0n);
-  const totalB = cmp.classes.reduce((s, k) => s + k.amountB, 0n);
+  if (cmp.groupsA !== undefined && cmp.groupsB !== undefined) lines.push(...renderOwnGroups(cmp.groupsA, cmp.groupsB, money));
+  else {
+    const totalA = cmp.classes.reduce((s, k) => s + k.amountA, 0n);
+    const totalB = cmp.classes.reduce((s, k) => s + k.amountB, 0n);
+    lines.push(
+      ...renderTable(
+        [group, 'claims', 'paid A', 'paid B', 'amount A', 'amount B', 'change'],
+        [
+          ...cmp.classes.map((k) => [k.id, grouped(k.claims), grouped(k.paidA), grouped(k.paidB), money(k.amountA), money(k.amountB), signed(k.change)]),
+          ['all', grouped(cmp.claims), '', '', money(totalA), money(totalB), signed(totalB - totalA)],
+        ],
+        ['left', 'right', 'right', 'right', 'right', 'right', 'right'],
+        '  ',
+      ),
+      '',
+    );
+  }
   lines.push(
-    ...renderTable(
-      [group, 'claims', 'paid A', 'paid B', 'amount A', 'amount B', 'change'],
-      [
-        ...cmp.classes.map((k) => [k.id, grouped(k.claims), grouped(k.paidA), grouped(k.paidB), money(k.amountA), money(k.amountB), signed(k.change)]),
-        ['all', grouped(cmp.claims), '', '', money(totalA), money(totalB), signed(totalB - totalA)],
-      ],
-      ['left', 'right', 'right', 'right', 'right', 'right', 'right'],
-      '  ',
-    ),
-    '',
     ...renderTable(
       ['', 'plan A', 'plan B', 'change'],
       [
@@ -108,13 +116,40 @@ export function renderComparison(r: CompareResult, c: ChalkInstance): string[] {
     lines.push(c.bold(`Largest moves (top ${cmp.largestMoves.length})`));
     lines.push(
       ...renderTable(
-        ['claim_id', group === 'bucket' ? 'buckets' : 'class', 'under A', 'under B', 'change'],
-        cmp.largestMoves.map((m) => [m.claimId, m.classId, money(m.amountA), money(m.amountB), signed(m.change)]),
-        ['left', 'left', 'right', 'right', 'right'],
+        cmp.groupsA !== undefined && cmp.groupsB !== undefined
+          ? ['claim_id', `${groupWord(cmp.groupsA.by)} A`, `${groupWord(cmp.groupsB.by)} B`, 'under A', 'under B', 'change']
+          : ['claim_id', group === 'bucket' ? 'buckets' : 'class', 'under A', 'under B', 'change'],
+        cmp.largestMoves.map((m) => [m.claimId, m.classId, ...(m.groupB === undefined ? [] : [m.groupB]), money(m.amountA), money(m.amountB), signed(m.change)]),
+        [...(cmp.groupsA !== undefined ? ['left' as const] : []), 'left', 'left', 'right', 'right', 'right'],
         '  ',
       ),
     );
   }
   for (const f of r.written) lines.push(c.dim(wroteLine(f)));
   return lines;
+}
+
+const groupWord = (by: 'class' | 'bucket'): string => (by === 'class' ? 'class' : 'buckets');
+
+/**
+ * A bucket plan against a plan of classes: each plan's classes or buckets on their own, and a line
+ * that says they are not compared (a class has no bucket to match it; docs/compare.md).
+ */
+function renderOwnGroups(a: NonNullable<Comparison['groupsA']>, b: NonNullable<Comparison['groupsA']>, money: (c: Cents) => string): string[] {
+  const table = (g: typeof a, side: 'A' | 'B'): string[] =>
+    renderTable(
+      [`${g.by} (plan ${side})`, 'claims', 'paid', 'amount'],
+      g.rows.map((r) => [r.id, grouped(r.claims), grouped(r.paid), money(r.amount)]),
+      ['left', 'right', 'right', 'right'],
+      '  ',
+    );
+  return [
+    `  Plan A pays by ${a.by}, plan B by ${b.by}: the per-${a.by} and per-${b.by} figures are not comparable;`,
+    '  each claim is compared on its total amount.',
+    '',
+    ...table(a, 'A'),
+    '',
+    ...table(b, 'B'),
+    '',
+  ];
 }

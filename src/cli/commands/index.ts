@@ -292,7 +292,9 @@ export function registerCompare(program: Command): void {
     .description(
       'Reads the claims once and allocates them under each plan, as two runs of payout allocate would (nothing of ' +
         'the allocation is written). Prints how many claims gain, lose or are unchanged under plan B, the totals by ' +
-        'class under each plan, a histogram of the changes and the largest moves. Both plans must name the same classes.\n\n' +
+        'class under each plan, a histogram of the changes and the largest moves. Both plans must name the same classes. ' +
+        'Two bucket plans are compared bucket by bucket; a bucket plan and a plan of classes on each claim\'s total (the ' +
+        'claims file then needs the columns of both; the per-class and per-bucket totals are listed, not compared).\n\n' +
         'Exit 0: compared; 1: errors in the claims; 2: a bad option, a missing file or a refused plan.',
     )
     .usage('--plan A.json --plan B.json CLAIMS.csv [options]')

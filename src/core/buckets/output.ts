@@ -12,7 +12,7 @@ import { bucketLedgerColumns, type BucketClaim } from './claims.js';
 import type { BucketPlan } from './plan.js';
 import { placedCount } from '../rounding/method.js';
 import type { ExpectedLedger } from '../ledger-compare.js';
-import type { ReceiptsJson } from '../summary.js';
+import { byStatusJson, type ReceiptsJson } from '../summary.js';
 
 export const BUCKET_SUMMARY_FORMAT = 'payout-bucket-summary/1';
 
@@ -92,6 +92,7 @@ export interface BucketSummaryJson {
     centsPlaced: number;
   }[];
   claims: { rows: number; eligible: number; paid: number; belowMinimum: number; nothingClaimed: number; ineligible: number };
+  unpaid: BucketUnpaidJson;
   minimumPayment: string | null;
   totalPaid: string;
   residual: string;
@@ -103,6 +104,45 @@ export interface BucketSummaryJson {
   warnings?: { blankStatuses: number };
   /** The Merkle root over the ledger's rows (docs/receipts.md): the last key, added once the ledger is made. */
   receipts?: ReceiptsJson;
+}
+
+/**
+ * Why claims were paid nothing (docs/outputs.md, `unpaid`), as a classes plan's summary says it,
+ * with the reasons of a bucket plan: a status not eligible (by status, most first); removed by the
+ * minimum payment; eligible but claiming nothing in any bucket; claiming only in buckets that had
+ * nothing for them (exact share 0: the buckets funded before them left no money, or a total or
+ * per-claim cap of 0.00); a share under one cent in every bucket, left at 0.00 by the remainder
+ * rule. The last three are the ledger's
+ * `nothing_claimed`. `claims` is their sum: every row of the ledger whose amount is 0.00.
+ */
+export interface BucketUnpaidJson {
+  claims: number;
+  byStatus: { status: string; claims: number }[];
+  belowMinimum: number;
+  noEntitlement: number;
+  unfunded: number;
+  roundedToZero: number;
+}
+
+/** The claims of `alloc` paid nothing, and why (see BucketUnpaidJson). */
+export function bucketUnpaidJson(claims: readonly BucketClaim[], alloc: BucketAllocation): BucketUnpaidJson {
+  const perStatus = new Map<string, number>();
+  let belowMinimum = 0;
+  let noEntitlement = 0;
+  let unfunded = 0;
+  let roundedToZero = 0;
+  for (const [i, c] of claims.entries()) {
+    const outcome = alloc.outcomes[i];
+    if (outcome === 'ineligible') perStatus.set(c.status, (perStatus.get(c.status) ?? 0) + 1);
+    else if (outcome === 'below_minimum') belowMinimum++;
+    else if (alloc.totals[i] !== 0n) continue;
+    else if (!c.inputs.some((x) => x.n > 0n)) noEntitlement++;
+    else if (alloc.shares[i]!.every((x) => x.n === 0n)) unfunded++;
+    else roundedToZero++;
+  }
+  const byStatus = byStatusJson([...perStatus].map(([status, n]) => ({ status, claims: n })));
+  const ineligible = byStatus.reduce((n, x) => n + x.claims, 0);
+  return { claims: ineligible + belowMinimum + noEntitlement + unfunded + roundedToZero, byStatus, belowMinimum, noEntitlement, unfunded, roundedToZero };
 }
 
 /** What the reading of the claims found that summary.json records (see BucketSummaryJson.warnings). */
@@ -150,6 +190,7 @@ export function buildBucketSummary(plan: BucketPlan, claims: readonly BucketClai
       nothingClaimed: count('nothing_claimed'),
       ineligible: count('ineligible'),
     },
+    unpaid: bucketUnpaidJson(claims, alloc),
     minimumPayment: plan.minimumPayment === null ? null : formatMoney(plan.minimumPayment),
     totalPaid: formatMoney(alloc.paid),
     residual: formatMoney(alloc.residual),

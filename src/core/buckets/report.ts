@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { formatMoneyHuman, parseMoney, type Cents } from '../money.js';
 import { compactMoney, countText, currencySymbol, humanizeAmounts } from '../display-numbers.js';
 import { axisTicks, type Check, type Money, type Waterfall, type WaterfallStep } from '../report-model.js';
+import { unpaidRows, type UnpaidView } from '../report-unpaid.js';
 import { BUCKET_SUMMARY_FORMAT } from './output.js';
 
 const money = z.string().transform((s, ctx) => {
@@ -46,6 +47,17 @@ export const bucketSummarySchema = z.object({
     }),
   ),
   claims: z.object({ rows: count, eligible: count, paid: count, belowMinimum: count, nothingClaimed: count, ineligible: count }),
+  /** Why claims went unpaid (output.ts, BucketUnpaidJson); absent from a summary written by an older payout. */
+  unpaid: z
+    .object({
+      claims: count,
+      byStatus: z.array(z.object({ status: z.string(), claims: count })),
+      belowMinimum: count,
+      noEntitlement: count,
+      unfunded: count,
+      roundedToZero: count,
+    })
+    .optional(),
   minimumPayment: money.nullable(),
   totalPaid: money,
   residual: money,
@@ -78,6 +90,8 @@ export interface BucketReportModel {
   waterfall: Waterfall;
   buckets: BucketRow[];
   outcomes: { label: string; count: number }[];
+  /** Why claims went unpaid, by reason (summary.json `unpaid`); null for a summary of an older payout, which has none. */
+  unpaid: UnpaidView | null;
   minimumPayment: Money | null;
   residualRecipient: string | null;
   /** The cross-checks between summary.json, manifest.json and ledger.csv (as in a classes report). */
@@ -92,6 +106,8 @@ export interface BucketLedgerTally {
   rows: number;
   /** Rows with outcome `paid`. */
   paidClaims: number;
+  /** Rows whose amount is 0.00 (summary.json `unpaid.claims`). */
+  unpaidRows: number;
   /** Σ amount. */
   amount: Cents;
   /** Σ of each bucket's column, in summary.json's bucket order. */
@@ -161,6 +177,7 @@ export function buildBucketReportModel(s: BucketSummaryInput, files?: { ledger: 
       { label: 'Not eligible', count: s.claims.ineligible },
       { label: 'All claims', count: s.claims.rows },
     ],
+    unpaid: s.unpaid === undefined ? null : { ...unpaidRows(s.unpaid, s.minimumPayment, s.claims.rows, (c) => m(c).text), notes: [] },
     minimumPayment: s.minimumPayment === null ? null : m(s.minimumPayment),
     residualRecipient: s.residualRecipient,
     blankStatuses: s.warnings?.blankStatuses ?? 0,
@@ -222,6 +239,7 @@ export function bucketCrossChecks(s: BucketSummaryInput, ledger: BucketLedgerTal
       ok: ledger.paidClaims === s.claims.paid,
       detail: `${countText(ledger.paidClaims)} paid of ${countText(ledger.rows)} rows`,
     },
+    ...(s.unpaid === undefined ? [] : [unpaidCheck(s, s.unpaid, ledger, money)]),
     {
       label: 'ledger.csv has one row per claim',
       failure: 'ledger.csv does not have one row per claim',
@@ -229,6 +247,27 @@ export function bucketCrossChecks(s: BucketSummaryInput, ledger: BucketLedgerTal
       detail: `${countText(ledger.rows)} rows; summary ${countText(s.claims.rows)} claims${manifestRows === undefined ? '' : `; manifest ${countText(manifestRows)} rows`}`,
     },
   ];
+}
+
+/**
+ * The claims not paid: as many rows of ledger.csv paid 0.00 as `unpaid` counts, and its reasons
+ * add up to the summary's outcome counts (the statuses to `ineligible`, nothing claimed, no money
+ * left and under a cent to `nothingClaimed`).
+ */
+function unpaidCheck(s: BucketSummaryInput, u: NonNullable<BucketSummaryInput['unpaid']>, ledger: BucketLedgerTally, money: (c: Cents) => string): Check {
+  const byStatus = u.byStatus.reduce((n, x) => n + x.claims, 0);
+  const sum = byStatus + u.belowMinimum + u.noEntitlement + u.unfunded + u.roundedToZero;
+  return {
+    label: "ledger.csv's claims not paid are the summary's",
+    failure: "ledger.csv's claims not paid are not the summary's",
+    ok:
+      ledger.unpaidRows === u.claims &&
+      sum === u.claims &&
+      byStatus === s.claims.ineligible &&
+      u.belowMinimum === s.claims.belowMinimum &&
+      u.noEntitlement + u.unfunded + u.roundedToZero === s.claims.nothingClaimed,
+    detail: `${countText(ledger.unpaidRows)} rows paid ${money(0n)}; unpaid ${countText(u.claims)} (reasons ${countText(sum)})`,
+  };
 }
 
 /** `38.000000` → `38`, `12.345678` → `12.35`, `-5.500000` → `-5.5` (an increase shows negative). */

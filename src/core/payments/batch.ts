@@ -74,9 +74,9 @@ export interface PaymentBatch {
   duplicateIds: string[];
 }
 
-const ACH_FILE_IDS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+export const ACH_FILE_IDS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
-const seq = (n: number): string => String(n).padStart(3, '0');
+export const seq = (n: number): string => String(n).padStart(3, '0');
 
 /** Check numbers from the plan's start, keeping its width ("000101" → "000102"). */
 export function checkNumber(start: string, index: number): string {
@@ -327,7 +327,7 @@ export class PaymentBatchBuilder {
  * The 64 bits that tell payment ids apart: the id's last 16 hex digits when it ends in them (as
  * pay's ids do), else a 64-bit FNV-1a of the whole id (ids made otherwise, in tests).
  */
-function idBits(id: string): bigint {
+export function idBits(id: string): bigint {
   if (id.length >= 16 && isHexTail(id)) return BigInt(`0x${id.slice(-16)}`);
   let h = 0xcbf29ce484222325n;
   for (let i = 0; i < id.length; i++) h = BigInt.asUintN(64, (h ^ BigInt(id.charCodeAt(i))) * 0x100000001b3n);
@@ -354,7 +354,7 @@ function line(rows: Rows, text: string): void {
   else rows.push(text);
 }
 
-function zero(): ControlLine {
+export function zero(): ControlLine {
   return { count: 0, amount: 0n };
 }
 

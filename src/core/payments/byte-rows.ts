@@ -37,7 +37,11 @@ export class ByteRows {
   private used = 0;
   private size: number;
 
-  constructor() {
+  /**
+   * `sealed`: told of each block once it is complete (its bytes never change after), so that a
+   * file can be hashed while it is made; the last block, at `parts`.
+   */
+  constructor(private readonly sealed?: (block: Uint8Array) => void) {
     this.block = new Uint8Array(FIRST_BLOCK);
     this.size = Math.min(BLOCK, FIRST_BLOCK * 2);
   }
@@ -45,7 +49,7 @@ export class ByteRows {
   /** Room for `n` more bytes in the block: else the block so far is kept and a new one begun. */
   private room(n: number): void {
     if (this.used + n <= this.block.length) return;
-    if (this.used > 0) this.chunks.push(this.block.subarray(0, this.used));
+    if (this.used > 0) this.seal(this.block.subarray(0, this.used));
     this.block = new Uint8Array(Math.max(this.size, n));
     this.size = Math.min(BLOCK, this.size * 2);
     this.used = 0;
@@ -165,10 +169,33 @@ export class ByteRows {
 
   /** The bytes in blocks, the last one copied to its length (its unused room is not kept). */
   parts(): Uint8Array[] {
-    if (this.used > 0) this.chunks.push(this.block.slice(0, this.used));
+    if (this.used > 0) this.seal(this.block.slice(0, this.used));
     this.block = new Uint8Array(0);
     this.used = 0;
     return this.chunks;
+  }
+
+  private seal(block: Uint8Array): void {
+    this.chunks.push(block);
+    this.sealed?.(block);
+  }
+
+  /**
+   * The block to write a row of at most `n` bytes into, from `at` on: the caller writes it there
+   * (core/payments/record-cells.ts) and says where it ended with `done`.
+   */
+  open(n: number): Uint8Array {
+    this.room(n);
+    return this.block;
+  }
+
+  /** Where the next byte goes in the block `open` gave. */
+  get at(): number {
+    return this.used;
+  }
+
+  done(u: number): void {
+    this.used = u;
   }
 }
 

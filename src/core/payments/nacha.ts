@@ -99,16 +99,32 @@ export class NachaWriter {
     return line;
   }
 
-  finish(): { head: string; tail: string; entryHash: bigint; total: Cents; records: number; count: number } {
-    const { config, date, companyId, batch, count, total } = this;
+  /**
+   * Counts an entry whose record was made elsewhere (as bytes, core/payments/record-batch.ts): the
+   * first 8 digits of its routing number and its amount, as `entry` counts them.
+   */
+  tally(routingPrefix: number, amount: Cents): void {
+    this.count++;
+    this.routingSum += routingPrefix;
+    this.total += amount;
+  }
+
+  /** The records before the entries (file and batch header), which do not depend on them. */
+  headRecords(): string[] {
+    const { config, date, companyId, batch } = this;
     const destination = ` ${config.immediateDestination}`;
     const origin = config.immediateOrigin.padStart(10, ' ');
-    const head = [
+    return [
       '1' + '01' + destination + origin + date + '0000' + this.fileIdModifier + '094' + '10' + '1' +
         left(config.immediateDestinationName, 23) + left(config.immediateOriginName, 23) + left(config.referenceCode, 8),
       '5' + '220' + left(config.companyName, 16) + left(config.discretionaryData, 20) + companyId + 'PPD' +
         left(config.entryDescription, 10) + date + date + '   ' + '1' + config.odfi + batch,
     ];
+  }
+
+  finish(): { head: string; tail: string; entryHash: bigint; total: Cents; records: number; count: number } {
+    const { config, companyId, batch, count, total } = this;
+    const head = this.headRecords();
     const entryHash = BigInt(this.routingSum) % 10n ** 10n;
     const hash = right(entryHash, 10);
     const tail = ['8' + '220' + right(count, 6) + hash + right(0, 12) + right(total, 12) + companyId + ' '.repeat(19) + ' '.repeat(6) + config.odfi + batch];

@@ -32,16 +32,17 @@ export async function openPayFolder(dir: string, force: boolean): Promise<PayFol
 }
 
 /**
- * Writes `files` (name → text, in chunks), then the manifest of `run` with their hashes (io/write-outputs.ts),
+ * Writes `files` (name → text, in chunks; `sha256` when their bytes were hashed as they were made,
+ * on the thread that made them), then the manifest of `run` with their hashes (io/write-outputs.ts),
  * and renames them into place; removes older payment files not written this time.
  */
 export async function writePayFolder(
   folder: PayFolder,
-  files: { name: string; text: readonly (string | Uint8Array)[]; rows?: number }[],
+  files: { name: string; text: readonly (string | Uint8Array)[]; rows?: number; sha256?: string }[],
   run: ManifestRun,
 ): Promise<Manifest> {
   const { out, dir } = folder;
-  const specs = files.map((f) => ({ name: f.name, chunks: f.text, ...(f.rows !== undefined ? { rows: f.rows } : {}) }));
+  const specs = files.map((f) => ({ name: f.name, chunks: f.text, ...(f.rows !== undefined ? { rows: f.rows } : {}), ...(f.sha256 !== undefined ? { sha256: f.sha256 } : {}) }));
   const { manifest } = await writeOutputs(out, specs, run);
   const written = new Set([...files.map((f) => f.name), MANIFEST_FILE]);
   for (const name of await readdir(dir)) if (PAY_FILE.test(name) && !written.has(name)) await rm(join(dir, name), { force: true });

@@ -98,6 +98,15 @@ export class PaymentIds {
     }
   }
 
+  /**
+   * What another thread needs to read the ids as the worker makes them (io/payments/pay-builder.ts):
+   * the ids' head, the hashed text's prefix, the rows' 8 bytes and the worker's count of rows done
+   * (undefined without a worker: the rows are then to be hashed by the reader).
+   */
+  shared(): { head: string; prefix: string; digests: SharedArrayBuffer; progress: SharedArrayBuffer | undefined } {
+    return { head: this.head, prefix: this.prefix, digests: this.bytes.buffer as SharedArrayBuffer, progress: this.alone ? undefined : (this.progress?.buffer as SharedArrayBuffer | undefined) };
+  }
+
   /** Each row's 8 bytes (the id's 16 hex digits), there for a row once id or bits has returned. */
   get digests(): Uint8Array {
     return this.bytes;

@@ -1,0 +1,81 @@
+/**
+ * A check register row from a claim's record of bytes (core/payments/record-batch.ts), in the
+ * columns of the plan's template, as checkRow (core/payments/rows.ts) writes it.
+ */
+import { formatMoney } from '../money.js';
+import type { CheckColumn } from './plan-section.js';
+import { put, putAscii, putCell, putCents, putHexId, putText } from './record-cells.js';
+
+const COMMA = 0x2c;
+const LF = 0x0a;
+
+/** What every check row of a run has: the issue date, the fund's account, the payment ids' head and bytes. */
+export interface CheckConstants {
+  issueDate: Uint8Array;
+  account: Uint8Array;
+  head: Uint8Array;
+  digests: Uint8Array;
+}
+
+/**
+ * Writes the row at `u` in `b` and returns where it ends. `at`: start and end of the record's
+ * cells (the claim id, then name, address, address2, city, state and zip); the payment id from
+ * `k.digests` at `idAt`, else `textId`; the amount from `cents`, else `big`.
+ */
+export function putCheckRow(
+  b: Uint8Array,
+  u: number,
+  columns: readonly CheckColumn[],
+  src: Uint8Array,
+  at: Int32Array,
+  number: string,
+  cents: number,
+  big: bigint | undefined,
+  k: CheckConstants,
+  idAt: number,
+  textId: string | undefined,
+): number {
+  for (let i = 0; i < columns.length; i++) {
+    if (i > 0) b[u++] = COMMA;
+    switch (columns[i]) {
+      case 'check_number':
+        u = putAscii(b, u, number);
+        break;
+      case 'issue_date':
+        u = put(b, u, k.issueDate, 0, k.issueDate.length);
+        break;
+      case 'amount':
+        u = big === undefined ? putCents(b, u, cents) : putAscii(b, u, formatMoney(big));
+        break;
+      case 'payee':
+        u = putCell(b, u, src, at[2]!, at[3]!);
+        break;
+      case 'address':
+        u = putCell(b, u, src, at[4]!, at[5]!);
+        break;
+      case 'address2':
+        u = putCell(b, u, src, at[6]!, at[7]!);
+        break;
+      case 'city':
+        u = putCell(b, u, src, at[8]!, at[9]!);
+        break;
+      case 'state':
+        u = putCell(b, u, src, at[10]!, at[11]!);
+        break;
+      case 'zip':
+        u = putCell(b, u, src, at[12]!, at[13]!);
+        break;
+      case 'claim_id':
+        u = putCell(b, u, src, at[0]!, at[1]!);
+        break;
+      case 'payment_id':
+        u = textId === undefined ? putHexId(b, u, k.head, k.digests, idAt) : putText(b, u, textId);
+        break;
+      case 'account':
+        u = put(b, u, k.account, 0, k.account.length);
+        break;
+    }
+  }
+  b[u++] = LF;
+  return u;
+}

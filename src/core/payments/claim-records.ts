@@ -1,0 +1,242 @@
+/**
+ * Paid claims as compact records of bytes, for the thread that builds the payment files
+ * (io/payments/pay-builder.ts): per claim a tag byte, its ledger row, its amount in cents and its
+ * cells as UTF-8 (each after its length), packed into blocks that are moved to that thread whole.
+ * The reading thread makes no row, no amount text and no object per claim; the building thread
+ * (core/payments/record-batch.ts) makes the files' rows from these bytes without decoding them.
+ */
+import type { PaidClaim } from './batch.js';
+
+/** Size of a block of records (the last one of a run is sent as far as it is filled). */
+export const RECORD_BLOCK = 1 << 20;
+
+// The tag byte: the method in bits 0–2, then what the record holds.
+export const M_PAYPAL = 0;
+export const M_VENMO = 1;
+export const M_CHECKING = 2;
+export const M_SAVINGS = 3;
+export const M_CHECK = 4;
+export const METHOD_BITS = 7;
+/** The claim has a mailing address (addresses.csv). */
+export const HAS_MAILING = 8;
+/** A check to the claim's mailing address: its six cells are sent once, for both. */
+export const MAILING_IS_CHECK = 16;
+/** No ledger row: the payment id follows the claim id as text. */
+export const ID_TEXT = 32;
+/** An amount past 2^53 cents: sent as its digits (cents) after the claim and payment id. */
+export const AMOUNT_TEXT = 64;
+
+const encoder = new TextEncoder();
+
+/** Cells up to this many UTF-16 units are copied by character code; longer ones go to encodeInto whole. */
+const SHORT = 24;
+
+/**
+ * Packs paid claims into blocks of records; `send` takes each full block (and the last, at `flush`).
+ * Layout of a record: tag (1 byte), row (u32, absent with ID_TEXT), amount in cents (f64, absent
+ * with AMOUNT_TEXT), then cells, each a u16 length (0xffff: a u32 length follows) and its bytes:
+ * claim id, [payment id], [amount in cents as digits], the election's cells (PayPal/Venmo:
+ * recipient; ACH: routing, account, name; check: name, address, address2, city, state, zip), [the
+ * mailing address's six].
+ */
+export class ClaimRecordWriter {
+  private block: Uint8Array;
+  private view: DataView;
+  private used = 0;
+
+  constructor(
+    private readonly send: (block: Uint8Array) => void,
+    private readonly size = RECORD_BLOCK,
+  ) {
+    this.block = new Uint8Array(size);
+    this.view = new DataView(this.block.buffer);
+  }
+
+  /** Records written since the block began. */
+  get pending(): number {
+    return this.used;
+  }
+
+  /** `paymentId`: the claim's payment id, needed (only) when it has no ledger row. */
+  add(c: PaidClaim, paymentId?: string): void {
+    const e = c.election;
+    const m = c.mailing;
+    let tag: number;
+    let units = c.claimId.length;
+    switch (e.method) {
+      case 'paypal':
+      case 'venmo':
+        tag = e.method === 'paypal' ? M_PAYPAL : M_VENMO;
+        units += e.recipient.length;
+        break;
+      case 'ach':
+        tag = e.accountType === 'checking' ? M_CHECKING : M_SAVINGS;
+        units += e.routing.length + e.account.length + e.name.length;
+        break;
+      default:
+        tag = M_CHECK;
+        units += e.name.length + e.address.length + e.address2.length + e.city.length + e.state.length + e.zip.length;
+    }
+    if (m !== undefined) {
+      tag |= HAS_MAILING;
+      if (e.method === 'check' && m.name === e.name && m.address === e.address && m.address2 === e.address2 && m.city === e.city && m.state === e.state && m.zip === e.zip) {
+        tag |= MAILING_IS_CHECK;
+      } else units += m.name.length + m.address.length + m.address2.length + m.city.length + m.state.length + m.zip.length;
+    }
+    let id: string | undefined;
+    if (c.row === undefined) {
+      tag |= ID_TEXT;
+      id = paymentId ?? '';
+      units += id.length;
+    }
+    const cents = Number(c.amount);
+    const exact = Number.isSafeInteger(cents);
+    if (!exact) tag |= AMOUNT_TEXT;
+    // At most 3 bytes per UTF-16 unit, 6 per cell's length, 13 for the tag, row and amount; +60 for the amount's text.
+    const most = units * 3 + 17 * 6 + 13 + 60;
+    if (this.used + most > this.block.length) this.next(most);
+    const b = this.block;
+    b[this.used++] = tag;
+    if ((tag & ID_TEXT) === 0) {
+      this.view.setUint32(this.used, c.row!, true);
+      this.used += 4;
+    }
+    if (exact) {
+      this.view.setFloat64(this.used, cents, true);
+      this.used += 8;
+    }
+    this.cell(c.claimId);
+    if (id !== undefined) this.cell(id);
+    if (!exact) this.cell(c.amount.toString());
+    switch (e.method) {
+      case 'paypal':
+      case 'venmo':
+        this.cell(e.recipient);
+        break;
+      case 'ach':
+        this.cell(e.routing);
+        this.cell(e.account);
+        this.cell(e.name);
+        break;
+      default:
+        this.cell(e.name);
+        this.cell(e.address);
+        this.cell(e.address2);
+        this.cell(e.city);
+        this.cell(e.state);
+        this.cell(e.zip);
+    }
+    if (m !== undefined && (tag & MAILING_IS_CHECK) === 0) {
+      this.cell(m.name);
+      this.cell(m.address);
+      this.cell(m.address2);
+      this.cell(m.city);
+      this.cell(m.state);
+      this.cell(m.zip);
+    }
+  }
+
+  /** Sends the block so far (if it holds any record). */
+  flush(): void {
+    if (this.used === 0) return;
+    this.send(this.block.subarray(0, this.used));
+    this.block = new Uint8Array(this.size);
+    this.view = new DataView(this.block.buffer);
+    this.used = 0;
+  }
+
+  /** Drops the block so far (the claims are read again from the start). */
+  reset(): void {
+    this.used = 0;
+  }
+
+  private next(most: number): void {
+    this.flush();
+    if (most > this.block.length) {
+      this.block = new Uint8Array(most);
+      this.view = new DataView(this.block.buffer);
+    }
+  }
+
+  private cell(s: string): void {
+    const n = s.length;
+    const b = this.block;
+    const at = this.used;
+    let u = at + 2;
+    let i = 0;
+    if (n <= SHORT) {
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        b[u++] = c;
+      }
+    }
+    if (i < n) u += encoder.encodeInto(i === 0 ? s : s.slice(i), b.subarray(u)).written;
+    const len = u - at - 2;
+    if (len < 0xffff) {
+      b[at] = len & 0xff;
+      b[at + 1] = len >> 8;
+      this.used = u;
+    } else {
+      b.copyWithin(at + 6, at + 2, u);
+      b[at] = 0xff;
+      b[at + 1] = 0xff;
+      this.view.setUint32(at + 2, len, true);
+      this.used = u + 4;
+    }
+  }
+}
+
+/**
+ * Reads the records of a block one by one: `next` reads the tag, row and amount; `cell` the next
+ * cell, whose bytes are then `block[start … end]`; `offset` is where the reading is.
+ */
+export class ClaimRecordReader {
+  tag = 0;
+  row = -1;
+  cents = 0;
+  start = 0;
+  end = 0;
+  private pos = 0;
+  private readonly view: DataView;
+
+  constructor(readonly block: Uint8Array) {
+    this.view = new DataView(block.buffer, block.byteOffset, block.byteLength);
+  }
+
+  /** Where the next record begins. */
+  get offset(): number {
+    return this.pos;
+  }
+
+  /** Whether every record has been read. */
+  get done(): boolean {
+    return this.pos >= this.block.length;
+  }
+
+  /** Reads the next record's tag, row and cents (there must be one: `done` is false). */
+  next(): void {
+    const tag = (this.tag = this.block[this.pos++]!);
+    if ((tag & ID_TEXT) === 0) {
+      this.row = this.view.getUint32(this.pos, true);
+      this.pos += 4;
+    } else this.row = -1;
+    if ((tag & AMOUNT_TEXT) === 0) {
+      this.cents = this.view.getFloat64(this.pos, true);
+      this.pos += 8;
+    } else this.cents = -1;
+  }
+
+  /** The next cell: its bytes are block[start … end]. */
+  cell(): void {
+    const b = this.block;
+    let len = b[this.pos]! | (b[this.pos + 1]! << 8);
+    this.pos += 2;
+    if (len === 0xffff) {
+      len = this.view.getUint32(this.pos, true);
+      this.pos += 4;
+    }
+    this.start = this.pos;
+    this.end = this.pos += len;
+  }
+}

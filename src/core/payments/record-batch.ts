@@ -1,0 +1,428 @@
+/**
+ * The payment files made from paid claims' records of bytes (core/payments/claim-records.ts), on
+ * the thread that builds them (io/payments/pay-build-worker.ts): the same bytes as
+ * PaymentBatchBuilder (core/payments/batch.ts) makes from PaidClaim objects, made by copying the
+ * cells' UTF-8 bytes into each file's rows in one pass per claim, amounts' digits straight from
+ * the cents, and no string or object per claim (text only for the rare cell that needs it: a
+ * NACHA name that is not printable ASCII, a destination that is not plain ASCII).
+ */
+import { UsageError } from '../errors.js';
+import { formatMoney } from '../money.js';
+import { claimCount } from '../display-numbers.js';
+import { ACH_FILE_IDS, checkNumber, idBits, seq, type Controls, type ControlLine, type PaymentBatch, type PaymentFile } from './batch.js';
+import { ByteRows } from './byte-rows.js';
+import {
+  AMOUNT_TEXT,
+  ClaimRecordReader,
+  HAS_MAILING,
+  ID_TEXT,
+  MAILING_IS_CHECK,
+  METHOD_BITS,
+  M_CHECK,
+  M_CHECKING,
+  M_PAYPAL,
+  M_SAVINGS,
+  M_VENMO,
+} from './claim-records.js';
+import { NachaWriter } from './nacha.js';
+import { Sum, decimalDigits, put, putAlpha, putAscii, putCell, putCents, putField, putHexId, putInt, putMasked, putText } from './record-cells.js';
+import { putCheckRow, type CheckConstants } from './check-record.js';
+import { DEFAULT_CHECK_COLUMNS, type CheckColumn, type PaymentsConfig } from './plan-section.js';
+import { ADDRESSES_COLUMNS, PAYMENTS_COLUMNS, PAYPAL_ROWS_PER_FILE, checkHeader } from './rows.js';
+import { csvField } from '../csv-cell.js';
+
+const COMMA = 0x2c;
+const LF = 0x0a;
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const ascii = (s: string): Uint8Array => encoder.encode(s);
+
+/** The payment ids of the ledger's rows: `head` and 8 bytes per row in `digests` (io/payments/payment-ids.ts). */
+export interface RecordIds {
+  /** `P<round>-`. */
+  head: string;
+  digests: Uint8Array;
+  /** Makes sure row `row`'s 8 bytes are in `digests` (the claim's id is `src[start … end]`, to hash it if need be). */
+  ensure(row: number, src: Uint8Array, start: number, end: number): void;
+}
+
+export interface RecordBatchOptions {
+  config: PaymentsConfig;
+  currency: string;
+  round: number;
+  ids: RecordIds;
+  /** A file's rows (a new ByteRows; the caller may hash its blocks as they are sealed). */
+  rows?: (file: string) => ByteRows;
+}
+
+const CELLS = 14;
+// Cells of a record by position in `at`: [start, end] pairs.
+const C_ID = 0;
+const C_E = 1; // the election's first cell
+const METHOD_NAMES = ['paypal', 'venmo', 'ach', 'ach', 'check'] as const;
+
+/**
+ * Builds the payment files from blocks of records, claim by claim in ledger order (as
+ * PaymentBatchBuilder does from objects). `finish` throws a UsageError when an election needs a
+ * part of the plan's `payments` section that is not there.
+ */
+export class RecordBatchBuilder {
+  private readonly config: PaymentsConfig;
+  private readonly round: number;
+  private readonly newRows: (file: string) => ByteRows;
+  private readonly ids: RecordIds;
+  private readonly head: Uint8Array;
+  private readonly files: PaymentFile[] = [];
+  private readonly counts = [0, 0, 0, 0];
+  private readonly sums = [new Sum(), new Sum(), new Sum(), new Sum()];
+  private readonly payments: ByteRows;
+  private readonly addresses: ByteRows;
+  private idBytes = new Uint8Array(8 << 16);
+  private idCount = 0;
+  /** The cells of the record being made: start and end in its block, by position. */
+  private readonly at = new Int32Array(2 * CELLS);
+  // Bytes written the same way every time.
+  private readonly currencyBytes: Uint8Array;
+  private readonly paypalCurrency: string;
+  private readonly paypalCurrencyBytes: Uint8Array;
+  private readonly noteBytes: Uint8Array;
+  private readonly methodBytes = METHOD_NAMES.map(ascii);
+  private readonly walletBytes = [ascii('PAYPAL'), ascii('VENMO')];
+  private readonly issueDate: Uint8Array;
+  // PayPal and Venmo: files of at most 5,000 rows.
+  private paypalRows: ByteRows | undefined;
+  private paypalCount = 0;
+  private paypalAmount = new Sum();
+  private paypalFile = 1;
+  private paypalName = ascii('paypal-001.csv');
+  // ACH: one batch per NACHA file.
+  private achWriter: NachaWriter | undefined;
+  private achRows: ByteRows | undefined;
+  private achInFile = 0;
+  private achCount = 0;
+  private achFile = 1;
+  private achName = ascii('ach-001.ach');
+  private readonly odfi: Uint8Array;
+  // Checks: one register.
+  private readonly checkColumns: readonly CheckColumn[];
+  private readonly checkRows: ByteRows;
+  private readonly checkAmount = new Sum();
+  private readonly check: CheckConstants;
+  private readonly checksName = ascii('checks-001.csv');
+  private readonly roundBytes: Uint8Array;
+  /** Bytes beyond a record's own that a row may hold: the note, currencies, id head, dates, numbers. */
+  private readonly constants: number;
+
+  constructor(o: RecordBatchOptions) {
+    this.config = o.config;
+    this.round = o.round;
+    this.ids = o.ids;
+    this.head = ascii(o.ids.head);
+    this.newRows = o.rows ?? (() => new ByteRows());
+    this.currencyBytes = encoder.encode(o.currency);
+    this.paypalCurrency = o.config.paypal.currency ?? o.currency;
+    this.paypalCurrencyBytes = encoder.encode(this.paypalCurrency);
+    this.noteBytes = encoder.encode(csvField(o.config.paypal.note));
+    this.issueDate = ascii(o.config.issueDate);
+    this.odfi = ascii(o.config.ach?.odfi ?? '');
+    this.checkColumns = o.config.check?.columns ?? DEFAULT_CHECK_COLUMNS;
+    this.check = { issueDate: this.issueDate, account: encoder.encode(o.config.check?.account ?? ''), head: this.head, digests: o.ids.digests };
+    this.roundBytes = ascii(String(o.round));
+    this.constants = 320 + this.noteBytes.length + this.currencyBytes.length + this.paypalCurrencyBytes.length + this.head.length + this.roundBytes.length + this.check.account.length;
+    this.payments = this.newRows('payments.csv');
+    this.addresses = this.newRows('addresses.csv');
+    this.checkRows = this.newRows('checks-001.csv');
+    if (o.config.check?.header ?? true) this.checkRows.text(checkHeader(this.checkColumns));
+    this.payments.text(`${PAYMENTS_COLUMNS.join(',')}\n`);
+    this.addresses.text(`${ADDRESSES_COLUMNS.join(',')}\n`);
+  }
+
+  /** Every record of a block, in order. */
+  addBlock(block: Uint8Array): void {
+    const r = new ClaimRecordReader(block);
+    while (!r.done) this.add(r);
+  }
+
+  private add(r: ClaimRecordReader): void {
+    const { at } = this;
+    const src = r.block;
+    const first = r.offset;
+    r.next();
+    const tag = r.tag;
+    const method = tag & METHOD_BITS;
+    r.cell();
+    at[0] = r.start;
+    at[1] = r.end;
+    let textId: string | undefined;
+    if ((tag & ID_TEXT) !== 0) {
+      r.cell();
+      textId = decoder.decode(src.subarray(r.start, r.end));
+    }
+    let big: bigint | undefined;
+    if ((tag & AMOUNT_TEXT) !== 0) {
+      r.cell();
+      big = BigInt(decoder.decode(src.subarray(r.start, r.end)));
+    }
+    const cells = method <= M_VENMO ? 1 : method <= M_SAVINGS ? 3 : 6;
+    const mailing = (tag & HAS_MAILING) === 0 ? 0 : (tag & MAILING_IS_CHECK) !== 0 ? 0 : 6;
+    for (let k = 0; k < cells + mailing; k++) {
+      r.cell();
+      at[2 * (C_E + k)] = r.start;
+      at[2 * (C_E + k) + 1] = r.end;
+    }
+    // No row is longer than this: each cell at most twice its bytes (quoted, quotes doubled), the
+    // claim id twice in payments.csv, and the bytes every row of the run has.
+    const most = 4 * (r.offset - first) + this.constants;
+    const cents = r.cents;
+    const m = method <= M_VENMO ? method : method <= M_SAVINGS ? 2 : 3;
+    this.counts[m]!++;
+    if (big === undefined) this.sums[m]!.add(cents);
+    else this.sums[m]!.addBig(big);
+
+    // The payment id's 8 bytes, kept to find two claims with one id.
+    if (this.idCount * 8 === this.idBytes.length) {
+      const grown = new Uint8Array(this.idBytes.length * 2);
+      grown.set(this.idBytes);
+      this.idBytes = grown;
+    }
+    const ib = this.idBytes;
+    const io = this.idCount++ * 8;
+    const idAt = r.row * 8;
+    if (textId === undefined) {
+      this.ids.ensure(r.row, src, at[0]!, at[1]!);
+      const d = this.ids.digests;
+      for (let i = 0; i < 8; i++) ib[io + i] = d[idAt + i]!;
+    } else {
+      let bits = idBits(textId);
+      for (let i = 7; i >= 0; i--) {
+        ib[io + i] = Number(bits & 0xffn);
+        bits >>= 8n;
+      }
+    }
+
+    // The method's own row, then payments.csv's (file, row, reference, destination told apart by method).
+    let file: Uint8Array;
+    let row: number;
+    let currency = this.currencyBytes;
+    let number = '';
+    if (method <= M_VENMO) {
+      if (this.paypalCount === PAYPAL_ROWS_PER_FILE) this.flushPaypal();
+      row = ++this.paypalCount;
+      const w = (this.paypalRows ??= this.newRows(decoder.decode(this.paypalName)));
+      const b = w.open(most);
+      let u = putField(b, w.at, src, at[2]!, at[3]!);
+      b[u++] = COMMA;
+      u = this.amount(b, u, cents, big);
+      b[u++] = COMMA;
+      u = put(b, u, this.paypalCurrencyBytes, 0, this.paypalCurrencyBytes.length);
+      b[u++] = COMMA;
+      u = putField(b, u, src, at[0]!, at[1]!);
+      b[u++] = COMMA;
+      u = put(b, u, this.noteBytes, 0, this.noteBytes.length);
+      b[u++] = COMMA;
+      const wallet = this.walletBytes[method]!;
+      u = put(b, u, wallet, 0, wallet.length);
+      b[u++] = LF;
+      w.done(u);
+      if (big === undefined) this.paypalAmount.add(cents);
+      else this.paypalAmount.addBig(big);
+      file = this.paypalName;
+      currency = this.paypalCurrencyBytes;
+    } else if (method <= M_SAVINGS) {
+      const ach = this.config.ach;
+      if (ach === undefined) {
+        this.address(src, tag, most);
+        return; // no row: finish() refuses the run
+      }
+      if (this.achInFile === ach.entriesPerFile) this.flushAch();
+      this.achCount++;
+      row = ++this.achInFile;
+      file = this.achName;
+      if (this.achCount <= 9_999_999) this.achEntry(src, method, cents, big);
+    } else {
+      const check = this.config.check;
+      if (check === undefined) {
+        this.address(src, tag, most);
+        return;
+      }
+      const n = this.counts[3]! - 1;
+      number = checkNumber(check.startNumber, n);
+      const w = this.checkRows;
+      const b = w.open(most * this.checkColumns.length);
+      w.done(putCheckRow(b, w.at, this.checkColumns, src, at, number, cents, big, this.check, textId === undefined ? idAt : -1, textId));
+      if (big === undefined) this.checkAmount.add(cents);
+      else this.checkAmount.addBig(big);
+      file = this.checksName;
+      row = n + 1;
+    }
+    // payments.csv: id, claim id, round, method, file, row, reference, amount, currency, destination.
+    const p = this.payments;
+    const b = p.open(most);
+    let u = p.at;
+    u = textId === undefined ? putHexId(b, u, this.head, this.ids.digests, idAt) : putText(b, u, textId);
+    b[u++] = COMMA;
+    u = putCell(b, u, src, at[0]!, at[1]!);
+    b[u++] = COMMA;
+    u = put(b, u, this.roundBytes, 0, this.roundBytes.length);
+    b[u++] = COMMA;
+    const name = this.methodBytes[method]!;
+    u = put(b, u, name, 0, name.length);
+    b[u++] = COMMA;
+    u = put(b, u, file, 0, file.length);
+    b[u++] = COMMA;
+    u = putInt(b, u, row);
+    b[u++] = COMMA;
+    if (method <= M_VENMO) u = putCell(b, u, src, at[0]!, at[1]!); // the customer reference: the claim id
+    else if (method <= M_SAVINGS) {
+      if (this.achCount <= 9_999_999) u = this.trace(b, u);
+    } else u = putAscii(b, u, number);
+    b[u++] = COMMA;
+    u = this.amount(b, u, cents, big);
+    b[u++] = COMMA;
+    u = put(b, u, currency, 0, currency.length);
+    b[u++] = COMMA;
+    if (method <= M_VENMO) u = putMasked(b, u, src, at[2]!, at[3]!);
+    else if (method <= M_SAVINGS) u = putMasked(b, u, src, at[4]!, at[5]!);
+    b[u++] = LF;
+    p.done(u);
+    this.address(src, tag, most);
+  }
+
+  private amount(b: Uint8Array, u: number, cents: number, big: bigint | undefined): number {
+    return big === undefined ? putCents(b, u, cents) : putAscii(b, u, formatMoney(big));
+  }
+
+  /** The ACH trace number of entry `achCount`: the ODFI's 8 digits and 7 of sequence. */
+  private trace(b: Uint8Array, u: number): number {
+    return putInt(b, put(b, u, this.odfi, 0, this.odfi.length), this.achCount, 7);
+  }
+
+  /** One NACHA entry detail record (NachaWriter.entry), and its line break. */
+  private achEntry(src: Uint8Array, method: number, cents: number, big: bigint | undefined): void {
+    const ach = this.config.ach!;
+    const { at } = this;
+    if (this.achWriter === undefined) {
+      this.achWriter = new NachaWriter(ach, this.config.issueDate, ACH_FILE_IDS[this.achFile - 1] ?? '?', 1, this.achCount);
+      this.achRows = this.newRows(decoder.decode(this.achName));
+      this.achRows.text(`${this.achWriter.headRecords().join('\n')}\n`);
+    }
+    const w = this.achRows!;
+    const rs = at[2]!;
+    const re = at[3]!;
+    const as = at[4]!;
+    const ae = at[5]!;
+    const amount = big ?? BigInt(cents);
+    const digits = big === undefined ? decimalDigits(cents) : big.toString().length;
+    if (digits > 10) throw new RangeError(`${amount} does not fit a NACHA field of 10 digits`);
+    const length = 3 + (re - rs) + Math.max(17, ae - as) + 10 + 15 + 22 + 3 + 15;
+    if (length !== 94) throw new RangeError(`NACHA record of ${length} characters: 6`);
+    let prefix = 0;
+    for (let i = rs; i < rs + 8; i++) prefix = prefix * 10 + (src[i]! - 0x30);
+    this.achWriter.tally(prefix, amount);
+    const b = w.open(95);
+    let u = w.at;
+    b[u++] = 0x36;
+    b[u++] = method === M_SAVINGS ? 0x33 : 0x32;
+    b[u++] = 0x32;
+    u = put(b, u, src, rs, re);
+    u = put(b, u, src, as, ae);
+    for (let i = ae - as; i < 17; i++) b[u++] = 0x20;
+    u = putInt(b, u, cents, 10);
+    u = putAlpha(b, u, src, at[0]!, at[1]!, 15);
+    u = putAlpha(b, u, src, at[6]!, at[7]!, 22);
+    b[u++] = 0x20;
+    b[u++] = 0x20;
+    b[u++] = 0x30;
+    u = this.trace(b, u);
+    b[u++] = LF;
+    w.done(u);
+  }
+
+  /** addresses.csv's row, when the claim has a mailing address. */
+  private address(src: Uint8Array, tag: number, most: number): void {
+    if ((tag & HAS_MAILING) === 0) return;
+    const a = this.addresses;
+    const { at } = this;
+    // The check's cells are the address (MAILING_IS_CHECK); else the six after the election's.
+    const method = tag & METHOD_BITS;
+    const from = 2 * ((tag & MAILING_IS_CHECK) !== 0 ? C_E : C_E + (method <= M_VENMO ? 1 : method <= M_SAVINGS ? 3 : 6));
+    const b = a.open(most);
+    let u = putCell(b, a.at, src, at[0]!, at[1]!);
+    for (let k = from; k < from + 12; k += 2) {
+      b[u++] = COMMA;
+      u = putCell(b, u, src, at[k]!, at[k + 1]!);
+    }
+    b[u++] = LF;
+    a.done(u);
+  }
+
+  private flushPaypal(): void {
+    if (this.paypalCount === 0 || this.paypalRows === undefined) return;
+    const name = decoder.decode(this.paypalName);
+    this.files.push({ name, method: 'paypal', text: this.paypalRows.parts(), count: this.paypalCount, amount: this.paypalAmount.value });
+    this.paypalRows = undefined;
+    this.paypalCount = 0;
+    this.paypalAmount = new Sum();
+    this.paypalFile++;
+    this.paypalName = ascii(`paypal-${seq(this.paypalFile)}.csv`);
+  }
+
+  private flushAch(): void {
+    const ach = this.config.ach;
+    if (ach === undefined || this.achInFile === 0) return;
+    const f = this.achFile;
+    if (f > ACH_FILE_IDS.length) {
+      throw new UsageError(`more ACH payments than ${ACH_FILE_IDS.length} NACHA files of ${ach.entriesPerFile}, the file id modifiers of one day: raise payments.ach.entriesPerFile`);
+    }
+    if (this.achWriter === undefined || this.achRows === undefined) throw new UsageError(`${this.achCount} ACH payments: more than the 9,999,999 trace numbers of one ODFI`);
+    const nacha = this.achWriter.finish();
+    this.achRows.text(nacha.tail);
+    this.files.push({ name: decoder.decode(this.achName), method: 'ach', text: this.achRows.parts(), count: this.achInFile, amount: nacha.total });
+    this.achWriter = undefined;
+    this.achRows = undefined;
+    this.achInFile = 0;
+    this.achFile++;
+    this.achName = ascii(`ach-${seq(this.achFile)}.ach`);
+  }
+
+  finish(): PaymentBatch {
+    const { config, counts } = this;
+    if (counts[2]! > 0 && config.ach === undefined) {
+      throw new UsageError(`${claimCount(counts[2]!)} elected ACH: the plan's payments.ach section (origin, company, ODFI) is needed to write the NACHA file`);
+    }
+    if (counts[3]! > 0 && config.check === undefined) {
+      throw new UsageError(`${claimCount(counts[3]!)} ${counts[3] === 1 ? 'is' : 'are'} paid by check: the plan's payments.check section (startNumber) is needed to number the checks`);
+    }
+    if (this.achCount > 9_999_999) throw new UsageError(`${this.achCount} ACH payments: more than the 9,999,999 trace numbers of one ODFI`);
+    this.flushPaypal();
+    this.flushAch();
+    const files = [...this.files.filter((f) => f.method === 'paypal'), ...this.files.filter((f) => f.method === 'ach')];
+    if (counts[3]! > 0) files.push({ name: 'checks-001.csv', method: 'check', text: this.checkRows.parts(), count: counts[3]!, amount: this.checkAmount.value });
+    const total = files.reduce((t, f) => ({ count: t.count + f.count, amount: t.amount + f.amount }), { count: 0, amount: 0n } as ControlLine);
+    const line = (k: number): ControlLine => ({ count: counts[k]!, amount: this.sums[k]!.value });
+    const methods: Controls['methods'] = { paypal: line(0), venmo: line(1), ach: line(2), check: line(3) };
+    return {
+      files,
+      payments: this.payments.parts(),
+      addresses: this.addresses.parts(),
+      controls: { files: files.map((f) => ({ file: f.name, method: f.method, count: f.count, amount: f.amount })), methods, total },
+      duplicateIds: this.duplicates(),
+    };
+  }
+
+  /** Payment ids made for more than one claim, as PaymentBatchBuilder finds them. */
+  private duplicates(): string[] {
+    const n = this.idCount;
+    // Sorted as 64-bit numbers (in the platform's byte order: equal ids are next to each other all the same).
+    const sorted = new BigUint64Array(this.idBytes.buffer, 0, n).sort();
+    const bytes = new Uint8Array(sorted.buffer, 0, n * 8);
+    const out: string[] = [];
+    for (let i = 1; i < n; i++) {
+      if (sorted[i] !== sorted[i - 1]) continue;
+      let hex = '';
+      for (let j = i * 8; j < i * 8 + 8; j++) hex += bytes[j]!.toString(16).padStart(2, '0');
+      out.push(hex);
+    }
+    return out.sort();
+  }
+}

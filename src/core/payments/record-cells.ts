@@ -1,0 +1,161 @@
+/**
+ * Cells of the payment files written from UTF-8 bytes (core/payments/record-batch.ts) straight
+ * into a block: each `put…` writes at `u` in `b` and returns where it ended. The caller makes room
+ * for the whole row first (ByteRows.open), so no cell checks for room, and a row is written with
+ * its block and offset in local variables. The cells follow core/csv-cell.ts, core/mask.ts and
+ * core/payments/nacha.ts byte for byte; the rare cell those rules must see as text (a NACHA name
+ * that is not printable ASCII, a destination that is not plain ASCII) is decoded and made by them.
+ */
+import { maskLast4 } from '../mask.js';
+import type { Cents } from '../money.js';
+import { nachaAlpha } from './nacha.js';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const HEX = encoder.encode('0123456789abcdef');
+
+/** A sum of cents kept in a number while it is exact, in a bigint past that. */
+export class Sum {
+  private big = 0n;
+  private small = 0;
+  add(c: number): void {
+    if (this.small + c > Number.MAX_SAFE_INTEGER) {
+      this.big += BigInt(this.small);
+      this.small = 0;
+    }
+    this.small += c;
+  }
+  addBig(c: bigint): void {
+    this.big += c;
+  }
+  get value(): Cents {
+    return this.big + BigInt(this.small);
+  }
+}
+
+/** `src[s … e]` as they are. */
+export function put(b: Uint8Array, u: number, src: Uint8Array, s: number, e: number): number {
+  for (let i = s; i < e; i++) b[u++] = src[i]!;
+  return u;
+}
+
+/** Text that may be more than ASCII, through the encoder (rare cells). */
+export function putText(b: Uint8Array, u: number, text: string): number {
+  return u + encoder.encodeInto(text, b.subarray(u)).written;
+}
+
+/** ASCII text (digits, NACHA's characters), by character code. */
+export function putAscii(b: Uint8Array, u: number, text: string): number {
+  for (let i = 0; i < text.length; i++) b[u++] = text.charCodeAt(i);
+  return u;
+}
+
+/** A CSV field, quoted only when it must be (csvField). */
+export function putField(b: Uint8Array, u: number, src: Uint8Array, s: number, e: number): number {
+  const start = u;
+  for (let i = s; i < e; i++) {
+    const c = src[i]!;
+    if (c === 0x22 || c === 0x2c || c === 0x0d || c === 0x0a) return quoted(b, start, src, s, e, false);
+    b[u++] = c;
+  }
+  return u;
+}
+
+/** A text cell: guarded against formulas, then quoted if needed (textCell). */
+export function putCell(b: Uint8Array, u: number, src: Uint8Array, s: number, e: number): number {
+  if (e > s) {
+    const c = src[s]!;
+    if (c === 0x3d || c === 0x2b || c === 0x2d || c === 0x40 || c === 0x09 || c === 0x0d || c === 0x27) {
+      for (let i = s; i < e; i++) {
+        const q = src[i]!;
+        if (q === 0x22 || q === 0x2c || q === 0x0d || q === 0x0a) return quoted(b, u, src, s, e, true);
+      }
+      b[u] = 0x27;
+      return put(b, u + 1, src, s, e);
+    }
+  }
+  return putField(b, u, src, s, e);
+}
+
+/** `"…"`, quotes doubled; `guard`: a `'` first, inside the quotes. At most 2·(e − s) + 3 bytes. */
+function quoted(b: Uint8Array, u: number, src: Uint8Array, s: number, e: number, guard: boolean): number {
+  b[u++] = 0x22;
+  if (guard) b[u++] = 0x27;
+  for (let i = s; i < e; i++) {
+    const c = src[i]!;
+    b[u++] = c;
+    if (c === 0x22) b[u++] = 0x22;
+  }
+  b[u++] = 0x22;
+  return u;
+}
+
+/** Digits of a safe integer ≥ 0. */
+export function decimalDigits(n: number): number {
+  let d = 1;
+  for (let x = n; x >= 10; x = Math.floor(x / 10)) d++;
+  return d;
+}
+
+/** A safe integer ≥ 0's digits, zero-padded to `width` (none when it has as many or more). */
+export function putInt(b: Uint8Array, u: number, n: number, width = 0): number {
+  const digits = decimalDigits(n);
+  for (let i = digits; i < width; i++) b[u++] = 0x30;
+  let x = n;
+  for (let i = u + digits - 1; i >= u; i--) {
+    const q = Math.floor(x / 10);
+    b[i] = 0x30 + (x - q * 10);
+    x = q;
+  }
+  return u + digits;
+}
+
+/** Cents as formatMoney writes them ("0.05", "1523.00"), from a safe integer above 0. */
+export function putCents(b: Uint8Array, u: number, c: number): number {
+  const whole = Math.floor(c / 100);
+  const frac = c - whole * 100;
+  u = putInt(b, u, whole);
+  b[u++] = 0x2e;
+  const tens = Math.floor(frac / 10);
+  b[u++] = 0x30 + tens;
+  b[u++] = 0x30 + (frac - tens * 10);
+  return u;
+}
+
+/** A payment id: `head` (ASCII) and the 16 lowercase hex digits of `digests[at … at + 8]`. */
+export function putHexId(b: Uint8Array, u: number, head: Uint8Array, digests: Uint8Array, at: number): number {
+  for (let i = 0; i < head.length; i++) b[u++] = head[i]!;
+  for (let i = at; i < at + 8; i++) {
+    const v = digests[i]!;
+    b[u++] = HEX[v >> 4]!;
+    b[u++] = HEX[v & 15]!;
+  }
+  return u;
+}
+
+/** NACHA's alphanumeric field (nachaAlpha, cut to `width`, padded with spaces): `width` bytes. */
+export function putAlpha(b: Uint8Array, u: number, src: Uint8Array, s: number, e: number, width: number): number {
+  for (let i = s; i < e; i++) {
+    const c = src[i]!;
+    if (c < 0x20 || c > 0x7e) return putAscii(b, u, nachaAlpha(decoder.decode(src.subarray(s, e))).slice(0, width).padEnd(width, ' '));
+  }
+  const to = Math.min(e, s + width);
+  for (let i = s; i < to; i++) {
+    const c = src[i]!;
+    b[u++] = c >= 0x61 && c <= 0x7a ? c - 0x20 : c;
+  }
+  for (let i = to - s; i < width; i++) b[u++] = 0x20;
+  return u;
+}
+
+/** maskLast4 of a destination: `****` and its last 4 characters. At most (e − s) + 4 bytes. */
+export function putMasked(b: Uint8Array, u: number, src: Uint8Array, s: number, e: number): number {
+  let plain = e - s > 8;
+  for (let i = s; plain && i < e; i++) {
+    const c = src[i]!;
+    if (c <= 0x20 || c >= 0x7f) plain = false; // a space to trim, or more than ASCII: as maskLast4 does it
+  }
+  if (!plain) return putText(b, u, maskLast4(decoder.decode(src.subarray(s, e))));
+  b[u] = b[u + 1] = b[u + 2] = b[u + 3] = 0x2a;
+  return put(b, u + 4, src, e - 4, e);
+}

@@ -1,0 +1,135 @@
+/**
+ * The worker thread of pay-builder.ts: makes the payment files from the paid claims' records
+ * (core/payments/record-batch.ts), block after block in ledger order, and hashes each file's
+ * bytes as its blocks are sealed. It writes nothing: at the end it moves the files' bytes and
+ * their SHA-256 to the main thread, which checks the control totals and only then writes them.
+ */
+import * as nodeCrypto from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import { parentPort } from 'node:worker_threads';
+import { ByteRows } from '../../core/payments/byte-rows.js';
+import { RecordBatchBuilder, type RecordIds } from '../../core/payments/record-batch.js';
+import type { BuildDone, BuildNote, BuildStart } from './pay-builder.js';
+import { lowerThreadPriority } from '../thread-priority.js';
+
+// The reading thread, which the run waits for, keeps a core; this one is lighter (docs/performance.md, "Threads").
+lowerThreadPriority(fs, os);
+
+/** No progress of the payment-id worker for this long: the ids left are hashed here (as payment-ids.ts does). */
+const STALL_MS = 5000;
+
+/**
+ * The payment ids' bytes by ledger row: hashed here from the claim ids the records carry (pay's
+ * runs on this worker start no payment-id worker), or read from a payment-id worker's shared
+ * bytes as it makes them, and hashed here past one that failed or stalled.
+ */
+class SharedIds implements RecordIds {
+  readonly head: string;
+  readonly digests: Uint8Array;
+  private readonly progress: Int32Array | undefined;
+  private readonly prefix: string;
+  private ready = 0;
+  /** The block of records last read from, as a Buffer (to decode a claim id from). */
+  private src: Uint8Array | undefined;
+  private srcBuffer: Buffer<ArrayBufferLike> = Buffer.alloc(0);
+  private alone: boolean;
+
+  constructor(s: BuildStart['ids']) {
+    this.head = s.head;
+    this.digests = new Uint8Array(s.digests);
+    this.progress = s.progress !== undefined ? new Int32Array(s.progress) : undefined;
+    this.alone = this.progress === undefined;
+    this.prefix = s.prefix;
+  }
+
+  ensure(row: number, src: Uint8Array, start: number, end: number): void {
+    if (row < this.ready) return;
+    const progress = this.progress;
+    if (!this.alone && progress !== undefined) {
+      let done = Atomics.load(progress, 0);
+      let since = Date.now();
+      while (done <= row && Atomics.load(progress, 1) === 0) {
+        Atomics.wait(progress, 0, done, 50);
+        const now = Atomics.load(progress, 0);
+        if (now !== done) {
+          done = now;
+          since = Date.now();
+        } else if (Date.now() - since > STALL_MS) break;
+      }
+      if (done > row) {
+        this.ready = done;
+        return;
+      }
+      this.alone = true;
+    }
+    // The claim id's text from its bytes (the same UTF-8 once hashed), hashed in one call: a
+    // string in and the digest as a binary string out made no Buffer per claim.
+    if (src !== this.src) {
+      this.src = src;
+      this.srcBuffer = Buffer.from(src.buffer, src.byteOffset, src.byteLength);
+    }
+    const text = this.prefix + this.srcBuffer.toString('utf8', start, end);
+    const d = typeof nodeCrypto.hash === 'function' ? nodeCrypto.hash('sha256', text, 'binary') : createHash('sha256').update(text).digest('binary');
+    const out = this.digests;
+    for (let j = 0, at = row * 8; j < 8; j++) out[at + j] = d.charCodeAt(j);
+  }
+}
+
+let start: BuildStart | undefined;
+let ids: SharedIds | undefined;
+let builder: RecordBatchBuilder | undefined;
+let hashes = new Map<string, Hash>();
+let failure: Error | undefined;
+
+function begin(): void {
+  const s = start!;
+  hashes = new Map();
+  failure = undefined;
+  builder = new RecordBatchBuilder({
+    config: s.config,
+    currency: s.currency,
+    round: s.round,
+    ids: (ids ??= new SharedIds(s.ids)),
+    rows: (file) => {
+      const h = createHash('sha256');
+      hashes.set(file, h);
+      return new ByteRows((block) => h.update(block));
+    },
+  });
+}
+
+function finish(): void {
+  try {
+    if (failure !== undefined) throw failure;
+    const batch = builder!.finish();
+    const sha256: Record<string, string> = {};
+    for (const f of [...batch.files.map((f) => f.name), 'payments.csv', 'addresses.csv']) sha256[f] = hashes.get(f)!.digest('hex');
+    const moved = new Set<ArrayBuffer>();
+    for (const chunks of [...batch.files.map((f) => f.text), batch.payments, batch.addresses]) {
+      for (const c of chunks) if (typeof c !== 'string') moved.add(c.buffer as ArrayBuffer);
+    }
+    const done: BuildDone = { batch, sha256 };
+    parentPort!.postMessage(done, [...moved]);
+  } catch (err) {
+    const e = err as Error;
+    const done: BuildDone = { error: { name: e.name, message: e.message } };
+    parentPort!.postMessage(done);
+  }
+}
+
+parentPort?.on('message', (m: BuildNote) => {
+  if (m.type === 'start') {
+    start = m;
+    begin();
+  } else if (m.type === 'block') {
+    if (failure !== undefined) return;
+    try {
+      builder!.addBlock(m.block);
+    } catch (err) {
+      failure = err as Error;
+    }
+  } else if (m.type === 'restart') begin();
+  else finish();
+});

@@ -1,0 +1,129 @@
+/**
+ * The payment files built on a worker thread (pay-build-worker.ts) while the main thread reads the
+ * claims: each paid claim is packed into a compact record of bytes (core/payments/claim-records.ts)
+ * and moved over in blocks; the worker makes every file's rows and hashes them as they are made.
+ * The main thread gets the files' bytes and SHA-256 back at `finish`, checks the control totals,
+ * and only then writes them (the worker writes nothing). Small runs (fewer than
+ * PAY_BUILDER_MIN_CLAIMS paid claims), `PAYOUT_WORKERS=0`, or no compiled worker file: the files
+ * are built on the main thread (PaymentBatchBuilder), with the same bytes.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { UsageError } from '../../core/errors.js';
+import type { PaidClaim, PaymentBatch } from '../../core/payments/batch.js';
+import { formatMoney } from '../../core/money.js';
+import { ClaimRecordWriter } from '../../core/payments/claim-records.js';
+import type { PaymentsConfig } from '../../core/payments/plan-section.js';
+import type { PaymentIds } from './payment-ids.js';
+
+/** From this many paid claims on, the files are built on a worker (its start-up costs ~40 ms). */
+export const PAY_BUILDER_MIN_CLAIMS = 65_536;
+
+/** Messages to the worker. */
+export interface BuildStart {
+  type: 'start';
+  config: PaymentsConfig;
+  currency: string;
+  round: number;
+  ids: { head: string; prefix: string; digests: SharedArrayBuffer; progress: SharedArrayBuffer | undefined };
+}
+export type BuildNote = BuildStart | { type: 'block'; block: Uint8Array } | { type: 'restart' } | { type: 'finish' };
+
+/** The worker's answer to `finish`. */
+export type BuildDone = { batch: PaymentBatch; sha256: Record<string, string>; error?: undefined } | { error: { name: string; message: string } };
+
+/** The files built, with the SHA-256 of each file's bytes by name. */
+export interface BuiltPayments {
+  batch: PaymentBatch;
+  sha256?: Record<string, string>;
+}
+
+/** Whether a run of `paid` claims has its files built on a worker. */
+export function buildsOnWorker(paid: number): boolean {
+  return paid >= PAY_BUILDER_MIN_CLAIMS && process.env.PAYOUT_WORKERS !== '0';
+}
+
+export class PayBuilderThread {
+  private readonly records: ClaimRecordWriter;
+  private failure: Error | undefined;
+  private achCount = 0;
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly o: { config: PaymentsConfig; paymentId: (claimId: string) => string },
+  ) {
+    this.records = new ClaimRecordWriter((block) => this.send(block));
+    worker.on('error', (err) => {
+      this.failure ??= err;
+    });
+    worker.on('messageerror', (err) => {
+      this.failure ??= err;
+    });
+  }
+
+  /** The worker, started; undefined when it cannot be (no compiled worker file: the TypeScript sources). */
+  static start(o: { config: PaymentsConfig; currency: string; round: number; ids: PaymentIds; paymentId: (claimId: string) => string }): PayBuilderThread | undefined {
+    const url = new URL('./pay-build-worker.js', import.meta.url);
+    if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url))) return undefined;
+    let worker: Worker;
+    try {
+      worker = new Worker(url);
+    } catch {
+      return undefined;
+    }
+    worker.unref(); // a run that fails elsewhere does not wait for it; ref'd while its answer is awaited
+    const start: BuildStart = { type: 'start', config: o.config, currency: o.currency, round: o.round, ids: o.ids.shared() };
+    worker.postMessage(start);
+    return new PayBuilderThread(worker, o);
+  }
+
+  /** A paid claim, in ledger order (as PaymentBatchBuilder.add; the same errors for an amount no file can hold). */
+  add(c: PaidClaim): void {
+    if (c.amount <= 0n) throw new RangeError(`claim ${c.claimId}: a payment of ${formatMoney(c.amount)} (only amounts above 0 are paid)`);
+    if (c.election.method === 'ach' && this.o.config.ach !== undefined && ++this.achCount <= 9_999_999 && c.amount > 9_999_999_999n) {
+      throw new RangeError(`${c.amount} does not fit a NACHA field of 10 digits`);
+    }
+    this.records.add(c, c.row === undefined ? this.o.paymentId(c.claimId) : undefined);
+  }
+
+  /** The claims are read again from the start: everything added so far is dropped. */
+  restart(): void {
+    this.records.reset();
+    this.achCount = 0;
+    this.worker.postMessage({ type: 'restart' } satisfies BuildNote);
+  }
+
+  private send(block: Uint8Array): void {
+    const note: BuildNote = { type: 'block', block };
+    this.worker.postMessage(note, [block.buffer as ArrayBuffer]);
+  }
+
+  /** The files: the worker's answer, once it has made every row. */
+  async finish(): Promise<BuiltPayments> {
+    this.records.flush();
+    const { worker } = this;
+    worker.ref();
+    try {
+      const done = await new Promise<BuildDone>((resolve, reject) => {
+        if (this.failure !== undefined) return reject(this.failure);
+        worker.once('message', resolve);
+        worker.once('error', reject);
+        worker.once('exit', (code) => reject(new Error(`the payment files' worker stopped (exit code ${code}) before it finished`)));
+        worker.postMessage({ type: 'finish' } satisfies BuildNote);
+      });
+      if (done.error !== undefined) {
+        const { name, message } = done.error;
+        throw name === 'UsageError' ? new UsageError(message) : name === 'RangeError' ? new RangeError(message) : new Error(message);
+      }
+      return { batch: done.batch, sha256: done.sha256 };
+    } finally {
+      this.close();
+    }
+  }
+
+  /** Stops the worker. */
+  close(): void {
+    void this.worker.terminate();
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * The payment files built on a worker thread (io/payments/pay-builder.ts) are the bytes the main
+ * thread's PaymentBatchBuilder makes, with each file's SHA-256. The worker is a compiled file
+ * (dist/): each case runs in a process of its own on the built program.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, ensureBuilt } from '../helpers/run-cli.js';
+import { tempDir } from '../helpers/tmp.js';
+import { PAYMENTS_SECTION } from './helpers.js';
+
+const tmp = tempDir();
+beforeAll(() => ensureBuilt());
+
+const dist = (path: string): string => JSON.stringify(pathToFileURL(join(ROOT, 'dist', path)).href);
+
+function runAlone(name: string, script: string): { code: number | null; stdout: string; stderr: string } {
+  const file = tmp.write(`${name}.mjs`, script);
+  const r = spawnSync(process.execPath, [file], { encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A script building `paid` claims of a ledger of `rows` both ways, printing whether all agrees. */
+const script = (rows: number, paid: number, restart: boolean): string => `
+  import { createHash } from 'node:crypto';
+  const { PayBuilderThread } = await import(${dist('io/payments/pay-builder.js')});
+  const { PaymentIds } = await import(${dist('io/payments/payment-ids.js')});
+  const { PaymentBatchBuilder } = await import(${dist('core/payments/batch.js')});
+  const { paymentsSchema } = await import(${dist('core/payments/plan-section.js')});
+  const { paymentIdMaker } = await import(${dist('app/pay.js')});
+  const config = paymentsSchema.parse(${JSON.stringify({ ...PAYMENTS_SECTION, ach: { ...PAYMENTS_SECTION.ach, entriesPerFile: 700 } })});
+  const ledgerIds = Array.from({ length: ${rows} }, (_, i) => (i % 11 === 0 ? 'Zoë-' + i : 'PX-' + String(i).padStart(7, '0')));
+  const claims = [];
+  for (let row = 0; row < ${paid}; row++) {
+    const claimId = ledgerIds[row];
+    const amount = 100n + BigInt(row % 977);
+    const m = { name: 'Zoë, "Z" ' + row, address: row + ' Main St', address2: '', city: '=Chicago', state: 'IL', zip: '60601' };
+    if (row % 3 === 2) claims.push({ claimId, amount, row, election: { method: 'ach', routing: '021000021', account: String(10000 + row), accountType: row % 2 ? 'savings' : 'checking', name: 'José ' + row }, mailing: m });
+    else if (row % 5 === 0) claims.push({ claimId, amount, row, election: { method: 'check', ...m }, mailing: m });
+    else claims.push({ claimId, amount, row, election: { method: row % 2 ? 'paypal' : 'venmo', recipient: 'p' + row + '@example.com', recipientKind: 'email' } });
+  }
+  const paymentId = paymentIdMaker('seed-1', 1);
+  const ids = new PaymentIds('seed-1', 1, ledgerIds);
+  const thread = PayBuilderThread.start({ config, currency: 'USD', round: 1, ids, paymentId });
+  console.log('on worker', thread !== undefined);
+  ${restart ? 'for (const c of claims.slice(0, 999)) thread.add(c); thread.restart();' : ''}
+  for (const c of claims) thread.add(c);
+  const built = await thread.finish();
+  ids.close();
+  const main = new PaymentBatchBuilder({ config, currency: 'USD', round: 1, paymentId, bytes: true });
+  for (const c of claims) main.add({ ...c, row: undefined });
+  const want = main.finish();
+  const bytes = (chunks) => Buffer.concat(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c)));
+  const files = [...want.files.map((f) => [f.name, f.text]), ['payments.csv', want.payments], ['addresses.csv', want.addresses]];
+  const got = new Map([...built.batch.files.map((f) => [f.name, f.text]), ['payments.csv', built.batch.payments], ['addresses.csv', built.batch.addresses]]);
+  let same = got.size === files.length;
+  for (const [name, text] of files) {
+    const b = bytes(text);
+    same &&= got.has(name) && bytes(got.get(name)).equals(b) && built.sha256[name] === createHash('sha256').update(b).digest('hex');
+  }
+  same &&= JSON.stringify(built.batch.controls, (k, v) => (typeof v === 'bigint' ? String(v) : v)) === JSON.stringify(want.controls, (k, v) => (typeof v === 'bigint' ? String(v) : v));
+  console.log('files', files.length, 'same', same);
+`;
+
+describe('payment files built on a worker thread', () => {
+  it('are the bytes and hashes of the main thread, the ids read as the payment-id worker makes them', () => {
+    const r = runAlone('shared-ids', script(60_000, 12_000, false));
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('on worker true\nfiles 11 same true\n');
+    expect(r.code).toBe(0);
+  });
+
+  it('are the same with the ids hashed by the worker itself (a ledger too small for the payment-id worker), after a restart', () => {
+    const r = runAlone('own-ids', script(3_000, 3_000, true));
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('on worker true\nfiles 6 same true\n');
+    expect(r.code).toBe(0);
+  });
+
+  it('refuses, as the main thread does, what the plan has no part for', () => {
+    const r = runAlone('no-ach', `
+      const { PayBuilderThread } = await import(${dist('io/payments/pay-builder.js')});
+      const { PaymentIds } = await import(${dist('io/payments/payment-ids.js')});
+      const { paymentsSchema } = await import(${dist('core/payments/plan-section.js')});
+      const config = paymentsSchema.parse(${JSON.stringify({ ...PAYMENTS_SECTION, ach: undefined })});
+      const ids = new PaymentIds('s', 1, ['A1']);
+      const thread = PayBuilderThread.start({ config, currency: 'USD', round: 1, ids, paymentId: (c) => c });
+      thread.add({ claimId: 'A1', amount: 5n, row: 0, election: { method: 'ach', routing: '021000021', account: '12345', accountType: 'checking', name: 'A' } });
+      await thread.finish().then(() => console.log('built'), (e) => console.log(e.constructor.name, e.message));
+    `);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^UsageError 1 claim elected ACH: the plan's payments\.ach section/);
+  });
+});
+
+describe('which runs build on a worker', () => {
+  it('from 65,536 paid claims on, unless PAYOUT_WORKERS=0', async () => {
+    const { buildsOnWorker, PAY_BUILDER_MIN_CLAIMS } = await import('../../src/io/payments/pay-builder.js');
+    expect(PAY_BUILDER_MIN_CLAIMS).toBe(65_536);
+    const before = process.env.PAYOUT_WORKERS;
+    try {
+      delete process.env.PAYOUT_WORKERS;
+      expect([buildsOnWorker(65_535), buildsOnWorker(65_536)]).toEqual([false, true]);
+      process.env.PAYOUT_WORKERS = '0';
+      expect(buildsOnWorker(1_000_000)).toBe(false);
+    } finally {
+      if (before === undefined) delete process.env.PAYOUT_WORKERS;
+      else process.env.PAYOUT_WORKERS = before;
+    }
+  });
+});
+
+describe("the payment files' worker", () => {
+  it.runIf(existsSync('/proc/thread-self'))('yields to the reading thread: 10 nice steps below it', () => {
+    const r = runAlone('priority', `
+      import { readdirSync, readFileSync } from 'node:fs';
+      import { getPriority } from 'node:os';
+      const { PayBuilderThread } = await import(${dist('io/payments/pay-builder.js')});
+      const { PaymentIds } = await import(${dist('io/payments/payment-ids.js')});
+      const { paymentsSchema } = await import(${dist('core/payments/plan-section.js')});
+      const config = paymentsSchema.parse(${JSON.stringify(PAYMENTS_SECTION)});
+      const thread = PayBuilderThread.start({ config, currency: 'USD', round: 1, ids: new PaymentIds('s', 1, ['A1']), paymentId: (c) => c });
+      const want = Math.min(19, getPriority() + 10);
+      let lowered = want > getPriority() ? 0 : 1; // a process at nice 19 already: nothing to lower
+      for (let i = 0; i < 200 && lowered === 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        for (const t of readdirSync('/proc/self/task')) {
+          if (t === String(process.pid)) continue;
+          const stat = readFileSync('/proc/self/task/' + t + '/stat', 'utf8');
+          if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]) === want) lowered++;
+        }
+      }
+      console.log('threads lowered', lowered);
+      thread.close();
+    `);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('threads lowered 1\n');
+  });
+});
