@@ -151,8 +151,10 @@ describe("the ledger's fast reader", () => {
 describe('LedgerIds', () => {
   it('gives back each id, and knows it from any other text', () => {
     fc.assert(
-      fc.property(fc.array(fc.string({ unit: 'grapheme', maxLength: 6 }), { maxLength: 30 }), fc.string({ maxLength: 4 }), (list, other) => {
-        const ids = LedgerIds.from(list);
+      fc.property(fc.array(fc.string({ unit: 'grapheme', maxLength: 6 }), { maxLength: 30 }), fc.string({ maxLength: 4 }), fc.constantFrom(0, 1, 2, 20), (list, other, shift) => {
+        // A string per 2^shift ids: per id, per 2 and 4 ids, and the one string of up to 2^20.
+        const ids = LedgerIds.from(list, shift);
+        expect(ids.texts.length).toBe(Math.max(1, Math.ceil(list.length / 2 ** shift)));
         expect(ids.length).toBe(list.length);
         list.forEach((id, row) => {
           expect(ids.at(row)).toBe(id);

@@ -29,13 +29,15 @@ const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const crypto = require('node:crypto');
 const digestInto = ${digestInto.toString()};
-parentPort.once('message', ({ prefix, text, starts, out, state }) => {
+parentPort.once('message', ({ prefix, texts, starts, rows, shift, out, state }) => {
   const bytes = new Uint8Array(out);
   const progress = new Int32Array(state);
-  const rows = starts.length - 1;
   try {
     for (let i = 0; i < rows; i++) {
-      digestInto(crypto, prefix, text.substring(starts[i], starts[i + 1]), bytes, i * 8);
+      // Row i's id, as LedgerIds.at gives it.
+      const text = texts[i >>> shift];
+      const end = i + 1 === rows || (i + 1) >>> shift !== i >>> shift ? text.length : starts[i + 1];
+      digestInto(crypto, prefix, text.substring(starts[i], end), bytes, i * 8);
       if ((i + 1) % ${STEP} === 0) {
         Atomics.store(progress, 0, i + 1);
         Atomics.notify(progress, 0);
@@ -89,8 +91,8 @@ export class PaymentIds {
       const worker = new Worker(WORKER_SOURCE, { eval: true });
       worker.on('error', () => undefined); // the main thread goes on alone (see `through`)
       worker.unref();
-      // One string and where each id starts in it: a copy of each of a million strings cost ~0.1 s here.
-      worker.postMessage({ prefix: this.prefix, text: ids.text, starts: ids.starts, out: shared, state });
+      // A string per 2^20 ids and where each id starts in it: a copy of each of a million strings cost ~0.1 s here.
+      worker.postMessage({ prefix: this.prefix, texts: ids.texts, starts: ids.starts, rows: ids.length, shift: ids.shift, out: shared, state });
       this.worker = worker;
       this.progress = new Int32Array(state);
     } catch {
