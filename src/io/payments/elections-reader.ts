@@ -232,7 +232,7 @@ export async function readElections(o: {
     }
     place.claimId = id;
     const result = readElection(input, place);
-    for (const p of result.problems) problems.push(p);
+    if (result.problems.length > 0) for (const p of result.problems) problems.push(p);
     if (result.election !== undefined && result.problems.length > 0) fallbacks++;
     if (result.election !== undefined) {
       const paid: PaidClaim = result.mailing ? { claimId: id, amount, row, election: result.election, mailing: result.mailing } : { claimId: id, amount, row, election: result.election };
