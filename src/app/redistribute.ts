@@ -40,6 +40,7 @@ import { ledgerReceiptsRoot } from '../io/receipts-root.js';
 import { outputNames, writeOutputs, type OutputSpec } from '../io/write-outputs.js';
 import { manifestSeedCheck, type Recompute } from './recompute.js';
 import { countOf, countText } from '../core/display-numbers.js';
+import { roundTwoUnpaid, type RoundTwoUnpaid } from '../core/redistribute-unpaid.js';
 
 export interface RedistributionRequest {
   planFile: string;
@@ -64,6 +65,8 @@ export interface RedistributionRun {
   summaryText: string;
   /** Things to tell the user that do not stop the run (a plan other than the first round's). */
   warnings: string[];
+  /** The claims paid nothing, by reason (the terminal's "Not paid" line). */
+  unpaid: RoundTwoUnpaid;
 }
 
 /** `--costs 12329.50` → cents; anything but an amount with at most 2 decimals is a UsageError. */
@@ -115,7 +118,8 @@ export async function computeRedistribution(req: RedistributionRequest): Promise
   const result = redistribute(plan, first.table, flags, available, tieKeyer(roundTwoSeed(plan)));
   // The receipts root over the second round's ledger (docs/receipts.md), as for the first.
   const summary = { ...buildRedistributionSummary(plan, first.facts, result), receipts: ledgerReceiptsRoot(redistributionLedger(first.table, result)) };
-  return { loaded, first, uncashed, result, summary, summaryText: redistributionSummaryText(summary), warnings };
+  const unpaid = roundTwoUnpaid(summary.totals, result.cells);
+  return { loaded, first, uncashed, result, summary, summaryText: redistributionSummaryText(summary), warnings, unpaid };
 }
 
 /**

@@ -1,5 +1,6 @@
 /** A second distribution's summary as people read it at the terminal: where the money comes from, who gets it, the check. */
-import { moneyText } from '../core/display-numbers.js';
+import { claimCount, countText, moneyText } from '../core/display-numbers.js';
+import type { RoundTwoUnpaid } from '../core/redistribute-unpaid.js';
 import type { ChalkInstance } from 'chalk';
 import type { RedistributionSummaryJson } from '../core/redistribute-output.js';
 import { ROUND_2_POINTS_AMOUNT } from '../core/redistribute.js';
@@ -7,7 +8,23 @@ import { grouped, renderTable } from './table.js';
 import { roundingMethod } from '../core/rounding/index.js';
 
 
-export function renderRedistribution(s: RedistributionSummaryJson, c: ChalkInstance): string[] {
+/**
+ * `Not paid: 212 claims (uncashed 172; not paid in the first round 40)`: why claims of the round
+ * were paid nothing, in one line as allocate says it (render-summary.ts `unpaidLine`), each reason
+ * only when it has claims; nothing when every claim was paid.
+ */
+export function roundTwoUnpaidLine(u: RoundTwoUnpaid, s: Pick<RedistributionSummaryJson, 'maximumPayment'>): string | null {
+  if (u.claims === 0) return null;
+  const parts: string[] = [];
+  if (u.uncashed > 0) parts.push(`uncashed ${countText(u.uncashed)}`);
+  if (u.notPaidFirstRound > 0) parts.push(`not paid in the first round ${countText(u.notPaidFirstRound)}`);
+  if (u.belowMinimum > 0) parts.push(`below the minimum ${countText(u.belowMinimum)}`);
+  if (u.cappedToZero > 0) parts.push(`no room under the maximum ${moneyText(s.maximumPayment)} over both rounds ${countText(u.cappedToZero)}`);
+  if (u.roundedToZero > 0) parts.push(`a share under one cent ${countText(u.roundedToZero)}`);
+  return `Not paid: ${claimCount(u.claims)} (${parts.join('; ')})`;
+}
+
+export function renderRedistribution(s: RedistributionSummaryJson, c: ChalkInstance, unpaid?: RoundTwoUnpaid): string[] {
   const a = s.available;
   const out: string[] = [c.bold(`${s.case}: second distribution`), ''];
   out.push(
@@ -59,6 +76,8 @@ export function renderRedistribution(s: RedistributionSummaryJson, c: ChalkInsta
   }
   if (t.belowMinimum > 0) notes.push(`${grouped(t.belowMinimum)} claims would get less than the minimum payment ${moneyText(s.minimumPayment)}: nothing`);
   if (t.capped > 0) notes.push(`${grouped(t.capped)} claims capped at maximumPayment ${moneyText(s.maximumPayment)} over both rounds`);
+  const unpaidLine = unpaid === undefined ? null : roundTwoUnpaidLine(unpaid, s);
+  if (unpaidLine !== null) notes.push(unpaidLine);
   if (notes.length > 0) out.push(...notes, '');
   const method = roundingMethod(s.rounding).roundTwoLine(s.rounding, { centsPlaced: grouped(t.centsPlaced), seed: s.seed });
   out.push(

@@ -109,12 +109,12 @@ export function poolRules(plan: Plan): PoolRules {
 
 export interface AllocateOptions {
   /**
-   * Per row of `claims`, the first 48 bits of `tieKey(claims.ids[row])` (its first 12 hex digits
+   * Per row of `claims`, the first 32 bits of `tieKey(claims.ids[row])` (its first 8 hex digits
    * as a number), when computed ahead, e.g. on another thread while the file was read. The tie
    * set is then ranked by these; full keys are still computed for the rows at the cut-off, and a
    * prefix that disagrees with its key is an error.
    */
-  tieKeyPrefixes?: Float64Array | undefined;
+  tieKeyPrefixes?: Uint32Array | undefined;
 }
 
 /**

@@ -89,7 +89,7 @@ export interface TieSet {
  * an `all` cell, and each group's tie set settled by key. Groups are what the leftover cents were
  * placed within (the first round's pools; the second round is one group): `groupOfCell[c]` is
  * cell c's, and `ties[g]` group g's tie set (null: none). `keyOf(row)` is the row's tie-break key;
- * `prefixOf(row)`, when given, its first 48 bits computed ahead (see pickSmallestKeys). Returns
+ * `prefixOf(row)`, when given, its first 32 bits computed ahead (see pickSmallestKeys). Returns
  * each row's remainder cent and each group's cut-off key (null without a tie set).
  */
 export function awardRemainderCents(

@@ -39,10 +39,14 @@ export function compareKeys(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Hex digits read exactly into a double: 12 hex digits = 48 bits < 2^53. */
-const PREFIX_HEX = 12;
+/**
+ * Hex digits of a key's prefix: 8 hex digits = 32 bits, 4 bytes a row (a Uint32Array). The
+ * selection is exact whatever the width: rows whose prefix equals the cut-off's are settled by
+ * their full keys (each other row shares the cut-off's 32 bits with a chance of 1 in 2^32).
+ */
+const PREFIX_HEX = 8;
 
-/** The first 12 lowercase hex digits of `key` as a number, or -1 when they are not that. */
+/** The first PREFIX_HEX lowercase hex digits of `key` as a number, or -1 when they are not that. */
 function hexPrefix(key: string): number {
   if (key.length < PREFIX_HEX) return -1;
   let v = 0;
@@ -59,7 +63,7 @@ function hexPrefix(key: string): number {
  * The k-th smallest value (0-based) of `a`, which is reordered. Hoare's selection with a
  * median-of-three pivot: linear on average, and SHA-256 prefixes are as random as inputs get.
  */
-export function selectKth(a: Float64Array, k: number): number {
+export function selectKth(a: Uint32Array, k: number): number {
   let lo = 0;
   let hi = a.length - 1;
   while (hi > lo) {
@@ -96,10 +100,10 @@ const PREFIX_SPOT_CHECKS = 32;
  * `award` for each and returns the largest key picked (every row with a key ≤ it got a cent).
  *
  * Keys are lowercase hex of one length (SHA-256). Rather than sorting a million 64-character
- * strings, each key's first 48 bits are read into a Float64Array; selecting in that finds the
+ * strings, each key's first 32 bits are read into a Uint32Array; selecting in that finds the
  * cut-off prefix, rows below it are picked outright, and only rows whose prefix equals the cut-off
  * (almost always one) are compared by full key. Keys of another shape fall back to a plain full
- * sort. `prefixOf(row)`, when given, is that 48-bit prefix computed ahead (tie-keys.ts hashes the
+ * sort. `prefixOf(row)`, when given, is that 32-bit prefix computed ahead (tie-keys.ts hashes the
  * ids on another thread while the file is read): then full keys are computed only for the rows at
  * the cut-off and a few spread over the set, and a prefix that disagrees with its key throws.
  */
@@ -112,7 +116,7 @@ export function pickSmallestKeys(
 ): string {
   const m = rows.length;
   if (!(take > 0 && take < m)) throw new RangeError(`pickSmallestKeys: take ${take} of ${m}`);
-  const prefixes = new Float64Array(m);
+  const prefixes = new Uint32Array(m);
   const checkPrefix = (row: number, key: string, given: number): void => {
     if (hexPrefix(key) !== given) throw new RangeError(`internal: the tie-key prefix given for row ${row} is not its key's`);
   };
@@ -134,13 +138,16 @@ export function pickSmallestKeys(
       prefixes[i] = p;
     }
   }
-  const cut = selectKth(prefixes.slice(), take - 1);
+  // With the prefixes given ahead, `prefixes` is only the selection's scratch and the given ones
+  // are read again below: one array of m rows, not two (68 MB less at 20M claims).
+  const cut = selectKth(prefixOf !== undefined ? prefixes : prefixes.slice(), take - 1);
+  const prefixAt = prefixOf !== undefined ? (i: number): number => prefixOf(rows[i]!) : (i: number): number => prefixes[i]!;
   // Rows with a prefix below the cut get a cent outright; the rest of the `take` (≥ 1, since
   // the take-th smallest prefix is the cut) come from the rows whose prefix equals it, by full key.
   let below = 0;
   const atCut: { row: number; key: string }[] = [];
   for (let i = 0; i < m; i++) {
-    const p = prefixes[i]!;
+    const p = prefixAt(i);
     if (p < cut) {
       award(rows[i]!);
       below++;

@@ -10,6 +10,9 @@ import { formatMoneyHuman, type Cents } from './money.js';
 import type { Manifest, Summary, SummaryClass } from './report-input.js';
 import { roundingMethod } from './rounding/index.js';
 import { unpaidView, type UnpaidView } from './report-unpaid.js';
+import { crossChecks, type Check, type LedgerTally } from './report-checks.js';
+
+export type { Check, LedgerTally, LedgerUnpaid } from './report-checks.js';
 
 /** An amount and how people read it (`$57,090,833.33`). */
 export interface Money {
@@ -97,16 +100,6 @@ export interface FileRow {
   detail: string;
 }
 
-/** A cross-check between the files, shown so that a reader can see the numbers agree. */
-export interface Check {
-  /** What holds when the files agree ("ledger.csv has one row per claim"). */
-  label: string;
-  /** The same, said of files where it does not hold ("ledger.csv does not have one row per claim"). */
-  failure: string;
-  ok: boolean;
-  detail: string;
-}
-
 export interface ReportModel {
   caseName: string;
   currency: string;
@@ -129,17 +122,6 @@ export interface ReportModel {
   method: string[];
   files: FileRow[];
   checks: Check[];
-}
-
-/** What streaming ledger.csv found: the report cross-checks it against summary.json. */
-export interface LedgerTally {
-  /** Data rows (claims) in the ledger. */
-  rows: number;
-  /** Claims with outcome `paid` or `capped`. */
-  paidClaims: number;
-  /** Σ amount over all rows. */
-  paidCents: Cents;
-  histogram: AmountHistogram;
 }
 
 /**
@@ -188,7 +170,7 @@ export function buildReportModel(summary: Summary, manifest: Manifest, ledger: L
     unpaid: unpaidView(summary, (c) => money(c).text),
     method: methodInWords(summary, money),
     files: fileRows(manifest),
-    checks: crossChecks(summary, manifest, ledger, money),
+    checks: crossChecks(summary, manifest, ledger, (c) => money(c).text),
   };
 }
 
@@ -338,43 +320,4 @@ export function fileRows(manifest: Manifest): FileRow[] {
       detail: `output, ${countText(o.bytes)} bytes${o.rows === undefined ? '' : `, ${countText(o.rows)} rows`}`,
     })),
   ];
-}
-
-function crossChecks(summary: Summary, manifest: Manifest, ledger: LedgerTally, money: (c: Cents) => Money): Check[] {
-  const fundLessDeductions = summary.fund.fund - summary.deductions.reduce((s, d) => s + d.amount, 0n);
-  const paidPlusResidual = summary.totals.amount + summary.totals.residual;
-  const ledgerRows = manifest.outputs.find((o) => o.file === 'ledger.csv')?.rows;
-  const checks: Check[] = [
-    {
-      label: 'Fund less deductions is the net fund',
-      failure: 'fund less deductions is not the net fund',
-      ok: fundLessDeductions === summary.net && summary.fund.gross + summary.fund.interest === summary.fund.fund,
-      detail: `${money(summary.fund.fund).text} − ${money(summary.fund.fund - fundLessDeductions).text} = ${money(fundLessDeductions).text}`,
-    },
-    {
-      label: 'Paid plus residual is the net fund',
-      failure: 'paid plus residual is not the net fund',
-      ok: paidPlusResidual === summary.net,
-      detail: `${money(summary.totals.amount).text} + ${money(summary.totals.residual).text} = ${money(paidPlusResidual).text}`,
-    },
-    {
-      label: 'ledger.csv amounts add up to the amount paid',
-      failure: 'ledger.csv amounts do not add up to the amount paid',
-      ok: ledger.paidCents === summary.totals.amount,
-      detail: `Σ amount = ${money(ledger.paidCents).text}`,
-    },
-    {
-      label: 'ledger.csv has the paid claims of the summary',
-      failure: 'ledger.csv does not have the paid claims of the summary',
-      ok: ledger.paidClaims === summary.totals.paid && ledger.histogram.total === summary.totals.paid,
-      detail: `${countText(ledger.paidClaims)} paid or capped of ${countText(ledger.rows)} rows`,
-    },
-    {
-      label: 'ledger.csv has one row per claim',
-      failure: 'ledger.csv does not have one row per claim',
-      ok: ledger.rows === summary.totals.claims && (ledgerRows === undefined || ledgerRows === ledger.rows),
-      detail: `${countText(ledger.rows)} rows; summary ${countText(summary.totals.claims)} claims${ledgerRows === undefined ? '' : `; manifest ${countText(ledgerRows)} rows`}`,
-    },
-  ];
-  return checks;
 }

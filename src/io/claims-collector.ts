@@ -9,7 +9,7 @@ import { CLAIM_FIELDS, type ClaimField, type ClaimIds } from '../core/claims.js'
 import type { Plan } from '../core/plan.js';
 import type { ProblemCode } from '../core/problems.js';
 import type { ColumnPlan } from './csv-fast.js';
-import type { DuplicateHit } from './dedupe-batch.js';
+import type { DuplicateHit } from './dedupe-check.js';
 import { findLookAlikeIds } from './claim-id-lookalikes.js';
 import type { ClaimsStats, ReadClaimsOptions, ReadClaimsResult } from './claims-types.js';
 import { ClaimsProblems } from './claims-problems.js';
@@ -123,9 +123,9 @@ export class ClaimsCollector {
   }
 
   /** The columns of the duplicate checks (after the header), and which checks there are. */
-  get duplicateColumns(): { email: number; name: number; address: number; checksEmail: boolean; checksNameAddress: boolean } {
+  get duplicateColumns(): { email: number; name: number; address: number; claimId: number; checksEmail: boolean; checksNameAddress: boolean } {
     const c = this.columns.col;
-    return { email: c.email, name: c.name, address: c.address, checksEmail: c.email >= 0, checksNameAddress: c.name >= 0 && c.address >= 0 };
+    return { email: c.email, name: c.name, address: c.address, claimId: c.claim_id, checksEmail: c.email >= 0, checksNameAddress: c.name >= 0 && c.address >= 0 };
   }
 
   /**

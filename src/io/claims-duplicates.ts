@@ -9,7 +9,7 @@ import { maskLast4 } from '../core/mask.js';
 import type { Problem } from '../core/problems.js';
 import { ClaimantIndex, claimantShown, hash32 } from './csv-dedupe.js';
 import { ExactLineIndex } from './line-index.js';
-import type { DuplicateHit } from './dedupe-batch.js';
+import type { DuplicateHit } from './dedupe-check.js';
 import type { ClaimsProblems } from './claims-problems.js';
 
 /** The email is masked to its last 4 characters: warnings reach terminals and logs (both lines name it in full). */

@@ -54,6 +54,21 @@ async function fileSize(file: string): Promise<number | undefined> {
 }
 
 /**
+ * Files from this size (~2.2M TikTok-shaped claims) have their duplicate-claimant checks spilled
+ * to partitions on disk (dedupe-spill.ts): in memory their tables take ~29 bytes a claim. Below
+ * it the tables in memory are faster (1M claims: ~5% less CPU for allocate); at 5M the two took
+ * the same CPU and the spilled checks ~55 MiB less memory (docs/performance.md, round five).
+ */
+export const SPILL_MIN_BYTES = 256 << 20;
+
+/** The spill threshold of `options.duplicateSpillBytes`, else `PAYOUT_CLAIMANT_SPILL_BYTES` (for tests), else SPILL_MIN_BYTES. */
+function spillMinBytes(options: ReadClaimsOptions): number {
+  if (options.duplicateSpillBytes !== undefined) return options.duplicateSpillBytes;
+  const env = process.env.PAYOUT_CLAIMANT_SPILL_BYTES;
+  return env !== undefined && /^\d+$/.test(env) ? Number(env) : SPILL_MIN_BYTES;
+}
+
+/**
  * Reads and checks a claims file against the plan. Every problem is collected (the first
  * maxStoredProblems of each severity are kept); a syntax error the CSV parser cannot get past
  * ends the reading, keeping everything found before it. A file that cannot be opened is a
@@ -87,7 +102,9 @@ export async function readClaims(file: string, plan: Plan, options: ReadClaimsOp
   // Batched only pays off on a worker thread: without one (PAYOUT_WORKERS=0, no compiled worker)
   // the checks stay row by row, unless the option asks for batches (tests).
   let dedupe =
-    options.duplicateChecks === 'batched' || (options.duplicateChecks === undefined && worker) ? await DuplicateChecks.start(worker) : undefined;
+    options.duplicateChecks === 'batched' || (options.duplicateChecks === undefined && worker)
+      ? await DuplicateChecks.start(worker, size !== undefined && size >= spillMinBytes(options))
+      : undefined;
   if (dedupe && !dedupe.onWorker && options.duplicateChecks !== 'batched') {
     dedupe.close();
     dedupe = undefined;
@@ -98,7 +115,8 @@ export async function readClaims(file: string, plan: Plan, options: ReadClaimsOp
   /** The fast tokenizer while it hands records on (their cells' byte ranges), else undefined. */
   let tokenizer: FastCsv | undefined;
   if (dedupe) {
-    const cells = new Array<number>(9).fill(0);
+    const cells = new Array<number>(12).fill(0);
+    const spills = dedupe.spills;
     let c: ClaimsCollector['duplicateColumns'] | undefined;
     collector.deferDuplicateChecks((line, claimId, fields) => {
       // Rows come after the header, so the columns are known.
@@ -117,6 +135,11 @@ export async function readClaims(file: string, plan: Plan, options: ReadClaimsOp
           cells[6] = t.fieldStart(c.address);
           cells[7] = t.fieldEnd(c.address);
           cells[8] = t.fieldDoubled(c.address);
+        }
+        if (spills) {
+          cells[9] = t.fieldStart(c.claimId);
+          cells[10] = t.fieldEnd(c.claimId);
+          cells[11] = t.fieldDoubled(c.claimId);
         }
         dedupe.addRange(line, claimId, cells);
       } else {

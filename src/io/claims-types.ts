@@ -46,6 +46,13 @@ export interface ReadClaimsOptions {
    * same problems and stats; with `batched`, `onProblem` sees those warnings at the end.
    */
   duplicateChecks?: 'inline' | 'batched';
+  /**
+   * Batched duplicate-claimant checks of a file of this many bytes or more keep their keys in
+   * partitions in a temporary folder, not in tables in memory (dedupe-spill.ts): the same
+   * warnings. Default: SPILL_MIN_BYTES, or the environment variable `PAYOUT_CLAIMANT_SPILL_BYTES`
+   * (meant for tests, which lower it to run both ways on small files).
+   */
+  duplicateSpillBytes?: number;
 }
 
 export type CsvTokenizer = 'fast' | 'csv-parse';
@@ -84,9 +91,9 @@ export interface ReadClaimsResult {
   problems: Problem[];
   stats: ClaimsStats;
   /**
-   * With `tieKeySeed` and no errors: per table row, the first 48 bits of its tie-break key
+   * With `tieKeySeed` and no errors: per table row, the first 32 bits of its tie-break key
    * SHA-256(seed + ":" + claim_id), for `allocate`'s `tieKeyPrefixes`.
    */
-  tieKeyPrefixes?: Float64Array;
+  tieKeyPrefixes?: Uint32Array;
 }
 

@@ -35,6 +35,14 @@ const EXTRA_CSS = `
 .gain { color: var(--ok); } .lose { color: var(--bad); }
 .figures.four { grid-template-columns: repeat(4, 1fr); }
 table.funds { margin-top: 16px; }
+@media (max-width: 560px) {
+  main { padding-left: 10px; padding-right: 10px; }
+  .figures.four { grid-template-columns: repeat(2, minmax(0, 1fr)); }
+  table.moves { font-size: 10.5px; }
+  table.moves th, table.moves td { padding-left: 3px; padding-right: 3px; }
+  table.moves thead th { letter-spacing: 0; text-transform: none; }
+  table.moves th[scope="row"], table.moves td:not(.num) { overflow-wrap: anywhere; }
+}
 `;
 
 export function renderCompareHtml(page: ComparePage): string {

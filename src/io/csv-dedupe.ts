@@ -192,6 +192,13 @@ export function claimantShown(email: string): string {
   return JSON.parse(JSON.stringify(email.trim().toLowerCase())) as string;
 }
 
+/** Where ClaimantIndex puts a key: `firstLine` as HashedLineIndex's (the earlier line, or 0 after recording this one). */
+export interface LineTable {
+  firstLine(hi: number, lo: number, line: number): number;
+  reserve(n: number): void;
+  clear(): void;
+}
+
 /**
  * The two duplicate-claimant checks of a claims file: the same email (trimmed, lower-cased), or the
  * same name and address (normalised, see normaliseForMatch). Each returns the first line the value
@@ -199,9 +206,16 @@ export function claimantShown(email: string): string {
  * match is a one-in-10^8 extra warning at a million claims, never a payout.
  */
 export class ClaimantIndex {
-  private readonly emails = new HashedLineIndex();
-  private readonly namesAddresses = new HashedLineIndex();
   private readonly hash = new Hash64();
+
+  /**
+   * The two tables the keys go to: in memory (HashedLineIndex), or appended to the partitions of
+   * dedupe-spill.ts, which answer 0 now and find the duplicates at the end.
+   */
+  constructor(
+    private readonly emails: LineTable = new HashedLineIndex(),
+    private readonly namesAddresses: LineTable = new HashedLineIndex(),
+  ) {}
 
   reserve(rows: number, email: boolean, nameAddress: boolean): void {
     if (email) this.emails.reserve(rows);

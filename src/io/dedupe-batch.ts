@@ -8,98 +8,20 @@
  * them in line order, exactly as if found with their rows.
  *
  * Without a worker thread (the TypeScript sources under test have no compiled worker;
- * `PAYOUT_WORKERS=0`) the same batches can be checked on this thread (`checkBatch`): the reader
+ * `PAYOUT_WORKERS=0`) the same batches can be checked on this thread (dedupe-check.ts `checkBatch`): the reader
  * does that only when asked (`duplicateChecks: 'batched'`, how the tests exercise the batching),
  * else it checks row by row.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { ClaimantIndex, claimantShown, NOT_ASCII } from './csv-dedupe.js';
-
-/** One possible duplicate claimant: the row's line, the earlier line, what a duplicate email shows. */
-export interface DuplicateHit {
-  line: number;
-  kind: 'email' | 'name';
-  first: number;
-  /** The email as compared (kind `email`), else "". */
-  shown: string;
-  /** The row's claim id ("" when empty). */
-  claimId: string;
-}
-
-/** Fields per row in a byte batch: line, then start, end and doubled-quotes flag of email, name, address. */
-export const RANGE_FIELDS = 10;
-
-/** A batch as the worker gets it: byte ranges into `bytes`, or the strings themselves. */
-export type DedupeBatch =
-  | { seq: number; bytes: Uint8Array; ranges: Int32Array; rows: number; email: boolean; nameAddress: boolean }
-  | { seq: number; json: Uint8Array; email: boolean; nameAddress: boolean };
-
-/** The worker's other messages: table sizes, and the claims file's bytes to hash, then the digest wanted. */
-export type WorkerNote = { reserve: number; email: boolean; nameAddress: boolean } | { fileBytes: Uint8Array } | { fileDigest: true };
-
-/** What comes back: per duplicate, the row's index in its batch, the kind (0 email, 1 name), the first line, the email shown. */
-export interface DedupeReply {
-  seq: number;
-  hits: Array<[row: number, kind: number, line: number, first: number, shown: string]>;
-}
-
-/** A field of a byte batch as the fast tokenizer decodes it: UTF-8, doubled quotes undone. */
-function field(buf: Buffer, start: number, end: number, doubled: number): string {
-  const text = buf.toString('utf8', start, end);
-  return doubled === 1 ? text.replaceAll('""', '"') : text;
-}
-
-/** Checks one batch against the index (which holds every earlier row); the worker and the fallback both use it. */
-export function checkBatch(index: ClaimantIndex, batch: DedupeBatch): DedupeReply {
-  const hits: DedupeReply['hits'] = [];
-  const check = (row: number, line: number, email: string, name: string, address: string): void => {
-    if (batch.email) {
-      const first = index.email(email, line);
-      if (first !== 0) hits.push([row, 0, line, first, claimantShown(email)]);
-    }
-    if (batch.nameAddress) {
-      const first = index.nameAddress(name, address, line);
-      if (first !== 0) hits.push([row, 1, line, first, '']);
-    }
-  };
-  if ('bytes' in batch) {
-    // Cells without doubled quotes are hashed straight from their bytes while they are ASCII
-    // (nearly every cell); any other cell is decoded as the fast tokenizer would, and checked as text.
-    const bytes = batch.bytes;
-    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const r = batch.ranges;
-    for (let row = 0; row < batch.rows; row++) {
-      const at = row * RANGE_FIELDS;
-      const line = r[at] as number;
-      if (batch.email) {
-        const start = r[at + 1] as number;
-        const end = r[at + 2] as number;
-        let first = r[at + 3] === 0 ? index.emailBytes(bytes, start, end, line) : NOT_ASCII;
-        if (first === NOT_ASCII) first = index.email(field(buf, start, end, r[at + 3] as number), line);
-        if (first !== 0) hits.push([row, 0, line, first, claimantShown(field(buf, start, end, r[at + 3] as number))]);
-      }
-      if (batch.nameAddress) {
-        let first = r[at + 6] === 0 && r[at + 9] === 0 ? index.nameAddressBytes(bytes, r[at + 4] as number, r[at + 5] as number, r[at + 7] as number, r[at + 8] as number, line) : NOT_ASCII;
-        if (first === NOT_ASCII) {
-          const name = field(buf, r[at + 4] as number, r[at + 5] as number, r[at + 6] as number);
-          const address = field(buf, r[at + 7] as number, r[at + 8] as number, r[at + 9] as number);
-          first = index.nameAddress(name, address, line);
-        }
-        if (first !== 0) hits.push([row, 1, line, first, '']);
-      }
-    }
-  } else {
-    const json = batch.json;
-    const strings = JSON.parse(Buffer.from(json.buffer, json.byteOffset, json.byteLength).toString('utf8')) as string[];
-    for (let k = 0, row = 0; k + 3 < strings.length; k += 4, row++) {
-      check(row, Number(strings[k]), strings[k + 1] as string, strings[k + 2] as string, strings[k + 3] as string);
-    }
-  }
-  return { seq: batch.seq, hits };
-}
+import { ClaimantIndex } from './csv-dedupe.js';
+import { checkBatch, RANGE_FIELDS, type DedupeBatch, type DedupeReply, type DuplicateHit, type SpillReply, type WorkerNote } from './dedupe-check.js';
+import { SpilledClaimants, type SpilledHit } from './dedupe-spill.js';
+import { onUnfinishedRun } from './run-cleanup.js';
 
 /**
  * Batches (a chunk of ~1 MiB each) the worker may be behind before the reader waits for it. Each
@@ -154,6 +76,19 @@ export function startDuplicateCheckWorker(): void {
 }
 
 /**
+ * The spilled checks' folder in the system's temporary directory (TMPDIR), or undefined when none
+ * can be made there (not writable, missing): the checks then keep their tables in memory, as for
+ * smaller files; the same warnings either way.
+ */
+function makeSpillDir(): string | undefined {
+  try {
+    return mkdtempSync(join(tmpdir(), 'payout-claimants-'));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Collects the rows to check, a batch per chunk, and has them checked — on a worker thread when
  * there is one — in row order. `finish` gives every duplicate found, in row order.
  */
@@ -172,6 +107,14 @@ export class DuplicateChecks {
   private stopping: Promise<void> | undefined;
   /** The claims file's SHA-256 from the worker, once asked for (`fileSha256`) and back. */
   private fileDigest: string | undefined;
+  /** The folder of the spilled checks (dedupe-spill.ts), made here and removed when they end; else undefined. */
+  private spillDir: string | undefined;
+  /** Drops the folder's removal at exit, once it is removed here. */
+  private dropSpillCleanup: (() => void) | undefined;
+  /** The spilled checks when they run on this thread. */
+  private readonly spilled: SpilledClaimants | undefined;
+  /** The worker's answer to `spillFinish`, once back. */
+  private spillReply: SpillReply | undefined;
 
   // The batch being filled.
   private ids: string[] = [];
@@ -179,14 +122,23 @@ export class DuplicateChecks {
   private rows = 0;
   private strings: string[] = [];
 
-  private constructor(worker: Worker | undefined, failure?: Error) {
+  private constructor(worker: Worker | undefined, failure: Error | undefined, spillDir: string | undefined) {
     this.worker = worker;
     this.failure = failure;
-    this.index = worker ? undefined : new ClaimantIndex();
+    if (spillDir !== undefined) {
+      this.spillDir = spillDir;
+      this.dropSpillCleanup = onUnfinishedRun(() => rmSync(spillDir, { recursive: true, force: true }));
+    }
+    this.spilled = !worker && spillDir !== undefined ? new SpilledClaimants(spillDir) : undefined;
+    this.index = worker ? undefined : this.spilled ? new ClaimantIndex(this.spilled.emails, this.spilled.namesAddresses) : new ClaimantIndex();
     if (worker) {
-      worker.on('message', (m: DedupeReply | { fileSha256: string }) => {
+      worker.on('message', (m: DedupeReply | { fileSha256: string } | SpillReply) => {
         if ('fileSha256' in m) {
           this.fileDigest = m.fileSha256;
+          this.pending--;
+          this.waiting?.();
+        } else if ('spilledHits' in m || 'spillError' in m) {
+          this.spillReply = m;
           this.pending--;
           this.waiting?.();
         } else this.received(m);
@@ -204,17 +156,28 @@ export class DuplicateChecks {
       // After the listeners (a 'message' listener refs the worker again): a run that fails
       // elsewhere does not wait for the worker; `until` refs it while its answers are awaited.
       worker.unref();
+      if (spillDir !== undefined) worker.postMessage({ spill: spillDir } satisfies WorkerNote);
     }
   }
 
-  /** On a worker thread when the compiled worker is there and `PAYOUT_WORKERS` is not 0; else here. */
-  static async start(useWorker: boolean): Promise<DuplicateChecks> {
+  /**
+   * On a worker thread when the compiled worker is there and `PAYOUT_WORKERS` is not 0; else here.
+   * `spill`: the checks go to partitions in a temporary folder rather than tables in memory
+   * (dedupe-spill.ts; readClaims asks for it on very large files).
+   */
+  static async start(useWorker: boolean, spill = false): Promise<DuplicateChecks> {
+    const spillDir = spill ? makeSpillDir() : undefined;
     if (useWorker && process.env.PAYOUT_WORKERS !== '0') {
       const booted = await (early ?? bootWorker());
       early = undefined;
-      if (booted) return new DuplicateChecks(booted.worker, booted.failed());
+      if (booted) return new DuplicateChecks(booted.worker, booted.failed(), spillDir);
     }
-    return new DuplicateChecks(undefined);
+    return new DuplicateChecks(undefined, undefined, spillDir);
+  }
+
+  /** Whether the checks are spilled to a folder (then each row's claim id range is wanted: `addRange`). */
+  get spills(): boolean {
+    return this.spillDir !== undefined;
   }
 
   /** Whether the checks run on a worker thread (else on this one). */
@@ -224,6 +187,7 @@ export class DuplicateChecks {
 
   /** Room for `rows` rows in the tables (a guess from the file's length). */
   reserve(rows: number, email: boolean, nameAddress: boolean): void {
+    if (this.spills) return;
     if (this.worker) this.worker.postMessage({ reserve: Math.ceil(rows), email, nameAddress });
     else this.index?.reserve(rows, email, nameAddress);
   }
@@ -253,7 +217,10 @@ export class DuplicateChecks {
     return this.fileDigest;
   }
 
-  /** A row of the fast path: where its cells are in the chunk's bytes (see `sendBytes`). */
+  /**
+   * A row of the fast path: where its cells are in the chunk's bytes (see `sendBytes`): start, end
+   * and doubled-quotes flag of email, name, address and (when `spills`) the claim id.
+   */
   addRange(line: number, claimId: string, cells: readonly number[]): void {
     if ((this.rows + 1) * RANGE_FIELDS > this.ranges.length) {
       const bigger = new Int32Array(this.ranges.length * 2);
@@ -262,15 +229,16 @@ export class DuplicateChecks {
     }
     const at = this.rows * RANGE_FIELDS;
     this.ranges[at] = line;
-    for (let k = 0; k < 9; k++) this.ranges[at + 1 + k] = cells[k] as number;
+    for (let k = 0; k < RANGE_FIELDS - 1; k++) this.ranges[at + 1 + k] = cells[k] as number;
     this.rows++;
-    this.ids.push(claimId);
+    // Spilled checks give their duplicates' claim ids themselves (from the rows' details).
+    if (this.spillDir === undefined) this.ids.push(claimId);
   }
 
   /** A row read by csv-parse: its cells as strings. */
   addStrings(line: number, claimId: string, email: string, name: string, address: string): void {
-    this.strings.push(String(line), email, name, address);
-    this.ids.push(claimId);
+    this.strings.push(String(line), email, name, address, this.spillDir === undefined ? '' : claimId);
+    if (this.spillDir === undefined) this.ids.push(claimId);
   }
 
   /**
@@ -314,7 +282,7 @@ export class DuplicateChecks {
     this.ids = [];
     this.pending++;
     if (this.worker) this.worker.postMessage(batch, transfer);
-    else this.received(checkBatch(this.index as ClaimantIndex, batch));
+    else this.received(checkBatch(this.index as ClaimantIndex, batch, this.spilled));
   }
 
   private received(m: DedupeReply): void {
@@ -359,6 +327,21 @@ export class DuplicateChecks {
   /** Every duplicate found, in row order (email before name and address within a row). */
   async finish(): Promise<DuplicateHit[]> {
     await this.until(0);
+    let spilledHits: SpilledHit[] | undefined;
+    if (this.spillDir !== undefined && this.failure === undefined) {
+      try {
+        if (this.worker) {
+          this.pending++;
+          this.worker.postMessage({ spillFinish: true } satisfies WorkerNote);
+          await this.until(0);
+          const reply = this.spillReply;
+          if (reply !== undefined && 'spillError' in reply) this.failure ??= new Error(reply.spillError);
+          else if (reply !== undefined) spilledHits = reply.spilledHits;
+        } else if (this.spilled) spilledHits = this.spilled.finish();
+      } catch (err) {
+        this.failure ??= err as Error;
+      }
+    }
     // The worker's tables (~33 bytes a claim) are given back only once its thread has ended: the
     // reading's last step (the look-alike pass) must not hold its memory on top of them. Ref'd
     // while it ends, as while its answers are awaited (`until`).
@@ -367,6 +350,10 @@ export class DuplicateChecks {
     await this.stopping;
     if (this.failure !== undefined) throw new Error(`the duplicate-claimant checks failed: ${this.failure.message}`);
     const hits: DuplicateHit[] = [];
+    if (spilledHits !== undefined) {
+      for (const [line, kind, first, shown, claimId] of spilledHits) hits.push({ line, kind: kind === 0 ? 'email' : 'name', first, shown, claimId });
+      return hits;
+    }
     for (const b of this.batches) {
       (b.reply?.hits ?? []).forEach(([, kind, line, first, shown], k) => {
         hits.push({ line, kind: kind === 0 ? 'email' : 'name', first, shown, claimId: b.hitIds?.[k] ?? '' });
@@ -381,5 +368,20 @@ export class DuplicateChecks {
     if (this.worker) this.stopping = this.worker.terminate().then(() => undefined, () => undefined);
     this.worker = undefined;
     this.waiting?.();
+    // The spill folder goes once nothing writes to it any more: after the worker's thread ended.
+    const dir = this.spillDir;
+    if (dir !== undefined) {
+      this.spillDir = undefined;
+      this.spilled?.close();
+      const remove = (): void => {
+        try {
+          rmSync(dir, { recursive: true, force: true });
+          this.dropSpillCleanup?.();
+        } catch {
+          // Left to the exit's cleanup (run-cleanup.ts), which tries again.
+        }
+      };
+      this.stopping = (this.stopping ?? Promise.resolve()).then(remove, remove);
+    }
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Streams an allocation's ledger.csv (docs/outputs.md) and tallies its `amount` column in bigint
- * cents: rows, paid claims, Σ amounts, and the histogram of the paid claims' amounts. Memory stays
+ * cents: rows, paid claims, Σ amounts, the rows paid 0.00 by outcome (the ineligible ones by
+ * status), and the histogram of the paid claims' amounts. Memory stays
  * bounded on a ledger of millions of rows: distinct amounts are remembered only while they are few
  * (the usual case: one or two amounts per points level); past that, a second pass counts the
  * amounts into equal-width bars between the minimum and maximum of the first.
@@ -13,7 +14,8 @@ import {
 } from '../core/amount-histogram.js';
 import { parseMoney, type Cents } from '../core/money.js';
 import type { Problem } from '../core/problems.js';
-import type { LedgerTally } from '../core/report-model.js';
+import type { LedgerTally, LedgerUnpaid } from '../core/report-model.js';
+import { restoreFormula } from '../core/csv-cell.js';
 import { UsageError } from '../core/errors.js';
 import { CsvSyntaxError, readCsvFile } from './csv-records.js';
 import { countText } from '../core/display-numbers.js';
@@ -97,11 +99,30 @@ export async function tallyLedger(path: string): Promise<LedgerTally> {
   const tally = new AmountTally();
   let rows = 0;
   let paidCents: Cents = 0n;
-  await readLedgerRows(path, (outcome, amount) => {
-    rows++;
-    paidCents += amount;
-    if (PAID_OUTCOMES.has(outcome)) tally.add(amount);
-  });
+  const byStatus = new Map<string, number>();
+  const unpaid: LedgerUnpaid = { rows: 0, byStatus, belowMinimum: 0, capped: 0, paid: 0, other: 0 };
+  let statusAt = -1;
+  await readLedgerRows(
+    path,
+    (outcome, amount, record) => {
+      rows++;
+      paidCents += amount;
+      if (PAID_OUTCOMES.has(outcome)) tally.add(amount);
+      if (amount !== 0n) return;
+      unpaid.rows++;
+      if (outcome === 'ineligible') {
+        // The status as summary.json's `unpaid.byStatus` writes it: the formula guard removed.
+        const status = statusAt < 0 ? '' : restoreFormula(record[statusAt] as string);
+        byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
+      } else if (outcome === 'below_minimum') unpaid.belowMinimum++;
+      else if (outcome === 'capped') unpaid.capped++;
+      else if (outcome === 'paid') unpaid.paid++;
+      else unpaid.other++;
+    },
+    (names) => {
+      statusAt = names.indexOf('status');
+    },
+  );
   let histogram = histogramFromTally(tally);
   if (!histogram) {
     // Too many distinct amounts to keep: count them again into equal-width bars.
@@ -111,5 +132,5 @@ export async function tallyLedger(path: string): Promise<LedgerTally> {
     });
     histogram = counter.histogram();
   }
-  return { rows, paidClaims: tally.count, paidCents, histogram };
+  return { rows, paidClaims: tally.count, paidCents, unpaid, histogram };
 }

@@ -3,7 +3,7 @@
  *
  * Largest remainder settles a tie set by the key SHA-256(seed + ":" + claim_id); in TikTok-shaped
  * data the tie set is every nationwide claim, a million hashes (~0.5 µs each, most of it the call
- * into OpenSSL). Only the first 48 bits of each key are needed to rank them (core/cents.ts:
+ * into OpenSSL). Only the first 32 bits of each key are needed to rank them (core/cents.ts:
  * `pickSmallestKeys`), so a worker thread hashes the claim ids as the reader hands them over,
  * while the main thread goes on parsing; when the reading ends, the prefixes of every row are
  * (nearly) ready. The allocation checks the prefixes it relies on against full keys it computes
@@ -15,12 +15,12 @@ import { ClaimIds } from '../core/claims.js';
 import { lowerThreadPriority } from './thread-priority.js';
 
 /**
- * `(bytes, start, end) → the key's first 48 bits` for claim ids given as their UTF-8 bytes (how
+ * `(bytes, start, end) → the key's first 32 bits` for claim ids given as their UTF-8 bytes (how
  * ClaimIds keeps them). The message `seed:id` is assembled in one buffer and hashed as bytes, with
  * a view of it kept per message length (crypto.hash takes a whole view): no string per id, ~30%
  * less per key than hashing `prefix + bytes.utf8Slice(start, end)`, with the same bytes hashed.
  * The digest comes back as 'binary' (Latin-1) text, one character per byte (no Buffer to allocate,
- * ~7% less than decoding base64): its first six characters are the key's first 48 bits.
+ * ~7% less than decoding base64): its first four characters are the key's first 32 bits.
  * Self-contained, so that the worker's source can embed it (`toString`).
  */
 export function bytesKeyPrefixer(seed: string, crypto: typeof import('node:crypto')): (bytes: Uint8Array, start: number, end: number) => number {
@@ -45,9 +45,7 @@ export function bytesKeyPrefixer(seed: string, crypto: typeof import('node:crypt
     // A loop, not Buffer#copy: ids are short, and the native call costs more than the copy.
     for (let k = 0; k < len; k++) scratch[at + k] = bytes[start + k] as number;
     const d = digest(view);
-    let v = 0;
-    for (let j = 0; j < 6; j++) v = v * 256 + d.charCodeAt(j);
-    return v;
+    return ((d.charCodeAt(0) << 24) | (d.charCodeAt(1) << 16) | (d.charCodeAt(2) << 8) | d.charCodeAt(3)) >>> 0;
   };
 }
 
@@ -68,7 +66,7 @@ parentPort.on('message', (m) => {
     return;
   }
   const { seq, bytes, ends } = m;
-  const out = new Float64Array(ends.length);
+  const out = new Uint32Array(ends.length);
   let start = 0;
   for (let i = 0; i < ends.length; i++) {
     const end = ends[i];
@@ -80,7 +78,7 @@ parentPort.on('message', (m) => {
 `;
 
 /**
- * The key's first 48 bits as a number (what `parseInt(key.slice(0, 12), 16)` gives), on this
+ * The key's first 32 bits as a number (what `parseInt(key.slice(0, 8), 16)` gives), on this
  * thread, from the id as text: the plain version `bytesKeyPrefixer` is tested against.
  */
 export function tieKeyPrefixer(seed: string): (claimId: string) => number {
@@ -92,7 +90,7 @@ export function tieKeyPrefixer(seed: string): (claimId: string) => number {
   return (claimId) => {
     const d = digest(prefix + claimId);
     let v = 0;
-    for (let j = 0; j < 6; j++) v = v * 256 + d.charCodeAt(j);
+    for (let j = 0; j < 4; j++) v = v * 256 + d.charCodeAt(j);
     return v;
   };
 }
@@ -127,8 +125,8 @@ export class TieKeyPrefixes {
   private worker: Worker | undefined;
   /** Each batch's rows. */
   private readonly batches: Array<{ from: number; to: number; done?: boolean }> = [];
-  /** The prefixes back so far, by row; grown by doubling, or sized once by `reserve`. */
-  private prefixes = new Float64Array(1024);
+  /** The prefixes back so far, by row (4 bytes each); grown by doubling, or sized once by `reserve`. */
+  private prefixes = new Uint32Array(1024);
   private sent = 0;
   private pending = 0;
   private failure: Error | undefined;
@@ -146,7 +144,7 @@ export class TieKeyPrefixes {
       early = undefined;
       const worker = started?.worker ?? new Worker(WORKER_SOURCE, { eval: true });
       this.failure = started?.failure;
-      worker.on('message', (m: { seq: number; prefixes?: Float64Array }) => {
+      worker.on('message', (m: { seq: number; prefixes?: Uint32Array }) => {
         const batch = this.batches[m.seq];
         if (batch === undefined) return;
         if (batch.done) return; // computed here meanwhile (see `result`)
@@ -181,7 +179,7 @@ export class TieKeyPrefixes {
   }
 
   private grow(n: number): void {
-    const bigger = new Float64Array(n);
+    const bigger = new Uint32Array(n);
     bigger.set(this.prefixes);
     this.prefixes = bigger;
   }
@@ -201,7 +199,7 @@ export class TieKeyPrefixes {
   }
 
   /** The prefixes of rows [0, rows), once every batch is back; rows must be all that were added. */
-  async result(rows: number): Promise<Float64Array> {
+  async result(rows: number): Promise<Uint32Array> {
     if (rows !== this.sent) throw new RangeError(`tie keys: ${this.sent} rows handed over, ${rows} asked for`);
     if (this.worker) {
       // The reading is over and this thread is free: it hashes the batches still waiting, from the
@@ -224,14 +222,14 @@ export class TieKeyPrefixes {
       this.close();
       if (this.failure === undefined) {
         const all = this.prefixes;
-        this.prefixes = new Float64Array(0);
+        this.prefixes = new Uint32Array(0);
         if (all.length < rows) throw new RangeError(`internal: tie keys for ${all.length} of ${rows} rows`);
         // A view when the guess was about right, a copy when most of the room is unused.
         return all.length - rows <= all.length >> 3 ? all.subarray(0, rows) : all.slice(0, rows);
       }
       // The worker failed: compute them here instead.
     }
-    const out = new Float64Array(rows);
+    const out = new Uint32Array(rows);
     const prefixOf = bytesKeyPrefixer(this.seed, nodeCrypto);
     const ids = this.ids;
     for (let i = 0; i < rows; i++) out[i] = prefixOf(ids.bytes, ids.start(i), ids.end(i));

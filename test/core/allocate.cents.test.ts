@@ -10,7 +10,7 @@ function picked(rows: number[], take: number, keyOf: (row: number) => string): {
 }
 
 describe('pickSmallestKeys', () => {
-  it('picks the keys that sort first, also when many share the 48-bit prefix', () => {
+  it('picks the keys that sort first, also when many share the 32-bit prefix', () => {
     fc.assert(
       fc.property(
         fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 50 })), { minLength: 2, maxLength: 60 }),
@@ -28,6 +28,25 @@ describe('pickSmallestKeys', () => {
           expect(got.cutoff).toBe([...keys].sort()[take - 1]);
         },
       ),
+    );
+  });
+
+  it('is exact with 32-bit prefixes given ahead: rows that share the cut-off prefix are settled by full key (property)', () => {
+    // Keys whose first 8 hex digits come from a small set (so many rows share the cut-off's
+    // prefix) and differ after it, also in the 9th to 12th digits (which a 48-bit prefix saw).
+    const key = fc.tuple(fc.constantFrom('00000000', '7fffffff', '80000000', 'ffffffff', '12345678'), fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 56, maxLength: 56 }));
+    fc.assert(
+      fc.property(fc.uniqueArray(key, { minLength: 2, maxLength: 80, selector: ([p, t]) => p + t }), fc.nat(), (parts, t) => {
+        const keys = parts.map(([p, tail]) => p + tail.toLowerCase());
+        const take = 1 + (t % (keys.length - 1));
+        const rows = keys.map((_, i) => i);
+        const expected = [...rows].sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : a - b)).slice(0, take);
+        const out: number[] = [];
+        const cutoff = pickSmallestKeys(Uint32Array.from(rows), take, (r) => keys[r]!, (r) => out.push(r), (r) => parseInt(keys[r]!.slice(0, 8), 16));
+        expect(out.sort((a, b) => a - b)).toEqual(expected.sort((a, b) => a - b));
+        expect(cutoff).toBe([...keys].sort()[take - 1]);
+      }),
+      { numRuns: 300 },
     );
   });
 
@@ -50,10 +69,10 @@ describe('pickSmallestKeys', () => {
 describe('selectKth', () => {
   it('finds the k-th smallest like a sort does', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 20 }), { minLength: 1, maxLength: 200 }), fc.nat(), (xs, k) => {
+      fc.property(fc.array(fc.oneof(fc.integer({ min: 0, max: 20 }), fc.constantFrom(2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1)), { minLength: 1, maxLength: 200 }), fc.nat(), (xs, k) => {
         const i = k % xs.length;
-        const sorted = Float64Array.from(xs).sort();
-        expect(selectKth(Float64Array.from(xs), i)).toBe(sorted[i]);
+        const sorted = Uint32Array.from(xs).sort();
+        expect(selectKth(Uint32Array.from(xs), i)).toBe(sorted[i]);
       }),
     );
   });

@@ -9,7 +9,7 @@
  * bench-data/ (slow: csv-parse reads them; the case fails if there are none).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -103,9 +103,14 @@ describe('fast path and csv-parse: byte-identical outputs', () => {
     const handOff = tmp.path('hand-off.csv');
     writeFileSync(handOff, Buffer.concat([bytes.subarray(0, cut), Buffer.from('\r'), bytes.subarray(cut)]));
     const plan = join(ROOT, 'fixtures/tiktok/plan.json');
+    // The spilled duplicate checks (dedupe-spill.ts) make their folder in TMPDIR: it must be gone after each run.
+    const spillRoot = tmp.path('spill-root');
+    mkdirSync(spillRoot);
     const run = async (claims: string, env: Record<string, string>, out: string) => {
-      const validate = await runCli(['validate', '--plan', plan, '--json', claims], { env });
-      const allocate = await runCli(['allocate', '--plan', plan, claims, '--out', tmp.path(out), '--json'], { env });
+      // Every warning listed, so that the spilled checks are compared warning by warning.
+      const validate = await runCli(['validate', '--plan', plan, '--json', '--max-errors', '100000', claims], { env: { ...env, TMPDIR: spillRoot } });
+      const allocate = await runCli(['allocate', '--plan', plan, claims, '--out', tmp.path(out), '--json'], { env: { ...env, TMPDIR: spillRoot } });
+      expect(readdirSync(spillRoot), `${out}: spill folders left`).toEqual([]);
       expect(validate.code, validate.stderr).toBe(0);
       expect(allocate.code, allocate.stderr).toBe(0);
       const manifest = JSON.parse(readFileSync(tmp.path(`${out}/manifest.json`), 'utf8')) as { claims: { sha256: string } };
@@ -120,8 +125,11 @@ describe('fast path and csv-parse: byte-identical outputs', () => {
       const none = await run(claims, { PAYOUT_WORKERS: '0' }, `${name}-without-workers`);
       const slowWorkers = await run(claims, { PAYOUT_CSV: 'csv-parse' }, `${name}-csv-parse-with-workers`);
       const slow = await run(claims, { PAYOUT_CSV: 'csv-parse', PAYOUT_WORKERS: '0' }, `${name}-csv-parse`);
+      // The duplicate-claimant checks spilled to partitions (from 0 bytes: PAYOUT_CLAIMANT_SPILL_BYTES is for tests).
+      const spilled = await run(claims, { PAYOUT_CLAIMANT_SPILL_BYTES: '0' }, `${name}-spilled`);
+      const spilledSlow = await run(claims, { PAYOUT_CLAIMANT_SPILL_BYTES: '0', PAYOUT_CSV: 'csv-parse' }, `${name}-spilled-csv-parse`);
       expect((JSON.parse(workers.validate) as { warnings: { count: number } }).warnings.count).toBeGreaterThan(0);
-      for (const other of [none, slowWorkers, slow]) {
+      for (const other of [none, slowWorkers, slow, spilled, spilledSlow]) {
         expect(workers.validate).toBe(other.validate);
         expect(workers.summary).toBe(other.summary);
         expect(workers.ledger.equals(other.ledger)).toBe(true);
@@ -169,6 +177,10 @@ describe('fast path and csv-parse: byte-identical outputs', () => {
         expect(workers.validate).toBe(none.validate);
         expect(workers.allocate).toBe(none.allocate);
       }
+      // The duplicate-claimant checks spilled (dedupe-spill.ts): the rows before the error are checked the same.
+      const spilled = await run({ PAYOUT_CLAIMANT_SPILL_BYTES: '0' }, `${name}-spilled`);
+      expect(spilled.validate).toBe(none.validate);
+      expect(spilled.allocate).toBe(none.allocate);
     }
   });
 
@@ -238,7 +250,7 @@ describe('ledgerByteChunks = ledgerChunks as UTF-8', () => {
 });
 
 describe('tie-break key prefixes hashed ahead', () => {
-  it('are the first 48 bits of SHA-256(seed:id), from the worker and on this thread', async () => {
+  it('are the first 32 bits of SHA-256(seed:id), from the worker and on this thread, 4 bytes a row', async () => {
     const ids = ['TT-0000001', 'a\u0000b', 'Zoë', '𝄞', 'x'.repeat(200), `${'é'.repeat(40)}-1`, ''];
     const keys = new TieKeyPrefixes('tiktok-mdl-2948');
     const table = ClaimIds.from(ids);
@@ -249,7 +261,8 @@ describe('tie-break key prefixes hashed ahead', () => {
     for (let waited = 0; pending() > 0 && waited < 10_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
     expect(pending(), 'the worker answered').toBe(0);
     const got = await keys.result(ids.length);
-    const want = ids.map((id) => parseInt(sha256Hex(`tiktok-mdl-2948:${id}`).slice(0, 12), 16));
+    const want = ids.map((id) => parseInt(sha256Hex(`tiktok-mdl-2948:${id}`).slice(0, 8), 16));
+    expect(got).toBeInstanceOf(Uint32Array);
     expect([...got]).toEqual(want);
     expect(ids.map(tieKeyPrefixer('tiktok-mdl-2948'))).toEqual(want);
   });
@@ -263,7 +276,7 @@ describe('tie-break key prefixes hashed ahead', () => {
         const ofText = tieKeyPrefixer(seed);
         for (let i = 0; i < ids.length; i++) {
           expect(ofBytes(table.bytes, table.start(i), table.end(i))).toBe(ofText(table.get(i)));
-          expect(ofText(table.get(i))).toBe(parseInt(sha256Hex(`${seed}:${table.get(i)}`).slice(0, 12), 16));
+          expect(ofText(table.get(i))).toBe(parseInt(sha256Hex(`${seed}:${table.get(i)}`).slice(0, 8), 16));
         }
       }),
       { numRuns: 200 },
@@ -279,7 +292,7 @@ describe('tie-break key prefixes hashed ahead', () => {
     const here = allocate(plan, table, tieKeyer(plan.seed));
     expect([...ahead.extraCent]).toEqual([...here.extraCent]);
     expect(ahead.pools).toEqual(here.pools);
-    const wrong = Float64Array.from(tieKeyPrefixes ?? [], (p, i) => (i % 2 === 0 ? p : 2 ** 48 - 1 - p));
+    const wrong = Uint32Array.from(tieKeyPrefixes ?? [], (p, i) => (i % 2 === 0 ? p : 2 ** 32 - 1 - p));
     expect(() => allocate(plan, table, tieKeyer(plan.seed), { tieKeyPrefixes: wrong })).toThrow(/tie-key prefix/);
   });
 });

@@ -79,6 +79,7 @@ describe('fixtures/facebook-round2', () => {
     const human = await redistribute(['--costs', COSTS], dir.path('human'));
     expect(human.code).toBe(0);
     expect(human.stdout).toContain('+ 172 uncashed payments  $68,284.00');
+    expect(human.stdout).toContain('\nNot paid: 212 claims (uncashed 172; not paid in the first round 40)\n');
     expect(human.stdout).toContain('Check: paid $55,954.50 + residual $0.00 = available $55,954.50 ✓');
     const json = await redistribute(['--costs', COSTS, '--json'], dir.path('json'));
     expect(json.stdout).toBe(readFileSync(join(FIXTURE, 'expected', 'summary.json'), 'utf8'));

@@ -12,7 +12,7 @@ import { formatMoney, formatMoneyHuman, parseMoney } from '../../src/core/money.
 import { renderReportHtml, writeReport } from '../../src/io/report-html.js';
 import { buildReportModel } from '../../src/core/report-model.js';
 import { manifestSchema, summarySchema } from '../../src/core/report-input.js';
-import { tiktokSample } from './sample-run.js';
+import { monthsSample, tiktokSample } from './sample-run.js';
 import { ensureBuilt } from '../helpers/run-cli.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'payout-report-io-'));
@@ -60,6 +60,22 @@ describe('tallyLedger', () => {
       ],
       total: 3,
     });
+  });
+
+  it('counts the rows paid 0.00 by outcome, the ineligible ones by status (formula guard removed)', async () => {
+    const t = await tallyLedger(
+      ledger([
+        'A,x,1,1,approved,paid,27.845,27.85',
+        'B,x,1,1,rejected,ineligible,0,0.00',
+        'C,x,1,1,rejected,ineligible,0,0.00',
+        "D,x,1,1,'=cmd,ineligible,0,0.00",
+        'E,x,1,1,approved,below_minimum,0,0.00',
+        'F,x,1,1,approved,paid,0.004,0.00',
+        'G,x,1,1,approved,capped,0,0.00',
+        'H,x,1,1,approved,refunded,0,0.00',
+      ]),
+    );
+    expect(t.unpaid).toEqual({ rows: 7, byStatus: new Map([['rejected', 2], ['=cmd', 1]]), belowMinimum: 1, capped: 1, paid: 1, other: 1 });
   });
 
   it('more distinct amounts than it keeps: a second pass, same counts', async () => {
@@ -283,6 +299,33 @@ describe('the real binary (after npm run build)', () => {
     expect(r.stderr).toContain(`payout: ${dir}: the files do not agree: ledger.csv amounts do not add up to the amount paid (Σ amount = `);
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
     expect(html).toContain('Check failed: the files do not agree. ledger.csv amounts do not add up to the amount paid');
+  });
+
+  it("a ledger whose claims not paid are not summary.json's `unpaid`: exit 1, the banner names the check; no `unpaid` (an older payout): no such check", () => {
+    const dir = tmp();
+    monthsSample(dir);
+    const ok = payout('report', dir);
+    expect(ok.status, ok.stderr).toBe(0);
+    const agrees = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(agrees).toMatch(/<tr data-check="ok"><td class="verdict ok">✓ agrees<\/td><th scope="row">ledger.csv's claims not paid are the summary's<\/th><td class="num">[\d,]+ rows paid \$0\.00 \(ineligible [\d,]+, below_minimum [\d,]+\); unpaid [\d,]+ \(reasons [\d,]+\)<\/td>/);
+    // One rejected claim made "below the minimum" in the ledger: every amount, row and paid count still agrees.
+    const path = join(dir, 'ledger.csv');
+    const original = readFileSync(path, 'utf8');
+    const edited = original.replace(/,rejected,ineligible,([\d.]+),0\.00\n/, ',approved,below_minimum,$1,0.00\n');
+    expect(edited).not.toBe(original);
+    writeFileSync(path, edited);
+    const r = payout('report', dir);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`payout: ${dir}: the files do not agree: ledger.csv's claims not paid are not the summary's (`);
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(html).toContain("Check failed: the files do not agree. ledger.csv's claims not paid are not the summary's (");
+    // The same ledger beside a summary without `unpaid`: nothing to check it against.
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+    delete summary.unpaid;
+    writeFileSync(join(dir, 'summary.json'), JSON.stringify(summary));
+    const older = payout('report', dir);
+    expect(older.status, older.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).not.toContain('claims not paid are');
   });
 
   it('payout report on a folder without summary.json: exit 2, one clear line', () => {

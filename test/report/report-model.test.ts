@@ -169,6 +169,50 @@ describe('the view model of a TikTok-style run', () => {
     expect(checks.filter((c) => !c.ok).map((c) => c.label)).toEqual(['ledger.csv amounts add up to the amount paid']);
   });
 
+  it("claims not paid: ledger.csv's rows paid 0.00 by outcome and status are summary.json's `unpaid`", async () => {
+    const { summary, manifest, tally } = await sample(monthsSample);
+    const label = "ledger.csv's claims not paid are the summary's";
+    const check = (s: Summary, t: LedgerTally) => buildReportModel(s, manifest, t).checks.find((c) => c.label === label);
+    const u = summary.unpaid!;
+    const rejected = u.byStatus[0]!.claims;
+    expect(u.byStatus).toEqual([{ status: 'rejected', claims: rejected }]);
+    expect(check(summary, tally)).toEqual({
+      label,
+      failure: "ledger.csv's claims not paid are not the summary's",
+      ok: true,
+      detail: `${groupDecimal(String(u.claims))} rows paid $0.00 (ineligible ${groupDecimal(String(rejected))}, below_minimum ${groupDecimal(String(u.belowMinimum))}); unpaid ${groupDecimal(String(u.claims))} (reasons ${groupDecimal(String(u.claims))})`,
+    });
+    const withUnpaid = (x: Partial<LedgerTally['unpaid']>): LedgerTally => ({ ...tally, unpaid: { ...tally.unpaid, ...x } });
+    // The ledger: one rejected claim written as another status, as below the minimum, as capped, paid or another outcome.
+    const moved = { byStatus: new Map([['rejected', rejected - 1]]) };
+    for (const edit of [
+      { byStatus: new Map([['rejected', rejected - 1], ['denied', 1]]) },
+      { ...moved, belowMinimum: u.belowMinimum + 1 },
+      { ...moved, rows: tally.unpaid.rows, capped: 1 },
+      { ...moved, paid: 1 },
+      { ...moved, other: 1 },
+      { rows: tally.unpaid.rows + 1, paid: 1 },
+    ]) {
+      expect(check(summary, withUnpaid(edit))?.ok, JSON.stringify([...Object.entries(edit)])).toBe(false);
+    }
+    expect(check(summary, withUnpaid({ rows: tally.unpaid.rows + 1, paid: 1 }))?.detail).toContain(', paid 1);');
+    // A status renamed in the ledger: the counts add up, the detail names the statuses that differ.
+    const renamed = check(summary, withUnpaid({ byStatus: new Map([['rejected', rejected - 1], ['"denied"', 1]]) }));
+    expect(renamed?.ok).toBe(false);
+    expect(renamed?.detail).toMatch(/; status "rejected": ledger\.csv [\d,]+, summary [\d,]+; status "\\"denied\\"": ledger\.csv 1, summary 0$/);
+    const many = new Map([['rejected', rejected - 5], ...['a', 'b', 'c', 'd', 'e'].map((k) => [k, 1] as [string, number])]);
+    expect(check(summary, withUnpaid({ byStatus: many }))?.detail).toMatch(/; status "b": ledger\.csv 1, summary 0; 3 more statuses differ$/);
+    // The summary: its reasons no longer adding up, or no longer the classes' counts.
+    expect(check({ ...summary, unpaid: { ...u, claims: u.claims + 1 } }, tally)?.ok).toBe(false);
+    const oneMoreBelow = withUnpaid({ rows: tally.unpaid.rows + 1, belowMinimum: u.belowMinimum + 1 });
+    expect(check({ ...summary, unpaid: { ...u, belowMinimum: u.belowMinimum + 1, claims: u.claims + 1 } }, oneMoreBelow)?.ok).toBe(false);
+    // A share under one cent in both files: they agree.
+    expect(check({ ...summary, unpaid: { ...u, roundedToZero: 1, claims: u.claims + 1 } }, withUnpaid({ rows: tally.unpaid.rows + 1, paid: 1 }))?.ok).toBe(true);
+    // No `unpaid` (an older payout): no such check.
+    const { unpaid: _, ...older } = summary;
+    expect(check(older, withUnpaid({ other: 5 }))).toBeUndefined();
+  });
+
   it('claims not paid, by reason: each ineligible status, the minimum; blank statuses and look-alike ids as notes', async () => {
     const { summary, manifest, tally } = await sample(monthsSample);
     const withFindings: Summary = { ...summary, warnings: { blankStatuses: 1234, lookAlikeClaimIds: 1 } };

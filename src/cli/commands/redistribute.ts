@@ -46,7 +46,7 @@ export async function runRedistribute(o: RedistributeCliOptions): Promise<void> 
   }
   if (o.quiet) return;
   const c = colorFor(process.stdout);
-  const lines = renderRedistribution(run.summary, c);
+  const lines = renderRedistribution(run.summary, c, run.unpaid);
   lines.push(c.dim(wroteLine(`${o.out}/ledger.csv (${grouped(run.first.table.count)} rows), summary.json, manifest.json`)));
   if (run.reportPath) lines.push(c.dim(wroteLine(run.reportPath)));
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -1,0 +1,115 @@
+/**
+ * What goes between the reader and the duplicate-check worker (dedupe-batch.ts, dedupe-worker.ts):
+ * the batches of rows, the worker's other messages and its answers, and `checkBatch`, which checks
+ * one batch the same way on the worker or on the reading thread.
+ */
+import { ClaimantIndex, claimantShown, NOT_ASCII } from './csv-dedupe.js';
+import type { SpilledClaimants, SpilledHit } from './dedupe-spill.js';
+
+/** One possible duplicate claimant: the row's line, the earlier line, what a duplicate email shows. */
+export interface DuplicateHit {
+  line: number;
+  kind: 'email' | 'name';
+  first: number;
+  /** The email as compared (kind `email`), else "". */
+  shown: string;
+  /** The row's claim id ("" when empty). */
+  claimId: string;
+}
+
+/**
+ * Fields per row in a byte batch: line, then start, end and doubled-quotes flag of email, name,
+ * address and claim id (the claim id's only when the checks are spilled: see dedupe-spill.ts).
+ */
+export const RANGE_FIELDS = 13;
+
+/** A batch as the worker gets it: byte ranges into `bytes`, or the strings themselves. */
+export type DedupeBatch =
+  | { seq: number; bytes: Uint8Array; ranges: Int32Array; rows: number; email: boolean; nameAddress: boolean }
+  | { seq: number; json: Uint8Array; email: boolean; nameAddress: boolean };
+
+/** Strings per row of a string batch: line, email, name, address, claim id (only when the checks are spilled, else ""). */
+const STRING_FIELDS = 5;
+
+/** The worker's other messages: table sizes, and the claims file's bytes to hash, then the digest wanted. */
+export type WorkerNote =
+  | { reserve: number; email: boolean; nameAddress: boolean }
+  | { fileBytes: Uint8Array }
+  | { fileDigest: true }
+  /** Before any batch: the checks go to partitions in this folder (dedupe-spill.ts). */
+  | { spill: string }
+  /** After the last batch: the spilled checks' duplicates wanted. */
+  | { spillFinish: true };
+
+/** The worker's answer to `spillFinish`. */
+export type SpillReply = { spilledHits: SpilledHit[] } | { spillError: string };
+
+/** What comes back: per duplicate, the row's index in its batch, the kind (0 email, 1 name), the first line, the email shown. */
+export interface DedupeReply {
+  seq: number;
+  hits: Array<[row: number, kind: number, line: number, first: number, shown: string]>;
+}
+
+/** A field of a byte batch as the fast tokenizer decodes it: UTF-8, doubled quotes undone. */
+function field(buf: Buffer, start: number, end: number, doubled: number): string {
+  const text = buf.toString('utf8', start, end);
+  return doubled === 1 ? text.replaceAll('""', '"') : text;
+}
+
+/**
+ * Checks one batch against the index (which holds every earlier row); the worker and the fallback
+ * both use it. With `spilled` (the index then appends to its partitions and finds nothing now),
+ * each row's claim id and email go to its details as well.
+ */
+export function checkBatch(index: ClaimantIndex, batch: DedupeBatch, spilled?: SpilledClaimants): DedupeReply {
+  const hits: DedupeReply['hits'] = [];
+  const check = (row: number, line: number, email: string, name: string, address: string): void => {
+    if (batch.email) {
+      const first = index.email(email, line);
+      if (first !== 0) hits.push([row, 0, line, first, claimantShown(email)]);
+    }
+    if (batch.nameAddress) {
+      const first = index.nameAddress(name, address, line);
+      if (first !== 0) hits.push([row, 1, line, first, '']);
+    }
+  };
+  if ('bytes' in batch) {
+    // Cells without doubled quotes are hashed straight from their bytes while they are ASCII
+    // (nearly every cell); any other cell is decoded as the fast tokenizer would, and checked as text.
+    const bytes = batch.bytes;
+    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const r = batch.ranges;
+    for (let row = 0; row < batch.rows; row++) {
+      const at = row * RANGE_FIELDS;
+      const line = r[at] as number;
+      if (spilled !== undefined) {
+        const e = batch.email;
+        spilled.rowBytes(line, bytes, r[at + 10] as number, r[at + 11] as number, r[at + 12] as number, e ? (r[at + 1] as number) : 0, e ? (r[at + 2] as number) : 0, e ? (r[at + 3] as number) : 0);
+      }
+      if (batch.email) {
+        const start = r[at + 1] as number;
+        const end = r[at + 2] as number;
+        let first = r[at + 3] === 0 ? index.emailBytes(bytes, start, end, line) : NOT_ASCII;
+        if (first === NOT_ASCII) first = index.email(field(buf, start, end, r[at + 3] as number), line);
+        if (first !== 0) hits.push([row, 0, line, first, claimantShown(field(buf, start, end, r[at + 3] as number))]);
+      }
+      if (batch.nameAddress) {
+        let first = r[at + 6] === 0 && r[at + 9] === 0 ? index.nameAddressBytes(bytes, r[at + 4] as number, r[at + 5] as number, r[at + 7] as number, r[at + 8] as number, line) : NOT_ASCII;
+        if (first === NOT_ASCII) {
+          const name = field(buf, r[at + 4] as number, r[at + 5] as number, r[at + 6] as number);
+          const address = field(buf, r[at + 7] as number, r[at + 8] as number, r[at + 9] as number);
+          first = index.nameAddress(name, address, line);
+        }
+        if (first !== 0) hits.push([row, 1, line, first, '']);
+      }
+    }
+  } else {
+    const json = batch.json;
+    const strings = JSON.parse(Buffer.from(json.buffer, json.byteOffset, json.byteLength).toString('utf8')) as string[];
+    for (let k = 0, row = 0; k + STRING_FIELDS - 1 < strings.length; k += STRING_FIELDS, row++) {
+      if (spilled !== undefined) spilled.rowText(Number(strings[k]), strings[k + 4] as string, strings[k + 1] as string);
+      check(row, Number(strings[k]), strings[k + 1] as string, strings[k + 2] as string, strings[k + 3] as string);
+    }
+  }
+  return { seq: batch.seq, hits };
+}
