@@ -24,14 +24,14 @@ function runAlone(name: string, script: string): { code: number | null; stdout: 
 }
 
 /** A script building `paid` claims of a ledger of `rows` both ways, printing whether all agrees. */
-const script = (rows: number, paid: number, restart: boolean): string => `
+const script = (rows: number, paid: number, restart: boolean, entriesPerFile = 700, ring = 16): string => `
   import { createHash } from 'node:crypto';
   const { PayBuilderThread } = await import(${dist('io/payments/pay-builder.js')});
   const { PaymentIds } = await import(${dist('io/payments/payment-ids.js')});
   const { PaymentBatchBuilder } = await import(${dist('core/payments/batch.js')});
   const { paymentsSchema } = await import(${dist('core/payments/plan-section.js')});
   const { paymentIdMaker } = await import(${dist('app/pay.js')});
-  const config = paymentsSchema.parse(${JSON.stringify({ ...PAYMENTS_SECTION, ach: { ...PAYMENTS_SECTION.ach, entriesPerFile: 700 } })});
+  const config = paymentsSchema.parse(${JSON.stringify({ ...PAYMENTS_SECTION, ach: { ...PAYMENTS_SECTION.ach, entriesPerFile } })});
   const ledgerIds = Array.from({ length: ${rows} }, (_, i) => (i % 11 === 0 ? 'Zoë-' + i : 'PX-' + String(i).padStart(7, '0')));
   const claims = [];
   for (let row = 0; row < ${paid}; row++) {
@@ -44,7 +44,7 @@ const script = (rows: number, paid: number, restart: boolean): string => `
   }
   const paymentId = paymentIdMaker('seed-1', 1);
   const ids = new PaymentIds('seed-1', 1, ledgerIds);
-  const thread = PayBuilderThread.start({ config, currency: 'USD', round: 1, ids, paymentId });
+  const thread = PayBuilderThread.start({ config, currency: 'USD', round: 1, ids, paymentId, ring: ${ring} });
   console.log('on worker', thread !== undefined);
   ${restart ? 'for (const c of claims.slice(0, 999)) thread.add(c); thread.restart();' : ''}
   for (const c of claims) thread.add(c);
@@ -138,5 +138,14 @@ describe("the payment files' worker", () => {
     `);
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('threads lowered 1\n');
+  });
+});
+
+describe('blocks of records', () => {
+  it('go through a ring of shared memory: a reading thread far ahead waits for the worker, and the bytes are the same', () => {
+    // 100,000 claims are about 10 MiB of records: a ring of 3 blocks of 1 MiB goes round, the writer waiting on the worker.
+    const r = runAlone('ring', script(100_000, 100_000, false, 5000, 3));
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('on worker true\nfiles 21 same true\n');
   });
 });

@@ -5,7 +5,9 @@ import { PaymentBatchBuilder, type PaidClaim, type PaymentBatch } from '../../sr
 import { ByteRows } from '../../src/core/payments/byte-rows.js';
 import { ClaimRecordWriter } from '../../src/core/payments/claim-records.js';
 import { RecordBatchBuilder, type RecordIds } from '../../src/core/payments/record-batch.js';
-import { putCents } from '../../src/core/payments/record-cells.js';
+import { putAlpha, putCents, putMasked } from '../../src/core/payments/record-cells.js';
+import { nachaAlpha } from '../../src/core/payments/nacha.js';
+import { maskLast4 } from '../../src/core/mask.js';
 import { formatMoney } from '../../src/core/money.js';
 import type { PaymentsConfig } from '../../src/core/payments/plan-section.js';
 import { paymentsConfig } from './helpers.js';
@@ -182,6 +184,19 @@ describe('payment files from records of bytes', () => {
     expectSame(reference(claims, config, digests, () => ''), fromRecords(claims, config, digests, () => '', 1 << 16));
   });
 
+  it('packs records into new blocks when `send` gives none back (whatever it returns)', () => {
+    const claims: PaidClaim[] = Array.from({ length: 50 }, (_, row) => ({ claimId: `C${row}`, amount: 100n + BigInt(row), row, election: { method: 'paypal', recipient: `p${row}@example.com`, recipientKind: 'email' } }));
+    const blocks: Uint8Array[] = [];
+    const w = new ClaimRecordWriter((b) => blocks.push(b.slice()), 256); // push returns a number, not a block
+    for (const c of claims) w.add(c);
+    w.flush();
+    expect(blocks.length).toBeGreaterThan(5);
+    const digests = digestsOf(claims.length);
+    const b = new RecordBatchBuilder({ config: paymentsConfig(), currency: 'USD', round: 1, ids: { head: 'P1-', digests, ensure: () => undefined } });
+    for (const block of blocks) b.addBlock(block);
+    expect(utf8(b.finish().payments).toString()).toBe(utf8(reference(claims, paymentsConfig(), digests, () => '').payments).toString());
+  });
+
   it('writes cells longer than 65,534 bytes whole', () => {
     const long = 'ü'.repeat(40_000);
     const claims: PaidClaim[] = [
@@ -189,6 +204,37 @@ describe('payment files from records of bytes', () => {
     ];
     const digests = digestsOf(1);
     expectSame(reference(claims, paymentsConfig(), digests, () => ''), fromRecords(claims, paymentsConfig(), digests, () => ''));
+  });
+
+  it('masks destinations as maskLast4 does, short ones and ones with spaces or more than ASCII too', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.stringMatching(/^[!-~]{0,12}$/), fc.string({ maxLength: 12 }), fc.string({ unit: 'binary', maxLength: 10 })), (t) => {
+        const src = new TextEncoder().encode(t);
+        const b = new Uint8Array(src.length + 8);
+        expect(new TextDecoder().decode(b.subarray(0, putMasked(b, 0, src, 0, src.length)))).toBe(new TextDecoder().decode(new TextEncoder().encode(maskLast4(t))));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("writes NACHA's fields as nachaAlpha does, accented Latin-1 letters from their bytes", () => {
+    const latin1 = fc.string({ unit: fc.integer({ min: 0x20, max: 0xff }).map((c) => String.fromCharCode(c)), maxLength: 30 });
+    const mixed = fc.string({ unit: fc.oneof(fc.integer({ min: 0x20, max: 0xff }).map((c) => String.fromCharCode(c)), fc.constantFrom('é', 'ü', 'ß', 'µ', 'ÿ', '\u0301', 'Ł', '𝒜', '\t', '\ud800')), maxLength: 30 });
+    fc.assert(
+      fc.property(fc.oneof(latin1, mixed, fc.string({ unit: 'binary', maxLength: 20 })), fc.constantFrom(15, 22), (t, width) => {
+        const src = new TextEncoder().encode(t);
+        const b = new Uint8Array(width);
+        expect(putAlpha(b, 0, src, 0, src.length, width)).toBe(width);
+        expect(Buffer.from(b).toString('latin1')).toBe(nachaAlpha(new TextDecoder().decode(src)).slice(0, width).padEnd(width, ' '));
+      }),
+      { numRuns: 2000 },
+    );
+    for (let c = 0xa0; c <= 0xff; c++) {
+      const t = `a${String.fromCharCode(c)}b${String.fromCharCode(c)}`;
+      const b = new Uint8Array(22);
+      putAlpha(b, 0, new TextEncoder().encode(t), 0, new TextEncoder().encode(t).length, 22);
+      expect(Buffer.from(b).toString('latin1')).toBe(nachaAlpha(t).padEnd(22, ' '));
+    }
   });
 
   it('writes cents as formatMoney does', () => {

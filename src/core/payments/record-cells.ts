@@ -133,29 +133,40 @@ export function putHexId(b: Uint8Array, u: number, head: Uint8Array, digests: Ui
   return u;
 }
 
+/**
+ * nachaAlpha of each character from U+00A0 to U+00FF (Latin-1's letters: "é" → "E", "ß" → "SS",
+ * "µ" → " "), by its UTF-8 bytes' second byte (0xc2 or 0xc3 first). nachaAlpha treats such a
+ * character on its own (none combines with its neighbours under NFD), so a name of ASCII and
+ * these characters is the concatenation of their texts.
+ */
+const LATIN1: readonly string[] = Array.from({ length: 0x60 }, (_, k) => nachaAlpha(String.fromCharCode(0xa0 + k)));
+
 /** NACHA's alphanumeric field (nachaAlpha, cut to `width`, padded with spaces): `width` bytes. */
 export function putAlpha(b: Uint8Array, u: number, src: Uint8Array, s: number, e: number, width: number): number {
-  for (let i = s; i < e; i++) {
+  const end = u + width;
+  for (let i = s; i < e && u < end; i++) {
     const c = src[i]!;
-    if (c < 0x20 || c > 0x7e) return putAscii(b, u, nachaAlpha(decoder.decode(src.subarray(s, e))).slice(0, width).padEnd(width, ' '));
+    if (c >= 0x20 && c <= 0x7e) b[u++] = c >= 0x61 && c <= 0x7a ? c - 0x20 : c;
+    else {
+      const next = i + 1 < e ? src[i + 1]! : 0;
+      const latin1 = (c === 0xc2 && next >= 0xa0 && next <= 0xbf) || (c === 0xc3 && next >= 0x80 && next <= 0xbf);
+      if (!latin1) return putAscii(b, end - width, nachaAlpha(decoder.decode(src.subarray(s, e))).slice(0, width).padEnd(width, ' '));
+      const t = LATIN1[(c === 0xc2 ? next : next + 0x40) - 0xa0]!;
+      for (let k = 0; k < t.length && u < end; k++) b[u++] = t.charCodeAt(k);
+      i++;
+    }
   }
-  const to = Math.min(e, s + width);
-  for (let i = s; i < to; i++) {
-    const c = src[i]!;
-    b[u++] = c >= 0x61 && c <= 0x7a ? c - 0x20 : c;
-  }
-  for (let i = to - s; i < width; i++) b[u++] = 0x20;
+  while (u < end) b[u++] = 0x20;
   return u;
 }
 
 /** maskLast4 of a destination: `****` and its last 4 characters. At most (e − s) + 4 bytes. */
 export function putMasked(b: Uint8Array, u: number, src: Uint8Array, s: number, e: number): number {
-  let plain = e - s > 8;
-  for (let i = s; plain && i < e; i++) {
+  for (let i = s; i < e; i++) {
     const c = src[i]!;
-    if (c <= 0x20 || c >= 0x7f) plain = false; // a space to trim, or more than ASCII: as maskLast4 does it
+    // A space (to trim) or more than ASCII: as maskLast4 does it. Else each byte is a character.
+    if (c <= 0x20 || c >= 0x7f) return putText(b, u, maskLast4(decoder.decode(src.subarray(s, e))));
   }
-  if (!plain) return putText(b, u, maskLast4(decoder.decode(src.subarray(s, e))));
   b[u] = b[u + 1] = b[u + 2] = b[u + 3] = 0x2a;
-  return put(b, u + 4, src, e - 4, e);
+  return e - s <= 4 ? u + 4 : put(b, u + 4, src, e - 4, e);
 }

@@ -82,6 +82,9 @@ let ids: SharedIds | undefined;
 let builder: RecordBatchBuilder | undefined;
 let hashes = new Map<string, Hash>();
 let failure: Error | undefined;
+/** Blocks of records done (BuildStart.done), and the ring they are read from. */
+let done: Int32Array | undefined;
+let ring: SharedArrayBuffer | undefined;
 
 function begin(): void {
   const s = start!;
@@ -122,14 +125,17 @@ function finish(): void {
 parentPort?.on('message', (m: BuildNote) => {
   if (m.type === 'start') {
     start = m;
+    done = new Int32Array(m.done);
+    ring = m.ring;
     begin();
   } else if (m.type === 'block') {
-    if (failure !== undefined) return;
     try {
-      builder!.addBlock(m.block);
+      if (failure === undefined) builder!.addBlock('block' in m ? m.block : new Uint8Array(ring!, m.at, m.length));
     } catch (err) {
       failure = err as Error;
     }
+    Atomics.add(done!, 0, 1);
+    Atomics.notify(done!, 0);
   } else if (m.type === 'restart') begin();
   else finish();
 });

@@ -1,0 +1,51 @@
+/**
+ * `payout pay` on 70,000 claims (past PAY_BUILDER_MIN_CLAIMS paid): its files are built on the
+ * payment files' worker thread, and must be byte for byte those of a run on one thread
+ * (`PAYOUT_WORKERS=0`), manifest and recorded SHA-256 included.
+ */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createHash } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, runCli } from '../helpers/run-cli.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const ROWS = 70_000;
+
+describe('pay with the files built on a worker thread', () => {
+  const dir = tempDir();
+  const plan = dir.path('plan.json');
+  const claims = dir.path('claims.csv');
+  const elections = dir.path('elections.csv');
+  const from = dir.path('round1');
+
+  beforeAll(async () => {
+    const { claimsText, electionsText } = (await import(pathToFileURL(join(ROOT, 'scripts/generate-payments-fixture.js')).href)) as {
+      claimsText: (rows: number, seed: string) => string;
+      electionsText: (claims: string) => string;
+    };
+    const text = claimsText(ROWS, 'worker-e2e');
+    writeFileSync(claims, text);
+    writeFileSync(elections, electionsText(text));
+    const p = JSON.parse(readFileSync(join(ROOT, 'fixtures/payments/plan.json'), 'utf8')) as { gross: string };
+    p.gross = `${ROWS * 92}.00`;
+    writeFileSync(plan, JSON.stringify(p));
+    const r = await runCli(['allocate', '--plan', plan, claims, '--out', from, '--quiet']);
+    expect(r.code).toBe(0);
+  }, 120_000);
+
+  it('writes the files one thread writes, byte for byte, with their SHA-256 in the manifest', async () => {
+    const out = { worker: dir.path('pay-worker'), alone: dir.path('pay-alone') };
+    const a = await runCli(['pay', '--plan', plan, claims, '--elections', elections, '--from', from, '--out', out.worker, '--quiet']);
+    const b = await runCli(['pay', '--plan', plan, claims, '--elections', elections, '--from', from, '--out', out.alone, '--quiet'], { env: { PAYOUT_WORKERS: '0' } });
+    expect([a.code, b.code]).toEqual([0, 0]);
+    const names = readdirSync(out.alone).sort();
+    expect(readdirSync(out.worker).sort()).toEqual(names);
+    expect(names.filter((n) => n.startsWith('paypal-')).length).toBeGreaterThan(5);
+    for (const n of names) expect(readFileSync(join(out.worker, n)).equals(readFileSync(join(out.alone, n))), n).toBe(true);
+    const manifest = JSON.parse(readFileSync(join(out.worker, 'manifest.json'), 'utf8')) as { outputs: { file: string; sha256: string }[]; controls: { total: { count: number } } };
+    expect(manifest.controls.total.count).toBeGreaterThanOrEqual(65_536);
+    for (const o of manifest.outputs) expect(o.sha256, o.file).toBe(createHash('sha256').update(readFileSync(join(out.worker, o.file))).digest('hex'));
+  }, 120_000);
+});
