@@ -9,10 +9,11 @@ import { DataError, UsageError } from '../core/errors.js';
 import { claimsReading, type Manifest } from '../core/manifest.js';
 import type { Cents } from '../core/money.js';
 import { PaymentBatchBuilder, checkControls, checkNumber, controlsJson, zero, type Controls, type PaymentBatch } from '../core/payments/batch.js';
-import { DEFAULT_CHECK_COLUMNS } from '../core/payments/plan-section.js';
+import { DEFAULT_CHECK_COLUMNS, type PaymentsConfig } from '../core/payments/plan-section.js';
 import type { Problem } from '../core/problems.js';
 import { sha256Hex } from '../io/hash.js';
 import { readElections } from '../io/payments/elections-reader.js';
+import { HashThread } from '../io/hash-thread.js';
 import { readPaidLedger } from '../io/payments/paid-ledger.js';
 import { PaymentIds } from '../io/payments/payment-ids.js';
 import { openPayFolder, writePayFolder, type PayFolder } from '../io/payments/pay-output.js';
@@ -20,7 +21,7 @@ import { buildsOnWorker, PayBuilderThread, type BuiltPayments } from '../io/paym
 import type { ReadClaimsOptions } from '../io/claims-types.js';
 import { recordedReading, sepLineOf, type ReadingGiven } from './recorded-reading.js';
 import { loadPayPlan, type PayPlan } from './pay-plan.js';
-import { countText } from '../core/display-numbers.js';
+import { countOf, countText } from '../core/display-numbers.js';
 
 export interface PayOptions {
   planFile: string;
@@ -105,7 +106,18 @@ async function payInto(o: PayOptions, loaded: PayPlan, folder: PayFolder): Promi
     if (config.check === undefined) throw new UsageError(`--check-start: the plan has no payments.check section to number`);
     config.check = { ...config.check, startNumber: o.checkStart };
   }
-  const ledger = await readPaidLedger(o.fromDir);
+  // The ledger's and the claims file's SHA-256 on another thread while this one reads them.
+  const hashes = new HashThread();
+  try {
+    return await payFrom(o, loaded, folder, config, hashes);
+  } finally {
+    hashes.close();
+  }
+}
+
+async function payFrom(o: PayOptions, loaded: PayPlan, folder: PayFolder, config: PaymentsConfig, hashes: HashThread): Promise<PayResult> {
+  const { plan } = loaded;
+  const ledger = await readPaidLedger(o.fromDir, { hashes });
   const givenRead = o.read ?? {};
   const given = o.given ?? { delimiter: (givenRead.delimiter ?? ',') !== ',', map: givenRead.map !== undefined };
   const reading = recordedReading(ledger.manifest, { read: { ...givenRead }, maxErrors: o.maxErrors ?? 50 }, given, await sepLineOf(o.claimsFile, given));
@@ -133,6 +145,7 @@ async function payInto(o: PayOptions, loaded: PayPlan, folder: PayFolder): Promi
       claimsFile: o.claimsFile,
       ledger,
       ...(o.electionsFile !== undefined ? { electionsFile: o.electionsFile } : {}),
+      hashes,
       onPaid: (c) => builder.add(c),
       onRestart: () => {
         if (thread !== undefined) thread.restart();
@@ -151,16 +164,16 @@ async function payInto(o: PayOptions, loaded: PayPlan, folder: PayFolder): Promi
   const errors = elections.problems.filter((p) => p.severity === 'error');
   for (const p of elections.problems) if (p.severity === 'warning') o.onWarning?.(p);
   const max = o.maxErrors ?? 50;
-  const refuse = (what: string, problems: Problem[]): never => {
+  const refuse = (what: string, where: string, problems: Problem[]): never => {
     const shown = problems.slice(0, max);
     const more = problems.length > shown.length ? ` (the first ${countText(shown.length)} shown; --max-errors to see more)` : '';
-    throw new DataError(`${problems.length} ${what}${more}; nothing was written`, shown);
+    throw new DataError(`${countOf(problems.length, what)}${where}${more}; nothing was written`, shown);
   };
-  if (errors.length > 0) refuse(`error${errors.length === 1 ? '' : 's'} in the payment elections`, errors);
+  if (errors.length > 0) refuse('error', ' in the payment elections', errors);
 
   const { batch } = built;
   const control = checkControls(batch, ledger.paid, ledger.ledgerPath);
-  if (control.length > 0) refuse('control total problem' + (control.length === 1 ? '' : 's'), control);
+  if (control.length > 0) refuse('control total problem', '', control);
 
   const check = config.check;
   const parameters: Record<string, string> = { round: String(ledger.round), issueDate: config.issueDate };
