@@ -11,7 +11,7 @@ import { eligibleStatusFlags } from '../core/points.js';
 import type { ProblemCode } from '../core/problems.js';
 import type { ColumnPlan } from './csv-fast.js';
 import type { DuplicateHit } from './dedupe-check.js';
-import { findLookAlikeIds, type LookAlike } from './claim-id-lookalikes.js';
+import { findLookAlikeIds } from './claim-id-lookalikes.js';
 import type { ClaimsStats, ReadClaimsOptions, ReadClaimsResult } from './claims-types.js';
 import { ClaimsProblems } from './claims-problems.js';
 import { columnPlan, mapColumns, type ClaimColumns } from './claims-header.js';
@@ -117,18 +117,6 @@ export class ClaimsCollector {
       out[row - from] = 1;
     }
     return out;
-  }
-
-  /** The look-alike ids found ahead of `finish` (`findLookAlikes`), and the rows the table had then. */
-  private lookAlikes: { found: LookAlike[]; rows: number } | undefined;
-
-  /**
-   * Once every row is in: the look-alike pass (claim-id-lookalikes.ts) now, for a reader that would
-   * otherwise wait for its workers here; `finish` reports what it found, as it would have found
-   * it (the same warnings in the same order), or passes again over a table that grew since.
-   */
-  findLookAlikes(): void {
-    this.lookAlikes = { found: findLookAlikeIds(this.table.ids), rows: this.table.count };
   }
 
   /** True once a syntax error has ended the reading: later records are ignored. */
@@ -332,10 +320,7 @@ export class ClaimsCollector {
     } else if (this.headers !== undefined && this.rows === 0 && !this.stopped) {
       problems.error('header_only', this.headerLine, undefined, 'no claims: the file has a header but no rows');
     }
-    const ahead = this.lookAlikes;
-    this.lookAlikes = undefined;
-    const lookAlikes = ahead !== undefined && ahead.rows === this.table.count ? ahead.found : findLookAlikeIds(this.table.ids);
-    for (const w of lookAlikes) {
+    for (const w of findLookAlikeIds(this.table.ids)) {
       const id = this.table.ids.get(w.row);
       problems.warning('lookalike_claim_id', this.table.lineOf(w.row), 'claim_id', lookAlikeMessage(id, this.table.ids.get(w.firstRow), this.table.lineOf(w.firstRow)), id);
     }

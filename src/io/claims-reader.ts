@@ -23,7 +23,6 @@ import { WORKER_MIN_BYTES } from './early-workers.js';
 import { TieKeyPrefixes } from './tie-keys.js';
 import { DuplicateChecks } from './dedupe-batch.js';
 import { ClaimsCollector } from './claims-collector.js';
-import { LOOKALIKE_PASS_ROWS } from './claim-id-lookalikes.js';
 import { readingDelimiter, sniffFirstLines, wrongDelimiter } from './claims-sniff.js';
 import { CHUNK_BYTES, StopReading, csvParseRecords, readFast, reportCsvError } from './claims-tokenizers.js';
 import type { CsvTokenizer, ReadClaimsOptions, ReadClaimsResult } from './claims-types.js';
@@ -252,12 +251,6 @@ export async function readClaims(file: string, plan: Plan, options: ReadClaimsOp
   // duplicate checks finish together; this thread helps with the tie keys (TieKeyPrefixes.result).
   const prefixes = tieKeys && collector.errorCount === 0 ? tieKeys.result(collector.tableIds.length) : undefined;
   if (tieKeys && prefixes === undefined) tieKeys.close();
-  // While the duplicate-check worker finishes (its last batches, or the spilled partitions: ~1 s
-  // of its CPU at 5M), this thread makes the look-alike pass instead of waiting; its warnings are
-  // still reported by `finish`, after the duplicates, as before. Its arrays (12 bytes a claim)
-  // are then held beside the worker's: up to one pass of rows only (8M, ~96 MB), so that the
-  // reading's peak at 20M stays where it was (the pass comes after the worker's end there).
-  if (dedupe?.onWorker && collector.tableIds.length <= LOOKALIKE_PASS_ROWS) collector.findLookAlikes();
   if (dedupe) collector.addDuplicateHits(await dedupe.finish());
   if (sha256 && hashOnWorker && dedupe) meta.sha256 = dedupe.fileSha256;
   const result = collector.finish(meta);

@@ -318,31 +318,6 @@ describe('ClaimsCollector: another tokenizer can feed it', () => {
     expect(table.ids.toArray()).toEqual(['A']);
     expect(codesAndLines(problems)).toEqual([['unknown_class', 5]]);
   });
-
-  it('reports the look-alike ids found ahead (findLookAlikes) as finish finds them, and passes again over rows added since', () => {
-    const feed = (c: ClaimsCollector, rows: string[][]) => rows.forEach((r, i) => c.record(r, i + 1));
-    const rows = [['claim_id', 'class'], ['Ab-1', 'nationwide'], ['ab-1', 'nationwide'], ['x', 'midwest'], ['AB-1\u200B', 'illinois']];
-    const plain = new ClaimsCollector('x.csv', PLAN);
-    feed(plain, rows);
-    const want = plain.finish({ bytes: 0 });
-    expect(codesAndLines(want.problems)).toEqual([['lookalike_claim_id', 3], ['unknown_class', 4], ['lookalike_claim_id', 5]]);
-    const ahead = new ClaimsCollector('x.csv', PLAN);
-    const seen: string[] = [];
-    const withHook = new ClaimsCollector('x.csv', PLAN, { onProblem: (p) => seen.push(`${p.line}:${p.code}`) });
-    for (const c of [ahead, withHook]) {
-      feed(c, rows);
-      c.findLookAlikes();
-    }
-    expect(ahead.finish({ bytes: 0 })).toEqual(want);
-    withHook.finish({ bytes: 0 });
-    expect(seen).toEqual(['4:unknown_class', '3:lookalike_claim_id', '5:lookalike_claim_id']);
-    // A row after the pass made ahead: finish passes again.
-    const grown = new ClaimsCollector('x.csv', PLAN);
-    feed(grown, rows.slice(0, 3));
-    grown.findLookAlikes();
-    grown.record(['AB-1\u200B', 'illinois'], 5);
-    expect(codesAndLines(grown.finish({ bytes: 0 }).problems)).toEqual([['lookalike_claim_id', 3], ['lookalike_claim_id', 5]]);
-  });
 });
 
 describe('normaliseForMatch', () => {
