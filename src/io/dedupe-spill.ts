@@ -10,6 +10,8 @@
  * 64-bit hashes give the same duplicates with the same first lines. The duplicates are then put
  * in row order (email before name and address within a row), and the details file is read once
  * for their claim ids and emails. The folder is the caller's (DuplicateChecks makes and removes it).
+ * Of each email only its last EMAIL_TAIL bytes go to disk: a duplicate's email is only ever shown
+ * masked to its last 4 characters, so the spill folder holds no whole address.
  */
 import * as fs from 'node:fs';
 import { join } from 'node:path';
@@ -134,6 +136,15 @@ export class PartitionedKeys implements LineTable {
 
 /** Bytes of a row's details record ahead of its id and email: line, id length, email length, flags. */
 const DETAILS_HEAD = 16;
+/**
+ * Bytes of an email written to the details file, from its end (trailing spaces and tabs left out):
+ * at least 16 characters, so its last 4, the only ones ever shown (maskLast4), are the whole
+ * value's (unless all but 4 of them are other white space, when "****" is shown).
+ */
+export const EMAIL_TAIL = 64;
+/** Flag bits of a details record: claim id with doubled quotes, email with doubled quotes. */
+const ID_DOUBLED = 1;
+const EMAIL_DOUBLED = 2;
 const DETAILS_BUFFER = 1 << 20;
 
 /** A duplicate as the spilled checks give it: line, kind (0 email, 1 name), first line, the email shown, the claim id. */
@@ -176,6 +187,12 @@ export class SpilledClaimants {
   /** A row of a byte batch: its claim id's and email's bytes (ranges into `bytes`, with their doubled-quote flags). */
   rowBytes(line: number, bytes: Uint8Array, idStart: number, idEnd: number, idDoubled: number, emailStart: number, emailEnd: number, emailDoubled: number): void {
     const idLen = idEnd - idStart;
+    // The email's tail only (EMAIL_TAIL), from the first byte of a character on.
+    while (emailEnd > emailStart && (bytes[emailEnd - 1] === 0x20 || bytes[emailEnd - 1] === 0x09)) emailEnd--;
+    if (emailEnd - emailStart > EMAIL_TAIL) {
+      emailStart = emailEnd - EMAIL_TAIL;
+      while (emailStart < emailEnd && ((bytes[emailStart] as number) & 0xc0) === 0x80) emailStart++;
+    }
     const emailLen = emailEnd - emailStart;
     this.room(DETAILS_HEAD + idLen + emailLen);
     const d = this.details;
@@ -183,7 +200,7 @@ export class SpilledClaimants {
     d.writeUInt32LE(line, at);
     d.writeUInt32LE(idLen, at + 4);
     d.writeUInt32LE(emailLen, at + 8);
-    d.writeUInt32LE((idDoubled === 1 ? 1 : 0) | (emailDoubled === 1 ? 2 : 0), at + 12);
+    d.writeUInt32LE((idDoubled === 1 ? ID_DOUBLED : 0) | (emailDoubled === 1 ? EMAIL_DOUBLED : 0), at + 12);
     at += DETAILS_HEAD;
     // Loops, not Buffer#copy: cells are short, and the native call costs more than the copy.
     for (let k = idStart; k < idEnd; k++) d[at++] = bytes[k] as number;
@@ -191,10 +208,16 @@ export class SpilledClaimants {
     this.at = at;
   }
 
-  /** A row read by csv-parse: its claim id and email as text. */
+  /** A row read by csv-parse: its claim id and email as text (the email's tail only, as rowBytes). */
   rowText(line: number, claimId: string, email: string): void {
     const idLen = Buffer.byteLength(claimId, 'utf8');
-    const emailLen = Buffer.byteLength(email, 'utf8');
+    let emailLen = Buffer.byteLength(email, 'utf8');
+    if (emailLen > EMAIL_TAIL) {
+      // Its last EMAIL_TAIL / 4 UTF-16 units: at most 3 bytes each, at least 8 characters (a lone
+      // surrogate the cut leaves at the start is one of those never shown).
+      email = email.trimEnd().slice(-EMAIL_TAIL / 4);
+      emailLen = Buffer.byteLength(email, 'utf8');
+    }
     this.room(DETAILS_HEAD + idLen + emailLen);
     const d = this.details;
     d.writeUInt32LE(line, this.at);
@@ -269,11 +292,11 @@ export class SpilledClaimants {
           if (!want(size)) break;
           const flags = buf.readUInt32LE(start + 12);
           const idAt = start + DETAILS_HEAD;
-          const claimId = cell(buf, idAt, idAt + idLen, (flags & 1) !== 0).trim();
+          const claimId = cell(buf, idAt, idAt + idLen, (flags & ID_DOUBLED) !== 0).trim();
           for (; h < hits.length && (hits[h] as SpilledHit)[0] === line; h++) {
             const same = hits[h] as SpilledHit;
             same[4] = claimId;
-            if (same[1] === 0) same[3] = claimantShown(cell(buf, idAt + idLen, idAt + idLen + emailLen, (flags & 2) !== 0));
+            if (same[1] === 0) same[3] = claimantShown(cell(buf, idAt + idLen, idAt + idLen + emailLen, (flags & EMAIL_DOUBLED) !== 0));
           }
         }
         if (line > hit[0]) throw new Error(`internal: no row details for line ${hit[0]}`);

@@ -1,10 +1,12 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { readClaims, SPILL_MIN_BYTES } from '../../src/io/claims-reader.js';
-import { PartitionedKeys, SpilledClaimants } from '../../src/io/dedupe-spill.js';
+import { EMAIL_TAIL, PartitionedKeys, SpilledClaimants, type SpilledHit } from '../../src/io/dedupe-spill.js';
+import { claimantShown } from '../../src/io/csv-dedupe.js';
+import { maskLast4 } from '../../src/core/mask.js';
 import { HashedLineIndex } from '../../src/io/line-index.js';
 import { parsePlan, type Plan } from '../../src/core/plan.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -96,6 +98,38 @@ describe('PartitionedKeys: the keys checked partition by partition', () => {
       [5, 0, 2, 'a"b@y.org', 'ID-2'],
       [5, 1, 3, '', 'ID-2'],
     ]);
+  });
+});
+
+describe('SpilledClaimants: no whole email on disk', () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'payout-test-details-'));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it('writes only the tail of a long email to the spill folder, and shows the same last 4 characters (property)', () => {
+    const local = fc.stringMatching(/^[a-zA-Z0-9.é€😀"]{60,90}$/);
+    const email = fc.tuple(local, fc.constantFrom('@example.com', '@exämple.org', '@x.io😀'), fc.constantFrom('', ' ', '  \t'));
+    fc.assert(
+      fc.property(email, fc.boolean(), ([name, domain, pad], bytesPath) => {
+        const dir = mkdtempSync(join(scratch, 'd-'));
+        const s = new SpilledClaimants(dir);
+        // As the CSV holds it (a quote doubled) for the byte path; as csv-parse gives it (undone) for the text path.
+        const value = `${name}${domain}`;
+        const cellText = bytesPath ? value.replaceAll('"', '""') + pad : value + pad;
+        const bytes = Buffer.from(`ID-1|${cellText}`, 'utf8');
+        for (const line of [2, 3]) {
+          if (bytesPath) s.rowBytes(line, bytes, 0, 4, 0, 5, bytes.length, cellText.includes('""') ? 1 : 0);
+          else s.rowText(line, 'ID-1', cellText);
+          s.emails.firstLine(7, 1, line);
+        }
+        const hits = s.finish();
+        expect(hits.map((h) => h[0])).toEqual([3]);
+        expect(maskLast4((hits[0] as SpilledHit)[3])).toBe(maskLast4(claimantShown(value)));
+        const onDisk = readFileSync(join(dir, 'rows.bin'));
+        expect(onDisk.length).toBeLessThanOrEqual(2 * (16 + 4 + EMAIL_TAIL));
+        expect(onDisk.includes(Buffer.from(name.slice(0, 20).replaceAll('"', bytesPath ? '""' : '"'), 'utf8')), 'the start of the email is not on disk').toBe(false);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
 
