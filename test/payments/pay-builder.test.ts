@@ -149,3 +149,29 @@ describe('blocks of records', () => {
     expect(r.stdout).toBe('on worker true\nfiles 21 same true\n');
   });
 });
+
+describe("a payment files' worker gone before the end", () => {
+  it('fails the run with what happened, rather than wait for an answer that never comes', () => {
+    const r = runAlone('gone', `
+      const { PayBuilderThread } = await import(${dist('io/payments/pay-builder.js')});
+      const { PaymentIds } = await import(${dist('io/payments/payment-ids.js')});
+      const { paymentsSchema } = await import(${dist('core/payments/plan-section.js')});
+      const config = paymentsSchema.parse(${JSON.stringify(PAYMENTS_SECTION)});
+      const ids = new PaymentIds('s', 1, ['A1']);
+      const thread = PayBuilderThread.start({ config, currency: 'USD', round: 1, ids, paymentId: (c) => c });
+      thread.add({ claimId: 'A1', amount: 100n, row: 0, election: { method: 'paypal', recipient: 'a@example.com', recipientKind: 'email' } });
+      await thread.worker.terminate();
+      ids.close();
+      const keepAlive = setTimeout(() => console.log('still waiting'), 10_000);
+      try {
+        await thread.finish();
+        console.log('finished');
+      } catch (err) {
+        console.log('error', err.message);
+      }
+      clearTimeout(keepAlive);
+    `);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^error the payment files' worker stopped \(exit code \d+\) before it finished\n$/);
+  });
+});
