@@ -5,7 +5,6 @@
  * of the other) with the figures of `--json`, names both groups in the largest moves, and has no
  * horizontal overflow on a 360 px phone screen nor on an A4 sheet.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
