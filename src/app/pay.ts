@@ -9,10 +9,11 @@ import { DataError, UsageError } from '../core/errors.js';
 import { claimsReading, type Manifest } from '../core/manifest.js';
 import type { Cents } from '../core/money.js';
 import { PaymentBatchBuilder, checkControls, checkNumber, controlsJson, zero, type Controls, type PaymentBatch } from '../core/payments/batch.js';
-import { DEFAULT_CHECK_COLUMNS } from '../core/payments/plan-section.js';
+import { DEFAULT_CHECK_COLUMNS, type PaymentsConfig } from '../core/payments/plan-section.js';
 import type { Problem } from '../core/problems.js';
 import { sha256Hex } from '../io/hash.js';
 import { readElections } from '../io/payments/elections-reader.js';
+import { HashThread } from '../io/hash-thread.js';
 import { readPaidLedger } from '../io/payments/paid-ledger.js';
 import { PaymentIds } from '../io/payments/payment-ids.js';
 import { openPayFolder, writePayFolder, type PayFolder } from '../io/payments/pay-output.js';
@@ -105,7 +106,18 @@ async function payInto(o: PayOptions, loaded: PayPlan, folder: PayFolder): Promi
     if (config.check === undefined) throw new UsageError(`--check-start: the plan has no payments.check section to number`);
     config.check = { ...config.check, startNumber: o.checkStart };
   }
-  const ledger = await readPaidLedger(o.fromDir);
+  // The ledger's and the claims file's SHA-256 on another thread while this one reads them.
+  const hashes = new HashThread();
+  try {
+    return await payFrom(o, loaded, folder, config, hashes);
+  } finally {
+    hashes.close();
+  }
+}
+
+async function payFrom(o: PayOptions, loaded: PayPlan, folder: PayFolder, config: PaymentsConfig, hashes: HashThread): Promise<PayResult> {
+  const { plan } = loaded;
+  const ledger = await readPaidLedger(o.fromDir, { hashes });
   const givenRead = o.read ?? {};
   const given = o.given ?? { delimiter: (givenRead.delimiter ?? ',') !== ',', map: givenRead.map !== undefined };
   const reading = recordedReading(ledger.manifest, { read: { ...givenRead }, maxErrors: o.maxErrors ?? 50 }, given, await sepLineOf(o.claimsFile, given));
@@ -133,6 +145,7 @@ async function payInto(o: PayOptions, loaded: PayPlan, folder: PayFolder): Promi
       claimsFile: o.claimsFile,
       ledger,
       ...(o.electionsFile !== undefined ? { electionsFile: o.electionsFile } : {}),
+      hashes,
       onPaid: (c) => builder.add(c),
       onRestart: () => {
         if (thread !== undefined) thread.restart();

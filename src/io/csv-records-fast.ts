@@ -7,11 +7,11 @@
  * everything else. Blank lines are skipped, as readCsvFile skips them, and a UTF-8 byte-order mark.
  */
 import { isUtf8 } from 'node:buffer';
-import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { CHUNK_BYTES } from './claims-tokenizers.js';
 import { FastCsv, fastPathSupports, type ColumnPlan } from './csv-fast.js';
 import type { FileDigest } from './file-hash.js';
+import { localHash, type HashThread } from './hash-thread.js';
 
 /**
  * Reads `file` and hands each record to `onRecord` (the array is reused: keep none of it). Cells
@@ -20,7 +20,8 @@ import type { FileDigest } from './file-hash.js';
  * on so far then: start over; with `options.utf8`, also at bytes that are not UTF-8). `own(header)` marks the columns whose cells may be kept after the
  * record (each then a string of its own; the others may be slices of a chunk's text, which must
  * not outlive the record); without it, every cell read is its own. A file-system error is thrown as it came; an error thrown by
- * `onRecord` passes through.
+ * `onRecord` passes through. `options.hashes`: where the file's bytes are hashed (on a worker
+ * thread when the file is large, hash-thread.ts); by default on this thread.
  */
 export async function readCsvFileFast(
   file: string,
@@ -28,10 +29,10 @@ export async function readCsvFileFast(
   onRecord: (fields: string[], line: number) => void,
   read: (header: string[]) => Uint8Array | undefined = () => undefined,
   own?: (header: string[]) => Uint8Array,
-  options: { utf8?: boolean } = {},
+  options: { utf8?: boolean; hashes?: HashThread } = {},
 ): Promise<FileDigest | undefined> {
   if (!fastPathSupports(delimiter)) return undefined;
-  const hash = createHash('sha256');
+  let finished = false;
   let bytes = 0;
   let hasCR = false;
   // Which columns are read: every one until `read` names them, asked after each record until it does
@@ -56,7 +57,9 @@ export async function readCsvFileFast(
   );
   let work = Buffer.allocUnsafe(CHUNK_BYTES * 2);
   const handle = await open(file, 'r');
+  let hash = localHash();
   try {
+    if (options.hashes !== undefined) hash = options.hashes.hash((await handle.stat()).size);
     let start = 0;
     let end = 0;
     let first = true;
@@ -92,8 +95,10 @@ export async function readCsvFileFast(
       if (options.utf8 === true && !isUtf8(work.subarray(from, start))) return undefined;
       if (done) break;
     }
+    finished = true;
   } finally {
+    if (!finished) hash.drop();
     await handle.close();
   }
-  return { sha256: hash.digest('hex'), bytes, hasCR };
+  return { sha256: await hash.digest(), bytes, hasCR };
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readCsvFile } from '../../src/io/csv-records.js';
 import { readCsvFileFast } from '../../src/io/csv-records-fast.js';
+import { HASH_THREAD_MIN_BYTES, HashThread } from '../../src/io/hash-thread.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'csv-records-fast-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -57,6 +58,24 @@ describe('readCsvFileFast', () => {
       }),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('readCsvFileFast with its hash on a worker thread', () => {
+  it('gives the digest readCsvFile gives, for a file of many chunks', async () => {
+    const rows = ['claim_id,name,email'];
+    for (let i = 0; rows.length * 40 < HASH_THREAD_MIN_BYTES + (2 << 20); i++) rows.push(`C${i},Zoë ${i % 97},z${i}@example.com`);
+    const file = fileOf(`${rows.join('\n')}\n`);
+    const slow = await readCsvFile(file, () => undefined);
+    const hashes = new HashThread();
+    try {
+      let records = 0;
+      const fast = await readCsvFileFast(file, ',', () => void records++, undefined, undefined, { hashes });
+      expect(fast).toEqual(slow);
+      expect(records).toBe(rows.length);
+    } finally {
+      hashes.close();
+    }
   });
 });
 

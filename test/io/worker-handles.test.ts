@@ -46,6 +46,21 @@ describe('a worker awaited with nothing else pending', () => {
     expect(r.stdout).toBe('on worker true\ncaught up\nhits 78999\nworker ended true\n');
     expect(r.code).toBe(0);
   });
+
+  it("the input files' SHA-256: a digest awaited keeps the process alive until it comes", () => {
+    const r = runAlone('hash-thread', `
+      const { HashThread, HASH_THREAD_MIN_BYTES } = await import(${JSON.stringify(dist('io/hash-thread.js'))});
+      const { createHash } = await import('node:crypto');
+      const hashes = new HashThread();
+      const bytes = new Uint8Array(HASH_THREAD_MIN_BYTES).fill(7);
+      const hash = hashes.hash(bytes.length);
+      hash.update(bytes);
+      console.log((await hash.digest()) === createHash('sha256').update(bytes).digest('hex'));
+    `);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('true\n');
+    expect(r.code).toBe(0);
+  });
 });
 
 describe('a worker nobody awaits', () => {
@@ -60,6 +75,9 @@ describe('a worker nobody awaits', () => {
       checks.sendStrings(true, true);
       const keys = new TieKeyPrefixes('seed');
       keys.add(ClaimIds.from(['TT-1', 'TT-2']), 0, 2);
+      const { HashThread } = await import(${JSON.stringify(dist('io/hash-thread.js'))});
+      const hashes = new HashThread();
+      hashes.hash(1 << 30).update(new Uint8Array(10));
       console.log('left open', checks.onWorker);
     `);
     expect(r.stdout).toBe('left open true\n');

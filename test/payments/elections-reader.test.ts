@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { PaidClaim } from '../../src/core/payments/batch.js';
 import { readElections } from '../../src/io/payments/elections-reader.js';
 import type { PaidLedger } from '../../src/io/payments/paid-ledger.js';
+import { LedgerIds } from '../../src/io/payments/ledger-ids.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'elections-reader-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -14,7 +16,7 @@ const ledger = (ids: string[], amounts: bigint[]): PaidLedger => ({
   round: 1,
   manifest: {} as PaidLedger['manifest'],
   ledgerPath: join(dir, 'ledger.csv'),
-  ids,
+  ids: LedgerIds.from(ids),
   amounts,
   paid: { count: amounts.filter((a) => a > 0n).length, amount: amounts.reduce((a, b) => a + b, 0n) },
   inputs: {},
@@ -65,5 +67,24 @@ describe('readElections', () => {
     expect(restarts).toBe(1);
     expect(r.problems.map((p) => [p.code, p.line])).toEqual([['invalid_utf8', undefined], ['invalid_utf8', 3]]);
     expect(r.claims.map((c) => c.claimId)).toEqual(['C1', 'C3']);
+  });
+
+  it('takes the election of every claim an elections file lists, and of no other (ids of any text)', async () => {
+    let n = 0;
+    const id = fc.oneof(fc.stringMatching(/^[A-Z]{0,3}-?[0-9]{1,8}$/), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 8 }).filter((s) => !/[",\r\n]/.test(s) && s.trim() === s && s !== ''));
+    await fc.assert(
+      fc.asyncProperty(fc.uniqueArray(id, { minLength: 1, maxLength: 40 }), fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }), fc.array(id, { maxLength: 5 }), async (ids, listed, unknown) => {
+        const claims = join(dir, `many-${n}.csv`);
+        const elections = join(dir, `many-elections-${n++}.csv`);
+        writeFileSync(claims, `claim_id,name,email,payment_method,address\n${ids.map((c, i) => `${c},Ana Ruiz,ana${i}@example.com,paypal,1 Main St`).join('\n')}\n`);
+        const extra = unknown.filter((u) => !ids.includes(u));
+        const elected = ids.filter((_, i) => listed[i]);
+        writeFileSync(elections, `claim_id,payment_method\n${[...elected, ...new Set(extra)].map((c) => `${c},check`).join('\n')}\n`);
+        const r = await readElections({ claimsFile: claims, electionsFile: elections, ledger: ledger(ids, ids.map(() => 100n)) });
+        expect(r.claims.map((c) => [c.claimId, c.election.method])).toEqual(ids.map((c, i) => [c, listed[i] ? 'check' : 'paypal']));
+        expect(r.problems.map((p) => p.message)).toEqual([...new Set(extra)].map((u) => `claim ${u} is not in the ledger; its election is not used`));
+      }),
+      { numRuns: 60 },
+    );
   });
 });

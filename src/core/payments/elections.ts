@@ -6,7 +6,10 @@
  */
 import type { Problem } from '../problems.js';
 import { isAbaRouting } from './aba.js';
+import { isDigits, isEmailAddress, isVenmoHandle, normalisePhone, withoutSpacesAndHyphens } from './election-text.js';
 import { maskLast4 } from '../mask.js';
+
+export { normalisePhone };
 
 export const PAYMENT_METHODS = ['paypal', 'venmo', 'ach', 'check'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
@@ -52,17 +55,10 @@ export interface ElectionResult {
   problems: Problem[];
 }
 
-const EMAIL = /^[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$/;
-const HANDLE = /^[A-Za-z0-9][A-Za-z0-9_-]{4,29}$/;
+/** The problems of an election read without any (shared: nothing adds to it). */
+const NO_PROBLEMS: Problem[] = Object.freeze([]) as unknown as Problem[];
 
-/** US phone: 10 digits after removing punctuation and a leading country code 1. */
-export function normalisePhone(text: string): string | undefined {
-  const digits = text.replace(/[\s().+-]/g, '');
-  if (!/^\d+$/.test(digits)) return undefined;
-  if (digits.length === 10) return digits;
-  if (digits.length === 11 && digits.startsWith('1')) return digits.slice(1);
-  return undefined;
-}
+type Fault = { field: ElectionField; message: string };
 
 function mailingOf(input: ElectionInput): MailingAddress | undefined {
   const name = input.name.trim();
@@ -75,12 +71,14 @@ function mailingOf(input: ElectionInput): MailingAddress | undefined {
 const checkTo = (m: MailingAddress): Election => ({ method: 'check', name: m.name, address: m.address, address2: m.address2, city: m.city, state: m.state, zip: m.zip });
 
 /**
- * Reads one claim's election. `place` names the file and line for messages. Problems are errors
+ * Reads one claim's election. `place` names the file and line for messages (neither it nor `input`
+ * is kept: a reader may reuse them for the next claim). Problems are errors
  * when the claim cannot be paid at all, warnings when it falls back to a check.
  */
 export function readElection(input: ElectionInput, place: { file: string; line: number; claimId: string }): ElectionResult {
-  const faults: { field: ElectionField; message: string }[] = [];
-  const fault = (field: ElectionField, message: string): void => void faults.push({ field, message });
+  // Made at the first fault only: nearly every election has none.
+  let faults: Fault[] | undefined;
+  const fault = (field: ElectionField, message: string): void => void (faults ??= []).push({ field, message });
   const mailing = mailingOf(input);
   const method = input.method.trim().toLowerCase();
   let election: Election | undefined;
@@ -91,7 +89,7 @@ export function readElection(input: ElectionInput, place: { file: string; line: 
     const email = input.email.trim();
     const phoneText = input.phone.trim();
     if (email !== '') {
-      if (EMAIL.test(email)) election = { method, recipient: email, recipientKind: 'email' };
+      if (isEmailAddress(email)) election = { method, recipient: email, recipientKind: 'email' };
       else fault('email', `PayPal needs a valid email address (${maskLast4(email)} is not one)`);
     } else if (phoneText !== '') {
       const phone = normalisePhone(phoneText);
@@ -100,28 +98,29 @@ export function readElection(input: ElectionInput, place: { file: string; line: 
     } else fault('email', 'PayPal needs an email or a phone number');
   } else if (method === 'venmo') {
     const phoneText = input.phone.trim();
-    const handle = input.venmoHandle.trim().replace(/^@/, '');
+    const handleText = input.venmoHandle.trim();
+    const handle = handleText.charCodeAt(0) === 0x40 ? handleText.slice(1) : handleText;
     if (phoneText !== '') {
       const phone = normalisePhone(phoneText);
       if (phone !== undefined) election = { method, recipient: phone, recipientKind: 'phone' };
       else fault('phone', `Venmo needs a 10-digit US phone number (${maskLast4(phoneText)} is not one)`);
     } else if (handle !== '') {
-      if (HANDLE.test(handle)) election = { method, recipient: handle, recipientKind: 'handle' };
+      if (isVenmoHandle(handle)) election = { method, recipient: handle, recipientKind: 'handle' };
       else fault('venmoHandle', `not a Venmo handle (${maskLast4(handle)}): 5 to 30 letters, digits, - or _`);
     } else if (input.email.trim() !== '') {
       fault('phone', 'Venmo needs a phone number or a venmo_handle; an email is not accepted for Venmo');
     } else fault('phone', 'Venmo needs a phone number or a venmo_handle');
   } else if (method === 'ach') {
     const routing = input.routing.trim();
-    const account = input.account.trim().replace(/[\s-]/g, '');
+    const account = withoutSpacesAndHyphens(input.account.trim());
     const type = input.accountType.trim().toLowerCase();
     const name = input.name.trim();
     let ok = true;
     if (routing === '') (ok = false), fault('routing', 'ACH needs a routing number');
-    else if (!/^\d{9}$/.test(routing)) (ok = false), fault('routing', `a routing number has 9 digits (${maskLast4(routing)} does not)`);
+    else if (!isDigits(routing, 9, 9)) (ok = false), fault('routing', `a routing number has 9 digits (${maskLast4(routing)} does not)`);
     else if (!isAbaRouting(routing)) (ok = false), fault('routing', `routing number ${maskLast4(routing)} fails the ABA check digit (a mistyped digit?)`);
     if (account === '') (ok = false), fault('account', 'ACH needs an account number');
-    else if (!/^\d{4,17}$/.test(account)) (ok = false), fault('account', `an account number has 4 to 17 digits (${maskLast4(account)} does not)`);
+    else if (!isDigits(account, 4, 17)) (ok = false), fault('account', `an account number has 4 to 17 digits (${maskLast4(account)} does not)`);
     if (type !== 'checking' && type !== 'savings') {
       ok = false;
       fault('accountType', type === '' ? 'ACH needs an account_type: checking or savings' : `account_type must be checking or savings, not ${JSON.stringify(input.accountType.trim())}`);
@@ -135,7 +134,8 @@ export function readElection(input: ElectionInput, place: { file: string; line: 
     fault('method', `unknown payment method ${JSON.stringify(input.method.trim())} (accepted: ${PAYMENT_METHODS.join(', ')})`);
   }
 
-  if (election !== undefined) return mailing !== undefined ? { election, mailing, problems: [] } : { election, problems: [] };
+  if (election !== undefined) return mailing !== undefined ? { election, mailing, problems: NO_PROBLEMS } : { election, problems: NO_PROBLEMS };
+  if (faults === undefined) throw new Error('internal: an election neither read nor faulted');
   const at = (severity: Problem['severity'], f: { field: ElectionField; message: string }): Problem => ({
     code: 'input',
     severity,

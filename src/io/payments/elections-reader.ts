@@ -14,6 +14,7 @@ import { ELECTION_COLUMNS, readElection, type ElectionField, type ElectionInput 
 import { csvReadError, readCsvFile } from '../csv-records.js';
 import { readCsvFileFast } from '../csv-records-fast.js';
 import type { FileDigest } from '../file-hash.js';
+import type { HashThread } from '../hash-thread.js';
 import { sniffFirstLines } from '../claims-sniff.js';
 import type { ClaimField } from '../../core/claims.js';
 import { InvalidUtf8Report } from '../csv-utf8.js';
@@ -45,6 +46,15 @@ function columnsOf(header: string[], map: ColumnMap = {}): { id: number; fields:
   const fields = {} as Record<ElectionField, number>;
   for (const f of FIELDS) fields[f] = column(ELECTION_COLUMNS[f]);
   return { id: column('claim_id'), fields };
+}
+
+/** 16 bits of a claim id (of its length and last 6 characters), for the elected ids' filter. */
+function idKey(id: string): number {
+  const n = id.length;
+  let h = n;
+  for (let i = n > 6 ? n - 6 : 0; i < n; i++) h = Math.imul(h, 31) + id.charCodeAt(i);
+  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+  return (h ^ (h >>> 16)) & 0xffff;
 }
 
 /** A claims file's --map: a field's column under another name. */
@@ -104,6 +114,8 @@ export async function readElections(o: {
   /** How the claims file is read (as allocate read it): its delimiter (a first line `sep=X` names one too) and --map. */
   delimiter?: string;
   map?: ColumnMap;
+  /** Where the claims file is hashed (on a worker thread when it is large); by default on this thread. */
+  hashes?: HashThread;
 }): Promise<ElectionsRead> {
   const problems: Problem[] = [];
   const err = (file: string, line: number, message: string, field?: string): void =>
@@ -111,6 +123,9 @@ export async function readElections(o: {
 
   // The elections file, by claim id.
   const elected = new Map<string, { line: number; cells: string[]; used: boolean }>();
+  // Marks the keys (idKey) of the elected ids: a claim whose key is unmarked is not looked up (an
+  // elections file lists a few claims of many; a lookup by a new string hashes it first).
+  const mayBeElected = new Uint8Array(1 << 16);
   let eCols: ReturnType<typeof columnsOf> | undefined;
   let electionsInput: ManifestInput | undefined;
   if (o.electionsFile !== undefined) {
@@ -131,6 +146,7 @@ export async function readElections(o: {
       const first = elected.get(id);
       if (first !== undefined) return err(file, line, `claim ${id} is already elected on line ${first.line}`, 'claim_id');
       elected.set(id, { line, cells, used: false });
+      mayBeElected[idKey(id)] = 1;
     });
     if (eCols === undefined) throw new UsageError(`${file}: empty, expected a header with a claim_id column`);
     problems.push(...invalid.problems());
@@ -154,6 +170,8 @@ export async function readElections(o: {
   const sepLine = first?.sep !== undefined ? 1 : undefined;
   const map = o.map ?? {};
   let claimsInvalid = new InvalidUtf8Report(file);
+  const input: ElectionInput = { method: '', email: '', phone: '', venmoHandle: '', routing: '', account: '', accountType: '', name: '', address: '', address2: '', city: '', state: '', zip: '' };
+  const place = { file, line: 0, claimId: '' };
   const onRecord = (cells: string[], line: number, notUtf8 = false): void => {
     if (cCols === undefined) {
       if (line === sepLine) return;
@@ -171,37 +189,50 @@ export async function readElections(o: {
     const row = r++;
     if (notUtf8) {
       // Reported once for the file (below); the row is left out, its election marked as seen.
-      const e = elected.get(ledger.ids[row] ?? '');
+      const e = elected.get(ledger.ids.at(row) ?? '');
       if (e !== undefined) e.used = true;
       return;
     }
     const id = (cells[cCols.id] ?? '').trim();
-    if (row >= ledger.ids.length || ledger.ids[row] !== id) {
+    if (!ledger.ids.is(row, id)) {
       if (mismatch++ < 10) {
-        err(file, line, `claim ${id} where the ledger's row ${row + 1} is ${ledger.ids[row] ?? '(past its end)'}: the claims file is not the one ${ledger.ledgerPath} was made from`, 'claim_id');
+        err(file, line, `claim ${id} where the ledger's row ${row + 1} is ${ledger.ids.at(row) ?? '(past its end)'}: the claims file is not the one ${ledger.ledgerPath} was made from`, 'claim_id');
       }
       return;
     }
-    const e = elected.size > 0 ? elected.get(id) : undefined;
+    const e = mayBeElected[idKey(id)] === 1 ? elected.get(id) : undefined;
     if (e !== undefined) e.used = true;
     const amount = ledger.amounts[row]!;
     if (amount <= 0n) return; // zero amounts get no payment, and need no election
     // Field k's cell: from the elections file when it lists the claim and has the column, else
-    // from the claims file. One object literal per claim (keyed stores into {} were a hot spot).
-    // No closure per claim: `cellOf` is a module function (a closure made per row was a hot spot).
+    // from the claims file. One object for every claim, its fields set in place (readElection
+    // keeps none of it; an object per claim, and keyed stores into {}, were hot spots). No closure
+    // per claim: `cellOf` is a module function (a closure made per row was a hot spot).
     const ec = e?.cells;
-    const input: ElectionInput = {
-      method: cellOf(0, cells, fromClaims, ec, fromElections), email: cellOf(1, cells, fromClaims, ec, fromElections),
-      phone: cellOf(2, cells, fromClaims, ec, fromElections), venmoHandle: cellOf(3, cells, fromClaims, ec, fromElections),
-      routing: cellOf(4, cells, fromClaims, ec, fromElections), account: cellOf(5, cells, fromClaims, ec, fromElections),
-      accountType: cellOf(6, cells, fromClaims, ec, fromElections), name: cellOf(7, cells, fromClaims, ec, fromElections),
-      address: cellOf(8, cells, fromClaims, ec, fromElections), address2: cellOf(9, cells, fromClaims, ec, fromElections),
-      city: cellOf(10, cells, fromClaims, ec, fromElections), state: cellOf(11, cells, fromClaims, ec, fromElections),
-      zip: cellOf(12, cells, fromClaims, ec, fromElections),
-    };
-    const place = e !== undefined && o.electionsFile !== undefined ? { file: o.electionsFile, line: e.line, claimId: id } : { file, line, claimId: id };
+    input.method = cellOf(0, cells, fromClaims, ec, fromElections);
+    input.email = cellOf(1, cells, fromClaims, ec, fromElections);
+    input.phone = cellOf(2, cells, fromClaims, ec, fromElections);
+    input.venmoHandle = cellOf(3, cells, fromClaims, ec, fromElections);
+    input.routing = cellOf(4, cells, fromClaims, ec, fromElections);
+    input.account = cellOf(5, cells, fromClaims, ec, fromElections);
+    input.accountType = cellOf(6, cells, fromClaims, ec, fromElections);
+    input.name = cellOf(7, cells, fromClaims, ec, fromElections);
+    input.address = cellOf(8, cells, fromClaims, ec, fromElections);
+    input.address2 = cellOf(9, cells, fromClaims, ec, fromElections);
+    input.city = cellOf(10, cells, fromClaims, ec, fromElections);
+    input.state = cellOf(11, cells, fromClaims, ec, fromElections);
+    input.zip = cellOf(12, cells, fromClaims, ec, fromElections);
+    // Where its problems are, set in place too (readElection copies it into each problem).
+    if (e !== undefined && o.electionsFile !== undefined) {
+      place.file = o.electionsFile;
+      place.line = e.line;
+    } else {
+      place.file = file;
+      place.line = line;
+    }
+    place.claimId = id;
     const result = readElection(input, place);
-    for (const p of result.problems) problems.push(p);
+    if (result.problems.length > 0) for (const p of result.problems) problems.push(p);
     if (result.election !== undefined && result.problems.length > 0) fallbacks++;
     if (result.election !== undefined) {
       const paid: PaidClaim = result.mailing ? { claimId: id, amount, row, election: result.election, mailing: result.mailing } : { claimId: id, amount, row, election: result.election };
@@ -229,7 +260,7 @@ export async function readElections(o: {
       return keep;
     };
     // Bytes that are not UTF-8 are left to the general reader, which reports them.
-    digest = await readCsvFileFast(file, delimiter, onRecord, wanted, own, { utf8: true });
+    digest = await readCsvFileFast(file, delimiter, onRecord, wanted, own, { utf8: true, ...(o.hashes !== undefined ? { hashes: o.hashes } : {}) });
   } catch (error) {
     throw csvReadError(file, 'the claims file', error);
   }

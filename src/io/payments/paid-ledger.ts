@@ -6,15 +6,18 @@
  * amount column is then each claim's total over the buckets). Only claim_id, outcome and amount
  * are read.
  */
-import { createHash } from 'node:crypto';
+import { isAscii } from 'node:buffer';
+import { open, type FileHandle } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { restoreFormula } from '../../core/csv-cell.js';
 import { DataError, UsageError } from '../../core/errors.js';
 import type { Manifest, ManifestInput } from '../../core/manifest.js';
 import { formatMoneyHuman, parseMoney, type Cents } from '../../core/money.js';
 import type { Problem } from '../../core/problems.js';
-import { csvReadError, readCsvFile, utf8Text } from '../csv-records.js';
+import { csvReadError, readCsvFile } from '../csv-records.js';
 import { hashFile } from '../file-hash.js';
+import { HashThread, type ChunkHash } from '../hash-thread.js';
+import { LedgerIdsBuilder, type LedgerIds } from './ledger-ids.js';
 import { sha256Hex } from '../hash.js';
 import { readJsonFile } from '../json-file.js';
 import { assertFinishedRun } from '../run-state.js';
@@ -26,12 +29,20 @@ export interface PaidLedger {
   manifest: Manifest;
   ledgerPath: string;
   /** Every ledger row's claim id, in order (the claims file's order). */
-  ids: string[];
+  ids: LedgerIds;
   /** Every row's amount in cents. */
   amounts: Cents[];
   paid: { count: number; amount: Cents };
   /** The manifest's record of the three files read, for the pay manifest. */
   inputs: Record<string, ManifestInput>;
+}
+
+/** Bytes read at a time. */
+const LEDGER_CHUNK = 1 << 20;
+
+interface SliceableBuffer extends Buffer {
+  latin1Slice(start: number, end: number): string;
+  utf8Slice(start: number, end: number): string;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -43,7 +54,7 @@ async function readJson(path: string, what: string, kind: 'manifest' | 'summary'
 }
 
 /** Reads and checks DIR; a folder that cannot be read is a UsageError, files that do not match their manifest a DataError. */
-export async function readPaidLedger(dir: string): Promise<PaidLedger> {
+export async function readPaidLedger(dir: string, options: { hashes?: HashThread } = {}): Promise<PaidLedger> {
   const manifestPath = join(dir, 'manifest.json');
   await assertFinishedRun(dir);
   const { value, sha256: manifestSha } = await readJson(manifestPath, 'is it the --out folder of payout allocate or redistribute?', 'manifest');
@@ -84,28 +95,29 @@ export async function readPaidLedger(dir: string): Promise<PaidLedger> {
   if (summaryAmount === undefined) throw new UsageError(`${summaryPath}: not a payout summary (${amountKey} is needed)`);
 
   const ledgerPath = join(dir, 'ledger.csv');
-  const ids: string[] = [];
+  let idsBuilder = new LedgerIdsBuilder();
   const amounts: Cents[] = [];
   const cents = new Map<string, Cents>();
   const bad: Problem[] = [];
   let paidCount = 0;
   let paidAmount = 0n;
-  const onRow = (idText: string, text: string, line: number): void => {
+  /** A row's amount cell: false when it is no amount (its row is then left out, and reported). */
+  const onAmount = (text: string, line: number): boolean => {
     let c = cents.get(text);
     if (c === undefined) {
       c = parseMoney(text);
       if (c === undefined) {
         bad.push({ code: 'input', severity: 'error', file: ledgerPath, line, field: 'amount', message: `${JSON.stringify(text)} is not an amount` });
-        return;
+        return false;
       }
       cents.set(text, c);
     }
-    ids.push(restoreFormula(idText));
     amounts.push(c);
     if (c > 0n) {
       paidCount++;
       paidAmount += c;
     }
+    return true;
   };
   const onHeader = (fields: string[]): { id: number; amount: number } => {
     const names = fields.map((h) => h.trim());
@@ -114,10 +126,10 @@ export async function readPaidLedger(dir: string): Promise<PaidLedger> {
     if (id === -1 || amount === -1) throw new UsageError(`${ledgerPath}:1: not a payout ledger: claim_id and amount columns are needed (found: ${names.join(', ')})`);
     return { id, amount };
   };
-  let sha256 = await readLedgerFast(ledgerPath, onHeader, onRow);
+  let sha256 = await readLedgerFast(ledgerPath, onHeader, onAmount, idsBuilder, options.hashes ?? new HashThread({ worker: false }));
   if (sha256 === undefined) {
     // A quoted cell somewhere: the whole file through the RFC 4180 reader instead.
-    ids.length = 0;
+    idsBuilder = new LedgerIdsBuilder();
     amounts.length = 0;
     bad.length = 0;
     paidCount = 0;
@@ -127,7 +139,7 @@ export async function readPaidLedger(dir: string): Promise<PaidLedger> {
       sha256 = (
         await readCsvFile(ledgerPath, (fields, line) => {
           if (col === undefined) col = onHeader(fields);
-          else onRow(fields[col.id] ?? '', fields[col.amount] ?? '', line);
+          else if (onAmount(fields[col.amount] ?? '', line)) idsBuilder.addString(restoreFormula(fields[col.id] ?? ''));
         })
       ).sha256;
     } catch (err) {
@@ -135,6 +147,7 @@ export async function readPaidLedger(dir: string): Promise<PaidLedger> {
     }
     if (col === undefined) throw new UsageError(`${ledgerPath}: empty, not a payout ledger`);
   }
+  const ids = idsBuilder.finish();
   checkHash('ledger.csv', sha256);
   refuse();
   if (bad.length > 0) throw new DataError(`${ledgerPath}: ${countOf(bad.length, 'row')} cannot be read`, bad.slice(0, 50));
@@ -160,52 +173,127 @@ export async function readPaidLedger(dir: string): Promise<PaidLedger> {
 
 /**
  * The ledger's claim_id and amount cells line by line, without splitting the other cells: payout
- * writes its ledger without quotes unless a text cell needs them. Returns the file's SHA-256, or
- * undefined at the first quote (the caller then reads the file with the full CSV reader).
+ * writes its ledger without quotes unless a text cell needs them. The bytes are read in chunks, each
+ * once as Latin-1 text to find the commas and line ends (all ASCII). The amount becomes a string (a
+ * substring of that text when ASCII, else decoded as UTF-8, as the text of the whole file would
+ * be), given to `onAmount`; when it keeps the row, the id's bytes go to `ids` (decoded and
+ * restored, restoreFormula, when not ASCII or when they start with an apostrophe). Returns the
+ * file's SHA-256, or undefined at the first quote (the caller then reads the file with the full CSV
+ * reader). Exported for its tests (test/payments/paid-ledger.test.ts).
  */
-async function readLedgerFast(
+export async function readLedgerFast(
   file: string,
   onHeader: (fields: string[]) => { id: number; amount: number },
-  onRow: (id: string, amount: string, line: number) => void,
+  onAmount: (amount: string, line: number) => boolean,
+  ids: LedgerIdsBuilder,
+  hashes: HashThread,
 ): Promise<string | undefined> {
-  const hash = createHash('sha256');
   let col: { id: number; amount: number } | undefined;
-  let rest = '';
   let line = 0;
-  const cell = (s: string, k: number): string => {
-    let start = 0;
+  let buf = Buffer.allocUnsafe(LEDGER_CHUNK * 2) as SliceableBuffer;
+  let text = '';
+  /** Finds cell `k` of the line [from, to) of `text` (into cellStart, cellEnd); false for a line with fewer cells. */
+  let cellStart = 0;
+  let cellEnd = 0;
+  const cell = (k: number, from: number, to: number): boolean => {
+    let start = from;
     for (let i = 0; i < k; i++) {
-      start = s.indexOf(',', start) + 1;
-      if (start === 0) return '';
+      start = text.indexOf(',', start) + 1;
+      if (start === 0 || start > to) return false;
     }
-    const end = s.indexOf(',', start);
-    return end === -1 ? s.slice(start) : s.slice(start, end);
-  };
-  const take = (l: string): boolean => {
-    line++;
-    if (l.charCodeAt(l.length - 1) === 13) l = l.slice(0, -1);
-    if (l === '') return true;
-    if (l.indexOf('"') !== -1) return false;
-    if (col === undefined) col = onHeader(l.split(','));
-    else onRow(cell(l, col.id), cell(l, col.amount), line);
+    const end = text.indexOf(',', start);
+    cellStart = start;
+    cellEnd = end === -1 || end > to ? to : end;
     return true;
   };
-  try {
-    for await (const text of utf8Text(file, { onBytes: (b) => hash.update(b) })) {
-      const s = rest + text;
-      let p = 0;
-      for (let e = s.indexOf('\n'); e !== -1; e = s.indexOf('\n', p)) {
-        if (!take(s.slice(p, e))) return undefined;
-        p = e + 1;
-      }
-      rest = s.slice(p);
+  /** Whether the bytes read so far from the current position on are all ASCII (then so is every cell). */
+  let ascii = true;
+  /** Bytes [s, e) as text: their Latin-1 text when ASCII (a substring), else decoded as UTF-8. */
+  const decode = (s: number, e: number): string => {
+    if (!ascii) {
+      for (let i = s; i < e; i++) if (text.charCodeAt(i) >= 0x80) return buf.utf8Slice(s, e);
     }
-  } catch (err) {
-    if (err instanceof UsageError) throw err;
+    return text.substring(s, e);
+  };
+  const cannotRead = (err: unknown): UsageError => {
     const e = err as NodeJS.ErrnoException;
-    throw new UsageError(e.code === 'ENOENT' ? `${file}: not found` : `${file}: cannot read (${e.code ?? e.message})`);
+    return new UsageError(e.code === 'ENOENT' ? `${file}: not found` : `${file}: cannot read (${e.code ?? e.message})`);
+  };
+  let handle: FileHandle;
+  let hash: ChunkHash;
+  try {
+    handle = await open(file, 'r');
+    hash = hashes.hash((await handle.stat()).size);
+  } catch (err) {
+    throw cannotRead(err);
   }
-  if (rest !== '' && !take(rest)) return undefined;
+  let finished = false;
+  try {
+    let start = 0;
+    let end = 0;
+    let first = true;
+    let quote = -1;
+    for (;;) {
+      if (start > 0) {
+        buf.copyWithin(0, start, end);
+        end -= start;
+        start = 0;
+      }
+      if (buf.length - end < LEDGER_CHUNK) {
+        const bigger = Buffer.allocUnsafe(buf.length * 2) as SliceableBuffer;
+        buf.copy(bigger, 0, 0, end);
+        buf = bigger;
+      }
+      const { bytesRead } = await handle.read(buf, end, LEDGER_CHUNK, null);
+      const done = bytesRead === 0;
+      if (!done) {
+        hash.update(buf.subarray(end, end + bytesRead));
+        end += bytesRead;
+      }
+      if (first) {
+        if (end < 3 && !done) continue;
+        first = false;
+        if (end >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) start = 3;
+      }
+      text = buf.latin1Slice(0, end);
+      ascii = isAscii(buf.subarray(start, end));
+      quote = text.indexOf('"', start);
+      let p = start;
+      for (;;) {
+        let e = text.indexOf('\n', p);
+        if (e === -1) {
+          if (!done || p === end) break;
+          e = end; // the last line, without a line break
+        }
+        line++;
+        const next = e + 1;
+        if (e > p && text.charCodeAt(e - 1) === 13) e--;
+        // The first quote after the chunk's start is on no line before this one.
+        if (quote !== -1 && quote < e) return undefined;
+        if (e > p) {
+          if (col === undefined) col = onHeader(decode(p, e).split(','));
+          else {
+            if (onAmount(cell(col.amount, p, e) ? decode(cellStart, cellEnd) : '', line)) {
+              // The id's bytes as they are, unless they are not ASCII or may be a formula's defused text.
+              if (!cell(col.id, p, e)) ids.addAscii(buf, 0, 0);
+              else if (ascii && text.charCodeAt(cellStart) !== 0x27) ids.addAscii(buf, cellStart, cellEnd);
+              else ids.addString(restoreFormula(decode(cellStart, cellEnd)));
+            }
+          }
+        }
+        p = next;
+        if (p >= end) break;
+      }
+      start = Math.min(p, end);
+      if (done) break;
+    }
+    finished = true;
+  } catch (err) {
+    throw err instanceof UsageError ? err : cannotRead(err);
+  } finally {
+    if (!finished) hash.drop();
+    await handle.close();
+  }
   if (col === undefined) throw new UsageError(`${file}: empty, not a payout ledger`);
-  return hash.digest('hex');
+  return hash.digest();
 }
