@@ -93,8 +93,10 @@ export class PayBuilderThread {
     });
   }
 
-  /** The worker, started; undefined when it cannot be (no compiled worker file: the TypeScript sources). */
-  /** `ring`: blocks in the ring (RING; fewer in tests, to see it go round). */
+  /**
+   * The worker, started; undefined when it cannot be (no compiled worker file: the TypeScript
+   * sources). `ring`: blocks in the ring (RING; fewer in tests, to see it go round).
+   */
   static start(o: { config: PaymentsConfig; currency: string; round: number; ids: PaymentIds; paymentId: (claimId: string) => string; ring?: number }): PayBuilderThread | undefined {
     const url = new URL('./pay-build-worker.js', import.meta.url);
     if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url))) return undefined;
