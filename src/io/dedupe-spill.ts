@@ -10,12 +10,12 @@
  * 64-bit hashes give the same duplicates with the same first lines. The duplicates are then put
  * in row order (email before name and address within a row), and the details file is read once
  * for their claim ids and emails. The folder is the caller's (DuplicateChecks makes and removes it).
- * Of each email only its last EMAIL_TAIL bytes go to disk: a duplicate's email is only ever shown
- * masked to its last 4 characters, so the spill folder holds no whole address.
+ * Of each email only its last 4 characters go to disk, and only when it has more: a duplicate's
+ * email is only ever shown masked to them (maskLast4), so the spill folder holds no address.
  */
 import * as fs from 'node:fs';
 import { join } from 'node:path';
-import { claimantShown, type LineTable } from './csv-dedupe.js';
+import type { LineTable } from './csv-dedupe.js';
 import { HashedLineIndex } from './line-index.js';
 
 /** Partitions per kind, by the top bits of the hash's high word: ~310,000 keys each at 20M claims. */
@@ -136,12 +136,10 @@ export class PartitionedKeys implements LineTable {
 
 /** Bytes of a row's details record ahead of its id and email: line, id length, email length, flags. */
 const DETAILS_HEAD = 16;
-/**
- * Bytes of an email written to the details file, from its end (trailing spaces and tabs left out):
- * at least 16 characters, so its last 4, the only ones ever shown (maskLast4), are the whole
- * value's (unless all but 4 of them are other white space, when "****" is shown).
- */
-export const EMAIL_TAIL = 64;
+/** Characters of an email shown (maskLast4's), the only ones written to the details file. */
+export const EMAIL_SHOWN = 4;
+/** ASCII white space, which String#trim removes: space, tab, line feed, vertical tab, form feed, carriage return. */
+const isSpace = (b: number): boolean => b === 0x20 || (b >= 0x09 && b <= 0x0d);
 /** Flag bits of a details record: claim id with doubled quotes, email with doubled quotes. */
 const ID_DOUBLED = 1;
 const EMAIL_DOUBLED = 2;
@@ -187,13 +185,19 @@ export class SpilledClaimants {
   /** A row of a byte batch: its claim id's and email's bytes (ranges into `bytes`, with their doubled-quote flags). */
   rowBytes(line: number, bytes: Uint8Array, idStart: number, idEnd: number, idDoubled: number, emailStart: number, emailEnd: number, emailDoubled: number): void {
     const idLen = idEnd - idStart;
-    // The email's tail only (EMAIL_TAIL), from the first byte of a character on.
-    while (emailEnd > emailStart && (bytes[emailEnd - 1] === 0x20 || bytes[emailEnd - 1] === 0x09)) emailEnd--;
-    if (emailEnd - emailStart > EMAIL_TAIL) {
-      emailStart = emailEnd - EMAIL_TAIL;
-      while (emailStart < emailEnd && ((bytes[emailStart] as number) & 0xc0) === 0x80) emailStart++;
+    // The email's last EMAIL_SHOWN characters (trimmed; a doubled quote is one), none when it has no more.
+    while (emailEnd > emailStart && isSpace(bytes[emailEnd - 1] as number)) emailEnd--;
+    while (emailStart < emailEnd && isSpace(bytes[emailStart] as number)) emailStart++;
+    let from = emailEnd;
+    for (let chars = 0; from > emailStart && chars < EMAIL_SHOWN; ) {
+      const b = bytes[--from] as number;
+      if ((b & 0xc0) === 0x80) continue; // inside a character
+      if (b === 0x22 && emailDoubled === 1 && from > emailStart && bytes[from - 1] === 0x22) from--;
+      chars++;
     }
-    const emailLen = emailEnd - emailStart;
+    if (from === emailStart) from = emailEnd;
+    const emailLen = emailEnd - from;
+    emailStart = from;
     this.room(DETAILS_HEAD + idLen + emailLen);
     const d = this.details;
     let at = this.at;
@@ -208,16 +212,17 @@ export class SpilledClaimants {
     this.at = at;
   }
 
-  /** A row read by csv-parse: its claim id and email as text (the email's tail only, as rowBytes). */
+  /** A row read by csv-parse: its claim id and email as text (of the email, what rowBytes keeps). */
   rowText(line: number, claimId: string, email: string): void {
     const idLen = Buffer.byteLength(claimId, 'utf8');
-    let emailLen = Buffer.byteLength(email, 'utf8');
-    if (emailLen > EMAIL_TAIL) {
-      // Its last EMAIL_TAIL / 4 UTF-16 units: at most 3 bytes each, at least 8 characters (a lone
-      // surrogate the cut leaves at the start is one of those never shown).
-      email = email.trimEnd().slice(-EMAIL_TAIL / 4);
-      emailLen = Buffer.byteLength(email, 'utf8');
+    const v = email.trim();
+    let from = v.length;
+    for (let chars = 0; from > 0 && chars < EMAIL_SHOWN; chars++) {
+      const c = v.charCodeAt(--from);
+      if (c >= 0xdc00 && c <= 0xdfff && from > 0 && (v.charCodeAt(from - 1) & 0xfc00) === 0xd800) from--;
     }
+    email = from === 0 ? '' : v.slice(from);
+    const emailLen = Buffer.byteLength(email, 'utf8');
     this.room(DETAILS_HEAD + idLen + emailLen);
     const d = this.details;
     d.writeUInt32LE(line, this.at);
@@ -296,7 +301,9 @@ export class SpilledClaimants {
           for (; h < hits.length && (hits[h] as SpilledHit)[0] === line; h++) {
             const same = hits[h] as SpilledHit;
             same[4] = claimId;
-            if (same[1] === 0) same[3] = claimantShown(cell(buf, idAt + idLen, idAt + idLen + emailLen, (flags & EMAIL_DOUBLED) !== 0));
+            // An email's last characters (lower-cased as claimantShown does, not trimmed: a space
+            // among them is shown), when it has more; else it is shown masked whole, "****".
+            if (same[1] === 0) same[3] = emailLen === 0 ? '' : `****${cell(buf, idAt + idLen, idAt + idLen + emailLen, (flags & EMAIL_DOUBLED) !== 0).toLowerCase()}`;
           }
         }
         if (line > hit[0]) throw new Error(`internal: no row details for line ${hit[0]}`);
