@@ -10,6 +10,7 @@ import { UsageError } from '../core/errors.js';
 import { digest, digestFromHex, leafMessage, MERKLE_ENCODING, rootFromProof, toHex } from '../core/merkle.js';
 import { sha256Into } from '../io/receipts-leaves.js';
 import { RECEIPT_FORMAT } from './receipt.js';
+import { countOf } from '../core/display-numbers.js';
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits (a SHA-256)');
 
@@ -66,13 +67,13 @@ export async function checkReceipt(o: CheckReceiptOptions): Promise<ReceiptCheck
   const r = parsed.data;
   const leaf = digest(sha256Into, leafMessage(r.row.map((c) => c.column), r.row.map((c) => c.cell)));
   const reached = toHex(rootFromProof(leaf, r.proof, sha256Into));
-  const steps = `${r.proof.length} step${r.proof.length === 1 ? '' : 's'}`;
+  const steps = countOf(r.proof.length, 'step');
   const idCell = r.row.find((c) => c.column === 'claim_id')?.cell;
   const checks: ReceiptCheck[] = [
     idCell !== r.claimId
       ? { name: 'leaf', ok: false, message: `the receipt is for claim ${JSON.stringify(r.claimId)}, but its row's claim_id is ${JSON.stringify(idCell ?? null)}` }
       : toHex(leaf) === r.leaf
-      ? { name: 'leaf', ok: true, message: `the row's ${r.row.length} cells give the receipt's leaf ${r.leaf}` }
+      ? { name: 'leaf', ok: true, message: `the row's ${countOf(r.row.length, 'cell')} give the receipt's leaf ${r.leaf}` }
       : { name: 'leaf', ok: false, message: `the row's cells give the leaf ${toHex(leaf)}, not the receipt's ${r.leaf}: a cell or a column name was changed` },
     reached === r.root
       ? { name: 'proof', ok: true, message: `the proof (${steps}) leads from the row to the receipt's root ${r.root}` }

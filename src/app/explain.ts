@@ -27,7 +27,6 @@ import {
 import { claimReport, type ClaimReport } from '../core/explain-report.js';
 import { UsageError } from '../core/errors.js';
 import type { Manifest } from '../core/manifest.js';
-import { grouped } from '../core/money.js';
 import type { Plan } from '../core/plan.js';
 import { tieKeyer } from '../io/hash.js';
 import { readLedger } from '../io/ledger-reader.js';
@@ -36,6 +35,7 @@ import { loadPlan } from '../io/plan-file.js';
 import { computeRedistribution, parseCosts, type RedistributionRun } from './redistribute.js';
 import { readValidClaims, type ClaimsSettings } from './validate.js';
 import { givenByValue, readingOfRun, runInputWarnings, type ReadingGiven } from './recorded-reading.js';
+import { countOf } from '../core/display-numbers.js';
 
 /** What DIR2/ledger.csv holds for the claim, and whether it is what the inputs give. */
 export interface LedgerCheck {
@@ -112,7 +112,7 @@ export async function explainClaims(o: ExplainOptions): Promise<{ plan: Plan; re
     found = findClaimRows(table, o.ids);
     if ('unknown' in found) {
       const list = found.unknown.map((id) => JSON.stringify(id)).join(', ');
-      throw new UsageError(`${o.claimsFile}: no claim with claim_id ${list} (${found.unknown.length === 1 ? 'it is' : 'they are'} not in the file's ${grouped(table.count)} valid rows)`);
+      throw new UsageError(`${o.claimsFile}: no claim with claim_id ${list} (${found.unknown.length === 1 ? 'it is' : 'they are'} not in the file's ${countOf(table.count, 'valid row')})`);
     }
   });
   if (found === undefined || 'unknown' in found) throw new Error('explainClaims: the claim rows were not looked up');
@@ -206,7 +206,7 @@ export async function explainRoundTwo(o: ExplainRoundTwoOptions): Promise<RoundT
   if ('unknown' in found) {
     const list = found.unknown.map((id) => JSON.stringify(id)).join(', ');
     throw new UsageError(
-      `${run.first.files.ledger.path}: no claim with claim_id ${list} (${found.unknown.length === 1 ? 'it is' : 'they are'} not in the first round's ${grouped(first.count)} rows)`,
+      `${run.first.files.ledger.path}: no claim with claim_id ${list} (${found.unknown.length === 1 ? 'it is' : 'they are'} not in the first round's ${countOf(first.count, 'row')})`,
     );
   }
   const reports = explainRoundTwoRows(run, found.rows, uncashedFile);

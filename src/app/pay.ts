@@ -21,7 +21,7 @@ import { buildsOnWorker, PayBuilderThread, type BuiltPayments } from '../io/paym
 import type { ReadClaimsOptions } from '../io/claims-types.js';
 import { recordedReading, sepLineOf, type ReadingGiven } from './recorded-reading.js';
 import { loadPayPlan, type PayPlan } from './pay-plan.js';
-import { countText } from '../core/display-numbers.js';
+import { countOf, countText } from '../core/display-numbers.js';
 
 export interface PayOptions {
   planFile: string;
@@ -164,16 +164,16 @@ async function payFrom(o: PayOptions, loaded: PayPlan, folder: PayFolder, config
   const errors = elections.problems.filter((p) => p.severity === 'error');
   for (const p of elections.problems) if (p.severity === 'warning') o.onWarning?.(p);
   const max = o.maxErrors ?? 50;
-  const refuse = (what: string, problems: Problem[]): never => {
+  const refuse = (what: string, where: string, problems: Problem[]): never => {
     const shown = problems.slice(0, max);
     const more = problems.length > shown.length ? ` (the first ${countText(shown.length)} shown; --max-errors to see more)` : '';
-    throw new DataError(`${problems.length} ${what}${more}; nothing was written`, shown);
+    throw new DataError(`${countOf(problems.length, what)}${where}${more}; nothing was written`, shown);
   };
-  if (errors.length > 0) refuse(`error${errors.length === 1 ? '' : 's'} in the payment elections`, errors);
+  if (errors.length > 0) refuse('error', ' in the payment elections', errors);
 
   const { batch } = built;
   const control = checkControls(batch, ledger.paid, ledger.ledgerPath);
-  if (control.length > 0) refuse('control total problem' + (control.length === 1 ? '' : 's'), control);
+  if (control.length > 0) refuse('control total problem', '', control);
 
   const check = config.check;
   const parameters: Record<string, string> = { round: String(ledger.round), issueDate: config.issueDate };

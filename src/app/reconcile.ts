@@ -90,7 +90,7 @@ async function reconcileInto(o: ReconcileOptions, out: OutputSet): Promise<Recon
   if (result.reissues.length > 0) {
     if (o.issueDate === undefined) throw new UsageError(`${countOf(result.reissues.length, 'failed payment')} ${result.reissues.length === 1 ? 'is' : 'are'} reissued as checks: give their --issue-date`);
     const start = o.checkStart ?? params.checkNext;
-    if (start === undefined) throw new UsageError(`${result.reissues.length} failed payments are reissued as checks: give the first check number, --check-start`);
+    if (start === undefined) throw new UsageError(`${countOf(result.reissues.length, 'failed payment')} ${result.reissues.length === 1 ? 'is' : 'are'} reissued as checks: give the first check number, --check-start`);
     const prefix = `${pay.manifest.seed}:reissue:${round}:`;
     result.reissues.forEach(({ payment: p, mailing }, k) => {
       const id = `R${round}-${sha256Hex(prefix + p.claimId).slice(0, 16)}`;

@@ -9,7 +9,7 @@ import { UsageError } from '../core/errors.js';
 import { buildTaxList, taxCsv, THRESHOLDS, thresholdOf, type TaxList } from '../core/tax.js';
 import { OutputSet } from '../io/atomic-output.js';
 import { readRound, readTins, type RoundRead } from '../io/tax-inputs.js';
-import { countText } from '../core/display-numbers.js';
+import { countOf } from '../core/display-numbers.js';
 
 export interface TaxOptions {
   year: number;
@@ -71,7 +71,7 @@ function checkRounds(rounds: readonly RoundRead[]): string[] {
   }
   for (const r of rounds) {
     if (r.firstLedgerSha256 !== undefined && !bySha.has(r.firstLedgerSha256) && r.returned.size > 0) {
-      notes.push(`${r.dir} is a second round whose first round is not given: its ${countText(r.returned.size)} uncashed first-round payments are not taken back (give the first round's folder when it was paid in the same year)`);
+      notes.push(`${r.dir} is a second round whose first round is not given: its ${countOf(r.returned.size, 'uncashed first-round payment')} ${r.returned.size === 1 ? 'is' : 'are'} not taken back (give the first round's folder when it was paid in the same year)`);
       r.returned = new Map();
     }
   }

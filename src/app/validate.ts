@@ -5,12 +5,12 @@
  */
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { grouped } from '../core/money.js';
 import type { Plan } from '../core/plan.js';
 import { DataError, UsageError } from '../core/errors.js';
 import { readClaims, type ReadClaimsOptions, type ReadClaimsResult } from '../io/claims-reader.js';
 import { openErrorsCsv } from '../io/errors-csv.js';
 import { loadPlan, type LoadedPlan } from '../io/plan-file.js';
+import { countOf } from '../core/display-numbers.js';
 
 /** Progress of one reading: bytes read so far and rows. */
 export interface ReadProgress {
@@ -76,7 +76,7 @@ export async function readValidClaims(
   if (stats.errors === 0) beforeWarnings?.(result);
   if (stats.errors > 0 || stats.warnings > 0) settings.hooks?.problems?.(result, settings.maxErrors, settings.quietWarnings === true);
   if (stats.errors > 0) {
-    throw new DataError(`${file}: ${grouped(stats.errors)} error${stats.errors === 1 ? '' : 's'} in the claims (payout validate shows a full report)`);
+    throw new DataError(`${file}: ${countOf(stats.errors, 'error')} in the claims (payout validate shows a full report)`);
   }
   return result;
 }

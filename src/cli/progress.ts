@@ -4,6 +4,7 @@
  * at most ten times a second and erases itself when the work is done.
  */
 import { grouped } from './table.js';
+import { countOf } from '../core/display-numbers.js';
 
 export interface Progress {
   /** Reports how far reading has come: bytes of `totalBytes`, and rows so far. */
@@ -29,7 +30,7 @@ export function progressLine(label: string, bytes: number, totalBytes: number, r
   const secs = elapsedMs / 1000;
   const rate = secs > 0 ? rows / secs : 0;
   const left = frac > 0 ? secs * (1 - frac) / frac : Number.NaN;
-  return `${label} ${bar} ${String(Math.floor(frac * 100)).padStart(3)}%  ${grouped(rows)} rows  ${grouped(Math.round(rate))} rows/s  ${clock(left)} left`;
+  return `${label} ${bar} ${String(Math.floor(frac * 100)).padStart(3)}%  ${countOf(rows, 'row')}  ${grouped(Math.round(rate))} rows/s  ${clock(left)} left`;
 }
 
 export function startProgress(

@@ -1,5 +1,5 @@
 /** A bucket plan's allocation as people read it at the terminal: the fund, each bucket's waterfall, the check. */
-import { moneyText } from '../core/display-numbers.js';
+import { countOf, moneyText } from '../core/display-numbers.js';
 import type { ChalkInstance } from 'chalk';
 import type { BucketSummaryJson } from '../core/buckets/output.js';
 import { grouped, renderTable } from './table.js';
@@ -23,8 +23,8 @@ export function renderBucketSummary(s: BucketSummaryJson, c: ChalkInstance): str
     b.reductionPercent === null ? '-' : `${b.reductionPercent.replace(/0+$/, '').replace(/\.$/, '')}%`,
   ]);
   out.push(...renderTable(['bucket', 'kind', 'claims', 'claimed', 'total cap', 'paid', 'reduction'], rows, ['left', 'left', 'right', 'right', 'right', 'right', 'right']), '');
-  out.push(`Paid ${c.bold(moneyText(s.totalPaid))} to ${grouped(s.claims.paid)} of ${grouped(s.claims.rows)} claims; residual ${moneyText(s.residual)}.`);
-  if (s.claims.belowMinimum > 0) out.push(`${grouped(s.claims.belowMinimum)} claims below the minimum payment ${moneyText(s.minimumPayment)}.`);
+  out.push(`Paid ${c.bold(moneyText(s.totalPaid))} to ${grouped(s.claims.paid)} of ${countOf(s.claims.rows, 'claim')}; residual ${moneyText(s.residual)}.`);
+  if (s.claims.belowMinimum > 0) out.push(`${countOf(s.claims.belowMinimum, 'claim')} below the minimum payment ${moneyText(s.minimumPayment)}.`);
   const unpaid = unpaidLine(s);
   if (unpaid !== null) out.push(unpaid);
   return out;

@@ -6,7 +6,7 @@ import { grouped, renderTable } from './table.js';
 import { roundingMethod } from '../core/rounding/index.js';
 import { ROUND_2_POINTS, ROUND_2_POINTS_AMOUNT } from '../core/redistribute.js';
 import { cents } from './render-explain.js';
-import { groupDecimal, moneyText } from '../core/display-numbers.js';
+import { countOf, groupDecimal, moneyText } from '../core/display-numbers.js';
 
 
 function outcomeLine(r: RoundTwoClaimReport): string {
@@ -58,7 +58,7 @@ export function renderRoundTwoClaimText(r: RoundTwoExplained, a: RoundTwoAvailab
       ['', '', ''],
       [
         [`  First-round residual (${files.firstSummary})`, moneyText(a.firstRoundResidual), ''],
-        [`+ ${grouped(a.uncashedClaims)} uncashed payments (${files.uncashed})`, moneyText(a.uncashedAmount), ''],
+        [`+ ${countOf(a.uncashedClaims, 'uncashed payment')} (${files.uncashed})`, moneyText(a.uncashedAmount), ''],
         [`− costs (${files.dir}/manifest.json)`, moneyText(a.costs), ''],
         [c.bold('= Available'), c.bold(moneyText(a.available)), c.dim(cents(a.availableCents))],
       ],
@@ -75,10 +75,10 @@ export function renderRoundTwoClaimText(r: RoundTwoExplained, a: RoundTwoAvailab
   }
 
   out.push(c.bold(`Pool (one pool, every class; points = ${points})`));
-  out.push(`  ${grouped(p.eligibleClaims)} cashed claims, ${groupDecimal(p.eligiblePoints)} points`);
+  out.push(`  ${countOf(p.eligibleClaims, 'cashed claim')}, ${groupDecimal(p.eligiblePoints)} points`);
   if (p.noRoomClaims > 0) out.push(`  ${grouped(p.noRoomClaims)} with no room under the cap (or room below the minimum): capped at 0`);
   if (p.belowMinimumClaims > 0) {
-    out.push(`  ${grouped(p.belowMinimumClaims)} removed by the minimum rule (${p.removedValues} smallest points value${p.removedValues === 1 ? '' : 's'})`);
+    out.push(`  ${grouped(p.belowMinimumClaims)} removed by the minimum rule (${countOf(p.removedValues, 'smallest points value')})`);
   }
   if (p.cappedClaims > 0) out.push(`  ${grouped(p.cappedClaims)} capped at their room, taking ${moneyText(p.cappedTotal)}`);
   if (p.paidClaims > 0) out.push(`  ${grouped(p.paidClaims)} paid pro rata, ${groupDecimal(p.paidPoints)} points`);
@@ -103,8 +103,8 @@ export function renderRoundTwoClaimText(r: RoundTwoExplained, a: RoundTwoAvailab
     const x = m.removed;
     minLine =
       `${moneyText(m.minimum)} on the second-round amount: removed in round ${x.step} of ${x.steps}` +
-      (x.step > 1 ? `, after the ${x.step - 1} smaller points value${x.step - 1 === 1 ? ' was' : 's were'} removed` : ', as the smallest points value') +
-      `: it would have had a share of ${groupDecimal(x.shareAtStepCents.fraction)} cents (${groupDecimal(x.shareAtStepCents.decimal)}), below the minimum; all ${grouped(x.removedWithIt)} claims with ${groupDecimal(r.first.share)} points were removed together, whatever their first amount`;
+      (x.step > 1 ? `, after the ${countOf(x.step - 1, 'smaller points value')} ${x.step - 1 === 1 ? 'was' : 'were'} removed` : ', as the smallest points value') +
+      `: it would have had a share of ${groupDecimal(x.shareAtStepCents.fraction)} cents (${groupDecimal(x.shareAtStepCents.decimal)}), below the minimum; all ${countOf(x.removedWithIt, 'claim')} with ${groupDecimal(r.first.share)} points were removed together, whatever their first amount`;
   } else minLine = r.share !== null ? `${moneyText(m.minimum)} on the second-round amount, met` : moneyText(m.minimum);
   out.push(`${c.bold('Minimum')}: ${minLine}`, '');
 

@@ -1,5 +1,5 @@
 /** `payout explain`'s text: one claim's way from the gross fund to its amount, step by step. */
-import { groupDecimal, humanizeAmounts, moneyText } from '../core/display-numbers.js';
+import { countOf, groupDecimal, humanizeAmounts, moneyText } from '../core/display-numbers.js';
 import type { ChalkInstance } from 'chalk';
 import type { ClaimReport } from '../core/explain-report.js';
 import { roundingMethod } from '../core/rounding/index.js';
@@ -64,7 +64,7 @@ export function renderClaimText(r: ClaimReport, claimsFile: string, c: ChalkInst
         : '';
     out.push(`  net × ${r.class.poolPercent ?? '?'}% = ${groupDecimal(p.exactNetCents)} cents → ${cents(p.netCents)}${split}`);
   } else out.push(`  ${cents(p.netCents)} (${moneyText(p.net)})`);
-  out.push(`  ${grouped(p.eligibleClaims)} eligible claims, ${groupDecimal(p.eligiblePoints)} points`);
+  out.push(`  ${countOf(p.eligibleClaims, 'eligible claim')}, ${groupDecimal(p.eligiblePoints)} points`);
   if (p.belowMinimumClaims > 0) out.push(`  ${grouped(p.belowMinimumClaims)} removed by the minimum rule; ${grouped(p.paidClaims)} paid, ${groupDecimal(p.paidPoints)} points`);
   if (p.cappedClaims > 0) out.push(`  ${grouped(p.cappedClaims)} capped at the maximum payment`);
   if (p.centsPerPoint !== null) {
@@ -90,8 +90,8 @@ export function renderClaimText(r: ClaimReport, claimsFile: string, c: ChalkInst
     const at = x.amountAtStep !== null ? `paid ${moneyText(x.amountAtStep)}` : `a share of ${groupDecimal(x.shareAtStepCents.fraction)} cents (${groupDecimal(x.shareAtStepCents.decimal)})`;
     minLine =
       `${moneyText(m.minimum)}: removed in round ${x.step} of ${x.steps}` +
-      (x.step > 1 ? `, after the ${x.step - 1} smaller points value${x.step - 1 === 1 ? ' was' : 's were'} removed` : ', as the smallest points value') +
-      `: it would have had ${at}, below the minimum; all ${grouped(x.removedWithIt)} claims with ${groupDecimal(r.points)} point${r.points === '1' ? '' : 's'} were removed together`;
+      (x.step > 1 ? `, after the ${countOf(x.step - 1, 'smaller points value')} ${x.step - 1 === 1 ? 'was' : 'were'} removed` : ', as the smallest points value') +
+      `: it would have had ${at}, below the minimum; all ${countOf(x.removedWithIt, 'claim')} with ${groupDecimal(r.points)} point${r.points === '1' ? '' : 's'} were removed together`;
   } else minLine = r.share !== null ? `${moneyText(m.minimum)}, met` : moneyText(m.minimum);
   out.push(`${c.bold('Minimum')}: ${minLine}`, '');
 

@@ -1,5 +1,5 @@
 /** A second distribution's summary as people read it at the terminal: where the money comes from, who gets it, the check. */
-import { claimCount, countText, moneyText } from '../core/display-numbers.js';
+import { claimCount, countOf, countText, moneyText } from '../core/display-numbers.js';
 import type { RoundTwoUnpaid } from '../core/redistribute-unpaid.js';
 import type { ChalkInstance } from 'chalk';
 import type { RedistributionSummaryJson } from '../core/redistribute-output.js';
@@ -28,7 +28,7 @@ export function renderRedistribution(s: RedistributionSummaryJson, c: ChalkInsta
   const a = s.available;
   const out: string[] = [c.bold(`${s.case}: second distribution`), ''];
   out.push(
-    `First round: ${grouped(s.firstRound.claims)} claims, ${grouped(s.firstRound.paid)} paid ${moneyText(s.firstRound.amount)} (seed "${s.firstRound.seed}")`,
+    `First round: ${countOf(s.firstRound.claims, 'claim')}, ${grouped(s.firstRound.paid)} paid ${moneyText(s.firstRound.amount)} (seed "${s.firstRound.seed}")`,
     '',
   );
   out.push(
@@ -36,7 +36,7 @@ export function renderRedistribution(s: RedistributionSummaryJson, c: ChalkInsta
       ['', ''],
       [
         ['  First-round residual', moneyText(a.firstRoundResidual)],
-        [`+ ${grouped(a.uncashedClaims)} uncashed payments`, moneyText(a.uncashedAmount)],
+        [`+ ${countOf(a.uncashedClaims, 'uncashed payment')}`, moneyText(a.uncashedAmount)],
         ['− costs', moneyText(a.costs)],
         [c.bold('= Available'), c.bold(moneyText(a.available))],
       ],
@@ -74,12 +74,12 @@ export function renderRedistribution(s: RedistributionSummaryJson, c: ChalkInsta
         : `Pro rata to the first-round exact share: ${s.perFirstRoundShare} per 1.00 of share`,
     );
   }
-  if (t.belowMinimum > 0) notes.push(`${grouped(t.belowMinimum)} claims would get less than the minimum payment ${moneyText(s.minimumPayment)}: nothing`);
-  if (t.capped > 0) notes.push(`${grouped(t.capped)} claims capped at maximumPayment ${moneyText(s.maximumPayment)} over both rounds`);
+  if (t.belowMinimum > 0) notes.push(`${countOf(t.belowMinimum, 'claim')} would get less than the minimum payment ${moneyText(s.minimumPayment)}: nothing`);
+  if (t.capped > 0) notes.push(`${countOf(t.capped, 'claim')} capped at maximumPayment ${moneyText(s.maximumPayment)} over both rounds`);
   const unpaidLine = unpaid === undefined ? null : roundTwoUnpaidLine(unpaid, s);
   if (unpaidLine !== null) notes.push(unpaidLine);
   if (notes.length > 0) out.push(...notes, '');
-  const method = roundingMethod(s.rounding).roundTwoLine(s.rounding, { centsPlaced: grouped(t.centsPlaced), seed: s.seed });
+  const method = roundingMethod(s.rounding).roundTwoLine(s.rounding, { centsPlaced: t.centsPlaced, seed: s.seed });
   out.push(
     ...renderTable(
       ['', ''],

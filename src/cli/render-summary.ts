@@ -4,7 +4,7 @@ import type { SummaryJson, UnpaidJson } from '../core/summary.js';
 import type { BucketUnpaidJson } from '../core/buckets/output.js';
 import { grouped, renderTable } from './table.js';
 import { roundingMethod } from '../core/rounding/index.js';
-import { claimCount, groupDecimal, humanizeAmounts, moneyText } from '../core/display-numbers.js';
+import { claimCount, countOf, groupDecimal, humanizeAmounts, moneyText } from '../core/display-numbers.js';
 import { visibleText } from '../core/visible-text.js';
 
 
@@ -37,7 +37,7 @@ export function unpaidLine(s: { unpaid: UnpaidJson | BucketUnpaidJson; maximumPa
     const name = (status: string): string => (/^[\p{L}\p{N}_@.'-]+$/u.test(status) ? visibleText(status) : visibleText(JSON.stringify(status)));
     const named = u.byStatus.slice(0, STATUSES_SHOWN).map((x) => `${name(x.status)} ${grouped(x.claims)}`);
     const rest = u.byStatus.slice(STATUSES_SHOWN);
-    if (rest.length > 0) named.push(`${rest.length} other statuses ${grouped(rest.reduce((n, x) => n + x.claims, 0))}`);
+    if (rest.length > 0) named.push(`${countOf(rest.length, 'other status', 'other statuses')} ${grouped(rest.reduce((n, x) => n + x.claims, 0))}`);
     parts.push(`status ${named.join(', ')}`);
   }
   if (u.belowMinimum > 0) parts.push(`below the minimum ${grouped(u.belowMinimum)}`);
@@ -86,14 +86,14 @@ export function renderSummary(s: SummaryJson, c: ChalkInstance): string[] {
   );
   const notes: string[] = [];
   for (const k of s.classes) {
-    if (k.belowMinimum > 0) notes.push(`${k.id}: ${grouped(k.belowMinimum)} claims below the minimum payment ${moneyText(s.minimumPayment)} get nothing`);
+    if (k.belowMinimum > 0) notes.push(`${k.id}: ${countOf(k.belowMinimum, 'claim')} below the minimum payment ${moneyText(s.minimumPayment)} ${k.belowMinimum === 1 ? 'gets' : 'get'} nothing`);
     if (k.capped > 0 && k.capped === k.paid) notes.push(`${k.id}: every paid claim capped at ${moneyText(s.maximumPayment)} (${claimCount(k.capped)})`);
     else if (k.capped > 0) notes.push(`${k.id}: ${claimCount(k.capped)} capped at ${moneyText(s.maximumPayment)}`);
   }
   const unpaid = unpaidLine(s);
   if (unpaid !== null) notes.push(unpaid);
   if (notes.length > 0) out.push(...notes, '');
-  const method = roundingMethod(s.rounding).summaryLine(s.rounding, { centsPlaced: grouped(s.totals.centsPlaced), seed: s.seed });
+  const method = roundingMethod(s.rounding).summaryLine(s.rounding, { centsPlaced: s.totals.centsPlaced, seed: s.seed });
   out.push(
     ...renderTable(
       ['', ''],

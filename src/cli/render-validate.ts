@@ -104,7 +104,7 @@ export function renderProblemLines(problems: Problem[], severity: Problem['sever
   const mine = problems.filter((p) => p.severity === severity);
   const lines = mine.slice(0, max).map((p) => `${label}: ${formatProblem(p)}`);
   const more = total - Math.min(max, mine.length);
-  if (more > 0) lines.push(`… and ${grouped(more)} more ${severity}${more === 1 ? '' : 's'} not shown`);
+  if (more > 0) lines.push(`… and ${countOf(more, `more ${severity}`)} not shown`);
   return lines;
 }
 

@@ -1,10 +1,11 @@
 /** `payout verify`'s report: one ✓ / ! / ✗ line per check with its details, or one JSON document. */
 import type { ChalkInstance } from 'chalk';
 import type { VerifyCheck } from '../core/verify.js';
-import { formatMoney } from '../core/money.js';
+import { formatMoney, grouped } from '../core/money.js';
 import type { VerifyResult } from '../app/verify.js';
 import type { DataError, UsageError } from '../core/errors.js';
 import { formatProblem, type Problem } from '../core/problems.js';
+import { countOf } from '../core/display-numbers.js';
 
 export const VERIFY_FORMAT = 'payout-verify/1';
 
@@ -22,9 +23,9 @@ export function renderVerifyText(r: VerifyResult, c: ChalkInstance): string {
   const notes = r.checks.filter((k) => k.status === 'note').length;
   lines.push('');
   if (failed > 0) {
-    lines.push(c.red(c.bold(`NOT VERIFIED: ${failed} of ${r.checks.length} checks failed`)));
+    lines.push(c.red(c.bold(`NOT VERIFIED: ${grouped(failed)} of ${countOf(r.checks.length, 'check')} failed`)));
   } else {
-    const n = notes > 0 ? ` (${notes} note${notes === 1 ? '' : 's'}: bytes differ, content matches)` : '';
+    const n = notes > 0 ? ` (${countOf(notes, 'note')}: bytes differ, content matches)` : '';
     lines.push(c.green(c.bold(`Verified: ${r.dir} holds what these inputs give, to the cent${n}`)));
   }
   return `${lines.join('\n')}\n`;

@@ -3,7 +3,7 @@
  * of them and one line at the end that counts them (errors still come through in full).
  */
 import { colorFor } from './style.js';
-import { grouped } from './table.js';
+import { countOf } from '../core/display-numbers.js';
 
 export interface WarningLines {
   /** One warning's text (already made safe to print). */
@@ -26,7 +26,7 @@ export function warningLines(quiet: boolean, max = Number.POSITIVE_INFINITY): Wa
       const hidden = quiet ? count : Math.max(0, count - max);
       if (hidden === 0) return;
       const why = quiet ? 'not shown with --quiet' : 'not shown (--max-errors to see more)';
-      process.stderr.write(`${c.yellow('warning')}: ${grouped(hidden)} ${quiet ? '' : 'more '}warning${hidden === 1 ? '' : 's'} ${why}\n`);
+      process.stderr.write(`${c.yellow('warning')}: ${countOf(hidden, quiet ? 'warning' : 'more warning')} ${why}\n`);
     },
     get count() {
       return count;

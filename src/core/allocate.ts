@@ -17,6 +17,7 @@ import { buildCells, claimPoints } from './points.js';
 import { roundingMethod } from './rounding/index.js';
 import { splitPools, type PoolSplit } from './pools.js';
 import { solvePool, type GroupOutcome, type PoolRules } from './waterfill.js';
+import { countOf } from './display-numbers.js';
 
 /** A claim's outcome in the ledger (docs/spec.md §3 and §5). */
 export type Outcome = GroupOutcome | 'ineligible';
@@ -125,7 +126,7 @@ export interface AllocateOptions {
 export function allocate(plan: Plan, claims: ClaimTable, tieKey: (id: string) => string, options: AllocateOptions = {}): Allocation {
   const prefixes = options.tieKeyPrefixes;
   if (prefixes !== undefined && prefixes.length !== claims.count) {
-    throw new RangeError(`tieKeyPrefixes: ${prefixes.length} prefixes for ${claims.count} rows`);
+    throw new RangeError(`tieKeyPrefixes: ${countOf(prefixes.length, 'prefix', 'prefixes')} for ${countOf(claims.count, 'row')}`);
   }
   const fund = netFundOf(plan);
   const table = buildCells(plan, claims);

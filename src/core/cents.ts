@@ -4,6 +4,7 @@
  * (splitting the net fund into pools), and the selection of the K smallest keys in a large tie set.
  */
 import { ratCmp, ratFloor, ratSub, reduce, type Rational } from './decimal.js';
+import { countOf } from './display-numbers.js';
 
 export interface RemainderItem {
   /** The exact amount in cents (non-negative). */
@@ -21,7 +22,7 @@ export function largestRemainder(items: readonly RemainderItem[], total: bigint)
   const floors = items.map((it) => ratFloor(it.exact));
   const rems = items.map((it, i) => ratSub(it.exact, { n: floors[i]!, d: 1n }));
   let left = total - floors.reduce((a, b) => a + b, 0n);
-  if (left < 0n || left > BigInt(items.length)) throw new RangeError(`cannot place ${left} leftover cents over ${items.length} items`);
+  if (left < 0n || left > BigInt(items.length)) throw new RangeError(`cannot place ${countOf(left, 'leftover cent')} over ${countOf(items.length, 'item')}`);
   const order = items
     .map((_, i) => i)
     .sort((a, b) => ratCmp(rems[b]!, rems[a]!) || compareKeys(items[a]!.key, items[b]!.key));
@@ -229,7 +230,7 @@ export function placeRemainderCents(
     }
     i = j;
   }
-  if (left !== 0n) throw new RangeError(`internal: ${left} leftover cents found no remainder`);
+  if (left !== 0n) throw new RangeError(`internal: ${countOf(left, 'leftover cent')} found no remainder`);
   return null;
 }
 

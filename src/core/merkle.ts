@@ -13,6 +13,8 @@
  *
  * Pure: SHA-256 is passed in (src/io/receipts-hash.ts gives node:crypto's), so this module has no I/O.
  */
+import { countOf } from './display-numbers.js';
+
 
 export const MERKLE_ENCODING = 'payout-merkle/1';
 
@@ -37,7 +39,7 @@ const utf8 = new TextEncoder();
 
 /** The bytes a leaf hashes: 0x00, then netstring(column) ‖ netstring(cell) per column. */
 export function leafMessage(columns: readonly string[], cells: readonly string[]): Uint8Array {
-  if (columns.length !== cells.length) throw new RangeError(`internal: ${columns.length} columns, ${cells.length} cells`);
+  if (columns.length !== cells.length) throw new RangeError(`internal: ${countOf(columns.length, 'column')}, ${countOf(cells.length, 'cell')}`);
   const parts: Uint8Array[] = [Uint8Array.of(LEAF_PREFIX)];
   for (let i = 0; i < columns.length; i++) {
     parts.push(netstring(utf8.encode(columns[i]!)), netstring(utf8.encode(cells[i]!)));

@@ -2,7 +2,7 @@
  * The distribution report's cross-checks between an allocation's files (docs/report.md, "Checks"):
  * summary.json re-added, and ledger.csv's tally against it. Pure; worded and formatted here.
  */
-import { countText } from './display-numbers.js';
+import { countOf, countText } from './display-numbers.js';
 import type { Cents } from './money.js';
 import type { Manifest, Summary } from './report-input.js';
 import type { AmountHistogram } from './amount-histogram.js';
@@ -73,14 +73,14 @@ export function crossChecks(summary: Summary, manifest: Manifest, ledger: Ledger
       label: 'ledger.csv has the paid claims of the summary',
       failure: 'ledger.csv does not have the paid claims of the summary',
       ok: ledger.paidClaims === summary.totals.paid && ledger.histogram.total === summary.totals.paid,
-      detail: `${countText(ledger.paidClaims)} paid or capped of ${countText(ledger.rows)} rows`,
+      detail: `${countText(ledger.paidClaims)} paid or capped of ${countOf(ledger.rows, 'row')}`,
     },
     ...(summary.unpaid === undefined ? [] : [unpaidCheck(summary, summary.unpaid, ledger.unpaid, money)]),
     {
       label: 'ledger.csv has one row per claim',
       failure: 'ledger.csv does not have one row per claim',
       ok: ledger.rows === summary.totals.claims && (ledgerRows === undefined || ledgerRows === ledger.rows),
-      detail: `${countText(ledger.rows)} rows; summary ${countText(summary.totals.claims)} claims${ledgerRows === undefined ? '' : `; manifest ${countText(ledgerRows)} rows`}`,
+      detail: `${countOf(ledger.rows, 'row')}; summary ${countOf(summary.totals.claims, 'claim')}${ledgerRows === undefined ? '' : `; manifest ${countOf(ledgerRows, 'row')}`}`,
     },
   ];
   return checks;
@@ -106,7 +106,7 @@ function unpaidCheck(summary: Summary, u: NonNullable<Summary['unpaid']>, ledger
   const statusDetail = differing
     .slice(0, STATUSES_NAMED)
     .map((k) => `status ${JSON.stringify(k)}: ledger.csv ${countText(ledger.byStatus.get(k) ?? 0)}, summary ${countText(summaryByStatus.get(k) ?? 0)}`)
-    .concat(differing.length > STATUSES_NAMED ? [`${countText(differing.length - STATUSES_NAMED)} more statuses differ`] : []);
+    .concat(differing.length > STATUSES_NAMED ? [`${countOf(differing.length - STATUSES_NAMED, 'more status', 'more statuses')} ${differing.length - STATUSES_NAMED === 1 ? 'differs' : 'differ'}`] : []);
   const classes = (k: 'ineligible' | 'belowMinimum'): number => summary.classes.reduce((n, c) => n + c[k], 0);
   const ineligible = [...ledger.byStatus.values()].reduce((n, x) => n + x, 0);
   const outcomes = [
@@ -129,6 +129,6 @@ function unpaidCheck(summary: Summary, u: NonNullable<Summary['unpaid']>, ledger
       ledger.other === 0 &&
       byStatus === classes('ineligible') &&
       u.belowMinimum === classes('belowMinimum'),
-    detail: [`${countText(ledger.rows)} rows paid ${money(0n)} (${outcomes.join(', ')})`, `unpaid ${countText(u.claims)} (reasons ${countText(sum)})`, ...statusDetail].join('; '),
+    detail: [`${countOf(ledger.rows, 'row')} paid ${money(0n)} (${outcomes.join(', ')})`, `unpaid ${countText(u.claims)} (reasons ${countText(sum)})`, ...statusDetail].join('; '),
   };
 }

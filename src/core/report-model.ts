@@ -5,7 +5,7 @@
  * display ratios for chart geometry.
  */
 import { roundWidth, type AmountHistogram } from './amount-histogram.js';
-import { claimCount, compactMoney, countText, currencySymbol, groupDecimal, humanizeAmounts } from './display-numbers.js';
+import { claimCount, compactMoney, countOf, countText, currencySymbol, groupDecimal, humanizeAmounts } from './display-numbers.js';
 import { formatMoneyHuman, type Cents } from './money.js';
 import type { Manifest, Summary, SummaryClass } from './report-input.js';
 import { roundingMethod } from './rounding/index.js';
@@ -151,7 +151,7 @@ export function buildReportModel(summary: Summary, manifest: Manifest, ledger: L
       residual: money(totals.residual),
     },
     paidClaims: countText(totals.paid),
-    totalClaims: countText(totals.claims),
+    totalClaims: countOf(totals.claims, 'claim'),
     waterfall: buildWaterfall(summary, money),
     deductions: summary.deductions.map((d) => ({
       label: d.label,
@@ -302,7 +302,7 @@ export function methodInWords(summary: Summary, money: (c: Cents) => Money): str
 }
 
 export function fileRows(manifest: Manifest): FileRow[] {
-  const rows = (n: number | undefined): string => (n === undefined ? '' : `, ${countText(n)} rows`);
+  const rows = (n: number | undefined): string => (n === undefined ? '' : `, ${countOf(n, 'row')}`);
   const inputs: FileRow[] = [];
   if (manifest.claims) {
     inputs.push({ role: 'claims', file: manifest.claims.file, sha256: manifest.claims.sha256, detail: `claims${rows(manifest.claims.rows)}` });
@@ -317,7 +317,7 @@ export function fileRows(manifest: Manifest): FileRow[] {
       role: 'output' as const,
       file: o.file,
       sha256: o.sha256,
-      detail: `output, ${countText(o.bytes)} bytes${o.rows === undefined ? '' : `, ${countText(o.rows)} rows`}`,
+      detail: `output, ${countOf(o.bytes, 'byte')}${o.rows === undefined ? '' : `, ${countOf(o.rows, 'row')}`}`,
     })),
   ];
 }

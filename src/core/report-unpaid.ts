@@ -4,7 +4,7 @@
  * `warnings`: blank statuses read as approved, look-alike claim ids). A bucket plan's page and a
  * second round's page draw the same table from their own reasons. Pure; worded and formatted here.
  */
-import { claimCount, countText } from './display-numbers.js';
+import { claimCount, countOf, countText } from './display-numbers.js';
 import type { Cents } from './money.js';
 import type { Summary } from './report-input.js';
 
@@ -34,7 +34,7 @@ export interface UnpaidRow {
 export interface UnpaidView {
   /** null when summary.json has no `unpaid` (written by an older payout). */
   rows: UnpaidRow[] | null;
-  total: { count: number; text: string; of: string } | null;
+  total: { count: number; text: string; /** `4,000 claims`: the claims the count is of. */ of: string } | null;
   /** Sentences about the claims as read: blank statuses, look-alike ids (none: empty). */
   notes: { kind: 'blankStatuses' | 'lookAlikeClaimIds'; count: number; text: string }[];
 }
@@ -102,5 +102,5 @@ export function unpaidRows(
     rows.push(unpaidRow('unfunded', u.unfunded!, `Claimed only in buckets that had nothing for them (${why})`));
   }
   if (u.roundedToZero > 0) rows.push(unpaidRow('roundedToZero', u.roundedToZero, `A share under one cent, left at ${moneyText(0n)} by the remainder rule`));
-  return { rows, total: { count: u.claims, text: countText(u.claims), of: countText(of) } };
+  return { rows, total: { count: u.claims, text: countText(u.claims), of: countOf(of, 'claim') } };
 }

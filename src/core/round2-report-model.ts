@@ -7,7 +7,7 @@
  * checks) it shares.
  */
 import type { AmountHistogram } from './amount-histogram.js';
-import { claimCount, compactMoney, countText, currencySymbol, groupDecimal } from './display-numbers.js';
+import { claimCount, compactMoney, countOf, countText, currencySymbol, groupDecimal } from './display-numbers.js';
 import { formatMoneyHuman, type Cents } from './money.js';
 import { axisTicks, fileRows, histogramView, type Check, type FileRow, type HistogramView, type Money, type Waterfall, type WaterfallStep } from './report-model.js';
 import type { Manifest } from './report-input.js';
@@ -112,7 +112,7 @@ export function buildRound2ReportModel(summary: Round2Summary, manifest: Manifes
       paid: money(t.amount),
       residual: money(t.residual),
     },
-    firstRound: { claims: countText(summary.firstRound.claims), paid: countText(summary.firstRound.paid), amount: money(summary.firstRound.amount), residual: money(summary.firstRound.residual) },
+    firstRound: { claims: countOf(summary.firstRound.claims, 'claim'), paid: countText(summary.firstRound.paid), amount: money(summary.firstRound.amount), residual: money(summary.firstRound.residual) },
     sources: [
       { label: 'First-round residual', how: 'what the first round did not pay (its summary.json)', sign: '', amount: money(a.firstRoundResidual), field: 'firstRoundResidual' },
       { label: 'Uncashed payments', how: `the first-round amounts of the ${claimCount(a.uncashedClaims)} in the uncashed list`, sign: '+', amount: money(a.uncashedAmount), field: 'uncashedAmount' },
@@ -122,8 +122,8 @@ export function buildRound2ReportModel(summary: Round2Summary, manifest: Manifes
     uncashedClaims: countText(a.uncashedClaims),
     ledgerRows: countText(ledger.rows),
     paidClaims: countText(t.paid),
-    totalClaims: countText(t.claims),
-    cashedClaims: countText(t.eligible),
+    totalClaims: countOf(t.claims, 'claim'),
+    cashedClaims: countOf(t.eligible, 'claim'),
     perShare: summary.perFirstRoundShare === null ? null : `${symbol}${groupDecimal(summary.perFirstRoundShare)} per ${symbol}1.00 ${unit}`,
     points: summary.points,
     waterfall: round2Waterfall(summary, money),
@@ -177,7 +177,7 @@ export function round2Unpaid(summary: Round2Summary, ledger: Round2LedgerTally, 
     rows.push(unpaidRow('roundedToZero', u.paid, `A share under one cent, ${how}`));
   }
   const total = rows.reduce((n, r) => n + r.count, 0);
-  return { rows, total: { count: total, text: countText(total), of: countText(ledger.rows) }, notes: [] };
+  return { rows, total: { count: total, text: countText(total), of: countOf(ledger.rows, 'claim') }, notes: [] };
 }
 
 function classRow(c: Round2Class, money: (c: Cents) => Money): Round2ClassRow {
@@ -244,7 +244,7 @@ export function round2Method(summary: Round2Summary, money: (c: Cents) => Money)
   out.push(
     summary.rounding.method === 'per-point'
       ? `Cents per point: every exact share is floored to the cent, so claims of equal points and room get equal amounts; what is left is residual; ${seed}.`
-      : `Cents by largest remainder: each claim gets the floor of its exact share in cents; the ${countText(summary.totals.centsPlaced)} leftover cents go one each ` +
+      : `Cents by largest remainder: each claim gets the floor of its exact share in cents; the ${countOf(summary.totals.centsPlaced, 'leftover cent')} ${summary.totals.centsPlaced === 1 ? 'goes' : 'go'} one each ` +
           `to the largest remainders, ties broken by SHA-256(seed:claim_id), the smaller hex key first, ${seed}.`,
   );
   const recipient = summary.residualRecipient ? ` goes to the ${summary.residualRecipient.replace(/^the /i, '')}` : ' is residual';
@@ -275,7 +275,7 @@ function round2Checks(summary: Round2Summary, manifest: Manifest, ledger: Round2
       'ledger.csv has the paid claims of the summary',
       'ledger.csv does not have the paid claims of the summary',
       ledger.paidClaims === t.paid,
-      `${countText(ledger.paidClaims)} paid above 0 of ${countText(ledger.rows)} rows; summary ${countText(t.paid)}`,
+      `${countText(ledger.paidClaims)} paid above 0 of ${countOf(ledger.rows, 'row')}; summary ${countText(t.paid)}`,
     ),
     check(
       "ledger.csv's uncashed claims are the summary's",
@@ -294,7 +294,7 @@ function round2Checks(summary: Round2Summary, manifest: Manifest, ledger: Round2
       'ledger.csv has one row per claim',
       'ledger.csv does not have one row per claim',
       ledger.rows === t.claims && (manifestRows === undefined || manifestRows === ledger.rows),
-      `${countText(ledger.rows)} rows; summary ${countText(t.claims)} claims${manifestRows === undefined ? '' : `; manifest ${countText(manifestRows)} rows`}`,
+      `${countOf(ledger.rows, 'row')}; summary ${countOf(t.claims, 'claim')}${manifestRows === undefined ? '' : `; manifest ${countOf(manifestRows, 'row')}`}`,
     ),
   ];
 }
@@ -311,6 +311,6 @@ function unpaidCheck(t: Round2Summary['totals'], ledger: Round2LedgerTally, mone
     "ledger.csv's claims not paid are the summary's",
     "ledger.csv's claims not paid are not the summary's",
     u.other === 0 && reasons === t.claims - t.paid && u.uncashed === t.uncashed && u.ineligible === t.ineligible && u.belowMinimum === t.belowMinimum && u.capped <= t.capped,
-    `${countText(reasons + u.other)} rows paid ${money(0n).text}${u.other > 0 ? ` (${countText(u.other)} of an unknown outcome)` : ''}; summary ${countText(t.claims)} claims, ${countText(t.paid)} paid above 0`,
+    `${countOf(reasons + u.other, 'row')} paid ${money(0n).text}${u.other > 0 ? ` (${countText(u.other)} of an unknown outcome)` : ''}; summary ${countOf(t.claims, 'claim')}, ${countText(t.paid)} paid above 0`,
   );
 }

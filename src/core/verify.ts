@@ -82,7 +82,7 @@ export function checkInput(f: InputFact): VerifyCheck {
   if (f.recorded.rows !== undefined && f.actual.rows !== undefined && f.recorded.rows !== f.actual.rows) {
     return check(f.name, 'fail', `${f.file}: the manifest records ${countOf(f.recorded.rows, 'row')}, the file has ${grouped(f.actual.rows)}, with the same sha256 (was the manifest edited?)`);
   }
-  const rows = f.actual.rows === undefined ? '' : `, ${grouped(f.actual.rows)} rows`;
+  const rows = f.actual.rows === undefined ? '' : `, ${countOf(f.actual.rows, 'row')}`;
   return check(f.name, 'ok', `${f.file} is the file of the run (sha256 ${f.recorded.sha256}${rows})`);
 }
 
@@ -111,7 +111,7 @@ export function checkOutputBytes(f: OutputFact, contentMatches: boolean, what: {
     }
     return check(f.file, 'fail', `matches the manifest's hash, but not what the inputs give (sha256 ${f.expectedSha256} recomputed)`);
   }
-  const hashes = [`sha256 ${f.recorded.sha256} in the manifest (${grouped(f.recorded.bytes)} bytes)`, `sha256 ${f.actual.sha256} now (${grouped(f.actual.bytes)} bytes)`];
+  const hashes = [`sha256 ${f.recorded.sha256} in the manifest (${countOf(f.recorded.bytes, 'byte')})`, `sha256 ${f.actual.sha256} now (${countOf(f.actual.bytes, 'byte')})`];
   if (f.actual.sha256 === f.expectedSha256) {
     return check(f.file, 'fail', `the manifest's hash is not this file's, yet the file is exactly what the inputs give: was the manifest edited?`, hashes);
   }

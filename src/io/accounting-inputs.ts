@@ -23,7 +23,7 @@ import { sha256Hex } from './hash.js';
 import { readJsonFile } from './json-file.js';
 import { assertFinishedRun } from './run-state.js';
 import { readLedgerFields } from './ledger-reader.js';
-import { claimCount, countOf } from '../core/display-numbers.js';
+import { claimCount, countOf, countText } from '../core/display-numbers.js';
 
 interface FolderFacts {
   dir: string;
@@ -123,7 +123,7 @@ export async function readRoundFolder(dir: string): Promise<RoundFolder> {
     if (code === 'ENOENT' || code === 'ENOTDIR') throw new UsageError(`${ledgerPath}: not found; the accounting needs the ledger beside summary.json`);
     throw err;
   }
-  if (problems.length > 0) throw new UsageError(`${ledgerPath}: ${bad} bad amount${bad === 1 ? '' : 's'}; not a ledger payout wrote`, problems);
+  if (problems.length > 0) throw new UsageError(`${ledgerPath}: ${countOf(bad, 'bad amount')}; not a ledger payout wrote`, problems);
   if (result.digest.sha256 !== outputHash(manifest, 'ledger.csv', manifestPath)) mismatched.push('ledger.csv');
   if (mismatched.length > 0) {
     throw new DataError(`${dir}: ${mismatched.join(' and ')} ${mismatched.length === 1 ? 'does' : 'do'} not match the SHA-256 in manifest.json; the accounting is made only from the files a run wrote`);
@@ -159,7 +159,7 @@ function checkTally(f: RoundFolder): void {
     const value = f.classes.reduce((s, c) => s + c.uncashedAmount, 0n);
     const a = f.summary.available;
     if (count !== a.uncashedClaims || value !== a.uncashedAmount) {
-      differences.push(`${count} uncashed rows of ${formatMoney(value)}, the summary ${a.uncashedClaims} of ${formatMoney(a.uncashedAmount)}`);
+      differences.push(`${countOf(count, 'uncashed row')} of ${formatMoney(value)}, the summary ${countText(a.uncashedClaims)} of ${formatMoney(a.uncashedAmount)}`);
     }
   }
   if (differences.length > 0) throw new DataError(`${join(f.dir, 'ledger.csv')} does not agree with summary.json: ${differences.join('; ')}`);

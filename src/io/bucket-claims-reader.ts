@@ -105,7 +105,7 @@ export async function readBucketClaims(
       return;
     }
     if (fields.length !== header.length) {
-      report({ code: 'column_count', severity: 'error', file: claimsName, line, message: `${fields.length} fields, the header has ${header.length}` }, undefined);
+      report({ code: 'column_count', severity: 'error', file: claimsName, line, message: `${countOf(fields.length, 'field')}, the header has ${header.length}` }, undefined);
       return;
     }
     // A row with bytes that are not UTF-8 is left out, as for a classes plan: the file-level error

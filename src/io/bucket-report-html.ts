@@ -10,7 +10,7 @@ import type { VNode } from 'preact';
 import { render } from 'preact-render-to-string';
 import { UsageError } from '../core/errors.js';
 import { schemaProblems } from '../core/problems.js';
-import { countText } from '../core/display-numbers.js';
+import { countOf, countText } from '../core/display-numbers.js';
 import { manifestSchema } from '../core/report-input.js';
 import { fileRows, type Check, type FileRow, type Money } from '../core/report-model.js';
 import { bucketSummarySchema, buildBucketReportModel, type BucketReportModel } from '../core/buckets/report.js';
@@ -76,9 +76,9 @@ export function renderBucketReportHtml(model: BucketReportModel, files: FileRow[
           </dl>
           <div class="figures">
             ${figure('fund', 'Fund', f.fund, 'gross plus interest')}
-            ${figure('deduct', 'Deductions', f.deductions, `${model.deductions.length} ${model.deductions.length === 1 ? 'item' : 'items'}`)}
+            ${figure('deduct', 'Deductions', f.deductions, countOf(model.deductions.length, 'item'))}
             ${figure('net', 'Net fund', f.net, 'for claimants')}
-            ${figure('paid', 'Paid', f.paid, `${countText(paidClaims)} of ${countText(allClaims)} claims`)}
+            ${figure('paid', 'Paid', f.paid, `${countText(paidClaims)} of ${countOf(allClaims, 'claim')}`)}
             ${figure('residual', 'Residual', f.residual, 'not paid to claimants')}
           </div>
           ${checksBanner(model.checks)}
@@ -117,7 +117,7 @@ export function renderBucketReportHtml(model: BucketReportModel, files: FileRow[
             <tbody>${model.outcomes.map((o) => html`<tr><th scope="row">${o.label}</th><td class="num">${countText(o.count)}</td></tr>`)}</tbody>
           </table>
           ${model.blankStatuses > 0
-            ? html`<p class="note" data-warning="blank_status">${countText(model.blankStatuses)} ${model.blankStatuses === 1 ? 'claim had a blank status, read' : 'claims had a blank status, read'} as approved (the plan's blankStatus); payout validate lists their lines.</p>`
+            ? html`<p class="note" data-warning="blank_status">${countOf(model.blankStatuses, 'claim')} had a blank status, read as approved (the plan's blankStatus); payout validate lists their lines.</p>`
             : null}
         </section>
 

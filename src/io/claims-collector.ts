@@ -18,6 +18,7 @@ import { ClaimFieldValues } from './claim-fields.js';
 import { ClaimIdIndex, InlineClaimantChecks, duplicateHitProblem, lookAlikeMessage } from './claims-duplicates.js';
 import { ClaimTableBuilder } from './claims-table-builder.js';
 import { summarizeClaims } from './claims-stats.js';
+import { countOf } from '../core/display-numbers.js';
 
 /** Every cell is blank after trim(). Most records start with a visible ASCII character: no trim then. */
 function isBlankRecord(fields: string[]): boolean {
@@ -215,7 +216,7 @@ export class ClaimsCollector {
         'column_count',
         line,
         undefined,
-        `expected ${this.expectedFields} field${this.expectedFields === 1 ? '' : 's'}, found ${fields.length}` +
+        `expected ${countOf(this.expectedFields, 'field')}, found ${fields.length}` +
           (fields.length > this.expectedFields ? ' (an unquoted delimiter in a value?)' : ''),
       );
       return;

@@ -8,7 +8,7 @@ import { Parser, CsvError, type Options as CsvOptions } from 'csv-parse';
 import { FastCsv } from './csv-fast.js';
 import type { ClaimsCollector } from './claims-collector.js';
 import type { ProblemCode } from '../core/problems.js';
-import { countText } from '../core/display-numbers.js';
+import { countOf } from '../core/display-numbers.js';
 
 /** A record longer than this (in characters) is a runaway quote or a wrong delimiter, not a claim. */
 export const MAX_RECORD_CHARS = 1 << 20;
@@ -219,8 +219,8 @@ export function reportCsvError(err: unknown, collector: ClaimsCollector, line: n
       quoting ? 'unclosed_quote' : 'csv_syntax',
       line,
       quoting
-        ? `unclosed quote: a quoted field that starts in this record is still open after ${countText(MAX_RECORD_CHARS)} characters`
-        : `a record longer than ${countText(MAX_RECORD_CHARS)} characters (is --delimiter right?)`,
+        ? `unclosed quote: a quoted field that starts in this record is still open after ${countOf(MAX_RECORD_CHARS, 'character')}`
+        : `a record longer than ${countOf(MAX_RECORD_CHARS, 'character')} (is --delimiter right?)`,
       column,
     );
   } else if (known) {

@@ -8,7 +8,7 @@ import type { VNode } from 'preact';
 import { render } from 'preact-render-to-string';
 import { changeText, type Comparison } from '../core/compare.js';
 import { formatMoneyHuman, grouped, type Cents } from '../core/money.js';
-import { compactMoney, currencySymbol } from '../core/display-numbers.js';
+import { compactMoney, countOf, currencySymbol } from '../core/display-numbers.js';
 import { histogramView, type Money } from '../core/report-model.js';
 import { VERSION } from '../core/version.js';
 import { histogramSvg } from './report-charts.js';
@@ -42,6 +42,15 @@ table.funds { margin-top: 16px; }
   table.moves th, table.moves td { padding-left: 3px; padding-right: 3px; }
   table.moves thead th { letter-spacing: 0; text-transform: none; }
   table.moves th[scope="row"], table.moves td:not(.num) { overflow-wrap: anywhere; }
+  /* The seven columns of two plans' groups do not fit: each group a card, each figure a labelled line. */
+  table.cards, table.cards tbody, table.cards tfoot, table.cards tr { display: block; }
+  table.cards thead { display: none; }
+  table.cards tr { border: 1px solid var(--rule); border-radius: 4px; margin: 0 0 8px; padding: 2px 8px 4px; break-inside: avoid; }
+  table.cards th[scope="row"], table.cards tfoot td:first-child { display: block; padding: 4px 0; border-bottom: 1px solid var(--rule); font-weight: 650; overflow-wrap: anywhere; }
+  table.cards td[data-label] { display: flex; justify-content: space-between; gap: 8px; padding: 2px 0; border: none; }
+  table.cards td[data-label]::before { content: attr(data-label); color: var(--muted); font-weight: 400; white-space: normal; text-align: left; }
+  table.cards tfoot td { border-top: none; }
+  table.cards td:empty { display: none; }
 }
 `;
 
@@ -53,8 +62,9 @@ export function renderCompareHtml(page: ComparePage): string {
   // Two bucket plans: a row per bucket, and a claim's buckets in the moves (docs/compare.md).
   const byBucket = cmp.groupedBy === 'bucket';
   const h = histogramView(cmp.histogram, change);
-  const cell = (c: Cents, field: string, signed = false): VNode =>
-    html`<td class=${`num${signed && c > 0n ? ' gain' : signed && c < 0n ? ' lose' : ''}`} data-field=${field} data-cents=${c.toString()}>${signed ? changeText(c, symbol) : formatMoneyHuman(c, symbol)}</td>`;
+  /** An amount's cell; `label` names it on a narrow screen, where a table of cards has no column heads. */
+  const cell = (c: Cents, field: string, signed = false, label?: string): VNode =>
+    html`<td class=${`num${signed && c > 0n ? ' gain' : signed && c < 0n ? ' lose' : ''}`} data-field=${field} data-label=${label} data-cents=${c.toString()}>${signed ? changeText(c, symbol) : formatMoneyHuman(c, symbol)}</td>`;
   const pct = (n: number): string => (cmp.claims === 0 ? '—' : `${((100 * n) / cmp.claims).toFixed(1)}%`);
   const count = (key: string, label: string, n: number, sum: Cents | null): VNode => html`<div class="figure" data-figure=${key} data-count=${n}>
     <div class="k">${label}</div><div class="v">${grouped(n)}</div><div class="s">${pct(n)} of claims${sum === null ? '' : `, ${changeText(sum, symbol)} in all`}</div>
@@ -88,7 +98,7 @@ export function renderCompareHtml(page: ComparePage): string {
           <dl class="meta">
             <dt>Plan A</dt><dd><span data-plan="a">${page.planA.file}</span>, SHA-256 <span class="mono">${page.planA.sha256}</span></dd>
             <dt>Plan B</dt><dd><span data-plan="b">${page.planB.file}</span>, SHA-256 <span class="mono">${page.planB.sha256}</span></dd>
-            <dt>Claims</dt><dd>${page.claimsFile}, ${grouped(cmp.claims)} claims</dd>
+            <dt>Claims</dt><dd>${page.claimsFile}, ${countOf(cmp.claims, 'claim')}</dd>
           </dl>
           <div class="figures four">
             ${count('gain', 'Gain under B', cmp.gain, cmp.gained)}
@@ -104,7 +114,7 @@ export function renderCompareHtml(page: ComparePage): string {
                 <p class="note" data-not-comparable>Plan A pays by ${mixed.a.by} and plan B by ${mixed.b.by}: the per-${mixed.a.by} and per-${mixed.b.by} figures are each plan's own and are not comparable; each claim is compared on its total amount.</p>
                 ${ownGroups(mixed.a, 'a')}${ownGroups(mixed.b, 'b')}`
             : html`<h2>By ${byBucket ? 'bucket' : 'class'}</h2>
-          <table class="classes">
+          <table class="classes cards">
             <thead><tr>
               <th scope="col">${byBucket ? 'Bucket' : 'Class'}</th><th scope="col" class="num">Claims</th>
               <th scope="col" class="num">Paid under A</th><th scope="col" class="num">Paid under B</th>
@@ -113,15 +123,15 @@ export function renderCompareHtml(page: ComparePage): string {
             <tbody>
               ${cmp.classes.map(
                 (c) => html`<tr data-class=${c.id}>
-                  <th scope="row">${c.id}</th><td class="num" data-field="claims">${grouped(c.claims)}</td>
-                  <td class="num" data-field="paidA">${grouped(c.paidA)}</td><td class="num" data-field="paidB">${grouped(c.paidB)}</td>
-                  ${cell(c.amountA, 'amountA')}${cell(c.amountB, 'amountB')}${cell(c.change, 'change', true)}
+                  <th scope="row">${c.id}</th><td class="num" data-field="claims" data-label="Claims">${grouped(c.claims)}</td>
+                  <td class="num" data-field="paidA" data-label="Paid under A">${grouped(c.paidA)}</td><td class="num" data-field="paidB" data-label="Paid under B">${grouped(c.paidB)}</td>
+                  ${cell(c.amountA, 'amountA', false, 'Amount under A')}${cell(c.amountB, 'amountB', false, 'Amount under B')}${cell(c.change, 'change', true, 'Change')}
                 </tr>`,
               )}
             </tbody>
             <tfoot><tr data-class="">
-              <td>${byBucket ? 'All buckets' : 'All classes'}</td><td class="num">${grouped(cmp.claims)}</td><td></td><td></td>
-              ${cell(totalA, 'amountA')}${cell(totalB, 'amountB')}${cell(totalB - totalA, 'change', true)}
+              <td>${byBucket ? 'All buckets' : 'All classes'}</td><td class="num" data-label="Claims">${grouped(cmp.claims)}</td><td></td><td></td>
+              ${cell(totalA, 'amountA', false, 'Amount under A')}${cell(totalB, 'amountB', false, 'Amount under B')}${cell(totalB - totalA, 'change', true, 'Change')}
             </tr></tfoot>
           </table>`}
           <table class="funds">
@@ -139,10 +149,10 @@ export function renderCompareHtml(page: ComparePage): string {
           ${h.total === 0
             ? html`<p>No claims.</p>`
             : html`<figure>
-                ${histogramSvg(h, { title: (t) => `Histogram of the change per claim from plan A to plan B, ${t} claims`, axis: 'Change per claim (B − A)', claims: 'Claims' })}
+                ${histogramSvg(h, { title: (t) => `Histogram of the change per claim from plan A to plan B, ${countOf(t, 'claim')}`, axis: 'Change per claim (B − A)', claims: 'Claims' })}
                 <figcaption>${h.kind === 'levels'
-                  ? `The ${h.totalText} claims by their change, one bar per amount (changes one cent apart share a bar: the remainder cent).`
-                  : `The ${h.totalText} claims by their change, in ${h.bars.length} bars of ${h.width?.text ?? ''} each; a bar counts the changes from its left edge up to, not including, its right edge.`}</figcaption>
+                  ? `The ${countOf(h.total, 'claim')} by their change, one bar per amount (changes one cent apart share a bar: the remainder cent).`
+                  : `The ${countOf(h.total, 'claim')} by their change, in ${countOf(h.bars.length, 'bar')} of ${h.width?.text ?? ''} each; a bar counts the changes from its left edge up to, not including, its right edge.`}</figcaption>
               </figure>`}
         </section>
 

@@ -18,7 +18,7 @@ import type { LedgerTally, LedgerUnpaid } from '../core/report-model.js';
 import { restoreFormula } from '../core/csv-cell.js';
 import { UsageError } from '../core/errors.js';
 import { CsvSyntaxError, readCsvFile } from './csv-records.js';
-import { countText } from '../core/display-numbers.js';
+import { countOf, countText } from '../core/display-numbers.js';
 
 /** Outcomes that are paid money (docs/spec.md §3). */
 const PAID_OUTCOMES = new Set(['paid', 'capped']);
@@ -63,7 +63,7 @@ export async function readLedgerRows(
     }
     if (record.length !== columns) {
       throw new UsageError(`${file}: cannot be read as CSV`, [
-        { code: 'csv_syntax', severity: 'error', file, line, message: `${record.length} columns where the header has ${columns}` },
+        { code: 'csv_syntax', severity: 'error', file, line, message: `${countOf(record.length, 'column')} where the header has ${columns}` },
       ]);
     }
     const amountText = record[amountAt] as string;
@@ -91,7 +91,7 @@ export async function readLedgerRows(
   if (columns < 0) {
     throw new UsageError(`${file}: empty`, [{ code: 'empty_file', severity: 'error', file, message: 'the ledger is empty (no header row)' }]);
   }
-  if (problems.length > 0) throw new UsageError(`${file}: ${countText(problems.length)}${problems.length >= MAX_PROBLEMS ? '+' : ''} bad amounts`, problems);
+  if (problems.length > 0) throw new UsageError(`${file}: ${problems.length >= MAX_PROBLEMS ? `${countText(problems.length)}+ bad amounts` : countOf(problems.length, 'bad amount')}`, problems);
 }
 
 /** Reads ledger.csv and returns its tally and the histogram of the paid claims' amounts. */

@@ -9,6 +9,7 @@ import { DataError } from '../core/errors.js';
 import { readLedgerFields } from './ledger-reader.js';
 import { sha256Into } from './receipts-leaves.js';
 import { claimIdOrder } from './receipts-root.js';
+import { countOf } from '../core/display-numbers.js';
 
 const utf8 = new TextEncoder();
 
@@ -53,7 +54,7 @@ export async function readLedgerLeaves(file: string, claimId: string): Promise<L
     names = cols.map((c) => netstring(utf8.encode(c)));
     idCol = cols.indexOf('claim_id');
     return (fields, line) => {
-      if (fields.length !== names.length) throw new DataError(`${file}:${line}: ${fields.length} cells, but the header has ${names.length} columns: not a ledger payout wrote`);
+      if (fields.length !== names.length) throw new DataError(`${file}:${line}: ${countOf(fields.length, 'cell')}, but the header has ${countOf(names.length, 'column')}: not a ledger payout wrote`);
       const parts: Uint8Array[] = [Uint8Array.of(0x00)];
       for (let col = 0; col < names.length; col++) parts.push(names[col]!, netstring(utf8.encode(fields[col] ?? '')));
       sha256Into(concat(parts), digest, 0);

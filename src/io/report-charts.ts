@@ -6,7 +6,7 @@
  */
 import { html } from 'htm/preact';
 import type { VNode } from 'preact';
-import { countText, displayRatio } from '../core/display-numbers.js';
+import { countOf, countText, displayRatio } from '../core/display-numbers.js';
 import type { HistogramView, Waterfall, WaterfallKind } from '../core/report-model.js';
 
 /** One decimal place is plenty for screen and paper, and keeps the file small. */
@@ -140,13 +140,13 @@ const group = countText;
 /** What a histogram's title and axes say; the report's defaults are payment amounts of paid claims. */
 export interface HistogramWords {
   /** After the count: `Histogram of payment amounts, 2,987 paid claims`. */
-  title: (totalText: string) => string;
+  title: (total: number) => string;
   axis: string;
   claims: string;
 }
 
 const PAYMENT_WORDS: HistogramWords = {
-  title: (total) => `Histogram of payment amounts, ${total} paid claims`,
+  title: (total) => `Histogram of payment amounts, ${countOf(total, 'paid claim')}`,
   axis: 'Amount paid per claim',
   claims: 'Claims',
 };
@@ -195,7 +195,7 @@ export function histogramSvg(h: HistogramView, words: HistogramWords = PAYMENT_W
         data-lo-cents=${b.lo.cents.toString()}
         data-hi-cents=${b.hi.cents.toString()}
         data-count=${b.count}
-      ><title>${b.label}: ${b.countText} ${b.count === 1 ? 'claim' : 'claims'}</title></rect>
+      ><title>${b.label}: ${countOf(b.count, 'claim')}</title></rect>
       ${b.count > 0 && (levels || slot >= 22)
         ? html`<text class="count" x=${px(x(i) + barW / 2)} y=${px(top - 5)} text-anchor="middle" font-size=${px(fontSize)} fill="#1d2733">${b.countText}</text>`
         : null}
@@ -236,7 +236,7 @@ export function histogramSvg(h: HistogramView, words: HistogramWords = PAYMENT_W
   }
 
   return html`<svg class="chart histogram" viewBox=${`0 0 ${W} ${H}`} role="img" aria-labelledby="histogram-title" data-kind=${h.kind} data-total=${h.total}>
-    <title id="histogram-title">${words.title(h.totalText)}</title>
+    <title id="histogram-title">${words.title(h.total)}</title>
     ${grid}
     <line x1=${m.left} x2=${W - m.right} y1=${m.top + plotH} y2=${m.top + plotH} stroke="#1d2733" stroke-width="1" />
     ${bars}

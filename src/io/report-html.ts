@@ -11,7 +11,7 @@ import type { VNode } from 'preact';
 import { render } from 'preact-render-to-string';
 import { UsageError } from '../core/errors.js';
 import { buildReportModel, type Check, type ClassRow, type Money, type ReportModel } from '../core/report-model.js';
-import { caseNameParts } from '../core/display-numbers.js';
+import { caseNameParts, countOf } from '../core/display-numbers.js';
 import { tallyLedger } from './ledger-histogram.js';
 import { readAllocation } from './report-inputs.js';
 import { OutputSet } from './atomic-output.js';
@@ -235,9 +235,9 @@ export function renderReportHtml(model: ReportModel): string {
           </dl>
           <div class="figures">
             ${figure('fund', 'Fund', f.fund, 'gross plus interest')}
-            ${figure('deduct', 'Deductions', f.deductions, `${model.deductions.length} ${model.deductions.length === 1 ? 'item' : 'items'}`)}
+            ${figure('deduct', 'Deductions', f.deductions, countOf(model.deductions.length, 'item'))}
             ${figure('net', 'Net fund', f.net, 'for claimants')}
-            ${figure('paid', 'Paid', f.paid, `${model.paidClaims} of ${model.totalClaims} claims`)}
+            ${figure('paid', 'Paid', f.paid, `${model.paidClaims} of ${model.totalClaims}`)}
             ${figure('residual', 'Residual', f.residual, 'not paid to claimants')}
           </div>
           ${checksBanner(model.checks)}

@@ -8,6 +8,7 @@ import type { VNode } from 'preact';
 import type { FileRow, HistogramView } from '../core/report-model.js';
 import type { UnpaidView } from '../core/report-unpaid.js';
 import { histogramSvg } from './report-charts.js';
+import { countOf } from '../core/display-numbers.js';
 
 /** The histogram of paid amounts; `byWhat` names the amount in the caption ("amount", "second-round amount"). */
 export function amountsSection(h: HistogramView, title: string, byWhat: string): VNode {
@@ -18,8 +19,8 @@ export function amountsSection(h: HistogramView, title: string, byWhat: string):
             : html`<figure>
                 ${histogramSvg(h)}
                 <figcaption>${h.kind === 'levels'
-                  ? `The ${h.totalText} paid claims by ${byWhat}, one bar per payment level.${h.bars.some((b) => b.lo.cents !== b.hi.cents) ? ' Amounts one cent apart share a bar: largest remainder pays claims of equal points x or x + 1 cent.' : ''}`
-                  : `The ${h.totalText} paid claims by ${byWhat}, in ${h.bars.length} bars of ${h.width?.text ?? ''} each; a bar counts the amounts from its left edge up to, not including, its right edge.`}</figcaption>
+                  ? `The ${countOf(h.total, 'paid claim')} by ${byWhat}, one bar per payment level.${h.bars.some((b) => b.lo.cents !== b.hi.cents) ? ' Amounts one cent apart share a bar: largest remainder pays claims of equal points x or x + 1 cent.' : ''}`
+                  : `The ${countOf(h.total, 'paid claim')} by ${byWhat}, in ${countOf(h.bars.length, 'bar')} of ${h.width?.text ?? ''} each; a bar counts the amounts from its left edge up to, not including, its right edge.`}</figcaption>
               </figure>`}
         </section>`;
 }
@@ -65,7 +66,7 @@ export function unpaidSection(view: UnpaidView): VNode {
             </tbody>
             ${view.total === null
               ? null
-              : html`<tfoot><tr data-unpaid="total" data-count=${String(view.total.count)}><td>Not paid, of ${view.total.of} claims</td><td class="num">${view.total.text}</td></tr></tfoot>`}
+              : html`<tfoot><tr data-unpaid="total" data-count=${String(view.total.count)}><td>Not paid, of ${view.total.of}</td><td class="num">${view.total.text}</td></tr></tfoot>`}
           </table>`}
     ${view.notes.map((n) => html`<p class="note" data-claims-note=${n.kind} data-count=${String(n.count)}>${n.text}</p>`)}
   </section>`;

@@ -93,7 +93,7 @@ export function renderRound2ReportHtml(model: Round2ReportModel): string {
           ${caseTitle(model.caseName)}
           <dl class="meta">
             <dt>Plan</dt><dd><span>${model.planFile}</span>, SHA-256 <span class="mono" data-plan-sha256>${model.planSha256}</span></dd>
-            <dt>First round</dt><dd data-first-round>${model.firstRound.paid} of ${model.firstRound.claims} claims paid ${model.firstRound.amount.text}; residual ${model.firstRound.residual.text}; seed <span class="mono">${model.firstSeed}</span></dd>
+            <dt>First round</dt><dd data-first-round>${model.firstRound.paid} of ${model.firstRound.claims} paid ${model.firstRound.amount.text}; residual ${model.firstRound.residual.text}; seed <span class="mono">${model.firstSeed}</span></dd>
             <dt>Method</dt><dd>pro rata to the ${model.points}; seed <span class="mono">${model.seed}</span>; ${model.currency}</dd>
             <dt>Tool</dt><dd>${model.tool.name} ${model.tool.version}</dd>
           </dl>
@@ -101,7 +101,7 @@ export function renderRound2ReportHtml(model: Round2ReportModel): string {
             ${figure('fund', 'Returned', f.returned, `residual + ${model.uncashedClaims} uncashed`)}
             ${figure('deduct', 'Costs', f.costs, 'of the second distribution')}
             ${figure('net', 'Available', f.available, 'for those who cashed')}
-            ${figure('paid', 'Paid', f.paid, `${model.paidClaims} of ${model.totalClaims} claims`)}
+            ${figure('paid', 'Paid', f.paid, `${model.paidClaims} of ${model.totalClaims}`)}
             ${figure('residual', 'Residual', f.residual, 'not paid to claimants')}
           </div>
           ${checksBanner(model.checks)}
@@ -119,7 +119,7 @@ export function renderRound2ReportHtml(model: Round2ReportModel): string {
         <section id="shares">
           <h2>Who shared it</h2>
           <p data-rule>
-            The ${model.cashedClaims} claims that cashed their first payment share the available amount, pro rata to
+            The ${model.cashedClaims} that cashed their first payment share the available amount, pro rata to
             their ${model.points}.${model.perShare === null ? '' : html` The second round paid <strong data-per-share>${model.perShare}</strong> (summary.json's perFirstRoundShare, 6 decimals; each amount is then rounded to the cent as the method says).`}
           </p>
           ${classTable(model)}

@@ -10,6 +10,7 @@
  */
 import type { Allocation } from '../core/allocate.js';
 import type { ClaimTable, RowIndexArray } from '../core/claims.js';
+import { countOf } from '../core/display-numbers.js';
 
 export interface SharedRows {
   ids: { bytes: Uint8Array; ends: Uint32Array };
@@ -33,7 +34,7 @@ export function sharedRows(claims: ClaimTable, alloc: Allocation): SharedRows {
   const known = made.get(claims);
   if (known !== undefined && known.alloc === alloc) return known.rows;
   const n = claims.count;
-  if (claims.ids.length !== n) throw new RangeError(`internal: ${claims.ids.length} claim ids for ${n} rows`);
+  if (claims.ids.length !== n) throw new RangeError(`internal: ${countOf(claims.ids.length, 'claim id')} for ${countOf(n, 'row')}`);
   const view = claims.ids.view();
   const rows: SharedRows = {
     ids: claims.ids.shared ? view : { bytes: sharedCopy(view.bytes, view.bytes.length), ends: sharedCopy(view.ends, n) },

@@ -13,6 +13,7 @@ import { Worker } from 'node:worker_threads';
 import * as nodeCrypto from 'node:crypto';
 import { ClaimIds } from '../core/claims.js';
 import { lowerThreadPriority } from './thread-priority.js';
+import { countOf, countText } from '../core/display-numbers.js';
 
 /**
  * `(bytes, start, end) → the key's first 32 bits` for claim ids given as their UTF-8 bytes (how
@@ -200,7 +201,7 @@ export class TieKeyPrefixes {
 
   /** The prefixes of rows [0, rows), once every batch is back; rows must be all that were added. */
   async result(rows: number): Promise<Uint32Array> {
-    if (rows !== this.sent) throw new RangeError(`tie keys: ${this.sent} rows handed over, ${rows} asked for`);
+    if (rows !== this.sent) throw new RangeError(`tie keys: ${countOf(this.sent, 'row')} handed over, ${countText(rows)} asked for`);
     if (this.worker) {
       // The reading is over and this thread is free: it hashes the batches still waiting, from the
       // last one back, while the worker goes on from the first (a batch at a time, letting the
@@ -223,7 +224,7 @@ export class TieKeyPrefixes {
       if (this.failure === undefined) {
         const all = this.prefixes;
         this.prefixes = new Uint32Array(0);
-        if (all.length < rows) throw new RangeError(`internal: tie keys for ${all.length} of ${rows} rows`);
+        if (all.length < rows) throw new RangeError(`internal: tie keys for ${countText(all.length)} of ${countOf(rows, 'row')}`);
         // A view when the guess was about right, a copy when most of the room is unused.
         return all.length - rows <= all.length >> 3 ? all.subarray(0, rows) : all.slice(0, rows);
       }

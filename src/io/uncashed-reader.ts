@@ -13,6 +13,7 @@ import type { UncashedEntry } from '../core/first-round.js';
 import { UsageError } from '../core/errors.js';
 import { hasUtf16Bom, InvalidUtf8Report, Utf8LineChecker } from './csv-utf8.js';
 import { sha256Hex } from './hash.js';
+import { countOf } from '../core/display-numbers.js';
 
 export interface UncashedRead {
   file: string;
@@ -83,7 +84,7 @@ export async function readUncashed(file: string): Promise<UncashedRead> {
         problems.push(at(1, 'missing_column', `no claim_id column (found: ${fields.map((h) => h.trim()).join(', ') || 'nothing'})`));
         stop = true;
       } else if (found.length > 1) {
-        problems.push(at(1, 'duplicate_column', `claim_id is the header of ${found.length} columns (${found.map((i) => i + 1).join(', ')})`));
+        problems.push(at(1, 'duplicate_column', `claim_id is the header of ${countOf(found.length, 'column')} (${found.map((i) => i + 1).join(', ')})`));
         stop = true;
       } else idColumn = found[0]!;
       return;

@@ -3,7 +3,9 @@
  * headless Chromium (the Debian package, driven by playwright-core; nothing is downloaded): the
  * page renders offline with no script, lists each plan's own groups (the buckets of one, the class
  * of the other) with the figures of `--json`, names both groups in the largest moves, and has no
- * horizontal overflow on a 360 px phone screen nor on an A4 sheet.
+ * horizontal overflow on a 360 px phone screen nor on an A4 sheet. The page of two plans of classes
+ * (fixtures/tiktok, Illinois weight 6 against 5) too: its seven-column class table, multi-million
+ * amounts, fits a phone as one card per class and keeps its columns on wider screens and paper.
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -136,4 +138,93 @@ describe.skipIf(!HAVE_CHROMIUM && !MUST_RUN)(`the compare page of a bucket plan 
       await within('closing the page', CLOSE_MS, page.context().close());
     }, TEST_MS);
   }
+});
+
+/** The Illinois weight 6 of fixtures/tiktok against 5: docs/compare.md's example of two plans of classes. */
+const TIKTOK = join(ROOT, 'fixtures/tiktok');
+function tiktokPlans(): [string, string] {
+  const plan6 = JSON.parse(readFileSync(join(TIKTOK, 'plan.json'), 'utf8')) as { classes: { id: string; weight: string }[] };
+  const plan5 = { ...plan6, classes: plan6.classes.map((c) => (c.id === 'illinois' ? { ...c, weight: '5' } : c)) };
+  return [join(TIKTOK, 'plan.json'), tmp.write('tiktok-weight-5.json', JSON.stringify(plan5, null, 2))];
+}
+
+describe.skipIf(!HAVE_CHROMIUM && !MUST_RUN)(`the compare page of two plans of classes in headless Chromium (${CHROMIUM})`, () => {
+  let browser: Browser;
+
+  beforeAll(async () => {
+    browser = await within('launching Chromium', LAUNCH_MS, chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true, timeout: LAUNCH_MS }));
+  }, LAUNCH_MS + 5_000);
+  afterAll(async () => {
+    await within('closing Chromium', CLOSE_MS, browser?.close() ?? Promise.resolve());
+  }, CLOSE_MS + 5_000);
+
+  /** Every element whose right edge passes the viewport's, with how far: none on a page that fits. */
+  const pastRightEdge = (page: Page): Promise<string[]> =>
+    page.evaluate(() => {
+      const width = document.documentElement.clientWidth;
+      const past = [...document.querySelectorAll('body *')]
+        .map((e) => ({ e, right: e.getBoundingClientRect().right }))
+        .filter(({ right }) => right > width + 0.5)
+        .map(({ e, right }) => `${e.tagName.toLowerCase()}${e.getAttribute('data-field') === null ? '' : `[${e.getAttribute('data-field')}]`} +${Math.ceil(right - width)} px`);
+      const scroll = document.documentElement.scrollWidth - width;
+      return scroll > 0 ? [`the page scrolls ${scroll} px`, ...past] : past;
+    });
+
+  /** Each class as drawn: its id, then every figure's label (a column head or the card's) and text. */
+  const drawnClasses = (page: Page) =>
+    page.$$eval('#classes table.classes tbody tr[data-class]', (rows) =>
+      rows.map((r) => {
+        const heads = [...r.closest('table')!.querySelectorAll('thead th')].map((th) => th.textContent?.trim());
+        const cells = [...r.querySelectorAll('td')];
+        const label = (td: Element, i: number) => {
+          const shown = getComputedStyle(td, '::before').content;
+          return shown !== 'none' && shown !== 'normal' ? JSON.parse(shown) as string : heads[i + 1];
+        };
+        return [r.getAttribute('data-class'), ...cells.map((td, i) => `${label(td, i)}: ${td.textContent?.trim()}`)];
+      }),
+    );
+
+  it('TikTok, weight 6 against 5: the class table fits 360 px as cards with the figures of --json, keeps its columns at A4 and in print', async () => {
+    const [planA, planB] = tiktokPlans();
+    const claims = join(TIKTOK, 'claims.csv');
+    const html = tmp.path('tiktok-compare.html');
+    const args = ['compare', '--plan', planA, '--plan', planB, claims];
+    const r = await runCli([...args, '--html', html]);
+    expect(r.code, r.stderr).toBe(0);
+    const json = await runCli([...args, '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    const want = JSON.parse(json.stdout) as { classes: { id: string; claims: number; paidA: number; paidB: number; amountA: string; amountB: string; change: string }[] };
+    const money = (s: string, signed = false): string => {
+      const text = `$${BigInt(s.replace(/^-/, '').split('.')[0]!).toLocaleString('en-US')}.${s.split('.')[1]}`;
+      return s.startsWith('-') ? `-${text}` : signed && s !== '0.00' ? `+${text}` : text;
+    };
+    const expected = (heads: string[]) =>
+      want.classes.map((c) => [
+        c.id,
+        ...[c.claims.toLocaleString('en-US'), c.paidA.toLocaleString('en-US'), c.paidB.toLocaleString('en-US'), money(c.amountA), money(c.amountB), money(c.change, true)].map(
+          (v, i) => `${heads[i]}: ${v}`,
+        ),
+      ]);
+
+    const context = await browser.newContext({ viewport: { width: 360, height: 800 }, offline: true });
+    context.setDefaultTimeout(STEP_MS);
+    const page = await context.newPage();
+    await page.goto(pathToFileURL(html).href, { waitUntil: 'load' });
+    // A phone: nothing past the right edge; a card per class, each figure named by its own label.
+    expect(await pastRightEdge(page)).toEqual([]);
+    expect(await page.locator('#classes table.classes thead').isVisible()).toBe(false);
+    const cards = ['Claims', 'Paid under A', 'Paid under B', 'Amount under A', 'Amount under B', 'Change'];
+    expect(await drawnClasses(page)).toEqual(expected(cards));
+    expect(want.classes.map((c) => c.id)).toEqual(['nationwide', 'illinois']);
+    // An A4 screen and paper: the table with its column heads, nothing past the edge.
+    await page.setViewportSize({ width: 794, height: 1123 });
+    expect(await pastRightEdge(page)).toEqual([]);
+    expect(await page.locator('#classes table.classes thead').isVisible()).toBe(true);
+    expect(await drawnClasses(page)).toEqual(expected(cards));
+    await page.emulateMedia({ media: 'print' });
+    await page.setViewportSize({ width: 703, height: 1000 });
+    expect(await pastRightEdge(page)).toEqual([]);
+    expect(await page.locator('#classes table.classes thead').isVisible()).toBe(true);
+    await within('closing the page', CLOSE_MS, context.close());
+  }, TEST_MS);
 });

@@ -71,7 +71,7 @@ describe('the methods', () => {
     const mode = new Uint8Array(2);
     expect(m.placeCents([0, 1], [cell(2n, 1), cell(1n, 3)], 10n, 8n, mode)).toEqual({ centsPlaced: 0n, tie: null });
     expect([...mode]).toEqual([0, 0]);
-    expect(m.summaryLine(r, { centsPlaced: '0', seed: 's' })).toBe('per-point value floored to 3 decimals; the rest is residual');
+    expect(m.summaryLine(r, { centsPlaced: 0, seed: 's' })).toBe('per-point value floored to 3 decimals; the rest is residual');
   });
 
   const place = { largerRemainders: 286, equalRemainders: 1, level: 'all', tie: null };
@@ -86,7 +86,7 @@ describe('the methods', () => {
         '  remainder: 2,633/4,254 cent (0.618947)',
         "  the pool's 1,775 cents left after the floors go one each to the largest remainders",
         '  286 claims have a larger remainder',
-        '  all 1 claims with this remainder get a cent',
+        '  the one claim with this remainder gets a cent',
       ],
     });
     expect(lr.explainCents({ round: 2, ...step, outcome: 'capped' }).lines).toEqual(['  floor: 1,342,050 cents', '  capped: no remainder, so no leftover cent']);

@@ -60,8 +60,8 @@ describe('payout redistribute: the "Not paid" line', () => {
     // Among the notes, after the minimum and the cap, before the totals.
     const at = lines.findIndex((l) => l.startsWith('Not paid: '));
     expect(lines.slice(at - 2, at + 3)).toEqual([
-      '1 claims would get less than the minimum payment $5.00: nothing',
-      '1 claims capped at maximumPayment $150.00 over both rounds',
+      '1 claim would get less than the minimum payment $5.00: nothing',
+      '1 claim capped at maximumPayment $150.00 over both rounds',
       lines[at],
       '',
       'Paid to claimants  $68.63',

@@ -213,6 +213,19 @@ describe('the view model of a TikTok-style run', () => {
     expect(check(older, withUnpaid({ other: 5 }))).toBeUndefined();
   });
 
+  it('the checks count one row, one claim and one status in the singular', async () => {
+    const { summary, manifest, tally } = await sample(monthsSample);
+    const one: LedgerTally = { ...tally, rows: 1, unpaid: { ...tally.unpaid, rows: 1, byStatus: new Map([['rejected', 1]]) } };
+    const checks = buildReportModel({ ...summary, totals: { ...summary.totals, claims: 1 } }, manifest, one).checks;
+    const detail = (label: string) => checks.find((c) => c.label === label)?.detail;
+    expect(detail("ledger.csv's claims not paid are the summary's")).toMatch(/^1 row paid \$0\.00 \(/);
+    expect(detail('ledger.csv has one row per claim')).toMatch(/^1 row; summary 1 claim; manifest [\d,]+ rows$/);
+    expect(detail('ledger.csv has the paid claims of the summary')).toMatch(/ paid or capped of 1 row$/);
+    const four = new Map([['rejected', 1], ...['a', 'b', 'c'].map((k) => [k, 1] as [string, number])]);
+    const renamed = buildReportModel(summary, manifest, { ...tally, unpaid: { ...tally.unpaid, byStatus: four } }).checks;
+    expect(renamed.find((c) => c.label === "ledger.csv's claims not paid are the summary's")?.detail).toMatch(/; 1 more status differs$/);
+  });
+
   it('claims not paid, by reason: each ineligible status, the minimum; blank statuses and look-alike ids as notes', async () => {
     const { summary, manifest, tally } = await sample(monthsSample);
     const withFindings: Summary = { ...summary, warnings: { blankStatuses: 1234, lookAlikeClaimIds: 1 } };
@@ -224,7 +237,7 @@ describe('the view model of a TikTok-style run', () => {
       ['status', 'rejected', rejected, 'Status “rejected”: not an eligible status'],
       ['belowMinimum', undefined, below, 'Below the minimum payment of $5.00: removed by the minimum rule'],
     ]);
-    expect(u?.total).toEqual({ count: rejected + below, text: groupDecimal(String(rejected + below)), of: '4,000' });
+    expect(u?.total).toEqual({ count: rejected + below, text: groupDecimal(String(rejected + below)), of: '4,000 claims' });
     expect(u?.notes.map((n) => n.text)).toEqual([
       "1,234 claims had a blank status and were read as approved (the plan's blankStatus); payout validate lists them with their lines.",
       '1 claim has a claim id that differs from another only in letter case, accents or invisible characters; payout validate lists them.',

@@ -9,6 +9,7 @@ import { formatMoneyHuman, parseMoney, type Cents } from '../../core/money.js';
 import { colorFor } from '../style.js';
 import { grouped, renderTable } from '../table.js';
 import { wroteLine } from '../wrote.js';
+import { countOf } from '../../core/display-numbers.js';
 
 export interface AccountingCliOptions {
   facts?: string;
@@ -96,7 +97,7 @@ export function renderAccounting(r: AccountingResult, c: ChalkInstance): string[
     lines.push(
       round.uncashed === null
         ? `  uncashed: ${c.dim('not given')}`
-        : `  uncashed: ${grouped(round.uncashed.count)} payments, ${money(round.uncashed.amount)} (${pct(round.uncashed.percentOfAmount)} of the amount paid)`,
+        : `  uncashed: ${countOf(round.uncashed.count, 'payment')}, ${money(round.uncashed.amount)} (${pct(round.uncashed.percentOfAmount)} of the amount paid)`,
       `  receipts root: ${round.receiptsRoot ?? c.dim('not given')}`,
     );
   }

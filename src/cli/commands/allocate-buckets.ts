@@ -3,9 +3,9 @@ import { allocateBucketsToFolder } from '../../app/allocate-buckets.js';
 import { bucketSummaryText } from '../../core/buckets/output.js';
 import { renderBucketSummary, writeBucketWarnings } from '../render-buckets.js';
 import { colorFor } from '../style.js';
-import { grouped } from '../table.js';
 import { parseClaimsOptions, parseKeep, type ClaimsCliOptions } from './claims-options.js';
 import { wroteLine } from '../wrote.js';
+import { countOf } from '../../core/display-numbers.js';
 
 /** The flags of `payout allocate` that a bucket plan reads (commands/allocate.ts parses them all). */
 export interface AllocateBucketsCliOptions extends ClaimsCliOptions {
@@ -39,7 +39,7 @@ export async function runAllocateBuckets(claimsFile: string, o: AllocateBucketsC
   if (o.quiet) return;
   const c = colorFor(process.stdout);
   const lines = renderBucketSummary(summary, c);
-  lines.push(c.dim(wroteLine(`${o.out}/ledger.csv (${grouped(rows)} rows), summary.json, manifest.json`)));
+  lines.push(c.dim(wroteLine(`${o.out}/ledger.csv (${countOf(rows, 'row')}), summary.json, manifest.json`)));
   if (reportPath) lines.push(c.dim(wroteLine(reportPath)));
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -8,11 +8,11 @@ import { LEDGER_COLUMNS } from '../../core/ledger.js';
 import { onTerminal } from '../claims-reading.js';
 import { colorFor } from '../style.js';
 import { renderSummary } from '../render-summary.js';
-import { grouped } from '../table.js';
 import { parseClaimsOptions, parseKeep, type ClaimsCliOptions } from './claims-options.js';
 import { planForm } from '../../io/bucket-plan-file.js';
 import { runAllocateBuckets } from './allocate-buckets.js';
 import { wroteLine } from '../wrote.js';
+import { countOf } from '../../core/display-numbers.js';
 
 export interface AllocateCliOptions extends ClaimsCliOptions {
   plan: string;
@@ -44,7 +44,7 @@ export async function runAllocate(claimsFile: string, o: AllocateCliOptions): Pr
   if (o.quiet) return;
   const c = colorFor(process.stdout);
   const lines = renderSummary(summary, c);
-  lines.push(c.dim(wroteLine(`${o.out}/ledger.csv (${grouped(rows)} rows), summary.json, manifest.json`)));
+  lines.push(c.dim(wroteLine(`${o.out}/ledger.csv (${countOf(rows, 'row')}), summary.json, manifest.json`)));
   if (reportPath) lines.push(c.dim(wroteLine(reportPath)));
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -13,6 +13,7 @@ import { grouped, renderTable } from '../table.js';
 import { parseClaimsOptions, type ClaimsCliOptions } from './claims-options.js';
 import { wroteLine } from '../wrote.js';
 import { planForm } from '../../io/bucket-plan-file.js';
+import { countOf } from '../../core/display-numbers.js';
 
 export interface CompareCliOptions extends ClaimsCliOptions {
   plan: string[];
@@ -61,7 +62,7 @@ export function renderComparison(r: CompareResult, c: ChalkInstance): string[] {
   const signed = (x: Cents): string => (x > 0n ? c.green(changeText(x)) : x < 0n ? c.red(changeText(x)) : changeText(x));
   const pct = (n: number): string => (cmp.claims === 0 ? '' : ` (${((100 * n) / cmp.claims).toFixed(1)}%)`);
   const lines: string[] = [];
-  lines.push(c.bold(`Plan A ${r.planA.file} → plan B ${r.planB.file}`), `${grouped(cmp.claims)} claims in ${r.claimsFile}`, '');
+  lines.push(c.bold(`Plan A ${r.planA.file} → plan B ${r.planB.file}`), `${countOf(cmp.claims, 'claim')} in ${r.claimsFile}`, '');
   lines.push(
     `  gain under B  ${grouped(cmp.gain)}${pct(cmp.gain)}, ${signed(cmp.gained)} in all`,
     `  lose under B  ${grouped(cmp.lose)}${pct(cmp.lose)}, ${signed(cmp.lost)} in all`,

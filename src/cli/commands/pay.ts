@@ -12,6 +12,7 @@ import { warningLines } from '../warning-lines.js';
 import { parseClaimsOptions, type ClaimsCliOptions } from './claims-options.js';
 import { grouped, renderTable } from '../table.js';
 import { wroteLine } from '../wrote.js';
+import { countOf } from '../../core/display-numbers.js';
 
 export interface PayCliOptions extends ClaimsCliOptions {
   plan: string;
@@ -60,9 +61,9 @@ export async function runPay(claimsFile: string, o: PayCliOptions): Promise<void
     '',
     ...renderTable(['method', 'payments', 'amount'], rows, ['left', 'right', 'right'], '  '),
     '',
-    `Ledger: ${grouped(result.ledger.count)} paid claims, ${formatMoneyHuman(result.ledger.amount)}: the control totals match.`,
+    `Ledger: ${countOf(result.ledger.count, 'paid claim')}, ${formatMoneyHuman(result.ledger.amount)}: the control totals match.`,
   ];
-  if (result.fallbacks > 0) lines.push(out.yellow(`${grouped(result.fallbacks)} claims paid by check instead of their election (warnings above).`));
+  if (result.fallbacks > 0) lines.push(out.yellow(`${countOf(result.fallbacks, 'claim')} paid by check instead of their election (warnings above).`));
   lines.push(out.dim(wroteLine(`${o.out}/: ${result.files.join(', ')}`)));
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -10,6 +10,7 @@ import { maskLast4 } from '../../core/mask.js';
 import { colorFor } from '../style.js';
 import { wroteLine } from '../wrote.js';
 import { countOf } from '../../core/display-numbers.js';
+import { grouped } from '../../core/money.js';
 
 export interface ReceiptCliOptions {
   out?: string;
@@ -56,7 +57,7 @@ export function renderReceiptCheck(r: ReceiptCheckResult, c = colorFor(process.s
   for (const check of r.checks) lines.push(`${check.ok ? c.green('✓') : c.red('✗')} ${check.name}: ${check.message}`);
   lines.push('');
   const failed = r.checks.filter((x) => !x.ok).length;
-  lines.push(r.ok ? c.bold('Receipt checked: this row is in the ledger with the published root') : c.red(c.bold(`NOT CHECKED: ${failed} of ${r.checks.length} checks failed`)));
+  lines.push(r.ok ? c.bold('Receipt checked: this row is in the ledger with the published root') : c.red(c.bold(`NOT CHECKED: ${grouped(failed)} of ${countOf(r.checks.length, 'check')} failed`)));
   return `${lines.join('\n')}\n`;
 }
 
@@ -65,5 +66,5 @@ export async function runCheckReceipt(file: string, o: CheckReceiptCliOptions): 
   if (o.json) process.stdout.write(`${JSON.stringify({ format: 'payout-check-receipt/1', ...result }, null, 2)}\n`);
   else process.stdout.write(renderReceiptCheck(result));
   const failed = result.checks.filter((x) => !x.ok).length;
-  if (!result.ok) throw new DataError(`${file}: ${failed} check${failed === 1 ? '' : 's'} failed`);
+  if (!result.ok) throw new DataError(`${file}: ${countOf(failed, 'check')} failed`);
 }

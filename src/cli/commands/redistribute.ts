@@ -8,8 +8,8 @@ import { renderRedistribution } from '../render-redistribution.js';
 import { visibleText } from '../../core/visible-text.js';
 import { colorFor } from '../style.js';
 import { warningLines } from '../warning-lines.js';
-import { grouped } from '../table.js';
 import { wroteLine } from '../wrote.js';
+import { countOf } from '../../core/display-numbers.js';
 
 export interface RedistributeCliOptions {
   plan: string;
@@ -47,7 +47,7 @@ export async function runRedistribute(o: RedistributeCliOptions): Promise<void> 
   if (o.quiet) return;
   const c = colorFor(process.stdout);
   const lines = renderRedistribution(run.summary, c, run.unpaid);
-  lines.push(c.dim(wroteLine(`${o.out}/ledger.csv (${grouped(run.first.table.count)} rows), summary.json, manifest.json`)));
+  lines.push(c.dim(wroteLine(`${o.out}/ledger.csv (${countOf(run.first.table.count, 'row')}), summary.json, manifest.json`)));
   if (run.reportPath) lines.push(c.dim(wroteLine(run.reportPath)));
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -8,7 +8,7 @@ import { UsageError } from '../../core/errors.js';
 import { formatMoney, formatMoneyHuman, grouped } from '../../core/money.js';
 import { backupWithholding, maskTin, type TaxList, type Taxpayer } from '../../core/tax.js';
 import { colorFor } from '../style.js';
-import { claimCount } from '../../core/display-numbers.js';
+import { claimCount, countOf } from '../../core/display-numbers.js';
 import { wroteLine } from '../wrote.js';
 
 export interface TaxCliOptions {
@@ -29,7 +29,7 @@ export function renderTax(list: TaxList, out: string, notes: readonly string[], 
   const review = reportable.filter((t) => t.tinStatus !== 'ok');
   const total = reportable.reduce((a, t) => a + t.total, 0n);
   const lines = [c.bold(`payout tax ${list.year}: Form 1099-MISC threshold ${money(list.threshold)} per taxpayer`)];
-  for (const r of list.rounds) lines.push(`  ${r.dir} (${r.command}): ${grouped(r.claims)} claims, ${money(r.paid)} paid`);
+  for (const r of list.rounds) lines.push(`  ${r.dir} (${r.command}): ${countOf(r.claims, 'claim')}, ${money(r.paid)} paid`);
   lines.push(`Taxpayers paid: ${grouped(list.taxpayers.length)}; at or above ${money(list.threshold)}: ${grouped(reportable.length)}, ${money(total)} in total`);
   for (const t of reportable.slice(0, max)) {
     lines.push(`  ${who(t)}: ${money(t.total)} (${claimCount(t.claims.length)})`);
@@ -40,9 +40,9 @@ export function renderTax(list: TaxList, out: string, notes: readonly string[], 
     for (const t of review.slice(0, max)) lines.push(`  ${who(t)}: ${money(t.total)}, 24% = ${money(backupWithholding(t.total))}`);
     if (review.length > max) lines.push(`  … and ${grouped(review.length - max)} more (--max-shown)`);
   }
-  if (list.notInTinsFile > 0) lines.push(c.yellow(`${grouped(list.notInTinsFile)} paid claims are not in the TINs file: counted as claims without a TIN`));
+  if (list.notInTinsFile > 0) lines.push(c.yellow(`${countOf(list.notInTinsFile, 'paid claim')} ${list.notInTinsFile === 1 ? 'is' : 'are'} not in the TINs file: counted as claims without a TIN`));
   for (const n of notes) lines.push(c.yellow(`note: ${n}`));
-  lines.push(c.dim(wroteLine(`${out} (${grouped(reportable.length)} taxpayers). It holds full TINs: keep it as you keep the payment files.`)));
+  lines.push(c.dim(wroteLine(`${out} (${countOf(reportable.length, 'taxpayer')}). It holds full TINs: keep it as you keep the payment files.`)));
   return `${lines.join('\n')}\n`;
 }
 

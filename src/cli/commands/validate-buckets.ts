@@ -5,6 +5,7 @@ import { colorFor } from '../style.js';
 import { grouped, renderTable } from '../table.js';
 import { writeBucketWarnings } from '../render-buckets.js';
 import { parseClaimsOptions, type ClaimsCliOptions } from './claims-options.js';
+import { countOf } from '../../core/display-numbers.js';
 
 export async function runValidateBuckets(claimsFile: string, o: ClaimsCliOptions & { plan: string; json?: boolean; errorsOut?: string }): Promise<void> {
   const claims = parseClaimsOptions(o, 'buckets');
@@ -17,7 +18,7 @@ export async function runValidateBuckets(claimsFile: string, o: ClaimsCliOptions
   const c = colorFor(process.stdout);
   const rows = v.buckets.map((b) => [b.id, grouped(b.claims), b.unit === 'money' ? formatMoneyHuman(parseMoney(b.claimed) ?? 0n) : `${b.claimed} points`]);
   const lines = [
-    `${claimsFile}: ${grouped(v.claims)} claims, ${grouped(v.eligible)} eligible, no errors${v.warnings.length > 0 ? `, ${grouped(v.warnings.length)} warning${v.warnings.length === 1 ? '' : 's'}` : ''}`,
+    `${claimsFile}: ${countOf(v.claims, 'claim')}, ${grouped(v.eligible)} eligible, no errors${v.warnings.length > 0 ? `, ${countOf(v.warnings.length, 'warning')}` : ''}`,
     '',
     ...renderTable(['bucket', 'claims', 'claimed (per-claim caps applied)'], rows, ['left', 'right', 'right']),
     '',

@@ -8,10 +8,10 @@ import { DataError } from '../../core/errors.js';
 import { onTerminal } from '../claims-reading.js';
 import { colorFor } from '../style.js';
 import { buildValidateReport, renderValidateText } from '../render-validate.js';
-import { grouped } from '../table.js';
 import { parseClaimsOptions, type ClaimsCliOptions } from './claims-options.js';
 import { planForm } from '../../io/bucket-plan-file.js';
 import { runValidateBuckets } from './validate-buckets.js';
+import { countOf } from '../../core/display-numbers.js';
 
 export interface ValidateCliOptions extends ClaimsCliOptions {
   plan: string;
@@ -34,5 +34,5 @@ export async function runValidate(claimsFile: string, o: ValidateCliOptions): Pr
 
   if (writeFailure !== undefined) throw writeFailure;
   const errors = result.stats.errors;
-  if (errors > 0) throw new DataError(`${claimsFile} failed validation: ${grouped(errors)} error${errors === 1 ? '' : 's'}`);
+  if (errors > 0) throw new DataError(`${claimsFile} failed validation: ${countOf(errors, 'error')}`);
 }

@@ -12,6 +12,7 @@ import type { Problem } from '../../core/problems.js';
 import { colorFor } from '../style.js';
 import { parseClaimsOptions, readingGiven, type ClaimsCliOptions } from './claims-options.js';
 import { planForm } from '../../io/bucket-plan-file.js';
+import { countOf } from '../../core/display-numbers.js';
 
 export interface VerifyCliOptions extends ClaimsCliOptions {
   plan: string;
@@ -61,6 +62,6 @@ export async function runVerify(paths: string[], o: VerifyCliOptions): Promise<v
   if (o.json) process.stdout.write(`${JSON.stringify(verifyJson(result), null, 2)}\n`);
   else process.stdout.write(renderVerifyText(result, colorFor(process.stdout)));
   const failed = result.checks.filter((c) => c.status === 'fail').length;
-  if (!verified(result.checks)) throw new DataError(`${dir}: ${failed} check${failed === 1 ? '' : 's'} failed`);
+  if (!verified(result.checks)) throw new DataError(`${dir}: ${countOf(failed, 'check')} failed`);
 }
 

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { formatMoneyHuman, parseMoney, type Cents } from '../money.js';
-import { compactMoney, countText, currencySymbol, humanizeAmounts } from '../display-numbers.js';
+import { compactMoney, countOf, countText, currencySymbol, humanizeAmounts } from '../display-numbers.js';
 import { axisTicks, type Check, type Money, type Waterfall, type WaterfallStep } from '../report-model.js';
 import { unpaidRows, type UnpaidView } from '../report-unpaid.js';
 import { BUCKET_SUMMARY_FORMAT } from './output.js';
@@ -198,7 +198,7 @@ export function bucketCrossChecks(s: BucketSummaryInput, ledger: BucketLedgerTal
     ledger.missingColumns.length > 0
       ? `no column ${ledger.missingColumns.join(', ')}`
       : ledger.badCells > 0
-        ? `${countText(ledger.badCells)} cells are not amounts`
+        ? `${countOf(ledger.badCells, 'cell')} ${ledger.badCells === 1 ? 'is' : 'are'} not amounts`
         : offBuckets.length > 0
           ? offBuckets.map((b) => `Σ ${b.id} = ${money(ledger.buckets[s.buckets.indexOf(b)] ?? 0n)}, paid ${money(b.paid)}`).join('; ')
           : s.buckets.map((b, k) => `Σ ${b.id} = ${money(ledger.buckets[k] ?? 0n)}`).join('; ');
@@ -237,14 +237,14 @@ export function bucketCrossChecks(s: BucketSummaryInput, ledger: BucketLedgerTal
       label: 'ledger.csv has the paid claims of the summary',
       failure: 'ledger.csv does not have the paid claims of the summary',
       ok: ledger.paidClaims === s.claims.paid,
-      detail: `${countText(ledger.paidClaims)} paid of ${countText(ledger.rows)} rows`,
+      detail: `${countText(ledger.paidClaims)} paid of ${countOf(ledger.rows, 'row')}`,
     },
     ...(s.unpaid === undefined ? [] : [unpaidCheck(s, s.unpaid, ledger, money)]),
     {
       label: 'ledger.csv has one row per claim',
       failure: 'ledger.csv does not have one row per claim',
       ok: ledger.rows === s.claims.rows && (manifestRows === undefined || manifestRows === ledger.rows),
-      detail: `${countText(ledger.rows)} rows; summary ${countText(s.claims.rows)} claims${manifestRows === undefined ? '' : `; manifest ${countText(manifestRows)} rows`}`,
+      detail: `${countOf(ledger.rows, 'row')}; summary ${countOf(s.claims.rows, 'claim')}${manifestRows === undefined ? '' : `; manifest ${countOf(manifestRows, 'row')}`}`,
     },
   ];
 }
@@ -266,7 +266,7 @@ function unpaidCheck(s: BucketSummaryInput, u: NonNullable<BucketSummaryInput['u
       byStatus === s.claims.ineligible &&
       u.belowMinimum === s.claims.belowMinimum &&
       u.noEntitlement + u.unfunded + u.roundedToZero === s.claims.nothingClaimed,
-    detail: `${countText(ledger.unpaidRows)} rows paid ${money(0n)}; unpaid ${countText(u.claims)} (reasons ${countText(sum)})`,
+    detail: `${countOf(ledger.unpaidRows, 'row')} paid ${money(0n)}; unpaid ${countText(u.claims)} (reasons ${countText(sum)})`,
   };
 }
 

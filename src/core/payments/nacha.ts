@@ -7,6 +7,7 @@
  */
 import type { Cents } from '../money.js';
 import type { AchConfig } from './plan-section.js';
+import { countOf } from '../display-numbers.js';
 
 export const NACHA_RECORD_LENGTH = 94;
 export const NACHA_BLOCKING_FACTOR = 10;
@@ -143,7 +144,7 @@ export class NachaWriter {
 }
 
 function checkLength(l: string): void {
-  if (l.length !== NACHA_RECORD_LENGTH) throw new RangeError(`NACHA record of ${l.length} characters: ${l.slice(0, 1)}`);
+  if (l.length !== NACHA_RECORD_LENGTH) throw new RangeError(`NACHA record of ${countOf(l.length, 'character')}: ${l.slice(0, 1)}`);
 }
 
 /** One NACHA file of `entries` at once (NachaWriter). */

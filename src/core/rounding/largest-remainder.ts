@@ -5,10 +5,9 @@
 import { z } from 'zod';
 import { placeRemainderCents } from '../cents.js';
 import { RAT_ZERO } from '../decimal.js';
-import { grouped } from '../money.js';
 import type { RoundingMethod } from './method.js';
 import { cents, remainderPlaceLines } from './words.js';
-import { groupDecimal } from '../display-numbers.js';
+import { countOf, groupDecimal } from '../display-numbers.js';
 
 export interface LargestRemainderRounding {
   readonly method: 'largest-remainder';
@@ -25,8 +24,8 @@ export const largestRemainder = {
     const centsPlaced = exactTotal - floors;
     return { centsPlaced, tie: placeRemainderCents(members, cells, centsPlaced, mode) };
   },
-  summaryLine: (_r, f) => `largest remainder, ${f.centsPlaced} leftover cents placed, ties by SHA-256(seed:claim_id), seed "${f.seed}"`,
-  roundTwoLine: (_r, f) => `largest remainder, ${f.centsPlaced} leftover cents placed, ties by SHA-256(seed:claim_id), seed "${f.seed}"`,
+  summaryLine: (_r, f) => `largest remainder, ${countOf(f.centsPlaced, 'leftover cent')} placed, ties by SHA-256(seed:claim_id), seed "${f.seed}"`,
+  roundTwoLine: (_r, f) => `largest remainder, ${countOf(f.centsPlaced, 'leftover cent')} placed, ties by SHA-256(seed:claim_id), seed "${f.seed}"`,
   explainCents(s) {
     const lines = [`  floor: ${cents(s.floorCents)}`];
     if (s.outcome === 'capped') lines.push('  capped: no remainder, so no leftover cent');
@@ -40,7 +39,7 @@ export const largestRemainder = {
   },
   reportParagraph(_r, f) {
     const k = f.centsPlaced;
-    const leftover = k === 0 ? 'no cent was left over here; any leftover cents would go' : `the ${grouped(k)} leftover ${k === 1 ? 'cent goes' : 'cents go'}`;
+    const leftover = k === 0 ? 'no cent was left over here; any leftover cents would go' : `the ${countOf(k, 'leftover cent')} ${k === 1 ? 'goes' : 'go'}`;
     return (
       `Cents by largest remainder: each claim gets the floor of its exact share in cents; ${leftover} ` +
       `one each to the claims with the largest remainders, ` +

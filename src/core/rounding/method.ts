@@ -22,8 +22,8 @@ export interface CentsPlacement {
 
 /** What a method's one-line description for people may use. */
 export interface RoundingFacts {
-  /** Leftover cents placed, grouped for reading ("1,234"). */
-  centsPlaced: string;
+  /** Leftover cents placed. */
+  centsPlaced: number;
   seed: string;
 }
 

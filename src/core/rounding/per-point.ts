@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { RAT_ZERO } from '../decimal.js';
 import type { RoundingMethod } from './method.js';
 import { cents } from './words.js';
-import { groupDecimal } from '../display-numbers.js';
+import { countOf, groupDecimal } from '../display-numbers.js';
 
 export interface PerPointRounding {
   readonly method: 'per-point';
@@ -37,7 +37,7 @@ export const perPoint = {
   reportParagraph(r, f) {
     const places = r.decimals ?? 2;
     return (
-      `Cents per point: in each pool the value of one point is floored to ${places} decimal ${places === 1 ? 'place' : 'places'} ` +
+      `Cents per point: in each pool the value of one point is floored to ${countOf(places, 'decimal place')} ` +
       `(${f.pointValues}); each claim gets its points times that value, floored to the cent, so claims with equal ` +
       `points get exactly the same amount. What this leaves unpaid is residual.`
     );

@@ -115,7 +115,7 @@ export class LedgerIdsBuilder {
   private close(): void {
     const text = this.ascii ? this.bytes.latin1Slice(0, this.used) : this.bytes.utf8Slice(0, this.used);
     // Strings decoded from bytes (as every id is) come back from their UTF-8 unchanged.
-    if (text.length !== this.units) throw new Error(`internal: the ledger's ids are ${text.length} characters, ${this.units} were added`);
+    if (text.length !== this.units) throw new Error(`internal: the ledger's ids are of length ${text.length}, ${this.units} were added`);
     this.texts.push(text);
     this.used = 0;
     this.units = 0;
