@@ -7,6 +7,7 @@
  * (fixtures/tiktok, Illinois weight 6 against 5) too: its seven-column class table, multi-million
  * amounts, fits a phone as one card per class and keeps its columns on wider screens and paper.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -37,7 +38,6 @@ interface CompareJson {
 
 /** "212345.60" → "21234560": the pages carry cents in data-cents. */
 const cents = (amount: string): string => BigInt(amount.replace('.', '').replace(/^(-?)0+(?=\d)/, '$1')).toString();
-
 
 describe.skipIf(!HAVE_CHROMIUM && !MUST_RUN)(`the compare page of a bucket plan against a plan of classes in headless Chromium (${CHROMIUM})`, () => {
   let browser: Browser;
