@@ -10,10 +10,12 @@
  * 64-bit hashes give the same duplicates with the same first lines. The duplicates are then put
  * in row order (email before name and address within a row), and the details file is read once
  * for their claim ids and emails. The folder is the caller's (DuplicateChecks makes and removes it).
+ * Of each email only its last 4 characters go to disk, and only when it has more: a duplicate's
+ * email is only ever shown masked to them (maskLast4), so the spill folder holds no address.
  */
 import * as fs from 'node:fs';
 import { join } from 'node:path';
-import { claimantShown, type LineTable } from './csv-dedupe.js';
+import type { LineTable } from './csv-dedupe.js';
 import { HashedLineIndex } from './line-index.js';
 
 /** Partitions per kind, by the top bits of the hash's high word: ~310,000 keys each at 20M claims. */
@@ -134,6 +136,13 @@ export class PartitionedKeys implements LineTable {
 
 /** Bytes of a row's details record ahead of its id and email: line, id length, email length, flags. */
 const DETAILS_HEAD = 16;
+/** Characters of an email shown (maskLast4's), the only ones written to the details file. */
+export const EMAIL_SHOWN = 4;
+/** ASCII white space, which String#trim removes: space, tab, line feed, vertical tab, form feed, carriage return. */
+const isSpace = (b: number): boolean => b === 0x20 || (b >= 0x09 && b <= 0x0d);
+/** Flag bits of a details record: claim id with doubled quotes, email with doubled quotes. */
+const ID_DOUBLED = 1;
+const EMAIL_DOUBLED = 2;
 const DETAILS_BUFFER = 1 << 20;
 
 /** A duplicate as the spilled checks give it: line, kind (0 email, 1 name), first line, the email shown, the claim id. */
@@ -176,14 +185,26 @@ export class SpilledClaimants {
   /** A row of a byte batch: its claim id's and email's bytes (ranges into `bytes`, with their doubled-quote flags). */
   rowBytes(line: number, bytes: Uint8Array, idStart: number, idEnd: number, idDoubled: number, emailStart: number, emailEnd: number, emailDoubled: number): void {
     const idLen = idEnd - idStart;
-    const emailLen = emailEnd - emailStart;
+    // The email's last EMAIL_SHOWN characters (trimmed; a doubled quote is one), none when it has no more.
+    while (emailEnd > emailStart && isSpace(bytes[emailEnd - 1] as number)) emailEnd--;
+    while (emailStart < emailEnd && isSpace(bytes[emailStart] as number)) emailStart++;
+    let from = emailEnd;
+    for (let chars = 0; from > emailStart && chars < EMAIL_SHOWN; ) {
+      const b = bytes[--from] as number;
+      if ((b & 0xc0) === 0x80) continue; // inside a character
+      if (b === 0x22 && emailDoubled === 1 && from > emailStart && bytes[from - 1] === 0x22) from--;
+      chars++;
+    }
+    if (from === emailStart) from = emailEnd;
+    const emailLen = emailEnd - from;
+    emailStart = from;
     this.room(DETAILS_HEAD + idLen + emailLen);
     const d = this.details;
     let at = this.at;
     d.writeUInt32LE(line, at);
     d.writeUInt32LE(idLen, at + 4);
     d.writeUInt32LE(emailLen, at + 8);
-    d.writeUInt32LE((idDoubled === 1 ? 1 : 0) | (emailDoubled === 1 ? 2 : 0), at + 12);
+    d.writeUInt32LE((idDoubled === 1 ? ID_DOUBLED : 0) | (emailDoubled === 1 ? EMAIL_DOUBLED : 0), at + 12);
     at += DETAILS_HEAD;
     // Loops, not Buffer#copy: cells are short, and the native call costs more than the copy.
     for (let k = idStart; k < idEnd; k++) d[at++] = bytes[k] as number;
@@ -191,9 +212,16 @@ export class SpilledClaimants {
     this.at = at;
   }
 
-  /** A row read by csv-parse: its claim id and email as text. */
+  /** A row read by csv-parse: its claim id and email as text (of the email, what rowBytes keeps). */
   rowText(line: number, claimId: string, email: string): void {
     const idLen = Buffer.byteLength(claimId, 'utf8');
+    const v = email.trim();
+    let from = v.length;
+    for (let chars = 0; from > 0 && chars < EMAIL_SHOWN; chars++) {
+      const c = v.charCodeAt(--from);
+      if (c >= 0xdc00 && c <= 0xdfff && from > 0 && (v.charCodeAt(from - 1) & 0xfc00) === 0xd800) from--;
+    }
+    email = from === 0 ? '' : v.slice(from);
     const emailLen = Buffer.byteLength(email, 'utf8');
     this.room(DETAILS_HEAD + idLen + emailLen);
     const d = this.details;
@@ -269,11 +297,13 @@ export class SpilledClaimants {
           if (!want(size)) break;
           const flags = buf.readUInt32LE(start + 12);
           const idAt = start + DETAILS_HEAD;
-          const claimId = cell(buf, idAt, idAt + idLen, (flags & 1) !== 0).trim();
+          const claimId = cell(buf, idAt, idAt + idLen, (flags & ID_DOUBLED) !== 0).trim();
           for (; h < hits.length && (hits[h] as SpilledHit)[0] === line; h++) {
             const same = hits[h] as SpilledHit;
             same[4] = claimId;
-            if (same[1] === 0) same[3] = claimantShown(cell(buf, idAt + idLen, idAt + idLen + emailLen, (flags & 2) !== 0));
+            // An email's last characters (lower-cased as claimantShown does, not trimmed: a space
+            // among them is shown), when it has more; else it is shown masked whole, "****".
+            if (same[1] === 0) same[3] = emailLen === 0 ? '' : `****${cell(buf, idAt + idLen, idAt + idLen + emailLen, (flags & EMAIL_DOUBLED) !== 0).toLowerCase()}`;
           }
         }
         if (line > hit[0]) throw new Error(`internal: no row details for line ${hit[0]}`);

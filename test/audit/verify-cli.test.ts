@@ -350,6 +350,24 @@ describe('payout verify --json when nothing can be compared: the document says w
     expect(r.stderr).toContain(`${missing}: claims file not found`);
   });
 
+  it('a folder that is not a run, and a plan that is refused (exit 2): the document all the same', async () => {
+    const empty = tmp.path('not-a-run');
+    cpSync(join(BASE, 'ledger.csv'), join(empty, 'ledger.csv'));
+    const notRun = await runCli(['verify', '--plan', PLAN, CLAIMS, empty, '--json']);
+    expect(notRun.code).toBe(2);
+    const doc = JSON.parse(notRun.stdout) as FailureDoc;
+    expect(doc).toMatchObject({ format: 'payout-verify/1', dir: empty, verified: false, error: { exitCode: 2 } });
+    expect(doc.checks).toEqual([{ name: 'read', status: 'fail', message: doc.error.message, details: [] }]);
+    expect(notRun.stderr).toContain(doc.error.message);
+    const badPlan = tmp.write('refused-plan.json', '{ "name": "x" }');
+    const refused = await runCli(['verify', '--plan', badPlan, CLAIMS, BASE, '--json']);
+    expect(refused.code).toBe(2);
+    const planDoc = JSON.parse(refused.stdout) as FailureDoc;
+    expect(planDoc.error.exitCode).toBe(2);
+    expect(planDoc.error.problems.length).toBeGreaterThan(0);
+    expect(planDoc.checks[0]!.details).toEqual(planDoc.error.problems.map((p) => `${p.file}: ${p.field}: ${p.message}`));
+  });
+
   it('a bucket plan\'s claims with a bad row (exit 1): the row\'s problem', async () => {
     const plan = join(ROOT, 'fixtures/equifax-buckets/plan.json');
     const claims = join(ROOT, 'fixtures/equifax-buckets/claims.csv');

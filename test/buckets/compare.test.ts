@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { compareBucketAllocations } from '../../src/core/buckets/compare.js';
 import { ROOT, runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/tmp.js';
-import { plan, run } from './helpers.js';
+import { mixedInputs, plan, run } from './helpers.js';
 
 const tmp = tempDir();
 const FIX = join(ROOT, 'fixtures/equifax-buckets');
@@ -97,29 +97,8 @@ describe('payout compare of two bucket plans', () => {
 });
 
 describe('payout compare of a bucket plan and a plan of classes', () => {
-  /** The Equifax claims with a class and units column too, and a plan of one class on the same net fund. */
-  function mixedInputs(): { claims: string; classes: string } {
-    const text = readFileSync(CLAIMS, 'utf8').trimEnd().split('\n');
-    const claims = tmp.write('mixed-claims.csv', `${[`${text[0]},class,units`, ...text.slice(1).map((l) => `${l},all,1`)].join('\n')}\n`);
-    const classes = tmp.write(
-      'one-class.json',
-      JSON.stringify({
-        name: 'Equifax as one class',
-        gross: '380500.00',
-        deductions: [
-          { label: "Attorneys' fees", amount: '77500.00' },
-          { label: 'Litigation expenses', amount: '3000.00' },
-        ],
-        classes: [{ id: 'all', weight: '1' }],
-        maximumPayment: '20000.00',
-        seed: 'one-class',
-      }),
-    );
-    return { claims, classes };
-  }
-
   it('compares claim by claim on the total, either way round; the amounts are those of two allocate runs', async () => {
-    const { claims, classes } = mixedInputs();
+    const { claims, classes } = mixedInputs(ROOT, tmp.write);
     const out = tmp.path('mixed-diff.csv');
     const r = await runCli(['compare', '--plan', PLAN, '--plan', classes, claims, '--out', out, '--html', tmp.path('mixed.html')], { env: { NO_COLOR: '1' } });
     expect(r.code, r.stderr).toBe(0);
@@ -173,7 +152,7 @@ describe('payout compare of a bucket plan and a plan of classes', () => {
   });
 
   it('--map entries go to the plan that has the field; a file one plan cannot read is refused (exit 1)', async () => {
-    const { claims, classes } = mixedInputs();
+    const { claims, classes } = mixedInputs(ROOT, tmp.write);
     const plain = await runCli(['compare', '--plan', PLAN, '--plan', classes, claims, '--json']);
     const renamed = tmp.write('mixed-renamed.csv', readFileSync(claims, 'utf8').replace(/^claim_id,status,documented_loss/, 'ClaimNumber,status,OOP Loss'));
     const mapped = await runCli(['compare', '--plan', PLAN, '--plan', classes, renamed, '--map', 'claim_id=ClaimNumber', '--map', 'documented_loss=OOP Loss', '--json']);

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { allocateBuckets, exactRun, type BucketAllocation } from '../../src/core/buckets/allocate.js';
 import { ratAdd, ratCmp, ratFloor, type Rational } from '../../src/core/decimal.js';
 import { bucketClaimFromRow, mapBucketColumns, type BucketClaim } from '../../src/core/buckets/claims.js';
@@ -86,3 +88,28 @@ export const UNPAID_CLAIMS = [
   'Q,Rejected,10.00,,',
   'D,denied,10.00,,',
 ].join('\n');
+
+/**
+ * The Equifax fixture's claims with a class and units column too, and a plan of one class on the
+ * same net fund (docs/compare.md): a bucket plan against a plan of classes. Written with `write`
+ * (a test's tempDir().write).
+ */
+export function mixedInputs(root: string, write: (name: string, content: string) => string): { claims: string; classes: string } {
+  const text = readFileSync(join(root, 'fixtures/equifax-buckets/claims.csv'), 'utf8').trimEnd().split('\n');
+  const claims = write('mixed-claims.csv', `${[`${text[0]},class,units`, ...text.slice(1).map((l) => `${l},all,1`)].join('\n')}\n`);
+  const classes = write(
+    'one-class.json',
+    JSON.stringify({
+      name: 'Equifax as one class',
+      gross: '380500.00',
+      deductions: [
+        { label: "Attorneys' fees", amount: '77500.00' },
+        { label: 'Litigation expenses', amount: '3000.00' },
+      ],
+      classes: [{ id: 'all', weight: '1' }],
+      maximumPayment: '20000.00',
+      seed: 'one-class',
+    }),
+  );
+  return { claims, classes };
+}

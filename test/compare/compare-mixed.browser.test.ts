@@ -14,6 +14,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/tmp.js';
+import { mixedInputs } from '../buckets/helpers.js';
 import { ARGS, CHROMIUM, CLOSE_MS, HAVE_CHROMIUM, LAUNCH_MS, MUST_RUN, STEP_MS, TEST_MS, noteMissingChromium, within } from '../helpers/chromium.js';
 
 noteMissingChromium('compare-mixed.browser.test');
@@ -37,27 +38,6 @@ interface CompareJson {
 
 /** "212345.60" → "21234560": the pages carry cents in data-cents. */
 const cents = (amount: string): string => BigInt(amount.replace('.', '').replace(/^(-?)0+(?=\d)/, '$1')).toString();
-
-/** The Equifax claims with a class and units column too, and a plan of one class on the same fund (docs/compare.md). */
-function mixedInputs(): { claims: string; classes: string } {
-  const text = readFileSync(join(EQUIFAX, 'claims.csv'), 'utf8').trimEnd().split('\n');
-  const claims = tmp.write('mixed-claims.csv', `${[`${text[0]},class,units`, ...text.slice(1).map((l) => `${l},all,1`)].join('\n')}\n`);
-  const classes = tmp.write(
-    'one-class.json',
-    JSON.stringify({
-      name: 'Equifax as one class',
-      gross: '380500.00',
-      deductions: [
-        { label: "Attorneys' fees", amount: '77500.00' },
-        { label: 'Litigation expenses', amount: '3000.00' },
-      ],
-      classes: [{ id: 'all', weight: '1' }],
-      maximumPayment: '20000.00',
-      seed: 'one-class',
-    }),
-  );
-  return { claims, classes };
-}
 
 describe.skipIf(!HAVE_CHROMIUM && !MUST_RUN)(`the compare page of a bucket plan against a plan of classes in headless Chromium (${CHROMIUM})`, () => {
   let browser: Browser;
@@ -107,7 +87,7 @@ describe.skipIf(!HAVE_CHROMIUM && !MUST_RUN)(`the compare page of a bucket plan 
 
   for (const order of ['buckets-first', 'classes-first'] as const) {
     it(`${order === 'buckets-first' ? 'bucket plan as A' : 'plan of classes as A'}: renders, lists both plans' groups, no overflow at 360 px`, async () => {
-      const { claims, classes } = mixedInputs();
+      const { claims, classes } = mixedInputs(ROOT, tmp.write);
       const plans = order === 'buckets-first' ? [join(EQUIFAX, 'plan.json'), classes] : [classes, join(EQUIFAX, 'plan.json')];
       const html = tmp.path(`${order}.html`);
       const args = ['compare', '--plan', plans[0]!, '--plan', plans[1]!, claims];

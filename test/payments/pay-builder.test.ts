@@ -24,10 +24,11 @@ function runAlone(name: string, script: string): { code: number | null; stdout: 
 }
 
 /** A script building `paid` claims of a ledger of `rows` both ways, printing whether all agrees. */
-const script = (rows: number, paid: number, restart: boolean, entriesPerFile = 700, ring = 16): string => `
+const script = (rows: number, paid: number, restart: boolean, entriesPerFile = 700, ring = 16, idsFail = false): string => `
   import { createHash } from 'node:crypto';
   const { PayBuilderThread } = await import(${dist('io/payments/pay-builder.js')});
   const { PaymentIds } = await import(${dist('io/payments/payment-ids.js')});
+  const { LedgerIds } = await import(${dist('io/payments/ledger-ids.js')});
   const { PaymentBatchBuilder } = await import(${dist('core/payments/batch.js')});
   const { paymentsSchema } = await import(${dist('core/payments/plan-section.js')});
   const { paymentIdMaker } = await import(${dist('app/pay.js')});
@@ -43,7 +44,9 @@ const script = (rows: number, paid: number, restart: boolean, entriesPerFile = 7
     else claims.push({ claimId, amount, row, election: { method: row % 2 ? 'paypal' : 'venmo', recipient: 'p' + row + '@example.com', recipientKind: 'email' } });
   }
   const paymentId = paymentIdMaker('seed-1', 1);
-  const ids = new PaymentIds('seed-1', 1, ledgerIds);
+  const ids = new PaymentIds('seed-1', 1, LedgerIds.from(ledgerIds));
+  console.log('id worker', ids.shared().progress !== undefined);
+  ${idsFail ? 'ids.close(); new Int32Array(ids.shared().progress)[1] = 1;' : ''}
   const thread = PayBuilderThread.start({ config, currency: 'USD', round: 1, ids, paymentId, ring: ${ring} });
   console.log('on worker', thread !== undefined);
   ${restart ? 'for (const c of claims.slice(0, 999)) thread.add(c); thread.restart();' : ''}
@@ -69,14 +72,14 @@ describe('payment files built on a worker thread', () => {
   it('are the bytes and hashes of the main thread, the ids read as the payment-id worker makes them', () => {
     const r = runAlone('shared-ids', script(60_000, 12_000, false));
     expect(r.stderr).toBe('');
-    expect(r.stdout).toBe('on worker true\nfiles 11 same true\n');
+    expect(r.stdout).toBe('id worker true\non worker true\nfiles 11 same true\n');
     expect(r.code).toBe(0);
   });
 
   it('are the same with the ids hashed by the worker itself (a ledger too small for the payment-id worker), after a restart', () => {
     const r = runAlone('own-ids', script(3_000, 3_000, true));
     expect(r.stderr).toBe('');
-    expect(r.stdout).toBe('on worker true\nfiles 6 same true\n');
+    expect(r.stdout).toBe('id worker false\non worker true\nfiles 6 same true\n');
     expect(r.code).toBe(0);
   });
 
@@ -93,6 +96,15 @@ describe('payment files built on a worker thread', () => {
     `);
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/^UsageError 1 claim elected ACH: the plan's payments\.ach section/);
+  });
+});
+
+describe('payment ids past a payment-id worker that failed', () => {
+  it('are hashed on the files\' worker from the claim ids, the same bytes', () => {
+    // The payment-id worker is stopped as it starts and marked failed: the rows it has not done are hashed from the records.
+    const r = runAlone('ids-failed', script(100_000, 70_000, false, 700, 16, true));
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('id worker true\non worker true\nfiles 45 same true\n');
   });
 });
 
@@ -146,6 +158,32 @@ describe('blocks of records', () => {
     // 100,000 claims are about 10 MiB of records: a ring of 3 blocks of 1 MiB goes round, the writer waiting on the worker.
     const r = runAlone('ring', script(100_000, 100_000, false, 5000, 3));
     expect(r.stderr).toBe('');
-    expect(r.stdout).toBe('on worker true\nfiles 21 same true\n');
+    expect(r.stdout).toBe('id worker true\non worker true\nfiles 21 same true\n');
+  });
+});
+
+describe("a payment files' worker gone before the end", () => {
+  it('fails the run with what happened, rather than wait for an answer that never comes', () => {
+    const r = runAlone('gone', `
+      const { PayBuilderThread } = await import(${dist('io/payments/pay-builder.js')});
+      const { PaymentIds } = await import(${dist('io/payments/payment-ids.js')});
+      const { paymentsSchema } = await import(${dist('core/payments/plan-section.js')});
+      const config = paymentsSchema.parse(${JSON.stringify(PAYMENTS_SECTION)});
+      const ids = new PaymentIds('s', 1, ['A1']);
+      const thread = PayBuilderThread.start({ config, currency: 'USD', round: 1, ids, paymentId: (c) => c });
+      thread.add({ claimId: 'A1', amount: 100n, row: 0, election: { method: 'paypal', recipient: 'a@example.com', recipientKind: 'email' } });
+      await thread.worker.terminate();
+      ids.close();
+      const keepAlive = setTimeout(() => console.log('still waiting'), 10_000);
+      try {
+        await thread.finish();
+        console.log('finished');
+      } catch (err) {
+        console.log('error', err.message);
+      }
+      clearTimeout(keepAlive);
+    `);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^error the payment files' worker stopped \(exit code \d+\) before it finished\n$/);
   });
 });

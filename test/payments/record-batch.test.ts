@@ -170,6 +170,22 @@ describe('payment files from records of bytes', () => {
     }
   });
 
+  it('refuses what PaymentBatchBuilder refuses: more NACHA files than the 36 file id modifiers of a day', () => {
+    const claims: PaidClaim[] = Array.from({ length: 37 }, (_, row) => ({
+      claimId: `A${row}`,
+      amount: 5n,
+      row,
+      election: { method: 'ach', routing: '021000021', account: String(10_000 + row), accountType: 'checking', name: 'A' },
+    }));
+    const digests = digestsOf(claims.length);
+    const want = 'more ACH payments than 36 NACHA files of 1, the file id modifiers of one day: raise payments.ach.entriesPerFile';
+    const config = paymentsConfig({ ach: { ...paymentsConfig().ach, entriesPerFile: 1 } });
+    expect(() => reference(claims, config, digests, () => '')).toThrow(want);
+    expect(() => fromRecords(claims, config, digests, () => '')).toThrow(want);
+    // 36 files are made.
+    expect(fromRecords(claims.slice(0, 36), config, digests, () => '').batch.files.length).toBe(36);
+  });
+
   it('makes room for the longest rows: every cell quoted, its quotes doubled, across many blocks', () => {
     const q = (i: number, n: number): string => `=${'"'.repeat(n)}${i}`;
     const claims: PaidClaim[] = Array.from({ length: 3000 }, (_, row) => {

@@ -4,7 +4,7 @@
  * payments.csv with one row per payment, and the control totals (count and sum per file, per
  * method and overall) that must equal the ledger before anything is written.
  */
-import { UsageError } from '../errors.js';
+import { ACH_FILE_IDS, orderedFiles, refuseAchFile, refuseUnplanned } from './batch-limits.js';
 import { formatMoney, formatMoneyHuman, type Cents } from '../money.js';
 import type { Problem } from '../problems.js';
 import type { Election, MailingAddress } from './elections.js';
@@ -12,7 +12,7 @@ import { maskLast4 } from '../mask.js';
 import { NachaWriter, traceNumber } from './nacha.js';
 import type { PaymentsConfig } from './plan-section.js';
 import { DEFAULT_CHECK_COLUMNS, type CheckColumn } from './plan-section.js';
-import { claimCount, countOf } from '../display-numbers.js';
+import { countOf } from '../display-numbers.js';
 import {
   addressRow,
   ADDRESSES_COLUMNS,
@@ -74,7 +74,7 @@ export interface PaymentBatch {
   duplicateIds: string[];
 }
 
-export const ACH_FILE_IDS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+export { ACH_FILE_IDS };
 
 export const seq = (n: number): string => String(n).padStart(3, '0');
 
@@ -268,17 +268,13 @@ export class PaymentBatchBuilder {
   private flushAch(): void {
     const ach = this.o.config.ach;
     if (ach === undefined || this.achInFile === 0) return;
-    const f = this.achFile;
-    if (f > ACH_FILE_IDS.length) {
-      throw new UsageError(`more ACH payments than ${ACH_FILE_IDS.length} NACHA files of ${ach.entriesPerFile}, the file id modifiers of one day: raise payments.ach.entriesPerFile`);
-    }
-    if (this.achWriter === undefined || this.achRows === undefined) throw new UsageError(`${this.achCount} ACH payments: more than the 9,999,999 trace numbers of one ODFI`);
-    const nacha = this.achWriter.finish();
+    refuseAchFile(ach.entriesPerFile, this.achFile, this.achWriter !== undefined && this.achRows !== undefined, this.achCount);
+    const nacha = this.achWriter!.finish();
     const head = this.pack();
     const text: Chunk[] = [];
     head.add(text, nacha.head);
     head.end(text);
-    text.push(...this.achRows.parts());
+    text.push(...this.achRows!.parts());
     const tail = this.pack();
     tail.add(text, nacha.tail);
     tail.end(text);
@@ -293,19 +289,12 @@ export class PaymentBatchBuilder {
   finish(): PaymentBatch {
     const { config } = this.o;
     const { methods } = this;
-    if (methods.ach.count > 0 && config.ach === undefined) {
-      throw new UsageError(`${claimCount(methods.ach.count)} elected ACH: the plan's payments.ach section (origin, company, ODFI) is needed to write the NACHA file`);
-    }
-    if (methods.check.count > 0 && config.check === undefined) {
-      throw new UsageError(`${claimCount(methods.check.count)} ${methods.check.count === 1 ? 'is' : 'are'} paid by check: the plan's payments.check section (startNumber) is needed to number the checks`);
-    }
-    if (this.achCount > 9_999_999) throw new UsageError(`${this.achCount} ACH payments: more than the 9,999,999 trace numbers of one ODFI`);
+    refuseUnplanned(config, methods.ach.count, methods.check.count, this.achCount);
     this.flushPaypal();
     this.flushAch();
-    // Files in a fixed order: PayPal, ACH, then the check register.
-    const files = [...this.files.filter((f) => f.method === 'paypal'), ...this.files.filter((f) => f.method === 'ach')];
-    if (methods.check.count > 0) files.push({ name: 'checks-001.csv', method: 'check', text: this.checkRows.parts(), count: methods.check.count, amount: this.checkAmount });
-    const total = files.reduce((t, f) => ({ count: t.count + f.count, amount: t.amount + f.amount }), zero());
+    const checks: PaymentFile | undefined =
+      methods.check.count > 0 ? { name: 'checks-001.csv', method: 'check', text: this.checkRows.parts(), count: methods.check.count, amount: this.checkAmount } : undefined;
+    const { files, total } = orderedFiles(this.files, checks);
     return {
       files,
       payments: this.payments.parts(),

@@ -6,10 +6,8 @@
  * the cents, and no string or object per claim (text only for the rare cell that needs it: a
  * NACHA name that is not printable ASCII, a destination that is not plain ASCII).
  */
-import { UsageError } from '../errors.js';
 import { formatMoney } from '../money.js';
-import { claimCount } from '../display-numbers.js';
-import { ACH_FILE_IDS, checkNumber, idBits, seq, type Controls, type ControlLine, type PaymentBatch, type PaymentFile } from './batch.js';
+import { checkNumber, idBits, seq, type Controls, type ControlLine, type PaymentBatch, type PaymentFile } from './batch.js';
 import { ByteRows } from './byte-rows.js';
 import {
   AMOUNT_TEXT,
@@ -25,6 +23,8 @@ import {
   M_VENMO,
 } from './claim-records.js';
 import { NachaWriter } from './nacha.js';
+import { duplicateIds } from './duplicate-ids.js';
+import { ACH_FILE_IDS, orderedFiles, refuseAchFile, refuseUnplanned } from './batch-limits.js';
 import { Sum, decimalDigits, put, putAlpha, putAscii, putCell, putCents, putField, putHexId, putInt, putMasked, putText } from './record-cells.js';
 import { putCheckRow, type CheckConstants } from './check-record.js';
 import { DEFAULT_CHECK_COLUMNS, type CheckColumn, type PaymentsConfig } from './plan-section.js';
@@ -370,14 +370,10 @@ export class RecordBatchBuilder {
   private flushAch(): void {
     const ach = this.config.ach;
     if (ach === undefined || this.achInFile === 0) return;
-    const f = this.achFile;
-    if (f > ACH_FILE_IDS.length) {
-      throw new UsageError(`more ACH payments than ${ACH_FILE_IDS.length} NACHA files of ${ach.entriesPerFile}, the file id modifiers of one day: raise payments.ach.entriesPerFile`);
-    }
-    if (this.achWriter === undefined || this.achRows === undefined) throw new UsageError(`${this.achCount} ACH payments: more than the 9,999,999 trace numbers of one ODFI`);
-    const nacha = this.achWriter.finish();
-    this.achRows.text(nacha.tail);
-    this.files.push({ name: decoder.decode(this.achName), method: 'ach', text: this.achRows.parts(), count: this.achInFile, amount: nacha.total });
+    refuseAchFile(ach.entriesPerFile, this.achFile, this.achWriter !== undefined && this.achRows !== undefined, this.achCount);
+    const nacha = this.achWriter!.finish();
+    this.achRows!.text(nacha.tail);
+    this.files.push({ name: decoder.decode(this.achName), method: 'ach', text: this.achRows!.parts(), count: this.achInFile, amount: nacha.total });
     this.achWriter = undefined;
     this.achRows = undefined;
     this.achInFile = 0;
@@ -387,18 +383,12 @@ export class RecordBatchBuilder {
 
   finish(): PaymentBatch {
     const { config, counts } = this;
-    if (counts[2]! > 0 && config.ach === undefined) {
-      throw new UsageError(`${claimCount(counts[2]!)} elected ACH: the plan's payments.ach section (origin, company, ODFI) is needed to write the NACHA file`);
-    }
-    if (counts[3]! > 0 && config.check === undefined) {
-      throw new UsageError(`${claimCount(counts[3]!)} ${counts[3] === 1 ? 'is' : 'are'} paid by check: the plan's payments.check section (startNumber) is needed to number the checks`);
-    }
-    if (this.achCount > 9_999_999) throw new UsageError(`${this.achCount} ACH payments: more than the 9,999,999 trace numbers of one ODFI`);
+    refuseUnplanned(config, counts[2]!, counts[3]!, this.achCount);
     this.flushPaypal();
     this.flushAch();
-    const files = [...this.files.filter((f) => f.method === 'paypal'), ...this.files.filter((f) => f.method === 'ach')];
-    if (counts[3]! > 0) files.push({ name: 'checks-001.csv', method: 'check', text: this.checkRows.parts(), count: counts[3]!, amount: this.checkAmount.value });
-    const total = files.reduce((t, f) => ({ count: t.count + f.count, amount: t.amount + f.amount }), { count: 0, amount: 0n } as ControlLine);
+    const checks: PaymentFile | undefined =
+      counts[3]! > 0 ? { name: 'checks-001.csv', method: 'check', text: this.checkRows.parts(), count: counts[3]!, amount: this.checkAmount.value } : undefined;
+    const { files, total } = orderedFiles(this.files, checks);
     const line = (k: number): ControlLine => ({ count: counts[k]!, amount: this.sums[k]!.value });
     const methods: Controls['methods'] = { paypal: line(0), venmo: line(1), ach: line(2), check: line(3) };
     return {
@@ -406,23 +396,7 @@ export class RecordBatchBuilder {
       payments: this.payments.parts(),
       addresses: this.addresses.parts(),
       controls: { files: files.map((f) => ({ file: f.name, method: f.method, count: f.count, amount: f.amount })), methods, total },
-      duplicateIds: this.duplicates(),
+      duplicateIds: duplicateIds(this.idBytes, this.idCount),
     };
-  }
-
-  /** Payment ids made for more than one claim, as PaymentBatchBuilder finds them. */
-  private duplicates(): string[] {
-    const n = this.idCount;
-    // Sorted as 64-bit numbers (in the platform's byte order: equal ids are next to each other all the same).
-    const sorted = new BigUint64Array(this.idBytes.buffer, 0, n).sort();
-    const bytes = new Uint8Array(sorted.buffer, 0, n * 8);
-    const out: string[] = [];
-    for (let i = 1; i < n; i++) {
-      if (sorted[i] !== sorted[i - 1]) continue;
-      let hex = '';
-      for (let j = i * 8; j < i * 8 + 8; j++) hex += bytes[j]!.toString(16).padStart(2, '0');
-      out.push(hex);
-    }
-    return out.sort();
   }
 }

@@ -13,12 +13,10 @@ import { ByteRows } from '../../core/payments/byte-rows.js';
 import { RecordBatchBuilder, type RecordIds } from '../../core/payments/record-batch.js';
 import type { BuildDone, BuildNote, BuildStart } from './pay-builder.js';
 import { lowerThreadPriority } from '../thread-priority.js';
+import { digestInto, rowsDone } from './payment-ids.js';
 
 // The reading thread, which the run waits for, keeps a core; this one is lighter (docs/performance.md, "Threads").
 lowerThreadPriority(fs, os);
-
-/** No progress of the payment-id worker for this long: the ids left are hashed here (as payment-ids.ts does). */
-const STALL_MS = 5000;
 
 /**
  * The payment ids' bytes by ledger row: hashed here from the claim ids the records carry (pay's
@@ -48,16 +46,7 @@ class SharedIds implements RecordIds {
     if (row < this.ready) return;
     const progress = this.progress;
     if (!this.alone && progress !== undefined) {
-      let done = Atomics.load(progress, 0);
-      let since = Date.now();
-      while (done <= row && Atomics.load(progress, 1) === 0) {
-        Atomics.wait(progress, 0, done, 50);
-        const now = Atomics.load(progress, 0);
-        if (now !== done) {
-          done = now;
-          since = Date.now();
-        } else if (Date.now() - since > STALL_MS) break;
-      }
+      const done = rowsDone(progress, row);
       if (done > row) {
         this.ready = done;
         return;
@@ -70,10 +59,7 @@ class SharedIds implements RecordIds {
       this.src = src;
       this.srcBuffer = Buffer.from(src.buffer, src.byteOffset, src.byteLength);
     }
-    const text = this.prefix + this.srcBuffer.toString('utf8', start, end);
-    const d = typeof nodeCrypto.hash === 'function' ? nodeCrypto.hash('sha256', text, 'binary') : createHash('sha256').update(text).digest('binary');
-    const out = this.digests;
-    for (let j = 0, at = row * 8; j < 8; j++) out[at + j] = d.charCodeAt(j);
+    digestInto(nodeCrypto, this.prefix, this.srcBuffer.toString('utf8', start, end), this.digests, row * 8);
   }
 }
 

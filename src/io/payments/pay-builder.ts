@@ -61,6 +61,8 @@ export function buildsOnWorker(paid: number): boolean {
   return paid >= PAY_BUILDER_MIN_CLAIMS && process.env.PAYOUT_WORKERS !== '0';
 }
 
+const stopped = (code: number): Error => new Error(`the payment files' worker stopped (exit code ${code}) before it finished`);
+
 export class PayBuilderThread {
   private readonly records: ClaimRecordWriter;
   private failure: Error | undefined;
@@ -84,10 +86,17 @@ export class PayBuilderThread {
     worker.on('messageerror', (err) => {
       this.failure ??= err;
     });
+    // A worker gone before `finish` (its 'exit' then comes before finish listens for it): finish
+    // reports it rather than wait for an answer that never comes.
+    worker.on('exit', (code) => {
+      this.failure ??= stopped(code);
+    });
   }
 
-  /** The worker, started; undefined when it cannot be (no compiled worker file: the TypeScript sources). */
-  /** `ring`: blocks in the ring (RING; fewer in tests, to see it go round). */
+  /**
+   * The worker, started; undefined when it cannot be (no compiled worker file: the TypeScript
+   * sources). `ring`: blocks in the ring (RING; fewer in tests, to see it go round).
+   */
   static start(o: { config: PaymentsConfig; currency: string; round: number; ids: PaymentIds; paymentId: (claimId: string) => string; ring?: number }): PayBuilderThread | undefined {
     const url = new URL('./pay-build-worker.js', import.meta.url);
     if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url))) return undefined;
@@ -157,7 +166,7 @@ export class PayBuilderThread {
         if (this.failure !== undefined) return reject(this.failure);
         worker.once('message', resolve);
         worker.once('error', reject);
-        worker.once('exit', (code) => reject(new Error(`the payment files' worker stopped (exit code ${code}) before it finished`)));
+        worker.once('exit', (code) => reject(stopped(code)));
         worker.postMessage({ type: 'finish' } satisfies BuildNote);
       });
       if (done.error !== undefined) {

@@ -20,7 +20,7 @@ const STEP = 4096;
 const STALL_MS = 5000;
 
 /** The 8 bytes of `prefix + id`'s SHA-256 into `out` at `at`. Self-contained: the worker's source embeds it. */
-function digestInto(crypto: typeof import('node:crypto'), prefix: string, id: string, out: Uint8Array, at: number): void {
+export function digestInto(crypto: typeof import('node:crypto'), prefix: string, id: string, out: Uint8Array, at: number): void {
   const d = typeof crypto.hash === 'function' ? crypto.hash('sha256', prefix + id, 'binary') : crypto.createHash('sha256').update(prefix + id).digest('binary');
   for (let j = 0; j < 8; j++) out[at + j] = d.charCodeAt(j);
 }
@@ -167,4 +167,23 @@ export class PaymentIds {
     for (let r = this.ready; r < to; r++) digestInto(nodeCrypto, this.prefix, this.ids.at(r) as string, this.bytes, r * 8);
     this.ready = to;
   }
+}
+
+/**
+ * The rows a payment-id worker has done (its shared `progress`), once past `row`; fewer when it
+ * failed (progress[1] set) or made no progress for STALL_MS: the caller then hashes the rest itself
+ * (the payment files' worker, pay-build-worker.ts, which has nothing else to do meanwhile).
+ */
+export function rowsDone(progress: Int32Array, row: number): number {
+  let done = Atomics.load(progress, 0);
+  let since = Date.now();
+  while (done <= row && Atomics.load(progress, 1) === 0) {
+    Atomics.wait(progress, 0, done, 50);
+    const now = Atomics.load(progress, 0);
+    if (now !== done) {
+      done = now;
+      since = Date.now();
+    } else if (Date.now() - since > STALL_MS) break;
+  }
+  return done;
 }
