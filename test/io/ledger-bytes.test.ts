@@ -57,12 +57,19 @@ describe('ledgerBlocks', () => {
       const alloc = allocate(plan, table, tieKeyer(plan.seed));
       const one = concat([...ledgerByteChunks(plan, table, alloc, [])]);
       // Booted ahead, as allocate does, and online before the first block: then it takes blocks.
-      compiled.startLedgerWorker(table.count, []);
-      expect(await compiled.ledgerWorkerOnline()).toBe(true);
-      const two = await twoThreads(table, alloc);
-      expect(two.bytes.equals(one), prefix).toBe(true);
-      expect(two.counts.worker, 'blocks made by the worker').toBeGreaterThan(0);
-      expect(two.counts.here + two.counts.worker).toBe(Math.ceil(table.count / 16384));
+      // Who makes which block depends on when the OS runs the worker: on a busy machine it may get
+      // no turn before this thread has made all 23, so up to 5 runs, each held to the same bytes,
+      // and the worker must have made blocks in at least one of them.
+      const byWorker: number[] = [];
+      for (let run = 0; run < 5 && !byWorker.some((w) => w > 0); run++) {
+        compiled.startLedgerWorker(table.count, []);
+        expect(await compiled.ledgerWorkerOnline()).toBe(true);
+        const two = await twoThreads(table, alloc);
+        expect(two.bytes.equals(one), prefix).toBe(true);
+        expect(two.counts.here + two.counts.worker).toBe(Math.ceil(table.count / 16384));
+        byWorker.push(two.counts.worker);
+      }
+      expect(Math.max(...byWorker), `blocks made by the worker in runs ${byWorker.join(', ')}`).toBeGreaterThan(0);
     }
   });
 
