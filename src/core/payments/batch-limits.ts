@@ -4,7 +4,7 @@
  */
 import { UsageError } from '../errors.js';
 import { claimCount } from '../display-numbers.js';
-import type { ControlLine, PaymentFile } from './batch.js';
+import type { ControlLine, PaymentFile } from './batch-types.js';
 import type { PaymentsConfig } from './plan-section.js';
 
 /** NACHA file id modifiers: one a file, A–Z then 0–9 (36 files a day). */

@@ -5,6 +5,7 @@
  * method and overall) that must equal the ledger before anything is written.
  */
 import { ACH_FILE_IDS, orderedFiles, refuseAchFile, refuseUnplanned } from './batch-limits.js';
+import type { ControlLine, FileMethod, PaymentFile } from './batch-types.js';
 import { formatMoney, formatMoneyHuman, type Cents } from '../money.js';
 import type { Problem } from '../problems.js';
 import type { Election, MailingAddress } from './elections.js';
@@ -39,23 +40,8 @@ export interface PaidClaim {
   mailing?: MailingAddress;
 }
 
-export type FileMethod = 'paypal' | 'ach' | 'check';
-
 export type { Chunk };
-
-export interface PaymentFile {
-  name: string;
-  method: FileMethod;
-  /** The file's text, in chunks. */
-  text: Chunk[];
-  count: number;
-  amount: Cents;
-}
-
-export interface ControlLine {
-  count: number;
-  amount: Cents;
-}
+export type { ControlLine, FileMethod, PaymentFile };
 
 export interface Controls {
   files: ({ file: string; method: FileMethod } & ControlLine)[];
