@@ -2,7 +2,6 @@
  * A check register row from a claim's record of bytes (core/payments/record-batch.ts), in the
  * columns of the plan's template, as checkRow (core/payments/rows.ts) writes it.
  */
-import { formatMoney } from '../money.js';
 import type { CheckColumn } from './plan-section.js';
 import { put, putAscii, putCell, putCents, putHexId, putText } from './record-cells.js';
 
@@ -20,7 +19,7 @@ export interface CheckConstants {
 /**
  * Writes the row at `u` in `b` and returns where it ends. `at`: start and end of the record's
  * cells (the claim id, then name, address, address2, city, state and zip); the payment id from
- * `k.digests` at `idAt`, else `textId`; the amount from `cents`, else `big`.
+ * `k.digests` at `idAt`, else `textId`; the amount from `cents`, its decimal digits.
  */
 export function putCheckRow(
   b: Uint8Array,
@@ -29,8 +28,7 @@ export function putCheckRow(
   src: Uint8Array,
   at: Int32Array,
   number: string,
-  cents: number,
-  big: bigint | undefined,
+  cents: string,
   k: CheckConstants,
   idAt: number,
   textId: string | undefined,
@@ -45,7 +43,7 @@ export function putCheckRow(
         u = put(b, u, k.issueDate, 0, k.issueDate.length);
         break;
       case 'amount':
-        u = big === undefined ? putCents(b, u, cents) : putAscii(b, u, formatMoney(big));
+        u = putCents(b, u, cents);
         break;
       case 'payee':
         u = putCell(b, u, src, at[2]!, at[3]!);

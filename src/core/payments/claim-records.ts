@@ -23,7 +23,7 @@ export const HAS_MAILING = 8;
 export const MAILING_IS_CHECK = 16;
 /** No ledger row: the payment id follows the claim id as text. */
 export const ID_TEXT = 32;
-/** An amount past 2^53 cents: sent as its digits (cents) after the claim and payment id. */
+/** An amount outside a signed 64-bit integer of cents: sent as its digits (cents) after the claim and payment id. */
 export const AMOUNT_TEXT = 64;
 
 const encoder = new TextEncoder();
@@ -32,7 +32,7 @@ const viewOf = (b: Uint8Array): DataView => new DataView(b.buffer, b.byteOffset,
 
 /**
  * Packs paid claims into blocks of records; `send` takes each full block (and the last, at `flush`).
- * Layout of a record: tag (1 byte), row (u32, absent with ID_TEXT), amount in cents (f64, absent
+ * Layout of a record: tag (1 byte), row (u32, absent with ID_TEXT), amount in cents (i64, absent
  * with AMOUNT_TEXT), then cells, each a u16 length (0xffff: a u32 length follows) and its bytes:
  * claim id, [payment id], [amount in cents as digits], the election's cells (PayPal/Venmo:
  * recipient; ACH: routing, account, name; check: name, address, address2, city, state, zip), [the
@@ -94,8 +94,7 @@ export class ClaimRecordWriter {
       id = paymentId ?? '';
       units += id.length;
     }
-    const cents = Number(c.amount);
-    const exact = Number.isSafeInteger(cents);
+    const exact = BigInt.asIntN(64, c.amount) === c.amount;
     if (!exact) tag |= AMOUNT_TEXT;
     // At most 3 bytes per UTF-16 unit, 6 per cell's length, 13 for the tag, row and amount; +60 for the amount's text.
     const most = units * 3 + 17 * 6 + 13 + 60;
@@ -107,7 +106,7 @@ export class ClaimRecordWriter {
       this.used += 4;
     }
     if (exact) {
-      this.view.setFloat64(this.used, cents, true);
+      this.view.setBigInt64(this.used, c.amount, true);
       this.used += 8;
     }
     this.cell(c.claimId);
@@ -203,7 +202,8 @@ export class ClaimRecordWriter {
 export class ClaimRecordReader {
   tag = 0;
   row = -1;
-  cents = 0;
+  /** The record's amount in cents (-1n: sent as text, read as the next cell after the ids). */
+  cents = 0n;
   start = 0;
   end = 0;
   private pos = 0;
@@ -231,9 +231,9 @@ export class ClaimRecordReader {
       this.pos += 4;
     } else this.row = -1;
     if ((tag & AMOUNT_TEXT) === 0) {
-      this.cents = this.view.getFloat64(this.pos, true);
+      this.cents = this.view.getBigInt64(this.pos, true);
       this.pos += 8;
-    } else this.cents = -1;
+    } else this.cents = -1n;
   }
 
   /** The next cell: its bytes are block[start … end]. */

@@ -6,7 +6,6 @@
  * the cents, and no string or object per claim (text only for the rare cell that needs it: a
  * NACHA name that is not printable ASCII, a destination that is not plain ASCII).
  */
-import { formatMoney } from '../money.js';
 import { checkNumber, idBits, seq, type Controls, type ControlLine, type PaymentBatch, type PaymentFile } from './batch.js';
 import { ByteRows } from './byte-rows.js';
 import {
@@ -25,7 +24,7 @@ import {
 import { NachaWriter } from './nacha.js';
 import { duplicateIds } from './duplicate-ids.js';
 import { ACH_FILE_IDS, orderedFiles, refuseAchFile, refuseUnplanned } from './batch-limits.js';
-import { Sum, decimalDigits, put, putAlpha, putAscii, putCell, putCents, putField, putHexId, putInt, putMasked, putText } from './record-cells.js';
+import { put, putAlpha, putAscii, putCell, putCents, putField, putHexId, putInt, putMasked, putText } from './record-cells.js';
 import { putCheckRow, type CheckConstants } from './check-record.js';
 import { DEFAULT_CHECK_COLUMNS, type CheckColumn, type PaymentsConfig } from './plan-section.js';
 import { ADDRESSES_COLUMNS, PAYMENTS_COLUMNS, PAYPAL_ROWS_PER_FILE, checkHeader } from './rows.js';
@@ -74,7 +73,7 @@ export class RecordBatchBuilder {
   private readonly head: Uint8Array;
   private readonly files: PaymentFile[] = [];
   private readonly counts = [0, 0, 0, 0];
-  private readonly sums = [new Sum(), new Sum(), new Sum(), new Sum()];
+  private readonly sums = [0n, 0n, 0n, 0n];
   private readonly payments: ByteRows;
   private readonly addresses: ByteRows;
   private idBytes = new Uint8Array(8 << 16);
@@ -92,7 +91,7 @@ export class RecordBatchBuilder {
   // PayPal and Venmo: files of at most 5,000 rows.
   private paypalRows: ByteRows | undefined;
   private paypalCount = 0;
-  private paypalAmount = new Sum();
+  private paypalAmount = 0n;
   private paypalFile = 1;
   private paypalName = ascii('paypal-001.csv');
   // ACH: one batch per NACHA file.
@@ -106,7 +105,7 @@ export class RecordBatchBuilder {
   // Checks: one register.
   private readonly checkColumns: readonly CheckColumn[];
   private readonly checkRows: ByteRows;
-  private readonly checkAmount = new Sum();
+  private checkAmount = 0n;
   private readonly check: CheckConstants;
   private readonly checksName = ascii('checks-001.csv');
   private readonly roundBytes: Uint8Array;
@@ -173,11 +172,11 @@ export class RecordBatchBuilder {
     // No row is longer than this: each cell at most twice its bytes (quoted, quotes doubled), the
     // claim id twice in payments.csv, and the bytes every row of the run has.
     const most = 4 * (r.offset - first) + this.constants;
-    const cents = r.cents;
+    const cents = big ?? r.cents;
+    const digits = cents.toString(); // the amount's digits, for every row of the claim
     const m = method <= M_VENMO ? method : method <= M_SAVINGS ? 2 : 3;
     this.counts[m]!++;
-    if (big === undefined) this.sums[m]!.add(cents);
-    else this.sums[m]!.addBig(big);
+    this.sums[m] = this.sums[m]! + cents;
 
     // The payment id's 8 bytes, kept to find two claims with one id.
     if (this.idCount * 8 === this.idBytes.length) {
@@ -212,7 +211,7 @@ export class RecordBatchBuilder {
       const b = w.open(most);
       let u = putField(b, w.at, src, at[2]!, at[3]!);
       b[u++] = COMMA;
-      u = this.amount(b, u, cents, big);
+      u = putCents(b, u, digits);
       b[u++] = COMMA;
       u = put(b, u, this.paypalCurrencyBytes, 0, this.paypalCurrencyBytes.length);
       b[u++] = COMMA;
@@ -224,8 +223,7 @@ export class RecordBatchBuilder {
       u = put(b, u, wallet, 0, wallet.length);
       b[u++] = LF;
       w.done(u);
-      if (big === undefined) this.paypalAmount.add(cents);
-      else this.paypalAmount.addBig(big);
+      this.paypalAmount += cents;
       file = this.paypalName;
       currency = this.paypalCurrencyBytes;
     } else if (method <= M_SAVINGS) {
@@ -238,7 +236,7 @@ export class RecordBatchBuilder {
       this.achCount++;
       row = ++this.achInFile;
       file = this.achName;
-      if (this.achCount <= 9_999_999) this.achEntry(src, method, cents, big);
+      if (this.achCount <= 9_999_999) this.achEntry(src, method, cents, digits);
     } else {
       const check = this.config.check;
       if (check === undefined) {
@@ -249,9 +247,8 @@ export class RecordBatchBuilder {
       number = checkNumber(check.startNumber, n);
       const w = this.checkRows;
       const b = w.open(most * this.checkColumns.length);
-      w.done(putCheckRow(b, w.at, this.checkColumns, src, at, number, cents, big, this.check, textId === undefined ? idAt : -1, textId));
-      if (big === undefined) this.checkAmount.add(cents);
-      else this.checkAmount.addBig(big);
+      w.done(putCheckRow(b, w.at, this.checkColumns, src, at, number, digits, this.check, textId === undefined ? idAt : -1, textId));
+      this.checkAmount += cents;
       file = this.checksName;
       row = n + 1;
     }
@@ -277,7 +274,7 @@ export class RecordBatchBuilder {
       if (this.achCount <= 9_999_999) u = this.trace(b, u);
     } else u = putAscii(b, u, number);
     b[u++] = COMMA;
-    u = this.amount(b, u, cents, big);
+    u = putCents(b, u, digits);
     b[u++] = COMMA;
     u = put(b, u, currency, 0, currency.length);
     b[u++] = COMMA;
@@ -288,17 +285,13 @@ export class RecordBatchBuilder {
     this.address(src, tag, most);
   }
 
-  private amount(b: Uint8Array, u: number, cents: number, big: bigint | undefined): number {
-    return big === undefined ? putCents(b, u, cents) : putAscii(b, u, formatMoney(big));
-  }
-
   /** The ACH trace number of entry `achCount`: the ODFI's 8 digits and 7 of sequence. */
   private trace(b: Uint8Array, u: number): number {
     return putInt(b, put(b, u, this.odfi, 0, this.odfi.length), this.achCount, 7);
   }
 
   /** One NACHA entry detail record (NachaWriter.entry), and its line break. */
-  private achEntry(src: Uint8Array, method: number, cents: number, big: bigint | undefined): void {
+  private achEntry(src: Uint8Array, method: number, amount: bigint, digits: string): void {
     const ach = this.config.ach!;
     const { at } = this;
     if (this.achWriter === undefined) {
@@ -311,9 +304,7 @@ export class RecordBatchBuilder {
     const re = at[3]!;
     const as = at[4]!;
     const ae = at[5]!;
-    const amount = big ?? BigInt(cents);
-    const digits = big === undefined ? decimalDigits(cents) : big.toString().length;
-    if (digits > 10) throw new RangeError(`${amount} does not fit a NACHA field of 10 digits`);
+    if (digits.length > 10) throw new RangeError(`${amount} does not fit a NACHA field of 10 digits`);
     const length = 3 + (re - rs) + Math.max(17, ae - as) + 10 + 15 + 22 + 3 + 15;
     if (length !== 94) throw new RangeError(`NACHA record of ${length} characters: 6`);
     let prefix = 0;
@@ -327,7 +318,8 @@ export class RecordBatchBuilder {
     u = put(b, u, src, rs, re);
     u = put(b, u, src, as, ae);
     for (let i = ae - as; i < 17; i++) b[u++] = 0x20;
-    u = putInt(b, u, cents, 10);
+    for (let i = digits.length; i < 10; i++) b[u++] = 0x30;
+    u = putAscii(b, u, digits);
     u = putAlpha(b, u, src, at[0]!, at[1]!, 15);
     u = putAlpha(b, u, src, at[6]!, at[7]!, 22);
     b[u++] = 0x20;
@@ -359,10 +351,10 @@ export class RecordBatchBuilder {
   private flushPaypal(): void {
     if (this.paypalCount === 0 || this.paypalRows === undefined) return;
     const name = decoder.decode(this.paypalName);
-    this.files.push({ name, method: 'paypal', text: this.paypalRows.parts(), count: this.paypalCount, amount: this.paypalAmount.value });
+    this.files.push({ name, method: 'paypal', text: this.paypalRows.parts(), count: this.paypalCount, amount: this.paypalAmount });
     this.paypalRows = undefined;
     this.paypalCount = 0;
-    this.paypalAmount = new Sum();
+    this.paypalAmount = 0n;
     this.paypalFile++;
     this.paypalName = ascii(`paypal-${seq(this.paypalFile)}.csv`);
   }
@@ -387,9 +379,9 @@ export class RecordBatchBuilder {
     this.flushPaypal();
     this.flushAch();
     const checks: PaymentFile | undefined =
-      counts[3]! > 0 ? { name: 'checks-001.csv', method: 'check', text: this.checkRows.parts(), count: counts[3]!, amount: this.checkAmount.value } : undefined;
+      counts[3]! > 0 ? { name: 'checks-001.csv', method: 'check', text: this.checkRows.parts(), count: counts[3]!, amount: this.checkAmount } : undefined;
     const { files, total } = orderedFiles(this.files, checks);
-    const line = (k: number): ControlLine => ({ count: counts[k]!, amount: this.sums[k]!.value });
+    const line = (k: number): ControlLine => ({ count: counts[k]!, amount: this.sums[k]! });
     const methods: Controls['methods'] = { paypal: line(0), venmo: line(1), ach: line(2), check: line(3) };
     return {
       files,

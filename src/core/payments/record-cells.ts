@@ -7,31 +7,11 @@
  * that is not printable ASCII, a destination that is not plain ASCII) is decoded and made by them.
  */
 import { maskLast4 } from '../mask.js';
-import type { Cents } from '../money.js';
 import { nachaAlpha } from './nacha.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const HEX = encoder.encode('0123456789abcdef');
-
-/** A sum of cents kept in a number while it is exact, in a bigint past that. */
-export class Sum {
-  private big = 0n;
-  private small = 0;
-  add(c: number): void {
-    if (this.small + c > Number.MAX_SAFE_INTEGER) {
-      this.big += BigInt(this.small);
-      this.small = 0;
-    }
-    this.small += c;
-  }
-  addBig(c: bigint): void {
-    this.big += c;
-  }
-  get value(): Cents {
-    return this.big + BigInt(this.small);
-  }
-}
 
 /** `src[s … e]` as they are. */
 export function put(b: Uint8Array, u: number, src: Uint8Array, s: number, e: number): number {
@@ -110,15 +90,23 @@ export function putInt(b: Uint8Array, u: number, n: number, width = 0): number {
   return u + digits;
 }
 
-/** Cents as formatMoney writes them ("0.05", "1523.00"), from a safe integer above 0. */
-export function putCents(b: Uint8Array, u: number, c: number): number {
-  const whole = Math.floor(c / 100);
-  const frac = c - whole * 100;
-  u = putInt(b, u, whole);
+/**
+ * Cents as formatMoney writes them ("0.05", "1523.00"), from their decimal digits (an amount
+ * above 0, as `cents.toString()` gives them: made once per claim and used by every row).
+ */
+export function putCents(b: Uint8Array, u: number, digits: string): number {
+  const n = digits.length;
+  if (n <= 2) {
+    b[u++] = 0x30;
+    b[u++] = 0x2e;
+    if (n === 1) b[u++] = 0x30;
+    for (let i = 0; i < n; i++) b[u++] = digits.charCodeAt(i);
+    return u;
+  }
+  for (let i = 0; i < n - 2; i++) b[u++] = digits.charCodeAt(i);
   b[u++] = 0x2e;
-  const tens = Math.floor(frac / 10);
-  b[u++] = 0x30 + tens;
-  b[u++] = 0x30 + (frac - tens * 10);
+  b[u++] = digits.charCodeAt(n - 2);
+  b[u++] = digits.charCodeAt(n - 1);
   return u;
 }
 
