@@ -31,28 +31,54 @@ export interface IdBytes {
 
 const HEX = new TextEncoder().encode('0123456789abcdef');
 
+/**
+ * Blocks of BLOCK bytes that files written as they are made (ByteRows with a pool) take and give
+ * back: a run's files reuse a few blocks instead of holding every byte they made, so the memory
+ * is faulted in once (docs/payments.md, "Performance").
+ */
+export class BlockPool {
+  private readonly free: Uint8Array[] = [];
+
+  take(): Uint8Array {
+    return this.free.pop() ?? new Uint8Array(BLOCK);
+  }
+
+  give(block: Uint8Array): void {
+    if (block.length === BLOCK) this.free.push(block);
+  }
+}
+
 export class ByteRows {
   private readonly chunks: Uint8Array[] = [];
   private block: Uint8Array;
   private used = 0;
   private size: number;
+  private readonly pool: BlockPool | undefined;
 
   /**
    * `sealed`: told of each block once it is complete (its bytes never change after), so that a
-   * file can be hashed while it is made; the last block, at `parts`.
+   * file can be hashed while it is made; the last block, at `parts`. With a `pool`, the rows are
+   * not kept: `sealed` must take each block's bytes before it returns (hash them, write them
+   * out), as the block is written over next; `parts` gives no bytes, tells `sealed` of the last
+   * block (`last`: true, even when it is empty: the file is complete) and hands the block back.
    */
-  constructor(private readonly sealed?: (block: Uint8Array) => void) {
-    this.block = new Uint8Array(FIRST_BLOCK);
+  constructor(
+    private readonly sealed?: (block: Uint8Array, last?: boolean) => void,
+    pool?: BlockPool,
+  ) {
+    this.pool = pool;
+    this.block = pool !== undefined ? pool.take() : new Uint8Array(FIRST_BLOCK);
     this.size = Math.min(BLOCK, FIRST_BLOCK * 2);
   }
 
-  /** Room for `n` more bytes in the block: else the block so far is kept and a new one begun. */
+  /** Room for `n` more bytes in the block: else the block so far is kept (or handed on, with a pool) and a new one begun. */
   private room(n: number): void {
     if (this.used + n <= this.block.length) return;
     if (this.used > 0) this.seal(this.block.subarray(0, this.used));
+    this.used = 0;
+    if (this.pool !== undefined && n <= this.block.length) return; // its bytes were taken: written over
     this.block = new Uint8Array(Math.max(this.size, n));
     this.size = Math.min(BLOCK, this.size * 2);
-    this.used = 0;
   }
 
   /** One byte (an ASCII character code). */
@@ -167,16 +193,19 @@ export class ByteRows {
     this.used += digits;
   }
 
-  /** The bytes in blocks, the last one copied to its length (its unused room is not kept). */
+  /** The bytes in blocks, the last one copied to its length (its unused room is not kept); none with a pool. */
   parts(): Uint8Array[] {
-    if (this.used > 0) this.seal(this.block.slice(0, this.used));
+    if (this.pool !== undefined) {
+      this.sealed?.(this.block.subarray(0, this.used), true);
+      this.pool.give(this.block);
+    } else if (this.used > 0) this.seal(this.block.slice(0, this.used));
     this.block = new Uint8Array(0);
     this.used = 0;
     return this.chunks;
   }
 
   private seal(block: Uint8Array): void {
-    this.chunks.push(block);
+    if (this.pool === undefined) this.chunks.push(block);
     this.sealed?.(block);
   }
 

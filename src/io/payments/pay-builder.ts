@@ -2,10 +2,12 @@
  * The payment files built on a worker thread (pay-build-worker.ts) while the main thread reads the
  * claims: each paid claim is packed into a compact record of bytes (core/payments/claim-records.ts)
  * and moved over in blocks; the worker makes every file's rows and hashes them as they are made.
- * The main thread gets the files' bytes and SHA-256 back at `finish`, checks the control totals,
- * and only then writes them (the worker writes nothing). Small runs (fewer than
- * PAY_BUILDER_MIN_CLAIMS paid claims), `PAYOUT_WORKERS=0`, or no compiled worker file: the files
- * are built on the main thread (PaymentBatchBuilder), with the same bytes.
+ * Given the run's stage (io/atomic-output.ts, OutputSet.stage), the worker writes each file to its
+ * temporary name in the output folder as it makes it, and `finish` gives each file's size and
+ * SHA-256: the main thread checks the control totals and only then renames them into place (a
+ * failed run removes them). Without a stage, the files' bytes come back at `finish`. Small runs
+ * (fewer than PAY_BUILDER_MIN_CLAIMS paid claims), `PAYOUT_WORKERS=0`, or no compiled worker
+ * file: the files are built on the main thread (PaymentBatchBuilder), with the same bytes.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +17,7 @@ import type { PaidClaim, PaymentBatch } from '../../core/payments/batch.js';
 import { formatMoney } from '../../core/money.js';
 import { ClaimRecordWriter, RECORD_BLOCK } from '../../core/payments/claim-records.js';
 import type { PaymentsConfig } from '../../core/payments/plan-section.js';
+import type { Stage } from '../atomic-output.js';
 import type { PaymentIds } from './payment-ids.js';
 
 /** From this many paid claims on, the files are built on a worker (its start-up costs ~40 ms). */
@@ -43,17 +46,25 @@ export interface BuildStart {
   done: SharedArrayBuffer;
   /** The ring of blocks of records (RING blocks of RECORD_BLOCK bytes). */
   ring: SharedArrayBuffer;
+  /** Where to write the files as they are made; none: their bytes are moved back at `finish`. */
+  stage?: Stage;
 }
 /** A block of records: in the ring (`at`, `length`), or moved over (`block`: a record larger than a block, or the ring given up). */
 export type BuildNote = BuildStart | { type: 'block'; at: number; length: number } | { type: 'block'; block: Uint8Array } | { type: 'restart' } | { type: 'finish' };
 
 /** The worker's answer to `finish`. */
-export type BuildDone = { batch: PaymentBatch; sha256: Record<string, string>; error?: undefined } | { error: { name: string; message: string } };
+export type BuildDone =
+  | { batch: PaymentBatch; sha256: Record<string, string>; written?: Record<string, number>; error?: undefined }
+  | { error: { name: string; message: string } };
 
-/** The files built, with the SHA-256 of each file's bytes by name. */
+/**
+ * The files built, with the SHA-256 of each file's bytes by name; `written`: the files were written
+ * at their staged names (their bytes not in `batch`), with their sizes by name.
+ */
 export interface BuiltPayments {
   batch: PaymentBatch;
   sha256?: Record<string, string>;
+  written?: Record<string, number>;
 }
 
 /** Whether a run of `paid` claims has its files built on a worker. */
@@ -95,9 +106,18 @@ export class PayBuilderThread {
 
   /**
    * The worker, started; undefined when it cannot be (no compiled worker file: the TypeScript
-   * sources). `ring`: blocks in the ring (RING; fewer in tests, to see it go round).
+   * sources). `ring`: blocks in the ring (RING; fewer in tests, to see it go round). `stage`: the
+   * files are written there as they are made (BuildStart.stage).
    */
-  static start(o: { config: PaymentsConfig; currency: string; round: number; ids: PaymentIds; paymentId: (claimId: string) => string; ring?: number }): PayBuilderThread | undefined {
+  static start(o: {
+    config: PaymentsConfig;
+    currency: string;
+    round: number;
+    ids: PaymentIds;
+    paymentId: (claimId: string) => string;
+    ring?: number;
+    stage?: Stage;
+  }): PayBuilderThread | undefined {
     const url = new URL('./pay-build-worker.js', import.meta.url);
     if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url))) return undefined;
     let worker: Worker;
@@ -109,7 +129,7 @@ export class PayBuilderThread {
     worker.unref(); // a run that fails elsewhere does not wait for it; ref'd while its answer is awaited
     const done = new SharedArrayBuffer(4);
     const ring = new SharedArrayBuffer(Math.max(2, o.ring ?? RING) * RECORD_BLOCK);
-    const start: BuildStart = { type: 'start', config: o.config, currency: o.currency, round: o.round, ids: o.ids.shared(), done, ring };
+    const start: BuildStart = { type: 'start', config: o.config, currency: o.currency, round: o.round, ids: o.ids.shared(), done, ring, ...(o.stage !== undefined ? { stage: o.stage } : {}) };
     worker.postMessage(start);
     return new PayBuilderThread(worker, o, new Int32Array(done), ring);
   }
@@ -173,14 +193,14 @@ export class PayBuilderThread {
         const { name, message } = done.error;
         throw name === 'UsageError' ? new UsageError(message) : name === 'RangeError' ? new RangeError(message) : new Error(message);
       }
-      return { batch: done.batch, sha256: done.sha256 };
+      return { batch: done.batch, sha256: done.sha256, ...(done.written !== undefined ? { written: done.written } : {}) };
     } finally {
-      this.close();
+      void this.close();
     }
   }
 
-  /** Stops the worker. */
-  close(): void {
-    void this.worker.terminate();
+  /** Stops the worker; resolves once it has stopped (it writes no more: its staged files may be removed). */
+  async close(): Promise<void> {
+    await this.worker.terminate();
   }
 }
