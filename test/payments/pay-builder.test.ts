@@ -153,6 +153,25 @@ describe('payment files written as they are made', () => {
   });
 });
 
+describe('a payment file the worker cannot write', () => {
+  it('fails the run with the file and why, as a usage error', () => {
+    const dir = tmp.path('no-such-folder');
+    const r = runAlone('cannot-write', `
+      const { PayBuilderThread } = await import(${dist('io/payments/pay-builder.js')});
+      const { PaymentIds } = await import(${dist('io/payments/payment-ids.js')});
+      const { paymentsSchema } = await import(${dist('core/payments/plan-section.js')});
+      const config = paymentsSchema.parse(${JSON.stringify(PAYMENTS_SECTION)});
+      const ids = new PaymentIds('s', 1, Array.from({ length: 6000 }, (_, i) => 'A' + i));
+      const thread = PayBuilderThread.start({ config, currency: 'USD', round: 1, ids, paymentId: (c) => c, stage: { dir: ${JSON.stringify(dir)}, suffix: '.run.tmp' } });
+      for (let row = 0; row < 6000; row++) thread.add({ claimId: 'A' + row, amount: 100n, row, election: { method: 'paypal', recipient: 'a' + row + '@example.com', recipientKind: 'email' } });
+      await thread.finish().then(() => console.log('built'), (e) => console.log(e.constructor.name, e.message));
+      ids.close();
+    `);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^UsageError .*no-such-folder\/paypal-001\.csv\.run\.tmp: cannot write \(ENOENT: .*nothing was written and the folder is as it was\n$/);
+  });
+});
+
 describe('payment ids past a payment-id worker that failed', () => {
   it('are hashed on the files\' worker from the claim ids, the same bytes', () => {
     // The payment-id worker is stopped as it starts and marked failed: the rows it has not done are hashed from the records.

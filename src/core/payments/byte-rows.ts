@@ -32,9 +32,9 @@ export interface IdBytes {
 const HEX = new TextEncoder().encode('0123456789abcdef');
 
 /**
- * Blocks of BLOCK bytes that files written as they are made (ByteRows with a pool) take and give
- * back: a run's files reuse a few blocks instead of holding every byte they made, so the memory
- * is faulted in once (docs/payments.md, "Performance").
+ * Blocks of BLOCK bytes that files written as they are made (ByteRows with a pool) take, hand
+ * over as each is sealed, and get back once written: a run's files reuse a few blocks instead of
+ * holding every byte they made, so the memory is faulted in once (docs/payments.md, "Performance").
  */
 export class BlockPool {
   private readonly free: Uint8Array[] = [];
@@ -43,8 +43,9 @@ export class BlockPool {
     return this.free.pop() ?? new Uint8Array(BLOCK);
   }
 
+  /** A block taken from the pool, back (any view of it: a sealed block's first bytes). */
   give(block: Uint8Array): void {
-    if (block.length === BLOCK) this.free.push(block);
+    if (block.buffer.byteLength === BLOCK && block.byteOffset === 0) this.free.push(new Uint8Array(block.buffer, 0, BLOCK));
   }
 }
 
@@ -58,9 +59,10 @@ export class ByteRows {
   /**
    * `sealed`: told of each block once it is complete (its bytes never change after), so that a
    * file can be hashed while it is made; the last block, at `parts`. With a `pool`, the rows are
-   * not kept: `sealed` must take each block's bytes before it returns (hash them, write them
-   * out), as the block is written over next; `parts` gives no bytes, tells `sealed` of the last
-   * block (`last`: true, even when it is empty: the file is complete) and hands the block back.
+   * not kept: each sealed block is handed over to `sealed`, which gives it back to the pool once
+   * it has done with it (hashed it, written it out), and the rows go on in a block from the pool;
+   * `parts` gives no bytes and hands `sealed` the last block (`last`: true, even when it is
+   * empty: the file is complete).
    */
   constructor(
     private readonly sealed?: (block: Uint8Array, last?: boolean) => void,
@@ -74,11 +76,17 @@ export class ByteRows {
   /** Room for `n` more bytes in the block: else the block so far is kept (or handed on, with a pool) and a new one begun. */
   private room(n: number): void {
     if (this.used + n <= this.block.length) return;
+    if (this.pool !== undefined) {
+      if (this.used > 0) this.seal(this.block.subarray(0, this.used)); // handed over: given back by `sealed`
+      else this.pool.give(this.block);
+      this.block = n <= BLOCK ? this.pool.take() : new Uint8Array(n);
+      this.used = 0;
+      return;
+    }
     if (this.used > 0) this.seal(this.block.subarray(0, this.used));
-    this.used = 0;
-    if (this.pool !== undefined && n <= this.block.length) return; // its bytes were taken: written over
     this.block = new Uint8Array(Math.max(this.size, n));
     this.size = Math.min(BLOCK, this.size * 2);
+    this.used = 0;
   }
 
   /** One byte (an ASCII character code). */
@@ -196,8 +204,8 @@ export class ByteRows {
   /** The bytes in blocks, the last one copied to its length (its unused room is not kept); none with a pool. */
   parts(): Uint8Array[] {
     if (this.pool !== undefined) {
-      this.sealed?.(this.block.subarray(0, this.used), true);
-      this.pool.give(this.block);
+      if (this.sealed !== undefined) this.sealed(this.block.subarray(0, this.used), true);
+      else this.pool.give(this.block);
     } else if (this.used > 0) this.seal(this.block.slice(0, this.used));
     this.block = new Uint8Array(0);
     this.used = 0;

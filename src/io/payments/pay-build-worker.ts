@@ -78,14 +78,32 @@ let ring: SharedArrayBuffer | undefined;
 /** The blocks the files' rows are made in, when they are written as they are made. */
 const pool = new BlockPool();
 
-/** A file written at its staged name: its descriptor while open (-1 before and after), and its bytes so far. */
+/**
+ * A file written at its staged name: its descriptor (-1 before it is opened and once closed), its
+ * bytes so far, writes not done yet, and whether its last block was given (`ended`) or it was
+ * dropped (`dropped`: a restart; removed already, closed once its writes are done).
+ */
 interface StagedFile {
   path: string;
   fd: number;
   bytes: number;
+  pending: number;
+  ended: boolean;
+  dropped: boolean;
 }
 /** The files of the current pass by name (written as made: BuildStart.stage). */
 let staged = new Map<string, StagedFile>();
+/**
+ * Blocks being written on libuv's threads: this thread goes on making rows meanwhile (a write
+ * that blocks, on a busy disk, no longer holds up the rows; this thread runs at a lower
+ * priority). Past WRITES_IN_FLIGHT, a block is written here and now, which bounds the blocks held.
+ */
+let inFlight = 0;
+const WRITES_IN_FLIGHT = 16;
+/** The first write that failed (reported at `finish`). */
+let writeError: Error | undefined;
+/** Told when the last write in flight is done. */
+let onIdle: (() => void) | undefined;
 
 /** A write that failed, as write-outputs words it: the file, why, and that nothing was written. */
 function writeFailure(path: string, err: NodeJS.ErrnoException): Error {
@@ -94,36 +112,79 @@ function writeFailure(path: string, err: NodeJS.ErrnoException): Error {
   return e;
 }
 
-/** A block of file `f`'s bytes, appended (the file made on its first). `last`: the file is complete. */
+/** Closes `f` once its last block is written (or it was dropped). */
+function settle(f: StagedFile): void {
+  if (f.pending > 0 || f.fd < 0 || !(f.ended || f.dropped)) return;
+  const fd = f.fd;
+  f.fd = -1;
+  fs.close(fd, (err) => {
+    if (err && !f.dropped) writeError ??= writeFailure(f.path, err);
+  });
+}
+
+/**
+ * A block of file `f`'s bytes, appended (the file made on its first); the block goes back to the
+ * pool once written. `last`: the file is complete.
+ */
 function writeBlock(f: StagedFile, block: Uint8Array, last: boolean | undefined): void {
+  const position = f.bytes;
+  f.bytes += block.length;
+  if (last === true) f.ended = true;
   try {
-    if (f.fd < 0 && f.bytes === 0) f.fd = fs.openSync(f.path, 'wx');
-    for (let at = 0; at < block.length; ) at += fs.writeSync(f.fd, block, at, block.length - at);
-    f.bytes += block.length;
-    if (last === true) {
-      fs.closeSync(f.fd);
-      f.fd = -1;
+    if (f.fd < 0) f.fd = fs.openSync(f.path, 'wx');
+    if (inFlight >= WRITES_IN_FLIGHT || block.length === 0) {
+      for (let at = 0; at < block.length; ) at += fs.writeSync(f.fd, block, at, block.length - at, position + at);
+      pool.give(block);
+      settle(f);
+      return;
     }
   } catch (err) {
     throw writeFailure(f.path, err as NodeJS.ErrnoException);
   }
+  inFlight++;
+  f.pending++;
+  const fd = f.fd;
+  const rest = (at: number): void => {
+    fs.write(fd, block, at, block.length - at, position + at, (err, n) => {
+      if (err === null && at + n < block.length) return rest(at + n);
+      if (err !== null && !f.dropped) writeError ??= writeFailure(f.path, err);
+      pool.give(block);
+      f.pending--;
+      inFlight--;
+      settle(f);
+      if (inFlight === 0) onIdle?.();
+    });
+  };
+  rest(0);
 }
 
-/** Closes the files still open; `remove`: and removes every file of the pass (the claims are read again). */
-function closeStaged(remove: boolean): void {
+/** Resolves once no write is in flight. */
+function written(): Promise<void> {
+  if (inFlight === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    onIdle = () => {
+      onIdle = undefined;
+      resolve();
+    };
+  });
+}
+
+/** Drops every file of the pass (the claims are read again): removed now, each closed once its writes are done. */
+function dropStaged(): void {
   for (const f of staged.values()) {
-    if (f.fd >= 0) fs.closeSync(f.fd);
-    f.fd = -1;
-    if (remove) fs.rmSync(f.path, { force: true });
+    f.dropped = true;
+    fs.rmSync(f.path, { force: true });
+    settle(f);
   }
-  if (remove) staged = new Map();
+  staged = new Map();
 }
 
 function begin(): void {
   const s = start!;
-  closeStaged(true);
+  dropStaged();
   hashes = new Map();
   failure = undefined;
+  writeError = undefined;
   const stage = s.stage;
   builder = new RecordBatchBuilder({
     config: s.config,
@@ -134,7 +195,7 @@ function begin(): void {
       const h = createHash('sha256');
       hashes.set(file, h);
       if (stage === undefined) return new ByteRows((block) => h.update(block));
-      const f: StagedFile = { path: join(stage.dir, `${file}${stage.suffix}`), fd: -1, bytes: 0 };
+      const f: StagedFile = { path: join(stage.dir, `${file}${stage.suffix}`), fd: -1, bytes: 0, pending: 0, ended: false, dropped: false };
       staged.set(file, f);
       return new ByteRows((block, last) => {
         h.update(block);
@@ -144,31 +205,29 @@ function begin(): void {
   });
 }
 
-function finish(): void {
+async function finish(): Promise<void> {
   try {
     if (failure !== undefined) throw failure;
     const batch = builder!.finish();
     const names = [...batch.files.map((f) => f.name), 'payments.csv', 'addresses.csv'];
     const sha256: Record<string, string> = {};
     for (const f of names) sha256[f] = hashes.get(f)!.digest('hex');
-    let written: Record<string, number> | undefined;
+    let written_: Record<string, number> | undefined;
     if (start!.stage !== undefined) {
-      written = {};
-      for (const f of names) written[f] = staged.get(f)!.bytes;
+      await written();
+      if (writeError !== undefined) throw writeError;
+      written_ = {};
+      for (const f of names) written_[f] = staged.get(f)!.bytes;
     }
-    closeStaged(false);
     const moved = new Set<ArrayBuffer>();
     for (const chunks of [...batch.files.map((f) => f.text), batch.payments, batch.addresses]) {
       for (const c of chunks) if (typeof c !== 'string') moved.add(c.buffer as ArrayBuffer);
     }
-    const done: BuildDone = { batch, sha256, ...(written !== undefined ? { written } : {}) };
+    const done: BuildDone = { batch, sha256, ...(written_ !== undefined ? { written: written_ } : {}) };
     parentPort!.postMessage(done, [...moved]);
   } catch (err) {
-    try {
-      closeStaged(false); // the main thread removes the files
-    } catch {
-      /* the error below says what went wrong first */
-    }
+    // Writes still in flight are let finish (the main thread removes the files once this thread has stopped).
+    await written();
     const e = err as Error;
     const done: BuildDone = { error: { name: e.name, message: e.message } };
     parentPort!.postMessage(done);
@@ -190,5 +249,5 @@ parentPort?.on('message', (m: BuildNote) => {
     Atomics.add(done!, 0, 1);
     Atomics.notify(done!, 0);
   } else if (m.type === 'restart') begin();
-  else finish();
+  else void finish();
 });
