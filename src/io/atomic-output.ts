@@ -124,7 +124,7 @@ const WRITE_ERRORS: Record<string, string> = {
  * A failed write, naming the output file (a bare "ENOSPC: no space left on device, write" did
  * not say which file, nor that nothing was written). Exit 2, as for a file that cannot be read.
  */
-function writeError(path: string, err: NodeJS.ErrnoException): UsageError & { code: string } {
+export function writeError(path: string, err: NodeJS.ErrnoException): UsageError & { code: string } {
   const code = err.code ?? 'error';
   const why = WRITE_ERRORS[code] ?? err.message;
   // The code stays on the error: a writer that words its own message (--errors-out) reads it.

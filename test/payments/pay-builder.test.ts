@@ -168,7 +168,7 @@ describe('a payment file the worker cannot write', () => {
       ids.close();
     `);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toMatch(/^UsageError .*no-such-folder\/paypal-001\.csv\.run\.tmp: cannot write \(ENOENT: .*nothing was written and the folder is as it was\n$/);
+    expect(r.stdout).toMatch(/^UsageError .*no-such-folder\/paypal-001\.csv: cannot write \(ENOENT: .*nothing was written and the folder is as it was\n$/);
   });
 });
 

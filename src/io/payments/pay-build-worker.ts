@@ -17,6 +17,7 @@ import { BlockPool, ByteRows } from '../../core/payments/byte-rows.js';
 import { RecordBatchBuilder, type RecordIds } from '../../core/payments/record-batch.js';
 import type { BuildDone, BuildNote, BuildStart } from './pay-builder.js';
 import { lowerThreadPriority } from '../thread-priority.js';
+import { writeError as wordedWriteError } from '../atomic-output.js';
 import { digestInto, rowsDone } from './payment-ids.js';
 
 // The reading thread, which the run waits for, keeps a core; this one is lighter (docs/performance.md, "Threads").
@@ -85,6 +86,8 @@ const pool = new BlockPool();
  */
 interface StagedFile {
   path: string;
+  /** Its path once renamed into place, to name it by. */
+  final: string;
   fd: number;
   bytes: number;
   pending: number;
@@ -101,15 +104,14 @@ let staged = new Map<string, StagedFile>();
 let inFlight = 0;
 const WRITES_IN_FLIGHT = 16;
 /** The first write that failed (reported at `finish`). */
-let writeError: Error | undefined;
+let writeFailed: Error | undefined;
 /** Told when the last write in flight is done. */
 let onIdle: (() => void) | undefined;
 
-/** A write that failed, as write-outputs words it: the file, why, and that nothing was written. */
-function writeFailure(path: string, err: NodeJS.ErrnoException): Error {
-  const e = new Error(`${path}: cannot write (${err.code ?? 'error'}: ${err.message}); nothing was written and the folder is as it was`);
-  e.name = 'UsageError';
-  return e;
+/** A write that failed, worded as atomic-output words it, naming the file by its own name (`final`). */
+function writeFailure(f: StagedFile, err: NodeJS.ErrnoException): Error {
+  const e = wordedWriteError(f.final, err);
+  return Object.assign(new Error(e.message), { name: 'UsageError' });
 }
 
 /** Closes `f` once its last block is written (or it was dropped). */
@@ -118,7 +120,7 @@ function settle(f: StagedFile): void {
   const fd = f.fd;
   f.fd = -1;
   fs.close(fd, (err) => {
-    if (err && !f.dropped) writeError ??= writeFailure(f.path, err);
+    if (err && !f.dropped) writeFailed ??= writeFailure(f, err);
   });
 }
 
@@ -139,7 +141,7 @@ function writeBlock(f: StagedFile, block: Uint8Array, last: boolean | undefined)
       return;
     }
   } catch (err) {
-    throw writeFailure(f.path, err as NodeJS.ErrnoException);
+    throw writeFailure(f, err as NodeJS.ErrnoException);
   }
   inFlight++;
   f.pending++;
@@ -147,7 +149,7 @@ function writeBlock(f: StagedFile, block: Uint8Array, last: boolean | undefined)
   const rest = (at: number): void => {
     fs.write(fd, block, at, block.length - at, position + at, (err, n) => {
       if (err === null && at + n < block.length) return rest(at + n);
-      if (err !== null && !f.dropped) writeError ??= writeFailure(f.path, err);
+      if (err !== null && !f.dropped) writeFailed ??= writeFailure(f, err);
       pool.give(block);
       f.pending--;
       inFlight--;
@@ -184,7 +186,7 @@ function begin(): void {
   dropStaged();
   hashes = new Map();
   failure = undefined;
-  writeError = undefined;
+  writeFailed = undefined;
   const stage = s.stage;
   builder = new RecordBatchBuilder({
     config: s.config,
@@ -195,7 +197,7 @@ function begin(): void {
       const h = createHash('sha256');
       hashes.set(file, h);
       if (stage === undefined) return new ByteRows((block) => h.update(block));
-      const f: StagedFile = { path: join(stage.dir, `${file}${stage.suffix}`), fd: -1, bytes: 0, pending: 0, ended: false, dropped: false };
+      const f: StagedFile = { path: join(stage.dir, `${file}${stage.suffix}`), final: join(stage.dir, file), fd: -1, bytes: 0, pending: 0, ended: false, dropped: false };
       staged.set(file, f);
       return new ByteRows((block, last) => {
         h.update(block);
@@ -215,7 +217,7 @@ async function finish(): Promise<void> {
     let written_: Record<string, number> | undefined;
     if (start!.stage !== undefined) {
       await written();
-      if (writeError !== undefined) throw writeError;
+      if (writeFailed !== undefined) throw writeFailed;
       written_ = {};
       for (const f of names) written_[f] = staged.get(f)!.bytes;
     }
