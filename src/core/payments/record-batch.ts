@@ -55,6 +55,8 @@ export interface RecordBatchOptions {
 }
 
 const CELLS = 14;
+/** Slots of the amounts kept (a power of 2). */
+const AMOUNT_SLOTS = 256;
 // Cells of a record by position in `at`: [start, end] pairs.
 const C_ID = 0;
 const C_E = 1; // the election's first cell
@@ -81,6 +83,11 @@ export class RecordBatchBuilder {
   private idCount = 0;
   /** `ids.digests` as 32-bit words (its rows' 8 bytes copied as two), when it is aligned for them. */
   private readonly digestWords: Uint32Array | undefined;
+  /** Amounts met lately, by a hash of their 64 bits: the halves, the cents, the digits ('': none). */
+  private readonly amountLo = new Int32Array(AMOUNT_SLOTS);
+  private readonly amountHi = new Int32Array(AMOUNT_SLOTS);
+  private readonly amountCents: bigint[] = new Array<bigint>(AMOUNT_SLOTS).fill(0n);
+  private readonly amountDigits: string[] = new Array<string>(AMOUNT_SLOTS).fill('');
   /** The cells of the record being made: start and end in its block, by position. */
   private readonly at = new Int32Array(2 * CELLS);
   // Bytes written the same way every time.
@@ -181,8 +188,30 @@ export class RecordBatchBuilder {
     // No row is longer than this: each cell at most twice its bytes (quoted, quotes doubled), the
     // claim id twice in payments.csv, and the bytes every row of the run has.
     const most = 4 * (r.offset - first) + this.constants;
-    const cents = big ?? r.cents;
-    const digits = cents.toString(); // the amount's digits, for every row of the claim
+    let cents: bigint;
+    let digits: string; // the amount's digits, for every row of the claim
+    if (big !== undefined) {
+      cents = big;
+      digits = cents.toString();
+    } else {
+      // A run pays few distinct amounts (a share per class and units, give or take a cent): the
+      // amount's BigInt and digits are kept by its 64 bits, not made again for every claim.
+      const lo = r.lo;
+      const hi = r.hi;
+      const k = (lo ^ (lo >>> 11)) & (AMOUNT_SLOTS - 1);
+      const known = this.amountDigits[k]!;
+      if (known !== '' && this.amountLo[k] === lo && this.amountHi[k] === hi) {
+        cents = this.amountCents[k]!;
+        digits = known;
+      } else {
+        cents = r.cents;
+        digits = cents.toString();
+        this.amountLo[k] = lo;
+        this.amountHi[k] = hi;
+        this.amountCents[k] = cents;
+        this.amountDigits[k] = digits;
+      }
+    }
     const m = method <= M_VENMO ? method : method <= M_SAVINGS ? 2 : 3;
     this.counts[m]!++;
     this.sums[m] = this.sums[m]! + cents;
