@@ -32,12 +32,18 @@ export interface Sha256Batch {
   level(digests: Uint8Array, count: number, out: Uint8Array): void;
 }
 
-/** Where the build puts the addon (dist/native/, next to dist/io/ and dist/bundle/). */
+/**
+ * Where the build put the addon: dist/native/, next to dist/io/ and dist/bundle/ (the second
+ * place is the same folder seen from src/io/, where the tests run this module).
+ */
 export function nativeAddonPath(): string | undefined {
-  const url = new URL('../native/payout_sha256.node', import.meta.url);
-  if (url.protocol !== 'file:') return undefined;
-  const path = fileURLToPath(url);
-  return existsSync(path) ? path : undefined;
+  for (const relative of ['../native/payout_sha256.node', '../../dist/native/payout_sha256.node']) {
+    const url = new URL(relative, import.meta.url);
+    if (url.protocol !== 'file:') return undefined;
+    const path = fileURLToPath(url);
+    if (existsSync(path)) return path;
+  }
+  return undefined;
 }
 
 /** Whether the environment allows the addon (`PAYOUT_NATIVE=0` forbids it). */

@@ -11,6 +11,7 @@
 import * as nodeCrypto from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import type { LedgerIds } from './ledger-ids.js';
+import { nativeAddonForWorkers, type Sha256Batch } from '../sha256-batch.js';
 
 /** Ledgers from this many rows on are hashed on a worker (its start-up costs ~40 ms). */
 export const PAYMENT_ID_WORKER_MIN_ROWS = 50_000;
@@ -25,15 +26,73 @@ export function digestInto(crypto: typeof import('node:crypto'), prefix: string,
   for (let j = 0; j < 8; j++) out[at + j] = d.charCodeAt(j);
 }
 
+/**
+ * The rows' 8 bytes with the batched SHA-256 addon (sha256-batch.ts), `step` rows a call, `done`
+ * told after each: per string of ids, its UTF-8 and where each id ends in it (the string's UTF-16
+ * starts when it is ASCII, the common case; else each id's byte length). Self-contained: the
+ * worker's source embeds it.
+ */
+export function batchDigests(
+  batch: Pick<Sha256Batch, 'many'>,
+  head: Uint8Array,
+  texts: readonly string[],
+  starts: Int32Array,
+  rows: number,
+  shift: number,
+  out: Uint8Array,
+  done: (rows: number) => void,
+  step: number,
+): void {
+  for (let k = 0; k < texts.length; k++) {
+    const text = texts[k]!;
+    const from = k << shift;
+    const to = Math.min(rows, (k + 1) << shift);
+    if (to <= from) break;
+    const bytes = Buffer.from(text, 'utf8');
+    const ends = new Uint32Array(to - from);
+    let first = 0;
+    if (bytes.length === text.length) {
+      first = starts[from]!;
+      for (let r = from; r < to; r++) ends[r - from] = r + 1 < to ? starts[r + 1]! : text.length;
+    } else {
+      let at = Buffer.byteLength(text.substring(0, starts[from]!), 'utf8');
+      first = at;
+      for (let r = from; r < to; r++) {
+        const e = r + 1 < to ? starts[r + 1]! : text.length;
+        at += Buffer.byteLength(text.substring(starts[r]!, e), 'utf8');
+        ends[r - from] = at;
+      }
+    }
+    for (let r = from; r < to; r += step) {
+      const end = Math.min(to, r + step);
+      const before = r === from ? first : ends[r - from - 1]!;
+      batch.many(bytes, ends.subarray(r - from, end - from), out.subarray(r * 8, end * 8), head, 8, before);
+      done(end);
+    }
+  }
+}
+
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const crypto = require('node:crypto');
 const digestInto = ${digestInto.toString()};
-parentPort.once('message', ({ prefix, texts, starts, rows, shift, out, state }) => {
+const batchDigests = ${batchDigests.toString()};
+parentPort.once('message', ({ prefix, texts, starts, rows, shift, out, state, native }) => {
   const bytes = new Uint8Array(out);
   const progress = new Int32Array(state);
+  let batch;
   try {
-    for (let i = 0; i < rows; i++) {
+    if (native !== undefined) batch = require(native);
+  } catch {
+    batch = undefined;
+  }
+  try {
+    if (batch !== undefined) {
+      batchDigests(batch, Buffer.from(prefix, 'utf8'), texts, starts, rows, shift, bytes, (done) => {
+        Atomics.store(progress, 0, done);
+        Atomics.notify(progress, 0);
+      }, ${STEP});
+    } else for (let i = 0; i < rows; i++) {
       // Row i's id, as LedgerIds.at gives it.
       const text = texts[i >>> shift];
       const end = i + 1 === rows || (i + 1) >>> shift !== i >>> shift ? text.length : starts[i + 1];
@@ -92,7 +151,7 @@ export class PaymentIds {
       worker.on('error', () => undefined); // the main thread goes on alone (see `through`)
       worker.unref();
       // A string per 2^20 ids and where each id starts in it: a copy of each of a million strings cost ~0.1 s here.
-      worker.postMessage({ prefix: this.prefix, texts: ids.texts, starts: ids.starts, rows: ids.length, shift: ids.shift, out: shared, state });
+      worker.postMessage({ prefix: this.prefix, texts: ids.texts, starts: ids.starts, rows: ids.length, shift: ids.shift, out: shared, state, native: nativeAddonForWorkers() });
       this.worker = worker;
       this.progress = new Int32Array(state);
     } catch {
