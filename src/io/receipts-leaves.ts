@@ -29,6 +29,9 @@ export const sha256Into: Sha256 = (bytes, out, at) => {
 /** Rows per block: a power of two, so that a block's leaves are a whole subtree (core/merkle.ts). */
 export const RECEIPT_BLOCK_ROWS = 1 << 14;
 
+/** Leaves hashed per call of the batched SHA-256 (a few hundred KiB of messages). */
+const BATCH_LEAVES = 1024;
+
 /** The byte strings a leaf is made of (see the file comment). */
 export interface AllocationLeafParts {
   /** 0x00 ‖ netstring("claim_id"). */
@@ -93,7 +96,7 @@ export class LeafBlocks {
   private readonly batch: Sha256Batch | undefined;
   /** With the addon: a block's leaf messages one after another, where each ends, and their digests. */
   private messagesOut: Uint8Array = new Uint8Array(0);
-  private readonly messageEnds = new Uint32Array(RECEIPT_BLOCK_ROWS);
+  private readonly messageEnds = new Uint32Array(BATCH_LEAVES);
   private readonly digests = new Uint8Array(RECEIPT_BLOCK_ROWS * DIGEST_BYTES);
 
   /** `batch: false` hashes message by message with node:crypto even when the addon is there (tests). */
@@ -140,25 +143,29 @@ export class LeafBlocks {
 
   /**
    * With the addon: the block's leaf messages are assembled one after another into one buffer and
-   * hashed in one call, then each level of the subtree in one call (the digests packed, in place).
+   * hashed in one call per BATCH_LEAVES leaves, then each level of the subtree in one call (the
+   * digests packed, the level made in place).
    */
   private batchedBlockRoot(batch: Sha256Batch, from: number, to: number): Uint8Array {
     const ends = this.messageEnds;
-    let p = 0;
-    for (let i = from; i < to; i++) {
-      const m = this.message(i);
-      if (p + m.length > this.messagesOut.length) {
-        const bigger = new Uint8Array(Math.max(2 * (p + m.length), 256 * RECEIPT_BLOCK_ROWS));
-        bigger.set(this.messagesOut.subarray(0, p));
-        this.messagesOut = bigger;
-      }
-      this.messagesOut.set(m, p);
-      p += m.length;
-      ends[i - from] = p;
-    }
     const d = this.digests;
+    for (let s = from; s < to; s += BATCH_LEAVES) {
+      const e = Math.min(to, s + BATCH_LEAVES);
+      let p = 0;
+      for (let i = s; i < e; i++) {
+        const m = this.message(i);
+        if (p + m.length > this.messagesOut.length) {
+          const bigger = new Uint8Array(Math.max(2 * (p + m.length), 256 * BATCH_LEAVES));
+          bigger.set(this.messagesOut.subarray(0, p));
+          this.messagesOut = bigger;
+        }
+        this.messagesOut.set(m, p);
+        p += m.length;
+        ends[i - s] = p;
+      }
+      batch.many(this.messagesOut, ends.subarray(0, e - s), d.subarray((s - from) * DIGEST_BYTES, (e - from) * DIGEST_BYTES));
+    }
     let n = to - from;
-    batch.many(this.messagesOut, ends.subarray(0, n), d);
     while (n > 1) {
       batch.level(d, n, d);
       n = Math.ceil(n / 2);

@@ -28,9 +28,10 @@ export function digestInto(crypto: typeof import('node:crypto'), prefix: string,
 
 /**
  * The rows' 8 bytes with the batched SHA-256 addon (sha256-batch.ts), `step` rows a call, `done`
- * told after each: per string of ids, its UTF-8 and where each id ends in it (the string's UTF-16
- * starts when it is ASCII, the common case; else each id's byte length). Self-contained: the
- * worker's source embeds it.
+ * told after each: the ids of those rows as one substring of their string, its UTF-8 and where
+ * each id ends in it (the UTF-16 starts when the substring is ASCII, the common case; else each
+ * id's byte length). Nothing bigger than a step's ids is made. Self-contained: the worker's source
+ * embeds it.
  */
 export function batchDigests(
   batch: Pick<Sha256Batch, 'many'>,
@@ -43,32 +44,27 @@ export function batchDigests(
   done: (rows: number) => void,
   step: number,
 ): void {
-  for (let k = 0; k < texts.length; k++) {
-    const text = texts[k]!;
-    const from = k << shift;
-    const to = Math.min(rows, (k + 1) << shift);
-    if (to <= from) break;
-    const bytes = Buffer.from(text, 'utf8');
-    const ends = new Uint32Array(to - from);
-    let first = 0;
-    if (bytes.length === text.length) {
-      first = starts[from]!;
-      for (let r = from; r < to; r++) ends[r - from] = r + 1 < to ? starts[r + 1]! : text.length;
+  const ends = new Uint32Array(step);
+  for (let from = 0; from < rows; ) {
+    // Rows [from, to): at most `step`, all in one string.
+    const text = texts[from >>> shift]!;
+    const to = Math.min(rows, from + step, ((from >>> shift) + 1) << shift);
+    const base = starts[from]!;
+    const stop = to < rows && to >>> shift === from >>> shift ? starts[to]! : text.length;
+    const part = text.substring(base, stop);
+    const bytes = Buffer.from(part, 'utf8');
+    if (bytes.length === part.length) {
+      for (let r = from; r < to; r++) ends[r - from] = (r + 1 < to ? starts[r + 1]! : stop) - base;
     } else {
-      let at = Buffer.byteLength(text.substring(0, starts[from]!), 'utf8');
-      first = at;
+      let at = 0;
       for (let r = from; r < to; r++) {
-        const e = r + 1 < to ? starts[r + 1]! : text.length;
-        at += Buffer.byteLength(text.substring(starts[r]!, e), 'utf8');
+        at += Buffer.byteLength(part.substring(starts[r]! - base, (r + 1 < to ? starts[r + 1]! : stop) - base), 'utf8');
         ends[r - from] = at;
       }
     }
-    for (let r = from; r < to; r += step) {
-      const end = Math.min(to, r + step);
-      const before = r === from ? first : ends[r - from - 1]!;
-      batch.many(bytes, ends.subarray(r - from, end - from), out.subarray(r * 8, end * 8), head, 8, before);
-      done(end);
-    }
+    batch.many(bytes, ends.subarray(0, to - from), out.subarray(from * 8, to * 8), head, 8);
+    from = to;
+    done(to);
   }
 }
 
