@@ -45,6 +45,7 @@ export function batchDigests(
   step: number,
 ): void {
   const ends = new Uint32Array(step);
+  let buf = Buffer.allocUnsafe(0);
   for (let from = 0; from < rows; ) {
     // Rows [from, to): at most `step`, all in one string.
     const text = texts[from >>> shift]!;
@@ -52,7 +53,9 @@ export function batchDigests(
     const base = starts[from]!;
     const stop = to < rows && to >>> shift === from >>> shift ? starts[to]! : text.length;
     const part = text.substring(base, stop);
-    const bytes = Buffer.from(part, 'utf8');
+    // Encoded into one buffer reused step after step (at most 3 bytes a UTF-16 unit), not a new one each time.
+    if (buf.length < part.length * 3) buf = Buffer.allocUnsafe(part.length * 3);
+    const bytes = buf.subarray(0, buf.write(part, 0, 'utf8'));
     if (bytes.length === part.length) {
       for (let r = from; r < to; r++) ends[r - from] = (r + 1 < to ? starts[r + 1]! : stop) - base;
     } else {
