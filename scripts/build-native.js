@@ -35,14 +35,11 @@ function without(reason) {
   throw new Without(reason);
 }
 
+/** npm's node-gyp: the one named by PAYOUT_NODE_GYP (alone, when set), npm's setting, or the one next to this node. */
 function nodeGyp() {
-  const candidates = [
-    process.env.PAYOUT_NODE_GYP,
-    process.env.npm_config_node_gyp,
-    join(dirname(process.execPath), '../lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js'),
-  ];
-  for (const c of candidates) if (c) return existsSync(c) ? c : undefined;
-  return undefined;
+  if (process.env.PAYOUT_NODE_GYP) return existsSync(process.env.PAYOUT_NODE_GYP) ? process.env.PAYOUT_NODE_GYP : undefined;
+  const candidates = [process.env.npm_config_node_gyp, join(dirname(process.execPath), '../lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js')];
+  return candidates.find((c) => c && existsSync(c));
 }
 
 function nodeDir() {
