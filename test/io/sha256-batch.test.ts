@@ -18,6 +18,11 @@ import { LedgerIds } from '../../src/io/payments/ledger-ids.js';
 import { sha256Into } from '../../src/io/receipts-leaves.js';
 import { fallbackSha256Batch, loadNativeSha256, nativeAddonPath, sha256Batch, type Sha256Batch } from '../../src/io/sha256-batch.js';
 import { batchKeyPrefixes, tieKeyPrefixer } from '../../src/io/tie-keys.js';
+import { ledgerLeaves, ledgerReceiptsRoot } from '../../src/io/receipts-root.js';
+import { allocate } from '../../src/core/allocate.js';
+import { allocationLedger } from '../../src/core/expected-ledger.js';
+import { tieKeyer } from '../../src/io/hash.js';
+import { makeBulkTable, makePlan } from '../helpers/make-table.js';
 
 const sha = (b: Uint8Array): Buffer => createHash('sha256').update(b).digest();
 
@@ -178,5 +183,21 @@ describe.each(implementations)('%s', (_, batch) => {
     expect(Buffer.from(got).equals(Buffer.from(want))).toBe(true);
     expect(told.at(-1)).toBe(ids.length);
     expect(told.every((n, i) => i === 0 || n > told[i - 1]!)).toBe(true);
+  });
+
+  it('a ledger given cell by cell: the leaves and root of one node:crypto call a hash (0, 1, odd and several batches of rows, kept cells not ASCII)', () => {
+    const plan = makePlan({ gross: '100000.00', classes: [{ id: 'nationwide', weight: '1' }, { id: 'illinois', weight: '6' }] });
+    for (const rows of [0, 1, 1025, 3001]) {
+      const table = makeBulkTable(plan, [
+        { class: 'nationwide', count: Math.ceil(rows / 2) },
+        { class: 'illinois', count: Math.floor(rows / 2) },
+      ]);
+      const kept = Array.from({ length: table.count }, (_, i) => (i % 3 === 0 ? 'paypal' : i % 3 === 1 ? '=check' : 'Zoë, "venmo" ✓'));
+      const t = { ...table, kept: new Map([['payment_method', kept]]) };
+      const ledger = allocationLedger(plan, t, allocate(plan, t, tieKeyer(plan.seed)), ['payment_method']);
+      const want = ledgerLeaves(ledger, fallbackSha256Batch);
+      expect(Buffer.from(ledgerLeaves(ledger, batch).leaves).equals(Buffer.from(want.leaves))).toBe(true);
+      expect(ledgerReceiptsRoot(ledger, batch)).toEqual(ledgerReceiptsRoot(ledger, fallbackSha256Batch));
+    }
   });
 });
