@@ -8,7 +8,9 @@
  * of outcome and share, per status its netstring, per cell and remainder cent the amount's; only
  * the claim id is copied per row, from the table's bytes. It is hashed through a view kept per
  * message length (crypto.hash takes a whole view), and the digest comes back as 'binary'
- * (Latin-1) text: no Buffer per hash. Everything here is plain data, so it can be posted.
+ * (Latin-1) text: no Buffer per hash. With the native SHA-256 addon (sha256-batch.ts) the
+ * messages are instead laid one after another and hashed 1,024 a call, and each level of a block's
+ * subtree in one call: the same digests. Everything here is plain data, so it can be posted.
  */
 import * as nodeCrypto from 'node:crypto';
 import { DIGEST_BYTES, type Sha256 } from '../core/merkle.js';

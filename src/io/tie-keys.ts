@@ -7,7 +7,8 @@
  * `pickSmallestKeys`), so a worker thread hashes the claim ids as the reader hands them over,
  * while the main thread goes on parsing; when the reading ends, the prefixes of every row are
  * (nearly) ready. The allocation checks the prefixes it relies on against full keys it computes
- * itself, so a wrong prefix is an error, never a different payout.
+ * itself, so a wrong prefix is an error, never a different payout. With the native SHA-256 addon
+ * (sha256-batch.ts) a batch of ids is one call (`batchKeyPrefixes`), on the worker and here.
  */
 import { Worker } from 'node:worker_threads';
 import * as nodeCrypto from 'node:crypto';
