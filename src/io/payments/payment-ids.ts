@@ -6,7 +6,8 @@
  * reads a row's bytes once the count has passed it, and hashes a row itself when it is there first
  * (while the worker starts: waiting for it cost ~0.2 s at a million claims). Small
  * ledgers, `PAYOUT_WORKERS=0`, or a worker that fails or stalls: the rows left are hashed on the
- * main thread, with the same bytes.
+ * main thread, with the same bytes. With the native SHA-256 addon (sha256-batch.ts) the worker
+ * hashes STEP ids a call (`batchDigests`).
  */
 import * as nodeCrypto from 'node:crypto';
 import { Worker } from 'node:worker_threads';
