@@ -151,8 +151,8 @@ export function renderCompareHtml(page: ComparePage): string {
             : html`<figure>
                 ${histogramSvg(h, { title: (t) => `Histogram of the change per claim from plan A to plan B, ${countOf(t, 'claim')}`, axis: 'Change per claim (B − A)', claims: 'Claims' })}
                 <figcaption>${h.kind === 'levels'
-                  ? `The ${countOf(h.total, 'claim')} by their change, one bar per amount (changes one cent apart share a bar: the remainder cent).`
-                  : `The ${countOf(h.total, 'claim')} by their change, in ${countOf(h.bars.length, 'bar')} of ${h.width?.text ?? ''} each; a bar counts the changes from its left edge up to, not including, its right edge.`}</figcaption>
+                  ? `The ${countOf(h.total, 'claim')} by ${h.total === 1 ? 'its' : 'their'} change, one bar per amount (changes one cent apart share a bar: the remainder cent).`
+                  : `The ${countOf(h.total, 'claim')} by ${h.total === 1 ? 'its' : 'their'} change, in ${countOf(h.bars.length, 'bar')} of ${h.width?.text ?? ''} each; a bar counts the changes from its left edge up to, not including, its right edge.`}</figcaption>
               </figure>`}
         </section>
 

@@ -118,10 +118,11 @@ export function renderRound2ReportHtml(model: Round2ReportModel): string {
 
         <section id="shares">
           <h2>Who shared it</h2>
-          <p data-rule>
-            The ${model.cashedClaims} that cashed their first payment share the available amount, pro rata to
-            their ${model.points}.${model.perShare === null ? '' : html` The second round paid <strong data-per-share>${model.perShare}</strong> (summary.json's perFirstRoundShare, 6 decimals; each amount is then rounded to the cent as the method says).`}
-          </p>
+          ${model.sharedBy === null
+            ? html`<p data-rule>No claim cashed its first payment: the available amount is not paid to claimants; it is the residual.</p>`
+            : html`<p data-rule>
+            ${model.sharedBy.subject} the available amount, pro rata to ${model.sharedBy.their} ${model.points}.${model.perShare === null ? '' : html` The second round paid <strong data-per-share>${model.perShare}</strong> (summary.json's perFirstRoundShare, 6 decimals; each amount is then rounded to the cent as the method says).`}
+          </p>`}
           ${classTable(model)}
           ${model.minimum === null ? null : html`<p class="note" data-minimum>${model.minimum}</p>`}
           <table class="outcomes">
