@@ -61,6 +61,17 @@ describe('the examples of the docs, on the fixtures', () => {
     expectShown(blockAfter(doc('verify.md'), '$ payout verify --plan fixtures/tiktok/plan.json fixtures/tiktok/claims.csv run').slice(0, -2), v.stdout);
   });
 
+  it("validate.md: --json of a file with a warning, and --errors-out's lines", async () => {
+    const text = doc('validate.md');
+    const json = /```json\n(\{\n  "format": "payout-validate\/1"[\s\S]*?)```/.exec(text)?.[1] ?? '';
+    const r = await run(['validate', '--plan', 'fixtures/errors/plan.json', 'fixtures/errors/duplicate-email.csv', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toStrictEqual(JSON.parse(json));
+    const e = await run(['validate', '--plan', 'fixtures/errors/plan.json', 'fixtures/errors/many-problems.csv', '--errors-out', 'errors.csv']);
+    expect(e.code).toBe(1);
+    expectShown(blockAfter(text, 'line,claim_id,field,code,message'), readFileSync(join(cwd, 'errors.csv'), 'utf8'));
+  });
+
   it('estimate.md: the press figures, with the note every estimate ends with', async () => {
     const text = doc('estimate.md');
     const plan = /```json\n(\{ "name": "TikTok press estimate"[\s\S]*?)```/.exec(text)?.[1] ?? '';
