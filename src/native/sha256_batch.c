@@ -81,13 +81,16 @@ static napi_value many(napi_env env, napi_callback_info info) {
   uint8_t d[DIGEST];
   from = first;
   for (size_t i = 0; i < n; i++) {
+    /* Read once and checked again: `ends` may sit in shared memory another thread could write. */
+    size_t to = ends[i];
+    if (to < from || to > nbytes) { throw_range(env, "many: ends changed while they were hashed"); return NULL; }
     SHA256_CTX c;
     SHA256_Init(&c);
     if (nhead > 0) SHA256_Update(&c, head, nhead);
-    SHA256_Update(&c, bytes + from, ends[i] - from);
+    SHA256_Update(&c, bytes + from, to - from);
     if (take == DIGEST) SHA256_Final(out + i * DIGEST, &c);
     else { SHA256_Final(d, &c); memcpy(out + i * take, d, take); }
-    from = ends[i];
+    from = to;
   }
   return NULL;
 }
