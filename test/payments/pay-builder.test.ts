@@ -153,6 +153,37 @@ describe('payment files written as they are made', () => {
   });
 });
 
+describe('a run ending before it finished (a signal, an exit)', () => {
+  it('stops the worker making files before the folder is cleaned: none is left', () => {
+    const dir = tmp.path('interrupted');
+    const r = runAlone('interrupted', `
+      import { existsSync, readdirSync } from 'node:fs';
+      const { PayBuilderThread } = await import(${dist('io/payments/pay-builder.js')});
+      const { PaymentIds } = await import(${dist('io/payments/payment-ids.js')});
+      const { OutputSet } = await import(${dist('io/atomic-output.js')});
+      const { runCleanups } = await import(${dist('io/run-cleanup.js')});
+      const { paymentsSchema } = await import(${dist('core/payments/plan-section.js')});
+      const config = paymentsSchema.parse(${JSON.stringify(PAYMENTS_SECTION)});
+      const out = await OutputSet.open(${JSON.stringify(dir)}, [], false);
+      const ids = new PaymentIds('s', 1, Array.from({ length: 30000 }, (_, i) => 'A' + i));
+      const thread = PayBuilderThread.start({ config, currency: 'USD', round: 1, ids, paymentId: (c) => c, stage: out.stage() });
+      const add = (from, to) => { for (let row = from; row < to; row++) thread.add({ claimId: 'A' + row, amount: 100n, row, election: { method: 'paypal', recipient: 'a' + row + '@example.com', recipientKind: 'email' } }); thread.records.flush(); };
+      const paypal = () => (existsSync(${JSON.stringify(dir)}) ? readdirSync(${JSON.stringify(dir)}).filter((n) => n.startsWith('paypal-')).length : 0);
+      add(0, 6000);
+      for (let i = 0; i < 500 && paypal() < 1; i++) await new Promise((r) => setTimeout(r, 20));
+      console.log('written', paypal());
+      runCleanups(); // what SIGINT runs before the process exits
+      console.log('after cleanup', existsSync(${JSON.stringify(dir)}) ? readdirSync(${JSON.stringify(dir)}).join(' ') : 'no folder');
+      add(6000, 30000); // more PayPal files to make: the worker must make none
+      await thread.finish().then(() => console.log('finished'), (e) => console.log('error', e.message.split('/').pop()));
+      ids.close();
+      console.log('left', existsSync(${JSON.stringify(dir)}) ? readdirSync(${JSON.stringify(dir)}).join(' ') : 'no folder');
+    `);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('written 1\nafter cleanup no folder\nerror paypal-002.csv: not made, the run is ending\nleft no folder\n');
+  });
+});
+
 describe('a payment file the worker cannot write', () => {
   it('fails the run with the file and why, as a usage error', () => {
     const dir = tmp.path('no-such-folder');

@@ -132,8 +132,8 @@ function writeBlock(f: StagedFile, block: Uint8Array, last: boolean | undefined)
   const position = f.bytes;
   f.bytes += block.length;
   if (last === true) f.ended = true;
+  if (f.fd < 0) open(f);
   try {
-    if (f.fd < 0) f.fd = fs.openSync(f.path, 'wx');
     if (inFlight >= WRITES_IN_FLIGHT || block.length === 0) {
       for (let at = 0; at < block.length; ) at += fs.writeSync(f.fd, block, at, block.length - at, position + at);
       pool.give(block);
@@ -158,6 +158,25 @@ function writeBlock(f: StagedFile, block: Uint8Array, last: boolean | undefined)
     });
   };
   rest(0);
+}
+
+/**
+ * Makes file `f`, unless the run is ending (BuildStart.done: `stop` set by the main thread, which
+ * waits while `opening` is 1, then removes the run's files).
+ */
+function open(f: StagedFile): void {
+  const d = done!;
+  Atomics.store(d, 2, 1);
+  try {
+    if (Atomics.load(d, 1) !== 0) throw new Error(`${f.final}: not made, the run is ending`);
+    f.fd = fs.openSync(f.path, 'wx');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === undefined) throw err;
+    throw writeFailure(f, err as NodeJS.ErrnoException);
+  } finally {
+    Atomics.store(d, 2, 0);
+    Atomics.notify(d, 2);
+  }
 }
 
 /** Resolves once no write is in flight. */

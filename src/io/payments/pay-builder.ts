@@ -18,6 +18,7 @@ import { formatMoney } from '../../core/money.js';
 import { ClaimRecordWriter, RECORD_BLOCK } from '../../core/payments/claim-records.js';
 import type { PaymentsConfig } from '../../core/payments/plan-section.js';
 import type { Stage } from '../atomic-output.js';
+import { onUnfinishedRun } from '../run-cleanup.js';
 import type { PaymentIds } from './payment-ids.js';
 
 /** From this many paid claims on, the files are built on a worker (its start-up costs ~40 ms). */
@@ -42,7 +43,11 @@ export interface BuildStart {
   currency: string;
   round: number;
   ids: { head: string; prefix: string; digests: SharedArrayBuffer; progress: SharedArrayBuffer | undefined };
-  /** [blocks of records the worker is done with]: the reading thread waits when it is too far ahead. */
+  /**
+   * [blocks of records the worker is done with, stop, opening]: the reading thread waits when it
+   * is too far ahead; `stop` set (the run is ending: a signal, an exit), the worker makes no more
+   * files; `opening` is 1 while it makes one (BuildStop).
+   */
   done: SharedArrayBuffer;
   /** The ring of blocks of records (RING blocks of RECORD_BLOCK bytes). */
   ring: SharedArrayBuffer;
@@ -82,6 +87,8 @@ export class PayBuilderThread {
   private waitGivenUp = false;
   /** Blocks in the ring. */
   private readonly blocks: number;
+  /** Drops the cleanup that stops the worker's files (stopFiles) once the worker has stopped. */
+  private readonly dropStop: () => void;
 
   private constructor(
     private readonly worker: Worker,
@@ -102,6 +109,18 @@ export class PayBuilderThread {
     worker.on('exit', (code) => {
       this.failure ??= stopped(code);
     });
+    this.dropStop = onUnfinishedRun(() => this.stopFiles());
+  }
+
+  /**
+   * A run ending before it finished (SIGINT, SIGTERM, an exit): the worker is told to make no more
+   * files, and one it is making is waited for (up to a second), so that the output folder's
+   * cleanup, which runs next (it was registered first), removes every file the worker made.
+   */
+  private stopFiles(): void {
+    Atomics.store(this.done, 1, 1);
+    const until = Date.now() + 1000;
+    while (Atomics.load(this.done, 2) === 1 && Date.now() < until) Atomics.wait(this.done, 2, 1, 50);
   }
 
   /**
@@ -127,7 +146,7 @@ export class PayBuilderThread {
       return undefined;
     }
     worker.unref(); // a run that fails elsewhere does not wait for it; ref'd while its answer is awaited
-    const done = new SharedArrayBuffer(4);
+    const done = new SharedArrayBuffer(12);
     const ring = new SharedArrayBuffer(Math.max(2, o.ring ?? RING) * RECORD_BLOCK);
     const start: BuildStart = { type: 'start', config: o.config, currency: o.currency, round: o.round, ids: o.ids.shared(), done, ring, ...(o.stage !== undefined ? { stage: o.stage } : {}) };
     worker.postMessage(start);
@@ -202,5 +221,6 @@ export class PayBuilderThread {
   /** Stops the worker; resolves once it has stopped (it writes no more: its staged files may be removed). */
   async close(): Promise<void> {
     await this.worker.terminate();
+    this.dropStop();
   }
 }
