@@ -36,6 +36,11 @@ export interface ColumnPlan {
    * its hash already computed and nothing new is allocated.
    */
   repeat?: Uint8Array;
+  /**
+   * Takes a record from its bytes first (`record.buffer`, `fieldStart`, `fieldEnd`; `count` fields):
+   * true when it has, and no cell is made; false, and the record is handed on as strings.
+   */
+  bytes?: (record: FastCsv, count: number) => boolean;
 }
 
 /** A record longer than this (characters = bytes here) is left to csv-parse and its size limit. */
@@ -261,6 +266,16 @@ export class FastCsv {
     return this.doubled[f] as number;
   }
 
+  /** While `onRecord` or a plan's `bytes` runs: the bytes its fields' positions are in. */
+  get buffer(): Uint8Array {
+    return this.buf;
+  }
+
+  /** While `onRecord` or a plan's `bytes` runs: whether the record's bytes are all ASCII. */
+  get asciiRecord(): boolean {
+    return this.recordAscii;
+  }
+
   /** A record cut by the end of the bytes: wait for more, or at the end of the file leave it to csv-parse. */
   private more(recordStart: number, end: number, final: boolean): number {
     if (final || end - recordStart > MAX_FAST_RECORD) return this.leave(recordStart);
@@ -285,6 +300,10 @@ export class FastCsv {
 
   private emit(count: number, lineBreaks: number): void {
     const plan = (this.plan ??= this.columns());
+    if (plan?.bytes !== undefined && plan.bytes(this, count)) {
+      this.line += 1 + lineBreaks;
+      return;
+    }
     // One array for every record: the reader reads it during the call and keeps none of it.
     const fields = this.fields;
     // Overwritten in place: records mostly have the same count, and setting the length costs a call.
