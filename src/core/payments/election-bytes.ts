@@ -176,6 +176,7 @@ export class ElectionBytes {
   /** The fields' trimmed positions: [2k] start, [2k + 1] end. */
   private readonly t = new Int32Array(2 * ELECTION_FIELDS);
   private src: Uint8Array = new Uint8Array(0);
+  private at: Int32Array = new Int32Array(2 * ELECTION_FIELDS);
 
   /** The bytes of cell k: the source's or the scratch's. */
   bytes(k: number): Uint8Array {
@@ -188,32 +189,32 @@ export class ElectionBytes {
    * find any fault in it (or its cells need more than this reads): nothing is then given.
    */
   read(src: Uint8Array, at: Int32Array): boolean {
-    const t = this.t;
-    for (let k = 0; k < 2 * ELECTION_FIELDS; k += 2) {
-      const s = trimStartBytes(src, at[k]!, at[k + 1]!);
-      t[k] = s;
-      t[k + 1] = trimEndBytes(src, s, at[k + 1]!);
-    }
+    // Each field is trimmed when it is first needed (most elections need a few of the 13).
     this.src = src;
+    this.at = at;
     this.count = 0;
-    const empty = (f: number): boolean => t[2 * f] === t[2 * f + 1];
-    const mailing = !empty(F_NAME) && !empty(F_ADDRESS);
+    const t = this.t;
+    this.trim(F_METHOD);
+    this.trim(F_NAME);
+    this.trim(F_ADDRESS);
+    const mailing = !this.empty(F_NAME) && !this.empty(F_ADDRESS);
     const ms = t[2 * F_METHOD]!;
     const me = t[2 * F_METHOD + 1]!;
     let tag: number;
     if (isWord(src, ms, me, PAYPAL)) {
       tag = M_PAYPAL;
-      if (!empty(F_EMAIL)) {
+      if (!this.trim(F_EMAIL)) {
         if (!isEmailBytes(src, t[2 * F_EMAIL]!, t[2 * F_EMAIL + 1]!)) return false;
         this.field(F_EMAIL);
-      } else if (!empty(F_PHONE)) {
+      } else if (!this.trim(F_PHONE)) {
         if (!this.phone()) return false;
       } else return false;
     } else if (isWord(src, ms, me, VENMO)) {
       tag = M_VENMO;
-      if (!empty(F_PHONE)) {
+      if (!this.trim(F_PHONE)) {
         if (!this.phone()) return false;
       } else {
+        this.trim(F_HANDLE);
         let s = t[2 * F_HANDLE]!;
         const e = t[2 * F_HANDLE + 1]!;
         if (s < e && src[s] === 0x40) s++; // the handle without its @
@@ -221,28 +222,45 @@ export class ElectionBytes {
         this.cell(s, e);
       }
     } else if (isWord(src, ms, me, ACH)) {
+      this.trim(F_TYPE);
       const ts = t[2 * F_TYPE]!;
       const te = t[2 * F_TYPE + 1]!;
       if (isWord(src, ts, te, CHECKING)) tag = M_CHECKING;
       else if (isWord(src, ts, te, SAVINGS)) tag = M_SAVINGS;
       else return false;
-      if (!isAbaRoutingBytes(src, t[2 * F_ROUTING]!, t[2 * F_ROUTING + 1]!) || empty(F_NAME)) return false;
+      this.trim(F_ROUTING);
+      if (!isAbaRoutingBytes(src, t[2 * F_ROUTING]!, t[2 * F_ROUTING + 1]!) || this.empty(F_NAME)) return false;
       this.field(F_ROUTING);
+      this.trim(F_ACCOUNT);
       if (!this.account()) return false;
       this.field(F_NAME);
     } else if (isWord(src, ms, me, CHECK)) {
       if (!mailing) return false;
-      tag = M_CHECK | HAS_MAILING | MAILING_IS_CHECK;
-      for (let f = F_NAME; f < ELECTION_FIELDS; f++) this.field(f);
-      this.tag = tag;
-      return true;
+      tag = M_CHECK | MAILING_IS_CHECK;
     } else return false;
     if (mailing) {
       tag |= HAS_MAILING;
+      for (let f = F_ADDRESS + 1; f < ELECTION_FIELDS; f++) this.trim(f);
       for (let f = F_NAME; f < ELECTION_FIELDS; f++) this.field(f);
     }
     this.tag = tag;
     return true;
+  }
+
+  /** Trims field `f` (its positions into `t`); true when nothing is left of it. */
+  private trim(f: number): boolean {
+    const at = this.at;
+    const e = at[2 * f + 1]!;
+    const s = trimStartBytes(this.src, at[2 * f]!, e);
+    const end = trimEndBytes(this.src, s, e);
+    this.t[2 * f] = s;
+    this.t[2 * f + 1] = end;
+    return s === end;
+  }
+
+  /** Whether trimmed field `f` is empty. */
+  private empty(f: number): boolean {
+    return this.t[2 * f] === this.t[2 * f + 1];
   }
 
   private cell(s: number, e: number, scratch = 0): void {

@@ -69,6 +69,9 @@ function idKeyOfBytes(b: Uint8Array, s: number, e: number): number {
   return (h ^ (h >>> 16)) & 0xffff;
 }
 
+/** The largest amount a record holds as a signed 64-bit integer of cents. */
+const MAX_I64 = (1n << 63n) - 1n;
+
 /** ASCII whitespace, what `trim()` removes from ASCII text. */
 const isSpace = (c: number): boolean => c === 0x20 || (c >= 0x09 && c <= 0x0d);
 
@@ -292,7 +295,7 @@ export async function readElections(o: {
       r++;
       return true;
     }
-    if (BigInt.asIntN(64, amount) !== amount) return false;
+    if (amount > MAX_I64) return false; // sent as its digits: left to onRecord
     for (let k = 0; k < ELECTION_FIELDS; k++) {
       const c = fromClaims[k]!;
       if (c === -1 || c >= count) {
