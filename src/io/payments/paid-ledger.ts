@@ -37,6 +37,9 @@ export interface PaidLedger {
   inputs: Record<string, ManifestInput>;
 }
 
+/** Slots of the amount cells' text by their bytes (a power of 2). */
+const AMOUNT_SLOTS = 1 << 12;
+
 /** Bytes read at a time. */
 const LEDGER_CHUNK = 1 << 20;
 
@@ -215,6 +218,25 @@ export async function readLedgerFast(
     }
     return text.substring(s, e);
   };
+  // The amount cells' text by their bytes: a ledger has few distinct amounts, and a substring per
+  // row was a million strings to make, hash for onAmount's lookup, and collect. A cell whose slot
+  // holds another text (or a cell that is not ASCII, or longer than a substring V8 copies) is
+  // decoded as before.
+  const known: string[] = new Array<string>(AMOUNT_SLOTS).fill('');
+  const amountText = (s: number, e: number): string => {
+    const n = e - s;
+    if (n > 12 || (!ascii && !isAscii(buf.subarray(s, e)))) return decode(s, e);
+    let h = n;
+    for (let i = s; i < e; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+    const slot = (h ^ (h >>> 15)) & (AMOUNT_SLOTS - 1);
+    const k = known[slot]!;
+    if (k.length === n) {
+      let i = 0;
+      while (i < n && k.charCodeAt(i) === buf[s + i]) i++;
+      if (i === n) return k;
+    }
+    return (known[slot] = text.substring(s, e));
+  };
   const cannotRead = (err: unknown): UsageError => {
     const e = err as NodeJS.ErrnoException;
     return new UsageError(e.code === 'ENOENT' ? `${file}: not found` : `${file}: cannot read (${e.code ?? e.message})`);
@@ -273,7 +295,7 @@ export async function readLedgerFast(
         if (e > p) {
           if (col === undefined) col = onHeader(decode(p, e).split(','));
           else {
-            if (onAmount(cell(col.amount, p, e) ? decode(cellStart, cellEnd) : '', line)) {
+            if (onAmount(cell(col.amount, p, e) ? amountText(cellStart, cellEnd) : '', line)) {
               // The id's bytes as they are, unless they are not ASCII or may be a formula's defused text.
               if (!cell(col.id, p, e)) ids.addAscii(buf, 0, 0);
               else if (ascii && text.charCodeAt(cellStart) !== 0x27) ids.addAscii(buf, cellStart, cellEnd);
