@@ -101,6 +101,11 @@ describe('readElections with the claims taken from bytes', () => {
       ledger: l,
       ...(electionsFile !== undefined ? { electionsFile } : {}),
       onPaid: (c) => w.add(c),
+      onRestart: () => {
+        w.reset();
+        blocks.length = 0;
+        taken = 0;
+      },
       ...(fromBytes
         ? {
             records: {
@@ -152,6 +157,18 @@ describe('readElections with the claims taken from bytes', () => {
       // doubled quote, C6/C7 have faults, C9 is not paid, C10's amount is declined by the sink.
       expect(bytes.taken).toBe(withElections ? 5 : 6);
     }
+  });
+
+  it('starts over at bytes that are not UTF-8, the records from bytes dropped with the others', async () => {
+    const header = 'claim_id,name,email,payment_method,address,city,state,zip';
+    const file = join(dir, 'bytes-latin1.csv');
+    writeFileSync(file, Buffer.from(`${header}\nC1,Ana,ana@example.com,paypal,,,,\nC2,Jos\xe9,,check,1 Main St,Chicago,IL,60601\nC3,Bo,bo@example.com,paypal,,,,\n`, 'latin1'));
+    const l = ledger(['C1', 'C2', 'C3'], [100n, 200n, 300n]);
+    const strings = await read(file, l, false);
+    const bytes = await read(file, l, true);
+    expect(bytes.records).toEqual(strings.records);
+    expect(bytes.problems).toEqual(strings.problems);
+    expect(strings.problems.map((p) => (p as { code: string }).code)).toEqual(['invalid_utf8', 'invalid_utf8']);
   });
 
   it('gives the same records as strings on generated files', async () => {
