@@ -100,26 +100,24 @@ export async function readPaidLedger(dir: string, options: { hashes?: HashThread
   const ledgerPath = join(dir, 'ledger.csv');
   let idsBuilder = new LedgerIdsBuilder();
   const amounts: Cents[] = [];
-  const cents = new Map<string, Cents>();
+  // Each distinct amount text, its cents and the rows that have it: the paid count and total are
+  // summed from these at the end (a bigint added per row was a new bigint per row).
+  const cents = new Map<string, { cents: Cents; rows: number }>();
   const bad: Problem[] = [];
-  let paidCount = 0;
-  let paidAmount = 0n;
   /** A row's amount cell: false when it is no amount (its row is then left out, and reported). */
   const onAmount = (text: string, line: number): boolean => {
-    let c = cents.get(text);
-    if (c === undefined) {
-      c = parseMoney(text);
+    let known = cents.get(text);
+    if (known === undefined) {
+      const c = parseMoney(text);
       if (c === undefined) {
         bad.push({ code: 'input', severity: 'error', file: ledgerPath, line, field: 'amount', message: `${JSON.stringify(text)} is not an amount` });
         return false;
       }
-      cents.set(text, c);
+      known = { cents: c, rows: 0 };
+      cents.set(text, known);
     }
-    amounts.push(c);
-    if (c > 0n) {
-      paidCount++;
-      paidAmount += c;
-    }
+    amounts.push(known.cents);
+    known.rows++;
     return true;
   };
   const onHeader = (fields: string[]): { id: number; amount: number } => {
@@ -135,8 +133,7 @@ export async function readPaidLedger(dir: string, options: { hashes?: HashThread
     idsBuilder = new LedgerIdsBuilder();
     amounts.length = 0;
     bad.length = 0;
-    paidCount = 0;
-    paidAmount = 0n;
+    cents.clear();
     let col: { id: number; amount: number } | undefined;
     try {
       sha256 = (
@@ -154,6 +151,14 @@ export async function readPaidLedger(dir: string, options: { hashes?: HashThread
   checkHash('ledger.csv', sha256);
   refuse();
   if (bad.length > 0) throw new DataError(`${ledgerPath}: ${countOf(bad.length, 'row')} cannot be read`, bad.slice(0, 50));
+  let paidCount = 0;
+  let paidAmount = 0n;
+  for (const { cents: c, rows } of cents.values()) {
+    if (c > 0n) {
+      paidCount += rows;
+      paidAmount += c * BigInt(rows);
+    }
+  }
   if (paidAmount !== summaryAmount) {
     throw new DataError(`${ledgerPath}: the amounts add up to ${formatMoneyHuman(paidAmount)}, but ${summaryPath} says ${amountKey} is ${formatMoneyHuman(summaryAmount)}`);
   }
