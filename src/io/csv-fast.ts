@@ -271,11 +271,6 @@ export class FastCsv {
     return this.buf;
   }
 
-  /** While `onRecord` or a plan's `bytes` runs: whether the record's bytes are all ASCII. */
-  get asciiRecord(): boolean {
-    return this.recordAscii;
-  }
-
   /** A record cut by the end of the bytes: wait for more, or at the end of the file leave it to csv-parse. */
   private more(recordStart: number, end: number, final: boolean): number {
     if (final || end - recordStart > MAX_FAST_RECORD) return this.leave(recordStart);
