@@ -250,7 +250,9 @@ export async function readLedgerFast(
   let hash: ChunkHash;
   try {
     handle = await open(file, 'r');
-    hash = hashes.hash((await handle.stat()).size);
+    const { size } = await handle.stat();
+    hash = hashes.hash(size);
+    ids.reserve(size);
   } catch (err) {
     throw cannotRead(err);
   }
