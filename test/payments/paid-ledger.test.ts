@@ -168,39 +168,6 @@ describe('LedgerIds', () => {
     );
   });
 
-  it('holds the same ids with room made for the file first (reserve), and past that room', () => {
-    fc.assert(
-      fc.property(
-        fc.array(fc.string({ unit: 'grapheme', maxLength: 6 }), { maxLength: 30 }),
-        fc.integer({ min: -1, max: 64 }),
-        fc.constantFrom(0, 2, 20),
-        (list, fileBytes, shift) => {
-          const b = new LedgerIdsBuilder(shift);
-          b.reserve(fileBytes); // room for fewer rows or bytes than come: they grow as before
-          list.forEach((id, i) => {
-            if (/^[\x00-\x7f]*$/.test(id)) b.addAscii(Buffer.from(`x${id}`, 'latin1'), 1, id.length + 1);
-            else b.addString(id);
-            if (i === 0) b.reserve(1 << 20); // after the first id: nothing is done
-          });
-          const ids = b.finish();
-          expect(ids.length).toBe(list.length);
-          expect(ids.texts).toEqual(LedgerIds.from(list, shift).texts);
-          list.forEach((id, row) => expect(ids.at(row)).toBe(id));
-        },
-      ),
-    );
-  });
-
-  it("reads a ledger with room made for its ids from the file's size", async () => {
-    // More rows than the builder's first 2^16 starts and more id bytes than its first 1 MiB.
-    const rows: string[] = ['claim_id,amount'];
-    for (let i = 0; i < 70_000; i++) rows.push(`${i % 7 === 0 ? 'Zoë' : 'PX'}-${String(i).padStart(12, '0')},1.00`);
-    const file = tmp.write('roomy.csv', rows.join('\n'));
-    const fast = await readWith('bytes', file);
-    expect(fast).toEqual(await readWith('text', file));
-    expect('rows' in fast && fast.rows.length).toBe(70_000);
-  });
-
   it('knows an id from the UTF-8 bytes of a claims file: only an ASCII id, as `is` does', () => {
     const text = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 6 }), fc.string({ unit: 'binary', maxLength: 4 }), fc.constantFrom('Â\u00a0X', '\u00a0X', 'PX-1'));
     fc.assert(

@@ -69,9 +69,6 @@ export class LedgerIds {
   }
 }
 
-/** The most bytes `reserve` makes room for at once. */
-const IDS_ROOM = 32 << 20;
-
 /** Collects a ledger's ids, as UTF-8 bytes, into a LedgerIds. */
 export class LedgerIdsBuilder {
   private bytes = Buffer.allocUnsafe(1 << 20) as SliceableBuffer;
@@ -87,23 +84,6 @@ export class LedgerIdsBuilder {
 
   get length(): number {
     return this.rows;
-  }
-
-  /**
-   * Room for the ids of a ledger file of `fileBytes` bytes, made before the first id (after it,
-   * nothing is done): the bytes and row starts are not grown, by doubling, from 1 MiB and 2^16
-   * rows, copying what they hold each time (a 1M ledger: 31 MiB of bytes and 8 MiB of starts
-   * made and written for 10 MiB and 4 MiB kept). Room not used is never written: the memory of
-   * a buffer that large is only taken as its pages are first written. At most IDS_ROOM bytes (a
-   * string's ids past them grow the bytes as before) and a row per 4 bytes of the file (the
-   * shortest row with an id and an amount, "a,1\n"), at most 2^22 rows.
-   */
-  reserve(fileBytes: number): void {
-    if (this.rows > 0 || this.used > 0) return;
-    const bytes = Math.min(Math.max(fileBytes, 0), IDS_ROOM);
-    if (bytes > this.bytes.length) this.bytes = Buffer.allocUnsafe(bytes) as SliceableBuffer;
-    const rows = Math.min(Math.ceil(Math.max(fileBytes, 0) / 4), 1 << 22);
-    if (rows > this.starts.length) this.starts = new Int32Array(rows);
   }
 
   /** An id given by its bytes `src[s, e)`, all ASCII (one byte a UTF-16 unit). */

@@ -250,9 +250,7 @@ export async function readLedgerFast(
   let hash: ChunkHash;
   try {
     handle = await open(file, 'r');
-    const { size } = await handle.stat();
-    hash = hashes.hash(size);
-    ids.reserve(size);
+    hash = hashes.hash((await handle.stat()).size);
   } catch (err) {
     throw cannotRead(err);
   }
