@@ -88,5 +88,16 @@ describe('scripts/build-native.js', () => {
     expect(existsSync(join(out, 'payout_sha256.node'))).toBe(true);
     // Built from these sources: the next build has nothing to do.
     expect(build({ PAYOUT_NODE_GYP: '/nonexistent/node-gyp.js' }, out).stdout).toBe('');
+    // Unless the addon there no longer loads or hashes right (copied from another platform,
+    // damaged): then it is built again (here it cannot be: no node-gyp) and the old one is not kept.
+    const addon = readFileSync(join(out, 'payout_sha256.node'));
+    for (const damaged of [Buffer.from('not an addon'), addon.subarray(0, addon.length >> 1)]) {
+      writeFileSync(join(out, 'payout_sha256.node'), damaged);
+      const again = build({ PAYOUT_NODE_GYP: '/nonexistent/node-gyp.js' }, out);
+      expect(again.status).toBe(0);
+      expect(again.stdout).toContain('node-gyp not found');
+      expect(existsSync(join(out, 'payout_sha256.node'))).toBe(false);
+    }
+    expect(readdirSync(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   }, 120_000);
 });
