@@ -90,40 +90,40 @@ describe('readElections', () => {
   });
 });
 
-describe('readElections with the claims taken from bytes', () => {
-  /** The records of the paid claims, and the problems: every claim as a PaidClaim, or most from bytes. */
-  async function read(claimsFile: string, l: PaidLedger, fromBytes: boolean, electionsFile?: string): Promise<{ records: Uint8Array; problems: unknown[]; taken: number }> {
-    const blocks: Uint8Array[] = [];
-    const w = new ClaimRecordWriter((b) => void blocks.push(b.slice()), 1 << 16);
-    let taken = 0;
-    const r = await readElections({
-      claimsFile,
-      ledger: l,
-      ...(electionsFile !== undefined ? { electionsFile } : {}),
-      onPaid: (c) => w.add(c),
-      onRestart: () => {
-        w.reset();
-        blocks.length = 0;
-        taken = 0;
-      },
-      ...(fromBytes
-        ? {
-            records: {
-              addBytes: (row, cents, src, s, e, election) => {
-                // Declined as the files' worker declines an ACH amount over 10 digits.
-                if ((election.tag & 7) === 2 && cents > 9_999_999_999n) return false;
-                taken++;
-                w.addBytes(row, cents, src, s, e, election);
-                return true;
-              },
-            } satisfies ClaimBytesSink,
-          }
-        : {}),
-    });
-    w.flush();
-    return { records: Buffer.concat(blocks), problems: r.problems, taken };
-  }
+/** The records of the paid claims, and the problems: every claim as a PaidClaim, or most from bytes. */
+async function read(claimsFile: string, l: PaidLedger, fromBytes: boolean, electionsFile?: string): Promise<{ records: Uint8Array; problems: unknown[]; taken: number }> {
+  const blocks: Uint8Array[] = [];
+  const w = new ClaimRecordWriter((b) => void blocks.push(b.slice()), 1 << 16);
+  let taken = 0;
+  const r = await readElections({
+    claimsFile,
+    ledger: l,
+    ...(electionsFile !== undefined ? { electionsFile } : {}),
+    onPaid: (c) => w.add(c),
+    onRestart: () => {
+      w.reset();
+      blocks.length = 0;
+      taken = 0;
+    },
+    ...(fromBytes
+      ? {
+          records: {
+            addBytes: (row, cents, src, s, e, election) => {
+              // Declined as the files' worker declines an ACH amount over 10 digits.
+              if ((election.tag & 7) === 2 && cents > 9_999_999_999n) return false;
+              taken++;
+              w.addBytes(row, cents, src, s, e, election);
+              return true;
+            },
+          } satisfies ClaimBytesSink,
+        }
+      : {}),
+  });
+  w.flush();
+  return { records: Buffer.concat(blocks), problems: r.problems, taken };
+}
 
+describe('readElections with the claims taken from bytes', () => {
   it('gives the records and problems of the claims read as strings (quoted cells, text that is not ASCII, elections file, faults, amounts of 0)', async () => {
     const header = 'claim_id,name,email,phone,venmo_handle,routing_number,account_number,account_type,address,city,state,zip,payment_method';
     const rows = [
@@ -196,26 +196,6 @@ describe('readElections with the claims taken from bytes', () => {
 });
 
 describe('readElections with the claims taken from bytes: ids, line ends and cells the fast path must not read otherwise', () => {
-  async function read(claimsFile: string, l: PaidLedger, fromBytes: boolean, electionsFile?: string): Promise<{ records: Uint8Array; problems: unknown[]; taken: number }> {
-    const blocks: Uint8Array[] = [];
-    const w = new ClaimRecordWriter((b) => void blocks.push(b.slice()), 1 << 16);
-    let taken = 0;
-    const r = await readElections({
-      claimsFile,
-      ledger: l,
-      ...(electionsFile !== undefined ? { electionsFile } : {}),
-      onPaid: (c) => w.add(c),
-      onRestart: () => {
-        w.reset();
-        blocks.length = 0;
-        taken = 0;
-      },
-      ...(fromBytes ? { records: { addBytes: (row, cents, src, s, e, election) => (taken++, w.addBytes(row, cents, src, s, e, election), true) } satisfies ClaimBytesSink } : {}),
-    });
-    w.flush();
-    return { records: Buffer.concat(blocks), problems: r.problems, taken };
-  }
-
   // A claim id as the ledger has it, and as the claims file may spell it: padded with whitespace
   // trim() removes (ASCII or not), in another Unicode normalisation, another case, quoted.
   const base = fc.constantFrom('C1', 'c1', 'Café', 'Cafe\u0301', 'ID 7', 'A-9', 'Ωmega', 'x');
