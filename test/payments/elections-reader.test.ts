@@ -198,7 +198,7 @@ describe('readElections with the claims taken from bytes', () => {
 describe('readElections with the claims taken from bytes: ids, line ends and cells the fast path must not read otherwise', () => {
   // A claim id as the ledger has it, and as the claims file may spell it: padded with whitespace
   // trim() removes (ASCII or not), in another Unicode normalisation, another case, quoted.
-  const base = fc.constantFrom('C1', 'c1', 'Café', 'Cafe\u0301', 'ID 7', 'A-9', 'Ωmega', 'x');
+  const base = fc.constantFrom('C1', 'c1', 'Café', 'Cafe\u0301', 'ID 7', 'A-9', 'Ωmega', 'x', '=1+1', '@x', "'C1");
   const pad = fc.oneof({ arbitrary: fc.constant(''), weight: 3 }, { arbitrary: fc.constantFrom(' ', '\t', '\u00a0', '\u3000', '\ufeff', '\u200b'), weight: 1 });
   /** [the id as the claims file spells it, the ledger's id]: mostly the same id. */
   const ids = fc
