@@ -3,7 +3,10 @@
  * worker): every way the run ends leaves the output folder with the files of a finished run or
  * as it was, never a file under a temporary name. A run refused for its elections' errors (exit 1)
  * into a new folder leaves no folder; over an earlier run's folder (--force), that run's files,
- * byte for byte; a run that succeeds, its files and nothing else.
+ * byte for byte; a run that succeeds, its files and nothing else. (Whether the worker has written
+ * any file by the time a run is refused depends on how far it got: the reading thread is usually
+ * ahead of it at 70,000 claims. test/payments/pay-builder.test.ts stops the worker after it has
+ * written files, deterministically.)
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
