@@ -202,9 +202,13 @@ export async function readClaims(file: string, plan: Plan, options: ReadClaimsOp
             if (hashOnWorker) dedupe?.hashFile(chunk, true);
           },
           fed: (work, from, to) => {
-            if (dedupe && to > from) {
+            if (dedupe && to > from) dedupe.stageBytes(work.subarray(from, to), from);
+          },
+          chunkFed: () => {
+            if (dedupe) {
+              // One batch a chunk, whatever the windows it was read in.
               const c = collector.duplicateColumns;
-              dedupe.sendBytes(work.subarray(from, to), c.checksEmail, c.checksNameAddress, from);
+              dedupe.sendStaged(c.checksEmail, c.checksNameAddress);
             }
           },
         })

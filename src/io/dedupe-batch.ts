@@ -29,6 +29,8 @@ import { onUnfinishedRun } from './run-cleanup.js';
  * the same time at 1M.
  */
 const MAX_IN_FLIGHT = 4;
+/** The least a batch's byte buffer holds: a chunk of the file (CHUNK_BYTES) and a record carried over. */
+const BATCH_BYTES = (896 + 64) << 10;
 
 /** A buffer that can be moved to another thread (a small Buffer may share a pooled ArrayBuffer). */
 function movable<T extends Uint8Array | Int32Array>(a: T): T {
@@ -118,9 +120,21 @@ export class DuplicateChecks {
 
   // The batch being filled.
   private ids: string[] = [];
-  private ranges = new Int32Array(RANGE_FIELDS * 4096);
+  private ranges: Int32Array = new Int32Array(RANGE_FIELDS * 4096);
   private rows = 0;
   private strings: string[] = [];
+  /** The bytes of the ranged rows staged so far (`stageBytes`), their length, and how many rows point into them. */
+  private staged: Uint8Array | undefined;
+  private stagedBytes = 0;
+  private stagedRows = 0;
+  /**
+   * Buffers of batches the worker is done with, moved back to be filled again: fresh ones for
+   * every batch (~1.4 MiB) were ~30,000 page faults of a 1M-claim allocate, and its copies.
+   */
+  private readonly freeBytes: ArrayBuffer[] = [];
+  private readonly freeRanges: ArrayBuffer[] = [];
+  /** Batch buffers (bytes and ranges) made rather than taken back from the worker: for tests. */
+  buffersMade = 0;
 
   private constructor(worker: Worker | undefined, failure: Error | undefined, spillDir: string | undefined) {
     this.worker = worker;
@@ -243,29 +257,82 @@ export class DuplicateChecks {
 
   /**
    * Sends the ranged rows added since the last call, with the bytes they are in: `bytes` starts at
-   * offset `base` of the buffer the ranges point into (it is copied).
+   * offset `base` of the buffer the ranges point into (it is copied). `stageBytes` then `sendStaged`.
    */
   sendBytes(bytes: Uint8Array, email: boolean, nameAddress: boolean, base = 0): void {
-    if (this.rows === 0) return;
-    if (base !== 0) {
+    this.stageBytes(bytes, base);
+    this.sendStaged(email, nameAddress);
+  }
+
+  /**
+   * Copies the bytes the ranged rows added since the last call are in into the batch being filled
+   * (`bytes` starts at offset `base` of the buffer the ranges point into); `sendStaged` sends the
+   * batch. So the reader can hand its chunk on in several windows and still send one batch.
+   */
+  stageBytes(bytes: Uint8Array, base = 0): void {
+    if (this.rows === this.stagedRows) return;
+    const need = this.stagedBytes + bytes.byteLength;
+    let staged = this.staged;
+    if (staged === undefined || staged.byteLength < need) {
+      const bigger = this.takeBytes(need);
+      if (staged !== undefined && this.stagedBytes > 0) bigger.set(staged.subarray(0, this.stagedBytes));
+      staged = this.staged = bigger;
+    }
+    staged.set(bytes, this.stagedBytes);
+    const shift = this.stagedBytes - base;
+    if (shift !== 0) {
       const r = this.ranges;
-      for (let at = 0; at < this.rows * RANGE_FIELDS; at += RANGE_FIELDS) {
+      for (let at = this.stagedRows * RANGE_FIELDS; at < this.rows * RANGE_FIELDS; at += RANGE_FIELDS) {
         for (let k = 1; k < RANGE_FIELDS; k += 3) {
-          r[at + k] = (r[at + k] as number) - base;
-          r[at + k + 1] = (r[at + k + 1] as number) - base;
+          r[at + k] = (r[at + k] as number) + shift;
+          r[at + k + 1] = (r[at + k + 1] as number) + shift;
         }
       }
     }
-    // A copy (Uint8Array#slice: Buffer#slice would be a view of the reader's buffer, and moving it away would detach that).
-    const batch = { seq: this.batches.length, bytes: Uint8Array.prototype.slice.call(bytes), ranges: movable(this.ranges.subarray(0, this.rows * RANGE_FIELDS)), rows: this.rows, email, nameAddress };
-    this.rows = 0;
-    this.ranges = new Int32Array(this.ranges.length);
-    this.send(batch, [batch.bytes.buffer as ArrayBuffer, batch.ranges.buffer as ArrayBuffer]);
+    this.stagedBytes = need;
+    this.stagedRows = this.rows;
   }
 
-  /** Sends the string rows added since the last call. */
+  /** Sends the ranged rows staged so far (`stageBytes`) as one batch. */
+  sendStaged(email: boolean, nameAddress: boolean): void {
+    if (this.stagedRows === 0) return;
+    if (this.stagedRows !== this.rows) throw new Error('internal: ranged rows without their bytes');
+    const staged = this.staged as Uint8Array;
+    const batch = { seq: this.batches.length, bytes: staged.subarray(0, this.stagedBytes), ranges: this.ranges.subarray(0, this.rows * RANGE_FIELDS), rows: this.rows, email, nameAddress };
+    const length = this.ranges.length;
+    this.rows = this.stagedRows = this.stagedBytes = 0;
+    this.staged = undefined;
+    this.ranges = this.takeRanges(length);
+    // Moved, views and all: the worker moves them back with its answer (`received`).
+    this.send(batch, [staged.buffer as ArrayBuffer, batch.ranges.buffer as ArrayBuffer]);
+  }
+
+  /** A buffer for a batch's bytes, at least `n` long: one the worker gave back, else a new one. */
+  private takeBytes(n: number): Uint8Array {
+    for (let k = this.freeBytes.length - 1; k >= 0; k--) {
+      const b = this.freeBytes[k] as ArrayBuffer;
+      if (b.byteLength >= n) {
+        this.freeBytes.splice(k, 1);
+        return new Uint8Array(b);
+      }
+    }
+    this.buffersMade++;
+    // Room for a chunk and a record carried over, so that the next batches fit in it too.
+    return new Uint8Array(Math.max(n, BATCH_BYTES));
+  }
+
+  /** Ranges for `length` fields: given back by the worker, else new. */
+  private takeRanges(length: number): Int32Array {
+    const k = this.freeRanges.findIndex((b) => b.byteLength >= length * 4);
+    if (k >= 0) return new Int32Array(this.freeRanges.splice(k, 1)[0] as ArrayBuffer);
+    this.buffersMade++;
+    return new Int32Array(length);
+  }
+
+  /** Sends the string rows added since the last call (after any ranged rows staged: rows go in order). */
   sendStrings(email: boolean, nameAddress: boolean): void {
     if (this.strings.length === 0) return;
+    this.sendStaged(email, nameAddress);
     const json = movable(Buffer.from(JSON.stringify(this.strings), 'utf8') as Uint8Array);
     this.strings = [];
     this.send({ seq: this.batches.length, json, email, nameAddress }, [json.buffer as ArrayBuffer]);
@@ -286,6 +353,9 @@ export class DuplicateChecks {
   }
 
   private received(m: DedupeReply): void {
+    // The batch's buffers, moved back: kept for the next batches (as many as can be in flight).
+    if (m.bytes !== undefined && this.freeBytes.length <= MAX_IN_FLIGHT) this.freeBytes.push(m.bytes.buffer as ArrayBuffer);
+    if (m.ranges !== undefined && this.freeRanges.length <= MAX_IN_FLIGHT) this.freeRanges.push(m.ranges.buffer as ArrayBuffer);
     const batch = this.batches[m.seq];
     if (batch === undefined) return;
     batch.reply = m;

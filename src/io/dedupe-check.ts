@@ -48,6 +48,9 @@ export type SpillReply = { spilledHits: SpilledHit[] } | { spillError: string };
 export interface DedupeReply {
   seq: number;
   hits: Array<[row: number, kind: number, line: number, first: number, shown: string]>;
+  /** A byte batch's buffers, moved back from the worker to be filled again. */
+  bytes?: Uint8Array;
+  ranges?: Int32Array;
 }
 
 /** A field of a byte batch as the fast tokenizer decodes it: UTF-8, doubled quotes undone. */
