@@ -10,8 +10,7 @@
  * docs/performance.md has the design. Nothing keeps whole rows: per row the table keeps an id, a
  * line and three small indices; the duplicate checks keep one map entry per claim.
  */
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { createHash, type Hash } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import type { Parser } from 'csv-parse';
@@ -162,10 +161,30 @@ export async function readClaims(file: string, plan: Plan, options: ReadClaimsOp
     }
   };
 
+  /**
+   * Buffers the fast path is done with (`copied`) and the worker gave back, to read chunks into
+   * again: on the fast path the file is read into a few buffers, not ~120 fresh ones a 100 MB.
+   */
+  const freeChunks: Buffer[] = [];
+  /** The file's bytes, CHUNK_BYTES at a time (the last chunk may be shorter). */
+  async function* fileChunks(): AsyncGenerator<Buffer, void, undefined> {
+    const handle = await open(file, 'r');
+    try {
+      for (;;) {
+        const buf = freeChunks.pop() ?? (hashOnWorker ? dedupe?.takeFileBuffer(CHUNK_BYTES) : undefined) ?? Buffer.allocUnsafeSlow(CHUNK_BYTES);
+        // A pipe may give less than asked for: the chunk is what one read gives, as a stream's is.
+        const { bytesRead } = await handle.read(buf, 0, CHUNK_BYTES, null);
+        if (bytesRead === 0) return;
+        yield bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
+      }
+    } finally {
+      await handle.close();
+    }
+  }
+
   /** The file's chunks, each checked (UTF-16, UTF-8), counted and hashed before a tokenizer sees it. */
   async function* checkedChunks(): AsyncGenerator<Buffer, void, undefined> {
-    const input = createReadStream(file, { highWaterMark: CHUNK_BYTES });
-    for await (const chunk of input as AsyncIterable<Buffer>) {
+    for await (const chunk of fileChunks()) {
       handOverRows();
       if (dedupe?.onWorker) await dedupe.caughtUp();
       if (bytes === 0 && hasUtf16Bom(chunk)) {
@@ -200,6 +219,8 @@ export async function readClaims(file: string, plan: Plan, options: ReadClaimsOp
           },
           copied: (chunk) => {
             if (hashOnWorker) dedupe?.hashFile(chunk, true);
+            // Read into again (the hash and the byte check are done with it; a short last chunk is not).
+            else if (chunk.length === CHUNK_BYTES && freeChunks.length < 2) freeChunks.push(chunk);
           },
           fed: (work, from, to) => {
             if (dedupe && to > from) dedupe.stageBytes(work.subarray(from, to), from);

@@ -133,6 +133,8 @@ export class DuplicateChecks {
    */
   private readonly freeBytes: ArrayBuffer[] = [];
   private readonly freeRanges: ArrayBuffer[] = [];
+  /** The buffers of file chunks the worker hashed (`hashFile`, moved), moved back. */
+  private readonly freeFileBuffers: ArrayBuffer[] = [];
   /** Batch buffers (bytes and ranges) made rather than taken back from the worker: for tests. */
   buffersMade = 0;
 
@@ -146,8 +148,11 @@ export class DuplicateChecks {
     this.spilled = !worker && spillDir !== undefined ? new SpilledClaimants(spillDir) : undefined;
     this.index = worker ? undefined : this.spilled ? new ClaimantIndex(this.spilled.emails, this.spilled.namesAddresses) : new ClaimantIndex();
     if (worker) {
-      worker.on('message', (m: DedupeReply | { fileSha256: string } | SpillReply) => {
-        if ('fileSha256' in m) {
+      worker.on('message', (m: DedupeReply | { fileSha256: string } | SpillReply | { fileBytesBack: Uint8Array }) => {
+        if ('fileBytesBack' in m) {
+          // A chunk of the file, hashed: the reader may read into it again (`takeFileBuffer`).
+          if (this.freeFileBuffers.length <= MAX_IN_FLIGHT) this.freeFileBuffers.push(m.fileBytesBack.buffer as ArrayBuffer);
+        } else if ('fileSha256' in m) {
           this.fileDigest = m.fileSha256;
           this.pending--;
           this.waiting?.();
@@ -216,6 +221,16 @@ export class DuplicateChecks {
     if (bytes.byteLength === 0) return;
     const fileBytes = move ? movable(bytes) : bytes;
     this.worker.postMessage({ fileBytes } satisfies WorkerNote, move && fileBytes.buffer instanceof ArrayBuffer ? [fileBytes.buffer] : []);
+  }
+
+  /**
+   * The buffer of a chunk moved to `hashFile` and hashed, moved back, at least `bytes` long: the
+   * reader reads the next chunk into it (fresh memory for every chunk was ~10,000 page faults of a
+   * 1M-claim allocate); undefined when none has come back yet.
+   */
+  takeFileBuffer(bytes: number): Buffer | undefined {
+    const k = this.freeFileBuffers.findIndex((b) => b.byteLength >= bytes);
+    return k < 0 ? undefined : Buffer.from(this.freeFileBuffers.splice(k, 1)[0] as ArrayBuffer);
   }
 
   /** The SHA-256 (hex) of every byte given to `hashFile`; asked for before `finish`, known after it. */

@@ -36,7 +36,12 @@ parentPort?.on('message', (m: DedupeBatch | WorkerNote) => {
     }
     parentPort?.postMessage(reply);
   } else if ('reserve' in m) indexOf().reserve(m.reserve, m.email, m.nameAddress);
-  else if ('fileBytes' in m) file.update(m.fileBytes);
+  else if ('fileBytes' in m) {
+    file.update(m.fileBytes);
+    // Moved back for the reader to read the next chunk into (DuplicateChecks.takeFileBuffer).
+    const back = m.fileBytes;
+    if (back.byteOffset === 0 && back.byteLength === back.buffer.byteLength && back.buffer instanceof ArrayBuffer) parentPort?.postMessage({ fileBytesBack: back }, [back.buffer]);
+  }
   else if ('fileDigest' in m) parentPort?.postMessage({ fileSha256: file.digest('hex') });
   else {
     const reply = checkBatch(indexOf(), m, spilled);

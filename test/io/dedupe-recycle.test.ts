@@ -48,4 +48,30 @@ describe('duplicate-check batches on the worker', () => {
     expect(r.stdout).toBe('on worker true\nhits 3850 true\nbuffers made few\n');
     expect(r.status).toBe(0);
   });
+
+  it("move the file's chunks back once hashed, for the reader to read into again", () => {
+    const file = tmp.write(
+      'chunks.mjs',
+      `
+      const { DuplicateChecks } = await import(${JSON.stringify(dist('io/dedupe-batch.js'))});
+      const { createHash } = await import('node:crypto');
+      const checks = await DuplicateChecks.start(true);
+      const expected = createHash('sha256');
+      for (let i = 0; i < 3; i++) {
+        const chunk = Buffer.allocUnsafeSlow(1 << 16).fill(i);
+        expected.update(chunk);
+        checks.hashFile(chunk, true);
+      }
+      checks.requestFileSha256();
+      await checks.finish();
+      console.log('digest', checks.fileSha256 === expected.digest('hex'));
+      const back = [checks.takeFileBuffer(1 << 16), checks.takeFileBuffer(1 << 16), checks.takeFileBuffer(1 << 16)];
+      console.log('back', back.map((b) => b?.length).join(','), checks.takeFileBuffer(1) === undefined);
+    `,
+    );
+    const r = spawnSync(process.execPath, [file], { encoding: 'utf8', timeout: 20_000 });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('digest true\nback 65536,65536,65536 true\n');
+    expect(r.status).toBe(0);
+  });
 });
