@@ -114,35 +114,18 @@ export async function readClaims(file: string, plan: Plan, options: ReadClaimsOp
   /** The fast tokenizer while it hands records on (their cells' byte ranges), else undefined. */
   let tokenizer: FastCsv | undefined;
   if (dedupe) {
-    const cells = new Array<number>(12).fill(0);
-    const spills = dedupe.spills;
     let c: ClaimsCollector['duplicateColumns'] | undefined;
-    collector.deferDuplicateChecks((line, claimId, fields) => {
+    /** The columns whose ranges the checks want: email, name, address, claim id (-1: not checked). */
+    let fields: Int32Array | undefined;
+    collector.deferDuplicateChecks((line, claimId, row) => {
       // Rows come after the header, so the columns are known.
       c ??= collector.duplicateColumns;
       const t = tokenizer;
       if (t !== undefined) {
-        if (c.checksEmail) {
-          cells[0] = t.fieldStart(c.email);
-          cells[1] = t.fieldEnd(c.email);
-          cells[2] = t.fieldDoubled(c.email);
-        }
-        if (c.checksNameAddress) {
-          cells[3] = t.fieldStart(c.name);
-          cells[4] = t.fieldEnd(c.name);
-          cells[5] = t.fieldDoubled(c.name);
-          cells[6] = t.fieldStart(c.address);
-          cells[7] = t.fieldEnd(c.address);
-          cells[8] = t.fieldDoubled(c.address);
-        }
-        if (spills) {
-          cells[9] = t.fieldStart(c.claimId);
-          cells[10] = t.fieldEnd(c.claimId);
-          cells[11] = t.fieldDoubled(c.claimId);
-        }
-        dedupe.addRange(line, claimId, cells);
+        fields ??= Int32Array.of(c.checksEmail ? c.email : -1, c.checksNameAddress ? c.name : -1, c.checksNameAddress ? c.address : -1, c.claimId);
+        dedupe.addFastRow(line, t, fields);
       } else {
-        const cell = (col: number, on: boolean): string => (on ? (fields[col] as string) : '');
+        const cell = (col: number, on: boolean): string => (on ? (row[col] as string) : '');
         dedupe.addStrings(line, claimId, cell(c.email, c.checksEmail), cell(c.name, c.checksNameAddress), cell(c.address, c.checksNameAddress));
       }
     });

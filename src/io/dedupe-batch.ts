@@ -98,8 +98,9 @@ export class DuplicateChecks {
   private worker: Worker | undefined;
   private readonly index: ClaimantIndex | undefined;
   /**
-   * Per batch: the rows' claim ids until its reply comes, then its reply and the claim ids of its
-   * duplicates only (a million claim ids are not held here until the end of the file).
+   * Per batch: the rows' claim ids until its reply comes (string batches only: a byte batch's
+   * reply has the claim ids of its duplicates, decoded from its bytes), then its reply and the
+   * claim ids of its duplicates only (a million claim ids are not held here until the end of the file).
    */
   private readonly batches: Array<{ ids: string[]; reply?: DedupeReply; hitIds?: string[] }> = [];
   private pending = 0;
@@ -194,7 +195,7 @@ export class DuplicateChecks {
     return new DuplicateChecks(undefined, undefined, spillDir);
   }
 
-  /** Whether the checks are spilled to a folder (then each row's claim id range is wanted: `addRange`). */
+  /** Whether the checks are spilled to a folder (dedupe-spill.ts). */
   get spills(): boolean {
     return this.spillDir !== undefined;
   }
@@ -248,20 +249,35 @@ export class DuplicateChecks {
 
   /**
    * A row of the fast path: where its cells are in the chunk's bytes (see `sendBytes`): start, end
-   * and doubled-quotes flag of email, name, address and (when `spills`) the claim id.
+   * and doubled-quotes flag of email, name, address and the claim id. The claim id is not held
+   * here: the checks decode it from the bytes for the duplicates they find (`DedupeReply.hitIds`).
    */
-  addRange(line: number, claimId: string, cells: readonly number[]): void {
+  addRange(line: number, cells: readonly number[]): void {
+    this.roomForRow();
+    const at = this.rows * RANGE_FIELDS;
+    this.ranges[at] = line;
+    for (let k = 0; k < RANGE_FIELDS - 1; k++) this.ranges[at + 1 + k] = cells[k] as number;
+    this.rows++;
+  }
+
+  /**
+   * A row of the fast path, as `addRange`, its cells' ranges copied straight from the tokenizer:
+   * `fields` are the columns of email, name, address and claim id (-1: not wanted).
+   */
+  addFastRow(line: number, tokenizer: { copyFields(fields: Int32Array, into: Int32Array, at: number): void }, fields: Int32Array): void {
+    this.roomForRow();
+    const at = this.rows * RANGE_FIELDS;
+    this.ranges[at] = line;
+    tokenizer.copyFields(fields, this.ranges, at + 1);
+    this.rows++;
+  }
+
+  private roomForRow(): void {
     if ((this.rows + 1) * RANGE_FIELDS > this.ranges.length) {
       const bigger = new Int32Array(this.ranges.length * 2);
       bigger.set(this.ranges);
       this.ranges = bigger;
     }
-    const at = this.rows * RANGE_FIELDS;
-    this.ranges[at] = line;
-    for (let k = 0; k < RANGE_FIELDS - 1; k++) this.ranges[at + 1 + k] = cells[k] as number;
-    this.rows++;
-    // Spilled checks give their duplicates' claim ids themselves (from the rows' details).
-    if (this.spillDir === undefined) this.ids.push(claimId);
   }
 
   /** A row read by csv-parse: its cells as strings. */
@@ -360,8 +376,9 @@ export class DuplicateChecks {
       this.ids = [];
       return;
     }
-    this.batches.push({ ids: this.ids });
-    this.ids = [];
+    // A byte batch's claim ids come back with its duplicates; a string batch's are held meanwhile.
+    this.batches.push({ ids: 'json' in batch ? this.ids : [] });
+    if ('json' in batch) this.ids = [];
     this.pending++;
     if (this.worker) this.worker.postMessage(batch, transfer);
     else this.received(checkBatch(this.index as ClaimantIndex, batch, this.spilled));
@@ -374,7 +391,7 @@ export class DuplicateChecks {
     const batch = this.batches[m.seq];
     if (batch === undefined) return;
     batch.reply = m;
-    batch.hitIds = m.hits.map(([row]) => batch.ids[row] ?? '');
+    batch.hitIds = m.hitIds ?? m.hits.map(([row]) => batch.ids[row] ?? '');
     batch.ids = [];
     this.pending--;
     this.waiting?.();

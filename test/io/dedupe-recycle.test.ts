@@ -34,7 +34,7 @@ describe('duplicate-check batches on the worker', () => {
           text += email + ',';
         }
         const bytes = Buffer.from(text);
-        cells.forEach(([s, e], i) => checks.addRange(b * ROWS + i + 2, 'C' + i, [s, e, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
+        cells.forEach(([s, e], i) => checks.addRange(b * ROWS + i + 2, [s, e, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
         checks.sendBytes(bytes, true, false);
         await checks.caughtUp();
       }
