@@ -8,6 +8,7 @@ import { allocateBuckets } from '../core/buckets/allocate.js';
 import { bucketsPaidFrom, compareBucketAllocations, type BucketSide } from '../core/buckets/compare.js';
 import { bucketFields } from '../core/buckets/claims.js';
 import type { BucketPlan } from '../core/buckets/plan.js';
+import { refuseTwoCurrencies } from '../core/compare.js';
 import { UsageError } from '../core/errors.js';
 import { readBucketClaims } from '../io/bucket-claims-reader.js';
 import { loadBucketPlan, type LoadedBucketPlan } from '../io/bucket-plan-file.js';
@@ -36,6 +37,7 @@ async function side(loaded: LoadedBucketPlan, claimsFile: string, settings: Comp
 export async function compareBucketPlans(o: CompareOptions, renderPage: (r: CompareResult) => Promise<string>): Promise<CompareResult> {
   // The claims are read with --delimiter and --map as allocate reads them with a bucket plan.
   const [planA, planB] = [await loadBucketPlan(o.planA), await loadBucketPlan(o.planB)];
+  refuseTwoCurrencies({ file: o.planA, currency: planA.plan.currency }, { file: o.planB, currency: planB.plan.currency });
   const a = await side(planA, o.claimsFile, o.claims, planB.plan);
   const b = await side(planB, o.claimsFile, o.claims, planA.plan);
   const comparison = compareBucketAllocations(a, b, o.top ?? 10);

@@ -7,6 +7,7 @@
  */
 import { allocate } from '../core/allocate.js';
 import { CLAIM_FIELDS } from '../core/claims.js';
+import { refuseTwoCurrencies } from '../core/compare.js';
 import { compareMixedAllocations, firstDifferentClaim, sideView, type BucketsSide, type ClassesSide, type MixedSide } from '../core/compare-mixed.js';
 import { allocateBuckets } from '../core/buckets/allocate.js';
 import { bucketFields } from '../core/buckets/claims.js';
@@ -68,6 +69,7 @@ export async function compareMixedPlans(
   const load = async (file: string, form: 'classes' | 'buckets'): Promise<Loaded> =>
     form === 'classes' ? { form, file, load: await loadPlan(file) } : { form, file, load: await loadBucketPlan(file) };
   const [la, lb] = [await load(o.planA, forms.a), await load(o.planB, forms.b)];
+  refuseTwoCurrencies({ file: o.planA, currency: la.load.plan.currency }, { file: o.planB, currency: lb.load.plan.currency });
   const bucketPlan = la.form === 'buckets' ? la.load.plan : lb.form === 'buckets' ? lb.load.plan : undefined;
   const settings = splitMap(o.claims, bucketPlan === undefined ? [] : bucketFields(bucketPlan));
   const a = await side(la, o.claimsFile, settings);
@@ -76,7 +78,8 @@ export async function compareMixedPlans(
   if (differ !== null) {
     const said = (id: string | undefined, plan: string) => (id === undefined ? `no claim against ${plan}` : `claim "${id}" against ${plan}`);
     throw new UsageError(
-      `${o.claimsFile} does not read as the same claims against both plans: claim ${differ.row + 1} is ${said(differ.a, o.planA)} and ${said(differ.b, o.planB)}`,
+      `${o.claimsFile} does not read as the same claims against both plans: claim ${differ.row + 1} is ${said(differ.a, o.planA)} and ${said(differ.b, o.planB)}; ` +
+        `run payout validate with each plan to see how it reads the file, and give one file both read alike`,
     );
   }
   const comparison = compareMixedAllocations(a, b, o.top ?? 10);

@@ -7,7 +7,7 @@
  */
 import { allocate } from '../core/allocate.js';
 import type { ClaimTable } from '../core/claims.js';
-import { compareAllocations, type Comparison } from '../core/compare.js';
+import { compareAllocations, refuseTwoCurrencies, type Comparison } from '../core/compare.js';
 import { UsageError } from '../core/errors.js';
 import type { Plan } from '../core/plan.js';
 import { tieKeyer } from '../io/hash.js';
@@ -55,6 +55,7 @@ export async function comparePlans(o: CompareOptions): Promise<CompareResult> {
   if (formA === 'buckets') return (await import('./compare-buckets.js')).compareBucketPlans(o, renderComparePage);
   const a = await loadPlan(o.planA);
   const b = await loadPlan(o.planB);
+  refuseTwoCurrencies({ file: o.planA, currency: a.plan.currency }, { file: o.planB, currency: b.plan.currency });
   const map = classMap(a.plan, b.plan, o.planA, o.planB);
   const { table } = await readValidClaims(o.claimsFile, a.plan, o.claims);
   const allocA = allocate(a.plan, table, tieKeyer(a.plan.seed));

@@ -5,8 +5,8 @@ import type { LedgerCheck, RoundTwoExplained, RoundTwoFiles } from '../app/expla
 import { grouped, renderTable } from './table.js';
 import { roundingMethod } from '../core/rounding/index.js';
 import { ROUND_2_POINTS, ROUND_2_POINTS_AMOUNT } from '../core/redistribute.js';
-import { cents } from './render-explain.js';
-import { countOf, groupDecimal, moneyText } from '../core/display-numbers.js';
+import { cents, removedTogether } from './render-explain.js';
+import { countOf, groupDecimal, moneyText, pointsText } from '../core/display-numbers.js';
 
 
 function outcomeLine(r: RoundTwoClaimReport): string {
@@ -75,13 +75,13 @@ export function renderRoundTwoClaimText(r: RoundTwoExplained, a: RoundTwoAvailab
   }
 
   out.push(c.bold(`Pool (one pool, every class; points = ${points})`));
-  out.push(`  ${countOf(p.eligibleClaims, 'cashed claim')}, ${groupDecimal(p.eligiblePoints)} points`);
+  out.push(`  ${countOf(p.eligibleClaims, 'cashed claim')}, ${pointsText(p.eligiblePoints)}`);
   if (p.noRoomClaims > 0) out.push(`  ${grouped(p.noRoomClaims)} with no room under the cap (or room below the minimum): capped at 0`);
   if (p.belowMinimumClaims > 0) {
     out.push(`  ${grouped(p.belowMinimumClaims)} removed by the minimum rule (${countOf(p.removedValues, 'smallest points value')})`);
   }
-  if (p.cappedClaims > 0) out.push(`  ${grouped(p.cappedClaims)} capped at their room, taking ${moneyText(p.cappedTotal)}`);
-  if (p.paidClaims > 0) out.push(`  ${grouped(p.paidClaims)} paid pro rata, ${groupDecimal(p.paidPoints)} points`);
+  if (p.cappedClaims > 0) out.push(`  ${grouped(p.cappedClaims)} capped at ${p.cappedClaims === 1 ? 'its' : 'their'} room, taking ${moneyText(p.cappedTotal)}`);
+  if (p.paidClaims > 0) out.push(`  ${grouped(p.paidClaims)} paid pro rata, ${pointsText(p.paidPoints)}`);
   if (p.centsPerShareUnit !== null) {
     out.push(`  1.00 of first-round ${byAmount ? 'amount' : 'share'} is worth ${groupDecimal(p.centsPerShareUnit.fraction)} cents (${groupDecimal(p.centsPerShareUnit.decimal)}; ${p.perFirstRoundShare} per 1.00 in summary.json)`);
   }
@@ -104,7 +104,7 @@ export function renderRoundTwoClaimText(r: RoundTwoExplained, a: RoundTwoAvailab
     minLine =
       `${moneyText(m.minimum)} on the second-round amount: removed in round ${x.step} of ${x.steps}` +
       (x.step > 1 ? `, after the ${countOf(x.step - 1, 'smaller points value')} ${x.step - 1 === 1 ? 'was' : 'were'} removed` : ', as the smallest points value') +
-      `: it would have had a share of ${groupDecimal(x.shareAtStepCents.fraction)} cents (${groupDecimal(x.shareAtStepCents.decimal)}), below the minimum; all ${countOf(x.removedWithIt, 'claim')} with ${groupDecimal(r.first.share)} points were removed together, whatever their first amount`;
+      `: it would have had a share of ${groupDecimal(x.shareAtStepCents.fraction)} cents (${groupDecimal(x.shareAtStepCents.decimal)}), below the minimum; ${removedTogether(x.removedWithIt, pointsText(r.first.share), ', whatever their first amount')}`;
   } else minLine = r.share !== null ? `${moneyText(m.minimum)} on the second-round amount, met` : moneyText(m.minimum);
   out.push(`${c.bold('Minimum')}: ${minLine}`, '');
 

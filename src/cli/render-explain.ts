@@ -1,5 +1,5 @@
 /** `payout explain`'s text: one claim's way from the gross fund to its amount, step by step. */
-import { countOf, groupDecimal, humanizeAmounts, moneyText } from '../core/display-numbers.js';
+import { countOf, groupDecimal, humanizeAmounts, moneyText, pointsText } from '../core/display-numbers.js';
 import type { ChalkInstance } from 'chalk';
 import type { ClaimReport } from '../core/explain-report.js';
 import { roundingMethod } from '../core/rounding/index.js';
@@ -19,6 +19,15 @@ function outcomeLine(r: ClaimReport): string {
     default:
       return 'paid';
   }
+}
+
+/**
+ * The claims the minimum rule removed with the one explained (all of its points value, itself
+ * among them): `all 3 claims with 2 points were removed together`, or, alone, `it was the only
+ * claim with 2 points`.
+ */
+export function removedTogether(n: number, withWhat: string, more = ''): string {
+  return n === 1 ? `it was the only claim with ${withWhat}` : `all ${countOf(n, 'claim')} with ${withWhat} were removed together${more}`;
 }
 
 export function renderClaimText(r: ClaimReport, claimsFile: string, c: ChalkInstance): string[] {
@@ -64,8 +73,8 @@ export function renderClaimText(r: ClaimReport, claimsFile: string, c: ChalkInst
         : '';
     out.push(`  net × ${r.class.poolPercent ?? '?'}% = ${groupDecimal(p.exactNetCents)} cents → ${cents(p.netCents)}${split}`);
   } else out.push(`  ${cents(p.netCents)} (${moneyText(p.net)})`);
-  out.push(`  ${countOf(p.eligibleClaims, 'eligible claim')}, ${groupDecimal(p.eligiblePoints)} points`);
-  if (p.belowMinimumClaims > 0) out.push(`  ${grouped(p.belowMinimumClaims)} removed by the minimum rule; ${grouped(p.paidClaims)} paid, ${groupDecimal(p.paidPoints)} points`);
+  out.push(`  ${countOf(p.eligibleClaims, 'eligible claim')}, ${pointsText(p.eligiblePoints)}`);
+  if (p.belowMinimumClaims > 0) out.push(`  ${grouped(p.belowMinimumClaims)} removed by the minimum rule; ${grouped(p.paidClaims)} paid, ${pointsText(p.paidPoints)}`);
   if (p.cappedClaims > 0) out.push(`  ${grouped(p.cappedClaims)} capped at the maximum payment`);
   if (p.centsPerPoint !== null) {
     const worth = `one point is worth ${groupDecimal(p.centsPerPoint.fraction)} cents (${groupDecimal(p.centsPerPoint.decimal)})`;
@@ -91,7 +100,7 @@ export function renderClaimText(r: ClaimReport, claimsFile: string, c: ChalkInst
     minLine =
       `${moneyText(m.minimum)}: removed in round ${x.step} of ${x.steps}` +
       (x.step > 1 ? `, after the ${countOf(x.step - 1, 'smaller points value')} ${x.step - 1 === 1 ? 'was' : 'were'} removed` : ', as the smallest points value') +
-      `: it would have had ${at}, below the minimum; all ${countOf(x.removedWithIt, 'claim')} with ${groupDecimal(r.points)} point${r.points === '1' ? '' : 's'} were removed together`;
+      `: it would have had ${at}, below the minimum; ${removedTogether(x.removedWithIt, pointsText(r.points))}`;
   } else minLine = r.share !== null ? `${moneyText(m.minimum)}, met` : moneyText(m.minimum);
   out.push(`${c.bold('Minimum')}: ${minLine}`, '');
 

@@ -17,6 +17,7 @@ import {
   type AmountHistogram,
   type EqualWidthLayout,
 } from './amount-histogram.js';
+import { UsageError } from './errors.js';
 import { formatMoney, formatMoneyHuman, type Cents } from './money.js';
 
 /** One class under both plans. */
@@ -281,4 +282,17 @@ function groupsJson(g: NonNullable<Comparison['groupsA']>): unknown {
 /** A change for people, with its sign: `+$1.25`, `-$3.40`, `$0.00`. */
 export function changeText(c: Cents, symbol = '$'): string {
   return c > 0n ? `+${formatMoneyHuman(c, symbol)}` : formatMoneyHuman(c, symbol);
+}
+
+/**
+ * Two plans must pay in one currency to be compared: a claim's change under B would otherwise
+ * subtract one currency from another, and every total would add them. Refused (exit 2) naming
+ * both plans, their currencies and what to do; any form of plan (classes or buckets).
+ */
+export function refuseTwoCurrencies(a: { file: string; currency: string }, b: { file: string; currency: string }): void {
+  if (a.currency === b.currency) return;
+  throw new UsageError(
+    `${a.file} pays in ${a.currency} and ${b.file} in ${b.currency}: amounts in two currencies cannot be compared claim by claim; ` +
+      `give two plans of one currency (the same "currency" in both, with the amounts of both in it)`,
+  );
 }

@@ -61,6 +61,8 @@ export function groupDecimal(text: string): string {
 export const countText = (n: number | bigint): string => grouped(n);
 /** `no claims`, `1 claim`, `1,234 claims`. */
 export const claimCount = (n: number): string => (n === 0 ? 'no claims' : `${countText(n)} ${n === 1 ? 'claim' : 'claims'}`);
+/** Points as a decimal string of the core (`"13380.5"`): `1 point`, `13,380.5 points`. */
+export const pointsText = (points: string): string => `${groupDecimal(points)} ${points === '1' ? 'point' : 'points'}`;
 /** `1 row`, `1,234 rows` (`many` for irregular plurals). */
 export const countOf = (n: number | bigint, one: string, many = `${one}s`): string => `${grouped(n)} ${n === 1 || n === 1n ? one : many}`;
 

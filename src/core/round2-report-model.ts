@@ -69,7 +69,12 @@ export interface Round2ReportModel {
   ledgerRows: string;
   paidClaims: string;
   totalClaims: string;
-  cashedClaims: string;
+  /**
+   * Who share the available amount, the subject and verb of the rule's sentence and the word for
+   * their points (`The 1,828 claims that cashed their first payment share`, `their`; `The 1 claim
+   * that cashed its first payment shares`, `its`); null when no claim cashed.
+   */
+  sharedBy: { subject: string; their: string } | null;
   /** `0.077102 per 1.00 of first-round share`, or null when no claim was paid below its room. */
   perShare: string | null;
   /** `first-round exact share` or `first-round amount`, as summary.json says. */
@@ -115,7 +120,7 @@ export function buildRound2ReportModel(summary: Round2Summary, manifest: Manifes
     firstRound: { claims: countOf(summary.firstRound.claims, 'claim'), paid: countText(summary.firstRound.paid), amount: money(summary.firstRound.amount), residual: money(summary.firstRound.residual) },
     sources: [
       { label: 'First-round residual', how: 'what the first round did not pay (its summary.json)', sign: '', amount: money(a.firstRoundResidual), field: 'firstRoundResidual' },
-      { label: 'Uncashed payments', how: `the first-round amounts of the ${claimCount(a.uncashedClaims)} in the uncashed list`, sign: '+', amount: money(a.uncashedAmount), field: 'uncashedAmount' },
+      { label: 'Uncashed payments', how: uncashedHow(a.uncashedClaims), sign: '+', amount: money(a.uncashedAmount), field: 'uncashedAmount' },
       { label: 'Costs', how: 'the costs of the second distribution, held back from it', sign: '−', amount: money(a.costs), field: 'costs' },
       { label: 'Available', how: 'for the claimants who cashed', sign: '=', amount: money(a.available), field: 'available' },
     ],
@@ -123,7 +128,7 @@ export function buildRound2ReportModel(summary: Round2Summary, manifest: Manifes
     ledgerRows: countText(ledger.rows),
     paidClaims: countText(t.paid),
     totalClaims: countOf(t.claims, 'claim'),
-    cashedClaims: countOf(t.eligible, 'claim'),
+    sharedBy: sharedBy(t.eligible),
     perShare: summary.perFirstRoundShare === null ? null : `${symbol}${groupDecimal(summary.perFirstRoundShare)} per ${symbol}1.00 ${unit}`,
     points: summary.points,
     waterfall: round2Waterfall(summary, money),
@@ -215,13 +220,29 @@ export function round2Waterfall(summary: Round2Summary, money: (c: Cents) => Mon
   return { steps, top, ticks: axisTicks(top).map(money) };
 }
 
+/** The subject of the rule's sentence, agreeing with the number of claims that cashed (null: none did). */
+function sharedBy(cashed: number): { subject: string; their: string } | null {
+  if (cashed === 0) return null;
+  return cashed === 1 ? { subject: 'The 1 claim that cashed its first payment shares', their: 'its' } : { subject: `The ${countOf(cashed, 'claim')} that cashed their first payment share`, their: 'their' };
+}
+
+/** What the uncashed payments are, in the table of sources: one amount per claim of the list. */
+const uncashedHow = (n: number): string =>
+  n === 0 ? 'none: the uncashed list names no claim' : n === 1 ? 'the first-round amount of the 1 claim in the uncashed list' : `the first-round amounts of the ${countOf(n, 'claim')} in the uncashed list`;
+
+/** The same in the method's sentence. */
+const uncashedAmounts = (n: number): string => (n === 0 ? 'no claim in the uncashed list' : n === 1 ? 'the first-round amount of 1 claim' : `the first-round amounts of ${countOf(n, 'claim')}`);
+
+/** Where the cents left after the floors go, agreeing with their number (none: said so). */
+const leftoverCents = (k: number): string => (k === 0 ? 'no cent was left over here; any leftover cents would go' : k === 1 ? 'the 1 leftover cent goes' : `the ${countOf(k, 'leftover cent')} go`);
+
 /** The second round's rule as an auditor would write it down (docs/spec.md §6, §6a). */
 export function round2Method(summary: Round2Summary, money: (c: Cents) => Money): string[] {
   const a = summary.available;
   const byAmount = summary.points === 'first-round amount';
   const out = [
     `Available = first-round residual ${money(a.firstRoundResidual).text} + uncashed payments ${money(a.uncashedAmount).text} ` +
-      `(the first-round amounts of ${claimCount(a.uncashedClaims)}) − costs ${money(a.costs).text} = ${money(a.available).text}.`,
+      `(${uncashedAmounts(a.uncashedClaims)}) − costs ${money(a.costs).text} = ${money(a.available).text}.`,
     `It goes to the claims that cashed: paid${byAmount ? '' : ' or capped'} in the first round with an amount above 0 and not in the uncashed list ` +
       `(${countText(summary.totals.eligible)} here). The others get nothing now: uncashed, or not paid in the first round.`,
     byAmount
@@ -244,7 +265,7 @@ export function round2Method(summary: Round2Summary, money: (c: Cents) => Money)
   out.push(
     summary.rounding.method === 'per-point'
       ? `Cents per point: every exact share is floored to the cent, so claims of equal points and room get equal amounts; what is left is residual; ${seed}.`
-      : `Cents by largest remainder: each claim gets the floor of its exact share in cents; the ${countOf(summary.totals.centsPlaced, 'leftover cent')} ${summary.totals.centsPlaced === 1 ? 'goes' : 'go'} one each ` +
+      : `Cents by largest remainder: each claim gets the floor of its exact share in cents; ${leftoverCents(summary.totals.centsPlaced)} one each ` +
           `to the largest remainders, ties broken by SHA-256(seed:claim_id), the smaller hex key first, ${seed}.`,
   );
   const recipient = summary.residualRecipient ? ` goes to the ${summary.residualRecipient.replace(/^the /i, '')}` : ' is residual';

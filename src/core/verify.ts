@@ -133,7 +133,8 @@ export function checkLedgerRows(file: string, c: LedgerComparison, maxDiffs: num
   if (c.rowsMatch) {
     const order = c.inOrder ? '' : ' (in another order)';
     const how = c.comparedBy === 'bytes' ? ', byte for byte' : order;
-    return check('ledger rows', 'ok', `all ${countOf(c.expectedRows, 'row')} of ${file} match the recomputed ledger${how}`);
+    const rows = c.expectedRows === 1 ? `the 1 row of ${file} matches` : `all ${countOf(c.expectedRows, 'row')} of ${file} match`;
+    return check('ledger rows', 'ok', `${rows} the recomputed ledger${how}`);
   }
   const parts: string[] = [];
   if (c.differenceCount > 0) {
@@ -174,7 +175,7 @@ export function checkTotals(
     const bad = res === undefined ? residual : net;
     return check('totals', 'fail', `cannot total: ${bad.source} is ${JSON.stringify(bad.text) ?? 'absent'}, not money`);
   }
-  const skipped = badAmounts > 0 ? ` (${countOf(badAmounts, 'amount')} that are not money left out)` : '';
+  const skipped = badAmounts > 0 ? ` (${countOf(badAmounts, 'amount')} that ${badAmounts === 1 ? 'is' : 'are'} not money left out)` : '';
   const sum = ledgerTotal + res;
   const m = (c: Cents): string => formatMoneyHuman(c);
   const text = `Σ ledger amounts ${m(ledgerTotal)} + residual ${m(res)} = ${m(sum)}`;

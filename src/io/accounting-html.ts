@@ -11,7 +11,7 @@ import type { Accounting, AccountingRound, PaymentStats } from '../core/accounti
 import { formatMoneyHuman, grouped, type Cents } from '../core/money.js';
 import { currencySymbol, humanizeAmounts } from '../core/display-numbers.js';
 import { VERSION } from '../core/version.js';
-import { CSS, caseTitle } from './report-html.js';
+import { CSS, pageHead, pageHeader } from './report-html.js';
 
 const EXTRA_CSS = `
 .not-given { color: var(--muted); font-style: italic; }
@@ -77,32 +77,24 @@ export function renderAccountingHtml(a: Accounting): string {
   </section>`;
 
   const doc = html`<html lang="en">
-    <head>
-      <meta charset="utf-8" />
-      <meta name="viewport" content="width=device-width, initial-scale=1" />
-      <meta name="generator" content=${`payout ${VERSION}`} />
-      <title>${`Post-distribution accounting: ${a.caseName}`}</title>
-      <style dangerouslySetInnerHTML=${{ __html: CSS + EXTRA_CSS }}></style>
-    </head>
+    ${pageHead(`Post-distribution accounting: ${a.caseName}`, `payout ${VERSION}`, CSS + EXTRA_CSS)}
     <body>
       <main>
-        <header>
-          <p class="kicker">Post-distribution accounting</p>
-          ${caseTitle(a.caseName)}
-          <dl class="meta">
+        ${pageHeader({
+          kicker: 'Post-distribution accounting',
+          caseName: a.caseName,
+          meta: html`
             <dt>Rounds</dt><dd>${a.rounds.map((r) => `${r.round}: ${r.dir}`).join('; ')}</dd>
             <dt>Case facts</dt><dd>${a.factsFile === null ? NOT_GIVEN : `${a.factsFile}${a.factsSource === null ? '' : ` (${a.factsSource})`}`}</dd>
-            <dt>Tool</dt><dd>payout ${VERSION}</dd>
-          </dl>
-          <div class="figures">
+            <dt>Tool</dt><dd>payout ${VERSION}</dd>`,
+          figures: html`
             ${figure('fund', 'Settlement fund', a.fund, 'gross plus interest')}
             ${figure('deductions', 'Deductions', a.totalDeductions, `${a.totalDeductionsPercent ?? '—'}% of the fund`)}
             ${figure('net', 'Net fund', a.net, 'for claimants')}
             ${figure('distributed', 'Distributed', a.distributed, 'all rounds, less uncashed')}
-            ${figure('residual', 'Residual', a.residual.amount, a.residual.recipient ?? 'recipient not named')}
-          </div>
-          ${a.balanced ? null : html`<div class="warning" role="alert">The figures do not balance: fund ≠ deductions + costs + distributed + residual.</div>`}
-        </header>
+            ${figure('residual', 'Residual', a.residual.amount, a.residual.recipient ?? 'recipient not named')}`,
+          banner: a.balanced ? null : (html`<div class="warning" role="alert">The figures do not balance: fund ≠ deductions + costs + distributed + residual.</div>` as VNode),
+        })}
 
         <section id="fund">
           <h2>Settlement fund and deductions</h2>

@@ -18,7 +18,7 @@ import { readJsonFile } from './json-file.js';
 import { waterfallSvg } from './report-charts.js';
 import { filesSection, unpaidSection } from './report-sections.js';
 import { tallyBucketLedger } from './bucket-ledger-tally.js';
-import { caseTitle, checksBanner, checksSection, REPORT_FILE, reportHead, writeReportFile } from './report-html.js';
+import { checksBanner, checksSection, distributionFigures, pageHeader, REPORT_FILE, reportHead, writeReportFile } from './report-html.js';
 import { assertFinishedRun } from './run-state.js';
 
 const moneyCell = (m: Money, field: string): VNode => html`<td class="num" data-field=${field} data-cents=${m.cents.toString()}>${m.text}</td>`;
@@ -52,12 +52,6 @@ function bucketTable(model: BucketReportModel): VNode {
   </table>`;
 }
 
-function figure(cls: string, key: string, value: Money, sub: string): VNode {
-  return html`<div class=${`figure ${cls}`} data-figure=${cls} data-cents=${value.cents.toString()}>
-    <div class="k">${key}</div><div class="v">${value.text}</div><div class="s">${sub}</div>
-  </div>`;
-}
-
 /** The whole page, as an HTML document string. */
 export function renderBucketReportHtml(model: BucketReportModel, files: FileRow[], tool: { name: string; version: string }): string {
   const f = model.figures;
@@ -67,22 +61,15 @@ export function renderBucketReportHtml(model: BucketReportModel, files: FileRow[
     ${reportHead(model.caseName, tool)}
     <body>
       <main>
-        <header>
-          <p class="kicker">Settlement distribution report</p>
-          ${caseTitle(model.caseName)}
-          <dl class="meta">
+        ${pageHeader({
+          kicker: 'Settlement distribution report',
+          caseName: model.caseName,
+          meta: html`
             <dt>Method</dt><dd>benefit buckets (${model.buckets.length}), funded in order; seed <span class="mono">${model.seed}</span>; ${model.currency}</dd>
-            <dt>Tool</dt><dd>${tool.name} ${tool.version}</dd>
-          </dl>
-          <div class="figures">
-            ${figure('fund', 'Fund', f.fund, 'gross plus interest')}
-            ${figure('deduct', 'Deductions', f.deductions, countOf(model.deductions.length, 'item'))}
-            ${figure('net', 'Net fund', f.net, 'for claimants')}
-            ${figure('paid', 'Paid', f.paid, `${countText(paidClaims)} of ${countOf(allClaims, 'claim')}`)}
-            ${figure('residual', 'Residual', f.residual, 'not paid to claimants')}
-          </div>
-          ${checksBanner(model.checks)}
-        </header>
+            <dt>Tool</dt><dd>${tool.name} ${tool.version}</dd>`,
+          figures: distributionFigures(f, model.deductions.length, `${countText(paidClaims)} of ${countOf(allClaims, 'claim')}`),
+          banner: checksBanner(model.checks),
+        })}
 
         <section id="waterfall">
           <h2>From the fund through the buckets</h2>

@@ -12,7 +12,7 @@ import { compactMoney, countOf, currencySymbol } from '../core/display-numbers.j
 import { histogramView, type Money } from '../core/report-model.js';
 import { VERSION } from '../core/version.js';
 import { histogramSvg } from './report-charts.js';
-import { CSS, caseTitle } from './report-html.js';
+import { CSS, pageHead, pageHeader } from './report-html.js';
 
 /** One plan as the page names it. */
 export interface ComparedPlan {
@@ -83,30 +83,24 @@ export function renderCompareHtml(page: ComparePage): string {
   const totalA = cmp.classes.reduce((s, c) => s + c.amountA, 0n);
   const totalB = cmp.classes.reduce((s, c) => s + c.amountB, 0n);
   const doc = html`<html lang="en">
-    <head>
-      <meta charset="utf-8" />
-      <meta name="viewport" content="width=device-width, initial-scale=1" />
-      <meta name="generator" content=${`payout ${VERSION}`} />
-      <title>${`Plan comparison: ${page.planA.name}`}</title>
-      <style dangerouslySetInnerHTML=${{ __html: CSS + EXTRA_CSS }}></style>
-    </head>
+    ${pageHead(`Plan comparison: ${page.planA.name}`, `payout ${VERSION}`, CSS + EXTRA_CSS)}
     <body>
       <main>
-        <header>
-          <p class="kicker">Plan comparison</p>
-          ${caseTitle(page.planA.name)}
-          <dl class="meta">
+        ${pageHeader({
+          kicker: 'Plan comparison',
+          caseName: page.planA.name,
+          meta: html`
             <dt>Plan A</dt><dd><span data-plan="a">${page.planA.file}</span>, SHA-256 <span class="mono">${page.planA.sha256}</span></dd>
             <dt>Plan B</dt><dd><span data-plan="b">${page.planB.file}</span>, SHA-256 <span class="mono">${page.planB.sha256}</span></dd>
-            <dt>Claims</dt><dd>${page.claimsFile}, ${countOf(cmp.claims, 'claim')}</dd>
-          </dl>
-          <div class="figures four">
+            <dt>Claims</dt><dd>${page.claimsFile}, ${countOf(cmp.claims, 'claim')}</dd>`,
+          figuresClass: 'figures four',
+          figures: html`
             ${count('gain', 'Gain under B', cmp.gain, cmp.gained)}
             ${count('lose', 'Lose under B', cmp.lose, cmp.lost)}
             ${count('unchanged', 'Unchanged', cmp.unchanged, null)}
-            <div class="figure" data-figure="claims" data-count=${cmp.claims}><div class="k">Claims</div><div class="v">${grouped(cmp.claims)}</div><div class="s">in the claims file</div></div>
-          </div>
-        </header>
+            <div class="figure" data-figure="claims" data-count=${cmp.claims}><div class="k">Claims</div><div class="v">${grouped(cmp.claims)}</div><div class="s">in the claims file</div></div>`,
+          banner: null,
+        })}
 
         <section id="classes">
           ${mixed !== null
@@ -151,8 +145,8 @@ export function renderCompareHtml(page: ComparePage): string {
             : html`<figure>
                 ${histogramSvg(h, { title: (t) => `Histogram of the change per claim from plan A to plan B, ${countOf(t, 'claim')}`, axis: 'Change per claim (B − A)', claims: 'Claims' })}
                 <figcaption>${h.kind === 'levels'
-                  ? `The ${countOf(h.total, 'claim')} by their change, one bar per amount (changes one cent apart share a bar: the remainder cent).`
-                  : `The ${countOf(h.total, 'claim')} by their change, in ${countOf(h.bars.length, 'bar')} of ${h.width?.text ?? ''} each; a bar counts the changes from its left edge up to, not including, its right edge.`}</figcaption>
+                  ? `The ${countOf(h.total, 'claim')} by ${h.total === 1 ? 'its' : 'their'} change, one bar per amount (changes one cent apart share a bar: the remainder cent).`
+                  : `The ${countOf(h.total, 'claim')} by ${h.total === 1 ? 'its' : 'their'} change, in ${countOf(h.bars.length, 'bar')} of ${h.width?.text ?? ''} each; a bar counts the changes from its left edge up to, not including, its right edge.`}</figcaption>
               </figure>`}
         </section>
 

@@ -8,11 +8,14 @@
  * of outcome and share, per status its netstring, per cell and remainder cent the amount's; only
  * the claim id is copied per row, from the table's bytes. It is hashed through a view kept per
  * message length (crypto.hash takes a whole view), and the digest comes back as 'binary'
- * (Latin-1) text: no Buffer per hash. Everything here is plain data, so it can be posted.
+ * (Latin-1) text: no Buffer per hash. With the native SHA-256 addon (sha256-batch.ts) the
+ * messages are instead laid one after another and hashed 1,024 a call, and each level of a block's
+ * subtree in one call: the same digests. Everything here is plain data, so it can be posted.
  */
 import * as nodeCrypto from 'node:crypto';
 import { DIGEST_BYTES, type Sha256 } from '../core/merkle.js';
 import type { RowIndexArray } from '../core/claims.js';
+import { sha256Batch, type Sha256Batch } from './sha256-batch.js';
 
 const binaryDigest =
   typeof nodeCrypto.hash === 'function'
@@ -27,6 +30,9 @@ export const sha256Into: Sha256 = (bytes, out, at) => {
 
 /** Rows per block: a power of two, so that a block's leaves are a whole subtree (core/merkle.ts). */
 export const RECEIPT_BLOCK_ROWS = 1 << 14;
+
+/** Leaves hashed per call of the batched SHA-256 (a few hundred KiB of messages). */
+const BATCH_LEAVES = 1024;
 
 /** The byte strings a leaf is made of (see the file comment). */
 export interface AllocationLeafParts {
@@ -88,9 +94,21 @@ export class LeafBlocks {
   private last = 0;
   /** The levels of a block's subtree, laid out as node messages (pairLevels), made once. */
   private levels: PairLevel[] | undefined;
+  /** The batched SHA-256 addon (sha256-batch.ts), or undefined: one node:crypto call per hash. */
+  private readonly batch: Sha256Batch | undefined;
+  /** With the addon: a block's leaf messages one after another, where each ends, and their digests. */
+  private messagesOut: Uint8Array = new Uint8Array(0);
+  private readonly messageEnds = new Uint32Array(BATCH_LEAVES);
+  private readonly digests = new Uint8Array(RECEIPT_BLOCK_ROWS * DIGEST_BYTES);
 
-  constructor(private readonly src: LeafRows) {
+  /** `batch: false` hashes message by message with node:crypto even when the addon is there (tests). */
+  constructor(
+    private readonly src: LeafRows,
+    options: { batch?: boolean } = {},
+  ) {
     this.nStatuses = Math.max(1, src.parts.statuses.length);
+    const batch = options.batch === false ? undefined : sha256Batch();
+    this.batch = batch?.native ? batch : undefined;
   }
 
   get blocks(): number {
@@ -101,6 +119,7 @@ export class LeafBlocks {
   blockRoot(b: number): Uint8Array {
     const from = b * RECEIPT_BLOCK_ROWS;
     const to = Math.min(this.src.rows, from + RECEIPT_BLOCK_ROWS);
+    if (this.batch !== undefined) return this.batchedBlockRoot(this.batch, from, to);
     const levels = (this.levels ??= pairLevels(RECEIPT_BLOCK_ROWS));
     // Each digest is written where its node's message needs it (see pairLevels): no copying.
     const first = levels[0]!.bytes;
@@ -124,8 +143,49 @@ export class LeafBlocks {
     return levels[k]!.bytes.slice(at, at + DIGEST_BYTES);
   }
 
+  /**
+   * With the addon: the block's leaf messages are assembled one after another into one buffer and
+   * hashed in one call per BATCH_LEAVES leaves, then each level of the subtree in one call (the
+   * digests packed, the level made in place).
+   */
+  private batchedBlockRoot(batch: Sha256Batch, from: number, to: number): Uint8Array {
+    const ends = this.messageEnds;
+    const d = this.digests;
+    for (let s = from; s < to; s += BATCH_LEAVES) {
+      const e = Math.min(to, s + BATCH_LEAVES);
+      let p = 0;
+      for (let i = s; i < e; i++) {
+        const m = this.message(i);
+        if (p + m.length > this.messagesOut.length) {
+          const bigger = new Uint8Array(Math.max(2 * (p + m.length), 256 * BATCH_LEAVES));
+          bigger.set(this.messagesOut.subarray(0, p));
+          this.messagesOut = bigger;
+        }
+        this.messagesOut.set(m, p);
+        p += m.length;
+        ends[i - s] = p;
+      }
+      batch.many(this.messagesOut, ends.subarray(0, e - s), d.subarray((s - from) * DIGEST_BYTES, (e - from) * DIGEST_BYTES));
+    }
+    let n = to - from;
+    while (n > 1) {
+      batch.level(d, n, d);
+      n = Math.ceil(n / 2);
+    }
+    return d.slice(0, DIGEST_BYTES);
+  }
+
   /** The leaf at position `i` of the claim_id order, into `out` at `at`. */
   leaf(i: number, out: Uint8Array, at: number): void {
+    sha256Into(this.message(i), out, at);
+  }
+
+  /**
+   * The message of the leaf at position `i` of the claim_id order: valid until the next call (a
+   * message kept per cell, status, cent and id length with this id's bytes copied in, or a view
+   * of the assembly buffer).
+   */
+  private message(i: number): Uint8Array {
     const { parts, ids, statusIndex, cellOf, extraCent, order, kept } = this.src;
     const row = order === undefined ? i : order[i]!;
     const c = cellOf[row]!;
@@ -145,13 +205,12 @@ export class LeafBlocks {
       const idAt = parts.head.length + (len < 10 ? 1 : len < 100 ? 2 : 3) + 1;
       const idBytes = ids.bytes;
       for (let k = 0; k < len; k++) m[idAt + k] = idBytes[start + k]!;
-      sha256Into(m, out, at);
-      return;
+      return m;
     }
     this.generalLeaf(row, c, start, end);
     let view = this.views[this.last];
     if (view === undefined) view = this.views[this.last] = this.buf.subarray(0, this.last);
-    sha256Into(view, out, at);
+    return view;
   }
 
   /** Assembles row `row`'s leaf message in `buf` (its length in `last`). */

@@ -29,6 +29,7 @@ import { bucketLedger, buildBucketSummary, type BucketClaimsFindings, type Bucke
 import type { BucketPlan } from '../core/buckets/plan.js';
 import { LeafBlocks, RECEIPT_BLOCK_ROWS, sha256Into, type AllocationLeafParts, type LeafRows, type ReceiptsJob } from './receipts-leaves.js';
 import { sharedRows } from './shared-rows.js';
+import { sha256Batch, type Sha256Batch } from './sha256-batch.js';
 
 export { sha256Into } from './receipts-leaves.js';
 
@@ -257,7 +258,7 @@ function utf8Length(s: string): number {
  * UTF-8 bytes) and encoded once into a reused buffer: a byte array per cell cost ten times the
  * hashing.
  */
-export function ledgerLeaves(ledger: ExpectedLedger): SortedLeaves {
+export function ledgerLeaves(ledger: ExpectedLedger, batch: Sha256Batch = sha256Batch()): SortedLeaves {
   const n = ledger.count;
   const idCol = ledger.columns.indexOf(ledger.idColumn);
   // The claim ids' UTF-8 one after another (no array per id), for the code-point order.
@@ -279,6 +280,11 @@ export function ledgerLeaves(ledger: ExpectedLedger): SortedLeaves {
   const names = ledger.columns.map((c) => `${utf8Length(c)}:${c},`);
   let buf = new Uint8Array(1024);
   const ids: string[] = [];
+  // With the batched SHA-256 addon, the messages of LEDGER_BATCH rows are encoded one after another and hashed in one call.
+  const batched = batch.native;
+  const msgEnds = new Uint32Array(batched ? LEDGER_BATCH : 0);
+  let msgUsed = 0;
+  let first = 0;
   for (let i = 0; i < n; i++) {
     const row = order === undefined ? i : order[i]!;
     let text = '\u0000';
@@ -287,18 +293,40 @@ export function ledgerLeaves(ledger: ExpectedLedger): SortedLeaves {
       text += `${names[col]!}${utf8Length(cell)}:${cell},`;
     }
     // At most 3 bytes per UTF-16 unit.
-    if (text.length * 3 > buf.length) buf = new Uint8Array(text.length * 6);
-    const { written } = utf8.encodeInto(text, buf);
-    sha256Into(buf.subarray(0, written), leaves, i * DIGEST_BYTES);
+    if (msgUsed + text.length * 3 > buf.length) {
+      const bigger = new Uint8Array(Math.max(buf.length * 2, msgUsed + text.length * 6));
+      bigger.set(buf.subarray(0, msgUsed));
+      buf = bigger;
+    }
+    const { written } = utf8.encodeInto(text, msgUsed === 0 ? buf : buf.subarray(msgUsed));
+    if (batched) {
+      msgUsed += written;
+      msgEnds[i - first] = msgUsed;
+      if (i - first + 1 === LEDGER_BATCH || i + 1 === n) {
+        batch.many(buf, msgEnds.subarray(0, i - first + 1), leaves.subarray(first * DIGEST_BYTES, (i + 1) * DIGEST_BYTES));
+        first = i + 1;
+        msgUsed = 0;
+      }
+    } else sha256Into(buf.subarray(0, written), leaves, i * DIGEST_BYTES);
     ids.push(ledger.cell(row, idCol));
   }
   return { leaves, count: n, ids };
 }
 
-/** The receipts root of any ledger given cell by cell. */
-export function ledgerReceiptsRoot(ledger: ExpectedLedger): ReceiptsJson {
-  const { leaves, count } = ledgerLeaves(ledger);
-  return { encoding: MERKLE_ENCODING, root: toHex(merkleRoot(leaves, count, sha256Into)), leaves: count };
+/** Rows of a ledger given cell by cell whose leaves are hashed in one call of the batched SHA-256. */
+const LEDGER_BATCH = 1024;
+
+/** The receipts root of any ledger given cell by cell (`batch`: the batched SHA-256 to use, sha256-batch.ts). */
+export function ledgerReceiptsRoot(ledger: ExpectedLedger, batch: Sha256Batch = sha256Batch()): ReceiptsJson {
+  const { leaves, count } = ledgerLeaves(ledger, batch);
+  return { encoding: MERKLE_ENCODING, root: toHex(batch.native ? batchedRoot(batch, leaves, count) : merkleRoot(leaves, count, sha256Into)), leaves: count };
+}
+
+/** core/merkle.ts `merkleRoot` with one call a level; `leaves` is overwritten. */
+function batchedRoot(batch: Sha256Batch, leaves: Uint8Array, count: number): Uint8Array {
+  if (count === 0) return merkleRoot(leaves, 0, sha256Into);
+  for (let n = count; n > 1; n = Math.ceil(n / 2)) batch.level(leaves, n, leaves);
+  return leaves.slice(0, DIGEST_BYTES);
 }
 
 /**

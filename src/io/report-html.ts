@@ -21,16 +21,50 @@ import { amountsSection, filesSection, methodSection, unpaidSection } from './re
 /** The report's file name inside the allocation's folder. */
 export const REPORT_FILE = 'report.html';
 
-/** The report's style sheet; other pages of payout (compare, accounting) share it. */
-/** The <head> of a distribution report (classes or buckets): the tool that wrote it, the case, the style sheet. */
-export function reportHead(caseName: string, tool: { name: string; version: string }): VNode {
+/** The <head> of a page of payout: its title, the tool that wrote it, the style sheet (CSS, and the page's own rules after it). */
+export function pageHead(title: string, generator: string, css = CSS): VNode {
   return html`<head>
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width, initial-scale=1" />
-      <meta name="generator" content=${`${tool.name} ${tool.version}`} />
-      <title>${`Distribution report: ${caseName}`}</title>
-      <style dangerouslySetInnerHTML=${{ __html: CSS }}></style>
+      <meta name="generator" content=${generator} />
+      <title>${title}</title>
+      <style dangerouslySetInnerHTML=${{ __html: css }}></style>
     </head>` as VNode;
+}
+
+/** The <head> of a distribution report (classes or buckets, either round). */
+export const reportHead = (caseName: string, tool: { name: string; version: string }): VNode => pageHead(`Distribution report: ${caseName}`, `${tool.name} ${tool.version}`);
+
+/**
+ * The top of every page of payout (the reports, compare, accounting): what kind of page, the
+ * case, the files and settings it is made from (`<dt>`/`<dd>` pairs), the key figures, and a
+ * banner when the page's checks do not agree.
+ */
+export function pageHeader(p: { kicker: string; caseName: string; meta: VNode | VNode[]; figures: VNode | VNode[]; figuresClass?: string; banner: VNode | null }): VNode {
+  return html`<header>
+          <p class="kicker">${p.kicker}</p>
+          ${caseTitle(p.caseName)}
+          <dl class="meta">${p.meta}</dl>
+          <div class=${p.figuresClass ?? 'figures'}>${p.figures}</div>
+          ${p.banner}
+        </header>` as VNode;
+}
+
+/** The key figures of a first round's report (a plan of classes or of buckets): the fund, the deductions, the net fund, what was paid, the residual. */
+export function distributionFigures(f: { fund: Money; deductions: Money; net: Money; paid: Money; residual: Money }, deductions: number, paid: string): VNode {
+  return html`
+            ${figure('fund', 'Fund', f.fund, 'gross plus interest')}
+            ${figure('deduct', 'Deductions', f.deductions, countOf(deductions, 'item'))}
+            ${figure('net', 'Net fund', f.net, 'for claimants')}
+            ${figure('paid', 'Paid', f.paid, paid)}
+            ${figure('residual', 'Residual', f.residual, 'not paid to claimants')}` as VNode;
+}
+
+/** A key figure of a report's header: an amount, its label and a line under it; the exact cents in data-cents. */
+export function figure(cls: string, key: string, value: Money, sub: string): VNode {
+  return html`<div class=${`figure ${cls}`} data-figure=${cls} data-cents=${value.cents.toString()}>
+    <div class="k">${key}</div><div class="v">${value.text}</div><div class="s">${sub}</div>
+  </div>` as VNode;
 }
 
 /**
@@ -171,12 +205,6 @@ function deductionTable(model: ReportModel): VNode {
   </table>`;
 }
 
-function figure(cls: string, key: string, value: Money, sub: string): VNode {
-  return html`<div class=${`figure ${cls}`} data-figure=${cls} data-cents=${value.cents.toString()}>
-    <div class="k">${key}</div><div class="v">${value.text}</div><div class="s">${sub}</div>
-  </div>`;
-}
-
 /** The banner of a report whose files disagree, naming each failed check; null when they agree. */
 export function checksBanner(checks: readonly Check[]): VNode | null {
   const failed = checks.filter((c) => !c.ok);
@@ -225,23 +253,16 @@ export function renderReportHtml(model: ReportModel): string {
     ${reportHead(model.caseName, model.tool)}
     <body>
       <main>
-        <header>
-          <p class="kicker">Settlement distribution report</p>
-          ${caseTitle(model.caseName)}
-          <dl class="meta">
+        ${pageHeader({
+          kicker: 'Settlement distribution report',
+          caseName: model.caseName,
+          meta: html`
             <dt>Plan</dt><dd><span>${model.planFile}</span>, SHA-256 <span class="mono" data-plan-sha256>${model.planSha256}</span></dd>
             <dt>Method</dt><dd>${model.mode === 'weights' ? 'weights (one pool)' : 'pools (one per class)'}; seed <span class="mono">${model.seed}</span>; ${model.currency}</dd>
-            <dt>Tool</dt><dd>${model.tool.name} ${model.tool.version}</dd>
-          </dl>
-          <div class="figures">
-            ${figure('fund', 'Fund', f.fund, 'gross plus interest')}
-            ${figure('deduct', 'Deductions', f.deductions, countOf(model.deductions.length, 'item'))}
-            ${figure('net', 'Net fund', f.net, 'for claimants')}
-            ${figure('paid', 'Paid', f.paid, `${model.paidClaims} of ${model.totalClaims}`)}
-            ${figure('residual', 'Residual', f.residual, 'not paid to claimants')}
-          </div>
-          ${checksBanner(model.checks)}
-        </header>
+            <dt>Tool</dt><dd>${model.tool.name} ${model.tool.version}</dd>`,
+          figures: distributionFigures(f, model.deductions.length, `${model.paidClaims} of ${model.totalClaims}`),
+          banner: checksBanner(model.checks),
+        })}
 
         <section id="waterfall">
           <h2>From the fund to the claimants</h2>

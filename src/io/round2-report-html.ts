@@ -18,7 +18,7 @@ import { buildRound2ReportModel, type Round2ClassRow, type Round2ReportModel } f
 import { readJsonFile } from './json-file.js';
 import { waterfallSvg } from './report-charts.js';
 import { amountsSection, filesSection, methodSection, unpaidSection } from './report-sections.js';
-import { caseTitle, checksBanner, checksSection, REPORT_FILE, reportHead, writeReportFile } from './report-html.js';
+import { checksBanner, checksSection, figure, pageHeader, REPORT_FILE, reportHead, writeReportFile } from './report-html.js';
 import { tallyRound2Ledger } from './round2-ledger-tally.js';
 import { assertFinishedRun } from './run-state.js';
 
@@ -26,12 +26,6 @@ const moneyCell = (m: Money | null, field: string): VNode =>
   m === null
     ? html`<td class="num" data-field=${field}>—</td>`
     : html`<td class="num" data-field=${field} data-cents=${m.cents.toString()}>${m.text}</td>`;
-
-function figure(cls: string, key: string, value: Money, sub: string): VNode {
-  return html`<div class=${`figure ${cls}`} data-figure=${cls} data-cents=${value.cents.toString()}>
-    <div class="k">${key}</div><div class="v">${value.text}</div><div class="s">${sub}</div>
-  </div>`;
-}
 
 function sourcesTable(model: Round2ReportModel): VNode {
   const rows = model.sources.filter((s) => s.sign !== '=');
@@ -88,24 +82,22 @@ export function renderRound2ReportHtml(model: Round2ReportModel): string {
     ${reportHead(model.caseName, model.tool)}
     <body>
       <main>
-        <header>
-          <p class="kicker">Second distribution report</p>
-          ${caseTitle(model.caseName)}
-          <dl class="meta">
+        ${pageHeader({
+          kicker: 'Second distribution report',
+          caseName: model.caseName,
+          meta: html`
             <dt>Plan</dt><dd><span>${model.planFile}</span>, SHA-256 <span class="mono" data-plan-sha256>${model.planSha256}</span></dd>
             <dt>First round</dt><dd data-first-round>${model.firstRound.paid} of ${model.firstRound.claims} paid ${model.firstRound.amount.text}; residual ${model.firstRound.residual.text}; seed <span class="mono">${model.firstSeed}</span></dd>
             <dt>Method</dt><dd>pro rata to the ${model.points}; seed <span class="mono">${model.seed}</span>; ${model.currency}</dd>
-            <dt>Tool</dt><dd>${model.tool.name} ${model.tool.version}</dd>
-          </dl>
-          <div class="figures">
+            <dt>Tool</dt><dd>${model.tool.name} ${model.tool.version}</dd>`,
+          figures: html`
             ${figure('fund', 'Returned', f.returned, `residual + ${model.uncashedClaims} uncashed`)}
             ${figure('deduct', 'Costs', f.costs, 'of the second distribution')}
             ${figure('net', 'Available', f.available, 'for those who cashed')}
             ${figure('paid', 'Paid', f.paid, `${model.paidClaims} of ${model.totalClaims}`)}
-            ${figure('residual', 'Residual', f.residual, 'not paid to claimants')}
-          </div>
-          ${checksBanner(model.checks)}
-        </header>
+            ${figure('residual', 'Residual', f.residual, 'not paid to claimants')}`,
+          banner: checksBanner(model.checks),
+        })}
 
         <section id="waterfall">
           <h2>Where the money came from</h2>
@@ -118,10 +110,11 @@ export function renderRound2ReportHtml(model: Round2ReportModel): string {
 
         <section id="shares">
           <h2>Who shared it</h2>
-          <p data-rule>
-            The ${model.cashedClaims} that cashed their first payment share the available amount, pro rata to
-            their ${model.points}.${model.perShare === null ? '' : html` The second round paid <strong data-per-share>${model.perShare}</strong> (summary.json's perFirstRoundShare, 6 decimals; each amount is then rounded to the cent as the method says).`}
-          </p>
+          ${model.sharedBy === null
+            ? html`<p data-rule>No claim cashed its first payment: the available amount is not paid to claimants; it is the residual.</p>`
+            : html`<p data-rule>
+            ${model.sharedBy.subject} the available amount, pro rata to ${model.sharedBy.their} ${model.points}.${model.perShare === null ? '' : html` The second round paid <strong data-per-share>${model.perShare}</strong> (summary.json's perFirstRoundShare, 6 decimals; each amount is then rounded to the cent as the method says).`}
+          </p>`}
           ${classTable(model)}
           ${model.minimum === null ? null : html`<p class="note" data-minimum>${model.minimum}</p>`}
           <table class="outcomes">

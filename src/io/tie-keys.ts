@@ -7,13 +7,33 @@
  * `pickSmallestKeys`), so a worker thread hashes the claim ids as the reader hands them over,
  * while the main thread goes on parsing; when the reading ends, the prefixes of every row are
  * (nearly) ready. The allocation checks the prefixes it relies on against full keys it computes
- * itself, so a wrong prefix is an error, never a different payout.
+ * itself, so a wrong prefix is an error, never a different payout. With the native SHA-256 addon
+ * (sha256-batch.ts) a batch of ids is one call (`batchKeyPrefixes`), on the worker and here.
  */
 import { Worker } from 'node:worker_threads';
 import * as nodeCrypto from 'node:crypto';
 import { ClaimIds } from '../core/claims.js';
 import { lowerThreadPriority } from './thread-priority.js';
 import { countOf, countText } from '../core/display-numbers.js';
+import { nativeAddonForWorkers, sha256Batch, type Sha256Batch } from './sha256-batch.js';
+
+/**
+ * The key prefixes of a batch of claim ids (`bytes`, `ends` as ClaimIds.slice gives them) in one
+ * call of the batched SHA-256 (sha256-batch.ts): `head` is `seed:` as UTF-8; each message's first
+ * 4 bytes, big-endian, are its prefix. Rows flagged in `skip` get 0, as bytesKeyPrefixer leaves them.
+ * Self-contained, so that the worker's source can embed it (`toString`).
+ */
+export function batchKeyPrefixes(batch: Pick<Sha256Batch, 'many'>, head: Uint8Array, bytes: Uint8Array, ends: Uint32Array, skip: Uint8Array | undefined): Uint32Array {
+  const n = ends.length;
+  const d = new Uint8Array(n * 4);
+  batch.many(bytes, ends, d, head, 4);
+  const out = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    if (skip !== undefined && skip[i] !== 0) continue;
+    out[i] = ((d[4 * i]! << 24) | (d[4 * i + 1]! << 16) | (d[4 * i + 2]! << 8) | d[4 * i + 3]!) >>> 0;
+  }
+  return out;
+}
 
 /**
  * `(bytes, start, end) → the key's first 32 bits` for claim ids given as their UTF-8 bytes (how
@@ -61,19 +81,35 @@ const { parentPort } = require('node:worker_threads');
 const crypto = require('node:crypto');
 (${lowerThreadPriority.toString()})(require('node:fs'), require('node:os'));
 const bytesKeyPrefixer = ${bytesKeyPrefixer.toString()};
+const batchKeyPrefixes = ${batchKeyPrefixes.toString()};
 let prefixOf;
+let batch;
+let head;
 parentPort.on('message', (m) => {
   if (m.seed !== undefined) {
     prefixOf = bytesKeyPrefixer(m.seed, crypto);
+    head = Buffer.from(m.seed + ':', 'utf8');
+    // The batched SHA-256 addon when the main thread uses it (sha256-batch.ts); else node:crypto.
+    if (m.native !== undefined) {
+      try {
+        batch = require(m.native);
+      } catch {
+        batch = undefined;
+      }
+    }
     return;
   }
   const { seq, bytes, ends, skip } = m;
-  const out = new Uint32Array(ends.length);
-  let start = 0;
-  for (let i = 0; i < ends.length; i++) {
-    const end = ends[i];
-    if (skip === undefined || skip[i] === 0) out[i] = prefixOf(bytes, start, end);
-    start = end;
+  let out;
+  if (batch !== undefined) out = batchKeyPrefixes(batch, head, bytes, ends, skip);
+  else {
+    out = new Uint32Array(ends.length);
+    let start = 0;
+    for (let i = 0; i < ends.length; i++) {
+      const end = ends[i];
+      if (skip === undefined || skip[i] === 0) out[i] = prefixOf(bytes, start, end);
+      start = end;
+    }
   }
   parentPort.postMessage({ seq, prefixes: out }, [out.buffer]);
 });
@@ -169,7 +205,7 @@ export class TieKeyPrefixes {
       // After the listeners (a 'message' listener refs the worker again). Nothing awaits it:
       // \`result\` computes on this thread whatever has not come back.
       worker.unref();
-      worker.postMessage({ seed }); // before any batch: the worker hashes `${seed}:${id}`
+      worker.postMessage({ seed, native: nativeAddonForWorkers() }); // before any batch: the worker hashes `${seed}:${id}`
       this.worker = worker;
     } catch {
       this.worker = undefined;
@@ -212,6 +248,12 @@ export class TieKeyPrefixes {
   private hashHere(out: Uint32Array, batch: { from: number; to: number; skip?: Uint8Array | undefined }, prefixOf: (bytes: Uint8Array, start: number, end: number) => number): void {
     const ids = this.ids;
     const skip = batch.skip;
+    const sha = sha256Batch();
+    if (sha.native) {
+      const { bytes, ends } = ids.slice(batch.from, batch.to);
+      out.set(batchKeyPrefixes(sha, Buffer.from(`${this.seed}:`, 'utf8'), bytes, ends, skip), batch.from);
+      return;
+    }
     for (let i = batch.from; i < batch.to; i++) {
       if (skip === undefined || skip[i - batch.from] === 0) out[i] = prefixOf(ids.bytes, ids.start(i), ids.end(i));
     }

@@ -201,3 +201,28 @@ describe('payout explain (the binary)', () => {
     expect(r.stderr).toContain('at least one claim id');
   });
 });
+
+describe('payout explain says one as one', () => {
+  const plan = tmp.write(
+    'lone-plan.json',
+    JSON.stringify({ name: 'One of each', currency: 'USD', gross: '100.00', deductions: [], classes: [{ id: 'all', weight: '1' }], minimumPayment: '5.00', seed: 'lone' }),
+  );
+
+  it('one claim of 1 point: "1 eligible claim, 1 point", no leftover cent said as none', async () => {
+    const claims = tmp.write('lone-one.csv', 'claim_id,class,units\nA,all,1\n');
+    const r = await runCli(['explain', '--plan', plan, claims, 'A']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('  1 eligible claim, 1 point\n');
+    expect(r.stdout).toContain("  the pool's floors leave no cent over\n");
+    expect(r.stdout).not.toMatch(/\b1 points\b|0 cents left after the floors go/);
+  });
+
+  it('a claim the minimum removes alone: "the only claim with 1 point", not "all 1 claim … were"', async () => {
+    // A has 1 point of 101: $0.99, below the $5.00 minimum; B alone has 100 points.
+    const claims = tmp.write('lone-two.csv', 'claim_id,class,units\nA,all,1\nB,all,100\n');
+    const r = await runCli(['explain', '--plan', plan, claims, 'A']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/below the minimum; it was the only claim with 1 point\n/);
+    expect(r.stdout).not.toContain('all 1 claim');
+  });
+});

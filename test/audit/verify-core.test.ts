@@ -108,6 +108,11 @@ describe('LedgerComparer', () => {
     expect(byBytes).toEqual({ ...byRows, comparedBy: 'bytes' });
     expect(checkLedgerRows('ledger.csv', byBytes, 20).message).toBe('all 3 rows of ledger.csv match the recomputed ledger, byte for byte');
   });
+
+  it('says one row as one', () => {
+    const one = LedgerComparer.identical(expected(base.slice(0, 1)));
+    expect(checkLedgerRows('ledger.csv', one, 20).message).toBe('the 1 row of ledger.csv matches the recomputed ledger, byte for byte');
+  });
 });
 
 describe('compareJson', () => {
@@ -151,5 +156,7 @@ describe('findings', () => {
     expect(off.status).toBe('fail');
     expect(off.message).toBe('Σ ledger amounts $100.00 + residual $0.01 = $100.01, but the net is $100.00: $0.01 over');
     expect(checkTotals(1n, 0, src(undefined), src('1.00')).message).toMatch(/cannot total/);
+    expect(checkTotals(9_999n, 1, src('0.01'), src('100.00')).message).toContain('(1 amount that is not money left out)');
+    expect(checkTotals(9_999n, 2, src('0.01'), src('100.00')).message).toContain('(2 amounts that are not money left out)');
   });
 });

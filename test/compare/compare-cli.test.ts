@@ -8,6 +8,7 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { ROOT, runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/tmp.js';
+import { mixedInputs } from '../buckets/helpers.js';
 
 const tmp = tempDir();
 const PLAN6 = join(ROOT, 'fixtures/tiktok/plan.json');
@@ -109,6 +110,30 @@ describe('payout compare refuses', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('lacks "illinois"');
     expect(r.stderr).toContain('adds "california"');
+  });
+
+  it('plans in two currencies, of either form (exit 2): names both plans, says why and what to do, writes nothing', async () => {
+    const euros = tmp.write('plan-eur.json', JSON.stringify({ ...plan6, currency: 'EUR' }));
+    const { claims, classes } = mixedInputs(ROOT, tmp.write);
+    const classesInEuros = tmp.write('one-class-eur.json', JSON.stringify({ ...JSON.parse(readFileSync(classes, 'utf8')), currency: 'EUR' }));
+    const bucketsInEuros = tmp.write('equifax-eur.json', JSON.stringify({ ...JSON.parse(readFileSync(join(ROOT, 'fixtures/equifax-buckets/plan.json'), 'utf8')), currency: 'EUR' }));
+    const equifax = join(ROOT, 'fixtures/equifax-buckets/plan.json');
+    const pairs = [
+      { what: 'two plans of classes', a: PLAN6, b: euros, file: CLAIMS, currencies: ['USD', 'EUR'] },
+      { what: 'a bucket plan against a plan of classes', a: equifax, b: classesInEuros, file: claims, currencies: ['USD', 'EUR'] },
+      { what: 'two bucket plans', a: bucketsInEuros, b: equifax, file: join(ROOT, 'fixtures/equifax-buckets/claims.csv'), currencies: ['EUR', 'USD'] },
+    ];
+    for (const [i, { what, a, b, file, currencies }] of pairs.entries()) {
+      const [out, page] = [tmp.path(`two-currencies-${i}.csv`), tmp.path(`two-currencies-${i}.html`)];
+      const r = await runCli(['compare', '--plan', a, '--plan', b, file, '--out', out, '--html', page]);
+      expect(r.code, what).toBe(2);
+      expect(r.stderr, what).toBe(
+        `payout: ${a} pays in ${currencies[0]} and ${b} in ${currencies[1]}: amounts in two currencies cannot be compared claim by claim; ` +
+          'give two plans of one currency (the same "currency" in both, with the amounts of both in it)\n',
+      );
+      expect(r.stdout, what).toBe('');
+      expect([existsSync(out), existsSync(page)], what).toEqual([false, false]);
+    }
   });
 
   it('a claims file with errors (exit 1), writing nothing', async () => {

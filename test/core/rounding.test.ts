@@ -90,6 +90,9 @@ describe('the methods', () => {
       ],
     });
     expect(lr.explainCents({ round: 2, ...step, outcome: 'capped' }).lines).toEqual(['  floor: 1,342,050 cents', '  capped: no remainder, so no leftover cent']);
+    // One leftover cent goes; none is said as none.
+    expect(lr.explainCents({ round: 1, ...step, leftoverCents: '1' }).lines[2]).toBe("  the pool's 1 cent left after the floors goes one each to the largest remainders");
+    expect(lr.explainCents({ round: 2, ...step, leftoverCents: '0' }).lines[2]).toBe("  the round's floors leave no cent over");
     const pp = roundingMethod({ method: 'per-point', decimals: 2 });
     expect(pp.explainCents({ round: 1, ...step, points: '6', pointValueCents: '2784', floorCents: '16704' })).toEqual({
       title: 'Cents (per-point)',

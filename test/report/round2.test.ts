@@ -294,3 +294,41 @@ describe('the second round\'s waterfall (model)', () => {
     expect(pp.at(-1)).toBe('The residual of $0.00 goes to the cy pres recipients named by the court.');
   });
 });
+
+describe('payout report on a second round in which one claim cashed, or none, or none was uncashed', () => {
+  // Two claims of the Facebook plan, both paid in the first round; the uncashed list names A2, both, or none.
+  const rounds = async (name: string, uncashed: string[]): Promise<{ page: string; method: string[] }> => {
+    const claims = tmp.write(`${name}-claims.csv`, 'claim_id,class,status,payment_method\nA1,illinois,approved,check\nA2,illinois,approved,check\n');
+    const round1 = tmp.path(`${name}-round1`);
+    expect((await runCli(['allocate', '--plan', join(FB, 'plan.json'), claims, '--out', round1, '--quiet'])).code).toBe(0);
+    const list = tmp.write(`${name}-uncashed.csv`, ['claim_id', ...uncashed, ''].join('\n'));
+    const dir = tmp.path(`${name}-round2`);
+    const r = await runCli(['redistribute', '--plan', join(FB, 'plan.json'), '--from', round1, '--uncashed', list, '--costs', '0', '--out', dir, '--report', '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    const summary = round2SummarySchema.parse(JSON.parse(read(join(dir, 'summary.json'))));
+    const money = (cents: Cents) => ({ cents, text: formatMoneyHuman(cents), short: '' });
+    return { page: text(read(join(dir, 'report.html'))), method: round2Method(summary, money) };
+  };
+
+  it('one claim cashed: it shares the available amount, one uncashed amount came back', async () => {
+    const { page, method } = await rounds('one', ['A2']);
+    expect(page).toContain('The 1 claim that cashed its first payment shares the available amount, pro rata to its first-round exact share.');
+    expect(page).toContain('the first-round amount of the 1 claim in the uncashed list');
+    expect(method[0]).toContain('(the first-round amount of 1 claim)');
+    expect(page).not.toMatch(/\b1 claim that cashed their|amounts of the 1 claim/);
+  }, 60_000);
+
+  it('no claim cashed: the page says so and the amount is the residual', async () => {
+    const { page } = await rounds('none', ['A1', 'A2']);
+    expect(page).toContain('No claim cashed its first payment: the available amount is not paid to claimants; it is the residual.');
+    expect(page).not.toContain('0 claims that cashed');
+  }, 60_000);
+
+  it('no claim uncashed: no "the no claims", no "0 leftover cents go"', async () => {
+    const { page, method } = await rounds('all-cashed', []);
+    expect(page).toContain('none: the uncashed list names no claim');
+    expect(method[0]).toContain('(no claim in the uncashed list)');
+    expect(method.join('\n')).toContain('no cent was left over here; any leftover cents would go one each');
+    expect(page).not.toMatch(/the no claims|of no claims|the 0 leftover cents go/);
+  }, 60_000);
+});

@@ -63,7 +63,7 @@ export async function runPay(claimsFile: string, o: PayCliOptions): Promise<void
     '',
     `Ledger: ${countOf(result.ledger.count, 'paid claim')}, ${formatMoneyHuman(result.ledger.amount)}: the control totals match.`,
   ];
-  if (result.fallbacks > 0) lines.push(out.yellow(`${countOf(result.fallbacks, 'claim')} paid by check instead of their election (warnings above).`));
+  if (result.fallbacks > 0) lines.push(out.yellow(`${countOf(result.fallbacks, 'claim')} paid by check instead of ${result.fallbacks === 1 ? 'its' : 'their'} election (warnings above).`));
   lines.push(out.dim(wroteLine(`${o.out}/: ${result.files.join(', ')}`)));
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -31,7 +31,9 @@ export const largestRemainder = {
     if (s.outcome === 'capped') lines.push('  capped: no remainder, so no leftover cent');
     else {
       if (s.remainderCents !== null) lines.push(`  remainder: ${groupDecimal(s.remainderCents.fraction)} cent (${s.remainderCents.decimal})`);
-      lines.push(`  the ${s.round === 1 ? "pool's" : "round's"} ${cents(s.leftoverCents)} left after the floors go one each to the largest remainders`);
+      const whose = s.round === 1 ? "pool's" : "round's";
+      const left = s.leftoverCents;
+      lines.push(left === '0' ? `  the ${whose} floors leave no cent over` : `  the ${whose} ${cents(left)} left after the floors ${left === '1' ? 'goes' : 'go'} one each to the largest remainders`);
       if (s.round === 2) lines.push(...remainderPlaceLines(s.place));
     }
     if (s.round === 1 && s.outcome === 'paid') lines.push(...remainderPlaceLines(s.place));

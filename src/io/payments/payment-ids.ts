@@ -6,11 +6,13 @@
  * reads a row's bytes once the count has passed it, and hashes a row itself when it is there first
  * (while the worker starts: waiting for it cost ~0.2 s at a million claims). Small
  * ledgers, `PAYOUT_WORKERS=0`, or a worker that fails or stalls: the rows left are hashed on the
- * main thread, with the same bytes.
+ * main thread, with the same bytes. With the native SHA-256 addon (sha256-batch.ts) the worker
+ * hashes STEP ids a call (`batchDigests`).
  */
 import * as nodeCrypto from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import type { LedgerIds } from './ledger-ids.js';
+import { nativeAddonForWorkers, type Sha256Batch } from '../sha256-batch.js';
 
 /** Ledgers from this many rows on are hashed on a worker (its start-up costs ~40 ms). */
 export const PAYMENT_ID_WORKER_MIN_ROWS = 50_000;
@@ -25,15 +27,72 @@ export function digestInto(crypto: typeof import('node:crypto'), prefix: string,
   for (let j = 0; j < 8; j++) out[at + j] = d.charCodeAt(j);
 }
 
+/**
+ * The rows' 8 bytes with the batched SHA-256 addon (sha256-batch.ts), `step` rows a call, `done`
+ * told after each: the ids of those rows as one substring of their string, its UTF-8 and where
+ * each id ends in it (the UTF-16 starts when the substring is ASCII, the common case; else each
+ * id's byte length). Nothing bigger than a step's ids is made. Self-contained: the worker's source
+ * embeds it.
+ */
+export function batchDigests(
+  batch: Pick<Sha256Batch, 'many'>,
+  head: Uint8Array,
+  texts: readonly string[],
+  starts: Int32Array,
+  rows: number,
+  shift: number,
+  out: Uint8Array,
+  done: (rows: number) => void,
+  step: number,
+): void {
+  const ends = new Uint32Array(step);
+  let buf = Buffer.allocUnsafe(0);
+  for (let from = 0; from < rows; ) {
+    // Rows [from, to): at most `step`, all in one string.
+    const text = texts[from >>> shift]!;
+    const to = Math.min(rows, from + step, ((from >>> shift) + 1) << shift);
+    const base = starts[from]!;
+    const stop = to < rows && to >>> shift === from >>> shift ? starts[to]! : text.length;
+    const part = text.substring(base, stop);
+    // Encoded into one buffer reused step after step (at most 3 bytes a UTF-16 unit), not a new one each time.
+    if (buf.length < part.length * 3) buf = Buffer.allocUnsafe(part.length * 3);
+    const bytes = buf.subarray(0, buf.write(part, 0, 'utf8'));
+    if (bytes.length === part.length) {
+      for (let r = from; r < to; r++) ends[r - from] = (r + 1 < to ? starts[r + 1]! : stop) - base;
+    } else {
+      let at = 0;
+      for (let r = from; r < to; r++) {
+        at += Buffer.byteLength(part.substring(starts[r]! - base, (r + 1 < to ? starts[r + 1]! : stop) - base), 'utf8');
+        ends[r - from] = at;
+      }
+    }
+    batch.many(bytes, ends.subarray(0, to - from), out.subarray(from * 8, to * 8), head, 8);
+    from = to;
+    done(to);
+  }
+}
+
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const crypto = require('node:crypto');
 const digestInto = ${digestInto.toString()};
-parentPort.once('message', ({ prefix, texts, starts, rows, shift, out, state }) => {
+const batchDigests = ${batchDigests.toString()};
+parentPort.once('message', ({ prefix, texts, starts, rows, shift, out, state, native }) => {
   const bytes = new Uint8Array(out);
   const progress = new Int32Array(state);
+  let batch;
   try {
-    for (let i = 0; i < rows; i++) {
+    if (native !== undefined) batch = require(native);
+  } catch {
+    batch = undefined;
+  }
+  try {
+    if (batch !== undefined) {
+      batchDigests(batch, Buffer.from(prefix, 'utf8'), texts, starts, rows, shift, bytes, (done) => {
+        Atomics.store(progress, 0, done);
+        Atomics.notify(progress, 0);
+      }, ${STEP});
+    } else for (let i = 0; i < rows; i++) {
       // Row i's id, as LedgerIds.at gives it.
       const text = texts[i >>> shift];
       const end = i + 1 === rows || (i + 1) >>> shift !== i >>> shift ? text.length : starts[i + 1];
@@ -92,7 +151,7 @@ export class PaymentIds {
       worker.on('error', () => undefined); // the main thread goes on alone (see `through`)
       worker.unref();
       // A string per 2^20 ids and where each id starts in it: a copy of each of a million strings cost ~0.1 s here.
-      worker.postMessage({ prefix: this.prefix, texts: ids.texts, starts: ids.starts, rows: ids.length, shift: ids.shift, out: shared, state });
+      worker.postMessage({ prefix: this.prefix, texts: ids.texts, starts: ids.starts, rows: ids.length, shift: ids.shift, out: shared, state, native: nativeAddonForWorkers() });
       this.worker = worker;
       this.progress = new Int32Array(state);
     } catch {

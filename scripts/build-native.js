@@ -1,0 +1,111 @@
+#!/usr/bin/env node
+/**
+ * Builds the optional batched SHA-256 addon (src/native/, docs/performance.md "Batched SHA-256")
+ * into dist/native/payout_sha256.node. Part of `npm run build` (so of `prepare`, which `npm ci` and
+ * `npm install` run).
+ *
+ * Optional by design: without a C compiler, make, Python or the running Node.js's headers, payout
+ * hashes with node:crypto instead and gives the same bytes. So any failure here prints one line and
+ * exits 0; installing payout never fails because of it. Nothing is downloaded: node-gyp is npm's own,
+ * and it is given the headers of the Node.js running this script (`--nodedir`), or none at all.
+ * The build happens in a temporary folder (node-gyp's build/ never lands in the repository), and is
+ * skipped when dist/native/ already holds the addon built from the same sources.
+ *
+ * Options: `--out DIR` (default dist/native). Environment: PAYOUT_NODE_GYP (node-gyp's bin script),
+ * PAYOUT_NODEDIR (the folder holding include/node/node_api.h), PAYOUT_NATIVE_BUILD=0 (do not build).
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const SRC = join(ROOT, 'src/native');
+const SOURCES = ['binding.gyp', 'sha256_batch.c'];
+const ADDON = 'payout_sha256.node';
+
+const outArg = process.argv.indexOf('--out');
+const OUT = outArg >= 0 && process.argv[outArg + 1] ? resolve(process.argv[outArg + 1]) : join(ROOT, 'dist/native');
+
+/** Why there is no addon (caught below: one line, exit 0). */
+class Without extends Error {}
+function without(reason) {
+  throw new Without(reason);
+}
+
+/** npm's node-gyp: the one named by PAYOUT_NODE_GYP (alone, when set), npm's setting, or the one next to this node. */
+function nodeGyp() {
+  if (process.env.PAYOUT_NODE_GYP) return existsSync(process.env.PAYOUT_NODE_GYP) ? process.env.PAYOUT_NODE_GYP : undefined;
+  const candidates = [process.env.npm_config_node_gyp, join(dirname(process.execPath), '../lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js')];
+  return candidates.find((c) => c && existsSync(c));
+}
+
+function nodeDir() {
+  const candidates = [process.env.PAYOUT_NODEDIR, join(dirname(process.execPath), '..'), process.env.npm_config_nodedir];
+  for (const c of candidates) {
+    if (!c) continue;
+    if (existsSync(join(c, 'include/node/node_api.h'))) return resolve(c);
+    if (c === process.env.PAYOUT_NODEDIR) return undefined;
+  }
+  return undefined;
+}
+
+try {
+  if (process.env.PAYOUT_NATIVE_BUILD === '0') without('PAYOUT_NATIVE_BUILD=0');
+  const stamp = createHash('sha256');
+  for (const f of SOURCES) stamp.update(readFileSync(join(SRC, f)));
+  const sources = stamp.digest('hex');
+  if (existsSync(join(OUT, ADDON)) && existsSync(join(OUT, 'sources.sha256')) && readFileSync(join(OUT, 'sources.sha256'), 'utf8') === sources) {
+    process.exit(0); // built from these sources already
+  }
+  rmSync(join(OUT, ADDON), { force: true });
+  rmSync(join(OUT, 'sources.sha256'), { force: true });
+  const gyp = nodeGyp();
+  if (gyp === undefined) without('node-gyp not found');
+  const nodedir = nodeDir();
+  if (nodedir === undefined) without('no Node.js headers next to this node');
+  const work = mkdtempSync(join(tmpdir(), 'payout-native-'));
+  try {
+    for (const f of SOURCES) copyFileSync(join(SRC, f), join(work, f));
+    const run = spawnSync(process.execPath, [gyp, 'rebuild', `--nodedir=${nodedir}`, '--loglevel=silent'], {
+      cwd: work,
+      encoding: 'utf8',
+      timeout: 180_000,
+      // npm's own settings would point node-gyp elsewhere (a download, another node's headers).
+      env: { ...process.env, npm_config_nodedir: nodedir, npm_config_offline: 'true' },
+    });
+    const built = join(work, 'build/Release', ADDON);
+    if (run.error || run.status !== 0 || !existsSync(built)) {
+      const why = run.error ? run.error.message : (run.stderr || run.stdout || '').split('\n').find((l) => /error/i.test(l)) ?? `node-gyp exited with ${run.status}`;
+      without(why.trim().slice(0, 160));
+    }
+    // The addon must load and hash like node:crypto before it is used.
+    const check = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        `const a = require(${JSON.stringify(built)}); const o = new Uint8Array(32); a.many(Buffer.from('abc'), Uint32Array.of(3), o);
+         if (Buffer.from(o).toString('hex') !== require('node:crypto').createHash('sha256').update('abc').digest('hex')) process.exit(3);`,
+      ],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    if (check.status !== 0) without('the built addon did not load or hash correctly');
+    mkdirSync(OUT, { recursive: true });
+    copyFileSync(built, join(OUT, ADDON));
+    writeFileSync(join(OUT, 'sources.sha256'), sources);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+} catch (err) {
+  const reason = err instanceof Without ? err.message : err instanceof Error ? err.message.split('\n')[0] : String(err);
+  try {
+    rmSync(join(OUT, ADDON), { force: true });
+    rmSync(join(OUT, 'sources.sha256'), { force: true });
+  } catch {
+    // nothing there to remove
+  }
+  console.log(`payout: native SHA-256 not built (${reason}); using node:crypto`);
+  process.exitCode = 0;
+}

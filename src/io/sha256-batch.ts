@@ -1,0 +1,148 @@
+/**
+ * SHA-256 of many messages in one call (docs/performance.md, "Batched SHA-256").
+ *
+ * A million claims are ~3 million SHA-256 calls in `allocate` (tie-break keys, receipts leaves and
+ * inner nodes) and ~1 million in `pay` (payment ids). Through node:crypto each costs ~0.33 µs, almost
+ * all of it the call into OpenSSL; the hashing itself is ~0.06 µs per 64-byte block. The optional
+ * native addon (src/native/sha256_batch.c, built by scripts/build-native.js into
+ * dist/native/payout_sha256.node) hashes a whole batch in one call. Without it (no C compiler when
+ * payout was installed, or `PAYOUT_NATIVE=0`), the same functions loop over node:crypto: the same
+ * bytes out either way, which the tests check message by message.
+ */
+import * as nodeCrypto from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+export const DIGEST_BYTES = 32;
+
+/** The addon's functions (see src/native/sha256_batch.c for the exact contract and its checks). */
+export interface Sha256Batch {
+  /** Whether these are the native addon's (false: the node:crypto loop). */
+  readonly native: boolean;
+  /**
+   * Message i is `head ‖ bytes[ends[i-1], ends[i])` (ends[-1] = `first`, default 0); the first
+   * `take` bytes (1..32, default 32) of its SHA-256 go to `out` at i·take.
+   */
+  many(bytes: Uint8Array, ends: Uint32Array, out: Uint8Array, head?: Uint8Array, take?: number, first?: number): void;
+  /**
+   * The next level of a payout-merkle/1 tree (core/merkle.ts) over `count` digests packed 32 bytes
+   * each: SHA-256(0x01 ‖ left ‖ right) per pair, an odd last digest promoted; `out` may be `digests`.
+   */
+  level(digests: Uint8Array, count: number, out: Uint8Array): void;
+}
+
+/**
+ * Where the build put the addon: dist/native/, next to dist/io/ and dist/bundle/ (the second
+ * place is the same folder seen from src/io/, where the tests run this module).
+ */
+export function nativeAddonPath(): string | undefined {
+  for (const relative of ['../native/payout_sha256.node', '../../dist/native/payout_sha256.node']) {
+    const url = new URL(relative, import.meta.url);
+    if (url.protocol !== 'file:') return undefined;
+    const path = fileURLToPath(url);
+    if (existsSync(path)) return path;
+  }
+  return undefined;
+}
+
+/** Whether the environment allows the addon (`PAYOUT_NATIVE=0` forbids it). */
+export function nativeAllowed(): boolean {
+  return process.env.PAYOUT_NATIVE !== '0';
+}
+
+const binaryDigest =
+  typeof nodeCrypto.hash === 'function'
+    ? (b: Uint8Array) => nodeCrypto.hash('sha256', b, 'binary')
+    : (b: Uint8Array) => nodeCrypto.createHash('sha256').update(b).digest('binary');
+
+function isInteger(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 0xffffffff;
+}
+
+/** The node:crypto loop: the addon's contract, its checks and its bytes. */
+export const fallbackSha256Batch: Sha256Batch = {
+  native: false,
+  many(bytes, ends, out, head, take = DIGEST_BYTES, first = 0) {
+    if (!(bytes instanceof Uint8Array)) throw new TypeError('many: bytes must be a Uint8Array');
+    if (!(ends instanceof Uint32Array)) throw new TypeError('many: ends must be a Uint32Array');
+    if (!(out instanceof Uint8Array)) throw new TypeError('many: out must be a Uint8Array');
+    if (head !== undefined && !(head instanceof Uint8Array)) throw new TypeError('many: head must be a Uint8Array');
+    if (!isInteger(take)) throw new TypeError('many: take must be an integer');
+    if (!isInteger(first)) throw new TypeError('many: first must be an integer');
+    if (take < 1 || take > DIGEST_BYTES) throw new RangeError('many: take must be 1 to 32');
+    const n = ends.length;
+    if (n > Math.floor(out.length / take)) throw new RangeError('many: out is too short for the digests');
+    if (first > bytes.length) throw new RangeError('many: first is past the end of bytes');
+    let from = first;
+    for (let i = 0; i < n; i++) {
+      const to = ends[i]!;
+      if (to < from || to > bytes.length) throw new RangeError('many: ends must not decrease nor pass the end of bytes');
+      from = to;
+    }
+    const h = head ?? new Uint8Array(0);
+    let scratch = new Uint8Array(h.length + 64);
+    scratch.set(h);
+    from = first;
+    for (let i = 0; i < n; i++) {
+      const to = ends[i]!;
+      let message: Uint8Array;
+      if (h.length === 0) message = bytes.subarray(from, to);
+      else {
+        if (h.length + to - from > scratch.length) {
+          scratch = new Uint8Array((h.length + to - from) * 2);
+          scratch.set(h);
+        }
+        scratch.set(bytes.subarray(from, to), h.length);
+        message = scratch.subarray(0, h.length + to - from);
+      }
+      const d = binaryDigest(message);
+      for (let k = 0; k < take; k++) out[i * take + k] = d.charCodeAt(k);
+      from = to;
+    }
+  },
+  level(digests, count, out) {
+    if (!(digests instanceof Uint8Array)) throw new TypeError('level: digests must be a Uint8Array');
+    if (!isInteger(count)) throw new TypeError('level: count must be an integer');
+    if (!(out instanceof Uint8Array)) throw new TypeError('level: out must be a Uint8Array');
+    if (count > Math.floor(digests.length / DIGEST_BYTES)) throw new RangeError('level: digests holds fewer than count digests');
+    if (Math.ceil(count / 2) > Math.floor(out.length / DIGEST_BYTES)) throw new RangeError('level: out is too short for the next level');
+    const m = new Uint8Array(1 + 2 * DIGEST_BYTES);
+    m[0] = 0x01;
+    for (let i = 0; i + 1 < count; i += 2) {
+      for (let k = 0; k < 2 * DIGEST_BYTES; k++) m[1 + k] = digests[i * DIGEST_BYTES + k]!;
+      const d = binaryDigest(m);
+      for (let k = 0; k < DIGEST_BYTES; k++) out[(i / 2) * DIGEST_BYTES + k] = d.charCodeAt(k);
+    }
+    if (count % 2 === 1) {
+      const last = digests.slice((count - 1) * DIGEST_BYTES, count * DIGEST_BYTES);
+      out.set(last, ((count - 1) / 2) * DIGEST_BYTES);
+    }
+  },
+};
+
+/** Loads the addon from `path`; undefined when it cannot be loaded (a build for another platform, a damaged file). */
+export function loadNativeSha256(path: string): Sha256Batch | undefined {
+  try {
+    const addon = createRequire(import.meta.url)(path) as Partial<Sha256Batch>;
+    if (typeof addon.many !== 'function' || typeof addon.level !== 'function') return undefined;
+    return { native: true, many: addon.many, level: addon.level };
+  } catch {
+    return undefined;
+  }
+}
+
+let loaded: Sha256Batch | undefined;
+
+/** The addon when it is built and allowed, else the node:crypto loop (decided once per thread). */
+export function sha256Batch(): Sha256Batch {
+  if (loaded !== undefined) return loaded;
+  const path = nativeAllowed() ? nativeAddonPath() : undefined;
+  loaded = (path !== undefined ? loadNativeSha256(path) : undefined) ?? fallbackSha256Batch;
+  return loaded;
+}
+
+/** The addon's path when `sha256Batch()` uses it: what a worker started from source text loads (`require`). */
+export function nativeAddonForWorkers(): string | undefined {
+  return sha256Batch().native ? nativeAddonPath() : undefined;
+}

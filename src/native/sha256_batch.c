@@ -1,0 +1,139 @@
+/*
+ * Batched SHA-256 for payout (src/io/sha256-batch.ts): many messages hashed in one call, so the
+ * cost of crossing from JavaScript into OpenSSL is paid once per batch, not once per message.
+ * N-API only (node_api.h): one build serves every Node.js version from 20 on. OpenSSL's
+ * SHA256_Init/Update/Final are those of the node binary itself (no -lcrypto); the one-shot
+ * SHA256() goes through an EVP fetch and costs several times more per message.
+ *
+ * Every argument is checked before anything is read or written; a bad one throws a TypeError or
+ * RangeError and leaves the output untouched.
+ */
+#define OPENSSL_SUPPRESS_DEPRECATED 1
+#include <node_api.h>
+#include <openssl/sha.h>
+#include <stdint.h>
+#include <string.h>
+
+#define DIGEST 32
+
+static void throw_type(napi_env env, const char* msg) { napi_throw_type_error(env, NULL, msg); }
+static void throw_range(napi_env env, const char* msg) { napi_throw_range_error(env, NULL, msg); }
+
+/* The bytes of a typed array of type `want`; 0 when `v` is not one. */
+static int typed(napi_env env, napi_value v, napi_typedarray_type want, void** data, size_t* length) {
+  bool is = false;
+  if (napi_is_typedarray(env, v, &is) != napi_ok || !is) return 0;
+  napi_typedarray_type t;
+  napi_value ab;
+  size_t offset;
+  if (napi_get_typedarray_info(env, v, &t, length, data, &ab, &offset) != napi_ok || t != want) return 0;
+  if (*length > 0 && *data == NULL) return 0;
+  return 1;
+}
+
+/* An integer argument in [0, 2^32); 0 when `v` is not one. */
+static int index_arg(napi_env env, napi_value v, uint32_t* out) {
+  napi_valuetype t;
+  if (napi_typeof(env, v, &t) != napi_ok || t != napi_number) return 0;
+  double d;
+  if (napi_get_value_double(env, v, &d) != napi_ok) return 0;
+  if (!(d >= 0 && d <= 4294967295.0) || d != (double)(uint32_t)d) return 0;
+  *out = (uint32_t)d;
+  return 1;
+}
+
+static int is_missing(napi_env env, napi_value v) {
+  napi_valuetype t;
+  return napi_typeof(env, v, &t) == napi_ok && t == napi_undefined;
+}
+
+/*
+ * many(bytes: Uint8Array, ends: Uint32Array, out: Uint8Array, head?: Uint8Array, take?: number,
+ *      first?: number)
+ * Message i is head ‖ bytes[ends[i-1], ends[i]) (ends[-1] = first, default 0); the first `take`
+ * bytes (1..32, default 32) of its SHA-256 go to out[i·take, (i+1)·take).
+ */
+static napi_value many(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value a[6];
+  if (napi_get_cb_info(env, info, &argc, a, NULL, NULL) != napi_ok) return NULL;
+  for (size_t k = argc; k < 6; k++) napi_get_undefined(env, &a[k]);
+  uint8_t* bytes; size_t nbytes;
+  uint32_t* ends; size_t n;
+  uint8_t* out; size_t nout;
+  uint8_t* head = NULL; size_t nhead = 0;
+  uint32_t take = DIGEST, first = 0;
+  if (argc < 3) { throw_type(env, "many(bytes, ends, out[, head[, take[, first]]]): too few arguments"); return NULL; }
+  if (!typed(env, a[0], napi_uint8_array, (void**)&bytes, &nbytes)) { throw_type(env, "many: bytes must be a Uint8Array"); return NULL; }
+  if (!typed(env, a[1], napi_uint32_array, (void**)&ends, &n)) { throw_type(env, "many: ends must be a Uint32Array"); return NULL; }
+  if (!typed(env, a[2], napi_uint8_array, (void**)&out, &nout)) { throw_type(env, "many: out must be a Uint8Array"); return NULL; }
+  if (!is_missing(env, a[3]) && !typed(env, a[3], napi_uint8_array, (void**)&head, &nhead)) { throw_type(env, "many: head must be a Uint8Array"); return NULL; }
+  if (!is_missing(env, a[4]) && !index_arg(env, a[4], &take)) { throw_type(env, "many: take must be an integer"); return NULL; }
+  if (!is_missing(env, a[5]) && !index_arg(env, a[5], &first)) { throw_type(env, "many: first must be an integer"); return NULL; }
+  if (take < 1 || take > DIGEST) { throw_range(env, "many: take must be 1 to 32"); return NULL; }
+  if (n > nout / take) { throw_range(env, "many: out is too short for the digests"); return NULL; }
+  if (first > nbytes) { throw_range(env, "many: first is past the end of bytes"); return NULL; }
+  size_t from = first;
+  for (size_t i = 0; i < n; i++) {
+    if (ends[i] < from || ends[i] > nbytes) { throw_range(env, "many: ends must not decrease nor pass the end of bytes"); return NULL; }
+    from = ends[i];
+  }
+  uint8_t d[DIGEST];
+  from = first;
+  for (size_t i = 0; i < n; i++) {
+    /* Read once and checked again: `ends` may sit in shared memory another thread could write. */
+    size_t to = ends[i];
+    if (to < from || to > nbytes) { throw_range(env, "many: ends changed while they were hashed"); return NULL; }
+    SHA256_CTX c;
+    SHA256_Init(&c);
+    if (nhead > 0) SHA256_Update(&c, head, nhead);
+    SHA256_Update(&c, bytes + from, to - from);
+    if (take == DIGEST) SHA256_Final(out + i * DIGEST, &c);
+    else { SHA256_Final(d, &c); memcpy(out + i * take, d, take); }
+    from = to;
+  }
+  return NULL;
+}
+
+/*
+ * level(digests: Uint8Array, count: number, out: Uint8Array)
+ * The next level of a payout-merkle/1 tree over `count` digests packed 32 bytes each: pair j is
+ * SHA-256(0x01 ‖ digest 2j ‖ digest 2j+1), written at out[32j]; an odd last digest is copied up
+ * unchanged. `out` may be `digests` itself (each pair is read before its node is written).
+ */
+static napi_value level(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value a[3];
+  if (napi_get_cb_info(env, info, &argc, a, NULL, NULL) != napi_ok) return NULL;
+  uint8_t* in; size_t nin;
+  uint8_t* out; size_t nout;
+  uint32_t count;
+  if (argc < 3) { throw_type(env, "level(digests, count, out): too few arguments"); return NULL; }
+  if (!typed(env, a[0], napi_uint8_array, (void**)&in, &nin)) { throw_type(env, "level: digests must be a Uint8Array"); return NULL; }
+  if (!index_arg(env, a[1], &count)) { throw_type(env, "level: count must be an integer"); return NULL; }
+  if (!typed(env, a[2], napi_uint8_array, (void**)&out, &nout)) { throw_type(env, "level: out must be a Uint8Array"); return NULL; }
+  size_t cnt = count;
+  if (cnt > nin / DIGEST) { throw_range(env, "level: digests holds fewer than count digests"); return NULL; }
+  if ((cnt + 1) / 2 > nout / DIGEST) { throw_range(env, "level: out is too short for the next level"); return NULL; }
+  uint8_t m[1 + 2 * DIGEST];
+  m[0] = 0x01;
+  size_t i;
+  for (i = 0; i + 1 < cnt; i += 2) {
+    memcpy(m + 1, in + i * DIGEST, 2 * DIGEST);
+    SHA256_CTX c;
+    SHA256_Init(&c);
+    SHA256_Update(&c, m, sizeof m);
+    SHA256_Final(out + (i / 2) * DIGEST, &c);
+  }
+  if (cnt % 2 == 1) memmove(out + (cnt / 2) * DIGEST, in + (cnt - 1) * DIGEST, DIGEST);
+  return NULL;
+}
+
+NAPI_MODULE_INIT() {
+  napi_value f;
+  if (napi_create_function(env, "many", NAPI_AUTO_LENGTH, many, NULL, &f) != napi_ok) return NULL;
+  if (napi_set_named_property(env, exports, "many", f) != napi_ok) return NULL;
+  if (napi_create_function(env, "level", NAPI_AUTO_LENGTH, level, NULL, &f) != napi_ok) return NULL;
+  if (napi_set_named_property(env, exports, "level", f) != napi_ok) return NULL;
+  return exports;
+}

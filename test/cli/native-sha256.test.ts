@@ -1,0 +1,92 @@
+/**
+ * The optional batched SHA-256 addon (docs/performance.md, "Batched SHA-256"), end to end:
+ * `allocate` and `pay` on 70,000 claims (tie keys and receipts on their worker threads, payment ids
+ * on theirs) write the same bytes with the addon and without it (`PAYOUT_NATIVE=0`, as where no C
+ * compiler was there at install); and the build step (scripts/build-native.js) never fails: without
+ * node-gyp, without headers, or with a compiler that fails, it says so in one line and exits 0.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, runCli } from '../helpers/run-cli.js';
+import { tempDir } from '../helpers/tmp.js';
+
+const ROWS = 70_000;
+
+describe('with and without the native SHA-256', () => {
+  const dir = tempDir();
+  const plan = dir.path('plan.json');
+  const claims = dir.path('claims.csv');
+  const elections = dir.path('elections.csv');
+
+  beforeAll(async () => {
+    const { claimsText, electionsText } = (await import(pathToFileURL(join(ROOT, 'scripts/generate-payments-fixture.js')).href)) as {
+      claimsText: (rows: number, seed: string) => string;
+      electionsText: (claims: string) => string;
+    };
+    const text = claimsText(ROWS, 'native-e2e');
+    writeFileSync(claims, text);
+    writeFileSync(elections, electionsText(text));
+    const p = JSON.parse(readFileSync(join(ROOT, 'fixtures/payments/plan.json'), 'utf8')) as { gross: string };
+    p.gross = `${ROWS * 92}.00`;
+    writeFileSync(plan, JSON.stringify(p));
+  }, 120_000);
+
+  const same = (a: string, b: string): void => {
+    const names = readdirSync(b).sort();
+    expect(readdirSync(a).sort()).toEqual(names);
+    for (const n of names) expect(readFileSync(join(a, n)).equals(readFileSync(join(b, n))), n).toBe(true);
+  };
+
+  it('allocate writes the same ledger, summary (receipts root) and manifest, and pay the same files', async () => {
+    const runs = { native: { alloc: dir.path('a-native'), pay: dir.path('p-native'), env: {} }, crypto: { alloc: dir.path('a-crypto'), pay: dir.path('p-crypto'), env: { PAYOUT_NATIVE: '0' } } };
+    for (const r of Object.values(runs)) {
+      const a = await runCli(['allocate', '--plan', plan, claims, '--out', r.alloc, '--quiet'], { env: r.env });
+      expect(a.code, a.stderr).toBe(0);
+      // From one folder: pay's manifest names the ledger it paid from.
+      const p = await runCli(['pay', '--plan', plan, claims, '--elections', elections, '--from', runs.native.alloc, '--out', r.pay, '--quiet'], { env: r.env });
+      expect(p.code, p.stderr).toBe(0);
+    }
+    same(runs.native.alloc, runs.crypto.alloc);
+    same(runs.native.pay, runs.crypto.pay);
+    const summary = JSON.parse(readFileSync(join(runs.native.alloc, 'summary.json'), 'utf8')) as { receipts: { leaves: number; root: string } };
+    expect(summary.receipts.leaves).toBe(ROWS);
+    expect(summary.receipts.root).toMatch(/^[0-9a-f]{64}$/);
+  }, 180_000);
+});
+
+describe('scripts/build-native.js', () => {
+  const dir = tempDir();
+  const build = (env: Record<string, string>, out: string): { status: number | null; stdout: string; stderr: string } =>
+    spawnSync(process.execPath, [join(ROOT, 'scripts/build-native.js'), '--out', out], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 });
+
+  it.each([
+    ['node-gyp is not there', { PAYOUT_NODE_GYP: '/nonexistent/node-gyp.js' }, 'node-gyp not found'],
+    ['the Node.js headers are not there', { PAYOUT_NODEDIR: '/nonexistent' }, 'no Node.js headers'],
+    ['the compiler fails', { CC: '/bin/false' }, 'Error'],
+    ['the build is turned off', { PAYOUT_NATIVE_BUILD: '0' }, 'PAYOUT_NATIVE_BUILD=0'],
+  ])('exits 0 with one line when %s, and leaves no addon', (_, env, why) => {
+    const out = dir.path(`out-${Object.keys(env)[0]!}`);
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, 'payout_sha256.node'), 'stale'); // an older build is not kept
+    const r = build(env, out);
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim().split('\n')).toHaveLength(1);
+    expect(r.stdout).toMatch(/^payout: native SHA-256 not built \(.+\); using node:crypto\n$/);
+    expect(r.stdout).toContain(why);
+    expect(existsSync(join(out, 'payout_sha256.node'))).toBe(false);
+  }, 120_000);
+
+  it('builds the addon where node-gyp, headers and a compiler are (else says why, as above)', () => {
+    const out = dir.path('out-ok');
+    const r = build({}, out);
+    expect(r.status).toBe(0);
+    if (r.stdout.includes('not built')) return; // a machine without a compiler: the line above, checked there
+    expect(r.stdout).toBe('');
+    expect(existsSync(join(out, 'payout_sha256.node'))).toBe(true);
+    // Built from these sources: the next build has nothing to do.
+    expect(build({ PAYOUT_NODE_GYP: '/nonexistent/node-gyp.js' }, out).stdout).toBe('');
+  }, 120_000);
+});
