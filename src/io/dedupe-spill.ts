@@ -118,13 +118,14 @@ export class PartitionedKeys implements LineTable {
     }
     this.close();
     const read = { buf: new Uint8Array(0) };
+    // One table for every partition, emptied between them (HashedLineIndex.reset).
+    const table = new HashedLineIndex();
     for (let p = 0; p < PARTITIONS; p++) {
       if (!fs.existsSync(this.path(p))) continue;
       const size = readAll(this.path(p), read);
       const keys = new Uint32Array(read.buf.buffer, 0, size / 4);
       const n = keys.length / KEY_WORDS;
-      const table = new HashedLineIndex();
-      table.reserve(n);
+      table.reset(n);
       for (let at = 0; at < keys.length; at += KEY_WORDS) {
         const line = keys[at + 2] as number;
         const first = table.firstLine(keys[at] as number, keys[at + 1] as number, line);
