@@ -109,11 +109,8 @@ export async function readClaims(file: string, plan: Plan, options: ReadClaimsOp
     dedupe = undefined;
   }
   // The file's SHA-256 goes with the duplicate checks' worker when there is one: the fast path
-  // moves each chunk there once copied; after csv-parse took over, copies go. Not when the checks
-  // are spilled (very large files): writing the partitions makes that worker the longest thread
-  // of the reading (at 5M claims this thread waited for it a third of the time), so the file is
-  // hashed here.
-  const hashOnWorker = hash !== undefined && dedupe?.onWorker === true && !dedupe.spills;
+  // moves each chunk there once copied; after csv-parse took over, copies go.
+  const hashOnWorker = hash !== undefined && dedupe?.onWorker === true;
   /** The fast tokenizer while it hands records on (their cells' byte ranges), else undefined. */
   let tokenizer: FastCsv | undefined;
   if (dedupe) {

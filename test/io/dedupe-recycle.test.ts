@@ -74,37 +74,4 @@ describe('duplicate-check batches on the worker', () => {
     expect(r.stdout).toBe('digest true\nback 65536,65536,65536 true\n');
     expect(r.status).toBe(0);
   });
-
-  it("leave the file's SHA-256 to the reading thread when the checks are spilled (that worker is the busier one then)", () => {
-    const claims = tmp.path('spilled.csv');
-    const rows = ['claim_id,class,email,name,address'];
-    for (let i = 0; rows.length * 60 < (9 << 20); i++) rows.push(`C${i},nationwide,p${i % 5000}@x.org,Name ${i % 7000},${i % 7000} Main Street`);
-    const text = rows.join('\n') + '\n';
-    tmp.write('spilled.csv', text);
-    const plan = tmp.write('plan.json', JSON.stringify({ name: 't', gross: '1000.00', classes: [{ id: 'nationwide', weight: '1' }], seed: 's' }));
-    const file = tmp.write(
-      'spilled-hash.mjs',
-      `
-      const { DuplicateChecks } = await import(${JSON.stringify(dist('io/dedupe-batch.js'))});
-      const { readClaims } = await import(${JSON.stringify(dist('io/claims-reader.js'))});
-      const { loadPlan } = await import(${JSON.stringify(dist('io/plan-file.js'))});
-      const { createHash } = await import('node:crypto');
-      const { readFileSync } = await import('node:fs');
-      let moved = 0;
-      const hashFile = DuplicateChecks.prototype.hashFile;
-      DuplicateChecks.prototype.hashFile = function (...args) { moved++; return hashFile.apply(this, args); };
-      const { plan } = await loadPlan(${JSON.stringify(plan)});
-      for (const spill of [0, Infinity]) {
-        const r = await readClaims(${JSON.stringify(claims)}, plan, { sha256: true, duplicateSpillBytes: spill });
-        const right = r.stats.sha256 === createHash('sha256').update(readFileSync(${JSON.stringify(claims)})).digest('hex');
-        console.log(spill === 0 ? 'spilled' : 'in memory', right, moved > 0 ? 'on the worker' : 'here', r.problems.length > 0);
-        moved = 0;
-      }
-    `,
-    );
-    const r = spawnSync(process.execPath, [file], { encoding: 'utf8', timeout: 60_000 });
-    expect(r.stderr).toBe('');
-    expect(r.stdout).toBe('spilled true here true\nin memory true on the worker true\n');
-    expect(r.status).toBe(0);
-  });
 });
