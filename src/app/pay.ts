@@ -147,6 +147,8 @@ async function payFrom(o: PayOptions, loaded: PayPlan, folder: PayFolder, config
       ...(o.electionsFile !== undefined ? { electionsFile: o.electionsFile } : {}),
       hashes,
       onPaid: (c) => builder.add(c),
+      // Most claims go to the files' worker straight from the claims file's bytes.
+      ...(thread !== undefined ? { records: thread } : {}),
       onRestart: () => {
         if (thread !== undefined) thread.restart();
         else builder = newBuilder();

@@ -6,8 +6,11 @@ import { colorFor } from './style.js';
 import { countOf } from '../core/display-numbers.js';
 
 export interface WarningLines {
-  /** One warning's text (already made safe to print). */
-  warn(text: string): void;
+  /**
+   * One warning's text (already made safe to print), or a function that makes it: called only when
+   * the warning is shown (with --quiet, or past `max`, a million warnings cost no text).
+   */
+  warn(text: string | (() => string)): void;
   /** With --quiet, the one line that counts the warnings (nothing when there were none). */
   finish(): void;
   readonly count: number;
@@ -20,7 +23,7 @@ export function warningLines(quiet: boolean, max = Number.POSITIVE_INFINITY): Wa
   return {
     warn(text) {
       count += 1;
-      if (!quiet && count <= max) process.stderr.write(`${c.yellow('warning')}: ${text}\n`);
+      if (!quiet && count <= max) process.stderr.write(`${c.yellow('warning')}: ${typeof text === 'string' ? text : text()}\n`);
     },
     finish() {
       const hidden = quiet ? count : Math.max(0, count - max);

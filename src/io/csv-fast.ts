@@ -36,6 +36,11 @@ export interface ColumnPlan {
    * its hash already computed and nothing new is allocated.
    */
   repeat?: Uint8Array;
+  /**
+   * Takes a record from its bytes first (`record.buffer`, `fieldStart`, `fieldEnd`; `count` fields):
+   * true when it has, and no cell is made; false, and the record is handed on as strings.
+   */
+  bytes?: (record: FastCsv, count: number) => boolean;
 }
 
 /** A record longer than this (characters = bytes here) is left to csv-parse and its size limit. */
@@ -238,8 +243,7 @@ export class FastCsv {
         break;
       }
       if (p - recordStart > MAX_FAST_RECORD) return this.leave(recordStart);
-      this.recordAscii = this.ascii.isAscii(recordStart, p);
-      this.emit(count, lineBreaks);
+      this.emit(count, lineBreaks, recordStart, p);
     }
     return cut >= 0 ? this.more(cut, end, final) : p;
   }
@@ -282,6 +286,11 @@ export class FastCsv {
     }
   }
 
+  /** While `onRecord` or a plan's `bytes` runs: the bytes its fields' positions are in. */
+  get buffer(): Uint8Array {
+    return this.buf;
+  }
+
   /** A record cut by the end of the bytes: wait for more, or at the end of the file leave it to csv-parse. */
   private more(recordStart: number, end: number, final: boolean): number {
     if (final || end - recordStart > MAX_FAST_RECORD) return this.leave(recordStart);
@@ -304,8 +313,15 @@ export class FastCsv {
     this.doubled = grow(this.doubled, new Uint8Array(n));
   }
 
-  private emit(count: number, lineBreaks: number): void {
+  /** Hands on the record of `count` fields in bytes [recordStart, recordEnd). */
+  private emit(count: number, lineBreaks: number, recordStart: number, recordEnd: number): void {
     const plan = (this.plan ??= this.columns());
+    if (plan?.bytes !== undefined && plan.bytes(this, count)) {
+      this.line += 1 + lineBreaks;
+      return;
+    }
+    // Asked only of records made into strings (AsciiRuns takes queries that move forward).
+    this.recordAscii = this.ascii.isAscii(recordStart, recordEnd);
     // One array for every record: the reader reads it during the call and keeps none of it.
     const fields = this.fields;
     // Overwritten in place: records mostly have the same count, and setting the length costs a call.

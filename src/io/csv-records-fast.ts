@@ -21,7 +21,9 @@ import { localHash, type HashThread } from './hash-thread.js';
  * record (each then a string of its own; the others may be slices of a chunk's text, which must
  * not outlive the record); without it, every cell read is its own. A file-system error is thrown as it came; an error thrown by
  * `onRecord` passes through. `options.hashes`: where the file's bytes are hashed (on a worker
- * thread when the file is large, hash-thread.ts); by default on this thread.
+ * thread when the file is large, hash-thread.ts); by default on this thread. `options.bytes`: takes
+ * each record after the header from its bytes first (ColumnPlan.bytes); the records it declines are
+ * handed to `onRecord`.
  */
 export async function readCsvFileFast(
   file: string,
@@ -29,7 +31,7 @@ export async function readCsvFileFast(
   onRecord: (fields: string[], line: number) => void,
   read: (header: string[]) => Uint8Array | undefined = () => undefined,
   own?: (header: string[]) => Uint8Array,
-  options: { utf8?: boolean; hashes?: HashThread } = {},
+  options: { utf8?: boolean; hashes?: HashThread; bytes?: ColumnPlan['bytes'] } = {},
 ): Promise<FileDigest | undefined> {
   if (!fastPathSupports(delimiter)) return undefined;
   let finished = false;
@@ -48,7 +50,7 @@ export async function readCsvFileFast(
         const columns = read(fields);
         // Cells kept past the record (in messages, say) must be strings of their own (`own`): others
         // may be slices of the chunk's text. Without `own`, every cell read is one.
-        if (columns !== undefined) plan = { read: columns, own: own?.(fields) ?? columns };
+        if (columns !== undefined) plan = { read: columns, own: own?.(fields) ?? columns, ...(options.bytes !== undefined ? { bytes: options.bytes } : {}) };
         return;
       }
       onRecord(fields, line);

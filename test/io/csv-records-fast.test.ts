@@ -90,3 +90,33 @@ describe('readCsvFile with a delimiter', () => {
     expect(fast).toEqual(slow);
   });
 });
+
+describe('readCsvFileFast with records taken from their bytes', () => {
+  it('offers every record after the header to `bytes` first; the ones it declines come as strings, on their lines', async () => {
+    const text = 'claim_id,name\nC1,"Ana\nRuiz"\n\nC2,Bo\nC3,"a ""b"""\r\nC4,Zoë\n';
+    const offered: string[] = [];
+    const strings: [string[], number][] = [];
+    const digest = await readCsvFileFast(
+      fileOf(text),
+      ',',
+      (f, l) => void strings.push([[...f], l]),
+      (header) => Uint8Array.from(header, () => 1),
+      undefined,
+      {
+        bytes: (record, count) => {
+          const cells = Array.from({ length: count }, (_, f) => Buffer.from(record.buffer.subarray(record.fieldStart(f), record.fieldEnd(f))).toString());
+          offered.push(cells.join('|'));
+          return cells[0] === 'C1' || cells[0] === 'C4'; // taken: no strings made for them
+        },
+      },
+    );
+    expect(digest).toBeDefined();
+    expect(offered).toEqual(['C1|Ana\nRuiz', '', 'C2|Bo', 'C3|a ""b""', 'C4|Zoë']);
+    // The header, then the declined records: the blank line (skipped, as readCsvFile does), C2 and C3 on lines 5 and 6.
+    expect(strings).toEqual([
+      [['claim_id', 'name'], 1],
+      [['C2', 'Bo'], 5],
+      [['C3', 'a "b"'], 6],
+    ]);
+  });
+});

@@ -167,6 +167,27 @@ describe('LedgerIds', () => {
       }),
     );
   });
+
+  it('knows an id from the UTF-8 bytes of a claims file: only an ASCII id, as `is` does', () => {
+    const text = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 6 }), fc.string({ unit: 'binary', maxLength: 4 }), fc.constantFrom('Â\u00a0X', '\u00a0X', 'PX-1'));
+    fc.assert(
+      fc.property(fc.array(text, { maxLength: 20 }), text, (list, other) => {
+        const ids = LedgerIds.from(list);
+        const bytes = (t: string): Uint8Array => Buffer.concat([Buffer.from('ab'), Buffer.from(t, 'utf8')]);
+        list.forEach((id, row) => {
+          for (const t of [id, other]) {
+            const b = bytes(t);
+            expect(ids.isBytes(row, b, 2, b.length)).toBe(ids.is(row, t) && /^[\x00-\x7f]*$/.test(t));
+          }
+        });
+        const b = bytes('');
+        expect(ids.isBytes(list.length, b, 2, 2)).toBe(false);
+      }),
+    );
+    // The Latin-1 reading of the bytes of U+00A0 ("Â" and U+00A0) is not the id.
+    const b = Buffer.from('\u00a0X', 'utf8');
+    expect(LedgerIds.from(['Â\u00a0X']).isBytes(0, b, 0, b.length)).toBe(false);
+  });
 });
 
 describe('HashThread', () => {

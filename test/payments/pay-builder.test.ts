@@ -99,6 +99,33 @@ describe('payment files built on a worker thread', () => {
   });
 });
 
+describe('claims given to the files\' worker as bytes', () => {
+  it('are taken, but for an ACH amount no NACHA file can hold (left to `add`, which refuses it)', () => {
+    const r = runAlone('add-bytes', `
+      const { PayBuilderThread } = await import(${dist('io/payments/pay-builder.js')});
+      const { PaymentIds } = await import(${dist('io/payments/payment-ids.js')});
+      const { LedgerIds } = await import(${dist('io/payments/ledger-ids.js')});
+      const { ElectionBytes } = await import(${dist('core/payments/election-bytes.js')});
+      const { paymentsSchema } = await import(${dist('core/payments/plan-section.js')});
+      const config = paymentsSchema.parse(${JSON.stringify(PAYMENTS_SECTION)});
+      const ids = new PaymentIds('s', 1, LedgerIds.from(['A1', 'A2']));
+      const thread = PayBuilderThread.start({ config, currency: 'USD', round: 1, ids, paymentId: (c) => c });
+      const cells = ['ach', '', '', '', '021000021', '12345', 'checking', 'Ana', '', '', '', '', ''];
+      const src = Buffer.from('A1A2' + cells.join(''));
+      const at = new Int32Array(26);
+      let u = 4;
+      cells.forEach((c, k) => { at[2 * k] = u; at[2 * k + 1] = u += c.length; });
+      const e = new ElectionBytes();
+      console.log(e.read(src, at), thread.addBytes(0, 10_000_000_000n, src, 0, 2, e), thread.addBytes(1, 1234n, src, 2, 4, e));
+      const built = await thread.finish();
+      console.log(built.batch.controls.methods.ach.count, String(built.batch.controls.methods.ach.amount), built.batch.files.map((f) => f.name).join());
+      ids.close();
+    `);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('true false true\n1 1234 ach-001.ach\n');
+  });
+});
+
 describe('payment ids past a payment-id worker that failed', () => {
   it('are hashed on the files\' worker from the claim ids, the same bytes', () => {
     // The payment-id worker is stopped as it starts and marked failed: the rows it has not done are hashed from the records.

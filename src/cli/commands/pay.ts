@@ -41,7 +41,7 @@ export async function runPay(claimsFile: string, o: PayCliOptions): Promise<void
     ...(o.checkStart !== undefined ? { checkStart: o.checkStart } : {}),
     force: Boolean(o.force),
     maxErrors,
-    onWarning: (p) => warnings.warn(formatProblem(p)),
+    onWarning: (p) => warnings.warn(() => formatProblem(p)),
     read: { ...(read.delimiter !== undefined ? { delimiter: read.delimiter } : {}), ...(read.map !== undefined ? { map: read.map } : {}) },
     given: { delimiter: o.delimiterGiven ?? (o.delimiter !== undefined && o.delimiter !== ','), map: (o.map?.length ?? 0) > 0 },
     onReadingWarning: (w) => process.stderr.write(`payout pay: warning: ${w}\n`),

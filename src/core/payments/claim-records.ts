@@ -26,6 +26,18 @@ export const ID_TEXT = 32;
 /** An amount outside a signed 64-bit integer of cents: sent as its digits (cents) after the claim and payment id. */
 export const AMOUNT_TEXT = 64;
 
+/**
+ * A claim's election as cells of bytes (election-bytes.ts): the record's tag and its cells after the
+ * claim id, in the record's order; cell k is `bytes(k)[start[k] … end[k]]`.
+ */
+export interface RecordCells {
+  readonly tag: number;
+  readonly count: number;
+  readonly start: Int32Array;
+  readonly end: Int32Array;
+  bytes(k: number): Uint8Array;
+}
+
 const encoder = new TextEncoder();
 
 const viewOf = (b: Uint8Array): DataView => new DataView(b.buffer, b.byteOffset, b.byteLength);
@@ -140,6 +152,23 @@ export class ClaimRecordWriter {
     }
   }
 
+  /**
+   * A paid claim read from bytes (election-bytes.ts, which declines anything else): ledger row
+   * `row`, `cents` (a signed 64-bit integer), its claim id `src[s … e]` and its election's cells:
+   * the same record `add` makes of the PaidClaim that readElection gives for those cells.
+   */
+  addBytes(row: number, cents: bigint, src: Uint8Array, s: number, e: number, election: RecordCells): void {
+    let most = 13 + 6 + (e - s);
+    for (let k = 0; k < election.count; k++) most += 6 + election.end[k]! - election.start[k]!;
+    if (this.used + most > this.block.length) this.next(most);
+    this.block[this.used++] = election.tag;
+    this.view.setUint32(this.used, row, true);
+    this.view.setBigInt64(this.used + 4, cents, true);
+    this.used += 12;
+    this.bytes(src, s, e);
+    for (let k = 0; k < election.count; k++) this.bytes(election.bytes(k), election.start[k]!, election.end[k]!);
+  }
+
   /** Sends the block so far (if it holds any record). */
   flush(): void {
     if (this.used === 0) return;
@@ -160,6 +189,24 @@ export class ClaimRecordWriter {
       this.block = new Uint8Array(most);
       this.view = viewOf(this.block);
     }
+  }
+
+  /** A cell of bytes (UTF-8): its length, then the bytes. */
+  private bytes(src: Uint8Array, s: number, e: number): void {
+    const len = e - s;
+    const b = this.block;
+    let u = this.used;
+    if (len < 0xffff) {
+      b[u++] = len & 0xff;
+      b[u++] = len >> 8;
+    } else {
+      b[u++] = 0xff;
+      b[u++] = 0xff;
+      this.view.setUint32(u, len, true);
+      u += 4;
+    }
+    for (let i = s; i < e; i++) b[u++] = src[i]!;
+    this.used = u;
   }
 
   /**

@@ -12,6 +12,9 @@ import type { Problem } from '../../core/problems.js';
 import type { PaidClaim } from '../../core/payments/batch.js';
 import { ELECTION_COLUMNS, readElection, type ElectionField, type ElectionInput } from '../../core/payments/elections.js';
 import { csvReadError, readCsvFile } from '../csv-records.js';
+import type { FastCsv } from '../csv-fast.js';
+import type { RecordCells } from '../../core/payments/claim-records.js';
+import { ElectionBytes, ELECTION_FIELDS } from '../../core/payments/election-bytes.js';
 import { readCsvFileFast } from '../csv-records-fast.js';
 import type { FileDigest } from '../file-hash.js';
 import type { HashThread } from '../hash-thread.js';
@@ -24,7 +27,7 @@ import { claimCount, countOf } from '../../core/display-numbers.js';
 const FIELDS = Object.keys(ELECTION_COLUMNS) as ElectionField[];
 // The reader below builds each claim's ElectionInput field by field in this order.
 const ORDER: readonly ElectionField[] = ['method', 'email', 'phone', 'venmoHandle', 'routing', 'account', 'accountType', 'name', 'address', 'address2', 'city', 'state', 'zip'];
-if (FIELDS.join() !== ORDER.join()) throw new Error(`elections-reader: ELECTION_COLUMNS is ${FIELDS.join()}, the reader expects ${ORDER.join()}`);
+if (FIELDS.join() !== ORDER.join() || FIELDS.length !== ELECTION_FIELDS) throw new Error(`elections-reader: ELECTION_COLUMNS is ${FIELDS.join()}, the reader expects ${ORDER.join()}`);
 
 export interface ElectionsRead {
   /** The paid claims with their elections, in ledger order (empty when `onPaid` takes them). */
@@ -55,6 +58,26 @@ function idKey(id: string): number {
   for (let i = n > 6 ? n - 6 : 0; i < n; i++) h = Math.imul(h, 31) + id.charCodeAt(i);
   h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
   return (h ^ (h >>> 16)) & 0xffff;
+}
+
+/** idKey of the ASCII bytes `b[s … e]` (as of the id they spell). */
+function idKeyOfBytes(b: Uint8Array, s: number, e: number): number {
+  const n = e - s;
+  let h = n;
+  for (let i = n > 6 ? e - 6 : s; i < e; i++) h = Math.imul(h, 31) + b[i]!;
+  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+  return (h ^ (h >>> 16)) & 0xffff;
+}
+
+/** The largest amount a record holds as a signed 64-bit integer of cents. */
+const MAX_I64 = (1n << 63n) - 1n;
+
+/** ASCII whitespace, what `trim()` removes from ASCII text. */
+const isSpace = (c: number): boolean => c === 0x20 || (c >= 0x09 && c <= 0x0d);
+
+/** Where paid claims read from bytes go (io/payments/pay-builder.ts): false when one is not taken. */
+export interface ClaimBytesSink {
+  addBytes(row: number, cents: bigint, src: Uint8Array, s: number, e: number, election: RecordCells): boolean;
 }
 
 /** A claims file's --map: a field's column under another name. */
@@ -116,6 +139,12 @@ export async function readElections(o: {
   map?: ColumnMap;
   /** Where the claims file is hashed (on a worker thread when it is large); by default on this thread. */
   hashes?: HashThread;
+  /**
+   * Takes the paid claims that can be read from their bytes (every cell ASCII, an election without
+   * a fault, not in the elections file), packed as records without a PaidClaim; the others still go
+   * to `onPaid`, in order.
+   */
+  records?: ClaimBytesSink;
 }): Promise<ElectionsRead> {
   const problems: Problem[] = [];
   const err = (file: string, line: number, message: string, field?: string): void =>
@@ -240,6 +269,48 @@ export async function readElections(o: {
       else claims.push(paid);
     }
   };
+  // The common claim read from its bytes (o.records): the fields' positions, untrimmed, by election field.
+  const electionBytes = new ElectionBytes();
+  const at = new Int32Array(2 * ELECTION_FIELDS);
+  const records = o.records;
+  /**
+   * A record of the claims file taken from its bytes, as onRecord would take it when it finds no
+   * problem: no string is made. False (nothing done) for anything else: onRecord reads it.
+   */
+  const fromBytes = (record: FastCsv, count: number): boolean => {
+    if (records === undefined || cCols === undefined) return false;
+    const idColumn = cCols.id;
+    if (idColumn >= count || record.fieldDoubled(idColumn) === 1) return false;
+    const src = record.buffer;
+    let s = record.fieldStart(idColumn);
+    let e = record.fieldEnd(idColumn);
+    while (s < e && isSpace(src[s]!)) s++;
+    while (e > s && isSpace(src[e - 1]!)) e--;
+    const row = r;
+    if (s === e || !ledger.ids.isBytes(row, src, s, e)) return false;
+    // A claim the elections file lists is read as strings (its cells come from both files).
+    if (mayBeElected[idKeyOfBytes(src, s, e)] === 1 && elected.has(ledger.ids.at(row)!)) return false;
+    const amount = ledger.amounts[row]!;
+    if (amount <= 0n) {
+      r++;
+      return true;
+    }
+    if (amount > MAX_I64) return false; // sent as its digits: left to onRecord
+    for (let k = 0; k < ELECTION_FIELDS; k++) {
+      const c = fromClaims[k]!;
+      if (c === -1 || c >= count) {
+        at[2 * k] = 0;
+        at[2 * k + 1] = 0;
+      } else {
+        if (record.fieldDoubled(c) === 1) return false;
+        at[2 * k] = record.fieldStart(c);
+        at[2 * k + 1] = record.fieldEnd(c);
+      }
+    }
+    if (!electionBytes.read(src, at) || !records.addBytes(row, amount, src, s, e, electionBytes)) return false;
+    r++;
+    return true;
+  };
   // Only the claim id and the election columns of the claims file become strings.
   const wanted = (header: string[]): Uint8Array | undefined => {
     if (sepLine !== undefined && cCols === undefined) return undefined; // the sep line: the header comes next
@@ -260,7 +331,11 @@ export async function readElections(o: {
       return keep;
     };
     // Bytes that are not UTF-8 are left to the general reader, which reports them.
-    digest = await readCsvFileFast(file, delimiter, onRecord, wanted, own, { utf8: true, ...(o.hashes !== undefined ? { hashes: o.hashes } : {}) });
+    digest = await readCsvFileFast(file, delimiter, onRecord, wanted, own, {
+      utf8: true,
+      ...(o.hashes !== undefined ? { hashes: o.hashes } : {}),
+      ...(records !== undefined ? { bytes: fromBytes } : {}),
+    });
   } catch (error) {
     throw csvReadError(file, 'the claims file', error);
   }

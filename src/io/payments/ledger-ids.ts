@@ -50,6 +50,19 @@ export class LedgerIds {
     return e - s === id.length && text.substring(s, e) === id;
   }
 
+  /** Whether row `row`'s id is the ASCII bytes `src[s … e]` (an id that is not ASCII never is). */
+  isBytes(row: number, src: Uint8Array, s: number, e: number): boolean {
+    if (row < 0 || row >= this.length) return false;
+    const text = this.texts[row >>> this.shift] as string;
+    const from = this.starts[row] as number;
+    if (this.end(row, text) - from !== e - s) return false;
+    for (let i = 0; i < e - s; i++) {
+      const c = src[s + i]!;
+      if (c >= 0x80 || text.charCodeAt(from + i) !== c) return false;
+    }
+    return true;
+  }
+
   private end(row: number, text: string): number {
     const next = row + 1;
     return next === this.length || next >>> this.shift !== row >>> this.shift ? text.length : (this.starts[next] as number);

@@ -37,6 +37,9 @@ export interface PaidLedger {
   inputs: Record<string, ManifestInput>;
 }
 
+/** Slots of the amount cells' text by their bytes (a power of 2). */
+const AMOUNT_SLOTS = 1 << 12;
+
 /** Bytes read at a time. */
 const LEDGER_CHUNK = 1 << 20;
 
@@ -97,26 +100,24 @@ export async function readPaidLedger(dir: string, options: { hashes?: HashThread
   const ledgerPath = join(dir, 'ledger.csv');
   let idsBuilder = new LedgerIdsBuilder();
   const amounts: Cents[] = [];
-  const cents = new Map<string, Cents>();
+  // Each distinct amount text, its cents and the rows that have it: the paid count and total are
+  // summed from these at the end (a bigint added per row was a new bigint per row).
+  const cents = new Map<string, { cents: Cents; rows: number }>();
   const bad: Problem[] = [];
-  let paidCount = 0;
-  let paidAmount = 0n;
   /** A row's amount cell: false when it is no amount (its row is then left out, and reported). */
   const onAmount = (text: string, line: number): boolean => {
-    let c = cents.get(text);
-    if (c === undefined) {
-      c = parseMoney(text);
+    let known = cents.get(text);
+    if (known === undefined) {
+      const c = parseMoney(text);
       if (c === undefined) {
         bad.push({ code: 'input', severity: 'error', file: ledgerPath, line, field: 'amount', message: `${JSON.stringify(text)} is not an amount` });
         return false;
       }
-      cents.set(text, c);
+      known = { cents: c, rows: 0 };
+      cents.set(text, known);
     }
-    amounts.push(c);
-    if (c > 0n) {
-      paidCount++;
-      paidAmount += c;
-    }
+    amounts.push(known.cents);
+    known.rows++;
     return true;
   };
   const onHeader = (fields: string[]): { id: number; amount: number } => {
@@ -132,8 +133,7 @@ export async function readPaidLedger(dir: string, options: { hashes?: HashThread
     idsBuilder = new LedgerIdsBuilder();
     amounts.length = 0;
     bad.length = 0;
-    paidCount = 0;
-    paidAmount = 0n;
+    cents.clear();
     let col: { id: number; amount: number } | undefined;
     try {
       sha256 = (
@@ -151,6 +151,14 @@ export async function readPaidLedger(dir: string, options: { hashes?: HashThread
   checkHash('ledger.csv', sha256);
   refuse();
   if (bad.length > 0) throw new DataError(`${ledgerPath}: ${countOf(bad.length, 'row')} cannot be read`, bad.slice(0, 50));
+  let paidCount = 0;
+  let paidAmount = 0n;
+  for (const { cents: c, rows } of cents.values()) {
+    if (c > 0n) {
+      paidCount += rows;
+      paidAmount += c * BigInt(rows);
+    }
+  }
   if (paidAmount !== summaryAmount) {
     throw new DataError(`${ledgerPath}: the amounts add up to ${formatMoneyHuman(paidAmount)}, but ${summaryPath} says ${amountKey} is ${formatMoneyHuman(summaryAmount)}`);
   }
@@ -215,6 +223,25 @@ export async function readLedgerFast(
     }
     return text.substring(s, e);
   };
+  // The amount cells' text by their bytes: a ledger has few distinct amounts, and a substring per
+  // row was a million strings to make, hash for onAmount's lookup, and collect. A cell whose slot
+  // holds another text (or a cell that is not ASCII, or longer than a substring V8 copies) is
+  // decoded as before.
+  const known: string[] = new Array<string>(AMOUNT_SLOTS).fill('');
+  const amountText = (s: number, e: number): string => {
+    const n = e - s;
+    if (n > 12 || (!ascii && !isAscii(buf.subarray(s, e)))) return decode(s, e);
+    let h = n;
+    for (let i = s; i < e; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+    const slot = (h ^ (h >>> 15)) & (AMOUNT_SLOTS - 1);
+    const k = known[slot]!;
+    if (k.length === n) {
+      let i = 0;
+      while (i < n && k.charCodeAt(i) === buf[s + i]) i++;
+      if (i === n) return k;
+    }
+    return (known[slot] = text.substring(s, e));
+  };
   const cannotRead = (err: unknown): UsageError => {
     const e = err as NodeJS.ErrnoException;
     return new UsageError(e.code === 'ENOENT' ? `${file}: not found` : `${file}: cannot read (${e.code ?? e.message})`);
@@ -273,7 +300,7 @@ export async function readLedgerFast(
         if (e > p) {
           if (col === undefined) col = onHeader(decode(p, e).split(','));
           else {
-            if (onAmount(cell(col.amount, p, e) ? decode(cellStart, cellEnd) : '', line)) {
+            if (onAmount(cell(col.amount, p, e) ? amountText(cellStart, cellEnd) : '', line)) {
               // The id's bytes as they are, unless they are not ASCII or may be a formula's defused text.
               if (!cell(col.id, p, e)) ids.addAscii(buf, 0, 0);
               else if (ascii && text.charCodeAt(cellStart) !== 0x27) ids.addAscii(buf, cellStart, cellEnd);

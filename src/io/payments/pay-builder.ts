@@ -13,7 +13,7 @@ import { Worker } from 'node:worker_threads';
 import { UsageError } from '../../core/errors.js';
 import type { PaidClaim, PaymentBatch } from '../../core/payments/batch.js';
 import { formatMoney } from '../../core/money.js';
-import { ClaimRecordWriter, RECORD_BLOCK } from '../../core/payments/claim-records.js';
+import { ClaimRecordWriter, METHOD_BITS, M_CHECKING, M_SAVINGS, RECORD_BLOCK, type RecordCells } from '../../core/payments/claim-records.js';
 import type { PaymentsConfig } from '../../core/payments/plan-section.js';
 import type { PaymentIds } from './payment-ids.js';
 
@@ -121,6 +121,21 @@ export class PayBuilderThread {
       throw new RangeError(`${c.amount} does not fit a NACHA field of 10 digits`);
     }
     this.records.add(c, c.row === undefined ? this.o.paymentId(c.claimId) : undefined);
+  }
+
+  /**
+   * A paid claim read from bytes (elections-reader.ts, core/payments/election-bytes.ts): ledger row
+   * `row`, `cents` (above 0, a signed 64-bit integer), its claim id `src[s … e]`. False, and nothing
+   * is added, for an amount `add` refuses (the claim is then added as a PaidClaim, and refused).
+   */
+  addBytes(row: number, cents: bigint, src: Uint8Array, s: number, e: number, election: RecordCells): boolean {
+    const method = election.tag & METHOD_BITS;
+    if ((method === M_CHECKING || method === M_SAVINGS) && this.o.config.ach !== undefined) {
+      if (this.achCount + 1 <= 9_999_999 && cents > 9_999_999_999n) return false;
+      this.achCount++;
+    }
+    this.records.addBytes(row, cents, src, s, e, election);
+    return true;
   }
 
   /** The claims are read again from the start: everything added so far is dropped. */
