@@ -19,7 +19,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ClaimantIndex } from './csv-dedupe.js';
-import { checkBatch, RANGE_FIELDS, type DedupeBatch, type DedupeReply, type DuplicateHit, type SpillReply, type WorkerNote } from './dedupe-check.js';
+import { checkBatch, type DedupeBatch, type DedupeReply, type DuplicateHit, type SpillReply, type WorkerNote } from './dedupe-check.js';
+import { RangedRows, type FieldRanges } from './dedupe-rows.js';
 import { SpilledClaimants, type SpilledHit } from './dedupe-spill.js';
 import { onUnfinishedRun } from './run-cleanup.js';
 
@@ -29,8 +30,6 @@ import { onUnfinishedRun } from './run-cleanup.js';
  * the same time at 1M.
  */
 const MAX_IN_FLIGHT = 4;
-/** The least a batch's byte buffer holds: a chunk of the file (CHUNK_BYTES) and a record carried over. */
-const BATCH_BYTES = (896 + 64) << 10;
 
 /** A buffer that can be moved to another thread (a small Buffer may share a pooled ArrayBuffer). */
 function movable<T extends Uint8Array | Int32Array>(a: T): T {
@@ -119,25 +118,12 @@ export class DuplicateChecks {
   /** The worker's answer to `spillFinish`, once back. */
   private spillReply: SpillReply | undefined;
 
-  // The batch being filled.
+  // The batch being filled: the fast path's rows (ranges into their bytes), csv-parse's as strings.
   private ids: string[] = [];
-  private ranges: Int32Array = new Int32Array(RANGE_FIELDS * 4096);
-  private rows = 0;
+  private readonly ranged = new RangedRows(MAX_IN_FLIGHT + 1);
   private strings: string[] = [];
-  /** The bytes of the ranged rows staged so far (`stageBytes`), their length, and how many rows point into them. */
-  private staged: Uint8Array | undefined;
-  private stagedBytes = 0;
-  private stagedRows = 0;
-  /**
-   * Buffers of batches the worker is done with, moved back to be filled again: fresh ones for
-   * every batch (~1.4 MiB) were ~30,000 page faults of a 1M-claim allocate, and its copies.
-   */
-  private readonly freeBytes: ArrayBuffer[] = [];
-  private readonly freeRanges: ArrayBuffer[] = [];
   /** The buffers of file chunks the worker hashed (`hashFile`, moved), moved back. */
   private readonly freeFileBuffers: ArrayBuffer[] = [];
-  /** Batch buffers (bytes and ranges) made rather than taken back from the worker: for tests. */
-  buffersMade = 0;
 
   private constructor(worker: Worker | undefined, failure: Error | undefined, spillDir: string | undefined) {
     this.worker = worker;
@@ -247,37 +233,19 @@ export class DuplicateChecks {
     return this.fileDigest;
   }
 
-  /**
-   * A row of the fast path: where its cells are in the chunk's bytes (see `sendBytes`): start, end
-   * and doubled-quotes flag of email, name, address and the claim id. The claim id is not held
-   * here: the checks decode it from the bytes for the duplicates they find (`DedupeReply.hitIds`).
-   */
+  /** Batch buffers (bytes and ranges) made rather than taken back from the worker: for tests. */
+  get buffersMade(): number {
+    return this.ranged.buffersMade;
+  }
+
+  /** A row of the fast path by its cells' ranges: RangedRows.addRange. */
   addRange(line: number, cells: readonly number[]): void {
-    this.roomForRow();
-    const at = this.rows * RANGE_FIELDS;
-    this.ranges[at] = line;
-    for (let k = 0; k < RANGE_FIELDS - 1; k++) this.ranges[at + 1 + k] = cells[k] as number;
-    this.rows++;
+    this.ranged.addRange(line, cells);
   }
 
-  /**
-   * A row of the fast path, as `addRange`, its cells' ranges copied straight from the tokenizer:
-   * `fields` are the columns of email, name, address and claim id (-1: not wanted).
-   */
-  addFastRow(line: number, tokenizer: { copyFields(fields: Int32Array, into: Int32Array, at: number): void }, fields: Int32Array): void {
-    this.roomForRow();
-    const at = this.rows * RANGE_FIELDS;
-    this.ranges[at] = line;
-    tokenizer.copyFields(fields, this.ranges, at + 1);
-    this.rows++;
-  }
-
-  private roomForRow(): void {
-    if ((this.rows + 1) * RANGE_FIELDS > this.ranges.length) {
-      const bigger = new Int32Array(this.ranges.length * 2);
-      bigger.set(this.ranges);
-      this.ranges = bigger;
-    }
+  /** A row of the fast path, its ranges copied from the tokenizer: RangedRows.addFastRow. */
+  addFastRow(line: number, tokenizer: FieldRanges, fields: Int32Array): void {
+    this.ranged.addFastRow(line, tokenizer, fields);
   }
 
   /** A row read by csv-parse: its cells as strings. */
@@ -295,69 +263,17 @@ export class DuplicateChecks {
     this.sendStaged(email, nameAddress);
   }
 
-  /**
-   * Copies the bytes the ranged rows added since the last call are in into the batch being filled
-   * (`bytes` starts at offset `base` of the buffer the ranges point into); `sendStaged` sends the
-   * batch. So the reader can hand its chunk on in several windows and still send one batch.
-   */
+  /** The bytes of the ranged rows added since the last call, into the batch being filled: RangedRows.stageBytes. */
   stageBytes(bytes: Uint8Array, base = 0): void {
-    if (this.rows === this.stagedRows) return;
-    const need = this.stagedBytes + bytes.byteLength;
-    let staged = this.staged;
-    if (staged === undefined || staged.byteLength < need) {
-      const bigger = this.takeBytes(need);
-      if (staged !== undefined && this.stagedBytes > 0) bigger.set(staged.subarray(0, this.stagedBytes));
-      staged = this.staged = bigger;
-    }
-    staged.set(bytes, this.stagedBytes);
-    const shift = this.stagedBytes - base;
-    if (shift !== 0) {
-      const r = this.ranges;
-      for (let at = this.stagedRows * RANGE_FIELDS; at < this.rows * RANGE_FIELDS; at += RANGE_FIELDS) {
-        for (let k = 1; k < RANGE_FIELDS; k += 3) {
-          r[at + k] = (r[at + k] as number) + shift;
-          r[at + k + 1] = (r[at + k + 1] as number) + shift;
-        }
-      }
-    }
-    this.stagedBytes = need;
-    this.stagedRows = this.rows;
+    this.ranged.stageBytes(bytes, base);
   }
 
   /** Sends the ranged rows staged so far (`stageBytes`) as one batch. */
   sendStaged(email: boolean, nameAddress: boolean): void {
-    if (this.stagedRows === 0) return;
-    if (this.stagedRows !== this.rows) throw new Error('internal: ranged rows without their bytes');
-    const staged = this.staged as Uint8Array;
-    const batch = { seq: this.batches.length, bytes: staged.subarray(0, this.stagedBytes), ranges: this.ranges.subarray(0, this.rows * RANGE_FIELDS), rows: this.rows, email, nameAddress };
-    const length = this.ranges.length;
-    this.rows = this.stagedRows = this.stagedBytes = 0;
-    this.staged = undefined;
-    this.ranges = this.takeRanges(length);
+    const staged = this.ranged.take();
+    if (staged === undefined) return;
     // Moved, views and all: the worker moves them back with its answer (`received`).
-    this.send(batch, [staged.buffer as ArrayBuffer, batch.ranges.buffer as ArrayBuffer]);
-  }
-
-  /** A buffer for a batch's bytes, at least `n` long: one the worker gave back, else a new one. */
-  private takeBytes(n: number): Uint8Array {
-    for (let k = this.freeBytes.length - 1; k >= 0; k--) {
-      const b = this.freeBytes[k] as ArrayBuffer;
-      if (b.byteLength >= n) {
-        this.freeBytes.splice(k, 1);
-        return new Uint8Array(b);
-      }
-    }
-    this.buffersMade++;
-    // Room for a chunk and a record carried over, so that the next batches fit in it too.
-    return new Uint8Array(Math.max(n, BATCH_BYTES));
-  }
-
-  /** Ranges for `length` fields: given back by the worker, else new. */
-  private takeRanges(length: number): Int32Array {
-    const k = this.freeRanges.findIndex((b) => b.byteLength >= length * 4);
-    if (k >= 0) return new Int32Array(this.freeRanges.splice(k, 1)[0] as ArrayBuffer);
-    this.buffersMade++;
-    return new Int32Array(length);
+    this.send({ seq: this.batches.length, ...staged, email, nameAddress }, [staged.bytes.buffer as ArrayBuffer, staged.ranges.buffer as ArrayBuffer]);
   }
 
   /** Sends the string rows added since the last call (after any ranged rows staged: rows go in order). */
@@ -385,9 +301,8 @@ export class DuplicateChecks {
   }
 
   private received(m: DedupeReply): void {
-    // The batch's buffers, moved back: kept for the next batches (as many as can be in flight).
-    if (m.bytes !== undefined && this.freeBytes.length <= MAX_IN_FLIGHT) this.freeBytes.push(m.bytes.buffer as ArrayBuffer);
-    if (m.ranges !== undefined && this.freeRanges.length <= MAX_IN_FLIGHT) this.freeRanges.push(m.ranges.buffer as ArrayBuffer);
+    // The batch's buffers, moved back: kept for the next batches.
+    this.ranged.giveBack(m.bytes, m.ranges);
     const batch = this.batches[m.seq];
     if (batch === undefined) return;
     batch.reply = m;
