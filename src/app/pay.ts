@@ -133,7 +133,7 @@ async function payFrom(o: PayOptions, loaded: PayPlan, folder: PayFolder, config
   const paymentIdOfRow = new PaymentIds(plan.seed, ledger.round, ledger.ids);
   const paymentId = paymentIdMaker(plan.seed, ledger.round);
   const thread = buildsOnWorker(ledger.paid.count)
-    ? PayBuilderThread.start({ config, currency: plan.currency, round: ledger.round, ids: paymentIdOfRow, paymentId })
+    ? PayBuilderThread.start({ config, currency: plan.currency, round: ledger.round, ids: paymentIdOfRow, paymentId, stage: folder.out.stage() })
     : undefined;
   const newBuilder = (): PaymentBatchBuilder | PayBuilderThread =>
     thread ?? new PaymentBatchBuilder({ config, currency: plan.currency, round: ledger.round, paymentId, paymentIdOfRow, bytes: true });
@@ -160,8 +160,9 @@ async function payFrom(o: PayOptions, loaded: PayPlan, folder: PayFolder, config
     // With errors nothing is written: the files are not finished (the worker is stopped below).
     built = failed ? { batch: emptyBatch() } : builder instanceof PaymentBatchBuilder ? { batch: builder.finish() } : await builder.finish();
   } finally {
-    thread?.close();
     paymentIdOfRow.close();
+    // Stopped before anything is removed: a worker still writing its staged files writes no more.
+    await thread?.close();
   }
   const errors = elections.problems.filter((p) => p.severity === 'error');
   for (const p of elections.problems) if (p.severity === 'warning') o.onWarning?.(p);
@@ -186,7 +187,11 @@ async function payFrom(o: PayOptions, loaded: PayPlan, folder: PayFolder, config
     parameters.checkNext = checkNumber(check.startNumber, batch.controls.methods.check.count);
     if (check.account !== undefined) parameters.checkAccount = check.account;
   }
-  const hashed = (name: string): { sha256?: string } => (built.sha256?.[name] !== undefined ? { sha256: built.sha256[name] } : {});
+  // Files the worker wrote as it made them (at their staged names): their sizes, to be renamed into place.
+  const hashed = (name: string): { sha256?: string; written?: number } => ({
+    ...(built.sha256?.[name] !== undefined ? { sha256: built.sha256[name] } : {}),
+    ...(built.written?.[name] !== undefined ? { written: built.written[name] } : {}),
+  });
   const files = [
     ...batch.files.map((f) => ({ name: f.name, text: f.text, rows: f.count, ...hashed(f.name) })),
     { name: 'payments.csv', text: batch.payments, rows: batch.controls.total.count, ...hashed('payments.csv') },

@@ -8,7 +8,7 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import { once } from 'node:events';
-import { createWriteStream, renameSync, rmdirSync, rmSync, type WriteStream } from 'node:fs';
+import { createWriteStream, lstatSync, readdirSync, renameSync, rmdirSync, rmSync, type WriteStream } from 'node:fs';
 import { access, lstat, mkdir, readlink, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
@@ -124,17 +124,35 @@ const WRITE_ERRORS: Record<string, string> = {
  * A failed write, naming the output file (a bare "ENOSPC: no space left on device, write" did
  * not say which file, nor that nothing was written). Exit 2, as for a file that cannot be read.
  */
-function writeError(path: string, err: NodeJS.ErrnoException): UsageError & { code: string } {
+export function writeError(path: string, err: NodeJS.ErrnoException): UsageError & { code: string } {
   const code = err.code ?? 'error';
   const why = WRITE_ERRORS[code] ?? err.message;
   // The code stays on the error: a writer that words its own message (--errors-out) reads it.
   return Object.assign(new UsageError(`${path}: cannot write (${code}: ${why}); nothing was written and the folder is as it was`), { code });
 }
 
+/** A file of the set waiting to be renamed into place: written here (OutputFile) or elsewhere (OutputSet.adopt). */
+interface StagedFile {
+  readonly name: string;
+  readonly tempPath: string;
+  destroy(): void;
+}
+
+/**
+ * Where another thread writes a run's files as it makes them (OutputSet.stage): the file NAME at
+ * `join(dir, NAME + suffix)`, a temporary name of this run.
+ */
+export interface Stage {
+  dir: string;
+  suffix: string;
+}
+
 /** The set of files one run writes into DIR, committed together or not at all. */
 export class OutputSet {
-  private readonly files: OutputFile[] = [];
+  private readonly files: StagedFile[] = [];
   private readonly tag = `.payout-${process.pid}-${Date.now().toString(36)}`;
+  /** Whether stage() was called: files may be under this run's temporary names that the set did not create. */
+  private staged = false;
   /** During a commit: the earlier run's files moved aside, and the new files already placed. */
   private committing: { moved: { target: string; aside: string }[]; placed: string[] } | undefined;
   private readonly dropCleanup: () => void;
@@ -209,6 +227,41 @@ export class OutputSet {
   }
 
   /**
+   * Where files of this run may be written by another thread as they are made (pay's files'
+   * worker): under this run's temporary names, which the set removes (every file under them,
+   * adopted or not) when the run fails or ends, and renames only once adopted and committed.
+   */
+  stage(): Stage {
+    this.staged = true;
+    return { dir: this.dir, suffix: `${this.tag}.tmp` };
+  }
+
+  /**
+   * A file written complete at its staged name (stage()) by another thread, to be committed with
+   * the others: its SHA-256 as that thread hashed it, and its size, checked against the file.
+   */
+  adopt(name: string, sha256: string, bytes: number): WrittenFile {
+    const tempPath = join(this.dir, `${name}${this.tag}.tmp`);
+    const size = lstatSync(tempPath, { throwIfNoEntry: false })?.size;
+    if (size !== bytes) throw new Error(`${name}: ${size === undefined ? 'not written' : `${size} bytes written`} where ${bytes} were made`);
+    this.files.push({ name, tempPath, destroy: () => undefined });
+    return { name, sha256, bytes };
+  }
+
+  /** Removes every file under this run's temporary names (written by another thread and not adopted, or left by a failure). */
+  private sweepSync(): void {
+    if (!this.staged) return;
+    const suffix = `${this.tag}.tmp`;
+    let names: string[];
+    try {
+      names = readdirSync(this.dir);
+    } catch {
+      return;
+    }
+    for (const n of names) if (n.endsWith(suffix)) rmSync(join(this.dir, n), { force: true });
+  }
+
+  /**
    * Renames every finished file into place, all or none: the files of an earlier run (--force) are
    * moved aside first (manifest.json first of all) and put back if a rename fails, so the folder
    * never mixes two runs. The files are placed in the order they were created, the manifest last:
@@ -249,6 +302,7 @@ export class OutputSet {
     this.committing = undefined;
     for (const m of state.moved) await rm(m.aside, { force: true });
     this.files.length = 0;
+    this.sweepSync();
     this.finish();
   }
 
@@ -279,6 +333,7 @@ export class OutputSet {
       rmSync(f.tempPath, { force: true });
     }
     this.files.length = 0;
+    this.sweepSync();
     this.finish();
     removeDirsSync(this.madeDirs);
   }

@@ -17,6 +17,11 @@ export interface OutputSpec {
   sha256?: string;
   /** Work this thread may do while the disk catches up with this file (see OutputFile.writeBytes). */
   whileWaiting?: () => boolean;
+  /**
+   * The file is already written, this many bytes, at its staged name (OutputSet.stage: by another
+   * thread, as it was made); `sha256` is required and `chunks` is not read.
+   */
+  written?: number;
 }
 
 export interface WrittenOutputs {
@@ -36,6 +41,13 @@ export async function writeOutputs(out: OutputSet, files: readonly OutputSpec[],
     const written: WrittenFile[] = [];
     const recorded: ManifestOutput[] = [];
     for (const spec of files) {
+      if (spec.written !== undefined) {
+        if (spec.sha256 === undefined) throw new Error(`${spec.name}: written elsewhere without its SHA-256`);
+        const w = out.adopt(spec.name, spec.sha256, spec.written);
+        written.push(w);
+        recorded.push({ file: w.name, sha256: w.sha256, bytes: w.bytes, ...(spec.rows !== undefined ? { rows: spec.rows } : {}) });
+        continue;
+      }
       const file = out.create(spec.name, spec.sha256);
       for await (const chunk of spec.chunks) {
         if (typeof chunk === 'string') await file.write(chunk);

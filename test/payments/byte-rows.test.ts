@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { csvField, textCell } from '../../src/core/csv-cell.js';
 import { buildPaymentBatch, type PaidClaim } from '../../src/core/payments/batch.js';
-import { ByteRows } from '../../src/core/payments/byte-rows.js';
+import { BlockPool, ByteRows } from '../../src/core/payments/byte-rows.js';
 import { paymentsConfig } from './helpers.js';
 
 /** The bytes a file of these chunks holds (text as UTF-8: a lone surrogate as U+FFFD, as when written), as Latin-1 text for readable diffs. */
@@ -46,6 +46,44 @@ describe('ByteRows', () => {
     const parts = w.parts();
     expect(parts.length).toBeGreaterThan(1);
     expect(decode(parts)).toBe(decode([expected]));
+  });
+});
+
+describe('ByteRows with a pool of blocks', () => {
+  it('hands each block over as it is sealed and goes on in one from the pool: the same bytes, in as many blocks as are out at once', () => {
+    const pool = new BlockPool();
+    const seen: Uint8Array[] = [];
+    const blocks = new Set<ArrayBufferLike>();
+    let ended = 0;
+    let held: Uint8Array | undefined;
+    // Each block is given back one seal late (as a write done later would): two blocks go round.
+    const w = new ByteRows((block, last) => {
+      seen.push(block.slice());
+      blocks.add(block.buffer);
+      if (held !== undefined) pool.give(held);
+      held = block;
+      if (last === true) ended++;
+    }, pool);
+    const plain = new ByteRows();
+    for (let i = 0; i < 60_000; i++) {
+      const s = i % 7 === 0 ? `"${'Ω'.repeat(i % 50)}",${i}` : `row ${i} ${'x'.repeat(i % 90)}`;
+      for (const r of [w, plain]) {
+        r.cell(s);
+        r.byte(0x0a);
+      }
+    }
+    expect(w.parts()).toEqual([]);
+    expect(ended).toBe(1);
+    expect(seen.length).toBeGreaterThan(3);
+    expect(decode(seen)).toBe(decode(plain.parts()));
+    expect(blocks.size).toBe(2);
+    // The next file takes a block back from the pool.
+    pool.give(held!);
+    let again: ArrayBufferLike | undefined;
+    const next = new ByteRows((block) => (again = block.buffer), pool);
+    next.text('x');
+    next.parts();
+    expect(blocks.has(again!)).toBe(true);
   });
 });
 

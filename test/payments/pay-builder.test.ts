@@ -4,7 +4,7 @@
  * (dist/): each case runs in a process of its own on the built program.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -24,8 +24,9 @@ function runAlone(name: string, script: string): { code: number | null; stdout: 
 }
 
 /** A script building `paid` claims of a ledger of `rows` both ways, printing whether all agrees. */
-const script = (rows: number, paid: number, restart: boolean, entriesPerFile = 700, ring = 16, idsFail = false): string => `
+const script = (rows: number, paid: number, restart: boolean | number, entriesPerFile = 700, ring = 16, idsFail = false, stageDir = ''): string => `
   import { createHash } from 'node:crypto';
+  import { readdirSync, readFileSync } from 'node:fs';
   const { PayBuilderThread } = await import(${dist('io/payments/pay-builder.js')});
   const { PaymentIds } = await import(${dist('io/payments/payment-ids.js')});
   const { LedgerIds } = await import(${dist('io/payments/ledger-ids.js')});
@@ -47,9 +48,10 @@ const script = (rows: number, paid: number, restart: boolean, entriesPerFile = 7
   const ids = new PaymentIds('seed-1', 1, LedgerIds.from(ledgerIds));
   console.log('id worker', ids.shared().progress !== undefined);
   ${idsFail ? 'ids.close(); new Int32Array(ids.shared().progress)[1] = 1;' : ''}
-  const thread = PayBuilderThread.start({ config, currency: 'USD', round: 1, ids, paymentId, ring: ${ring} });
+  const stage = ${stageDir ? `{ dir: ${JSON.stringify(stageDir)}, suffix: '.run-1.tmp' }` : 'undefined'};
+  const thread = PayBuilderThread.start({ config, currency: 'USD', round: 1, ids, paymentId, ring: ${ring}, stage });
   console.log('on worker', thread !== undefined);
-  ${restart ? 'for (const c of claims.slice(0, 999)) thread.add(c); thread.restart();' : ''}
+  ${restart !== false ? `for (const c of claims.slice(0, ${restart === true ? 999 : restart})) thread.add(c); if (stage !== undefined) { thread.records.flush(); for (let i = 0; i < 500 && readdirSync(stage.dir).length < 3; i++) await new Promise((r) => setTimeout(r, 20)); console.log('first pass', readdirSync(stage.dir).length >= 3); } thread.restart();` : ''}
   for (const c of claims) thread.add(c);
   const built = await thread.finish();
   ids.close();
@@ -60,6 +62,16 @@ const script = (rows: number, paid: number, restart: boolean, entriesPerFile = 7
   const files = [...want.files.map((f) => [f.name, f.text]), ['payments.csv', want.payments], ['addresses.csv', want.addresses]];
   const got = new Map([...built.batch.files.map((f) => [f.name, f.text]), ['payments.csv', built.batch.payments], ['addresses.csv', built.batch.addresses]]);
   let same = got.size === files.length;
+  if (stage !== undefined) {
+    // Written as made: no bytes came back, each file is at its staged name with the size told, and nothing else is there.
+    same &&= [...got.values()].every((chunks) => chunks.length === 0);
+    for (const [name] of files) {
+      const b = readFileSync(stage.dir + '/' + name + stage.suffix);
+      same &&= built.written[name] === b.length;
+      got.set(name, [b]);
+    }
+    same &&= readdirSync(stage.dir).length === files.length;
+  }
   for (const [name, text] of files) {
     const b = bytes(text);
     same &&= got.has(name) && bytes(got.get(name)).equals(b) && built.sha256[name] === createHash('sha256').update(b).digest('hex');
@@ -96,6 +108,98 @@ describe('payment files built on a worker thread', () => {
     `);
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/^UsageError 1 claim elected ACH: the plan's payments\.ach section/);
+  });
+});
+
+describe('payment files written as they are made', () => {
+  it("are at the run's staged names, the same bytes and hashes; a restart removes the first pass's files", () => {
+    const dir = tmp.path('staged');
+    mkdirSync(dir);
+    const r = runAlone('staged', script(30_000, 30_000, 25_000, 700, 16, false, dir));
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('id worker false\non worker true\nfirst pass true\nfiles 22 same true\n');
+  });
+
+  it('are removed with the run when the worker stops before the end', () => {
+    const dir = tmp.path('gone-staged');
+    const r = runAlone('gone-staged', `
+      import { existsSync, readdirSync } from 'node:fs';
+      const { PayBuilderThread } = await import(${dist('io/payments/pay-builder.js')});
+      const { PaymentIds } = await import(${dist('io/payments/payment-ids.js')});
+      const { OutputSet } = await import(${dist('io/atomic-output.js')});
+      const { paymentsSchema } = await import(${dist('core/payments/plan-section.js')});
+      const config = paymentsSchema.parse(${JSON.stringify(PAYMENTS_SECTION)});
+      const out = await OutputSet.open(${JSON.stringify(dir)}, [], false);
+      const ids = new PaymentIds('s', 1, Array.from({ length: 12000 }, (_, i) => 'A' + i));
+      const thread = PayBuilderThread.start({ config, currency: 'USD', round: 1, ids, paymentId: (c) => c, stage: out.stage() });
+      for (let row = 0; row < 12000; row++) thread.add({ claimId: 'A' + row, amount: 100n, row, election: { method: 'paypal', recipient: 'a' + row + '@example.com', recipientKind: 'email' } });
+      thread.records.flush();
+      // Two PayPal files of 5,000 rows are complete: the worker has written them.
+      for (let i = 0; i < 500 && readdirSync(${JSON.stringify(dir)}).filter((n) => n.startsWith('paypal-')).length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+      console.log('written', readdirSync(${JSON.stringify(dir)}).filter((n) => n.startsWith('paypal-')).length);
+      await thread.worker.terminate();
+      ids.close();
+      try {
+        await thread.finish();
+        console.log('finished');
+      } catch (err) {
+        console.log('error', err.message);
+        await out.abort();
+      }
+      console.log('left', existsSync(${JSON.stringify(dir)}) ? readdirSync(${JSON.stringify(dir)}).join(' ') : 'no folder');
+    `);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^written 2\nerror the payment files' worker stopped \(exit code \d+\) before it finished\nleft no folder\n$/);
+  });
+});
+
+describe('a run ending before it finished (a signal, an exit)', () => {
+  it('stops the worker making files before the folder is cleaned: none is left', () => {
+    const dir = tmp.path('interrupted');
+    const r = runAlone('interrupted', `
+      import { existsSync, readdirSync } from 'node:fs';
+      const { PayBuilderThread } = await import(${dist('io/payments/pay-builder.js')});
+      const { PaymentIds } = await import(${dist('io/payments/payment-ids.js')});
+      const { OutputSet } = await import(${dist('io/atomic-output.js')});
+      const { runCleanups } = await import(${dist('io/run-cleanup.js')});
+      const { paymentsSchema } = await import(${dist('core/payments/plan-section.js')});
+      const config = paymentsSchema.parse(${JSON.stringify(PAYMENTS_SECTION)});
+      const out = await OutputSet.open(${JSON.stringify(dir)}, [], false);
+      const ids = new PaymentIds('s', 1, Array.from({ length: 30000 }, (_, i) => 'A' + i));
+      const thread = PayBuilderThread.start({ config, currency: 'USD', round: 1, ids, paymentId: (c) => c, stage: out.stage() });
+      const add = (from, to) => { for (let row = from; row < to; row++) thread.add({ claimId: 'A' + row, amount: 100n, row, election: { method: 'paypal', recipient: 'a' + row + '@example.com', recipientKind: 'email' } }); thread.records.flush(); };
+      const paypal = () => (existsSync(${JSON.stringify(dir)}) ? readdirSync(${JSON.stringify(dir)}).filter((n) => n.startsWith('paypal-')).length : 0);
+      add(0, 6000);
+      for (let i = 0; i < 500 && paypal() < 1; i++) await new Promise((r) => setTimeout(r, 20));
+      console.log('written', paypal());
+      runCleanups(); // what SIGINT runs before the process exits
+      console.log('after cleanup', existsSync(${JSON.stringify(dir)}) ? readdirSync(${JSON.stringify(dir)}).join(' ') : 'no folder');
+      add(6000, 30000); // more PayPal files to make: the worker must make none
+      await thread.finish().then(() => console.log('finished'), (e) => console.log('error', e.message.split('/').pop()));
+      ids.close();
+      console.log('left', existsSync(${JSON.stringify(dir)}) ? readdirSync(${JSON.stringify(dir)}).join(' ') : 'no folder');
+    `);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('written 1\nafter cleanup no folder\nerror paypal-002.csv: not made, the run is ending\nleft no folder\n');
+  });
+});
+
+describe('a payment file the worker cannot write', () => {
+  it('fails the run with the file and why, as a usage error', () => {
+    const dir = tmp.path('no-such-folder');
+    const r = runAlone('cannot-write', `
+      const { PayBuilderThread } = await import(${dist('io/payments/pay-builder.js')});
+      const { PaymentIds } = await import(${dist('io/payments/payment-ids.js')});
+      const { paymentsSchema } = await import(${dist('core/payments/plan-section.js')});
+      const config = paymentsSchema.parse(${JSON.stringify(PAYMENTS_SECTION)});
+      const ids = new PaymentIds('s', 1, Array.from({ length: 6000 }, (_, i) => 'A' + i));
+      const thread = PayBuilderThread.start({ config, currency: 'USD', round: 1, ids, paymentId: (c) => c, stage: { dir: ${JSON.stringify(dir)}, suffix: '.run.tmp' } });
+      for (let row = 0; row < 6000; row++) thread.add({ claimId: 'A' + row, amount: 100n, row, election: { method: 'paypal', recipient: 'a' + row + '@example.com', recipientKind: 'email' } });
+      await thread.finish().then(() => console.log('built'), (e) => console.log(e.constructor.name, e.message));
+      ids.close();
+    `);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^UsageError .*no-such-folder\/paypal-001\.csv: cannot write \(ENOENT: .*nothing was written and the folder is as it was\n$/);
   });
 });
 

@@ -3,7 +3,7 @@
  * payment files' worker thread, and must be byte for byte those of a run on one thread
  * (`PAYOUT_WORKERS=0`), manifest and recorded SHA-256 included.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createHash } from 'node:crypto';
@@ -47,5 +47,24 @@ describe('pay with the files built on a worker thread', () => {
     const manifest = JSON.parse(readFileSync(join(out.worker, 'manifest.json'), 'utf8')) as { outputs: { file: string; sha256: string }[]; controls: { total: { count: number } } };
     expect(manifest.controls.total.count).toBeGreaterThanOrEqual(65_536);
     for (const o of manifest.outputs) expect(o.sha256, o.file).toBe(createHash('sha256').update(readFileSync(join(out.worker, o.file))).digest('hex'));
+  }, 120_000);
+
+  it('writes nothing when an election near the end is bad, though the worker had written files as it made them', async () => {
+    // The last claims' elections replaced by an ACH election with a bad routing number: by the time
+    // the reading gets there, the worker has written (at their staged names) dozens of files.
+    const lines = readFileSync(claims, 'utf8').trimEnd().split('\n');
+    const last = lines.slice(-3).map((l) => l.slice(0, l.indexOf(',')));
+    const bad = dir.write('bad-elections.csv', `${readFileSync(elections, 'utf8').trimEnd()}\n${last.map((id) => `${id},ach,123456789,12345,checking`).join('\n')}\n`);
+    const out = dir.path('pay-bad');
+    const r = await runCli(['pay', '--plan', plan, claims, '--elections', bad, '--from', from, '--out', out, '--quiet']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/nothing was written/);
+    expect(existsSync(out)).toBe(false);
+    // Into a folder that was there: it is left as it was, with no staged file.
+    mkdirSync(out);
+    writeFileSync(join(out, 'notes.txt'), 'mine\n');
+    const again = await runCli(['pay', '--plan', plan, claims, '--elections', bad, '--from', from, '--out', out, '--quiet']);
+    expect(again.code).toBe(1);
+    expect(readdirSync(out)).toEqual(['notes.txt']);
   }, 120_000);
 });

@@ -152,6 +152,21 @@ describe('payment files from records of bytes', () => {
     expect(built.asked).toEqual(claims.map((c) => c.row));
   });
 
+  it('writes and sums each amount as its own, amounts kept by their bits or not: a few repeated, halves alike, ones that share a slot', () => {
+    // Amounts that differ in their high half only, or fall in one slot of the amounts kept, taken in turn.
+    const amounts = [4391n, 4390n, 4391n + 2n ** 32n, 26343n, 4391n + 256n * 2048n, 4391n + 2n ** 40n, 1n, 2n ** 62n, 4391n];
+    const config = paymentsConfig();
+    const claims: PaidClaim[] = Array.from({ length: 3000 }, (_, row) => ({
+      claimId: `AM-${row}`,
+      amount: amounts[(row * 7) % amounts.length]!,
+      row,
+      election: row % 3 === 0 ? { method: 'check' as const, name: 'N', address: 'A', address2: '', city: 'C', state: 'IL', zip: '60601' } : { method: 'paypal' as const, recipient: `p${row}@example.com`, recipientKind: 'email' as const },
+    }));
+    const digests = digestsOf(3000);
+    const paymentId = (id: string): string => `P1-${id}`;
+    expectSame(reference(claims, config, digests, paymentId), fromRecords(claims, config, digests, paymentId));
+  });
+
   it('refuses what PaymentBatchBuilder refuses: ACH or checks without their part of the plan', () => {
     const ach: PaidClaim = { claimId: 'A1', amount: 5n, row: 0, election: { method: 'ach', routing: '021000021', account: '12345', accountType: 'checking', name: 'A' } };
     const check: PaidClaim = { claimId: 'C1', amount: 5n, row: 1, election: { method: 'check', name: 'N', address: 'A', address2: '', city: '', state: '', zip: '' } };

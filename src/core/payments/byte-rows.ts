@@ -31,24 +31,58 @@ export interface IdBytes {
 
 const HEX = new TextEncoder().encode('0123456789abcdef');
 
+/**
+ * Blocks of BLOCK bytes that files written as they are made (ByteRows with a pool) take, hand
+ * over as each is sealed, and get back once written: a run's files reuse a few blocks instead of
+ * holding every byte they made, so the memory is faulted in once (docs/payments.md, "Performance").
+ */
+export class BlockPool {
+  private readonly free: Uint8Array[] = [];
+
+  take(): Uint8Array {
+    return this.free.pop() ?? new Uint8Array(BLOCK);
+  }
+
+  /** A block taken from the pool, back (any view of it: a sealed block's first bytes). */
+  give(block: Uint8Array): void {
+    if (block.buffer.byteLength === BLOCK && block.byteOffset === 0) this.free.push(new Uint8Array(block.buffer, 0, BLOCK));
+  }
+}
+
 export class ByteRows {
   private readonly chunks: Uint8Array[] = [];
   private block: Uint8Array;
   private used = 0;
   private size: number;
+  private readonly pool: BlockPool | undefined;
 
   /**
    * `sealed`: told of each block once it is complete (its bytes never change after), so that a
-   * file can be hashed while it is made; the last block, at `parts`.
+   * file can be hashed while it is made; the last block, at `parts`. With a `pool`, the rows are
+   * not kept: each sealed block is handed over to `sealed`, which gives it back to the pool once
+   * it has done with it (hashed it, written it out), and the rows go on in a block from the pool;
+   * `parts` gives no bytes and hands `sealed` the last block (`last`: true, even when it is
+   * empty: the file is complete).
    */
-  constructor(private readonly sealed?: (block: Uint8Array) => void) {
-    this.block = new Uint8Array(FIRST_BLOCK);
+  constructor(
+    private readonly sealed?: (block: Uint8Array, last?: boolean) => void,
+    pool?: BlockPool,
+  ) {
+    this.pool = pool;
+    this.block = pool !== undefined ? pool.take() : new Uint8Array(FIRST_BLOCK);
     this.size = Math.min(BLOCK, FIRST_BLOCK * 2);
   }
 
-  /** Room for `n` more bytes in the block: else the block so far is kept and a new one begun. */
+  /** Room for `n` more bytes in the block: else the block so far is kept (or handed on, with a pool) and a new one begun. */
   private room(n: number): void {
     if (this.used + n <= this.block.length) return;
+    if (this.pool !== undefined) {
+      if (this.used > 0) this.seal(this.block.subarray(0, this.used)); // handed over: given back by `sealed`
+      else this.pool.give(this.block);
+      this.block = n <= BLOCK ? this.pool.take() : new Uint8Array(n);
+      this.used = 0;
+      return;
+    }
     if (this.used > 0) this.seal(this.block.subarray(0, this.used));
     this.block = new Uint8Array(Math.max(this.size, n));
     this.size = Math.min(BLOCK, this.size * 2);
@@ -167,16 +201,19 @@ export class ByteRows {
     this.used += digits;
   }
 
-  /** The bytes in blocks, the last one copied to its length (its unused room is not kept). */
+  /** The bytes in blocks, the last one copied to its length (its unused room is not kept); none with a pool. */
   parts(): Uint8Array[] {
-    if (this.used > 0) this.seal(this.block.slice(0, this.used));
+    if (this.pool !== undefined) {
+      if (this.sealed !== undefined) this.sealed(this.block.subarray(0, this.used), true);
+      else this.pool.give(this.block);
+    } else if (this.used > 0) this.seal(this.block.slice(0, this.used));
     this.block = new Uint8Array(0);
     this.used = 0;
     return this.chunks;
   }
 
   private seal(block: Uint8Array): void {
-    this.chunks.push(block);
+    if (this.pool === undefined) this.chunks.push(block);
     this.sealed?.(block);
   }
 

@@ -3,7 +3,7 @@
  * columns of the plan's template, as checkRow (core/payments/rows.ts) writes it.
  */
 import type { CheckColumn } from './plan-section.js';
-import { put, putAscii, putCell, putCents, putHexId, putText } from './record-cells.js';
+import { put, putCell, putCents, putHexId, putText } from './record-cells.js';
 
 const COMMA = 0x2c;
 const LF = 0x0a;
@@ -18,7 +18,8 @@ export interface CheckConstants {
 
 /**
  * Writes the row at `u` in `b` and returns where it ends. `at`: start and end of the record's
- * cells (the claim id, then name, address, address2, city, state and zip); the payment id from
+ * cells (the claim id, then name, address, address2, city, state and zip); the check number's
+ * ASCII digits in `number[0 … numberLength]`; the payment id from
  * `k.digests` at `idAt`, else `textId`; the amount from `cents`, its decimal digits.
  */
 export function putCheckRow(
@@ -27,7 +28,8 @@ export function putCheckRow(
   columns: readonly CheckColumn[],
   src: Uint8Array,
   at: Int32Array,
-  number: string,
+  number: Uint8Array,
+  numberLength: number,
   cents: string,
   k: CheckConstants,
   idAt: number,
@@ -37,7 +39,7 @@ export function putCheckRow(
     if (i > 0) b[u++] = COMMA;
     switch (columns[i]) {
       case 'check_number':
-        u = putAscii(b, u, number);
+        u = put(b, u, number, 0, numberLength);
         break;
       case 'issue_date':
         u = put(b, u, k.issueDate, 0, k.issueDate.length);

@@ -249,9 +249,11 @@ export class ClaimRecordWriter {
 export class ClaimRecordReader {
   tag = 0;
   row = -1;
-  /** The record's amount in cents (-1n: sent as text, read as the next cell after the ids). */
-  cents = 0n;
+  /** The record's 64-bit amount in cents as its two 32-bit halves, low and high (no BigInt made: `cents` makes it). */
+  lo = 0;
+  hi = 0;
   start = 0;
+  private amountAt = 0;
   end = 0;
   private pos = 0;
   private readonly view: DataView;
@@ -278,9 +280,16 @@ export class ClaimRecordReader {
       this.pos += 4;
     } else this.row = -1;
     if ((tag & AMOUNT_TEXT) === 0) {
-      this.cents = this.view.getBigInt64(this.pos, true);
+      this.amountAt = this.pos;
+      this.lo = this.view.getInt32(this.pos, true);
+      this.hi = this.view.getInt32(this.pos + 4, true);
       this.pos += 8;
-    } else this.cents = -1n;
+    } else this.lo = this.hi = -1;
+  }
+
+  /** The record's amount in cents (-1n: sent as text, read as the next cell after the ids). */
+  get cents(): bigint {
+    return (this.tag & AMOUNT_TEXT) !== 0 ? -1n : this.view.getBigInt64(this.amountAt, true);
   }
 
   /** The next cell: its bytes are block[start … end]. */

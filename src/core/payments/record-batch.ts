@@ -55,6 +55,8 @@ export interface RecordBatchOptions {
 }
 
 const CELLS = 14;
+/** Slots of the amounts kept (a power of 2). */
+const AMOUNT_SLOTS = 256;
 // Cells of a record by position in `at`: [start, end] pairs.
 const C_ID = 0;
 const C_E = 1; // the election's first cell
@@ -76,8 +78,16 @@ export class RecordBatchBuilder {
   private readonly sums = [0n, 0n, 0n, 0n];
   private readonly payments: ByteRows;
   private readonly addresses: ByteRows;
-  private idBytes = new Uint8Array(8 << 16);
+  /** The payment ids' 8 bytes, as two 32-bit words each (room for every ledger row's from the start: grown only past it). */
+  private idWords: Uint32Array;
   private idCount = 0;
+  /** `ids.digests` as 32-bit words (its rows' 8 bytes copied as two), when it is aligned for them. */
+  private readonly digestWords: Uint32Array | undefined;
+  /** Amounts met lately, by a hash of their 64 bits: the halves, the cents, the digits ('': none). */
+  private readonly amountLo = new Int32Array(AMOUNT_SLOTS);
+  private readonly amountHi = new Int32Array(AMOUNT_SLOTS);
+  private readonly amountCents: bigint[] = new Array<bigint>(AMOUNT_SLOTS).fill(0n);
+  private readonly amountDigits: string[] = new Array<string>(AMOUNT_SLOTS).fill('');
   /** The cells of the record being made: start and end in its block, by position. */
   private readonly at = new Int32Array(2 * CELLS);
   // Bytes written the same way every time.
@@ -108,6 +118,9 @@ export class RecordBatchBuilder {
   private checkAmount = 0n;
   private readonly check: CheckConstants;
   private readonly checksName = ascii('checks-001.csv');
+  /** The current check's number as ASCII digits (checkNumber), and the start's value as a number (a start of up to 15 digits). */
+  private readonly numberBytes = new Uint8Array(64);
+  private checkBase: number | undefined;
   private readonly roundBytes: Uint8Array;
   /** Bytes beyond a record's own that a row may hold: the note, currencies, id head, dates, numbers. */
   private readonly constants: number;
@@ -117,6 +130,9 @@ export class RecordBatchBuilder {
     this.round = o.round;
     this.ids = o.ids;
     this.head = ascii(o.ids.head);
+    const d = o.ids.digests;
+    this.idWords = new Uint32Array(Math.max(2 << 16, (d.length >> 3) * 2));
+    this.digestWords = d.byteOffset % 4 === 0 ? new Uint32Array(d.buffer, d.byteOffset, d.length >> 2) : undefined;
     this.newRows = o.rows ?? (() => new ByteRows());
     this.currencyBytes = encoder.encode(o.currency);
     this.paypalCurrency = o.config.paypal.currency ?? o.currency;
@@ -172,29 +188,59 @@ export class RecordBatchBuilder {
     // No row is longer than this: each cell at most twice its bytes (quoted, quotes doubled), the
     // claim id twice in payments.csv, and the bytes every row of the run has.
     const most = 4 * (r.offset - first) + this.constants;
-    const cents = big ?? r.cents;
-    const digits = cents.toString(); // the amount's digits, for every row of the claim
+    let cents: bigint;
+    let digits: string; // the amount's digits, for every row of the claim
+    if (big !== undefined) {
+      cents = big;
+      digits = cents.toString();
+    } else {
+      // A run pays few distinct amounts (a share per class and units, give or take a cent): the
+      // amount's BigInt and digits are kept by its 64 bits, not made again for every claim.
+      const lo = r.lo;
+      const hi = r.hi;
+      const k = (lo ^ (lo >>> 11)) & (AMOUNT_SLOTS - 1);
+      const known = this.amountDigits[k]!;
+      if (known !== '' && this.amountLo[k] === lo && this.amountHi[k] === hi) {
+        cents = this.amountCents[k]!;
+        digits = known;
+      } else {
+        cents = r.cents;
+        digits = cents.toString();
+        this.amountLo[k] = lo;
+        this.amountHi[k] = hi;
+        this.amountCents[k] = cents;
+        this.amountDigits[k] = digits;
+      }
+    }
     const m = method <= M_VENMO ? method : method <= M_SAVINGS ? 2 : 3;
     this.counts[m]!++;
     this.sums[m] = this.sums[m]! + cents;
 
     // The payment id's 8 bytes, kept to find two claims with one id.
-    if (this.idCount * 8 === this.idBytes.length) {
-      const grown = new Uint8Array(this.idBytes.length * 2);
-      grown.set(this.idBytes);
-      this.idBytes = grown;
+    if (this.idCount * 2 === this.idWords.length) {
+      const grown = new Uint32Array(this.idWords.length * 2);
+      grown.set(this.idWords);
+      this.idWords = grown;
     }
-    const ib = this.idBytes;
-    const io = this.idCount++ * 8;
+    const iw = this.idWords;
+    const io = this.idCount++ * 2;
     const idAt = r.row * 8;
     if (textId === undefined) {
       this.ids.ensure(r.row, src, at[0]!, at[1]!);
-      const d = this.ids.digests;
-      for (let i = 0; i < 8; i++) ib[io + i] = d[idAt + i]!;
+      const dw = this.digestWords;
+      if (dw !== undefined) {
+        iw[io] = dw[idAt >> 2]!;
+        iw[io + 1] = dw[(idAt >> 2) + 1]!;
+      } else {
+        const d = this.ids.digests;
+        const ib = new Uint8Array(iw.buffer, io * 4, 8);
+        for (let i = 0; i < 8; i++) ib[i] = d[idAt + i]!;
+      }
     } else {
       let bits = idBits(textId);
+      const ib = new Uint8Array(iw.buffer, io * 4, 8);
       for (let i = 7; i >= 0; i--) {
-        ib[io + i] = Number(bits & 0xffn);
+        ib[i] = Number(bits & 0xffn);
         bits >>= 8n;
       }
     }
@@ -203,7 +249,7 @@ export class RecordBatchBuilder {
     let file: Uint8Array;
     let row: number;
     let currency = this.currencyBytes;
-    let number = '';
+    let numberLength = 0;
     if (method <= M_VENMO) {
       if (this.paypalCount === PAYPAL_ROWS_PER_FILE) this.flushPaypal();
       row = ++this.paypalCount;
@@ -244,10 +290,10 @@ export class RecordBatchBuilder {
         return;
       }
       const n = this.counts[3]! - 1;
-      number = checkNumber(check.startNumber, n);
+      numberLength = this.checkNumber(check.startNumber, n);
       const w = this.checkRows;
       const b = w.open(most * this.checkColumns.length);
-      w.done(putCheckRow(b, w.at, this.checkColumns, src, at, number, digits, this.check, textId === undefined ? idAt : -1, textId));
+      w.done(putCheckRow(b, w.at, this.checkColumns, src, at, this.numberBytes, numberLength, digits, this.check, textId === undefined ? idAt : -1, textId));
       this.checkAmount += cents;
       file = this.checksName;
       row = n + 1;
@@ -272,7 +318,7 @@ export class RecordBatchBuilder {
     if (method <= M_VENMO) u = putCell(b, u, src, at[0]!, at[1]!); // the customer reference: the claim id
     else if (method <= M_SAVINGS) {
       if (this.achCount <= 9_999_999) u = this.trace(b, u);
-    } else u = putAscii(b, u, number);
+    } else u = put(b, u, this.numberBytes, 0, numberLength);
     b[u++] = COMMA;
     u = putCents(b, u, digits);
     b[u++] = COMMA;
@@ -283,6 +329,18 @@ export class RecordBatchBuilder {
     b[u++] = LF;
     p.done(u);
     this.address(src, tag, most);
+  }
+
+  /**
+   * Check number `index` from `start` (checkNumber's digits) into numberBytes; returns their
+   * length. Up to 15 digits, the start's value is read once and each number written from it.
+   */
+  private checkNumber(start: string, index: number): number {
+    if (start.length <= 15) {
+      this.checkBase ??= Number(start);
+      return putInt(this.numberBytes, 0, this.checkBase + index, start.length);
+    }
+    return putAscii(this.numberBytes, 0, checkNumber(start, index));
   }
 
   /** The ACH trace number of entry `achCount`: the ODFI's 8 digits and 7 of sequence. */
@@ -388,7 +446,7 @@ export class RecordBatchBuilder {
       payments: this.payments.parts(),
       addresses: this.addresses.parts(),
       controls: { files: files.map((f) => ({ file: f.name, method: f.method, count: f.count, amount: f.amount })), methods, total },
-      duplicateIds: duplicateIds(this.idBytes, this.idCount),
+      duplicateIds: duplicateIds(new Uint8Array(this.idWords.buffer), this.idCount),
     };
   }
 }

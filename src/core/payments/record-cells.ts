@@ -35,7 +35,8 @@ export function putField(b: Uint8Array, u: number, src: Uint8Array, s: number, e
   const start = u;
   for (let i = s; i < e; i++) {
     const c = src[i]!;
-    if (c === 0x22 || c === 0x2c || c === 0x0d || c === 0x0a) return quoted(b, start, src, s, e, false);
+    // The four characters that need quotes are at most 0x2c: most bytes (letters, digits, '@', '.') are past it.
+    if (c <= 0x2c && (c === 0x22 || c === 0x2c || c === 0x0d || c === 0x0a)) return quoted(b, start, src, s, e, false);
     b[u++] = c;
   }
   return u;

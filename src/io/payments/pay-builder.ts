@@ -2,10 +2,12 @@
  * The payment files built on a worker thread (pay-build-worker.ts) while the main thread reads the
  * claims: each paid claim is packed into a compact record of bytes (core/payments/claim-records.ts)
  * and moved over in blocks; the worker makes every file's rows and hashes them as they are made.
- * The main thread gets the files' bytes and SHA-256 back at `finish`, checks the control totals,
- * and only then writes them (the worker writes nothing). Small runs (fewer than
- * PAY_BUILDER_MIN_CLAIMS paid claims), `PAYOUT_WORKERS=0`, or no compiled worker file: the files
- * are built on the main thread (PaymentBatchBuilder), with the same bytes.
+ * Given the run's stage (io/atomic-output.ts, OutputSet.stage), the worker writes each file to its
+ * temporary name in the output folder as it makes it, and `finish` gives each file's size and
+ * SHA-256: the main thread checks the control totals and only then renames them into place (a
+ * failed run removes them). Without a stage, the files' bytes come back at `finish`. Small runs
+ * (fewer than PAY_BUILDER_MIN_CLAIMS paid claims), `PAYOUT_WORKERS=0`, or no compiled worker
+ * file: the files are built on the main thread (PaymentBatchBuilder), with the same bytes.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +17,8 @@ import type { PaidClaim, PaymentBatch } from '../../core/payments/batch.js';
 import { formatMoney } from '../../core/money.js';
 import { ClaimRecordWriter, METHOD_BITS, M_CHECKING, M_SAVINGS, RECORD_BLOCK, type RecordCells } from '../../core/payments/claim-records.js';
 import type { PaymentsConfig } from '../../core/payments/plan-section.js';
+import type { Stage } from '../atomic-output.js';
+import { onUnfinishedRun } from '../run-cleanup.js';
 import type { PaymentIds } from './payment-ids.js';
 
 /** From this many paid claims on, the files are built on a worker (its start-up costs ~40 ms). */
@@ -39,21 +43,33 @@ export interface BuildStart {
   currency: string;
   round: number;
   ids: { head: string; prefix: string; digests: SharedArrayBuffer; progress: SharedArrayBuffer | undefined };
-  /** [blocks of records the worker is done with]: the reading thread waits when it is too far ahead. */
+  /**
+   * [blocks of records the worker is done with, stop, opening]: the reading thread waits when it
+   * is too far ahead; `stop` set (the run is ending: a signal, an exit), the worker makes no more
+   * files; `opening` is 1 while it makes one (BuildStop).
+   */
   done: SharedArrayBuffer;
   /** The ring of blocks of records (RING blocks of RECORD_BLOCK bytes). */
   ring: SharedArrayBuffer;
+  /** Where to write the files as they are made; none: their bytes are moved back at `finish`. */
+  stage?: Stage;
 }
 /** A block of records: in the ring (`at`, `length`), or moved over (`block`: a record larger than a block, or the ring given up). */
 export type BuildNote = BuildStart | { type: 'block'; at: number; length: number } | { type: 'block'; block: Uint8Array } | { type: 'restart' } | { type: 'finish' };
 
 /** The worker's answer to `finish`. */
-export type BuildDone = { batch: PaymentBatch; sha256: Record<string, string>; error?: undefined } | { error: { name: string; message: string } };
+export type BuildDone =
+  | { batch: PaymentBatch; sha256: Record<string, string>; written?: Record<string, number>; error?: undefined }
+  | { error: { name: string; message: string } };
 
-/** The files built, with the SHA-256 of each file's bytes by name. */
+/**
+ * The files built, with the SHA-256 of each file's bytes by name; `written`: the files were written
+ * at their staged names (their bytes not in `batch`), with their sizes by name.
+ */
 export interface BuiltPayments {
   batch: PaymentBatch;
   sha256?: Record<string, string>;
+  written?: Record<string, number>;
 }
 
 /** Whether a run of `paid` claims has its files built on a worker. */
@@ -71,6 +87,8 @@ export class PayBuilderThread {
   private waitGivenUp = false;
   /** Blocks in the ring. */
   private readonly blocks: number;
+  /** Drops the cleanup that stops the worker's files (stopFiles) once the worker has stopped. */
+  private readonly dropStop: () => void;
 
   private constructor(
     private readonly worker: Worker,
@@ -91,13 +109,34 @@ export class PayBuilderThread {
     worker.on('exit', (code) => {
       this.failure ??= stopped(code);
     });
+    this.dropStop = onUnfinishedRun(() => this.stopFiles());
+  }
+
+  /**
+   * A run ending before it finished (SIGINT, SIGTERM, an exit): the worker is told to make no more
+   * files, and one it is making is waited for (up to a second), so that the output folder's
+   * cleanup, which runs next (it was registered first), removes every file the worker made.
+   */
+  private stopFiles(): void {
+    Atomics.store(this.done, 1, 1);
+    const until = Date.now() + 1000;
+    while (Atomics.load(this.done, 2) === 1 && Date.now() < until) Atomics.wait(this.done, 2, 1, 50);
   }
 
   /**
    * The worker, started; undefined when it cannot be (no compiled worker file: the TypeScript
-   * sources). `ring`: blocks in the ring (RING; fewer in tests, to see it go round).
+   * sources). `ring`: blocks in the ring (RING; fewer in tests, to see it go round). `stage`: the
+   * files are written there as they are made (BuildStart.stage).
    */
-  static start(o: { config: PaymentsConfig; currency: string; round: number; ids: PaymentIds; paymentId: (claimId: string) => string; ring?: number }): PayBuilderThread | undefined {
+  static start(o: {
+    config: PaymentsConfig;
+    currency: string;
+    round: number;
+    ids: PaymentIds;
+    paymentId: (claimId: string) => string;
+    ring?: number;
+    stage?: Stage;
+  }): PayBuilderThread | undefined {
     const url = new URL('./pay-build-worker.js', import.meta.url);
     if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url))) return undefined;
     let worker: Worker;
@@ -107,9 +146,9 @@ export class PayBuilderThread {
       return undefined;
     }
     worker.unref(); // a run that fails elsewhere does not wait for it; ref'd while its answer is awaited
-    const done = new SharedArrayBuffer(4);
+    const done = new SharedArrayBuffer(12);
     const ring = new SharedArrayBuffer(Math.max(2, o.ring ?? RING) * RECORD_BLOCK);
-    const start: BuildStart = { type: 'start', config: o.config, currency: o.currency, round: o.round, ids: o.ids.shared(), done, ring };
+    const start: BuildStart = { type: 'start', config: o.config, currency: o.currency, round: o.round, ids: o.ids.shared(), done, ring, ...(o.stage !== undefined ? { stage: o.stage } : {}) };
     worker.postMessage(start);
     return new PayBuilderThread(worker, o, new Int32Array(done), ring);
   }
@@ -188,14 +227,15 @@ export class PayBuilderThread {
         const { name, message } = done.error;
         throw name === 'UsageError' ? new UsageError(message) : name === 'RangeError' ? new RangeError(message) : new Error(message);
       }
-      return { batch: done.batch, sha256: done.sha256 };
+      return { batch: done.batch, sha256: done.sha256, ...(done.written !== undefined ? { written: done.written } : {}) };
     } finally {
-      this.close();
+      void this.close();
     }
   }
 
-  /** Stops the worker. */
-  close(): void {
-    void this.worker.terminate();
+  /** Stops the worker; resolves once it has stopped (it writes no more: its staged files may be removed). */
+  async close(): Promise<void> {
+    await this.worker.terminate();
+    this.dropStop();
   }
 }

@@ -33,16 +33,23 @@ export async function openPayFolder(dir: string, force: boolean): Promise<PayFol
 
 /**
  * Writes `files` (name → text, in chunks; `sha256` when their bytes were hashed as they were made,
- * on the thread that made them), then the manifest of `run` with their hashes (io/write-outputs.ts),
+ * on the thread that made them; `written`: the size of a file that thread already wrote at its
+ * staged name, folder.out.stage(), renamed into place with the others), then the manifest of `run` with their hashes (io/write-outputs.ts),
  * and renames them into place; removes older payment files not written this time.
  */
 export async function writePayFolder(
   folder: PayFolder,
-  files: { name: string; text: readonly (string | Uint8Array)[]; rows?: number; sha256?: string }[],
+  files: { name: string; text: readonly (string | Uint8Array)[]; rows?: number; sha256?: string; written?: number }[],
   run: ManifestRun,
 ): Promise<Manifest> {
   const { out, dir } = folder;
-  const specs = files.map((f) => ({ name: f.name, chunks: f.text, ...(f.rows !== undefined ? { rows: f.rows } : {}), ...(f.sha256 !== undefined ? { sha256: f.sha256 } : {}) }));
+  const specs = files.map((f) => ({
+    name: f.name,
+    chunks: f.text,
+    ...(f.rows !== undefined ? { rows: f.rows } : {}),
+    ...(f.sha256 !== undefined ? { sha256: f.sha256 } : {}),
+    ...(f.written !== undefined ? { written: f.written } : {}),
+  }));
   const { manifest } = await writeOutputs(out, specs, run);
   const written = new Set([...files.map((f) => f.name), MANIFEST_FILE]);
   for (const name of await readdir(dir)) if (PAY_FILE.test(name) && !written.has(name)) await rm(join(dir, name), { force: true });
