@@ -97,7 +97,9 @@ try {
       encoding: 'utf8',
       timeout: 180_000,
       // npm's own settings would point node-gyp elsewhere (a download, another node's headers).
-      env: { ...process.env, npm_config_nodedir: nodedir, npm_config_offline: 'true' },
+      // The addon is C: linked by the C compiler (gyp's Makefile links with $(CXX), g++ by
+      // default, which a machine with a C compiler alone does not have), unless LINK says otherwise.
+      env: { ...process.env, npm_config_nodedir: nodedir, npm_config_offline: 'true', LINK: process.env.LINK ?? process.env.CC ?? 'cc' },
     });
     const built = join(work, 'build/Release', ADDON);
     if (run.error || run.status !== 0 || !existsSync(built)) {

@@ -79,6 +79,15 @@ describe('scripts/build-native.js', () => {
     expect(existsSync(join(out, 'payout_sha256.node'))).toBe(false);
   }, 120_000);
 
+  it('needs a C compiler only: no C++ compiler (CXX fails) still builds it', () => {
+    const out = dir.path('out-c-only');
+    const r = build({ CXX: '/bin/false' }, out);
+    expect(r.status).toBe(0);
+    if (build({}, dir.path('out-c-only-control')).stdout.includes('not built')) return; // no compiler at all here
+    expect(r.stdout).toBe('');
+    expect(existsSync(join(out, 'payout_sha256.node'))).toBe(true);
+  }, 120_000);
+
   it('builds the addon where node-gyp, headers and a compiler are (else says why, as above)', () => {
     const out = dir.path('out-ok');
     const r = build({}, out);
