@@ -14,7 +14,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-export const DIGEST_BYTES = 32;
+import { DIGEST_BYTES } from '../core/merkle.js';
 
 /** The addon's functions (see src/native/sha256_batch.c for the exact contract and its checks). */
 export interface Sha256Batch {
