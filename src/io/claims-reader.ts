@@ -10,8 +10,7 @@
  * docs/performance.md has the design. Nothing keeps whole rows: per row the table keeps an id, a
  * line and three small indices; the duplicate checks keep one map entry per claim.
  */
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { createHash, type Hash } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import type { Parser } from 'csv-parse';
@@ -115,35 +114,18 @@ export async function readClaims(file: string, plan: Plan, options: ReadClaimsOp
   /** The fast tokenizer while it hands records on (their cells' byte ranges), else undefined. */
   let tokenizer: FastCsv | undefined;
   if (dedupe) {
-    const cells = new Array<number>(12).fill(0);
-    const spills = dedupe.spills;
     let c: ClaimsCollector['duplicateColumns'] | undefined;
-    collector.deferDuplicateChecks((line, claimId, fields) => {
+    /** The columns whose ranges the checks want: email, name, address, claim id (-1: not checked). */
+    let fields: Int32Array | undefined;
+    collector.deferDuplicateChecks((line, claimId, row) => {
       // Rows come after the header, so the columns are known.
       c ??= collector.duplicateColumns;
       const t = tokenizer;
       if (t !== undefined) {
-        if (c.checksEmail) {
-          cells[0] = t.fieldStart(c.email);
-          cells[1] = t.fieldEnd(c.email);
-          cells[2] = t.fieldDoubled(c.email);
-        }
-        if (c.checksNameAddress) {
-          cells[3] = t.fieldStart(c.name);
-          cells[4] = t.fieldEnd(c.name);
-          cells[5] = t.fieldDoubled(c.name);
-          cells[6] = t.fieldStart(c.address);
-          cells[7] = t.fieldEnd(c.address);
-          cells[8] = t.fieldDoubled(c.address);
-        }
-        if (spills) {
-          cells[9] = t.fieldStart(c.claimId);
-          cells[10] = t.fieldEnd(c.claimId);
-          cells[11] = t.fieldDoubled(c.claimId);
-        }
-        dedupe.addRange(line, claimId, cells);
+        fields ??= Int32Array.of(c.checksEmail ? c.email : -1, c.checksNameAddress ? c.name : -1, c.checksNameAddress ? c.address : -1, c.claimId);
+        dedupe.addFastRow(line, t, fields);
       } else {
-        const cell = (col: number, on: boolean): string => (on ? (fields[col] as string) : '');
+        const cell = (col: number, on: boolean): string => (on ? (row[col] as string) : '');
         dedupe.addStrings(line, claimId, cell(c.email, c.checksEmail), cell(c.name, c.checksNameAddress), cell(c.address, c.checksNameAddress));
       }
     });
@@ -162,10 +144,30 @@ export async function readClaims(file: string, plan: Plan, options: ReadClaimsOp
     }
   };
 
+  /**
+   * Buffers the fast path is done with (`copied`) and the worker gave back, to read chunks into
+   * again: on the fast path the file is read into a few buffers, not ~120 fresh ones a 100 MB.
+   */
+  const freeChunks: Buffer[] = [];
+  /** The file's bytes, CHUNK_BYTES at a time (the last chunk may be shorter). */
+  async function* fileChunks(): AsyncGenerator<Buffer, void, undefined> {
+    const handle = await open(file, 'r');
+    try {
+      for (;;) {
+        const buf = freeChunks.pop() ?? (hashOnWorker ? dedupe?.takeFileBuffer(CHUNK_BYTES) : undefined) ?? Buffer.allocUnsafeSlow(CHUNK_BYTES);
+        // A pipe may give less than asked for: the chunk is what one read gives, as a stream's is.
+        const { bytesRead } = await handle.read(buf, 0, CHUNK_BYTES, null);
+        if (bytesRead === 0) return;
+        yield bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
+      }
+    } finally {
+      await handle.close();
+    }
+  }
+
   /** The file's chunks, each checked (UTF-16, UTF-8), counted and hashed before a tokenizer sees it. */
   async function* checkedChunks(): AsyncGenerator<Buffer, void, undefined> {
-    const input = createReadStream(file, { highWaterMark: CHUNK_BYTES });
-    for await (const chunk of input as AsyncIterable<Buffer>) {
+    for await (const chunk of fileChunks()) {
       handOverRows();
       if (dedupe?.onWorker) await dedupe.caughtUp();
       if (bytes === 0 && hasUtf16Bom(chunk)) {
@@ -200,11 +202,17 @@ export async function readClaims(file: string, plan: Plan, options: ReadClaimsOp
           },
           copied: (chunk) => {
             if (hashOnWorker) dedupe?.hashFile(chunk, true);
+            // Read into again (the hash and the byte check are done with it; a short last chunk is not).
+            else if (chunk.length === CHUNK_BYTES && freeChunks.length < 2) freeChunks.push(chunk);
           },
           fed: (work, from, to) => {
-            if (dedupe && to > from) {
+            if (dedupe && to > from) dedupe.stageBytes(work.subarray(from, to), from);
+          },
+          chunkFed: () => {
+            if (dedupe) {
+              // One batch a chunk, whatever the windows it was read in.
               const c = collector.duplicateColumns;
-              dedupe.sendBytes(work.subarray(from, to), c.checksEmail, c.checksNameAddress, from);
+              dedupe.sendStaged(c.checksEmail, c.checksNameAddress);
             }
           },
         })

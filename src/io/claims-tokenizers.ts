@@ -72,6 +72,13 @@ const SYNTAX_MESSAGES: Record<string, { code: ProblemCode; message: string }> = 
  * a slice of one: ~1.5 times the time).
  */
 export const CHUNK_BYTES = 896 << 10;
+/**
+ * Bytes of a chunk handed to the fast tokenizer at a time. Its Latin-1 text (a string of the
+ * window and the start of a record carried over) then stays below V8's large-object size (128
+ * KiB), so it is allocated in the young generation, whose pages are used again and again, rather
+ * than mapped fresh for every chunk (a 1M-claim allocate: ~25,000 fewer page faults).
+ */
+export const FEED_BYTES = 112 << 10;
 const UTF8_BOM = [0xef, 0xbb, 0xbf] as const;
 
 
@@ -105,6 +112,8 @@ export async function readFast(
     fed?: (work: Buffer, from: number, to: number) => void;
     /** A chunk of the file, once copied into the work buffer: this function is done with it. */
     copied?: (chunk: Buffer) => void;
+    /** After the last pass over a chunk's bytes (the passes are windows of FEED_BYTES). */
+    chunkFed?: () => void;
   } = {},
 ): Promise<HandOff | undefined> {
   let records = 0;
@@ -130,39 +139,64 @@ export async function readFast(
     const from = atFileStart && bomSkipped ? 0 : start;
     return { bytes: Buffer.from(work.subarray(from, end)), line: fast.line, atFileStart };
   };
+  /** Appends `chunk[from, to)` to the bytes not yet handed on (moved to the work buffer's start). */
+  const append = (chunk: Buffer, from: number, to: number): void => {
+    if (start > 0) {
+      work.copyWithin(0, start, end);
+      end -= start;
+      start = 0;
+    }
+    if (end + to - from > work.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(work.length * 2, end + to - from)) as SliceableBuffer;
+      work.copy(bigger, 0, 0, end);
+      work = bigger;
+    }
+    chunk.copy(work, end, from, to);
+    end += to - from;
+  };
   for (;;) {
     const { value: chunk, done } = await chunks.next();
-    if (!done) {
-      if (start > 0) {
-        work.copyWithin(0, start, end);
-        end -= start;
-        start = 0;
-      }
-      if (end + chunk.length > work.length) {
-        const bigger = Buffer.allocUnsafe(Math.max(work.length * 2, end + chunk.length)) as SliceableBuffer;
-        work.copy(bigger, 0, 0, end);
-        work = bigger;
-      }
-      chunk.copy(work, end);
-      end += chunk.length;
-      hooks.copied?.(chunk);
+    // Invalid UTF-8 (found by the byte check as each chunk came in) is left to csv-parse, from the
+    // first record not handed on: the whole chunk goes with it.
+    if (utf8Failed()) {
+      if (!done) append(chunk, 0, chunk.length);
+      return handOff();
     }
-    // Invalid UTF-8 (found by the byte check as each chunk came in) is left to csv-parse.
-    if (utf8Failed()) return handOff();
-    if (!bomChecked) {
-      if (end < UTF8_BOM.length && !done) continue;
-      bomChecked = true;
-      if (end >= 3 && work[0] === UTF8_BOM[0] && work[1] === UTF8_BOM[1] && work[2] === UTF8_BOM[2]) {
-        start = 3;
-        bomSkipped = true;
+    // The chunk in windows of FEED_BYTES (at the end of the file, one pass with no new bytes).
+    for (let taken = 0; done || taken < chunk.length; ) {
+      if (!done) {
+        const to = Math.min(chunk.length, taken + FEED_BYTES);
+        append(chunk, taken, to);
+        taken = to;
+        if (taken === chunk.length) hooks.copied?.(chunk);
       }
+      if (!bomChecked) {
+        if (end < UTF8_BOM.length && !done) continue;
+        bomChecked = true;
+        if (end >= 3 && work[0] === UTF8_BOM[0] && work[1] === UTF8_BOM[1] && work[2] === UTF8_BOM[2]) {
+          start = 3;
+          bomSkipped = true;
+        }
+      }
+      const from = start;
+      start = fast.feed(work, work.latin1Slice(0, end), start, end, done === true);
+      hooks.fed?.(work, from, start);
+      if (fast.handOff) {
+        hooks.chunkFed?.();
+        // csv-parse reads on from the record left to it: the chunk's windows not fed yet go with it.
+        if (!done && taken < chunk.length) {
+          append(chunk, taken, chunk.length);
+          hooks.copied?.(chunk);
+        }
+        return handOff();
+      }
+      if (done) {
+        hooks.chunkFed?.();
+        return undefined;
+      }
+      consumed += start - from;
     }
-    const from = start;
-    start = fast.feed(work, work.latin1Slice(0, end), start, end, done === true);
-    hooks.fed?.(work, from, start);
-    if (fast.handOff) return handOff();
-    if (done) return undefined;
-    consumed += start - from;
+    hooks.chunkFed?.();
     if (!sized && fileBytes !== undefined && records > 1 && consumed > 0) {
       // The rows the whole file holds if the rest is like the first chunk (the header aside).
       sized = true;
@@ -172,7 +206,6 @@ export async function readFast(
     }
   }
 }
-
 
 /**
  * csv-parse over the rest of the file, from the first byte of the record the fast path left to it

@@ -91,11 +91,17 @@ export function normaliseForMatch(s: string): string {
  */
 const DROP = -1;
 const SPACE = -2;
-const NORMALISED_ASCII = Int16Array.from({ length: 0x80 }, (_, c) => {
+/** A byte ≥ 0x80 (in the byte tables below): not ASCII, the text is hashed as text. */
+const NON_ASCII = -3;
+const NORMALISED_ASCII = Int16Array.from({ length: 0x100 }, (_, c) => {
+  if (c >= 0x80) return NON_ASCII;
   if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) return SPACE;
   if ((c >= 0x21 && c <= 0x2f) || (c >= 0x3a && c <= 0x40) || (c >= 0x5b && c <= 0x60) || (c >= 0x7b && c <= 0x7e)) return DROP;
   return c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
 });
+
+/** Per byte: the ASCII code lower-cased (A-Z), or NON_ASCII for a byte ≥ 0x80. */
+const LOWER_ASCII = Int16Array.from({ length: 0x100 }, (_, c) => (c >= 0x80 ? NON_ASCII : c >= 0x41 && c <= 0x5a ? c + 0x20 : c));
 
 /** Room for the ASCII text hashed through the byte functions below (longer text is hashed as text). */
 const scratch = Buffer.allocUnsafe(1 << 12);
@@ -144,22 +150,22 @@ export function hashNormalisedBytes(h: Hash64, bytes: Uint8Array, start: number,
   let fed = 0;
   let space = false;
   for (let i = start; i < end; i++) {
-    const c = bytes[i] as number;
-    if (c >= 0x80) return NOT_ASCII;
-    const t = NORMALISED_ASCII[c] as number;
-    if (t < 0) {
-      if (t === SPACE) space = true;
-      continue;
-    }
-    if (space && fed > 0) {
-      h1 = Math.imul(h1 ^ 0x20, HASH64_MUL_1);
-      h2 = Math.imul(h2 ^ 0x20, HASH64_MUL_2);
+    // One table read a byte (a byte ≥ 0x80 included): most bytes are letters and digits to feed.
+    const t = NORMALISED_ASCII[bytes[i] as number] as number;
+    if (t >= 0) {
+      if (space) {
+        if (fed > 0) {
+          h1 = Math.imul(h1 ^ 0x20, HASH64_MUL_1);
+          h2 = Math.imul(h2 ^ 0x20, HASH64_MUL_2);
+          fed++;
+        }
+        space = false;
+      }
+      h1 = Math.imul(h1 ^ t, HASH64_MUL_1);
+      h2 = Math.imul(h2 ^ t, HASH64_MUL_2);
       fed++;
-    }
-    space = false;
-    h1 = Math.imul(h1 ^ t, HASH64_MUL_1);
-    h2 = Math.imul(h2 ^ t, HASH64_MUL_2);
-    fed++;
+    } else if (t === SPACE) space = true;
+    else if (t === NON_ASCII) return NOT_ASCII;
   }
   h.h1 = h1;
   h.h2 = h2;
@@ -176,9 +182,8 @@ export function hashLowerTrimmedBytes(h: Hash64, bytes: Uint8Array, start: numbe
   let h1 = h.h1;
   let h2 = h.h2;
   for (let i = start; i < end; i++) {
-    let c = bytes[i] as number;
-    if (c >= 0x80) return NOT_ASCII;
-    if (c >= 0x41 && c <= 0x5a) c += 0x20;
+    const c = LOWER_ASCII[bytes[i] as number] as number;
+    if (c === NON_ASCII) return NOT_ASCII;
     h1 = Math.imul(h1 ^ c, HASH64_MUL_1);
     h2 = Math.imul(h2 ^ c, HASH64_MUL_2);
   }

@@ -19,7 +19,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ClaimantIndex } from './csv-dedupe.js';
-import { checkBatch, RANGE_FIELDS, type DedupeBatch, type DedupeReply, type DuplicateHit, type SpillReply, type WorkerNote } from './dedupe-check.js';
+import { checkBatch, type DedupeBatch, type DedupeReply, type DuplicateHit, type SpillReply, type WorkerNote } from './dedupe-check.js';
+import { RangedRows, type FieldRanges } from './dedupe-rows.js';
 import { SpilledClaimants, type SpilledHit } from './dedupe-spill.js';
 import { onUnfinishedRun } from './run-cleanup.js';
 
@@ -96,8 +97,9 @@ export class DuplicateChecks {
   private worker: Worker | undefined;
   private readonly index: ClaimantIndex | undefined;
   /**
-   * Per batch: the rows' claim ids until its reply comes, then its reply and the claim ids of its
-   * duplicates only (a million claim ids are not held here until the end of the file).
+   * Per batch: the rows' claim ids until its reply comes (string batches only: a byte batch's
+   * reply has the claim ids of its duplicates, decoded from its bytes), then its reply and the
+   * claim ids of its duplicates only (a million claim ids are not held here until the end of the file).
    */
   private readonly batches: Array<{ ids: string[]; reply?: DedupeReply; hitIds?: string[] }> = [];
   private pending = 0;
@@ -116,11 +118,12 @@ export class DuplicateChecks {
   /** The worker's answer to `spillFinish`, once back. */
   private spillReply: SpillReply | undefined;
 
-  // The batch being filled.
+  // The batch being filled: the fast path's rows (ranges into their bytes), csv-parse's as strings.
   private ids: string[] = [];
-  private ranges = new Int32Array(RANGE_FIELDS * 4096);
-  private rows = 0;
+  private readonly ranged = new RangedRows(MAX_IN_FLIGHT + 1);
   private strings: string[] = [];
+  /** The buffers of file chunks the worker hashed (`hashFile`, moved), moved back. */
+  private readonly freeFileBuffers: ArrayBuffer[] = [];
 
   private constructor(worker: Worker | undefined, failure: Error | undefined, spillDir: string | undefined) {
     this.worker = worker;
@@ -132,8 +135,11 @@ export class DuplicateChecks {
     this.spilled = !worker && spillDir !== undefined ? new SpilledClaimants(spillDir) : undefined;
     this.index = worker ? undefined : this.spilled ? new ClaimantIndex(this.spilled.emails, this.spilled.namesAddresses) : new ClaimantIndex();
     if (worker) {
-      worker.on('message', (m: DedupeReply | { fileSha256: string } | SpillReply) => {
-        if ('fileSha256' in m) {
+      worker.on('message', (m: DedupeReply | { fileSha256: string } | SpillReply | { fileBytesBack: Uint8Array }) => {
+        if ('fileBytesBack' in m) {
+          // A chunk of the file, hashed: the reader may read into it again (`takeFileBuffer`).
+          if (this.freeFileBuffers.length <= MAX_IN_FLIGHT) this.freeFileBuffers.push(m.fileBytesBack.buffer as ArrayBuffer);
+        } else if ('fileSha256' in m) {
           this.fileDigest = m.fileSha256;
           this.pending--;
           this.waiting?.();
@@ -175,7 +181,7 @@ export class DuplicateChecks {
     return new DuplicateChecks(undefined, undefined, spillDir);
   }
 
-  /** Whether the checks are spilled to a folder (then each row's claim id range is wanted: `addRange`). */
+  /** Whether the checks are spilled to a folder (dedupe-spill.ts). */
   get spills(): boolean {
     return this.spillDir !== undefined;
   }
@@ -204,6 +210,16 @@ export class DuplicateChecks {
     this.worker.postMessage({ fileBytes } satisfies WorkerNote, move && fileBytes.buffer instanceof ArrayBuffer ? [fileBytes.buffer] : []);
   }
 
+  /**
+   * The buffer of a chunk moved to `hashFile` and hashed, moved back, at least `bytes` long: the
+   * reader reads the next chunk into it (fresh memory for every chunk was ~10,000 page faults of a
+   * 1M-claim allocate); undefined when none has come back yet.
+   */
+  takeFileBuffer(bytes: number): Buffer | undefined {
+    const k = this.freeFileBuffers.findIndex((b) => b.byteLength >= bytes);
+    return k < 0 ? undefined : Buffer.from(this.freeFileBuffers.splice(k, 1)[0] as ArrayBuffer);
+  }
+
   /** The SHA-256 (hex) of every byte given to `hashFile`; asked for before `finish`, known after it. */
   requestFileSha256(): void {
     if (!this.worker) throw new Error('internal: no worker to hash the claims file');
@@ -217,22 +233,19 @@ export class DuplicateChecks {
     return this.fileDigest;
   }
 
-  /**
-   * A row of the fast path: where its cells are in the chunk's bytes (see `sendBytes`): start, end
-   * and doubled-quotes flag of email, name, address and (when `spills`) the claim id.
-   */
-  addRange(line: number, claimId: string, cells: readonly number[]): void {
-    if ((this.rows + 1) * RANGE_FIELDS > this.ranges.length) {
-      const bigger = new Int32Array(this.ranges.length * 2);
-      bigger.set(this.ranges);
-      this.ranges = bigger;
-    }
-    const at = this.rows * RANGE_FIELDS;
-    this.ranges[at] = line;
-    for (let k = 0; k < RANGE_FIELDS - 1; k++) this.ranges[at + 1 + k] = cells[k] as number;
-    this.rows++;
-    // Spilled checks give their duplicates' claim ids themselves (from the rows' details).
-    if (this.spillDir === undefined) this.ids.push(claimId);
+  /** Batch buffers (bytes and ranges) made rather than taken back from the worker: for tests. */
+  get buffersMade(): number {
+    return this.ranged.buffersMade;
+  }
+
+  /** A row of the fast path by its cells' ranges: RangedRows.addRange. */
+  addRange(line: number, cells: readonly number[]): void {
+    this.ranged.addRange(line, cells);
+  }
+
+  /** A row of the fast path, its ranges copied from the tokenizer: RangedRows.addFastRow. */
+  addFastRow(line: number, tokenizer: FieldRanges, fields: Int32Array): void {
+    this.ranged.addFastRow(line, tokenizer, fields);
   }
 
   /** A row read by csv-parse: its cells as strings. */
@@ -243,29 +256,30 @@ export class DuplicateChecks {
 
   /**
    * Sends the ranged rows added since the last call, with the bytes they are in: `bytes` starts at
-   * offset `base` of the buffer the ranges point into (it is copied).
+   * offset `base` of the buffer the ranges point into (it is copied). `stageBytes` then `sendStaged`.
    */
   sendBytes(bytes: Uint8Array, email: boolean, nameAddress: boolean, base = 0): void {
-    if (this.rows === 0) return;
-    if (base !== 0) {
-      const r = this.ranges;
-      for (let at = 0; at < this.rows * RANGE_FIELDS; at += RANGE_FIELDS) {
-        for (let k = 1; k < RANGE_FIELDS; k += 3) {
-          r[at + k] = (r[at + k] as number) - base;
-          r[at + k + 1] = (r[at + k + 1] as number) - base;
-        }
-      }
-    }
-    // A copy (Uint8Array#slice: Buffer#slice would be a view of the reader's buffer, and moving it away would detach that).
-    const batch = { seq: this.batches.length, bytes: Uint8Array.prototype.slice.call(bytes), ranges: movable(this.ranges.subarray(0, this.rows * RANGE_FIELDS)), rows: this.rows, email, nameAddress };
-    this.rows = 0;
-    this.ranges = new Int32Array(this.ranges.length);
-    this.send(batch, [batch.bytes.buffer as ArrayBuffer, batch.ranges.buffer as ArrayBuffer]);
+    this.stageBytes(bytes, base);
+    this.sendStaged(email, nameAddress);
   }
 
-  /** Sends the string rows added since the last call. */
+  /** The bytes of the ranged rows added since the last call, into the batch being filled: RangedRows.stageBytes. */
+  stageBytes(bytes: Uint8Array, base = 0): void {
+    this.ranged.stageBytes(bytes, base);
+  }
+
+  /** Sends the ranged rows staged so far (`stageBytes`) as one batch. */
+  sendStaged(email: boolean, nameAddress: boolean): void {
+    const staged = this.ranged.take();
+    if (staged === undefined) return;
+    // Moved, views and all: the worker moves them back with its answer (`received`).
+    this.send({ seq: this.batches.length, ...staged, email, nameAddress }, [staged.bytes.buffer as ArrayBuffer, staged.ranges.buffer as ArrayBuffer]);
+  }
+
+  /** Sends the string rows added since the last call (after any ranged rows staged: rows go in order). */
   sendStrings(email: boolean, nameAddress: boolean): void {
     if (this.strings.length === 0) return;
+    this.sendStaged(email, nameAddress);
     const json = movable(Buffer.from(JSON.stringify(this.strings), 'utf8') as Uint8Array);
     this.strings = [];
     this.send({ seq: this.batches.length, json, email, nameAddress }, [json.buffer as ArrayBuffer]);
@@ -278,18 +292,21 @@ export class DuplicateChecks {
       this.ids = [];
       return;
     }
-    this.batches.push({ ids: this.ids });
-    this.ids = [];
+    // A byte batch's claim ids come back with its duplicates; a string batch's are held meanwhile.
+    this.batches.push({ ids: 'json' in batch ? this.ids : [] });
+    if ('json' in batch) this.ids = [];
     this.pending++;
     if (this.worker) this.worker.postMessage(batch, transfer);
     else this.received(checkBatch(this.index as ClaimantIndex, batch, this.spilled));
   }
 
   private received(m: DedupeReply): void {
+    // The batch's buffers, moved back: kept for the next batches.
+    this.ranged.giveBack(m.bytes, m.ranges);
     const batch = this.batches[m.seq];
     if (batch === undefined) return;
     batch.reply = m;
-    batch.hitIds = m.hits.map(([row]) => batch.ids[row] ?? '');
+    batch.hitIds = m.hitIds ?? m.hits.map(([row]) => batch.ids[row] ?? '');
     batch.ids = [];
     this.pending--;
     this.waiting?.();

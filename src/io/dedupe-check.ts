@@ -19,7 +19,7 @@ export interface DuplicateHit {
 
 /**
  * Fields per row in a byte batch: line, then start, end and doubled-quotes flag of email, name,
- * address and claim id (the claim id's only when the checks are spilled: see dedupe-spill.ts).
+ * address and claim id.
  */
 export const RANGE_FIELDS = 13;
 
@@ -48,6 +48,11 @@ export type SpillReply = { spilledHits: SpilledHit[] } | { spillError: string };
 export interface DedupeReply {
   seq: number;
   hits: Array<[row: number, kind: number, line: number, first: number, shown: string]>;
+  /** A byte batch's: the claim id of each duplicate (of `hits[k]`'s row), decoded from the bytes. */
+  hitIds?: string[];
+  /** A byte batch's buffers, moved back from the worker to be filled again. */
+  bytes?: Uint8Array;
+  ranges?: Int32Array;
 }
 
 /** A field of a byte batch as the fast tokenizer decodes it: UTF-8, doubled quotes undone. */
@@ -103,6 +108,12 @@ export function checkBatch(index: ClaimantIndex, batch: DedupeBatch, spilled?: S
         if (first !== 0) hits.push([row, 1, line, first, '']);
       }
     }
+    // The duplicates' claim ids, as the reader has them (the cell as the fast tokenizer decodes it, trimmed).
+    const hitIds = hits.map(([row]) => {
+      const at = row * RANGE_FIELDS;
+      return field(buf, r[at + 10] as number, r[at + 11] as number, r[at + 12] as number).trim();
+    });
+    return { seq: batch.seq, hits, hitIds };
   } else {
     const json = batch.json;
     const strings = JSON.parse(Buffer.from(json.buffer, json.byteOffset, json.byteLength).toString('utf8')) as string[];

@@ -118,13 +118,14 @@ export class PartitionedKeys implements LineTable {
     }
     this.close();
     const read = { buf: new Uint8Array(0) };
+    // One table for every partition, emptied between them (HashedLineIndex.reset).
+    const table = new HashedLineIndex();
     for (let p = 0; p < PARTITIONS; p++) {
       if (!fs.existsSync(this.path(p))) continue;
       const size = readAll(this.path(p), read);
       const keys = new Uint32Array(read.buf.buffer, 0, size / 4);
       const n = keys.length / KEY_WORDS;
-      const table = new HashedLineIndex();
-      table.reserve(n);
+      table.reset(n);
       for (let at = 0; at < keys.length; at += KEY_WORDS) {
         const line = keys[at + 2] as number;
         const first = table.firstLine(keys[at] as number, keys[at + 1] as number, line);
@@ -144,6 +145,14 @@ const isSpace = (b: number): boolean => b === 0x20 || (b >= 0x09 && b <= 0x0d);
 const ID_DOUBLED = 1;
 const EMAIL_DOUBLED = 2;
 const DETAILS_BUFFER = 1 << 20;
+
+/** Writes `v` (0 to 2^32 − 1) at `at` as four little-endian bytes (as Buffer#writeUInt32LE, unchecked). */
+function putUint32(d: Uint8Array, at: number, v: number): void {
+  d[at] = v & 0xff;
+  d[at + 1] = (v >>> 8) & 0xff;
+  d[at + 2] = (v >>> 16) & 0xff;
+  d[at + 3] = v >>> 24;
+}
 
 /** A duplicate as the spilled checks give it: line, kind (0 email, 1 name), first line, the email shown, the claim id. */
 export type SpilledHit = [line: number, kind: number, first: number, shown: string, claimId: string];
@@ -201,10 +210,12 @@ export class SpilledClaimants {
     this.room(DETAILS_HEAD + idLen + emailLen);
     const d = this.details;
     let at = this.at;
-    d.writeUInt32LE(line, at);
-    d.writeUInt32LE(idLen, at + 4);
-    d.writeUInt32LE(emailLen, at + 8);
-    d.writeUInt32LE((idDoubled === 1 ? ID_DOUBLED : 0) | (emailDoubled === 1 ? EMAIL_DOUBLED : 0), at + 12);
+    // The head's four little-endian words byte by byte: Buffer#writeUInt32LE checks its arguments
+    // on every call, and this runs for every row of the file.
+    putUint32(d, at, line);
+    putUint32(d, at + 4, idLen);
+    putUint32(d, at + 8, emailLen);
+    putUint32(d, at + 12, (idDoubled === 1 ? ID_DOUBLED : 0) | (emailDoubled === 1 ? EMAIL_DOUBLED : 0));
     at += DETAILS_HEAD;
     // Loops, not Buffer#copy: cells are short, and the native call costs more than the copy.
     for (let k = idStart; k < idEnd; k++) d[at++] = bytes[k] as number;

@@ -36,7 +36,21 @@ parentPort?.on('message', (m: DedupeBatch | WorkerNote) => {
     }
     parentPort?.postMessage(reply);
   } else if ('reserve' in m) indexOf().reserve(m.reserve, m.email, m.nameAddress);
-  else if ('fileBytes' in m) file.update(m.fileBytes);
+  else if ('fileBytes' in m) {
+    file.update(m.fileBytes);
+    // Moved back for the reader to read the next chunk into (DuplicateChecks.takeFileBuffer).
+    const back = m.fileBytes;
+    if (back.byteOffset === 0 && back.byteLength === back.buffer.byteLength && back.buffer instanceof ArrayBuffer) parentPort?.postMessage({ fileBytesBack: back }, [back.buffer]);
+  }
   else if ('fileDigest' in m) parentPort?.postMessage({ fileSha256: file.digest('hex') });
-  else parentPort?.postMessage(checkBatch(indexOf(), m, spilled));
+  else {
+    const reply = checkBatch(indexOf(), m, spilled);
+    if (!('bytes' in m)) parentPort?.postMessage(reply);
+    else {
+      // Nothing here holds on to the batch's bytes or ranges: they go back to be filled again.
+      reply.bytes = m.bytes;
+      reply.ranges = m.ranges;
+      parentPort?.postMessage(reply, [m.bytes.buffer as ArrayBuffer, m.ranges.buffer as ArrayBuffer]);
+    }
+  }
 });

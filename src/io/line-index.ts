@@ -64,6 +64,22 @@ export class HashedLineIndex {
     return this.tags.byteLength + this.slots.byteLength;
   }
 
+  /**
+   * Forgets every key but keeps the memory, with room for `n` keys: one table checks partition
+   * after partition (dedupe-spill.ts), instead of a fresh one each, whose first touch of every page
+   * is a page fault (~128 MB of them for the spilled checks of 5M claims).
+   */
+  reset(n: number): void {
+    const cap = capacityFor(n);
+    if (cap > this.capacity) {
+      this.tags = new Uint8Array(cap);
+      this.slots = new Uint32Array(cap * 3);
+      this.capacity = cap;
+      this.limit = cap * MAX_LOAD;
+    } else this.tags.fill(0);
+    this.size = 0;
+  }
+
   /** Forgets every key and gives the memory back (the reading is over). */
   clear(): void {
     this.tags = new Uint8Array(INITIAL_CAPACITY);

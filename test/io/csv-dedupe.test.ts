@@ -32,6 +32,27 @@ describe('HashedLineIndex', () => {
     }
   });
 
+  it('is used again after reset: no key remembered, the same memory while it is large enough', () => {
+    const index = new HashedLineIndex();
+    index.reset(20_000);
+    const sized = index.bytes;
+    for (let i = 0; i < 20_000; i++) {
+      const h = h64(`a-${i}`);
+      expect(index.firstLine(h.hi, h.lo, i + 2)).toBe(0);
+    }
+    index.reset(10_000);
+    expect(index.bytes).toBe(sized);
+    for (let i = 0; i < 10_000; i++) {
+      const a = h64(`a-${i}`);
+      expect(index.firstLine(a.hi, a.lo, i + 7)).toBe(0); // forgotten
+      expect(index.firstLine(a.hi, a.lo, 1)).toBe(i + 7);
+    }
+    index.reset(40_000);
+    expect(index.bytes).toBeGreaterThan(sized);
+    const h = h64('a-1');
+    expect(index.firstLine(h.hi, h.lo, 3)).toBe(0);
+  });
+
   it('holds keys reserved for at load 0.9: 13 bytes a slot, ~14.4 a key, every first line kept', () => {
     const n = 200_000;
     const index = new HashedLineIndex();
