@@ -1,14 +1,14 @@
 /**
  * A CSV file read record by record with the claims reader's fast tokenizer (csv-fast.ts): the file
- * is read in chunks of bytes, each chunk once as Latin-1 text, and only the cells of the columns
- * asked for become strings. It takes what that tokenizer takes (plain and quoted fields, LF or
+ * is read in chunks of bytes, each chunk once as Latin-1 text (in windows of FEED_BYTES), and only
+ * the cells of the columns asked for become strings. It takes what that tokenizer takes (plain and quoted fields, LF or
  * CRLF line ends); at the first record that is anything else it stops and says so (`undefined`),
  * and the caller reads the whole file again with readCsvFile (csv-records.ts), the authority on
  * everything else. Blank lines are skipped, as readCsvFile skips them, and a UTF-8 byte-order mark.
  */
 import { isUtf8 } from 'node:buffer';
 import { open } from 'node:fs/promises';
-import { CHUNK_BYTES } from './claims-tokenizers.js';
+import { CHUNK_BYTES, FEED_BYTES } from './claims-tokenizers.js';
 import { FastCsv, fastPathSupports, type ColumnPlan } from './csv-fast.js';
 import type { FileDigest } from './file-hash.js';
 import { localHash, type HashThread } from './hash-thread.js';
@@ -57,44 +57,59 @@ export async function readCsvFileFast(
     },
     () => plan,
   );
-  let work = Buffer.allocUnsafe(CHUNK_BYTES * 2);
+  // Each chunk read goes to the tokenizer in windows of FEED_BYTES, copied after the start of a
+  // record carried over: the Latin-1 text of each window then stays below V8's large-object size
+  // and is made in the young generation, whose pages are used again, rather than as a string of
+  // the whole chunk (~900 KiB) mapped fresh for every chunk (claims-tokenizers.ts, readFast).
+  const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  let work = Buffer.allocUnsafe(FEED_BYTES * 2) as Buffer & { latin1Slice(s: number, e: number): string };
   const handle = await open(file, 'r');
   let hash = localHash();
   try {
     if (options.hashes !== undefined) hash = options.hashes.hash((await handle.stat()).size);
+    // Bytes not yet handed on are work[start, end): the start of a record cut by the window's end.
     let start = 0;
     let end = 0;
     let first = true;
     for (;;) {
-      if (start > 0) {
-        work.copyWithin(0, start, end);
-        end -= start;
-        start = 0;
-      }
-      if (work.length - end < CHUNK_BYTES) {
-        const bigger = Buffer.allocUnsafe(work.length * 2);
-        work.copy(bigger, 0, 0, end);
-        work = bigger;
-      }
-      const { bytesRead } = await handle.read(work, end, CHUNK_BYTES, null);
+      const { bytesRead } = await handle.read(chunk, 0, CHUNK_BYTES, null);
       const done = bytesRead === 0;
       if (!done) {
-        const chunk = work.subarray(end, end + bytesRead);
-        hash.update(chunk);
+        const read = chunk.subarray(0, bytesRead);
+        hash.update(read);
         bytes += bytesRead;
-        if (!hasCR && chunk.includes(0x0d)) hasCR = true;
-        end += bytesRead;
+        if (!hasCR && read.includes(0x0d)) hasCR = true;
       }
-      if (first) {
-        if (end < 3 && !done) continue;
-        first = false;
-        if (end >= 3 && work[0] === 0xef && work[1] === 0xbb && work[2] === 0xbf) start = 3;
+      // The chunk's windows (at the end of the file, one pass with no new bytes).
+      for (let taken = 0; done || taken < bytesRead; ) {
+        if (!done) {
+          const to = Math.min(bytesRead, taken + FEED_BYTES);
+          if (start > 0) {
+            work.copyWithin(0, start, end);
+            end -= start;
+            start = 0;
+          }
+          if (end + to - taken > work.length) {
+            const bigger = Buffer.allocUnsafe(Math.max(work.length * 2, end + to - taken)) as typeof work;
+            work.copy(bigger, 0, 0, end);
+            work = bigger;
+          }
+          chunk.copy(work, end, taken, to);
+          end += to - taken;
+          taken = to;
+        }
+        if (first) {
+          if (end < 3 && !done) continue;
+          first = false;
+          if (end >= 3 && work[0] === 0xef && work[1] === 0xbb && work[2] === 0xbf) start = 3;
+        }
+        const from = start;
+        start = fast.feed(work, work.latin1Slice(0, end), start, end, done);
+        if (fast.handOff) return undefined;
+        // Whole records (no character cut): bytes that are not UTF-8 among them end the fast path.
+        if (options.utf8 === true && !isUtf8(work.subarray(from, start))) return undefined;
+        if (done) break;
       }
-      const from = start;
-      start = fast.feed(work, (work as Buffer & { latin1Slice(s: number, e: number): string }).latin1Slice(0, end), start, end, done);
-      if (fast.handOff) return undefined;
-      // Whole records (no character cut): bytes that are not UTF-8 among them end the fast path.
-      if (options.utf8 === true && !isUtf8(work.subarray(from, start))) return undefined;
       if (done) break;
     }
     finished = true;
