@@ -9,14 +9,15 @@
  * exits 0; installing payout never fails because of it. Nothing is downloaded: node-gyp is npm's own,
  * and it is given the headers of the Node.js running this script (`--nodedir`), or none at all.
  * The build happens in a temporary folder (node-gyp's build/ never lands in the repository), and is
- * skipped when dist/native/ already holds the addon built from the same sources.
+ * skipped when dist/native/ already holds the addon built from the same sources and it still loads
+ * and hashes like node:crypto here (not one copied from another platform, nor a damaged one).
  *
  * Options: `--out DIR` (default dist/native). Environment: PAYOUT_NODE_GYP (node-gyp's bin script),
  * PAYOUT_NODEDIR (the folder holding include/node/node_api.h), PAYOUT_NATIVE_BUILD=0 (do not build).
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,13 +53,35 @@ function nodeDir() {
   return undefined;
 }
 
+/**
+ * Whether the addon at `path` loads in a fresh node and hashes like node:crypto (one message with a
+ * head, a digest prefix and a start; an odd level): what a build must pass before it is kept, and
+ * what an addon already there must still pass (copied from another machine, or damaged).
+ */
+function hashesRight(path) {
+  const check = spawnSync(
+    process.execPath,
+    [
+      '-e',
+      `const a = require(${JSON.stringify(path)}); const c = require('node:crypto');
+       const h = (b) => c.createHash('sha256').update(b).digest();
+       const o = new Uint8Array(7); a.many(Buffer.from('xabc'), Uint32Array.of(4), o, Buffer.from('seed:'), 7, 1);
+       if (!Buffer.from(o).equals(h('seed:abc').subarray(0, 7))) process.exit(3);
+       const d = new Uint8Array(96).map((_, i) => i); const l = new Uint8Array(64); a.level(d, 3, l);
+       if (!Buffer.from(l).equals(Buffer.concat([h(Buffer.concat([Buffer.of(1), d.subarray(0, 64)])), d.subarray(64)]))) process.exit(3);`,
+    ],
+    { encoding: 'utf8', timeout: 60_000 },
+  );
+  return check.status === 0;
+}
+
 try {
   if (process.env.PAYOUT_NATIVE_BUILD === '0') without('PAYOUT_NATIVE_BUILD=0');
   const stamp = createHash('sha256');
   for (const f of SOURCES) stamp.update(readFileSync(join(SRC, f)));
   const sources = stamp.digest('hex');
-  if (existsSync(join(OUT, ADDON)) && existsSync(join(OUT, 'sources.sha256')) && readFileSync(join(OUT, 'sources.sha256'), 'utf8') === sources) {
-    process.exit(0); // built from these sources already
+  if (existsSync(join(OUT, ADDON)) && existsSync(join(OUT, 'sources.sha256')) && readFileSync(join(OUT, 'sources.sha256'), 'utf8') === sources && hashesRight(join(OUT, ADDON))) {
+    process.exit(0); // built from these sources already, and still hashes right
   }
   rmSync(join(OUT, ADDON), { force: true });
   rmSync(join(OUT, 'sources.sha256'), { force: true });
@@ -74,7 +97,9 @@ try {
       encoding: 'utf8',
       timeout: 180_000,
       // npm's own settings would point node-gyp elsewhere (a download, another node's headers).
-      env: { ...process.env, npm_config_nodedir: nodedir, npm_config_offline: 'true' },
+      // The addon is C: linked by the C compiler (gyp's Makefile links with $(CXX), g++ by
+      // default, which a machine with a C compiler alone does not have), unless LINK says otherwise.
+      env: { ...process.env, npm_config_nodedir: nodedir, npm_config_offline: 'true', LINK: process.env.LINK ?? process.env.CC ?? 'cc' },
     });
     const built = join(work, 'build/Release', ADDON);
     if (run.error || run.status !== 0 || !existsSync(built)) {
@@ -82,18 +107,17 @@ try {
       without(why.trim().slice(0, 160));
     }
     // The addon must load and hash like node:crypto before it is used.
-    const check = spawnSync(
-      process.execPath,
-      [
-        '-e',
-        `const a = require(${JSON.stringify(built)}); const o = new Uint8Array(32); a.many(Buffer.from('abc'), Uint32Array.of(3), o);
-         if (Buffer.from(o).toString('hex') !== require('node:crypto').createHash('sha256').update('abc').digest('hex')) process.exit(3);`,
-      ],
-      { encoding: 'utf8', timeout: 60_000 },
-    );
-    if (check.status !== 0) without('the built addon did not load or hash correctly');
+    if (!hashesRight(built)) without('the built addon did not load or hash correctly');
     mkdirSync(OUT, { recursive: true });
-    copyFileSync(built, join(OUT, ADDON));
+    // Under a temporary name, then renamed: a payout starting meanwhile loads the old file or the
+    // new one, never a half-copied one (and a file a running payout has loaded is not rewritten).
+    const partial = join(OUT, `.${ADDON}.${process.pid}.tmp`);
+    try {
+      copyFileSync(built, partial);
+      renameSync(partial, join(OUT, ADDON));
+    } finally {
+      rmSync(partial, { force: true });
+    }
     writeFileSync(join(OUT, 'sources.sha256'), sources);
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -14,7 +14,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-export const DIGEST_BYTES = 32;
+import { DIGEST_BYTES } from '../core/merkle.js';
 
 /** The addon's functions (see src/native/sha256_batch.c for the exact contract and its checks). */
 export interface Sha256Batch {
@@ -121,12 +121,45 @@ export const fallbackSha256Batch: Sha256Batch = {
   },
 };
 
-/** Loads the addon from `path`; undefined when it cannot be loaded (a build for another platform, a damaged file). */
+/**
+ * Whether `batch` hashes as the node:crypto loop does on a few known messages (every argument of
+ * `many` used, an odd `level`): an addon left from older sources, or one that hashes wrong, is not
+ * used. Costs ~0.1 ms, once per thread.
+ */
+export function hashesRight(batch: Pick<Sha256Batch, 'many' | 'level'>): boolean {
+  try {
+    const bytes = Uint8Array.from({ length: 150 }, (_, i) => (i * 37 + 11) & 0xff);
+    const ends = Uint32Array.of(3, 3, 70, 149);
+    const head = Uint8Array.of(0x70, 0x3a, 0xc3, 0xab);
+    const want = new Uint8Array(ends.length * 7);
+    const got = new Uint8Array(ends.length * 7);
+    fallbackSha256Batch.many(bytes, ends, want, head, 7, 1);
+    batch.many(bytes, ends, got, head, 7, 1);
+    const whole = new Uint8Array(64);
+    const wholeWant = new Uint8Array(64);
+    fallbackSha256Batch.many(bytes, Uint32Array.of(0, 150), wholeWant);
+    batch.many(bytes, Uint32Array.of(0, 150), whole);
+    const digests = bytes.slice(0, 96);
+    const levelWant = new Uint8Array(64);
+    fallbackSha256Batch.level(digests, 3, levelWant);
+    batch.level(digests, 3, digests);
+    const same = (a: Uint8Array, b: Uint8Array): boolean => a.length <= b.length && a.every((x, i) => x === b[i]);
+    return same(want, got) && same(wholeWant, whole) && same(levelWant, digests);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Loads the addon from `path`; undefined when it cannot be loaded (a build for another platform, a
+ * damaged file) or does not hash as node:crypto does (`hashesRight`).
+ */
 export function loadNativeSha256(path: string): Sha256Batch | undefined {
   try {
     const addon = createRequire(import.meta.url)(path) as Partial<Sha256Batch>;
     if (typeof addon.many !== 'function' || typeof addon.level !== 'function') return undefined;
-    return { native: true, many: addon.many, level: addon.level };
+    const batch: Sha256Batch = { native: true, many: addon.many, level: addon.level };
+    return hashesRight(batch) ? batch : undefined;
   } catch {
     return undefined;
   }

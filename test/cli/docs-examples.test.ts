@@ -25,6 +25,8 @@ function blockAfter(text: string, first: string): string[] {
 
 /** Every line of `shown` but `…` is a line of `output`, in order; a `…` may stand for any lines, and the lines between two `…` follow each other. */
 function expectShown(shown: string[], output: string): void {
+  // A block the docs lost (an empty or only-ellipsis example) would match any output.
+  expect(shown.filter((l) => l.trim() !== '…' && l.trim() !== '').length, 'the docs show no line of this example').toBeGreaterThan(0);
   const got = output.split('\n');
   let at = 0;
   let loose = true;

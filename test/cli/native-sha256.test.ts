@@ -79,6 +79,15 @@ describe('scripts/build-native.js', () => {
     expect(existsSync(join(out, 'payout_sha256.node'))).toBe(false);
   }, 120_000);
 
+  it('needs a C compiler only: no C++ compiler (CXX fails) still builds it', () => {
+    const out = dir.path('out-c-only');
+    const r = build({ CXX: '/bin/false' }, out);
+    expect(r.status).toBe(0);
+    if (build({}, dir.path('out-c-only-control')).stdout.includes('not built')) return; // no compiler at all here
+    expect(r.stdout).toBe('');
+    expect(existsSync(join(out, 'payout_sha256.node'))).toBe(true);
+  }, 120_000);
+
   it('builds the addon where node-gyp, headers and a compiler are (else says why, as above)', () => {
     const out = dir.path('out-ok');
     const r = build({}, out);
@@ -88,5 +97,16 @@ describe('scripts/build-native.js', () => {
     expect(existsSync(join(out, 'payout_sha256.node'))).toBe(true);
     // Built from these sources: the next build has nothing to do.
     expect(build({ PAYOUT_NODE_GYP: '/nonexistent/node-gyp.js' }, out).stdout).toBe('');
+    // Unless the addon there no longer loads or hashes right (copied from another platform,
+    // damaged): then it is built again (here it cannot be: no node-gyp) and the old one is not kept.
+    const addon = readFileSync(join(out, 'payout_sha256.node'));
+    for (const damaged of [Buffer.from('not an addon'), addon.subarray(0, addon.length >> 1)]) {
+      writeFileSync(join(out, 'payout_sha256.node'), damaged);
+      const again = build({ PAYOUT_NODE_GYP: '/nonexistent/node-gyp.js' }, out);
+      expect(again.status).toBe(0);
+      expect(again.stdout).toContain('node-gyp not found');
+      expect(existsSync(join(out, 'payout_sha256.node'))).toBe(false);
+    }
+    expect(readdirSync(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   }, 120_000);
 });

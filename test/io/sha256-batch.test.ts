@@ -16,13 +16,14 @@ import { nextLevel } from '../../src/core/merkle.js';
 import { batchDigests, digestInto } from '../../src/io/payments/payment-ids.js';
 import { LedgerIds } from '../../src/io/payments/ledger-ids.js';
 import { sha256Into } from '../../src/io/receipts-leaves.js';
-import { fallbackSha256Batch, loadNativeSha256, nativeAddonPath, sha256Batch, type Sha256Batch } from '../../src/io/sha256-batch.js';
+import { fallbackSha256Batch, hashesRight, loadNativeSha256, nativeAddonPath, sha256Batch, type Sha256Batch } from '../../src/io/sha256-batch.js';
 import { batchKeyPrefixes, tieKeyPrefixer } from '../../src/io/tie-keys.js';
 import { ledgerLeaves, ledgerReceiptsRoot } from '../../src/io/receipts-root.js';
 import { allocate } from '../../src/core/allocate.js';
 import { allocationLedger } from '../../src/core/expected-ledger.js';
 import { tieKeyer } from '../../src/io/hash.js';
 import { makeBulkTable, makePlan } from '../helpers/make-table.js';
+import { tempDir } from '../helpers/tmp.js';
 
 const sha = (b: Uint8Array): Buffer => createHash('sha256').update(b).digest();
 
@@ -85,6 +86,41 @@ describe('the native addon', () => {
   });
 });
 
+describe('an addon that does not hash as node:crypto does', () => {
+  const dir = tempDir();
+  // Stand-ins for a stale or foreign payout_sha256.node: modules with the addon's two functions.
+  const module = (name: string, body: string): string =>
+    dir.write(name, `const c = require('node:crypto');\nconst f = (b) => c.createHash('sha256').update(b).digest();\n${body}`);
+  const right = `exports.many = (bytes, ends, out, head = new Uint8Array(0), take = 32, first = 0) => {
+  let from = first;
+  ends.forEach((to, i) => { out.set(f(Buffer.concat([head, bytes.subarray(from, to)])).subarray(0, take), i * take); from = to; });
+};
+exports.level = (d, count, out) => {
+  let i = 0;
+  for (; i + 1 < count; i += 2) out.set(f(Buffer.concat([Uint8Array.of(1), d.subarray(32 * i, 32 * i + 64)])), 16 * i);
+  if (count % 2) out.set(d.slice(32 * (count - 1), 32 * count), 16 * (count - 1));
+};`;
+
+  it('is not used: loadNativeSha256 gives undefined, and sha256Batch would fall back to node:crypto', () => {
+    expect(loadNativeSha256(module('right.cjs', right))?.native).toBe(true);
+    for (const [name, wrong] of [
+      ['zeros.cjs', 'exports.many = () => undefined;\nexports.level = () => undefined;'],
+      ['no-head.cjs', right.replace('head = new Uint8Array(0)', 'headIgnored, head = new Uint8Array(0)')],
+      ['full-digest.cjs', right.replace('.subarray(0, take), i * take', ', i * take')],
+      ['no-first.cjs', right.replace('let from = first', 'let from = 0')],
+      ['no-odd-promotion.cjs', right.replace('if (count % 2)', 'if (false)')],
+      ['throws.cjs', `${right}\nexports.level = () => { throw new Error('x'); };`],
+    ]) {
+      expect(loadNativeSha256(module(name!, wrong!)), name).toBeUndefined();
+    }
+  });
+
+  it('hashesRight holds for the node:crypto loop and the built addon', () => {
+    expect(hashesRight(fallbackSha256Batch)).toBe(true);
+    if (native !== undefined) expect(hashesRight(native)).toBe(true);
+  });
+});
+
 describe.each(implementations)('%s', (_, batch) => {
   it('many: each message hashed as one node:crypto call would (random lengths 0..300, batches 0..2000, heads, prefixes)', () => {
     fc.assert(
@@ -106,6 +142,27 @@ describe.each(implementations)('%s', (_, batch) => {
     batch.many(view, ends, out);
     expect(Buffer.from(out).equals(Buffer.from(expectedMany(view, ends, new Uint8Array(0), 32, 0)))).toBe(true);
     expect(Buffer.from(out.subarray(0, 32)).toString('hex')).toBe(createHash('sha256').update('').digest('hex'));
+  });
+
+  it('many and level: ends at an offset, and detached buffers (length 0) refused, not read', () => {
+    const bytes = Uint8Array.from({ length: 40 }, (_, i) => i);
+    const ends = Uint32Array.of(99, 5, 40, 99).subarray(1, 3);
+    const out = new Uint8Array(64);
+    batch.many(bytes, ends, out);
+    expect(Buffer.from(out).equals(Buffer.from(expectedMany(bytes, ends, new Uint8Array(0), 32, 0)))).toBe(true);
+    const detach = <T extends Uint8Array | Uint32Array>(a: T): T => {
+      structuredClone(a.buffer, { transfer: [a.buffer as ArrayBuffer] });
+      return a;
+    };
+    const untouched = new Uint8Array(64).fill(7);
+    expect(() => batch.many(detach(Uint8Array.from(bytes)), Uint32Array.of(5), untouched)).toThrow(RangeError);
+    expect(() => batch.many(bytes, Uint32Array.of(5), detach(new Uint8Array(64)))).toThrow(RangeError);
+    expect(() => batch.level(detach(new Uint8Array(64)), 2, untouched)).toThrow(RangeError);
+    expect(() => batch.level(new Uint8Array(64), 2, detach(new Uint8Array(64)))).toThrow(RangeError);
+    expect(untouched.every((b) => b === 7)).toBe(true);
+    // A detached `ends` is an empty batch: nothing hashed, nothing written.
+    batch.many(bytes, detach(Uint32Array.of(5)), untouched);
+    expect(untouched.every((b) => b === 7)).toBe(true);
   });
 
   it('level: the next level of core/merkle.ts for any count, odd ones promoting their last digest, also in place', () => {

@@ -90,40 +90,40 @@ describe('readElections', () => {
   });
 });
 
-describe('readElections with the claims taken from bytes', () => {
-  /** The records of the paid claims, and the problems: every claim as a PaidClaim, or most from bytes. */
-  async function read(claimsFile: string, l: PaidLedger, fromBytes: boolean, electionsFile?: string): Promise<{ records: Uint8Array; problems: unknown[]; taken: number }> {
-    const blocks: Uint8Array[] = [];
-    const w = new ClaimRecordWriter((b) => void blocks.push(b.slice()), 1 << 16);
-    let taken = 0;
-    const r = await readElections({
-      claimsFile,
-      ledger: l,
-      ...(electionsFile !== undefined ? { electionsFile } : {}),
-      onPaid: (c) => w.add(c),
-      onRestart: () => {
-        w.reset();
-        blocks.length = 0;
-        taken = 0;
-      },
-      ...(fromBytes
-        ? {
-            records: {
-              addBytes: (row, cents, src, s, e, election) => {
-                // Declined as the files' worker declines an ACH amount over 10 digits.
-                if ((election.tag & 7) === 2 && cents > 9_999_999_999n) return false;
-                taken++;
-                w.addBytes(row, cents, src, s, e, election);
-                return true;
-              },
-            } satisfies ClaimBytesSink,
-          }
-        : {}),
-    });
-    w.flush();
-    return { records: Buffer.concat(blocks), problems: r.problems, taken };
-  }
+/** The records of the paid claims, and the problems: every claim as a PaidClaim, or most from bytes. */
+async function read(claimsFile: string, l: PaidLedger, fromBytes: boolean, electionsFile?: string): Promise<{ records: Uint8Array; problems: unknown[]; taken: number }> {
+  const blocks: Uint8Array[] = [];
+  const w = new ClaimRecordWriter((b) => void blocks.push(b.slice()), 1 << 16);
+  let taken = 0;
+  const r = await readElections({
+    claimsFile,
+    ledger: l,
+    ...(electionsFile !== undefined ? { electionsFile } : {}),
+    onPaid: (c) => w.add(c),
+    onRestart: () => {
+      w.reset();
+      blocks.length = 0;
+      taken = 0;
+    },
+    ...(fromBytes
+      ? {
+          records: {
+            addBytes: (row, cents, src, s, e, election) => {
+              // Declined as the files' worker declines an ACH amount over 10 digits.
+              if ((election.tag & 7) === 2 && cents > 9_999_999_999n) return false;
+              taken++;
+              w.addBytes(row, cents, src, s, e, election);
+              return true;
+            },
+          } satisfies ClaimBytesSink,
+        }
+      : {}),
+  });
+  w.flush();
+  return { records: Buffer.concat(blocks), problems: r.problems, taken };
+}
 
+describe('readElections with the claims taken from bytes', () => {
   it('gives the records and problems of the claims read as strings (quoted cells, text that is not ASCII, elections file, faults, amounts of 0)', async () => {
     const header = 'claim_id,name,email,phone,venmo_handle,routing_number,account_number,account_type,address,city,state,zip,payment_method';
     const rows = [
@@ -192,5 +192,80 @@ describe('readElections with the claims taken from bytes', () => {
       }),
       { numRuns: 80 },
     );
+  });
+});
+
+describe('readElections with the claims taken from bytes: ids, line ends and cells the fast path must not read otherwise', () => {
+  // A claim id as the ledger has it, and as the claims file may spell it: padded with whitespace
+  // trim() removes (ASCII or not), in another Unicode normalisation, another case, quoted.
+  const base = fc.constantFrom('C1', 'c1', 'Café', 'Cafe\u0301', 'ID 7', 'A-9', 'Ωmega', 'x', '=1+1', '@x', "'C1");
+  const pad = fc.oneof({ arbitrary: fc.constant(''), weight: 3 }, { arbitrary: fc.constantFrom(' ', '\t', '\u00a0', '\u3000', '\ufeff', '\u200b'), weight: 1 });
+  /** [the id as the claims file spells it, the ledger's id]: mostly the same id. */
+  const ids = fc
+    .tuple(base, pad, pad, fc.boolean(), fc.oneof({ arbitrary: fc.constant(undefined), weight: 4 }, { arbitrary: base, weight: 1 }))
+    .map(([id, a, b, quoted, other]) => [quoted ? `"${a}${id}${b}"` : `${a}${id}${b}`, other ?? id] as const);
+  // An election without a fault (name … payment_method), one of its cells sometimes replaced by one
+  // the strings may read otherwise (whitespace that is not ASCII, a line break in quotes, a
+  // letter that lower-cases to ASCII), sometimes cut short.
+  const TEMPLATES = [
+    ['Ana', 'ana@example.com', '', '', '', '', '', '', '', '', '', 'paypal'],
+    ['Bo', '', '(312) 555-0123', '', '', '', '', '1 Main St', 'Chicago', 'IL', '60601', 'venmo'],
+    ['Kim', '', '', '', '021000021', '1234 5678', 'checking', '', '', '', '', 'ACH'],
+    ['Zoë', '', '', '', '', '', '', '2 Oak Rd', 'Springfield', 'IL', '62701', 'check'],
+  ];
+  const odd = fc.constantFrom('"1 Main St\nApt 2"', '"a\r\nb"', '" ana@example.com "', '\u00a0paypal', 'PAYPAL\u3000', 'CHEC\u212a', 'chec\u212aing', '"x"', '', 'Zoë');
+  const cells = fc
+    .tuple(fc.nat(TEMPLATES.length - 1), fc.option(fc.tuple(fc.nat(11), odd), { freq: 2 }), fc.oneof({ arbitrary: fc.constant(null), weight: 5 }, { arbitrary: fc.nat(12), weight: 1 }))
+    .map(([t, change, cut]) => {
+      const c = [...TEMPLATES[t]!];
+      if (change !== null) c[change[0]] = change[1];
+      return cut === null ? c : c.slice(0, cut);
+    });
+  const row = fc.tuple(ids, cells, fc.nat(2));
+
+  it('gives the same records and problems as strings (ids padded, normalised or mismatched, short rows, BOM, CRLF, line breaks in cells, elected claims)', async () => {
+    let n = 0;
+    let taken = 0;
+    let faulted = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(row, { minLength: 1, maxLength: 12 }), fc.boolean(), fc.boolean(), fc.boolean(), async (rows, bom, crlf, withElections) => {
+        const header = 'claim_id,name,email,phone,venmo_handle,routing_number,account_number,account_type,address,city,state,zip,payment_method';
+        const nl = crlf ? '\r\n' : '\n';
+        const file = join(dir, `ids-${n}.csv`);
+        writeFileSync(file, `${bom ? '\ufeff' : ''}${header}${nl}${rows.map(([[id], cells]) => [id, ...cells].join(',')).join(nl)}${nl}`);
+        const elections = join(dir, `ids-${n++}-elections.csv`);
+        writeFileSync(elections, `claim_id,payment_method,name,address\n${rows[0]![0][1]},check,Ana,1 Elm St\n`);
+        const l = ledger(rows.map(([[, id]]) => id), rows.map(([, , a]) => BigInt(a) * 100n));
+        const e = withElections ? elections : undefined;
+        const strings = await read(file, l, false, e);
+        const bytes = await read(file, l, true, e);
+        expect(bytes.problems).toEqual(strings.problems);
+        expect(Buffer.from(bytes.records).equals(Buffer.from(strings.records))).toBe(true);
+        taken += bytes.taken;
+        faulted += strings.problems.length > 0 ? 1 : 0;
+      }),
+      { numRuns: 150 },
+    );
+    // Both kinds of claim were there: some read from bytes, some files with problems.
+    expect(taken).toBeGreaterThan(20);
+    expect(faulted).toBeGreaterThan(20);
+  });
+
+  it('very long cells: the same records, from bytes up to the longest record the fast reader takes, as strings past it', async () => {
+    const header = 'claim_id,name,address,payment_method';
+    for (const [n, taken] of [
+      [65_500, 2],
+      [70_000, 0],
+    ] as const) {
+      const file = join(dir, `long-${n}.csv`);
+      const long = 'A'.repeat(n);
+      writeFileSync(file, `${header}\nC1,${long},1 Main St,check\nC2,Bo,"${long}",check\n`);
+      const l = ledger(['C1', 'C2'], [100n, 200n]);
+      const strings = await read(file, l, false);
+      const bytes = await read(file, l, true);
+      expect(bytes.problems).toEqual([]);
+      expect(bytes.taken, `${n}`).toBe(taken);
+      expect(Buffer.from(bytes.records).equals(Buffer.from(strings.records))).toBe(true);
+    }
   });
 });
