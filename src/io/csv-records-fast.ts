@@ -1,15 +1,16 @@
 /**
  * A CSV file read record by record with the claims reader's fast tokenizer (csv-fast.ts): the file
- * is read in chunks of bytes, each chunk once as Latin-1 text (in windows of FEED_BYTES), and only
- * the cells of the columns asked for become strings. It takes what that tokenizer takes (plain and quoted fields, LF or
+ * is read in chunks of bytes, fed in windows each read once as Latin-1 text (csv-windows.ts), and
+ * only the cells of the columns asked for become strings. It takes what that tokenizer takes (plain and quoted fields, LF or
  * CRLF line ends); at the first record that is anything else it stops and says so (`undefined`),
  * and the caller reads the whole file again with readCsvFile (csv-records.ts), the authority on
  * everything else. Blank lines are skipped, as readCsvFile skips them, and a UTF-8 byte-order mark.
  */
 import { isUtf8 } from 'node:buffer';
 import { open } from 'node:fs/promises';
-import { CHUNK_BYTES, FEED_BYTES } from './claims-tokenizers.js';
+import { CHUNK_BYTES } from './claims-tokenizers.js';
 import { FastCsv, fastPathSupports, type ColumnPlan } from './csv-fast.js';
+import { FEED_BYTES, FeedWindows } from './csv-windows.js';
 import type { FileDigest } from './file-hash.js';
 import { localHash, type HashThread } from './hash-thread.js';
 
@@ -44,7 +45,7 @@ export async function readCsvFileFast(
     delimiter,
     (fields, line) => {
       // An empty line is one empty field, not quoted (`""` is a record): readCsvFile skips it.
-      if (fields.length === 1 && fast.fieldStart(0) === fast.fieldEnd(0) && work[fast.fieldStart(0) - 1] !== 0x22) return;
+      if (fields.length === 1 && fast.fieldStart(0) === fast.fieldEnd(0) && w.buf[fast.fieldStart(0) - 1] !== 0x22) return;
       if (plan === undefined) {
         onRecord(fields, line);
         const columns = read(fields);
@@ -57,21 +58,17 @@ export async function readCsvFileFast(
     },
     () => plan,
   );
-  // Each chunk read goes to the tokenizer in windows of FEED_BYTES, copied after the start of a
-  // record carried over: the Latin-1 text of each window then stays below V8's large-object size
-  // and is made in the young generation, whose pages are used again, rather than as a string of
-  // the whole chunk (~900 KiB) mapped fresh for every chunk (claims-tokenizers.ts, readFast).
+  // The file is read CHUNK_BYTES at a time into one buffer, and fed in windows of FEED_BYTES
+  // (csv-windows.ts): each window's Latin-1 text is a young-generation string, not a ~900 KiB one
+  // mapped fresh for every chunk.
+  const w = new FeedWindows(FEED_BYTES * 2);
   const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
-  let work = Buffer.allocUnsafe(FEED_BYTES * 2) as Buffer & { latin1Slice(s: number, e: number): string };
   const handle = await open(file, 'r');
   let hash = localHash();
   try {
     if (options.hashes !== undefined) hash = options.hashes.hash((await handle.stat()).size);
-    // Bytes not yet handed on are work[start, end): the start of a record cut by the window's end.
-    let start = 0;
-    let end = 0;
     let first = true;
-    for (;;) {
+    reading: for (;;) {
       const { bytesRead } = await handle.read(chunk, 0, CHUNK_BYTES, null);
       const done = bytesRead === 0;
       if (!done) {
@@ -80,37 +77,25 @@ export async function readCsvFileFast(
         bytes += bytesRead;
         if (!hasCR && read.includes(0x0d)) hasCR = true;
       }
-      // The chunk's windows (at the end of the file, one pass with no new bytes).
+      // The chunk in windows (at the end of the file, one pass with no new bytes).
       for (let taken = 0; done || taken < bytesRead; ) {
         if (!done) {
           const to = Math.min(bytesRead, taken + FEED_BYTES);
-          if (start > 0) {
-            work.copyWithin(0, start, end);
-            end -= start;
-            start = 0;
-          }
-          if (end + to - taken > work.length) {
-            const bigger = Buffer.allocUnsafe(Math.max(work.length * 2, end + to - taken)) as typeof work;
-            work.copy(bigger, 0, 0, end);
-            work = bigger;
-          }
-          chunk.copy(work, end, taken, to);
-          end += to - taken;
+          w.append(chunk, taken, to);
           taken = to;
         }
         if (first) {
-          if (end < 3 && !done) continue;
+          if (w.end < 3 && !done) continue;
           first = false;
-          if (end >= 3 && work[0] === 0xef && work[1] === 0xbb && work[2] === 0xbf) start = 3;
+          if (w.startsWithBom()) w.start = 3;
         }
-        const from = start;
-        start = fast.feed(work, work.latin1Slice(0, end), start, end, done);
+        const from = w.start;
+        w.start = fast.feed(w.buf, w.text(), from, w.end, done);
         if (fast.handOff) return undefined;
         // Whole records (no character cut): bytes that are not UTF-8 among them end the fast path.
-        if (options.utf8 === true && !isUtf8(work.subarray(from, start))) return undefined;
-        if (done) break;
+        if (options.utf8 === true && !isUtf8(w.buf.subarray(from, w.start))) return undefined;
+        if (done) break reading;
       }
-      if (done) break;
     }
     finished = true;
   } finally {

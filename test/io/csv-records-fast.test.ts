@@ -2,11 +2,9 @@ import fc from 'fast-check';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readCsvFile } from '../../src/io/csv-records.js';
 import { readCsvFileFast } from '../../src/io/csv-records-fast.js';
-import { CHUNK_BYTES, FEED_BYTES } from '../../src/io/claims-tokenizers.js';
-import { FastCsv, MAX_FAST_RECORD } from '../../src/io/csv-fast.js';
 import { HASH_THREAD_MIN_BYTES, HashThread } from '../../src/io/hash-thread.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'csv-records-fast-'));
@@ -78,33 +76,6 @@ describe('readCsvFileFast with its hash on a worker thread', () => {
     } finally {
       hashes.close();
     }
-  });
-});
-
-describe('readCsvFileFast in windows', () => {
-  it('hands the tokenizer a window and a record carried over at a time, and reads as readCsvFile does', async () => {
-    // Three chunks' worth, with quoted line breaks, doubled quotes, CRLF and UTF-8 cut anywhere by the windows' ends.
-    const rows = ['\uFEFFclaim_id,name,address'];
-    for (let i = 0, size = 0; size < 3 * CHUNK_BYTES; i++) {
-      const row = i % 7 === 0 ? `C${i},"Zoë ""${i}""","${i} Main St\r\nApt ${i % 13}"` : `C${i},Name ${i % 101} ${'é'.repeat(i % 5)},${i} Elm St`;
-      rows.push(row);
-      size += row.length + 2;
-    }
-    const file = fileOf(`${rows.join('\r\n')}\n`);
-    const feed = vi.spyOn(FastCsv.prototype, 'feed');
-    let result: Awaited<ReturnType<typeof both>>;
-    try {
-      result = await both(file);
-      expect(feed.mock.calls.length).toBeGreaterThan((3 * CHUNK_BYTES) / FEED_BYTES);
-      // Each window's Latin-1 text stays below V8's large-object size (128 KiB): not the whole chunk's.
-      for (const [, text, from] of feed.mock.calls) expect((text as string).length - (from as number)).toBeLessThanOrEqual(FEED_BYTES + MAX_FAST_RECORD);
-      expect(Math.max(...feed.mock.calls.map(([, text]) => (text as string).length))).toBeLessThan(128 << 10);
-    } finally {
-      feed.mockRestore();
-    }
-    expect(result.fastDigest).toEqual(result.slowDigest);
-    expect(result.fast).toEqual(result.slow);
-    expect(result.fast.length).toBe(rows.length);
   });
 });
 
