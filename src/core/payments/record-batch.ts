@@ -6,7 +6,7 @@
  * the cents, and no string or object per claim (text only for the rare cell that needs it: a
  * NACHA name that is not printable ASCII, a destination that is not plain ASCII).
  */
-import { checkNumber, idBits, seq, type Controls, type ControlLine, type PaymentBatch, type PaymentFile } from './batch.js';
+import { checkNumber, seq, type Controls, type ControlLine, type PaymentBatch, type PaymentFile } from './batch.js';
 import { ByteRows } from './byte-rows.js';
 import {
   AMOUNT_TEXT,
@@ -22,7 +22,7 @@ import {
   M_VENMO,
 } from './claim-records.js';
 import { NachaWriter } from './nacha.js';
-import { duplicateIds } from './duplicate-ids.js';
+import { AmountMemo, PaymentIdWords } from './record-batch-state.js';
 import { ACH_FILE_IDS, orderedFiles, refuseAchFile, refuseUnplanned } from './batch-limits.js';
 import { put, putAlpha, putAscii, putCell, putCents, putField, putHexId, putInt, putMasked, putText } from './record-cells.js';
 import { putCheckRow, type CheckConstants } from './check-record.js';
@@ -56,7 +56,6 @@ export interface RecordBatchOptions {
 
 const CELLS = 14;
 /** Slots of the amounts kept (a power of 2). */
-const AMOUNT_SLOTS = 256;
 // Cells of a record by position in `at`: [start, end] pairs.
 const C_ID = 0;
 const C_E = 1; // the election's first cell
@@ -78,16 +77,10 @@ export class RecordBatchBuilder {
   private readonly sums = [0n, 0n, 0n, 0n];
   private readonly payments: ByteRows;
   private readonly addresses: ByteRows;
-  /** The payment ids' 8 bytes, as two 32-bit words each (room for every ledger row's from the start: grown only past it). */
-  private idWords: Uint32Array;
-  private idCount = 0;
-  /** `ids.digests` as 32-bit words (its rows' 8 bytes copied as two), when it is aligned for them. */
-  private readonly digestWords: Uint32Array | undefined;
-  /** Amounts met lately, by a hash of their 64 bits: the halves, the cents, the digits ('': none). */
-  private readonly amountLo = new Int32Array(AMOUNT_SLOTS);
-  private readonly amountHi = new Int32Array(AMOUNT_SLOTS);
-  private readonly amountCents: bigint[] = new Array<bigint>(AMOUNT_SLOTS).fill(0n);
-  private readonly amountDigits: string[] = new Array<string>(AMOUNT_SLOTS).fill('');
+  /** The payment ids' 8 bytes, as two 32-bit words each (record-batch-state.ts). */
+  private readonly idWords: PaymentIdWords;
+  /** Amounts met lately, by their 64 bits (record-batch-state.ts). */
+  private readonly amounts = new AmountMemo();
   /** The cells of the record being made: start and end in its block, by position. */
   private readonly at = new Int32Array(2 * CELLS);
   // Bytes written the same way every time.
@@ -130,9 +123,7 @@ export class RecordBatchBuilder {
     this.round = o.round;
     this.ids = o.ids;
     this.head = ascii(o.ids.head);
-    const d = o.ids.digests;
-    this.idWords = new Uint32Array(Math.max(2 << 16, (d.length >> 3) * 2));
-    this.digestWords = d.byteOffset % 4 === 0 ? new Uint32Array(d.buffer, d.byteOffset, d.length >> 2) : undefined;
+    this.idWords = new PaymentIdWords(o.ids.digests);
     this.newRows = o.rows ?? (() => new ByteRows());
     this.currencyBytes = encoder.encode(o.currency);
     this.paypalCurrency = o.config.paypal.currency ?? o.currency;
@@ -188,61 +179,22 @@ export class RecordBatchBuilder {
     // No row is longer than this: each cell at most twice its bytes (quoted, quotes doubled), the
     // claim id twice in payments.csv, and the bytes every row of the run has.
     const most = 4 * (r.offset - first) + this.constants;
-    let cents: bigint;
-    let digits: string; // the amount's digits, for every row of the claim
-    if (big !== undefined) {
-      cents = big;
-      digits = cents.toString();
-    } else {
-      // A run pays few distinct amounts (a share per class and units, give or take a cent): the
-      // amount's BigInt and digits are kept by its 64 bits, not made again for every claim.
-      const lo = r.lo;
-      const hi = r.hi;
-      const k = (lo ^ (lo >>> 11)) & (AMOUNT_SLOTS - 1);
-      const known = this.amountDigits[k]!;
-      if (known !== '' && this.amountLo[k] === lo && this.amountHi[k] === hi) {
-        cents = this.amountCents[k]!;
-        digits = known;
-      } else {
-        cents = r.cents;
-        digits = cents.toString();
-        this.amountLo[k] = lo;
-        this.amountHi[k] = hi;
-        this.amountCents[k] = cents;
-        this.amountDigits[k] = digits;
-      }
-    }
+    const amount = this.amounts;
+    if (big !== undefined) amount.takeBig(big);
+    else amount.take(r);
+    const cents = amount.cents;
+    const digits = amount.digits; // the amount's digits, for every row of the claim
     const m = method <= M_VENMO ? method : method <= M_SAVINGS ? 2 : 3;
     this.counts[m]!++;
     this.sums[m] = this.sums[m]! + cents;
 
     // The payment id's 8 bytes, kept to find two claims with one id.
-    if (this.idCount * 2 === this.idWords.length) {
-      const grown = new Uint32Array(this.idWords.length * 2);
-      grown.set(this.idWords);
-      this.idWords = grown;
-    }
-    const iw = this.idWords;
-    const io = this.idCount++ * 2;
     const idAt = r.row * 8;
     if (textId === undefined) {
       this.ids.ensure(r.row, src, at[0]!, at[1]!);
-      const dw = this.digestWords;
-      if (dw !== undefined) {
-        iw[io] = dw[idAt >> 2]!;
-        iw[io + 1] = dw[(idAt >> 2) + 1]!;
-      } else {
-        const d = this.ids.digests;
-        const ib = new Uint8Array(iw.buffer, io * 4, 8);
-        for (let i = 0; i < 8; i++) ib[i] = d[idAt + i]!;
-      }
+      this.idWords.addRow(r.row);
     } else {
-      let bits = idBits(textId);
-      const ib = new Uint8Array(iw.buffer, io * 4, 8);
-      for (let i = 7; i >= 0; i--) {
-        ib[i] = Number(bits & 0xffn);
-        bits >>= 8n;
-      }
+      this.idWords.addText(textId);
     }
 
     // The method's own row, then payments.csv's (file, row, reference, destination told apart by method).
@@ -446,7 +398,7 @@ export class RecordBatchBuilder {
       payments: this.payments.parts(),
       addresses: this.addresses.parts(),
       controls: { files: files.map((f) => ({ file: f.name, method: f.method, count: f.count, amount: f.amount })), methods, total },
-      duplicateIds: duplicateIds(new Uint8Array(this.idWords.buffer), this.idCount),
+      duplicateIds: this.idWords.duplicates(),
     };
   }
 }
