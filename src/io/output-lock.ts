@@ -3,10 +3,12 @@
  * the process id inside, removed when the run ends. A second run into the same folder finds it
  * and stops before any work (exit 2), so two runs never write, or replace, each other's files. A
  * lock whose process is gone (a run killed with SIGKILL, a machine that went down) is stale: it is
- * replaced, and the run goes on.
+ * replaced, the dead run's temporary files are removed (`NAME.payout-PID-TIME.tmp` of that PID:
+ * pay makes its payment files under such names as it reads, so a killed pay run leaves many), and
+ * the run goes on. Files moved aside (`….old`) are left: they may be an earlier run's outputs.
  */
 import { readFileSync, rmSync, unlinkSync } from 'node:fs';
-import { link, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { link, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { onUnfinishedRun } from './run-cleanup.js';
@@ -36,6 +38,19 @@ export async function lockHolder(path: string): Promise<number | undefined> {
   return pid !== undefined && alive(pid) ? pid : undefined;
 }
 
+/**
+ * Removes the temporary files a run of process `pid` left in DIR (that run is gone: its lock was
+ * stale and this process now holds the folder). Only files named by payout's temporary pattern
+ * with that pid; what cannot be removed is left.
+ */
+async function removeTemporariesOf(dir: string, pid: number): Promise<void> {
+  const own = new RegExp(`\\.payout-${pid}-[0-9a-z]+\\.tmp$`);
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    if (own.test(name) || name === `${LOCK_FILE}.${pid}.tmp`) await unlink(join(dir, name)).catch(() => undefined);
+  }
+}
+
 export class OutputLock {
   private constructor(
     readonly path: string,
@@ -60,11 +75,13 @@ export class OutputLock {
       }
     };
     const dropCleanup = onUnfinishedRun(release);
+    let dead: number | undefined;
     try {
       await writeFile(temp, mine, { flag: 'w', mode: 0o644 });
       for (let attempt = 0; attempt < 2; attempt++) {
         try {
           await link(temp, path);
+          if (dead !== undefined) await removeTemporariesOf(dir, dead);
           return new OutputLock(path, () => {
             dropCleanup();
             release();
@@ -81,6 +98,7 @@ export class OutputLock {
           );
         }
         // Stale: its process is gone. Remove it and try once more (another run may win the race).
+        dead = pid;
         await unlink(path).catch(() => undefined);
       }
       throw new UsageError(`${dir} is in use by another payout run: wait for it to end, or choose another --out folder`);

@@ -47,6 +47,23 @@ describe('the output folder is claimed by one run', () => {
     expect(entries(out)).toEqual(['ledger.csv', 'manifest.json', 'summary.json']);
   });
 
+  it("a run that replaces a stale lock removes that dead run's temporary files, and only those", async () => {
+    const out = tmp.path('stale-debris');
+    mkdirSync(out);
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const other = spawnSync(process.execPath, ['-e', '0']).pid!;
+    writeFileSync(join(out, '.payout.lock'), `${gone}\n`);
+    // What a pay run killed with SIGKILL leaves: its payment files under temporary names.
+    for (const name of [`payments.csv.payout-${gone}-mx9jo064.tmp`, `paypal-001.csv.payout-${gone}-mx9jo064.tmp`, `.payout.lock.${gone}.tmp`]) {
+      writeFileSync(join(out, name), 'partial');
+    }
+    const kept = [`ledger.csv.payout-${gone}-mx9jo064.old`, `notes.payout-${other}-ab12.tmp`, `mine.payout-${gone}-x.tmp.txt`];
+    for (const name of kept) writeFileSync(join(out, name), 'kept');
+    const r = await runCli(allocateArgs(CLAIMS, out, '--force'));
+    expect(r.code).toBe(0);
+    expect(entries(out)).toEqual([...kept, 'ledger.csv', 'manifest.json', 'summary.json'].sort());
+  });
+
   it('a refused run (outputs already there, no --force) leaves no lock and no folder it made', async () => {
     const out = tmp.path('twice');
     expect((await runCli(allocateArgs(CLAIMS, out))).code).toBe(0);
