@@ -99,7 +99,8 @@ export class LeafBlocks {
   /** With the addon: a block's leaf messages one after another, where each ends, and their digests. */
   private messagesOut: Uint8Array = new Uint8Array(0);
   private readonly messageEnds = new Uint32Array(BATCH_LEAVES);
-  private readonly digests = new Uint8Array(RECEIPT_BLOCK_ROWS * DIGEST_BYTES);
+  /** Made when first needed: without the addon a block is hashed leaf by leaf and needs none. */
+  private digests: Uint8Array | undefined;
 
   /** `batch: false` hashes message by message with node:crypto even when the addon is there (tests). */
   constructor(
@@ -150,7 +151,7 @@ export class LeafBlocks {
    */
   private batchedBlockRoot(batch: Sha256Batch, from: number, to: number): Uint8Array {
     const ends = this.messageEnds;
-    const d = this.digests;
+    const d = (this.digests ??= new Uint8Array(RECEIPT_BLOCK_ROWS * DIGEST_BYTES));
     for (let s = from; s < to; s += BATCH_LEAVES) {
       const e = Math.min(to, s + BATCH_LEAVES);
       let p = 0;

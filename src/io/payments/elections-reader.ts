@@ -229,7 +229,8 @@ export async function readElections(o: {
       }
       return;
     }
-    const e = mayBeElected[idKey(id)] === 1 ? elected.get(id) : undefined;
+    // Without an elections file (the common run) no claim is looked up: no hash of its id.
+    const e = elected.size > 0 && mayBeElected[idKey(id)] === 1 ? elected.get(id) : undefined;
     if (e !== undefined) e.used = true;
     const amount = ledger.amounts[row]!;
     if (amount <= 0n) return; // zero amounts get no payment, and need no election
@@ -289,7 +290,7 @@ export async function readElections(o: {
     const row = r;
     if (s === e || !ledger.ids.isBytes(row, src, s, e)) return false;
     // A claim the elections file lists is read as strings (its cells come from both files).
-    if (mayBeElected[idKeyOfBytes(src, s, e)] === 1 && elected.has(ledger.ids.at(row)!)) return false;
+    if (elected.size > 0 && mayBeElected[idKeyOfBytes(src, s, e)] === 1 && elected.has(ledger.ids.at(row)!)) return false;
     const amount = ledger.amounts[row]!;
     if (amount <= 0n) {
       r++;

@@ -110,8 +110,7 @@ let onIdle: (() => void) | undefined;
 
 /** A write that failed, worded as atomic-output words it, naming the file by its own name (`final`). */
 function writeFailure(f: StagedFile, err: NodeJS.ErrnoException): Error {
-  const e = wordedWriteError(f.final, err);
-  return Object.assign(new Error(e.message), { name: 'UsageError' });
+  return wordedWriteError(f.final, err);
 }
 
 /** Closes `f` once its last block is written (or it was dropped). */
