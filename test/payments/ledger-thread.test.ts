@@ -45,9 +45,11 @@ function folder(name: string, ledger: Buffer, total: string, rows: number, tampe
  * Reads `dir` both ways: on this thread, and on the worker with every row asked for as it comes
  * (before `finish`); prints whether all agrees, or the two errors.
  */
-const script = (dir: string): string => `
+const script = (dir: string, early = false): string => `
   const { openPaidLedger, readPaidLedger } = await import(${dist('io/payments/paid-ledger.js')});
   const { LedgerThread } = await import(${dist('io/payments/ledger-thread.js')});
+  const { startLedgerWorkerEarly } = await import(${dist('io/payments/ledger-early.js')});
+  if (${early}) startLedgerWorkerEarly(${JSON.stringify(dir)});
   const { PaymentIds } = await import(${dist('io/payments/payment-ids.js')});
   const { paymentIdMaker } = await import(${dist('app/pay.js')});
   const dir = ${JSON.stringify(dir)};
@@ -93,8 +95,8 @@ const script = (dir: string): string => `
   console.log(JSON.stringify({ rows: one?.ids.length, waits: thread.waits > 0, error: oneError, problems: problems.slice(0, 10) }));
 `;
 
-function run(name: string, dir: string): { rows?: number; waits: boolean; error?: string; problems: string[] } {
-  const file = tmp.write(`${name}.mjs`, script(dir));
+function run(name: string, dir: string, early = false): { rows?: number; waits: boolean; error?: string; problems: string[] } {
+  const file = tmp.write(`${name}.mjs`, script(dir, early));
   const r = spawnSync(process.execPath, [file], { encoding: 'utf8', timeout: 120_000 });
   expect(r.stderr).toBe('');
   return JSON.parse(r.stdout) as { rows?: number; waits: boolean; error?: string; problems: string[] };
@@ -122,6 +124,30 @@ describe('the ledger read on a worker thread', () => {
     expect(r.problems).toEqual([]);
     expect(r.rows).toBe(30_000);
     expect(r.error).toBeUndefined();
+  });
+
+  it('gives them from a worker started early (payout pay starts it first thing for a ledger of 1 MiB or more)', () => {
+    const { bytes, total } = ledgerBytes(70_000);
+    expect(bytes.length).toBeGreaterThan(1 << 20);
+    const r = run('early', folder('early', bytes, total, 70_000), true);
+    expect(r.problems).toEqual([]);
+    expect(r.rows).toBe(70_000);
+  });
+
+  it('starts a worker early only for a ledger of 1 MiB or more, and not with PAYOUT_WORKERS=0', () => {
+    const big = folder('big', ledgerBytes(70_000).bytes, '0.00', 70_000);
+    const small = folder('small', ledgerBytes(1000).bytes, '0.00', 1000);
+    const started = (dir: string, env: Record<string, string> = {}): string => {
+      const file = tmp.write('started.mjs', `
+        const { startLedgerWorkerEarly, takeEarlyLedgerWorker } = await import(${dist('io/payments/ledger-early.js')});
+        startLedgerWorkerEarly(${JSON.stringify(dir)});
+        const w = takeEarlyLedgerWorker();
+        console.log(w !== undefined && takeEarlyLedgerWorker() === undefined);
+        await w?.terminate();
+      `);
+      return spawnSync(process.execPath, [file], { encoding: 'utf8', env: { ...process.env, ...env } }).stdout.trim();
+    };
+    expect([started(big), started(small), started(big, { PAYOUT_WORKERS: '0' })]).toEqual(['true', 'false', 'false']);
   });
 
   it('outgrows its buffers (ids longer once decoded than the file, more distinct amounts than its first table)', () => {

@@ -11,15 +11,14 @@
  * Small ledgers (fewer than LEDGER_WORKER_MIN_ROWS rows), `PAYOUT_WORKERS=0` or no compiled worker
  * file (the TypeScript sources): `start` gives undefined, and the ledger is read on this thread.
  */
-import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { DataError, UsageError } from '../../core/errors.js';
 import type { Cents } from '../../core/money.js';
 import type { Problem } from '../../core/problems.js';
 import type { LedgerIdsView } from './ledger-ids.js';
 import { finishPaidLedger, type OpenedLedger, type PaidLedger } from './paid-ledger.js';
+import { ledgerWorkerUrl, takeEarlyLedgerWorker } from './ledger-early.js';
 import { I64_OUTSIDE, S_ENDED, S_ROWS, type LedgerEnd, type LedgerNote, type LedgerStart } from './ledger-shared.js';
 
 /** Ledgers from this many rows on are read on a worker (its start-up costs ~40 ms). */
@@ -79,22 +78,25 @@ export class LedgerThread implements LedgerIdsView {
 
   /** The worker reading `o`'s ledger.csv, started; undefined when the ledger is to be read on this thread. */
   static async start(o: OpenedLedger, prefix: string, options: { minRows?: number } = {}): Promise<LedgerThread | undefined> {
-    if (process.env.PAYOUT_WORKERS === '0') return undefined;
-    const url = new URL('./paid-ledger-worker.js', import.meta.url);
-    if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url))) return undefined;
+    // A worker started early (ledger-early.ts) is used, or stopped when the ledger is read here.
+    const early = takeEarlyLedgerWorker();
+    const url = ledgerWorkerUrl();
     let size: number;
     try {
       size = (await stat(o.ledgerPath)).size;
     } catch {
-      return undefined; // read on this thread, which reports it
+      size = -1; // read on this thread, which reports it
     }
-    if ((o.recorded.rows ?? size / 64) < (options.minRows ?? LEDGER_WORKER_MIN_ROWS)) return undefined;
+    if (process.env.PAYOUT_WORKERS === '0' || url === undefined || size < 0 || (o.recorded.rows ?? size / 64) < (options.minRows ?? LEDGER_WORKER_MIN_ROWS)) {
+      void early?.terminate();
+      return undefined;
+    }
     // Room for as many rows as the file's bytes can hold (a row is at least 2 bytes): memory not
     // written to is not taken (a ledger of 56 MB: 28 million rows, 0.5 GB of address space).
     const capacity = Math.floor(size / 2) + 2;
     let worker: Worker;
     try {
-      worker = new Worker(url);
+      worker = early ?? new Worker(url);
     } catch {
       return undefined;
     }
@@ -184,9 +186,17 @@ export class LedgerThread implements LedgerIdsView {
     // the worker, ref'd meanwhile, keeps the process up (a wait alone does not).
     this.worker.ref();
     try {
+      let rows = -1;
+      let since = performance.now();
       while (Atomics.load(this.state, S_ENDED) === 0 && !this.exited) {
         const wait = (Atomics as unknown as AtomicsWaitAsync).waitAsync(this.state, S_ENDED, 0, 100);
         if (wait.async) await wait.value;
+        // A worker that makes no progress (gone before its exit could be heard) is given up.
+        const now = Atomics.load(this.state, S_ROWS);
+        if (now !== rows) {
+          rows = now;
+          since = performance.now();
+        } else if (performance.now() - since > STALL_MS) break;
       }
     } finally {
       this.worker.unref();

@@ -15,6 +15,9 @@ import { readLedgerRows, type LedgerSink } from './ledger-rows.js';
 import { digestInto } from './payment-ids.js';
 import { I64_OUTSIDE, LEDGER_STEP, S_ENDED, S_ROWS, type LedgerEnd, type LedgerStart } from './ledger-shared.js';
 
+/** The first rows published (then LEDGER_STEP at a time). */
+const FIRST_STEP = 256;
+
 const MIN_I64 = -(1n << 63n);
 const MAX_I64 = (1n << 63n) - 1n;
 
@@ -143,7 +146,8 @@ class SharedRows implements LedgerSink {
     this.used = to;
     this.ends[row + 1] = to;
     this.index[row] = this.nextIndex;
-    if (this.rows - this.published >= LEDGER_STEP) this.publish();
+    // The first rows soon (the claims' reading waits for them), then a step at a time.
+    if (this.rows - this.published >= (this.published === 0 ? FIRST_STEP : LEDGER_STEP)) this.publish();
   }
 
   /** Row `rows`, read again after a restart: the same id and amount as written first. */
