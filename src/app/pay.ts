@@ -16,6 +16,7 @@ import { readElections } from '../io/payments/elections-reader.js';
 import { HashThread } from '../io/hash-thread.js';
 import { openPaidLedger, readOpenedLedger, type OpenedLedger, type PaidLedger } from '../io/payments/paid-ledger.js';
 import { LedgerThread } from '../io/payments/ledger-thread.js';
+import { dropEarlyBuildWorker } from '../io/payments/ledger-early.js';
 import { PaymentIds } from '../io/payments/payment-ids.js';
 import { openPayFolder, writePayFolder, type PayFolder } from '../io/payments/pay-output.js';
 import { buildsOnWorker, PayBuilderThread, type BuiltPayments } from '../io/payments/pay-builder.js';
@@ -160,6 +161,7 @@ async function payFrom(
   const thread = buildsOnWorker(paidCount)
     ? PayBuilderThread.start({ config, currency: plan.currency, round, ids: paymentIdOfRow, paymentId, stage: folder.out.stage() })
     : undefined;
+  if (thread === undefined) dropEarlyBuildWorker(); // one started first thing, not needed
   const newBuilder = (): PaymentBatchBuilder | PayBuilderThread =>
     thread ?? new PaymentBatchBuilder({ config, currency: plan.currency, round, paymentId, paymentIdOfRow, bytes: true });
   let builder = newBuilder();

@@ -134,16 +134,18 @@ describe('the ledger read on a worker thread', () => {
     expect(r.rows).toBe(70_000);
   });
 
-  it('starts a worker early only for a ledger of 1 MiB or more, and not with PAYOUT_WORKERS=0', () => {
+  it("starts the ledger's and the payment files' workers early only for a ledger of 1 MiB or more, and not with PAYOUT_WORKERS=0", () => {
     const big = folder('big', ledgerBytes(70_000).bytes, '0.00', 70_000);
     const small = folder('small', ledgerBytes(1000).bytes, '0.00', 1000);
     const started = (dir: string, env: Record<string, string> = {}): string => {
       const file = tmp.write('started.mjs', `
-        const { startLedgerWorkerEarly, takeEarlyLedgerWorker } = await import(${dist('io/payments/ledger-early.js')});
+        const { startLedgerWorkerEarly, takeEarlyLedgerWorker, takeEarlyBuildWorker } = await import(${dist('io/payments/ledger-early.js')});
         startLedgerWorkerEarly(${JSON.stringify(dir)});
         const w = takeEarlyLedgerWorker();
-        console.log(w !== undefined && takeEarlyLedgerWorker() === undefined);
+        const b = takeEarlyBuildWorker();
+        console.log(w !== undefined && b !== undefined && takeEarlyLedgerWorker() === undefined && takeEarlyBuildWorker() === undefined);
         await w?.terminate();
+        await b?.terminate();
       `);
       return spawnSync(process.execPath, [file], { encoding: 'utf8', env: { ...process.env, ...env } }).stdout.trim();
     };

@@ -1,8 +1,10 @@
 /**
- * The worker that reads a pay run's ledger (ledger-thread.ts), started first thing by `payout pay`
- * when the ledger is large: a worker takes ~40 ms to boot and load its modules, which it does
- * while the command loads its own and reads the plan and the ledger's manifest (one core idle),
- * rather than after them, while the claims' reading waits for the ledger's first rows.
+ * The workers of a large pay run, started first thing by `payout pay` when the ledger is large:
+ * the one that reads the ledger (ledger-thread.ts) and the one that makes the payment files
+ * (pay-builder.ts). A worker takes ~40 ms to boot and load its modules, which they do while the
+ * command loads its own and reads the plan and the ledger's manifest (one core idle), rather than
+ * after them, while the claims' reading waits for the ledger's first rows and the files' worker
+ * would boot on the core the ledger's worker reads on.
  */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +15,7 @@ import { Worker } from 'node:worker_threads';
 export const LEDGER_EARLY_MIN_BYTES = 1 << 20;
 
 let early: Worker | undefined;
+let earlyBuild: Worker | undefined;
 
 /** The ledger worker's file, when there is one (the compiled program; not the TypeScript sources). */
 export function ledgerWorkerUrl(): URL | undefined {
@@ -31,9 +34,27 @@ export function startLedgerWorkerEarly(fromDir: string): void {
     early = new Worker(url);
     early.on('error', () => undefined); // a worker that fails to start is not used (its reading reports nothing: see ledger-thread.ts)
     early.unref();
+    const build = new URL('./pay-build-worker.js', import.meta.url);
+    if (build.protocol === 'file:' && existsSync(fileURLToPath(build))) {
+      earlyBuild = new Worker(build);
+      earlyBuild.on('error', () => undefined); // the files' worker reports its own failures once taken (pay-builder.ts)
+      earlyBuild.unref();
+    }
   } catch {
-    early = undefined;
+    // Whatever was not started is started by the run itself.
   }
+}
+
+/** The payment files' worker started early (once), or undefined. */
+export function takeEarlyBuildWorker(): Worker | undefined {
+  const w = earlyBuild;
+  earlyBuild = undefined;
+  return w;
+}
+
+/** Stops the payment files' worker started early when the run builds its files on this thread. */
+export function dropEarlyBuildWorker(): void {
+  void takeEarlyBuildWorker()?.terminate();
 }
 
 /** The worker started early (once), or undefined. */
