@@ -250,6 +250,13 @@ export class LedgerThread implements LedgerIdsView {
   private take(n: number): void {
     if (n <= this.have) return;
     this.drain();
+    // A message is on the port once posted (before the rows it is for are published): a buffer
+    // still too small would be a message not yet there, waited for (bounded) rather than misread.
+    for (let tries = 0; this.ends[n]! > this.ids.length && tries < 200; tries++) {
+      Atomics.wait(this.state, S_ENDED, 0, 5);
+      this.drain();
+    }
+    if (this.ends[n]! > this.ids.length) throw new Error(`internal: the ledger's ids (${this.ends[n]} bytes) are not there`);
     const { amounts, index } = this;
     for (let r = this.have; r < n; r++) {
       const k = index[r]!;
@@ -259,6 +266,10 @@ export class LedgerThread implements LedgerIdsView {
   }
 
   private amountOf(k: number): Cents {
+    for (let tries = 0; k >= this.table.length && tries < 200; tries++) {
+      Atomics.wait(this.state, S_ENDED, 0, 5);
+      this.drain();
+    }
     const c = this.table[k]!;
     const cents = c === I64_OUTSIDE ? this.outside.get(k) : c;
     if (cents === undefined) throw new Error(`internal: the ledger's amount ${k} is not there`);
