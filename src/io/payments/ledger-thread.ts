@@ -87,35 +87,39 @@ export class LedgerThread implements LedgerIdsView {
     } catch {
       size = -1; // read on this thread, which reports it
     }
-    if (process.env.PAYOUT_WORKERS === '0' || url === undefined || size < 0 || (o.recorded.rows ?? size / 64) < (options.minRows ?? LEDGER_WORKER_MIN_ROWS)) {
+    // Where each id ends is an Int32: a ledger of 2 GiB or more is read on this thread.
+    const tooLarge = size > 0x7fffffff - 64;
+    if (process.env.PAYOUT_WORKERS === '0' || url === undefined || size < 0 || tooLarge || (o.recorded.rows ?? size / 64) < (options.minRows ?? LEDGER_WORKER_MIN_ROWS)) {
       void early?.terminate();
       return undefined;
     }
     // Room for as many rows as the file's bytes can hold (a row is at least 2 bytes): memory not
-    // written to is not taken (a ledger of 56 MB: 28 million rows, 0.5 GB of address space).
+    // written to is not taken (a ledger of 56 MB: 28 million rows, 0.5 GB of address space, the
+    // pages of a million rows used). Room that cannot be had: the ledger is read on this thread.
     const capacity = Math.floor(size / 2) + 2;
+    let start: Omit<LedgerStart, 'port'>;
     let worker: Worker;
     try {
+      start = {
+        file: o.ledgerPath,
+        prefix,
+        state: new SharedArrayBuffer(8),
+        ids: new SharedArrayBuffer(size + 64),
+        ends: new SharedArrayBuffer((capacity + 1) * 4),
+        index: new SharedArrayBuffer(Math.max(4, capacity * 4)),
+        table: new SharedArrayBuffer(4096 * 8),
+        digests: new SharedArrayBuffer(Math.max(8, capacity * 8)),
+        progress: new SharedArrayBuffer(8),
+      };
       worker = early ?? new Worker(url);
     } catch {
+      void early?.terminate();
       return undefined;
     }
     worker.unref();
     const { port1, port2 } = new MessageChannel();
-    const start: LedgerStart = {
-      file: o.ledgerPath,
-      prefix,
-      state: new SharedArrayBuffer(8),
-      ids: new SharedArrayBuffer(size + 64),
-      ends: new SharedArrayBuffer((capacity + 1) * 4),
-      index: new SharedArrayBuffer(Math.max(4, capacity * 4)),
-      table: new SharedArrayBuffer(4096 * 8),
-      digests: new SharedArrayBuffer(Math.max(8, capacity * 8)),
-      progress: new SharedArrayBuffer(8),
-      port: port1,
-    };
-    worker.postMessage(start, [port1]);
-    return new LedgerThread(o, worker, port2, start);
+    worker.postMessage({ ...start, port: port1 } satisfies LedgerStart, [port1]);
+    return new LedgerThread(o, worker, port2, { ...start, port: port1 });
   }
 
   /** The payment ids' bytes and the count of rows hashed, as the worker makes them (PaymentIds' `shared` option). */
@@ -208,7 +212,9 @@ export class LedgerThread implements LedgerIdsView {
     this.take(Atomics.load(this.state, S_ROWS));
     const ledger = finishPaidLedger(this.opened, end.read, this, this.amounts);
     if (end.overflow) {
-      throw new DataError(`${this.opened.ledgerPath}: more rows than its bytes when it was opened could hold (${this.capacity}): was it written to while it was read? nothing is paid from it`);
+      throw new DataError(
+        `${this.opened.ledgerPath}: more rows than its size when it was opened could hold (${this.capacity}), or ids of more than 2 GiB: was it written to while it was read? (PAYOUT_WORKERS=0 reads it on one thread) nothing is paid from it`,
+      );
     }
     if (end.differs) throw new Error(`${this.opened.ledgerPath}: internal: its rows read again with the CSV reader differ from the first reading`);
     return ledger;

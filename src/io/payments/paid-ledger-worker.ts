@@ -128,7 +128,8 @@ class SharedRows implements LedgerSink {
   private begin(n: number): number {
     const row = this.rows;
     if (row < this.replay) return -2;
-    if (row >= this.ends.length - 1 || this.overflow) {
+    // No room for the row, or its id's end past an Int32 (2 GiB of ids: only ids that are not UTF-8, each byte 3 once decoded, could).
+    if (row >= this.ends.length - 1 || this.overflow || this.used + n > 0x7fffffff) {
       this.overflow = true;
       this.rows++;
       return -1;
