@@ -144,7 +144,15 @@ async function payFrom(
   const givenRead = o.read ?? {};
   const given = o.given ?? { delimiter: (givenRead.delimiter ?? ',') !== ',', map: givenRead.map !== undefined };
   const reading = recordedReading(opened.manifest, { read: { ...givenRead }, maxErrors: o.maxErrors ?? 50 }, given, await sepLineOf(o.claimsFile, given));
-  for (const w of reading.warnings) o.onReadingWarning?.(w);
+  // Told once the ledger is known to be good: a ledger that cannot be paid from is then the only
+  // thing the run says, as when it was read before the claims file.
+  let told = false;
+  const tellReading = (): void => {
+    if (told) return;
+    told = true;
+    for (const w of reading.warnings) o.onReadingWarning?.(w);
+  };
+  if (read !== undefined) tellReading();
   const { delimiter, map } = reading.claims.read;
   // The files are made as the elections are read: claim by claim, never a million claims at once.
   // The payment ids are hashed from the ledger's ids on another thread while the claims are read.
@@ -186,9 +194,17 @@ async function payFrom(
     });
     // The ledger's errors come first (its hash, its rows, its total), as when it was read first.
     ledger = read ?? (await ledgerThread!.finish());
+    tellReading();
     const failed = elections.problems.some((p) => p.severity === 'error');
     // With errors nothing is written: the files are not finished (the worker is stopped below).
     built = failed ? { batch: emptyBatch() } : builder instanceof PaymentBatchBuilder ? { batch: builder.finish() } : await builder.finish();
+  } catch (err) {
+    // The claims' reading failed: the ledger's error instead, if it has one; else the reading's warnings, then this.
+    if (ledgerThread !== undefined) {
+      await ledgerThread.finish();
+      tellReading();
+    }
+    throw err;
   } finally {
     paymentIdOfRow.close();
     // Stopped before anything is removed: a worker still writing its staged files writes no more.

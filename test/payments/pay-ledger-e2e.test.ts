@@ -39,8 +39,8 @@ describe('pay with the ledger read on a worker thread', () => {
     writeFileSync(join(to, 'ledger.csv'), edit(readFileSync(join(to, 'ledger.csv'), 'utf8')));
     return to;
   };
-  const both = async (folder: string, claimsFile = claims) => {
-    const args = (out: string) => ['pay', '--plan', plan, claimsFile, '--from', folder, '--out', dir.path(out), '--quiet'];
+  const both = async (folder: string, claimsFile = claims, extra: string[] = []) => {
+    const args = (out: string) => ['pay', '--plan', plan, claimsFile, '--from', folder, '--out', dir.path(out), '--quiet', ...extra];
     const worker = await runCli(args(`${folder}-worker`));
     const alone = await runCli(args(`${folder}-alone`), { env: { PAYOUT_WORKERS: '0' } });
     expect(existsSync(dir.path(`${folder}-worker`))).toBe(false);
@@ -61,5 +61,17 @@ describe('pay with the ledger read on a worker thread', () => {
     expect(worker.code).toBe(1);
     expect(worker.stderr).toContain('does not match its manifest');
     expect([worker.code, worker.stdout, worker.stderr]).toEqual([alone.code, alone.stdout, alone.stderr]);
+  }, 120_000);
+
+  it('a reading of the claims file other than the recorded one: its warning only with a good ledger, as on one thread', async () => {
+    // --delimiter ";" differs from the reading the manifest records (a warning), and finds no claim_id column (exit 2).
+    const good = await both(from, claims, ['--delimiter', ';']);
+    expect(good.worker.code).toBe(2);
+    expect(good.worker.stderr).toContain('warning');
+    expect([good.worker.code, good.worker.stdout, good.worker.stderr]).toEqual([good.alone.code, good.alone.stdout, good.alone.stderr]);
+    const bad = await both(edited('edited3', (t) => lastAmount(t, '7777.77')), claims, ['--delimiter', ';']);
+    expect(bad.worker.code).toBe(1);
+    expect(bad.worker.stderr).not.toContain('warning');
+    expect([bad.worker.code, bad.worker.stdout, bad.worker.stderr]).toEqual([bad.alone.code, bad.alone.stdout, bad.alone.stderr]);
   }, 120_000);
 });
