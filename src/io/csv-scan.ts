@@ -53,7 +53,8 @@ export function scansRight(scan: CsvScan): boolean {
     for (const [from, end, cap, delimiter] of [
       [0, bytes.length, 400, 0x2c],
       [1, bytes.length - 1, 400, 0x3b],
-      [3, bytes.length, 5, 0x09],
+      [3, bytes.length, 5, 0x2c],
+      [2, bytes.length, 400, 0x09],
       [0, 70, 64, 0x2c],
     ] as const) {
       const want = new Int32Array(cap);
