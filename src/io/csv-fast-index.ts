@@ -25,9 +25,6 @@ export abstract class IndexedFastCsv extends FastCsvRecords {
   /** The addon's scan; undefined: `feed` searches with indexOf instead. */
   protected abstract readonly scan: CsvScan | undefined;
   private index = new Int32Array(INDEX_OFFSETS);
-  /** index[k, n): the offsets of the current scan not passed yet. */
-  private k = 0;
-  private n = 0;
   /** Where the next scan starts: the index holds every offset in [the feed's `from`, scanned). */
   private scanned = 0;
 
@@ -37,36 +34,30 @@ export abstract class IndexedFastCsv extends FastCsvRecords {
     this.index = new Int32Array(offsets);
   }
 
-  /** The first offset at or after `p` of a delimiter, quote, CR or LF in the bytes before `end`, or NONE. */
-  private nextAt(p: number, end: number): number {
+  /**
+   * Scans on from `scanned` (the index is used up): the number of offsets found, now in
+   * index[0, n). The scan stops when the index is full; the next one starts after its last offset.
+   */
+  private refill(end: number): number {
     const index = this.index;
-    let k = this.k;
-    for (;;) {
-      const n = this.n;
-      while (k < n && (index[k] as number) < p) k++;
-      if (k < n) {
-        this.k = k;
-        return index[k] as number;
-      }
-      if (this.scanned >= end) {
-        this.k = k;
-        return NONE;
-      }
-      const found = (this.scan as CsvScan)(this.buf, this.scanned, end, this.delimiterCode, index);
-      this.n = found;
-      k = 0;
-      this.scanned = found === index.length ? (index[found - 1] as number) + 1 : end;
-    }
+    const found = (this.scan as CsvScan)(this.buf, this.scanned, end, this.delimiterCode, index);
+    this.scanned = found === index.length ? (index[found - 1] as number) + 1 : end;
+    return found;
   }
 
   /** `feed` (csv-fast.ts) with the fields found from the index. */
   protected feedIndexed(buf: Uint8Array, text: string, from: number, end: number, final: boolean): number {
     if (end >= NONE) throw new RangeError(`fast CSV: ${end} bytes at once`);
     this.begin(buf, text, end);
-    this.k = 0;
-    this.n = 0;
     this.scanned = from;
     const delimiterCode = this.delimiterCode;
+    // index[k, n): the offsets of the last scan not passed yet. Below, "the next offset at or after
+    // x" is the loop: skip offsets before x; at the end of the index, scan on (refill), unless the
+    // scans have reached `end` (then NONE).
+    const index = this.index;
+    let k = 0;
+    let n = 0;
+    let s = NONE;
     let p = from;
     // A record cut by `end` (see `more`): one exit for every place that finds it.
     let cut = -1;
@@ -78,9 +69,22 @@ export abstract class IndexedFastCsv extends FastCsvRecords {
         if (count === this.starts.length) this.growFields();
         if (p < end && buf[p] === QUOTE) {
           // A quoted field: up to the quote that is not doubled, counting the LFs inside.
-          let s = this.nextAt(p + 1, end);
+          let after = p + 1;
           let doubled = 0;
           for (;;) {
+            for (;;) {
+              if (k < n) {
+                s = index[k] as number;
+                if (s >= after) break;
+                k++;
+              } else if (this.scanned < end) {
+                n = this.refill(end);
+                k = 0;
+              } else {
+                s = NONE;
+                break;
+              }
+            }
             if (s === NONE) {
               cut = recordStart;
               break records;
@@ -90,7 +94,7 @@ export abstract class IndexedFastCsv extends FastCsvRecords {
               if (s + 1 < end) {
                 if (buf[s + 1] !== QUOTE) break;
                 doubled = 1;
-                s = this.nextAt(s + 2, end);
+                after = s + 2;
                 continue;
               }
               if (!final) {
@@ -100,7 +104,7 @@ export abstract class IndexedFastCsv extends FastCsvRecords {
               break;
             }
             if (c === LF) lineBreaks++;
-            s = this.nextAt(s + 1, end);
+            after = s + 1;
           }
           this.starts[count] = p + 1;
           this.ends[count] = s;
@@ -130,7 +134,19 @@ export abstract class IndexedFastCsv extends FastCsvRecords {
           return this.leave(recordStart);
         }
         // A plain field: up to the first delimiter, quote, CR or LF.
-        const s = this.nextAt(p, end);
+        for (;;) {
+          if (k < n) {
+            s = index[k] as number;
+            if (s >= p) break;
+            k++;
+          } else if (this.scanned < end) {
+            n = this.refill(end);
+            k = 0;
+          } else {
+            s = NONE;
+            break;
+          }
+        }
         if (s === NONE) {
           if (!final) {
             cut = recordStart;
