@@ -167,11 +167,13 @@ export abstract class IndexedFastCsv extends FastCsvRecords {
         if (c === delimiterCode) {
           count++;
           p = s + 1;
+          k++;
           continue;
         }
         if (c === LF) {
           count++;
           p = s + 1;
+          k++;
           break;
         }
         if (c === CR && s + 1 < end && buf[s + 1] === LF) {
