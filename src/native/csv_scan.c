@@ -6,7 +6,8 @@
  *
  * Sixty-four bytes at a time: with SSE2 (the baseline of x86-64) four 16-byte compares against each
  * of the four characters give a 64-bit mask of the bytes that matter, whose set bits are the
- * offsets; elsewhere the same mask comes from a plain loop. Either way the offsets are the same.
+ * offsets; elsewhere the same mask comes from eight bytes a word in plain C. Either way the offsets
+ * are the same.
  *
  * N-API only; every argument is checked before anything is read or written, a bad one throws a
  * TypeError or RangeError.
@@ -22,6 +23,17 @@
 #define QUOTE 0x22
 #define CR 0x0d
 #define LF 0x0a
+
+/* The index of the lowest set bit of m (m is not 0). */
+static inline unsigned lowest_bit(uint64_t m) {
+#if defined(__GNUC__) || defined(__clang__)
+  return (unsigned)__builtin_ctzll(m);
+#else
+  unsigned i = 0;
+  while ((m & 1) == 0) { m >>= 1; i++; }
+  return i;
+#endif
+}
 
 /* The 64-bit mask of the bytes of b[0, 64) that are the delimiter, a quote, CR or LF. */
 static inline uint64_t block_mask(const uint8_t* b, uint8_t d) {
@@ -61,10 +73,12 @@ static inline uint64_t block_mask(const uint8_t* b, uint8_t d) {
 }
 
 /*
+ * (Not static: a C test harness can call it without Node.js.)
  * Writes the offsets of the delimiter, quote, CR and LF bytes of b[from, end) to out, in order,
  * until `cap` are written; returns how many were. (When it returns cap, the caller scans again from
  * the last offset + 1.)
  */
+size_t payout_csv_scan(const uint8_t* b, size_t from, size_t end, uint8_t d, int32_t* out, size_t cap);
 size_t payout_csv_scan(const uint8_t* b, size_t from, size_t end, uint8_t d, int32_t* out, size_t cap) {
   size_t n = 0;
   size_t i = from;
@@ -72,7 +86,7 @@ size_t payout_csv_scan(const uint8_t* b, size_t from, size_t end, uint8_t d, int
     uint64_t m = block_mask(b + i, d);
     while (m != 0) {
       if (n == cap) return n;
-      out[n++] = (int32_t)(i + (size_t)__builtin_ctzll(m));
+      out[n++] = (int32_t)(i + lowest_bit(m));
       m &= m - 1;
     }
   }
@@ -138,6 +152,7 @@ static napi_value scan(napi_env env, napi_callback_info info) {
 }
 
 /* Adds `scan` to the addon's exports (called from the module's init in sha256_batch.c). */
+int payout_register_csv_scan(napi_env env, napi_value exports);
 int payout_register_csv_scan(napi_env env, napi_value exports) {
   napi_value f;
   if (napi_create_function(env, "scan", NAPI_AUTO_LENGTH, scan, NULL, &f) != napi_ok) return 0;
