@@ -6,7 +6,6 @@
  * (`String#indexOf`), which find the same fields.
  */
 import { AsciiRuns } from './csv-fast-ascii.js';
-import type { FastCsv } from './csv-fast.js';
 
 /** Which cells of a claim row the reader needs as text (see ClaimsCollector.columnPlan). */
 export interface ColumnPlan {
@@ -25,9 +24,10 @@ export interface ColumnPlan {
   repeat?: Uint8Array;
   /**
    * Takes a record from its bytes first (`record.buffer`, `fieldStart`, `fieldEnd`; `count` fields):
-   * true when it has, and no cell is made; false, and the record is handed on as strings.
+   * true when it has, and no cell is made; false, and the record is handed on as strings. (A
+   * method, not a property: a hook may declare its record as the FastCsv it always is.)
    */
-  bytes?: (record: FastCsv, count: number) => boolean;
+  bytes?(record: FastCsvRecords, count: number): boolean;
 }
 
 /** A record longer than this (characters = bytes here) is left to csv-parse and its size limit. */
@@ -168,8 +168,7 @@ export abstract class FastCsvRecords {
   /** Hands on the record of `count` fields in bytes [recordStart, recordEnd). */
   protected emit(count: number, lineBreaks: number, recordStart: number, recordEnd: number): void {
     const plan = (this.plan ??= this.columns());
-    // FastCsv is the one class that extends this: the hook sees the tokenizer it was given.
-    if (plan?.bytes !== undefined && plan.bytes(this as unknown as FastCsv, count)) {
+    if (plan?.bytes !== undefined && plan.bytes(this, count)) {
       this.line += 1 + lineBreaks;
       return;
     }
