@@ -274,4 +274,61 @@ export class ClaimantIndex {
     h.finish();
     return this.namesAddresses.firstLine(h.hi, h.lo, line);
   }
+
+  // The same checks in two steps, for a batch of rows (dedupe-check.ts): every row's keys hashed
+  // first (`...Key`: the 64-bit hash into keys[at] and keys[at + 1], nothing looked up), then
+  // looked up in row order (`first...`). A table's lookups are cache misses; with no hashing
+  // between them the processor has several of them under way at once.
+
+  /** `email`'s key into `keys` at `at`; false when the email is empty (no key). */
+  emailKey(email: string, keys: Uint32Array, at: number): boolean {
+    const h = this.hash.start();
+    if (hashLowerTrimmed(h, email) === 0) return false;
+    return this.store(keys, at);
+  }
+
+  /** `emailBytes`'s key into `keys` at `at`: the bytes fed (0: empty, no key), or NOT_ASCII (none written: call `emailKey`). */
+  emailKeyBytes(bytes: Uint8Array, start: number, end: number, keys: Uint32Array, at: number): number {
+    const h = this.hash.start();
+    const fed = hashLowerTrimmedBytes(h, bytes, start, end);
+    if (fed > 0) this.store(keys, at);
+    return fed;
+  }
+
+  /** `nameAddress`'s key into `keys` at `at`; false when either normalises to nothing (no key). */
+  nameAddressKey(name: string, address: string, keys: Uint32Array, at: number): boolean {
+    const h = this.hash.start();
+    if (hashNormalised(h, name) === 0) return false;
+    h.add(0x0a);
+    if (hashNormalised(h, address) === 0) return false;
+    return this.store(keys, at);
+  }
+
+  /** `nameAddressBytes`'s key into `keys` at `at`, as `emailKeyBytes` (NOT_ASCII: call `nameAddressKey`). */
+  nameAddressKeyBytes(bytes: Uint8Array, nameStart: number, nameEnd: number, addressStart: number, addressEnd: number, keys: Uint32Array, at: number): number {
+    const h = this.hash.start();
+    const name = hashNormalisedBytes(h, bytes, nameStart, nameEnd);
+    if (name <= 0) return name;
+    h.add(0x0a);
+    const address = hashNormalisedBytes(h, bytes, addressStart, addressEnd);
+    if (address > 0) this.store(keys, at);
+    return address;
+  }
+
+  /** The first line of the email key at keys[at], or 0 after recording `line` (as `email`). */
+  firstEmail(keys: Uint32Array, at: number, line: number): number {
+    return this.emails.firstLine(keys[at] as number, keys[at + 1] as number, line);
+  }
+
+  /** The first line of the name-and-address key at keys[at], or 0 after recording `line` (as `nameAddress`). */
+  firstNameAddress(keys: Uint32Array, at: number, line: number): number {
+    return this.namesAddresses.firstLine(keys[at] as number, keys[at + 1] as number, line);
+  }
+
+  private store(keys: Uint32Array, at: number): true {
+    const h = this.hash.finish();
+    keys[at] = h.hi;
+    keys[at + 1] = h.lo;
+    return true;
+  }
 }

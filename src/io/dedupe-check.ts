@@ -55,6 +55,15 @@ export interface DedupeReply {
   ranges?: Int32Array;
 }
 
+/** Per row of a byte batch: its email's key (hi, lo), then its name and address's (ClaimantIndex.emailKey). */
+const KEY_WORDS = 4;
+/** Which keys a row has (`keyed`): an email, a name and address. */
+const HAS_EMAIL = 1;
+const HAS_NAME = 2;
+/** The keys of the batch being checked, kept for the next (one batch at a time on a thread). */
+let keys = new Uint32Array(0);
+let keyed = new Uint8Array(0);
+
 /** A field of a byte batch as the fast tokenizer decodes it: UTF-8, doubled quotes undone. */
 function field(buf: Buffer, start: number, end: number, doubled: number): string {
   const text = buf.toString('utf8', start, end);
@@ -80,31 +89,51 @@ export function checkBatch(index: ClaimantIndex, batch: DedupeBatch, spilled?: S
   };
   if ('bytes' in batch) {
     // Cells without doubled quotes are hashed straight from their bytes while they are ASCII
-    // (nearly every cell); any other cell is decoded as the fast tokenizer would, and checked as text.
+    // (nearly every cell); any other cell is decoded as the fast tokenizer would, and hashed as text.
+    // Every row's keys first, then their lookups in row order (ClaimantIndex.emailKey).
     const bytes = batch.bytes;
     const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const r = batch.ranges;
-    for (let row = 0; row < batch.rows; row++) {
+    const rows = batch.rows;
+    if (keys.length < rows * KEY_WORDS) {
+      keys = new Uint32Array(rows * KEY_WORDS * 2);
+      keyed = new Uint8Array(rows * 2);
+    }
+    for (let row = 0; row < rows; row++) {
       const at = row * RANGE_FIELDS;
-      const line = r[at] as number;
+      let has = 0;
       if (spilled !== undefined) {
         const e = batch.email;
-        spilled.rowBytes(line, bytes, r[at + 10] as number, r[at + 11] as number, r[at + 12] as number, e ? (r[at + 1] as number) : 0, e ? (r[at + 2] as number) : 0, e ? (r[at + 3] as number) : 0);
+        spilled.rowBytes(r[at] as number, bytes, r[at + 10] as number, r[at + 11] as number, r[at + 12] as number, e ? (r[at + 1] as number) : 0, e ? (r[at + 2] as number) : 0, e ? (r[at + 3] as number) : 0);
       }
       if (batch.email) {
         const start = r[at + 1] as number;
         const end = r[at + 2] as number;
-        let first = r[at + 3] === 0 ? index.emailBytes(bytes, start, end, line) : NOT_ASCII;
-        if (first === NOT_ASCII) first = index.email(field(buf, start, end, r[at + 3] as number), line);
-        if (first !== 0) hits.push([row, 0, line, first, claimantShown(field(buf, start, end, r[at + 3] as number))]);
+        const fed = r[at + 3] === 0 ? index.emailKeyBytes(bytes, start, end, keys, row * KEY_WORDS) : NOT_ASCII;
+        if (fed > 0 || (fed === NOT_ASCII && index.emailKey(field(buf, start, end, r[at + 3] as number), keys, row * KEY_WORDS))) has = HAS_EMAIL;
       }
       if (batch.nameAddress) {
-        let first = r[at + 6] === 0 && r[at + 9] === 0 ? index.nameAddressBytes(bytes, r[at + 4] as number, r[at + 5] as number, r[at + 7] as number, r[at + 8] as number, line) : NOT_ASCII;
-        if (first === NOT_ASCII) {
+        const fed = r[at + 6] === 0 && r[at + 9] === 0 ? index.nameAddressKeyBytes(bytes, r[at + 4] as number, r[at + 5] as number, r[at + 7] as number, r[at + 8] as number, keys, row * KEY_WORDS + 2) : NOT_ASCII;
+        if (fed > 0) has |= HAS_NAME;
+        else if (fed === NOT_ASCII) {
           const name = field(buf, r[at + 4] as number, r[at + 5] as number, r[at + 6] as number);
           const address = field(buf, r[at + 7] as number, r[at + 8] as number, r[at + 9] as number);
-          first = index.nameAddress(name, address, line);
+          if (index.nameAddressKey(name, address, keys, row * KEY_WORDS + 2)) has |= HAS_NAME;
         }
+      }
+      keyed[row] = has;
+    }
+    for (let row = 0; row < rows; row++) {
+      const has = keyed[row] as number;
+      if (has === 0) continue;
+      const at = row * RANGE_FIELDS;
+      const line = r[at] as number;
+      if ((has & HAS_EMAIL) !== 0) {
+        const first = index.firstEmail(keys, row * KEY_WORDS, line);
+        if (first !== 0) hits.push([row, 0, line, first, claimantShown(field(buf, r[at + 1] as number, r[at + 2] as number, r[at + 3] as number))]);
+      }
+      if ((has & HAS_NAME) !== 0) {
+        const first = index.firstNameAddress(keys, row * KEY_WORDS + 2, line);
         if (first !== 0) hits.push([row, 1, line, first, '']);
       }
     }

@@ -197,4 +197,28 @@ describe('hashing cells from their bytes (the duplicate-check worker)', () => {
     });
     expect(b.nameAddressBytes(enc.encode('Zoë'), 0, 4, 0, 0, 9)).toBe(NOT_ASCII);
   });
+
+  it('keys hashed first and looked up after give the first lines of the one-step checks', () => {
+    const cell = fc.constantFrom('', ' ', 'Ann Lee', 'ann  lee!', 'Zoë', 'ZOË', '1 Main St.', '1 main st', 'a@x.com', ' A@X.com ', 'b@x.com', 'José');
+    fc.assert(
+      fc.property(fc.array(fc.tuple(cell, cell, cell), { maxLength: 40 }), (rows) => {
+        const one = new ClaimantIndex();
+        const two = new ClaimantIndex();
+        const keys = new Uint32Array(4);
+        rows.forEach(([email, name, address], i) => {
+          const line = i + 2;
+          const bytes = enc.encode(`${email}\n${name}\n${address}`);
+          const e = enc.encode(email).length;
+          const n = enc.encode(name).length;
+          let fed = two.emailKeyBytes(bytes, 0, e, keys, 0);
+          if (fed === NOT_ASCII) fed = two.emailKey(email, keys, 0) ? 1 : 0;
+          expect(fed > 0 ? two.firstEmail(keys, 0, line) : 0).toBe(one.email(email, line));
+          fed = two.nameAddressKeyBytes(bytes, e + 1, e + 1 + n, e + 2 + n, bytes.length, keys, 2);
+          if (fed === NOT_ASCII) fed = two.nameAddressKey(name, address, keys, 2) ? 1 : 0;
+          expect(fed > 0 ? two.firstNameAddress(keys, 2, line) : 0).toBe(one.nameAddress(name, address, line));
+        });
+      }),
+      { numRuns: 500 },
+    );
+  });
 });
