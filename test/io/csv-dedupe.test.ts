@@ -113,7 +113,7 @@ describe('hashing cells from their bytes (the duplicate-check worker)', () => {
   const text = fc.string({
     unit: fc.oneof(
       { weight: 8, arbitrary: fc.constantFrom(...'aZ09 \t\r\n\v\f\x1c\x00.,-_\'"@#&()/\\+=~`|$%^*![]{}<>?;:'.split('')) },
-      { weight: 1, arbitrary: fc.constantFrom('é', 'Ø', 'ß', '\u00a0', '—', '李', '😀') },
+      { weight: 1, arbitrary: fc.constantFrom('é', 'Ø', 'ß', 'ÿ', 'µ', '¿', '×', '©', '\u00a0', '\u0085', '—', '李', '😀') },
     ),
     maxLength: 24,
   });
@@ -141,16 +141,15 @@ describe('hashing cells from their bytes (the duplicate-check worker)', () => {
     );
   });
 
-  it('from the bytes: the hash of the decoded text for ASCII, and NOT_ASCII (hash untouched) otherwise', () => {
+  it('from the bytes: the hash of the decoded text for ASCII (names and addresses: up to U+00FF), and NOT_ASCII (hash untouched) otherwise', () => {
     fc.assert(
       fc.property(text, text, (before, cell) => {
         const bytes = enc.encode(`${before},${cell},x`);
         const start = enc.encode(`${before},`).length;
         const end = start + enc.encode(cell).length;
-        const ascii = /^[\x00-\x7f]*$/.test(cell);
-        for (const [fromBytes, define] of [
-          [hashNormalisedBytes, normalised],
-          [hashLowerTrimmedBytes, lowerTrimmed],
+        for (const [fromBytes, define, ascii] of [
+          [hashNormalisedBytes, normalised, /^[\x00-\xff]*$/.test(cell)],
+          [hashLowerTrimmedBytes, lowerTrimmed, /^[\x00-\x7f]*$/.test(cell)],
         ] as const) {
           const a = new Hash64().start();
           a.add(7);
@@ -195,7 +194,12 @@ describe('hashing cells from their bytes (the duplicate-check worker)', () => {
       const n = enc.encode(name!).length;
       expect(b.nameAddressBytes(bytes, 0, n, n + 1, bytes.length, i + 2)).toBe(a.nameAddress(name!, address!, i + 2));
     });
-    expect(b.nameAddressBytes(enc.encode('Zoë'), 0, 4, 0, 0, 9)).toBe(NOT_ASCII);
+    expect(b.nameAddressBytes(enc.encode('李'), 0, 3, 0, 0, 9)).toBe(NOT_ASCII);
+    // Accented Latin letters (U+0080 to U+00FF) are hashed from the bytes, as the decoded text is.
+    const latin = enc.encode('José Peña\n1 Calle Ñandú, Bogotá');
+    const nameEnd = enc.encode('José Peña').length;
+    expect(b.nameAddressBytes(latin, 0, nameEnd, nameEnd + 1, latin.length, 9)).toBe(0);
+    expect(b.nameAddress('JOSÉ peña!', '1 calle ñandú bogotá', 10)).toBe(9);
   });
 
   it('keys hashed first and looked up after give the first lines of the one-step checks', () => {
