@@ -71,6 +71,56 @@ function field(buf: Buffer, start: number, end: number, doubled: number): string
 }
 
 /**
+ * A byte batch's first step: every row's keys into `keys`, which it has into `keyed` (and with
+ * `spilled`, each row's details). Its own function, as `lookUpRows`: compiled as one, the lookups
+ * were optimised while the first loop ran, before they had ever run, and that code was entered
+ * again at every batch and left at the first lookup (a deoptimisation per batch).
+ */
+function hashRows(index: ClaimantIndex, bytes: Uint8Array, buf: Buffer, r: Int32Array, rows: number, email: boolean, nameAddress: boolean, spilled: SpilledClaimants | undefined): void {
+  for (let row = 0; row < rows; row++) {
+    const at = row * RANGE_FIELDS;
+    let has = 0;
+    if (spilled !== undefined) {
+      spilled.rowBytes(r[at] as number, bytes, r[at + 10] as number, r[at + 11] as number, r[at + 12] as number, email ? (r[at + 1] as number) : 0, email ? (r[at + 2] as number) : 0, email ? (r[at + 3] as number) : 0);
+    }
+    if (email) {
+      const start = r[at + 1] as number;
+      const end = r[at + 2] as number;
+      const fed = r[at + 3] === 0 ? index.emailKeyBytes(bytes, start, end, keys, row * KEY_WORDS) : NOT_ASCII;
+      if (fed > 0 || (fed === NOT_ASCII && index.emailKey(field(buf, start, end, r[at + 3] as number), keys, row * KEY_WORDS))) has = HAS_EMAIL;
+    }
+    if (nameAddress) {
+      const fed = r[at + 6] === 0 && r[at + 9] === 0 ? index.nameAddressKeyBytes(bytes, r[at + 4] as number, r[at + 5] as number, r[at + 7] as number, r[at + 8] as number, keys, row * KEY_WORDS + 2) : NOT_ASCII;
+      if (fed > 0) has |= HAS_NAME;
+      else if (fed === NOT_ASCII) {
+        const name = field(buf, r[at + 4] as number, r[at + 5] as number, r[at + 6] as number);
+        const address = field(buf, r[at + 7] as number, r[at + 8] as number, r[at + 9] as number);
+        if (index.nameAddressKey(name, address, keys, row * KEY_WORDS + 2)) has |= HAS_NAME;
+      }
+    }
+    keyed[row] = has;
+  }
+}
+
+/** A byte batch's second step: the rows' keys looked up in row order; the duplicates onto `hits`. */
+function lookUpRows(index: ClaimantIndex, buf: Buffer, r: Int32Array, rows: number, hits: DedupeReply['hits']): void {
+  for (let row = 0; row < rows; row++) {
+    const has = keyed[row] as number;
+    if (has === 0) continue;
+    const at = row * RANGE_FIELDS;
+    const line = r[at] as number;
+    if ((has & HAS_EMAIL) !== 0) {
+      const first = index.firstEmail(keys, row * KEY_WORDS, line);
+      if (first !== 0) hits.push([row, 0, line, first, claimantShown(field(buf, r[at + 1] as number, r[at + 2] as number, r[at + 3] as number))]);
+    }
+    if ((has & HAS_NAME) !== 0) {
+      const first = index.firstNameAddress(keys, row * KEY_WORDS + 2, line);
+      if (first !== 0) hits.push([row, 1, line, first, '']);
+    }
+  }
+}
+
+/**
  * Checks one batch against the index (which holds every earlier row); the worker and the fallback
  * both use it. With `spilled` (the index then appends to its partitions and finds nothing now),
  * each row's claim id and email go to its details as well.
@@ -99,44 +149,8 @@ export function checkBatch(index: ClaimantIndex, batch: DedupeBatch, spilled?: S
       keys = new Uint32Array(rows * KEY_WORDS * 2);
       keyed = new Uint8Array(rows * 2);
     }
-    for (let row = 0; row < rows; row++) {
-      const at = row * RANGE_FIELDS;
-      let has = 0;
-      if (spilled !== undefined) {
-        const e = batch.email;
-        spilled.rowBytes(r[at] as number, bytes, r[at + 10] as number, r[at + 11] as number, r[at + 12] as number, e ? (r[at + 1] as number) : 0, e ? (r[at + 2] as number) : 0, e ? (r[at + 3] as number) : 0);
-      }
-      if (batch.email) {
-        const start = r[at + 1] as number;
-        const end = r[at + 2] as number;
-        const fed = r[at + 3] === 0 ? index.emailKeyBytes(bytes, start, end, keys, row * KEY_WORDS) : NOT_ASCII;
-        if (fed > 0 || (fed === NOT_ASCII && index.emailKey(field(buf, start, end, r[at + 3] as number), keys, row * KEY_WORDS))) has = HAS_EMAIL;
-      }
-      if (batch.nameAddress) {
-        const fed = r[at + 6] === 0 && r[at + 9] === 0 ? index.nameAddressKeyBytes(bytes, r[at + 4] as number, r[at + 5] as number, r[at + 7] as number, r[at + 8] as number, keys, row * KEY_WORDS + 2) : NOT_ASCII;
-        if (fed > 0) has |= HAS_NAME;
-        else if (fed === NOT_ASCII) {
-          const name = field(buf, r[at + 4] as number, r[at + 5] as number, r[at + 6] as number);
-          const address = field(buf, r[at + 7] as number, r[at + 8] as number, r[at + 9] as number);
-          if (index.nameAddressKey(name, address, keys, row * KEY_WORDS + 2)) has |= HAS_NAME;
-        }
-      }
-      keyed[row] = has;
-    }
-    for (let row = 0; row < rows; row++) {
-      const has = keyed[row] as number;
-      if (has === 0) continue;
-      const at = row * RANGE_FIELDS;
-      const line = r[at] as number;
-      if ((has & HAS_EMAIL) !== 0) {
-        const first = index.firstEmail(keys, row * KEY_WORDS, line);
-        if (first !== 0) hits.push([row, 0, line, first, claimantShown(field(buf, r[at + 1] as number, r[at + 2] as number, r[at + 3] as number))]);
-      }
-      if ((has & HAS_NAME) !== 0) {
-        const first = index.firstNameAddress(keys, row * KEY_WORDS + 2, line);
-        if (first !== 0) hits.push([row, 1, line, first, '']);
-      }
-    }
+    hashRows(index, bytes, buf, r, rows, batch.email, batch.nameAddress, spilled);
+    lookUpRows(index, buf, r, rows, hits);
     // The duplicates' claim ids, as the reader has them (the cell as the fast tokenizer decodes it, trimmed).
     const hitIds = hits.map(([row]) => {
       const at = row * RANGE_FIELDS;
