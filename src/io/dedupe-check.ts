@@ -63,6 +63,8 @@ const HAS_NAME = 2;
 /** The keys of the batch being checked, kept for the next (one batch at a time on a thread). */
 let keys = new Uint32Array(0);
 let keyed = new Uint8Array(0);
+/** The batch's duplicates as `lookUpRows` finds them: row, kind (0 email, 1 name), first line. */
+let found = new Int32Array(3 * 64);
 
 /** A field of a byte batch as the fast tokenizer decodes it: UTF-8, doubled quotes undone. */
 function field(buf: Buffer, start: number, end: number, doubled: number): string {
@@ -102,22 +104,40 @@ function hashRows(index: ClaimantIndex, bytes: Uint8Array, buf: Buffer, r: Int32
   }
 }
 
-/** A byte batch's second step: the rows' keys looked up in row order; the duplicates onto `hits`. */
-function lookUpRows(index: ClaimantIndex, buf: Buffer, r: Int32Array, rows: number, hits: DedupeReply['hits']): void {
+/**
+ * A byte batch's second step: the rows' keys looked up in row order. Each duplicate goes into
+ * `found` as (row, kind, first line) and the count is returned: numbers only, so that this loop
+ * meets no new kind of array or object (each cost V8 a deoptimisation and a new compilation).
+ */
+function lookUpRows(index: ClaimantIndex, r: Int32Array, rows: number): number {
+  let n = 0;
   for (let row = 0; row < rows; row++) {
     const has = keyed[row] as number;
     if (has === 0) continue;
-    const at = row * RANGE_FIELDS;
-    const line = r[at] as number;
+    const line = r[row * RANGE_FIELDS] as number;
     if ((has & HAS_EMAIL) !== 0) {
       const first = index.firstEmail(keys, row * KEY_WORDS, line);
-      if (first !== 0) hits.push([row, 0, line, first, claimantShown(field(buf, r[at + 1] as number, r[at + 2] as number, r[at + 3] as number))]);
+      if (first !== 0) n = foundAt(n, row, 0, first);
     }
     if ((has & HAS_NAME) !== 0) {
       const first = index.firstNameAddress(keys, row * KEY_WORDS + 2, line);
-      if (first !== 0) hits.push([row, 1, line, first, '']);
+      if (first !== 0) n = foundAt(n, row, 1, first);
     }
   }
+  return n;
+}
+
+/** Records a duplicate at `n` in `found` (grown when full); returns the next place. */
+function foundAt(n: number, row: number, kind: number, first: number): number {
+  if (n + 3 > found.length) {
+    const bigger = new Int32Array(found.length * 2);
+    bigger.set(found);
+    found = bigger;
+  }
+  found[n] = row;
+  found[n + 1] = kind;
+  found[n + 2] = first;
+  return n + 3;
 }
 
 /**
@@ -150,7 +170,14 @@ export function checkBatch(index: ClaimantIndex, batch: DedupeBatch, spilled?: S
       keyed = new Uint8Array(rows * 2);
     }
     hashRows(index, bytes, buf, r, rows, batch.email, batch.nameAddress, spilled);
-    lookUpRows(index, buf, r, rows, hits);
+    const n = lookUpRows(index, r, rows);
+    for (let k = 0; k < n; k += 3) {
+      const row = found[k] as number;
+      const at = row * RANGE_FIELDS;
+      const kind = found[k + 1] as number;
+      const shown = kind === 0 ? claimantShown(field(buf, r[at + 1] as number, r[at + 2] as number, r[at + 3] as number)) : '';
+      hits.push([row, kind, r[at] as number, found[k + 2] as number, shown]);
+    }
     // The duplicates' claim ids, as the reader has them (the cell as the fast tokenizer decodes it, trimmed).
     const hitIds = hits.map(([row]) => {
       const at = row * RANGE_FIELDS;
