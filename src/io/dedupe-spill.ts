@@ -16,7 +16,7 @@
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import type { LineTable } from './csv-dedupe.js';
-import { HashedLineIndex } from './line-index.js';
+import { HashedLineIndex, PARTITION_LOAD } from './line-index.js';
 
 /** Partitions per kind, by the top bits of the hash's high word: ~310,000 keys each at 20M claims. */
 const PARTITION_BITS = 6;
@@ -118,8 +118,9 @@ export class PartitionedKeys implements LineTable {
     }
     this.close();
     const read = { buf: new Uint8Array(0) };
-    // One table for every partition, emptied between them (HashedLineIndex.reset).
-    const table = new HashedLineIndex();
+    // One table for every partition, emptied between them (HashedLineIndex.reset); in cache, and
+    // filled to half only: the walk over its tags was most of a key's cost at 0.9 (line-index.ts).
+    const table = new HashedLineIndex(PARTITION_LOAD);
     for (let p = 0; p < PARTITIONS; p++) {
       if (!fs.existsSync(this.path(p))) continue;
       const size = readAll(this.path(p), read);
