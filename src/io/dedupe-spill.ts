@@ -155,6 +155,11 @@ function putUint32(d: Uint8Array, at: number, v: number): void {
   d[at + 3] = v >>> 24;
 }
 
+/** The four little-endian bytes at `at` as a number (as Buffer#readUInt32LE, unchecked). */
+function getUint32(d: Uint8Array, at: number): number {
+  return ((d[at] as number) | ((d[at + 1] as number) << 8) | ((d[at + 2] as number) << 16) | ((d[at + 3] as number) << 24)) >>> 0;
+}
+
 /** A duplicate as the spilled checks give it: line, kind (0 email, 1 name), first line, the email shown, the claim id. */
 export type SpilledHit = [line: number, kind: number, first: number, shown: string, claimId: string];
 
@@ -299,15 +304,26 @@ export class SpilledClaimants {
         }
         return true;
       };
-      while (h < hits.length && want(DETAILS_HEAD)) {
-        const line = buf.readUInt32LE(start);
-        const idLen = buf.readUInt32LE(start + 4);
-        const emailLen = buf.readUInt32LE(start + 8);
+      while (h < hits.length) {
+        const next = (hits[h] as SpilledHit)[0];
+        // Past the rows before the next duplicate's, in the bytes at hand (a row's head read
+        // byte by byte: Buffer#readUInt32LE checks its arguments, and this runs for every row).
+        for (;;) {
+          if (end - start < DETAILS_HEAD) break;
+          if (getUint32(buf, start) >= next) break;
+          const size = DETAILS_HEAD + getUint32(buf, start + 4) + getUint32(buf, start + 8);
+          if (end - start < size) break;
+          start += size;
+        }
+        if (!want(DETAILS_HEAD)) break;
+        const line = getUint32(buf, start);
+        const idLen = getUint32(buf, start + 4);
+        const emailLen = getUint32(buf, start + 8);
         const size = DETAILS_HEAD + idLen + emailLen;
         const hit = hits[h] as SpilledHit;
         if (line === hit[0]) {
           if (!want(size)) break;
-          const flags = buf.readUInt32LE(start + 12);
+          const flags = getUint32(buf, start + 12);
           const idAt = start + DETAILS_HEAD;
           const claimId = cell(buf, idAt, idAt + idLen, (flags & ID_DOUBLED) !== 0).trim();
           for (; h < hits.length && (hits[h] as SpilledHit)[0] === line; h++) {
