@@ -31,9 +31,14 @@ export function startLedgerWorkerEarly(fromDir: string): void {
     if (!s.isFile() || s.size < LEDGER_EARLY_MIN_BYTES) return;
     const url = ledgerWorkerUrl();
     if (url === undefined) return;
-    early = new Worker(url);
-    early.on('error', () => undefined); // a worker that fails to start is not used (its reading reports nothing: see ledger-thread.ts)
-    early.unref();
+    // workerData 'early': for the tests' fault injection only (ledger-shared.ts's FAULT_ENV).
+    const w = new Worker(url, { workerData: 'early' });
+    early = w;
+    w.on('error', () => undefined); // a worker that fails to start is not used (its reading reports nothing: see ledger-thread.ts)
+    w.once('exit', () => {
+      if (early === w) early = undefined; // gone before it was taken: not handed out
+    });
+    w.unref();
     const build = new URL('./pay-build-worker.js', import.meta.url);
     if (build.protocol === 'file:' && existsSync(fileURLToPath(build))) {
       earlyBuild = new Worker(build);
@@ -57,9 +62,10 @@ export function dropEarlyBuildWorker(): void {
   void takeEarlyBuildWorker()?.terminate();
 }
 
-/** The worker started early (once), or undefined. */
+/** The worker started early (once) and not gone, or undefined. */
 export function takeEarlyLedgerWorker(): Worker | undefined {
   const w = early;
   early = undefined;
-  return w;
+  // One whose exit was heard is dropped above; one gone since is not used either (ledger-thread.ts waits for its first heartbeat, or its exit).
+  return w === undefined || w.threadId === -1 ? undefined : w;
 }

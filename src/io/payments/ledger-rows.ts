@@ -29,6 +29,8 @@ export interface IdSink {
   /** An id given by its bytes `src[s, e)`, all ASCII. */
   addAscii(src: Uint8Array, s: number, e: number): void;
   addString(id: string): void;
+  /** Told at each chunk of the file read (and every few thousand lines read with the CSV reader): a sign of progress. */
+  tick?(): void;
 }
 
 /** Where the rows go: each row's amount (by the index of its text among the distinct ones), then its id. */
@@ -104,6 +106,7 @@ export async function readLedgerRows(ledgerPath: string, hashes: HashThread, sin
     try {
       sha256 = (
         await readCsvFile(ledgerPath, (fields, line) => {
+          if ((line & 4095) === 0) sink.tick?.();
           if (col === undefined) col = onHeader(fields);
           else if (onAmount(fields[col.amount] ?? '', line)) sink.addString(restoreFormula(fields[col.id] ?? ''));
         })
@@ -209,6 +212,7 @@ export async function readLedgerFast(
         buf = bigger;
       }
       const { bytesRead } = await handle.read(buf, end, LEDGER_CHUNK, null);
+      ids.tick?.();
       const done = bytesRead === 0;
       if (!done) {
         hash.update(buf.subarray(end, end + bytesRead));

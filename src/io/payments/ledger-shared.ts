@@ -8,9 +8,26 @@ import type { LedgerRead } from './ledger-rows.js';
 /** Rows published at a time (and payment ids hashed at a time). */
 export const LEDGER_STEP = 4096;
 
-/** The shared state's slots: rows published; 1 once the worker has ended (its `end` is on the port). */
+/**
+ * The shared state's slots: rows published; 1 once the worker has ended (its `end` is on the port,
+ * unless the thread stopped before it could post it); the worker's heartbeat (1 once it has its
+ * start message, then one more every LEDGER_BEAT rows it reads, read again or compares).
+ */
 export const S_ROWS = 0;
 export const S_ENDED = 1;
+export const S_BEAT = 2;
+/** The shared state's bytes. */
+export const STATE_BYTES = 16;
+
+/** Rows read between two heartbeats (a power of 2). */
+export const LEDGER_BEAT = 4096;
+
+/**
+ * Test-only fault injection in the worker (the tests that use it say how): `early-exit` (a worker
+ * started early stops as it loads), `exit:N` (stops at its N-th row), `stall:N` (stops reading at
+ * its N-th row, alive), `slow-replay:MS` (waits MS every LEDGER_BEAT rows read again after a quote).
+ */
+export const FAULT_ENV = 'PAYOUT_TEST_LEDGER_FAULT';
 
 /** A distinct amount's slot in the table when its cents do not fit 64 bits (its cents come on the port). */
 export const I64_OUTSIDE = -(1n << 63n);
@@ -20,7 +37,7 @@ export interface LedgerStart {
   file: string;
   /** The payment ids' hashed prefix (`seed:payment:round:`). */
   prefix: string;
-  /** [rows published, ended] (Int32). */
+  /** [rows published, ended, heartbeat] (Int32). */
   state: SharedArrayBuffer;
   /** The ids' UTF-8 bytes, one after the other (a bigger buffer replaces it on the port when they outgrow it). */
   ids: SharedArrayBuffer;

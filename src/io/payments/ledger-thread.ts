@@ -1,5 +1,5 @@
 /**
- * A ledger's rows read on a worker thread (paid-paid-ledger-worker.ts) while this thread reads the claims
+ * A ledger's rows read on a worker thread (paid-ledger-worker.ts) while this thread reads the claims
  * file: the ledger was read first, on this thread alone (~0.35 s at a million rows, the other core
  * idle). The worker publishes the rows in shared memory as it reads them (ledger-shared.ts); a
  * claim asks for its ledger row (`is`, `isBytes`, `at`: the LedgerIdsView the claims' reader
@@ -7,6 +7,10 @@
  * amount is in `amounts` once its row has been asked for. The payment ids are hashed on the worker
  * as the rows come (`shared`, for PaymentIds and the payment files' worker). `finish` gives the
  * ledger once read, checked as `readPaidLedger` checks it, with the same errors.
+ *
+ * A worker that stops before its end (it exits, or its heartbeat, S_BEAT, stands still for
+ * STALL_MS) fails the run with a UsageError naming the ledger, as an unreadable ledger does when
+ * read on this thread: never a wait past that bound.
  *
  * Small ledgers (fewer than LEDGER_WORKER_MIN_ROWS rows), `PAYOUT_WORKERS=0` or no compiled worker
  * file (the TypeScript sources): `start` gives undefined, and the ledger is read on this thread.
@@ -19,12 +23,28 @@ import type { Problem } from '../../core/problems.js';
 import type { LedgerIdsView } from './ledger-ids.js';
 import { finishPaidLedger, type OpenedLedger, type PaidLedger } from './paid-ledger.js';
 import { ledgerWorkerUrl, takeEarlyLedgerWorker } from './ledger-early.js';
-import { I64_OUTSIDE, S_ENDED, S_ROWS, type LedgerEnd, type LedgerNote, type LedgerStart } from './ledger-shared.js';
+import { I64_OUTSIDE, S_BEAT, S_ENDED, S_ROWS, STATE_BYTES, type LedgerEnd, type LedgerNote, type LedgerStart } from './ledger-shared.js';
 
 /** Ledgers from this many rows on are read on a worker (its start-up costs ~40 ms). */
 export const LEDGER_WORKER_MIN_ROWS = 50_000;
-/** No row published for this long: the worker is given up (the run fails: it has crashed). */
+/**
+ * No heartbeat from the worker for this long (it beats every few thousand rows read, read again
+ * or compared, and every chunk of the file): it is given up (the run fails). The tests set it
+ * lower with PAYOUT_TEST_LEDGER_STALL_MS (or `stallMs`).
+ */
 const STALL_MS = 60_000;
+
+/** Atomics.waitAsync's result, waited for with a ref'd timer: the process stays up meanwhile (a wait alone does not keep it up). */
+async function waitAsync(state: Int32Array, index: number, value: number, ms: number): Promise<void> {
+  const wait = (Atomics as unknown as AtomicsWaitAsync).waitAsync(state, index, value, ms);
+  if (!wait.async) return;
+  const timer = setTimeout(() => undefined, ms + 10);
+  try {
+    await wait.value;
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** Thrown into the claims' reading when the ledger's reading failed: the run reports the ledger's error instead (`finish`). */
 export class LedgerStopped extends Error {
@@ -57,6 +77,8 @@ export class LedgerThread implements LedgerIdsView {
   private readonly state: Int32Array;
   private end: LedgerEnd | undefined;
   private exited = false;
+  /** The worker was given up for no heartbeat for stallMs (while rows were waited for). */
+  private stalled = false;
   private finished: Promise<PaidLedger> | undefined;
 
   private constructor(
@@ -64,20 +86,23 @@ export class LedgerThread implements LedgerIdsView {
     private readonly worker: Worker,
     private readonly port: MessagePort,
     private readonly start: LedgerStart,
+    private readonly stallMs: number,
+    exited: boolean,
   ) {
+    this.exited = exited;
     this.ids = Buffer.from(start.ids) as SliceableBuffer;
     this.ends = new Int32Array(start.ends);
     this.index = new Int32Array(start.index);
     this.table = new BigInt64Array(start.table);
     this.state = new Int32Array(start.state);
-    worker.on('error', () => undefined); // reported by `finish` (no end on the port)
     worker.on('exit', () => {
       this.exited = true;
     });
   }
 
   /** The worker reading `o`'s ledger.csv, started; undefined when the ledger is to be read on this thread. */
-  static async start(o: OpenedLedger, prefix: string, options: { minRows?: number } = {}): Promise<LedgerThread | undefined> {
+  static async start(o: OpenedLedger, prefix: string, options: { minRows?: number; stallMs?: number } = {}): Promise<LedgerThread | undefined> {
+    const stallMs = options.stallMs ?? (Number(process.env.PAYOUT_TEST_LEDGER_STALL_MS) || STALL_MS);
     // A worker started early (ledger-early.ts) is used, or stopped when the ledger is read here.
     const early = takeEarlyLedgerWorker();
     const url = ledgerWorkerUrl();
@@ -103,7 +128,7 @@ export class LedgerThread implements LedgerIdsView {
       start = {
         file: o.ledgerPath,
         prefix,
-        state: new SharedArrayBuffer(8),
+        state: new SharedArrayBuffer(STATE_BYTES),
         ids: new SharedArrayBuffer(size + 64),
         ends: new SharedArrayBuffer((capacity + 1) * 4),
         index: new SharedArrayBuffer(Math.max(4, capacity * 4)),
@@ -117,9 +142,32 @@ export class LedgerThread implements LedgerIdsView {
       return undefined;
     }
     worker.unref();
+    let exited = false;
+    const onExit = (): void => void (exited = true);
+    worker.on('error', () => undefined); // reported by `finish` (no end on the port)
+    worker.on('exit', onExit);
     const { port1, port2 } = new MessageChannel();
     worker.postMessage({ ...start, port: port1 } satisfies LedgerStart, [port1]);
-    return new LedgerThread(o, worker, port2, { ...start, port: port1 });
+    // The worker's first heartbeat (it has the start message), or its exit: a worker that cannot
+    // start (or an early one gone meanwhile) is not used, and the ledger is read on this thread.
+    // The claims' reading would wait for its first rows anyway.
+    const state = new Int32Array(start.state);
+    const gone = new Promise((resolve) => worker.once('exit', resolve));
+    worker.ref();
+    try {
+      for (let t0 = performance.now(); Atomics.load(state, S_BEAT) === 0 && !exited && worker.threadId !== -1 && performance.now() - t0 < stallMs; ) {
+        await Promise.race([waitAsync(state, S_BEAT, 0, 100), gone]);
+      }
+    } finally {
+      worker.unref();
+    }
+    worker.off('exit', onExit);
+    if (Atomics.load(state, S_BEAT) === 0) {
+      void worker.terminate();
+      port2.close();
+      return undefined;
+    }
+    return new LedgerThread(o, worker, port2, { ...start, port: port1 }, stallMs, exited);
   }
 
   /** The payment ids' bytes and the count of rows hashed, as the worker makes them (PaymentIds' `shared` option). */
@@ -186,28 +234,25 @@ export class LedgerThread implements LedgerIdsView {
   }
 
   private async finishing(): Promise<PaidLedger> {
-    // The end is waited for without blocking this thread (the worker's exit ends the wait too);
-    // the worker, ref'd meanwhile, keeps the process up (a wait alone does not).
-    this.worker.ref();
-    try {
-      let rows = -1;
-      let since = performance.now();
-      while (Atomics.load(this.state, S_ENDED) === 0 && !this.exited) {
-        const wait = (Atomics as unknown as AtomicsWaitAsync).waitAsync(this.state, S_ENDED, 0, 100);
-        if (wait.async) await wait.value;
-        // A worker that makes no progress (gone before its exit could be heard) is given up.
-        const now = Atomics.load(this.state, S_ROWS);
-        if (now !== rows) {
-          rows = now;
-          since = performance.now();
-        } else if (performance.now() - since > STALL_MS) break;
-      }
-    } finally {
-      this.worker.unref();
+    // The end is waited for without blocking this thread (the worker's exit ends the wait too; a
+    // timer keeps the process up meanwhile, as a dead worker ref'd would not).
+    let beat = -1;
+    let since = performance.now();
+    while (Atomics.load(this.state, S_ENDED) === 0 && !this.exited && !this.stalled) {
+      await waitAsync(this.state, S_ENDED, 0, 100);
+      // A worker without a heartbeat for stallMs (gone before its exit could be heard, or stuck) is given up.
+      const now = Atomics.load(this.state, S_BEAT);
+      if (now !== beat) {
+        beat = now;
+        since = performance.now();
+      } else if (performance.now() - since > this.stallMs) this.stalled = true;
     }
     this.drain();
     const end = this.end;
-    if (end === undefined) throw new Error(`${this.opened.ledgerPath}: the thread reading it stopped before it finished`);
+    if (this.stalled || end === undefined) {
+      const why = this.stalled ? `made no progress for ${this.stallMs / 1000} s` : 'stopped before it finished';
+      throw new UsageError(`${this.opened.ledgerPath}: cannot read the ledger (the thread reading it ${why}; PAYOUT_WORKERS=0 reads it on the main thread)`);
+    }
     if (end.error !== undefined) throw thrown(end.error);
     this.take(Atomics.load(this.state, S_ROWS));
     const ledger = finishPaidLedger(this.opened, end.read, this, this.amounts);
@@ -227,25 +272,31 @@ export class LedgerThread implements LedgerIdsView {
   private pull(row: number): boolean {
     const state = this.state;
     let n = Atomics.load(state, S_ROWS);
-    if (n <= row && Atomics.load(state, S_ENDED) === 0) {
+    // A worker whose exit has been heard (its rows up to then stand) is not waited for.
+    if (n <= row && Atomics.load(state, S_ENDED) === 0 && !this.exited && !this.stalled) {
       const t0 = performance.now();
       let since = t0;
+      let beat = Atomics.load(state, S_BEAT);
       this.waits++;
       while (n <= row && Atomics.load(state, S_ENDED) === 0) {
         Atomics.wait(state, S_ROWS, n, 50);
-        const m = Atomics.load(state, S_ROWS);
+        n = Atomics.load(state, S_ROWS);
+        const b = Atomics.load(state, S_BEAT);
         const now = performance.now();
-        if (m !== n) {
-          n = m;
+        if (b !== beat) {
+          beat = b;
           since = now;
-        } else if (now - since > STALL_MS) break;
+        } else if (now - since > this.stallMs) {
+          this.stalled = true;
+          break;
+        }
       }
       this.waitedMs += performance.now() - t0;
       n = Atomics.load(state, S_ROWS);
     }
     this.take(n);
     if (row < this.have) return true;
-    if (Atomics.load(state, S_ENDED) === 0) throw new LedgerStopped(); // stalled
+    if (Atomics.load(state, S_ENDED) === 0) throw new LedgerStopped(); // stalled, or gone
     this.drain();
     const end = this.end;
     if (end === undefined || end.error !== undefined || end.overflow || end.differs) throw new LedgerStopped();

@@ -8,12 +8,16 @@
  * files' worker. At the end (or at an error), the result goes to the main thread on the port.
  */
 import * as nodeCrypto from 'node:crypto';
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { HashThread } from '../hash-thread.js';
 import { sha256Batch, type Sha256Batch } from '../sha256-batch.js';
 import { readLedgerRows, type LedgerSink } from './ledger-rows.js';
 import { digestInto } from './payment-ids.js';
-import { I64_OUTSIDE, LEDGER_STEP, S_ENDED, S_ROWS, type LedgerEnd, type LedgerStart } from './ledger-shared.js';
+import { FAULT_ENV, I64_OUTSIDE, LEDGER_BEAT, LEDGER_STEP, S_BEAT, S_ENDED, S_ROWS, type LedgerEnd, type LedgerStart } from './ledger-shared.js';
+
+/** A fault the tests inject (ledger-shared.ts's FAULT_ENV): what, and at which row (or how long). */
+const fault = /^(exit|stall|slow-replay):(\d+)$/.exec(process.env[FAULT_ENV] ?? '');
+if (process.env[FAULT_ENV] === 'early-exit' && workerData === 'early') process.exit(4);
 
 /** The first rows published (then LEDGER_STEP at a time). */
 const FIRST_STEP = 256;
@@ -118,6 +122,22 @@ class SharedRows implements LedgerSink {
     while (this.hashed < this.published) this.hashIds(Math.min(this.published, this.hashed + LEDGER_STEP));
   }
 
+  /** A chunk of the file read: a heartbeat (ledger-thread.ts gives up a worker without any for long). */
+  tick(): void {
+    Atomics.add(this.state, S_BEAT, 1);
+  }
+
+  /** Every LEDGER_BEAT rows (read, read again or past the room): a heartbeat; and the tests' faults. */
+  private beat(row: number): void {
+    Atomics.add(this.state, S_BEAT, 1);
+    if (fault === null || row === 0) return;
+    const [, what, n] = fault;
+    if (what === 'exit' && row >= Number(n)) process.exit(3);
+    const sleep = new Int32Array(new SharedArrayBuffer(4));
+    if (what === 'stall' && row >= Number(n)) for (;;) Atomics.wait(sleep, 0, 0, 100);
+    if (what === 'slow-replay' && row < this.replay) Atomics.wait(sleep, 0, 0, Number(n));
+  }
+
   /** Tells the readers of the payment ids that no more will come (the rows not hashed are theirs to hash). */
   giveUpIds(): void {
     Atomics.store(this.progress, 1, 1);
@@ -127,6 +147,7 @@ class SharedRows implements LedgerSink {
   /** Where row `rows`'s id of `n` bytes goes; -1: no room for the row; -2: a row read again. */
   private begin(n: number): number {
     const row = this.rows;
+    if ((row & (LEDGER_BEAT - 1)) === 0) this.beat(row);
     if (row < this.replay) return -2;
     // No room for the row, or its id's end past an Int32 (2 GiB of ids: only ids that are not UTF-8, each byte 3 once decoded, could).
     if (row >= this.ends.length - 1 || this.overflow || this.used + n > 0x7fffffff) {
@@ -181,6 +202,10 @@ class SharedRows implements LedgerSink {
 
 async function run(s: LedgerStart): Promise<void> {
   const state = new Int32Array(s.state);
+  // The thread stopping before its end is posted (process.exit, a fatal error): the main thread,
+  // perhaps waiting for rows without its event loop, is told (ledger-thread.ts reports it).
+  process.on('exit', ended);
+  Atomics.add(state, S_BEAT, 1);
   let end: LedgerEnd;
   let rows: SharedRows | undefined;
   try {
@@ -195,9 +220,16 @@ async function run(s: LedgerStart): Promise<void> {
   }
   if (end.error === undefined && (end.overflow || end.differs)) rows?.giveUpIds();
   s.port.postMessage({ end });
-  Atomics.store(state, S_ENDED, 1);
-  Atomics.notify(state, S_ENDED);
-  Atomics.notify(state, S_ROWS);
+  process.off('exit', ended);
+  ended();
+
+  function ended(): void {
+    Atomics.store(state, S_ENDED, 1);
+    Atomics.notify(state, S_ENDED);
+    Atomics.notify(state, S_ROWS);
+  }
 }
 
-parentPort?.once('message', (s: LedgerStart) => void run(s));
+parentPort?.once('message', (s: LedgerStart) => {
+  run(s).catch(() => process.exit(1)); // nothing posted: the exit tells the main thread
+});
