@@ -16,7 +16,9 @@
 #include <stdint.h>
 #include <stddef.h>
 #include <string.h>
-#if defined(__SSE2__)
+/* SSE2: GCC and Clang say so with __SSE2__; MSVC does not define it, but has SSE2 on x64 and on x86 with /arch:SSE2 or above. */
+#if defined(__SSE2__) || defined(_M_X64) || defined(_M_AMD64) || (defined(_M_IX86_FP) && _M_IX86_FP >= 2)
+#define CSV_SCAN_SSE2 1
 #include <emmintrin.h>
 #endif
 
@@ -37,7 +39,7 @@ static inline unsigned lowest_bit(uint64_t m) {
 
 /* The 64-bit mask of the bytes of b[0, 64) that are the delimiter, a quote, CR or LF. */
 static inline uint64_t block_mask(const uint8_t* b, uint8_t d) {
-#if defined(__SSE2__)
+#if defined(CSV_SCAN_SSE2)
   const __m128i vd = _mm_set1_epi8((char)d), vq = _mm_set1_epi8(QUOTE), vr = _mm_set1_epi8(CR), vn = _mm_set1_epi8(LF);
   uint64_t m = 0;
   for (int k = 0; k < 4; k++) {
