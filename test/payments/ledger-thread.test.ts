@@ -45,7 +45,7 @@ function folder(name: string, ledger: Buffer, total: string, rows: number, tampe
  * Reads `dir` both ways: on this thread, and on the worker with every row asked for as it comes
  * (before `finish`); prints whether all agrees, or the two errors.
  */
-const script = (dir: string, early = false): string => `
+const script = (dir: string, early = false, options: { stallMs?: number; capacity?: number } = {}): string => `
   const { openPaidLedger, readPaidLedger } = await import(${dist('io/payments/paid-ledger.js')});
   const { LedgerThread } = await import(${dist('io/payments/ledger-thread.js')});
   const { startLedgerWorkerEarly } = await import(${dist('io/payments/ledger-early.js')});
@@ -57,8 +57,8 @@ const script = (dir: string, early = false): string => `
   let one, oneError;
   try { one = await readPaidLedger(dir); } catch (e) { oneError = described(e); }
   const opened = await openPaidLedger(dir);
-  const thread = await LedgerThread.start(opened, 's:payment:' + opened.round + ':', { minRows: 0 });
-  if (thread === undefined) { console.log('no worker'); process.exit(0); }
+  const thread = await LedgerThread.start(opened, 's:payment:' + opened.round + ':', { minRows: 0, ...${JSON.stringify(options)} });
+  if (thread === undefined) { console.log(JSON.stringify({ noWorker: true, rows: one?.ids.length, problems: [] })); process.exit(0); }
   const problems = [];
   let other, otherError;
   try {
@@ -82,7 +82,9 @@ const script = (dir: string, early = false): string => `
     }
     other = await thread.finish();
   } catch (e) {
-    otherError = described(e);
+    // The rows stopped (as pay's claims reading would): the ledger's error is finish's.
+    if (e.name === 'LedgerStopped') await thread.finish().then(() => { otherError = described(e); }, (f) => { otherError = described(f); });
+    else otherError = described(e);
   } finally {
     thread.close();
   }
@@ -95,11 +97,21 @@ const script = (dir: string, early = false): string => `
   console.log(JSON.stringify({ rows: one?.ids.length, waits: thread.waits > 0, error: oneError, problems: problems.slice(0, 10) }));
 `;
 
-function run(name: string, dir: string, early = false): { rows?: number; waits: boolean; error?: string; problems: string[] } {
-  const file = tmp.write(`${name}.mjs`, script(dir, early));
-  const r = spawnSync(process.execPath, [file], { encoding: 'utf8', timeout: 120_000 });
+/**
+ * `env`: PAYOUT_TEST_LEDGER_FAULT, a fault the worker makes (ledger-shared.ts's FAULT_ENV), and
+ * PAYOUT_TEST_LEDGER_STALL_MS, how long the main thread waits without a heartbeat (60 s by default).
+ */
+function run(
+  name: string,
+  dir: string,
+  early = false,
+  o: { env?: Record<string, string>; stallMs?: number; capacity?: number } = {},
+): { rows?: number; waits: boolean; noWorker?: boolean; error?: string; problems: string[] } {
+  const { env = {}, ...options } = o;
+  const file = tmp.write(`${name}.mjs`, script(dir, early, options));
+  const r = spawnSync(process.execPath, [file], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, ...env } });
   expect(r.stderr).toBe('');
-  return JSON.parse(r.stdout) as { rows?: number; waits: boolean; error?: string; problems: string[] };
+  return JSON.parse(r.stdout) as { rows?: number; waits: boolean; noWorker?: boolean; error?: string; problems: string[] };
 }
 
 /** A ledger of `rows` rows: ids ASCII, not ASCII, defused formulas and bytes that are not UTF-8; amounts many and distinct, 0, and past 64 bits. */
@@ -169,7 +181,7 @@ describe('the ledger read on a worker thread', () => {
     expect(r.rows).toBe(20_000);
   });
 
-  it("refuses a ledger with readPaidLedger's error: edited, a bad row, a wrong total, no amount column, more rows than recorded", () => {
+  it("refuses a ledger with readPaidLedger's error: edited, a bad row, a wrong total, no amount column; more rows than recorded are read", () => {
     const { bytes, total } = ledgerBytes(12_000);
     const cases = {
       edited: folder('edited', bytes, total, 12_000, (m) => void (m.outputs[0]!.sha256 = sha('other'))),
@@ -188,7 +200,57 @@ describe('the ledger read on a worker thread', () => {
     expect(errors.bad).toContain('1 row cannot be read');
     expect(errors.total).toContain('the amounts add up to');
     expect(errors.header).toContain('claim_id and amount columns are needed');
-    // One thread reads every row; the worker has room for the rows the manifest records.
+    // One thread reads every row; so does the worker (its room is for as many rows as the file's size can hold, not the manifest's count).
     expect(errors.more).toBeUndefined();
   });
+
+  it('refuses a ledger with more rows than its room (a file written to while it is read) with a DataError', () => {
+    const { bytes, total } = ledgerBytes(12_000);
+    const r = run('overflow', folder('overflow', bytes, total, 12_000), false, { capacity: 11_000 });
+    expect(r.error).toBeUndefined(); // one thread: read
+    expect(r.problems).toHaveLength(1);
+    expect(r.problems[0]).toContain('"name":"DataError"');
+    expect(r.problems[0]).toContain('ledger.csv: more rows than its size when it was opened could hold (11000)');
+  });
+
+  /** The one problem of a run whose worker fails while the ledger read on one thread is good: the worker's error. */
+  const workerError = (r: { error?: string; problems: string[] }): { name: string; message: string } => {
+    expect(r.error).toBeUndefined();
+    expect(r.problems).toHaveLength(1);
+    return JSON.parse(r.problems[0]!.replace(/^errors: undefined \/ /, '')) as { name: string; message: string };
+  };
+
+  it('reports a worker that exits mid-file at once: a UsageError naming the ledger, not a wait', () => {
+    const { bytes, total } = ledgerBytes(30_000);
+    const dir = folder('exits', bytes, total, 30_000);
+    // The stall bound is left at 60 s: the exit ends the wait, not the bound (the test would time out).
+    const e = workerError(run('exits', dir, false, { env: { PAYOUT_TEST_LEDGER_FAULT: 'exit:12000' } }));
+    expect(e.name).toBe('UsageError');
+    expect(e.message).toBe(`${join(dir, 'ledger.csv')}: cannot read the ledger (the thread reading it stopped before it finished; PAYOUT_WORKERS=0 reads it on the main thread)`);
+  }, 30_000);
+
+  it('gives up a worker without a heartbeat for the stall bound: a UsageError naming the ledger', () => {
+    const { bytes, total } = ledgerBytes(30_000);
+    const dir = folder('stalls', bytes, total, 30_000);
+    const e = workerError(run('stalls', dir, false, { stallMs: 300, env: { PAYOUT_TEST_LEDGER_FAULT: 'stall:12000' } }));
+    expect(e.name).toBe('UsageError');
+    expect(e.message).toBe(`${join(dir, 'ledger.csv')}: cannot read the ledger (the thread reading it made no progress for 0.3 s; PAYOUT_WORKERS=0 reads it on the main thread)`);
+  }, 30_000);
+
+  it('waits for a worker reading a quoted ledger again for longer than the stall bound: its heartbeat, not its rows, shows it alive', () => {
+    // Quoted at row 50,000: rows 0-49,999 are read again (compared, none published), 150 ms per 4096 of them (~1.8 s), the bound 500 ms.
+    const { bytes, total } = ledgerBytes(60_000, { quoteAt: 50_000 });
+    const r = run('slow-replay', folder('slow-replay', bytes, total, 60_000), false, { stallMs: 500, env: { PAYOUT_TEST_LEDGER_FAULT: 'slow-replay:150' } });
+    expect(r.problems).toEqual([]);
+    expect(r.rows).toBe(60_000);
+    expect(r.noWorker).toBeUndefined();
+  }, 60_000);
+
+  it('does not use a worker started early that is gone before it is taken (a new one, or the ledger read on this thread)', () => {
+    const { bytes, total } = ledgerBytes(70_000);
+    // The early worker (workerData 'early') exits as it loads; a worker started by `start` does not.
+    const r = run('early-gone', folder('early-gone', bytes, total, 70_000), true, { env: { PAYOUT_TEST_LEDGER_FAULT: 'early-exit' } });
+    expect(r.problems).toEqual([]);
+    expect(r.rows).toBe(70_000);
+  }, 30_000);
 });

@@ -101,7 +101,11 @@ export class LedgerThread implements LedgerIdsView {
   }
 
   /** The worker reading `o`'s ledger.csv, started; undefined when the ledger is to be read on this thread. */
-  static async start(o: OpenedLedger, prefix: string, options: { minRows?: number; stallMs?: number } = {}): Promise<LedgerThread | undefined> {
+  /**
+   * `minRows`, `stallMs` and `capacity` (the room for rows, else as many as the file's size can
+   * hold) are for the tests.
+   */
+  static async start(o: OpenedLedger, prefix: string, options: { minRows?: number; stallMs?: number; capacity?: number } = {}): Promise<LedgerThread | undefined> {
     const stallMs = options.stallMs ?? (Number(process.env.PAYOUT_TEST_LEDGER_STALL_MS) || STALL_MS);
     // A worker started early (ledger-early.ts) is used, or stopped when the ledger is read here.
     const early = takeEarlyLedgerWorker();
@@ -121,7 +125,7 @@ export class LedgerThread implements LedgerIdsView {
     // Room for as many rows as the file's bytes can hold (a row is at least 2 bytes): memory not
     // written to is not taken (a ledger of 56 MB: 28 million rows, 0.5 GB of address space, the
     // pages of a million rows used). Room that cannot be had: the ledger is read on this thread.
-    const capacity = Math.floor(size / 2) + 2;
+    const capacity = options.capacity ?? Math.floor(size / 2) + 2;
     let start: Omit<LedgerStart, 'port'>;
     let worker: Worker;
     try {
