@@ -74,4 +74,31 @@ describe('pay with the ledger read on a worker thread', () => {
     expect(bad.worker.stderr).not.toContain('warning');
     expect([bad.worker.code, bad.worker.stdout, bad.worker.stderr]).toEqual([bad.alone.code, bad.alone.stdout, bad.alone.stderr]);
   }, 120_000);
+
+  // PAYOUT_TEST_LEDGER_FAULT (src/io/payments/ledger-shared.ts): a fault the ledger's worker makes,
+  // for these tests only; PAYOUT_TEST_LEDGER_STALL_MS: how long pay waits without its heartbeat.
+  const faulty = (name: string, env: Record<string, string>) =>
+    runCli(['pay', '--plan', plan, claims, '--from', from, '--out', dir.path(name), '--quiet'], { env });
+  const ledgerFailed = (name: string, r: { code: number; stdout: string; stderr: string }, why: string): void => {
+    expect(r.stderr).toBe(`payout: ${join(from, 'ledger.csv')}: cannot read the ledger (the thread reading it ${why}; PAYOUT_WORKERS=0 reads it on the main thread)\n`);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(existsSync(dir.path(name))).toBe(false);
+  };
+
+  // Also the sign that the runs above read the ledger on the worker (their output is that of one
+  // thread either way): at this size it is read there, or this run would not fail.
+  it('a ledger worker that exits mid-file: the run ends at once with an error naming the ledger (exit 2), not a stall', async () => {
+    ledgerFailed('exits', await faulty('exits', { PAYOUT_TEST_LEDGER_FAULT: 'exit:20000' }), 'stopped before it finished');
+  }, 30_000);
+
+  it('a ledger worker stuck mid-file: given up after the stall bound, the ledger named, not the claims file', async () => {
+    ledgerFailed('stuck', await faulty('stuck', { PAYOUT_TEST_LEDGER_FAULT: 'stall:20000', PAYOUT_TEST_LEDGER_STALL_MS: '500' }), 'made no progress for 0.5 s');
+  }, 30_000);
+
+  it('a ledger worker started early and gone before it is taken: not used, the run as on one thread', async () => {
+    const gone = await faulty('early-gone', { PAYOUT_TEST_LEDGER_FAULT: 'early-exit' });
+    const alone = await runCli(['pay', '--plan', plan, claims, '--from', from, '--out', dir.path('early-alone'), '--quiet'], { env: { PAYOUT_WORKERS: '0' } });
+    expect([gone.code, gone.stdout, gone.stderr]).toEqual([alone.code, alone.stdout, alone.stderr]);
+  }, 30_000);
 });
