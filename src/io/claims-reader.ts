@@ -19,6 +19,7 @@ import { UsageError } from '../core/errors.js';
 import { Utf8LineChecker, hasUtf16Bom } from './csv-utf8.js';
 import { fastPathSupports, type FastCsv } from './csv-fast.js';
 import { WORKER_MIN_BYTES } from './early-workers.js';
+import { readAhead } from './read-ahead.js';
 import { TieKeyPrefixes } from './tie-keys.js';
 import { DuplicateChecks } from './dedupe-batch.js';
 import { ClaimsCollector } from './claims-collector.js';
@@ -153,13 +154,11 @@ export async function readClaims(file: string, plan: Plan, options: ReadClaimsOp
   async function* fileChunks(): AsyncGenerator<Buffer, void, undefined> {
     const handle = await open(file, 'r');
     try {
-      for (;;) {
-        const buf = freeChunks.pop() ?? (hashOnWorker ? dedupe?.takeFileBuffer(CHUNK_BYTES) : undefined) ?? Buffer.allocUnsafeSlow(CHUNK_BYTES);
-        // A pipe may give less than asked for: the chunk is what one read gives, as a stream's is.
-        const { bytesRead } = await handle.read(buf, 0, CHUNK_BYTES, null);
-        if (bytesRead === 0) return;
-        yield bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
-      }
+      // The next chunk is read while this one is parsed (read-ahead.ts). A pipe may give less than
+      // asked for: the chunk is what one read gives, as a stream's is.
+      const buffer = (): Buffer => freeChunks.pop() ?? (hashOnWorker ? dedupe?.takeFileBuffer(CHUNK_BYTES) : undefined) ?? Buffer.allocUnsafeSlow(CHUNK_BYTES);
+      const chunks = readAhead((buf) => handle.read(buf, 0, CHUNK_BYTES, null).then((r) => r.bytesRead), buffer);
+      for await (const chunk of chunks) yield chunk;
     } finally {
       await handle.close();
     }
