@@ -131,6 +131,7 @@ export async function readClaims(file: string, plan: Plan, options: ReadClaimsOp
       }
     });
   }
+  const helpWhileWaiting = tieKeys ? (): boolean => tieKeys.helpOnce() : undefined;
   /** Rows added since the last call go to the workers: ids for the tie keys, csv-parse's rows to the duplicate checks. */
   const handOverRows = (): void => {
     const ids = collector.tableIds;
@@ -168,7 +169,8 @@ export async function readClaims(file: string, plan: Plan, options: ReadClaimsOp
   async function* checkedChunks(): AsyncGenerator<Buffer, void, undefined> {
     for await (const chunk of fileChunks()) {
       handOverRows();
-      if (dedupe?.onWorker) await dedupe.caughtUp();
+      // While the duplicate-check worker is behind, this thread takes tie-break batches off the other core.
+      if (dedupe?.onWorker) await dedupe.caughtUp(helpWhileWaiting);
       if (bytes === 0 && hasUtf16Bom(chunk)) {
         collector.syntaxError('invalid_utf8', 1, 'the file is UTF-16, not UTF-8: re-export the file as CSV UTF-8');
         throw new StopReading();

@@ -316,9 +316,13 @@ export class DuplicateChecks {
    * Waits while more than `inFlight` batches are unanswered. The worker runs at a lower priority
    * than the reader (thread-priority.ts) and can fall behind; each batch holds a chunk's bytes
    * (and the file's chunk to hash), so the reader waits here before reading on, which keeps the
-   * memory held for the worker to a few MiB whatever the file's size.
+   * memory held for the worker to a few MiB whatever the file's size. `whileWaiting`, when
+   * given, is called while it would wait, until it returns false (no work left) or the worker has
+   * caught up: the reader hashes tie-break keys there (TieKeyPrefixes.helpOnce).
    */
-  async caughtUp(): Promise<void> {
+  async caughtUp(whileWaiting?: () => boolean): Promise<void> {
+    // Other work first, a piece at a time between turns of the event loop (answers come in).
+    if (whileWaiting) while (this.pending > MAX_IN_FLIGHT && this.failure === undefined && whileWaiting()) await new Promise<void>((resolve) => setImmediate(resolve));
     await this.until(MAX_IN_FLIGHT);
   }
 
