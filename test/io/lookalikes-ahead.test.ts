@@ -59,3 +59,41 @@ describe('look-alike ids found while the duplicate checks finish', () => {
     expect(codes).toEqual(['duplicate_email', 'lookalike_claim_id']);
   });
 });
+
+describe('the table handed over while spilled duplicate checks finish (tableReady)', () => {
+  it('is the result\'s table, with its tie-break prefixes, given before the checks answer', async () => {
+    const events: string[] = [];
+    const finish = DuplicateChecks.prototype.finish;
+    vi.spyOn(DuplicateChecks.prototype, 'finish').mockImplementation(async function (this: DuplicateChecks) {
+      const hits = await finish.call(this);
+      events.push('checks answered');
+      return hits;
+    });
+    let given: { table: unknown; prefixes: Uint32Array | undefined } | undefined;
+    const result = await readClaims(claimsFile(), plan(), {
+      duplicateChecks: 'batched',
+      duplicateSpillBytes: 0,
+      tieKeySeed: 's',
+      tableReady: (table, prefixes) => {
+        events.push('table ready');
+        given = { table, prefixes };
+      },
+    });
+    expect(events).toEqual(['table ready', 'checks answered']);
+    expect(given?.table).toBe(result.table);
+    expect(given?.prefixes).toBeDefined();
+    expect([...(given?.prefixes ?? [])]).toEqual([...(result.tieKeyPrefixes ?? [])]);
+    expect(result.problems.filter((p) => p.code === 'duplicate_email').length).toBeGreaterThan(0);
+  });
+
+  it('is not given when the checks are in memory, nor when the rows have errors', async () => {
+    const inMemory = vi.fn();
+    await readClaims(claimsFile(), plan(), { duplicateChecks: 'batched', tableReady: inMemory });
+    expect(inMemory).not.toHaveBeenCalled();
+    const withErrors = vi.fn();
+    const bad = tmp.write('bad.csv', 'claim_id,class,email,name,address\nA1,nationwide,a@x.org,N,"1 St"\nA2,nowhere,b@x.org,M,"2 St"\n');
+    const { stats } = await readClaims(bad, plan(), { duplicateChecks: 'batched', duplicateSpillBytes: 0, tableReady: withErrors });
+    expect(stats.errors).toBeGreaterThan(0);
+    expect(withErrors).not.toHaveBeenCalled();
+  });
+});
