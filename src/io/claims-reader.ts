@@ -170,7 +170,7 @@ export async function readClaims(file: string, plan: Plan, options: ReadClaimsOp
     for await (const chunk of fileChunks()) {
       handOverRows();
       // While the duplicate-check worker is behind, this thread takes tie-break batches off the other core.
-      if (dedupe?.onWorker) await waitedEach('dedupe backpressure', dedupe.caughtUp(helpWhileWaiting));
+      if (dedupe?.onWorker) await dedupe.caughtUp(helpWhileWaiting);
       if (bytes === 0 && hasUtf16Bom(chunk)) {
         collector.syntaxError('invalid_utf8', 1, 'the file is UTF-16, not UTF-8: re-export the file as CSV UTF-8');
         throw new StopReading();
