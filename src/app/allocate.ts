@@ -3,13 +3,12 @@
  * summary.json, manifest.json; report.html when asked).
  */
 import { basename } from 'node:path';
-import { allocate, type Allocation } from '../core/allocate.js';
+import { allocate } from '../core/allocate.js';
 import { roundingMethod } from '../core/rounding/index.js';
 import { ledgerHeader } from '../core/ledger.js';
 import { claimsReading, LEDGER_FILE, SUMMARY_FILE, type ManifestRun } from '../core/manifest.js';
 import { buildSummary, summaryText, type SummaryJson } from '../core/summary.js';
 import type { Plan } from '../core/plan.js';
-import type { ClaimTable } from '../core/claims.js';
 import { loadPlan } from '../io/plan-file.js';
 import { readingDelimiter, sniffFirstLines } from '../io/claims-sniff.js';
 import { tieKeyer } from '../io/hash.js';
@@ -56,29 +55,13 @@ export async function allocateToFolder(o: AllocateOptions): Promise<AllocateResu
     // Largest remainder: the tie-break keys are hashed on a worker thread while the file is read.
     const tieKeySeed = roundingMethod(plan.rounding).needsTieKeys ? { tieKeySeed: plan.seed } : {};
     let tieKeyPrefixes;
-    // Very large files: the allocation is computed while the spilled duplicate-claimant checks finish
-    // on their worker (readClaims `tableReady`); an error it meets is thrown once the claims' own errors
-    // (which come first) are known to be none.
-    const early: { alloc?: Allocation; failed?: { error: unknown } } = {};
-    const tableReady = (t: ClaimTable, prefixes: Uint32Array | undefined): void => {
-      startLedgerWorker(t.count, keep); // boots while the allocation is computed
-      startReceiptsWorker(t.count, keep); // so does this one
-      try {
-        early.alloc = allocate(plan, t, tieKeyer(plan.seed), { tieKeyPrefixes: prefixes });
-      } catch (error) {
-        early.failed = { error };
-      }
-    };
     ({ table, stats, tieKeyPrefixes } = await readValidClaims(o.claimsFile, plan, {
       ...o.claims,
-      read: { ...o.claims.read, keep: [...keep], sha256: true, ...tieKeySeed, tableReady },
+      read: { ...o.claims.read, keep: [...keep], sha256: true, ...tieKeySeed },
     }));
-    if (early.failed) throw early.failed.error;
-    if (early.alloc === undefined) {
-      startLedgerWorker(table.count, keep); // boots while the allocation is computed
-      startReceiptsWorker(table.count, keep); // so does this one
-    }
-    alloc = early.alloc ?? allocate(plan, table, tieKeyer(plan.seed), { tieKeyPrefixes });
+    startLedgerWorker(table.count, keep); // boots while the allocation is computed
+    startReceiptsWorker(table.count, keep); // so does this one
+    alloc = allocate(plan, table, tieKeyer(plan.seed), { tieKeyPrefixes });
     summary = buildSummary(plan, alloc, table, { lookAlikeClaimIds: stats.warningsByCode.lookalike_claim_id ?? 0, blankStatuses: stats.warningsByCode.blank_status ?? 0 });
   } catch (err) {
     await out.abort(); // nothing written; a folder this run made is removed again

@@ -5,7 +5,7 @@
  * claim-fields.ts, duplicates in claims-duplicates.ts, the table in claims-table-builder.ts, the
  * problems in claims-problems.ts, the statistics in claims-stats.ts.
  */
-import { CLAIM_FIELDS, type ClaimField, type ClaimIds, type ClaimTable } from '../core/claims.js';
+import { CLAIM_FIELDS, type ClaimField, type ClaimIds } from '../core/claims.js';
 import type { Plan } from '../core/plan.js';
 import { eligibleStatusFlags } from '../core/points.js';
 import type { ProblemCode } from '../core/problems.js';
@@ -67,8 +67,6 @@ export class ClaimsCollector {
   private deferredChecks: ((line: number, claimId: string, fields: string[]) => void) | undefined;
   /** The look-alike claim ids, once found ahead of `finish` (`findLookAlikes`). */
   private lookAlikes: LookAlike[] | undefined;
-  /** The table, once made ahead of `finish` (`tableNow`). */
-  private built: ClaimTable | undefined;
 
   private rows = 0;
   private invalidRows = 0;
@@ -174,20 +172,6 @@ export class ClaimsCollector {
    */
   findLookAlikes(): void {
     this.lookAlikes ??= findLookAlikeIds(this.table.ids);
-  }
-
-  /**
-   * The table of the rows read, now (every row is read): the one `finish` returns. The duplicate
-   * indices are done with then, and let go.
-   */
-  tableNow(): ClaimTable {
-    if (this.built === undefined) {
-      if (this.idIndex.increasing) this.table.ids.noteIncreasing();
-      this.idIndex.clear();
-      this.claimants?.clear();
-      this.built = this.table.build(this.values.units, this.values.statuses);
-    }
-    return this.built;
   }
 
   /** A line holding bytes that are not UTF-8. */
@@ -353,10 +337,14 @@ export class ClaimsCollector {
     }
     this.lookAlikes = undefined;
     const stored = problems.inLineOrder();
-    // Ids in order as read (and ASCII): the receipts root needs no check of their order. The
-    // duplicate indices are done with: their memory (3 tables of ~20 bytes a claim) is free for
-    // the allocation and the ledger (`tableNow`).
-    const table = this.tableNow();
+    // Ids in order as read (and ASCII): the receipts root needs no check of their order.
+    if (this.idIndex.increasing) this.table.ids.noteIncreasing();
+
+    // The duplicate indices are done with: their memory (3 tables of ~20 bytes a claim) is free
+    // for the allocation and the ledger.
+    this.idIndex.clear();
+    this.claimants?.clear();
+    const table = this.table.build(this.values.units, this.values.statuses);
     const columns = {} as Record<ClaimField, string | null>;
     for (const f of CLAIM_FIELDS) {
       const i = this.columns.col[f];

@@ -264,16 +264,7 @@ export async function readClaims(file: string, plan: Plan, options: ReadClaimsOp
     // While the worker answers its last batches (~40 ms at 1M), this thread finds the look-alike
     // ids (~80 ms at 1M) instead of waiting; their warnings still come after the duplicates'.
     const finishing = dedupe.finish();
-    finishing.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
     collector.findLookAlikes();
-    // Spilled checks (from ~2.2M claims) take the worker seconds for their last pass: the caller
-    // may start on the table meanwhile (allocate computes the allocation), as duplicates are
-    // warnings only. Not for checks in memory: their last batches take ~35 ms at 1M, less than the
-    // look-alike pass above, and the table's memory would be held on top of their tables.
-    if (options.tableReady && dedupe.spills && collector.errorCount === 0) {
-      const ready = prefixes ? await prefixes : undefined;
-      options.tableReady(collector.tableNow(), ready);
-    }
     collector.addDuplicateHits(await finishing);
   }
   if (sha256 && hashOnWorker && dedupe) meta.sha256 = dedupe.fileSha256;

@@ -53,15 +53,6 @@ export interface ReadClaimsOptions {
    * (meant for tests, which lower it to run both ways on small files).
    */
   duplicateSpillBytes?: number;
-  /**
-   * Called once the rows are read, when they have no errors, with the table (the same object as
-   * the result's `table`) and the tie-break prefixes, while the batched duplicate-claimant checks
-   * are still being finished on their worker: the caller may start on the table (allocate computes
-   * the allocation there) rather than wait. Called only when the checks are spilled to disk
-   * (`duplicateSpillBytes`: their last pass takes seconds) and the rows have no errors. Duplicate
-   * claimants are warnings: they come with the result, as always.
-   */
-  tableReady?: (table: ClaimTable, tieKeyPrefixes: Uint32Array | undefined) => void;
 }
 
 export type CsvTokenizer = 'fast' | 'csv-parse';
