@@ -60,6 +60,14 @@ const CELLS = 14;
 const C_ID = 0;
 const C_E = 1; // the election's first cell
 const METHOD_NAMES = ['paypal', 'venmo', 'ach', 'ach', 'check'] as const;
+// The amounts' sums (AmountMemo.count): a PayPal file's PayPal and Venmo rows (the method's number,
+// M_PAYPAL and M_VENMO), a NACHA file's entries, the ACH payments in no file (past the trace
+// numbers, or no payments.ach: the run is refused), the checks.
+const S_PAYPAL = M_PAYPAL;
+const S_VENMO = M_VENMO;
+const S_ACH = 2;
+const S_ACH_LEFT = 3;
+const S_CHECK = 4;
 
 /**
  * Builds the payment files from blocks of records, claim by claim in ledger order (as
@@ -74,12 +82,13 @@ export class RecordBatchBuilder {
   private readonly head: Uint8Array;
   private readonly files: PaymentFile[] = [];
   private readonly counts = [0, 0, 0, 0];
+  /** The methods' amounts drained from `amounts` so far (PayPal, Venmo, ACH, check). */
   private readonly sums = [0n, 0n, 0n, 0n];
   private readonly payments: ByteRows;
   private readonly addresses: ByteRows;
   /** The payment ids' 8 bytes, as two 32-bit words each (record-batch-state.ts). */
   private readonly idWords: PaymentIdWords;
-  /** Amounts met lately, by their 64 bits (record-batch-state.ts). */
+  /** Amounts met lately, by their 64 bits, and their sums (record-batch-state.ts; S_… below). */
   private readonly amounts = new AmountMemo();
   /** The cells of the record being made: start and end in its block, by position. */
   private readonly at = new Int32Array(2 * CELLS);
@@ -94,7 +103,6 @@ export class RecordBatchBuilder {
   // PayPal and Venmo: files of at most 5,000 rows.
   private paypalRows: ByteRows | undefined;
   private paypalCount = 0;
-  private paypalAmount = 0n;
   private paypalFile = 1;
   private paypalName = ascii('paypal-001.csv');
   // ACH: one batch per NACHA file.
@@ -108,7 +116,6 @@ export class RecordBatchBuilder {
   // Checks: one register.
   private readonly checkColumns: readonly CheckColumn[];
   private readonly checkRows: ByteRows;
-  private checkAmount = 0n;
   private readonly check: CheckConstants;
   private readonly checksName = ascii('checks-001.csv');
   /** The current check's number as ASCII digits (checkNumber), and the start's value as a number (a start of up to 15 digits). */
@@ -182,11 +189,9 @@ export class RecordBatchBuilder {
     const amount = this.amounts;
     if (big !== undefined) amount.takeBig(big);
     else amount.take(r);
-    const cents = amount.cents;
     const digits = amount.digits; // the amount's digits, for every row of the claim
     const m = method <= M_VENMO ? method : method <= M_SAVINGS ? 2 : 3;
     this.counts[m]!++;
-    this.sums[m] = this.sums[m]! + cents;
 
     // The payment id's 8 bytes, kept to find two claims with one id.
     const idAt = r.row * 8;
@@ -205,6 +210,7 @@ export class RecordBatchBuilder {
     if (method <= M_VENMO) {
       if (this.paypalCount === PAYPAL_ROWS_PER_FILE) this.flushPaypal();
       row = ++this.paypalCount;
+      amount.count(method); // S_PAYPAL or S_VENMO
       const w = (this.paypalRows ??= this.newRows(decoder.decode(this.paypalName)));
       const b = w.open(most);
       let u = putField(b, w.at, src, at[2]!, at[3]!);
@@ -221,12 +227,12 @@ export class RecordBatchBuilder {
       u = put(b, u, wallet, 0, wallet.length);
       b[u++] = LF;
       w.done(u);
-      this.paypalAmount += cents;
       file = this.paypalName;
       currency = this.paypalCurrencyBytes;
     } else if (method <= M_SAVINGS) {
       const ach = this.config.ach;
       if (ach === undefined) {
+        amount.count(S_ACH_LEFT);
         this.address(src, tag, most);
         return; // no row: finish() refuses the run
       }
@@ -234,8 +240,12 @@ export class RecordBatchBuilder {
       this.achCount++;
       row = ++this.achInFile;
       file = this.achName;
-      if (this.achCount <= 9_999_999) this.achEntry(src, method, cents, digits);
+      if (this.achCount <= 9_999_999) {
+        amount.count(S_ACH);
+        this.achEntry(src, method, digits);
+      } else amount.count(S_ACH_LEFT);
     } else {
+      amount.count(S_CHECK);
       const check = this.config.check;
       if (check === undefined) {
         this.address(src, tag, most);
@@ -246,7 +256,6 @@ export class RecordBatchBuilder {
       const w = this.checkRows;
       const b = w.open(most * this.checkColumns.length);
       w.done(putCheckRow(b, w.at, this.checkColumns, src, at, this.numberBytes, numberLength, digits, this.check, textId === undefined ? idAt : -1, textId));
-      this.checkAmount += cents;
       file = this.checksName;
       row = n + 1;
     }
@@ -301,7 +310,7 @@ export class RecordBatchBuilder {
   }
 
   /** One NACHA entry detail record (NachaWriter.entry), and its line break. */
-  private achEntry(src: Uint8Array, method: number, amount: bigint, digits: string): void {
+  private achEntry(src: Uint8Array, method: number, digits: string): void {
     const ach = this.config.ach!;
     const { at } = this;
     if (this.achWriter === undefined) {
@@ -314,12 +323,12 @@ export class RecordBatchBuilder {
     const re = at[3]!;
     const as = at[4]!;
     const ae = at[5]!;
-    if (digits.length > 10) throw new RangeError(`${amount} does not fit a NACHA field of 10 digits`);
+    if (digits.length > 10) throw new RangeError(`${digits} does not fit a NACHA field of 10 digits`);
     const length = 3 + (re - rs) + Math.max(17, ae - as) + 10 + 15 + 22 + 3 + 15;
     if (length !== 94) throw new RangeError(`NACHA record of ${length} characters: 6`);
     let prefix = 0;
     for (let i = rs; i < rs + 8; i++) prefix = prefix * 10 + (src[i]! - 0x30);
-    this.achWriter.tally(prefix, amount);
+    this.achWriter.tally(prefix);
     const b = w.open(95);
     let u = w.at;
     b[u++] = 0x36;
@@ -361,10 +370,13 @@ export class RecordBatchBuilder {
   private flushPaypal(): void {
     if (this.paypalCount === 0 || this.paypalRows === undefined) return;
     const name = decoder.decode(this.paypalName);
-    this.files.push({ name, method: 'paypal', text: this.paypalRows.parts(), count: this.paypalCount, amount: this.paypalAmount });
+    const paypal = this.amounts.drain(S_PAYPAL);
+    const venmo = this.amounts.drain(S_VENMO);
+    this.sums[0] = this.sums[0]! + paypal;
+    this.sums[1] = this.sums[1]! + venmo;
+    this.files.push({ name, method: 'paypal', text: this.paypalRows.parts(), count: this.paypalCount, amount: paypal + venmo });
     this.paypalRows = undefined;
     this.paypalCount = 0;
-    this.paypalAmount = 0n;
     this.paypalFile++;
     this.paypalName = ascii(`paypal-${seq(this.paypalFile)}.csv`);
   }
@@ -373,6 +385,9 @@ export class RecordBatchBuilder {
     const ach = this.config.ach;
     if (ach === undefined || this.achInFile === 0) return;
     refuseAchFile(ach.entriesPerFile, this.achFile, this.achWriter !== undefined && this.achRows !== undefined, this.achCount);
+    const credits = this.amounts.drain(S_ACH);
+    this.sums[2] = this.sums[2]! + credits;
+    this.achWriter!.credit(credits);
     const nacha = this.achWriter!.finish();
     this.achRows!.text(nacha.tail);
     this.files.push({ name: decoder.decode(this.achName), method: 'ach', text: this.achRows!.parts(), count: this.achInFile, amount: nacha.total });
@@ -388,8 +403,11 @@ export class RecordBatchBuilder {
     refuseUnplanned(config, counts[2]!, counts[3]!, this.achCount);
     this.flushPaypal();
     this.flushAch();
+    const { amounts, sums } = this;
+    sums[2] = sums[2]! + amounts.drain(S_ACH_LEFT);
+    sums[3] = sums[3]! + amounts.drain(S_CHECK);
     const checks: PaymentFile | undefined =
-      counts[3]! > 0 ? { name: 'checks-001.csv', method: 'check', text: this.checkRows.parts(), count: counts[3]!, amount: this.checkAmount } : undefined;
+      counts[3]! > 0 ? { name: 'checks-001.csv', method: 'check', text: this.checkRows.parts(), count: counts[3]!, amount: sums[3]! } : undefined;
     const { files, total } = orderedFiles(this.files, checks);
     const line = (k: number): ControlLine => ({ count: counts[k]!, amount: this.sums[k]! });
     const methods: Controls['methods'] = { paypal: line(0), venmo: line(1), ach: line(2), check: line(3) };
