@@ -41,7 +41,7 @@ function reference(claims: readonly PaidClaim[], config: PaymentsConfig, digests
 }
 
 /** The same files from the claims' records, in blocks of `block` bytes, each file hashed as it is made. */
-function fromRecords(claims: readonly PaidClaim[], config: PaymentsConfig, digests: Uint8Array, paymentId: (id: string) => string, block = 1 << 12) {
+function fromRecords(claims: readonly PaidClaim[], config: PaymentsConfig, digests: Uint8Array, paymentId: (id: string) => string, block = 1 << 12, duplicates?: boolean) {
   const asked: number[] = [];
   const ids: RecordIds = { head: 'P1-', digests, ensure: (row) => void asked.push(row) };
   const hashes = new Map<string, ReturnType<typeof createHash>>();
@@ -55,6 +55,7 @@ function fromRecords(claims: readonly PaidClaim[], config: PaymentsConfig, diges
       hashes.set(file, h);
       return new ByteRows((bytes) => h.update(bytes));
     },
+    ...(duplicates !== undefined ? { duplicates } : {}),
   });
   const w = new ClaimRecordWriter((bytes) => b.addBlock(bytes), block);
   for (const c of claims) w.add(c, c.row === undefined ? paymentId(c.claimId) : undefined);
@@ -150,6 +151,11 @@ describe('payment files from records of bytes', () => {
     expect(built.batch.duplicateIds).toEqual([hex(digests, 6), hex(digests, 6), hex(digests, 8999)].sort());
     // Every claim's id was asked for by its row, in order.
     expect(built.asked).toEqual(claims.map((c) => c.row));
+    // Left to the caller (the files' worker's reading thread finds them): the same files, no duplicates looked for.
+    const unlooked = fromRecords(claims, config, digests, () => 'unused', 1 << 16, false);
+    expect(unlooked.batch.duplicateIds).toEqual([]);
+    expect(unlooked.batch.controls).toEqual(built.batch.controls);
+    expect(unlooked.sha256('payments.csv')).toBe(createHash('sha256').update(utf8(reference(claims, config, digests, () => 'unused').payments)).digest('hex'));
   });
 
   it('writes and sums each amount as its own, amounts kept by their bits or not: a few repeated, halves alike, ones that share a slot', () => {

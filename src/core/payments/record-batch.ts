@@ -52,6 +52,12 @@ export interface RecordBatchOptions {
   ids: RecordIds;
   /** A file's rows (a new ByteRows; the caller may hash its blocks as they are sealed). */
   rows?: (file: string) => ByteRows;
+  /**
+   * false: payment ids made twice are not looked for (`duplicateIds` is empty): the caller finds
+   * them from the ids of the claims it sent (io/payments/pay-builder.ts, while it waits for this
+   * builder to finish). Default true.
+   */
+  duplicates?: boolean;
 }
 
 const CELLS = 14;
@@ -87,7 +93,7 @@ export class RecordBatchBuilder {
   private readonly payments: ByteRows;
   private readonly addresses: ByteRows;
   /** The payment ids' 8 bytes, as two 32-bit words each (record-batch-state.ts). */
-  private readonly idWords: PaymentIdWords;
+  private readonly idWords: PaymentIdWords | undefined;
   /** Amounts met lately, by their 64 bits, and their sums (record-batch-state.ts; S_… below). */
   private readonly amounts = new AmountMemo();
   /** The cells of the record being made: start and end in its block, by position. */
@@ -130,7 +136,7 @@ export class RecordBatchBuilder {
     this.round = o.round;
     this.ids = o.ids;
     this.head = ascii(o.ids.head);
-    this.idWords = new PaymentIdWords(o.ids.digests);
+    this.idWords = o.duplicates === false ? undefined : new PaymentIdWords(o.ids.digests);
     this.newRows = o.rows ?? (() => new ByteRows());
     this.currencyBytes = encoder.encode(o.currency);
     this.paypalCurrency = o.config.paypal.currency ?? o.currency;
@@ -193,13 +199,13 @@ export class RecordBatchBuilder {
     const m = method <= M_VENMO ? method : method <= M_SAVINGS ? 2 : 3;
     this.counts[m]!++;
 
-    // The payment id's 8 bytes, kept to find two claims with one id.
+    // The payment id's 8 bytes (kept to find two claims with one id, unless the caller does).
     const idAt = r.row * 8;
     if (textId === undefined) {
       this.ids.ensure(r.row, src, at[0]!, at[1]!);
-      this.idWords.addRow(r.row);
+      this.idWords?.addRow(r.row);
     } else {
-      this.idWords.addText(textId);
+      this.idWords?.addText(textId);
     }
 
     // The method's own row, then payments.csv's (file, row, reference, destination told apart by method).
@@ -416,7 +422,7 @@ export class RecordBatchBuilder {
       payments: this.payments.parts(),
       addresses: this.addresses.parts(),
       controls: { files: files.map((f) => ({ file: f.name, method: f.method, count: f.count, amount: f.amount })), methods, total },
-      duplicateIds: this.idWords.duplicates(),
+      duplicateIds: this.idWords?.duplicates() ?? [],
     };
   }
 }

@@ -211,6 +211,8 @@ function begin(): void {
     currency: s.currency,
     round: s.round,
     ids: (ids ??= new SharedIds(s.ids)),
+    // Payment ids made twice are found on the reading thread, while it waits for this one (pay-builder.ts).
+    duplicates: false,
     rows: (file) => {
       const h = createHash('sha256');
       hashes.set(file, h);
