@@ -3,7 +3,7 @@
  * columns of the plan's template, as checkRow (core/payments/rows.ts) writes it.
  */
 import type { CheckColumn } from './plan-section.js';
-import { put, putCell, putCents, putHexId, putText } from './record-cells.js';
+import { put, putCell, putCells, putCents, putHexId, putText } from './record-cells.js';
 
 const COMMA = 0x2c;
 const LF = 0x0a;
@@ -49,6 +49,11 @@ export function putCheckRow(
         break;
       case 'payee':
         u = putCell(b, u, src, at[2]!, at[3]!);
+        // The default template's payee, address, address2, city, state and zip: the five after the payee in one loop.
+        if (columns[i + 1] === 'address' && columns[i + 2] === 'address2' && columns[i + 3] === 'city' && columns[i + 4] === 'state' && columns[i + 5] === 'zip') {
+          u = putCells(b, u, src, at, 4, 14);
+          i += 5;
+        }
         break;
       case 'address':
         u = putCell(b, u, src, at[4]!, at[5]!);

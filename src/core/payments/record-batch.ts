@@ -24,7 +24,7 @@ import {
 import { NachaWriter } from './nacha.js';
 import { AmountMemo, PaymentIdWords } from './record-batch-state.js';
 import { ACH_FILE_IDS, orderedFiles, refuseAchFile, refuseUnplanned } from './batch-limits.js';
-import { put, putAlpha, putAscii, putCell, putCents, putField, putHexId, putInt, putMasked, putText } from './record-cells.js';
+import { put, putAlpha, putAscii, putCell, putCells, putCents, putField, putHexId, putInt, putMasked, putText } from './record-cells.js';
 import { putCheckRow, type CheckConstants } from './check-record.js';
 import { DEFAULT_CHECK_COLUMNS, type CheckColumn, type PaymentsConfig } from './plan-section.js';
 import { ADDRESSES_COLUMNS, PAYMENTS_COLUMNS, PAYPAL_ROWS_PER_FILE, checkHeader } from './rows.js';
@@ -365,10 +365,7 @@ export class RecordBatchBuilder {
     const from = 2 * ((tag & MAILING_IS_CHECK) !== 0 ? C_E : C_E + (method <= M_VENMO ? 1 : method <= M_SAVINGS ? 3 : 6));
     const b = a.open(most);
     let u = putCell(b, a.at, src, at[0]!, at[1]!);
-    for (let k = from; k < from + 12; k += 2) {
-      b[u++] = COMMA;
-      u = putCell(b, u, src, at[k]!, at[k + 1]!);
-    }
+    u = putCells(b, u, src, at, from, from + 12);
     b[u++] = LF;
     a.done(u);
   }
