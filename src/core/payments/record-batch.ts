@@ -227,7 +227,9 @@ export class RecordBatchBuilder {
       b[u++] = COMMA;
       u = putField(b, u, src, at[0]!, at[1]!);
       b[u++] = COMMA;
-      u = put(b, u, this.noteBytes, 0, this.noteBytes.length);
+      // The note (46 bytes by default) in one copy.
+      b.set(this.noteBytes, u);
+      u += this.noteBytes.length;
       b[u++] = COMMA;
       const wallet = this.walletBytes[method]!;
       u = put(b, u, wallet, 0, wallet.length);

@@ -182,13 +182,21 @@ export function putAlpha(b: Uint8Array, u: number, src: Uint8Array, s: number, e
   return u;
 }
 
-/** maskLast4 of a destination: `****` and its last 4 characters. At most (e − s) + 4 bytes. */
+/**
+ * maskLast4 of a destination: `****` and its last 4 characters. At most (e − s) + 4 bytes. Only
+ * its ends are looked at: a first byte and last 4 bytes that are printable ASCII but a space
+ * leave nothing to trim, and the last 4 bytes are then the last 4 characters, whatever is
+ * between (a destination of more than 4 bytes then has more than 4 characters). Else it is
+ * decoded and masked by maskLast4.
+ */
 export function putMasked(b: Uint8Array, u: number, src: Uint8Array, s: number, e: number): number {
-  for (let i = s; i < e; i++) {
+  const from = e - s > 4 ? e - 4 : s;
+  let plain = e === s || (src[s]! > 0x20 && src[s]! < 0x7f);
+  for (let i = from; i < e && plain; i++) {
     const c = src[i]!;
-    // A space (to trim) or more than ASCII: as maskLast4 does it. Else each byte is a character.
-    if (c <= 0x20 || c >= 0x7f) return putText(b, u, maskLast4(decoder.decode(src.subarray(s, e))));
+    plain = c > 0x20 && c < 0x7f;
   }
+  if (!plain) return putText(b, u, maskLast4(decoder.decode(src.subarray(s, e))));
   b[u] = b[u + 1] = b[u + 2] = b[u + 3] = 0x2a;
   return e - s <= 4 ? u + 4 : put(b, u + 4, src, e - 4, e);
 }
