@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { putCell, putCells, putInt } from '../../src/core/payments/record-cells.js';
+import { putCell, putCells, putHexId, putInt } from '../../src/core/payments/record-cells.js';
 import { textCell } from '../../src/core/csv-cell.js';
 
 describe('putInt', () => {
@@ -45,6 +45,20 @@ describe('putCells', () => {
           v = putCell(one, v, src, at[2 * k]!, at[2 * k + 1]!);
         }
         expect(Buffer.from(one.subarray(2, v)).equals(Buffer.from(b.subarray(2, u)))).toBe(true);
+      }),
+    );
+  });
+});
+
+describe('putHexId', () => {
+  it("writes the head and the 8 bytes' 16 lowercase hex digits, as Buffer's hex does (property)", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 8, maxLength: 40 }), fc.nat(32), (digests, k) => {
+        const at = k % (digests.length - 7);
+        const b = new Uint8Array(24).fill(0x78);
+        const u = putHexId(b, 1, Buffer.from('P2-'), digests, at);
+        expect(Buffer.from(b.subarray(1, u)).toString('latin1')).toBe(`P2-${Buffer.from(digests.subarray(at, at + 8)).toString('hex')}`);
+        expect(b[u]).toBe(0x78);
       }),
     );
   });

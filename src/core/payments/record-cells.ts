@@ -111,8 +111,35 @@ export function decimalDigits(n: number): number {
   return d;
 }
 
-/** A safe integer ≥ 0's digits, zero-padded to `width` (none when it has as many or more). */
+/** The 4 ASCII digits of each number below 10,000 ("0000" … "9999"), 4 bytes each. */
+const DIGITS4 = new Uint8Array(40_000);
+for (let n = 0; n < 10_000; n++) {
+  DIGITS4[4 * n] = 0x30 + Math.floor(n / 1000);
+  DIGITS4[4 * n + 1] = 0x30 + (Math.floor(n / 100) % 10);
+  DIGITS4[4 * n + 2] = 0x30 + (Math.floor(n / 10) % 10);
+  DIGITS4[4 * n + 3] = 0x30 + (n % 10);
+}
+
+/** The digits of `n` (below 10,000) from DIGITS4, its last `digits` of the 4. */
+function putDigits4(b: Uint8Array, u: number, n: number, digits: number): number {
+  for (let i = 4 * n + 4 - digits; i < 4 * n + 4; i++) b[u++] = DIGITS4[i]!;
+  return u;
+}
+
+/**
+ * A safe integer ≥ 0's digits, zero-padded to `width` (none when it has as many or more). Below
+ * 10^8 (row, trace and check numbers), 4 digits at a time from a table: one division where one
+ * per digit, and one more to count them, cost ~40 ms of a 1M run's payments.csv rows alone.
+ */
 export function putInt(b: Uint8Array, u: number, n: number, width = 0): number {
+  if (n < 100_000_000) {
+    const hi = Math.floor(n / 10_000);
+    const lo = n - hi * 10_000;
+    const digits = hi === 0 ? (lo < 10 ? 1 : lo < 100 ? 2 : lo < 1000 ? 3 : 4) : hi < 10 ? 5 : hi < 100 ? 6 : hi < 1000 ? 7 : 8;
+    for (let i = digits; i < width; i++) b[u++] = 0x30;
+    if (hi === 0) return putDigits4(b, u, lo, digits);
+    return putDigits4(b, putDigits4(b, u, hi, digits - 4), lo, 4);
+  }
   const digits = decimalDigits(n);
   for (let i = digits; i < width; i++) b[u++] = 0x30;
   let x = n;
@@ -144,13 +171,20 @@ export function putCents(b: Uint8Array, u: number, digits: string): number {
   return u;
 }
 
+/** The 2 lowercase hex digits of each byte value, 2 bytes each. */
+const HEX2 = new Uint8Array(512);
+for (let v = 0; v < 256; v++) {
+  HEX2[2 * v] = HEX[v >> 4]!;
+  HEX2[2 * v + 1] = HEX[v & 15]!;
+}
+
 /** A payment id: `head` (ASCII) and the 16 lowercase hex digits of `digests[at … at + 8]`. */
 export function putHexId(b: Uint8Array, u: number, head: Uint8Array, digests: Uint8Array, at: number): number {
   for (let i = 0; i < head.length; i++) b[u++] = head[i]!;
   for (let i = at; i < at + 8; i++) {
-    const v = digests[i]!;
-    b[u++] = HEX[v >> 4]!;
-    b[u++] = HEX[v & 15]!;
+    const v = 2 * digests[i]!;
+    b[u++] = HEX2[v]!;
+    b[u++] = HEX2[v + 1]!;
   }
   return u;
 }
