@@ -103,7 +103,8 @@ export class RecordBatchBuilder {
   private readonly paypalCurrency: string;
   private readonly paypalCurrencyBytes: Uint8Array;
   private readonly noteBytes: Uint8Array;
-  private readonly methodBytes = METHOD_NAMES.map(ascii);
+  /** By method (M_…): the file its `middle` bytes were made for, and payments.csv's `round,method,file,` (newMiddle). */
+  private readonly middle: { file: Uint8Array; bytes: Uint8Array }[] = METHOD_NAMES.map(() => ({ file: new Uint8Array(0), bytes: new Uint8Array(0) }));
   private readonly walletBytes = [ascii('PAYPAL'), ascii('VENMO')];
   private readonly issueDate: Uint8Array;
   // PayPal and Venmo: files of at most 5,000 rows.
@@ -275,13 +276,8 @@ export class RecordBatchBuilder {
     b[u++] = COMMA;
     u = putCell(b, u, src, at[0]!, at[1]!);
     b[u++] = COMMA;
-    u = put(b, u, this.roundBytes, 0, this.roundBytes.length);
-    b[u++] = COMMA;
-    const name = this.methodBytes[method]!;
-    u = put(b, u, name, 0, name.length);
-    b[u++] = COMMA;
-    u = put(b, u, file, 0, file.length);
-    b[u++] = COMMA;
+    const middle = this.middle[method]!.file === file ? this.middle[method]!.bytes : this.newMiddle(method, file);
+    u = put(b, u, middle, 0, middle.length);
     u = putInt(b, u, row);
     b[u++] = COMMA;
     if (method <= M_VENMO) u = putCell(b, u, src, at[0]!, at[1]!); // the customer reference: the claim id
@@ -298,6 +294,14 @@ export class RecordBatchBuilder {
     b[u++] = LF;
     p.done(u);
     this.address(src, tag, most);
+  }
+
+  /** payments.csv's `round,method,file,` for `method` (M_…) and its current file, made once per file. */
+  private newMiddle(method: number, file: Uint8Array): Uint8Array {
+    const text = `${decoder.decode(this.roundBytes)},${METHOD_NAMES[method]!},${decoder.decode(file)},`;
+    const bytes = ascii(text);
+    this.middle[method] = { file, bytes };
+    return bytes;
   }
 
   /**
