@@ -26,7 +26,8 @@ import { AmountMemo, PaymentIdWords } from './record-batch-state.js';
 import { ACH_FILE_IDS, orderedFiles, refuseAchFile, refuseUnplanned } from './batch-limits.js';
 import { put, putAlpha, putAscii, putCell, putCells, putCents, putField, putHexId, putInt, putMasked, putText } from './record-cells.js';
 import { putCheckRow, type CheckConstants } from './check-record.js';
-import { DEFAULT_CHECK_COLUMNS, type CheckColumn, type PaymentsConfig } from './plan-section.js';
+import { DEFAULT_CHECK_COLUMNS, type CheckColumn } from './check-columns.js';
+import type { PaymentsConfig } from './plan-section.js';
 import { ADDRESSES_COLUMNS, PAYMENTS_COLUMNS, PAYPAL_ROWS_PER_FILE, checkHeader } from './rows.js';
 import { csvField } from '../csv-cell.js';
 
