@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { idBits } from '../../src/core/payments/batch.js';
+import { formatMoney } from '../../src/core/money.js';
 import type { ClaimRecordReader } from '../../src/core/payments/claim-records.js';
 import { AMOUNT_SUMS, AmountMemo, PaymentIdWords } from '../../src/core/payments/record-batch-state.js';
 
@@ -22,6 +23,7 @@ describe('AmountMemo', () => {
           memo.take(recordOf(cents));
           expect(memo.cents).toBe(cents);
           expect(memo.digits).toBe(cents.toString());
+          expect(Buffer.from(memo.money).toString('latin1')).toBe(formatMoney(cents));
         }
       }),
     );
@@ -31,6 +33,7 @@ describe('AmountMemo', () => {
     const memo = new AmountMemo();
     memo.takeBig(123456789012345678901234n);
     expect([memo.cents, memo.digits]).toEqual([123456789012345678901234n, '123456789012345678901234']);
+    expect(Buffer.from(memo.money).toString('latin1')).toBe('1234567890123456789012.34');
     memo.take(recordOf(5n));
     expect([memo.cents, memo.digits]).toEqual([5n, '5']);
   });

@@ -5,6 +5,7 @@
 import { idBits } from './batch.js';
 import type { ClaimRecordReader } from './claim-records.js';
 import { duplicateIds } from './duplicate-ids.js';
+import { putCents } from './record-cells.js';
 
 const AMOUNT_SLOTS = 256;
 /** Sums an AmountMemo keeps apart (AmountMemo.count): the builder's methods, files and the like. */
@@ -22,15 +23,17 @@ export class AmountMemo {
   private readonly hi = new Int32Array(AMOUNT_SLOTS);
   private readonly centsOf: bigint[] = new Array<bigint>(AMOUNT_SLOTS).fill(0n);
   private readonly digitsOf: string[] = new Array<string>(AMOUNT_SLOTS).fill('');
+  private readonly moneyOf: Uint8Array[] = new Array<Uint8Array>(AMOUNT_SLOTS).fill(new Uint8Array(0));
   /** Claims counted per slot and sum (slot · AMOUNT_SUMS + sum), since the sum was last drained. */
   private readonly counted = new Float64Array(AMOUNT_SLOTS * AMOUNT_SUMS);
   /** Per sum, what slots given to another amount had counted (and amounts over 2^63 cents). */
   private readonly owed: bigint[] = new Array<bigint>(AMOUNT_SUMS).fill(0n);
   /** The slot of the last amount taken; -1: not kept (takeBig). */
   private slot = -1;
-  /** The last amount taken: its cents and their decimal digits. */
+  /** The last amount taken: its cents, their decimal digits, and its text as formatMoney writes it ("43.91"), in ASCII bytes. */
   cents = 0n;
   digits = '';
+  money: Uint8Array = new Uint8Array(0);
 
   /** The record's amount (read after `r.next()`), into `cents` and `digits`. */
   take(r: ClaimRecordReader): void {
@@ -42,6 +45,7 @@ export class AmountMemo {
     if (known !== '' && this.lo[k] === lo && this.hi[k] === hi) {
       this.cents = this.centsOf[k]!;
       this.digits = known;
+      this.money = this.moneyOf[k]!;
       return;
     }
     if (known !== '') this.settle(k);
@@ -51,6 +55,7 @@ export class AmountMemo {
     this.hi[k] = hi;
     this.centsOf[k] = cents;
     this.digitsOf[k] = digits;
+    this.moneyOf[k] = this.money = moneyBytes(digits);
     this.cents = cents;
     this.digits = digits;
   }
@@ -60,6 +65,7 @@ export class AmountMemo {
     this.slot = -1;
     this.cents = cents;
     this.digits = cents.toString();
+    this.money = moneyBytes(this.digits);
   }
 
   /** Adds the last amount taken to sum `sum` (0 … AMOUNT_SUMS − 1). */
@@ -95,6 +101,12 @@ export class AmountMemo {
       counted[k * AMOUNT_SUMS + sum] = 0;
     }
   }
+}
+
+/** An amount's text (putCents of its digits) as bytes of its own: copied into each row, not made again. */
+function moneyBytes(digits: string): Uint8Array {
+  const b = new Uint8Array(digits.length + 3);
+  return b.subarray(0, putCents(b, 0, digits));
 }
 
 /** The payment ids' 8 bytes, one after another as 32-bit words, as the claims are built. */

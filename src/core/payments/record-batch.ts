@@ -24,7 +24,7 @@ import {
 import { NachaWriter } from './nacha.js';
 import { AmountMemo, PaymentIdWords } from './record-batch-state.js';
 import { ACH_FILE_IDS, orderedFiles, refuseAchFile, refuseUnplanned } from './batch-limits.js';
-import { put, putAlpha, putAscii, putCell, putCells, putCents, putField, putHexId, putInt, putMasked, putText } from './record-cells.js';
+import { put, putAlpha, putAscii, putCell, putCells, putField, putHexId, putInt, putMasked, putText } from './record-cells.js';
 import { putCheckRow, type CheckConstants } from './check-record.js';
 import { DEFAULT_CHECK_COLUMNS, type CheckColumn } from './check-columns.js';
 import type { PaymentsConfig } from './plan-section.js';
@@ -198,6 +198,7 @@ export class RecordBatchBuilder {
     if (big !== undefined) amount.takeBig(big);
     else amount.take(r);
     const digits = amount.digits; // the amount's digits, for every row of the claim
+    const money = amount.money; // and its text (formatMoney's), as bytes
     const m = method <= M_VENMO ? method : method <= M_SAVINGS ? 2 : 3;
     this.counts[m]!++;
 
@@ -223,7 +224,7 @@ export class RecordBatchBuilder {
       const b = w.open(most);
       let u = putField(b, w.at, src, at[2]!, at[3]!);
       b[u++] = COMMA;
-      u = putCents(b, u, digits);
+      u = put(b, u, money, 0, money.length);
       b[u++] = COMMA;
       u = put(b, u, this.paypalCurrencyBytes, 0, this.paypalCurrencyBytes.length);
       b[u++] = COMMA;
@@ -265,7 +266,7 @@ export class RecordBatchBuilder {
       numberLength = this.checkNumber(check.startNumber, n);
       const w = this.checkRows;
       const b = w.open(most * this.checkColumns.length);
-      w.done(putCheckRow(b, w.at, this.checkColumns, src, at, this.numberBytes, numberLength, digits, this.check, textId === undefined ? idAt : -1, textId));
+      w.done(putCheckRow(b, w.at, this.checkColumns, src, at, this.numberBytes, numberLength, money, this.check, textId === undefined ? idAt : -1, textId));
       file = this.checksName;
       row = n + 1;
     }
@@ -286,7 +287,7 @@ export class RecordBatchBuilder {
       if (this.achCount <= 9_999_999) u = this.trace(b, u);
     } else u = put(b, u, this.numberBytes, 0, numberLength);
     b[u++] = COMMA;
-    u = putCents(b, u, digits);
+    u = put(b, u, money, 0, money.length);
     b[u++] = COMMA;
     u = put(b, u, currency, 0, currency.length);
     b[u++] = COMMA;
