@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * Builds the optional batched SHA-256 addon (src/native/, docs/performance.md "Batched SHA-256")
- * into dist/native/payout_sha256.node. Part of `npm run build` (so of `prepare`, which `npm ci` and
+ * Builds the optional native addon (src/native/: batched SHA-256, docs/performance.md "Batched
+ * SHA-256", and the CSV tokenizer's structural index, "Round eight") into
+ * dist/native/payout_sha256.node. Part of `npm run build` (so of `prepare`, which `npm ci` and
  * `npm install` run).
  *
  * Optional by design: without a C compiler, make, Python or the running Node.js's headers, payout
@@ -24,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SRC = join(ROOT, 'src/native');
-const SOURCES = ['binding.gyp', 'sha256_batch.c'];
+const SOURCES = ['binding.gyp', 'sha256_batch.c', 'csv_scan.c'];
 const ADDON = 'payout_sha256.node';
 
 const outArg = process.argv.indexOf('--out');
@@ -55,7 +56,8 @@ function nodeDir() {
 
 /**
  * Whether the addon at `path` loads in a fresh node and hashes like node:crypto (one message with a
- * head, a digest prefix and a start; an odd level): what a build must pass before it is kept, and
+ * head, a digest prefix and a start; an odd level) and indexes a CSV as the tokenizer expects (the
+ * offsets of delimiters, quotes, CR and LF, stopping when the array is full): what a build must pass before it is kept, and
  * what an addon already there must still pass (copied from another machine, or damaged).
  */
 function hashesRight(path) {
@@ -68,7 +70,9 @@ function hashesRight(path) {
        const o = new Uint8Array(7); a.many(Buffer.from('xabc'), Uint32Array.of(4), o, Buffer.from('seed:'), 7, 1);
        if (!Buffer.from(o).equals(h('seed:abc').subarray(0, 7))) process.exit(3);
        const d = new Uint8Array(96).map((_, i) => i); const l = new Uint8Array(64); a.level(d, 3, l);
-       if (!Buffer.from(l).equals(Buffer.concat([h(Buffer.concat([Buffer.of(1), d.subarray(0, 64)])), d.subarray(64)]))) process.exit(3);`,
+       if (!Buffer.from(l).equals(Buffer.concat([h(Buffer.concat([Buffer.of(1), d.subarray(0, 64)])), d.subarray(64)]))) process.exit(3);
+       const t = Buffer.from('x'.repeat(70) + 'a;"b"\\r\\n;c\\n'); const s = new Int32Array(3);
+       if (a.scan(t, 1, t.length, 59, s) !== 3 || s.join() !== '71,72,74' || a.scan(t, 75, t.length, 59, s) !== 3 || s.join() !== '75,76,77') process.exit(3);`,
     ],
     { encoding: 'utf8', timeout: 60_000 },
   );

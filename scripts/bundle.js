@@ -10,7 +10,7 @@
  *
  * Commands stay separate chunks, loaded only when they run (cli/commands/index.ts). The workers
  * are entries of their own (dist/bundle/dedupe-worker.js, ledger-worker.js, receipts-worker.js,
- * pay-build-worker.js), next to the chunks,
+ * pay-build-worker.js, paid-ledger-worker.js), next to the chunks,
  * where the code that starts them looks (`new URL('./dedupe-worker.js', import.meta.url)`).
  * dist/ keeps tsc's module tree too: the tests and scripts import from it.
  */
@@ -31,6 +31,7 @@ await build({
     'ledger-worker': join(ROOT, 'dist/io/ledger-worker.js'),
     'receipts-worker': join(ROOT, 'dist/io/receipts-worker.js'),
     'pay-build-worker': join(ROOT, 'dist/io/payments/pay-build-worker.js'),
+    'paid-ledger-worker': join(ROOT, 'dist/io/payments/paid-ledger-worker.js'),
   },
   platform: 'node',
   logLevel: 'warn',

@@ -14,7 +14,9 @@ import type { Problem } from '../core/problems.js';
 import { sha256Hex } from '../io/hash.js';
 import { readElections } from '../io/payments/elections-reader.js';
 import { HashThread } from '../io/hash-thread.js';
-import { readPaidLedger } from '../io/payments/paid-ledger.js';
+import { openPaidLedger, readOpenedLedger, type OpenedLedger, type PaidLedger } from '../io/payments/paid-ledger.js';
+import { LedgerThread } from '../io/payments/ledger-thread.js';
+import { dropEarlyBuildWorker } from '../io/payments/ledger-early.js';
 import { PaymentIds } from '../io/payments/payment-ids.js';
 import { openPayFolder, writePayFolder, type PayFolder } from '../io/payments/pay-output.js';
 import { buildsOnWorker, PayBuilderThread, type BuiltPayments } from '../io/payments/pay-builder.js';
@@ -106,22 +108,51 @@ async function payInto(o: PayOptions, loaded: PayPlan, folder: PayFolder): Promi
     if (config.check === undefined) throw new UsageError(`--check-start: the plan has no payments.check section to number`);
     config.check = { ...config.check, startNumber: o.checkStart };
   }
+  // The ledger's folder: its manifest (the claims file's reading is recorded there) and summary.
+  const opened = await openPaidLedger(o.fromDir);
+  // Its ledger.csv on a worker thread while this one reads the claims file (large ledgers): each
+  // claim waits for its ledger row only when it is ahead of the rows read (io/payments/ledger-thread.ts).
+  const ledgerThread = await LedgerThread.start(opened, `${plan.seed}:payment:${opened.round}:`);
   // The ledger's and the claims file's SHA-256 on another thread while this one reads them.
   const hashes = new HashThread();
   try {
-    return await payFrom(o, loaded, folder, config, hashes);
+    return await payFrom(o, loaded, folder, config, hashes, opened, ledgerThread);
+  } catch (err) {
+    // A ledger that cannot be paid from is the error, as when it was read before the claims file.
+    if (ledgerThread !== undefined) await ledgerThread.finish();
+    throw err;
   } finally {
     hashes.close();
+    ledgerThread?.close();
   }
 }
 
-async function payFrom(o: PayOptions, loaded: PayPlan, folder: PayFolder, config: PaymentsConfig, hashes: HashThread): Promise<PayResult> {
+async function payFrom(
+  o: PayOptions,
+  loaded: PayPlan,
+  folder: PayFolder,
+  config: PaymentsConfig,
+  hashes: HashThread,
+  opened: OpenedLedger,
+  ledgerThread: LedgerThread | undefined,
+): Promise<PayResult> {
   const { plan } = loaded;
-  const ledger = await readPaidLedger(o.fromDir, { hashes });
+  const read: PaidLedger | undefined = ledgerThread === undefined ? await readOpenedLedger(opened, { hashes }) : undefined;
+  // The rows as the claims' reader asks for them (of the ledger read, or being read).
+  const rows = read ?? { dir: opened.dir, manifest: opened.manifest, ledgerPath: opened.ledgerPath, ids: ledgerThread!, amounts: ledgerThread!.amounts };
+  const round = opened.round;
   const givenRead = o.read ?? {};
   const given = o.given ?? { delimiter: (givenRead.delimiter ?? ',') !== ',', map: givenRead.map !== undefined };
-  const reading = recordedReading(ledger.manifest, { read: { ...givenRead }, maxErrors: o.maxErrors ?? 50 }, given, await sepLineOf(o.claimsFile, given));
-  for (const w of reading.warnings) o.onReadingWarning?.(w);
+  const reading = recordedReading(opened.manifest, { read: { ...givenRead }, maxErrors: o.maxErrors ?? 50 }, given, await sepLineOf(o.claimsFile, given));
+  // Told once the ledger is known to be good: a ledger that cannot be paid from is then the only
+  // thing the run says, as when it was read before the claims file.
+  let told = false;
+  const tellReading = (): void => {
+    if (told) return;
+    told = true;
+    for (const w of reading.warnings) o.onReadingWarning?.(w);
+  };
+  if (read !== undefined) tellReading();
   const { delimiter, map } = reading.claims.read;
   // The files are made as the elections are read: claim by claim, never a million claims at once.
   // The payment ids are hashed from the ledger's ids on another thread while the claims are read.
@@ -130,20 +161,25 @@ async function payFrom(o: PayOptions, loaded: PayPlan, folder: PayFolder, config
   // The payment ids stay on a thread of their own: hashed on the files' worker instead (from the
   // claim ids it is sent), they cost it more CPU than the payment-id worker spends (1M claims,
   // two alternating pairs of runs: 7.3 and 7.9 s of CPU in all against 6.9 and 7.2 s).
-  const paymentIdOfRow = new PaymentIds(plan.seed, ledger.round, ledger.ids);
-  const paymentId = paymentIdMaker(plan.seed, ledger.round);
-  const thread = buildsOnWorker(ledger.paid.count)
-    ? PayBuilderThread.start({ config, currency: plan.currency, round: ledger.round, ids: paymentIdOfRow, paymentId, stage: folder.out.stage() })
+  // Read on the ledger's thread, the ids are hashed there as its rows are read.
+  const paymentIdOfRow = read !== undefined ? new PaymentIds(plan.seed, round, read.ids) : new PaymentIds(plan.seed, round, ledgerThread!, { shared: ledgerThread!.shared() });
+  const paymentId = paymentIdMaker(plan.seed, round);
+  // The paid count before the ledger is read: the summary's (the amounts are checked against it), else its rows.
+  const paidCount = read?.paid.count ?? opened.summaryPaid ?? opened.recorded.rows ?? ledgerThread!.capacity;
+  const thread = buildsOnWorker(paidCount)
+    ? PayBuilderThread.start({ config, currency: plan.currency, round, ids: paymentIdOfRow, paymentId, stage: folder.out.stage() })
     : undefined;
+  if (thread === undefined) dropEarlyBuildWorker(); // one started first thing, not needed
   const newBuilder = (): PaymentBatchBuilder | PayBuilderThread =>
-    thread ?? new PaymentBatchBuilder({ config, currency: plan.currency, round: ledger.round, paymentId, paymentIdOfRow, bytes: true });
+    thread ?? new PaymentBatchBuilder({ config, currency: plan.currency, round, paymentId, paymentIdOfRow, bytes: true });
   let builder = newBuilder();
   let built: BuiltPayments;
+  let ledger: PaidLedger;
   let elections: Awaited<ReturnType<typeof readElections>>;
   try {
     elections = await readElections({
       claimsFile: o.claimsFile,
-      ledger,
+      ledger: rows,
       ...(o.electionsFile !== undefined ? { electionsFile: o.electionsFile } : {}),
       hashes,
       onPaid: (c) => builder.add(c),
@@ -156,9 +192,19 @@ async function payFrom(o: PayOptions, loaded: PayPlan, folder: PayFolder, config
       ...(delimiter !== undefined ? { delimiter } : {}),
       ...(map !== undefined ? { map } : {}),
     });
+    // The ledger's errors come first (its hash, its rows, its total), as when it was read first.
+    ledger = read ?? (await ledgerThread!.finish());
+    tellReading();
     const failed = elections.problems.some((p) => p.severity === 'error');
     // With errors nothing is written: the files are not finished (the worker is stopped below).
     built = failed ? { batch: emptyBatch() } : builder instanceof PaymentBatchBuilder ? { batch: builder.finish() } : await builder.finish();
+  } catch (err) {
+    // The claims' reading failed: the ledger's error instead, if it has one; else the reading's warnings, then this.
+    if (ledgerThread !== undefined) {
+      await ledgerThread.finish();
+      tellReading();
+    }
+    throw err;
   } finally {
     paymentIdOfRow.close();
     // Stopped before anything is removed: a worker still writing its staged files writes no more.

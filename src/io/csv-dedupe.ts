@@ -100,6 +100,21 @@ const NORMALISED_ASCII = Int16Array.from({ length: 0x100 }, (_, c) => {
   return c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
 });
 
+/**
+ * The same for the characters U+0080 to U+00FF (index: the code minus 0x80), which UTF-8 writes
+ * as two bytes, 0xC2 or 0xC3 then a continuation byte: accented Latin letters (é, ñ, ü: ~4% of the
+ * names of the bench files), NBSP, ¿ and ©. Taken from `normaliseForMatch` itself: the character
+ * lower-cased, then DROP when it is punctuation or a symbol, SPACE when it is white space, else
+ * its code; NON_ASCII (the text is hashed as text) should one lower-case to more than one.
+ */
+const NORMALISED_LATIN1 = Int16Array.from({ length: 0x80 }, (_, k) => {
+  const lower = String.fromCharCode(0x80 + k).toLowerCase();
+  if (lower.length !== 1) return NON_ASCII;
+  if (/[\p{P}\p{S}]/u.test(lower)) return DROP;
+  if (/\s/.test(lower)) return SPACE;
+  return lower.charCodeAt(0);
+});
+
 /** Per byte: the ASCII code lower-cased (A-Z), or NON_ASCII for a byte ≥ 0x80. */
 const LOWER_ASCII = Int16Array.from({ length: 0x100 }, (_, c) => (c >= 0x80 ? NON_ASCII : c >= 0x41 && c <= 0x5a ? c + 0x20 : c));
 
@@ -140,8 +155,9 @@ export const NOT_ASCII = -1;
 
 /**
  * `hashNormalised` over the UTF-8 bytes [start, end) of a cell with no doubled quotes, without
- * decoding them: ASCII bytes are the text's code units. Returns NOT_ASCII (and leaves the hash as
- * it was) at the first byte ≥ 0x80, so the caller decodes and hashes the text. The hash lanes
+ * decoding them: ASCII bytes are the text's code units, and a character from U+0080 to U+00FF
+ * (two bytes) is decoded on the way (NORMALISED_LATIN1). Returns NOT_ASCII (and leaves the hash
+ * as it was) at any other byte ≥ 0x80, so the caller decodes and hashes the text. The hash lanes
  * live in local variables in the loop: this runs over every name and address of the file.
  */
 export function hashNormalisedBytes(h: Hash64, bytes: Uint8Array, start: number, end: number): number {
@@ -151,7 +167,16 @@ export function hashNormalisedBytes(h: Hash64, bytes: Uint8Array, start: number,
   let space = false;
   for (let i = start; i < end; i++) {
     // One table read a byte (a byte ≥ 0x80 included): most bytes are letters and digits to feed.
-    const t = NORMALISED_ASCII[bytes[i] as number] as number;
+    let t = NORMALISED_ASCII[bytes[i] as number] as number;
+    if (t === NON_ASCII) {
+      // 0xC2 or 0xC3 and a continuation byte: U+0080 to U+00FF; anything else is hashed as text.
+      const lead = bytes[i] as number;
+      const next = i + 1 < end ? (bytes[i + 1] as number) : 0;
+      if ((lead & 0xfe) !== 0xc2 || (next & 0xc0) !== 0x80) return NOT_ASCII;
+      t = NORMALISED_LATIN1[((lead & 1) << 6) | (next & 0x3f)] as number;
+      if (t === NON_ASCII) return NOT_ASCII;
+      i++;
+    }
     if (t >= 0) {
       if (space) {
         if (fed > 0) {
@@ -165,7 +190,6 @@ export function hashNormalisedBytes(h: Hash64, bytes: Uint8Array, start: number,
       h2 = Math.imul(h2 ^ t, HASH64_MUL_2);
       fed++;
     } else if (t === SPACE) space = true;
-    else if (t === NON_ASCII) return NOT_ASCII;
   }
   h.h1 = h1;
   h.h2 = h2;
@@ -273,5 +297,62 @@ export class ClaimantIndex {
     if (address <= 0) return address;
     h.finish();
     return this.namesAddresses.firstLine(h.hi, h.lo, line);
+  }
+
+  // The same checks in two steps, for a batch of rows (dedupe-check.ts): every row's keys hashed
+  // first (`...Key`: the 64-bit hash into keys[at] and keys[at + 1], nothing looked up), then
+  // looked up in row order (`first...`). A table's lookups are cache misses; with no hashing
+  // between them the processor has several of them under way at once.
+
+  /** `email`'s key into `keys` at `at`; false when the email is empty (no key). */
+  emailKey(email: string, keys: Uint32Array, at: number): boolean {
+    const h = this.hash.start();
+    if (hashLowerTrimmed(h, email) === 0) return false;
+    return this.store(keys, at);
+  }
+
+  /** `emailBytes`'s key into `keys` at `at`: the bytes fed (0: empty, no key), or NOT_ASCII (none written: call `emailKey`). */
+  emailKeyBytes(bytes: Uint8Array, start: number, end: number, keys: Uint32Array, at: number): number {
+    const h = this.hash.start();
+    const fed = hashLowerTrimmedBytes(h, bytes, start, end);
+    if (fed > 0) this.store(keys, at);
+    return fed;
+  }
+
+  /** `nameAddress`'s key into `keys` at `at`; false when either normalises to nothing (no key). */
+  nameAddressKey(name: string, address: string, keys: Uint32Array, at: number): boolean {
+    const h = this.hash.start();
+    if (hashNormalised(h, name) === 0) return false;
+    h.add(0x0a);
+    if (hashNormalised(h, address) === 0) return false;
+    return this.store(keys, at);
+  }
+
+  /** `nameAddressBytes`'s key into `keys` at `at`, as `emailKeyBytes` (NOT_ASCII: call `nameAddressKey`). */
+  nameAddressKeyBytes(bytes: Uint8Array, nameStart: number, nameEnd: number, addressStart: number, addressEnd: number, keys: Uint32Array, at: number): number {
+    const h = this.hash.start();
+    const name = hashNormalisedBytes(h, bytes, nameStart, nameEnd);
+    if (name <= 0) return name;
+    h.add(0x0a);
+    const address = hashNormalisedBytes(h, bytes, addressStart, addressEnd);
+    if (address > 0) this.store(keys, at);
+    return address;
+  }
+
+  /** The first line of the email key at keys[at], or 0 after recording `line` (as `email`). */
+  firstEmail(keys: Uint32Array, at: number, line: number): number {
+    return this.emails.firstLine(keys[at] as number, keys[at + 1] as number, line);
+  }
+
+  /** The first line of the name-and-address key at keys[at], or 0 after recording `line` (as `nameAddress`). */
+  firstNameAddress(keys: Uint32Array, at: number, line: number): number {
+    return this.namesAddresses.firstLine(keys[at] as number, keys[at + 1] as number, line);
+  }
+
+  private store(keys: Uint32Array, at: number): true {
+    const h = this.hash.finish();
+    keys[at] = h.hi;
+    keys[at + 1] = h.lo;
+    return true;
   }
 }

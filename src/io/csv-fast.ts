@@ -13,44 +13,19 @@
  * tests (test/io/csv-fast*.test.ts) compare both paths on generated nasty files.
  *
  * Per record the work is small: a chunk is read once as Latin-1 text (one character per byte, a
- * native copy), the record's fields are found with `String#indexOf` (native), and only the cells
+ * native copy), the record's fields are found from the structural index of the window that the
+ * native addon makes (csv-fast-index.ts), or without it with `String#indexOf`, and only the cells
  * the reader asked for become strings — a substring when the bytes are ASCII, a UTF-8 decode of
  * the bytes when they are not (csv-parse decodes each field's bytes as UTF-8 too). Cells of other
  * columns are handed on as "" (the reader only counts them), unless every cell it reads is blank,
- * when the whole record is decoded, so the blank-row check sees what csv-parse would give.
+ * when the whole record is decoded, so the blank-row check sees what csv-parse would give
+ * (csv-fast-records.ts).
  */
-import { AsciiRuns } from './csv-fast-ascii.js';
+import { IndexedFastCsv } from './csv-fast-index.js';
+import { MAX_FAST_RECORD, type ColumnPlan } from './csv-fast-records.js';
+import { csvScan, type CsvScan } from './csv-scan.js';
 
-/** Which cells of a claim row the reader needs as text (see ClaimsCollector.columnPlan). */
-export interface ColumnPlan {
-  /** 1 for a column whose cells are read; the cells of other columns are handed on as "". */
-  read: Uint8Array;
-  /**
-   * 1 for a column whose cells are kept (claim ids, --keep, interned values): handed on as strings
-   * of their own. Other cells may be slices of the chunk's text, which must not outlive the row.
-   */
-  own: Uint8Array;
-  /**
-   * 1 for a column whose cells mostly repeat the row before (class, units, status): a cell equal
-   * to the previous one is handed on as the very same string, so the reader's lookup by it finds
-   * its hash already computed and nothing new is allocated.
-   */
-  repeat?: Uint8Array;
-  /**
-   * Takes a record from its bytes first (`record.buffer`, `fieldStart`, `fieldEnd`; `count` fields):
-   * true when it has, and no cell is made; false, and the record is handed on as strings.
-   */
-  bytes?: (record: FastCsv, count: number) => boolean;
-}
-
-/** A record longer than this (characters = bytes here) is left to csv-parse and its size limit. */
-export const MAX_FAST_RECORD = 1 << 16;
-
-/**
- * V8 copies a substring shorter than this; a longer one is a slice that keeps its whole parent (a
- * 1 MiB chunk) alive, so a cell that is kept is then decoded from the bytes instead.
- */
-const COPIED_SUBSTRING = 13;
+export { MAX_FAST_RECORD, type ColumnPlan } from './csv-fast-records.js';
 
 const QUOTE = 0x22;
 const LF = 0x0a;
@@ -62,11 +37,6 @@ const CR = 0x0d;
  * ("not a Smi") and be compiled again.
  */
 const NONE = 0x3fffffff;
-
-interface SliceableBuffer extends Uint8Array {
-  latin1Slice(start: number, end: number): string;
-  utf8Slice(start: number, end: number): string;
-}
 
 /** Whether the fast path can read files with this delimiter (one ASCII character, not a quote or line break). */
 export function fastPathSupports(delimiter: string): boolean {
@@ -81,46 +51,28 @@ function next(text: string, ch: string, from: number): number {
   return i < 0 ? NONE : i;
 }
 
-/** A cell is blank when `trim()` leaves nothing; most cells start with a visible ASCII character. */
-function isBlank(cell: string): boolean {
-  if (cell.length === 0) return true;
-  const c = cell.charCodeAt(0);
-  if (c > 0x20 && c < 0x7f) return false;
-  return cell.trim() === '';
-}
-
-export class FastCsv {
-  /** Physical line on which the next record starts (the first line is 1). */
-  line = 1;
-  /** Set when `feed` stopped at a record it leaves to csv-parse. */
-  handOff = false;
-
-  private readonly delimiter: string;
-  private readonly delimiterCode: number;
-  private readonly ascii = new AsciiRuns();
-  // The current record's fields: start, end (of the bytes between the quotes for a quoted field)
-  // and whether a doubled quote is inside.
-  private starts = new Int32Array(64);
-  private ends = new Int32Array(64);
-  private doubled = new Uint8Array(64);
-  private buf: SliceableBuffer = Buffer.alloc(0) as unknown as SliceableBuffer;
-  private text = '';
-  private plan: ColumnPlan | undefined;
-  private readonly fields: string[] = [];
-  /** The last cell handed on per repeating column. */
-  private readonly previous: string[] = [];
-  /** Whether the current record's bytes are all ASCII (then every field is). */
-  private recordAscii = false;
+export class FastCsv extends IndexedFastCsv {
+  protected readonly scan: CsvScan | undefined;
 
   constructor(
     delimiter: string,
     /** Takes each record; the array is reused for the next one, so it must not be kept. */
-    private readonly onRecord: (fields: string[], line: number) => void,
-    private readonly columns: () => ColumnPlan | undefined,
+    onRecord: (fields: string[], line: number) => void,
+    columns: () => ColumnPlan | undefined,
+    /**
+     * Finds the window's delimiters, quotes and line breaks (csv-scan.ts): by default the native
+     * addon's when it is built and allowed; null, or no addon: `String#indexOf`.
+     */
+    scan: CsvScan | null = csvScan() ?? null,
   ) {
     if (!fastPathSupports(delimiter)) throw new RangeError(`the fast CSV path cannot read delimiter ${JSON.stringify(delimiter)}`);
-    this.delimiter = delimiter;
-    this.delimiterCode = delimiter.charCodeAt(0);
+    super(delimiter, onRecord, columns);
+    this.scan = scan ?? undefined;
+  }
+
+  /** Whether the fields are found from the addon's index (false: with indexOf). */
+  get indexed(): boolean {
+    return this.scan !== undefined;
   }
 
   /**
@@ -130,10 +82,13 @@ export class FastCsv {
    * path leaves to csv-parse. `final`: no bytes follow `end`.
    */
   feed(buf: Uint8Array, text: string, from: number, end: number, final: boolean): number {
+    return this.scan !== undefined ? this.feedIndexed(buf, text, from, end, final) : this.feedSearch(buf, text, from, end, final);
+  }
+
+  /** `feed` with the fields found by `String#indexOf` (no addon, or `PAYOUT_NATIVE=0`). */
+  private feedSearch(buf: Uint8Array, text: string, from: number, end: number, final: boolean): number {
     if (end >= NONE) throw new RangeError(`fast CSV: ${end} bytes at once`);
-    this.buf = buf as SliceableBuffer;
-    this.text = text;
-    this.ascii.reset(buf, end);
+    this.begin(buf, text, end);
     const delimiter = this.delimiter;
     const delimiterCode = this.delimiterCode;
     // Next LF, quote and CR at or after the current position (recomputed when passed).
@@ -248,125 +203,4 @@ export class FastCsv {
     return cut >= 0 ? this.more(cut, end, final) : p;
   }
 
-  /**
-   * While `onRecord` runs: where field `f` of the record is in the bytes given to `feed` — its first
-   * byte, the byte after it (inside the quotes for a quoted field) — and 1 when a doubled quote is
-   * inside (the text is then the bytes decoded as UTF-8 with `""` made `"`).
-   */
-  fieldStart(f: number): number {
-    return this.starts[f] as number;
-  }
-
-  fieldEnd(f: number): number {
-    return this.ends[f] as number;
-  }
-
-  fieldDoubled(f: number): number {
-    return this.doubled[f] as number;
-  }
-
-  /**
-   * While `onRecord` runs: start, end and doubled-quotes flag of each field of `fields` (a field
-   * index, or -1 for three zeros), written to `into` from `at` on (three numbers a field), as
-   * `fieldStart`, `fieldEnd` and `fieldDoubled` give them, without a call per number.
-   */
-  copyFields(fields: Int32Array, into: Int32Array, at: number): void {
-    for (let k = 0; k < fields.length; k++) {
-      const f = fields[k] as number;
-      const o = at + 3 * k;
-      if (f < 0) {
-        into[o] = 0;
-        into[o + 1] = 0;
-        into[o + 2] = 0;
-      } else {
-        into[o] = this.starts[f] as number;
-        into[o + 1] = this.ends[f] as number;
-        into[o + 2] = this.doubled[f] as number;
-      }
-    }
-  }
-
-  /** While `onRecord` or a plan's `bytes` runs: the bytes its fields' positions are in. */
-  get buffer(): Uint8Array {
-    return this.buf;
-  }
-
-  /** A record cut by the end of the bytes: wait for more, or at the end of the file leave it to csv-parse. */
-  private more(recordStart: number, end: number, final: boolean): number {
-    if (final || end - recordStart > MAX_FAST_RECORD) return this.leave(recordStart);
-    return recordStart;
-  }
-
-  private leave(recordStart: number): number {
-    this.handOff = true;
-    return recordStart;
-  }
-
-  private growFields(): void {
-    const n = this.starts.length * 2;
-    const grow = <T extends Int32Array | Uint8Array>(a: T, b: T): T => {
-      b.set(a);
-      return b;
-    };
-    this.starts = grow(this.starts, new Int32Array(n));
-    this.ends = grow(this.ends, new Int32Array(n));
-    this.doubled = grow(this.doubled, new Uint8Array(n));
-  }
-
-  /** Hands on the record of `count` fields in bytes [recordStart, recordEnd). */
-  private emit(count: number, lineBreaks: number, recordStart: number, recordEnd: number): void {
-    const plan = (this.plan ??= this.columns());
-    if (plan?.bytes !== undefined && plan.bytes(this, count)) {
-      this.line += 1 + lineBreaks;
-      return;
-    }
-    // Asked only of records made into strings (AsciiRuns takes queries that move forward).
-    this.recordAscii = this.ascii.isAscii(recordStart, recordEnd);
-    // One array for every record: the reader reads it during the call and keeps none of it.
-    const fields = this.fields;
-    // Overwritten in place: records mostly have the same count, and setting the length costs a call.
-    if (fields.length > count) fields.length = count;
-    if (plan === undefined) {
-      for (let f = 0; f < count; f++) fields[f] = this.cell(f, true);
-    } else {
-      const { read, own, repeat } = plan;
-      const previous = this.previous;
-      let blank = true;
-      for (let f = 0; f < count; f++) {
-        if (f < read.length && read[f] === 1) {
-          let cell: string;
-          if (repeat !== undefined && repeat[f] === 1) {
-            const last = previous[f];
-            const s = this.starts[f] as number;
-            if (last !== undefined && this.doubled[f] === 0 && (this.ends[f] as number) - s === last.length && this.recordAscii && this.text.startsWith(last, s)) {
-              cell = last;
-            } else {
-              cell = this.cell(f, true);
-              previous[f] = cell;
-            }
-          } else cell = this.cell(f, own[f] === 1);
-          fields[f] = cell;
-          if (blank && !isBlank(cell)) blank = false;
-        } else fields[f] = '';
-      }
-      // Every cell the reader reads is blank: it checks the whole row, so decode the whole row.
-      if (blank) for (let f = 0; f < count; f++) fields[f] = this.cell(f, true);
-    }
-    const line = this.line;
-    this.line = line + 1 + lineBreaks;
-    this.onRecord(fields, line);
-  }
-
-  /** Field `f` of the current record as text; `own`: never a slice of the chunk's text. */
-  private cell(f: number, own: boolean): string {
-    const s = this.starts[f] as number;
-    const e = this.ends[f] as number;
-    let cell: string;
-    if (this.recordAscii || this.ascii.isAscii(s, e)) {
-      cell = own && e - s >= COPIED_SUBSTRING ? this.buf.latin1Slice(s, e) : this.text.substring(s, e);
-    } else {
-      cell = this.buf.utf8Slice(s, e);
-    }
-    return this.doubled[f] === 1 ? cell.replaceAll('""', '"') : cell;
-  }
 }

@@ -359,7 +359,7 @@ export class DuplicateChecks {
         this.failure ??= err as Error;
       }
     }
-    // The worker's tables (~33 bytes a claim) are given back only once its thread has ended: the
+    // The worker's tables (~35 bytes a claim) are given back only once its thread has ended: the
     // reading's last step (the look-alike pass) must not hold its memory on top of them. Ref'd
     // while it ends, as while its answers are awaited (`until`).
     this.worker?.ref();

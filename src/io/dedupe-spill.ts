@@ -16,7 +16,7 @@
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import type { LineTable } from './csv-dedupe.js';
-import { HashedLineIndex } from './line-index.js';
+import { HashedLineIndex, PARTITION_LOAD } from './line-index.js';
 
 /** Partitions per kind, by the top bits of the hash's high word: ~310,000 keys each at 20M claims. */
 const PARTITION_BITS = 6;
@@ -118,8 +118,9 @@ export class PartitionedKeys implements LineTable {
     }
     this.close();
     const read = { buf: new Uint8Array(0) };
-    // One table for every partition, emptied between them (HashedLineIndex.reset).
-    const table = new HashedLineIndex();
+    // One table for every partition, emptied between them (HashedLineIndex.reset); in cache, and
+    // filled to half only: the walk over its tags was most of a key's cost at 0.9 (line-index.ts).
+    const table = new HashedLineIndex(PARTITION_LOAD);
     for (let p = 0; p < PARTITIONS; p++) {
       if (!fs.existsSync(this.path(p))) continue;
       const size = readAll(this.path(p), read);
@@ -152,6 +153,11 @@ function putUint32(d: Uint8Array, at: number, v: number): void {
   d[at + 1] = (v >>> 8) & 0xff;
   d[at + 2] = (v >>> 16) & 0xff;
   d[at + 3] = v >>> 24;
+}
+
+/** The four little-endian bytes at `at` as a number (as Buffer#readUInt32LE, unchecked). */
+function getUint32(d: Uint8Array, at: number): number {
+  return ((d[at] as number) | ((d[at + 1] as number) << 8) | ((d[at + 2] as number) << 16) | ((d[at + 3] as number) << 24)) >>> 0;
 }
 
 /** A duplicate as the spilled checks give it: line, kind (0 email, 1 name), first line, the email shown, the claim id. */
@@ -298,15 +304,26 @@ export class SpilledClaimants {
         }
         return true;
       };
-      while (h < hits.length && want(DETAILS_HEAD)) {
-        const line = buf.readUInt32LE(start);
-        const idLen = buf.readUInt32LE(start + 4);
-        const emailLen = buf.readUInt32LE(start + 8);
+      while (h < hits.length) {
+        const next = (hits[h] as SpilledHit)[0];
+        // Past the rows before the next duplicate's, in the bytes at hand (a row's head read
+        // byte by byte: Buffer#readUInt32LE checks its arguments, and this runs for every row).
+        for (;;) {
+          if (end - start < DETAILS_HEAD) break;
+          if (getUint32(buf, start) >= next) break;
+          const size = DETAILS_HEAD + getUint32(buf, start + 4) + getUint32(buf, start + 8);
+          if (end - start < size) break;
+          start += size;
+        }
+        if (!want(DETAILS_HEAD)) break;
+        const line = getUint32(buf, start);
+        const idLen = getUint32(buf, start + 4);
+        const emailLen = getUint32(buf, start + 8);
         const size = DETAILS_HEAD + idLen + emailLen;
         const hit = hits[h] as SpilledHit;
         if (line === hit[0]) {
           if (!want(size)) break;
-          const flags = buf.readUInt32LE(start + 12);
+          const flags = getUint32(buf, start + 12);
           const idAt = start + DETAILS_HEAD;
           const claimId = cell(buf, idAt, idAt + idLen, (flags & ID_DOUBLED) !== 0).trim();
           for (; h < hits.length && (hits[h] as SpilledHit)[0] === line; h++) {

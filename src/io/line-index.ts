@@ -16,17 +16,28 @@
 
 const INITIAL_CAPACITY = 1 << 12;
 /**
- * Tables grow past this load. Linear probing walks ~50 slots to add a key at 0.9 (~5 on average
- * while a table fills up to it), but it walks the tag bytes (see tagOf), one cache line or two;
- * the entries (12 or 8 bytes a slot) are what cost memory, so tables are sized to the load, not to
- * a power of two. At 0.9 a key costs 14.4 bytes in a HashedLineIndex, 16.25 at 0.8: ~75 MB less
- * for the two duplicate-claimant tables at 20M claims, with the same 64-bit hashes.
+ * ExactLineIndex grows past this load. Linear probing walks ~50 slots to add a key at 0.9 (~5 on
+ * average while a table fills up to it), but it walks the tag bytes (see tagOf), one cache line or
+ * two; the entries (8 bytes a slot) are what cost memory, so tables are sized to the load, not to
+ * a power of two.
  */
 const MAX_LOAD = 0.9;
 
-/** The capacity that holds `n` keys at MAX_LOAD. */
-function capacityFor(n: number): number {
-  return Math.max(INITIAL_CAPACITY, Math.ceil(n / MAX_LOAD) + 1);
+/**
+ * The load a HashedLineIndex is sized for and grows past (the duplicate-claimant checks). The walk
+ * over the tags, not the cache misses, was most of a key's cost: adding 2M keys to two tables of
+ * a million took 160–231 ms at 0.9, 126 ms at 0.75, 116–133 ms at 0.6, and the tables of the
+ * spilled checks (dedupe-spill.ts), which stay in cache, 98 ms at 0.9 against 43 ms at 0.5. In
+ * memory (files under 256 MiB, ~2.2M claims at most) 0.75: 17.3 bytes a key, ~6 MB more than at
+ * 0.9 for the two tables of 1M claims; the spilled checks' one table of a partition at a time
+ * (`PARTITION_LOAD`, 0.5) holds ~1/64 of a kind's keys: 8 MB at 20M claims, not 4.5.
+ */
+export const HASHED_LOAD = 0.75;
+export const PARTITION_LOAD = 0.5;
+
+/** The capacity that holds `n` keys at `load`. */
+function capacityFor(n: number, load = MAX_LOAD): number {
+  return Math.max(INITIAL_CAPACITY, Math.ceil(n / load) + 1);
 }
 
 /** A slot for a 32-bit hash, spread over any capacity by its high bits (a multiply, not a mask). */
@@ -51,11 +62,16 @@ export class HashedLineIndex {
   private slots = new Uint32Array(INITIAL_CAPACITY * 3);
   private capacity = INITIAL_CAPACITY;
   private size = 0;
-  private limit = INITIAL_CAPACITY * MAX_LOAD;
+  private limit: number;
+
+  /** `load`: the load it is sized for and grows past (HASHED_LOAD, or PARTITION_LOAD). */
+  constructor(private readonly load = HASHED_LOAD) {
+    this.limit = INITIAL_CAPACITY * load;
+  }
 
   /** Makes room for `n` keys in all, so that reading a large file does not grow the table step by step. */
   reserve(n: number): void {
-    const cap = capacityFor(n);
+    const cap = capacityFor(n, this.load);
     if (cap > this.capacity) this.rehash(cap);
   }
 
@@ -70,12 +86,12 @@ export class HashedLineIndex {
    * is a page fault (~128 MB of them for the spilled checks of 5M claims).
    */
   reset(n: number): void {
-    const cap = capacityFor(n);
+    const cap = capacityFor(n, this.load);
     if (cap > this.capacity) {
       this.tags = new Uint8Array(cap);
       this.slots = new Uint32Array(cap * 3);
       this.capacity = cap;
-      this.limit = cap * MAX_LOAD;
+      this.limit = cap * this.load;
     } else this.tags.fill(0);
     this.size = 0;
   }
@@ -86,7 +102,7 @@ export class HashedLineIndex {
     this.slots = new Uint32Array(INITIAL_CAPACITY * 3);
     this.capacity = INITIAL_CAPACITY;
     this.size = 0;
-    this.limit = INITIAL_CAPACITY * MAX_LOAD;
+    this.limit = INITIAL_CAPACITY * this.load;
   }
 
   firstLine(hi: number, lo: number, line: number): number {
@@ -132,7 +148,7 @@ export class HashedLineIndex {
     this.tags = tags;
     this.slots = slots;
     this.capacity = cap;
-    this.limit = cap * MAX_LOAD;
+    this.limit = cap * this.load;
   }
 }
 

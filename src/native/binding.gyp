@@ -2,8 +2,8 @@
   "targets": [
     {
       "target_name": "payout_sha256",
-      "sources": ["sha256_batch.c"],
-      "cflags": ["-O2", "-Wall", "-Wextra"]
+      "sources": ["sha256_batch.c", "csv_scan.c"],
+      "cflags": ["-O3", "-Wall", "-Wextra"]
     }
   ]
 }

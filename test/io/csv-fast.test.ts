@@ -15,6 +15,7 @@ import { FastCsv, MAX_FAST_RECORD, fastPathSupports } from '../../src/io/csv-fas
 import { ClaimsCollector, MAX_RECORD_CHARS, readClaims, type ReadClaimsOptions } from '../../src/io/claims-reader.js';
 import { parsePlan, type Plan } from '../../src/core/plan.js';
 import { tempDir } from '../helpers/tmp.js';
+import { TOKENIZER_PATHS, withNative, type TokenizerPath } from '../helpers/csv-paths.js';
 
 const tmp = tempDir();
 
@@ -58,9 +59,10 @@ function csvParse(bytes: Buffer, firstLine: number, bom: boolean, delimiter: str
  * The reader's loop in miniature: the fast path over `bytes` cut at `cuts`, decoding every field,
  * then csv-parse from the byte where it stopped (if it stopped).
  */
-function fastThenCsvParse(bytes: Buffer, cuts: number[], delimiter: string): Read & { handedOffAt?: number } {
+function fastThenCsvParse(bytes: Buffer, cuts: number[], delimiter: string, path: TokenizerPath): Read & { handedOffAt?: number } {
   const out: Read & { handedOffAt?: number } = { records: [] };
-  const fast = new FastCsv(delimiter, (fields, line) => out.records.push({ fields: [...fields], line }), () => undefined);
+  const fast = new FastCsv(delimiter, (fields, line) => out.records.push({ fields: [...fields], line }), () => undefined, path.scan);
+  if (path.indexSize !== undefined) fast.indexSize(path.indexSize);
   const bounds = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b).filter((c) => c > 0 && c < bytes.length);
   bounds.push(bytes.length);
   let start = 0;
@@ -132,13 +134,13 @@ const soup = fc.array(fc.oneof(text, special), { maxLength: 40 }).map((t) => t.j
 
 const anyCsv = fc.oneof({ weight: 3, arbitrary: csvFile }, { weight: 1, arbitrary: soup });
 
-describe('FastCsv then csv-parse = csv-parse (differential)', () => {
+describe.each(TOKENIZER_PATHS)('FastCsv ($name) then csv-parse = csv-parse (differential)', (path) => {
   it('gives the same records, start lines and error on generated files, however the bytes are cut (property)', () => {
     fc.assert(
       fc.property(anyCsv, fc.array(fc.nat(), { maxLength: 5 }), (content, cuts) => {
         const bytes = Buffer.from(content, 'utf8');
         const expected = csvParse(bytes, 1, true, ',');
-        const got = fastThenCsvParse(bytes, cuts, ',');
+        const got = fastThenCsvParse(bytes, cuts, ',', path);
         expect({ records: got.records, error: got.error }).toEqual({ records: expected.records, error: expected.error });
       }),
       { numRuns: 3000 },
@@ -150,7 +152,7 @@ describe('FastCsv then csv-parse = csv-parse (differential)', () => {
       fc.property(anyCsv, fc.constantFrom(';', '\t'), fc.array(fc.nat(), { maxLength: 3 }), (content, delimiter, cuts) => {
         const bytes = Buffer.from(content.replaceAll(',', delimiter), 'utf8');
         const expected = csvParse(bytes, 1, true, delimiter);
-        const got = fastThenCsvParse(bytes, cuts, delimiter);
+        const got = fastThenCsvParse(bytes, cuts, delimiter, path);
         expect({ records: got.records, error: got.error }).toEqual({ records: expected.records, error: expected.error });
       }),
       { numRuns: 500 },
@@ -159,7 +161,7 @@ describe('FastCsv then csv-parse = csv-parse (differential)', () => {
 
   it('keeps plain files, quoted line breaks and doubled quotes on the fast path', () => {
     const bytes = Buffer.from('\uFEFFclaim_id,name\r\n1,"Smith, Jr."\r\n2,"a\r\nb"\n3,"Robert ""Bobby"" Smith"\n\n4,Zoë\n5,', 'utf8');
-    const got = fastThenCsvParse(bytes, [7, 20, 33], ',');
+    const got = fastThenCsvParse(bytes, [7, 20, 33], ',', path);
     expect(got.handedOffAt).toBeUndefined();
     expect(got.records).toEqual(csvParse(bytes, 1, true, ',').records);
     expect(got.records.map((r) => r.line)).toEqual([1, 2, 3, 5, 6, 7, 8]);
@@ -167,7 +169,7 @@ describe('FastCsv then csv-parse = csv-parse (differential)', () => {
 
   it('leaves a quote in a plain field to csv-parse, from the first byte of its record', () => {
     const bytes = Buffer.from('a,b\nc,d"e\nf,g\n');
-    const got = fastThenCsvParse(bytes, [], ',');
+    const got = fastThenCsvParse(bytes, [], ',', path);
     expect(got.handedOffAt).toBe(4);
     expect(got.error).toBe('INVALID_OPENING_QUOTE');
     expect(got.records).toEqual([{ fields: ['a', 'b'], line: 1 }]);
@@ -176,7 +178,7 @@ describe('FastCsv then csv-parse = csv-parse (differential)', () => {
   it('leaves a record longer than MAX_FAST_RECORD to csv-parse', () => {
     const long = 'x'.repeat(MAX_FAST_RECORD + 10);
     const bytes = Buffer.from(`a,b\n${long},c\nd,e\n`);
-    const got = fastThenCsvParse(bytes, [100, 40_000], ',');
+    const got = fastThenCsvParse(bytes, [100, 40_000], ',', path);
     expect(got.handedOffAt).toBe(4);
     expect(got.records).toEqual(csvParse(bytes, 1, true, ',').records);
   });
@@ -240,11 +242,11 @@ const claimsFile = fc
   });
 
 describe('readClaims: the fast path and csv-parse give the same (differential)', () => {
-  it('hands the collector the same records and lines, and ends with the same table, problems and stats (property)', async () => {
+  it.each(TOKENIZER_PATHS.filter((p) => p.indexSize === undefined))('hands the collector the same records and lines, and ends with the same table, problems and stats ($name, property)', async (path) => {
     await fc.assert(
       fc.asyncProperty(fc.oneof({ weight: 4, arbitrary: claimsFile }, { weight: 1, arbitrary: anyCsv }), async (content) => {
         const file = tmp.write(`diff-${++fileNo}.csv`, content);
-        const fast = await readWith(file, 'fast', { sha256: true });
+        const fast = await withNative(path.native, () => readWith(file, 'fast', { sha256: true }));
         const slow = await readWith(file, 'csv-parse', { sha256: true });
         const width = slow.stats.headers.length || 64;
         expect(readCells(fast.received, width)).toEqual(readCells(slow.received, width));
@@ -252,7 +254,7 @@ describe('readClaims: the fast path and csv-parse give the same (differential)',
         expect(fast.problems).toEqual(slow.problems);
         expect(fast.stats).toEqual(slow.stats);
       }),
-      { numRuns: 400 },
+      { numRuns: 300 },
     );
   });
 
@@ -307,7 +309,7 @@ describe('readClaims: the fast path and csv-parse give the same (differential)',
     }
   });
 
-  it('gives the same on every fixture claims file', async () => {
+  it.each(TOKENIZER_PATHS.filter((p) => p.indexSize === undefined))('gives the same on every fixture claims file ($name)', async (path) => {
     const { readdirSync, existsSync } = await import('node:fs');
     const { join } = await import('node:path');
     const { loadPlan } = await import('../../src/io/plan-file.js');
@@ -324,7 +326,7 @@ describe('readClaims: the fast path and csv-parse give the same (differential)',
     expect(files.length).toBeGreaterThan(10);
     for (const { claims, plan: planFile } of files) {
       const { plan: p } = await loadPlan(planFile);
-      const fast = await readClaims(claims, p, { csv: 'fast', sha256: true });
+      const fast = await withNative(path.native, () => readClaims(claims, p, { csv: 'fast', sha256: true }));
       const slow = await readClaims(claims, p, { csv: 'csv-parse', sha256: true });
       expect(fast, claims).toEqual(slow);
     }

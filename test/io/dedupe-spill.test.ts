@@ -99,6 +99,23 @@ describe('PartitionedKeys: the keys checked partition by partition', () => {
       [5, 1, 3, '', 'ID-2'],
     ]);
   });
+
+  it("finds the duplicates' claim ids past millions of bytes of other rows' details (read in blocks)", () => {
+    const dir = mkdtempSync(join(scratch, 'd-'));
+    const s = new SpilledClaimants(dir);
+    const want: SpilledHit[] = [];
+    for (let line = 2; line < 300_000; line += line % 7 === 0 ? 2 : 1) {
+      // Ids of 5 to 40 bytes, so that rows straddle the reading's block boundaries anywhere.
+      const id = `ID-${line}-${'x'.repeat(line % 36)}`;
+      const bytes = Buffer.from(`${id}|someone${line}@example.org`, 'latin1');
+      s.rowBytes(line, bytes, 0, id.length, 0, id.length + 1, bytes.length, 0);
+      const dup = line % 9973 === 0 || line === 299_999;
+      s.emails.firstLine(dup || line === 2 ? 1 : line, 1, line);
+      if (dup) want.push([line, 0, 2, '****.org', id]);
+    }
+    expect(want.length).toBeGreaterThan(20);
+    expect(s.finish()).toEqual(want);
+  });
 });
 
 describe('SpilledClaimants: no whole email on disk', () => {

@@ -7,6 +7,7 @@
  */
 import type { Command } from 'commander';
 import { startReaderWorkers } from '../../io/early-workers.js';
+import { startLedgerWorkerEarly } from '../../io/payments/ledger-early.js';
 import { addClaimsOptions, collect } from './claims-options.js';
 import type { ValidateCliOptions } from './validate.js';
 import type { AllocateCliOptions } from './allocate.js';
@@ -364,6 +365,7 @@ export function registerPay(program: Command): void {
     .option('-q, --quiet', 'print errors only (warnings counted in one line)');
   // --map, --delimiter (default: the reading the ledger's manifest records) and --max-errors.
   addClaimsOptions(cmd).action(async (claimsFile: string, o: PayCliOptions) => {
+    startLedgerWorkerEarly(o.from);
     const { runPay } = await import('./pay.js');
     await runPay(claimsFile, { ...o, delimiterGiven: cmd.getOptionValueSource('delimiter') !== 'default' });
   });

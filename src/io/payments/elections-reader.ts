@@ -130,7 +130,8 @@ function lineBreaks(fields: readonly string[]): number {
 export async function readElections(o: {
   claimsFile: string;
   electionsFile?: string;
-  ledger: PaidLedger;
+  /** The ledger's rows (of a ledger still being read on another thread: each row there once it is asked for). */
+  ledger: Pick<PaidLedger, 'dir' | 'manifest' | 'ledgerPath' | 'ids' | 'amounts'>;
   onPaid?: (c: PaidClaim) => void;
   /** The claims file is being read again from its start (every claim given to onPaid so far is to be forgotten). */
   onRestart?: () => void;

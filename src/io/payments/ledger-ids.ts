@@ -14,7 +14,19 @@ interface SliceableBuffer extends Buffer {
 /** Rows per string, as a power of 2. */
 export const LEDGER_IDS_SHIFT = 20;
 
-export class LedgerIds {
+/** A ledger's claim ids by row, as the claims file's reader asks for them (LedgerIds, or ledger-thread.ts's rows as they are read). */
+export interface LedgerIdsView {
+  /** The rows (of a ledger still being read: once it is read). */
+  readonly length: number;
+  /** Row `row`'s id; undefined past the end. */
+  at(row: number): string | undefined;
+  /** Whether row `row`'s id is `id`. */
+  is(row: number, id: string): boolean;
+  /** Whether row `row`'s id is the ASCII bytes `src[s … e]` (an id that is not ASCII never is). */
+  isBytes(row: number, src: Uint8Array, s: number, e: number): boolean;
+}
+
+export class LedgerIds implements LedgerIdsView {
   /**
    * `texts[k]`: the ids of rows k·2^shift to (k+1)·2^shift − 1 one after the other; `starts[r]`:
    * where row r's id starts in its string (UTF-16 units). A row's id ends where the next row's

@@ -19,6 +19,7 @@ import { ClaimRecordWriter, METHOD_BITS, M_CHECKING, M_SAVINGS, RECORD_BLOCK, ty
 import type { PaymentsConfig } from '../../core/payments/plan-section.js';
 import type { Stage } from '../atomic-output.js';
 import { onUnfinishedRun } from '../run-cleanup.js';
+import { takeEarlyBuildWorker } from './ledger-early.js';
 import type { PaymentIds } from './payment-ids.js';
 import { PaymentIdWords } from '../../core/payments/record-batch-state.js';
 
@@ -148,11 +149,13 @@ export class PayBuilderThread {
     ring?: number;
     stage?: Stage;
   }): PayBuilderThread | undefined {
+    // One started first thing by the command (ledger-early.ts), or started now.
+    const early = takeEarlyBuildWorker();
     const url = new URL('./pay-build-worker.js', import.meta.url);
     if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url))) return undefined;
     let worker: Worker;
     try {
-      worker = new Worker(url);
+      worker = early ?? new Worker(url);
     } catch {
       return undefined;
     }

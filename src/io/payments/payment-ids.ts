@@ -11,7 +11,7 @@
  */
 import * as nodeCrypto from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import type { LedgerIds } from './ledger-ids.js';
+import { LedgerIds, type LedgerIdsView } from './ledger-ids.js';
 import { nativeAddonForWorkers, type Sha256Batch } from '../sha256-batch.js';
 
 /** Ledgers from this many rows on are hashed on a worker (its start-up costs ~40 ms). */
@@ -131,18 +131,29 @@ export class PaymentIds {
   private lastDone = -1;
   private since = 0;
 
+  /**
+   * `options.shared`: the bytes and count of a thread that hashes the ids already (the ledger's
+   * reading thread, ledger-thread.ts: it hashes each row's as it reads it); none is started then.
+   */
   constructor(
     seed: string,
     round: number,
-    private readonly ids: LedgerIds,
-    options: { worker?: boolean } = {},
+    private readonly ids: LedgerIdsView,
+    options: { worker?: boolean; shared?: { digests: SharedArrayBuffer; progress: SharedArrayBuffer } } = {},
   ) {
     this.prefix = `${seed}:payment:${round}:`;
     this.head = `P${round}-`;
+    if (options.shared !== undefined) {
+      this.bytes = Buffer.from(options.shared.digests) as PaymentIds['bytes'];
+      this.view = new DataView(options.shared.digests);
+      this.progress = new Int32Array(options.shared.progress);
+      this.alone = false;
+      return;
+    }
     const shared = new SharedArrayBuffer(Math.max(8, ids.length * 8));
     this.bytes = Buffer.from(shared) as PaymentIds['bytes'];
     this.view = new DataView(shared);
-    const wanted = (options.worker ?? true) && ids.length >= PAYMENT_ID_WORKER_MIN_ROWS && process.env.PAYOUT_WORKERS !== '0';
+    const wanted = (options.worker ?? true) && ids instanceof LedgerIds && ids.length >= PAYMENT_ID_WORKER_MIN_ROWS && process.env.PAYOUT_WORKERS !== '0';
     this.alone = !wanted;
     if (!wanted) return;
     try {
@@ -151,7 +162,7 @@ export class PaymentIds {
       worker.on('error', () => undefined); // the main thread goes on alone (see `through`)
       worker.unref();
       // A string per 2^20 ids and where each id starts in it: a copy of each of a million strings cost ~0.1 s here.
-      worker.postMessage({ prefix: this.prefix, texts: ids.texts, starts: ids.starts, rows: ids.length, shift: ids.shift, out: shared, state, native: nativeAddonForWorkers() });
+      worker.postMessage({ prefix: this.prefix, texts: (ids as LedgerIds).texts, starts: (ids as LedgerIds).starts, rows: ids.length, shift: (ids as LedgerIds).shift, out: shared, state, native: nativeAddonForWorkers() });
       this.worker = worker;
       this.progress = new Int32Array(state);
     } catch {
