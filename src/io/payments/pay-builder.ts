@@ -61,7 +61,7 @@ export type BuildNote = BuildStart | { type: 'block'; at: number; length: number
 
 /** The worker's answer to `finish`. */
 export type BuildDone =
-  | { batch: PaymentBatch; sha256: Record<string, string>; written?: Record<string, number>; error?: undefined }
+  | { batch: PaymentBatch; sha256: Record<string, string>; written?: Record<string, number>; writes?: { all: number; here: number }; error?: undefined }
   | { error: { name: string; message: string } };
 
 /**
@@ -72,6 +72,8 @@ export interface BuiltPayments {
   batch: PaymentBatch;
   sha256?: Record<string, string>;
   written?: Record<string, number>;
+  /** Blocks the worker wrote as it made them: in all, and on its own thread (not on libuv's), synchronously. */
+  writes?: { all: number; here: number };
 }
 
 /** Whether a run of `paid` claims has its files built on a worker. */
@@ -286,7 +288,7 @@ export class PayBuilderThread {
         throw name === 'UsageError' ? new UsageError(message) : name === 'RangeError' ? new RangeError(message) : new Error(message);
       }
       duplicateIds ??= this.duplicates();
-      return { batch: { ...done.batch, duplicateIds }, sha256: done.sha256, ...(done.written !== undefined ? { written: done.written } : {}) };
+      return { batch: { ...done.batch, duplicateIds }, sha256: done.sha256, ...(done.written !== undefined ? { written: done.written } : {}), ...(done.writes !== undefined ? { writes: done.writes } : {}) };
     } finally {
       void this.close();
     }
