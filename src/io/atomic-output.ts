@@ -264,35 +264,50 @@ export class OutputSet {
   /**
    * Renames every finished file into place, all or none: the files of an earlier run (--force) are
    * moved aside first (manifest.json first of all) and put back if a rename fails, so the folder
-   * never mixes two runs. The files are placed in the order they were created, the manifest last:
-   * a commit cut short by a kill that no handler sees (SIGKILL, a power cut) leaves outputs
-   * without a manifest.json, which verify, report and redistribute call an incomplete run.
+   * never mixes two runs. The new manifest.json is placed last, once every other file is: a
+   * commit cut short by a kill that no handler sees (SIGKILL, a power cut) leaves outputs without
+   * a manifest.json, which verify, report and redistribute call an incomplete run. Between those
+   * two, the files are looked at, moved aside, placed and the earlier run's removed all at once
+   * (the thread pool takes a few at a time): one after another, a pay run's 117 files took
+   * 468 round trips to the pool, and removing the 215 MB of an earlier run's files ~150 ms when
+   * the disk had them already (docs/payments.md, "Performance").
    */
   async commit(): Promise<void> {
     if (!this.force) await this.refuseExisting(this.files.map((f) => f.name));
     const state: { moved: { target: string; aside: string }[]; placed: string[] } = { moved: [], placed: [] };
     this.committing = state;
+    const isManifest = (path: string): boolean => path.endsWith('manifest.json');
     try {
       const targets = this.files.map((f) => join(this.dir, f.name));
-      const manifestFirst = [...targets].sort((a, b) => Number(b.endsWith('manifest.json')) - Number(a.endsWith('manifest.json')));
+      const found = await Promise.all(
+        targets.map((target) =>
+          lstat(target).catch((err: NodeJS.ErrnoException) => {
+            if (err.code === 'ENOENT') return undefined;
+            throw err;
+          }),
+        ),
+      );
       const aside: { target: string; aside: string }[] = [];
-      for (const target of manifestFirst) {
-        const s = await lstat(target).catch((err: NodeJS.ErrnoException) => {
-          if (err.code === 'ENOENT') return undefined;
-          throw err;
-        });
-        if (s === undefined) continue;
-        if (!s.isFile()) throw new UsageError(`${target}: exists and is not a file; nothing was written`);
-        aside.push({ target, aside: `${target}${this.tag}.old` });
+      for (const manifest of [true, false]) {
+        for (const [i, target] of targets.entries()) {
+          const s = found[i];
+          if (s === undefined || isManifest(target) !== manifest) continue;
+          if (!s.isFile()) throw new UsageError(`${target}: exists and is not a file; nothing was written`);
+          aside.push({ target, aside: `${target}${this.tag}.old` });
+        }
       }
-      for (const m of aside) {
+      const moveAside = async (m: { target: string; aside: string }): Promise<void> => {
         await rename(m.target, m.aside);
         state.moved.push(m);
-      }
-      for (const f of this.files) {
+      };
+      for (const m of aside.filter((a) => isManifest(a.target))) await moveAside(m);
+      await allOf(aside.filter((a) => !isManifest(a.target)).map(moveAside));
+      const place = async (f: StagedFile): Promise<void> => {
         await rename(f.tempPath, join(this.dir, f.name));
         state.placed.push(join(this.dir, f.name));
-      }
+      };
+      await allOf(this.files.filter((f) => !isManifest(f.name)).map(place));
+      for (const f of this.files.filter((f) => isManifest(f.name))) await place(f);
     } catch (err) {
       this.committing = undefined;
       for (const p of state.placed) await rm(p, { force: true });
@@ -300,7 +315,7 @@ export class OutputSet {
       throw err;
     }
     this.committing = undefined;
-    for (const m of state.moved) await rm(m.aside, { force: true });
+    await allOf(state.moved.map((m) => rm(m.aside, { force: true })));
     this.files.length = 0;
     this.sweepSync();
     this.finish();
@@ -388,4 +403,10 @@ function removeDirsSync(dirs: readonly string[]): void {
       return; // not empty (or gone): the folders above it are not empty either
     }
   }
+}
+
+/** Waits for every one of `work` (already under way), then throws the first failure, if any: none is left running. */
+async function allOf(work: Promise<unknown>[]): Promise<void> {
+  const settled = await Promise.allSettled(work);
+  for (const r of settled) if (r.status === 'rejected') throw r.reason;
 }

@@ -12,7 +12,7 @@ import { tempDir } from '../helpers/tmp.js';
 
 vi.mock('node:fs/promises', async (original) => {
   const real = await original<typeof import('node:fs/promises')>();
-  return { ...real, rename: vi.fn(real.rename) };
+  return { ...real, rename: vi.fn(real.rename), rm: vi.fn(real.rm) };
 });
 
 const { OutputSet } = await import('../../src/io/atomic-output.js');
@@ -45,4 +45,42 @@ it('moves the old manifest aside first and places the new one last; the lock is 
   ]);
   expect(readdirSync(dir).sort()).toEqual(['ledger.csv', 'manifest.json', 'summary.json']);
   expect(readdirSync(dir)).not.toContain('.payout.lock');
+});
+
+it('moves, places and removes the other files all at once, the new manifest only once they are placed', async () => {
+  const dir = tmp.path('at-once');
+  const names = ['a.csv', 'b.csv', 'c.csv', 'd.csv', 'manifest.json'];
+  const first = await OutputSet.open(dir, names, false);
+  for (const name of names) await first.create(name).close();
+  await first.commit();
+
+  // Each rename and removal takes a while: how many are under way at once, and when the manifest's starts.
+  const real = await vi.importActual<typeof import('node:fs/promises')>('node:fs/promises');
+  let inFlight = 0;
+  const most = { rename: 0, rm: 0 };
+  const manifestPlacedWith: number[] = [];
+  const slow = <A extends unknown[]>(kind: 'rename' | 'rm', op: (...a: A) => Promise<void>) => async (...a: A): Promise<void> => {
+    if (kind === 'rename' && basename(String(a[1])) === 'manifest.json') manifestPlacedWith.push(inFlight);
+    inFlight++;
+    most[kind] = Math.max(most[kind], inFlight);
+    await new Promise((r) => setTimeout(r, 5));
+    try {
+      await op(...a);
+    } finally {
+      inFlight--;
+    }
+  };
+  vi.mocked(fsp.rename).mockImplementation(slow('rename', real.rename));
+  vi.mocked(fsp.rm).mockImplementation(slow('rm', real.rm));
+  try {
+    const second = await OutputSet.open(dir, names, true);
+    for (const name of names) await second.create(name).close();
+    await second.commit();
+  } finally {
+    vi.mocked(fsp.rename).mockImplementation(real.rename);
+    vi.mocked(fsp.rm).mockImplementation(real.rm);
+  }
+  expect(most).toEqual({ rename: 4, rm: 5 });
+  expect(manifestPlacedWith).toEqual([0]);
+  expect(readdirSync(dir).sort()).toEqual(names);
 });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { idBits } from '../../src/core/payments/batch.js';
+import { formatMoney } from '../../src/core/money.js';
 import type { ClaimRecordReader } from '../../src/core/payments/claim-records.js';
-import { AmountMemo, PaymentIdWords } from '../../src/core/payments/record-batch-state.js';
+import { AMOUNT_SUMS, AmountMemo, PaymentIdWords } from '../../src/core/payments/record-batch-state.js';
 
 /** What AmountMemo reads of a record: the amount's 64 bits as two halves and its cents. */
 function recordOf(cents: bigint): ClaimRecordReader {
@@ -22,6 +23,7 @@ describe('AmountMemo', () => {
           memo.take(recordOf(cents));
           expect(memo.cents).toBe(cents);
           expect(memo.digits).toBe(cents.toString());
+          expect(Buffer.from(memo.money).toString('latin1')).toBe(formatMoney(cents));
         }
       }),
     );
@@ -31,8 +33,35 @@ describe('AmountMemo', () => {
     const memo = new AmountMemo();
     memo.takeBig(123456789012345678901234n);
     expect([memo.cents, memo.digits]).toEqual([123456789012345678901234n, '123456789012345678901234']);
+    expect(Buffer.from(memo.money).toString('latin1')).toBe('1234567890123456789012.34');
     memo.take(recordOf(5n));
     expect([memo.cents, memo.digits]).toEqual([5n, '5']);
+  });
+
+  it('sums the amounts counted into each sum exactly, across slots given to other amounts and drains (property)', () => {
+    const step = fc.record({
+      cents: fc.oneof(fc.bigInt({ min: 1n, max: 300n }), fc.bigInt({ min: 1n, max: (1n << 63n) - 1n }), fc.bigInt({ min: 1n << 63n, max: 1n << 80n })),
+      sum: fc.nat({ max: AMOUNT_SUMS - 1 }),
+      drain: fc.option(fc.nat({ max: AMOUNT_SUMS - 1 }), { freq: 8 }),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 2000 }), (steps) => {
+        const memo = new AmountMemo();
+        const expected = new Array<bigint>(AMOUNT_SUMS).fill(0n);
+        for (const s of steps) {
+          if (s.cents >= 1n << 63n) memo.takeBig(s.cents);
+          else memo.take(recordOf(s.cents));
+          memo.count(s.sum);
+          expected[s.sum] = expected[s.sum]! + s.cents;
+          if (s.drain !== null) {
+            expect(memo.drain(s.drain)).toBe(expected[s.drain]);
+            expected[s.drain] = 0n;
+          }
+        }
+        for (let k = 0; k < AMOUNT_SUMS; k++) expect(memo.drain(k)).toBe(expected[k]);
+        for (let k = 0; k < AMOUNT_SUMS; k++) expect(memo.drain(k)).toBe(0n);
+      }),
+    );
   });
 });
 

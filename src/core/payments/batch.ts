@@ -12,7 +12,7 @@ import type { Election, MailingAddress } from './elections.js';
 import { maskLast4 } from '../mask.js';
 import { NachaWriter, traceNumber } from './nacha.js';
 import type { PaymentsConfig } from './plan-section.js';
-import { DEFAULT_CHECK_COLUMNS, type CheckColumn } from './plan-section.js';
+import { DEFAULT_CHECK_COLUMNS, type CheckColumn } from './check-columns.js';
 import { countOf } from '../display-numbers.js';
 import {
   addressRow,

@@ -3,7 +3,7 @@
  * columns of the plan's template, as checkRow (core/payments/rows.ts) writes it.
  */
 import type { CheckColumn } from './plan-section.js';
-import { put, putCell, putCents, putHexId, putText } from './record-cells.js';
+import { put, putCell, putCells, putHexId, putText } from './record-cells.js';
 
 const COMMA = 0x2c;
 const LF = 0x0a;
@@ -20,7 +20,7 @@ export interface CheckConstants {
  * Writes the row at `u` in `b` and returns where it ends. `at`: start and end of the record's
  * cells (the claim id, then name, address, address2, city, state and zip); the check number's
  * ASCII digits in `number[0 … numberLength]`; the payment id from
- * `k.digests` at `idAt`, else `textId`; the amount from `cents`, its decimal digits.
+ * `k.digests` at `idAt`, else `textId`; the amount as formatMoney writes it, in ASCII bytes (`amount`).
  */
 export function putCheckRow(
   b: Uint8Array,
@@ -30,7 +30,7 @@ export function putCheckRow(
   at: Int32Array,
   number: Uint8Array,
   numberLength: number,
-  cents: string,
+  amount: Uint8Array,
   k: CheckConstants,
   idAt: number,
   textId: string | undefined,
@@ -45,10 +45,15 @@ export function putCheckRow(
         u = put(b, u, k.issueDate, 0, k.issueDate.length);
         break;
       case 'amount':
-        u = putCents(b, u, cents);
+        u = put(b, u, amount, 0, amount.length);
         break;
       case 'payee':
         u = putCell(b, u, src, at[2]!, at[3]!);
+        // The default template's payee, address, address2, city, state and zip: the five after the payee in one loop.
+        if (columns[i + 1] === 'address' && columns[i + 2] === 'address2' && columns[i + 3] === 'city' && columns[i + 4] === 'state' && columns[i + 5] === 'zip') {
+          u = putCells(b, u, src, at, 4, 14);
+          i += 5;
+        }
         break;
       case 'address':
         u = putCell(b, u, src, at[4]!, at[5]!);

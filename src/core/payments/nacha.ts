@@ -102,11 +102,15 @@ export class NachaWriter {
 
   /**
    * Counts an entry whose record was made elsewhere (as bytes, core/payments/record-batch.ts): the
-   * first 8 digits of its routing number and its amount, as `entry` counts them.
+   * first 8 digits of its routing number, as `entry` counts them; its amount goes in with `credit`.
    */
-  tally(routingPrefix: number, amount: Cents): void {
+  tally(routingPrefix: number): void {
     this.count++;
     this.routingSum += routingPrefix;
+  }
+
+  /** Adds to the total the amounts of entries counted by `tally` (summed by the caller, before `finish`). */
+  credit(amount: Cents): void {
     this.total += amount;
   }
 

@@ -7,37 +7,9 @@
 import { z } from 'zod';
 import { isAbaRouting } from './aba.js';
 
-/** Columns a check register may hold, in any order (`payments.check.columns`). */
-export const CHECK_COLUMNS = [
-  'check_number',
-  'issue_date',
-  'amount',
-  'payee',
-  'address',
-  'address2',
-  'city',
-  'state',
-  'zip',
-  'claim_id',
-  'payment_id',
-  'account',
-] as const;
-export type CheckColumn = (typeof CHECK_COLUMNS)[number];
-
-/** The documented default layout: what most positive-pay issue files ask for, and the mailing address. */
-export const DEFAULT_CHECK_COLUMNS: readonly CheckColumn[] = [
-  'check_number',
-  'issue_date',
-  'amount',
-  'payee',
-  'address',
-  'address2',
-  'city',
-  'state',
-  'zip',
-  'claim_id',
-  'payment_id',
-];
+// The check register's columns live apart (check-columns.ts): the payment files' worker needs them without zod.
+import { CHECK_COLUMNS } from './check-columns.js';
+export { CHECK_COLUMNS, DEFAULT_CHECK_COLUMNS, type CheckColumn } from './check-columns.js';
 
 /** NACHA fields are upper-case ASCII; a character outside it would shift every column after it. */
 const nachaText = (max: number) =>

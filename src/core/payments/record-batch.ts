@@ -24,9 +24,10 @@ import {
 import { NachaWriter } from './nacha.js';
 import { AmountMemo, PaymentIdWords } from './record-batch-state.js';
 import { ACH_FILE_IDS, orderedFiles, refuseAchFile, refuseUnplanned } from './batch-limits.js';
-import { put, putAlpha, putAscii, putCell, putCents, putField, putHexId, putInt, putMasked, putText } from './record-cells.js';
+import { put, putAlpha, putAscii, putCell, putCells, putField, putHexId, putInt, putMasked, putText } from './record-cells.js';
 import { putCheckRow, type CheckConstants } from './check-record.js';
-import { DEFAULT_CHECK_COLUMNS, type CheckColumn, type PaymentsConfig } from './plan-section.js';
+import { DEFAULT_CHECK_COLUMNS, type CheckColumn } from './check-columns.js';
+import type { PaymentsConfig } from './plan-section.js';
 import { ADDRESSES_COLUMNS, PAYMENTS_COLUMNS, PAYPAL_ROWS_PER_FILE, checkHeader } from './rows.js';
 import { csvField } from '../csv-cell.js';
 
@@ -52,6 +53,12 @@ export interface RecordBatchOptions {
   ids: RecordIds;
   /** A file's rows (a new ByteRows; the caller may hash its blocks as they are sealed). */
   rows?: (file: string) => ByteRows;
+  /**
+   * false: payment ids made twice are not looked for (`duplicateIds` is empty): the caller finds
+   * them from the ids of the claims it sent (io/payments/pay-builder.ts, while it waits for this
+   * builder to finish). Default true.
+   */
+  duplicates?: boolean;
 }
 
 const CELLS = 14;
@@ -60,6 +67,14 @@ const CELLS = 14;
 const C_ID = 0;
 const C_E = 1; // the election's first cell
 const METHOD_NAMES = ['paypal', 'venmo', 'ach', 'ach', 'check'] as const;
+// The amounts' sums (AmountMemo.count): a PayPal file's PayPal and Venmo rows (the method's number,
+// M_PAYPAL and M_VENMO), a NACHA file's entries, the ACH payments in no file (past the trace
+// numbers, or no payments.ach: the run is refused), the checks.
+const S_PAYPAL = M_PAYPAL;
+const S_VENMO = M_VENMO;
+const S_ACH = 2;
+const S_ACH_LEFT = 3;
+const S_CHECK = 4;
 
 /**
  * Builds the payment files from blocks of records, claim by claim in ledger order (as
@@ -74,12 +89,13 @@ export class RecordBatchBuilder {
   private readonly head: Uint8Array;
   private readonly files: PaymentFile[] = [];
   private readonly counts = [0, 0, 0, 0];
+  /** The methods' amounts drained from `amounts` so far (PayPal, Venmo, ACH, check). */
   private readonly sums = [0n, 0n, 0n, 0n];
   private readonly payments: ByteRows;
   private readonly addresses: ByteRows;
   /** The payment ids' 8 bytes, as two 32-bit words each (record-batch-state.ts). */
-  private readonly idWords: PaymentIdWords;
-  /** Amounts met lately, by their 64 bits (record-batch-state.ts). */
+  private readonly idWords: PaymentIdWords | undefined;
+  /** Amounts met lately, by their 64 bits, and their sums (record-batch-state.ts; S_… below). */
   private readonly amounts = new AmountMemo();
   /** The cells of the record being made: start and end in its block, by position. */
   private readonly at = new Int32Array(2 * CELLS);
@@ -88,13 +104,13 @@ export class RecordBatchBuilder {
   private readonly paypalCurrency: string;
   private readonly paypalCurrencyBytes: Uint8Array;
   private readonly noteBytes: Uint8Array;
-  private readonly methodBytes = METHOD_NAMES.map(ascii);
+  /** By method (M_…): the file its `middle` bytes were made for, and payments.csv's `round,method,file,` (newMiddle). */
+  private readonly middle: { file: Uint8Array; bytes: Uint8Array }[] = METHOD_NAMES.map(() => ({ file: new Uint8Array(0), bytes: new Uint8Array(0) }));
   private readonly walletBytes = [ascii('PAYPAL'), ascii('VENMO')];
   private readonly issueDate: Uint8Array;
   // PayPal and Venmo: files of at most 5,000 rows.
   private paypalRows: ByteRows | undefined;
   private paypalCount = 0;
-  private paypalAmount = 0n;
   private paypalFile = 1;
   private paypalName = ascii('paypal-001.csv');
   // ACH: one batch per NACHA file.
@@ -108,7 +124,6 @@ export class RecordBatchBuilder {
   // Checks: one register.
   private readonly checkColumns: readonly CheckColumn[];
   private readonly checkRows: ByteRows;
-  private checkAmount = 0n;
   private readonly check: CheckConstants;
   private readonly checksName = ascii('checks-001.csv');
   /** The current check's number as ASCII digits (checkNumber), and the start's value as a number (a start of up to 15 digits). */
@@ -123,7 +138,7 @@ export class RecordBatchBuilder {
     this.round = o.round;
     this.ids = o.ids;
     this.head = ascii(o.ids.head);
-    this.idWords = new PaymentIdWords(o.ids.digests);
+    this.idWords = o.duplicates === false ? undefined : new PaymentIdWords(o.ids.digests);
     this.newRows = o.rows ?? (() => new ByteRows());
     this.currencyBytes = encoder.encode(o.currency);
     this.paypalCurrency = o.config.paypal.currency ?? o.currency;
@@ -182,19 +197,18 @@ export class RecordBatchBuilder {
     const amount = this.amounts;
     if (big !== undefined) amount.takeBig(big);
     else amount.take(r);
-    const cents = amount.cents;
     const digits = amount.digits; // the amount's digits, for every row of the claim
+    const money = amount.money; // and its text (formatMoney's), as bytes
     const m = method <= M_VENMO ? method : method <= M_SAVINGS ? 2 : 3;
     this.counts[m]!++;
-    this.sums[m] = this.sums[m]! + cents;
 
-    // The payment id's 8 bytes, kept to find two claims with one id.
+    // The payment id's 8 bytes (kept to find two claims with one id, unless the caller does).
     const idAt = r.row * 8;
     if (textId === undefined) {
       this.ids.ensure(r.row, src, at[0]!, at[1]!);
-      this.idWords.addRow(r.row);
+      this.idWords?.addRow(r.row);
     } else {
-      this.idWords.addText(textId);
+      this.idWords?.addText(textId);
     }
 
     // The method's own row, then payments.csv's (file, row, reference, destination told apart by method).
@@ -205,28 +219,31 @@ export class RecordBatchBuilder {
     if (method <= M_VENMO) {
       if (this.paypalCount === PAYPAL_ROWS_PER_FILE) this.flushPaypal();
       row = ++this.paypalCount;
+      amount.count(method); // S_PAYPAL or S_VENMO
       const w = (this.paypalRows ??= this.newRows(decoder.decode(this.paypalName)));
       const b = w.open(most);
       let u = putField(b, w.at, src, at[2]!, at[3]!);
       b[u++] = COMMA;
-      u = putCents(b, u, digits);
+      u = put(b, u, money, 0, money.length);
       b[u++] = COMMA;
       u = put(b, u, this.paypalCurrencyBytes, 0, this.paypalCurrencyBytes.length);
       b[u++] = COMMA;
       u = putField(b, u, src, at[0]!, at[1]!);
       b[u++] = COMMA;
-      u = put(b, u, this.noteBytes, 0, this.noteBytes.length);
+      // The note (46 bytes by default) in one copy.
+      b.set(this.noteBytes, u);
+      u += this.noteBytes.length;
       b[u++] = COMMA;
       const wallet = this.walletBytes[method]!;
       u = put(b, u, wallet, 0, wallet.length);
       b[u++] = LF;
       w.done(u);
-      this.paypalAmount += cents;
       file = this.paypalName;
       currency = this.paypalCurrencyBytes;
     } else if (method <= M_SAVINGS) {
       const ach = this.config.ach;
       if (ach === undefined) {
+        amount.count(S_ACH_LEFT);
         this.address(src, tag, most);
         return; // no row: finish() refuses the run
       }
@@ -234,8 +251,12 @@ export class RecordBatchBuilder {
       this.achCount++;
       row = ++this.achInFile;
       file = this.achName;
-      if (this.achCount <= 9_999_999) this.achEntry(src, method, cents, digits);
+      if (this.achCount <= 9_999_999) {
+        amount.count(S_ACH);
+        this.achEntry(src, method, digits);
+      } else amount.count(S_ACH_LEFT);
     } else {
+      amount.count(S_CHECK);
       const check = this.config.check;
       if (check === undefined) {
         this.address(src, tag, most);
@@ -245,8 +266,7 @@ export class RecordBatchBuilder {
       numberLength = this.checkNumber(check.startNumber, n);
       const w = this.checkRows;
       const b = w.open(most * this.checkColumns.length);
-      w.done(putCheckRow(b, w.at, this.checkColumns, src, at, this.numberBytes, numberLength, digits, this.check, textId === undefined ? idAt : -1, textId));
-      this.checkAmount += cents;
+      w.done(putCheckRow(b, w.at, this.checkColumns, src, at, this.numberBytes, numberLength, money, this.check, textId === undefined ? idAt : -1, textId));
       file = this.checksName;
       row = n + 1;
     }
@@ -258,13 +278,8 @@ export class RecordBatchBuilder {
     b[u++] = COMMA;
     u = putCell(b, u, src, at[0]!, at[1]!);
     b[u++] = COMMA;
-    u = put(b, u, this.roundBytes, 0, this.roundBytes.length);
-    b[u++] = COMMA;
-    const name = this.methodBytes[method]!;
-    u = put(b, u, name, 0, name.length);
-    b[u++] = COMMA;
-    u = put(b, u, file, 0, file.length);
-    b[u++] = COMMA;
+    const middle = this.middle[method]!.file === file ? this.middle[method]!.bytes : this.newMiddle(method, file);
+    u = put(b, u, middle, 0, middle.length);
     u = putInt(b, u, row);
     b[u++] = COMMA;
     if (method <= M_VENMO) u = putCell(b, u, src, at[0]!, at[1]!); // the customer reference: the claim id
@@ -272,7 +287,7 @@ export class RecordBatchBuilder {
       if (this.achCount <= 9_999_999) u = this.trace(b, u);
     } else u = put(b, u, this.numberBytes, 0, numberLength);
     b[u++] = COMMA;
-    u = putCents(b, u, digits);
+    u = put(b, u, money, 0, money.length);
     b[u++] = COMMA;
     u = put(b, u, currency, 0, currency.length);
     b[u++] = COMMA;
@@ -281,6 +296,14 @@ export class RecordBatchBuilder {
     b[u++] = LF;
     p.done(u);
     this.address(src, tag, most);
+  }
+
+  /** payments.csv's `round,method,file,` for `method` (M_…) and its current file, made once per file. */
+  private newMiddle(method: number, file: Uint8Array): Uint8Array {
+    const text = `${decoder.decode(this.roundBytes)},${METHOD_NAMES[method]!},${decoder.decode(file)},`;
+    const bytes = ascii(text);
+    this.middle[method] = { file, bytes };
+    return bytes;
   }
 
   /**
@@ -301,7 +324,7 @@ export class RecordBatchBuilder {
   }
 
   /** One NACHA entry detail record (NachaWriter.entry), and its line break. */
-  private achEntry(src: Uint8Array, method: number, amount: bigint, digits: string): void {
+  private achEntry(src: Uint8Array, method: number, digits: string): void {
     const ach = this.config.ach!;
     const { at } = this;
     if (this.achWriter === undefined) {
@@ -314,12 +337,12 @@ export class RecordBatchBuilder {
     const re = at[3]!;
     const as = at[4]!;
     const ae = at[5]!;
-    if (digits.length > 10) throw new RangeError(`${amount} does not fit a NACHA field of 10 digits`);
+    if (digits.length > 10) throw new RangeError(`${digits} does not fit a NACHA field of 10 digits`);
     const length = 3 + (re - rs) + Math.max(17, ae - as) + 10 + 15 + 22 + 3 + 15;
     if (length !== 94) throw new RangeError(`NACHA record of ${length} characters: 6`);
     let prefix = 0;
     for (let i = rs; i < rs + 8; i++) prefix = prefix * 10 + (src[i]! - 0x30);
-    this.achWriter.tally(prefix, amount);
+    this.achWriter.tally(prefix);
     const b = w.open(95);
     let u = w.at;
     b[u++] = 0x36;
@@ -350,10 +373,7 @@ export class RecordBatchBuilder {
     const from = 2 * ((tag & MAILING_IS_CHECK) !== 0 ? C_E : C_E + (method <= M_VENMO ? 1 : method <= M_SAVINGS ? 3 : 6));
     const b = a.open(most);
     let u = putCell(b, a.at, src, at[0]!, at[1]!);
-    for (let k = from; k < from + 12; k += 2) {
-      b[u++] = COMMA;
-      u = putCell(b, u, src, at[k]!, at[k + 1]!);
-    }
+    u = putCells(b, u, src, at, from, from + 12);
     b[u++] = LF;
     a.done(u);
   }
@@ -361,10 +381,13 @@ export class RecordBatchBuilder {
   private flushPaypal(): void {
     if (this.paypalCount === 0 || this.paypalRows === undefined) return;
     const name = decoder.decode(this.paypalName);
-    this.files.push({ name, method: 'paypal', text: this.paypalRows.parts(), count: this.paypalCount, amount: this.paypalAmount });
+    const paypal = this.amounts.drain(S_PAYPAL);
+    const venmo = this.amounts.drain(S_VENMO);
+    this.sums[0] = this.sums[0]! + paypal;
+    this.sums[1] = this.sums[1]! + venmo;
+    this.files.push({ name, method: 'paypal', text: this.paypalRows.parts(), count: this.paypalCount, amount: paypal + venmo });
     this.paypalRows = undefined;
     this.paypalCount = 0;
-    this.paypalAmount = 0n;
     this.paypalFile++;
     this.paypalName = ascii(`paypal-${seq(this.paypalFile)}.csv`);
   }
@@ -373,6 +396,9 @@ export class RecordBatchBuilder {
     const ach = this.config.ach;
     if (ach === undefined || this.achInFile === 0) return;
     refuseAchFile(ach.entriesPerFile, this.achFile, this.achWriter !== undefined && this.achRows !== undefined, this.achCount);
+    const credits = this.amounts.drain(S_ACH);
+    this.sums[2] = this.sums[2]! + credits;
+    this.achWriter!.credit(credits);
     const nacha = this.achWriter!.finish();
     this.achRows!.text(nacha.tail);
     this.files.push({ name: decoder.decode(this.achName), method: 'ach', text: this.achRows!.parts(), count: this.achInFile, amount: nacha.total });
@@ -388,8 +414,11 @@ export class RecordBatchBuilder {
     refuseUnplanned(config, counts[2]!, counts[3]!, this.achCount);
     this.flushPaypal();
     this.flushAch();
+    const { amounts, sums } = this;
+    sums[2] = sums[2]! + amounts.drain(S_ACH_LEFT);
+    sums[3] = sums[3]! + amounts.drain(S_CHECK);
     const checks: PaymentFile | undefined =
-      counts[3]! > 0 ? { name: 'checks-001.csv', method: 'check', text: this.checkRows.parts(), count: counts[3]!, amount: this.checkAmount } : undefined;
+      counts[3]! > 0 ? { name: 'checks-001.csv', method: 'check', text: this.checkRows.parts(), count: counts[3]!, amount: sums[3]! } : undefined;
     const { files, total } = orderedFiles(this.files, checks);
     const line = (k: number): ControlLine => ({ count: counts[k]!, amount: this.sums[k]! });
     const methods: Controls['methods'] = { paypal: line(0), venmo: line(1), ach: line(2), check: line(3) };
@@ -398,7 +427,7 @@ export class RecordBatchBuilder {
       payments: this.payments.parts(),
       addresses: this.addresses.parts(),
       controls: { files: files.map((f) => ({ file: f.name, method: f.method, count: f.count, amount: f.amount })), methods, total },
-      duplicateIds: this.idWords.duplicates(),
+      duplicateIds: this.idWords?.duplicates() ?? [],
     };
   }
 }

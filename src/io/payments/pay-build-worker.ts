@@ -103,6 +103,8 @@ let staged = new Map<string, StagedFile>();
  */
 let inFlight = 0;
 const WRITES_IN_FLIGHT = 16;
+/** Blocks written in all, and of them those written here, synchronously (BuildDone.writes). */
+const blockWrites = { all: 0, here: 0 };
 /** The first write that failed (reported at `finish`). */
 let writeFailed: Error | undefined;
 /** Told when the last write in flight is done. */
@@ -133,7 +135,9 @@ function writeBlock(f: StagedFile, block: Uint8Array, last: boolean | undefined)
   if (last === true) f.ended = true;
   if (f.fd < 0) open(f);
   try {
+    if (block.length > 0) blockWrites.all++;
     if (inFlight >= WRITES_IN_FLIGHT || block.length === 0) {
+      if (block.length > 0) blockWrites.here++;
       for (let at = 0; at < block.length; ) at += fs.writeSync(f.fd, block, at, block.length - at, position + at);
       pool.give(block);
       settle(f);
@@ -205,12 +209,15 @@ function begin(): void {
   hashes = new Map();
   failure = undefined;
   writeFailed = undefined;
+  blockWrites.all = blockWrites.here = 0;
   const stage = s.stage;
   builder = new RecordBatchBuilder({
     config: s.config,
     currency: s.currency,
     round: s.round,
     ids: (ids ??= new SharedIds(s.ids)),
+    // Payment ids made twice are found on the reading thread, while it waits for this one (pay-builder.ts).
+    duplicates: false,
     rows: (file) => {
       const h = createHash('sha256');
       hashes.set(file, h);
@@ -243,7 +250,7 @@ async function finish(): Promise<void> {
     for (const chunks of [...batch.files.map((f) => f.text), batch.payments, batch.addresses]) {
       for (const c of chunks) if (typeof c !== 'string') moved.add(c.buffer as ArrayBuffer);
     }
-    const done: BuildDone = { batch, sha256, ...(written_ !== undefined ? { written: written_ } : {}) };
+    const done: BuildDone = { batch, sha256, writes: { ...blockWrites }, ...(written_ !== undefined ? { written: written_ } : {}) };
     parentPort!.postMessage(done, [...moved]);
   } catch (err) {
     // Writes still in flight are let finish (the main thread removes the files once this thread has stopped).
@@ -254,7 +261,8 @@ async function finish(): Promise<void> {
   }
 }
 
-parentPort?.on('message', (m: BuildNote) => {
+/** One message from the reading thread, handled. */
+function handle(m: BuildNote): void {
   if (m.type === 'start') {
     start = m;
     done = new Int32Array(m.done);
@@ -270,4 +278,29 @@ parentPort?.on('message', (m: BuildNote) => {
     Atomics.notify(done!, 0);
   } else if (m.type === 'restart') begin();
   else void finish();
+}
+
+/**
+ * Messages waiting, handled one per turn of the event loop, in order: between two blocks of
+ * records the loop hears of the writes done on libuv's threads (writeBlock's callbacks). Handled
+ * as they came, a worker behind the reading thread took the ring's waiting blocks one after
+ * another without a turn: no write's end was heard, 16 were soon "in flight", and the rest were
+ * written here, synchronously (a 1M run: 208–303 of its ~300 writes on this thread, ~160 ms of
+ * its time in a profile; docs/payments.md, "Performance").
+ */
+const notes: BuildNote[] = [];
+let handling = false;
+
+function handleNext(): void {
+  const m = notes.shift();
+  if (m !== undefined) handle(m);
+  if (notes.length > 0) setImmediate(handleNext);
+  else handling = false;
+}
+
+parentPort?.on('message', (m: BuildNote) => {
+  notes.push(m);
+  if (handling) return;
+  handling = true;
+  setImmediate(handleNext);
 });

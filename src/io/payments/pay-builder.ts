@@ -21,6 +21,7 @@ import type { Stage } from '../atomic-output.js';
 import { onUnfinishedRun } from '../run-cleanup.js';
 import { takeEarlyBuildWorker } from './ledger-early.js';
 import type { PaymentIds } from './payment-ids.js';
+import { PaymentIdWords } from '../../core/payments/record-batch-state.js';
 
 /** From this many paid claims on, the files are built on a worker (its start-up costs ~40 ms). */
 export const PAY_BUILDER_MIN_CLAIMS = 65_536;
@@ -60,7 +61,7 @@ export type BuildNote = BuildStart | { type: 'block'; at: number; length: number
 
 /** The worker's answer to `finish`. */
 export type BuildDone =
-  | { batch: PaymentBatch; sha256: Record<string, string>; written?: Record<string, number>; error?: undefined }
+  | { batch: PaymentBatch; sha256: Record<string, string>; written?: Record<string, number>; writes?: { all: number; here: number }; error?: undefined }
   | { error: { name: string; message: string } };
 
 /**
@@ -71,6 +72,8 @@ export interface BuiltPayments {
   batch: PaymentBatch;
   sha256?: Record<string, string>;
   written?: Record<string, number>;
+  /** Blocks the worker wrote as it made them: in all, and on its own thread (not on libuv's), synchronously. */
+  writes?: { all: number; here: number };
 }
 
 /** Whether a run of `paid` claims has its files built on a worker. */
@@ -90,12 +93,22 @@ export class PayBuilderThread {
   private readonly blocks: number;
   /** Drops the cleanup that stops the worker's files (stopFiles) once the worker has stopped. */
   private readonly dropStop: () => void;
+  /**
+   * The claims sent, to find payment ids made twice while the worker finishes (`finish`): their
+   * ledger rows (`paidRows`, the highest `lastRow`), and the ids of claims with no row.
+   */
+  private paidRows = new Int32Array(1 << 16);
+  private paidCount = 0;
+  private lastRow = -1;
+  private textIds: string[] = [];
 
   private constructor(
     private readonly worker: Worker,
     private readonly o: { config: PaymentsConfig; paymentId: (claimId: string) => string },
     private readonly done: Int32Array,
     private readonly ring: SharedArrayBuffer,
+    /** The rows' payment ids (8 bytes a row) and the payment-id worker's count of rows done (PaymentIds.shared). */
+    private readonly ids: BuildStart['ids'],
   ) {
     this.blocks = ring.byteLength / RECORD_BLOCK;
     this.records = new ClaimRecordWriter((block) => this.send(block), RECORD_BLOCK, this.slot(0));
@@ -153,7 +166,7 @@ export class PayBuilderThread {
     const ring = new SharedArrayBuffer(Math.max(2, o.ring ?? RING) * RECORD_BLOCK);
     const start: BuildStart = { type: 'start', config: o.config, currency: o.currency, round: o.round, ids: o.ids.shared(), done, ring, ...(o.stage !== undefined ? { stage: o.stage } : {}) };
     worker.postMessage(start);
-    return new PayBuilderThread(worker, o, new Int32Array(done), ring);
+    return new PayBuilderThread(worker, o, new Int32Array(done), ring, start.ids);
   }
 
   /** A paid claim, in ledger order (as PaymentBatchBuilder.add; the same errors for an amount no file can hold). */
@@ -162,7 +175,25 @@ export class PayBuilderThread {
     if (c.election.method === 'ach' && this.o.config.ach !== undefined && ++this.achCount <= 9_999_999 && c.amount > 9_999_999_999n) {
       throw new RangeError(`${c.amount} does not fit a NACHA field of 10 digits`);
     }
-    this.records.add(c, c.row === undefined ? this.o.paymentId(c.claimId) : undefined);
+    if (c.row === undefined) {
+      const id = this.o.paymentId(c.claimId);
+      this.textIds.push(id);
+      this.records.add(c, id);
+    } else {
+      this.paid(c.row);
+      this.records.add(c);
+    }
+  }
+
+  /** Ledger row `row` is paid (its payment id is looked for among the others' at `finish`). */
+  private paid(row: number): void {
+    if (this.paidCount === this.paidRows.length) {
+      const grown = new Int32Array(this.paidRows.length * 2);
+      grown.set(this.paidRows);
+      this.paidRows = grown;
+    }
+    this.paidRows[this.paidCount++] = row;
+    if (row > this.lastRow) this.lastRow = row;
   }
 
   /**
@@ -176,6 +207,7 @@ export class PayBuilderThread {
       if (this.achCount + 1 <= 9_999_999 && cents > 9_999_999_999n) return false;
       this.achCount++;
     }
+    this.paid(row);
     this.records.addBytes(row, cents, src, s, e, election);
     return true;
   }
@@ -184,6 +216,9 @@ export class PayBuilderThread {
   restart(): void {
     this.records.reset();
     this.achCount = 0;
+    this.paidCount = 0;
+    this.lastRow = -1;
+    this.textIds = [];
     this.worker.postMessage({ type: 'restart' } satisfies BuildNote);
   }
 
@@ -213,24 +248,47 @@ export class PayBuilderThread {
     return this.waitGivenUp ? undefined : this.slot(this.sent);
   }
 
-  /** The files: the worker's answer, once it has made every row. */
+  /**
+   * The payment ids made for more than one claim sent (as RecordBatchBuilder finds them): each
+   * row's 8 bytes must be there, made by the payment-id worker or, for a row it had not come to, by
+   * the files' worker.
+   */
+  private duplicates(): string[] {
+    const words = new PaymentIdWords(new Uint8Array(this.ids.digests));
+    const rows = this.paidRows;
+    for (let i = 0; i < this.paidCount; i++) words.addRow(rows[i]!);
+    for (const id of this.textIds) words.addText(id);
+    return words.duplicates();
+  }
+
+  /**
+   * The files: the worker's answer, once it has made every row. The payment ids made twice are
+   * found here meanwhile, when the payment-id worker has made every paid row's id (else once the
+   * files' worker has answered: it made those it had to); at a million claims the look-up takes
+   * ~40 ms that the files' worker no longer spends after its last row (docs/payments.md,
+   * "Performance").
+   */
   async finish(): Promise<BuiltPayments> {
     this.records.flush();
     const { worker } = this;
     worker.ref();
     try {
-      const done = await new Promise<BuildDone>((resolve, reject) => {
+      const answer = new Promise<BuildDone>((resolve, reject) => {
         if (this.failure !== undefined) return reject(this.failure);
         worker.once('message', resolve);
         worker.once('error', reject);
         worker.once('exit', (code) => reject(stopped(code)));
         worker.postMessage({ type: 'finish' } satisfies BuildNote);
       });
+      const progress = this.ids.progress !== undefined ? new Int32Array(this.ids.progress) : undefined;
+      let duplicateIds = progress !== undefined && Atomics.load(progress, 1) === 0 && Atomics.load(progress, 0) > this.lastRow ? this.duplicates() : undefined;
+      const done = await answer;
       if (done.error !== undefined) {
         const { name, message } = done.error;
         throw name === 'UsageError' ? new UsageError(message) : name === 'RangeError' ? new RangeError(message) : new Error(message);
       }
-      return { batch: done.batch, sha256: done.sha256, ...(done.written !== undefined ? { written: done.written } : {}) };
+      duplicateIds ??= this.duplicates();
+      return { batch: { ...done.batch, duplicateIds }, sha256: done.sha256, ...(done.written !== undefined ? { written: done.written } : {}), ...(done.writes !== undefined ? { writes: done.writes } : {}) };
     } finally {
       void this.close();
     }
