@@ -204,7 +204,13 @@ async function run(s: LedgerStart): Promise<void> {
   const state = new Int32Array(s.state);
   // The thread stopping before its end is posted (process.exit, a fatal error): the main thread,
   // perhaps waiting for rows without its event loop, is told (ledger-thread.ts reports it).
-  process.on('exit', ended);
+  const exited = (): void => {
+    // The payment ids not hashed are their readers' to hash.
+    Atomics.store(new Int32Array(s.progress), 1, 1);
+    Atomics.notify(new Int32Array(s.progress), 0);
+    ended();
+  };
+  process.on('exit', exited);
   Atomics.add(state, S_BEAT, 1);
   let end: LedgerEnd;
   let rows: SharedRows | undefined;
@@ -220,7 +226,7 @@ async function run(s: LedgerStart): Promise<void> {
   }
   if (end.error === undefined && (end.overflow || end.differs)) rows?.giveUpIds();
   s.port.postMessage({ end });
-  process.off('exit', ended);
+  process.off('exit', exited);
   ended();
 
   function ended(): void {
