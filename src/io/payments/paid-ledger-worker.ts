@@ -211,7 +211,9 @@ async function run(s: LedgerStart): Promise<void> {
     ended();
   };
   process.on('exit', exited);
+  // The first heartbeat: the main thread waits for it when it hands over the file.
   Atomics.add(state, S_BEAT, 1);
+  Atomics.notify(state, S_BEAT);
   let end: LedgerEnd;
   let rows: SharedRows | undefined;
   try {
