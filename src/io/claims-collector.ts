@@ -11,7 +11,7 @@ import { eligibleStatusFlags } from '../core/points.js';
 import type { ProblemCode } from '../core/problems.js';
 import type { ColumnPlan } from './csv-fast.js';
 import type { DuplicateHit } from './dedupe-check.js';
-import { findLookAlikeIds } from './claim-id-lookalikes.js';
+import { findLookAlikeIds, type LookAlike } from './claim-id-lookalikes.js';
 import type { ClaimsStats, ReadClaimsOptions, ReadClaimsResult } from './claims-types.js';
 import { ClaimsProblems } from './claims-problems.js';
 import { columnPlan, mapColumns, type ClaimColumns } from './claims-header.js';
@@ -65,6 +65,8 @@ export class ClaimsCollector {
   private claimants: InlineClaimantChecks | undefined;
   /** Set for large files: the email and name/address checks go out (dedupe-batch.ts), row by row. */
   private deferredChecks: ((line: number, claimId: string, fields: string[]) => void) | undefined;
+  /** The look-alike claim ids, once found ahead of `finish` (`findLookAlikes`). */
+  private lookAlikes: LookAlike[] | undefined;
 
   private rows = 0;
   private invalidRows = 0;
@@ -161,6 +163,15 @@ export class ClaimsCollector {
     this.problems.addLateWarnings(
       hits.map((hit) => ({ problem: duplicateHitProblem(this.file, hit), claimId: hit.claimId === '' ? undefined : hit.claimId })),
     );
+  }
+
+  /**
+   * Finds the look-alike claim ids now, once every row is read, for `finish` to report (in the
+   * same place among the warnings: after the duplicate claimants). The reader calls it while the
+   * duplicate-check worker answers its last batches, which it otherwise waited for idle.
+   */
+  findLookAlikes(): void {
+    this.lookAlikes ??= findLookAlikeIds(this.table.ids);
   }
 
   /** A line holding bytes that are not UTF-8. */
@@ -320,10 +331,11 @@ export class ClaimsCollector {
     } else if (this.headers !== undefined && this.rows === 0 && !this.stopped) {
       problems.error('header_only', this.headerLine, undefined, 'no claims: the file has a header but no rows');
     }
-    for (const w of findLookAlikeIds(this.table.ids)) {
+    for (const w of this.lookAlikes ?? findLookAlikeIds(this.table.ids)) {
       const id = this.table.ids.get(w.row);
       problems.warning('lookalike_claim_id', this.table.lineOf(w.row), 'claim_id', lookAlikeMessage(id, this.table.ids.get(w.firstRow), this.table.lineOf(w.firstRow)), id);
     }
+    this.lookAlikes = undefined;
     const stored = problems.inLineOrder();
     // Ids in order as read (and ASCII): the receipts root needs no check of their order.
     if (this.idIndex.increasing) this.table.ids.noteIncreasing();

@@ -19,6 +19,7 @@ import { UsageError } from '../core/errors.js';
 import { Utf8LineChecker, hasUtf16Bom } from './csv-utf8.js';
 import { fastPathSupports, type FastCsv } from './csv-fast.js';
 import { WORKER_MIN_BYTES } from './early-workers.js';
+import { readAhead } from './read-ahead.js';
 import { TieKeyPrefixes } from './tie-keys.js';
 import { DuplicateChecks } from './dedupe-batch.js';
 import { ClaimsCollector } from './claims-collector.js';
@@ -130,6 +131,7 @@ export async function readClaims(file: string, plan: Plan, options: ReadClaimsOp
       }
     });
   }
+  const helpWhileWaiting = tieKeys ? (): boolean => tieKeys.helpOnce() : undefined;
   /** Rows added since the last call go to the workers: ids for the tie keys, csv-parse's rows to the duplicate checks. */
   const handOverRows = (): void => {
     const ids = collector.tableIds;
@@ -153,13 +155,11 @@ export async function readClaims(file: string, plan: Plan, options: ReadClaimsOp
   async function* fileChunks(): AsyncGenerator<Buffer, void, undefined> {
     const handle = await open(file, 'r');
     try {
-      for (;;) {
-        const buf = freeChunks.pop() ?? (hashOnWorker ? dedupe?.takeFileBuffer(CHUNK_BYTES) : undefined) ?? Buffer.allocUnsafeSlow(CHUNK_BYTES);
-        // A pipe may give less than asked for: the chunk is what one read gives, as a stream's is.
-        const { bytesRead } = await handle.read(buf, 0, CHUNK_BYTES, null);
-        if (bytesRead === 0) return;
-        yield bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
-      }
+      // The next chunk is read while this one is parsed (read-ahead.ts). A pipe may give less than
+      // asked for: the chunk is what one read gives, as a stream's is.
+      const buffer = (): Buffer => freeChunks.pop() ?? (hashOnWorker ? dedupe?.takeFileBuffer(CHUNK_BYTES) : undefined) ?? Buffer.allocUnsafeSlow(CHUNK_BYTES);
+      const chunks = readAhead((buf) => handle.read(buf, 0, CHUNK_BYTES, null).then((r) => r.bytesRead), buffer);
+      for await (const chunk of chunks) yield chunk;
     } finally {
       await handle.close();
     }
@@ -169,7 +169,8 @@ export async function readClaims(file: string, plan: Plan, options: ReadClaimsOp
   async function* checkedChunks(): AsyncGenerator<Buffer, void, undefined> {
     for await (const chunk of fileChunks()) {
       handOverRows();
-      if (dedupe?.onWorker) await dedupe.caughtUp();
+      // While the duplicate-check worker is behind, this thread takes tie-break batches off the other core.
+      if (dedupe?.onWorker) await dedupe.caughtUp(helpWhileWaiting);
       if (bytes === 0 && hasUtf16Bom(chunk)) {
         collector.syntaxError('invalid_utf8', 1, 'the file is UTF-16, not UTF-8: re-export the file as CSV UTF-8');
         throw new StopReading();
@@ -259,7 +260,13 @@ export async function readClaims(file: string, plan: Plan, options: ReadClaimsOp
   // duplicate checks finish together; this thread helps with the tie keys (TieKeyPrefixes.result).
   const prefixes = tieKeys && collector.errorCount === 0 ? tieKeys.result(collector.tableIds.length) : undefined;
   if (tieKeys && prefixes === undefined) tieKeys.close();
-  if (dedupe) collector.addDuplicateHits(await dedupe.finish());
+  if (dedupe) {
+    // While the worker answers its last batches (~40 ms at 1M), this thread finds the look-alike
+    // ids (~80 ms at 1M) instead of waiting; their warnings still come after the duplicates'.
+    const finishing = dedupe.finish();
+    collector.findLookAlikes();
+    collector.addDuplicateHits(await finishing);
+  }
   if (sha256 && hashOnWorker && dedupe) meta.sha256 = dedupe.fileSha256;
   const result = collector.finish(meta);
   if (prefixes) result.tieKeyPrefixes = await prefixes;

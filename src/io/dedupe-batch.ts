@@ -316,9 +316,13 @@ export class DuplicateChecks {
    * Waits while more than `inFlight` batches are unanswered. The worker runs at a lower priority
    * than the reader (thread-priority.ts) and can fall behind; each batch holds a chunk's bytes
    * (and the file's chunk to hash), so the reader waits here before reading on, which keeps the
-   * memory held for the worker to a few MiB whatever the file's size.
+   * memory held for the worker to a few MiB whatever the file's size. `whileWaiting`, when
+   * given, is called while it would wait, until it returns false (no work left) or the worker has
+   * caught up: the reader hashes tie-break keys there (TieKeyPrefixes.helpOnce).
    */
-  async caughtUp(): Promise<void> {
+  async caughtUp(whileWaiting?: () => boolean): Promise<void> {
+    // Other work first, a piece at a time between turns of the event loop (answers come in).
+    if (whileWaiting) while (this.pending > MAX_IN_FLIGHT && this.failure === undefined && whileWaiting()) await new Promise<void>((resolve) => setImmediate(resolve));
     await this.until(MAX_IN_FLIGHT);
   }
 
@@ -343,14 +347,19 @@ export class DuplicateChecks {
 
   /** Every duplicate found, in row order (email before name and address within a row). */
   async finish(): Promise<DuplicateHit[]> {
+    // The spilled checks' last pass is asked for now, not once the last batches are answered: the
+    // worker takes it after them (it handles its messages in order) while this thread does other
+    // work before it awaits the answer (the reader finds the look-alike ids meanwhile).
+    const spillOnWorker = this.spillDir !== undefined && this.worker !== undefined && this.failure === undefined;
+    if (spillOnWorker) {
+      this.pending++;
+      this.worker?.postMessage({ spillFinish: true } satisfies WorkerNote);
+    }
     await this.until(0);
     let spilledHits: SpilledHit[] | undefined;
     if (this.spillDir !== undefined && this.failure === undefined) {
       try {
-        if (this.worker) {
-          this.pending++;
-          this.worker.postMessage({ spillFinish: true } satisfies WorkerNote);
-          await this.until(0);
+        if (spillOnWorker) {
           const reply = this.spillReply;
           if (reply !== undefined && 'spillError' in reply) this.failure ??= new Error(reply.spillError);
           else if (reply !== undefined) spilledHits = reply.spilledHits;
@@ -360,8 +369,8 @@ export class DuplicateChecks {
       }
     }
     // The worker's tables (~35 bytes a claim) are given back only once its thread has ended: the
-    // reading's last step (the look-alike pass) must not hold its memory on top of them. Ref'd
-    // while it ends, as while its answers are awaited (`until`).
+    // table and the allocation that follow must not hold their memory on top of them. Ref'd while
+    // it ends, as while its answers are awaited (`until`).
     this.worker?.ref();
     this.close();
     await this.stopping;

@@ -99,7 +99,12 @@ parentPort.on('message', (m) => {
     }
     return;
   }
-  const { seq, bytes, ends, skip } = m;
+  const { seq, bytes, ends, skip, claim } = m;
+  // The reading thread may have taken this batch while it waited for other work (helpOnce).
+  if (claim !== undefined && Atomics.compareExchange(claim, 0, 0, 1) !== 0) {
+    parentPort.postMessage({ seq, taken: true });
+    return;
+  }
   let out;
   if (batch !== undefined) out = batchKeyPrefixes(batch, head, bytes, ends, skip);
   else {
@@ -162,12 +167,16 @@ export function startTieKeyWorker(): void {
 export class TieKeyPrefixes {
   private worker: Worker | undefined;
   /** Each batch's rows, and which of them need no key (see `add`). */
-  private readonly batches: Array<{ from: number; to: number; skip?: Uint8Array | undefined; done?: boolean }> = [];
+  private readonly batches: Array<{ from: number; to: number; skip?: Uint8Array | undefined; done?: boolean; claim?: Int32Array }> = [];
   /** The prefixes back so far, by row (4 bytes each); grown by doubling, or sized once by `reserve`. */
   private prefixes = new Uint32Array(1024);
   private sent = 0;
   private pending = 0;
   private failure: Error | undefined;
+  /** The prefix of one id on this thread (node:crypto), made when first needed. */
+  private prefixer: ((bytes: Uint8Array, start: number, end: number) => number) | undefined;
+  /** Called when the worker answers or stops (`result` waits for it). */
+  private waiting: (() => void) | undefined;
   /** The table's ids (what the reader appends to). */
   private ids: ClaimIds = new ClaimIds(16);
 
@@ -182,9 +191,10 @@ export class TieKeyPrefixes {
       early = undefined;
       const worker = started?.worker ?? new Worker(WORKER_SOURCE, { eval: true });
       this.failure = started?.failure;
-      worker.on('message', (m: { seq: number; prefixes?: Uint32Array }) => {
+      worker.on('message', (m: { seq: number; prefixes?: Uint32Array; taken?: boolean }) => {
         const batch = this.batches[m.seq];
-        if (batch === undefined) return;
+        this.waiting?.();
+        if (batch === undefined || m.taken) return; // taken: hashed here (`helpOnce`), done already
         if (batch.done) return; // computed here meanwhile (see `result`)
         if (m.prefixes) {
           if (batch.to > this.prefixes.length) this.grow(Math.max(batch.to, this.prefixes.length * 2));
@@ -196,14 +206,15 @@ export class TieKeyPrefixes {
       });
       const stopped = (err: Error): void => {
         this.failure ??= err;
+        this.waiting?.();
       };
       worker.on('error', stopped);
       worker.on('messageerror', stopped);
       worker.on('exit', () => {
         if (this.pending > 0) stopped(new Error('the tie-key worker stopped'));
       });
-      // After the listeners (a 'message' listener refs the worker again). Nothing awaits it:
-      // \`result\` computes on this thread whatever has not come back.
+      // After the listeners (a 'message' listener refs the worker again). Only `result` awaits
+      // it (a batch it has started on), and refs it meanwhile.
       worker.unref();
       worker.postMessage({ seed, native: nativeAddonForWorkers() }); // before any batch: the worker hashes `${seed}:${id}`
       this.worker = worker;
@@ -235,13 +246,47 @@ export class TieKeyPrefixes {
     if (to <= from) return;
     this.sent = to;
     const seq = this.batches.length;
-    this.batches.push({ from, to, skip });
-    if (!this.worker) return;
+    if (!this.worker) {
+      this.batches.push({ from, to, skip });
+      return;
+    }
+    // Who hashes the batch: 0 nobody yet, 1 the worker, 2 this thread (`take`); shared, so that
+    // neither hashes a batch the other has.
+    const claim = new Int32Array(new SharedArrayBuffer(4));
+    this.batches.push({ from, to, skip, claim });
     this.pending++;
     const { bytes, ends } = ids.slice(from, to);
     const moved = [bytes.buffer as ArrayBuffer, ends.buffer as ArrayBuffer];
     // The flags are posted as a copy: `result` reads this batch's own if it hashes the batch here.
-    this.worker.postMessage({ seq, bytes, ends, skip }, moved);
+    this.worker.postMessage({ seq, bytes, ends, skip, claim }, moved);
+  }
+
+  /**
+   * Hashes on this thread the newest batch the worker has not started on (true), if there is one
+   * (false): for a reading thread that would otherwise wait (for the duplicate-check worker), so
+   * that the other core has less to do. The worker takes the batches from the oldest on, so the
+   * two rarely meet; a batch is hashed by one of them only (its shared `claim`).
+   */
+  helpOnce(): boolean {
+    if (!this.worker || this.failure !== undefined) return false;
+    for (let k = this.batches.length - 1; k >= 0; k--) {
+      const batch = this.batches[k]!;
+      if (batch.done) continue; // hashed here before, or answered
+      if (batch.claim !== undefined && Atomics.compareExchange(batch.claim, 0, 0, 2) !== 0) return false; // the worker's, and so are the ones before it
+      this.hashBatchHere(batch);
+      return true;
+    }
+    return false;
+  }
+
+  /** Hashes `batch` here into the prefixes, and marks it done. */
+  private hashBatchHere(batch: { from: number; to: number; skip?: Uint8Array | undefined; done?: boolean }): void {
+    if (batch.to > this.prefixes.length) this.grow(Math.max(batch.to, this.prefixes.length * 2));
+    this.prefixer ??= bytesKeyPrefixer(this.seed, nodeCrypto);
+    this.hashHere(this.prefixes, batch, this.prefixer);
+    batch.done = true;
+    batch.skip = undefined;
+    this.pending--;
   }
 
   /** Fills in the prefixes of `batch`'s rows on this thread (those not skipped). */
@@ -265,20 +310,21 @@ export class TieKeyPrefixes {
     if (this.worker) {
       // The reading is over and this thread is free: it hashes the batches still waiting, from the
       // last one back, while the worker goes on from the first (a batch at a time, letting the
-      // worker's results in between); they meet in the middle. The same prefixes either way.
-      const prefixOf = bytesKeyPrefixer(this.seed, nodeCrypto);
-      let last = this.batches.length - 1;
+      // worker's results in between); they meet in the middle. The same prefixes either way. A
+      // batch the worker has started on is left to it: once none is left to take, this thread
+      // waits for the worker's answers (a batch's time at most, a few ms).
       while (this.pending > 0 && this.failure === undefined) {
-        while (last >= 0 && this.batches[last]?.done) last--;
-        const batch = this.batches[last];
-        // `pending` counts the batches not done, so one is left here; never waits for the worker.
-        if (batch === undefined) throw new Error('internal: tie keys pending with every batch done');
-        if (batch.to > this.prefixes.length) this.grow(Math.max(batch.to, this.prefixes.length * 2));
-        this.hashHere(this.prefixes, batch, prefixOf);
-        batch.done = true;
-        batch.skip = undefined;
-        this.pending--;
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (this.helpOnce()) await new Promise<void>((resolve) => setImmediate(resolve));
+        else {
+          // Ref'd while awaited: with nothing else pending the process would end before the answer.
+          const worker = this.worker;
+          worker?.ref();
+          await new Promise<void>((resolve) => {
+            this.waiting = resolve;
+          });
+          this.waiting = undefined;
+          worker?.unref();
+        }
       }
       this.close();
       if (this.failure === undefined) {

@@ -300,6 +300,29 @@ describe('tie-break key prefixes hashed ahead', () => {
     }
   });
 
+  it('are hashed on the reading thread while it would wait (helpOnce), newest batch first, each batch once, the same prefixes', async () => {
+    const ids = Array.from({ length: 3000 }, (_, i) => `TT-${String(i).padStart(7, '0')}`);
+    const table = ClaimIds.from(ids);
+    const want = ids.map(tieKeyPrefixer('s'));
+    const pending = (k: TieKeyPrefixes): number => (k as unknown as { pending: number }).pending;
+    const keys = new TieKeyPrefixes('s');
+    for (let from = 0; from < ids.length; from += 500) keys.add(table, from, from + 500);
+    expect(pending(keys)).toBe(6);
+    // The newest batch cannot be the worker's yet (it takes them from the oldest on): taken here, at once.
+    expect(keys.helpOnce()).toBe(true);
+    expect(pending(keys)).toBe(5);
+    let here = 1;
+    while (keys.helpOnce()) here++;
+    expect(here).toBeLessThanOrEqual(6);
+    // Nothing left that the worker has not started on; what it has started on, it answers.
+    expect([...(await keys.result(ids.length))]).toEqual(want);
+    // Without a worker there is nothing to take off another core.
+    const alone = new TieKeyPrefixes('s', { worker: false });
+    alone.add(table, 0, ids.length);
+    expect(alone.helpOnce()).toBe(false);
+    expect([...(await alone.result(ids.length))]).toEqual(want);
+  });
+
   it('are left 0 for claims of a status the plan does not pay, and the amounts are the same', async () => {
     const { plan } = await loadPlan(join(ROOT, 'fixtures/tiktok/plan.json'));
     const claims = join(ROOT, 'fixtures/tiktok/claims.csv');

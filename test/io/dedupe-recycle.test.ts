@@ -49,6 +49,76 @@ describe('duplicate-check batches on the worker', () => {
     expect(r.status).toBe(0);
   });
 
+  it('let the reader do other work while the worker is behind (caughtUp with whileWaiting), until it has caught up', () => {
+    const file = tmp.write(
+      'while-waiting.mjs',
+      `
+      const { DuplicateChecks } = await import(${JSON.stringify(dist('io/dedupe-batch.js'))});
+      const checks = await DuplicateChecks.start(true);
+      const send = (b) => {
+        let text = '';
+        for (let i = 0; i < 2000; i++) {
+          const email = 'e' + ((b * 2000 + i) % 3000) + '@x.org';
+          checks.addRange(b * 2000 + i + 2, [text.length, text.length + email.length, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+          text += email + ',';
+        }
+        checks.sendBytes(Buffer.from(text), true, false);
+      };
+      for (let b = 0; b < 10; b++) send(b);
+      // 10 batches unanswered: the work offered is done, a piece at a time, while the worker catches up.
+      let calls = 0;
+      await checks.caughtUp(() => ++calls < 1000000);
+      const pending = checks.pending;
+      console.log('called', calls > 0, 'caught up', pending <= 4);
+      // Work that runs out (false) is not offered again; the wait goes on as before.
+      for (let b = 10; b < 20; b++) send(b);
+      let offered = 0;
+      await checks.caughtUp(() => (++offered, false));
+      console.log('offered once', offered === 1, 'caught up', checks.pending <= 4);
+      const hits = await checks.finish();
+      console.log('hits', hits.length);
+    `,
+    );
+    const r = spawnSync(process.execPath, [file], { encoding: 'utf8', timeout: 20_000 });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('called true caught up true\noffered once true caught up true\nhits 37000\n');
+    expect(r.status).toBe(0);
+  });
+
+  it('ask for the spilled checks\' last pass when told to finish, not once the last batches are answered', () => {
+    const file = tmp.write(
+      'spill-early.mjs',
+      `
+      const { DuplicateChecks } = await import(${JSON.stringify(dist('io/dedupe-batch.js'))});
+      const checks = await DuplicateChecks.start(true, true);
+      const posted = [];
+      const post = checks.worker.postMessage.bind(checks.worker);
+      checks.worker.postMessage = (m, t) => {
+        posted.push(Object.keys(m)[0]);
+        return post(m, t);
+      };
+      for (let b = 0; b < 6; b++) {
+        let text = '';
+        for (let i = 0; i < 500; i++) {
+          const email = 'e' + ((b * 500 + i) % 700) + '@x.org';
+          checks.addRange(b * 500 + i + 2, [text.length, text.length + email.length, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+          text += email + ',';
+        }
+        checks.sendBytes(Buffer.from(text), true, false);
+      }
+      const finishing = checks.finish();
+      // Before any answer could come in: the worker has the request queued behind the batches.
+      console.log('asked at once', posted.includes('spillFinish'), 'batches unanswered', checks.pending > 1);
+      const hits = await finishing;
+      console.log('hits', hits.length, 'asked once', posted.filter((k) => k === 'spillFinish').length);
+    `,
+    );
+    const r = spawnSync(process.execPath, [file], { encoding: 'utf8', timeout: 20_000 });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('asked at once true batches unanswered true\nhits 2300 asked once 1\n');
+    expect(r.status).toBe(0);
+  });
+
   it("move the file's chunks back once hashed, for the reader to read into again", () => {
     const file = tmp.write(
       'chunks.mjs',
