@@ -3,10 +3,12 @@
  * readElection (elections.ts) reads without a fault. Then it gives what
  * readElection would (method, recipient or account or address, mailing address) as positions of
  * bytes, and the paid claim's record (claim-records.ts) is packed from them: no string and no
- * object per claim. Anything else (a fault, whose message names masked values; a cell that needs
- * more than trimming) is declined, and the caller reads that claim's cells as strings with
- * readElection, the authority. test/payments/election-bytes.test.ts compares both on generated
- * elections.
+ * object per claim. Three faults, when one is the claim's only fault and it has a mailing address,
+ * are read too (`fallback`): the claim is paid by check to that address, and `warning` makes
+ * readElection's warning. Anything else (another fault, whose message names masked values; a cell
+ * that needs more than trimming) is declined, and the caller reads that claim's cells as strings
+ * with readElection, the authority. test/payments/election-bytes.test.ts compares both on
+ * generated elections.
  */
 import { isSpace as isUnicodeSpace } from './election-text.js';
 import { HAS_MAILING, MAILING_IS_CHECK, M_CHECK, M_CHECKING, M_PAYPAL, M_SAVINGS, M_VENMO } from './claim-records.js';
@@ -218,8 +220,8 @@ export class ElectionBytes {
 
   /**
    * Reads the election of the fields `at` gives ([2k] start, [2k + 1] end in `src`, untrimmed;
-   * start = end for an empty or absent cell), UTF-8. False when readElection would
-   * find any fault in it (or its cells need more than this reads): nothing is then given.
+   * start = end for an empty or absent cell), UTF-8. False when readElection would find a fault
+   * in it other than a `fallback`'s (or its cells need more than this reads): nothing is then given.
    */
   read(src: Uint8Array, at: Int32Array): boolean {
     // Each field is trimmed when it is first needed (most elections need a few of the 13).
