@@ -100,10 +100,10 @@ export class LedgerThread implements LedgerIdsView {
     });
   }
 
-  /** The worker reading `o`'s ledger.csv, started; undefined when the ledger is to be read on this thread. */
   /**
-   * `minRows`, `stallMs` and `capacity` (the room for rows, else as many as the file's size can
-   * hold) are for the tests.
+   * The worker reading `o`'s ledger.csv, started; undefined when the ledger is to be read on this
+   * thread. `minRows`, `stallMs` and `capacity` (the room for rows, else as many as the file's size
+   * can hold) are for the tests.
    */
   static async start(o: OpenedLedger, prefix: string, options: { minRows?: number; stallMs?: number; capacity?: number } = {}): Promise<LedgerThread | undefined> {
     const stallMs = options.stallMs ?? (Number(process.env.PAYOUT_TEST_LEDGER_STALL_MS) || STALL_MS);
@@ -157,13 +157,8 @@ export class LedgerThread implements LedgerIdsView {
     // The claims' reading would wait for its first rows anyway.
     const state = new Int32Array(start.state);
     const gone = new Promise((resolve) => worker.once('exit', resolve));
-    worker.ref();
-    try {
-      for (let t0 = performance.now(); Atomics.load(state, S_BEAT) === 0 && !exited && worker.threadId !== -1 && performance.now() - t0 < stallMs; ) {
-        await Promise.race([waitAsync(state, S_BEAT, 0, 100), gone]);
-      }
-    } finally {
-      worker.unref();
+    for (let t0 = performance.now(); Atomics.load(state, S_BEAT) === 0 && !exited && worker.threadId !== -1 && performance.now() - t0 < stallMs; ) {
+      await Promise.race([waitAsync(state, S_BEAT, 0, 100), gone]);
     }
     worker.off('exit', onExit);
     if (Atomics.load(state, S_BEAT) === 0) {
