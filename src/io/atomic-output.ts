@@ -12,8 +12,11 @@ import { createWriteStream, lstatSync, readdirSync, renameSync, rmdirSync, rmSyn
 import { access, lstat, mkdir, readlink, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
-import { OutputLock } from './output-lock.js';
-import { onUnfinishedRun } from './run-cleanup.js';
+import { allOf, type CommitState, commitError, commitWarning, INTERRUPTED, isManifest, RenameFailure, rollBack, WRITE_ERRORS } from './commit-rollback.js';
+import { OutputLock, removeAsideOfDeadRuns } from './output-lock.js';
+
+export { setCommitWarnings } from './commit-rollback.js';
+import { onInterrupt, onUnfinishedRun } from './run-cleanup.js';
 
 export interface WrittenFile {
   name: string;
@@ -111,15 +114,6 @@ export class OutputFile {
 /** Resolves after the event loop has had a turn (I/O callbacks and messages run first). */
 export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** Why a write failed, in words, for the errors a disk gives. */
-const WRITE_ERRORS: Record<string, string> = {
-  ENOSPC: 'no space left on the device',
-  EDQUOT: 'disk quota exceeded',
-  EFBIG: 'larger than the file size limit',
-  EIO: 'input/output error',
-  EROFS: 'read-only file system',
-};
-
 /**
  * A failed write, naming the output file (a bare "ENOSPC: no space left on device, write" did
  * not say which file, nor that nothing was written). Exit 2, as for a file that cannot be read.
@@ -154,7 +148,7 @@ export class OutputSet {
   /** Whether stage() was called: files may be under this run's temporary names that the set did not create. */
   private staged = false;
   /** During a commit: the earlier run's files moved aside, and the new files already placed. */
-  private committing: { moved: { target: string; aside: string }[]; placed: string[] } | undefined;
+  private committing: CommitState | undefined;
   private readonly dropCleanup: () => void;
 
   private constructor(
@@ -271,54 +265,113 @@ export class OutputSet {
    * (the thread pool takes a few at a time): one after another, a pay run's 117 files took
    * 468 round trips to the pool, and removing the 215 MB of an earlier run's files ~150 ms when
    * the disk had them already (docs/payments.md, "Performance").
+   *
+   * A rename that fails: every rename in flight is awaited, the new files removed and the earlier
+   * ones put back (manifest.json last, and only when all the others are back), and one UsageError
+   * (exit 2) names the file and says whether the folder is as it was or which files are left at
+   * their `….old` names. SIGINT/SIGTERM during the commit: the commit stops at its next step, waits
+   * for the renames in flight and rolls back the same way before the process ends (onInterrupt).
+   * Once the new manifest.json is placed the run is committed: an earlier run's file that cannot
+   * be removed then is a warning (setCommitWarnings), not a failure.
    */
   async commit(): Promise<void> {
     if (!this.force) await this.refuseExisting(this.files.map((f) => f.name));
-    const state: { moved: { target: string; aside: string }[]; placed: string[] } = { moved: [], placed: [] };
+    const state: CommitState = { moved: [], placed: [] };
     this.committing = state;
-    const isManifest = (path: string): boolean => path.endsWith('manifest.json');
+    let stop = false;
+    let interruptNote: string | undefined;
+    let settled!: () => void;
+    const commitSettled = new Promise<void>((r) => (settled = r));
+    const dropInterrupt = onInterrupt(async () => {
+      stop = true;
+      await commitSettled;
+      return interruptNote;
+    });
+    const stopHere = (): void => {
+      if (stop) throw INTERRUPTED;
+    };
+    let manifestPlaced = false;
     try {
-      const targets = this.files.map((f) => join(this.dir, f.name));
-      const found = await Promise.all(
-        targets.map((target) =>
-          lstat(target).catch((err: NodeJS.ErrnoException) => {
-            if (err.code === 'ENOENT') return undefined;
-            throw err;
+      try {
+        const targets = this.files.map((f) => join(this.dir, f.name));
+        const found = await allOf(
+          targets.map((target) =>
+            lstat(target).catch((err: NodeJS.ErrnoException) => {
+              if (err.code === 'ENOENT') return undefined;
+              throw new RenameFailure(target, err);
+            }),
+          ),
+        );
+        const aside: { target: string; aside: string }[] = [];
+        for (const manifest of [true, false]) {
+          for (const [i, target] of targets.entries()) {
+            const s = found[i];
+            if (s === undefined || isManifest(target) !== manifest) continue;
+            if (!s.isFile()) throw new UsageError(`${target}: exists and is not a file; nothing was written`);
+            aside.push({ target, aside: `${target}${this.tag}.old` });
+          }
+        }
+        const moveAside = async (m: { target: string; aside: string }): Promise<void> => {
+          await rename(m.target, m.aside).catch((err: NodeJS.ErrnoException) => {
+            throw new RenameFailure(m.target, err);
+          });
+          state.moved.push(m);
+        };
+        stopHere();
+        for (const m of aside.filter((a) => isManifest(a.target))) await moveAside(m);
+        stopHere();
+        await allOf(aside.filter((a) => !isManifest(a.target)).map(moveAside));
+        stopHere();
+        const place = async (f: StagedFile): Promise<void> => {
+          const target = join(this.dir, f.name);
+          await rename(f.tempPath, target).catch((err: NodeJS.ErrnoException) => {
+            throw new RenameFailure(target, err);
+          });
+          state.placed.push(target);
+        };
+        await allOf(this.files.filter((f) => !isManifest(f.name)).map(place));
+        stopHere();
+        for (const f of this.files.filter((f) => isManifest(f.name))) await place(f);
+        manifestPlaced = true;
+      } catch (err) {
+        this.committing = undefined;
+        const left = await rollBack(state);
+        if (err === INTERRUPTED) {
+          if (left.length > 0) interruptNote = `nothing was written, but the earlier run could not be put back in full: ${left.join('; ')}`;
+          settled();
+          // The process ends by the signal once the rollback is told (cli/main.ts): nothing after this runs.
+          await new Promise<never>(() => undefined);
+        }
+        throw commitError(err, left);
+      }
+      this.committing = undefined;
+      const notRemoved: string[] = [];
+      await allOf(
+        state.moved.map((m) =>
+          rm(m.aside, { force: true }).catch((err: NodeJS.ErrnoException) => {
+            notRemoved.push(`${m.aside} (${err.code ?? err.message})`);
           }),
         ),
       );
-      const aside: { target: string; aside: string }[] = [];
-      for (const manifest of [true, false]) {
-        for (const [i, target] of targets.entries()) {
-          const s = found[i];
-          if (s === undefined || isManifest(target) !== manifest) continue;
-          if (!s.isFile()) throw new UsageError(`${target}: exists and is not a file; nothing was written`);
-          aside.push({ target, aside: `${target}${this.tag}.old` });
-        }
+      if (notRemoved.length > 0) {
+        commitWarning(
+          `${this.dir}: the new outputs are in place, but the earlier run's ${notRemoved.length === 1 ? 'file' : 'files'} ${notRemoved.join(', ')} could not be removed: remove ${notRemoved.length === 1 ? 'it' : 'them'} by hand`,
+        );
       }
-      const moveAside = async (m: { target: string; aside: string }): Promise<void> => {
-        await rename(m.target, m.aside);
-        state.moved.push(m);
-      };
-      for (const m of aside.filter((a) => isManifest(a.target))) await moveAside(m);
-      await allOf(aside.filter((a) => !isManifest(a.target)).map(moveAside));
-      const place = async (f: StagedFile): Promise<void> => {
-        await rename(f.tempPath, join(this.dir, f.name));
-        state.placed.push(join(this.dir, f.name));
-      };
-      await allOf(this.files.filter((f) => !isManifest(f.name)).map(place));
-      for (const f of this.files.filter((f) => isManifest(f.name))) await place(f);
-    } catch (err) {
-      this.committing = undefined;
-      for (const p of state.placed) await rm(p, { force: true });
-      for (const m of state.moved) await rename(m.aside, m.target).catch(() => undefined);
-      throw err;
+      this.files.length = 0;
+      try {
+        this.sweepSync();
+      } catch {
+        /* a temporary file left: the next run into the folder removes it */
+      }
+      // A run killed outright during an earlier commit left its files moved aside: this run is complete, they are not needed.
+      await removeAsideOfDeadRuns(this.dir);
+      this.finish();
+    } finally {
+      if (stop && manifestPlaced) interruptNote = `the run had finished: its outputs are in place in ${this.dir}`;
+      dropInterrupt();
+      settled();
     }
-    this.committing = undefined;
-    await allOf(state.moved.map((m) => rm(m.aside, { force: true })));
-    this.files.length = 0;
-    this.sweepSync();
-    this.finish();
   }
 
   /** Removes every temporary file; the folder keeps whatever it held before the run. */
@@ -327,19 +380,29 @@ export class OutputSet {
   }
 
   /**
-   * The abort, synchronously (it also runs from a signal or exit handler): temporary files
-   * removed, a commit under way rolled back, the folders this run made removed if empty.
+   * The abort, synchronously (it also runs from an exit handler): temporary files removed, a
+   * commit under way rolled back (manifest.json last, and only when every other file is back),
+   * the folders this run made removed if empty.
    */
   private abortSync(): void {
     const commit = this.committing;
     this.committing = undefined;
     if (commit !== undefined) {
-      for (const p of commit.placed) rmSync(p, { force: true });
-      for (const m of commit.moved) {
+      let failed = false;
+      for (const p of commit.placed) {
+        try {
+          rmSync(p, { force: true });
+        } catch {
+          failed = true;
+        }
+      }
+      const manifests = commit.moved.filter((m) => isManifest(m.target));
+      for (const m of [...commit.moved.filter((m) => !isManifest(m.target)), ...manifests]) {
+        if (failed && isManifest(m.target)) break; // kept aside: the folder reads as an incomplete run
         try {
           renameSync(m.aside, m.target);
         } catch {
-          /* nothing to put back */
+          failed = true;
         }
       }
     }
@@ -403,10 +466,4 @@ function removeDirsSync(dirs: readonly string[]): void {
       return; // not empty (or gone): the folders above it are not empty either
     }
   }
-}
-
-/** Waits for every one of `work` (already under way), then throws the first failure, if any: none is left running. */
-async function allOf(work: Promise<unknown>[]): Promise<void> {
-  const settled = await Promise.allSettled(work);
-  for (const r of settled) if (r.status === 'rejected') throw r.reason;
 }
