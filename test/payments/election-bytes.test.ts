@@ -15,6 +15,7 @@ import {
 import { ELECTION_COLUMNS, readElection, type ElectionField, type ElectionInput } from '../../src/core/payments/elections.js';
 import { isAbaRouting } from '../../src/core/payments/aba.js';
 import { isDigits, isEmailAddress, isVenmoHandle, normalisePhone } from '../../src/core/payments/election-text.js';
+import type { Problem } from '../../src/core/problems.js';
 import { election } from './helpers.js';
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -43,11 +44,19 @@ function bytesOf(input: ElectionInput): { src: Uint8Array; at: Int32Array } {
   return { src, at };
 }
 
-/** The records `add` and `addBytes` make of one claim. */
-function records(claimId: string, input: ElectionInput): { strings?: Uint8Array; bytes?: Uint8Array; clean: boolean } {
+/**
+ * The records `add` and `addBytes` make of one claim; readElection's problems, and those made
+ * from bytes (a fallback's warning).
+ */
+function records(
+  claimId: string,
+  input: ElectionInput,
+): { strings?: Uint8Array; bytes?: Uint8Array; clean: boolean; problems: Problem[]; warnings?: Problem[] } {
   const place = { file: 'claims.csv', line: 2, claimId };
   const result = readElection(input, place);
-  const clean = result.election !== undefined && result.problems.length === 0;
+  const { problems } = result;
+  // Paid: no fault, or a check to the mailing address instead (warnings).
+  const clean = result.election !== undefined;
   const write = (f: (w: ClaimRecordWriter) => void): Uint8Array => {
     const blocks: Uint8Array[] = [];
     const w = new ClaimRecordWriter((b) => void blocks.push(b.slice()), 1 << 12);
@@ -61,8 +70,9 @@ function records(claimId: string, input: ElectionInput): { strings?: Uint8Array;
   const e = new ElectionBytes();
   const { src, at } = bytesOf(input);
   const id = utf8(claimId);
-  if (!e.read(src, at)) return { ...(strings ? { strings } : {}), clean };
-  return { ...(strings ? { strings } : {}), bytes: write((w) => w.addBytes(7, 1234n, id, 0, id.length, e)), clean };
+  if (!e.read(src, at)) return { ...(strings ? { strings } : {}), clean, problems };
+  const warnings = e.fallback !== 0 ? [e.warning(place)] : [];
+  return { ...(strings ? { strings } : {}), bytes: write((w) => w.addBytes(7, 1234n, id, 0, id.length, e)), clean, problems, warnings };
 }
 
 describe('elections read from bytes', () => {
@@ -122,7 +132,8 @@ describe('elections read from bytes', () => {
           taken++;
           expect(r.clean).toBe(true);
           expect(r.bytes).toEqual(r.strings);
-        } else if (r.clean && FIELDS.every((f) => isAscii(i[f]))) {
+          expect(r.warnings).toEqual(r.problems);
+        } else if (r.clean && r.problems.length === 0 && FIELDS.every((f) => isAscii(i[f]))) {
           throw new Error(`declined an election without a fault: ${JSON.stringify(i)}`);
         }
       }),
@@ -145,9 +156,40 @@ describe('elections read from bytes', () => {
       expect([method, r.bytes !== undefined]).toEqual([method, true]);
       expect(r.bytes).toEqual(r.strings);
     }
-    // A fault of any kind, even one paid by check instead: left to readElection, whose messages name it.
-    for (const fields of [{ method: 'prepaid_card', name: 'Ana', address: '1 Main St' }, { method: 'ach', routing: '021000022', account: '1234', accountType: 'savings', name: 'A' }, { method: 'venmo', email: 'ana@example.com' }]) {
+    // Any other fault, or a claim with no mailing address to fall back on: left to readElection.
+    for (const fields of [
+      { method: 'prepaid_card' },
+      { method: 'prepaid "card"', name: 'Ana', address: '1 Main St' },
+      { method: 'cárd', name: 'Ana', address: '1 Main St' },
+      { method: '', name: 'Ana', address: '1 Main St' },
+      { method: 'ach', routing: '021000022', account: '1234', accountType: 'savings', name: 'A' },
+      { method: 'ach', routing: '021000022', account: '12', accountType: 'savings', name: 'A', address: '1 Main St' },
+      { method: 'ach', routing: '02100002', account: '1234', accountType: 'savings', name: 'A', address: '1 Main St' },
+      { method: 'ach', routing: '021000022', account: '1234', accountType: 'other', name: 'A', address: '1 Main St' },
+      { method: 'venmo', email: 'ana@example.com' },
+      { method: 'venmo', name: 'Ana', address: '1 Main St' },
+    ]) {
       expect(records('C1', election(fields)).bytes).toBeUndefined();
     }
+  });
+
+  it('take the three faults paid by check to the mailing address, with readElection\'s warning', () => {
+    const mailing = { name: ' Ana Ruiz', address: '1 Main St', city: 'Chicago', state: 'IL', zip: '60601' };
+    const cases: [Partial<ElectionInput>, string][] = [
+      [{ method: ' Prepaid_Card ', ...mailing }, 'payment_method'],
+      [{ method: 'ach', routing: '021000022', account: '1234 5678', accountType: 'savings', ...mailing }, 'routing_number'],
+      [{ method: 'venmo', email: ' ana@example.com', venmoHandle: '@', ...mailing }, 'phone'],
+    ];
+    for (const [fields, field] of cases) {
+      const r = records('PX-1', election(fields));
+      expect(r.bytes).toBeDefined();
+      expect(r.bytes).toEqual(r.strings);
+      expect(r.warnings).toHaveLength(1);
+      expect(r.warnings).toEqual(r.problems);
+      expect(r.warnings![0]).toMatchObject({ severity: 'warning', field, line: 2, file: 'claims.csv' });
+    }
+    expect(records('PX-1', election(cases[1]![0])).warnings![0]!.message).toBe(
+      'routing number ****0022 fails the ABA check digit (a mistyped digit?); claim PX-1 is paid by check to its mailing address',
+    );
   });
 });

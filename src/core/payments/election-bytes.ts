@@ -3,13 +3,17 @@
  * readElection (elections.ts) reads without a fault. Then it gives what
  * readElection would (method, recipient or account or address, mailing address) as positions of
  * bytes, and the paid claim's record (claim-records.ts) is packed from them: no string and no
- * object per claim. Anything else (a fault, whose message names masked values; a cell that needs
- * more than trimming) is declined, and the caller reads that claim's cells as strings with
- * readElection, the authority. test/payments/election-bytes.test.ts compares both on generated
- * elections.
+ * object per claim. Three faults, when one is the claim's only fault and it has a mailing address,
+ * are read too (`fallback`): the claim is paid by check to that address, and `warning` makes
+ * readElection's warning. Anything else (another fault, whose message names masked values; a cell
+ * that needs more than trimming) is declined, and the caller reads that claim's cells as strings
+ * with readElection, the authority. test/payments/election-bytes.test.ts compares both on
+ * generated elections.
  */
 import { isSpace as isUnicodeSpace } from './election-text.js';
 import { HAS_MAILING, MAILING_IS_CHECK, M_CHECK, M_CHECKING, M_PAYPAL, M_SAVINGS, M_VENMO } from './claim-records.js';
+import { VENMO_EMAIL, fallbackWarning, routingCheckDigit, unknownMethod } from './elections.js';
+import type { Problem } from '../problems.js';
 
 // Fields, in the order of ELECTION_COLUMNS (elections.ts).
 const F_METHOD = 0;
@@ -159,6 +163,29 @@ const CHECK = bytesOf('check');
 const CHECKING = bytesOf('checking');
 const SAVINGS = bytesOf('savings');
 
+// The faults read from bytes (ElectionBytes.fallback), each readElection's only one for the claim,
+// which is then paid by check to its mailing address with a warning: a payment method that is none
+// of the four, a routing number whose check digit is wrong, an email for Venmo.
+export const FALLBACK_METHOD = 1;
+export const FALLBACK_ROUTING = 2;
+export const FALLBACK_VENMO_EMAIL = 3;
+
+/** Printable ASCII but `"` and backslash: text that JSON.stringify only puts quotes around. */
+function isPlainText(b: Uint8Array, s: number, e: number): boolean {
+  for (let i = s; i < e; i++) {
+    const c = b[i]!;
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return false;
+  }
+  return true;
+}
+
+/** ASCII bytes as text. */
+function asciiText(b: Uint8Array, s: number, e: number): string {
+  let text = '';
+  for (let i = s; i < e; i++) text += String.fromCharCode(b[i]!);
+  return text;
+}
+
 /**
  * Reads elections from bytes into reused fields: `tag` (claim-records.ts: method, HAS_MAILING,
  * MAILING_IS_CHECK) and the record's cells after the claim id, in its order (`count` of them,
@@ -177,6 +204,14 @@ export class ElectionBytes {
   private readonly t = new Int32Array(2 * ELECTION_FIELDS);
   private src: Uint8Array = new Uint8Array(0);
   private at: Int32Array = new Int32Array(2 * ELECTION_FIELDS);
+  /**
+   * The one fault readElection would find, for which the claim is paid by check to its mailing
+   * address (FALLBACK_…; 0: none): the cells are then the check's. `warning` gives its problem.
+   */
+  fallback = 0;
+  /** The bytes the fallback's message names (the method's text, the routing number). */
+  private fallbackStart = 0;
+  private fallbackEnd = 0;
 
   /** The bytes of cell k: the source's or the scratch's. */
   bytes(k: number): Uint8Array {
@@ -185,14 +220,15 @@ export class ElectionBytes {
 
   /**
    * Reads the election of the fields `at` gives ([2k] start, [2k + 1] end in `src`, untrimmed;
-   * start = end for an empty or absent cell), UTF-8. False when readElection would
-   * find any fault in it (or its cells need more than this reads): nothing is then given.
+   * start = end for an empty or absent cell), UTF-8. False when readElection would find a fault
+   * in it other than a `fallback`'s (or its cells need more than this reads): nothing is then given.
    */
   read(src: Uint8Array, at: Int32Array): boolean {
     // Each field is trimmed when it is first needed (most elections need a few of the 13).
     this.src = src;
     this.at = at;
     this.count = 0;
+    this.fallback = 0;
     const t = this.t;
     this.trim(F_METHOD);
     this.trim(F_NAME);
@@ -218,8 +254,12 @@ export class ElectionBytes {
         let s = t[2 * F_HANDLE]!;
         const e = t[2 * F_HANDLE + 1]!;
         if (s < e && src[s] === 0x40) s++; // the handle without its @
-        if (!isVenmoHandleBytes(src, s, e)) return false;
-        this.cell(s, e);
+        if (s === e && mailing && !this.trim(F_EMAIL)) {
+          tag = this.fallBack(FALLBACK_VENMO_EMAIL, 0, 0);
+        } else {
+          if (!isVenmoHandleBytes(src, s, e)) return false;
+          this.cell(s, e);
+        }
       }
     } else if (isWord(src, ms, me, ACH)) {
       this.trim(F_TYPE);
@@ -229,14 +269,21 @@ export class ElectionBytes {
       else if (isWord(src, ts, te, SAVINGS)) tag = M_SAVINGS;
       else return false;
       this.trim(F_ROUTING);
-      if (!isAbaRoutingBytes(src, t[2 * F_ROUTING]!, t[2 * F_ROUTING + 1]!) || this.empty(F_NAME)) return false;
+      const rs = t[2 * F_ROUTING]!;
+      const re = t[2 * F_ROUTING + 1]!;
+      // 9 digits whose check digit is wrong: paid by check when nothing else is wrong (else declined).
+      const wrongDigit = mailing && isDigitBytes(src, rs, re, 9, 9) && !isAbaRoutingBytes(src, rs, re);
+      if ((!wrongDigit && !isAbaRoutingBytes(src, rs, re)) || this.empty(F_NAME)) return false;
       this.field(F_ROUTING);
       this.trim(F_ACCOUNT);
       if (!this.account()) return false;
       this.field(F_NAME);
+      if (wrongDigit) tag = this.fallBack(FALLBACK_ROUTING, rs, re);
     } else if (isWord(src, ms, me, CHECK)) {
       if (!mailing) return false;
       tag = M_CHECK | MAILING_IS_CHECK;
+    } else if (mailing && ms < me && isPlainText(src, ms, me)) {
+      tag = this.fallBack(FALLBACK_METHOD, ms, me);
     } else return false;
     if (mailing) {
       tag |= HAS_MAILING;
@@ -256,6 +303,23 @@ export class ElectionBytes {
     this.t[2 * f] = s;
     this.t[2 * f + 1] = end;
     return s === end;
+  }
+
+  /** The claim paid by check to its mailing address for `fault` (FALLBACK_…): the check's tag; no cell of the election's kept. */
+  private fallBack(fault: number, s: number, e: number): number {
+    this.fallback = fault;
+    this.fallbackStart = s;
+    this.fallbackEnd = e;
+    this.count = 0;
+    return M_CHECK | MAILING_IS_CHECK;
+  }
+
+  /** The warning readElection gives for the fallback (`fallback` not 0) of the claim at `place`. */
+  warning(place: { file: string; line: number; claimId: string }): Problem {
+    const text = asciiText(this.src, this.fallbackStart, this.fallbackEnd);
+    if (this.fallback === FALLBACK_METHOD) return fallbackWarning(place, 'method', unknownMethod(text));
+    if (this.fallback === FALLBACK_ROUTING) return fallbackWarning(place, 'routing', routingCheckDigit(text));
+    return fallbackWarning(place, 'phone', VENMO_EMAIL);
   }
 
   /** Whether trimmed field `f` is empty. */

@@ -55,6 +55,25 @@ export interface ElectionResult {
   problems: Problem[];
 }
 
+// Three faults' messages, also made from bytes (election-bytes.ts: the claims paid by check for them).
+/** A payment method that is none of PAYMENT_METHODS (`text`: the cell, trimmed). */
+export const unknownMethod = (text: string): string => `unknown payment method ${JSON.stringify(text)} (accepted: ${PAYMENT_METHODS.join(', ')})`;
+/** A routing number of 9 digits whose ABA check digit is wrong. */
+export const routingCheckDigit = (routing: string): string => `routing number ${maskLast4(routing)} fails the ABA check digit (a mistyped digit?)`;
+export const VENMO_EMAIL = 'Venmo needs a phone number or a venmo_handle; an email is not accepted for Venmo';
+
+/** The warning of a fault in `field`: the claim is paid by check to its mailing address instead. */
+export function fallbackWarning(place: { file: string; line: number; claimId: string }, field: ElectionField, message: string): Problem {
+  return {
+    code: 'input',
+    severity: 'warning',
+    file: place.file,
+    line: place.line,
+    field: ELECTION_COLUMNS[field],
+    message: `${message}; claim ${place.claimId} is paid by check to its mailing address`,
+  };
+}
+
 /** The problems of an election read without any (shared: nothing adds to it). */
 const NO_PROBLEMS: Problem[] = Object.freeze([]) as unknown as Problem[];
 
@@ -108,7 +127,7 @@ export function readElection(input: ElectionInput, place: { file: string; line: 
       if (isVenmoHandle(handle)) election = { method, recipient: handle, recipientKind: 'handle' };
       else fault('venmoHandle', `not a Venmo handle (${maskLast4(handle)}): 5 to 30 letters, digits, - or _`);
     } else if (input.email.trim() !== '') {
-      fault('phone', 'Venmo needs a phone number or a venmo_handle; an email is not accepted for Venmo');
+      fault('phone', VENMO_EMAIL);
     } else fault('phone', 'Venmo needs a phone number or a venmo_handle');
   } else if (method === 'ach') {
     const routing = input.routing.trim();
@@ -118,7 +137,7 @@ export function readElection(input: ElectionInput, place: { file: string; line: 
     let ok = true;
     if (routing === '') (ok = false), fault('routing', 'ACH needs a routing number');
     else if (!isDigits(routing, 9, 9)) (ok = false), fault('routing', `a routing number has 9 digits (${maskLast4(routing)} does not)`);
-    else if (!isAbaRouting(routing)) (ok = false), fault('routing', `routing number ${maskLast4(routing)} fails the ABA check digit (a mistyped digit?)`);
+    else if (!isAbaRouting(routing)) (ok = false), fault('routing', routingCheckDigit(routing));
     if (account === '') (ok = false), fault('account', 'ACH needs an account number');
     else if (!isDigits(account, 4, 17)) (ok = false), fault('account', `an account number has 4 to 17 digits (${maskLast4(account)} does not)`);
     if (type !== 'checking' && type !== 'savings') {
@@ -131,7 +150,7 @@ export function readElection(input: ElectionInput, place: { file: string; line: 
     if (mailing !== undefined) election = checkTo(mailing);
     else fault(input.name.trim() === '' ? 'name' : 'address', 'a check needs a name and a mailing address');
   } else {
-    fault('method', `unknown payment method ${JSON.stringify(input.method.trim())} (accepted: ${PAYMENT_METHODS.join(', ')})`);
+    fault('method', unknownMethod(input.method.trim()));
   }
 
   if (election !== undefined) return mailing !== undefined ? { election, mailing, problems: NO_PROBLEMS } : { election, problems: NO_PROBLEMS };
@@ -149,7 +168,7 @@ export function readElection(input: ElectionInput, place: { file: string; line: 
     return {
       election: checkTo(mailing),
       mailing,
-      problems: faults.map((f) => ({ ...at('warning', f), message: `${f.message}; claim ${place.claimId} is paid by check to its mailing address` })),
+      problems: faults.map((f) => fallbackWarning(place, f.field, f.message)),
     };
   }
   return {

@@ -277,7 +277,9 @@ export async function readElections(o: {
   const records = o.records;
   /**
    * A record of the claims file taken from its bytes, as onRecord would take it when it finds no
-   * problem: no string is made. False (nothing done) for anything else: onRecord reads it.
+   * problem, or the one fault of a claim paid by check instead (ElectionBytes.fallback: a warning
+   * made as readElection makes it): no string is made but the warning's. False (nothing done) for
+   * anything else: onRecord reads it.
    */
   const fromBytes = (record: FastCsv, count: number): boolean => {
     if (records === undefined || cCols === undefined) return false;
@@ -310,6 +312,11 @@ export async function readElections(o: {
       }
     }
     if (!electionBytes.read(src, at) || !records.addBytes(row, amount, src, s, e, electionBytes)) return false;
+    if (electionBytes.fallback !== 0) {
+      // Paid by check to its mailing address, with readElection's warning (its one fault).
+      problems.push(electionBytes.warning({ file, line: record.line, claimId: ledger.ids.at(row)! }));
+      fallbacks++;
+    }
     r++;
     return true;
   };
