@@ -277,6 +277,7 @@ export class OutputSet {
   async commit(): Promise<void> {
     if (!this.force) await this.refuseExisting(this.files.map((f) => f.name));
     const state: CommitState = { moved: [], placed: [] };
+    const hasManifest = this.files.some((f) => isManifest(f.name));
     this.committing = state;
     let stop = false;
     let interruptNote: string | undefined;
@@ -364,8 +365,10 @@ export class OutputSet {
       } catch {
         /* a temporary file left: the next run into the folder removes it */
       }
-      // A run killed outright during an earlier commit left its files moved aside: this run is complete, they are not needed.
-      await removeAsideOfDeadRuns(this.dir);
+      // A run killed outright during an earlier commit left its files moved aside: this run placed a
+      // manifest.json, the folder holds a complete run, they are not needed. (A file of its own, such
+      // as report.html, says nothing of the folder: they may be the only copy of an earlier run.)
+      if (hasManifest) await removeAsideOfDeadRuns(this.dir);
       this.finish();
     } finally {
       if (stop && manifestPlaced) interruptNote = `the run had finished: its outputs are in place in ${this.dir}`;

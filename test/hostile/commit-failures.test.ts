@@ -5,7 +5,8 @@
  * (settleForInterrupt, then runCleanups). The folder never claims a complete run it does not hold,
  * the earlier run is put back with its manifest last, and every failure names its file.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { afterEach, expect, it, vi } from 'vitest';
@@ -170,4 +171,15 @@ it('only a file named exactly manifest.json is a manifest (x-manifest.json is mo
   await second.commit();
   const moves = vi.mocked(fsp.rename).mock.calls.map(([from]) => basename(String(from)).replace(/\.payout-.*$/, '…'));
   expect(moves).toEqual(['b.csv', 'x-manifest.json', 'b.csv…', 'x-manifest.json…']);
+});
+
+it("a file of its own (no manifest.json) leaves dead runs' files moved aside: they may be the only copy of an earlier run", async () => {
+  const dir = tmp.path('own-file');
+  await earlierRun(dir, ['report.html']);
+  const gone = spawnSync(process.execPath, ['-e', '0']).pid!;
+  const aside = `ledger.csv.payout-${gone}-mx9jo064.old`;
+  writeFileSync(join(dir, aside), 'the earlier ledger');
+  const second = await secondRun(dir, ['report.html']);
+  await second.commit();
+  expect(readdirSync(dir).sort()).toEqual([aside, 'report.html']);
 });
