@@ -4,126 +4,20 @@
  * complete are they renamed into place. A run that fails (bad input, a write error, an exception)
  * removes its temporary files and leaves the folder as it was. An existing output is replaced only
  * with --force. Every file payout writes goes this way: an output folder (write-outputs.ts), the
- * report (report-html.ts) and validate's --errors-out (errors-csv.ts).
+ * report (report-html.ts) and validate's --errors-out (errors-csv.ts). One file's writing is in
+ * output-file.ts; how a commit that fails or is interrupted is undone, in commit-rollback.ts.
  */
-import { createHash, type Hash } from 'node:crypto';
-import { once } from 'node:events';
-import { createWriteStream, lstatSync, readdirSync, renameSync, rmdirSync, rmSync, type WriteStream } from 'node:fs';
+import { lstatSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
 import { access, lstat, mkdir, readlink, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
-import { allOf, type CommitState, commitError, commitWarning, INTERRUPTED, isManifest, RenameFailure, rollBack, WRITE_ERRORS } from './commit-rollback.js';
+import { allOf, type CommitState, commitError, commitWarning, INTERRUPTED, isManifest, RenameFailure, rollBack } from './commit-rollback.js';
+import { OutputFile, type WrittenFile } from './output-file.js';
 import { OutputLock, removeAsideOfDeadRuns } from './output-lock.js';
-
-export { setCommitWarnings } from './commit-rollback.js';
 import { onInterrupt, onUnfinishedRun } from './run-cleanup.js';
 
-export interface WrittenFile {
-  name: string;
-  sha256: string;
-  bytes: number;
-}
-
-/** One output file being written: buffered writes, hashed on the way out. */
-export class OutputFile {
-  private readonly stream: WriteStream;
-  private readonly hash: Hash = createHash('sha256');
-  private pending: string[] = [];
-  private pendingLength = 0;
-  private size = 0;
-  private failure: Error | undefined;
-
-  constructor(
-    readonly name: string,
-    readonly tempPath: string,
-    /** The SHA-256 of the bytes to be written, when they were hashed as they were made: not hashed again. */
-    private readonly sha256?: string,
-  ) {
-    // Several large chunks in flight: the next chunk is made while the last one is written.
-    this.stream = createWriteStream(tempPath, { flags: 'wx', highWaterMark: 1 << 22 });
-    this.stream.on('error', (err) => {
-      this.failure ??= writeError(join(dirname(tempPath), name), err);
-    });
-  }
-
-  /** Queues text; flushes in large chunks (one syscall per ~1 MiB, not per row). */
-  async write(text: string): Promise<void> {
-    this.pending.push(text);
-    this.pendingLength += text.length;
-    if (this.pendingLength >= 1 << 20) await this.flush();
-  }
-
-  /**
-   * Writes bytes as they are, after any queued text (a large chunk: hashed, then one write).
-   * `whileWaiting`, when given, is called while the disk catches up, between turns of the event
-   * loop, until it returns false (no work left) or the write has drained.
-   */
-  async writeBytes(bytes: Uint8Array, whileWaiting?: () => boolean): Promise<void> {
-    await this.flush();
-    if (this.failure) throw this.failure;
-    if (this.sha256 === undefined) this.hash.update(bytes);
-    this.size += bytes.length;
-    if (!this.stream.write(bytes)) {
-      let drained = false;
-      const drain = once(this.stream, 'drain').then(
-        () => {
-          drained = true;
-        },
-        () => {
-          drained = true; // an error: this.failure
-        },
-      );
-      if (whileWaiting) while (!drained && this.failure === undefined && whileWaiting()) await nextTurn();
-      await drain;
-    }
-    if (this.failure) throw this.failure;
-  }
-
-  private async flush(): Promise<void> {
-    if (this.failure) throw this.failure;
-    if (this.pending.length === 0) return;
-    if (this.sha256 !== undefined) throw new Error(`${this.name}: text written to a file whose bytes were hashed ahead`);
-    const chunk = Buffer.from(this.pending.join(''), 'utf8');
-    this.pending = [];
-    this.pendingLength = 0;
-    this.hash.update(chunk);
-    this.size += chunk.length;
-    if (!this.stream.write(chunk)) await once(this.stream, 'drain').catch(() => undefined); // an error: this.failure
-    if (this.failure) throw this.failure;
-  }
-
-  /** Resolves once the temporary file is open; rejects with the error of opening it (EACCES…). */
-  async opened(): Promise<void> {
-    if (this.failure) throw this.failure;
-    if (this.stream.pending) await once(this.stream, 'open');
-  }
-
-  async close(): Promise<WrittenFile> {
-    await this.flush();
-    this.stream.end();
-    await once(this.stream, 'close').catch(() => undefined);
-    if (this.failure) throw this.failure;
-    return { name: this.name, sha256: this.sha256 ?? this.hash.digest('hex'), bytes: this.size };
-  }
-
-  destroy(): void {
-    this.stream.destroy();
-  }
-}
-
-/** Resolves after the event loop has had a turn (I/O callbacks and messages run first). */
-export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-/**
- * A failed write, naming the output file (a bare "ENOSPC: no space left on device, write" did
- * not say which file, nor that nothing was written). Exit 2, as for a file that cannot be read.
- */
-export function writeError(path: string, err: NodeJS.ErrnoException): UsageError & { code: string } {
-  const code = err.code ?? 'error';
-  const why = WRITE_ERRORS[code] ?? err.message;
-  // The code stays on the error: a writer that words its own message (--errors-out) reads it.
-  return Object.assign(new UsageError(`${path}: cannot write (${code}: ${why}); nothing was written and the folder is as it was`), { code });
-}
+export { setCommitWarnings } from './commit-rollback.js';
+export { nextTurn, OutputFile, writeError, type WrittenFile } from './output-file.js';
 
 /** A file of the set waiting to be renamed into place: written here (OutputFile) or elsewhere (OutputSet.adopt). */
 interface StagedFile {

@@ -5,15 +5,8 @@
 import { rename, rm } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { UsageError } from '../core/errors.js';
+import { WRITE_ERRORS } from './output-file.js';
 
-/** Why a write failed, in words, for the errors a disk gives. */
-export const WRITE_ERRORS: Record<string, string> = {
-  ENOSPC: 'no space left on the device',
-  EDQUOT: 'disk quota exceeded',
-  EFBIG: 'larger than the file size limit',
-  EIO: 'input/output error',
-  EROFS: 'read-only file system',
-};
 
 /** Waits for every one of `work` (already under way), then throws the first failure, if any: none is left running. */
 export async function allOf<T>(work: Promise<T>[]): Promise<T[]> {
