@@ -18,7 +18,9 @@ import { helpConfiguration } from './help.js';
  * Ctrl-C (SIGINT) or SIGTERM: the run's temporary files, the folders it made and its lock on the
  * output folder are removed (io/run-cleanup.ts), earlier outputs stay as they were, one line says
  * so, and payout ends by the same signal, so that its shell reports status 130 (SIGINT) or 143
- * (SIGTERM) and a calling script stops too. (Re-raising the signal rather than process.exit(130):
+ * (SIGTERM) and a calling script stops too. A commit under way first waits for its renames in
+ * flight and rolls back (io/run-cleanup.ts, settleForInterrupt): the line says what is true then.
+ * (Re-raising the signal rather than process.exit(130):
  * an exit waits for the thread pool, which may be blocked opening or reading a FIFO that no one
  * writes to, e.g. claims from a pipe.)
  */
