@@ -11,12 +11,12 @@ import { lstatSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
 import { access, lstat, mkdir, readlink, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
-import { allOf, type CommitState, commitError, commitWarning, INTERRUPTED, isManifest, RenameFailure, rollBack } from './commit-rollback.js';
+import { allOf, type CommitState, commitError, INTERRUPTED, isManifest, RenameFailure, rollBack } from './commit-rollback.js';
 import { OutputFile, type WrittenFile } from './output-file.js';
 import { OutputLock, removeAsideOfDeadRuns } from './output-lock.js';
-import { onInterrupt, onUnfinishedRun } from './run-cleanup.js';
+import { commitWarning, onInterrupt, onUnfinishedRun } from './run-cleanup.js';
 
-export { setCommitWarnings } from './commit-rollback.js';
+export { setCommitWarnings } from './run-cleanup.js';
 export { nextTurn, OutputFile, writeError, type WrittenFile } from './output-file.js';
 
 /** A file of the set waiting to be renamed into place: written here (OutputFile) or elsewhere (OutputSet.adopt). */

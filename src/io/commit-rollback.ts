@@ -94,15 +94,3 @@ export function commitError(err: unknown, left: string[]): unknown {
   const why = err instanceof Error ? err.message : String(err);
   return new UsageError(`${why}${fix}`);
 }
-
-let warn: (message: string) => void = (message) => process.emitWarning(message);
-
-/** Where a committed run's warnings go (an earlier run's file that could not be removed): the command line prints them. */
-export function setCommitWarnings(to: (message: string) => void): void {
-  warn = to;
-}
-
-/** A warning of a run that is committed all the same. */
-export function commitWarning(message: string): void {
-  warn(message);
-}

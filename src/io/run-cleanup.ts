@@ -54,3 +54,15 @@ export async function settleForInterrupt(): Promise<string[]> {
   settlers.clear();
   return notes.filter((n): n is string => n !== undefined);
 }
+
+let warn: (message: string) => void = (message) => process.emitWarning(message);
+
+/** Where a committed run's warnings go (an earlier run's file that could not be removed): the command line prints them. */
+export function setCommitWarnings(to: (message: string) => void): void {
+  warn = to;
+}
+
+/** A warning of a run that is committed all the same. */
+export function commitWarning(message: string): void {
+  warn(message);
+}
