@@ -4,132 +4,20 @@
  * complete are they renamed into place. A run that fails (bad input, a write error, an exception)
  * removes its temporary files and leaves the folder as it was. An existing output is replaced only
  * with --force. Every file payout writes goes this way: an output folder (write-outputs.ts), the
- * report (report-html.ts) and validate's --errors-out (errors-csv.ts).
+ * report (report-html.ts) and validate's --errors-out (errors-csv.ts). One file's writing is in
+ * output-file.ts; how a commit that fails or is interrupted is undone, in commit-rollback.ts.
  */
-import { createHash, type Hash } from 'node:crypto';
-import { once } from 'node:events';
-import { createWriteStream, lstatSync, readdirSync, renameSync, rmdirSync, rmSync, type WriteStream } from 'node:fs';
+import { lstatSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
 import { access, lstat, mkdir, readlink, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
-import { OutputLock } from './output-lock.js';
-import { onUnfinishedRun } from './run-cleanup.js';
+import { allOf, type CommitState, commitError, INTERRUPTED, isManifest, RenameFailure, rollBack } from './commit-rollback.js';
+import { OutputFile, type WrittenFile } from './output-file.js';
+import { OutputLock, removeAsideOfDeadRuns } from './output-lock.js';
+import { commitWarning, onInterrupt, onUnfinishedRun } from './run-cleanup.js';
 
-export interface WrittenFile {
-  name: string;
-  sha256: string;
-  bytes: number;
-}
-
-/** One output file being written: buffered writes, hashed on the way out. */
-export class OutputFile {
-  private readonly stream: WriteStream;
-  private readonly hash: Hash = createHash('sha256');
-  private pending: string[] = [];
-  private pendingLength = 0;
-  private size = 0;
-  private failure: Error | undefined;
-
-  constructor(
-    readonly name: string,
-    readonly tempPath: string,
-    /** The SHA-256 of the bytes to be written, when they were hashed as they were made: not hashed again. */
-    private readonly sha256?: string,
-  ) {
-    // Several large chunks in flight: the next chunk is made while the last one is written.
-    this.stream = createWriteStream(tempPath, { flags: 'wx', highWaterMark: 1 << 22 });
-    this.stream.on('error', (err) => {
-      this.failure ??= writeError(join(dirname(tempPath), name), err);
-    });
-  }
-
-  /** Queues text; flushes in large chunks (one syscall per ~1 MiB, not per row). */
-  async write(text: string): Promise<void> {
-    this.pending.push(text);
-    this.pendingLength += text.length;
-    if (this.pendingLength >= 1 << 20) await this.flush();
-  }
-
-  /**
-   * Writes bytes as they are, after any queued text (a large chunk: hashed, then one write).
-   * `whileWaiting`, when given, is called while the disk catches up, between turns of the event
-   * loop, until it returns false (no work left) or the write has drained.
-   */
-  async writeBytes(bytes: Uint8Array, whileWaiting?: () => boolean): Promise<void> {
-    await this.flush();
-    if (this.failure) throw this.failure;
-    if (this.sha256 === undefined) this.hash.update(bytes);
-    this.size += bytes.length;
-    if (!this.stream.write(bytes)) {
-      let drained = false;
-      const drain = once(this.stream, 'drain').then(
-        () => {
-          drained = true;
-        },
-        () => {
-          drained = true; // an error: this.failure
-        },
-      );
-      if (whileWaiting) while (!drained && this.failure === undefined && whileWaiting()) await nextTurn();
-      await drain;
-    }
-    if (this.failure) throw this.failure;
-  }
-
-  private async flush(): Promise<void> {
-    if (this.failure) throw this.failure;
-    if (this.pending.length === 0) return;
-    if (this.sha256 !== undefined) throw new Error(`${this.name}: text written to a file whose bytes were hashed ahead`);
-    const chunk = Buffer.from(this.pending.join(''), 'utf8');
-    this.pending = [];
-    this.pendingLength = 0;
-    this.hash.update(chunk);
-    this.size += chunk.length;
-    if (!this.stream.write(chunk)) await once(this.stream, 'drain').catch(() => undefined); // an error: this.failure
-    if (this.failure) throw this.failure;
-  }
-
-  /** Resolves once the temporary file is open; rejects with the error of opening it (EACCES…). */
-  async opened(): Promise<void> {
-    if (this.failure) throw this.failure;
-    if (this.stream.pending) await once(this.stream, 'open');
-  }
-
-  async close(): Promise<WrittenFile> {
-    await this.flush();
-    this.stream.end();
-    await once(this.stream, 'close').catch(() => undefined);
-    if (this.failure) throw this.failure;
-    return { name: this.name, sha256: this.sha256 ?? this.hash.digest('hex'), bytes: this.size };
-  }
-
-  destroy(): void {
-    this.stream.destroy();
-  }
-}
-
-/** Resolves after the event loop has had a turn (I/O callbacks and messages run first). */
-export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-/** Why a write failed, in words, for the errors a disk gives. */
-const WRITE_ERRORS: Record<string, string> = {
-  ENOSPC: 'no space left on the device',
-  EDQUOT: 'disk quota exceeded',
-  EFBIG: 'larger than the file size limit',
-  EIO: 'input/output error',
-  EROFS: 'read-only file system',
-};
-
-/**
- * A failed write, naming the output file (a bare "ENOSPC: no space left on device, write" did
- * not say which file, nor that nothing was written). Exit 2, as for a file that cannot be read.
- */
-export function writeError(path: string, err: NodeJS.ErrnoException): UsageError & { code: string } {
-  const code = err.code ?? 'error';
-  const why = WRITE_ERRORS[code] ?? err.message;
-  // The code stays on the error: a writer that words its own message (--errors-out) reads it.
-  return Object.assign(new UsageError(`${path}: cannot write (${code}: ${why}); nothing was written and the folder is as it was`), { code });
-}
+export { setCommitWarnings } from './run-cleanup.js';
+export { nextTurn, OutputFile, writeError, type WrittenFile } from './output-file.js';
 
 /** A file of the set waiting to be renamed into place: written here (OutputFile) or elsewhere (OutputSet.adopt). */
 interface StagedFile {
@@ -154,7 +42,7 @@ export class OutputSet {
   /** Whether stage() was called: files may be under this run's temporary names that the set did not create. */
   private staged = false;
   /** During a commit: the earlier run's files moved aside, and the new files already placed. */
-  private committing: { moved: { target: string; aside: string }[]; placed: string[] } | undefined;
+  private committing: CommitState | undefined;
   private readonly dropCleanup: () => void;
 
   private constructor(
@@ -271,54 +159,116 @@ export class OutputSet {
    * (the thread pool takes a few at a time): one after another, a pay run's 117 files took
    * 468 round trips to the pool, and removing the 215 MB of an earlier run's files ~150 ms when
    * the disk had them already (docs/payments.md, "Performance").
+   *
+   * A rename that fails: every rename in flight is awaited, the new files removed and the earlier
+   * ones put back (manifest.json last, and only when all the others are back), and one UsageError
+   * (exit 2) names the file and says whether the folder is as it was or which files are left at
+   * their `….old` names. SIGINT/SIGTERM during the commit: the commit stops at its next step, waits
+   * for the renames in flight and rolls back the same way before the process ends (onInterrupt).
+   * Once the new manifest.json is placed the run is committed: an earlier run's file that cannot
+   * be removed then is a warning (setCommitWarnings), not a failure.
    */
   async commit(): Promise<void> {
     if (!this.force) await this.refuseExisting(this.files.map((f) => f.name));
-    const state: { moved: { target: string; aside: string }[]; placed: string[] } = { moved: [], placed: [] };
+    const state: CommitState = { moved: [], placed: [] };
+    const hasManifest = this.files.some((f) => isManifest(f.name));
     this.committing = state;
-    const isManifest = (path: string): boolean => path.endsWith('manifest.json');
+    let stop = false;
+    let interruptNote: string | undefined;
+    let settled!: () => void;
+    const commitSettled = new Promise<void>((r) => (settled = r));
+    const dropInterrupt = onInterrupt(async () => {
+      stop = true;
+      await commitSettled;
+      return interruptNote;
+    });
+    const stopHere = (): void => {
+      if (stop) throw INTERRUPTED;
+    };
+    let manifestPlaced = false;
     try {
-      const targets = this.files.map((f) => join(this.dir, f.name));
-      const found = await Promise.all(
-        targets.map((target) =>
-          lstat(target).catch((err: NodeJS.ErrnoException) => {
-            if (err.code === 'ENOENT') return undefined;
-            throw err;
+      try {
+        const targets = this.files.map((f) => join(this.dir, f.name));
+        const found = await allOf(
+          targets.map((target) =>
+            lstat(target).catch((err: NodeJS.ErrnoException) => {
+              if (err.code === 'ENOENT') return undefined;
+              throw new RenameFailure(target, err);
+            }),
+          ),
+        );
+        const aside: { target: string; aside: string }[] = [];
+        for (const manifest of [true, false]) {
+          for (const [i, target] of targets.entries()) {
+            const s = found[i];
+            if (s === undefined || isManifest(target) !== manifest) continue;
+            if (!s.isFile()) throw new UsageError(`${target}: exists and is not a file; nothing was written`);
+            aside.push({ target, aside: `${target}${this.tag}.old` });
+          }
+        }
+        const moveAside = async (m: { target: string; aside: string }): Promise<void> => {
+          await rename(m.target, m.aside).catch((err: NodeJS.ErrnoException) => {
+            throw new RenameFailure(m.target, err);
+          });
+          state.moved.push(m);
+        };
+        stopHere();
+        for (const m of aside.filter((a) => isManifest(a.target))) await moveAside(m);
+        stopHere();
+        await allOf(aside.filter((a) => !isManifest(a.target)).map(moveAside));
+        stopHere();
+        const place = async (f: StagedFile): Promise<void> => {
+          const target = join(this.dir, f.name);
+          await rename(f.tempPath, target).catch((err: NodeJS.ErrnoException) => {
+            throw new RenameFailure(target, err);
+          });
+          state.placed.push(target);
+        };
+        await allOf(this.files.filter((f) => !isManifest(f.name)).map(place));
+        stopHere();
+        for (const f of this.files.filter((f) => isManifest(f.name))) await place(f);
+        manifestPlaced = true;
+      } catch (err) {
+        this.committing = undefined;
+        const left = await rollBack(state);
+        if (err === INTERRUPTED) {
+          if (left.length > 0) interruptNote = `nothing was written, but the earlier run could not be put back in full: ${left.join('; ')}`;
+          settled();
+          // The process ends by the signal once the rollback is told (cli/main.ts): nothing after this runs.
+          await new Promise<never>(() => undefined);
+        }
+        throw commitError(err, left);
+      }
+      this.committing = undefined;
+      const notRemoved: string[] = [];
+      await allOf(
+        state.moved.map((m) =>
+          rm(m.aside, { force: true }).catch((err: NodeJS.ErrnoException) => {
+            notRemoved.push(`${m.aside} (${err.code ?? err.message})`);
           }),
         ),
       );
-      const aside: { target: string; aside: string }[] = [];
-      for (const manifest of [true, false]) {
-        for (const [i, target] of targets.entries()) {
-          const s = found[i];
-          if (s === undefined || isManifest(target) !== manifest) continue;
-          if (!s.isFile()) throw new UsageError(`${target}: exists and is not a file; nothing was written`);
-          aside.push({ target, aside: `${target}${this.tag}.old` });
-        }
+      if (notRemoved.length > 0) {
+        commitWarning(
+          `${this.dir}: the new outputs are in place, but the earlier run's ${notRemoved.length === 1 ? 'file' : 'files'} ${notRemoved.join(', ')} could not be removed: remove ${notRemoved.length === 1 ? 'it' : 'them'} by hand`,
+        );
       }
-      const moveAside = async (m: { target: string; aside: string }): Promise<void> => {
-        await rename(m.target, m.aside);
-        state.moved.push(m);
-      };
-      for (const m of aside.filter((a) => isManifest(a.target))) await moveAside(m);
-      await allOf(aside.filter((a) => !isManifest(a.target)).map(moveAside));
-      const place = async (f: StagedFile): Promise<void> => {
-        await rename(f.tempPath, join(this.dir, f.name));
-        state.placed.push(join(this.dir, f.name));
-      };
-      await allOf(this.files.filter((f) => !isManifest(f.name)).map(place));
-      for (const f of this.files.filter((f) => isManifest(f.name))) await place(f);
-    } catch (err) {
-      this.committing = undefined;
-      for (const p of state.placed) await rm(p, { force: true });
-      for (const m of state.moved) await rename(m.aside, m.target).catch(() => undefined);
-      throw err;
+      this.files.length = 0;
+      try {
+        this.sweepSync();
+      } catch {
+        /* a temporary file left: the next run into the folder removes it */
+      }
+      // A run killed outright during an earlier commit left its files moved aside: this run placed a
+      // manifest.json, the folder holds a complete run, they are not needed. (A file of its own, such
+      // as report.html, says nothing of the folder: they may be the only copy of an earlier run.)
+      if (hasManifest) await removeAsideOfDeadRuns(this.dir);
+      this.finish();
+    } finally {
+      if (stop && manifestPlaced) interruptNote = `the run had finished: its outputs are in place in ${this.dir}`;
+      dropInterrupt();
+      settled();
     }
-    this.committing = undefined;
-    await allOf(state.moved.map((m) => rm(m.aside, { force: true })));
-    this.files.length = 0;
-    this.sweepSync();
-    this.finish();
   }
 
   /** Removes every temporary file; the folder keeps whatever it held before the run. */
@@ -327,19 +277,29 @@ export class OutputSet {
   }
 
   /**
-   * The abort, synchronously (it also runs from a signal or exit handler): temporary files
-   * removed, a commit under way rolled back, the folders this run made removed if empty.
+   * The abort, synchronously (it also runs from an exit handler): temporary files removed, a
+   * commit under way rolled back (manifest.json last, and only when every other file is back),
+   * the folders this run made removed if empty.
    */
   private abortSync(): void {
     const commit = this.committing;
     this.committing = undefined;
     if (commit !== undefined) {
-      for (const p of commit.placed) rmSync(p, { force: true });
-      for (const m of commit.moved) {
+      let failed = false;
+      for (const p of commit.placed) {
+        try {
+          rmSync(p, { force: true });
+        } catch {
+          failed = true;
+        }
+      }
+      const manifests = commit.moved.filter((m) => isManifest(m.target));
+      for (const m of [...commit.moved.filter((m) => !isManifest(m.target)), ...manifests]) {
+        if (failed && isManifest(m.target)) break; // kept aside: the folder reads as an incomplete run
         try {
           renameSync(m.aside, m.target);
         } catch {
-          /* nothing to put back */
+          failed = true;
         }
       }
     }
@@ -403,10 +363,4 @@ function removeDirsSync(dirs: readonly string[]): void {
       return; // not empty (or gone): the folders above it are not empty either
     }
   }
-}
-
-/** Waits for every one of `work` (already under way), then throws the first failure, if any: none is left running. */
-async function allOf(work: Promise<unknown>[]): Promise<void> {
-  const settled = await Promise.allSettled(work);
-  for (const r of settled) if (r.status === 'rejected') throw r.reason;
 }

@@ -5,7 +5,9 @@
  * lock whose process is gone (a run killed with SIGKILL, a machine that went down) is stale: it is
  * replaced, the dead run's temporary files are removed (`NAME.payout-PID-TIME.tmp` of that PID:
  * pay makes its payment files under such names as it reads, so a killed pay run leaves many), and
- * the run goes on. Files moved aside (`….old`) are left: they may be an earlier run's outputs.
+ * the run goes on. Files moved aside (`….old`) are left then: they may be an earlier run's outputs
+ * that the folder needs back; once a run has placed its own manifest.json they are not needed, and
+ * those of dead processes are removed (removeAsideOfDeadRuns; pay's hold full account numbers).
  */
 import { readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { link, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises';
@@ -48,6 +50,23 @@ async function removeTemporariesOf(dir: string, pid: number): Promise<void> {
   const names = await readdir(dir).catch(() => [] as string[]);
   for (const name of names) {
     if (own.test(name) || name === `${LOCK_FILE}.${pid}.tmp`) await unlink(join(dir, name)).catch(() => undefined);
+  }
+}
+
+/**
+ * Removes the files that runs of processes now gone moved aside in DIR (`NAME.payout-PID-TIME.old`:
+ * a run killed outright during its commit). Called once a run has placed its own manifest.json,
+ * when DIR holds a complete run and they are not needed. A live process's are left (another
+ * process holds no lock here, but a file may be its own, e.g. a single file such as tax's).
+ */
+export async function removeAsideOfDeadRuns(dir: string): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    const m = /\.payout-(\d{1,10})-[0-9a-z]+\.old$/.exec(name);
+    if (m === null) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || alive(pid)) continue;
+    await unlink(join(dir, name)).catch(() => undefined);
   }
 }
 

@@ -57,11 +57,24 @@ describe('the output folder is claimed by one run', () => {
     for (const name of [`payments.csv.payout-${gone}-mx9jo064.tmp`, `paypal-001.csv.payout-${gone}-mx9jo064.tmp`, `.payout.lock.${gone}.tmp`]) {
       writeFileSync(join(out, name), 'partial');
     }
-    const kept = [`ledger.csv.payout-${gone}-mx9jo064.old`, `notes.payout-${other}-ab12.tmp`, `mine.payout-${gone}-x.tmp.txt`];
+    const kept = [`notes.payout-${other}-ab12.tmp`, `mine.payout-${gone}-x.tmp.txt`];
     for (const name of kept) writeFileSync(join(out, name), 'kept');
     const r = await runCli(allocateArgs(CLAIMS, out, '--force'));
     expect(r.code).toBe(0);
     expect(entries(out)).toEqual([...kept, 'ledger.csv', 'manifest.json', 'summary.json'].sort());
+  });
+
+  it("once a run's manifest is placed, files that dead runs moved aside are removed; a live process's are kept", async () => {
+    const out = tmp.path('aside-debris');
+    expect((await runCli(allocateArgs(CLAIMS, out))).code).toBe(0);
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid!;
+    // What a pay run killed with SIGKILL during its commit leaves: the earlier run's files moved aside (account numbers in full).
+    const dead = [`ach-001.ach.payout-${gone}-mx9jo064.old`, `manifest.json.payout-${gone}-mx9jo064.old`];
+    const live = [`ledger.csv.payout-${process.pid}-ab12.old`, `notes.payout-${gone}-x.old.txt`];
+    for (const name of [...dead, ...live]) writeFileSync(join(out, name), 'aside');
+    const r = await runCli(allocateArgs(CLAIMS, out, '--force'));
+    expect(r.code).toBe(0);
+    expect(entries(out)).toEqual([...live, 'ledger.csv', 'manifest.json', 'summary.json'].sort());
   });
 
   it('a refused run (outputs already there, no --force) leaves no lock and no folder it made', async () => {
