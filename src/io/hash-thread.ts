@@ -83,7 +83,8 @@ export class HashThread {
   /** The slot tried next (the slots are taken in turn, as the worker frees them in turn). */
   private nextSlot = 0;
 
-  constructor(private readonly options: { worker?: boolean } = {}) {}
+  /** `files`: what is hashed, to word a failure by ("the input files", the default). */
+  constructor(private readonly options: { worker?: boolean; files?: string } = {}) {}
 
   /** A hash for a file of `size` bytes (undefined: not known; hashed here). */
   hash(size: number | undefined): ChunkHash {
@@ -134,6 +135,11 @@ export class HashThread {
     if (worker !== undefined) void worker.terminate();
   }
 
+  /** Stops the worker as if it had died (tests: a run must fail, and leave nothing). */
+  crash(): void {
+    void this.worker?.terminate();
+  }
+
   private start(): Worker | undefined {
     if (this.started) return this.worker;
     this.started = true;
@@ -147,14 +153,16 @@ export class HashThread {
         w?.resolve(m.sha256);
       });
       const failed = (err: Error): void => {
-        this.failure ??= new Error(`the thread hashing the input files stopped: ${err.message}`);
+        this.failure ??= new Error(`the thread hashing ${this.options.files ?? 'the input files'} stopped: ${err.message}`);
         for (const w of this.waiting.values()) w.reject(this.failure);
         this.waiting.clear();
       };
       worker.on('error', failed);
       worker.on('messageerror', failed);
+      // Ended other than by `close`: every digest of the run fails, also those not asked for yet
+      // (asked for later, each would wait for an answer that never comes).
       worker.on('exit', () => {
-        if (this.waiting.size > 0) failed(new Error('it ended before every digest was given'));
+        if (this.waiting.size > 0 || this.worker === worker) failed(new Error('it ended before every digest was given'));
       });
       worker.unref(); // a run that fails elsewhere does not wait for it; `digest` refs it
       const ring = new SharedArrayBuffer(SLOTS * SLOT_BYTES);
