@@ -21,17 +21,5 @@ export const CHECK_COLUMNS = [
 ] as const;
 export type CheckColumn = (typeof CHECK_COLUMNS)[number];
 
-/** The documented default layout: what most positive-pay issue files ask for, and the mailing address. */
-export const DEFAULT_CHECK_COLUMNS: readonly CheckColumn[] = [
-  'check_number',
-  'issue_date',
-  'amount',
-  'payee',
-  'address',
-  'address2',
-  'city',
-  'state',
-  'zip',
-  'claim_id',
-  'payment_id',
-];
+/** The documented default layout: every column but the account (what most positive-pay issue files ask for, and the mailing address). */
+export const DEFAULT_CHECK_COLUMNS: readonly CheckColumn[] = CHECK_COLUMNS.filter((c) => c !== 'account');
