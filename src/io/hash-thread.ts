@@ -83,8 +83,7 @@ export class HashThread {
   /** The slot tried next (the slots are taken in turn, as the worker frees them in turn). */
   private nextSlot = 0;
 
-  /** `files`: what is hashed, to word a failure by ("the input files", the default). */
-  constructor(private readonly options: { worker?: boolean; files?: string } = {}) {}
+  constructor(private readonly options: { worker?: boolean } = {}) {}
 
   /** A hash for a file of `size` bytes (undefined: not known; hashed here). */
   hash(size: number | undefined): ChunkHash {
@@ -135,7 +134,7 @@ export class HashThread {
     if (worker !== undefined) void worker.terminate();
   }
 
-  /** Stops the worker as if it had died (tests: a run must fail, and leave nothing). */
+  /** Stops the worker as if it had died (tests: every digest fails rather than waits). */
   crash(): void {
     void this.worker?.terminate();
   }
@@ -153,7 +152,7 @@ export class HashThread {
         w?.resolve(m.sha256);
       });
       const failed = (err: Error): void => {
-        this.failure ??= new Error(`the thread hashing ${this.options.files ?? 'the input files'} stopped: ${err.message}`);
+        this.failure ??= new Error(`the thread hashing the input files stopped: ${err.message}`);
         for (const w of this.waiting.values()) w.reject(this.failure);
         this.waiting.clear();
       };

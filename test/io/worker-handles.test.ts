@@ -67,7 +67,7 @@ describe('a hash thread that died', () => {
   it('fails a digest asked for after it ended, rather than wait for an answer that never comes', () => {
     const r = runAlone('hash-thread-died', `
       const { HashThread, HASH_THREAD_MIN_BYTES } = await import(${JSON.stringify(dist('io/hash-thread.js'))});
-      const hashes = new HashThread({ files: 'the payment files' });
+      const hashes = new HashThread();
       const hash = hashes.hash(HASH_THREAD_MIN_BYTES);
       hash.update(new Uint8Array(1000).fill(7));
       hashes.crash();
@@ -78,7 +78,7 @@ describe('a hash thread that died', () => {
       clearTimeout(keepAlive);
     `);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toBe('error the thread hashing the payment files stopped: it ended before every digest was given\n');
+    expect(r.stdout).toBe('error the thread hashing the input files stopped: it ended before every digest was given\n');
     expect(r.code).toBe(0);
   });
 });

@@ -8,6 +8,7 @@
  * (tests), it moves the files' bytes to the main thread instead.
  */
 import * as nodeCrypto from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +19,6 @@ import type { BuildDone, BuildNote, BuildStart } from './pay-builder.js';
 import { lowerThreadPriority } from '../thread-priority.js';
 import { writeError as wordedWriteError } from '../atomic-output.js';
 import { digestInto, rowsDone } from './payment-ids.js';
-import { HASH_THREAD_MIN_BYTES, HashThread, type ChunkHash } from '../hash-thread.js';
 
 // The reading thread, which the run waits for, keeps a core; this one is lighter (docs/performance.md, "Threads").
 lowerThreadPriority(fs, os);
@@ -71,16 +71,7 @@ class SharedIds implements RecordIds {
 let start: BuildStart | undefined;
 let ids: SharedIds | undefined;
 let builder: RecordBatchBuilder | undefined;
-let hashes = new Map<string, ChunkHash>();
-/**
- * The files' SHA-256, on a thread of its own (io/hash-thread.ts): each sealed block is copied into
- * its shared slots (~0.05 ms a MiB) and hashed there (~0.75 ms a MiB), on a core the reading
- * thread leaves idle while it waits for this one, rather than here. A block goes back to the pool
- * once written alone: the hash has its copy. A thread that cannot start: hashed here.
- */
-const hashThread = new HashThread({ files: 'the payment files' });
-/** Tests: the hash thread dies once the first file's hash is begun (a run must fail and leave no file). */
-const crashHashThread = process.env.PAYOUT_TEST_HASH_THREAD === 'crash';
+let hashes = new Map<string, Hash>();
 let failure: Error | undefined;
 /** Blocks of records done (BuildStart.done), and the ring they are read from. */
 let done: Int32Array | undefined;
@@ -215,7 +206,6 @@ function dropStaged(): void {
 function begin(): void {
   const s = start!;
   dropStaged();
-  for (const h of hashes.values()) h.drop();
   hashes = new Map();
   failure = undefined;
   writeFailed = undefined;
@@ -229,9 +219,8 @@ function begin(): void {
     // Payment ids made twice are found on the reading thread, while it waits for this one (pay-builder.ts).
     duplicates: false,
     rows: (file) => {
-      const h = hashThread.hash(HASH_THREAD_MIN_BYTES);
+      const h = createHash('sha256');
       hashes.set(file, h);
-      if (crashHashThread) hashThread.crash();
       if (stage === undefined) return new ByteRows((block) => h.update(block));
       const f: StagedFile = { path: join(stage.dir, `${file}${stage.suffix}`), final: join(stage.dir, file), fd: -1, bytes: 0, pending: 0, ended: false, dropped: false };
       staged.set(file, f);
@@ -249,8 +238,7 @@ async function finish(): Promise<void> {
     const batch = builder!.finish();
     const names = [...batch.files.map((f) => f.name), 'payments.csv', 'addresses.csv'];
     const sha256: Record<string, string> = {};
-    const digests = await Promise.all(names.map((f) => hashes.get(f)!.digest()));
-    names.forEach((f, i) => (sha256[f] = digests[i]!));
+    for (const f of names) sha256[f] = hashes.get(f)!.digest('hex');
     let written_: Record<string, number> | undefined;
     if (start!.stage !== undefined) {
       await written();
