@@ -134,6 +134,11 @@ export class HashThread {
     if (worker !== undefined) void worker.terminate();
   }
 
+  /** Stops the worker as if it had died (tests: every digest fails rather than waits). */
+  crash(): void {
+    void this.worker?.terminate();
+  }
+
   private start(): Worker | undefined {
     if (this.started) return this.worker;
     this.started = true;
@@ -153,8 +158,10 @@ export class HashThread {
       };
       worker.on('error', failed);
       worker.on('messageerror', failed);
+      // Ended other than by `close`: every digest of the run fails, also those not asked for yet
+      // (asked for later, each would wait for an answer that never comes).
       worker.on('exit', () => {
-        if (this.waiting.size > 0) failed(new Error('it ended before every digest was given'));
+        if (this.waiting.size > 0 || this.worker === worker) failed(new Error('it ended before every digest was given'));
       });
       worker.unref(); // a run that fails elsewhere does not wait for it; `digest` refs it
       const ring = new SharedArrayBuffer(SLOTS * SLOT_BYTES);

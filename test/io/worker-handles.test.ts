@@ -63,6 +63,26 @@ describe('a worker awaited with nothing else pending', () => {
   });
 });
 
+describe('a hash thread that died', () => {
+  it('fails a digest asked for after it ended, rather than wait for an answer that never comes', () => {
+    const r = runAlone('hash-thread-died', `
+      const { HashThread, HASH_THREAD_MIN_BYTES } = await import(${JSON.stringify(dist('io/hash-thread.js'))});
+      const hashes = new HashThread();
+      const hash = hashes.hash(HASH_THREAD_MIN_BYTES);
+      hash.update(new Uint8Array(1000).fill(7));
+      hashes.crash();
+      await new Promise((r) => setTimeout(r, 500)); // it has ended by now: no digest is awaited yet
+      hash.update(new Uint8Array(1000).fill(7));
+      const keepAlive = setTimeout(() => console.log('still waiting'), 10_000);
+      await hash.digest().then((d) => console.log('digest', d), (e) => console.log('error', e.message));
+      clearTimeout(keepAlive);
+    `);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('error the thread hashing the input files stopped: it ended before every digest was given\n');
+    expect(r.code).toBe(0);
+  });
+});
+
 describe('a worker nobody awaits', () => {
   // A run that fails elsewhere (a bad plan, an I/O error) must end without closing them first.
   it('does not keep the process alive: duplicate checks and tie-break keys left open', () => {
