@@ -25,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SRC = join(ROOT, 'src/native');
-const SOURCES = ['binding.gyp', 'sha256_batch.c', 'csv_scan.c'];
+const SOURCES = ['binding.gyp', 'args.h', 'sha256_batch.c', 'csv_scan.c'];
 const ADDON = 'payout_sha256.node';
 
 const outArg = process.argv.indexOf('--out');

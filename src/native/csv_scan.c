@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include <stddef.h>
 #include <string.h>
+
+#include "args.h"
 /* SSE2: GCC and Clang say so with __SSE2__; MSVC does not define it, but has SSE2 on x64 and on x86 with /arch:SSE2 or above. */
 #if defined(__SSE2__) || defined(_M_X64) || defined(_M_AMD64) || (defined(_M_IX86_FP) && _M_IX86_FP >= 2)
 #define CSV_SCAN_SSE2 1
@@ -100,29 +102,6 @@ size_t payout_csv_scan(const uint8_t* b, size_t from, size_t end, uint8_t d, int
     }
   }
   return n;
-}
-
-/* The data of a typed array of type `want`; 0 when `v` is not one. */
-static int typed(napi_env env, napi_value v, napi_typedarray_type want, void** data, size_t* length) {
-  bool is = false;
-  if (napi_is_typedarray(env, v, &is) != napi_ok || !is) return 0;
-  napi_typedarray_type t;
-  napi_value ab;
-  size_t offset;
-  if (napi_get_typedarray_info(env, v, &t, length, data, &ab, &offset) != napi_ok || t != want) return 0;
-  if (*length > 0 && *data == NULL) return 0;
-  return 1;
-}
-
-/* An integer argument in [0, 2^32); 0 when `v` is not one. */
-static int index_arg(napi_env env, napi_value v, uint32_t* out) {
-  napi_valuetype t;
-  if (napi_typeof(env, v, &t) != napi_ok || t != napi_number) return 0;
-  double d;
-  if (napi_get_value_double(env, v, &d) != napi_ok) return 0;
-  if (!(d >= 0 && d <= 4294967295.0) || d != (double)(uint32_t)d) return 0;
-  *out = (uint32_t)d;
-  return 1;
 }
 
 /*

@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "args.h"
+
 #define DIGEST 32
 
 /* csv_scan.c: the CSV structural index, in the same addon. */
@@ -21,29 +23,6 @@ int payout_register_csv_scan(napi_env env, napi_value exports);
 
 static void throw_type(napi_env env, const char* msg) { napi_throw_type_error(env, NULL, msg); }
 static void throw_range(napi_env env, const char* msg) { napi_throw_range_error(env, NULL, msg); }
-
-/* The bytes of a typed array of type `want`; 0 when `v` is not one. */
-static int typed(napi_env env, napi_value v, napi_typedarray_type want, void** data, size_t* length) {
-  bool is = false;
-  if (napi_is_typedarray(env, v, &is) != napi_ok || !is) return 0;
-  napi_typedarray_type t;
-  napi_value ab;
-  size_t offset;
-  if (napi_get_typedarray_info(env, v, &t, length, data, &ab, &offset) != napi_ok || t != want) return 0;
-  if (*length > 0 && *data == NULL) return 0;
-  return 1;
-}
-
-/* An integer argument in [0, 2^32); 0 when `v` is not one. */
-static int index_arg(napi_env env, napi_value v, uint32_t* out) {
-  napi_valuetype t;
-  if (napi_typeof(env, v, &t) != napi_ok || t != napi_number) return 0;
-  double d;
-  if (napi_get_value_double(env, v, &d) != napi_ok) return 0;
-  if (!(d >= 0 && d <= 4294967295.0) || d != (double)(uint32_t)d) return 0;
-  *out = (uint32_t)d;
-  return 1;
-}
 
 static int is_missing(napi_env env, napi_value v) {
   napi_valuetype t;
