@@ -15,6 +15,9 @@ export interface Progress {
 
 const NO_PROGRESS: Progress = { update() {}, done() {} };
 
+/** How long a run goes before its bar is shown (ms). */
+const SHOW_AFTER_MS = 300;
+
 function clock(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '--:--';
   const s = Math.round(seconds);
@@ -41,12 +44,15 @@ export function startProgress(
   const stream = opts.stream ?? process.stderr;
   if (opts.quiet || !stream.isTTY || totalBytes < 1 << 20) return NO_PROGRESS;
   const started = Date.now();
+  // Shown from 300 ms on, so a short run does not flash a bar. PAYOUT_TEST_PROGRESS_DELAY_MS sets
+  // that delay for the tests, which cannot count on a run being slow enough to reach it.
+  const delay = Number(process.env.PAYOUT_TEST_PROGRESS_DELAY_MS ?? '') || SHOW_AFTER_MS;
   let last = 0;
   let shown = false;
   return {
     update(bytes, rows) {
       const now = Date.now();
-      if (now - last < 100 || now - started < 300) return;
+      if (now - last < 100 || now - started < delay) return;
       last = now;
       const cols = stream.columns ?? 100;
       stream.write(`\r${progressLine(label, bytes, totalBytes, rows, now - started).slice(0, cols - 1)}\x1b[K`);

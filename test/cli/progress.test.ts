@@ -36,19 +36,23 @@ describe('the bar on a real run of 200,000 claims', () => {
 
   it.skipIf(!HAVE_SCRIPT)('appears on stderr when it is a terminal', () => {
     const cmd = `${process.execPath} ${join(ROOT, 'bin/payout.js')} allocate --plan ${plan} ${claims} --out ${join(dir, 'tty')} --max-errors 0`;
-    const r = spawnSync('script', ['-qfec', cmd, '/dev/null'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', COLUMNS: '120' } });
+    // The bar waits 300 ms before it shows; 200,000 claims can be read in less on a fast machine,
+    // so the test shows it from 1 ms on (a run that reads for less than that would still fail here).
+    const env = { ...process.env, NO_COLOR: '1', COLUMNS: '120', PAYOUT_TEST_PROGRESS_DELAY_MS: '1' };
+    const r = spawnSync('script', ['-qfec', cmd, '/dev/null'], { encoding: 'utf8', env });
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/claims\.csv [█░]+ +\d+%  [\d,]+ rows  [\d,]+ rows\/s/);
   });
 
   it('never appears in piped output, nor with --quiet', async () => {
-    const piped = await runCli(['allocate', '--plan', plan, claims, '--out', join(dir, 'pipe'), '--max-errors', '0']);
+    // With the bar's delay at 1 ms (as above), so these would fail if a bar were drawn.
+    const piped = await runCli(['allocate', '--plan', plan, claims, '--out', join(dir, 'pipe'), '--max-errors', '0'], { env: { PAYOUT_TEST_PROGRESS_DELAY_MS: '1' } });
     expect(piped.code).toBe(0);
     expect(piped.stderr + piped.stdout).not.toMatch(/rows\/s|█/);
     expect(readFileSync(join(dir, 'pipe/ledger.csv'), 'utf8')).not.toMatch(/█/);
     if (HAVE_SCRIPT) {
       const cmd = `${process.execPath} ${join(ROOT, 'bin/payout.js')} allocate --quiet --plan ${plan} ${claims} --out ${join(dir, 'quiet')} --max-errors 0`;
-      const r = spawnSync('script', ['-qfec', cmd, '/dev/null'], { encoding: 'utf8' });
+      const r = spawnSync('script', ['-qfec', cmd, '/dev/null'], { encoding: 'utf8', env: { ...process.env, PAYOUT_TEST_PROGRESS_DELAY_MS: '1' } });
       expect(r.status).toBe(0);
       expect(r.stdout).not.toMatch(/rows\/s/);
     }
