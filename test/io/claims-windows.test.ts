@@ -9,21 +9,13 @@ import { describe, expect, it, vi } from 'vitest';
 import { FastCsv, MAX_FAST_RECORD } from '../../src/io/csv-fast.js';
 import { readClaims } from '../../src/io/claims-reader.js';
 import { CHUNK_BYTES, FEED_BYTES } from '../../src/io/claims-tokenizers.js';
-import { parsePlan, type Plan } from '../../src/core/plan.js';
+import { twoClassPlan } from '../helpers/plans.js';
 import { tempDir } from '../helpers/tmp.js';
 import { TOKENIZER_PATHS, withNative } from '../helpers/csv-paths.js';
 
 const tmp = tempDir();
 
-function plan(): Plan {
-  const parsed = parsePlan(
-    { name: 't', gross: '1000.00', classes: [{ id: 'nationwide', weight: '1' }, { id: 'illinois', weight: '6' }], seed: 's' },
-    'plan.json',
-  );
-  if ('problems' in parsed) throw new Error(JSON.stringify(parsed.problems));
-  return parsed.plan;
-}
-const PLAN = plan();
+const PLAN = twoClassPlan();
 
 /** ~`bytes` of claims whose emails and names repeat every 997 and 1,009 rows: duplicates across windows and chunks. */
 function claims(bytes: number, row: (i: number) => string = () => ''): string {

@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { parse } from 'csv-parse/sync';
 import { FastCsv, MAX_FAST_RECORD, fastPathSupports } from '../../src/io/csv-fast.js';
 import { ClaimsCollector, MAX_RECORD_CHARS, readClaims, type ReadClaimsOptions } from '../../src/io/claims-reader.js';
-import { parsePlan, type Plan } from '../../src/core/plan.js';
+import { twoClassPlan } from '../helpers/plans.js';
 import { tempDir } from '../helpers/tmp.js';
 import { TOKENIZER_PATHS, withNative, type TokenizerPath } from '../helpers/csv-paths.js';
 
@@ -192,15 +192,7 @@ describe.each(TOKENIZER_PATHS)('FastCsv ($name) then csv-parse = csv-parse (diff
 // ---------------------------------------------------------------------------------------------
 // Through readClaims: what the collector receives, and what it makes of it.
 
-function plan(): Plan {
-  const parsed = parsePlan(
-    { name: 't', gross: '1000.00', classes: [{ id: 'nationwide', weight: '1' }, { id: 'illinois', weight: '6' }], seed: 's' },
-    'plan.json',
-  );
-  if ('problems' in parsed) throw new Error(JSON.stringify(parsed.problems));
-  return parsed.plan;
-}
-const PLAN = plan();
+const PLAN = twoClassPlan();
 let fileNo = 0;
 
 /** readClaims with one tokenizer, and the records its collector received (cells it reads only). */

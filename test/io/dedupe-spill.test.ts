@@ -8,21 +8,13 @@ import { EMAIL_SHOWN, PartitionedKeys, SpilledClaimants, type SpilledHit } from 
 import { claimantShown } from '../../src/io/csv-dedupe.js';
 import { maskLast4 } from '../../src/core/mask.js';
 import { HashedLineIndex } from '../../src/io/line-index.js';
-import { parsePlan, type Plan } from '../../src/core/plan.js';
+import { twoClassPlan } from '../helpers/plans.js';
 import { tempDir } from '../helpers/tmp.js';
 
 const tmp = tempDir();
 let fileNo = 0;
 
-function plan(): Plan {
-  const parsed = parsePlan(
-    { name: 't', gross: '1000.00', classes: [{ id: 'nationwide', weight: '1' }, { id: 'illinois', weight: '6' }], seed: 's' },
-    'plan.json',
-  );
-  if ('problems' in parsed) throw new Error(JSON.stringify(parsed.problems));
-  return parsed.plan;
-}
-const PLAN = plan();
+const PLAN = twoClassPlan();
 
 /** A folder of its own for the spill folders of one test (TMPDIR), so that what is left in it can be checked. */
 function spillRoot(): string {
