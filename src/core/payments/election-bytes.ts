@@ -272,8 +272,9 @@ export class ElectionBytes {
       const rs = t[2 * F_ROUTING]!;
       const re = t[2 * F_ROUTING + 1]!;
       // 9 digits whose check digit is wrong: paid by check when nothing else is wrong (else declined).
-      const wrongDigit = mailing && isDigitBytes(src, rs, re, 9, 9) && !isAbaRoutingBytes(src, rs, re);
-      if ((!wrongDigit && !isAbaRoutingBytes(src, rs, re)) || this.empty(F_NAME)) return false;
+      const aba = isAbaRoutingBytes(src, rs, re);
+      const wrongDigit = !aba && mailing && isDigitBytes(src, rs, re, 9, 9);
+      if ((!aba && !wrongDigit) || this.empty(F_NAME)) return false;
       this.field(F_ROUTING);
       this.trim(F_ACCOUNT);
       if (!this.account()) return false;
