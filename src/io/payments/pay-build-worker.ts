@@ -17,7 +17,7 @@ import { BlockPool, ByteRows } from '../../core/payments/byte-rows.js';
 import { RecordBatchBuilder, type RecordIds } from '../../core/payments/record-batch.js';
 import type { BuildDone, BuildNote, BuildStart } from './pay-builder.js';
 import { lowerThreadPriority } from '../thread-priority.js';
-import { writeError as wordedWriteError } from '../atomic-output.js';
+import { writeError as wordedWriteError } from '../output-file.js';
 import { digestInto, rowsDone } from './payment-ids.js';
 
 // The reading thread, which the run waits for, keeps a core; this one is lighter (docs/performance.md, "Threads").
