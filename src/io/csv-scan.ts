@@ -9,9 +9,7 @@
  * text with `String#indexOf` as before: the same records either way, which the differential tests
  * check on both paths.
  */
-import { createRequire } from 'node:module';
-
-import { nativeAddonPath, nativeAllowed } from './sha256-batch.js';
+import { isInteger, nativeAddonPath, nativeAllowed, requireAddon } from './sha256-batch.js';
 
 /**
  * Writes the offsets of the bytes of `bytes[from, end)` that are `delimiter` (a byte value), a
@@ -24,7 +22,7 @@ export type CsvScan = (bytes: Uint8Array, from: number, end: number, delimiter: 
 export const scanJs: CsvScan = (bytes, from, end, delimiter, out) => {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('scan: bytes must be a Uint8Array');
   for (const [name, v] of [['from', from], ['end', end], ['delimiter', delimiter]] as const) {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new TypeError(`scan: ${name} must be an integer`);
+    if (!isInteger(v)) throw new TypeError(`scan: ${name} must be an integer`);
   }
   if (!(out instanceof Int32Array)) throw new TypeError('scan: out must be an Int32Array');
   if (delimiter > 0xff) throw new RangeError('scan: delimiter must be a byte (0 to 255)');
@@ -71,7 +69,7 @@ export function scansRight(scan: CsvScan): boolean {
 /** The addon's `scan` at `path`, when it loads and `scansRight`. */
 export function loadNativeScan(path: string): CsvScan | undefined {
   try {
-    const addon = createRequire(import.meta.url)(path) as { scan?: unknown };
+    const addon = requireAddon(path);
     if (typeof addon.scan !== 'function') return undefined;
     const scan = addon.scan as CsvScan;
     return scansRight(scan) ? scan : undefined;

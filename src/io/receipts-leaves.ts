@@ -15,7 +15,7 @@
 import * as nodeCrypto from 'node:crypto';
 import { DIGEST_BYTES, type Sha256 } from '../core/merkle.js';
 import type { RowIndexArray } from '../core/claims.js';
-import { sha256Batch, type Sha256Batch } from './sha256-batch.js';
+import { batchedLevelsRoot, sha256Batch, type Sha256Batch } from './sha256-batch.js';
 
 const binaryDigest =
   typeof nodeCrypto.hash === 'function'
@@ -168,12 +168,7 @@ export class LeafBlocks {
       }
       batch.many(this.messagesOut, ends.subarray(0, e - s), d.subarray((s - from) * DIGEST_BYTES, (e - from) * DIGEST_BYTES));
     }
-    let n = to - from;
-    while (n > 1) {
-      batch.level(d, n, d);
-      n = Math.ceil(n / 2);
-    }
-    return d.slice(0, DIGEST_BYTES);
+    return batchedLevelsRoot(batch, d, to - from);
   }
 
   /** The leaf at position `i` of the claim_id order, into `out` at `at`. */

@@ -29,7 +29,7 @@ import { bucketLedger, buildBucketSummary, type BucketClaimsFindings, type Bucke
 import type { BucketPlan } from '../core/buckets/plan.js';
 import { LeafBlocks, RECEIPT_BLOCK_ROWS, sha256Into, type AllocationLeafParts, type LeafRows, type ReceiptsJob } from './receipts-leaves.js';
 import { sharedRows } from './shared-rows.js';
-import { sha256Batch, type Sha256Batch } from './sha256-batch.js';
+import { batchedLevelsRoot, sha256Batch, type Sha256Batch } from './sha256-batch.js';
 
 export { sha256Into } from './receipts-leaves.js';
 
@@ -325,8 +325,7 @@ export function ledgerReceiptsRoot(ledger: ExpectedLedger, batch: Sha256Batch = 
 /** core/merkle.ts `merkleRoot` with one call a level; `leaves` is overwritten. */
 function batchedRoot(batch: Sha256Batch, leaves: Uint8Array, count: number): Uint8Array {
   if (count === 0) return merkleRoot(leaves, 0, sha256Into);
-  for (let n = count; n > 1; n = Math.ceil(n / 2)) batch.level(leaves, n, leaves);
-  return leaves.slice(0, DIGEST_BYTES);
+  return batchedLevelsRoot(batch, leaves, count);
 }
 
 /**

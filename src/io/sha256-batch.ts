@@ -56,7 +56,7 @@ const binaryDigest =
     ? (b: Uint8Array) => nodeCrypto.hash('sha256', b, 'binary')
     : (b: Uint8Array) => nodeCrypto.createHash('sha256').update(b).digest('binary');
 
-function isInteger(v: unknown): v is number {
+export function isInteger(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 0xffffffff;
 }
 
@@ -150,19 +150,33 @@ export function hashesRight(batch: Pick<Sha256Batch, 'many' | 'level'>): boolean
   }
 }
 
+/** The addon's exports at `path` (Node keeps one copy per process: sha256Batch and csv-scan.ts share it); throws when it cannot load. */
+export function requireAddon(path: string): Record<string, unknown> {
+  return createRequire(import.meta.url)(path) as Record<string, unknown>;
+}
+
 /**
  * Loads the addon from `path`; undefined when it cannot be loaded (a build for another platform, a
  * damaged file) or does not hash as node:crypto does (`hashesRight`).
  */
 export function loadNativeSha256(path: string): Sha256Batch | undefined {
   try {
-    const addon = createRequire(import.meta.url)(path) as Partial<Sha256Batch>;
+    const addon = requireAddon(path) as Partial<Sha256Batch>;
     if (typeof addon.many !== 'function' || typeof addon.level !== 'function') return undefined;
     const batch: Sha256Batch = { native: true, many: addon.many, level: addon.level };
     return hashesRight(batch) ? batch : undefined;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The root of a payout-merkle/1 tree over `count` ≥ 1 digests packed 32 bytes each in `digests`
+ * (overwritten): `level` until one digest is left, one call a level.
+ */
+export function batchedLevelsRoot(batch: Pick<Sha256Batch, 'level'>, digests: Uint8Array, count: number): Uint8Array {
+  for (let n = count; n > 1; n = Math.ceil(n / 2)) batch.level(digests, n, digests);
+  return digests.slice(0, DIGEST_BYTES);
 }
 
 let loaded: Sha256Batch | undefined;
