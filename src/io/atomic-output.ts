@@ -17,6 +17,7 @@ import { OutputLock, removeAsideOfDeadRuns } from './output-lock.js';
 import { commitWarning, onInterrupt, onUnfinishedRun } from './run-cleanup.js';
 
 export { setCommitWarnings } from './run-cleanup.js';
+import { runTag } from './run-tag.js';
 export { nextTurn, OutputFile, writeError, type WrittenFile } from './output-file.js';
 
 /** A file of the set waiting to be renamed into place: written here (OutputFile) or elsewhere (OutputSet.adopt). */
@@ -38,7 +39,7 @@ export interface Stage {
 /** The set of files one run writes into DIR, committed together or not at all. */
 export class OutputSet {
   private readonly files: StagedFile[] = [];
-  private readonly tag = `.payout-${process.pid}-${Date.now().toString(36)}`;
+  private readonly tag = runTag();
   /** Whether stage() was called: files may be under this run's temporary names that the set did not create. */
   private staged = false;
   /** During a commit: the earlier run's files moved aside, and the new files already placed. */

@@ -14,6 +14,7 @@ import { link, readdir, readFile, rm, unlink, writeFile } from 'node:fs/promises
 import { join } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { onUnfinishedRun } from './run-cleanup.js';
+import { leftBehind } from './run-tag.js';
 
 export const LOCK_FILE = '.payout.lock';
 
@@ -46,10 +47,11 @@ export async function lockHolder(path: string): Promise<number | undefined> {
  * with that pid; what cannot be removed is left.
  */
 async function removeTemporariesOf(dir: string, pid: number): Promise<void> {
-  const own = new RegExp(`\\.payout-${pid}-[0-9a-z]+\\.tmp$`);
   const names = await readdir(dir).catch(() => [] as string[]);
   for (const name of names) {
-    if (own.test(name) || name === `${LOCK_FILE}.${pid}.tmp`) await unlink(join(dir, name)).catch(() => undefined);
+    const left = leftBehind(name);
+    const own = left !== undefined && left.kind === 'tmp' && left.pid === String(pid);
+    if (own || name === `${LOCK_FILE}.${pid}.tmp`) await unlink(join(dir, name)).catch(() => undefined);
   }
 }
 
@@ -62,9 +64,9 @@ async function removeTemporariesOf(dir: string, pid: number): Promise<void> {
 export async function removeAsideOfDeadRuns(dir: string): Promise<void> {
   const names = await readdir(dir).catch(() => [] as string[]);
   for (const name of names) {
-    const m = /\.payout-(\d{1,10})-[0-9a-z]+\.old$/.exec(name);
-    if (m === null) continue;
-    const pid = Number(m[1]);
+    const left = leftBehind(name);
+    if (left === undefined || left.kind !== 'old' || left.pid.length > 10) continue;
+    const pid = Number(left.pid);
     if (pid === process.pid || alive(pid)) continue;
     await unlink(join(dir, name)).catch(() => undefined);
   }

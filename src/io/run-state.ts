@@ -10,10 +10,9 @@ import { join } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { LOCK_FILE, lockHolder } from './output-lock.js';
 import { regularFile } from './regular-file.js';
+import { leftBehind } from './run-tag.js';
 
 const OUTPUTS = ['ledger.csv', 'summary.json'];
-/** Names of a run's temporary files (`ledger.csv.payout-PID-TIME.tmp`) and of files moved aside by --force (`….old`). */
-const LEFT_BEHIND = /\.payout-\d+-[0-9a-z]+\.(tmp|old)$/;
 
 /** Throws a UsageError "incomplete run" when DIR does not hold one finished run; else returns. */
 export async function assertFinishedRun(dir: string, listed?: readonly string[]): Promise<void> {
@@ -31,7 +30,8 @@ export async function assertFinishedRun(dir: string, listed?: readonly string[])
   }
   const hasManifest = names.includes('manifest.json');
   const outputs = OUTPUTS.filter((n) => names.includes(n));
-  const debris = names.filter((n) => LEFT_BEHIND.test(n));
+  // A run's temporary files (`ledger.csv.payout-PID-TIME.tmp`) and files moved aside by --force (`….old`).
+  const debris = names.filter((n) => leftBehind(n) !== undefined);
   const again = 'run the command that made it again (with --force), or restore the folder from a copy';
   if (!hasManifest && (outputs.length > 0 || debris.length > 0)) {
     const has = [...outputs, ...debris.slice(0, 3)].join(', ');
