@@ -133,35 +133,64 @@ export function ledgerRowsSource(plan: Plan, claims: ClaimTable, alloc: Allocati
 }
 
 /**
+ * Per byte of a claim id: QUOTED when it makes the cell quoted (quote, comma, LF, CR), GUARDED when,
+ * as the first byte, it makes the cell guarded (a formula start: = + - @ tab CR '). An id whose
+ * bytes have neither is its own cell.
+ */
+const QUOTED = 1;
+const GUARDED = 2;
+const ID_BYTE = ((): Uint8Array => {
+  const t = new Uint8Array(256);
+  for (const c of [0x22, 0x2c, 0x0a, 0x0d]) t[c] = (t[c] as number) | QUOTED;
+  for (const c of FORMULA_START_CODES) t[c] = (t[c] as number) | GUARDED;
+  return t;
+})();
+
+/** Up to this many (cell, status, remainder cent) keys the suffixes are found in an array, past it in a Map. */
+const DENSE_KEYS = 1 << 20;
+
+/**
  * The ledger's rows as UTF-8 bytes, any range of rows at a time (`rows`): byte for byte
  * `ledgerChunks` encoded as UTF-8. Per row, the claim id's bytes are copied when its cell needs
- * no guard or quotes (no quote, comma or line break, no formula start), and the rest of the row —
- * the same for every row of a cell with the same status and remainder cent — is one byte string,
- * encoded when first met and copied with `Uint8Array#set`. Anything else goes through `textCell`
+ * no guard or quotes (no quote, comma or line break, no formula start: looked up per byte in one
+ * table), and the rest of the row — the same for every row of a cell with the same status and
+ * remainder cent — is one byte string, encoded when first met (found again by its key in an
+ * array, or a Map when there are too many keys) and copied. Anything else goes through `textCell`
  * and TextEncoder.
  */
 export class LedgerRows {
   private readonly encoder = new TextEncoder();
-  /** Per (cell, status, remainder cent): everything after the claim id, with the line end when nothing is kept. */
-  private readonly suffixes = new Map<number, Uint8Array>();
+  /** Per (cell, status, remainder cent) key: everything after the claim id, with the line end when nothing is kept. */
+  private readonly dense: (Uint8Array | undefined)[] | undefined;
+  private readonly sparse = new Map<number, Uint8Array>();
   private readonly nStatuses: number;
   /** Bytes per row so far: the first guess at a block's size. */
   private bytesPerRow = 64;
 
-  constructor(private readonly src: LedgerRowsSource) {
+  /** `denseKeys`: up to how many keys the suffixes are kept in an array (tests lower it to reach the Map). */
+  constructor(
+    private readonly src: LedgerRowsSource,
+    denseKeys = DENSE_KEYS,
+  ) {
     this.nStatuses = Math.max(1, src.statuses.length);
+    const keys = src.middle.length * this.nStatuses * 2;
+    this.dense = keys <= denseKeys ? new Array<Uint8Array | undefined>(keys).fill(undefined) : undefined;
   }
 
-  private suffixOf(c: number, s: number, extra: number): Uint8Array {
-    const key = (c * this.nStatuses + s) * 2 + extra;
-    let bytes = this.suffixes.get(key);
+  /** The suffix of key `(c * nStatuses + s) * 2 + extra`, encoded when first asked for. */
+  private suffixOf(key: number): Uint8Array {
+    let bytes = this.dense !== undefined ? this.dense[key] : this.sparse.get(key);
     if (bytes === undefined) {
+      const extra = key % 2;
+      const s = ((key - extra) / 2) % this.nStatuses;
+      const c = ((key - extra) / 2 - s) / this.nStatuses;
       const { middle, tail, floors, statuses, kept } = this.src;
       const floor = floors[c];
       if (floor === undefined) throw new RangeError(`internal: no cell ${c}`);
       const amount = formatMoney(floor + (extra === 1 ? 1n : 0n));
       bytes = this.encoder.encode(`${middle[c] ?? ''}${statuses[s] ?? ''}${tail[c] ?? ''}${amount}${kept.length > 0 ? '' : '\n'}`);
-      this.suffixes.set(key, bytes);
+      if (this.dense !== undefined) this.dense[key] = bytes;
+      else this.sparse.set(key, bytes);
     }
     return bytes;
   }
@@ -169,26 +198,42 @@ export class LedgerRows {
   /** Table rows [from, to), in a buffer of their own. */
   rows(from: number, to: number): Uint8Array {
     const { ids, statusIndex, cellOf, extraCent, kept } = this.src;
+    const { bytes: idBytes, ends } = ids.view();
     const encoder = this.encoder;
     const hasKept = kept.length > 0;
-    const idBytes = ids.bytes;
+    const nStatuses = this.nStatuses;
+    const dense = this.dense;
     let out = new Uint8Array(Math.max(256, Math.ceil((to - from) * this.bytesPerRow * 1.125)));
     let pos = 0;
+    let idStart = from === 0 ? 0 : (ends[from - 1] as number);
     for (let row = from; row < to; row++) {
-      const idStart = ids.start(row);
-      const idEnd = ids.end(row);
-      const suffix = this.suffixOf(cellOf[row] as number, statusIndex[row] as number, extraCent[row] as number);
+      const idEnd = ends[row] as number;
+      const key = ((cellOf[row] as number) * nStatuses + (statusIndex[row] as number)) * 2 + (extraCent[row] as number);
+      const suffix = (dense !== undefined ? dense[key] : undefined) ?? this.suffixOf(key);
+      const m = suffix.length;
       // An id's cell is at most its bytes doubled (quotes) plus a guard and two quotes.
-      let need = (idEnd - idStart) * 2 + 3 + suffix.length + 1;
+      let need = (idEnd - idStart) * 2 + 3 + m + 1;
       if (hasKept) for (const col of kept) need += 1 + maxCellBytes(col[row] ?? '');
       if (pos + need > out.length) {
         const bigger = new Uint8Array(Math.max(out.length * 2, pos + need));
         bigger.set(out.subarray(0, pos));
         out = bigger;
       }
-      pos = writeIdCell(out, pos, idBytes, idStart, idEnd) ?? writeTextCell(out, pos, ids.get(row), encoder);
+      // The id as it is, unless a byte says it needs a guard or quotes.
+      let at = pos;
+      if (idEnd > idStart && ((ID_BYTE[idBytes[idStart] as number] as number) & GUARDED) === 0) {
+        for (let i = idStart; i < idEnd; i++) {
+          const c = idBytes[i] as number;
+          if (((ID_BYTE[c] as number) & QUOTED) !== 0) {
+            at = -1;
+            break;
+          }
+          out[at++] = c;
+        }
+      } else at = -1;
+      pos = at >= 0 ? at : writeTextCell(out, pos, ids.get(row), encoder);
       out.set(suffix, pos);
-      pos += suffix.length;
+      pos += m;
       if (hasKept) {
         for (const col of kept) {
           out[pos++] = 0x2c;
@@ -196,6 +241,7 @@ export class LedgerRows {
         }
         out[pos++] = 0x0a;
       }
+      idStart = idEnd;
     }
     if (to > from) this.bytesPerRow = pos / (to - from);
     return out.subarray(0, pos);
@@ -216,21 +262,6 @@ export function* ledgerByteChunks(
 ): Generator<Uint8Array> {
   const rows = new LedgerRows(ledgerRowsSource(plan, claims, alloc, keep));
   for (let from = 0; from < claims.count; from += rowsPerChunk) yield rows.rows(from, Math.min(claims.count, from + rowsPerChunk));
-}
-
-/**
- * Copies a claim id's UTF-8 bytes [start, end) to `pos` when its cell is the id as it is (no
- * formula start, no quote, comma or line break: `textCell` would leave it alone) and returns the
- * new end; undefined when the cell needs a guard or quotes (then `writeTextCell` writes it).
- */
-function writeIdCell(out: Uint8Array, pos: number, bytes: Uint8Array, start: number, end: number): number | undefined {
-  if (end === start || FORMULA_START_CODES.has(bytes[start] as number)) return undefined;
-  for (let i = start; i < end; i++) {
-    const c = bytes[i] as number;
-    if (c === 0x22 || c === 0x2c || c === 0x0a || c === 0x0d) return undefined;
-    out[pos++] = c;
-  }
-  return pos;
 }
 
 /** Writes `textCell(text)` as UTF-8 at `pos` (room checked by the caller); returns the new end. */
