@@ -150,13 +150,45 @@ const ID_BYTE = ((): Uint8Array => {
 const DENSE_KEYS = 1 << 20;
 
 /**
+ * A writer of runs of plain rows (the native addon's, io/ledger-rows-native.ts, which holds the
+ * contract and its JavaScript reference): rows [state[0], to) at out[state[1], …), each the claim
+ * id's bytes as they are and the suffix of its key k = (cellOf·nStatuses + status)·2 + extraCent,
+ * pool[suffixAt[2k], +suffixAt[2k+1]) (length 0: not made yet), until a row it cannot write: an id
+ * whose cell needs a guard or quotes, a suffix not made, no room in out. Returns 0 when all are
+ * written, else why it stopped (1, 2, 3), with state = [that row, the end of what was written].
+ */
+export type LedgerRowRun = (
+  idBytes: Uint8Array,
+  idEnds: Uint32Array,
+  cellOf: Uint32Array,
+  statusIndex: RowIndexArray,
+  extraCent: Uint8Array,
+  nStatuses: number,
+  pool: Uint8Array,
+  suffixAt: Uint32Array,
+  out: Uint8Array,
+  state: Uint32Array,
+  to: number,
+) => number;
+
+export interface LedgerRowsOptions {
+  /** Up to how many keys the suffixes are kept in an array (default 2^20; tests lower it to reach the Map). */
+  denseKeys?: number;
+  /** Writes runs of plain rows (io/ledger-rows-native.ts); not used with kept columns or past `denseKeys`. */
+  run?: LedgerRowRun;
+}
+
+/** Stops of `run` in one block past which the rest of the block is written here (ids that nearly all need quotes). */
+const MAX_STOPS = 32;
+
+/**
  * The ledger's rows as UTF-8 bytes, any range of rows at a time (`rows`): byte for byte
  * `ledgerChunks` encoded as UTF-8. Per row, the claim id's bytes are copied when its cell needs
  * no guard or quotes (no quote, comma or line break, no formula start: looked up per byte in one
  * table), and the rest of the row — the same for every row of a cell with the same status and
  * remainder cent — is one byte string, encoded when first met (found again by its key in an
  * array, or a Map when there are too many keys) and copied. Anything else goes through `textCell`
- * and TextEncoder.
+ * and TextEncoder. Given a `run` (options), the plain rows are written by it, the others here.
  */
 export class LedgerRows {
   private readonly encoder = new TextEncoder();
@@ -166,15 +198,22 @@ export class LedgerRows {
   private readonly nStatuses: number;
   /** Bytes per row so far: the first guess at a block's size. */
   private bytesPerRow = 64;
+  private readonly run: LedgerRowRun | undefined;
+  /** For `run`: the suffixes made so far, one after the other, and per key where its suffix is in the pool (start, length). */
+  private pool = new Uint8Array(0);
+  private poolLength = 0;
+  private readonly suffixAt: Uint32Array;
+  private readonly state = new Uint32Array(2);
 
-  /** `denseKeys`: up to how many keys the suffixes are kept in an array (tests lower it to reach the Map). */
   constructor(
     private readonly src: LedgerRowsSource,
-    denseKeys = DENSE_KEYS,
+    options: LedgerRowsOptions = {},
   ) {
     this.nStatuses = Math.max(1, src.statuses.length);
     const keys = src.middle.length * this.nStatuses * 2;
-    this.dense = keys <= denseKeys ? new Array<Uint8Array | undefined>(keys).fill(undefined) : undefined;
+    this.dense = keys <= (options.denseKeys ?? DENSE_KEYS) ? new Array<Uint8Array | undefined>(keys).fill(undefined) : undefined;
+    this.run = this.dense !== undefined && src.kept.length === 0 ? options.run : undefined;
+    this.suffixAt = new Uint32Array(this.run !== undefined ? keys * 2 : 0);
   }
 
   /** The suffix of key `(c * nStatuses + s) * 2 + extra`, encoded when first asked for. */
@@ -191,20 +230,60 @@ export class LedgerRows {
       bytes = this.encoder.encode(`${middle[c] ?? ''}${statuses[s] ?? ''}${tail[c] ?? ''}${amount}${kept.length > 0 ? '' : '\n'}`);
       if (this.dense !== undefined) this.dense[key] = bytes;
       else this.sparse.set(key, bytes);
+      if (this.run !== undefined) this.addToPool(key, bytes);
     }
     return bytes;
   }
 
+  private addToPool(key: number, bytes: Uint8Array): void {
+    if (this.poolLength + bytes.length > this.pool.length) {
+      const bigger = new Uint8Array(Math.max(4096, this.pool.length * 2, this.poolLength + bytes.length));
+      bigger.set(this.pool.subarray(0, this.poolLength));
+      this.pool = bigger;
+    }
+    this.pool.set(bytes, this.poolLength);
+    this.suffixAt[2 * key] = this.poolLength;
+    this.suffixAt[2 * key + 1] = bytes.length;
+    this.poolLength += bytes.length;
+  }
+
   /** Table rows [from, to), in a buffer of their own. */
   rows(from: number, to: number): Uint8Array {
+    const out = new Uint8Array(Math.max(256, Math.ceil((to - from) * this.bytesPerRow * 1.125)));
+    const bytes = this.run !== undefined ? this.runRows(this.run, out, from, to) : this.write(out, 0, from, to);
+    if (to > from) this.bytesPerRow = bytes.length / (to - from);
+    return bytes;
+  }
+
+  /** Rows [from, to) at out[0, …) by `run`, each row it stops at written here; the bytes written. */
+  private runRows(run: LedgerRowRun, out: Uint8Array, from: number, to: number): Uint8Array {
+    const { ids, statusIndex, cellOf, extraCent } = this.src;
+    const { bytes: idBytes, ends } = ids.view();
+    const state = this.state;
+    state[0] = from;
+    state[1] = 0;
+    for (let stops = 0; ; stops++) {
+      if (run(idBytes, ends, cellOf, statusIndex, extraCent, this.nStatuses, this.pool, this.suffixAt, out, state, to) === 0) {
+        return out.subarray(0, state[1]);
+      }
+      // An id that needs a guard or quotes, a suffix not made yet (made now), a full buffer (grown).
+      const row = state[0] as number;
+      const written = this.write(out, state[1] as number, row, stops < MAX_STOPS ? row + 1 : to);
+      if (stops >= MAX_STOPS) return written;
+      out = new Uint8Array(written.buffer);
+      state[0] = row + 1;
+      state[1] = written.length;
+    }
+  }
+
+  /** Writes rows [from, to) at out[pos, …), in a bigger buffer when out is full; the bytes from out's start to the end of the rows. */
+  private write(out: Uint8Array, pos: number, from: number, to: number): Uint8Array {
     const { ids, statusIndex, cellOf, extraCent, kept } = this.src;
     const { bytes: idBytes, ends } = ids.view();
     const encoder = this.encoder;
     const hasKept = kept.length > 0;
     const nStatuses = this.nStatuses;
     const dense = this.dense;
-    let out = new Uint8Array(Math.max(256, Math.ceil((to - from) * this.bytesPerRow * 1.125)));
-    let pos = 0;
     let idStart = from === 0 ? 0 : (ends[from - 1] as number);
     for (let row = from; row < to; row++) {
       const idEnd = ends[row] as number;
@@ -243,7 +322,6 @@ export class LedgerRows {
       }
       idStart = idEnd;
     }
-    if (to > from) this.bytesPerRow = pos / (to - from);
     return out.subarray(0, pos);
   }
 }

@@ -48,7 +48,7 @@ describe('LedgerRows.rows', () => {
           const keep = withKept ? ['note'] : [];
           if (withKept) table.kept.set('note', ids.map((id, i) => (i % 2 === 0 ? id : `n${i}`)));
           const alloc = allocate(plan, table, tieKeyer(plan.seed));
-          const rowsOf = new LedgerRows(ledgerRowsSource(plan, table, alloc, keep), sparse ? 0 : undefined);
+          const rowsOf = new LedgerRows(ledgerRowsSource(plan, table, alloc, keep), { denseKeys: sparse ? 0 : undefined });
           // Ranges of the given sizes, in order, till the end: blocks that start and end anywhere.
           const parts: Uint8Array[] = [];
           let from = 0;
