@@ -112,7 +112,7 @@ export const ledgerRowsJs: LedgerRowRun = (idBytes, idEnds, cellOf, statusIndex,
  * Whether `run` writes as `ledgerRowsJs` does on a few known tables (plain rows; ids that need a
  * guard or quotes, first, inside and last; several bytes a character; a suffix not made; a buffer
  * that fills up; statuses of each array type; a start inside the table) and throws where it does:
- * an addon that lacks the function or writes wrong is not used. Well under a millisecond, once per thread.
+ * an addon that lacks the function or writes wrong is not used. About a millisecond, once per thread.
  */
 export function ledgerRowsRight(run: LedgerRowRun): boolean {
   try {
@@ -138,16 +138,18 @@ export function ledgerRowsRight(run: LedgerRowRun): boolean {
     });
     suffixAt[2 * (2 * 4 + 3) + 1] = 0; // cell 2, status 1, one cent more: not made
     const statuses = Array.from({ length: n }, (_, i) => (i % 5 === 4 ? 1 : 0));
-    for (const statusIndex of [Uint8Array.from(statuses), Uint16Array.from(statuses), Uint32Array.from(statuses)]) {
-      for (const [first, room, to] of [
-        [0, 4096, n],
-        [1, 4096, n],
-        [0, 70, n],
-        [12, 4096, n],
-        [13, 4096, n],
-        [n, 4096, n],
-        [0, 4096, 1],
+    const statusArrays = [Uint8Array.from(statuses), Uint16Array.from(statuses), Uint32Array.from(statuses)];
+    {
+      for (const [first, room, to, type] of [
+        [0, 1024, n, 0],
+        [1, 1024, n, 1],
+        [0, 70, n, 2],
+        [12, 1024, n, 0],
+        [13, 1024, n, 1],
+        [n, 1024, n, 2],
+        [0, 1024, 1, 1],
       ] as const) {
+        const statusIndex = statusArrays[type] as RowIndexArray;
         const got = new Uint8Array(room);
         const want = new Uint8Array(room);
         const gotState = Uint32Array.of(first, 3);
@@ -156,7 +158,7 @@ export function ledgerRowsRight(run: LedgerRowRun): boolean {
         for (let guard = 0; guard < 2 * n; guard++) {
           const w = ledgerRowsJs(idBytes, idEnds, cellOf, statusIndex, extraCent, 2, pool, suffixAt, want, wantState, to);
           const g = run(idBytes, idEnds, cellOf, statusIndex, extraCent, 2, pool, suffixAt, got, gotState, to);
-          if (g !== w || gotState[0] !== wantState[0] || gotState[1] !== wantState[1] || !got.every((v, i) => v === want[i])) return false;
+          if (g !== w || gotState[0] !== wantState[0] || gotState[1] !== wantState[1] || !Buffer.from(got.buffer).equals(Buffer.from(want.buffer))) return false;
           if (w === RUN_DONE || w === RUN_ROOM) break;
           wantState[0] = gotState[0] = (wantState[0] as number) + 1;
         }
