@@ -67,8 +67,11 @@ export const ledgerRowsJs: LedgerRowRun = (idBytes, idEnds, cellOf, statusIndex,
       break;
     }
     const extra = extraCent[row] as number;
-    const key = ((cellOf[row] as number) * nStatuses + (statusIndex[row] as number)) * 2 + extra;
-    if (extra > 1 || key >= suffixAt.length / 2) {
+    const cell = cellOf[row] as number;
+    const status = statusIndex[row] as number;
+    const keys = suffixAt.length / 2;
+    const key = (cell * nStatuses + status) * 2 + extra;
+    if (cell >= keys || status >= keys || extra > 1 || key >= keys) {
       bad = "a row's key is past suffixAt (or its extraCent is not 0 or 1)";
       break;
     }

@@ -67,8 +67,11 @@ int payout_ledger_rows(const rows_args* a, uint32_t* row, uint32_t* pos, uint32_
   for (; r < to; r++) {
     size_t end = a->id_ends[r];
     if (end < start || end > a->n_id_bytes) { why = RUN_BAD_ID; break; }
-    uint64_t key = ((uint64_t)a->cell_of[r] * a->n_statuses + status_of(a, r)) * 2 + a->extra[r];
-    if (a->extra[r] > 1 || key >= a->n_keys) { why = RUN_BAD_KEY; break; }
+    /* Cell and status below n_keys (< 2^31) first: then the key cannot overflow 64 bits. */
+    uint64_t cell = a->cell_of[r], status = status_of(a, r);
+    if (cell >= a->n_keys || status >= a->n_keys || a->extra[r] > 1) { why = RUN_BAD_KEY; break; }
+    uint64_t key = (cell * a->n_statuses + status) * 2 + a->extra[r];
+    if (key >= a->n_keys) { why = RUN_BAD_KEY; break; }
     size_t s_start = a->suffix_at[2 * key], s_len = a->suffix_at[2 * key + 1];
     if (s_len == 0) { why = RUN_SUFFIX; break; }
     if (s_start > a->n_pool || s_len > a->n_pool - s_start) { why = RUN_BAD_SUFFIX; break; }

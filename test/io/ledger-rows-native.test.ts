@@ -141,6 +141,22 @@ describe('the addon’s ledgerRows', () => {
       const k = ok();
       k.extraCent[1] = 2;
       expect(call(run, k, 2)).toMatchObject({ why: expect.stringMatching(/^RangeError: .*key/), state: [1, 5] });
+      // Keys past 2^64 when computed naively: refused, not wrapped round to a key in range.
+      for (const [cell, status, nStatuses] of [
+        [0xffffffff, 0, 0xffffffff],
+        [0xffffffff, 0xffffffff, 0xffffffff],
+        [0, 0xffffffff, 1],
+        [0x80000000, 0, 0x100000000 - 1],
+        // ((2^32 − 1)·2^31 + 2^31)·2 = 2^64: key 0 in 64-bit arithmetic.
+        [0xffffffff, 0x80000000, 0x80000000],
+      ] as const) {
+        const h = ok();
+        h.cellOf[0] = cell;
+        const statusIndex = Uint32Array.of(status, 0);
+        const state = Uint32Array.of(0, 0);
+        expect(() => run(h.idBytes, h.idEnds, h.cellOf, statusIndex, h.extraCent, nStatuses, h.pool, h.suffixAt, h.out, state, 2), `${name} ${cell} ${status}`).toThrow(/key/);
+        expect([...state]).toEqual([0, 0]);
+      }
       const s = ok();
       s.suffixAt[2 * 1] = 12;
       expect(call(run, s, 2)).toMatchObject({ why: expect.stringMatching(/^RangeError: .*past the pool/), state: [1, 5] });
