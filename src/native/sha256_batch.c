@@ -173,8 +173,10 @@ static napi_value leaves(napi_env env, napi_callback_info info) {
     if (!span(idEnds, nidEnds, nids, r, &from, &to)) { throw_range(env, "leaves: a row is past the end of idEnds, or its id's ends decrease or pass the end of idBytes"); return NULL; }
     if (!span(sfxEnds, nsfxEnds, nsfx, keys[i], &sfrom, &sto)) { throw_range(env, "leaves: a key is past the end of suffixEnds, or its suffix's ends decrease or pass the end of suffixBytes"); return NULL; }
   }
+  /* The head is the same for every message: put in the stack buffer once. */
   uint8_t m[LEAF_STACK];
-  uint8_t len[11];
+  int stacked = nhead <= LEAF_STACK - 12;
+  if (stacked) memcpy(m, head, nhead);
   for (size_t i = 0; i < n; i++) {
     /* Read once and checked again: the arrays may sit in shared memory another thread could write. */
     size_t r = rows != NULL ? rows[i] : (size_t)firstRow + i;
@@ -184,19 +186,20 @@ static napi_value leaves(napi_env env, napi_callback_info info) {
       return NULL;
     }
     size_t idLen = to - from, sLen = sto - sfrom;
-    size_t digits = decimal((uint32_t)idLen, len);
-    len[digits] = ':';
     SHA256_CTX c;
     SHA256_Init(&c);
-    if (nhead + digits + 1 + idLen + 1 + sLen <= LEAF_STACK) {
-      uint8_t* p = m;
-      memcpy(p, head, nhead); p += nhead;
-      memcpy(p, len, digits + 1); p += digits + 1;
+    if (stacked && nhead + 11 + idLen + 1 + sLen <= LEAF_STACK) {
+      uint8_t* p = m + nhead;
+      p += decimal((uint32_t)idLen, p);
+      *p++ = ':';
       memcpy(p, ids + from, idLen); p += idLen;
       *p++ = ',';
       memcpy(p, sfx + sfrom, sLen); p += sLen;
       SHA256_Update(&c, m, (size_t)(p - m));
     } else {
+      uint8_t len[11];
+      size_t digits = decimal((uint32_t)idLen, len);
+      len[digits] = ':';
       SHA256_Update(&c, head, nhead);
       SHA256_Update(&c, len, digits + 1);
       SHA256_Update(&c, ids + from, idLen);
