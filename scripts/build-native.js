@@ -56,9 +56,10 @@ function nodeDir() {
 
 /**
  * Whether the addon at `path` loads in a fresh node and hashes like node:crypto (one message with a
- * head, a digest prefix and a start; an odd level), indexes a CSV as the tokenizer expects (the
- * offsets of delimiters, quotes, CR and LF, stopping when the array is full) and writes ledger rows
- * (a plain row, then a stop at an id that needs a guard): what a build must pass before it is kept, and
+ * head, a digest prefix and a start; an odd level; two receipts leaves), indexes a CSV as the
+ * tokenizer expects (the offsets of delimiters, quotes, CR and LF, stopping when the array is full)
+ * and writes ledger rows (a plain row, then a stop at an id that needs a guard): what a build must
+ * pass before it is kept, and
  * what an addon already there must still pass (copied from another machine, or damaged).
  */
 function hashesRight(path) {
@@ -72,6 +73,8 @@ function hashesRight(path) {
        if (!Buffer.from(o).equals(h('seed:abc').subarray(0, 7))) process.exit(3);
        const d = new Uint8Array(96).map((_, i) => i); const l = new Uint8Array(64); a.level(d, 3, l);
        if (!Buffer.from(l).equals(Buffer.concat([h(Buffer.concat([Buffer.of(1), d.subarray(0, 64)])), d.subarray(64)]))) process.exit(3);
+       const f = new Uint8Array(64); a.leaves(Buffer.from('H'), Buffer.from('abZoë'), Uint32Array.of(2, 6), Uint32Array.of(1, 0), Buffer.from('s;t'), Uint32Array.of(2, 3), Uint32Array.of(0, 1), f);
+       if (!Buffer.from(f).equals(Buffer.concat([h('H4:Zoë,s;'), h('H2:ab,t')]))) process.exit(3);
        const t = Buffer.from('x'.repeat(70) + 'a;"b"\\r\\n;c\\n'); const s = new Int32Array(3);
        if (a.scan(t, 1, t.length, 59, s) !== 3 || s.join() !== '71,72,74' || a.scan(t, 75, t.length, 59, s) !== 3 || s.join() !== '75,76,77') process.exit(3);
        const r = new Uint8Array(16); const st = Uint32Array.of(0, 0);
