@@ -130,7 +130,7 @@ export class LeafBlocks {
     const batch = options.batch === false ? undefined : sha256Batch();
     this.batch = batch?.native ? batch : undefined;
     const keys = src.parts.cellHead.length * this.nStatuses * 2;
-    if (this.batch !== undefined && keys <= DENSE_SUFFIX_KEYS) this.suffixDense = new Int32Array(keys).fill(-1);
+    if (this.batch !== undefined && src.kept === undefined && keys <= DENSE_SUFFIX_KEYS) this.suffixDense = new Int32Array(keys).fill(-1);
   }
 
   get blocks(): number {
@@ -255,7 +255,9 @@ export class LeafBlocks {
     if (kept === undefined && len < 256) {
       // The whole message but the id's bytes is the same for every row of this cell, status,
       // cent and id length: made once, and only the id is copied in.
-      const key = (((c * this.nStatuses + statusIndex[row]!) * 2 + extraCent[row]!) << 8) | len;
+      // × 256, not << 8: a shift would cut the key to 32 bits, and keys of 2^24 cells × statuses
+      // and more would meet those of other cells (exact below 2^53).
+      const key = ((c * this.nStatuses + statusIndex[row]!) * 2 + extraCent[row]!) * 256 + len;
       let m = this.messages.get(key);
       if (m === undefined) {
         this.generalLeaf(row, c, start, end);

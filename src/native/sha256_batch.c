@@ -157,7 +157,9 @@ static napi_value leaves(napi_env env, napi_callback_info info) {
   if (!typed(env, a[0], napi_uint8_array, (void**)&head, &nhead)) { throw_type(env, "leaves: head must be a Uint8Array"); return NULL; }
   if (!typed(env, a[1], napi_uint8_array, (void**)&ids, &nids)) { throw_type(env, "leaves: idBytes must be a Uint8Array"); return NULL; }
   if (!typed(env, a[2], napi_uint32_array, (void**)&idEnds, &nidEnds)) { throw_type(env, "leaves: idEnds must be a Uint32Array"); return NULL; }
-  if (!typed(env, a[3], napi_uint32_array, (void**)&rows, &nrows)) {
+  /* Given as an array, or a start row. (Not `rows != NULL`: an empty array has no data pointer.) */
+  int given = typed(env, a[3], napi_uint32_array, (void**)&rows, &nrows);
+  if (!given) {
     rows = NULL;
     if (!index_arg(env, a[3], &firstRow)) { throw_type(env, "leaves: rows must be a Uint32Array or an integer"); return NULL; }
   }
@@ -165,22 +167,22 @@ static napi_value leaves(napi_env env, napi_callback_info info) {
   if (!typed(env, a[5], napi_uint32_array, (void**)&sfxEnds, &nsfxEnds)) { throw_type(env, "leaves: suffixEnds must be a Uint32Array"); return NULL; }
   if (!typed(env, a[6], napi_uint32_array, (void**)&keys, &n)) { throw_type(env, "leaves: keys must be a Uint32Array"); return NULL; }
   if (!typed(env, a[7], napi_uint8_array, (void**)&out, &nout)) { throw_type(env, "leaves: out must be a Uint8Array"); return NULL; }
-  if (rows != NULL && nrows != n) { throw_range(env, "leaves: rows and keys must be as long"); return NULL; }
-  if (rows == NULL && (size_t)firstRow + n > nidEnds) { throw_range(env, "leaves: rows run past the end of idEnds"); return NULL; }
+  if (given && nrows != n) { throw_range(env, "leaves: rows and keys must be as long"); return NULL; }
+  if (!given && (size_t)firstRow + n > nidEnds) { throw_range(env, "leaves: rows run past the end of idEnds"); return NULL; }
   if (n > nout / DIGEST) { throw_range(env, "leaves: out is too short for the digests"); return NULL; }
   size_t from, to, sfrom, sto;
   for (size_t i = 0; i < n; i++) {
-    size_t r = rows != NULL ? rows[i] : (size_t)firstRow + i;
+    size_t r = given ? rows[i] : (size_t)firstRow + i;
     if (!span(idEnds, nidEnds, nids, r, &from, &to)) { throw_range(env, "leaves: a row is past the end of idEnds, or its id's ends decrease or pass the end of idBytes"); return NULL; }
     if (!span(sfxEnds, nsfxEnds, nsfx, keys[i], &sfrom, &sto)) { throw_range(env, "leaves: a key is past the end of suffixEnds, or its suffix's ends decrease or pass the end of suffixBytes"); return NULL; }
   }
   /* The head is the same for every message: put in the stack buffer once. */
   uint8_t m[LEAF_STACK];
   int stacked = nhead <= LEAF_STACK - 12;
-  if (stacked) memcpy(m, head, nhead);
+  if (stacked && nhead > 0) memcpy(m, head, nhead);
   for (size_t i = 0; i < n; i++) {
     /* Read once and checked again: the arrays may sit in shared memory another thread could write. */
-    size_t r = rows != NULL ? rows[i] : (size_t)firstRow + i;
+    size_t r = given ? rows[i] : (size_t)firstRow + i;
     size_t k = keys[i];
     if (!span(idEnds, nidEnds, nids, r, &from, &to) || !span(sfxEnds, nsfxEnds, nsfx, k, &sfrom, &sto)) {
       throw_range(env, "leaves: rows, keys or ends changed while they were hashed");
@@ -193,9 +195,12 @@ static napi_value leaves(napi_env env, napi_callback_info info) {
       uint8_t* p = m + nhead;
       p += decimal((uint32_t)idLen, p);
       *p++ = ':';
-      memcpy(p, ids + from, idLen); p += idLen;
+      /* (memcpy from an empty array's NULL data pointer is undefined, even for 0 bytes.) */
+      if (idLen > 0) memcpy(p, ids + from, idLen);
+      p += idLen;
       *p++ = ',';
-      memcpy(p, sfx + sfrom, sLen); p += sLen;
+      if (sLen > 0) memcpy(p, sfx + sfrom, sLen);
+      p += sLen;
       SHA256_Update(&c, m, (size_t)(p - m));
     } else {
       uint8_t len[11];

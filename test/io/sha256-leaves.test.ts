@@ -130,6 +130,8 @@ describe.each(implementations)('%s: leaves', (_, batch) => {
       [call(h, ids, ends, Uint32Array.of(0, 3), sfx, sEnds, keys, out), RangeError], // a row past idEnds
       [call(h, ids, ends, 2, sfx, sEnds, keys, out), RangeError], // rows 2 and 3 from a start: 3 is past idEnds
       [call(h, ids, ends, Uint32Array.of(0), sfx, sEnds, keys, out), RangeError], // rows shorter than keys
+      [call(h, ids, ends, new Uint32Array(0), sfx, sEnds, keys, out), RangeError], // empty rows (no data pointer), not a start
+      [call(h, ids, ends, new Uint32Array(new SharedArrayBuffer(0)), sfx, sEnds, keys, out), RangeError], // the same in shared memory
       [call(h, ids, ends, 0, sfx, sEnds, Uint32Array.of(0, 2), out), RangeError], // a key past suffixEnds
       [call(h, ids, ends, 0, sfx, Uint32Array.of(4, 3), keys, out), RangeError], // a suffix's ends decrease
       [call(h, ids, ends, 0, sfx, Uint32Array.of(2, 7), keys, out), RangeError], // a suffix past suffixBytes

@@ -6,6 +6,7 @@
  * partial, few (cell, status, cent) keys (a dense array) or many (a Map), and `--keep` columns.
  * Without the addon both sides are node:crypto and the test says so.
  */
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LeafBlocks, RECEIPT_BLOCK_ROWS, type LeafRows } from '../../src/io/receipts-leaves.js';
@@ -108,5 +109,34 @@ describe('LeafBlocks with the addon', () => {
     const blocks = new LeafBlocks(t);
     const backwards = [2, 1, 0].map((b) => Buffer.from(blocks.blockRoot(b)).toString('hex')).reverse();
     expect(backwards).toEqual(roots(new LeafBlocks(t, { batch: false })));
+  });
+});
+
+describe('the message cache of the node:crypto path', () => {
+  it('keeps cells 2^23 apart apart (a key past 32 bits once met the key of another cell)', () => {
+    const cells = (1 << 23) + 1;
+    const far = 1 << 23; // its key (far × 1 + 0) × 2 + 0 = 2^24, × 256 = 2^32: cut to 32 bits, cell 0's key
+    const cellHead = new Array<Uint8Array>(cells);
+    const cellTail = new Array<Uint8Array>(cells);
+    const amounts = new Array<Uint8Array>(2 * cells);
+    for (const c of [0, far]) {
+      cellHead[c] = ns(`head-${c}`);
+      cellTail[c] = ns(`tail-${c}`);
+      amounts[2 * c] = ns(`${c}.00`);
+      amounts[2 * c + 1] = ns(`${c}.01`);
+    }
+    const t: LeafRows = {
+      parts: { head: Uint8Array.of(0, ...ns('claim_id')), cellHead, statuses: [ns('ok')], cellTail, amounts },
+      ids: { bytes: utf8.encode('A1B2'), ends: Uint32Array.of(2, 4) },
+      statusIndex: Uint8Array.of(0, 0),
+      cellOf: Uint32Array.of(0, far),
+      extraCent: Uint8Array.of(0, 0),
+      rows: 2,
+    };
+    const leaf = (id: string, c: number): Buffer =>
+      createHash('sha256').update(Buffer.concat([t.parts.head, ns(id), cellHead[c]!, ns('ok'), cellTail[c]!, amounts[2 * c]!])).digest();
+    const root = createHash('sha256').update(Buffer.concat([Buffer.of(1), leaf('A1', 0), leaf('B2', far)])).digest('hex');
+    expect(Buffer.from(new LeafBlocks(t, { batch: false }).blockRoot(0)).toString('hex')).toBe(root);
+    expect(Buffer.from(new LeafBlocks(t).blockRoot(0)).toString('hex')).toBe(root);
   });
 });
