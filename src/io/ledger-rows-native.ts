@@ -53,6 +53,7 @@ export const ledgerRowsJs: LedgerRowRun = (idBytes, idEnds, cellOf, statusIndex,
   if (to > idEnds.length || to > cellOf.length || to > statusIndex.length || to > extraCent.length) {
     range('to must be within idEnds, cellOf, statusIndex and extraCent');
   }
+  if (suffixAt.length / 2 > 0x7fffffff) range('suffixAt must hold fewer than 2^31 keys');
   if ((state[0] as number) > to) range('state[0] (the first row) must not pass to');
   if ((state[1] as number) > out.length) range('state[1] (where to write) must be within out');
   let row = state[0] as number;
@@ -112,39 +113,51 @@ export const ledgerRowsJs: LedgerRowRun = (idBytes, idEnds, cellOf, statusIndex,
 };
 
 /**
- * Whether `run` writes as `ledgerRowsJs` does on a few known tables (plain rows; ids that need a
- * guard or quotes, first, inside and last; several bytes a character; a suffix not made; a buffer
- * that fills up; statuses of each array type; a start inside the table) and throws where it does:
- * an addon that lacks the function or writes wrong is not used. About a millisecond, once per thread.
+ * Whether `run` writes as `ledgerRowsJs` does on a few known tables and throws where it does: an
+ * addon that lacks the function or writes wrong is not used. The table is made so that a writer
+ * wrong in any one part of the contract writes other bytes or stops elsewhere: every key (3 cells,
+ * 3 statuses, 2 remainder cents) has its own suffix, so a key computed without the status, the
+ * remainder cent or with a fixed number of statuses picks another; plain ids use keys of each
+ * status and remainder cent; one key a row uses is not made; ids start with each byte that needs a
+ * guard (= + - @ tab CR ') or quotes ("), and hold a comma, CR, LF or quote inside or last; ids of
+ * several bytes a character; statuses of each array type (a writer that reads a Uint16Array or
+ * Uint32Array as bytes gets other statuses); a buffer that fills up; a start inside the table.
+ * About a millisecond, once per thread.
  */
 export function ledgerRowsRight(run: LedgerRowRun): boolean {
   try {
     const enc = new TextEncoder();
-    const ids = ['TT-1', 'Zoë', '=x', 'a,b', 'é€𝄞', '', 'tail\r', '-1', '@', "'q", '\tq', 'ok"', 'C12345678901234567890', 'x\n'];
+    // prettier-ignore
+    const ids = ['TT-1', 'Zoë', '=x', 'a,b', 'é€𝄞', '', 'tail\r', '-1', '@', "'q", '\tq', 'ok"', 'C12345678901234567890', 'x\n',
+      '+1', '"q', '\rq', 'P-9', 'z', 'TT-2', 'B', 'Ü2'];
     const idBytes = enc.encode(ids.join(''));
     let end = 0;
     const idEnds = Uint32Array.from(ids, (id) => (end += enc.encode(id).length));
     const n = ids.length;
+    const nStatuses = 3;
     const cellOf = Uint32Array.from({ length: n }, (_, i) => i % 3);
-    const extraCent = Uint8Array.from({ length: n }, (_, i) => (i * 7) % 2);
-    const suffixes = [',a,1,approved,paid,1.000000,1.00\n', ',b,2,é,,0,0.00\n', ',c,3,x,y,2.5,2.51\n'];
+    const statuses = Array.from({ length: n }, (_, i) => (i + Math.floor(i / 3)) % nStatuses);
+    const extraCent = Uint8Array.from({ length: n }, (_, i) => (i >> 1) & 1);
+    // Key (cell·3 + status)·2 + cent: its own suffix, naming them (some of several bytes a character).
+    const keys = 3 * nStatuses * 2;
+    const suffixes = Array.from({ length: keys }, (_, k) => `,c${Math.floor(k / (2 * nStatuses))},s${Math.floor(k / 2) % nStatuses},${k % 2}${k % 5 === 0 ? 'é' : ''}\n`);
     const pool = enc.encode(suffixes.join(''));
-    const suffixAt = new Uint32Array(3 * 2 * 2 * 2);
+    const suffixAt = new Uint32Array(2 * keys);
     let at = 0;
     suffixes.forEach((s, k) => {
       const len = enc.encode(s).length;
-      for (const key of [k * 4, k * 4 + 1, k * 4 + 2, k * 4 + 3]) {
-        suffixAt[2 * key] = at;
-        suffixAt[2 * key + 1] = len;
-      }
+      suffixAt[2 * k] = at;
+      suffixAt[2 * k + 1] = len;
       at += len;
     });
-    suffixAt[2 * (2 * 4 + 3) + 1] = 0; // cell 2, status 1, one cent more: not made
-    const statuses = Array.from({ length: n }, (_, i) => (i % 5 === 4 ? 1 : 0));
+    // Row 4's key (cell 1, status 2, no cent more: also row 13's) not made.
+    suffixAt[2 * (((cellOf[4] as number) * nStatuses + (statuses[4] as number)) * 2 + (extraCent[4] as number)) + 1] = 0;
     const statusArrays = [Uint8Array.from(statuses), Uint16Array.from(statuses), Uint32Array.from(statuses)];
     {
       for (const [first, room, to, type] of [
         [0, 1024, n, 0],
+        [0, 1024, n, 1],
+        [0, 1024, n, 2],
         [1, 1024, n, 1],
         [0, 70, n, 2],
         [12, 1024, n, 0],
@@ -159,8 +172,8 @@ export function ledgerRowsRight(run: LedgerRowRun): boolean {
         const wantState = Uint32Array.of(first, 3);
         // Every stop, each run on from the row after the stop, as LedgerRows does.
         for (let guard = 0; guard < 2 * n; guard++) {
-          const w = ledgerRowsJs(idBytes, idEnds, cellOf, statusIndex, extraCent, 2, pool, suffixAt, want, wantState, to);
-          const g = run(idBytes, idEnds, cellOf, statusIndex, extraCent, 2, pool, suffixAt, got, gotState, to);
+          const w = ledgerRowsJs(idBytes, idEnds, cellOf, statusIndex, extraCent, nStatuses, pool, suffixAt, want, wantState, to);
+          const g = run(idBytes, idEnds, cellOf, statusIndex, extraCent, nStatuses, pool, suffixAt, got, gotState, to);
           if (g !== w || gotState[0] !== wantState[0] || gotState[1] !== wantState[1] || !Buffer.from(got.buffer).equals(Buffer.from(want.buffer))) return false;
           if (w === RUN_DONE || w === RUN_ROOM) break;
           wantState[0] = gotState[0] = (wantState[0] as number) + 1;
@@ -171,7 +184,7 @@ export function ledgerRowsRight(run: LedgerRowRun): boolean {
     const bad = Uint8Array.of(2);
     const throws = (f: LedgerRowRun): boolean => {
       try {
-        f(idBytes, idEnds, cellOf, Uint8Array.of(0), bad, 2, pool, suffixAt, new Uint8Array(64), Uint32Array.of(0, 0), 1);
+        f(idBytes, idEnds, cellOf, Uint8Array.of(0), bad, nStatuses, pool, suffixAt, new Uint8Array(64), Uint32Array.of(0, 0), 1);
         return false;
       } catch (e) {
         return e instanceof RangeError;

@@ -67,10 +67,12 @@ int payout_ledger_rows(const rows_args* a, uint32_t* row, uint32_t* pos, uint32_
   for (; r < to; r++) {
     size_t end = a->id_ends[r];
     if (end < start || end > a->n_id_bytes) { why = RUN_BAD_ID; break; }
-    /* Cell and status below n_keys (< 2^31) first: then the key cannot overflow 64 bits. */
-    uint64_t cell = a->cell_of[r], status = status_of(a, r);
-    if (cell >= a->n_keys || status >= a->n_keys || a->extra[r] > 1) { why = RUN_BAD_KEY; break; }
-    uint64_t key = (cell * a->n_statuses + status) * 2 + a->extra[r];
+    /* Cell and status below n_keys (< 2^31, checked by the caller) first: then the key cannot
+       overflow 64 bits. */
+    /* Each read once: the arrays may be shared with another thread (a SharedArrayBuffer). */
+    uint64_t cell = a->cell_of[r], status = status_of(a, r), extra = a->extra[r];
+    if (cell >= a->n_keys || status >= a->n_keys || extra > 1) { why = RUN_BAD_KEY; break; }
+    uint64_t key = (cell * a->n_statuses + status) * 2 + extra;
     if (key >= a->n_keys) { why = RUN_BAD_KEY; break; }
     size_t s_start = a->suffix_at[2 * key], s_len = a->suffix_at[2 * key + 1];
     if (s_len == 0) { why = RUN_SUFFIX; break; }
@@ -82,8 +84,9 @@ int payout_ledger_rows(const rows_args* a, uint32_t* row, uint32_t* pos, uint32_
     uint8_t quoted = 0;
     for (size_t i = 0; i < n; i++) quoted |= id_byte[id[i]];
     if (quoted & 1) { why = RUN_ID; break; }
-    memcpy(a->out + p, id, n);
-    memcpy(a->out + p + n, a->pool + s_start, s_len);
+    /* memmove: out may share its memory with idBytes or pool (JavaScript's set() allows it). */
+    memmove(a->out + p, id, n);
+    memmove(a->out + p + n, a->pool + s_start, s_len);
     p += n + s_len;
     start = end;
   }
@@ -133,11 +136,17 @@ static napi_value ledger_rows(napi_env env, napi_callback_info info) {
   if (n_state < 2) THROW_RANGE("state must hold 2 numbers (row, pos)");
   if (n_suffix_at % 2 != 0) THROW_RANGE("suffixAt must hold 2 numbers a key");
   if (to > n_ends || to > n_cells || to > n_status || to > n_extra) THROW_RANGE("to must be within idEnds, cellOf, statusIndex and extraCent");
-  if (state[0] > to) THROW_RANGE("state[0] (the first row) must not pass to");
-  if (state[1] > a.n_out) THROW_RANGE("state[1] (where to write) must be within out");
   if (a.n_out > 0xffffffffu) THROW_RANGE("out must be below 4 GiB");
+  if (n_suffix_at / 2 > 0x7fffffffu) THROW_RANGE("suffixAt must hold fewer than 2^31 keys");
   a.n_keys = n_suffix_at / 2;
-  int why = payout_ledger_rows(&a, &state[0], &state[1], to);
+  /* state is read once, checked and used as these copies, then written back: in a
+     SharedArrayBuffer another thread could change it between the check and the use. */
+  uint32_t row = ((volatile uint32_t*)state)[0], pos = ((volatile uint32_t*)state)[1];
+  if (row > to) THROW_RANGE("state[0] (the first row) must not pass to");
+  if (pos > a.n_out) THROW_RANGE("state[1] (where to write) must be within out");
+  int why = payout_ledger_rows(&a, &row, &pos, to);
+  state[0] = row;
+  state[1] = pos;
   if (why == RUN_BAD_ID) THROW_RANGE("a claim id's end is before its start or past idBytes");
   if (why == RUN_BAD_KEY) THROW_RANGE("a row's key is past suffixAt (or its extraCent is not 0 or 1)");
   if (why == RUN_BAD_SUFFIX) THROW_RANGE("a suffix is past the pool");

@@ -14,13 +14,25 @@ import { LedgerRows, ledgerChunks, ledgerRowsSource, type LedgerRowRun } from '.
 import type { Plan } from '../../src/core/plan.js';
 import { tieKeyer } from '../../src/io/hash.js';
 import { ledgerRowRun, ledgerRowsJs, ledgerRowsRight, loadNativeLedgerRows, RUN_DONE, RUN_ID, RUN_ROOM, RUN_SUFFIX } from '../../src/io/ledger-rows-native.js';
+import { nativeAddonPath, requireAddon } from '../../src/io/sha256-batch.js';
 import { loadPlan } from '../../src/io/plan-file.js';
 import { withNative } from '../helpers/csv-paths.js';
 import { makeTable } from '../helpers/make-table.js';
 import { ROOT, runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/tmp.js';
 
-const native: LedgerRowRun | undefined = ledgerRowRun();
+// The addon's ledgerRows, when dist/native/ holds an addon that has one (whatever PAYOUT_NATIVE
+// says), and the writer the loader takes from it: undefined when there is no addon, and also when
+// the load check refused it (a test below fails then: the addon is wrong, not missing).
+const addonPath = nativeAddonPath();
+const addonHasLedgerRows = ((): boolean => {
+  try {
+    return addonPath !== undefined && typeof requireAddon(addonPath).ledgerRows === 'function';
+  } catch {
+    return false;
+  }
+})();
+const native: LedgerRowRun | undefined = addonPath === undefined ? undefined : loadNativeLedgerRows(addonPath);
 const runs: Array<[string, LedgerRowRun]> = native === undefined ? [['js', ledgerRowsJs]] : [['js', ledgerRowsJs], ['native', native]];
 const enc = new TextEncoder();
 
@@ -63,6 +75,9 @@ function call(run: LedgerRowRun, a: Args, to: number): { why: number | string; s
 
 describe('the addon’s ledgerRows', () => {
   it('is built by npm run build where a C compiler is, and chosen unless PAYOUT_NATIVE=0', async () => {
+    // An addon with ledgerRows that the load check refuses writes wrong: that is a failure, not
+    // a machine without a C compiler.
+    if (addonHasLedgerRows) expect(native, `${addonPath}: its ledgerRows does not pass ledgerRowsRight`).toBeDefined();
     if (native === undefined) {
       if (process.env.CI) throw new Error('dist/native/payout_sha256.node has no working ledgerRows: npm run build did not build the addon');
       console.warn('ledger-rows-native.test.ts: no native addon in dist/native/ (no C compiler?): the JavaScript reference only');
@@ -73,7 +88,7 @@ describe('the addon’s ledgerRows', () => {
     await withNative('1', () => expect(ledgerRowRun()).toBe(native));
   });
 
-  it('writes, stops and throws as ledgerRowsJs does, for any ids, suffixes, start and room (property)', () => {
+  it.skipIf(native === undefined)('writes, stops and throws as ledgerRowsJs does, for any ids, suffixes, start and room (property)', () => {
     if (native === undefined) return;
     const piece = fc.constantFrom('A', '7', 'TT-', '=', '+', '-', '@', "'", '\t', '\r', '\n', ',', '"', ' ', 'é', '𝄞', '');
     const id = fc.array(piece, { maxLength: 5 }).map((p) => p.join(''));
@@ -164,6 +179,35 @@ describe('the addon’s ledgerRows', () => {
       const good = call(run, ok(), 2);
       expect(good.why).toBe(RUN_DONE);
       expect(Buffer.from(good.out.subarray(0, 10)).toString()).toBe('A1,x\nB2,y\n');
+      // state in shared memory (another thread may write it): read once, checked, written back.
+      const shared = ok();
+      const sharedState = new Uint32Array(new SharedArrayBuffer(8));
+      sharedState[1] = 65;
+      expect(() => run(shared.idBytes, shared.idEnds, shared.cellOf, shared.statusIndex, shared.extraCent, 2, shared.pool, shared.suffixAt, shared.out, sharedState, 2), name).toThrow(/within out/);
+      expect(shared.out.every((v) => v === 0xee)).toBe(true);
+      sharedState[1] = 1;
+      expect(run(shared.idBytes, shared.idEnds, shared.cellOf, shared.statusIndex, shared.extraCent, 2, shared.pool, shared.suffixAt, shared.out, sharedState, 2)).toBe(RUN_DONE);
+      expect([...sharedState]).toEqual([2, 11]);
+      expect(Buffer.from(shared.out.subarray(1, 11)).toString()).toBe('A1,x\nB2,y\n');
+    }
+  });
+
+  it('writes as ledgerRowsJs does when out shares its memory with idBytes and pool (set() allows it)', () => {
+    for (const pos of [0, 1, 2, 5, 9]) {
+      const results = runs.map(([, run]) => {
+        // One buffer: ids, then suffixes; out is all of it, written from pos (over the ids and the pool).
+        const memory = new Uint8Array(64);
+        const ids = enc.encode('A1B22C333');
+        const suffixes = enc.encode(',x\n,yy\n');
+        memory.set(ids, 0);
+        memory.set(suffixes, ids.length);
+        const idBytes = memory.subarray(0, ids.length);
+        const pool = memory.subarray(ids.length, ids.length + suffixes.length);
+        const state = Uint32Array.of(0, pos);
+        const why = run(idBytes, Uint32Array.of(2, 5, 9), Uint32Array.of(0, 0, 0), Uint8Array.of(0, 0, 0), Uint8Array.of(0, 1, 0), 1, pool, Uint32Array.of(0, 3, 3, 4), memory, state, 3);
+        return { why, state: [...state], memory: [...memory] };
+      });
+      for (const r of results) expect(r, `from ${pos}`).toEqual(results[0]);
     }
   });
 
@@ -302,11 +346,68 @@ describe('the loader', () => {
     }
     expect(loadNativeLedgerRows(dir.write('not-a-module.node', 'garbage'))).toBeUndefined();
   });
+
+  /**
+   * The contract as the addon's C code writes it, with one part of it wrong when asked: the ways
+   * an addon built from changed sources was seen to write other ledgers (a key without the
+   * remainder cent or the status, or with 2 statuses fixed; statuses read as bytes whatever the
+   * array; `+` not taken for a formula start; a suffix not made written as empty).
+   */
+  type Wrong = 'none' | 'no-extra-cent' | 'no-status' | 'two-statuses' | 'status-as-bytes' | 'plus-not-guarded' | 'no-suffix-stop';
+  const writer =
+    (wrong: Wrong): LedgerRowRun =>
+    (idBytes, idEnds, cellOf, statusIndex, extraCent, nStatuses, pool, suffixAt, out, state, to) => {
+      const guarded = new Set([0x3d, 0x2b, 0x2d, 0x40, 0x09, 0x0d, 0x27]);
+      if (wrong === 'plus-not-guarded') guarded.delete(0x2b);
+      const quoted = new Set([0x22, 0x2c, 0x0a, 0x0d]);
+      const status = wrong === 'status-as-bytes' ? new Uint8Array(statusIndex.buffer, statusIndex.byteOffset, statusIndex.length) : statusIndex;
+      const keys = suffixAt.length / 2;
+      let row = state[0]!;
+      let pos = state[1]!;
+      let start = row === 0 ? 0 : idEnds[row - 1]!;
+      const stop = (why: number): number => {
+        state[0] = row;
+        state[1] = pos;
+        if (why < 0) throw new RangeError('ledgerRows: out of range');
+        return why;
+      };
+      for (; row < to; row++) {
+        const end = idEnds[row]!;
+        if (end < start || end > idBytes.length) return stop(-1);
+        const cell = cellOf[row]!;
+        const s = status[row]!;
+        const extra = extraCent[row]!;
+        if (cell >= keys || s >= keys || extra > 1) return stop(-1);
+        const key = (cell * (wrong === 'two-statuses' ? 2 : nStatuses) + (wrong === 'no-status' ? 0 : s)) * 2 + (wrong === 'no-extra-cent' ? 0 : extra);
+        if (key >= keys) return stop(-1);
+        const sStart = suffixAt[2 * key]!;
+        const sLength = suffixAt[2 * key + 1]!;
+        if (sLength === 0 && wrong !== 'no-suffix-stop') return stop(RUN_SUFFIX);
+        if (sStart + sLength > pool.length) return stop(-1);
+        const id = idBytes.subarray(start, end);
+        if (id.length === 0 || guarded.has(id[0]!)) return stop(RUN_ID);
+        if (id.length + sLength > out.length - pos) return stop(RUN_ROOM);
+        if (id.some((b) => quoted.has(b))) return stop(RUN_ID);
+        out.set(id, pos);
+        out.set(pool.subarray(sStart, sStart + sLength), pos + id.length);
+        pos += id.length + sLength;
+        start = end;
+      }
+      return stop(RUN_DONE);
+    };
+
+  it('refuses a writer wrong in any one part of the contract (each of them writes another ledger)', () => {
+    expect(ledgerRowsRight(writer('none'))).toBe(true);
+    for (const wrong of ['no-extra-cent', 'no-status', 'two-statuses', 'status-as-bytes', 'plus-not-guarded', 'no-suffix-stop'] as const) {
+      expect(ledgerRowsRight(writer(wrong)), wrong).toBe(false);
+    }
+  });
 });
 
 describe('allocate with and without the addon', () => {
   const tmp = tempDir();
-  it('writes the same folder (workers on and off), with ids that need quotes among plain ones', { timeout: 300_000 }, async () => {
+  // Without the addon both runs would be the JavaScript writer's: nothing compared.
+  it.skipIf(native === undefined)('writes the same folder (workers on and off), with ids that need quotes among plain ones', { timeout: 300_000 }, async () => {
     const { generateClaims } = (await import(join(ROOT, 'scripts/generate-claims.js'))) as {
       generateClaims: (o: { rows: number; seed: string; out: string; messy: boolean }) => Promise<unknown>;
     };
