@@ -21,7 +21,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SRC = join(ROOT, 'src/native');
@@ -58,11 +58,14 @@ function nodeDir() {
  * Whether the addon at `path` loads in a fresh node and hashes like node:crypto (one message with a
  * head, a digest prefix and a start; an odd level; two receipts leaves), indexes a CSV as the
  * tokenizer expects (the offsets of delimiters, quotes, CR and LF, stopping when the array is full)
- * and writes ledger rows (a plain row, then a stop at an id that needs a guard): what a build must
- * pass before it is kept, and
- * what an addon already there must still pass (copied from another machine, or damaged).
+ * and writes ledger rows (a plain row, then a stop at an id that needs a guard; then, when tsc has
+ * compiled it into dist/ (`npm run build` does so first), the load check payout itself makes,
+ * dist/io/ledger-rows-native.js ledgerRowsRight, on its tables): what a build must pass before it
+ * is kept, and what an addon already there must still pass (copied from another machine, or damaged).
  */
 function hashesRight(path) {
+  const loadCheck = join(ROOT, 'dist/io/ledger-rows-native.js');
+  const loadCheckUrl = existsSync(loadCheck) ? pathToFileURL(loadCheck).href : '';
   const check = spawnSync(
     process.execPath,
     [
@@ -79,7 +82,9 @@ function hashesRight(path) {
        if (a.scan(t, 1, t.length, 59, s) !== 3 || s.join() !== '71,72,74' || a.scan(t, 75, t.length, 59, s) !== 3 || s.join() !== '75,76,77') process.exit(3);
        const r = new Uint8Array(16); const st = Uint32Array.of(0, 0);
        const why = a.ledgerRows(Buffer.from('ab=c'), Uint32Array.of(2, 4), Uint32Array.of(0, 0), Uint8Array.of(0, 0), Uint8Array.of(0, 1), 1, Buffer.from(',x\\n,y\\n'), Uint32Array.of(0, 3, 3, 3), r, st, 2);
-       if (why !== 1 || st.join() !== '1,5' || Buffer.from(r.subarray(0, 5)).toString() !== 'ab,x\\n') process.exit(3);`,
+       if (why !== 1 || st.join() !== '1,5' || Buffer.from(r.subarray(0, 5)).toString() !== 'ab,x\\n') process.exit(3);
+       const check = ${JSON.stringify(loadCheckUrl)};
+       if (check) import(check).then((m) => { if (!m.ledgerRowsRight(a.ledgerRows)) process.exit(3); }, () => process.exit(3));`,
     ],
     { encoding: 'utf8', timeout: 60_000 },
   );

@@ -7,7 +7,7 @@
  * it keeps no addon that does not hash what this version asks of it (one without `leaves`).
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -125,6 +125,29 @@ describe('scripts/build-native.js', () => {
     const r = spawnSync(process.execPath, [join(root, 'scripts/build-native.js'), '--out', out], { encoding: 'utf8', timeout: 120_000 });
     expect(r.status).toBe(0);
     if (build({}, dir.path('out-leaves-control')).stdout.includes('not built')) return; // no compiler here
+    expect(r.stdout).toContain('the built addon did not load or hash correctly');
+    expect(existsSync(join(out, 'payout_sha256.node'))).toBe(false);
+  }, 120_000);
+
+  it.each([
+    ['a key without the remainder cent', 'no-cent', '* 2 + extra;', '* 2;'],
+    ['+ not taken for a formula start', 'no-plus', '[0x2b] = 2, ', ''],
+  ])('does not keep an addon whose ledgerRows writes other rows (%s): its self-test makes payout’s load check', (_, name, from, to) => {
+    // A copy of the build script and of src/native/ with ledger_rows.c changed; dist/ is this one
+    // (tsc's output, which npm run build makes before the addon).
+    const root = dir.path(`changed-${name}`);
+    mkdirSync(join(root, 'scripts'), { recursive: true });
+    cpSync(join(ROOT, 'scripts/build-native.js'), join(root, 'scripts/build-native.js'));
+    cpSync(join(ROOT, 'src/native'), join(root, 'src/native'), { recursive: true });
+    symlinkSync(join(ROOT, 'dist'), join(root, 'dist'));
+    const c = join(root, 'src/native/ledger_rows.c');
+    const source = readFileSync(c, 'utf8');
+    expect(source).toContain(from);
+    writeFileSync(c, source.replace(from, to));
+    const out = join(root, 'out');
+    const r = spawnSync(process.execPath, [join(root, 'scripts/build-native.js'), '--out', out], { encoding: 'utf8', timeout: 120_000 });
+    expect(r.status).toBe(0);
+    if (r.stdout.includes('not built') && !r.stdout.includes('did not load')) return; // no compiler here (said above)
     expect(r.stdout).toContain('the built addon did not load or hash correctly');
     expect(existsSync(join(out, 'payout_sha256.node'))).toBe(false);
   }, 120_000);
