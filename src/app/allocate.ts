@@ -16,7 +16,7 @@ import { OutputSet } from '../io/atomic-output.js';
 import { ledgerBlocks, startLedgerWorker } from '../io/ledger-bytes.js';
 import { startAllocationReceipts, startReceiptsWorker } from '../io/receipts-root.js';
 import { outputNames, writeOutputs } from '../io/write-outputs.js';
-import { readValidClaims, type ClaimsSettings } from './validate.js';
+import { afterWork, readValidClaimsAhead, type ClaimsSettings } from './validate.js';
 
 export interface AllocateOptions {
   claimsFile: string;
@@ -54,14 +54,19 @@ export async function allocateToFolder(o: AllocateOptions): Promise<AllocateResu
   try {
     // Largest remainder: the tie-break keys are hashed on a worker thread while the file is read.
     const tieKeySeed = roundingMethod(plan.rounding).needsTieKeys ? { tieKeySeed: plan.seed } : {};
-    let tieKeyPrefixes;
-    ({ table, stats, tieKeyPrefixes } = await readValidClaims(o.claimsFile, plan, {
+    let tieKeyPrefixes, warnings;
+    ({
+      result: { table, stats, tieKeyPrefixes },
+      warnings,
+    } = await readValidClaimsAhead(o.claimsFile, plan, {
       ...o.claims,
       read: { ...o.claims.read, keep: [...keep], sha256: true, ...tieKeySeed },
     }));
     startLedgerWorker(table.count, keep); // boots while the allocation is computed
     startReceiptsWorker(table.count, keep); // so does this one
-    alloc = allocate(plan, table, tieKeyer(plan.seed), { tieKeyPrefixes });
+    const claims = table;
+    // The claims' warnings are shown once the look-alike ids, found on a worker meanwhile, are known.
+    alloc = await afterWork(warnings, () => allocate(plan, claims, tieKeyer(plan.seed), { tieKeyPrefixes }));
     summary = buildSummary(plan, alloc, table, { lookAlikeClaimIds: stats.warningsByCode.lookalike_claim_id ?? 0, blankStatuses: stats.warningsByCode.blank_status ?? 0 });
   } catch (err) {
     await out.abort(); // nothing written; a folder this run made is removed again

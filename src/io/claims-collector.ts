@@ -322,8 +322,11 @@ export class ClaimsCollector {
     if (idNew) this.idIndex.recordRow(row);
   }
 
-  /** Ends the reading: the last checks (empty file, no claims) and the table. */
-  finish(meta: { bytes: number; sha256?: string }): ReadClaimsResult {
+  /**
+   * Ends the reading: the last checks (empty file, no claims) and the table. `lookAlikesLater`:
+   * without the look-alike claim ids' warnings, which `addLookAlikes` adds to the result.
+   */
+  finish(meta: { bytes: number; sha256?: string }, lookAlikesLater = false): ReadClaimsResult {
     const problems = this.problems;
     problems.finishUtf8();
     if (this.headers === undefined && !this.stopped) {
@@ -331,10 +334,7 @@ export class ClaimsCollector {
     } else if (this.headers !== undefined && this.rows === 0 && !this.stopped) {
       problems.error('header_only', this.headerLine, undefined, 'no claims: the file has a header but no rows');
     }
-    for (const w of this.lookAlikes ?? findLookAlikeIds(this.table.ids)) {
-      const id = this.table.ids.get(w.row);
-      problems.warning('lookalike_claim_id', this.table.lineOf(w.row), 'claim_id', lookAlikeMessage(id, this.table.ids.get(w.firstRow), this.table.lineOf(w.firstRow)), id);
-    }
+    if (!lookAlikesLater) this.lookAlikeWarnings(this.lookAlikes ?? findLookAlikeIds(this.table.ids));
     this.lookAlikes = undefined;
     const stored = problems.inLineOrder();
     // Ids in order as read (and ASCII): the receipts root needs no check of their order.
@@ -370,5 +370,33 @@ export class ClaimsCollector {
     if (meta.sha256 !== undefined) stats.sha256 = meta.sha256;
     if (this.stoppedAtLine !== undefined) stats.stoppedAtLine = this.stoppedAtLine;
     return { table, problems: stored, stats };
+  }
+
+  /** The look-alikes' warnings, after every other problem (they come after the duplicate claimants'). */
+  private lookAlikeWarnings(found: readonly LookAlike[]): void {
+    const ids = this.table.ids;
+    for (const w of found) {
+      const id = ids.get(w.row);
+      this.problems.warning('lookalike_claim_id', this.table.lineOf(w.row), 'claim_id', lookAlikeMessage(id, ids.get(w.firstRow), this.table.lineOf(w.firstRow)), id);
+    }
+  }
+
+  /**
+   * After `finish(meta, true)`: the look-alike ids' warnings into `result` (its problems and
+   * counts), as `finish` would have added them. `pairs`: the look-alikes found elsewhere (a
+   * worker: per look-alike its first row then its row, in row order); undefined: found here now.
+   */
+  addLookAlikes(result: ReadClaimsResult, pairs: Int32Array | undefined): void {
+    let found: LookAlike[];
+    if (pairs === undefined) found = findLookAlikeIds(this.table.ids);
+    else {
+      found = [];
+      for (let k = 0; k + 1 < pairs.length; k += 2) found.push({ firstRow: pairs[k] as number, row: pairs[k + 1] as number });
+    }
+    this.lookAlikeWarnings(found);
+    const problems = this.problems;
+    result.problems = problems.inLineOrder();
+    result.stats.warnings = problems.warnings;
+    result.stats.warningsByCode = problems.warningsByCode;
   }
 }
