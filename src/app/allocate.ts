@@ -16,7 +16,7 @@ import { OutputSet } from '../io/atomic-output.js';
 import { ledgerBlocks, startLedgerWorker } from '../io/ledger-bytes.js';
 import { startAllocationReceipts, startReceiptsWorker } from '../io/receipts-root.js';
 import { outputNames, writeOutputs } from '../io/write-outputs.js';
-import { afterWork, readValidClaimsAhead, type ClaimsSettings } from './validate.js';
+import { readValidClaimsAhead, type ClaimsSettings } from './validate.js';
 
 export interface AllocateOptions {
   claimsFile: string;
@@ -50,11 +50,13 @@ export async function allocateToFolder(o: AllocateOptions): Promise<AllocateResu
   const { plan, sha256: planSha256 } = await loadPlan(o.planFile);
   // Refuse to overwrite before any work, not after a long run.
   const out = await OutputSet.open(o.outDir, outputNames([LEDGER_FILE, SUMMARY_FILE]), Boolean(o.force));
-  let table, stats, alloc, summary;
+  let table, stats, alloc;
+  /** Shows the claims' warnings once all are known (readValidClaimsAhead); before any error from here on. */
+  let warnings: () => Promise<void> = () => Promise.resolve();
   try {
     // Largest remainder: the tie-break keys are hashed on a worker thread while the file is read.
     const tieKeySeed = roundingMethod(plan.rounding).needsTieKeys ? { tieKeySeed: plan.seed } : {};
-    let tieKeyPrefixes, warnings;
+    let tieKeyPrefixes;
     ({
       result: { table, stats, tieKeyPrefixes },
       warnings,
@@ -64,33 +66,36 @@ export async function allocateToFolder(o: AllocateOptions): Promise<AllocateResu
     }));
     startLedgerWorker(table.count, keep); // boots while the allocation is computed
     startReceiptsWorker(table.count, keep); // so does this one
-    const claims = table;
-    // The claims' warnings are shown once the look-alike ids, found on a worker meanwhile, are known.
-    alloc = await afterWork(warnings, () => allocate(plan, claims, tieKeyer(plan.seed), { tieKeyPrefixes }));
-    summary = buildSummary(plan, alloc, table, { lookAlikeClaimIds: stats.warningsByCode.lookalike_claim_id ?? 0, blankStatuses: stats.warningsByCode.blank_status ?? 0 });
+    alloc = allocate(plan, table, tieKeyer(plan.seed), { tieKeyPrefixes });
   } catch (err) {
+    await warnings();
     await out.abort(); // nothing written; a folder this run made is removed again
     throw err;
   }
+  // The claims' warnings and summary.json's count of look-alike claim ids wait for the look-alike
+  // ids, found on a worker while the allocation is computed and the ledger written (nothing is
+  // shown meanwhile): they are awaited where summary.json is made, after the ledger.
+  const claimStats = stats;
+  const summarize = (): SummaryJson =>
+    buildSummary(plan, alloc, table, { lookAlikeClaimIds: claimStats.warningsByCode.lookalike_claim_id ?? 0, blankStatuses: claimStats.warningsByCode.blank_status ?? 0 });
   // The receipts root's leaves are hashed on a worker while the ledger is written; summary.json
   // (written after the ledger) and the manifest carry the root (docs/receipts.md).
   const receiptsRoot = startAllocationReceipts(plan, table, alloc, keep);
   // While the ledger's writing waits (for the disk, or for a block the ledger worker is making),
   // this thread makes blocks of the receipts root's leaves instead of idling.
   const whileWaiting = (): boolean => receiptsRoot.helpOnce();
-  // The delimiter as the reader chose it: --delimiter, else a first line `sep=X`, else ','.
-  const delimiter = readingDelimiter(await sniffFirstLines(o.claimsFile), o.claims.read.delimiter);
-  const reading = claimsReading(delimiter, o.claims.read.map, keep);
-  const run: ManifestRun = {
-    command: 'allocate',
-    plan: { file: basename(o.planFile), sha256: planSha256 },
-    claims: { file: basename(o.claimsFile), sha256: stats.sha256 ?? '', rows: table.count },
-    ...(reading !== undefined ? { reading } : {}),
-    seed: plan.seed,
-  };
-  const counted = summary;
-  let written: SummaryJson = counted;
+  let written: SummaryJson | undefined;
   try {
+    // The delimiter as the reader chose it: --delimiter, else a first line `sep=X`, else ','.
+    const delimiter = readingDelimiter(await sniffFirstLines(o.claimsFile), o.claims.read.delimiter);
+    const reading = claimsReading(delimiter, o.claims.read.map, keep);
+    const run: ManifestRun = {
+      command: 'allocate',
+      plan: { file: basename(o.planFile), sha256: planSha256 },
+      claims: { file: basename(o.claimsFile), sha256: stats.sha256 ?? '', rows: table.count },
+      ...(reading !== undefined ? { reading } : {}),
+      seed: plan.seed,
+    };
     await writeOutputs(
       out,
       [
@@ -107,7 +112,8 @@ export async function allocateToFolder(o: AllocateOptions): Promise<AllocateResu
           name: SUMMARY_FILE,
           chunks: (async function* () {
             const receipts = await receiptsRoot.finish();
-            written = { ...counted, receipts };
+            await warnings();
+            written = { ...summarize(), receipts };
             run.receipts = receipts;
             yield summaryText(written);
           })(),
@@ -117,9 +123,11 @@ export async function allocateToFolder(o: AllocateOptions): Promise<AllocateResu
     );
   } catch (err) {
     receiptsRoot.abort();
+    await warnings();
     throw err;
   }
-  summary = written;
+  await warnings();
+  const summary = written ?? summarize();
   // The report's renderer (preact) is loaded only when a report is asked for.
   if (!o.report) return { plan, summary, rows: table.count };
   const { writeReport } = await import('./report.js');
