@@ -39,6 +39,8 @@ export interface Stage {
 /** The set of files one run writes into DIR, committed together or not at all. */
 export class OutputSet {
   private readonly files: StagedFile[] = [];
+  /** Files of an earlier run that this run replaces without writing them again (`retire`). */
+  private readonly retired: string[] = [];
   private readonly tag = runTag();
   /** Whether stage() was called: files may be under this run's temporary names that the set did not create. */
   private staged = false;
@@ -151,6 +153,18 @@ export class OutputSet {
   }
 
   /**
+   * Names files in DIR of an earlier run that this run replaces without writing them again (a
+   * payment run with fewer files than the one before): the commit moves them aside with the files
+   * it replaces, before the new manifest.json is placed, and removes them with those once it is
+   * (or puts them back when the commit fails). Removed after the commit instead, a run stopped in
+   * between would leave a folder mixing two runs under the new manifest. Names not there at the
+   * commit are skipped.
+   */
+  retire(names: readonly string[]): void {
+    for (const name of names) if (!this.retired.includes(name)) this.retired.push(name);
+  }
+
+  /**
    * Renames every finished file into place, all or none: the files of an earlier run (--force) are
    * moved aside first (manifest.json first of all) and put back if a rename fails, so the folder
    * never mixes two runs. The new manifest.json is placed last, once every other file is: a
@@ -170,7 +184,7 @@ export class OutputSet {
    * be removed then is a warning (setCommitWarnings), not a failure.
    */
   async commit(): Promise<void> {
-    if (!this.force) await this.refuseExisting(this.files.map((f) => f.name));
+    if (!this.force) await this.refuseExisting([...this.files.map((f) => f.name), ...this.retired]);
     const state: CommitState = { moved: [], placed: [] };
     const hasManifest = this.files.some((f) => isManifest(f.name));
     this.committing = state;
@@ -189,7 +203,7 @@ export class OutputSet {
     let manifestPlaced = false;
     try {
       try {
-        const targets = this.files.map((f) => join(this.dir, f.name));
+        const targets = [...this.files.map((f) => f.name), ...this.retired].map((name) => join(this.dir, name));
         const found = await allOf(
           targets.map((target) =>
             lstat(target).catch((err: NodeJS.ErrnoException) => {

@@ -6,6 +6,7 @@
  * (`String#indexOf`), which find the same fields.
  */
 import { AsciiRuns } from './csv-fast-ascii.js';
+import type { SliceableBuffer } from './sliceable-buffer.js';
 
 /** Which cells of a claim row the reader needs as text (see ClaimsCollector.columnPlan). */
 export interface ColumnPlan {
@@ -38,11 +39,6 @@ export const MAX_FAST_RECORD = 1 << 16;
  * 1 MiB chunk) alive, so a cell that is kept is then decoded from the bytes instead.
  */
 const COPIED_SUBSTRING = 13;
-
-export interface SliceableBuffer extends Uint8Array {
-  latin1Slice(start: number, end: number): string;
-  utf8Slice(start: number, end: number): string;
-}
 
 /** A cell is blank when `trim()` leaves nothing; most cells start with a visible ASCII character. */
 function isBlank(cell: string): boolean {

@@ -4,6 +4,7 @@
  * to the buffer's start), and each window is read as Latin-1 text of its own. Used by the claims
  * reader (claims-tokenizers.ts) and by the records reader of `payout pay` (csv-records-fast.ts).
  */
+import type { SliceableBuffer } from './sliceable-buffer.js';
 
 /**
  * Bytes of a chunk handed to the fast tokenizer at a time. Its Latin-1 text (a string of the
@@ -12,10 +13,6 @@
  * than mapped fresh for every chunk (a 1M-claim allocate: ~25,000 fewer page faults).
  */
 export const FEED_BYTES = 112 << 10;
-
-interface SliceableBuffer extends Buffer {
-  latin1Slice(start: number, end: number): string;
-}
 
 /** Bytes not yet handed on: `buf[start, end)`, the start of a record cut by the last window. */
 export class FeedWindows {

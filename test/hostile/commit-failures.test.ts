@@ -183,3 +183,51 @@ it("a file of its own (no manifest.json) leaves dead runs' files moved aside: th
   await second.commit();
   expect(readdirSync(dir).sort()).toEqual([aside, 'report.html']);
 });
+
+it("an earlier run's file this run does not write again (retire) is moved aside before the new manifest is placed, and removed with the others", async () => {
+  const dir = tmp.path('retire');
+  await earlierRun(dir, ['a.csv', 'extra.csv', 'manifest.json']);
+  vi.mocked(fsp.rename).mockClear();
+  const second = await secondRun(dir, ['a.csv', 'manifest.json']);
+  second.retire(['extra.csv', 'never-there.csv']);
+  await second.commit();
+  const moves = vi.mocked(fsp.rename).mock.calls.map(([from, to]) => `${basename(String(from)).replace(/\.payout-.*$/, '…')}→${basename(String(to)).replace(/\.payout-.*$/, '…')}`);
+  // The earlier manifest first, then the earlier files (the retired one with them), the new manifest last.
+  expect(moves[0]).toBe('manifest.json→manifest.json…');
+  expect(moves.slice(1, 3).sort()).toEqual(['a.csv→a.csv…', 'extra.csv→extra.csv…']);
+  expect(moves.at(-1)).toBe('manifest.json…→manifest.json');
+  expect(contents(dir)).toEqual({ 'a.csv': 'a.csv of the second run\n', 'manifest.json': 'manifest.json of the second run\n' });
+});
+
+it('a commit that fails puts a retired file back with the rest: the folder is as it was', async () => {
+  const dir = tmp.path('retire-fails');
+  const before = await earlierRun(dir, ['a.csv', 'extra.csv', 'manifest.json']);
+  vi.mocked(fsp.rename).mockImplementation(async (from, to) => {
+    if (basename(String(to)) === 'a.csv' && String(from).endsWith('.tmp')) throw errno('EBUSY'); // placing a.csv
+    await real.rename(from, to);
+  });
+  const second = await secondRun(dir, ['a.csv', 'manifest.json']);
+  second.retire(['extra.csv']);
+  const err = await second.commit().then(
+    () => undefined,
+    async (e: unknown) => {
+      await second.abort();
+      return e;
+    },
+  );
+  expect((err as Error).message).toBe(`${join(dir, 'a.csv')}: cannot replace (EBUSY: the file is in use); nothing was written and the folder is as it was`);
+  expect(contents(dir)).toEqual(before);
+});
+
+it('without --force, a retired file of an earlier run is refused like a replaced one', async () => {
+  const dir = tmp.path('retire-refused');
+  const before = await earlierRun(dir, ['extra.csv']);
+  const second = await OutputSet.open(dir, [], false);
+  const f = second.create('a.csv');
+  await f.write('new\n');
+  await f.close();
+  second.retire(['extra.csv']);
+  await expect(second.commit()).rejects.toThrow(/extra\.csv/);
+  await second.abort();
+  expect(contents(dir)).toEqual(before);
+});

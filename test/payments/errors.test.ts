@@ -2,7 +2,7 @@
  * One bad input per error of `payout pay` and `payout reconcile`, each with its exit code and a
  * message naming the file, line and field; nothing is written by a run that fails.
  */
-import { existsSync, readFileSync, writeFileSync, cpSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli } from '../helpers/run-cli.js';
@@ -105,6 +105,17 @@ describe('payout pay and payout reconcile: bad inputs', () => {
     expect(r.stderr).toContain('already holds ach-001.ach, addresses.csv, checks-001.csv, manifest.json, payments.csv, paypal-001.csv: use --force');
     const f = await pay(['--force'], dir.path('forced'));
     expect(f.code).toBe(0);
+  });
+
+  it("--force: an earlier run's payment file this run does not write again is removed in the same commit", async () => {
+    const out = dir.path('fewer-files');
+    expect((await pay([], out)).code).toBe(0);
+    const written = readdirSync(out).sort();
+    writeFileSync(join(out, 'paypal-009.csv'), 'a file of a larger earlier run\n');
+    writeFileSync(join(out, 'notes.txt'), 'not a payment file: kept\n');
+    const r = await pay(['--force'], out);
+    expect(r.code).toBe(0);
+    expect(readdirSync(out).sort()).toEqual([...written, 'notes.txt'].sort());
   });
 
   it('reconcile: an unknown payment id, exit 1 at its line; nothing written', async () => {

@@ -5,11 +5,7 @@
  * payment ids' worker; as one string they cost one decode and one copy. Each string holds the ids
  * of 2^20 rows (a string has at most 2^29 characters: tens of millions of ids would not fit in one).
  */
-
-interface SliceableBuffer extends Buffer {
-  latin1Slice(start: number, end: number): string;
-  utf8Slice(start: number, end: number): string;
-}
+import type { SliceableBuffer } from '../sliceable-buffer.js';
 
 /** Rows per string, as a power of 2. */
 export const LEDGER_IDS_SHIFT = 20;

@@ -12,17 +12,13 @@ import { parseMoney, type Cents } from '../../core/money.js';
 import type { Problem } from '../../core/problems.js';
 import { csvReadError, readCsvFile } from '../csv-records.js';
 import type { HashThread, ChunkHash } from '../hash-thread.js';
+import type { SliceableBuffer } from '../sliceable-buffer.js';
 
 /** Slots of the amount cells' text by their bytes (a power of 2). */
 const AMOUNT_SLOTS = 1 << 12;
 
 /** Bytes read at a time. */
 const LEDGER_CHUNK = 1 << 20;
-
-interface SliceableBuffer extends Buffer {
-  latin1Slice(start: number, end: number): string;
-  utf8Slice(start: number, end: number): string;
-}
 
 /** Where a row's claim id goes (LedgerIdsBuilder, or shared memory). */
 export interface IdSink {

@@ -24,6 +24,7 @@ import type { LedgerIdsView } from './ledger-ids.js';
 import { finishPaidLedger, type OpenedLedger, type PaidLedger } from './paid-ledger.js';
 import { ledgerWorkerUrl, takeEarlyLedgerWorker } from './ledger-early.js';
 import { I64_OUTSIDE, S_BEAT, S_ENDED, S_ROWS, STATE_BYTES, type LedgerEnd, type LedgerNote, type LedgerStart } from './ledger-shared.js';
+import type { SliceableBuffer } from '../sliceable-buffer.js';
 
 /** Ledgers from this many rows on are read on a worker (its start-up costs ~40 ms). */
 export const LEDGER_WORKER_MIN_ROWS = 50_000;
@@ -58,8 +59,6 @@ export class LedgerStopped extends Error {
 interface AtomicsWaitAsync {
   waitAsync(a: Int32Array, index: number, value: number, timeout: number): { async: false; value: string } | { async: true; value: Promise<string> };
 }
-
-type SliceableBuffer = Buffer & { utf8Slice(s: number, e: number): string };
 
 export class LedgerThread implements LedgerIdsView {
   /** Each row's amount, for the rows asked for so far (every row once `length` or `finish` has returned). */

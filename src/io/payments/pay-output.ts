@@ -2,10 +2,9 @@
  * Writes a payment run's folder all together or not at all (io/atomic-output.ts): the payment
  * files, payments.csv, addresses.csv and manifest.json with the SHA-256 of each and the control
  * totals. Payment files of an earlier run that this run does not write again are removed with
- * --force, so the folder never mixes two runs.
+ * --force, in the same commit (OutputSet.retire), so the folder never mixes two runs.
  */
-import { readdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir } from 'node:fs/promises';
 import { UsageError } from '../../core/errors.js';
 import { MANIFEST_FILE, type Manifest, type ManifestRun } from '../../core/manifest.js';
 import { OutputSet } from '../atomic-output.js';
@@ -35,7 +34,8 @@ export async function openPayFolder(dir: string, force: boolean): Promise<PayFol
  * Writes `files` (name → text, in chunks; `sha256` when their bytes were hashed as they were made,
  * on the thread that made them; `written`: the size of a file that thread already wrote at its
  * staged name, folder.out.stage(), renamed into place with the others), then the manifest of `run` with their hashes (io/write-outputs.ts),
- * and renames them into place; removes older payment files not written this time.
+ * and renames them into place; older payment files not written this time go in the same commit
+ * (OutputSet.retire).
  */
 export async function writePayFolder(
   folder: PayFolder,
@@ -50,8 +50,8 @@ export async function writePayFolder(
     ...(f.sha256 !== undefined ? { sha256: f.sha256 } : {}),
     ...(f.written !== undefined ? { written: f.written } : {}),
   }));
-  const { manifest } = await writeOutputs(out, specs, run);
   const written = new Set([...files.map((f) => f.name), MANIFEST_FILE]);
-  for (const name of await readdir(dir)) if (PAY_FILE.test(name) && !written.has(name)) await rm(join(dir, name), { force: true });
+  out.retire((await readdir(dir)).filter((name) => PAY_FILE.test(name) && !written.has(name)));
+  const { manifest } = await writeOutputs(out, specs, run);
   return manifest;
 }
