@@ -56,17 +56,18 @@ export async function allocateToFolder(o: AllocateOptions): Promise<AllocateResu
   try {
     // Largest remainder: the tie-break keys are hashed on a worker thread while the file is read.
     const tieKeySeed = roundingMethod(plan.rounding).needsTieKeys ? { tieKeySeed: plan.seed } : {};
-    let tieKeyPrefixes;
+    let tieKeyPrefixes, cells;
     ({
-      result: { table, stats, tieKeyPrefixes },
+      result: { table, stats, tieKeyPrefixes, cells },
       warnings,
     } = await readValidClaimsAhead(o.claimsFile, plan, {
       ...o.claims,
-      read: { ...o.claims.read, keep: [...keep], sha256: true, ...tieKeySeed },
+      read: { ...o.claims.read, keep: [...keep], sha256: true, cells: true, ...tieKeySeed },
     }));
     startLedgerWorker(table.count, keep); // boots while the allocation is computed
     startReceiptsWorker(table.count, keep); // so does this one
-    alloc = allocate(plan, table, tieKeyer(plan.seed), { tieKeyPrefixes });
+    // The rows' cells as the reader grouped them for its statistics.
+    alloc = allocate(plan, table, tieKeyer(plan.seed), { tieKeyPrefixes, cells });
   } catch (err) {
     await warnings();
     await out.abort(); // nothing written; a folder this run made is removed again

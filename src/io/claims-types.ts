@@ -3,6 +3,7 @@
  * ClaimsCollector any tokenizer feeds).
  */
 import type { ClaimField, ClaimTable } from '../core/claims.js';
+import type { Cells } from '../core/points.js';
 import type { Problem, ProblemCode } from '../core/problems.js';
 import type { ClassSummary, StatusSummary } from './claims-stats.js';
 
@@ -61,6 +62,8 @@ export interface ReadClaimsOptions {
    * in the same place either way.
    */
   lookAlikesLater?: boolean;
+  /** Also return the rows' cells the statistics were counted by (`cells`), for the allocation. */
+  cells?: boolean;
   /**
    * Files from this many bytes on are read with worker threads (default WORKER_MIN_BYTES, or
    * `PAYOUT_WORKERS=0`: never). Meant for tests, which lower it to run the threads on small files.
@@ -117,5 +120,10 @@ export interface ReadClaimsResult {
    * answer leaves them to this thread.
    */
   lookAlikesLater?: Promise<void>;
+  /**
+   * With ReadClaimsOptions.cells: the table's cells for the plan it was read with (core/points.ts
+   * `buildCells`), made for `stats`; allocate takes them (AllocateOptions.cells) rather than make them again.
+   */
+  cells?: Cells;
 }
 
