@@ -12,17 +12,16 @@
  * does that only when asked (`duplicateChecks: 'batched'`, how the tests exercise the batching),
  * else it checks row by row.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ClaimantIndex } from './csv-dedupe.js';
 import { checkBatch, type DedupeBatch, type DedupeReply, type DuplicateHit, type LookAlikeReply, type SpillReply, type WorkerNote } from './dedupe-check.js';
 import { RangedRows, type FieldRanges } from './dedupe-rows.js';
 import { SpilledClaimants, type SpilledHit } from './dedupe-spill.js';
 import { onUnfinishedRun } from './run-cleanup.js';
+import { takeDuplicateCheckWorker } from './dedupe-boot.js';
 
 /**
  * Batches (a chunk of ~1 MiB each) the worker may be behind before the reader waits for it. Each
@@ -34,46 +33,6 @@ const MAX_IN_FLIGHT = 4;
 /** A buffer that can be moved to another thread (a small Buffer may share a pooled ArrayBuffer). */
 function movable<T extends Uint8Array | Int32Array>(a: T): T {
   return (a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : (a instanceof Int32Array ? Int32Array.prototype.slice.call(a) : Uint8Array.prototype.slice.call(a))) as T;
-}
-
-interface BootedWorker {
-  worker: Worker;
-  /** An error the worker met before a DuplicateChecks took it over. */
-  failed: () => Error | undefined;
-}
-
-/** The worker started ahead by `startDuplicateCheckWorker`, until `DuplicateChecks.start` takes it. */
-let early: Promise<BootedWorker | undefined> | undefined;
-
-/** A worker thread that is online, or undefined (no compiled worker: the TypeScript sources; or it could not start). */
-async function bootWorker(): Promise<BootedWorker | undefined> {
-  const url = new URL('./dedupe-worker.js', import.meta.url);
-  if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url))) return undefined;
-  try {
-    const worker = new Worker(url);
-    let failure: Error | undefined;
-    worker.on('error', (err) => {
-      failure ??= err;
-    });
-    try {
-      // Ref'd until online: a boot awaited with nothing else pending must not end the process
-      // (\`validate\` on 1M claims exited 2, "stopped before it finished", about 1 run in 20).
-      await Promise.race([once(worker, 'online'), once(worker, 'error').then(([err]) => Promise.reject(err as Error))]);
-    } finally {
-      worker.unref();
-    }
-    return { worker, failed: () => failure };
-  } catch {
-    return undefined; // no thread: the checks run on the reading thread
-  }
-}
-
-/**
- * Starts the worker ahead of the reading (see early-workers.ts): it boots on the other core while
- * the command loads and reads the plan, instead of keeping the reader waiting ~40 ms.
- */
-export function startDuplicateCheckWorker(): void {
-  early ??= bootWorker();
 }
 
 /**
@@ -183,8 +142,7 @@ export class DuplicateChecks {
   static async start(useWorker: boolean, spill = false): Promise<DuplicateChecks> {
     const spillDir = spill ? makeSpillDir() : undefined;
     if (useWorker && process.env.PAYOUT_WORKERS !== '0') {
-      const booted = await (early ?? bootWorker());
-      early = undefined;
+      const booted = await takeDuplicateCheckWorker();
       if (booted) return new DuplicateChecks(booted.worker, booted.failed(), spillDir);
     }
     return new DuplicateChecks(undefined, undefined, spillDir);
