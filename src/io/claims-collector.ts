@@ -5,7 +5,7 @@
  * claim-fields.ts, duplicates in claims-duplicates.ts, the table in claims-table-builder.ts, the
  * problems in claims-problems.ts, the statistics in claims-stats.ts.
  */
-import { CLAIM_FIELDS, type ClaimField, type ClaimIds } from '../core/claims.js';
+import { CLAIM_FIELDS, type ClaimField, type ClaimIds, type ClaimTable } from '../core/claims.js';
 import type { Plan } from '../core/plan.js';
 import { eligibleStatusFlags } from '../core/points.js';
 import type { ProblemCode } from '../core/problems.js';
@@ -337,20 +337,12 @@ export class ClaimsCollector {
     if (!lookAlikesLater) this.lookAlikeWarnings(this.lookAlikes ?? findLookAlikeIds(this.table.ids));
     this.lookAlikes = undefined;
     const stored = problems.inLineOrder();
-    // Ids in order as read (and ASCII): the receipts root needs no check of their order.
-    if (this.idIndex.increasing) this.table.ids.noteIncreasing();
-
-    // The duplicate indices are done with: their memory (3 tables of ~20 bytes a claim) is free
-    // for the allocation and the ledger.
-    this.idIndex.clear();
-    this.claimants?.clear();
-    const table = this.table.build(this.values.units, this.values.statuses);
+    const { table, classes, statuses, cells } = this.buildTable();
     const columns = {} as Record<ClaimField, string | null>;
     for (const f of CLAIM_FIELDS) {
       const i = this.columns.col[f];
       columns[f] = i >= 0 ? (this.headers?.[i] ?? null) : null;
     }
-    const { classes, statuses, cells } = summarizeClaims(table, this.plan);
     const stats: ClaimsStats = {
       file: this.file,
       bytes: meta.bytes,
@@ -370,6 +362,27 @@ export class ClaimsCollector {
     if (meta.sha256 !== undefined) stats.sha256 = meta.sha256;
     if (this.stoppedAtLine !== undefined) stats.stoppedAtLine = this.stoppedAtLine;
     return this.opts.cells === true ? { table, problems: stored, stats, cells } : { table, problems: stored, stats };
+  }
+
+  /** What `buildTable` made, once made. */
+  private built: (ReturnType<typeof summarizeClaims> & { table: ClaimTable }) | undefined;
+
+  /**
+   * Once every row is read: the table and its statistics (`finish` takes them). The reader calls
+   * it ahead of `finish` while the duplicate-check worker answers its last batches (they add
+   * warnings only; the table does not depend on them).
+   */
+  buildTable(): ReturnType<typeof summarizeClaims> & { table: ClaimTable } {
+    if (this.built !== undefined) return this.built;
+    // Ids in order as read (and ASCII): the receipts root needs no check of their order.
+    if (this.idIndex.increasing) this.table.ids.noteIncreasing();
+    // The duplicate indices are done with: their memory (3 tables of ~20 bytes a claim) is free
+    // for the allocation and the ledger.
+    this.idIndex.clear();
+    this.claimants?.clear();
+    const table = this.table.build(this.values.units, this.values.statuses);
+    this.built = { table, ...summarizeClaims(table, this.plan) };
+    return this.built;
   }
 
   /** The look-alikes' warnings, after every other problem (they come after the duplicate claimants'). */

@@ -10,8 +10,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type * as Reader from '../../src/io/claims-reader.js';
+import type * as Collector from '../../src/io/claims-collector.js';
+import type * as Batch from '../../src/io/dedupe-batch.js';
 import type { ReadClaimsOptions, ReadClaimsResult } from '../../src/io/claims-reader.js';
 import type { Problem } from '../../src/core/problems.js';
 import { LOOKALIKE_FAULT_ENV } from '../../src/io/dedupe-check.js';
@@ -21,14 +23,21 @@ import { tempDir } from '../helpers/tmp.js';
 
 const tmp = tempDir();
 let reader: typeof Reader;
+let collector: typeof Collector;
+let batch: typeof Batch;
+
+const dist = async (path: string): Promise<unknown> => import(pathToFileURL(join(ROOT, 'dist', path)).href);
 
 beforeAll(async () => {
   ensureBuilt();
-  reader = (await import(pathToFileURL(join(ROOT, 'dist/io/claims-reader.js')).href)) as typeof Reader;
+  reader = (await dist('io/claims-reader.js')) as typeof Reader;
+  collector = (await dist('io/claims-collector.js')) as typeof Collector;
+  batch = (await dist('io/dedupe-batch.js')) as typeof Batch;
 });
 
 afterEach(() => {
   delete process.env[LOOKALIKE_FAULT_ENV];
+  vi.restoreAllMocks();
 });
 
 const PLAN = twoClassPlan();
@@ -120,6 +129,34 @@ describe('look-alike ids found on the duplicate-check worker', () => {
     expect(worker.result.problems).toEqual(here.result.problems);
     expect(worker.result.stats).toEqual(here.result.stats);
     expect(worker.seen).toEqual(here.seen);
+  });
+
+  it('leave the reading thread to build the table while the worker answers its last batches', async () => {
+    const events: string[] = [];
+    const finish = batch.DuplicateChecks.prototype.finish;
+    vi.spyOn(batch.DuplicateChecks.prototype, 'finish').mockImplementation(async function (this: Batch.DuplicateChecks, ids) {
+      events.push('checks finishing');
+      const hits = await finish.call(this, ids);
+      events.push('checks answered');
+      return hits;
+    });
+    const build = collector.ClaimsCollector.prototype.buildTable;
+    vi.spyOn(collector.ClaimsCollector.prototype, 'buildTable').mockImplementation(function (this: Collector.ClaimsCollector) {
+      events.push('table');
+      return build.call(this);
+    });
+    const file = claimsFile('order.csv', [
+      { id: 'Xa', email: 'a@x.org', illinois: false },
+      { id: 'XA', email: 'a@x.org', illinois: false },
+    ]);
+    const { result } = await read(file, { workerMinBytes: 0, lookAlikesLater: true });
+    await result.lookAlikesLater;
+    expect(events).toEqual(['checks finishing', 'table', 'checks answered', 'table']);
+    // Spilled checks: the table is built once they are in (their last pass is long, and the
+    // table's arrays are not made beside it).
+    events.length = 0;
+    await read(file, { workerMinBytes: 0, lookAlikesLater: true, duplicateSpillBytes: 0 });
+    expect(events).toEqual(['checks finishing', 'checks answered', 'table']);
   });
 
   it('are not asked of the worker without lookAlikesLater, nor when its checks are spilled', async () => {
