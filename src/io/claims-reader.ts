@@ -270,7 +270,7 @@ export async function readClaims(file: string, plan: Plan, options: ReadClaimsOp
     // look-alike ids (~80 ms at 1M) instead of waiting; their warnings still come after the duplicates'.
     const finishing = dedupe.finish(lookAlikesOnWorker ? collector.tableIds.view() : undefined);
     if (!lookAlikesOnWorker) collector.findLookAlikes();
-    // Else this thread builds the table and its statistics meanwhile (~20 ms at 1M). Not with the
+    // Else this thread builds the table and its statistics meanwhile (~25 ms at 1M). Not with the
     // spilled checks: the table's arrays would be made beside the worker's last pass (20M's peak).
     else collector.buildTable();
     collector.addDuplicateHits(await finishing);
