@@ -16,7 +16,7 @@ import { OutputSet } from '../io/atomic-output.js';
 import { ledgerBlocks, startLedgerWorker } from '../io/ledger-bytes.js';
 import { startAllocationReceipts, startReceiptsWorker } from '../io/receipts-root.js';
 import { outputNames, writeOutputs } from '../io/write-outputs.js';
-import { readValidClaimsAhead, type ClaimsSettings } from './validate.js';
+import { readValidClaims, type ClaimsSettings } from './validate.js';
 
 export interface AllocateOptions {
   claimsFile: string;
@@ -50,17 +50,12 @@ export async function allocateToFolder(o: AllocateOptions): Promise<AllocateResu
   const { plan, sha256: planSha256 } = await loadPlan(o.planFile);
   // Refuse to overwrite before any work, not after a long run.
   const out = await OutputSet.open(o.outDir, outputNames([LEDGER_FILE, SUMMARY_FILE]), Boolean(o.force));
-  let table, stats, alloc;
-  /** Shows the claims' warnings once all are known (readValidClaimsAhead); before any error from here on. */
-  let warnings: () => Promise<void> = () => Promise.resolve();
+  let table, stats, alloc, summary;
   try {
     // Largest remainder: the tie-break keys are hashed on a worker thread while the file is read.
     const tieKeySeed = roundingMethod(plan.rounding).needsTieKeys ? { tieKeySeed: plan.seed } : {};
     let tieKeyPrefixes, cells;
-    ({
-      result: { table, stats, tieKeyPrefixes, cells },
-      warnings,
-    } = await readValidClaimsAhead(o.claimsFile, plan, {
+    ({ table, stats, tieKeyPrefixes, cells } = await readValidClaims(o.claimsFile, plan, {
       ...o.claims,
       read: { ...o.claims.read, keep: [...keep], sha256: true, cells: true, ...tieKeySeed },
     }));
@@ -68,35 +63,30 @@ export async function allocateToFolder(o: AllocateOptions): Promise<AllocateResu
     startReceiptsWorker(table.count, keep); // so does this one
     // The rows' cells as the reader grouped them for its statistics.
     alloc = allocate(plan, table, tieKeyer(plan.seed), { tieKeyPrefixes, cells });
+    summary = buildSummary(plan, alloc, table, { lookAlikeClaimIds: stats.warningsByCode.lookalike_claim_id ?? 0, blankStatuses: stats.warningsByCode.blank_status ?? 0 });
   } catch (err) {
-    await warnings();
     await out.abort(); // nothing written; a folder this run made is removed again
     throw err;
   }
-  // The claims' warnings and summary.json's count of look-alike claim ids wait for the look-alike
-  // ids, found on a worker while the allocation is computed and the ledger written (nothing is
-  // shown meanwhile): they are awaited where summary.json is made, after the ledger.
-  const claimStats = stats;
-  const summarize = (): SummaryJson =>
-    buildSummary(plan, alloc, table, { lookAlikeClaimIds: claimStats.warningsByCode.lookalike_claim_id ?? 0, blankStatuses: claimStats.warningsByCode.blank_status ?? 0 });
   // The receipts root's leaves are hashed on a worker while the ledger is written; summary.json
   // (written after the ledger) and the manifest carry the root (docs/receipts.md).
   const receiptsRoot = startAllocationReceipts(plan, table, alloc, keep);
   // While the ledger's writing waits (for the disk, or for a block the ledger worker is making),
   // this thread makes blocks of the receipts root's leaves instead of idling.
   const whileWaiting = (): boolean => receiptsRoot.helpOnce();
-  let written: SummaryJson | undefined;
+  // The delimiter as the reader chose it: --delimiter, else a first line `sep=X`, else ','.
+  const delimiter = readingDelimiter(await sniffFirstLines(o.claimsFile), o.claims.read.delimiter);
+  const reading = claimsReading(delimiter, o.claims.read.map, keep);
+  const run: ManifestRun = {
+    command: 'allocate',
+    plan: { file: basename(o.planFile), sha256: planSha256 },
+    claims: { file: basename(o.claimsFile), sha256: stats.sha256 ?? '', rows: table.count },
+    ...(reading !== undefined ? { reading } : {}),
+    seed: plan.seed,
+  };
+  const counted = summary;
+  let written: SummaryJson = counted;
   try {
-    // The delimiter as the reader chose it: --delimiter, else a first line `sep=X`, else ','.
-    const delimiter = readingDelimiter(await sniffFirstLines(o.claimsFile), o.claims.read.delimiter);
-    const reading = claimsReading(delimiter, o.claims.read.map, keep);
-    const run: ManifestRun = {
-      command: 'allocate',
-      plan: { file: basename(o.planFile), sha256: planSha256 },
-      claims: { file: basename(o.claimsFile), sha256: stats.sha256 ?? '', rows: table.count },
-      ...(reading !== undefined ? { reading } : {}),
-      seed: plan.seed,
-    };
     await writeOutputs(
       out,
       [
@@ -113,8 +103,7 @@ export async function allocateToFolder(o: AllocateOptions): Promise<AllocateResu
           name: SUMMARY_FILE,
           chunks: (async function* () {
             const receipts = await receiptsRoot.finish();
-            await warnings();
-            written = { ...summarize(), receipts };
+            written = { ...counted, receipts };
             run.receipts = receipts;
             yield summaryText(written);
           })(),
@@ -124,11 +113,9 @@ export async function allocateToFolder(o: AllocateOptions): Promise<AllocateResu
     );
   } catch (err) {
     receiptsRoot.abort();
-    await warnings();
     throw err;
   }
-  await warnings();
-  const summary = written ?? summarize();
+  summary = written;
   // The report's renderer (preact) is loaded only when a report is asked for.
   if (!o.report) return { plan, summary, rows: table.count };
   const { writeReport } = await import('./report.js');

@@ -72,60 +72,13 @@ export async function readValidClaims(
   beforeWarnings?: (result: ReadClaimsResult) => void,
 ): Promise<ReadClaimsResult> {
   const result = await readClaimsWithProgress(file, plan, settings.read, settings);
-  if (result.stats.errors === 0) beforeWarnings?.(result);
-  showProblems(file, result, settings);
-  return result;
-}
-
-/** The problems of a reading to the `problems` hook; any error throws a DataError (exit 1). */
-function showProblems(file: string, result: ReadClaimsResult, settings: ClaimsSettings): void {
   const { stats } = result;
+  if (stats.errors === 0) beforeWarnings?.(result);
   if (stats.errors > 0 || stats.warnings > 0) settings.hooks?.problems?.(result, settings.maxErrors, settings.quietWarnings === true);
   if (stats.errors > 0) {
     throw new DataError(`${file}: ${countOf(stats.errors, 'error')} in the claims (payout validate shows a full report)`);
   }
-}
-
-/**
- * readValidClaims for a use case that can start on the claims before the reading's warnings are
- * shown (allocate, verify): the look-alike claim ids of a large file are then found on a worker
- * thread while it goes on (ReadClaimsOptions.lookAlikesLater). An error throws here, as
- * readValidClaims does, every problem shown. Else `result`'s table and tie-break prefixes are
- * ready, and `warnings` shows the problems as readValidClaims would have (the same ones, in the
- * same order) once they are all known: the caller awaits it before it shows anything else or
- * reads the warnings' counts (`stats`), and may call it more than once (`afterWork`).
- */
-export async function readValidClaimsAhead(
-  file: string,
-  plan: Plan,
-  settings: ClaimsSettings,
-): Promise<{ result: ReadClaimsResult; warnings: () => Promise<void> }> {
-  const result = await readClaimsWithProgress(file, plan, { ...settings.read, lookAlikesLater: true }, settings);
-  let shown: Promise<void> | undefined;
-  const warnings = (): Promise<void> =>
-    (shown ??= (async () => {
-      await result.lookAlikesLater;
-      delete result.lookAlikesLater;
-      showProblems(file, result, settings);
-    })());
-  if (result.stats.errors > 0) await warnings(); // throws
-  return { result, warnings };
-}
-
-/**
- * `work` (which shows nothing), then the reading's warnings (readValidClaimsAhead's `warnings`):
- * they are shown even when `work` throws, before its error, as if shown before it ran.
- */
-export async function afterWork<T>(warnings: () => Promise<void>, work: () => T): Promise<T> {
-  let out: T;
-  try {
-    out = work();
-  } catch (err) {
-    await warnings();
-    throw err;
-  }
-  await warnings();
-  return out;
+  return result;
 }
 
 export interface ValidateOptions {

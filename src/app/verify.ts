@@ -34,13 +34,13 @@ import { readLedgerHeader, readManifest, readOutputJson } from '../io/output-dir
 import { loadPlan } from '../io/plan-file.js';
 import { planForm } from '../io/bucket-plan-file.js';
 import { keepText, LEDGER_FILE, manifestKeepCheck, manifestSeedCheck, SUMMARY_FILE, type Recompute } from './recompute.js';
-import { afterWork, readValidClaimsAhead, type ClaimsSettings } from './validate.js';
+import { readValidClaims, type ClaimsSettings } from './validate.js';
 import { givenByValue, recordedReading, sepLineOf, type ReadingGiven } from './recorded-reading.js';
 import { countOf, countText } from '../core/display-numbers.js';
 
 export { LEDGER_FILE, SUMMARY_FILE, manifestKeepCheck, manifestSeedCheck, type Recompute, type RecomputeContext, type Recomputed } from './recompute.js';
 
-/** `payout allocate`: the same path as the command (loadPlan, readValidClaimsAhead, allocate, buildSummary, ledgerBlocks). */
+/** `payout allocate`: the same path as the command (loadPlan, readValidClaims, allocate, buildSummary, ledgerBlocks). */
 export const recomputeAllocate: Recompute = async (ctx) => {
   if ((await planForm(ctx.planFile)) === 'buckets') return (await import('./verify-buckets.js')).recomputeBucketAllocate(ctx);
   if (ctx.inputs.length !== 1) {
@@ -61,7 +61,7 @@ export const recomputeAllocate: Recompute = async (ctx) => {
   const tieKeySeed = roundingMethod(plan.rounding).needsTieKeys ? { tieKeySeed: plan.seed } : {};
   let claims;
   try {
-    claims = await readValidClaimsAhead(claimsFile, plan, { ...ctx.claims, read: { ...ctx.claims.read, keep, sha256: true, cells: true, ...tieKeySeed } });
+    claims = await readValidClaims(claimsFile, plan, { ...ctx.claims, read: { ...ctx.claims.read, keep, sha256: true, cells: true, ...tieKeySeed } });
   } catch (err) {
     // Claims that no longer pass against this plan: say first if the plan or the claims were changed.
     if (err instanceof DataError) {
@@ -72,11 +72,10 @@ export const recomputeAllocate: Recompute = async (ctx) => {
     }
     throw err;
   }
-  const { table, stats, tieKeyPrefixes, cells } = claims.result;
+  const { table, stats, tieKeyPrefixes, cells } = claims;
   startLedgerWorker(table.count, keep); // boots while the allocation is computed
   startReceiptsWorker(table.count, keep); // so does this one
-  // As allocate does: the claims' warnings once the look-alike ids, found on a worker meanwhile, are known.
-  const alloc = await afterWork(claims.warnings, () => allocate(plan, table, tieKeyer(plan.seed), { tieKeyPrefixes, cells }));
+  const alloc = allocate(plan, table, tieKeyer(plan.seed), { tieKeyPrefixes, cells });
   const summary = await allocationSummary(plan, table, alloc, keep, { lookAlikeClaimIds: stats.warningsByCode.lookalike_claim_id ?? 0, blankStatuses: stats.warningsByCode.blank_status ?? 0 });
   const text = summaryText(summary);
   const ledger = await hashByteStream(

@@ -5,7 +5,7 @@
  * claim-fields.ts, duplicates in claims-duplicates.ts, the table in claims-table-builder.ts, the
  * problems in claims-problems.ts, the statistics in claims-stats.ts.
  */
-import { CLAIM_FIELDS, type ClaimField, type ClaimIds, type ClaimTable } from '../core/claims.js';
+import { CLAIM_FIELDS, type ClaimField, type ClaimIds } from '../core/claims.js';
 import type { Plan } from '../core/plan.js';
 import { eligibleStatusFlags } from '../core/points.js';
 import type { ProblemCode } from '../core/problems.js';
@@ -322,11 +322,8 @@ export class ClaimsCollector {
     if (idNew) this.idIndex.recordRow(row);
   }
 
-  /**
-   * Ends the reading: the last checks (empty file, no claims) and the table. `lookAlikesLater`:
-   * without the look-alike claim ids' warnings, which `addLookAlikes` adds to the result.
-   */
-  finish(meta: { bytes: number; sha256?: string }, lookAlikesLater = false): ReadClaimsResult {
+  /** Ends the reading: the last checks (empty file, no claims) and the table. */
+  finish(meta: { bytes: number; sha256?: string }): ReadClaimsResult {
     const problems = this.problems;
     problems.finishUtf8();
     if (this.headers === undefined && !this.stopped) {
@@ -334,15 +331,26 @@ export class ClaimsCollector {
     } else if (this.headers !== undefined && this.rows === 0 && !this.stopped) {
       problems.error('header_only', this.headerLine, undefined, 'no claims: the file has a header but no rows');
     }
-    if (!lookAlikesLater) this.lookAlikeWarnings(this.lookAlikes ?? findLookAlikeIds(this.table.ids));
+    for (const w of this.lookAlikes ?? findLookAlikeIds(this.table.ids)) {
+      const id = this.table.ids.get(w.row);
+      problems.warning('lookalike_claim_id', this.table.lineOf(w.row), 'claim_id', lookAlikeMessage(id, this.table.ids.get(w.firstRow), this.table.lineOf(w.firstRow)), id);
+    }
     this.lookAlikes = undefined;
     const stored = problems.inLineOrder();
-    const { table, classes, statuses, cells } = this.buildTable();
+    // Ids in order as read (and ASCII): the receipts root needs no check of their order.
+    if (this.idIndex.increasing) this.table.ids.noteIncreasing();
+
+    // The duplicate indices are done with: their memory (3 tables of ~20 bytes a claim) is free
+    // for the allocation and the ledger.
+    this.idIndex.clear();
+    this.claimants?.clear();
+    const table = this.table.build(this.values.units, this.values.statuses);
     const columns = {} as Record<ClaimField, string | null>;
     for (const f of CLAIM_FIELDS) {
       const i = this.columns.col[f];
       columns[f] = i >= 0 ? (this.headers?.[i] ?? null) : null;
     }
+    const { classes, statuses, cells } = summarizeClaims(table, this.plan);
     const stats: ClaimsStats = {
       file: this.file,
       bytes: meta.bytes,
@@ -362,54 +370,5 @@ export class ClaimsCollector {
     if (meta.sha256 !== undefined) stats.sha256 = meta.sha256;
     if (this.stoppedAtLine !== undefined) stats.stoppedAtLine = this.stoppedAtLine;
     return this.opts.cells === true ? { table, problems: stored, stats, cells } : { table, problems: stored, stats };
-  }
-
-  /** What `buildTable` made, once made. */
-  private built: (ReturnType<typeof summarizeClaims> & { table: ClaimTable }) | undefined;
-
-  /**
-   * Once every row is read: the table and its statistics (`finish` takes them). The reader calls
-   * it ahead of `finish` while the duplicate-check worker answers its last batches (they add
-   * warnings only; the table does not depend on them).
-   */
-  buildTable(): ReturnType<typeof summarizeClaims> & { table: ClaimTable } {
-    if (this.built !== undefined) return this.built;
-    // Ids in order as read (and ASCII): the receipts root needs no check of their order.
-    if (this.idIndex.increasing) this.table.ids.noteIncreasing();
-    // The duplicate indices are done with: their memory (3 tables of ~20 bytes a claim) is free
-    // for the allocation and the ledger.
-    this.idIndex.clear();
-    this.claimants?.clear();
-    const table = this.table.build(this.values.units, this.values.statuses);
-    this.built = { table, ...summarizeClaims(table, this.plan) };
-    return this.built;
-  }
-
-  /** The look-alikes' warnings, after every other problem (they come after the duplicate claimants'). */
-  private lookAlikeWarnings(found: readonly LookAlike[]): void {
-    const ids = this.table.ids;
-    for (const w of found) {
-      const id = ids.get(w.row);
-      this.problems.warning('lookalike_claim_id', this.table.lineOf(w.row), 'claim_id', lookAlikeMessage(id, ids.get(w.firstRow), this.table.lineOf(w.firstRow)), id);
-    }
-  }
-
-  /**
-   * After `finish(meta, true)`: the look-alike ids' warnings into `result` (its problems and
-   * counts), as `finish` would have added them. `pairs`: the look-alikes found elsewhere (a
-   * worker: per look-alike its first row then its row, in row order); undefined: found here now.
-   */
-  addLookAlikes(result: ReadClaimsResult, pairs: Int32Array | undefined): void {
-    let found: LookAlike[];
-    if (pairs === undefined) found = findLookAlikeIds(this.table.ids);
-    else {
-      found = [];
-      for (let k = 0; k + 1 < pairs.length; k += 2) found.push({ firstRow: pairs[k] as number, row: pairs[k + 1] as number });
-    }
-    this.lookAlikeWarnings(found);
-    const problems = this.problems;
-    result.problems = problems.inLineOrder();
-    result.stats.warnings = problems.warnings;
-    result.stats.warningsByCode = problems.warningsByCode;
   }
 }

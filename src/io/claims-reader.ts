@@ -95,7 +95,7 @@ export async function readClaims(file: string, plan: Plan, options: ReadClaimsOp
 
   // A worker thread for the tie-break keys pays off on large files only (start-up ~40 ms).
   const size = await fileSize(file);
-  const worker = size !== undefined && size >= (options.workerMinBytes ?? WORKER_MIN_BYTES) && process.env.PAYOUT_WORKERS !== '0';
+  const worker = size !== undefined && size >= WORKER_MIN_BYTES && process.env.PAYOUT_WORKERS !== '0';
   const tieKeys = options.tieKeySeed !== undefined ? new TieKeyPrefixes(options.tieKeySeed, { worker }) : undefined;
   let rowsHandedOver = 0;
   // Large files: the duplicate-claimant checks are batched and done on a worker (dedupe-batch.ts).
@@ -260,33 +260,15 @@ export async function readClaims(file: string, plan: Plan, options: ReadClaimsOp
   // duplicate checks finish together; this thread helps with the tie keys (TieKeyPrefixes.result).
   const prefixes = tieKeys && collector.errorCount === 0 ? tieKeys.result(collector.tableIds.length) : undefined;
   if (tieKeys && prefixes === undefined) tieKeys.close();
-  // The look-alike claim ids (~60 ms at 1M) are found by the duplicate-check worker once its last
-  // batch is done, while this thread goes on (the table; for the caller, the allocation), when
-  // the caller can take them later and that worker's checks are in memory. Spilled checks end
-  // with a long last pass on the worker (~1 s at 5M), which this thread waits for anyway.
-  const lookAlikesOnWorker = options.lookAlikesLater === true && dedupe?.onWorker === true && !dedupe.spills && collector.errorCount === 0;
   if (dedupe) {
-    // Else, while the worker answers its last batches (~40 ms at 1M), this thread finds the
-    // look-alike ids (~80 ms at 1M) instead of waiting; their warnings still come after the duplicates'.
-    const finishing = dedupe.finish(lookAlikesOnWorker ? collector.tableIds.view() : undefined);
-    if (!lookAlikesOnWorker) collector.findLookAlikes();
-    // Else this thread builds the table and its statistics meanwhile (~25 ms at 1M). Not with the
-    // spilled checks: the table's arrays would be made beside the worker's last pass (20M's peak).
-    else collector.buildTable();
+    // While the worker answers its last batches (~40 ms at 1M), this thread finds the look-alike
+    // ids (~80 ms at 1M) instead of waiting; their warnings still come after the duplicates'.
+    const finishing = dedupe.finish();
+    collector.findLookAlikes();
     collector.addDuplicateHits(await finishing);
   }
   if (sha256 && hashOnWorker && dedupe) meta.sha256 = dedupe.fileSha256;
-  const result = collector.finish(meta, lookAlikesOnWorker);
-  if (lookAlikesOnWorker && dedupe) {
-    // A worker that fails or ends without them leaves them to this thread (`addLookAlikes`).
-    const settled = dedupe.lookAlikes().then(
-      (pairs) => collector.addLookAlikes(result, pairs),
-      () => collector.addLookAlikes(result, undefined),
-    );
-    // With errors (none were known when they were asked for) the caller shows every problem now.
-    if (result.stats.errors > 0) await settled;
-    else result.lookAlikesLater = settled;
-  }
+  const result = collector.finish(meta);
   if (prefixes) result.tieKeyPrefixes = await prefixes;
   return result;
 }

@@ -54,21 +54,8 @@ export interface ReadClaimsOptions {
    * (meant for tests, which lower it to run both ways on small files).
    */
   duplicateSpillBytes?: number;
-  /**
-   * The caller can go on with the table before the look-alike claim ids are known (allocate,
-   * verify): when the duplicate checks run on a worker thread with their tables in memory and
-   * the reading found no errors, that worker finds the look-alikes after its last batch and
-   * readClaims returns without them, with `lookAlikesLater` set. Their warnings are the same and
-   * in the same place either way.
-   */
-  lookAlikesLater?: boolean;
   /** Also return the rows' cells the statistics were counted by (`cells`), for the allocation. */
   cells?: boolean;
-  /**
-   * Files from this many bytes on are read with worker threads (default WORKER_MIN_BYTES, or
-   * `PAYOUT_WORKERS=0`: never). Meant for tests, which lower it to run the threads on small files.
-   */
-  workerMinBytes?: number;
 }
 
 export type CsvTokenizer = 'fast' | 'csv-parse';
@@ -112,14 +99,6 @@ export interface ReadClaimsResult {
    * the plan does not pay (in no tie set: not hashed).
    */
   tieKeyPrefixes?: Uint32Array;
-  /**
-   * Set when the look-alike claim ids are still being found (ReadClaimsOptions.lookAlikesLater;
-   * only when there are no errors): until it settles, `problems` and `stats` lack their warnings
-   * (`lookalike_claim_id`), which are then added, in the same place as when found with the
-   * reading (and given to `onProblem`). It never rejects: a worker that fails or ends without an
-   * answer leaves them to this thread.
-   */
-  lookAlikesLater?: Promise<void>;
   /**
    * With ReadClaimsOptions.cells: the table's cells for the plan it was read with (core/points.ts
    * `buildCells`), made for `stats`; allocate takes them (AllocateOptions.cells) rather than make them again.

@@ -12,16 +12,17 @@
  * does that only when asked (`duplicateChecks: 'batched'`, how the tests exercise the batching),
  * else it checks row by row.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ClaimantIndex } from './csv-dedupe.js';
-import { checkBatch, type DedupeBatch, type DedupeReply, type DuplicateHit, type LookAlikeReply, type SpillReply, type WorkerNote } from './dedupe-check.js';
+import { checkBatch, type DedupeBatch, type DedupeReply, type DuplicateHit, type SpillReply, type WorkerNote } from './dedupe-check.js';
 import { RangedRows, type FieldRanges } from './dedupe-rows.js';
 import { SpilledClaimants, type SpilledHit } from './dedupe-spill.js';
 import { onUnfinishedRun } from './run-cleanup.js';
-import { takeDuplicateCheckWorker } from './dedupe-boot.js';
 
 /**
  * Batches (a chunk of ~1 MiB each) the worker may be behind before the reader waits for it. Each
@@ -33,6 +34,46 @@ const MAX_IN_FLIGHT = 4;
 /** A buffer that can be moved to another thread (a small Buffer may share a pooled ArrayBuffer). */
 function movable<T extends Uint8Array | Int32Array>(a: T): T {
   return (a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : (a instanceof Int32Array ? Int32Array.prototype.slice.call(a) : Uint8Array.prototype.slice.call(a))) as T;
+}
+
+interface BootedWorker {
+  worker: Worker;
+  /** An error the worker met before a DuplicateChecks took it over. */
+  failed: () => Error | undefined;
+}
+
+/** The worker started ahead by `startDuplicateCheckWorker`, until `DuplicateChecks.start` takes it. */
+let early: Promise<BootedWorker | undefined> | undefined;
+
+/** A worker thread that is online, or undefined (no compiled worker: the TypeScript sources; or it could not start). */
+async function bootWorker(): Promise<BootedWorker | undefined> {
+  const url = new URL('./dedupe-worker.js', import.meta.url);
+  if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url))) return undefined;
+  try {
+    const worker = new Worker(url);
+    let failure: Error | undefined;
+    worker.on('error', (err) => {
+      failure ??= err;
+    });
+    try {
+      // Ref'd until online: a boot awaited with nothing else pending must not end the process
+      // (\`validate\` on 1M claims exited 2, "stopped before it finished", about 1 run in 20).
+      await Promise.race([once(worker, 'online'), once(worker, 'error').then(([err]) => Promise.reject(err as Error))]);
+    } finally {
+      worker.unref();
+    }
+    return { worker, failed: () => failure };
+  } catch {
+    return undefined; // no thread: the checks run on the reading thread
+  }
+}
+
+/**
+ * Starts the worker ahead of the reading (see early-workers.ts): it boots on the other core while
+ * the command loads and reads the plan, instead of keeping the reader waiting ~40 ms.
+ */
+export function startDuplicateCheckWorker(): void {
+  early ??= bootWorker();
 }
 
 /**
@@ -76,10 +117,6 @@ export class DuplicateChecks {
   private readonly spilled: SpilledClaimants | undefined;
   /** The worker's answer to `spillFinish`, once back. */
   private spillReply: SpillReply | undefined;
-  /** Once the look-alike ids were asked of the worker (`finish`): its answer, undefined if it failed or ended without one. */
-  private lookAlikeAnswer: Promise<Int32Array | undefined> | undefined;
-  /** Settles `lookAlikeAnswer`. */
-  private lookAlikeSettle: ((pairs: Int32Array | undefined) => void) | undefined;
 
   // The batch being filled: the fast path's rows (ranges into their bytes), csv-parse's as strings.
   private ids: string[] = [];
@@ -98,10 +135,8 @@ export class DuplicateChecks {
     this.spilled = !worker && spillDir !== undefined ? new SpilledClaimants(spillDir) : undefined;
     this.index = worker ? undefined : this.spilled ? new ClaimantIndex(this.spilled.emails, this.spilled.namesAddresses) : new ClaimantIndex();
     if (worker) {
-      worker.on('message', (m: DedupeReply | { fileSha256: string } | SpillReply | LookAlikeReply | { fileBytesBack: Uint8Array }) => {
-        if ('lookAlikePairs' in m) this.lookAlikeSettle?.(m.lookAlikePairs);
-        else if ('lookAlikeError' in m) this.lookAlikeSettle?.(undefined);
-        else if ('fileBytesBack' in m) {
+      worker.on('message', (m: DedupeReply | { fileSha256: string } | SpillReply | { fileBytesBack: Uint8Array }) => {
+        if ('fileBytesBack' in m) {
           // A chunk of the file, hashed: the reader may read into it again (`takeFileBuffer`).
           if (this.freeFileBuffers.length <= MAX_IN_FLIGHT) this.freeFileBuffers.push(m.fileBytesBack.buffer as ArrayBuffer);
         } else if ('fileSha256' in m) {
@@ -117,15 +152,12 @@ export class DuplicateChecks {
       const stopped = (err: Error): void => {
         this.failure ??= err;
         this.waiting?.();
-        this.lookAlikeSettle?.(undefined);
       };
       worker.on('error', stopped);
       // A batch it cannot read, or a worker gone with batches unanswered: they never will be.
       worker.on('messageerror', stopped);
       worker.on('exit', () => {
         if (this.pending > 0) stopped(new Error('the worker stopped before every row was checked'));
-        // Gone without the look-alike ids: the reader finds them itself.
-        this.lookAlikeSettle?.(undefined);
       });
       // After the listeners (a 'message' listener refs the worker again): a run that fails
       // elsewhere does not wait for the worker; `until` refs it while its answers are awaited.
@@ -142,7 +174,8 @@ export class DuplicateChecks {
   static async start(useWorker: boolean, spill = false): Promise<DuplicateChecks> {
     const spillDir = spill ? makeSpillDir() : undefined;
     if (useWorker && process.env.PAYOUT_WORKERS !== '0') {
-      const booted = await takeDuplicateCheckWorker();
+      const booted = await (early ?? bootWorker());
+      early = undefined;
       if (booted) return new DuplicateChecks(booted.worker, booted.failed(), spillDir);
     }
     return new DuplicateChecks(undefined, undefined, spillDir);
@@ -312,16 +345,8 @@ export class DuplicateChecks {
     }
   }
 
-  /**
-   * Every duplicate found, in row order (email before name and address within a row).
-   *
-   * `lookAlikeIds` (a table's ids, ClaimIds.view: in shared memory, not copied): the worker also
-   * finds their look-alikes once its checks are done, and is kept for that after `finish`, which
-   * does not wait for them: `lookAlikes` gives them. Only asked of a worker whose checks are in
-   * memory (`spills` false: the spilled checks' last pass is long, and the reader has nothing
-   * else to do while it waits for it).
-   */
-  async finish(lookAlikeIds?: { bytes: Uint8Array; ends: Uint32Array }): Promise<DuplicateHit[]> {
+  /** Every duplicate found, in row order (email before name and address within a row). */
+  async finish(): Promise<DuplicateHit[]> {
     // The spilled checks' last pass is asked for now, not once the last batches are answered: the
     // worker takes it after them (it handles its messages in order) while this thread does other
     // work before it awaits the answer (the reader finds the look-alike ids meanwhile).
@@ -330,22 +355,7 @@ export class DuplicateChecks {
       this.pending++;
       this.worker?.postMessage({ spillFinish: true } satisfies WorkerNote);
     }
-    if (lookAlikeIds !== undefined) {
-      if (this.worker === undefined || this.spills) throw new Error('internal: the look-alike ids are asked of a worker whose checks are in memory only');
-      this.lookAlikeAnswer = new Promise((resolve) => {
-        this.lookAlikeSettle = (pairs) => {
-          this.lookAlikeSettle = undefined;
-          resolve(pairs);
-        };
-      });
-      if (this.failure !== undefined) this.lookAlikeSettle?.(undefined);
-      else this.worker.postMessage({ lookAlikes: lookAlikeIds } satisfies WorkerNote);
-    }
     await this.until(0);
-    if (this.lookAlikeAnswer !== undefined && this.failure === undefined) {
-      // The worker goes on with the look-alike ids; `lookAlikes` ends it once they are back.
-      return this.batchHits();
-    }
     let spilledHits: SpilledHit[] | undefined;
     if (this.spillDir !== undefined && this.failure === undefined) {
       try {
@@ -370,12 +380,6 @@ export class DuplicateChecks {
       for (const [line, kind, first, shown, claimId] of spilledHits) hits.push({ line, kind: kind === 0 ? 'email' : 'name', first, shown, claimId });
       return hits;
     }
-    return this.batchHits();
-  }
-
-  /** The batches' duplicates, in row order. */
-  private batchHits(): DuplicateHit[] {
-    const hits: DuplicateHit[] = [];
     for (const b of this.batches) {
       (b.reply?.hits ?? []).forEach(([, kind, line, first, shown], k) => {
         hits.push({ line, kind: kind === 0 ? 'email' : 'name', first, shown, claimId: b.hitIds?.[k] ?? '' });
@@ -384,27 +388,8 @@ export class DuplicateChecks {
     return hits;
   }
 
-  /**
-   * After `finish(lookAlikeIds)`: the look-alikes the worker found, per look-alike its first row
-   * then its row (in row order, as findLookAlikeIds gives them), once back; undefined when the
-   * worker failed, ended or was stopped without them (the caller then finds them itself). The
-   * worker's thread has ended when it settles.
-   */
-  async lookAlikes(): Promise<Int32Array | undefined> {
-    const answer = this.lookAlikeAnswer;
-    if (answer === undefined) return undefined;
-    // Ref'd while awaited, as the batches' answers are (`until`).
-    const worker = this.worker;
-    worker?.ref();
-    const pairs = await answer;
-    this.close();
-    await this.stopping;
-    return pairs;
-  }
-
   /** Stops the worker. Batches still unanswered then never are: `finish` fails rather than wait. */
   close(): void {
-    this.lookAlikeSettle?.(undefined);
     if (this.worker && this.pending > 0) this.failure ??= new Error('stopped before every row was checked');
     if (this.worker) this.stopping = this.worker.terminate().then(() => undefined, () => undefined);
     this.worker = undefined;

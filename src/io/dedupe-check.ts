@@ -39,24 +39,10 @@ export type WorkerNote =
   /** Before any batch: the checks go to partitions in this folder (dedupe-spill.ts). */
   | { spill: string }
   /** After the last batch: the spilled checks' duplicates wanted. */
-  | { spillFinish: true }
-  /**
-   * After the last batch: the look-alike claim ids of the table's ids (ClaimIds.view, in shared
-   * memory), found here while the reader goes on (claim-id-lookalikes.ts); the checks are done.
-   */
-  | { lookAlikes: { bytes: Uint8Array; ends: Uint32Array } };
+  | { spillFinish: true };
 
 /** The worker's answer to `spillFinish`. */
 export type SpillReply = { spilledHits: SpilledHit[] } | { spillError: string };
-
-/** The worker's answer to `lookAlikes`: per look-alike, its first row then its row (LookAlike), or why it failed. */
-export type LookAlikeReply = { lookAlikePairs: Int32Array } | { lookAlikeError: string };
-
-/**
- * Test-only fault injection in the worker when it is asked for the look-alike ids: `exit` (the
- * thread ends without an answer), `throw` (the search fails and says so).
- */
-export const LOOKALIKE_FAULT_ENV = 'PAYOUT_TEST_LOOKALIKE_FAULT';
 
 /** What comes back: per duplicate, the row's index in its batch, the kind (0 email, 1 name), the first line, the email shown. */
 export interface DedupeReply {

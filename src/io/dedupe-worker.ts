@@ -2,17 +2,14 @@
  * The worker thread of dedupe-batch.ts: the duplicate-claimant checks of every row, batch after
  * batch in row order, with the same ClaimantIndex and the same `checkBatch` the reader would use
  * (its tables in memory, or spilled to partitions in a folder: dedupe-spill.ts); and, when asked,
- * the SHA-256 of the claims file's bytes, moved here chunk by chunk in order; and, after its last
- * batch, when asked, the look-alike claim ids of the table (claim-id-lookalikes.ts).
+ * the SHA-256 of the claims file's bytes, moved here chunk by chunk in order.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { ClaimantIndex } from './csv-dedupe.js';
-import { ClaimIds } from '../core/claims.js';
-import { findLookAlikeIds } from './claim-id-lookalikes.js';
-import { LOOKALIKE_FAULT_ENV, checkBatch, type DedupeBatch, type LookAlikeReply, type SpillReply, type WorkerNote } from './dedupe-check.js';
+import { checkBatch, type DedupeBatch, type SpillReply, type WorkerNote } from './dedupe-check.js';
 import { SpilledClaimants } from './dedupe-spill.js';
 import { lowerThreadPriority } from './thread-priority.js';
 
@@ -46,27 +43,6 @@ parentPort?.on('message', (m: DedupeBatch | WorkerNote) => {
     if (back.byteOffset === 0 && back.byteLength === back.buffer.byteLength && back.buffer instanceof ArrayBuffer) parentPort?.postMessage({ fileBytesBack: back }, [back.buffer]);
   }
   else if ('fileDigest' in m) parentPort?.postMessage({ fileSha256: file.digest('hex') });
-  else if ('lookAlikes' in m) {
-    // The checks are over (every batch before this was answered): their tables are let go first.
-    index = undefined;
-    spilled = undefined;
-    const fault = process.env[LOOKALIKE_FAULT_ENV];
-    if (fault === 'exit') process.exit(5);
-    let reply: LookAlikeReply;
-    try {
-      if (fault === 'throw') throw new Error('look-alike fault injected for a test');
-      const found = findLookAlikeIds(ClaimIds.fromSlice(m.lookAlikes));
-      const pairs = new Int32Array(found.length * 2);
-      found.forEach((f, k) => {
-        pairs[2 * k] = f.firstRow;
-        pairs[2 * k + 1] = f.row;
-      });
-      reply = { lookAlikePairs: pairs };
-    } catch (err) {
-      reply = { lookAlikeError: (err as Error).message };
-    }
-    parentPort?.postMessage(reply, 'lookAlikePairs' in reply ? [reply.lookAlikePairs.buffer as ArrayBuffer] : []);
-  }
   else {
     const reply = checkBatch(indexOf(), m, spilled);
     if (!('bytes' in m)) parentPort?.postMessage(reply);

@@ -6,7 +6,7 @@
  * they are ready when the reading starts.
  */
 import { statSync } from 'node:fs';
-import { startDuplicateCheckWorker } from './dedupe-boot.js';
+import { startDuplicateCheckWorker } from './dedupe-batch.js';
 import { startTieKeyWorker } from './tie-keys.js';
 
 /** Files from this size on (~70,000 claims) are read with worker threads (start-up ~40 ms each). */
