@@ -25,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SRC = join(ROOT, 'src/native');
-const SOURCES = ['binding.gyp', 'args.h', 'sha256_batch.c', 'csv_scan.c'];
+const SOURCES = ['binding.gyp', 'args.h', 'sha256_batch.c', 'csv_scan.c', 'ledger_rows.c'];
 const ADDON = 'payout_sha256.node';
 
 const outArg = process.argv.indexOf('--out');
@@ -56,8 +56,10 @@ function nodeDir() {
 
 /**
  * Whether the addon at `path` loads in a fresh node and hashes like node:crypto (one message with a
- * head, a digest prefix and a start; an odd level) and indexes a CSV as the tokenizer expects (the
- * offsets of delimiters, quotes, CR and LF, stopping when the array is full): what a build must pass before it is kept, and
+ * head, a digest prefix and a start; an odd level; two receipts leaves), indexes a CSV as the
+ * tokenizer expects (the offsets of delimiters, quotes, CR and LF, stopping when the array is full)
+ * and writes ledger rows (a plain row, then a stop at an id that needs a guard): what a build must
+ * pass before it is kept, and
  * what an addon already there must still pass (copied from another machine, or damaged).
  */
 function hashesRight(path) {
@@ -71,8 +73,13 @@ function hashesRight(path) {
        if (!Buffer.from(o).equals(h('seed:abc').subarray(0, 7))) process.exit(3);
        const d = new Uint8Array(96).map((_, i) => i); const l = new Uint8Array(64); a.level(d, 3, l);
        if (!Buffer.from(l).equals(Buffer.concat([h(Buffer.concat([Buffer.of(1), d.subarray(0, 64)])), d.subarray(64)]))) process.exit(3);
+       const f = new Uint8Array(64); a.leaves(Buffer.from('H'), Buffer.from('abZoë'), Uint32Array.of(2, 6), Uint32Array.of(1, 0), Buffer.from('s;t'), Uint32Array.of(2, 3), Uint32Array.of(0, 1), f);
+       if (!Buffer.from(f).equals(Buffer.concat([h('H4:Zoë,s;'), h('H2:ab,t')]))) process.exit(3);
        const t = Buffer.from('x'.repeat(70) + 'a;"b"\\r\\n;c\\n'); const s = new Int32Array(3);
-       if (a.scan(t, 1, t.length, 59, s) !== 3 || s.join() !== '71,72,74' || a.scan(t, 75, t.length, 59, s) !== 3 || s.join() !== '75,76,77') process.exit(3);`,
+       if (a.scan(t, 1, t.length, 59, s) !== 3 || s.join() !== '71,72,74' || a.scan(t, 75, t.length, 59, s) !== 3 || s.join() !== '75,76,77') process.exit(3);
+       const r = new Uint8Array(16); const st = Uint32Array.of(0, 0);
+       const why = a.ledgerRows(Buffer.from('ab=c'), Uint32Array.of(2, 4), Uint32Array.of(0, 0), Uint8Array.of(0, 0), Uint8Array.of(0, 1), 1, Buffer.from(',x\\n,y\\n'), Uint32Array.of(0, 3, 3, 3), r, st, 2);
+       if (why !== 1 || st.join() !== '1,5' || Buffer.from(r.subarray(0, 5)).toString() !== 'ab,x\\n') process.exit(3);`,
     ],
     { encoding: 'utf8', timeout: 60_000 },
   );

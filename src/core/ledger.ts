@@ -133,62 +133,186 @@ export function ledgerRowsSource(plan: Plan, claims: ClaimTable, alloc: Allocati
 }
 
 /**
+ * Per byte of a claim id: QUOTED when it makes the cell quoted (quote, comma, LF, CR), GUARDED when,
+ * as the first byte, it makes the cell guarded (a formula start: = + - @ tab CR '). An id whose
+ * bytes have neither is its own cell.
+ */
+const QUOTED = 1;
+const GUARDED = 2;
+const ID_BYTE = ((): Uint8Array => {
+  const t = new Uint8Array(256);
+  for (const c of [0x22, 0x2c, 0x0a, 0x0d]) t[c] = (t[c] as number) | QUOTED;
+  for (const c of FORMULA_START_CODES) t[c] = (t[c] as number) | GUARDED;
+  return t;
+})();
+
+/** Up to this many (cell, status, remainder cent) keys the suffixes are found in an array, past it in a Map. */
+const DENSE_KEYS = 1 << 20;
+
+/**
+ * A writer of runs of plain rows (the native addon's, io/ledger-rows-native.ts, which holds the
+ * contract and its JavaScript reference): rows [state[0], to) at out[state[1], …), each the claim
+ * id's bytes as they are and the suffix of its key k = (cellOf·nStatuses + status)·2 + extraCent,
+ * pool[suffixAt[2k], +suffixAt[2k+1]) (length 0: not made yet), until a row it cannot write: an id
+ * whose cell needs a guard or quotes, a suffix not made, no room in out. Returns 0 when all are
+ * written, else why it stopped (1, 2, 3), with state = [that row, the end of what was written].
+ */
+export type LedgerRowRun = (
+  idBytes: Uint8Array,
+  idEnds: Uint32Array,
+  cellOf: Uint32Array,
+  statusIndex: RowIndexArray,
+  extraCent: Uint8Array,
+  nStatuses: number,
+  pool: Uint8Array,
+  suffixAt: Uint32Array,
+  out: Uint8Array,
+  state: Uint32Array,
+  to: number,
+) => number;
+
+export interface LedgerRowsOptions {
+  /** Up to how many keys the suffixes are kept in an array (default 2^20; tests lower it to reach the Map). */
+  denseKeys?: number;
+  /** Writes runs of plain rows (io/ledger-rows-native.ts); not used with kept columns or past `denseKeys`. */
+  run?: LedgerRowRun;
+}
+
+/** Stops of `run` in one block past which the rest of the block is written here (ids that nearly all need quotes). */
+const MAX_STOPS = 32;
+
+/**
  * The ledger's rows as UTF-8 bytes, any range of rows at a time (`rows`): byte for byte
  * `ledgerChunks` encoded as UTF-8. Per row, the claim id's bytes are copied when its cell needs
- * no guard or quotes (no quote, comma or line break, no formula start), and the rest of the row —
- * the same for every row of a cell with the same status and remainder cent — is one byte string,
- * encoded when first met and copied with `Uint8Array#set`. Anything else goes through `textCell`
- * and TextEncoder.
+ * no guard or quotes (no quote, comma or line break, no formula start: looked up per byte in one
+ * table), and the rest of the row — the same for every row of a cell with the same status and
+ * remainder cent — is one byte string, encoded when first met (found again by its key in an
+ * array, or a Map when there are too many keys) and copied. Anything else goes through `textCell`
+ * and TextEncoder. Given a `run` (options), the plain rows are written by it, the others here.
  */
 export class LedgerRows {
   private readonly encoder = new TextEncoder();
-  /** Per (cell, status, remainder cent): everything after the claim id, with the line end when nothing is kept. */
-  private readonly suffixes = new Map<number, Uint8Array>();
+  /** Per (cell, status, remainder cent) key: everything after the claim id, with the line end when nothing is kept. */
+  private readonly dense: (Uint8Array | undefined)[] | undefined;
+  private readonly sparse = new Map<number, Uint8Array>();
   private readonly nStatuses: number;
   /** Bytes per row so far: the first guess at a block's size. */
   private bytesPerRow = 64;
+  private readonly run: LedgerRowRun | undefined;
+  /** For `run`: the suffixes made so far, one after the other, and per key where its suffix is in the pool (start, length). */
+  private pool = new Uint8Array(0);
+  private poolLength = 0;
+  private readonly suffixAt: Uint32Array;
+  private readonly state = new Uint32Array(2);
 
-  constructor(private readonly src: LedgerRowsSource) {
+  constructor(
+    private readonly src: LedgerRowsSource,
+    options: LedgerRowsOptions = {},
+  ) {
     this.nStatuses = Math.max(1, src.statuses.length);
+    const keys = src.middle.length * this.nStatuses * 2;
+    this.dense = keys <= (options.denseKeys ?? DENSE_KEYS) ? new Array<Uint8Array | undefined>(keys).fill(undefined) : undefined;
+    this.run = this.dense !== undefined && src.kept.length === 0 ? options.run : undefined;
+    this.suffixAt = new Uint32Array(this.run !== undefined ? keys * 2 : 0);
   }
 
-  private suffixOf(c: number, s: number, extra: number): Uint8Array {
-    const key = (c * this.nStatuses + s) * 2 + extra;
-    let bytes = this.suffixes.get(key);
+  /** The suffix of key `(c * nStatuses + s) * 2 + extra`, encoded when first asked for. */
+  private suffixOf(key: number): Uint8Array {
+    let bytes = this.dense !== undefined ? this.dense[key] : this.sparse.get(key);
     if (bytes === undefined) {
+      const extra = key % 2;
+      const s = ((key - extra) / 2) % this.nStatuses;
+      const c = ((key - extra) / 2 - s) / this.nStatuses;
       const { middle, tail, floors, statuses, kept } = this.src;
       const floor = floors[c];
       if (floor === undefined) throw new RangeError(`internal: no cell ${c}`);
       const amount = formatMoney(floor + (extra === 1 ? 1n : 0n));
       bytes = this.encoder.encode(`${middle[c] ?? ''}${statuses[s] ?? ''}${tail[c] ?? ''}${amount}${kept.length > 0 ? '' : '\n'}`);
-      this.suffixes.set(key, bytes);
+      if (this.dense !== undefined) this.dense[key] = bytes;
+      else this.sparse.set(key, bytes);
+      if (this.run !== undefined) this.addToPool(key, bytes);
     }
     return bytes;
   }
 
+  private addToPool(key: number, bytes: Uint8Array): void {
+    if (this.poolLength + bytes.length > this.pool.length) {
+      const bigger = new Uint8Array(Math.max(4096, this.pool.length * 2, this.poolLength + bytes.length));
+      bigger.set(this.pool.subarray(0, this.poolLength));
+      this.pool = bigger;
+    }
+    this.pool.set(bytes, this.poolLength);
+    this.suffixAt[2 * key] = this.poolLength;
+    this.suffixAt[2 * key + 1] = bytes.length;
+    this.poolLength += bytes.length;
+  }
+
   /** Table rows [from, to), in a buffer of their own. */
   rows(from: number, to: number): Uint8Array {
+    const out = new Uint8Array(Math.max(256, Math.ceil((to - from) * this.bytesPerRow * 1.125)));
+    const bytes = this.run !== undefined ? this.runRows(this.run, out, from, to) : this.write(out, 0, from, to);
+    if (to > from) this.bytesPerRow = bytes.length / (to - from);
+    return bytes;
+  }
+
+  /** Rows [from, to) at out[0, …) by `run`, each row it stops at written here; the bytes written. */
+  private runRows(run: LedgerRowRun, out: Uint8Array, from: number, to: number): Uint8Array {
+    const { ids, statusIndex, cellOf, extraCent } = this.src;
+    const { bytes: idBytes, ends } = ids.view();
+    const state = this.state;
+    state[0] = from;
+    state[1] = 0;
+    for (let stops = 0; ; stops++) {
+      if (run(idBytes, ends, cellOf, statusIndex, extraCent, this.nStatuses, this.pool, this.suffixAt, out, state, to) === 0) {
+        return out.subarray(0, state[1]);
+      }
+      // An id that needs a guard or quotes, a suffix not made yet (made now), a full buffer (grown).
+      const row = state[0] as number;
+      const written = this.write(out, state[1] as number, row, stops < MAX_STOPS ? row + 1 : to);
+      if (stops >= MAX_STOPS) return written;
+      out = new Uint8Array(written.buffer);
+      state[0] = row + 1;
+      state[1] = written.length;
+    }
+  }
+
+  /** Writes rows [from, to) at out[pos, …), in a bigger buffer when out is full; the bytes from out's start to the end of the rows. */
+  private write(out: Uint8Array, pos: number, from: number, to: number): Uint8Array {
     const { ids, statusIndex, cellOf, extraCent, kept } = this.src;
+    const { bytes: idBytes, ends } = ids.view();
     const encoder = this.encoder;
     const hasKept = kept.length > 0;
-    const idBytes = ids.bytes;
-    let out = new Uint8Array(Math.max(256, Math.ceil((to - from) * this.bytesPerRow * 1.125)));
-    let pos = 0;
+    const nStatuses = this.nStatuses;
+    const dense = this.dense;
+    let idStart = from === 0 ? 0 : (ends[from - 1] as number);
     for (let row = from; row < to; row++) {
-      const idStart = ids.start(row);
-      const idEnd = ids.end(row);
-      const suffix = this.suffixOf(cellOf[row] as number, statusIndex[row] as number, extraCent[row] as number);
+      const idEnd = ends[row] as number;
+      const key = ((cellOf[row] as number) * nStatuses + (statusIndex[row] as number)) * 2 + (extraCent[row] as number);
+      const suffix = (dense !== undefined ? dense[key] : undefined) ?? this.suffixOf(key);
+      const m = suffix.length;
       // An id's cell is at most its bytes doubled (quotes) plus a guard and two quotes.
-      let need = (idEnd - idStart) * 2 + 3 + suffix.length + 1;
+      let need = (idEnd - idStart) * 2 + 3 + m + 1;
       if (hasKept) for (const col of kept) need += 1 + maxCellBytes(col[row] ?? '');
       if (pos + need > out.length) {
         const bigger = new Uint8Array(Math.max(out.length * 2, pos + need));
         bigger.set(out.subarray(0, pos));
         out = bigger;
       }
-      pos = writeIdCell(out, pos, idBytes, idStart, idEnd) ?? writeTextCell(out, pos, ids.get(row), encoder);
+      // The id as it is, unless a byte says it needs a guard or quotes.
+      let at = pos;
+      if (idEnd > idStart && ((ID_BYTE[idBytes[idStart] as number] as number) & GUARDED) === 0) {
+        for (let i = idStart; i < idEnd; i++) {
+          const c = idBytes[i] as number;
+          if (((ID_BYTE[c] as number) & QUOTED) !== 0) {
+            at = -1;
+            break;
+          }
+          out[at++] = c;
+        }
+      } else at = -1;
+      pos = at >= 0 ? at : writeTextCell(out, pos, ids.get(row), encoder);
       out.set(suffix, pos);
-      pos += suffix.length;
+      pos += m;
       if (hasKept) {
         for (const col of kept) {
           out[pos++] = 0x2c;
@@ -196,8 +320,8 @@ export class LedgerRows {
         }
         out[pos++] = 0x0a;
       }
+      idStart = idEnd;
     }
-    if (to > from) this.bytesPerRow = pos / (to - from);
     return out.subarray(0, pos);
   }
 }
@@ -216,21 +340,6 @@ export function* ledgerByteChunks(
 ): Generator<Uint8Array> {
   const rows = new LedgerRows(ledgerRowsSource(plan, claims, alloc, keep));
   for (let from = 0; from < claims.count; from += rowsPerChunk) yield rows.rows(from, Math.min(claims.count, from + rowsPerChunk));
-}
-
-/**
- * Copies a claim id's UTF-8 bytes [start, end) to `pos` when its cell is the id as it is (no
- * formula start, no quote, comma or line break: `textCell` would leave it alone) and returns the
- * new end; undefined when the cell needs a guard or quotes (then `writeTextCell` writes it).
- */
-function writeIdCell(out: Uint8Array, pos: number, bytes: Uint8Array, start: number, end: number): number | undefined {
-  if (end === start || FORMULA_START_CODES.has(bytes[start] as number)) return undefined;
-  for (let i = start; i < end; i++) {
-    const c = bytes[i] as number;
-    if (c === 0x22 || c === 0x2c || c === 0x0a || c === 0x0d) return undefined;
-    out[pos++] = c;
-  }
-  return pos;
 }
 
 /** Writes `textCell(text)` as UTF-8 at `pos` (room checked by the caller); returns the new end. */

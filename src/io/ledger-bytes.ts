@@ -7,7 +7,8 @@
  * not copied). Whoever is free takes the next block, so a worker that boots late or a core that
  * is busy elsewhere only changes who makes which block, never the bytes; without the worker
  * (small tables, `--keep` columns, `PAYOUT_WORKERS=0`, no compiled worker file, a worker that
- * fails) the main thread makes every block, the same ones.
+ * fails) the main thread makes every block, the same ones. On both threads the plain rows are
+ * written by the native addon when there is one (ledger-rows-native.ts), the same bytes.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +18,7 @@ import type { ClaimTable } from '../core/claims.js';
 import { LEDGER_BLOCK_ROWS, LedgerRows, ledgerRowsSource } from '../core/ledger.js';
 import type { Plan } from '../core/plan.js';
 import { NEXT_BLOCK, WRITTEN_BLOCKS, type LedgerJob } from './ledger-job.js';
+import { ledgerRowRun } from './ledger-rows-native.js';
 import { sharedRows } from './shared-rows.js';
 import { nextTurn } from './atomic-output.js';
 
@@ -89,7 +91,8 @@ export async function* ledgerBlocks(
   const blockRows = LEDGER_BLOCK_ROWS;
   const blocks = Math.ceil(n / blockRows);
   const source = ledgerRowsSource(plan, claims, alloc, keep);
-  const rows = new LedgerRows(source);
+  const run = ledgerRowRun();
+  const rows = new LedgerRows(source, run !== undefined ? { run } : {});
   const block = (b: number): Uint8Array => {
     counts.here++;
     return rows.rows(b * blockRows, Math.min(n, (b + 1) * blockRows));

@@ -1,5 +1,6 @@
 /**
- * The worker thread of ledger-bytes.ts: makes blocks of ledger rows (core/ledger.ts LedgerRows)
+ * The worker thread of ledger-bytes.ts: makes blocks of ledger rows (core/ledger.ts LedgerRows,
+ * the plain rows by the native addon when there is one: ledger-rows-native.ts)
  * while the main thread makes, hashes and writes others. Blocks are taken in order from a shared
  * counter by whichever thread is free, and this one stays at most LEDGER_AHEAD blocks ahead of the
  * writing (so finished blocks do not pile up in memory).
@@ -8,9 +9,14 @@ import { parentPort } from 'node:worker_threads';
 import { ClaimIds } from '../core/claims.js';
 import { LedgerRows } from '../core/ledger.js';
 import { LEDGER_AHEAD, NEXT_BLOCK, WRITTEN_BLOCKS, type LedgerJob } from './ledger-job.js';
+import { ledgerRowRun } from './ledger-rows-native.js';
+
+// The native writer of plain rows (when built and allowed), loaded and checked while the worker
+// waits for its job.
+const run = ledgerRowRun();
 
 parentPort?.on('message', (job: LedgerJob) => {
-  const rows = new LedgerRows({ ...job.source, ids: ClaimIds.fromSlice(job.source.ids) });
+  const rows = new LedgerRows({ ...job.source, ids: ClaimIds.fromSlice(job.source.ids) }, run !== undefined ? { run } : {});
   const state = new Int32Array(job.state);
   for (;;) {
     for (;;) {

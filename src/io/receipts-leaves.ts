@@ -8,9 +8,12 @@
  * of outcome and share, per status its netstring, per cell and remainder cent the amount's; only
  * the claim id is copied per row, from the table's bytes. It is hashed through a view kept per
  * message length (crypto.hash takes a whole view), and the digest comes back as 'binary'
- * (Latin-1) text: no Buffer per hash. With the native SHA-256 addon (sha256-batch.ts) the
- * messages are instead laid one after another and hashed 1,024 a call, and each level of a block's
- * subtree in one call: the same digests. Everything here is plain data, so it can be posted.
+ * (Latin-1) text: no Buffer per hash. With the native SHA-256 addon (sha256-batch.ts) and no
+ * `--keep` columns, the addon assembles and hashes a whole block's messages in one call (`leaves`):
+ * the JavaScript per row only finds the index of its suffix (everything after the id's netstring,
+ * made once per cell, status and cent); with `--keep` columns the messages are laid one after
+ * another here and hashed 1,024 a call. Each level of a block's subtree is then one call: the same
+ * digests either way. Everything here is plain data, so it can be posted.
  */
 import * as nodeCrypto from 'node:crypto';
 import { DIGEST_BYTES, type Sha256 } from '../core/merkle.js';
@@ -31,7 +34,10 @@ export const sha256Into: Sha256 = (bytes, out, at) => {
 /** Rows per block: a power of two, so that a block's leaves are a whole subtree (core/merkle.ts). */
 export const RECEIPT_BLOCK_ROWS = 1 << 14;
 
-/** Leaves hashed per call of the batched SHA-256 (a few hundred KiB of messages). */
+/** Up to this many (cell, status, cent) keys, a leaf's suffix is found through a dense array (256 KiB), past it a Map. */
+const DENSE_SUFFIX_KEYS = 1 << 16;
+
+/** Leaves hashed per call of the batched SHA-256 with `--keep` columns (a few hundred KiB of messages). */
 const BATCH_LEAVES = 1024;
 
 /** The byte strings a leaf is made of (see the file comment). */
@@ -101,6 +107,19 @@ export class LeafBlocks {
   private readonly messageEnds = new Uint32Array(BATCH_LEAVES);
   /** Made when first needed: without the addon a block is hashed leaf by leaf and needs none. */
   private digests: Uint8Array | undefined;
+  /**
+   * With the addon and no `--keep` columns: the part of a leaf message after the claim id's
+   * netstring (cellHead ‖ status ‖ cellTail ‖ amount), made once per cell, status and cent and laid
+   * one after another, where each ends, and how many there are; the suffix of each key (cell,
+   * status, cent), in a dense array (-1: not made yet) when there are few keys, else a Map.
+   */
+  private suffixBytes: Uint8Array = new Uint8Array(0);
+  private suffixEnds: Uint32Array = new Uint32Array(16);
+  private suffixCount = 0;
+  private readonly suffixDense: Int32Array | undefined;
+  private readonly suffixMap = new Map<number, number>();
+  /** Per position of a block: the suffix of its leaf (made when first needed). */
+  private blockKeys: Uint32Array | undefined;
 
   /** `batch: false` hashes message by message with node:crypto even when the addon is there (tests). */
   constructor(
@@ -110,6 +129,8 @@ export class LeafBlocks {
     this.nStatuses = Math.max(1, src.parts.statuses.length);
     const batch = options.batch === false ? undefined : sha256Batch();
     this.batch = batch?.native ? batch : undefined;
+    const keys = src.parts.cellHead.length * this.nStatuses * 2;
+    if (this.batch !== undefined && src.kept === undefined && keys <= DENSE_SUFFIX_KEYS) this.suffixDense = new Int32Array(keys).fill(-1);
   }
 
   get blocks(): number {
@@ -152,6 +173,23 @@ export class LeafBlocks {
   private batchedBlockRoot(batch: Sha256Batch, from: number, to: number): Uint8Array {
     const ends = this.messageEnds;
     const d = (this.digests ??= new Uint8Array(RECEIPT_BLOCK_ROWS * DIGEST_BYTES));
+    if (this.src.kept === undefined) {
+      // The addon assembles the messages itself from the ids and the suffixes: here, per row, the
+      // index of its suffix only.
+      const { parts, ids, statusIndex, cellOf, extraCent, order } = this.src;
+      const keys = (this.blockKeys ??= new Uint32Array(RECEIPT_BLOCK_ROWS));
+      const dense = this.suffixDense;
+      const nStatuses = this.nStatuses;
+      for (let i = from; i < to; i++) {
+        const row = order === undefined ? i : order[i]!;
+        const key = (cellOf[row]! * nStatuses + statusIndex[row]!) * 2 + extraCent[row]!;
+        const s = dense !== undefined ? dense[key]! : (this.suffixMap.get(key) ?? -1);
+        keys[i - from] = s >= 0 ? s : this.addSuffix(key, row);
+      }
+      const rows = order === undefined ? from : order.subarray(from, to);
+      batch.leaves(parts.head, ids.bytes, ids.ends, rows, this.suffixBytes, this.suffixEnds.subarray(0, this.suffixCount), keys.subarray(0, to - from), d);
+      return batchedLevelsRoot(batch, d, to - from);
+    }
     for (let s = from; s < to; s += BATCH_LEAVES) {
       const e = Math.min(to, s + BATCH_LEAVES);
       let p = 0;
@@ -169,6 +207,32 @@ export class LeafBlocks {
       batch.many(this.messagesOut, ends.subarray(0, e - s), d.subarray((s - from) * DIGEST_BYTES, (e - from) * DIGEST_BYTES));
     }
     return batchedLevelsRoot(batch, d, to - from);
+  }
+
+  /** Makes the suffix of `key` (row `row`'s cell, status and cent: see suffixBytes); its index. */
+  private addSuffix(key: number, row: number): number {
+    const { parts, statusIndex, cellOf, extraCent } = this.src;
+    const c = cellOf[row]!;
+    const pieces = [parts.cellHead[c]!, parts.statuses[statusIndex[row]!]!, parts.cellTail[c]!, parts.amounts[c * 2 + extraCent[row]!]!];
+    const at = this.suffixCount === 0 ? 0 : this.suffixEnds[this.suffixCount - 1]!;
+    const need = at + pieces.reduce((n, b) => n + b.length, 0);
+    if (need > this.suffixBytes.length) {
+      const bigger = new Uint8Array(Math.max(need, 2 * this.suffixBytes.length, 4096));
+      bigger.set(this.suffixBytes.subarray(0, at));
+      this.suffixBytes = bigger;
+    }
+    if (this.suffixCount === this.suffixEnds.length) {
+      const bigger = new Uint32Array(2 * this.suffixEnds.length);
+      bigger.set(this.suffixEnds);
+      this.suffixEnds = bigger;
+    }
+    let p = at;
+    for (const b of pieces) p = copy(this.suffixBytes, p, b);
+    const index = this.suffixCount++;
+    this.suffixEnds[index] = p;
+    if (this.suffixDense !== undefined) this.suffixDense[key] = index;
+    else this.suffixMap.set(key, index);
+    return index;
   }
 
   /** The leaf at position `i` of the claim_id order, into `out` at `at`. */
@@ -191,7 +255,9 @@ export class LeafBlocks {
     if (kept === undefined && len < 256) {
       // The whole message but the id's bytes is the same for every row of this cell, status,
       // cent and id length: made once, and only the id is copied in.
-      const key = (((c * this.nStatuses + statusIndex[row]!) * 2 + extraCent[row]!) << 8) | len;
+      // × 256, not << 8: a shift would cut the key to 32 bits, and keys of 2^24 cells × statuses
+      // and more would meet those of other cells (exact below 2^53).
+      const key = ((c * this.nStatuses + statusIndex[row]!) * 2 + extraCent[row]!) * 256 + len;
       let m = this.messages.get(key);
       if (m === undefined) {
         this.generalLeaf(row, c, start, end);

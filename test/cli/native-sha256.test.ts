@@ -3,10 +3,11 @@
  * `allocate` and `pay` on 70,000 claims (tie keys and receipts on their worker threads, payment ids
  * on theirs) write the same bytes with the addon and without it (`PAYOUT_NATIVE=0`, as where no C
  * compiler was there at install); and the build step (scripts/build-native.js) never fails: without
- * node-gyp, without headers, or with a compiler that fails, it says so in one line and exits 0.
+ * node-gyp, without headers, or with a compiler that fails, it says so in one line and exits 0; and
+ * it keeps no addon that does not hash what this version asks of it (one without `leaves`).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -108,5 +109,23 @@ describe('scripts/build-native.js', () => {
       expect(existsSync(join(out, 'payout_sha256.node'))).toBe(false);
     }
     expect(readdirSync(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  }, 120_000);
+
+  it('does not keep an addon without leaves (built from older sources): its self-test hashes leaves too', () => {
+    // A copy of the build script and of src/native/ whose addon does not register `leaves`.
+    const root = dir.path('older-sources');
+    mkdirSync(join(root, 'scripts'), { recursive: true });
+    cpSync(join(ROOT, 'scripts/build-native.js'), join(root, 'scripts/build-native.js'));
+    cpSync(join(ROOT, 'src/native'), join(root, 'src/native'), { recursive: true });
+    const c = join(root, 'src/native/sha256_batch.c');
+    const without = readFileSync(c, 'utf8').replace(/\n[^\n]*"leaves", f\)[^\n]*/, '');
+    expect(without).not.toContain('"leaves", f)');
+    writeFileSync(c, without);
+    const out = join(root, 'out');
+    const r = spawnSync(process.execPath, [join(root, 'scripts/build-native.js'), '--out', out], { encoding: 'utf8', timeout: 120_000 });
+    expect(r.status).toBe(0);
+    if (build({}, dir.path('out-leaves-control')).stdout.includes('not built')) return; // no compiler here
+    expect(r.stdout).toContain('the built addon did not load or hash correctly');
+    expect(existsSync(join(out, 'payout_sha256.node'))).toBe(false);
   }, 120_000);
 });

@@ -88,7 +88,7 @@ describe('the native addon', () => {
 
 describe('an addon that does not hash as node:crypto does', () => {
   const dir = tempDir();
-  // Stand-ins for a stale or foreign payout_sha256.node: modules with the addon's two functions.
+  // Stand-ins for a stale or foreign payout_sha256.node: modules with the addon's three hashing functions.
   const module = (name: string, body: string): string =>
     dir.write(name, `const c = require('node:crypto');\nconst f = (b) => c.createHash('sha256').update(b).digest();\n${body}`);
   const right = `exports.many = (bytes, ends, out, head = new Uint8Array(0), take = 32, first = 0) => {
@@ -99,6 +99,14 @@ exports.level = (d, count, out) => {
   let i = 0;
   for (; i + 1 < count; i += 2) out.set(f(Buffer.concat([Uint8Array.of(1), d.subarray(32 * i, 32 * i + 64)])), 16 * i);
   if (count % 2) out.set(d.slice(32 * (count - 1), 32 * count), 16 * (count - 1));
+};
+exports.leaves = (head, ids, idEnds, rows, sfx, sEnds, keys, out) => {
+  const at = (ends, k) => [k === 0 ? 0 : ends[k - 1], ends[k]];
+  keys.forEach((k, i) => {
+    const [from, to] = at(idEnds, typeof rows === 'number' ? rows + i : rows[i]);
+    const [sFrom, sTo] = at(sEnds, k);
+    out.set(f(Buffer.concat([head, Buffer.from(String(to - from) + ':'), ids.subarray(from, to), Buffer.from(','), sfx.subarray(sFrom, sTo)])), 32 * i);
+  });
 };`;
 
   it('is not used: loadNativeSha256 gives undefined, and sha256Batch would fall back to node:crypto', () => {
@@ -110,6 +118,8 @@ exports.level = (d, count, out) => {
       ['no-first.cjs', right.replace('let from = first', 'let from = 0')],
       ['no-odd-promotion.cjs', right.replace('if (count % 2)', 'if (false)')],
       ['throws.cjs', `${right}\nexports.level = () => { throw new Error('x'); };`],
+      ['no-leaves.cjs', `${right}\ndelete exports.leaves;`], // built from sources older than leaves
+      ['leaves-no-length.cjs', right.replace("String(to - from) + ':'", "':'")],
     ]) {
       expect(loadNativeSha256(module(name!, wrong!)), name).toBeUndefined();
     }

@@ -1,0 +1,211 @@
+/**
+ * The ledger's plain rows written by the native addon (docs/performance.md, "Round nine: ledger
+ * rows"): core/ledger.ts LedgerRows writes most rows as a claim id's bytes and a suffix shared by
+ * every row of the same cell, status and remainder cent; the addon (src/native/ledger_rows.c, in the
+ * same dist/native/payout_sha256.node as the batched SHA-256) writes runs of them in one call per
+ * block, a copy of the id and of the suffix per row, and stops at any row LedgerRows must write
+ * itself. Without it (no C compiler when payout was installed, an addon built from older sources, or
+ * `PAYOUT_NATIVE=0`), LedgerRows writes every row: the same bytes either way, which the tests check
+ * on both paths.
+ */
+import type { LedgerRowRun } from '../core/ledger.js';
+import type { RowIndexArray } from '../core/claims.js';
+import { isInteger, nativeAddonPath, nativeAllowed, requireAddon } from './sha256-batch.js';
+
+/** Why a run stopped (what `LedgerRowRun` returns). */
+export const RUN_DONE = 0;
+export const RUN_ID = 1;
+export const RUN_SUFFIX = 2;
+export const RUN_ROOM = 3;
+
+const QUOTED = 1;
+const GUARDED = 2;
+const ID_BYTE = ((): Uint8Array => {
+  const t = new Uint8Array(256);
+  for (const c of [0x22, 0x2c, 0x0a, 0x0d]) t[c] = (t[c] as number) | QUOTED;
+  for (const c of [0x3d, 0x2b, 0x2d, 0x40, 0x09, 0x0d, 0x27]) t[c] = (t[c] as number) | GUARDED;
+  return t;
+})();
+
+const isStatusArray = (a: unknown): a is RowIndexArray => a instanceof Uint8Array || a instanceof Uint16Array || a instanceof Uint32Array;
+
+/** The contract in plain JavaScript, with the addon's checks: the reference the addon is checked against. */
+export const ledgerRowsJs: LedgerRowRun = (idBytes, idEnds, cellOf, statusIndex, extraCent, nStatuses, pool, suffixAt, out, state, to) => {
+  const fail = (m: string): never => {
+    throw new TypeError(`ledgerRows: ${m}`);
+  };
+  if (!(idBytes instanceof Uint8Array)) fail('idBytes must be a Uint8Array');
+  if (!(idEnds instanceof Uint32Array)) fail('idEnds must be a Uint32Array');
+  if (!(cellOf instanceof Uint32Array)) fail('cellOf must be a Uint32Array');
+  if (!isStatusArray(statusIndex)) fail('statusIndex must be a Uint8Array, Uint16Array or Uint32Array');
+  if (!(extraCent instanceof Uint8Array)) fail('extraCent must be a Uint8Array');
+  if (!isInteger(nStatuses)) fail('nStatuses must be an integer');
+  if (!(pool instanceof Uint8Array)) fail('pool must be a Uint8Array');
+  if (!(suffixAt instanceof Uint32Array)) fail('suffixAt must be a Uint32Array');
+  if (!(out instanceof Uint8Array)) fail('out must be a Uint8Array');
+  if (!(state instanceof Uint32Array)) fail('state must be a Uint32Array');
+  if (!isInteger(to)) fail('to must be an integer');
+  const range = (m: string): never => {
+    throw new RangeError(`ledgerRows: ${m}`);
+  };
+  if (state.length < 2) range('state must hold 2 numbers (row, pos)');
+  if (suffixAt.length % 2 !== 0) range('suffixAt must hold 2 numbers a key');
+  if (to > idEnds.length || to > cellOf.length || to > statusIndex.length || to > extraCent.length) {
+    range('to must be within idEnds, cellOf, statusIndex and extraCent');
+  }
+  if ((state[0] as number) > to) range('state[0] (the first row) must not pass to');
+  if ((state[1] as number) > out.length) range('state[1] (where to write) must be within out');
+  let row = state[0] as number;
+  let pos = state[1] as number;
+  let start = row === 0 ? 0 : (idEnds[row - 1] as number);
+  let why = RUN_DONE;
+  let bad: string | undefined;
+  for (; row < to; row++) {
+    const end = idEnds[row] as number;
+    if (end < start || end > idBytes.length) {
+      bad = "a claim id's end is before its start or past idBytes";
+      break;
+    }
+    const extra = extraCent[row] as number;
+    const cell = cellOf[row] as number;
+    const status = statusIndex[row] as number;
+    const keys = suffixAt.length / 2;
+    const key = (cell * nStatuses + status) * 2 + extra;
+    if (cell >= keys || status >= keys || extra > 1 || key >= keys) {
+      bad = "a row's key is past suffixAt (or its extraCent is not 0 or 1)";
+      break;
+    }
+    const sStart = suffixAt[2 * key] as number;
+    const sLength = suffixAt[2 * key + 1] as number;
+    if (sLength === 0) {
+      why = RUN_SUFFIX;
+      break;
+    }
+    if (sStart > pool.length || sLength > pool.length - sStart) {
+      bad = 'a suffix is past the pool';
+      break;
+    }
+    const n = end - start;
+    if (n === 0 || ((ID_BYTE[idBytes[start] as number] as number) & GUARDED) !== 0) {
+      why = RUN_ID;
+      break;
+    }
+    if (n + sLength > out.length - pos) {
+      why = RUN_ROOM;
+      break;
+    }
+    let quoted = 0;
+    for (let i = start; i < end; i++) quoted |= ID_BYTE[idBytes[i] as number] as number;
+    if ((quoted & QUOTED) !== 0) {
+      why = RUN_ID;
+      break;
+    }
+    out.set(idBytes.subarray(start, end), pos);
+    out.set(pool.subarray(sStart, sStart + sLength), pos + n);
+    pos += n + sLength;
+    start = end;
+  }
+  state[0] = row;
+  state[1] = pos;
+  if (bad !== undefined) range(bad);
+  return why;
+};
+
+/**
+ * Whether `run` writes as `ledgerRowsJs` does on a few known tables (plain rows; ids that need a
+ * guard or quotes, first, inside and last; several bytes a character; a suffix not made; a buffer
+ * that fills up; statuses of each array type; a start inside the table) and throws where it does:
+ * an addon that lacks the function or writes wrong is not used. About a millisecond, once per thread.
+ */
+export function ledgerRowsRight(run: LedgerRowRun): boolean {
+  try {
+    const enc = new TextEncoder();
+    const ids = ['TT-1', 'Zoë', '=x', 'a,b', 'é€𝄞', '', 'tail\r', '-1', '@', "'q", '\tq', 'ok"', 'C12345678901234567890', 'x\n'];
+    const idBytes = enc.encode(ids.join(''));
+    let end = 0;
+    const idEnds = Uint32Array.from(ids, (id) => (end += enc.encode(id).length));
+    const n = ids.length;
+    const cellOf = Uint32Array.from({ length: n }, (_, i) => i % 3);
+    const extraCent = Uint8Array.from({ length: n }, (_, i) => (i * 7) % 2);
+    const suffixes = [',a,1,approved,paid,1.000000,1.00\n', ',b,2,é,,0,0.00\n', ',c,3,x,y,2.5,2.51\n'];
+    const pool = enc.encode(suffixes.join(''));
+    const suffixAt = new Uint32Array(3 * 2 * 2 * 2);
+    let at = 0;
+    suffixes.forEach((s, k) => {
+      const len = enc.encode(s).length;
+      for (const key of [k * 4, k * 4 + 1, k * 4 + 2, k * 4 + 3]) {
+        suffixAt[2 * key] = at;
+        suffixAt[2 * key + 1] = len;
+      }
+      at += len;
+    });
+    suffixAt[2 * (2 * 4 + 3) + 1] = 0; // cell 2, status 1, one cent more: not made
+    const statuses = Array.from({ length: n }, (_, i) => (i % 5 === 4 ? 1 : 0));
+    const statusArrays = [Uint8Array.from(statuses), Uint16Array.from(statuses), Uint32Array.from(statuses)];
+    {
+      for (const [first, room, to, type] of [
+        [0, 1024, n, 0],
+        [1, 1024, n, 1],
+        [0, 70, n, 2],
+        [12, 1024, n, 0],
+        [13, 1024, n, 1],
+        [n, 1024, n, 2],
+        [0, 1024, 1, 1],
+      ] as const) {
+        const statusIndex = statusArrays[type] as RowIndexArray;
+        const got = new Uint8Array(room);
+        const want = new Uint8Array(room);
+        const gotState = Uint32Array.of(first, 3);
+        const wantState = Uint32Array.of(first, 3);
+        // Every stop, each run on from the row after the stop, as LedgerRows does.
+        for (let guard = 0; guard < 2 * n; guard++) {
+          const w = ledgerRowsJs(idBytes, idEnds, cellOf, statusIndex, extraCent, 2, pool, suffixAt, want, wantState, to);
+          const g = run(idBytes, idEnds, cellOf, statusIndex, extraCent, 2, pool, suffixAt, got, gotState, to);
+          if (g !== w || gotState[0] !== wantState[0] || gotState[1] !== wantState[1] || !Buffer.from(got.buffer).equals(Buffer.from(want.buffer))) return false;
+          if (w === RUN_DONE || w === RUN_ROOM) break;
+          wantState[0] = gotState[0] = (wantState[0] as number) + 1;
+        }
+      }
+    }
+    // A bad key throws (an extraCent of 2), as the reference does.
+    const bad = Uint8Array.of(2);
+    const throws = (f: LedgerRowRun): boolean => {
+      try {
+        f(idBytes, idEnds, cellOf, Uint8Array.of(0), bad, 2, pool, suffixAt, new Uint8Array(64), Uint32Array.of(0, 0), 1);
+        return false;
+      } catch (e) {
+        return e instanceof RangeError;
+      }
+    };
+    return throws(ledgerRowsJs) && throws(run);
+  } catch {
+    return false;
+  }
+}
+
+/** The addon's `ledgerRows` at `path`, when it loads and `ledgerRowsRight`. */
+export function loadNativeLedgerRows(path: string): LedgerRowRun | undefined {
+  try {
+    const addon = requireAddon(path);
+    if (typeof addon.ledgerRows !== 'function') return undefined;
+    const run = addon.ledgerRows as LedgerRowRun;
+    return ledgerRowsRight(run) ? run : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+let loaded: LedgerRowRun | null | undefined;
+
+/**
+ * The addon's `ledgerRows` when it is built, writes right, and `PAYOUT_NATIVE=0` is not set; else
+ * undefined (LedgerRows writes every row). Loaded once per thread; the environment is read at each call.
+ */
+export function ledgerRowRun(): LedgerRowRun | undefined {
+  if (!nativeAllowed()) return undefined;
+  if (loaded === undefined) {
+    const path = nativeAddonPath();
+    loaded = (path !== undefined ? loadNativeLedgerRows(path) : undefined) ?? null;
+  }
+  return loaded ?? undefined;
+}
