@@ -54,14 +54,15 @@ export async function allocateToFolder(o: AllocateOptions): Promise<AllocateResu
   try {
     // Largest remainder: the tie-break keys are hashed on a worker thread while the file is read.
     const tieKeySeed = roundingMethod(plan.rounding).needsTieKeys ? { tieKeySeed: plan.seed } : {};
-    let tieKeyPrefixes;
-    ({ table, stats, tieKeyPrefixes } = await readValidClaims(o.claimsFile, plan, {
+    let tieKeyPrefixes, cells;
+    ({ table, stats, tieKeyPrefixes, cells } = await readValidClaims(o.claimsFile, plan, {
       ...o.claims,
-      read: { ...o.claims.read, keep: [...keep], sha256: true, ...tieKeySeed },
+      read: { ...o.claims.read, keep: [...keep], sha256: true, cells: true, ...tieKeySeed },
     }));
     startLedgerWorker(table.count, keep); // boots while the allocation is computed
     startReceiptsWorker(table.count, keep); // so does this one
-    alloc = allocate(plan, table, tieKeyer(plan.seed), { tieKeyPrefixes });
+    // The rows' cells as the reader grouped them for its statistics.
+    alloc = allocate(plan, table, tieKeyer(plan.seed), { tieKeyPrefixes, cells });
     summary = buildSummary(plan, alloc, table, { lookAlikeClaimIds: stats.warningsByCode.lookalike_claim_id ?? 0, blankStatuses: stats.warningsByCode.blank_status ?? 0 });
   } catch (err) {
     await out.abort(); // nothing written; a folder this run made is removed again

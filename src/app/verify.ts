@@ -61,7 +61,7 @@ export const recomputeAllocate: Recompute = async (ctx) => {
   const tieKeySeed = roundingMethod(plan.rounding).needsTieKeys ? { tieKeySeed: plan.seed } : {};
   let claims;
   try {
-    claims = await readValidClaims(claimsFile, plan, { ...ctx.claims, read: { ...ctx.claims.read, keep, sha256: true, ...tieKeySeed } });
+    claims = await readValidClaims(claimsFile, plan, { ...ctx.claims, read: { ...ctx.claims.read, keep, sha256: true, cells: true, ...tieKeySeed } });
   } catch (err) {
     // Claims that no longer pass against this plan: say first if the plan or the claims were changed.
     if (err instanceof DataError) {
@@ -72,10 +72,10 @@ export const recomputeAllocate: Recompute = async (ctx) => {
     }
     throw err;
   }
-  const { table, stats, tieKeyPrefixes } = claims;
+  const { table, stats, tieKeyPrefixes, cells } = claims;
   startLedgerWorker(table.count, keep); // boots while the allocation is computed
   startReceiptsWorker(table.count, keep); // so does this one
-  const alloc = allocate(plan, table, tieKeyer(plan.seed), { tieKeyPrefixes });
+  const alloc = allocate(plan, table, tieKeyer(plan.seed), { tieKeyPrefixes, cells });
   const summary = await allocationSummary(plan, table, alloc, keep, { lookAlikeClaimIds: stats.warningsByCode.lookalike_claim_id ?? 0, blankStatuses: stats.warningsByCode.blank_status ?? 0 });
   const text = summaryText(summary);
   const ledger = await hashByteStream(

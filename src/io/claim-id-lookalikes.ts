@@ -75,21 +75,15 @@ export function findLookAlikeIds(ids: ClaimIds, passRows = LOOKALIKE_PASS_ROWS):
   const bytes = ids.bytes;
   /** Keys of the ids that are not plain ASCII, as UTF-8 bytes, and their hashes: few, kept by row. */
   const otherKeys = new Map<number, { key: Uint8Array; hash: number }>();
-  const keyHash = (row: number): number => {
-    const start = ids.start(row);
-    const end = ids.end(row);
-    for (let i = start; i < end; i++) {
-      if ((bytes[i] as number) >= 0x80) {
-        let other = otherKeys.get(row);
-        if (other === undefined) {
-          const key = encoder.encode(lookAlikeKey(ids.get(row)));
-          other = { key, hash: hashBytes(key, 0, key.length) };
-          otherKeys.set(row, other);
-        }
-        return other.hash;
-      }
+  /** The hash of a row whose id is not plain ASCII: that of its key's UTF-8 bytes. */
+  const otherHash = (row: number): number => {
+    let other = otherKeys.get(row);
+    if (other === undefined) {
+      const key = encoder.encode(lookAlikeKey(ids.get(row)));
+      other = { key, hash: hashBytes(key, 0, key.length) };
+      otherKeys.set(row, other);
     }
-    return hashBytes(bytes, start, end);
+    return other.hash;
   };
   const keyBytes = (row: number): { b: Uint8Array; s: number; e: number } => {
     const other = otherKeys.get(row);
@@ -115,10 +109,30 @@ export function findLookAlikeIds(ids: ClaimIds, passRows = LOOKALIKE_PASS_ROWS):
   const bucketOf = (h: number): number => (bucketBits === 0 ? 0 : h >>> (32 - bucketBits));
   const counts = new Uint32Array(buckets);
   const hashes = new Uint32Array(n);
-  for (let row = 0; row < n; row++) {
-    const h = keyHash(row);
+  // hashBytes over each id, inlined, with the check for bytes past ASCII in the same loop (one
+  // read of the bytes, not two; no call a row): 46 ms against 55 at 1M once compiled, 62-63 against 65-66 the first time.
+  const ends = ids.view().ends;
+  const shift = 32 - bucketBits;
+  for (let row = 0, start = 0; row < n; row++) {
+    const end = ends[row] as number;
+    let h = 0x811c9dc5;
+    let high = 0;
+    for (let i = start; i < end; i++) {
+      let b = bytes[i] as number;
+      high |= b;
+      if (b >= 0x41 && b <= 0x5a) b |= 0x20;
+      h = Math.imul(h ^ b, 0x01000193);
+    }
+    start = end;
+    if (high >= 0x80) h = otherHash(row);
+    else {
+      h ^= h >>> 16;
+      h = Math.imul(h, 0x85ebca6b);
+      h ^= h >>> 13;
+      h >>>= 0;
+    }
     hashes[row] = h;
-    counts[bucketOf(h)]!++;
+    counts[bucketBits === 0 ? 0 : h >>> shift]!++;
   }
   let largest = 0;
   for (let b = 0; b < buckets; b++) largest = Math.max(largest, counts[b]!);

@@ -350,7 +350,7 @@ export class ClaimsCollector {
       const i = this.columns.col[f];
       columns[f] = i >= 0 ? (this.headers?.[i] ?? null) : null;
     }
-    const { classes, statuses } = summarizeClaims(table, this.plan);
+    const { classes, statuses, cells } = summarizeClaims(table, this.plan);
     const stats: ClaimsStats = {
       file: this.file,
       bytes: meta.bytes,
@@ -369,6 +369,6 @@ export class ClaimsCollector {
     };
     if (meta.sha256 !== undefined) stats.sha256 = meta.sha256;
     if (this.stoppedAtLine !== undefined) stats.stoppedAtLine = this.stoppedAtLine;
-    return { table, problems: stored, stats };
+    return this.opts.cells === true ? { table, problems: stored, stats, cells } : { table, problems: stored, stats };
   }
 }

@@ -5,7 +5,7 @@
 import type { ClaimTable } from '../core/claims.js';
 import type { Plan } from '../core/plan.js';
 import { RationalSum, decToRational, exactDecimal } from '../core/decimal.js';
-import { buildCells, claimPoints, eligibleStatusFlags } from '../core/points.js';
+import { buildCells, claimPoints, eligibleStatusFlags, type Cells } from '../core/points.js';
 
 export interface ClassSummary {
   id: string;
@@ -27,9 +27,10 @@ export interface StatusSummary {
 
 /**
  * Per class: claims, eligible claims, their units and points, exact; per status: claims. Claims
- * with errors are not in the table and not counted.
+ * with errors are not in the table and not counted. `cells`: the rows' cells it counted them by
+ * (core/points.ts `buildCells`, the allocation's: AllocateOptions.cells).
  */
-export function summarizeClaims(table: ClaimTable, plan: Plan): { classes: ClassSummary[]; statuses: StatusSummary[] } {
+export function summarizeClaims(table: ClaimTable, plan: Plan): { classes: ClassSummary[]; statuses: StatusSummary[]; cells: Cells } {
   const k = plan.classes.length;
   const claims = new Array<number>(k).fill(0);
   const eligible = new Array<number>(k).fill(0);
@@ -71,5 +72,5 @@ export function summarizeClaims(table: ClaimTable, plan: Plan): { classes: Class
     .map((status, s): StatusSummary => ({ status, claims: statusCount[s] as number, eligible: statusEligible[s] === 1 }))
     .filter((s) => s.claims > 0)
     .sort((a, b) => rank(a) - rank(b) || (a.status < b.status ? -1 : a.status > b.status ? 1 : 0));
-  return { classes, statuses };
+  return { classes, statuses, cells };
 }

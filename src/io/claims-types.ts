@@ -3,6 +3,7 @@
  * ClaimsCollector any tokenizer feeds).
  */
 import type { ClaimField, ClaimTable } from '../core/claims.js';
+import type { Cells } from '../core/points.js';
 import type { Problem, ProblemCode } from '../core/problems.js';
 import type { ClassSummary, StatusSummary } from './claims-stats.js';
 
@@ -53,6 +54,8 @@ export interface ReadClaimsOptions {
    * (meant for tests, which lower it to run both ways on small files).
    */
   duplicateSpillBytes?: number;
+  /** Also return the rows' cells the statistics were counted by (`cells`), for the allocation. */
+  cells?: boolean;
 }
 
 export type CsvTokenizer = 'fast' | 'csv-parse';
@@ -96,5 +99,10 @@ export interface ReadClaimsResult {
    * the plan does not pay (in no tie set: not hashed).
    */
   tieKeyPrefixes?: Uint32Array;
+  /**
+   * With ReadClaimsOptions.cells: the table's cells for the plan it was read with (core/points.ts
+   * `buildCells`), made for `stats`; allocate takes them (AllocateOptions.cells) rather than make them again.
+   */
+  cells?: Cells;
 }
 

@@ -61,6 +61,32 @@ describe('findLookAlikeIds', () => {
     for (const passRows of [n, 4_000, 1_000]) expect(findLookAlikeIds(ClaimIds.from(ids), passRows)).toEqual(expected);
   });
 
+  it('finds an ASCII id and a look-alike that is not ASCII, whichever comes first (their keys hashed by two paths)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(300), fc.constantFrom('', '\u200b', '\u00ad', 'É', 'e\u0301')), { maxLength: 400 }),
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 7 }),
+        fc.constantFrom(3, LOOKALIKE_PASS_ROWS),
+        (rows, upper, passRows) => {
+          const seen = new Set<string>();
+          const ids: string[] = [];
+          rows.forEach(([base, extra], i) => {
+            // Plain ASCII ids of 1 to 12 bytes, their case changed, or with a character that is not ASCII.
+            const plain = `Id${'x'.repeat(base % 11)}${base.toString(36)}`;
+            const cased = upper[i % upper.length] ? plain.toUpperCase() : plain;
+            const id = extra === '' ? cased : extra === 'É' || extra === 'e\u0301' ? `${cased}${extra}` : `${cased.slice(0, 1)}${extra}${cased.slice(1)}`;
+            if (!seen.has(id)) {
+              seen.add(id);
+              ids.push(id);
+            }
+          });
+          expect(findLookAlikeIds(ClaimIds.from(ids), passRows)).toEqual(plainLookAlikes(ids));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
   it('works in 12 bytes a claim, and in passes past 8M claims: 144 MB at 20M where one table took 512 MiB', () => {
     expect(lookAlikeWork(1_000_000)).toEqual({ passes: 1, bytes: 12_000_000 });
     const at20M = lookAlikeWork(20_000_000);

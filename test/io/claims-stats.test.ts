@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { summarizeClaims } from '../../src/io/claims-reader.js';
+import { readClaims, summarizeClaims } from '../../src/io/claims-reader.js';
+import { buildCells } from '../../src/core/points.js';
+import { twoClassPlan } from '../helpers/plans.js';
+import { tempDir } from '../helpers/tmp.js';
 import { allocate } from '../../src/core/allocate.js';
 import { pointsText } from '../../src/core/summary.js';
 import { tieKeyer } from '../../src/io/hash.js';
@@ -16,7 +19,18 @@ const scenario = fc.record({
   rows: fc.array(fc.tuple(fc.boolean(), fc.constantFrom(...UNITS), fc.constantFrom(...STATUSES)), { maxLength: 60 }),
 });
 
+const tmp = tempDir();
+
 describe('summarizeClaims', () => {
+  it('counts by cells the reader returns when asked (ReadClaimsOptions.cells), and by none otherwise', async () => {
+    const plan = twoClassPlan();
+    const file = tmp.write('claims.csv', 'claim_id,class,units,status\nA,nationwide,1,approved\nB,illinois,2,rejected\nC,nationwide,1,approved\n');
+    const withCells = await readClaims(file, plan, { cells: true });
+    expect(withCells.cells).toEqual(buildCells(plan, withCells.table));
+    expect(Array.from(withCells.cells?.cellOf ?? [])).toEqual([0, 1, 0]);
+    expect((await readClaims(file, plan)).cells).toBeUndefined();
+  });
+
   it('counts the points and eligible claims the allocation counts, in weights and pools mode (property)', () => {
     fc.assert(
       fc.property(scenario, (s) => {
@@ -34,11 +48,15 @@ describe('summarizeClaims', () => {
         });
         const rows: SimpleRow[] = s.rows.map(([il, units, status], i) => ({ id: `C${i}`, class: il ? 'illinois' : 'nationwide', units, status }));
         const table = makeTable(plan, rows);
-        const { classes } = summarizeClaims(table, plan);
+        const { classes, cells } = summarizeClaims(table, plan);
         const alloc = allocate(plan, table, tieKeyer(plan.seed));
         expect(classes.map((c) => [c.id, c.claims, c.eligible, c.points])).toEqual(
           alloc.classes.map((c) => [c.id, c.claims, c.eligible, pointsText(c.eligiblePoints)]),
         );
+        // The allocation takes the cells the statistics were counted by (not made again): the same allocation.
+        const given = allocate(plan, table, tieKeyer(plan.seed), { cells });
+        expect(given.cellOf).toBe(cells.cellOf);
+        expect(given).toEqual(alloc);
       }),
       { numRuns: 200 },
     );
@@ -58,7 +76,9 @@ describe('summarizeClaims', () => {
       { id: 'C', class: 'illinois', units: '5', status: 'rejected' },
       { id: 'D', class: 'nationwide', status: 'denied' },
     ]);
-    expect(summarizeClaims(table, plan)).toEqual({
+    const { cells, ...summary } = summarizeClaims(table, plan);
+    expect(Array.from(cells.cellOf)).toEqual([0, 1, 2, 3]);
+    expect(summary).toEqual({
       classes: [
         { id: 'nationwide', claims: 1, eligible: 0, units: '0', points: '0' },
         { id: 'illinois', claims: 3, eligible: 2, units: '3.000001', points: '0.9000003' },
@@ -70,5 +90,15 @@ describe('summarizeClaims', () => {
         { status: 'rejected', claims: 1, eligible: false },
       ],
     });
+  });
+
+  it('counts by cells the allocation refuses for another table', () => {
+    const plan = makePlan({ classes: [{ id: 'nationwide', weight: '1' }] });
+    const { cells } = summarizeClaims(makeTable(plan, [{ id: 'A', class: 'nationwide' }]), plan);
+    const table = makeTable(plan, [
+      { id: 'A', class: 'nationwide' },
+      { id: 'B', class: 'nationwide' },
+    ]);
+    expect(() => allocate(plan, table, tieKeyer(plan.seed), { cells })).toThrow(/cells: 1 row for 2 rows/);
   });
 });
