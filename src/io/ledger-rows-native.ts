@@ -127,7 +127,6 @@ export const ledgerRowsJs: LedgerRowRun = (idBytes, idEnds, cellOf, statusIndex,
 export function ledgerRowsRight(run: LedgerRowRun): boolean {
   try {
     const enc = new TextEncoder();
-    // prettier-ignore
     const ids = ['TT-1', 'Zoë', '=x', 'a,b', 'é€𝄞', '', 'tail\r', '-1', '@', "'q", '\tq', 'ok"', 'C12345678901234567890', 'x\n',
       '+1', '"q', '\rq', 'P-9', 'z', 'TT-2', 'B', 'Ü2'];
     const idBytes = enc.encode(ids.join(''));
