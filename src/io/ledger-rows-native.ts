@@ -122,7 +122,7 @@ export const ledgerRowsJs: LedgerRowRun = (idBytes, idEnds, cellOf, statusIndex,
  * guard (= + - @ tab CR ') or quotes ("), and hold a comma, CR, LF or quote inside or last; ids of
  * several bytes a character; statuses of each array type (a writer that reads a Uint16Array or
  * Uint32Array as bytes gets other statuses); a buffer that fills up; a start inside the table.
- * About a millisecond, once per thread.
+ * About 1.5 ms on a thread's first call (about 0.5 ms warm), once per thread.
  */
 export function ledgerRowsRight(run: LedgerRowRun): boolean {
   try {
