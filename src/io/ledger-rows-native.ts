@@ -124,14 +124,31 @@ export const ledgerRowsJs: LedgerRowRun = (idBytes, idEnds, cellOf, statusIndex,
  * Uint32Array as bytes gets other statuses); a buffer that fills up; a start inside the table.
  * About 1.5 ms on a thread's first call (about 0.5 ms warm), once per thread.
  */
+/**
+ * Ids and suffixes as a run takes them: the ids' UTF-8 one after another and where each ends, the
+ * suffixes' in one pool and, per key, where its suffix starts and its length (0: not made).
+ */
+export function packRunInputs(ids: readonly string[], suffixes: readonly string[]): { idBytes: Uint8Array; idEnds: Uint32Array; pool: Uint8Array; suffixAt: Uint32Array } {
+  const enc = new TextEncoder();
+  const idBytes = enc.encode(ids.join(''));
+  let end = 0;
+  const idEnds = Uint32Array.from(ids, (id) => (end += enc.encode(id).length));
+  const pool = enc.encode(suffixes.join(''));
+  const suffixAt = new Uint32Array(2 * suffixes.length);
+  let at = 0;
+  suffixes.forEach((s, k) => {
+    const len = enc.encode(s).length;
+    suffixAt[2 * k] = at;
+    suffixAt[2 * k + 1] = len;
+    at += len;
+  });
+  return { idBytes, idEnds, pool, suffixAt };
+}
+
 export function ledgerRowsRight(run: LedgerRowRun): boolean {
   try {
-    const enc = new TextEncoder();
     const ids = ['TT-1', 'Zoë', '=x', 'a,b', 'é€𝄞', '', 'tail\r', '-1', '@', "'q", '\tq', 'ok"', 'C12345678901234567890', 'x\n',
       '+1', '"q', '\rq', 'P-9', 'z', 'TT-2', 'B', 'Ü2'];
-    const idBytes = enc.encode(ids.join(''));
-    let end = 0;
-    const idEnds = Uint32Array.from(ids, (id) => (end += enc.encode(id).length));
     const n = ids.length;
     const nStatuses = 3;
     const cellOf = Uint32Array.from({ length: n }, (_, i) => i % 3);
@@ -140,15 +157,7 @@ export function ledgerRowsRight(run: LedgerRowRun): boolean {
     // Key (cell·3 + status)·2 + cent: its own suffix, naming them (some of several bytes a character).
     const keys = 3 * nStatuses * 2;
     const suffixes = Array.from({ length: keys }, (_, k) => `,c${Math.floor(k / (2 * nStatuses))},s${Math.floor(k / 2) % nStatuses},${k % 2}${k % 5 === 0 ? 'é' : ''}\n`);
-    const pool = enc.encode(suffixes.join(''));
-    const suffixAt = new Uint32Array(2 * keys);
-    let at = 0;
-    suffixes.forEach((s, k) => {
-      const len = enc.encode(s).length;
-      suffixAt[2 * k] = at;
-      suffixAt[2 * k + 1] = len;
-      at += len;
-    });
+    const { idBytes, idEnds, pool, suffixAt } = packRunInputs(ids, suffixes);
     // Row 4's key (cell 1, status 2, no cent more: also row 13's) not made.
     suffixAt[2 * (((cellOf[4] as number) * nStatuses + (statuses[4] as number)) * 2 + (extraCent[4] as number)) + 1] = 0;
     const statusArrays = [Uint8Array.from(statuses), Uint16Array.from(statuses), Uint32Array.from(statuses)];

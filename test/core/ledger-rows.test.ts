@@ -14,6 +14,7 @@ import { tieKeyer } from '../../src/io/hash.js';
 import { loadPlan } from '../../src/io/plan-file.js';
 import { makeTable } from '../helpers/make-table.js';
 import { ROOT } from '../helpers/run-cli.js';
+import { rowsInRanges } from '../helpers/ledger-ranges.js';
 
 let plan: Plan;
 beforeAll(async () => {
@@ -49,14 +50,7 @@ describe('LedgerRows.rows', () => {
           if (withKept) table.kept.set('note', ids.map((id, i) => (i % 2 === 0 ? id : `n${i}`)));
           const alloc = allocate(plan, table, tieKeyer(plan.seed));
           const rowsOf = new LedgerRows(ledgerRowsSource(plan, table, alloc, keep), { denseKeys: sparse ? 0 : undefined });
-          // Ranges of the given sizes, in order, till the end: blocks that start and end anywhere.
-          const parts: Uint8Array[] = [];
-          let from = 0;
-          for (let k = 0; from < table.count; k++) {
-            const to = Math.min(table.count, from + (cuts[k % cuts.length] as number));
-            parts.push(rowsOf.rows(from, to));
-            from = to;
-          }
+          const parts = rowsInRanges(rowsOf, table.count, cuts);
           parts.push(rowsOf.rows(table.count, table.count));
           const text = [...ledgerChunks(plan, table, alloc, keep)].join('');
           expect(Buffer.concat(parts).toString('utf8')).toBe(text);

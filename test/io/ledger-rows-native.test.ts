@@ -13,13 +13,14 @@ import { textCell } from '../../src/core/csv-cell.js';
 import { LedgerRows, ledgerChunks, ledgerRowsSource, type LedgerRowRun } from '../../src/core/ledger.js';
 import type { Plan } from '../../src/core/plan.js';
 import { tieKeyer } from '../../src/io/hash.js';
-import { ledgerRowRun, ledgerRowsJs, ledgerRowsRight, loadNativeLedgerRows, RUN_DONE, RUN_ID, RUN_ROOM, RUN_SUFFIX } from '../../src/io/ledger-rows-native.js';
+import { ledgerRowRun, ledgerRowsJs, ledgerRowsRight, loadNativeLedgerRows, packRunInputs, RUN_DONE, RUN_ID, RUN_ROOM, RUN_SUFFIX } from '../../src/io/ledger-rows-native.js';
 import { nativeAddonPath, requireAddon } from '../../src/io/sha256-batch.js';
 import { loadPlan } from '../../src/io/plan-file.js';
 import { withNative } from '../helpers/csv-paths.js';
 import { makeTable } from '../helpers/make-table.js';
 import { ROOT, runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/tmp.js';
+import { rowsInRanges } from '../helpers/ledger-ranges.js';
 
 // The addon's ledgerRows, when dist/native/ holds an addon that has one (whatever PAYOUT_NATIVE
 // says), and the writer the loader takes from it: undefined when there is no addon, and also when
@@ -43,18 +44,7 @@ beforeAll(async () => {
 
 /** Arguments for a run over `ids` with `suffixes` (key k's suffix, '' = not made), two statuses. */
 function argsOf(ids: string[], suffixes: string[], keys: number[], outSize: number, first: number, pos: number) {
-  const idBytes = enc.encode(ids.join(''));
-  let end = 0;
-  const idEnds = Uint32Array.from(ids, (id) => (end += enc.encode(id).length));
-  const pool = enc.encode(suffixes.join(''));
-  const suffixAt = new Uint32Array(suffixes.length * 2);
-  let at = 0;
-  suffixes.forEach((s, k) => {
-    const n = enc.encode(s).length;
-    suffixAt[2 * k] = at;
-    suffixAt[2 * k + 1] = n;
-    at += n;
-  });
+  const { idBytes, idEnds, pool, suffixAt } = packRunInputs(ids, suffixes);
   // key = (cell·2 + status)·2 + extra
   const cellOf = Uint32Array.from(keys, (k) => k >> 2);
   const statusIndex = Uint16Array.from(keys, (k) => (k >> 1) & 1);
@@ -278,13 +268,7 @@ describe('LedgerRows with a run', () => {
               return run(...a);
             };
             const rowsOf = new LedgerRows(source, { run: counted });
-            const parts: Uint8Array[] = [];
-            let from = 0;
-            for (let k = 0; from < table.count; k++) {
-              const to = Math.min(table.count, from + (cuts[k % cuts.length] as number));
-              parts.push(rowsOf.rows(from, to));
-              from = to;
-            }
+            const parts = rowsInRanges(rowsOf, table.count, cuts);
             expect(Buffer.concat(parts).toString('utf8'), name).toBe(text);
             expect(calls, name).toBeGreaterThan(0);
           }
