@@ -63,9 +63,14 @@ function nodeDir() {
  * dist/io/ledger-rows-native.js ledgerRowsRight, on its tables): what a build must pass before it
  * is kept, and what an addon already there must still pass (copied from another machine, or damaged).
  */
-function hashesRight(path) {
+/** Why the addon at `path` must not be kept, or '' when it passes. */
+function addonProblem(path) {
   const loadCheck = join(ROOT, 'dist/io/ledger-rows-native.js');
   const loadCheckUrl = existsSync(loadCheck) ? pathToFileURL(loadCheck).href : '';
+  if (!loadCheckUrl && !noted) {
+    noted = true;
+    process.stdout.write('payout: dist/io/ledger-rows-native.js is not there (tsc has not run): the addon\'s ledger rows are checked only when payout loads it\n');
+  }
   const check = spawnSync(
     process.execPath,
     [
@@ -84,19 +89,23 @@ function hashesRight(path) {
        const why = a.ledgerRows(Buffer.from('ab=c'), Uint32Array.of(2, 4), Uint32Array.of(0, 0), Uint8Array.of(0, 0), Uint8Array.of(0, 1), 1, Buffer.from(',x\\n,y\\n'), Uint32Array.of(0, 3, 3, 3), r, st, 2);
        if (why !== 1 || st.join() !== '1,5' || Buffer.from(r.subarray(0, 5)).toString() !== 'ab,x\\n') process.exit(3);
        const check = ${JSON.stringify(loadCheckUrl)};
-       if (check) import(check).then((m) => { if (!m.ledgerRowsRight(a.ledgerRows)) process.exit(3); }, () => process.exit(3));`,
+       if (check) import(check).then((m) => { if (typeof m.ledgerRowsRight !== 'function') process.exit(5); if (!m.ledgerRowsRight(a.ledgerRows)) process.exit(4); }, () => process.exit(5));`,
     ],
     { encoding: 'utf8', timeout: 60_000 },
   );
-  return check.status === 0;
+  if (check.status === 0) return '';
+  if (check.status === 4) return "its ledger rows were refused by payout's load check (dist/io/ledger-rows-native.js)";
+  if (check.status === 5) return "payout's load check (dist/io/ledger-rows-native.js) could not be run: run tsc, then build again";
+  return 'it did not load or hash correctly';
 }
+let noted = false;
 
 try {
   if (process.env.PAYOUT_NATIVE_BUILD === '0') without('PAYOUT_NATIVE_BUILD=0');
   const stamp = createHash('sha256');
   for (const f of SOURCES) stamp.update(readFileSync(join(SRC, f)));
   const sources = stamp.digest('hex');
-  if (existsSync(join(OUT, ADDON)) && existsSync(join(OUT, 'sources.sha256')) && readFileSync(join(OUT, 'sources.sha256'), 'utf8') === sources && hashesRight(join(OUT, ADDON))) {
+  if (existsSync(join(OUT, ADDON)) && existsSync(join(OUT, 'sources.sha256')) && readFileSync(join(OUT, 'sources.sha256'), 'utf8') === sources && addonProblem(join(OUT, ADDON)) === '') {
     process.exit(0); // built from these sources already, and still hashes right
   }
   rmSync(join(OUT, ADDON), { force: true });
@@ -123,7 +132,8 @@ try {
       without(why.trim().slice(0, 160));
     }
     // The addon must load and hash like node:crypto before it is used.
-    if (!hashesRight(built)) without('the built addon did not load or hash correctly');
+    const problem = addonProblem(built);
+    if (problem) without(`the built addon was not kept: ${problem}`);
     mkdirSync(OUT, { recursive: true });
     // Under a temporary name, then renamed: a payout starting meanwhile loads the old file or the
     // new one, never a half-copied one (and a file a running payout has loaded is not rewritten).

@@ -113,18 +113,6 @@ export const ledgerRowsJs: LedgerRowRun = (idBytes, idEnds, cellOf, statusIndex,
 };
 
 /**
- * Whether `run` writes as `ledgerRowsJs` does on a few known tables and throws where it does: an
- * addon that lacks the function or writes wrong is not used. The table is made so that a writer
- * wrong in any one part of the contract writes other bytes or stops elsewhere: every key (3 cells,
- * 3 statuses, 2 remainder cents) has its own suffix, so a key computed without the status, the
- * remainder cent or with a fixed number of statuses picks another; plain ids use keys of each
- * status and remainder cent; one key a row uses is not made; ids start with each byte that needs a
- * guard (= + - @ tab CR ') or quotes ("), and hold a comma, CR, LF or quote inside or last; ids of
- * several bytes a character; statuses of each array type (a writer that reads a Uint16Array or
- * Uint32Array as bytes gets other statuses); a buffer that fills up; a start inside the table.
- * About 1.5 ms on a thread's first call (about 0.5 ms warm), once per thread.
- */
-/**
  * Ids and suffixes as a run takes them: the ids' UTF-8 one after another and where each ends, the
  * suffixes' in one pool and, per key, where its suffix starts and its length (0: not made).
  */
@@ -145,10 +133,24 @@ export function packRunInputs(ids: readonly string[], suffixes: readonly string[
   return { idBytes, idEnds, pool, suffixAt };
 }
 
+/**
+ * Whether `run` writes as `ledgerRowsJs` does on a few known tables and throws where it does: an
+ * addon that lacks the function or writes wrong is not used. The table is made so that a writer
+ * wrong in any one part of the contract writes other bytes or stops elsewhere: every key (3 cells,
+ * 3 statuses, 2 remainder cents) has its own suffix, so a key computed without the status, the
+ * remainder cent or with a fixed number of statuses picks another; plain ids use keys of each
+ * status and remainder cent; one key a row uses is not made; ids start with each byte that needs a
+ * guard (= + - @ tab CR ') or quotes ("), and hold a comma, CR, LF or quote inside or last (each
+ * at a row whose key is made, so that its quoting is what the row tests); ids of several bytes a
+ * character; statuses of each array type (a writer that reads a Uint16Array or Uint32Array as
+ * bytes gets other statuses); a buffer that fills up (one byte short of a row, and a row that
+ * fits exactly); a start inside the table.
+ * About 1.5 ms on a thread's first call (about 0.5 ms warm), once per thread.
+ */
 export function ledgerRowsRight(run: LedgerRowRun): boolean {
   try {
     const ids = ['TT-1', 'Zoë', '=x', 'a,b', 'é€𝄞', '', 'tail\r', '-1', '@', "'q", '\tq', 'ok"', 'C12345678901234567890', 'x\n',
-      '+1', '"q', '\rq', 'P-9', 'z', 'TT-2', 'B', 'Ü2'];
+      '+1', '"q', '\rq', 'P-9', 'z', 'TT-2', 'B', 'Ü2', 'l\nf'];
     const n = ids.length;
     const nStatuses = 3;
     const cellOf = Uint32Array.from({ length: n }, (_, i) => i % 3);
@@ -168,6 +170,8 @@ export function ledgerRowsRight(run: LedgerRowRun): boolean {
         [0, 1024, n, 2],
         [1, 1024, n, 1],
         [0, 70, n, 2],
+        [0, 73, n, 0],
+        [0, 74, n, 1],
         [12, 1024, n, 0],
         [13, 1024, n, 1],
         [n, 1024, n, 2],

@@ -169,7 +169,8 @@ describe('the addon’s ledgerRows', () => {
       const good = call(run, ok(), 2);
       expect(good.why).toBe(RUN_DONE);
       expect(Buffer.from(good.out.subarray(0, 10)).toString()).toBe('A1,x\nB2,y\n');
-      // state in shared memory (another thread may write it): read once, checked, written back.
+      // state in shared memory is taken (checked, used, written back). That it is read only once
+      // (another thread may write it meanwhile) no single-threaded test can show.
       const shared = ok();
       const sharedState = new Uint32Array(new SharedArrayBuffer(8));
       sharedState[1] = 65;
@@ -335,15 +336,32 @@ describe('the loader', () => {
    * The contract as the addon's C code writes it, with one part of it wrong when asked: the ways
    * an addon built from changed sources was seen to write other ledgers (a key without the
    * remainder cent or the status, or with 2 statuses fixed; statuses read as bytes whatever the
-   * array; `+` not taken for a formula start; a suffix not made written as empty).
+   * array; `+` not taken for a formula start; a suffix not made written as empty), and more: any one
+   * byte not guarded or not quoted (`byte`), a row written when it does not fit (C would write
+   * past `out`: here only what fits is written, and the row counted as written).
    */
-  type Wrong = 'none' | 'no-extra-cent' | 'no-status' | 'two-statuses' | 'status-as-bytes' | 'plus-not-guarded' | 'no-suffix-stop';
+  type Wrong =
+    | 'none'
+    | 'no-extra-cent'
+    | 'no-status'
+    | 'two-statuses'
+    | 'status-as-bytes'
+    | 'plus-not-guarded'
+    | 'no-suffix-stop'
+    | 'not-guarded'
+    | 'not-quoted'
+    | 'overruns-by-2'
+    | 'stops-when-exact';
+  const GUARDED = [0x3d, 0x2b, 0x2d, 0x40, 0x09, 0x0d, 0x27];
+  const QUOTED = [0x22, 0x2c, 0x0a, 0x0d];
   const writer =
-    (wrong: Wrong): LedgerRowRun =>
+    (wrong: Wrong, byte?: number): LedgerRowRun =>
     (idBytes, idEnds, cellOf, statusIndex, extraCent, nStatuses, pool, suffixAt, out, state, to) => {
-      const guarded = new Set([0x3d, 0x2b, 0x2d, 0x40, 0x09, 0x0d, 0x27]);
+      const guarded = new Set(GUARDED);
       if (wrong === 'plus-not-guarded') guarded.delete(0x2b);
-      const quoted = new Set([0x22, 0x2c, 0x0a, 0x0d]);
+      if (wrong === 'not-guarded') guarded.delete(byte!);
+      const quoted = new Set(QUOTED);
+      if (wrong === 'not-quoted') quoted.delete(byte!);
       const status = wrong === 'status-as-bytes' ? new Uint8Array(statusIndex.buffer, statusIndex.byteOffset, statusIndex.length) : statusIndex;
       const keys = suffixAt.length / 2;
       let row = state[0]!;
@@ -370,11 +388,12 @@ describe('the loader', () => {
         if (sStart + sLength > pool.length) return stop(-1);
         const id = idBytes.subarray(start, end);
         if (id.length === 0 || guarded.has(id[0]!)) return stop(RUN_ID);
-        if (id.length + sLength > out.length - pos) return stop(RUN_ROOM);
+        const room = out.length - pos + (wrong === 'overruns-by-2' ? 2 : 0) - (wrong === 'stops-when-exact' ? 1 : 0);
+        if (id.length + sLength > room) return stop(RUN_ROOM);
         if (id.some((b) => quoted.has(b))) return stop(RUN_ID);
-        out.set(id, pos);
-        out.set(pool.subarray(sStart, sStart + sLength), pos + id.length);
-        pos += id.length + sLength;
+        const written = Buffer.concat([id, pool.subarray(sStart, sStart + sLength)]);
+        out.set(written.subarray(0, Math.max(0, out.length - pos)), pos);
+        pos += written.length;
         start = end;
       }
       return stop(RUN_DONE);
@@ -382,9 +401,13 @@ describe('the loader', () => {
 
   it('refuses a writer wrong in any one part of the contract (each of them writes another ledger)', () => {
     expect(ledgerRowsRight(writer('none'))).toBe(true);
-    for (const wrong of ['no-extra-cent', 'no-status', 'two-statuses', 'status-as-bytes', 'plus-not-guarded', 'no-suffix-stop'] as const) {
+    for (const wrong of ['no-extra-cent', 'no-status', 'two-statuses', 'status-as-bytes', 'plus-not-guarded', 'no-suffix-stop', 'overruns-by-2', 'stops-when-exact'] as const) {
       expect(ledgerRowsRight(writer(wrong)), wrong).toBe(false);
     }
+    // Each byte that makes a guard or quotes, left out on its own. (CR both guards and quotes: left
+    // out of the guards only, a CR first still quotes the cell, the same bytes.)
+    for (const b of GUARDED.filter((g) => g !== 0x0d)) expect(ledgerRowsRight(writer('not-guarded', b)), `not guarded: 0x${b.toString(16)}`).toBe(false);
+    for (const b of QUOTED) expect(ledgerRowsRight(writer('not-quoted', b)), `not quoted: 0x${b.toString(16)}`).toBe(false);
   });
 });
 
@@ -400,7 +423,7 @@ describe('allocate with and without the addon', () => {
     await generateClaims({ rows: 70_000, seed: 'ledger-rows-native', out: tmp.path('plain.csv'), messy: true });
     // Some ids that need a guard, quotes or both (the rows the JavaScript writer writes).
     const lines = readFileSync(tmp.path('plain.csv'), 'utf8').split('\n');
-    const odd = ['=', 'a,', '-', "'", 'q"'];
+    const odd = ['=', 'a,', '-', "'", 'q"', 'l\n', '+', '@'];
     const changed: string[] = [];
     for (let i = 1; i < lines.length; i += 997) {
       const line = lines[i] as string;
