@@ -36,6 +36,8 @@ export interface Cells {
   eligible: boolean[];
   /** Number of rows in each cell. */
   count: number[];
+  /** The plan and the table they were grouped for: cells handed to `allocate` must be this table's, under this plan. */
+  readonly builtFor?: { readonly plan: unknown; readonly claims: unknown };
 }
 
 /** Key spaces up to this size use a dense lookup array instead of a Map. */
@@ -51,7 +53,7 @@ export function buildCells(plan: Pick<Plan, 'classes' | 'eligibleStatuses'>, cla
   const statusOk = eligibleStatusFlags(plan, claims.statuses);
   const { classIndex: ci, unitsIndex: ui, statusIndex: si } = claims;
 
-  const cells: Cells = { cellOf: new Uint32Array(rows), classIndex: [], unitsIndex: [], eligible: [], count: [] };
+  const cells: Cells = { cellOf: new Uint32Array(rows), classIndex: [], unitsIndex: [], eligible: [], count: [], builtFor: { plan, claims } };
   const { cellOf, count } = cells;
   const addCell = (c: number, u: number, e: number): number => {
     cells.classIndex.push(c);

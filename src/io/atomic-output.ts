@@ -9,7 +9,7 @@
  */
 import { lstatSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
 import { access, lstat, mkdir, readlink, rename, rm, stat } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { allOf, type CommitState, commitError, INTERRUPTED, isManifest, RenameFailure, rollBack } from './commit-rollback.js';
 import { OutputFile, type WrittenFile } from './output-file.js';
@@ -161,7 +161,13 @@ export class OutputSet {
    * commit are skipped.
    */
   retire(names: readonly string[]): void {
-    for (const name of names) if (!this.retired.includes(name)) this.retired.push(name);
+    for (const name of names) {
+      // Names of files in DIR, never a path out of it; and not the manifest (placed or kept by the commit itself).
+      if (name === '' || name === '.' || name === '..' || basename(name) !== name || name.includes('\\') || isManifest(name)) {
+        throw new RangeError(`retire: ${JSON.stringify(name)} is not the name of an earlier run's file in the folder`);
+      }
+      if (!this.retired.includes(name)) this.retired.push(name);
+    }
   }
 
   /**
@@ -184,7 +190,9 @@ export class OutputSet {
    * be removed then is a warning (setCommitWarnings), not a failure.
    */
   async commit(): Promise<void> {
-    if (!this.force) await this.refuseExisting([...this.files.map((f) => f.name), ...this.retired]);
+    // A retired name this run writes after all is replaced, as any other file it writes.
+    const retired = this.retired.filter((name) => !this.files.some((f) => f.name === name));
+    if (!this.force) await this.refuseExisting([...this.files.map((f) => f.name), ...retired]);
     const state: CommitState = { moved: [], placed: [] };
     const hasManifest = this.files.some((f) => isManifest(f.name));
     this.committing = state;
@@ -203,7 +211,7 @@ export class OutputSet {
     let manifestPlaced = false;
     try {
       try {
-        const targets = [...this.files.map((f) => f.name), ...this.retired].map((name) => join(this.dir, name));
+        const targets = [...this.files.map((f) => f.name), ...retired].map((name) => join(this.dir, name));
         const found = await allOf(
           targets.map((target) =>
             lstat(target).catch((err: NodeJS.ErrnoException) => {
@@ -217,7 +225,10 @@ export class OutputSet {
           for (const [i, target] of targets.entries()) {
             const s = found[i];
             if (s === undefined || isManifest(target) !== manifest) continue;
-            if (!s.isFile()) throw new UsageError(`${target}: exists and is not a file; nothing was written`);
+            if (!s.isFile()) {
+              const what = i < this.files.length ? 'exists and is not a file' : "has the name of an earlier run's file this run removes, and is not a file";
+              throw new UsageError(`${target}: ${what}; nothing was written`);
+            }
             aside.push({ target, aside: `${target}${this.tag}.old` });
           }
         }

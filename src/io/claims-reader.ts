@@ -262,7 +262,7 @@ export async function readClaims(file: string, plan: Plan, options: ReadClaimsOp
   if (tieKeys && prefixes === undefined) tieKeys.close();
   if (dedupe) {
     // While the worker answers its last batches (~40 ms at 1M), this thread finds the look-alike
-    // ids (~80 ms at 1M) instead of waiting; their warnings still come after the duplicates'.
+    // ids (~50–65 ms at 1M) instead of waiting; their warnings still come after the duplicates'.
     const finishing = dedupe.finish();
     collector.findLookAlikes();
     collector.addDuplicateHits(await finishing);

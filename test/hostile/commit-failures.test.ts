@@ -6,7 +6,7 @@
  * the earlier run is put back with its manifest last, and every failure names its file.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { afterEach, expect, it, vi } from 'vitest';
@@ -230,4 +230,29 @@ it('without --force, a retired file of an earlier run is refused like a replaced
   await expect(second.commit()).rejects.toThrow(/extra\.csv/);
   await second.abort();
   expect(contents(dir)).toEqual(before);
+});
+
+it('retire takes names of files in the folder only, never a path out of it nor the manifest; a retired name also written is replaced', async () => {
+  const dir = tmp.path('retire-names');
+  await earlierRun(dir, ['a.csv', 'manifest.json']);
+  const second = await secondRun(dir, ['a.csv', 'manifest.json']);
+  for (const bad of ['../outside.txt', 'sub/x.csv', '..', '', 'manifest.json', 'a\\b.csv']) {
+    expect(() => second.retire([bad]), bad).toThrow(RangeError);
+  }
+  second.retire(['a.csv']); // written too: replaced, not moved aside twice
+  await second.commit();
+  expect(contents(dir)).toEqual({ 'a.csv': 'a.csv of the second run\n', 'manifest.json': 'manifest.json of the second run\n' });
+});
+
+it('a folder at a retired name stops the commit before anything moves, and says why', async () => {
+  const dir = tmp.path('retire-folder');
+  const before = await earlierRun(dir, ['a.csv', 'manifest.json']);
+  mkdirSync(join(dir, 'paypal-002.csv'));
+  const second = await secondRun(dir, ['a.csv', 'manifest.json']);
+  second.retire(['paypal-002.csv']);
+  await expect(second.commit()).rejects.toThrow(`${join(dir, 'paypal-002.csv')}: has the name of an earlier run's file this run removes, and is not a file; nothing was written`);
+  await second.abort();
+  const files = readdirSync(dir).filter((f) => f !== 'paypal-002.csv').sort();
+  expect(Object.fromEntries(files.map((f) => [f, readFileSync(join(dir, f), 'utf8')]))).toEqual(before);
+  expect(readdirSync(join(dir, 'paypal-002.csv'))).toEqual([]); // the folder, untouched
 });

@@ -99,6 +99,22 @@ describe('summarizeClaims', () => {
       { id: 'A', class: 'nationwide' },
       { id: 'B', class: 'nationwide' },
     ]);
-    expect(() => allocate(plan, table, tieKeyer(plan.seed), { cells })).toThrow(/cells: 1 row for 2 rows/);
+    expect(() => allocate(plan, table, tieKeyer(plan.seed), { cells })).toThrow(/cells: made for another table or plan/);
+  });
+
+  it('refuses cells of another table of the same size, or of this table under another plan (either would change amounts)', () => {
+    const plan = makePlan({ classes: [{ id: 'nationwide', weight: '1' }, { id: 'illinois', weight: '6' }] });
+    const rows = [
+      { id: 'A', class: 'nationwide' },
+      { id: 'B', class: 'illinois' },
+    ];
+    const table = makeTable(plan, rows);
+    const other = makeTable(plan, [...rows].reverse());
+    expect(() => allocate(plan, table, tieKeyer(plan.seed), { cells: summarizeClaims(other, plan).cells })).toThrow(/made for another table or plan/);
+    const otherPlan = { ...plan, eligibleStatuses: ['pending'] };
+    expect(() => allocate(plan, table, tieKeyer(plan.seed), { cells: summarizeClaims(table, otherPlan).cells })).toThrow(/made for another table or plan/);
+    // Its own cells: taken.
+    const { cells } = summarizeClaims(table, plan);
+    expect(allocate(plan, table, tieKeyer(plan.seed), { cells }).cellOf).toBe(cells.cellOf);
   });
 });
