@@ -9,7 +9,7 @@
  * text with `String#indexOf` as before: the same records either way, which the differential tests
  * check on both paths.
  */
-import { isInteger, nativeAddonPath, nativeAllowed, requireAddon } from './sha256-batch.js';
+import { isInteger, loadCheckedFunction, nativeFunction } from './sha256-batch.js';
 
 /**
  * Writes the offsets of the bytes of `bytes[from, end)` that are `delimiter` (a byte value), a
@@ -68,28 +68,12 @@ export function scansRight(scan: CsvScan): boolean {
 
 /** The addon's `scan` at `path`, when it loads and `scansRight`. */
 export function loadNativeScan(path: string): CsvScan | undefined {
-  try {
-    const addon = requireAddon(path);
-    if (typeof addon.scan !== 'function') return undefined;
-    const scan = addon.scan as CsvScan;
-    return scansRight(scan) ? scan : undefined;
-  } catch {
-    return undefined;
-  }
+  return loadCheckedFunction<CsvScan>(path, 'scan', scansRight);
 }
-
-let loaded: CsvScan | null | undefined;
 
 /**
  * The addon's `scan` when it is built, indexes right, and `PAYOUT_NATIVE=0` is not set; else
  * undefined (the tokenizer searches with indexOf). The addon is loaded once per thread; the
  * environment is read at each call (once per tokenizer).
  */
-export function csvScan(): CsvScan | undefined {
-  if (!nativeAllowed()) return undefined;
-  if (loaded === undefined) {
-    const path = nativeAddonPath();
-    loaded = (path !== undefined ? loadNativeScan(path) : undefined) ?? null;
-  }
-  return loaded ?? undefined;
-}
+export const csvScan: () => CsvScan | undefined = nativeFunction(loadNativeScan);

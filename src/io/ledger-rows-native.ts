@@ -10,7 +10,7 @@
  */
 import type { LedgerRowRun } from '../core/ledger.js';
 import type { RowIndexArray } from '../core/claims.js';
-import { isInteger, nativeAddonPath, nativeAllowed, requireAddon } from './sha256-batch.js';
+import { isInteger, loadCheckedFunction, nativeFunction } from './sha256-batch.js';
 
 /** Why a run stopped (what `LedgerRowRun` returns). */
 export const RUN_DONE = 0;
@@ -210,27 +210,11 @@ export function ledgerRowsRight(run: LedgerRowRun): boolean {
 
 /** The addon's `ledgerRows` at `path`, when it loads and `ledgerRowsRight`. */
 export function loadNativeLedgerRows(path: string): LedgerRowRun | undefined {
-  try {
-    const addon = requireAddon(path);
-    if (typeof addon.ledgerRows !== 'function') return undefined;
-    const run = addon.ledgerRows as LedgerRowRun;
-    return ledgerRowsRight(run) ? run : undefined;
-  } catch {
-    return undefined;
-  }
+  return loadCheckedFunction<LedgerRowRun>(path, 'ledgerRows', ledgerRowsRight);
 }
-
-let loaded: LedgerRowRun | null | undefined;
 
 /**
  * The addon's `ledgerRows` when it is built, writes right, and `PAYOUT_NATIVE=0` is not set; else
  * undefined (LedgerRows writes every row). Loaded once per thread; the environment is read at each call.
  */
-export function ledgerRowRun(): LedgerRowRun | undefined {
-  if (!nativeAllowed()) return undefined;
-  if (loaded === undefined) {
-    const path = nativeAddonPath();
-    loaded = (path !== undefined ? loadNativeLedgerRows(path) : undefined) ?? null;
-  }
-  return loaded ?? undefined;
-}
+export const ledgerRowRun: () => LedgerRowRun | undefined = nativeFunction(loadNativeLedgerRows);

@@ -235,6 +235,37 @@ export function requireAddon(path: string): Record<string, unknown> {
 }
 
 /**
+ * The addon's function `name` at `path` when it loads and `right` holds for it (it gives what its
+ * JavaScript reference gives); else undefined: an addon from other sources, or a damaged one, is
+ * not used for that function.
+ */
+export function loadCheckedFunction<F>(path: string, name: string, right: (f: F) => boolean): F | undefined {
+  try {
+    const fn = requireAddon(path)[name];
+    if (typeof fn !== 'function') return undefined;
+    return right(fn as F) ? (fn as F) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A function of the addon as `load` gives it from the addon's path, loaded once per thread, or
+ * undefined when the addon is not built or `PAYOUT_NATIVE=0` (the environment is read at each call).
+ */
+export function nativeFunction<F>(load: (path: string) => F | undefined): () => F | undefined {
+  let loaded: F | null | undefined;
+  return () => {
+    if (!nativeAllowed()) return undefined;
+    if (loaded === undefined) {
+      const path = nativeAddonPath();
+      loaded = (path !== undefined ? load(path) : undefined) ?? null;
+    }
+    return loaded ?? undefined;
+  };
+}
+
+/**
  * Loads the addon from `path`; undefined when it cannot be loaded (a build for another platform, a
  * damaged file) or does not hash as node:crypto does (`hashesRight`).
  */

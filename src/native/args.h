@@ -1,6 +1,7 @@
 /*
- * Argument checks shared by the addon's functions (sha256_batch.c, csv_scan.c): a typed array of one
- * type, an integer index. Each returns 0 for a bad argument; the caller throws.
+ * What the addon's files share (sha256_batch.c, csv_scan.c, ledger_rows.c): the argument checks (a
+ * typed array of one type, an integer index; each returns 0 for a bad argument, the caller throws)
+ * and adding a function to the exports.
  */
 #ifndef PAYOUT_NATIVE_ARGS_H
 #define PAYOUT_NATIVE_ARGS_H
@@ -29,6 +30,13 @@ static inline int index_arg(napi_env env, napi_value v, uint32_t* out) {
   if (!(d >= 0 && d <= 4294967295.0) || d != (double)(uint32_t)d) return 0;
   *out = (uint32_t)d;
   return 1;
+}
+
+/* Adds the function `fn` to `exports` as `name`; 0 when N-API refuses. */
+static inline int export_function(napi_env env, napi_value exports, const char* name, napi_callback fn) {
+  napi_value f;
+  if (napi_create_function(env, name, NAPI_AUTO_LENGTH, fn, NULL, &f) != napi_ok) return 0;
+  return napi_set_named_property(env, exports, name, f) == napi_ok;
 }
 
 #endif

@@ -134,8 +134,4 @@ static napi_value scan(napi_env env, napi_callback_info info) {
 
 /* Adds `scan` to the addon's exports (called from the module's init in sha256_batch.c). */
 int payout_register_csv_scan(napi_env env, napi_value exports);
-int payout_register_csv_scan(napi_env env, napi_value exports) {
-  napi_value f;
-  if (napi_create_function(env, "scan", NAPI_AUTO_LENGTH, scan, NULL, &f) != napi_ok) return 0;
-  return napi_set_named_property(env, exports, "scan", f) == napi_ok;
-}
+int payout_register_csv_scan(napi_env env, napi_value exports) { return export_function(env, exports, "scan", scan); }

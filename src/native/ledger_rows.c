@@ -157,8 +157,4 @@ static napi_value ledger_rows(napi_env env, napi_callback_info info) {
 
 /* Adds `ledgerRows` to the addon's exports (called from the module's init in sha256_batch.c). */
 int payout_register_ledger_rows(napi_env env, napi_value exports);
-int payout_register_ledger_rows(napi_env env, napi_value exports) {
-  napi_value f;
-  if (napi_create_function(env, "ledgerRows", NAPI_AUTO_LENGTH, ledger_rows, NULL, &f) != napi_ok) return 0;
-  return napi_set_named_property(env, exports, "ledgerRows", f) == napi_ok;
-}
+int payout_register_ledger_rows(napi_env env, napi_value exports) { return export_function(env, exports, "ledgerRows", ledger_rows); }

@@ -218,13 +218,9 @@ static napi_value leaves(napi_env env, napi_callback_info info) {
 }
 
 NAPI_MODULE_INIT() {
-  napi_value f;
-  if (napi_create_function(env, "many", NAPI_AUTO_LENGTH, many, NULL, &f) != napi_ok) return NULL;
-  if (napi_set_named_property(env, exports, "many", f) != napi_ok) return NULL;
-  if (napi_create_function(env, "level", NAPI_AUTO_LENGTH, level, NULL, &f) != napi_ok) return NULL;
-  if (napi_set_named_property(env, exports, "level", f) != napi_ok) return NULL;
-  if (napi_create_function(env, "leaves", NAPI_AUTO_LENGTH, leaves, NULL, &f) != napi_ok) return NULL;
-  if (napi_set_named_property(env, exports, "leaves", f) != napi_ok) return NULL;
+  if (!export_function(env, exports, "many", many)) return NULL;
+  if (!export_function(env, exports, "level", level)) return NULL;
+  if (!export_function(env, exports, "leaves", leaves)) return NULL;
   if (!payout_register_csv_scan(env, exports)) return NULL;
   if (!payout_register_ledger_rows(env, exports)) return NULL;
   return exports;

@@ -118,8 +118,10 @@ describe('scripts/build-native.js', () => {
     cpSync(join(ROOT, 'scripts/build-native.js'), join(root, 'scripts/build-native.js'));
     cpSync(join(ROOT, 'src/native'), join(root, 'src/native'), { recursive: true });
     const c = join(root, 'src/native/sha256_batch.c');
-    const without = readFileSync(c, 'utf8').replace(/\n[^\n]*"leaves", f\)[^\n]*/, '');
-    expect(without).not.toContain('"leaves", f)');
+    const source = readFileSync(c, 'utf8');
+    expect(source).toContain('"leaves", leaves)');
+    const without = source.replace(/\n[^\n]*"leaves", leaves\)[^\n]*/, '');
+    expect(without).not.toContain('"leaves", leaves)');
     writeFileSync(c, without);
     const out = join(root, 'out');
     const r = spawnSync(process.execPath, [join(root, 'scripts/build-native.js'), '--out', out], { encoding: 'utf8', timeout: 120_000 });
