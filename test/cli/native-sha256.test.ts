@@ -9,30 +9,21 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/tmp.js';
+import { writePaymentsInput } from '../helpers/payments-input.js';
 
 const ROWS = 70_000;
 
 describe('with and without the native SHA-256', () => {
   const dir = tempDir();
-  const plan = dir.path('plan.json');
-  const claims = dir.path('claims.csv');
-  const elections = dir.path('elections.csv');
+  let plan: string;
+  let claims: string;
+  let elections: string;
 
   beforeAll(async () => {
-    const { claimsText, electionsText } = (await import(pathToFileURL(join(ROOT, 'scripts/generate-payments-fixture.js')).href)) as {
-      claimsText: (rows: number, seed: string) => string;
-      electionsText: (claims: string) => string;
-    };
-    const text = claimsText(ROWS, 'native-e2e');
-    writeFileSync(claims, text);
-    writeFileSync(elections, electionsText(text));
-    const p = JSON.parse(readFileSync(join(ROOT, 'fixtures/payments/plan.json'), 'utf8')) as { gross: string };
-    p.gross = `${ROWS * 92}.00`;
-    writeFileSync(plan, JSON.stringify(p));
+    ({ plan, claims, elections } = await writePaymentsInput(dir, ROWS, 'native-e2e'));
   }, 120_000);
 
   const same = (a: string, b: string): void => {

@@ -55,6 +55,17 @@ async function secondRun(dir: string, names: string[]): Promise<InstanceType<typ
   return second;
 }
 
+/** The error `set`'s commit fails with (undefined if it succeeds), the set aborted after it, as every writer does. */
+async function failedCommit(set: InstanceType<typeof OutputSet>): Promise<unknown> {
+  return set.commit().then(
+    () => undefined,
+    async (e: unknown) => {
+      await set.abort();
+      return e;
+    },
+  );
+}
+
 async function until(seen: () => boolean): Promise<void> {
   for (let i = 0; i < 2000 && !seen(); i++) await new Promise((r) => setTimeout(r, 1));
   expect(seen()).toBe(true);
@@ -104,13 +115,7 @@ it('a rename that fails (EBUSY) is one message naming the file, exit 2, and the 
     await real.rename(from, to);
   });
   const second = await secondRun(dir, NAMES);
-  const err = await second.commit().then(
-    () => undefined,
-    async (e: unknown) => {
-      await second.abort(); // as every writer does when its commit fails
-      return e;
-    },
-  );
+  const err = await failedCommit(second);
   expect(err).toBeInstanceOf(UsageError);
   expect((err as InstanceType<typeof UsageError>).exitCode).toBe(2);
   expect((err as Error).message).toBe(`${join(dir, 'c.csv')}: cannot replace (EBUSY: the file is in use); nothing was written and the folder is as it was`);
@@ -126,13 +131,7 @@ it('a restore that fails is said, file by file, and the earlier manifest stays a
     await real.rename(from, to);
   });
   const second = await secondRun(dir, NAMES);
-  const err = await second.commit().then(
-    () => undefined,
-    async (e: unknown) => {
-      await second.abort(); // as every writer does when its commit fails
-      return e;
-    },
-  );
+  const err = await failedCommit(second);
   expect(err).toBeInstanceOf(UsageError);
   const message = (err as Error).message;
   expect(message).toMatch(new RegExp(`^${join(dir, 'b.csv')}: cannot replace \\(EIO: input/output error\\); the earlier run could not be put back in full: `));
@@ -208,13 +207,7 @@ it('a commit that fails puts a retired file back with the rest: the folder is as
   });
   const second = await secondRun(dir, ['a.csv', 'manifest.json']);
   second.retire(['extra.csv']);
-  const err = await second.commit().then(
-    () => undefined,
-    async (e: unknown) => {
-      await second.abort();
-      return e;
-    },
-  );
+  const err = await failedCommit(second);
   expect((err as Error).message).toBe(`${join(dir, 'a.csv')}: cannot replace (EBUSY: the file is in use); nothing was written and the folder is as it was`);
   expect(contents(dir)).toEqual(before);
 });

@@ -7,27 +7,21 @@
  */
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, runCli } from '../helpers/run-cli.js';
+import { runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/tmp.js';
+import { writePaymentsInput } from '../helpers/payments-input.js';
 
 const ROWS = 60_000;
 
 describe('pay with the ledger read on a worker thread', () => {
   const dir = tempDir();
-  const plan = dir.path('plan.json');
-  const claims = dir.path('claims.csv');
+  let plan: string;
+  let claims: string;
   const from = dir.path('round1');
 
   beforeAll(async () => {
-    const { claimsText } = (await import(pathToFileURL(join(ROOT, 'scripts/generate-payments-fixture.js')).href)) as {
-      claimsText: (rows: number, seed: string) => string;
-    };
-    writeFileSync(claims, claimsText(ROWS, 'ledger-e2e'));
-    const p = JSON.parse(readFileSync(join(ROOT, 'fixtures/payments/plan.json'), 'utf8')) as { gross: string };
-    p.gross = `${ROWS * 92}.00`;
-    writeFileSync(plan, JSON.stringify(p));
+    ({ plan, claims } = await writePaymentsInput(dir, ROWS, 'ledger-e2e'));
     const r = await runCli(['allocate', '--plan', plan, claims, '--out', from, '--quiet']);
     expect(r.code).toBe(0);
   }, 120_000);

@@ -10,32 +10,23 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, runCli } from '../helpers/run-cli.js';
+import { runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/tmp.js';
+import { writePaymentsInput } from '../helpers/payments-input.js';
 
 const ROWS = 70_000;
 
 describe('pay with the files built on a worker thread', () => {
   const dir = tempDir();
-  const plan = dir.path('plan.json');
-  const claims = dir.path('claims.csv');
-  const elections = dir.path('elections.csv');
+  let plan: string;
+  let claims: string;
+  let elections: string;
   const from = dir.path('round1');
 
   beforeAll(async () => {
-    const { claimsText, electionsText } = (await import(pathToFileURL(join(ROOT, 'scripts/generate-payments-fixture.js')).href)) as {
-      claimsText: (rows: number, seed: string) => string;
-      electionsText: (claims: string) => string;
-    };
-    const text = claimsText(ROWS, 'worker-e2e');
-    writeFileSync(claims, text);
-    writeFileSync(elections, electionsText(text));
-    const p = JSON.parse(readFileSync(join(ROOT, 'fixtures/payments/plan.json'), 'utf8')) as { gross: string };
-    p.gross = `${ROWS * 92}.00`;
-    writeFileSync(plan, JSON.stringify(p));
+    ({ plan, claims, elections } = await writePaymentsInput(dir, ROWS, 'worker-e2e'));
     const r = await runCli(['allocate', '--plan', plan, claims, '--out', from, '--quiet']);
     expect(r.code).toBe(0);
   }, 120_000);
