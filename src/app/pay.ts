@@ -17,7 +17,7 @@ import { HashThread } from '../io/hash-thread.js';
 import { openPaidLedger, readOpenedLedger, type OpenedLedger, type PaidLedger } from '../io/payments/paid-ledger.js';
 import { LedgerThread } from '../io/payments/ledger-thread.js';
 import { dropEarlyBuildWorker } from '../io/payments/ledger-early.js';
-import { PaymentIds } from '../io/payments/payment-ids.js';
+import { PaymentIds, paymentIdPrefix } from '../io/payments/payment-ids.js';
 import { openPayFolder, writePayFolder, type PayFolder } from '../io/payments/pay-output.js';
 import { buildsOnWorker, PayBuilderThread, type BuiltPayments } from '../io/payments/pay-builder.js';
 import type { ReadClaimsOptions } from '../io/claims-types.js';
@@ -64,7 +64,7 @@ export interface PayResult {
 
 /** The stable payment id: round and the first 16 hex digits of SHA-256(seed:payment:round:claim_id). */
 export function paymentIdMaker(seed: string, round: number): (claimId: string) => string {
-  const prefix = `${seed}:payment:${round}:`;
+  const prefix = paymentIdPrefix(seed, round);
   return (claimId) => `P${round}-${sha256Hex(prefix + claimId).slice(0, 16)}`;
 }
 
@@ -112,7 +112,7 @@ async function payInto(o: PayOptions, loaded: PayPlan, folder: PayFolder): Promi
   const opened = await openPaidLedger(o.fromDir);
   // Its ledger.csv on a worker thread while this one reads the claims file (large ledgers): each
   // claim waits for its ledger row only when it is ahead of the rows read (io/payments/ledger-thread.ts).
-  const ledgerThread = await LedgerThread.start(opened, `${plan.seed}:payment:${opened.round}:`);
+  const ledgerThread = await LedgerThread.start(opened, paymentIdPrefix(plan.seed, opened.round));
   // The ledger's and the claims file's SHA-256 on another thread while this one reads them.
   const hashes = new HashThread();
   try {

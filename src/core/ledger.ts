@@ -137,9 +137,9 @@ export function ledgerRowsSource(plan: Plan, claims: ClaimTable, alloc: Allocati
  * as the first byte, it makes the cell guarded (a formula start: = + - @ tab CR '). An id whose
  * bytes have neither is its own cell.
  */
-const QUOTED = 1;
-const GUARDED = 2;
-const ID_BYTE = ((): Uint8Array => {
+export const QUOTED = 1;
+export const GUARDED = 2;
+export const ID_BYTE = ((): Uint8Array => {
   const t = new Uint8Array(256);
   for (const c of [0x22, 0x2c, 0x0a, 0x0d]) t[c] = (t[c] as number) | QUOTED;
   for (const c of FORMULA_START_CODES) t[c] = (t[c] as number) | GUARDED;
@@ -175,7 +175,7 @@ export interface LedgerRowsOptions {
   /** Up to how many keys the suffixes are kept in an array (default 2^20; tests lower it to reach the Map). */
   denseKeys?: number;
   /** Writes runs of plain rows (io/ledger-rows-native.ts); not used with kept columns or past `denseKeys`. */
-  run?: LedgerRowRun;
+  run?: LedgerRowRun | undefined;
 }
 
 /** Stops of `run` in one block past which the rest of the block is written here (ids that nearly all need quotes). */
@@ -270,7 +270,7 @@ export class LedgerRows {
       const row = state[0] as number;
       const written = this.write(out, state[1] as number, row, stops < MAX_STOPS ? row + 1 : to);
       if (stops >= MAX_STOPS) return written;
-      out = new Uint8Array(written.buffer);
+      if (written.buffer !== out.buffer) out = new Uint8Array(written.buffer);
       state[0] = row + 1;
       state[1] = written.length;
     }

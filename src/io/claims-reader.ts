@@ -158,8 +158,7 @@ export async function readClaims(file: string, plan: Plan, options: ReadClaimsOp
       // The next chunk is read while this one is parsed (read-ahead.ts). A pipe may give less than
       // asked for: the chunk is what one read gives, as a stream's is.
       const buffer = (): Buffer => freeChunks.pop() ?? (hashOnWorker ? dedupe?.takeFileBuffer(CHUNK_BYTES) : undefined) ?? Buffer.allocUnsafeSlow(CHUNK_BYTES);
-      const chunks = readAhead((buf) => handle.read(buf, 0, CHUNK_BYTES, null).then((r) => r.bytesRead), buffer);
-      for await (const chunk of chunks) yield chunk;
+      yield* readAhead((buf) => handle.read(buf, 0, CHUNK_BYTES, null).then((r) => r.bytesRead), buffer);
     } finally {
       await handle.close();
     }

@@ -5,6 +5,7 @@
 import { rename, rm } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { UsageError } from '../core/errors.js';
+import { MANIFEST_FILE } from '../core/manifest.js';
 import { WRITE_ERRORS } from './output-file.js';
 
 
@@ -21,7 +22,7 @@ export interface CommitState {
 }
 
 /** The manifest of an output folder (exactly that name: `tax --out x-manifest.json` is not one). */
-export const isManifest = (path: string): boolean => basename(path) === 'manifest.json';
+export const isManifest = (path: string): boolean => basename(path) === MANIFEST_FILE;
 
 /** A commit stopped by SIGINT/SIGTERM (onInterrupt). */
 export const INTERRUPTED = new Error('interrupted');

@@ -236,6 +236,8 @@ export interface LineTable {
  */
 export class ClaimantIndex {
   private readonly hash = new Hash64();
+  /** One key, for the one-row checks below (each is its two-step form: the key, then its look-up). */
+  private readonly key = new Uint32Array(2);
 
   /**
    * The two tables the keys go to: in memory (HashedLineIndex), or appended to the partitions of
@@ -258,20 +260,12 @@ export class ClaimantIndex {
 
   /** An empty email is no email: 0. */
   email(email: string, line: number): number {
-    const h = this.hash.start();
-    if (hashLowerTrimmed(h, email) === 0) return 0;
-    h.finish();
-    return this.emails.firstLine(h.hi, h.lo, line);
+    return this.emailKey(email, this.key, 0) ? this.firstEmail(this.key, 0, line) : 0;
   }
 
   /** Checked only when both normalise to something. */
   nameAddress(name: string, address: string, line: number): number {
-    const h = this.hash.start();
-    if (hashNormalised(h, name) === 0) return 0;
-    h.add(0x0a);
-    if (hashNormalised(h, address) === 0) return 0;
-    h.finish();
-    return this.namesAddresses.firstLine(h.hi, h.lo, line);
+    return this.nameAddressKey(name, address, this.key, 0) ? this.firstNameAddress(this.key, 0, line) : 0;
   }
 
   /**
@@ -280,23 +274,14 @@ export class ClaimantIndex {
    * and calls `email`.
    */
   emailBytes(bytes: Uint8Array, start: number, end: number, line: number): number {
-    const h = this.hash.start();
-    const fed = hashLowerTrimmedBytes(h, bytes, start, end);
-    if (fed <= 0) return fed;
-    h.finish();
-    return this.emails.firstLine(h.hi, h.lo, line);
+    const fed = this.emailKeyBytes(bytes, start, end, this.key, 0);
+    return fed <= 0 ? fed : this.firstEmail(this.key, 0, line);
   }
 
   /** `nameAddress` of two cells given as byte ranges, as `emailBytes` (NOT_ASCII: call `nameAddress`). */
   nameAddressBytes(bytes: Uint8Array, nameStart: number, nameEnd: number, addressStart: number, addressEnd: number, line: number): number {
-    const h = this.hash.start();
-    const name = hashNormalisedBytes(h, bytes, nameStart, nameEnd);
-    if (name <= 0) return name;
-    h.add(0x0a);
-    const address = hashNormalisedBytes(h, bytes, addressStart, addressEnd);
-    if (address <= 0) return address;
-    h.finish();
-    return this.namesAddresses.firstLine(h.hi, h.lo, line);
+    const fed = this.nameAddressKeyBytes(bytes, nameStart, nameEnd, addressStart, addressEnd, this.key, 0);
+    return fed <= 0 ? fed : this.firstNameAddress(this.key, 0, line);
   }
 
   // The same checks in two steps, for a batch of rows (dedupe-check.ts): every row's keys hashed

@@ -23,6 +23,7 @@ import { checkBatch, type DedupeBatch, type DedupeReply, type DuplicateHit, type
 import { RangedRows, type FieldRanges } from './dedupe-rows.js';
 import { SpilledClaimants, type SpilledHit } from './dedupe-spill.js';
 import { onUnfinishedRun } from './run-cleanup.js';
+import { nextTurn } from './output-file.js';
 
 /**
  * Batches (a chunk of ~1 MiB each) the worker may be behind before the reader waits for it. Each
@@ -322,7 +323,7 @@ export class DuplicateChecks {
    */
   async caughtUp(whileWaiting?: () => boolean): Promise<void> {
     // Other work first, a piece at a time between turns of the event loop (answers come in).
-    if (whileWaiting) while (this.pending > MAX_IN_FLIGHT && this.failure === undefined && whileWaiting()) await new Promise<void>((resolve) => setImmediate(resolve));
+    if (whileWaiting) while (this.pending > MAX_IN_FLIGHT && this.failure === undefined && whileWaiting()) await nextTurn();
     await this.until(MAX_IN_FLIGHT);
   }
 

@@ -91,8 +91,7 @@ export async function* ledgerBlocks(
   const blockRows = LEDGER_BLOCK_ROWS;
   const blocks = Math.ceil(n / blockRows);
   const source = ledgerRowsSource(plan, claims, alloc, keep);
-  const run = ledgerRowRun();
-  const rows = new LedgerRows(source, run !== undefined ? { run } : {});
+  const rows = new LedgerRows(source, { run: ledgerRowRun() });
   const block = (b: number): Uint8Array => {
     counts.here++;
     return rows.rows(b * blockRows, Math.min(n, (b + 1) * blockRows));

@@ -8,7 +8,7 @@
  * `PAYOUT_NATIVE=0`), LedgerRows writes every row: the same bytes either way, which the tests check
  * on both paths.
  */
-import type { LedgerRowRun } from '../core/ledger.js';
+import { GUARDED, ID_BYTE, QUOTED, type LedgerRowRun } from '../core/ledger.js';
 import type { RowIndexArray } from '../core/claims.js';
 import { isInteger, loadCheckedFunction, nativeFunction } from './sha256-batch.js';
 
@@ -17,15 +17,6 @@ export const RUN_DONE = 0;
 export const RUN_ID = 1;
 export const RUN_SUFFIX = 2;
 export const RUN_ROOM = 3;
-
-const QUOTED = 1;
-const GUARDED = 2;
-const ID_BYTE = ((): Uint8Array => {
-  const t = new Uint8Array(256);
-  for (const c of [0x22, 0x2c, 0x0a, 0x0d]) t[c] = (t[c] as number) | QUOTED;
-  for (const c of [0x3d, 0x2b, 0x2d, 0x40, 0x09, 0x0d, 0x27]) t[c] = (t[c] as number) | GUARDED;
-  return t;
-})();
 
 const isStatusArray = (a: unknown): a is RowIndexArray => a instanceof Uint8Array || a instanceof Uint16Array || a instanceof Uint32Array;
 

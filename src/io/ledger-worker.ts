@@ -16,7 +16,7 @@ import { ledgerRowRun } from './ledger-rows-native.js';
 const run = ledgerRowRun();
 
 parentPort?.on('message', (job: LedgerJob) => {
-  const rows = new LedgerRows({ ...job.source, ids: ClaimIds.fromSlice(job.source.ids) }, run !== undefined ? { run } : {});
+  const rows = new LedgerRows({ ...job.source, ids: ClaimIds.fromSlice(job.source.ids) }, { run });
   const state = new Int32Array(job.state);
   for (;;) {
     for (;;) {

@@ -16,6 +16,7 @@ import { ClaimIds } from '../core/claims.js';
 import { lowerThreadPriority } from './thread-priority.js';
 import { countOf, countText } from '../core/display-numbers.js';
 import { nativeAddonForWorkers, sha256Batch, type Sha256Batch } from './sha256-batch.js';
+import { nextTurn } from './output-file.js';
 
 /**
  * The key prefixes of a batch of claim ids (`bytes`, `ends` as ClaimIds.slice gives them) in one
@@ -314,7 +315,7 @@ export class TieKeyPrefixes {
       // batch the worker has started on is left to it: once none is left to take, this thread
       // waits for the worker's answers (a batch's time at most, a few ms).
       while (this.pending > 0 && this.failure === undefined) {
-        if (this.helpOnce()) await new Promise<void>((resolve) => setImmediate(resolve));
+        if (this.helpOnce()) await nextTurn();
         else {
           // Ref'd while awaited: with nothing else pending the process would end before the answer.
           const worker = this.worker;

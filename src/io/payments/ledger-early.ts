@@ -19,7 +19,15 @@ let earlyBuild: Worker | undefined;
 
 /** The ledger worker's file, when there is one (the compiled program; not the TypeScript sources). */
 export function ledgerWorkerUrl(): URL | undefined {
-  const url = new URL('./paid-ledger-worker.js', import.meta.url);
+  return workerUrl(new URL('./paid-ledger-worker.js', import.meta.url));
+}
+
+/** The payment files' worker (pay-build-worker.ts), when built: as `ledgerWorkerUrl`. */
+export function buildWorkerUrl(): URL | undefined {
+  return workerUrl(new URL('./pay-build-worker.js', import.meta.url));
+}
+
+function workerUrl(url: URL): URL | undefined {
   return url.protocol === 'file:' && existsSync(fileURLToPath(url)) ? url : undefined;
 }
 
@@ -39,8 +47,8 @@ export function startLedgerWorkerEarly(fromDir: string): void {
       if (early === w) early = undefined; // gone before it was taken: not handed out
     });
     w.unref();
-    const build = new URL('./pay-build-worker.js', import.meta.url);
-    if (build.protocol === 'file:' && existsSync(fileURLToPath(build))) {
+    const build = buildWorkerUrl();
+    if (build !== undefined) {
       earlyBuild = new Worker(build);
       earlyBuild.on('error', () => undefined); // the files' worker reports its own failures once taken (pay-builder.ts)
       earlyBuild.unref();

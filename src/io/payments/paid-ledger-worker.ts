@@ -14,6 +14,7 @@ import { sha256Batch, type Sha256Batch } from '../sha256-batch.js';
 import { readLedgerRows, type LedgerSink } from './ledger-rows.js';
 import { digestInto } from './payment-ids.js';
 import { FAULT_ENV, I64_OUTSIDE, LEDGER_BEAT, LEDGER_STEP, S_BEAT, S_ENDED, S_ROWS, type LedgerEnd, type LedgerStart } from './ledger-shared.js';
+import type { SliceableBuffer } from '../sliceable-buffer.js';
 
 /** A fault the tests inject (ledger-shared.ts's FAULT_ENV): what, and at which row (or how long). */
 const fault = /^(exit|stall|slow-replay):(\d+)$/.exec(process.env[FAULT_ENV] ?? '');
@@ -22,12 +23,11 @@ if (process.env[FAULT_ENV] === 'early-exit' && workerData === 'early') process.e
 /** The first rows published (then LEDGER_STEP at a time). */
 const FIRST_STEP = 256;
 
-const MIN_I64 = -(1n << 63n);
 const MAX_I64 = (1n << 63n) - 1n;
 
 /** The rows written into shared memory, published every LEDGER_STEP rows. */
 class SharedRows implements LedgerSink {
-  private ids: Buffer & { utf8Slice(s: number, e: number): string };
+  private ids: SliceableBuffer;
   private readonly ends: Int32Array;
   private readonly index: Int32Array;
   private table: BigInt64Array;
@@ -71,7 +71,7 @@ class SharedRows implements LedgerSink {
       this.table = new BigInt64Array(bigger);
       this.s.port.postMessage({ table: bigger });
     }
-    const outside = cents < MIN_I64 + 1n || cents > MAX_I64;
+    const outside = cents <= I64_OUTSIDE || cents > MAX_I64;
     if (outside) this.s.port.postMessage({ k, cents });
     this.table[k] = outside ? I64_OUTSIDE : cents;
   }

@@ -9,8 +9,6 @@
  * (fewer than PAY_BUILDER_MIN_CLAIMS paid claims), `PAYOUT_WORKERS=0`, or no compiled worker
  * file: the files are built on the main thread (PaymentBatchBuilder), with the same bytes.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { UsageError } from '../../core/errors.js';
 import type { PaidClaim, PaymentBatch } from '../../core/payments/batch.js';
@@ -19,7 +17,7 @@ import { ClaimRecordWriter, METHOD_BITS, M_CHECKING, M_SAVINGS, RECORD_BLOCK, ty
 import type { PaymentsConfig } from '../../core/payments/plan-section.js';
 import type { Stage } from '../atomic-output.js';
 import { onUnfinishedRun } from '../run-cleanup.js';
-import { takeEarlyBuildWorker } from './ledger-early.js';
+import { buildWorkerUrl, takeEarlyBuildWorker } from './ledger-early.js';
 import type { PaymentIds } from './payment-ids.js';
 import { PaymentIdWords } from '../../core/payments/record-batch-state.js';
 
@@ -153,8 +151,8 @@ export class PayBuilderThread {
   }): PayBuilderThread | undefined {
     // One started first thing by the command (ledger-early.ts), or started now.
     const early = takeEarlyBuildWorker();
-    const url = new URL('./pay-build-worker.js', import.meta.url);
-    if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url))) return undefined;
+    const url = buildWorkerUrl();
+    if (url === undefined) return undefined;
     let worker: Worker;
     try {
       worker = early ?? new Worker(url);
@@ -254,7 +252,8 @@ export class PayBuilderThread {
    * the files' worker.
    */
   private duplicates(): string[] {
-    const words = new PaymentIdWords(new Uint8Array(this.ids.digests));
+    // The rows paid, not all the room the digests have (sized from the ledger file's size).
+    const words = new PaymentIdWords(new Uint8Array(this.ids.digests, 0, (this.lastRow + 1) * 8));
     const rows = this.paidRows;
     for (let i = 0; i < this.paidCount; i++) words.addRow(rows[i]!);
     for (const id of this.textIds) words.addText(id);

@@ -14,6 +14,9 @@ import { Worker } from 'node:worker_threads';
 import { LedgerIds, type LedgerIdsView } from './ledger-ids.js';
 import { nativeAddonForWorkers, type Sha256Batch } from '../sha256-batch.js';
 
+/** What a claim id is hashed after for its payment id: `seed:payment:round:` (docs/payments.md). */
+export const paymentIdPrefix = (seed: string, round: number): string => `${seed}:payment:${round}:`;
+
 /** Ledgers from this many rows on are hashed on a worker (its start-up costs ~40 ms). */
 export const PAYMENT_ID_WORKER_MIN_ROWS = 50_000;
 /** The worker publishes its count every this many rows. */
@@ -141,7 +144,7 @@ export class PaymentIds {
     private readonly ids: LedgerIdsView,
     options: { worker?: boolean; shared?: { digests: SharedArrayBuffer; progress: SharedArrayBuffer } } = {},
   ) {
-    this.prefix = `${seed}:payment:${round}:`;
+    this.prefix = paymentIdPrefix(seed, round);
     this.head = `P${round}-`;
     if (options.shared !== undefined) {
       this.bytes = Buffer.from(options.shared.digests) as PaymentIds['bytes'];
@@ -153,7 +156,8 @@ export class PaymentIds {
     const shared = new SharedArrayBuffer(Math.max(8, ids.length * 8));
     this.bytes = Buffer.from(shared) as PaymentIds['bytes'];
     this.view = new DataView(shared);
-    const wanted = (options.worker ?? true) && ids instanceof LedgerIds && ids.length >= PAYMENT_ID_WORKER_MIN_ROWS && process.env.PAYOUT_WORKERS !== '0';
+    const texts = ids instanceof LedgerIds ? ids : undefined;
+    const wanted = (options.worker ?? true) && texts !== undefined && ids.length >= PAYMENT_ID_WORKER_MIN_ROWS && process.env.PAYOUT_WORKERS !== '0';
     this.alone = !wanted;
     if (!wanted) return;
     try {
@@ -162,7 +166,7 @@ export class PaymentIds {
       worker.on('error', () => undefined); // the main thread goes on alone (see `through`)
       worker.unref();
       // A string per 2^20 ids and where each id starts in it: a copy of each of a million strings cost ~0.1 s here.
-      worker.postMessage({ prefix: this.prefix, texts: (ids as LedgerIds).texts, starts: (ids as LedgerIds).starts, rows: ids.length, shift: (ids as LedgerIds).shift, out: shared, state, native: nativeAddonForWorkers() });
+      worker.postMessage({ prefix: this.prefix, texts: texts!.texts, starts: texts!.starts, rows: ids.length, shift: texts!.shift, out: shared, state, native: nativeAddonForWorkers() });
       this.worker = worker;
       this.progress = new Int32Array(state);
     } catch {
