@@ -331,8 +331,7 @@ export class ClaimsCollector {
     } else if (this.headers !== undefined && this.rows === 0 && !this.stopped) {
       problems.error('header_only', this.headerLine, undefined, 'no claims: the file has a header but no rows');
     }
-    this.findLookAlikes();
-    for (const w of this.lookAlikes ?? []) {
+    for (const w of this.lookAlikes ?? findLookAlikeIds(this.table.ids)) {
       const id = this.table.ids.get(w.row);
       problems.warning('lookalike_claim_id', this.table.lineOf(w.row), 'claim_id', lookAlikeMessage(id, this.table.ids.get(w.firstRow), this.table.lineOf(w.firstRow)), id);
     }
