@@ -21,6 +21,7 @@
 /* csv_scan.c: the CSV structural index, in the same addon. */
 int payout_register_csv_scan(napi_env env, napi_value exports);
 int payout_register_ledger_rows(napi_env env, napi_value exports); /* ledger_rows.c */
+int payout_register_pay_rows(napi_env env, napi_value exports); /* pay_rows.c */
 
 static void throw_type(napi_env env, const char* msg) { napi_throw_type_error(env, NULL, msg); }
 static void throw_range(napi_env env, const char* msg) { napi_throw_range_error(env, NULL, msg); }
@@ -223,5 +224,6 @@ NAPI_MODULE_INIT() {
   if (!export_function(env, exports, "leaves", leaves)) return NULL;
   if (!payout_register_csv_scan(env, exports)) return NULL;
   if (!payout_register_ledger_rows(env, exports)) return NULL;
+  if (!payout_register_pay_rows(env, exports)) return NULL;
   return exports;
 }

@@ -267,6 +267,11 @@ export class ClaimRecordReader {
     return this.pos;
   }
 
+  /** Goes on from `offset` (where a record begins: the native rows stopped there, record-batch.ts). */
+  seek(offset: number): void {
+    this.pos = offset;
+  }
+
   /** Whether every record has been read. */
   get done(): boolean {
     return this.pos >= this.block.length;

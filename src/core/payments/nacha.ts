@@ -109,6 +109,12 @@ export class NachaWriter {
     this.routingSum += routingPrefix;
   }
 
+  /** `count` entries whose routing prefixes sum to `prefixes` (written by the native rows, record-batch.ts). */
+  tallyRun(count: number, prefixes: number): void {
+    this.count += count;
+    this.routingSum += prefixes;
+  }
+
   /** Adds to the total the amounts of entries counted by `tally` (summed by the caller, before `finish`). */
   credit(amount: Cents): void {
     this.total += amount;

@@ -77,6 +77,11 @@ export class AmountMemo {
     else this.owed[sum] = this.owed[sum]! + this.cents;
   }
 
+  /** Adds `cents` to sum `sum` (what the native rows summed, record-batch-native.ts). */
+  owe(sum: number, cents: bigint): void {
+    this.owed[sum] = this.owed[sum]! + cents;
+  }
+
   /** Sum `sum`: the amounts counted into it since it was last drained; it starts again from 0. */
   drain(sum: number): bigint {
     let total = this.owed[sum]!;

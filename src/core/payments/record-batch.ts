@@ -30,6 +30,32 @@ import { DEFAULT_CHECK_COLUMNS, type CheckColumn } from './check-columns.js';
 import type { PaymentsConfig } from './plan-section.js';
 import { ADDRESSES_COLUMNS, PAYMENTS_COLUMNS, PAYPAL_ROWS_PER_FILE, checkHeader } from './rows.js';
 import { csvField } from '../csv-cell.js';
+import {
+  B_CHECK_BASE,
+  B_ROUTING,
+  O_ACH,
+  O_ADDRESSES,
+  O_CHECKS,
+  O_PAYMENTS,
+  O_PAYPAL,
+  PAY_BIGS,
+  PAY_DONE,
+  PAY_INTS,
+  P_ACH_COUNT,
+  P_ACH_IN_FILE,
+  P_ACH_PER_FILE,
+  P_CHECK_WIDTH,
+  P_CONSTANTS,
+  P_COUNTS,
+  P_PAYPAL_PER_FILE,
+  P_PAYPAL_ROWS,
+  P_POS,
+  P_READY,
+  P_USED,
+  packPayConstants,
+  payRowBound,
+  type PayRowRun,
+} from './record-batch-native.js';
 
 const COMMA = 0x2c;
 const LF = 0x0a;
@@ -44,6 +70,8 @@ export interface RecordIds {
   digests: Uint8Array;
   /** Makes sure row `row`'s 8 bytes are in `digests` (the claim's id is `src[start … end]`, to hash it if need be). */
   ensure(row: number, src: Uint8Array, start: number, end: number): void;
+  /** Rows known to have their 8 bytes in `digests` now (rows below it), for the native rows; none when absent. */
+  readyRows?(): number;
 }
 
 export interface RecordBatchOptions {
@@ -59,7 +87,17 @@ export interface RecordBatchOptions {
    * builder to finish). Default true.
    */
   duplicates?: boolean;
+  /**
+   * The native addon's rows (record-batch-native.ts; io/payments/pay-rows-native.ts loads it):
+   * runs of plain records written by it, the others here, the same bytes. Used only with
+   * `duplicates: false` (it does not collect the ids).
+   */
+  native?: PayRowRun;
+  /** Rows per PayPal file: PAYPAL_ROWS_PER_FILE (PayPal's limit) but in the addon's load check, which fills a few files. */
+  paypalRowsPerFile?: number;
 }
+
+const EMPTY = new Uint8Array(0);
 
 const CELLS = 14;
 /** Slots of the amounts kept (a power of 2). */
@@ -111,6 +149,7 @@ export class RecordBatchBuilder {
   // PayPal and Venmo: files of at most 5,000 rows.
   private paypalRows: ByteRows | undefined;
   private paypalCount = 0;
+  private readonly paypalPerFile: number;
   private paypalFile = 1;
   private paypalName = ascii('paypal-001.csv');
   // ACH: one batch per NACHA file.
@@ -132,6 +171,15 @@ export class RecordBatchBuilder {
   private readonly roundBytes: Uint8Array;
   /** Bytes beyond a record's own that a row may hold: the note, currencies, id head, dates, numbers. */
   private readonly constants: number;
+  /** The addon's rows (RecordBatchOptions.native), its numbers, and its constant bytes as made for the current PayPal and NACHA files. */
+  private readonly native: PayRowRun | undefined;
+  private readonly ints = new Int32Array(PAY_INTS);
+  private readonly big = new BigInt64Array(PAY_BIGS);
+  private nativeConsts: Uint8Array = EMPTY;
+  private nativeFiles = '';
+  /** Records to make here before the addon is called again, and the last such stretch (addBlock). */
+  private skip = 0;
+  private missed = 0;
 
   constructor(o: RecordBatchOptions) {
     this.config = o.config;
@@ -150,6 +198,8 @@ export class RecordBatchBuilder {
     this.check = { issueDate: this.issueDate, account: encoder.encode(o.config.check?.account ?? ''), head: this.head, digests: o.ids.digests };
     this.roundBytes = ascii(String(o.round));
     this.constants = 320 + this.noteBytes.length + this.currencyBytes.length + this.paypalCurrencyBytes.length + this.head.length + this.roundBytes.length + this.check.account.length;
+    this.native = o.duplicates === false ? o.native : undefined;
+    this.paypalPerFile = o.paypalRowsPerFile ?? PAYPAL_ROWS_PER_FILE;
     this.payments = this.newRows('payments.csv');
     this.addresses = this.newRows('addresses.csv');
     this.checkRows = this.newRows('checks-001.csv');
@@ -158,10 +208,97 @@ export class RecordBatchBuilder {
     this.addresses.text(`${ADDRESSES_COLUMNS.join(',')}\n`);
   }
 
-  /** Every record of a block, in order. */
+  /** Every record of a block, in order: runs of them by the addon (when given), the others here. */
   addBlock(block: Uint8Array): void {
     const r = new ClaimRecordReader(block);
-    while (!r.done) this.add(r);
+    const run = this.native;
+    while (!r.done) {
+      if (run !== undefined && this.skip === 0) {
+        const from = r.offset;
+        if (this.runNative(run, r) === PAY_DONE) break;
+        // A run that wrote nothing (payment ids not made yet, a long stretch of records it leaves
+        // here): the next 1, 3, 7 … 255 records are made here before it is called again.
+        this.missed = r.offset === from ? Math.min(2 * this.missed + 1, 255) : 0;
+        this.skip = this.missed;
+      } else if (this.skip > 0) this.skip--;
+      this.add(r);
+    }
+  }
+
+  /**
+   * The addon's rows of the records from `r.offset` on, until it stops (PAY_…): the builder's state
+   * handed over and taken back, and `r` moved to the record it stopped at.
+   */
+  private runNative(run: PayRowRun, r: ClaimRecordReader): number {
+    const { ints, big } = this;
+    const files = `${this.paypalFile}:${this.achFile}`;
+    if (files !== this.nativeFiles) this.packNative(files);
+    const paypal = this.paypalRows;
+    const ach = this.achWriter !== undefined ? this.achRows : undefined;
+    const blocks = [paypal, ach, this.checkRows, this.payments, this.addresses];
+    ints[P_POS] = r.offset;
+    ints[P_READY] = this.ids.readyRows?.() ?? 0;
+    for (let o = 0; o < 5; o++) ints[P_USED + o] = blocks[o]?.at ?? 0;
+    for (let m = 0; m < 4; m++) ints[P_COUNTS + m] = this.counts[m]!;
+    ints[P_PAYPAL_ROWS] = this.paypalCount;
+    ints[P_ACH_IN_FILE] = this.achInFile;
+    const achBefore = (ints[P_ACH_COUNT] = this.achCount);
+    big.fill(0n, 0, B_ROUTING + 1);
+    const why = run(
+      r.block,
+      this.ids.digests,
+      this.nativeConsts,
+      paypal?.open(0) ?? EMPTY,
+      ach?.open(0) ?? EMPTY,
+      this.checkRows.open(0),
+      this.payments.open(0),
+      this.addresses.open(0),
+      ints,
+      big,
+    );
+    for (let o = 0; o < 5; o++) blocks[o]?.done(ints[P_USED + o]!);
+    for (let m = 0; m < 4; m++) this.counts[m] = ints[P_COUNTS + m]!;
+    this.paypalCount = ints[P_PAYPAL_ROWS]!;
+    this.achInFile = ints[P_ACH_IN_FILE]!;
+    this.achCount = ints[P_ACH_COUNT]!;
+    for (let s = 0; s <= S_CHECK; s++) if (big[s] !== 0n) this.amounts.owe(s, big[s]!);
+    // The routing prefixes' sum is no amount: NachaWriter keeps it as a number (exact to 90 million entries).
+    if (this.achCount > achBefore) this.achWriter!.tallyRun(this.achCount - achBefore, Number(big[B_ROUTING]));
+    r.seek(ints[P_POS]!);
+    return why;
+  }
+
+  /** The addon's constant bytes for the current PayPal and NACHA files (`files` names them), and its settings. */
+  private packNative(files: string): void {
+    const { ints, config } = this;
+    const middles = METHOD_NAMES.map((_, m) => {
+      const file = m <= M_VENMO ? this.paypalName : m <= M_SAVINGS ? this.achName : this.checksName;
+      return this.middle[m]!.file === file ? this.middle[m]!.bytes : this.newMiddle(m, file);
+    });
+    const { bytes, fixed } = packPayConstants(
+      {
+        note: this.noteBytes,
+        paypalCurrency: this.paypalCurrencyBytes,
+        currency: this.currencyBytes,
+        head: this.head,
+        odfi: this.odfi,
+        issueDate: this.issueDate,
+        account: this.check.account,
+        middles,
+        wallets: this.walletBytes,
+        columns: this.checkColumns,
+      },
+      ints,
+    );
+    this.nativeConsts = bytes;
+    this.nativeFiles = files;
+    ints[P_ACH_PER_FILE] = config.ach?.entriesPerFile ?? 0;
+    const start = config.check?.startNumber;
+    // Check numbers from a start of up to 15 digits (the builder's own checkNumber past that).
+    ints[P_CHECK_WIDTH] = start !== undefined && /^[0-9]{1,15}$/.test(start) ? start.length : -1;
+    this.big[B_CHECK_BASE] = ints[P_CHECK_WIDTH]! >= 0 ? BigInt(start!) : 0n;
+    ints[P_CONSTANTS] = payRowBound(this.constants, fixed);
+    ints[P_PAYPAL_PER_FILE] = this.paypalPerFile;
   }
 
   private add(r: ClaimRecordReader): void {
@@ -217,7 +354,7 @@ export class RecordBatchBuilder {
     let currency = this.currencyBytes;
     let numberLength = 0;
     if (method <= M_VENMO) {
-      if (this.paypalCount === PAYPAL_ROWS_PER_FILE) this.flushPaypal();
+      if (this.paypalCount === this.paypalPerFile) this.flushPaypal();
       row = ++this.paypalCount;
       amount.count(method); // S_PAYPAL or S_VENMO
       const w = (this.paypalRows ??= this.newRows(decoder.decode(this.paypalName)));

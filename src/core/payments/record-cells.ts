@@ -195,7 +195,7 @@ export function putHexId(b: Uint8Array, u: number, head: Uint8Array, digests: Ui
  * character on its own (none combines with its neighbours under NFD), so a name of ASCII and
  * these characters is the concatenation of their texts.
  */
-const LATIN1: readonly string[] = Array.from({ length: 0x60 }, (_, k) => nachaAlpha(String.fromCharCode(0xa0 + k)));
+export const LATIN1: readonly string[] = Array.from({ length: 0x60 }, (_, k) => nachaAlpha(String.fromCharCode(0xa0 + k)));
 
 /** NACHA's alphanumeric field (nachaAlpha, cut to `width`, padded with spaces): `width` bytes. */
 export function putAlpha(b: Uint8Array, u: number, src: Uint8Array, s: number, e: number, width: number): number {

@@ -15,10 +15,12 @@ import { join } from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { BlockPool, ByteRows } from '../../core/payments/byte-rows.js';
 import { RecordBatchBuilder, type RecordIds } from '../../core/payments/record-batch.js';
+import type { PayRowRun } from '../../core/payments/record-batch-native.js';
 import type { BuildDone, BuildNote, BuildStart } from './pay-builder.js';
 import { lowerThreadPriority } from '../thread-priority.js';
 import { writeError as wordedWriteError } from '../output-file.js';
 import { digestInto, rowsDone } from './payment-ids.js';
+import { payRowsNative } from './pay-rows-native.js';
 
 // The reading thread, which the run waits for, keeps a core; this one is lighter (docs/performance.md, "Threads").
 lowerThreadPriority(fs, os);
@@ -45,6 +47,11 @@ class SharedIds implements RecordIds {
     this.progress = s.progress !== undefined ? new Int32Array(s.progress) : undefined;
     this.alone = this.progress === undefined;
     this.prefix = s.prefix;
+  }
+
+  readyRows(): number {
+    if (!this.alone && this.progress !== undefined) this.ready = Math.max(this.ready, Atomics.load(this.progress, 0));
+    return this.ready;
   }
 
   ensure(row: number, src: Uint8Array, start: number, end: number): void {
@@ -203,6 +210,12 @@ function dropStaged(): void {
   staged = new Map();
 }
 
+/** The addon's rows (pay-rows-native.ts), loaded and checked once, or none. */
+function native(): { native?: PayRowRun } {
+  const run = payRowsNative();
+  return run !== undefined ? { native: run } : {};
+}
+
 function begin(): void {
   const s = start!;
   dropStaged();
@@ -218,6 +231,7 @@ function begin(): void {
     ids: (ids ??= new SharedIds(s.ids)),
     // Payment ids made twice are found on the reading thread, while it waits for this one (pay-builder.ts).
     duplicates: false,
+    ...native(),
     rows: (file) => {
       const h = createHash('sha256');
       hashes.set(file, h);
