@@ -25,7 +25,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SRC = join(ROOT, 'src/native');
-const SOURCES = ['binding.gyp', 'args.h', 'sha256_batch.c', 'csv_scan.c', 'ledger_rows.c', 'pay_rows.c'];
+const SOURCES = ['binding.gyp', 'args.h', 'csv_cell.h', 'sha256_batch.c', 'csv_scan.c', 'ledger_rows.c', 'pay_rows.c'];
 const ADDON = 'payout_sha256.node';
 
 const outArg = process.argv.indexOf('--out');

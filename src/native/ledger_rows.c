@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "args.h"
+#include "csv_cell.h"
 
 /* What stopped the run (the row where it stopped is in state[0]). */
 #define RUN_DONE 0
@@ -27,12 +28,6 @@
 #define RUN_BAD_KEY 5
 #define RUN_BAD_SUFFIX 6
 
-/* Per byte: 1 when it makes a cell quoted (quote, comma, LF, CR), 2 when as a first byte it makes
-   it guarded (= + - @ tab CR '). */
-static const uint8_t id_byte[256] = {
-  [0x22] = 1, [0x2c] = 1, [0x0a] = 1, [0x0d] = 3,
-  [0x3d] = 2, [0x2b] = 2, [0x2d] = 2, [0x40] = 2, [0x09] = 2, [0x27] = 2,
-};
 
 typedef struct {
   const uint8_t* id_bytes; size_t n_id_bytes;
@@ -78,11 +73,11 @@ int payout_ledger_rows(const rows_args* a, uint32_t* row, uint32_t* pos, uint32_
     if (s_len == 0) { why = RUN_SUFFIX; break; }
     if (s_start > a->n_pool || s_len > a->n_pool - s_start) { why = RUN_BAD_SUFFIX; break; }
     size_t n = end - start;
-    if (n == 0 || (id_byte[a->id_bytes[start]] & 2)) { why = RUN_ID; break; }
+    if (n == 0 || (csv_cell_byte[a->id_bytes[start]] & 2)) { why = RUN_ID; break; }
     if (n + s_len > a->n_out - p) { why = RUN_ROOM; break; }
     const uint8_t* id = a->id_bytes + start;
     uint8_t quoted = 0;
-    for (size_t i = 0; i < n; i++) quoted |= id_byte[id[i]];
+    for (size_t i = 0; i < n; i++) quoted |= csv_cell_byte[id[i]];
     if (quoted & 1) { why = RUN_ID; break; }
     /* memmove: out may share its memory with idBytes or pool (JavaScript's set() allows it). */
     memmove(a->out + p, id, n);

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "args.h"
+#include "csv_cell.h"
 
 /* Why a run stopped (ints[I_POS] is where: the record JavaScript makes next). */
 #define PAY_DONE 0
@@ -102,11 +103,6 @@ typedef struct {
   seg k[K_COUNT];
 } pay_args;
 
-/* Per byte: 1 when it makes a CSV cell quoted (quote, comma, LF, CR), 2 when as a first byte it makes it guarded. */
-static const uint8_t cell_byte[256] = {
-  [0x22] = 1, [0x2c] = 1, [0x0a] = 1, [0x0d] = 3,
-  [0x3d] = 2, [0x2b] = 2, [0x2d] = 2, [0x40] = 2, [0x09] = 2, [0x27] = 2,
-};
 
 static const char HEX[] = "0123456789abcdef";
 
@@ -138,15 +134,15 @@ static uint8_t* quoted(uint8_t* u, const uint8_t* s, const uint8_t* e, int guard
 /* A CSV field, quoted only when it must be (csvField). */
 static inline uint8_t* put_field(uint8_t* u, const uint8_t* s, const uint8_t* e) {
   for (const uint8_t* i = s; i < e; i++)
-    if (cell_byte[*i] & 1) return quoted(u, s, e, 0);
+    if (csv_cell_byte[*i] & 1) return quoted(u, s, e, 0);
   return put(u, s, (size_t)(e - s));
 }
 
 /* A text cell: guarded against formulas, then quoted if needed (textCell). */
 static inline uint8_t* put_cell(uint8_t* u, const uint8_t* s, const uint8_t* e) {
-  if (e > s && (cell_byte[*s] & 2)) {
+  if (e > s && (csv_cell_byte[*s] & 2)) {
     for (const uint8_t* i = s; i < e; i++)
-      if (cell_byte[*i] & 1) return quoted(u, s, e, 1);
+      if (csv_cell_byte[*i] & 1) return quoted(u, s, e, 1);
     *u++ = '\'';
     return put(u, s, (size_t)(e - s));
   }

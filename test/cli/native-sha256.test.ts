@@ -125,17 +125,17 @@ describe('scripts/build-native.js', () => {
   }, 120_000);
 
   it.each([
-    ['a key without the remainder cent', 'no-cent', '* 2 + extra;', '* 2;'],
-    ['+ not taken for a formula start', 'no-plus', '[0x2b] = 2, ', ''],
-  ])('does not keep an addon whose ledgerRows writes other rows (%s): its self-test makes payout’s load check', (_, name, from, to) => {
-    // A copy of the build script and of src/native/ with ledger_rows.c changed; dist/ is this one
-    // (tsc's output, which npm run build makes before the addon).
+    ['a key without the remainder cent', 'no-cent', 'ledger_rows.c', '* 2 + extra;', '* 2;'],
+    ['+ not taken for a formula start', 'no-plus', 'csv_cell.h', '[0x2b] = 2, ', ''],
+  ])('does not keep an addon whose ledgerRows writes other rows (%s): its self-test makes payout’s load check', (_, name, file, from, to) => {
+    // A copy of the build script and of src/native/ with ledger_rows.c (or the cell table it
+    // includes) changed; dist/ is this one (tsc's output, which npm run build makes before the addon).
     const root = dir.path(`changed-${name}`);
     mkdirSync(join(root, 'scripts'), { recursive: true });
     cpSync(join(ROOT, 'scripts/build-native.js'), join(root, 'scripts/build-native.js'));
     cpSync(join(ROOT, 'src/native'), join(root, 'src/native'), { recursive: true });
     symlinkSync(join(ROOT, 'dist'), join(root, 'dist'));
-    const c = join(root, 'src/native/ledger_rows.c');
+    const c = join(root, 'src/native', file);
     const source = readFileSync(c, 'utf8');
     expect(source).toContain(from);
     writeFileSync(c, source.replace(from, to));

@@ -173,10 +173,11 @@ export class RecordBatchBuilder {
     while (!r.done) {
       if (run !== undefined && this.skip === 0) {
         const from = r.offset;
-        if (this.runNative(run, r) === PAY_DONE) break;
+        const why = this.runNative(run, r);
         // A run that wrote nothing (payment ids not made yet, a long stretch of records it leaves
         // here): the next 1, 3, 7 … 255 records are made here before it is called again.
         this.missed = r.offset === from ? Math.min(2 * this.missed + 1, 255) : 0;
+        if (why === PAY_DONE) break;
         this.skip = this.missed;
       } else if (this.skip > 0) this.skip--;
       this.add(r);
