@@ -75,7 +75,7 @@ export function sampleClaims(): PaidClaim[] {
   return claims;
 }
 
-/** The sample's files, controls and the share of records the run wrote, as text to compare. */
+/** The sample's files and controls, as text to compare. */
 function build(claims: readonly PaidClaim[], run: PayRowRun | undefined): string {
   const digests = new Uint8Array(claims.length * 8).map((_, i) => (i * 131 + 7) & 0xff);
   const ids: RecordIds = { head: 'P1-', digests, ensure: () => undefined, readyRows: () => claims.length };
