@@ -72,14 +72,16 @@ function mutants(real: PayRowRun): Array<[string, PayRowRun]> {
       'one byte of a payments.csv row changed',
       mutant(real, (a, was) => {
         const [from, to] = gained(a, was, O_PAYMENTS);
-        if (to - from > 30) (a[OUT + O_PAYMENTS] as Uint8Array)[from + 20] ^= 1;
+        const b = a[OUT + O_PAYMENTS] as Uint8Array;
+        if (to - from > 30) b[from + 20] = b[from + 20]! ^ 1;
       }),
     ],
     [
       'one byte of a check row changed',
       mutant(real, (a, was) => {
         const [from, to] = gained(a, was, O_CHECKS);
-        if (to > from) (a[OUT + O_CHECKS] as Uint8Array)[to - 2] ^= 4;
+        const b = a[OUT + O_CHECKS] as Uint8Array;
+        if (to > from) b[to - 2] = b[to - 2]! ^ 4;
       }),
     ],
     ['the routing prefixes’ sum off by one', mutant(real, (a) => void (a[BIG][B_ROUTING] !== 0n && (a[BIG][B_ROUTING] = a[BIG][B_ROUTING]! + 1n)))],
