@@ -76,7 +76,7 @@ const setup = fc.record({
   columns: fc.option(fc.shuffledSubarray([...CHECK_COLUMNS], { minLength: 1 }), { nil: undefined }),
   account: fc.option(fc.constantFrom('FUND-1', '12345678901234567'), { nil: undefined }),
   // Leading zeros; 15 digits (the addon's most); 16 (left to the builder: beyond the plan's 12, the builder's own rule).
-  startNumber: fc.constantFrom('000990', '0', '1', '99999', '000000000001', '999999999999', '123456789012345', '0000000000000001'),
+  startNumber: fc.constantFrom('000990', '0', '1', '99999', '000000000001', '999999999999', '123456789012345', '999999999999999', '0000000000000001'),
   header: fc.boolean(),
   dropAch: fc.boolean(),
   dropCheck: fc.boolean(),
@@ -210,6 +210,31 @@ describeNative('the payment files with the addon’s payRows', () => {
       }),
       { numRuns: 30 },
     );
+  });
+
+  it('are the same for cells past 65,534 bytes, check numbers that grow past their start’s 15 digits, sums past 2^63 cents', () => {
+    const long = (c: string, n: number): string => c.repeat(n);
+    const big = { name: long('ü', 40_000), address: `=${long('"', 70_000)}`, address2: '', city: 'C', state: 'IL', zip: '60601' };
+    const small = { name: 'Ann', address: '1 Main', address2: '', city: 'C', state: 'IL', zip: '60601' };
+    // Every 5th claim with long cells, every 4th with an amount that carries a run's sum past 2^63.
+    const claims: PaidClaim[] = Array.from({ length: 120 }, (_, row) => {
+      const amount = row % 4 === 3 ? 2n ** 62n + BigInt(row) : 100n + BigInt(row);
+      const longCells = row % 5 === 0;
+      const claimId = longCells ? long('x', 70_000 + row) : `L-${row}`;
+      const m = longCells ? big : small;
+      if (row % 3 === 0) return { claimId, amount, row, election: { method: 'check', ...m }, ...(row % 2 === 0 ? { mailing: m } : {}) };
+      if (row % 3 === 1) return { claimId, amount, row, election: { method: 'paypal', recipient: longCells ? `${long('a', 66_000)}@x.com` : `p${row}@x.com`, recipientKind: 'email' }, mailing: m };
+      return { claimId, amount: 5n + BigInt(row), row, election: { method: 'ach', routing: '021000021', account: '12345678901234567', accountType: 'checking', name: long('Ö', 30) } };
+    });
+    for (const startNumber of ['999999999999995', '000000000000001']) {
+      const config: PaymentsConfig = { ...paymentsConfig(), check: { startNumber, columns: [...CHECK_COLUMNS], header: true, account: 'FUND-1' } };
+      const { tally, wrapped } = counted(native);
+      const settings: BuildSettings = { config, block: 1 << 12 };
+      const want = outcome(claims, undefined, settings);
+      expect(typeof want).not.toBe('string');
+      expect(outcome(claims, wrapped, settings)).toEqual(want);
+      expect(tally.records).toBeGreaterThan(20);
+    }
   });
 
   it('are the same with outputs of little room: stopped for room often, no byte past a block’s end', () => {
