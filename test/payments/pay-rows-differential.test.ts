@@ -10,6 +10,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PaidClaim } from '../../src/core/payments/batch.js';
+import { BlockPool, ByteRows } from '../../src/core/payments/byte-rows.js';
 import { CHECK_COLUMNS } from '../../src/core/payments/check-columns.js';
 import type { PaymentsConfig } from '../../src/core/payments/plan-section.js';
 import { PAY_ROOM, P_COUNTS, P_USED, type PayRowRun } from '../../src/core/payments/record-batch-native.js';
@@ -235,6 +236,41 @@ describeNative('the payment files with the addon’s payRows', () => {
       expect(outcome(claims, wrapped, settings)).toEqual(want);
       expect(tally.records).toBeGreaterThan(20);
     }
+  });
+
+  it('are the same written as the files’ worker writes them: blocks of a pool, sealed, handed over and taken again', () => {
+    // Past a 1 MiB block in payments.csv, and PayPal and NACHA files begun again.
+    const claims: PaidClaim[] = Array.from({ length: 15_000 }, (_, row) => {
+      const claimId = `PX-${String(row).padStart(7, '0')}`;
+      const amount = 100n + BigInt(row % 977);
+      const m = { name: `Zoë ${row}`, address: `${row} Main St, "B"`, address2: '', city: 'Chicago', state: 'IL', zip: '60601' };
+      if (row % 3 === 2) return { claimId, amount, row, election: { method: 'ach', routing: '021000021', account: String(10_000 + row), accountType: row % 2 ? 'savings' : 'checking', name: `José ${row}` }, mailing: m };
+      if (row % 5 === 0) return { claimId, amount, row, election: { method: 'check', ...m }, mailing: m };
+      return { claimId, amount, row, election: { method: row % 2 ? 'paypal' : 'venmo', recipient: `p${row}@example.com`, recipientKind: 'email' } };
+    });
+    const config = paymentsConfig({ ach: { ...paymentsConfig().ach, entriesPerFile: 1500 } });
+    const written = (run: PayRowRun | undefined): Map<string, string> => {
+      const pool = new BlockPool();
+      const files = new Map<string, string[]>();
+      const rows = (file: string): ByteRows => {
+        const parts: string[] = [];
+        files.set(file, parts);
+        return new ByteRows((block) => {
+          parts.push(Buffer.from(block).toString('latin1'));
+          pool.give(block);
+        }, pool);
+      };
+      const result = buildFiles(claims, run, { config, block: 1 << 16, paypalRowsPerFile: 3000, rows });
+      return new Map([...files].map(([name, parts]) => [name, parts.join('')]).concat([['(controls)', result.at(-1)!]]));
+    };
+    const { tally, wrapped } = counted(native);
+    const want = written(undefined);
+    const got = written(wrapped);
+    expect([...got.keys()].sort()).toEqual([...want.keys()].sort());
+    for (const [name, bytes] of want) expect(got.get(name) === bytes, name).toBe(true);
+    expect(want.get('payments.csv')!.length).toBeGreaterThan(1 << 20);
+    expect(tally.records).toBeGreaterThan(claims.length * 0.9);
+    expect(tally.room).toBeGreaterThan(0);
   });
 
   it('are the same with outputs of little room: stopped for room often, no byte past a block’s end', () => {
