@@ -240,13 +240,13 @@ describeNative('the payment files with the addon’s payRows', () => {
 
   it('are the same written as the files’ worker writes them: blocks of a pool, sealed, handed over and taken again', () => {
     // Past a 1 MiB block in payments.csv, and PayPal and NACHA files begun again.
-    const claims: PaidClaim[] = Array.from({ length: 15_000 }, (_, row) => {
+    const claims = Array.from({ length: 15_000 }, (_, row): PaidClaim => {
       const claimId = `PX-${String(row).padStart(7, '0')}`;
       const amount = 100n + BigInt(row % 977);
       const m = { name: `Zoë ${row}`, address: `${row} Main St, "B"`, address2: '', city: 'Chicago', state: 'IL', zip: '60601' };
       if (row % 3 === 2) return { claimId, amount, row, election: { method: 'ach', routing: '021000021', account: String(10_000 + row), accountType: row % 2 ? 'savings' : 'checking', name: `José ${row}` }, mailing: m };
       if (row % 5 === 0) return { claimId, amount, row, election: { method: 'check', ...m }, mailing: m };
-      return { claimId, amount, row, election: { method: row % 2 ? 'paypal' : 'venmo', recipient: `p${row}@example.com`, recipientKind: 'email' } };
+      return { claimId, amount, row, election: { method: row % 2 ? 'paypal' : 'venmo', recipient: `p${row}@example.com`, recipientKind: 'email' } as PaidClaim['election'] };
     });
     const config = paymentsConfig({ ach: { ...paymentsConfig().ach, entriesPerFile: 1500 } });
     const written = (run: PayRowRun | undefined): Map<string, string> => {
@@ -261,7 +261,7 @@ describeNative('the payment files with the addon’s payRows', () => {
         }, pool);
       };
       const result = buildFiles(claims, run, { config, block: 1 << 16, paypalRowsPerFile: 3000, rows });
-      return new Map([...files].map(([name, parts]) => [name, parts.join('')]).concat([['(controls)', result.at(-1)!]]));
+      return new Map<string, string>([...[...files].map(([name, parts]): [string, string] => [name, parts.join('')]), ['(controls)', result.at(-1)!]]);
     };
     const { tally, wrapped } = counted(native);
     const want = written(undefined);
