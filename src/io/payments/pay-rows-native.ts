@@ -39,7 +39,8 @@ const SAMPLE_CONFIG: PaymentsConfig = {
 /** Rows per PayPal file in the sample (RecordBatchOptions.paypalRowsPerFile). */
 const SAMPLE_PAYPAL_ROWS = 25;
 
-const NAMES = ['Ana Lee', 'José Müller', 'Straße Öl ß', '李小龍', '"Quoted", Name', '=SUM(A1)', 'x'.repeat(30), ''];
+// Cells that start with each character that makes a guard (= + - @ tab CR '), and ones with a CR, LF, comma or quote inside.
+const NAMES = ['Ana Lee', 'José Müller', 'Straße Öl ß', '李小龍', '"Quoted", Name', '=SUM(A1)', 'x'.repeat(30), '', '\tTab', "'Quote", '\rCR', 'C\rR'];
 const ADDRESSES = ['1 Main St', '2 "B" Ave, Apt 3', '+44 Road', '', 'Ünter den Linden 5\nBerlin'];
 
 /** The sample's claims: every method, with and without a mailing address, cells of every kind; PayPal past a file. */
@@ -50,7 +51,7 @@ export function sampleClaims(): PaidClaim[] {
   const amounts = [1n, 5n, 99n, 100n, 2783n, 16704n, 9_999_999_999n, 10_000_000_000n, 123_456_789_012n];
   // NACHA's amount field holds 10 digits.
   const ACH_AMOUNTS = amounts.filter((a) => a < 10_000_000_000n);
-  const ids = ['C1', '+1-555-0100', 'id,comma', 'Zoë', '"q"', '@home', '', 'x'.repeat(40)];
+  const ids = ['C1', '+1-555-0100', 'id,comma', 'Zoë', '"q"', '@home', '', 'x'.repeat(40), '\tT', "'x", '\rr', 'c\rr'];
   let row = 0;
   const add = (election: PaidClaim['election'], i: number, withMailing: boolean, from = amounts): void => {
     const m = withMailing ? mailing(i) : undefined;

@@ -1,0 +1,77 @@
+/**
+ * The load check of payRows (io/payments/pay-rows-native.ts payRowsRight) against addons built
+ * from src/native/pay_rows.c changed in one place each (scripts/build-native.js into a folder of
+ * this test's): each is refused, and one built from the sources as they are is taken. Skipped where
+ * no addon can be built (no C compiler), as the build itself is then.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { PayRowRun } from '../../src/core/payments/record-batch-native.js';
+import { payRowsRight } from '../../src/io/payments/pay-rows-native.js';
+import { requireAddon } from '../../src/io/sha256-batch.js';
+import { ROOT } from '../helpers/run-cli.js';
+import { tempDir } from '../helpers/tmp.js';
+import { addonPayRows } from './pay-rows-helpers.js';
+
+const dir = tempDir();
+
+/** payRows of an addon built from pay_rows.c with `from` replaced by `to`; undefined when none was built. */
+function built(name: string, from: string, to: string): PayRowRun | undefined {
+  const root = dir.path(name);
+  mkdirSync(join(root, 'scripts'), { recursive: true });
+  cpSync(join(ROOT, 'scripts/build-native.js'), join(root, 'scripts/build-native.js'));
+  cpSync(join(ROOT, 'src/native'), join(root, 'src/native'), { recursive: true });
+  const c = join(root, 'src/native/pay_rows.c');
+  const source = readFileSync(c, 'utf8');
+  expect(source.split(from).length, `pay_rows.c holds ${JSON.stringify(from)} once`).toBe(2);
+  writeFileSync(c, source.replace(from, to));
+  const out = join(root, 'out');
+  const r = spawnSync(process.execPath, [join(root, 'scripts/build-native.js'), '--out', out], { encoding: 'utf8', timeout: 120_000 });
+  expect(r.status, r.stderr).toBe(0);
+  const addon = join(out, 'payout_sha256.node');
+  if (!existsSync(addon)) return undefined;
+  const f = requireAddon(addon).payRows;
+  expect(typeof f).toBe('function');
+  return f as PayRowRun;
+}
+
+// Where dist/native/ has an addon, a C compiler was there when it was built.
+const describeBuilt = addonPayRows !== undefined ? describe : describe.skip;
+
+describeBuilt('the load check of payRows against addons built from changed sources', () => {
+  it('takes one built from pay_rows.c as it is', () => {
+    const run = built('as-is', 'int payout_pay_rows(const pay_args* a, int32_t* ints, int64_t* big) {', 'int payout_pay_rows(const pay_args* a, int32_t* ints, int64_t* big) {');
+    expect(run).toBeDefined();
+    expect(payRowsRight(run!)).toBe(true);
+  }, 60_000);
+
+  it.each([
+    ['the check number off by one', 'check-number', '(uint64_t)(check_base + check_index)', '(uint64_t)(check_base + check_index + 1)'],
+    ['the NACHA files’ rollover ignored', 'ach-rollover', 'ach_in_file >= per_file || ', ''],
+    ['the PayPal files’ rollover ignored', 'paypal-rollover', 'if (paypal_rows >= paypal_per_file) fail = PAY_RECORD;', 'if (0) fail = PAY_RECORD;'],
+    ['the routing prefixes’ sum off by one', 'routing', 'next_routing = routing + prefix;', 'next_routing = routing + prefix + 1;'],
+    ['= not taken for a formula start', 'no-equals', '[0x3d] = 2, ', ''],
+    ['a CR not quoted', 'cr', '[0x0d] = 3,', '[0x0d] = 2,'],
+    ['a CR first not guarded', 'cr-first', '[0x0d] = 3,', '[0x0d] = 1,'],
+    ['a tab first not guarded', 'tab-first', '[0x09] = 2, ', ''],
+    ["a ' first not guarded", 'quote-first', '[0x27] = 2,', ''],
+    ['@ first not guarded', 'at-first', '[0x40] = 2, ', ''],
+    ['+ first not guarded', 'plus-first', '[0x2b] = 2, ', ''],
+    ['- first not guarded', 'minus-first', '[0x2d] = 2, ', ''],
+    ['a comma not quoted', 'comma', '[0x2c] = 1, ', ''],
+    ['a LF not quoted', 'lf', '[0x0a] = 1, ', ''],
+    ['a quote not quoted', 'quote', '[0x22] = 1, ', ''],
+    ['quotes not doubled', 'doubled', "if (*s == '\"') *u++ = '\"';", ''],
+    ['the mask showing a character before the last 4', 'mask', 'put(u + 4, e - 4, 4)', 'put(u + 4, e - 5, 4)'],
+    ['the check sum dropped', 'check-sum', 'sums[sum] = next_sum;', 'sums[sum] = sum == S_CHECK ? sums[sum] : next_sum;'],
+    ['the Venmo count not moved on', 'venmo-count', 'counts[method <= M_VENMO ? method : method <= M_SAVINGS ? 2 : 3]++;', 'if (method != M_VENMO) counts[method <= M_VENMO ? method : method <= M_SAVINGS ? 2 : 3]++;'],
+    ['a Latin-1 letter of a NACHA name left as it is', 'latin1', 'for (int j = 0; j < t[0] && u < end; j++) *u++ = t[1 + j];', 'for (int j = 0; j < t[0] && u < end; j++) *u++ = t[1 + j] | 0x20;'],
+    ['the trace numbers from 0', 'trace', 'u = put_uint(u, (uint64_t)(ach_count + 1), 7);', 'u = put_uint(u, (uint64_t)(ach_count), 7);'],
+  ])('refuses one built with %s', (_, name, from, to) => {
+    const run = built(name, from, to);
+    expect(run, 'the changed sources were not built, though dist/native/ has an addon').toBeDefined();
+    expect(payRowsRight(run!)).toBe(false);
+  }, 60_000);
+});
