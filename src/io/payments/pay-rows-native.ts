@@ -66,7 +66,7 @@ export function sampleClaims(): PaidClaim[] {
     if (i % 2 === 0) {
       claims.push({ claimId: `chk${row}`, amount: pick(amounts, i + 1), row: row++, election: { method: 'check', ...check }, mailing: check });
     }
-    add({ method: 'venmo', recipient: pick(['+15550100', '@handle', ' spaced ', 'ü@x'], i), recipientKind: 'handle' }, i, i % 5 === 0);
+    add({ method: 'venmo', recipient: pick(['+15550100', '@handle', ' spaced ', 'ü@x', ' 0100'], i), recipientKind: 'handle' }, i, i % 5 === 0);
   }
   // PayPal over three files (of SAMPLE_PAYPAL_ROWS rows here), with the other methods between.
   for (let i = 0; i < 2 * SAMPLE_PAYPAL_ROWS + 3; i++) {
