@@ -100,12 +100,28 @@ function addonProblem(path) {
 }
 let noted = false;
 
+/**
+ * The payment files' rows (pay_rows.c) are checked apart: refused, they are not used (pay makes
+ * its rows in JavaScript), and the rest of the addon is kept. Says so when they are refused.
+ */
+function notePayRows(path) {
+  const loadCheck = join(ROOT, 'dist/io/payments/pay-rows-native.js');
+  if (!existsSync(loadCheck)) return;
+  const check = spawnSync(
+    process.execPath,
+    ['-e', `const a = require(${JSON.stringify(path)}); import(${JSON.stringify(pathToFileURL(loadCheck).href)}).then((m) => process.exit(typeof a.payRows === 'function' && m.payRowsRight(a.payRows) ? 0 : 4), () => process.exit(5));`],
+    { encoding: 'utf8', timeout: 60_000 },
+  );
+  if (check.status !== 0) console.log("payout: the addon's payment rows were refused by payout's load check (dist/io/payments/pay-rows-native.js); pay makes them in JavaScript");
+}
+
 try {
   if (process.env.PAYOUT_NATIVE_BUILD === '0') without('PAYOUT_NATIVE_BUILD=0');
   const stamp = createHash('sha256');
   for (const f of SOURCES) stamp.update(readFileSync(join(SRC, f)));
   const sources = stamp.digest('hex');
   if (existsSync(join(OUT, ADDON)) && existsSync(join(OUT, 'sources.sha256')) && readFileSync(join(OUT, 'sources.sha256'), 'utf8') === sources && addonProblem(join(OUT, ADDON)) === '') {
+    notePayRows(join(OUT, ADDON));
     process.exit(0); // built from these sources already, and still hashes right
   }
   rmSync(join(OUT, ADDON), { force: true });
@@ -145,6 +161,7 @@ try {
       rmSync(partial, { force: true });
     }
     writeFileSync(join(OUT, 'sources.sha256'), sources);
+    notePayRows(join(OUT, ADDON));
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

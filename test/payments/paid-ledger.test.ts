@@ -15,8 +15,20 @@ import { readLedgerFast } from '../../src/io/payments/paid-ledger.js';
 import { LedgerIds, LedgerIdsBuilder } from '../../src/io/payments/ledger-ids.js';
 import { restoreFormula } from '../../src/core/csv-cell.js';
 import { tempDir } from '../helpers/tmp.js';
+import { csvScan, scanJs, type CsvScan } from '../../src/io/csv-scan.js';
+import { nativeAddonPath } from '../../src/io/sha256-batch.js';
 
 const tmp = tempDir();
+
+/** The structural index the fast reader walks with the addon: there must be one when the addon is built (else the indexed path would go untested). */
+function indexed(): CsvScan {
+  const scan = csvScan();
+  if (scan === undefined) {
+    expect(nativeAddonPath(), 'the addon is built but its scan was refused').toBeUndefined();
+    return scanJs;
+  }
+  return scan;
+}
 
 /** The string reader readLedgerFast replaced, as it was (its cells and lines, its digest or undefined). */
 async function byText(
@@ -62,7 +74,7 @@ async function byText(
 
 type Read = { result: string | undefined; header: string[][]; rows: [string, string, number][] } | { error: string };
 
-async function readWith(reader: 'bytes' | 'text', file: string, hashes?: HashThread): Promise<Read> {
+async function readWith(reader: 'bytes' | 'bytes-unindexed' | 'text', file: string, hashes?: HashThread): Promise<Read> {
   const header: string[][] = [];
   const rows: [string, string, number][] = [];
   const onHeader = (fields: string[]): { id: number; amount: number } => {
@@ -81,7 +93,7 @@ async function readWith(reader: 'bytes' | 'text', file: string, hashes?: HashThr
     }
     const amounts: [string, number][] = [];
     const ids = new LedgerIdsBuilder();
-    const result = await readLedgerFast(file, onHeader, (amount, line) => amounts.push([amount, line]) > 0, ids, hashes ?? new HashThread({ worker: false }));
+    const result = await readLedgerFast(file, onHeader, (amount, line) => amounts.push([amount, line]) > 0, ids, hashes ?? new HashThread({ worker: false }), reader === 'bytes' ? indexed() : null);
     const kept = ids.finish();
     expect(kept.length).toBe(amounts.length);
     amounts.forEach(([amount, line], row) => rows.push([kept.at(row)!, amount, line]));
@@ -124,7 +136,9 @@ describe("the ledger's fast reader", () => {
     await fc.assert(
       fc.asyncProperty(ledgerBytes, async (bytes) => {
         const file = tmp.write(`ledger-${n++}.csv`, bytes);
-        expect(await readWith('bytes', file)).toEqual(await readWith('text', file));
+        const text = await readWith('text', file);
+        expect(await readWith('bytes', file)).toEqual(text);
+        expect(await readWith('bytes-unindexed', file)).toEqual(text);
       }),
       { numRuns: 400 },
     );
@@ -141,6 +155,7 @@ describe("the ledger's fast reader", () => {
     try {
       const fast = await readWith('bytes', file, hashes);
       expect(fast).toEqual(await readWith('text', file));
+      expect(await readWith('bytes-unindexed', file, hashes)).toEqual(fast);
       expect('rows' in fast && fast.rows.length).toBe(rows.length - 1);
     } finally {
       hashes.close();

@@ -6,7 +6,7 @@
  * the cents, and no string or object per claim (text only for the rare cell that needs it: a
  * NACHA name that is not printable ASCII, a destination that is not plain ASCII).
  */
-import { checkNumber, seq, type Controls, type ControlLine, type PaymentBatch, type PaymentFile } from './batch.js';
+import { seq, type Controls, type ControlLine, type PaymentBatch, type PaymentFile } from './batch.js';
 import { ByteRows } from './byte-rows.js';
 import {
   AMOUNT_TEXT,
@@ -15,45 +15,31 @@ import {
   ID_TEXT,
   MAILING_IS_CHECK,
   METHOD_BITS,
-  M_CHECK,
-  M_CHECKING,
   M_PAYPAL,
   M_SAVINGS,
   M_VENMO,
 } from './claim-records.js';
 import { NachaWriter } from './nacha.js';
+import { putAchEntry, putTrace, routingPrefix } from './ach-record.js';
+import { RunBytes } from './run-bytes.js';
 import { AmountMemo, PaymentIdWords } from './record-batch-state.js';
 import { ACH_FILE_IDS, orderedFiles, refuseAchFile, refuseUnplanned } from './batch-limits.js';
-import { put, putAlpha, putAscii, putCell, putCells, putField, putHexId, putInt, putMasked, putText } from './record-cells.js';
-import { putCheckRow, type CheckConstants } from './check-record.js';
-import { DEFAULT_CHECK_COLUMNS, type CheckColumn } from './check-columns.js';
+import { put, putCell, putCells, putField, putHexId, putInt, putMasked, putText } from './record-cells.js';
+import { putCheckRow } from './check-record.js';
 import type { PaymentsConfig } from './plan-section.js';
 import { ADDRESSES_COLUMNS, PAYMENTS_COLUMNS, PAYPAL_ROWS_PER_FILE, checkHeader } from './rows.js';
-import { csvField } from '../csv-cell.js';
 import {
-  B_CHECK_BASE,
   B_ROUTING,
-  O_ACH,
-  O_ADDRESSES,
-  O_CHECKS,
-  O_PAYMENTS,
-  O_PAYPAL,
   PAY_BIGS,
   PAY_DONE,
   PAY_INTS,
   P_ACH_COUNT,
   P_ACH_IN_FILE,
-  P_ACH_PER_FILE,
-  P_CHECK_WIDTH,
-  P_CONSTANTS,
   P_COUNTS,
-  P_PAYPAL_PER_FILE,
   P_PAYPAL_ROWS,
   P_POS,
   P_READY,
   P_USED,
-  packPayConstants,
-  payRowBound,
   type PayRowRun,
 } from './record-batch-native.js';
 
@@ -104,7 +90,6 @@ const CELLS = 14;
 // Cells of a record by position in `at`: [start, end] pairs.
 const C_ID = 0;
 const C_E = 1; // the election's first cell
-const METHOD_NAMES = ['paypal', 'venmo', 'ach', 'ach', 'check'] as const;
 // The amounts' sums (AmountMemo.count): a PayPal file's PayPal and Venmo rows (the method's number,
 // M_PAYPAL and M_VENMO), a NACHA file's entries, the ACH payments in no file (past the trace
 // numbers, or no payments.ach: the run is refused), the checks.
@@ -124,7 +109,8 @@ export class RecordBatchBuilder {
   private readonly round: number;
   private readonly newRows: (file: string) => ByteRows;
   private readonly ids: RecordIds;
-  private readonly head: Uint8Array;
+  /** The bytes every row may hold beyond its claim's (run-bytes.ts). */
+  private readonly bytes: RunBytes;
   private readonly files: PaymentFile[] = [];
   private readonly counts = [0, 0, 0, 0];
   /** The methods' amounts drained from `amounts` so far (PayPal, Venmo, ACH, check). */
@@ -137,15 +123,6 @@ export class RecordBatchBuilder {
   private readonly amounts = new AmountMemo();
   /** The cells of the record being made: start and end in its block, by position. */
   private readonly at = new Int32Array(2 * CELLS);
-  // Bytes written the same way every time.
-  private readonly currencyBytes: Uint8Array;
-  private readonly paypalCurrency: string;
-  private readonly paypalCurrencyBytes: Uint8Array;
-  private readonly noteBytes: Uint8Array;
-  /** By method (M_…): the file its `middle` bytes were made for, and payments.csv's `round,method,file,` (newMiddle). */
-  private readonly middle: { file: Uint8Array; bytes: Uint8Array }[] = METHOD_NAMES.map(() => ({ file: new Uint8Array(0), bytes: new Uint8Array(0) }));
-  private readonly walletBytes = [ascii('PAYPAL'), ascii('VENMO')];
-  private readonly issueDate: Uint8Array;
   // PayPal and Venmo: files of at most 5,000 rows.
   private paypalRows: ByteRows | undefined;
   private paypalCount = 0;
@@ -159,18 +136,9 @@ export class RecordBatchBuilder {
   private achCount = 0;
   private achFile = 1;
   private achName = ascii('ach-001.ach');
-  private readonly odfi: Uint8Array;
   // Checks: one register.
-  private readonly checkColumns: readonly CheckColumn[];
   private readonly checkRows: ByteRows;
-  private readonly check: CheckConstants;
   private readonly checksName = ascii('checks-001.csv');
-  /** The current check's number as ASCII digits (checkNumber), and the start's value as a number (a start of up to 15 digits). */
-  private readonly numberBytes = new Uint8Array(64);
-  private checkBase: number | undefined;
-  private readonly roundBytes: Uint8Array;
-  /** Bytes beyond a record's own that a row may hold: the note, currencies, id head, dates, numbers. */
-  private readonly constants: number;
   /** The addon's rows (RecordBatchOptions.native), its numbers, and its constant bytes as made for the current PayPal and NACHA files. */
   private readonly native: PayRowRun | undefined;
   private readonly ints = new Int32Array(PAY_INTS);
@@ -185,25 +153,15 @@ export class RecordBatchBuilder {
     this.config = o.config;
     this.round = o.round;
     this.ids = o.ids;
-    this.head = ascii(o.ids.head);
+    this.bytes = new RunBytes(o.config, o.currency, o.round, o.ids);
     this.idWords = o.duplicates === false ? undefined : new PaymentIdWords(o.ids.digests);
     this.newRows = o.rows ?? (() => new ByteRows());
-    this.currencyBytes = encoder.encode(o.currency);
-    this.paypalCurrency = o.config.paypal.currency ?? o.currency;
-    this.paypalCurrencyBytes = encoder.encode(this.paypalCurrency);
-    this.noteBytes = encoder.encode(csvField(o.config.paypal.note));
-    this.issueDate = ascii(o.config.issueDate);
-    this.odfi = ascii(o.config.ach?.odfi ?? '');
-    this.checkColumns = o.config.check?.columns ?? DEFAULT_CHECK_COLUMNS;
-    this.check = { issueDate: this.issueDate, account: encoder.encode(o.config.check?.account ?? ''), head: this.head, digests: o.ids.digests };
-    this.roundBytes = ascii(String(o.round));
-    this.constants = 320 + this.noteBytes.length + this.currencyBytes.length + this.paypalCurrencyBytes.length + this.head.length + this.roundBytes.length + this.check.account.length;
     this.native = o.duplicates === false ? o.native : undefined;
     this.paypalPerFile = o.paypalRowsPerFile ?? PAYPAL_ROWS_PER_FILE;
     this.payments = this.newRows('payments.csv');
     this.addresses = this.newRows('addresses.csv');
     this.checkRows = this.newRows('checks-001.csv');
-    if (o.config.check?.header ?? true) this.checkRows.text(checkHeader(this.checkColumns));
+    if (o.config.check?.header ?? true) this.checkRows.text(checkHeader(this.bytes.checkColumns));
     this.payments.text(`${PAYMENTS_COLUMNS.join(',')}\n`);
     this.addresses.text(`${ADDRESSES_COLUMNS.join(',')}\n`);
   }
@@ -232,7 +190,10 @@ export class RecordBatchBuilder {
   private runNative(run: PayRowRun, r: ClaimRecordReader): number {
     const { ints, big } = this;
     const files = `${this.paypalFile}:${this.achFile}`;
-    if (files !== this.nativeFiles) this.packNative(files);
+    if (files !== this.nativeFiles) {
+      this.nativeConsts = this.bytes.packNative({ paypal: this.paypalName, ach: this.achName, checks: this.checksName }, this.paypalPerFile, ints, big);
+      this.nativeFiles = files;
+    }
     const paypal = this.paypalRows;
     const ach = this.achWriter !== undefined ? this.achRows : undefined;
     const blocks = [paypal, ach, this.checkRows, this.payments, this.addresses];
@@ -268,39 +229,6 @@ export class RecordBatchBuilder {
     return why;
   }
 
-  /** The addon's constant bytes for the current PayPal and NACHA files (`files` names them), and its settings. */
-  private packNative(files: string): void {
-    const { ints, config } = this;
-    const middles = METHOD_NAMES.map((_, m) => {
-      const file = m <= M_VENMO ? this.paypalName : m <= M_SAVINGS ? this.achName : this.checksName;
-      return this.middle[m]!.file === file ? this.middle[m]!.bytes : this.newMiddle(m, file);
-    });
-    const { bytes, fixed } = packPayConstants(
-      {
-        note: this.noteBytes,
-        paypalCurrency: this.paypalCurrencyBytes,
-        currency: this.currencyBytes,
-        head: this.head,
-        odfi: this.odfi,
-        issueDate: this.issueDate,
-        account: this.check.account,
-        middles,
-        wallets: this.walletBytes,
-        columns: this.checkColumns,
-      },
-      ints,
-    );
-    this.nativeConsts = bytes;
-    this.nativeFiles = files;
-    ints[P_ACH_PER_FILE] = config.ach?.entriesPerFile ?? 0;
-    const start = config.check?.startNumber;
-    // Check numbers from a start of up to 15 digits (the builder's own checkNumber past that).
-    ints[P_CHECK_WIDTH] = start !== undefined && /^[0-9]{1,15}$/.test(start) ? start.length : -1;
-    this.big[B_CHECK_BASE] = ints[P_CHECK_WIDTH]! >= 0 ? BigInt(start!) : 0n;
-    ints[P_CONSTANTS] = payRowBound(this.constants, fixed);
-    ints[P_PAYPAL_PER_FILE] = this.paypalPerFile;
-  }
-
   private add(r: ClaimRecordReader): void {
     const { at } = this;
     const src = r.block;
@@ -330,7 +258,7 @@ export class RecordBatchBuilder {
     }
     // No row is longer than this: each cell at most twice its bytes (quoted, quotes doubled), the
     // claim id twice in payments.csv, and the bytes every row of the run has.
-    const most = 4 * (r.offset - first) + this.constants;
+    const most = 4 * (r.offset - first) + this.bytes.constants;
     const amount = this.amounts;
     if (big !== undefined) amount.takeBig(big);
     else amount.take(r);
@@ -351,7 +279,8 @@ export class RecordBatchBuilder {
     // The method's own row, then payments.csv's (file, row, reference, destination told apart by method).
     let file: Uint8Array;
     let row: number;
-    let currency = this.currencyBytes;
+    const k = this.bytes;
+    let currency = k.currency;
     let numberLength = 0;
     if (method <= M_VENMO) {
       if (this.paypalCount === this.paypalPerFile) this.flushPaypal();
@@ -363,20 +292,20 @@ export class RecordBatchBuilder {
       b[u++] = COMMA;
       u = put(b, u, money, 0, money.length);
       b[u++] = COMMA;
-      u = put(b, u, this.paypalCurrencyBytes, 0, this.paypalCurrencyBytes.length);
+      u = put(b, u, k.paypalCurrency, 0, k.paypalCurrency.length);
       b[u++] = COMMA;
       u = putField(b, u, src, at[0]!, at[1]!);
       b[u++] = COMMA;
       // The note (46 bytes by default) in one copy.
-      b.set(this.noteBytes, u);
-      u += this.noteBytes.length;
+      b.set(k.note, u);
+      u += k.note.length;
       b[u++] = COMMA;
-      const wallet = this.walletBytes[method]!;
+      const wallet = k.wallets[method]!;
       u = put(b, u, wallet, 0, wallet.length);
       b[u++] = LF;
       w.done(u);
       file = this.paypalName;
-      currency = this.paypalCurrencyBytes;
+      currency = k.paypalCurrency;
     } else if (method <= M_SAVINGS) {
       const ach = this.config.ach;
       if (ach === undefined) {
@@ -400,10 +329,10 @@ export class RecordBatchBuilder {
         return;
       }
       const n = this.counts[3]! - 1;
-      numberLength = this.checkNumber(check.startNumber, n);
+      numberLength = k.checkNumber(check.startNumber, n);
       const w = this.checkRows;
-      const b = w.open(most * this.checkColumns.length);
-      w.done(putCheckRow(b, w.at, this.checkColumns, src, at, this.numberBytes, numberLength, money, this.check, textId === undefined ? idAt : -1, textId));
+      const b = w.open(most * k.checkColumns.length);
+      w.done(putCheckRow(b, w.at, k.checkColumns, src, at, k.number, numberLength, money, k.check, textId === undefined ? idAt : -1, textId));
       file = this.checksName;
       row = n + 1;
     }
@@ -411,18 +340,18 @@ export class RecordBatchBuilder {
     const p = this.payments;
     const b = p.open(most);
     let u = p.at;
-    u = textId === undefined ? putHexId(b, u, this.head, this.ids.digests, idAt) : putText(b, u, textId);
+    u = textId === undefined ? putHexId(b, u, k.head, this.ids.digests, idAt) : putText(b, u, textId);
     b[u++] = COMMA;
     u = putCell(b, u, src, at[0]!, at[1]!);
     b[u++] = COMMA;
-    const middle = this.middle[method]!.file === file ? this.middle[method]!.bytes : this.newMiddle(method, file);
+    const middle = k.middle(method, file);
     u = put(b, u, middle, 0, middle.length);
     u = putInt(b, u, row);
     b[u++] = COMMA;
     if (method <= M_VENMO) u = putCell(b, u, src, at[0]!, at[1]!); // the customer reference: the claim id
     else if (method <= M_SAVINGS) {
       if (this.achCount <= 9_999_999) u = this.trace(b, u);
-    } else u = put(b, u, this.numberBytes, 0, numberLength);
+    } else u = put(b, u, k.number, 0, numberLength);
     b[u++] = COMMA;
     u = put(b, u, money, 0, money.length);
     b[u++] = COMMA;
@@ -435,29 +364,9 @@ export class RecordBatchBuilder {
     this.address(src, tag, most);
   }
 
-  /** payments.csv's `round,method,file,` for `method` (M_…) and its current file, made once per file. */
-  private newMiddle(method: number, file: Uint8Array): Uint8Array {
-    const text = `${decoder.decode(this.roundBytes)},${METHOD_NAMES[method]!},${decoder.decode(file)},`;
-    const bytes = ascii(text);
-    this.middle[method] = { file, bytes };
-    return bytes;
-  }
-
-  /**
-   * Check number `index` from `start` (checkNumber's digits) into numberBytes; returns their
-   * length. Up to 15 digits, the start's value is read once and each number written from it.
-   */
-  private checkNumber(start: string, index: number): number {
-    if (start.length <= 15) {
-      this.checkBase ??= Number(start);
-      return putInt(this.numberBytes, 0, this.checkBase + index, start.length);
-    }
-    return putAscii(this.numberBytes, 0, checkNumber(start, index));
-  }
-
   /** The ACH trace number of entry `achCount`: the ODFI's 8 digits and 7 of sequence. */
   private trace(b: Uint8Array, u: number): number {
-    return putInt(b, put(b, u, this.odfi, 0, this.odfi.length), this.achCount, 7);
+    return putTrace(b, u, this.bytes.odfi, this.achCount);
   }
 
   /** One NACHA entry detail record (NachaWriter.entry), and its line break. */
@@ -470,34 +379,8 @@ export class RecordBatchBuilder {
       this.achRows.text(`${this.achWriter.headRecords().join('\n')}\n`);
     }
     const w = this.achRows!;
-    const rs = at[2]!;
-    const re = at[3]!;
-    const as = at[4]!;
-    const ae = at[5]!;
-    if (digits.length > 10) throw new RangeError(`${digits} does not fit a NACHA field of 10 digits`);
-    const length = 3 + (re - rs) + Math.max(17, ae - as) + 10 + 15 + 22 + 3 + 15;
-    if (length !== 94) throw new RangeError(`NACHA record of ${length} characters: 6`);
-    let prefix = 0;
-    for (let i = rs; i < rs + 8; i++) prefix = prefix * 10 + (src[i]! - 0x30);
-    this.achWriter.tally(prefix);
-    const b = w.open(95);
-    let u = w.at;
-    b[u++] = 0x36;
-    b[u++] = method === M_SAVINGS ? 0x33 : 0x32;
-    b[u++] = 0x32;
-    u = put(b, u, src, rs, re);
-    u = put(b, u, src, as, ae);
-    for (let i = ae - as; i < 17; i++) b[u++] = 0x20;
-    for (let i = digits.length; i < 10; i++) b[u++] = 0x30;
-    u = putAscii(b, u, digits);
-    u = putAlpha(b, u, src, at[0]!, at[1]!, 15);
-    u = putAlpha(b, u, src, at[6]!, at[7]!, 22);
-    b[u++] = 0x20;
-    b[u++] = 0x20;
-    b[u++] = 0x30;
-    u = this.trace(b, u);
-    b[u++] = LF;
-    w.done(u);
+    this.achWriter.tally(routingPrefix(src, at[2]!));
+    w.done(putAchEntry(w.open(95), w.at, src, at, method === M_SAVINGS, digits, this.bytes.odfi, this.achCount));
   }
 
   /** addresses.csv's row, when the claim has a mailing address. */

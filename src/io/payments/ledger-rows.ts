@@ -13,6 +13,7 @@ import type { Problem } from '../../core/problems.js';
 import { csvReadError, readCsvFile } from '../csv-records.js';
 import type { HashThread, ChunkHash } from '../hash-thread.js';
 import type { SliceableBuffer } from '../sliceable-buffer.js';
+import { csvScan, type CsvScan } from '../csv-scan.js';
 
 /** Slots of the amount cells' text by their bytes (a power of 2). */
 const AMOUNT_SLOTS = 1 << 12;
@@ -124,6 +125,12 @@ export async function readLedgerRows(ledgerPath: string, hashes: HashThread, sin
  * restored, restoreFormula, when not ASCII or when they start with an apostrophe). Returns the
  * file's SHA-256, or undefined at the first quote (the caller then reads the file with the full CSV
  * reader). Exported for its tests (test/payments/paid-ledger.test.ts).
+ *
+ * With the native addon's structural index (`scan`, csv-scan.ts: the offsets of every comma, quote,
+ * CR and LF of a chunk, found 64 bytes at a time), each line's cells are found by walking those
+ * offsets: no `indexOf` per cell and per line, and no Latin-1 text of the chunk (a cell's text is
+ * made only for an amount not met before, a header, an id that is not plain ASCII). Without it,
+ * (or given `null`), the chunk's Latin-1 text is searched. The same calls either way (docs/payments.md, "Performance").
  */
 export async function readLedgerFast(
   file: string,
@@ -131,6 +138,7 @@ export async function readLedgerFast(
   onAmount: (amount: string, line: number) => boolean,
   ids: IdSink,
   hashes: HashThread,
+  scan: CsvScan | null = csvScan() ?? null,
 ): Promise<string | undefined> {
   let col: { id: number; amount: number } | undefined;
   let line = 0;
@@ -152,12 +160,14 @@ export async function readLedgerFast(
   };
   /** Whether the bytes read so far from the current position on are all ASCII (then so is every cell). */
   let ascii = true;
-  /** Bytes [s, e) as text: their Latin-1 text when ASCII (a substring), else decoded as UTF-8. */
+  /** Bytes [s, e) as Latin-1 text: a substring of the chunk's text, or made from the bytes when it has none (the indexed path). */
+  const latin1 = (s: number, e: number): string => (text !== '' ? text.substring(s, e) : buf.latin1Slice(s, e));
+  /** Bytes [s, e) as text: their Latin-1 text when ASCII, else decoded as UTF-8. */
   const decode = (s: number, e: number): string => {
     if (!ascii) {
-      for (let i = s; i < e; i++) if (text.charCodeAt(i) >= 0x80) return buf.utf8Slice(s, e);
+      for (let i = s; i < e; i++) if (buf[i]! >= 0x80) return buf.utf8Slice(s, e);
     }
-    return text.substring(s, e);
+    return latin1(s, e);
   };
   // The amount cells' text by their bytes: a ledger has few distinct amounts, and a substring per
   // row was a million strings to make, hash for onAmount's lookup, and collect. A cell whose slot
@@ -176,8 +186,19 @@ export async function readLedgerFast(
       while (i < n && k.charCodeAt(i) === buf[s + i]) i++;
       if (i === n) return k;
     }
-    return (known[slot] = text.substring(s, e));
+    return (known[slot] = latin1(s, e));
   };
+  /** A line's row (its header, or its amount and id): the cells found, [idStart, idEnd) and [amountStart, amountEnd) (-1: none). */
+  const row = (p: number, e: number, idStart: number, idEnd: number, amountStart: number, amountEnd: number): void => {
+    if (col === undefined) col = onHeader(decode(p, e).split(','));
+    else if (onAmount(amountStart >= 0 ? amountText(amountStart, amountEnd) : '', line)) {
+      // The id's bytes as they are, unless they are not ASCII or may be a formula's defused text.
+      if (idStart < 0) ids.addAscii(buf, 0, 0);
+      else if (ascii && buf[idStart] !== 0x27) ids.addAscii(buf, idStart, idEnd);
+      else ids.addString(restoreFormula(decode(idStart, idEnd)));
+    }
+  };
+  const offsets = scan !== null ? new Int32Array(1 << 16) : undefined;
   const cannotRead = (err: unknown): UsageError => {
     const e = err as NodeJS.ErrnoException;
     return new UsageError(e.code === 'ENOENT' ? `${file}: not found` : `${file}: cannot read (${e.code ?? e.message})`);
@@ -219,34 +240,91 @@ export async function readLedgerFast(
         first = false;
         if (end >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) start = 3;
       }
-      text = buf.latin1Slice(0, end);
       ascii = isAscii(buf.subarray(start, end));
-      quote = text.indexOf('"', start);
       let p = start;
-      for (;;) {
-        let e = text.indexOf('\n', p);
-        if (e === -1) {
-          if (!done || p === end) break;
-          e = end; // the last line, without a line break
-        }
-        line++;
-        const next = e + 1;
-        if (e > p && text.charCodeAt(e - 1) === 13) e--;
-        // The first quote after the chunk's start is on no line before this one.
-        if (quote !== -1 && quote < e) return undefined;
-        if (e > p) {
-          if (col === undefined) col = onHeader(decode(p, e).split(','));
-          else {
-            if (onAmount(cell(col.amount, p, e) ? amountText(cellStart, cellEnd) : '', line)) {
-              // The id's bytes as they are, unless they are not ASCII or may be a formula's defused text.
-              if (!cell(col.id, p, e)) ids.addAscii(buf, 0, 0);
-              else if (ascii && text.charCodeAt(cellStart) !== 0x27) ids.addAscii(buf, cellStart, cellEnd);
-              else ids.addString(restoreFormula(decode(cellStart, cellEnd)));
+      if (offsets !== undefined) {
+        // The indexed path: the offsets of [from, end) in offsets[j, n).
+        text = '';
+        let from = start;
+        let n = 0;
+        let j = 0;
+        lines: for (;;) {
+          const idCol = col === undefined ? -1 : col.id;
+          const amountCol = col === undefined ? -1 : col.amount;
+          let c = 0;
+          let cs = p;
+          let idStart = -1;
+          let idEnd = -1;
+          let amountStart = -1;
+          let amountEnd = -1;
+          let e: number;
+          for (;;) {
+            if (j === n) {
+              n = from < end ? scan!(buf, from, end, 0x2c, offsets) : 0;
+              j = 0;
+              if (n > 0) from = offsets[n - 1]! + 1;
             }
+            if (j === n) {
+              if (!done || p === end) break lines;
+              e = end; // the last line, without a line break
+              break;
+            }
+            const o = offsets[j++]!;
+            const ch = buf[o]!;
+            if (ch === 0x0a) {
+              e = o;
+              break;
+            }
+            if (ch === 0x22) return undefined; // a quote: the caller reads the file with the CSV reader
+            if (ch === 0x0d) continue; // a CR inside a line is a cell's byte; one before the LF is dropped below
+            if (c === idCol) {
+              idStart = cs;
+              idEnd = o;
+            } else if (c === amountCol) {
+              amountStart = cs;
+              amountEnd = o;
+            }
+            c++;
+            cs = o + 1;
           }
+          line++;
+          const next = e + 1;
+          if (e > p && buf[e - 1] === 13) e--;
+          if (c === idCol) {
+            idStart = cs;
+            idEnd = Math.max(cs, e);
+          } else if (c === amountCol) {
+            amountStart = cs;
+            amountEnd = Math.max(cs, e);
+          }
+          if (e > p) row(p, e, idStart, idEnd, amountStart, amountEnd);
+          p = next;
+          if (p >= end) break;
         }
-        p = next;
-        if (p >= end) break;
+      } else {
+        text = buf.latin1Slice(0, end);
+        quote = text.indexOf('"', start);
+        for (;;) {
+          let e = text.indexOf('\n', p);
+          if (e === -1) {
+            if (!done || p === end) break;
+            e = end; // the last line, without a line break
+          }
+          line++;
+          const next = e + 1;
+          if (e > p && text.charCodeAt(e - 1) === 13) e--;
+          // The first quote after the chunk's start is on no line before this one.
+          if (quote !== -1 && quote < e) return undefined;
+          if (e > p) {
+            const hasAmount = col !== undefined && cell(col.amount, p, e);
+            const amountStart = hasAmount ? cellStart : -1;
+            const amountEnd = cellEnd;
+            const hasId = col !== undefined && cell(col.id, p, e);
+            row(p, e, hasId ? cellStart : -1, cellEnd, amountStart, amountEnd);
+          }
+          p = next;
+          if (p >= end) break;
+        }
       }
       start = Math.min(p, end);
       if (done) break;
