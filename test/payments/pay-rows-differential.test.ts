@@ -11,6 +11,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PaidClaim } from '../../src/core/payments/batch.js';
 import { BlockPool, ByteRows } from '../../src/core/payments/byte-rows.js';
+import { ClaimRecordWriter } from '../../src/core/payments/claim-records.js';
+import { RecordBatchBuilder } from '../../src/core/payments/record-batch.js';
 import { CHECK_COLUMNS } from '../../src/core/payments/check-columns.js';
 import type { PaymentsConfig } from '../../src/core/payments/plan-section.js';
 import { PAY_ROOM, P_COUNTS, P_USED, type PayRowRun } from '../../src/core/payments/record-batch-native.js';
@@ -211,6 +213,18 @@ describeNative('the payment files with the addon’s payRows', () => {
       }),
       { numRuns: 30 },
     );
+  });
+
+  it('is not called when the builder looks for payment ids made twice itself (duplicates not false): it collects no ids', () => {
+    const claims: PaidClaim[] = Array.from({ length: 50 }, (_, row) => ({ claimId: `C${row}`, amount: 100n, row, election: { method: 'paypal', recipient: `p${row}@example.com`, recipientKind: 'email' } }));
+    const { tally, wrapped } = counted(native);
+    const b = new RecordBatchBuilder({ config: paymentsConfig(), currency: 'USD', round: 1, ids: { head: 'P1-', digests: new Uint8Array(400).fill(7), ensure: () => undefined, readyRows: () => 50 }, native: wrapped });
+    const w = new ClaimRecordWriter((block) => b.addBlock(block.slice()));
+    for (const c of claims) w.add(c);
+    w.flush();
+    // Every claim has the same id here: its 49 repeats found, as only the builder's own rows find them.
+    expect(b.finish().duplicateIds.length).toBe(49);
+    expect(tally.calls).toBe(0);
   });
 
   it('are the same for cells past 65,534 bytes, check numbers that grow past their start’s 15 digits, sums past 2^63 cents', () => {
