@@ -43,11 +43,11 @@ const SAMPLE_PAYPAL_ROWS = 25;
 
 // Names and cells that take every path of the C: Latin-1 from both lead bytes (0xc2: £, 0xc3: é, ß),
 // an expansion cut at the field's end ('ß' as the 22nd character of a name, the 15th of an id),
-// a script NACHA's table leaves to JavaScript, cells that need quotes, formula starts (= + - @ tab
-// CR ') and a CR inside a cell.
-const NAMES = ['Ana Lee', 'José Müller', 'Ann£Lee', 'ABCDEFGHIJKLMNOPQRSTUß', '李小龍', '"Quoted", Name', '=SUM(A1)', '\tTab', '\rCR', "'Brien", 'in\rside', ''];
+// a script NACHA's table leaves to JavaScript, cells that need quotes, cells that start with each
+// character that makes a guard (= + - @ tab CR ') and ones with a CR inside.
+const NAMES = ['Ana Lee', 'José Müller', 'Ann£Lee', 'ABCDEFGHIJKLMNOPQRSTUß', 'Straße Öl ß', '李小龍', '"Quoted", Name', '=SUM(A1)', 'x'.repeat(30), '', '\tTab', "'Quote", '\rCR', 'C\rR'];
 const ADDRESSES = ['1 Main St', '2 "B" Ave, Apt 3', '+44 Road', '', 'Ünter den Linden 5\nBerlin', '\tTabbed', "'quoted", 'a\rb'];
-const IDS = ['C1', '+1-555-0100', 'id,comma', 'Zoë', '"q"', '@home', '', 'ABCDEFGHIJKLMNß', 'x'.repeat(40)];
+const IDS = ['C1', '+1-555-0100', 'id,comma', 'Zoë', '"q"', '@home', '', 'ABCDEFGHIJKLMNß', 'x'.repeat(40), '\tT', "'x", '\rr', 'c\rr'];
 
 /**
  * The sample's claims: every method, with and without a mailing address, cells of every kind, a
@@ -79,7 +79,7 @@ export function sampleClaims(): PaidClaim[] {
       claims.push({ claimId: `chk${row}`, amount: pick(amounts, i + 1), row: row++, election: { method: 'check', ...check }, mailing: check });
       plain();
     }
-    add({ method: 'venmo', recipient: pick(['+15550100', '@handle', ' spaced ', 'ü@x', '\tv'], i), recipientKind: 'handle' }, i, i % 5 === 0);
+    add({ method: 'venmo', recipient: pick(['+15550100', '@handle', ' spaced ', 'ü@x', '\tv', ' 0100'], i), recipientKind: 'handle' }, i, i % 5 === 0);
   }
   // A cell of more than 0xffff bytes (its length in the record's long form), no ledger row (the payment id as text), 2^63 cents.
   add({ method: 'check', ...mailing(1), address2: 'y'.repeat(70_000) }, 1, false);
@@ -129,24 +129,29 @@ function build(rows: number, blocks: readonly Uint8Array[], run: PayRowRun | und
 const CANARY = 64;
 
 /**
- * `run` given blocks cut to a little more room than their rows' ends (none to ~1,500 bytes, one
- * block or another call by call), with bytes after each cut it must not touch: it must stop for room rather
+ * `run` given a block cut to a little more room than its rows' end (none to ~1,500 bytes, one block
+ * or another call by call, by `seed`), with bytes after the cut it must not touch: it must stop for room rather
  * than write past a block's end, and say no end past it. Undefined when it did not (`failed`).
  */
-function tight(run: PayRowRun, failed: () => void): PayRowRun {
-  let call = 0;
+function tight(run: PayRowRun, seed: number, failed: () => void): PayRowRun {
+  let x = seed;
+  // A fixed sequence of numbers (a linear congruential generator): the same cuts on every machine.
+  const next = (): number => (x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 8;
   return (records, digests, consts, ...rest) => {
     const ints = rest[5] as Int32Array;
     const outs = rest.slice(0, 5) as Uint8Array[];
+    // One block cut on each call (by turns, from `seed`), to a room below 8, 64, 512 or 1,500 bytes
+    // (as likely each), often shorter than one row; the others left whole: the addon writes on
+    // until the short one is full.
+    const r = next();
+    const short = (r + seed) % 5;
     const cut = outs.map((out, o) => {
-      // Each block cut on one call in three, to a room of 0 to ~1,500 bytes: now one, now another is short.
-      if ((call + o) % 3 !== 0) return out;
-      const end = Math.min(out.length - CANARY, ints[P_USED + o]! + ((call * 37 + o * 101) % 1500));
+      if (o !== short) return out;
+      const end = Math.min(out.length - CANARY, ints[P_USED + o]! + ((r >>> 5) % [8, 64, 512, 1500][(r >>> 3) & 3]!));
       if (end < ints[P_USED + o]!) return out;
       out.fill(0xa5, end, end + CANARY);
       return out.subarray(0, end);
     });
-    call++;
     const why = run(records, digests, consts, cut[0]!, cut[1]!, cut[2]!, cut[3]!, cut[4]!, ints, rest[6] as BigInt64Array);
     outs.forEach((out, o) => {
       const end = cut[o]!.length;
@@ -195,7 +200,7 @@ export function payRowsRight(run: PayRowRun): boolean {
     const want = build(claims.length, blocks, undefined);
     if (build(claims.length, blocks, run) !== want) return false;
     let overran = false;
-    if (build(claims.length, blocks, tight(run, () => (overran = true))) !== want || overran) return false;
+    if (build(claims.length, blocks, tight(run, 1, () => (overran = true))) !== want || overran) return false;
     let ok = true;
     // After two plain claims (the first begins the PayPal file; the builder makes both, as it does
     // after a call that wrote nothing), one whose recipient is 70,000 bytes: written by the addon.
