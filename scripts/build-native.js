@@ -101,18 +101,28 @@ function addonProblem(path) {
 let noted = false;
 
 /**
- * The payment files' rows (pay_rows.c) are checked apart: refused, they are not used (pay makes
- * its rows in JavaScript), and the rest of the addon is kept. Says so when they are refused.
+ * The payment files' rows (pay_rows.c) are checked apart, in a process of their own and more
+ * thoroughly than payout checks them when it loads them (each block short of room in turn): refused,
+ * or crashing the check (a wrong addon may write past a block), they are marked as refused beside
+ * the addon (pay-rows.refused), payout does not use them (pay makes its rows in JavaScript), and the
+ * rest of the addon is kept. Says so when they are refused.
  */
 function notePayRows(path) {
+  const mark = join(dirname(path), 'pay-rows.refused');
   const loadCheck = join(ROOT, 'dist/io/payments/pay-rows-native.js');
   if (!existsSync(loadCheck)) return;
   const check = spawnSync(
     process.execPath,
-    ['-e', `const a = require(${JSON.stringify(path)}); import(${JSON.stringify(pathToFileURL(loadCheck).href)}).then((m) => process.exit(typeof a.payRows === 'function' && m.payRowsRight(a.payRows) ? 0 : 4), () => process.exit(5));`],
+    ['-e', `const a = require(${JSON.stringify(path)}); import(${JSON.stringify(pathToFileURL(loadCheck).href)}).then((m) => process.exit(typeof a.payRows === 'function' && m.payRowsRight(a.payRows, true) ? 0 : 4), () => process.exit(5));`],
     { encoding: 'utf8', timeout: 60_000 },
   );
-  if (check.status !== 0) console.log("payout: the addon's payment rows were refused by payout's load check (dist/io/payments/pay-rows-native.js); pay makes them in JavaScript");
+  if (check.status === 0) {
+    rmSync(mark, { force: true });
+    return;
+  }
+  const why = check.status === 4 ? 'refused by' : check.status === 5 ? 'not checked by' : `crashed (${check.signal ?? `exit ${check.status}`}) in`;
+  writeFileSync(mark, `payRows ${why} payout's load check (dist/io/payments/pay-rows-native.js)\n`);
+  console.log(`payout: the addon's payment rows were ${why} payout's load check (dist/io/payments/pay-rows-native.js); pay makes them in JavaScript`);
 }
 
 try {

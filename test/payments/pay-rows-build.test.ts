@@ -5,7 +5,7 @@
  * no addon can be built (no C compiler), as the build itself is then.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { PayRowRun } from '../../src/core/payments/record-batch-native.js';
@@ -16,8 +16,9 @@ import { tempDir } from '../helpers/tmp.js';
 import { addonPayRows } from './pay-rows-helpers.js';
 
 const dir = tempDir();
-/** What the last build printed. */
+/** What the last build printed, and whether it marked the payment rows as refused (pay-rows.refused beside the addon). */
 let buildSaid = '';
+let marked = false;
 
 /**
  * payRows of an addon built from pay_rows.c (or `file`, a header it includes) with `from` replaced
@@ -28,6 +29,8 @@ function built(name: string, from: string, to: string, file = 'pay_rows.c'): Pay
   mkdirSync(join(root, 'scripts'), { recursive: true });
   cpSync(join(ROOT, 'scripts/build-native.js'), join(root, 'scripts/build-native.js'));
   cpSync(join(ROOT, 'src/native'), join(root, 'src/native'), { recursive: true });
+  // dist/ is this one (tsc's output, which npm run build makes before the addon): the build runs payout's checks from it.
+  symlinkSync(join(ROOT, 'dist'), join(root, 'dist'));
   const c = join(root, 'src/native', file);
   const source = readFileSync(c, 'utf8');
   expect(source.split(from).length, `${file} holds ${JSON.stringify(from)} once`).toBe(2);
@@ -36,6 +39,7 @@ function built(name: string, from: string, to: string, file = 'pay_rows.c'): Pay
   const r = spawnSync(process.execPath, [join(root, 'scripts/build-native.js'), '--out', out], { encoding: 'utf8', timeout: 120_000 });
   expect(r.status, r.stderr).toBe(0);
   buildSaid = r.stdout;
+  marked = existsSync(join(out, 'pay-rows.refused'));
   const addon = join(out, 'payout_sha256.node');
   if (!existsSync(addon)) return undefined;
   const f = requireAddon(addon).payRows;
@@ -51,6 +55,7 @@ describeBuilt('the load check of payRows against addons built from changed sourc
     const run = built('as-is', 'int payout_pay_rows(const pay_args* a, int32_t* ints, int64_t* big) {', 'int payout_pay_rows(const pay_args* a, int32_t* ints, int64_t* big) {');
     expect(run).toBeDefined();
     expect(payRowsRight(run!)).toBe(true);
+    expect(marked, buildSaid).toBe(false);
   }, 60_000);
 
   it.each([
@@ -76,6 +81,9 @@ describeBuilt('the load check of payRows against addons built from changed sourc
     const run = built(name, from, to);
     expect(run, 'the changed sources were not built, though dist/native/ has an addon').toBeDefined();
     expect(payRowsRight(run!)).toBe(false);
+    // The build's own check, in a process of its own, marked them: payout does not even load them.
+    expect(marked, buildSaid).toBe(true);
+    expect(buildSaid).toContain("the addon's payment rows were");
   }, 60_000);
 
   // The CSV cell table (csv_cell.h) is ledger_rows.c's too: the build's own check of the ledger rows

@@ -22,9 +22,14 @@ import {
   P_USED,
   type PayRowRun,
 } from '../../src/core/payments/record-batch-native.js';
-import { payRowsNative, payRowsRight, sampleClaims } from '../../src/io/payments/pay-rows-native.js';
+import { REFUSED_MARK, loadPayRows, payRowsNative, payRowsRight, sampleClaims } from '../../src/io/payments/pay-rows-native.js';
+import { nativeAddonPath } from '../../src/io/sha256-batch.js';
+import { copyFileSync } from 'node:fs';
+import { tempDir } from '../helpers/tmp.js';
 import { withNative } from '../helpers/csv-paths.js';
 import { addonPayRows } from './pay-rows-helpers.js';
+
+const dir = tempDir();
 
 type Args = Parameters<PayRowRun>;
 const OUT = 3; // the first output's argument
@@ -134,6 +139,16 @@ describe('the load check of payRows', () => {
     expect(payRowsRight(addonPayRows), 'the addon’s payRows does not pass payRowsRight').toBe(true);
     await withNative('1', () => expect(payRowsNative(), 'payRowsNative() gave no payRows though the addon has one').toBeDefined());
     await withNative('0', () => expect(payRowsNative()).toBeUndefined());
+  });
+
+  it('leaves unused the payRows of an addon the build marked refused (its check in a process of its own failed or crashed)', () => {
+    const path = nativeAddonPath();
+    if (path === undefined || addonPayRows === undefined) return;
+    const copy = dir.path('payout_sha256.node');
+    copyFileSync(path, copy);
+    expect(loadPayRows(copy)).toBeDefined();
+    dir.write(REFUSED_MARK, "payRows refused by payout's load check\n");
+    expect(loadPayRows(copy)).toBeUndefined();
   });
 
   it('refuses each wrong payRows, the real one wrapped as it is taken', () => {

@@ -81,6 +81,12 @@ export interface RecordBatchOptions {
   native?: PayRowRun;
   /** Rows per PayPal file: PAYPAL_ROWS_PER_FILE (PayPal's limit) but in the addon's load check, which fills a few files. */
   paypalRowsPerFile?: number;
+  /**
+   * false: the addon is called again after every record it leaves (the load check's probes, which
+   * look at where it stops). Default true: after a call that wrote nothing, the builder makes a few
+   * records itself first (addBlock).
+   */
+  nativeBackoff?: boolean;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -148,6 +154,7 @@ export class RecordBatchBuilder {
   /** Records to make here before the addon is called again, and the last such stretch (addBlock). */
   private skip = 0;
   private missed = 0;
+  private readonly backoff: boolean;
 
   constructor(o: RecordBatchOptions) {
     this.config = o.config;
@@ -158,6 +165,7 @@ export class RecordBatchBuilder {
     this.newRows = o.rows ?? (() => new ByteRows());
     this.native = o.duplicates === false ? o.native : undefined;
     this.paypalPerFile = o.paypalRowsPerFile ?? PAYPAL_ROWS_PER_FILE;
+    this.backoff = o.nativeBackoff ?? true;
     this.payments = this.newRows('payments.csv');
     this.addresses = this.newRows('addresses.csv');
     this.checkRows = this.newRows('checks-001.csv');
@@ -171,7 +179,7 @@ export class RecordBatchBuilder {
     const r = new ClaimRecordReader(block);
     const run = this.native;
     while (!r.done) {
-      if (run !== undefined && this.skip === 0) {
+      if (run !== undefined && (this.skip === 0 || !this.backoff)) {
         const from = r.offset;
         const why = this.runNative(run, r);
         // A run that wrote nothing (payment ids not made yet, a long stretch of records it leaves

@@ -188,13 +188,17 @@ export async function readLedgerFast(
     }
     return (known[slot] = latin1(s, e));
   };
-  /** A line's row (its header, or its amount and id): the cells found, [idStart, idEnd) and [amountStart, amountEnd) (-1: none). */
+  /**
+   * A line's row (its header, or its amount and id): the cells found, [idStart, idEnd) and
+   * [amountStart, amountEnd) (-1: none). The header's claim_id and amount are two columns, neither
+   * negative (readLedgerRows refuses a header without them).
+   */
   const row = (p: number, e: number, idStart: number, idEnd: number, amountStart: number, amountEnd: number): void => {
     if (col === undefined) col = onHeader(decode(p, e).split(','));
     else if (onAmount(amountStart >= 0 ? amountText(amountStart, amountEnd) : '', line)) {
       // The id's bytes as they are, unless they are not ASCII or may be a formula's defused text.
       if (idStart < 0) ids.addAscii(buf, 0, 0);
-      else if (ascii && buf[idStart] !== 0x27) ids.addAscii(buf, idStart, idEnd);
+      else if (ascii && (idStart === idEnd || buf[idStart] !== 0x27)) ids.addAscii(buf, idStart, idEnd);
       else ids.addString(restoreFormula(decode(idStart, idEnd)));
     }
   };

@@ -9,12 +9,14 @@
  * have little room left; and three probes must show it leaves to the builder what it must. Without it (no C compiler when payout was installed, an addon built
  * from older sources, one refused here, or `PAYOUT_NATIVE=0`), the builder makes every row itself.
  */
-import type { PaidClaim } from '../../core/payments/batch.js';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { PaidClaim, PaymentBatch } from '../../core/payments/batch.js';
 import { CHECK_COLUMNS } from '../../core/payments/check-columns.js';
 import { BlockPool, ByteRows } from '../../core/payments/byte-rows.js';
 import { ClaimRecordWriter } from '../../core/payments/claim-records.js';
 import { RecordBatchBuilder, type RecordIds } from '../../core/payments/record-batch.js';
-import { PAY_DONE, PAY_RECORD, P_USED, type PayRowRun } from '../../core/payments/record-batch-native.js';
+import { PAY_DONE, PAY_RECORD, P_POS, P_USED, type PayRowRun } from '../../core/payments/record-batch-native.js';
 import type { PaymentsConfig } from '../../core/payments/plan-section.js';
 import { loadCheckedFunction, nativeFunction } from '../sha256-batch.js';
 
@@ -102,127 +104,183 @@ function sampleBlocks(claims: readonly PaidClaim[]): Uint8Array[] {
   return blocks;
 }
 
+/** How the sample is made (build). */
+interface Making {
+  /** The addon's rows; none: the builder's alone. */
+  run?: PayRowRun;
+  /** Every payment id made from the start (else as the builder asks for them, a few rows ahead). */
+  allReady?: boolean;
+  /** Blocks of 1 MiB from this pool, as the files' worker has them (a row of a 70,000-byte cell fits). */
+  pool?: BlockPool;
+  /** false: the addon is called again after each record it leaves (RecordBatchOptions.nativeBackoff). */
+  backoff?: boolean;
+}
+
 /**
- * The files and controls made of the sample's blocks, as text to compare. The payment ids are made
- * as the builder asks for them (`ensure`, a few rows ahead), so the addon meets rows whose id is
- * not made yet.
+ * The files and controls made of `blocks`, as text to compare (or the builder's error, as it
+ * refuses a claim). By default the payment ids are made as the builder asks for them (`ensure`, a
+ * few rows ahead), so the addon meets rows whose id is not made yet.
  */
-function build(rows: number, blocks: readonly Uint8Array[], run: PayRowRun | undefined, allReady = false): string {
+function build(rows: number, blocks: readonly Uint8Array[], m: Making = {}): string {
   const digests = new Uint8Array(rows * 8);
   let ready = 0;
   const make = (to: number): void => {
     for (let i = ready * 8; i < Math.min(to, rows) * 8; i++) digests[i] = (i * 131 + 7) & 0xff;
     ready = Math.max(ready, Math.min(to, rows));
   };
-  make(allReady ? rows : 3);
+  make(m.allReady === true ? rows : 3);
   const ids: RecordIds = { head: 'P1-', digests, ensure: (r) => make(r + 5), readyRows: () => ready };
-  const b = new RecordBatchBuilder({ config: SAMPLE_CONFIG, currency: 'USD', round: 1, ids, duplicates: false, paypalRowsPerFile: SAMPLE_PAYPAL_ROWS, ...(run !== undefined ? { native: run } : {}) });
-  for (const block of blocks) b.addBlock(block);
-  const batch = b.finish();
+  const pool = m.pool;
+  const pooled = new Map<string, Uint8Array[]>();
+  const b = new RecordBatchBuilder({
+    config: SAMPLE_CONFIG,
+    currency: 'USD',
+    round: 1,
+    ids,
+    duplicates: false,
+    paypalRowsPerFile: SAMPLE_PAYPAL_ROWS,
+    ...(m.run !== undefined ? { native: m.run } : {}),
+    ...(m.backoff === false ? { nativeBackoff: false } : {}),
+    ...(pool !== undefined
+      ? {
+          rows: (file: string) => {
+            const chunks: Uint8Array[] = [];
+            pooled.set(file, chunks);
+            return new ByteRows((block) => {
+              chunks.push(block.slice());
+              pool.give(block);
+            }, pool);
+          },
+        }
+      : {}),
+  });
+  let batch: PaymentBatch;
+  try {
+    for (const block of blocks) b.addBlock(block);
+    batch = b.finish();
+  } catch (err) {
+    if (!(err instanceof Error)) throw err;
+    return `error: ${err.name}: ${err.message}`;
+  }
   const text = (chunks: readonly (string | Uint8Array)[]): string => chunks.map((c) => (typeof c === 'string' ? c : Buffer.from(c).toString('latin1'))).join('');
-  const files = batch.files.map((f) => `${f.name}|${f.count}|${f.amount}\n${text(f.text)}`);
+  const bytesOf = (name: string, chunks: readonly (string | Uint8Array)[]): string => text(pool !== undefined ? (pooled.get(name) ?? []) : chunks);
+  const files = batch.files.map((f) => `${f.name}|${f.count}|${f.amount}\n${bytesOf(f.name, f.text)}`);
   const controls = JSON.stringify(batch.controls, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
-  return [...files, text(batch.payments), text(batch.addresses), controls].join('\u0000');
+  return [...files, bytesOf('payments.csv', batch.payments), bytesOf('addresses.csv', batch.addresses), controls].join('\u0000');
 }
 
-/** Bytes past the end of each block the addon is given, in `tight`, that it must leave as they are. */
+/** Bytes past the end of a block the addon is given cut short, that it must leave as they are (0: no row holds a NUL). */
 const CANARY = 64;
 
 /**
- * `run` given a block cut to a little more room than its rows' end (none to ~1,500 bytes, one block
- * or another call by call, by `seed`), with bytes after the cut it must not touch: it must stop for room rather
- * than write past a block's end, and say no end past it. Undefined when it did not (`failed`).
+ * `run` given one block cut to a little more room than its rows' end (none to ~1,500 bytes), with
+ * bytes after the cut it must not touch: it must stop for room rather than write past a block's
+ * end, and say no end past it (else `failed` is told). `only`: that block is the one cut, on every
+ * call; else one block or another call by call, from a fixed sequence (`seed`).
  */
-function tight(run: PayRowRun, seed: number, failed: () => void): PayRowRun {
+function tight(run: PayRowRun, seed: number, failed: () => void, only?: number): PayRowRun {
   let x = seed;
   // A fixed sequence of numbers (a linear congruential generator): the same cuts on every machine.
   const next = (): number => (x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 8;
   return (records, digests, consts, ...rest) => {
     const ints = rest[5] as Int32Array;
     const outs = rest.slice(0, 5) as Uint8Array[];
-    // One block cut on each call (by turns, from `seed`), to a room below 8, 64, 512 or 1,500 bytes
-    // (as likely each), often shorter than one row; the others left whole: the addon writes on
-    // until the short one is full.
+    // A room below 8, 64, 512 or 1,500 bytes (as likely each), often shorter than one row; the
+    // other blocks left whole: the addon writes on until the short one is full.
     const r = next();
-    const short = (r + seed) % 5;
+    const short = only ?? (r + seed) % 5;
     const cut = outs.map((out, o) => {
       if (o !== short) return out;
       const end = Math.min(out.length - CANARY, ints[P_USED + o]! + ((r >>> 5) % [8, 64, 512, 1500][(r >>> 3) & 3]!));
       if (end < ints[P_USED + o]!) return out;
-      out.fill(0xa5, end, end + CANARY);
+      out.fill(0, end, end + CANARY);
       return out.subarray(0, end);
     });
     const why = run(records, digests, consts, cut[0]!, cut[1]!, cut[2]!, cut[3]!, cut[4]!, ints, rest[6] as BigInt64Array);
     outs.forEach((out, o) => {
       const end = cut[o]!.length;
-      if (ints[P_USED + o]! > end || (end < out.length && out.subarray(end, end + CANARY).some((b) => b !== 0xa5))) failed();
+      if (ints[P_USED + o]! > end || (end < out.length && out.subarray(end, end + CANARY).some((b) => b !== 0))) failed();
     });
     return why;
   };
 }
 
 /**
- * `claims` made with `run` watched: `see` is told, for each call, why it stopped and whether it
- * moved on (wrote a record). The builder's own error for a claim it refuses is caught (a probe may
- * hold one).
+ * Whether `claims` (a probe) make the same files, or the same refusal, with `run` as without it,
+ * with the addon called again after every record it leaves, and 1 MiB blocks; and what its last
+ * call answered and whether it wrote a record (the probe's last claim is the one that call met).
  */
-function watch(claims: readonly PaidClaim[], run: PayRowRun, see: (why: number, moved: boolean) => void): void {
+function probe(claims: readonly PaidClaim[], run: PayRowRun, pool: BlockPool): { same: boolean; why: number; moved: boolean } {
+  const last = { why: -1, moved: false };
   const watched: PayRowRun = (...args) => {
-    const ints = args[8];
-    const from = ints[0]!;
-    const why = run(...args);
-    see(why, ints[0]! !== from);
-    return why;
+    const from = args[8][P_POS]!;
+    last.why = run(...args);
+    last.moved = args[8][P_POS]! !== from;
+    return last.why;
   };
-  // Blocks of 1 MiB, as the files' worker has them (a row of a 70,000-byte cell fits).
-  const pool = new BlockPool();
-  const digests = new Uint8Array(claims.length * 8);
-  const ids: RecordIds = { head: 'P1-', digests, ensure: () => undefined, readyRows: () => claims.length };
-  const b = new RecordBatchBuilder({ config: SAMPLE_CONFIG, currency: 'USD', round: 1, ids, duplicates: false, native: watched, rows: () => new ByteRows(undefined, pool) });
-  try {
-    for (const block of sampleBlocks(claims)) b.addBlock(block);
-  } catch (err) {
-    if (!(err instanceof RangeError)) throw err;
-  }
+  const blocks = sampleBlocks(claims);
+  const m: Making = { allReady: true, pool, backoff: false };
+  const same = build(claims.length, blocks, { ...m, run: watched }) === build(claims.length, blocks, m);
+  return { same, ...last };
 }
 
 /**
- * Whether `run` makes the sample's files as the builder does, also with little room in its blocks,
- * and leaves to the builder what it must (the load check). Three probes for what the sample's bytes
- * cannot show: a cell of more than 0xffff bytes is written by the addon (its length's long form
- * read, not left to the builder); a record with its payment id as text is left to the builder with
- * nothing written; an ACH amount past NACHA's 10 digits is left to the builder, which refuses it.
+ * Whether `run` makes the sample's files as the builder does, also with one block short of room
+ * call by call, and leaves to the builder what it must (the load check). Three probes for what the
+ * sample's bytes cannot show, each also compared byte for byte: a cell of more than 0xffff bytes is
+ * written by the addon (its length's long form read, not left to the builder); a record with its
+ * payment id as text is left to the builder; an ACH amount past NACHA's 10 digits is left to the
+ * builder, which refuses it. `thorough` (the build's check, scripts/build-native.js): also each of
+ * the five blocks short of room on every call.
+ *
+ * A wrong addon may write past a block it is given whole, here as in a run: such an addon is kept
+ * from payout by the build, whose check runs in a process of its own and marks a refused or crashed
+ * check (REFUSED_MARK), rather than by this check in the worker.
  */
-export function payRowsRight(run: PayRowRun): boolean {
+export function payRowsRight(run: PayRowRun, thorough = false): boolean {
   try {
     const claims = sampleClaims();
     const blocks = sampleBlocks(claims);
-    const want = build(claims.length, blocks, undefined);
-    if (build(claims.length, blocks, run) !== want) return false;
+    const want = build(claims.length, blocks);
+    if (build(claims.length, blocks, { run }) !== want) return false;
     let overran = false;
-    if (build(claims.length, blocks, tight(run, 1, () => (overran = true))) !== want || overran) return false;
-    let ok = true;
-    // After two plain claims (the first begins the PayPal file; the builder makes both, as it does
-    // after a call that wrote nothing), one whose recipient is 70,000 bytes: written by the addon.
+    const shortBlocks = thorough ? [undefined, 0, 1, 2, 3, 4] : [undefined];
+    for (const only of shortBlocks) {
+      if (build(claims.length, blocks, { run: tight(run, 1, () => (overran = true), only) }) !== want || overran) return false;
+    }
     const paypal = (recipient: string) => ({ method: 'paypal', recipient, recipientKind: 'email' }) as const;
     const plain = (row: number): PaidClaim => ({ claimId: `p${row}`, amount: 100n, row, election: paypal('a@b.c') });
-    let last = -1;
-    watch([plain(0), plain(1), { claimId: 'long', amount: 100n, row: 2, election: paypal('y'.repeat(70_000)) }], run, (why, moved) => {
-      last = moved ? why : -1;
-    });
-    ok &&= last === PAY_DONE;
-    // After two plain claims, a claim with no ledger row (its payment id as text, no row in its
-    // record): left to the builder. Its id's bytes read as a record's cells would make a record (a
-    // claim id "Z" and an empty recipient), and its cents as a row and cents would pass.
-    watch([plain(0), plain(1), { claimId: 'ab\u0001\u0000Z\u0000\u0000xyz', amount: 2n, election: paypal('a@b.c') }], run, (why, moved) => (ok &&= why !== PAY_DONE && !moved));
-    // After two ACH claims (the first begins the NACHA file), an amount past NACHA's 10 digits: left to the builder, which refuses it.
+    // After two plain claims, one whose recipient is 70,000 bytes (a record of its own): written
+    // by the addon, in a call that reaches the end.
+    // The probes' blocks, taken again from one build to the next.
+    const pool = new BlockPool();
+    const long = probe([plain(0), plain(1), { claimId: 'long', amount: 100n, row: 2, election: paypal('y'.repeat(70_000)) }], run, pool);
+    if (!long.same || long.why !== PAY_DONE || !long.moved) return false;
+    // A claim with no ledger row (its payment id as text, no row in its record): left to the
+    // builder. Its id's bytes read as a record's cells would make a record (a claim id "Z" and an
+    // empty recipient), and its cents as a row and cents would pass.
+    const textId = probe([plain(0), plain(1), { claimId: 'ab\u0001\u0000Z\u0000\u0000xyz', amount: 2n, election: paypal('a@b.c') }], run, pool);
+    if (!textId.same || textId.why !== PAY_RECORD) return false;
+    // After ACH claims (the first begins the NACHA file), an amount past NACHA's 10 digits: left to the builder, which refuses it.
     const ach = (row: number, amount: bigint): PaidClaim => ({ claimId: `a${row}`, amount, row, election: { method: 'ach', routing: '011000015', account: '42', accountType: 'checking', name: 'Ann' } });
-    watch([ach(0, 100n), ach(1, 100n), ach(2, 10_000_000_000n)], run, (why, moved) => (ok &&= why !== PAY_DONE && !moved));
-    return ok;
+    const big = probe([ach(0, 100n), ach(1, 100n), ach(2, 10_000_000_000n)], run, pool);
+    return big.same && big.why === PAY_RECORD;
   } catch {
     return false;
   }
 }
 
+/**
+ * The file the build (scripts/build-native.js) leaves beside the addon when its payment rows failed
+ * its check (or crashed it): payout then does not use them.
+ */
+export const REFUSED_MARK = 'pay-rows.refused';
+
 /** The addon's `payRows`, once it has passed the load check; undefined without it (see above). */
-export const payRowsNative: () => PayRowRun | undefined = nativeFunction((path) => loadCheckedFunction<PayRowRun>(path, 'payRows', payRowsRight));
+export const payRowsNative: () => PayRowRun | undefined = nativeFunction(loadPayRows);
+
+/** The `payRows` of the addon at `path`: none when the build marked it refused (REFUSED_MARK beside it) or it fails the load check. */
+export function loadPayRows(path: string): PayRowRun | undefined {
+  if (existsSync(join(dirname(path), REFUSED_MARK))) return undefined;
+  return loadCheckedFunction<PayRowRun>(path, 'payRows', (run) => payRowsRight(run));
+}
