@@ -104,23 +104,30 @@ let noted = false;
  * The payment files' rows (pay_rows.c) are checked apart, in a process of their own and more
  * thoroughly than payout checks them when it loads them (each block short of room in turn): refused,
  * or crashing the check (a wrong addon may write past a block), they are marked as refused beside
- * the addon (pay-rows.refused), payout does not use them (pay makes its rows in JavaScript), and the
- * rest of the addon is kept. Says so when they are refused.
+ * the addon (pay-rows.refused, also when they could not be checked: dist/io not there), payout does
+ * not use them (pay makes its rows in JavaScript), and the rest of the addon is kept. Says so when
+ * they are marked. The mark's name is REFUSED_MARK of dist/io/payments/pay-rows-native.js.
  */
-function notePayRows(path) {
-  const mark = join(dirname(path), 'pay-rows.refused');
+function notePayRows(path, markDir = dirname(path)) {
+  const mark = join(markDir, 'pay-rows.refused');
   const loadCheck = join(ROOT, 'dist/io/payments/pay-rows-native.js');
-  if (!existsSync(loadCheck)) return;
-  const check = spawnSync(
-    process.execPath,
-    ['-e', `const a = require(${JSON.stringify(path)}); import(${JSON.stringify(pathToFileURL(loadCheck).href)}).then((m) => process.exit(typeof a.payRows === 'function' && m.payRowsRight(a.payRows, true) ? 0 : 4), () => process.exit(5));`],
-    { encoding: 'utf8', timeout: 60_000 },
-  );
-  if (check.status === 0) {
-    rmSync(mark, { force: true });
-    return;
+  let why = 'not checked by';
+  if (existsSync(loadCheck)) {
+    const check = spawnSync(
+      process.execPath,
+      ['-e', `const a = require(${JSON.stringify(path)}); import(${JSON.stringify(pathToFileURL(loadCheck).href)}).then((m) => { let ok = false; try { ok = typeof a.payRows === 'function' && m.payRowsRight(a.payRows, true); } catch { process.exit(5); } process.exit(ok ? 0 : 4); }, () => process.exit(5));`],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    if (check.status === 0) {
+      rmSync(mark, { force: true });
+      return;
+    }
+    if (check.status === 4) why = 'refused by';
+    else if (check.status !== 5) why = `crashed (${check.signal ?? `exit ${check.status}`}) in`;
   }
-  const why = check.status === 4 ? 'refused by' : check.status === 5 ? 'not checked by' : `crashed (${check.signal ?? `exit ${check.status}`}) in`;
+  // Not checked (tsc has not run: dist/io is not there), refused, or crashed: marked, so payout does
+  // not load them; the next build checks them again.
+  mkdirSync(markDir, { recursive: true });
   writeFileSync(mark, `payRows ${why} payout's load check (dist/io/payments/pay-rows-native.js)\n`);
   console.log(`payout: the addon's payment rows were ${why} payout's load check (dist/io/payments/pay-rows-native.js); pay makes them in JavaScript`);
 }
@@ -161,6 +168,8 @@ try {
     const problem = addonProblem(built);
     if (problem) without(`the built addon was not kept: ${problem}`);
     mkdirSync(OUT, { recursive: true });
+    // Its payment rows checked before it is put in place: a payout starting meanwhile finds the mark as it should be.
+    notePayRows(built, OUT);
     // Under a temporary name, then renamed: a payout starting meanwhile loads the old file or the
     // new one, never a half-copied one (and a file a running payout has loaded is not rewritten).
     const partial = join(OUT, `.${ADDON}.${process.pid}.tmp`);
@@ -171,7 +180,6 @@ try {
       rmSync(partial, { force: true });
     }
     writeFileSync(join(OUT, 'sources.sha256'), sources);
-    notePayRows(join(OUT, ADDON));
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

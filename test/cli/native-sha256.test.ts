@@ -102,6 +102,20 @@ describe('scripts/build-native.js', () => {
     expect(readdirSync(out).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   }, 120_000);
 
+  it('marks the payment rows refused when payout\'s check of them could not run (no dist/io: tsc has not run)', () => {
+    const root = dir.path('no-dist');
+    mkdirSync(join(root, 'scripts'), { recursive: true });
+    cpSync(join(ROOT, 'scripts/build-native.js'), join(root, 'scripts/build-native.js'));
+    cpSync(join(ROOT, 'src/native'), join(root, 'src/native'), { recursive: true });
+    const out = join(root, 'out');
+    const r = spawnSync(process.execPath, [join(root, 'scripts/build-native.js'), '--out', out], { encoding: 'utf8', timeout: 120_000 });
+    expect(r.status).toBe(0);
+    if (r.stdout.includes('not built')) return; // no compiler here (said above)
+    expect(existsSync(join(out, 'payout_sha256.node'))).toBe(true);
+    expect(r.stdout).toContain("the addon's payment rows were not checked by payout's load check");
+    expect(readFileSync(join(out, 'pay-rows.refused'), 'utf8')).toContain('not checked by');
+  }, 120_000);
+
   it('does not keep an addon without leaves (built from older sources): its self-test hashes leaves too', () => {
     // A copy of the build script and of src/native/ whose addon does not register `leaves`.
     const root = dir.path('older-sources');

@@ -83,6 +83,18 @@ export function sampleClaims(): PaidClaim[] {
     }
     add({ method: 'venmo', recipient: pick(['+15550100', '@handle', ' spaced ', 'ü@x', '\tv', ' 0100'], i), recipientKind: 'handle' }, i, i % 5 === 0);
   }
+  // Rows near the bound on a row's bytes (each cell at most twice its bytes, quoted, quotes doubled):
+  // claim ids, recipients and addresses of hundreds of quotes and commas, in every method.
+  const quotes = (n: number): string => '"'.repeat(n);
+  const heavy = { name: quotes(150), address: `${quotes(100)},`, address2: ','.repeat(80), city: quotes(60), state: 'IL', zip: quotes(20) };
+  claims.push({ claimId: quotes(300), amount: 2783n, row: row++, election: { method: 'paypal', recipient: `${quotes(200)}@x.com`, recipientKind: 'email' }, mailing: heavy });
+  plain();
+  claims.push({ claimId: `${quotes(250)},`, amount: 2783n, row: row++, election: { method: 'venmo', recipient: quotes(120), recipientKind: 'handle' }, mailing: heavy });
+  plain();
+  claims.push({ claimId: quotes(280), amount: 2783n, row: row++, election: { method: 'check', ...heavy } });
+  plain();
+  claims.push({ claimId: quotes(260), amount: 2783n, row: row++, election: { method: 'ach', routing: '011000015', account: '42', accountType: 'savings', name: quotes(40) }, mailing: heavy });
+  plain();
   // A cell of more than 0xffff bytes (its length in the record's long form), no ledger row (the payment id as text), 2^63 cents.
   add({ method: 'check', ...mailing(1), address2: 'y'.repeat(70_000) }, 1, false);
   claims.push({ claimId: 'no-row', amount: 4391n, election: { method: 'paypal', recipient: 'n@x.com', recipientKind: 'email' } });
@@ -169,37 +181,51 @@ function build(rows: number, blocks: readonly Uint8Array[], m: Making = {}): str
   return [...files, bytesOf('payments.csv', batch.payments), bytesOf('addresses.csv', batch.addresses), controls].join('\u0000');
 }
 
-/** Bytes past the end of a block the addon is given cut short, that it must leave as they are (0: no row holds a NUL). */
+/** Bytes past the end of a block the addon is given cut short, that it must leave as they are. */
 const CANARY = 64;
+/** The canary's byte at `i`: a pattern that changes from byte to byte (a run of any one value written past is seen). */
+const canary = (i: number): number => (Math.imul(i, 151) + 0x5b) & 0xff;
 
 /**
- * `run` given one block cut to a little more room than its rows' end (none to ~1,500 bytes), with
- * bytes after the cut it must not touch: it must stop for room rather than write past a block's
- * end, and say no end past it (else `failed` is told). `only`: that block is the one cut, on every
- * call; else one block or another call by call, from a fixed sequence (`seed`).
+ * `run` given one block cut short on each call, with bytes after the cut it must not touch: it must
+ * stop for room rather than write past a block's end, and say no end past it (else `failed` is
+ * told). The cut is one byte short of what the addon writes into that block when given it whole (a
+ * first call on copies of the numbers tells), so every row it writes meets its room check at its
+ * very edge; `random`: a room below 8, 64, 512 or 1,500 bytes instead. `only`: that block is the
+ * one cut, on every call; else one block or another call by call, from a fixed sequence (`seed`).
  */
-function tight(run: PayRowRun, seed: number, failed: () => void, only?: number): PayRowRun {
+function tight(run: PayRowRun, seed: number, failed: () => void, only?: number, random = false): PayRowRun {
   let x = seed;
   // A fixed sequence of numbers (a linear congruential generator): the same cuts on every machine.
   const next = (): number => (x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 8;
   return (records, digests, consts, ...rest) => {
     const ints = rest[5] as Int32Array;
+    const big = rest[6] as BigInt64Array;
     const outs = rest.slice(0, 5) as Uint8Array[];
-    // A room below 8, 64, 512 or 1,500 bytes (as likely each), often shorter than one row; the
-    // other blocks left whole: the addon writes on until the short one is full.
     const r = next();
-    const short = only ?? (r + seed) % 5;
+    let short = only ?? (r + seed) % 5;
+    let room = (r >>> 5) % [8, 64, 512, 1500][(r >>> 3) & 3]!;
+    if (!random) {
+      // What it writes into each block given them whole (on copies of the numbers: the real call follows).
+      const dry = Int32Array.from(ints);
+      run(records, digests, consts, outs[0]!, outs[1]!, outs[2]!, outs[3]!, outs[4]!, dry, BigInt64Array.from(big));
+      const wrote = outs.map((_, o) => dry[P_USED + o]! - ints[P_USED + o]!);
+      if (only === undefined) for (let k = 0; k < 5 && wrote[short] === 0; k++) short = (short + 1) % 5;
+      room = wrote[short]! - 1;
+    }
     const cut = outs.map((out, o) => {
-      if (o !== short) return out;
-      const end = Math.min(out.length - CANARY, ints[P_USED + o]! + ((r >>> 5) % [8, 64, 512, 1500][(r >>> 3) & 3]!));
+      if (o !== short || room < 0) return out;
+      const end = Math.min(out.length - CANARY, ints[P_USED + o]! + room);
       if (end < ints[P_USED + o]!) return out;
-      out.fill(0, end, end + CANARY);
+      for (let i = end; i < end + CANARY; i++) out[i] = canary(i);
       return out.subarray(0, end);
     });
-    const why = run(records, digests, consts, cut[0]!, cut[1]!, cut[2]!, cut[3]!, cut[4]!, ints, rest[6] as BigInt64Array);
+    const why = run(records, digests, consts, cut[0]!, cut[1]!, cut[2]!, cut[3]!, cut[4]!, ints, big);
     outs.forEach((out, o) => {
       const end = cut[o]!.length;
-      if (ints[P_USED + o]! > end || (end < out.length && out.subarray(end, end + CANARY).some((b) => b !== 0))) failed();
+      if (end === out.length) return;
+      if (ints[P_USED + o]! > end) failed();
+      for (let i = end; i < end + CANARY; i++) if (out[i] !== canary(i)) failed();
     });
     return why;
   };
@@ -225,13 +251,13 @@ function probe(claims: readonly PaidClaim[], run: PayRowRun, pool: BlockPool): {
 }
 
 /**
- * Whether `run` makes the sample's files as the builder does, also with one block short of room
- * call by call, and leaves to the builder what it must (the load check). Three probes for what the
+ * Whether `run` makes the sample's files as the builder does, also with one block a call one byte
+ * short of the rows it writes there, and leaves to the builder what it must (the load check). Three probes for what the
  * sample's bytes cannot show, each also compared byte for byte: a cell of more than 0xffff bytes is
  * written by the addon (its length's long form read, not left to the builder); a record with its
  * payment id as text is left to the builder; an ACH amount past NACHA's 10 digits is left to the
  * builder, which refuses it. `thorough` (the build's check, scripts/build-native.js): also each of
- * the five blocks short of room on every call.
+ * the five blocks short on every call, at the edge and at rooms of a few to ~1,500 bytes.
  *
  * A wrong addon may write past a block it is given whole, here as in a run: such an addon is kept
  * from payout by the build, whose check runs in a process of its own and marks a refused or crashed
@@ -243,10 +269,13 @@ export function payRowsRight(run: PayRowRun, thorough = false): boolean {
     const blocks = sampleBlocks(claims);
     const want = build(claims.length, blocks);
     if (build(claims.length, blocks, { run }) !== want) return false;
+    if (want.startsWith('error:')) return false;
     let overran = false;
-    const shortBlocks = thorough ? [undefined, 0, 1, 2, 3, 4] : [undefined];
-    for (const only of shortBlocks) {
-      if (build(claims.length, blocks, { run: tight(run, 1, () => (overran = true), only) }) !== want || overran) return false;
+    // One block a call one byte short of the rows the addon writes into it; the build's check also
+    // each block in turn, at the edge and at rooms of a few to ~1,500 bytes.
+    const passes: [number | undefined, boolean][] = thorough ? [[undefined, false], ...[0, 1, 2, 3, 4].flatMap((o): [number, boolean][] => [[o, false], [o, true]])] : [[undefined, false]];
+    for (const [only, random] of passes) {
+      if (build(claims.length, blocks, { run: tight(run, 1, () => (overran = true), only, random) }) !== want || overran) return false;
     }
     const paypal = (recipient: string) => ({ method: 'paypal', recipient, recipientKind: 'email' }) as const;
     const plain = (row: number): PaidClaim => ({ claimId: `p${row}`, amount: 100n, row, election: paypal('a@b.c') });
