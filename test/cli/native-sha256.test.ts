@@ -7,9 +7,10 @@
  * it keeps no addon that does not hash what this version asks of it (one without `leaves`).
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { buildChangedCopy } from '../helpers/native-sources.js';
 import { ROOT, runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/tmp.js';
 import { writePaymentsInput } from '../helpers/payments-input.js';
@@ -103,12 +104,7 @@ describe('scripts/build-native.js', () => {
   }, 120_000);
 
   it('marks the payment rows refused when payout\'s check of them could not run (no dist/io: tsc has not run)', () => {
-    const root = dir.path('no-dist');
-    mkdirSync(join(root, 'scripts'), { recursive: true });
-    cpSync(join(ROOT, 'scripts/build-native.js'), join(root, 'scripts/build-native.js'));
-    cpSync(join(ROOT, 'src/native'), join(root, 'src/native'), { recursive: true });
-    const out = join(root, 'out');
-    const r = spawnSync(process.execPath, [join(root, 'scripts/build-native.js'), '--out', out], { encoding: 'utf8', timeout: 120_000 });
+    const { out, run: r } = buildChangedCopy(dir.path('no-dist'));
     expect(r.status).toBe(0);
     if (r.stdout.includes('not built')) return; // no compiler here (said above)
     expect(existsSync(join(out, 'payout_sha256.node'))).toBe(true);
@@ -118,18 +114,13 @@ describe('scripts/build-native.js', () => {
 
   it('does not keep an addon without leaves (built from older sources): its self-test hashes leaves too', () => {
     // A copy of the build script and of src/native/ whose addon does not register `leaves`.
-    const root = dir.path('older-sources');
-    mkdirSync(join(root, 'scripts'), { recursive: true });
-    cpSync(join(ROOT, 'scripts/build-native.js'), join(root, 'scripts/build-native.js'));
-    cpSync(join(ROOT, 'src/native'), join(root, 'src/native'), { recursive: true });
-    const c = join(root, 'src/native/sha256_batch.c');
-    const source = readFileSync(c, 'utf8');
-    expect(source).toContain('"leaves", leaves)');
-    const without = source.replace(/\n[^\n]*"leaves", leaves\)[^\n]*/, '');
-    expect(without).not.toContain('"leaves", leaves)');
-    writeFileSync(c, without);
-    const out = join(root, 'out');
-    const r = spawnSync(process.execPath, [join(root, 'scripts/build-native.js'), '--out', out], { encoding: 'utf8', timeout: 120_000 });
+    const edit = (source: string): string => {
+      expect(source).toContain('"leaves", leaves)');
+      const without = source.replace(/\n[^\n]*"leaves", leaves\)[^\n]*/, '');
+      expect(without).not.toContain('"leaves", leaves)');
+      return without;
+    };
+    const { out, run: r } = buildChangedCopy(dir.path('older-sources'), { change: { file: 'sha256_batch.c', edit } });
     expect(r.status).toBe(0);
     if (build({}, dir.path('out-leaves-control')).stdout.includes('not built')) return; // no compiler here
     expect(r.stdout).toContain('the built addon was not kept: it did not load or hash correctly');
@@ -143,18 +134,8 @@ describe('scripts/build-native.js', () => {
     ['+ not taken for a formula start', 'no-plus', 'csv_cell.h', '[0x2b] = 2, ', ''],
   ])('does not keep an addon whose ledgerRows writes other rows (%s): its self-test makes payout’s load check', (_, name, file, from, to) => {
     // A copy of the build script and of src/native/ with ledger_rows.c (or the cell table it
-    // includes) changed; dist/ is this one (tsc's output, which npm run build makes before the addon).
-    const root = dir.path(`changed-${name}`);
-    mkdirSync(join(root, 'scripts'), { recursive: true });
-    cpSync(join(ROOT, 'scripts/build-native.js'), join(root, 'scripts/build-native.js'));
-    cpSync(join(ROOT, 'src/native'), join(root, 'src/native'), { recursive: true });
-    symlinkSync(join(ROOT, 'dist'), join(root, 'dist'));
-    const c = join(root, 'src/native', file);
-    const source = readFileSync(c, 'utf8');
-    expect(source).toContain(from);
-    writeFileSync(c, source.replace(from, to));
-    const out = join(root, 'out');
-    const r = spawnSync(process.execPath, [join(root, 'scripts/build-native.js'), '--out', out], { encoding: 'utf8', timeout: 120_000 });
+    // includes) changed, built with this dist/ (payout's load checks).
+    const { out, run: r } = buildChangedCopy(dir.path(`changed-${name}`), { change: { file, from, to }, dist: true });
     expect(r.status).toBe(0);
     if (r.stdout.includes('not built') && !r.stdout.includes('was not kept')) return; // no compiler here (said above)
     expect(r.stdout).toContain("the built addon was not kept: its ledger rows were refused by payout's load check");

@@ -4,14 +4,13 @@
  * this test's): each is refused, and one built from the sources as they are is taken. Skipped where
  * no addon can be built (no C compiler), as the build itself is then.
  */
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { PayRowRun } from '../../src/core/payments/record-batch-native.js';
 import { payRowsRight } from '../../src/io/payments/pay-rows-native.js';
 import { requireAddon } from '../../src/io/sha256-batch.js';
-import { ROOT } from '../helpers/run-cli.js';
+import { buildChangedCopy } from '../helpers/native-sources.js';
 import { tempDir } from '../helpers/tmp.js';
 import { addonPayRows } from './pay-rows-helpers.js';
 
@@ -25,18 +24,8 @@ let marked = false;
  * by `to`; undefined when none was built (or the build's own check did not keep it).
  */
 function built(name: string, from: string, to: string, file = 'pay_rows.c'): PayRowRun | undefined {
-  const root = dir.path(name);
-  mkdirSync(join(root, 'scripts'), { recursive: true });
-  cpSync(join(ROOT, 'scripts/build-native.js'), join(root, 'scripts/build-native.js'));
-  cpSync(join(ROOT, 'src/native'), join(root, 'src/native'), { recursive: true });
   // dist/ is this one (tsc's output, which npm run build makes before the addon): the build runs payout's checks from it.
-  symlinkSync(join(ROOT, 'dist'), join(root, 'dist'));
-  const c = join(root, 'src/native', file);
-  const source = readFileSync(c, 'utf8');
-  expect(source.split(from).length, `${file} holds ${JSON.stringify(from)} once`).toBe(2);
-  writeFileSync(c, source.replace(from, to));
-  const out = join(root, 'out');
-  const r = spawnSync(process.execPath, [join(root, 'scripts/build-native.js'), '--out', out], { encoding: 'utf8', timeout: 120_000 });
+  const { out, run: r } = buildChangedCopy(dir.path(name), { change: { file, from, to }, dist: true });
   expect(r.status, r.stderr).toBe(0);
   buildSaid = r.stdout;
   marked = existsSync(join(out, 'pay-rows.refused'));
