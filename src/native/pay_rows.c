@@ -110,17 +110,52 @@ static inline uint32_t le32(const uint8_t* p) {
   return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
 }
 
-static inline uint8_t* put(uint8_t* u, const uint8_t* s, size_t n) {
-  memcpy(u, s, n);
-  return u + n;
+/*
+ * Where a row is being written: every write checks its room against the block's end first and
+ * writes nothing past it. A write that does not fit sets `fail` to PAY_ROOM; a cell the builder must
+ * write itself sets it to PAY_RECORD; after either, the row's later writes do nothing. So no row
+ * is written past its block, whatever the room checked before it (`most`, an early answer).
+ */
+typedef struct {
+  uint8_t* u;
+  uint8_t* lim;
+  int fail;
+} w_t;
+
+static inline w_t writer(uint8_t* out, size_t used, size_t n_out) {
+  w_t w = {out + used, out + n_out, 0};
+  return w;
 }
 
-static inline uint8_t* put_seg(uint8_t* u, seg s) {
-  return put(u, s.p, s.n);
+static inline int room(w_t* w, size_t n) {
+  if (w->fail) return 0;
+  if ((size_t)(w->lim - w->u) < n) {
+    w->fail = PAY_ROOM;
+    return 0;
+  }
+  return 1;
+}
+
+static inline void w_bytes(w_t* w, const uint8_t* s, size_t n) {
+  if (!room(w, n)) return;
+  memcpy(w->u, s, n);
+  w->u += n;
+}
+
+static inline void w_byte(w_t* w, uint8_t c) {
+  if (room(w, 1)) *w->u++ = c;
+}
+
+static inline void w_seg(w_t* w, seg s) {
+  w_bytes(w, s.p, s.n);
 }
 
 /* "…", quotes doubled; `guard`: a ' first inside the quotes (record-cells.ts quoted). */
-static uint8_t* quoted(uint8_t* u, const uint8_t* s, const uint8_t* e, int guard) {
+static void w_quoted(w_t* w, const uint8_t* s, const uint8_t* e, int guard) {
+  size_t need = 2 + (guard ? 1 : 0) + (size_t)(e - s);
+  for (const uint8_t* i = s; i < e; i++) need += *i == '"';
+  if (!room(w, need)) return;
+  uint8_t* u = w->u;
   *u++ = '"';
   if (guard) *u++ = '\'';
   for (; s < e; s++) {
@@ -128,29 +163,36 @@ static uint8_t* quoted(uint8_t* u, const uint8_t* s, const uint8_t* e, int guard
     if (*s == '"') *u++ = '"';
   }
   *u++ = '"';
-  return u;
+  w->u = u;
 }
 
 /* A CSV field, quoted only when it must be (csvField). */
-static inline uint8_t* put_field(uint8_t* u, const uint8_t* s, const uint8_t* e) {
+static inline void w_field(w_t* w, const uint8_t* s, const uint8_t* e) {
   for (const uint8_t* i = s; i < e; i++)
-    if (csv_cell_byte[*i] & 1) return quoted(u, s, e, 0);
-  return put(u, s, (size_t)(e - s));
+    if (csv_cell_byte[*i] & 1) {
+      w_quoted(w, s, e, 0);
+      return;
+    }
+  w_bytes(w, s, (size_t)(e - s));
 }
 
 /* A text cell: guarded against formulas, then quoted if needed (textCell). */
-static inline uint8_t* put_cell(uint8_t* u, const uint8_t* s, const uint8_t* e) {
+static inline void w_cell(w_t* w, const uint8_t* s, const uint8_t* e) {
   if (e > s && (csv_cell_byte[*s] & 2)) {
     for (const uint8_t* i = s; i < e; i++)
-      if (csv_cell_byte[*i] & 1) return quoted(u, s, e, 1);
-    *u++ = '\'';
-    return put(u, s, (size_t)(e - s));
+      if (csv_cell_byte[*i] & 1) {
+        w_quoted(w, s, e, 1);
+        return;
+      }
+    w_byte(w, '\'');
+    w_bytes(w, s, (size_t)(e - s));
+    return;
   }
-  return put_field(u, s, e);
+  w_field(w, s, e);
 }
 
-/* The decimal digits of v ≥ 0, zero-padded to `width`. */
-static uint8_t* put_uint(uint8_t* u, uint64_t v, int width) {
+/* The decimal digits of v ≥ 0, zero-padded to `width` (at most 24), at `u` (a buffer of at least 24 bytes): returns their end. */
+static uint8_t* digits(uint8_t* u, uint64_t v, int width) {
   uint8_t tmp[24];
   int n = 0;
   do {
@@ -162,9 +204,15 @@ static uint8_t* put_uint(uint8_t* u, uint64_t v, int width) {
   return u;
 }
 
-/* Cents as formatMoney writes them: "0.05", "1523.00" (cents > 0). */
+/* The decimal digits of v ≥ 0, zero-padded to `width` (at most 24). */
+static inline void w_uint(w_t* w, uint64_t v, int width) {
+  uint8_t tmp[48];
+  w_bytes(w, tmp, (size_t)(digits(tmp, v, width) - tmp));
+}
+
+/* Cents as formatMoney writes them: "0.05", "1523.00" (cents > 0), into `u` (32 bytes). */
 static int money_text(uint8_t* u, uint64_t cents) {
-  uint8_t* e = put_uint(u, cents / 100, 0);
+  uint8_t* e = digits(u, cents / 100, 0);
   *e++ = '.';
   *e++ = (uint8_t)('0' + (cents / 10) % 10);
   *e++ = (uint8_t)('0' + cents % 10);
@@ -172,28 +220,33 @@ static int money_text(uint8_t* u, uint64_t cents) {
 }
 
 /* The payment id: the head and the 16 hex digits of the row's 8 bytes. */
-static inline uint8_t* put_id(uint8_t* u, const pay_args* a, uint32_t row) {
-  u = put_seg(u, a->k[K_HEAD]);
+static inline void w_id(w_t* w, const pay_args* a, uint32_t row) {
+  w_seg(w, a->k[K_HEAD]);
+  if (!room(w, 16)) return;
   const uint8_t* d = a->digests + (size_t)row * 8;
   for (int i = 0; i < 8; i++) {
-    *u++ = (uint8_t)HEX[d[i] >> 4];
-    *u++ = (uint8_t)HEX[d[i] & 15];
+    *w->u++ = (uint8_t)HEX[d[i] >> 4];
+    *w->u++ = (uint8_t)HEX[d[i] & 15];
   }
-  return u;
 }
 
-/* maskLast4 of a destination whose ends are plain ASCII (putMasked); NULL when they are not. */
-static uint8_t* put_masked(uint8_t* u, const uint8_t* s, const uint8_t* e) {
+/* maskLast4 of a destination whose ends are plain ASCII (putMasked); PAY_RECORD when they are not. */
+static void w_masked(w_t* w, const uint8_t* s, const uint8_t* e) {
   const uint8_t* from = e - s > 4 ? e - 4 : s;
-  if (e > s && !(*s > 0x20 && *s < 0x7f)) return NULL;
-  for (const uint8_t* i = from; i < e; i++)
-    if (!(*i > 0x20 && *i < 0x7f)) return NULL;
-  u[0] = u[1] = u[2] = u[3] = '*';
-  return e - s <= 4 ? u + 4 : put(u + 4, e - 4, 4);
+  int plain = !(e > s && !(*s > 0x20 && *s < 0x7f));
+  for (const uint8_t* i = from; i < e && plain; i++) plain = *i > 0x20 && *i < 0x7f;
+  if (!plain) {
+    if (!w->fail) w->fail = PAY_RECORD;
+    return;
+  }
+  w_bytes(w, (const uint8_t*)"****", 4);
+  if (e - s > 4) w_bytes(w, e - 4, 4);
 }
 
-/* NACHA's alphanumeric field (putAlpha): `width` bytes; NULL for a character it leaves to JavaScript. */
-static uint8_t* put_alpha(uint8_t* u, const uint8_t* s, const uint8_t* e, int width, seg latin1) {
+/* NACHA's alphanumeric field (putAlpha): `width` bytes; PAY_RECORD for a character it leaves to JavaScript. */
+static void w_alpha(w_t* w, const uint8_t* s, const uint8_t* e, int width, seg latin1) {
+  if (!room(w, (size_t)width)) return;
+  uint8_t* u = w->u;
   uint8_t* end = u + width;
   for (const uint8_t* i = s; i < e && u < end; i++) {
     uint8_t c = *i;
@@ -205,15 +258,17 @@ static uint8_t* put_alpha(uint8_t* u, const uint8_t* s, const uint8_t* e, int wi
     int k;
     if (c == 0xc2 && next >= 0xa0 && next <= 0xbf) k = next - 0xa0;
     else if (c == 0xc3 && next >= 0x80 && next <= 0xbf) k = next + 0x40 - 0xa0;
-    else return NULL;
-    if (latin1.n < 96 * 4) return NULL;
-    const uint8_t* t = latin1.p + 4 * k;
-    if (t[0] > 3) return NULL;
+    else k = -1;
+    const uint8_t* t = k >= 0 && latin1.n >= 96 * 4 ? latin1.p + 4 * k : NULL;
+    if (t == NULL || t[0] > 3) {
+      w->fail = PAY_RECORD;
+      return;
+    }
     for (int j = 0; j < t[0] && u < end; j++) *u++ = t[1 + j];
     i++;
   }
   while (u < end) *u++ = ' ';
-  return u;
+  w->u = u;
 }
 
 /* The next cell of a record at *pos (ClaimRecordReader.cell): 0 when it runs past the block. */
@@ -301,20 +356,21 @@ int payout_pay_rows(const pay_args* a, int32_t* ints, int64_t* big) {
       if (paypal_rows >= paypal_per_file) fail = PAY_RECORD;
       else if (a->n_out[O_PAYPAL] - used[O_PAYPAL] < most) fail = PAY_ROOM;
       else {
-        uint8_t* u = a->out[O_PAYPAL] + used[O_PAYPAL];
-        u = put_field(u, c_s[0], c_e[0]);
-        *u++ = ',';
-        u = put(u, money, (size_t)money_n);
-        *u++ = ',';
-        u = put_seg(u, a->k[K_PP_CURRENCY]);
-        *u++ = ',';
-        u = put_field(u, id_s, id_e);
-        *u++ = ',';
-        u = put_seg(u, a->k[K_NOTE]);
-        *u++ = ',';
-        u = put_seg(u, a->k[K_WALLET + method]);
-        *u++ = '\n';
-        u_method = (size_t)(u - a->out[O_PAYPAL]);
+        w_t w = writer(a->out[O_PAYPAL], used[O_PAYPAL], a->n_out[O_PAYPAL]);
+        w_field(&w, c_s[0], c_e[0]);
+        w_byte(&w, ',');
+        w_bytes(&w, money, (size_t)money_n);
+        w_byte(&w, ',');
+        w_seg(&w, a->k[K_PP_CURRENCY]);
+        w_byte(&w, ',');
+        w_field(&w, id_s, id_e);
+        w_byte(&w, ',');
+        w_seg(&w, a->k[K_NOTE]);
+        w_byte(&w, ',');
+        w_seg(&w, a->k[K_WALLET + method]);
+        w_byte(&w, '\n');
+        fail = w.fail;
+        u_method = (size_t)(w.u - a->out[O_PAYPAL]);
         o_method = O_PAYPAL;
         out_row = paypal_rows + 1;
         currency = a->k[K_PP_CURRENCY];
@@ -326,34 +382,30 @@ int payout_pay_rows(const pay_args* a, int32_t* ints, int64_t* big) {
       if (per_file <= 0 || ach_in_file >= per_file || ach_count >= ACH_MOST || cents >= 10000000000LL || routing_n != 9 || account_n > 17) fail = PAY_RECORD;
       else if (a->n_out[O_ACH] - used[O_ACH] < 95) fail = PAY_ROOM;
       else {
-        uint8_t* start = a->out[O_ACH] + used[O_ACH];
-        uint8_t* u = start;
-        *u++ = '6';
-        *u++ = method == M_SAVINGS ? '3' : '2';
-        *u++ = '2';
-        u = put(u, c_s[0], 9);
-        u = put(u, c_s[1], account_n);
-        for (size_t i = account_n; i < 17; i++) *u++ = ' ';
-        u = put_uint(u, (uint64_t)cents, 10);
-        u = put_alpha(u, id_s, id_e, 15, a->k[K_LATIN1]);
-        if (u != NULL) u = put_alpha(u, c_s[2], c_e[2], 22, a->k[K_LATIN1]);
-        if (u == NULL) fail = PAY_RECORD;
-        else {
-          *u++ = ' ';
-          *u++ = ' ';
-          *u++ = '0';
-          u = put_seg(u, a->k[K_ODFI]);
-          u = put_uint(u, (uint64_t)(ach_count + 1), 7);
-          *u++ = '\n';
-          int64_t prefix = 0;
-          for (int i = 0; i < 8; i++) prefix = prefix * 10 + (c_s[0][i] - 0x30);
-          next_routing = routing + prefix;
-          u_method = (size_t)(u - a->out[O_ACH]);
-          o_method = O_ACH;
-          out_row = ach_in_file + 1;
-          /* payments.csv's reference: the trace number. */
-          number_n = (int)(put_uint(put_seg(number, a->k[K_ODFI]), (uint64_t)(ach_count + 1), 7) - number);
-        }
+        w_t w = writer(a->out[O_ACH], used[O_ACH], a->n_out[O_ACH]);
+        w_byte(&w, '6');
+        w_byte(&w, method == M_SAVINGS ? '3' : '2');
+        w_byte(&w, '2');
+        w_bytes(&w, c_s[0], 9);
+        w_bytes(&w, c_s[1], account_n);
+        for (size_t i = account_n; i < 17; i++) w_byte(&w, ' ');
+        w_uint(&w, (uint64_t)cents, 10);
+        w_alpha(&w, id_s, id_e, 15, a->k[K_LATIN1]);
+        w_alpha(&w, c_s[2], c_e[2], 22, a->k[K_LATIN1]);
+        w_bytes(&w, (const uint8_t*)"  0", 3);
+        w_seg(&w, a->k[K_ODFI]);
+        w_uint(&w, (uint64_t)(ach_count + 1), 7);
+        w_byte(&w, '\n');
+        fail = w.fail;
+        int64_t prefix = 0;
+        for (int i = 0; i < 8; i++) prefix = prefix * 10 + (c_s[0][i] - 0x30);
+        next_routing = routing + prefix;
+        u_method = (size_t)(w.u - a->out[O_ACH]);
+        o_method = O_ACH;
+        out_row = ach_in_file + 1;
+        /* payments.csv's reference: the trace number (the ODFI's 8 digits at most, and 7). */
+        memcpy(number, a->k[K_ODFI].p, a->k[K_ODFI].n);
+        number_n = (int)(digits(number + a->k[K_ODFI].n, (uint64_t)(ach_count + 1), 7) - number);
       }
     } else {
       const size_t need = most * (columns.n > 0 ? columns.n : 1);
@@ -361,26 +413,27 @@ int payout_pay_rows(const pay_args* a, int32_t* ints, int64_t* big) {
       else if (a->n_out[O_CHECKS] - used[O_CHECKS] < need) fail = PAY_ROOM;
       else {
         check_index = counts[3];
-        number_n = (int)(put_uint(number, (uint64_t)(check_base + check_index), check_width) - number);
-        uint8_t* u = a->out[O_CHECKS] + used[O_CHECKS];
-        for (uint32_t i = 0; i < columns.n && !fail; i++) {
-          if (i > 0) *u++ = ',';
+        number_n = (int)(digits(number, (uint64_t)(check_base + check_index), check_width) - number);
+        w_t w = writer(a->out[O_CHECKS], used[O_CHECKS], a->n_out[O_CHECKS]);
+        for (uint32_t i = 0; i < columns.n && !w.fail; i++) {
+          if (i > 0) w_byte(&w, ',');
           const int col = columns.p[i];
           switch (col) {
-            case C_NUMBER: u = put(u, number, (size_t)number_n); break;
-            case C_ISSUE: u = put_seg(u, a->k[K_ISSUE]); break;
-            case C_AMOUNT: u = put(u, money, (size_t)money_n); break;
+            case C_NUMBER: w_bytes(&w, number, (size_t)number_n); break;
+            case C_ISSUE: w_seg(&w, a->k[K_ISSUE]); break;
+            case C_AMOUNT: w_bytes(&w, money, (size_t)money_n); break;
             case C_PAYEE: case C_ADDRESS: case C_ADDRESS2: case C_CITY: case C_STATE: case C_ZIP:
-              u = put_cell(u, c_s[col - C_PAYEE], c_e[col - C_PAYEE]);
+              w_cell(&w, c_s[col - C_PAYEE], c_e[col - C_PAYEE]);
               break;
-            case C_CLAIM: u = put_cell(u, id_s, id_e); break;
-            case C_PAYMENT: u = put_id(u, a, row); break;
-            case C_ACCOUNT: u = put_seg(u, a->k[K_ACCOUNT]); break;
-            default: fail = PAY_RECORD;
+            case C_CLAIM: w_cell(&w, id_s, id_e); break;
+            case C_PAYMENT: w_id(&w, a, row); break;
+            case C_ACCOUNT: w_seg(&w, a->k[K_ACCOUNT]); break;
+            default: w.fail = PAY_RECORD;
           }
         }
-        *u++ = '\n';
-        u_method = (size_t)(u - a->out[O_CHECKS]);
+        w_byte(&w, '\n');
+        fail = w.fail;
+        u_method = (size_t)(w.u - a->out[O_CHECKS]);
         o_method = O_CHECKS;
         out_row = check_index + 1;
       }
@@ -392,39 +445,38 @@ int payout_pay_rows(const pay_args* a, int32_t* ints, int64_t* big) {
       else if ((tag & HAS_MAILING) && a->n_out[O_ADDRESSES] - used[O_ADDRESSES] < most) fail = PAY_ROOM;
     }
     if (!fail) {
-      uint8_t* u = a->out[O_PAYMENTS] + used[O_PAYMENTS];
-      u = put_id(u, a, row);
-      *u++ = ',';
-      u = put_cell(u, id_s, id_e);
-      *u++ = ',';
-      u = put_seg(u, a->k[K_MIDDLE + method]);
-      u = put_uint(u, (uint64_t)out_row, 0);
-      *u++ = ',';
-      if (method <= M_VENMO) u = put_cell(u, ref_s, ref_e);
-      else u = put(u, number, (size_t)number_n);
-      *u++ = ',';
-      u = put(u, money, (size_t)money_n);
-      *u++ = ',';
-      u = put_seg(u, currency);
-      *u++ = ',';
-      if (method <= M_VENMO) u = put_masked(u, c_s[0], c_e[0]);
-      else if (method <= M_SAVINGS) u = put_masked(u, c_s[1], c_e[1]);
-      if (u == NULL) fail = PAY_RECORD;
-      else {
-        *u++ = '\n';
-        u_payments = (size_t)(u - a->out[O_PAYMENTS]);
-      }
+      w_t w = writer(a->out[O_PAYMENTS], used[O_PAYMENTS], a->n_out[O_PAYMENTS]);
+      w_id(&w, a, row);
+      w_byte(&w, ',');
+      w_cell(&w, id_s, id_e);
+      w_byte(&w, ',');
+      w_seg(&w, a->k[K_MIDDLE + method]);
+      w_uint(&w, (uint64_t)out_row, 0);
+      w_byte(&w, ',');
+      if (method <= M_VENMO) w_cell(&w, ref_s, ref_e);
+      else w_bytes(&w, number, (size_t)number_n);
+      w_byte(&w, ',');
+      w_bytes(&w, money, (size_t)money_n);
+      w_byte(&w, ',');
+      w_seg(&w, currency);
+      w_byte(&w, ',');
+      if (method <= M_VENMO) w_masked(&w, c_s[0], c_e[0]);
+      else if (method <= M_SAVINGS) w_masked(&w, c_s[1], c_e[1]);
+      w_byte(&w, '\n');
+      fail = w.fail;
+      u_payments = (size_t)(w.u - a->out[O_PAYMENTS]);
     }
     if (!fail && (tag & HAS_MAILING)) {
       const int from = is_check_mailing ? 0 : cells;
-      uint8_t* u = a->out[O_ADDRESSES] + used[O_ADDRESSES];
-      u = put_cell(u, id_s, id_e);
+      w_t w = writer(a->out[O_ADDRESSES], used[O_ADDRESSES], a->n_out[O_ADDRESSES]);
+      w_cell(&w, id_s, id_e);
       for (int k = from; k < from + 6; k++) {
-        *u++ = ',';
-        u = put_cell(u, c_s[k], c_e[k]);
+        w_byte(&w, ',');
+        w_cell(&w, c_s[k], c_e[k]);
       }
-      *u++ = '\n';
-      u_addresses = (size_t)(u - a->out[O_ADDRESSES]);
+      w_byte(&w, '\n');
+      fail = w.fail;
+      u_addresses = (size_t)(w.u - a->out[O_ADDRESSES]);
     }
     if (fail) {
       why = fail; /* nothing committed: JavaScript makes this record */
