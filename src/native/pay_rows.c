@@ -6,7 +6,7 @@
  * addresses.csv row, written into the five files' current blocks, until a record the JavaScript
  * builder must make itself: a tag it does not know or one with text ids or amounts, a payment id
  * not made yet, a part of the plan's payments section missing, a file that is full (5,000 PayPal
- * rows, the plan's NACHA entries per file) or not begun, a NACHA name with a character outside
+ * rows, the plan's NACHA entries per file) (one not begun yet is an empty block: no room), a NACHA name with a character outside
  * Latin-1, a destination whose ends are not plain ASCII, a sum past 2^63 cents, or no room left in
  * a block. The JavaScript builder is the reference; this writes the same bytes, one call per run of
  * records instead of a dozen calls per claim.

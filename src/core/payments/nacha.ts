@@ -101,21 +101,16 @@ export class NachaWriter {
   }
 
   /**
-   * Counts an entry whose record was made elsewhere (as bytes, core/payments/record-batch.ts): the
-   * first 8 digits of its routing number, as `entry` counts them; its amount goes in with `credit`.
+   * Counts `count` entries whose records were made elsewhere (as bytes, core/payments/record-batch.ts,
+   * or by the addon's rows): the sum of the first 8 digits of their routing numbers, as `entry`
+   * counts them; their amounts go in with `credit`.
    */
-  tally(routingPrefix: number): void {
-    this.count++;
-    this.routingSum += routingPrefix;
-  }
-
-  /** `count` entries whose routing prefixes sum to `prefixes` (written by the native rows, record-batch.ts). */
   tallyRun(count: number, prefixes: number): void {
     this.count += count;
     this.routingSum += prefixes;
   }
 
-  /** Adds to the total the amounts of entries counted by `tally` (summed by the caller, before `finish`). */
+  /** Adds to the total the amounts of entries counted by `tallyRun` (summed by the caller, before `finish`). */
   credit(amount: Cents): void {
     this.total += amount;
   }

@@ -24,7 +24,8 @@ import { putAchEntry, putTrace, routingPrefix } from './ach-record.js';
 import { RunBytes } from './run-bytes.js';
 import { AmountMemo, PaymentIdWords } from './record-batch-state.js';
 import { ACH_FILE_IDS, orderedFiles, refuseAchFile, refuseUnplanned } from './batch-limits.js';
-import { put, putCell, putCells, putField, putHexId, putInt, putMasked, putText } from './record-cells.js';
+import { put, putCell, putField, putHexId, putInt, putMasked, putText } from './record-cells.js';
+import { putAddressRow } from './address-record.js';
 import { putCheckRow } from './check-record.js';
 import type { PaymentsConfig } from './plan-section.js';
 import { ADDRESSES_COLUMNS, PAYMENTS_COLUMNS, PAYPAL_ROWS_PER_FILE, checkHeader } from './rows.js';
@@ -214,18 +215,8 @@ export class RecordBatchBuilder {
     ints[P_ACH_IN_FILE] = this.achInFile;
     const achBefore = (ints[P_ACH_COUNT] = this.achCount);
     big.fill(0n, 0, B_ROUTING + 1);
-    const why = run(
-      r.block,
-      this.ids.digests,
-      this.nativeConsts,
-      paypal?.open(0) ?? EMPTY,
-      ach?.open(0) ?? EMPTY,
-      this.checkRows.open(0),
-      this.payments.open(0),
-      this.addresses.open(0),
-      ints,
-      big,
-    );
+    const outs = blocks.map((rows) => rows?.open(0) ?? EMPTY);
+    const why = run(r.block, this.ids.digests, this.nativeConsts, outs[0]!, outs[1]!, outs[2]!, outs[3]!, outs[4]!, ints, big);
     for (let o = 0; o < 5; o++) blocks[o]?.done(ints[P_USED + o]!);
     for (let m = 0; m < 4; m++) this.counts[m] = ints[P_COUNTS + m]!;
     this.paypalCount = ints[P_PAYPAL_ROWS]!;
@@ -388,7 +379,7 @@ export class RecordBatchBuilder {
       this.achRows.text(`${this.achWriter.headRecords().join('\n')}\n`);
     }
     const w = this.achRows!;
-    this.achWriter.tally(routingPrefix(src, at[2]!));
+    this.achWriter.tallyRun(1, routingPrefix(src, at[2]!));
     w.done(putAchEntry(w.open(95), w.at, src, at, method === M_SAVINGS, digits, this.bytes.odfi, this.achCount));
   }
 
@@ -400,11 +391,7 @@ export class RecordBatchBuilder {
     // The check's cells are the address (MAILING_IS_CHECK); else the six after the election's.
     const method = tag & METHOD_BITS;
     const from = 2 * ((tag & MAILING_IS_CHECK) !== 0 ? C_E : C_E + (method <= M_VENMO ? 1 : method <= M_SAVINGS ? 3 : 6));
-    const b = a.open(most);
-    let u = putCell(b, a.at, src, at[0]!, at[1]!);
-    u = putCells(b, u, src, at, from, from + 12);
-    b[u++] = LF;
-    a.done(u);
+    a.done(putAddressRow(a.open(most), a.at, src, at, from));
   }
 
   private flushPaypal(): void {
